@@ -1,0 +1,177 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { systemClock } from './core/clock.ts';
+import { openDatabase, type DbHandle } from './core/db/connect.ts';
+import { migrateToLatest } from './core/db/migrate.ts';
+import { createStaff } from './core/auth/service.ts';
+import { seedDemo } from './demo/seed.ts';
+import { buildApp } from './server.ts';
+
+const USAGE = `Usage: alongside <command> [options]
+
+Commands:
+  serve                      migrate, add demo content to an empty database, and serve the site
+  migrate                    apply pending database migrations
+  seed-demo                  add demo content (only to a database with no staff accounts)
+  create-user --email E --role admin|editor|moderator|trainer [--name "Display name"]
+                             create a staff account; the password comes from ALONGSIDE_PASSWORD
+                             or is generated and printed once
+  backup --out FILE          write a consistent copy of the SQLite database while it runs
+  help, --help               show this help
+
+Configuration comes from environment variables: PORT, HOST, DATA_DIR, DATABASE_URL,
+PUBLIC_URL, QUICK_EXIT_URL, LOG_LEVEL, ALONGSIDE_SECRET (see README.md).`;
+
+/** A command-line mistake: print it with the usage and exit 2. */
+class UsageError extends Error {}
+
+export type Command = (args: string[], config: Config) => Promise<number>;
+
+async function openMigrated(config: Config): Promise<DbHandle> {
+  const handle = openDatabase(config.database);
+  await migrateToLatest(handle.db, handle.dialect);
+  return handle;
+}
+
+function strictArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
+  try {
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values as { [K in keyof T]?: T[K]['type'] extends 'string' ? string : boolean };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+const commands: Record<string, Command> = {
+  async serve(args, config) {
+    strictArgs(args, {});
+    const started = performance.now();
+    const handle = await openMigrated(config);
+    const seeded = await seedDemo(handle.db, systemClock);
+    const app = await buildApp({ config, handle });
+    const close = async () => {
+      await app.close();
+      await handle.close();
+      process.exit(0);
+    };
+    process.once('SIGINT', close);
+    process.once('SIGTERM', close);
+    await app.listen({ port: config.port, host: config.host });
+    const where = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
+    console.log(`Alongside is serving ${where} (${handle.dialect}, ready in ${Math.round(performance.now() - started)} ms)`);
+    if (seeded.seeded) {
+      console.log('\nDemo content added. A staff admin account was created for you:');
+      console.log(`  e-mail:   ${seeded.adminEmail}`);
+      console.log(`  password: ${seeded.adminPassword}`);
+      console.log('This password is shown only once and stored only as a hash. Log in at ' + where + '/admin/login\n');
+    }
+    return new Promise<number>(() => {});
+  },
+
+  async migrate(args, config) {
+    strictArgs(args, {});
+    const handle = openDatabase(config.database);
+    try {
+      const applied = await migrateToLatest(handle.db, handle.dialect);
+      console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
+      return 0;
+    } finally {
+      await handle.close();
+    }
+  },
+
+  async 'seed-demo'(args, config) {
+    strictArgs(args, {});
+    const handle = await openMigrated(config);
+    try {
+      const result = await seedDemo(handle.db, systemClock);
+      if (!result.seeded) {
+        console.log('The database already has staff accounts, so no demo content was added.');
+        return 0;
+      }
+      console.log(`Demo content added. Admin login: ${result.adminEmail} / ${result.adminPassword} (shown once).`);
+      return 0;
+    } finally {
+      await handle.close();
+    }
+  },
+
+  async 'create-user'(args, config) {
+    const opts = strictArgs(args, { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } });
+    if (!opts.email || !opts.role) throw new UsageError('create-user needs --email and --role.');
+    const handle = await openMigrated(config);
+    try {
+      const password = process.env.ALONGSIDE_PASSWORD || undefined;
+      const result = await createStaff(handle.db, systemClock, { email: opts.email, role: opts.role, password, displayName: opts.name });
+      if (!result.ok) {
+        console.error(result.message);
+        return 1;
+      }
+      console.log(`Created ${opts.role} account ${opts.email.trim().toLowerCase()}.`);
+      if (result.value.generatedPassword) console.log(`Password (shown once, stored only as a hash): ${result.value.generatedPassword}`);
+      return 0;
+    } finally {
+      await handle.close();
+    }
+  },
+
+  async backup(args, config) {
+    const opts = strictArgs(args, { out: { type: 'string' } });
+    if (!opts.out) throw new UsageError('backup needs --out FILE.');
+    if (config.database.dialect === 'postgres') {
+      console.error('This site runs on PostgreSQL: back it up with pg_dump, for example  pg_dump --format=custom "$DATABASE_URL" > alongside.dump');
+      return 1;
+    }
+    const out = path.resolve(opts.out);
+    if (fs.existsSync(out)) {
+      console.error(`${out} already exists; choose a new file name so no backup is overwritten.`);
+      return 1;
+    }
+    const handle = openDatabase(config.database);
+    try {
+      // SQLite's online backup API copies a consistent snapshot while the site keeps serving.
+      await handle.sqlite!.backup(out);
+      console.log(`Backup written to ${out}`);
+      return 0;
+    } finally {
+      await handle.close();
+    }
+  },
+};
+
+export function registerCommand(name: string, command: Command): void {
+  commands[name] = command;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  if (!name || name === 'help' || name === '--help' || name === '-h') {
+    console.log(USAGE);
+    return name ? 0 : 2;
+  }
+  const command = commands[name];
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${USAGE}`);
+    return 2;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(USAGE);
+    return 0;
+  }
+  try {
+    return await command(args, loadConfig());
+  } catch (err) {
+    if (err instanceof UsageError) {
+      console.error(`${err.message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 78;
+    }
+    const message = err instanceof Error ? err.message : String(err);
+    console.error(`alongside ${name} failed: ${message}`);
+    return 1;
+  }
+}

@@ -1,0 +1,39 @@
+import type { Insertable } from 'kysely';
+import type { Executor, UsersTable } from '../db/schema.ts';
+
+export const findUserByEmail = (db: Executor, email: string) =>
+  db.selectFrom('users').selectAll().where('email', '=', email).executeTakeFirst();
+
+export const findUserById = (db: Executor, id: number) =>
+  db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+
+export const slugTaken = async (db: Executor, slug: string) =>
+  !!(await db.selectFrom('users').select('id').where('slug', '=', slug).executeTakeFirst());
+
+export const insertUser = (db: Executor, user: Insertable<UsersTable>) =>
+  db.insertInto('users').values(user).returning('id').executeTakeFirstOrThrow();
+
+export const countUsers = async (db: Executor) =>
+  Number((await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+
+export const insertSession = (db: Executor, row: { token_hash: string; user_id: number; created_at: string; expires_at: string }) =>
+  db.insertInto('sessions').values(row).execute();
+
+export const findSessionUser = (db: Executor, tokenHash: string, nowIso: string) =>
+  db
+    .selectFrom('sessions')
+    .innerJoin('users', 'users.id', 'sessions.user_id')
+    .select(['users.id', 'users.email', 'users.display_name', 'users.slug', 'users.role', 'sessions.expires_at'])
+    .where('sessions.token_hash', '=', tokenHash)
+    .where('sessions.expires_at', '>', nowIso)
+    .where('users.is_disabled', '=', 0)
+    .executeTakeFirst();
+
+export const deleteSession = (db: Executor, tokenHash: string) => db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+
+export const deleteUserSessions = (db: Executor, userId: number) => db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+
+export const deleteExpiredSessions = (db: Executor, nowIso: string) => db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute();
+
+export const recordAudit = (db: Executor, row: { user_id: number | null; action: string; subject: string; detail?: string; created_at: string }) =>
+  db.insertInto('audit_log').values({ ...row, detail: row.detail ?? '' }).execute();

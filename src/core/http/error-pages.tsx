@@ -1,0 +1,29 @@
+import type { PageContext } from '../views/context.ts';
+import { Layout } from '../views/layout.tsx';
+import { tc } from '../views/messages.ts';
+
+type Key = Parameters<typeof tc>[1];
+
+const TITLES: Record<number, [Key, Key | null]> = {
+  400: ['badRequestTitle', null],
+  403: ['forbiddenTitle', null],
+  404: ['notFoundTitle', 'notFoundText'],
+  413: ['tooLargeTitle', 'tooLargeText'],
+  429: ['tooManyTitle', 'tooManyText'],
+  500: ['errorTitle', 'errorText'],
+};
+
+export function ErrorPage({ ctx, status, message }: { ctx: PageContext; status: number; message?: string }) {
+  const [titleKey, textKey] = TITLES[status] ?? TITLES[status >= 500 ? 500 : 400]!;
+  const title = tc(ctx.locale, titleKey);
+  return (
+    <Layout ctx={ctx} title={title} head={{ noindex: true }}>
+      <h1>{title}</h1>
+      {message && <p>{message}</p>}
+      {textKey && !message && <p>{tc(ctx.locale, textKey)}</p>}
+      <p>
+        <a href="/">{tc(ctx.locale, 'backHome')}</a>
+      </p>
+    </Layout>
+  );
+}

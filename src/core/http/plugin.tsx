@@ -1,0 +1,128 @@
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import cookie from '@fastify/cookie';
+import formbody from '@fastify/formbody';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import fp from 'fastify-plugin';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import { staffForSession, type StaffMember } from '../auth/service.ts';
+import type { Locale } from '../i18n/index.ts';
+import { renderDocument } from '../views/render.ts';
+import type { PageContext } from '../views/context.ts';
+import { createCsrf } from './csrf.ts';
+import { ErrorPage } from './error-pages.tsx';
+import { isCrossSite, noStore, registerSecurityHeaders } from './security.ts';
+import type { AppDeps } from '../../server.ts';
+
+export const SESSION_COOKIE = 'alongside_staff';
+const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public');
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+  interface FastifyRequest {
+    staff: (StaffMember & { tokenHash: string }) | null;
+    /** The page context for views; pass the content's locale when a page has one. */
+    pageContext(locale?: Locale): PageContext;
+  }
+  interface FastifyReply {
+    /** Sends a rendered page with the given status (200 by default). */
+    page(page: VNode, status?: number): FastifyReply;
+  }
+  interface FastifyContextConfig {
+    /** Set false on routes that take no form posts from browsers (read APIs with CORS). */
+    csrf?: boolean;
+  }
+}
+
+function wantsJson(req: FastifyRequest): boolean {
+  return req.url.startsWith('/api/') || req.url.startsWith('/healthz');
+}
+
+/** Cross-cutting HTTP behaviour shared by every feature plugin, on purpose (fastify-plugin). */
+export const httpCore = fp(async function httpCore(app: FastifyInstance) {
+  const { config, db, clock, secret, clientKey } = app.deps;
+  const csrf = createCsrf(secret);
+
+  await registerSecurityHeaders(app);
+  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  await app.register(cookie);
+  await app.register(rateLimit, {
+    global: false,
+    keyGenerator: (req) => clientKey(req.ip),
+    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'Too Many Requests', message: `Too many requests. Try again in ${ctx.after}.` }),
+  });
+  await app.register(fastifyStatic, {
+    root: PUBLIC_DIR,
+    prefix: '/static/',
+    maxAge: '1h',
+    index: false,
+  });
+
+  app.decorateRequest('staff', null);
+  app.decorateRequest('pageContext', function (this: FastifyRequest, locale: Locale = 'en'): PageContext {
+    const staff = this.staff;
+    return {
+      siteName: 'Alongside',
+      publicUrl: config.publicUrl,
+      quickExitUrl: config.quickExitUrl,
+      locale,
+      staff: staff ? { displayName: staff.displayName, role: staff.role } : undefined,
+      csrfToken: csrf.create(staff?.tokenHash),
+    };
+  });
+  app.decorateReply('page', function (this: FastifyReply, page: VNode, status = 200) {
+    return this.code(status).type('text/html; charset=utf-8').send(renderDocument(page));
+  });
+
+  // Staff sessions: only a request that carries the staff cookie touches the sessions table.
+  app.addHook('onRequest', async (req, reply) => {
+    const token = req.cookies[SESSION_COOKIE];
+    if (!token) return;
+    req.staff = (await staffForSession(db, clock, token)) ?? null;
+    if (req.staff) noStore(reply);
+    else reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  });
+
+  app.addHook('preHandler', async (req, reply) => {
+    const method = req.method;
+    if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
+    if (req.routeOptions.config?.csrf === false) return;
+    if (isCrossSite(req.headers, new URL(config.publicUrl).origin, req.headers.host)) {
+      return sendError(req, reply, 403, 'This form was sent from another site, so it was refused.');
+    }
+    const body = req.body as Record<string, unknown> | undefined;
+    const token = body?._csrf ?? req.headers['x-csrf-token'];
+    if (!csrf.verify(token, req.staff?.tokenHash)) {
+      return sendError(req, reply, 403, 'This form has expired or was not sent from this site. Go back, reload the page and try again — what you typed is kept in the form.');
+    }
+  });
+
+  // Replaces Fastify's request log: method, route pattern, status, time; nothing about the client.
+  app.addHook('onResponse', async (req, reply) => {
+    req.log.info({ method: req.method, route: req.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+  });
+
+  function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message?: string) {
+    if (wantsJson(req)) return reply.code(status).send({ error: message ?? 'Error', statusCode: status });
+    return reply.page(<ErrorPage ctx={req.pageContext()} status={status} message={message} />, status);
+  }
+
+  app.setNotFoundHandler((req, reply) => sendError(req, reply, 404));
+
+  app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    if (status >= 500) req.log.error({ err: { message: error.message, stack: error.stack, code: error.code } }, 'request failed');
+    let message: string | undefined;
+    if (status === 400 && error.validation) message = 'Some of what was sent is missing or in the wrong form. Check the form and try again.';
+    else if (status === 400 && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') message = 'This form was sent in a format the site does not accept.';
+    else if (status === 400) message = 'The request could not be understood.';
+    else if (status === 415) message = 'This form was sent in a format the site does not accept.';
+    else if (status === 429) message = undefined;
+    else if (status < 500 && status !== 413) message = error.message;
+    return sendError(req, reply, status === 415 ? 400 : status, message);
+  });
+});

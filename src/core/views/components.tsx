@@ -1,0 +1,97 @@
+import type { ComponentChildren } from 'preact';
+
+/*
+ * The one form-error pattern: an error summary at the top that links to each field, and the
+ * message repeated beside the field. Every form on the site uses these.
+ */
+export type FieldErrors = Record<string, string>;
+
+export function ErrorSummary({ errors, title = 'There is a problem' }: { errors: FieldErrors | undefined; title?: string }) {
+  const entries = Object.entries(errors ?? {});
+  if (entries.length === 0) return null;
+  return (
+    <div class="error-summary" role="alert" tabindex={-1} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">{title}</h2>
+      <ul>
+        {entries.map(([field, message]) => (
+          <li>{field === '_form' ? message : <a href={`#field-${field}`}>{message}</a>}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+interface FieldProps {
+  name: string;
+  label: string;
+  hint?: string;
+  errors?: FieldErrors;
+  children: (attrs: { id: string; name: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true' }) => ComponentChildren;
+}
+
+/** A labelled field with hint and error wired to aria-describedby. */
+export function Field({ name, label, hint, errors, children }: FieldProps) {
+  const id = `field-${name}`;
+  const error = errors?.[name];
+  const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
+  return (
+    <div class={error ? 'field field--error' : 'field'}>
+      <label for={id}>{label}</label>
+      {hint && (
+        <p class="hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      )}
+      {error && (
+        <p class="field-error" id={`${id}-error`}>
+          {error}
+        </p>
+      )}
+      {children({ id, name, 'aria-describedby': describedBy, ...(error ? { 'aria-invalid': 'true' as const } : {}) })}
+    </div>
+  );
+}
+
+export function CsrfField({ token }: { token: string }) {
+  return <input type="hidden" name="_csrf" value={token} />;
+}
+
+/** One way to paginate: numbered pages with previous/next, links built by the caller. */
+export function Pagination({ page, pageCount, href, label = 'Pages' }: { page: number; pageCount: number; href: (page: number) => string; label?: string }) {
+  if (pageCount <= 1) return null;
+  return (
+    <nav class="pagination" aria-label={label}>
+      <ul>
+        {page > 1 && (
+          <li>
+            <a href={href(page - 1)} rel="prev">
+              ← Previous
+            </a>
+          </li>
+        )}
+        <li aria-current="page">
+          Page {page} of {pageCount}
+        </li>
+        {page < pageCount && (
+          <li>
+            <a href={href(page + 1)} rel="next">
+              Next →
+            </a>
+          </li>
+        )}
+      </ul>
+    </nav>
+  );
+}
+
+export function Notice({ children, kind = 'info' }: { children: ComponentChildren; kind?: 'info' | 'success' | 'warning' }) {
+  return (
+    <div class={`notice notice--${kind}`} role={kind === 'info' ? undefined : 'status'}>
+      {children}
+    </div>
+  );
+}
+
+export function formatDate(isoDate: string, locale = 'en'): string {
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(isoDate));
+}

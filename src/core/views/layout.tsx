@@ -1,0 +1,125 @@
+import type { ComponentChildren } from 'preact';
+import type { PageContext } from './context.ts';
+import { tc } from './messages.ts';
+
+export interface HeadMeta {
+  description?: string;
+  canonical?: string;
+  /** Alternate language versions: hreflang → absolute URL. */
+  alternates?: Record<string, string>;
+  /** Open Graph and similar: property → content. */
+  og?: Record<string, string>;
+  feeds?: { title: string; href: string; type: string }[];
+  noindex?: boolean;
+}
+
+export interface LayoutProps {
+  ctx: PageContext;
+  title: string;
+  /** Language of the page content, when it differs from the UI locale (e.g. "pt-BR"). */
+  lang?: string;
+  head?: HeadMeta;
+  children: ComponentChildren;
+  /** Extra scripts from /static, loaded deferred; every page already has quick exit. */
+  scripts?: string[];
+}
+
+const NAV = [
+  { href: '/', key: 'home' },
+  { href: '/resources', key: 'resources' },
+  { href: '/training', key: 'training' },
+  { href: '/campaigns', key: 'campaigns' },
+] as const;
+
+export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: LayoutProps) {
+  const t = (key: Parameters<typeof tc>[1], params?: Record<string, string | number>) => tc(ctx.locale, key, params);
+  return (
+    <html lang={lang ?? ctx.locale}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <title>{title === ctx.siteName ? title : `${title} · ${ctx.siteName}`}</title>
+        <meta name="referrer" content="no-referrer" />
+        {head.noindex && <meta name="robots" content="noindex" />}
+        {head.description && <meta name="description" content={head.description} />}
+        {head.canonical && <link rel="canonical" href={head.canonical} />}
+        {Object.entries(head.alternates ?? {}).map(([hreflang, href]) => (
+          <link rel="alternate" hreflang={hreflang} href={href} />
+        ))}
+        {Object.entries(head.og ?? {}).map(([property, content]) => (
+          <meta property={property} content={content} />
+        ))}
+        {(head.feeds ?? []).map((f) => (
+          <link rel="alternate" type={f.type} title={f.title} href={f.href} />
+        ))}
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
+        <link rel="stylesheet" href="/static/site.css" />
+        <script src="/static/quick-exit.js" defer />
+        {scripts.map((src) => (
+          <script src={src} defer />
+        ))}
+      </head>
+      <body>
+        <a class="skip-link" href="#main">
+          {t('skip')}
+        </a>
+        <div class="quick-exit" data-quick-exit-bar>
+          <a
+            class="quick-exit__button"
+            href={ctx.quickExitUrl}
+            rel="noreferrer nofollow"
+            data-quick-exit
+            aria-describedby="quick-exit-hint"
+          >
+            {t('quickExit')}
+          </a>
+          <span id="quick-exit-hint" class="quick-exit__hint">
+            {t('quickExitHint')}
+          </span>
+          <span
+            class="visually-hidden"
+            aria-live="polite"
+            data-quick-exit-status
+            data-template={t('quickExitAnnounce')}
+          />
+        </div>
+        <header class="site-header">
+          <a class="site-name" href="/">
+            {ctx.siteName}
+          </a>
+          <nav aria-label={t('mainNav')}>
+            <ul>
+              {NAV.map((item) => (
+                <li>
+                  <a href={item.href}>{t(item.key)}</a>
+                </li>
+              ))}
+              {ctx.staff && (
+                <li>
+                  <a href="/admin">{t('staffArea')}</a>
+                </li>
+              )}
+            </ul>
+          </nav>
+        </header>
+        <main id="main" tabindex={-1}>
+          {children}
+        </main>
+        <footer class="site-footer">
+          <p>{t('footerPrivacy')}</p>
+          <p>
+            <a href="/safety">{t('safety')}</a>
+          </p>
+          {ctx.staff && (
+            <form method="post" action="/admin/logout" class="inline-form">
+              <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+              <button type="submit" class="link-button">
+                {t('logout')} ({ctx.staff.displayName})
+              </button>
+            </form>
+          )}
+        </footer>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,44 @@
+import type { Clock } from '../core/clock.ts';
+import type { Db } from '../core/db/schema.ts';
+import { countUsers } from '../core/auth/repo.ts';
+import { createStaff } from '../core/auth/service.ts';
+
+/*
+ * Demo content, written for Alongside. Every organisation in it is fictional and marked as demo:
+ * real-looking contact details for a real agency could send someone in danger to the wrong place.
+ * Each feature adds one seeder below; seeders run in order and receive the demo authors.
+ */
+export interface DemoAuthors {
+  adminId: number;
+  editorId: number;
+}
+
+export interface SeedContext {
+  db: Db;
+  clock: Clock;
+  authors: DemoAuthors;
+}
+
+type Seeder = (ctx: SeedContext) => Promise<void>;
+const seeders: Seeder[] = [
+  // features add their seeders here
+];
+
+export interface SeedResult {
+  seeded: boolean;
+  adminEmail?: string;
+  adminPassword?: string;
+}
+
+/** Seeds an empty database (no staff accounts yet); leaves a used one untouched. */
+export async function seedDemo(db: Db, clock: Clock): Promise<SeedResult> {
+  if ((await countUsers(db)) > 0) return { seeded: false };
+  const admin = await createStaff(db, clock, { email: 'admin@alongside.invalid', role: 'admin', displayName: 'Site admin' });
+  if (!admin.ok) throw new Error(admin.message);
+  // The demo editor has no usable password: it exists to sign the demo posts.
+  const editor = await createStaff(db, clock, { email: 'editor@alongside.invalid', role: 'editor', displayName: 'Rosa Amari' });
+  if (!editor.ok) throw new Error(editor.message);
+  const ctx: SeedContext = { db, clock, authors: { adminId: admin.value.id, editorId: editor.value.id } };
+  for (const seed of seeders) await seed(ctx);
+  return { seeded: true, adminEmail: 'admin@alongside.invalid', adminPassword: admin.value.generatedPassword };
+}

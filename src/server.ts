@@ -1,0 +1,87 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import type { Writable } from 'node:stream';
+import type { VNode } from 'preact';
+import type { Config } from './config.ts';
+import type { Action } from './core/auth/policy.ts';
+import type { PageContext } from './core/views/context.ts';
+import { systemClock, type Clock } from './core/clock.ts';
+import type { DbHandle } from './core/db/connect.ts';
+import type { Db, Dialect } from './core/db/schema.ts';
+import { loggerOptions } from './core/http/logging.ts';
+import { httpCore } from './core/http/plugin.tsx';
+import { createClientKeyer } from './core/security/client-key.ts';
+import { loadOrCreateSecret } from './core/security/secrets.ts';
+import { adminRoutes } from './features/admin/routes.tsx';
+import { homeRoutes } from './features/home/routes.tsx';
+import { safetyRoutes } from './features/safety/routes.tsx';
+import { healthRoutes } from './features/health/routes.ts';
+
+/** Everything a feature needs, passed in: no module-level singletons. */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  dialect: Dialect;
+  handle: DbHandle;
+  clock: Clock;
+  secret: string;
+  /** Turns a client address into an in-memory-only, daily-rotating key for rate limits. */
+  clientKey: (address: string) => string;
+  /** Sections features add to the home page and links they add to the staff home. */
+  registry: Registry;
+}
+
+export interface HomeSection {
+  /** Lower comes first: campaign banner 10, posts 20, resources 30, training 40. */
+  order: number;
+  render(ctx: PageContext): Promise<VNode | null>;
+}
+
+export interface AdminLink {
+  href: string;
+  label: string;
+  description: string;
+  action: Action;
+}
+
+export interface Registry {
+  homeSections: HomeSection[];
+  adminLinks: AdminLink[];
+}
+
+export interface BuildOptions {
+  config: Config;
+  handle: DbHandle;
+  clock?: Clock;
+  /** Where logs go (tests capture them to check nothing about clients is written). */
+  logStream?: Writable;
+}
+
+/** Composition root: config → db → plugins. The caller owns migrations and listening. */
+export async function buildApp({ config, handle, clock = systemClock, logStream }: BuildOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: loggerOptions(config.logLevel, logStream),
+    // Fastify's own request lines carry the URL; core/http logs its own, without client details.
+    logController: new LogController({ disableRequestLogging: true }),
+    trustProxy: false,
+    bodyLimit: 1024 * 1024,
+    routerOptions: { ignoreTrailingSlash: true },
+  });
+  const deps: AppDeps = {
+    config,
+    db: handle.db,
+    dialect: handle.dialect,
+    handle,
+    clock,
+    secret: loadOrCreateSecret(config.dataDir, config.secret),
+    clientKey: createClientKeyer(clock),
+    registry: { homeSections: [], adminLinks: [] },
+  };
+  app.decorate('deps', deps);
+  await app.register(httpCore);
+  await app.register(healthRoutes);
+  await app.register(safetyRoutes);
+  await app.register(adminRoutes);
+  // Feature plugins register below, each in its own encapsulated context.
+  await app.register(homeRoutes);
+  return app;
+}

@@ -1,0 +1,56 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createTemplate } from './support/app.ts';
+import { startPostgres } from './support/postgres.ts';
+
+/*
+ * `npm test`: starts a throwaway PostgreSQL server, migrates a template database, then runs every
+ * test file (unit, HTTP, CLI, browser) with Node's test runner on both dialects. Pass file paths
+ * to run only those. No PostgreSQL, no Chromium → the run fails with what to install; never a skip.
+ */
+function findTests(dir: string, out: string[] = []): string[] {
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory() && entry.name !== 'node_modules') findTests(full, out);
+    else if (/\.test\.tsx?$/.test(entry.name)) out.push(full);
+  }
+  return out;
+}
+
+const args = process.argv.slice(2);
+const files = args.length ? args : [...findTests('src'), ...findTests('test')].sort();
+if (files.length === 0) {
+  console.error('No test files found.');
+  process.exit(1);
+}
+
+const started = Date.now();
+const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-tap-')), 'results.tap');
+const server = await startPostgres();
+console.log(`# PostgreSQL for tests: ${server.how}`);
+let code = 1;
+try {
+  await createTemplate(server.url);
+  code = await new Promise<number>((resolve) => {
+    const child = spawn(
+      process.execPath,
+      [
+        '--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+        '--test-reporter=spec', '--test-reporter-destination=stdout',
+        '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+        ...files,
+      ],
+      { stdio: 'inherit', env: { ...process.env, ALONGSIDE_TEST_PG_URL: server.url, LOG_LEVEL: 'silent' } },
+    );
+    child.on('exit', (c, signal) => resolve(c ?? (signal ? 1 : 0)));
+  });
+} finally {
+  await server.stop();
+}
+const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
+const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+console.log(`# npm test finished in ${((Date.now() - started) / 1000).toFixed(1)} s with exit code ${code}`);
+console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
+process.exit(code);
