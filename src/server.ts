@@ -7,6 +7,7 @@ import type { PageContext } from './core/views/context.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { DbHandle } from './core/db/connect.ts';
 import type { Db, Dialect } from './core/db/schema.ts';
+import { PageCache } from './core/cache/page-cache.ts';
 import { loggerOptions } from './core/http/logging.ts';
 import { httpCore } from './core/http/plugin.tsx';
 import { createClientKeyer } from './core/security/client-key.ts';
@@ -26,6 +27,8 @@ export interface AppDeps {
   secret: string;
   /** Turns a client address into an in-memory-only, daily-rotating key for rate limits. */
   clientKey: (address: string) => string;
+  /** Anonymous pages rendered once and kept until a write invalidates their tags. */
+  pageCache: PageCache;
   /** Sections features add to the home page and links they add to the staff home. */
   registry: Registry;
 }
@@ -43,9 +46,16 @@ export interface AdminLink {
   action: Action;
 }
 
+/** Rendered under a post's body (comments add their thread and form here). */
+export interface PostFooter {
+  order: number;
+  render(post: { id: number; slug: string; language: string }, ctx: PageContext): Promise<VNode | null>;
+}
+
 export interface Registry {
   homeSections: HomeSection[];
   adminLinks: AdminLink[];
+  postFooters: PostFooter[];
 }
 
 export interface BuildOptions {
@@ -74,9 +84,12 @@ export async function buildApp({ config, handle, clock = systemClock, logStream 
     clock,
     secret: loadOrCreateSecret(config.dataDir, config.secret),
     clientKey: createClientKeyer(clock),
-    registry: { homeSections: [], adminLinks: [] },
+    pageCache: new PageCache({ pool: handle.pgPool }),
+    registry: { homeSections: [], adminLinks: [], postFooters: [] },
   };
   app.decorate('deps', deps);
+  await deps.pageCache.start();
+  app.addHook('onClose', () => deps.pageCache.stop());
   await app.register(httpCore);
   await app.register(healthRoutes);
   await app.register(safetyRoutes);

@@ -35,6 +35,14 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Set false on routes that take no form posts from browsers (read APIs with CORS). */
     csrf?: boolean;
+    /**
+     * Cache this route's anonymous 200 responses in memory, tagged; handlers may add tags to
+     * `req.cacheTags` (e.g. "post:12"). Writes call `deps.pageCache.invalidate(tag)`.
+     */
+    pageCache?: { tags: string[]; ttlMs?: number };
+  }
+  interface FastifyRequest {
+    cacheTags: string[];
   }
 }
 
@@ -44,7 +52,7 @@ function wantsJson(req: FastifyRequest): boolean {
 
 /** Cross-cutting HTTP behaviour shared by every feature plugin, on purpose (fastify-plugin). */
 export const httpCore = fp(async function httpCore(app: FastifyInstance) {
-  const { config, db, clock, secret, clientKey } = app.deps;
+  const { config, db, clock, secret, clientKey, pageCache } = app.deps;
   const csrf = createCsrf(secret);
 
   await registerSecurityHeaders(app);
@@ -85,6 +93,31 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     req.staff = (await staffForSession(db, clock, token)) ?? null;
     if (req.staff) noStore(reply);
     else reply.clearCookie(SESSION_COOKIE, { path: '/' });
+  });
+
+  // Anonymous page cache: a hit is answered before any handler runs.
+  app.decorateRequest('cacheTags', null as unknown as string[]);
+  const CACHED_HEADERS = ['content-type', 'cache-control', 'link', 'content-language', 'access-control-allow-origin', 'etag', 'last-modified'];
+  app.addHook('onRequest', async (req, reply) => {
+    const rule = req.routeOptions.config?.pageCache;
+    if (!rule || req.method !== 'GET' || req.staff || req.cookies[SESSION_COOKIE]) return;
+    req.cacheTags = [...rule.tags];
+    const hit = pageCache.get(req.url);
+    if (!hit) return;
+    for (const [name, value] of Object.entries(hit.headers)) reply.header(name, value);
+    return reply.code(hit.status).header('x-cache', 'hit').send(hit.body);
+  });
+  app.addHook('onSend', async (req, reply, payload) => {
+    const rule = req.routeOptions.config?.pageCache;
+    if (!rule || !req.cacheTags || req.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string' || reply.getHeader('x-cache')) return payload;
+    if (reply.getHeader('set-cookie')) return payload;
+    const headers: Record<string, string> = {};
+    for (const name of CACHED_HEADERS) {
+      const value = reply.getHeader(name);
+      if (value !== undefined) headers[name] = String(value);
+    }
+    pageCache.set(req.url, { body: payload, status: 200, headers, tags: req.cacheTags }, rule.ttlMs);
+    return payload;
   });
 
   app.addHook('preHandler', async (req, reply) => {

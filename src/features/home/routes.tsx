@@ -3,7 +3,8 @@ import { Layout } from '../../core/views/layout.tsx';
 
 /** The home page is the sections features registered, in order; a section may have nothing to show. */
 export async function homeRoutes(app: FastifyInstance) {
-  app.get('/', async (req, reply) => {
+  // Every feature's writes invalidate their own tag; the home page shows a bit of each.
+  app.get('/', { config: { pageCache: { tags: ['home', 'posts', 'comments', 'resources', 'training', 'campaigns'] } } }, async (req, reply) => {
     const ctx = req.pageContext();
     const sections = [...app.deps.registry.homeSections].sort((a, b) => a.order - b.order);
     const rendered = await Promise.all(sections.map((s) => s.render(ctx)));
