@@ -1,5 +1,11 @@
 import type { DialectMigration } from '../migrate.ts';
 import * as core from './2026_11_25_0001_core.ts';
+import * as posts from './2026_11_25_0100_posts.ts';
+import * as comments from './2026_11_25_0200_comments.ts';
+import * as antispam from './2026_11_25_0201_antispam.ts';
+import * as directory from './2026_11_25_0300_directory.ts';
+import * as training from './2026_11_25_0400_training.ts';
+import * as campaigns from './2026_11_25_0500_campaigns.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -7,4 +13,10 @@ import * as core from './2026_11_25_0001_core.ts';
  */
 export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0001_core': core,
+  '2026_11_25_0100_posts': posts,
+  '2026_11_25_0200_comments': comments,
+  '2026_11_25_0201_antispam': antispam,
+  '2026_11_25_0300_directory': directory,
+  '2026_11_25_0400_training': training,
+  '2026_11_25_0500_campaigns': campaigns,
 };
