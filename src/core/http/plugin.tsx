@@ -43,6 +43,8 @@ declare module 'fastify' {
   }
   interface FastifyRequest {
     cacheTags: string[];
+    /** A handler may shorten this response's cache lifetime (e.g. until the next scheduled post goes live). */
+    cacheTtlMs: number | null;
   }
 }
 
@@ -97,6 +99,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
 
   // Anonymous page cache: a hit is answered before any handler runs.
   app.decorateRequest('cacheTags', null as unknown as string[]);
+  app.decorateRequest('cacheTtlMs', null);
   const CACHED_HEADERS = ['content-type', 'cache-control', 'link', 'content-language', 'access-control-allow-origin', 'etag', 'last-modified'];
   app.addHook('onRequest', async (req, reply) => {
     const rule = req.routeOptions.config?.pageCache;
@@ -116,7 +119,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    pageCache.set(req.url, { body: payload, status: 200, headers, tags: req.cacheTags }, rule.ttlMs);
+    pageCache.set(req.url, { body: payload, status: 200, headers, tags: req.cacheTags }, req.cacheTtlMs ?? rule.ttlMs);
     return payload;
   });
 
