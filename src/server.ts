@@ -10,6 +10,7 @@ import type { Db, Dialect } from './core/db/schema.ts';
 import { PageCache } from './core/cache/page-cache.ts';
 import { loggerOptions } from './core/http/logging.ts';
 import { httpCore } from './core/http/plugin.tsx';
+import { antispam } from './core/antispam/plugin.ts';
 import { createClientKeyer } from './core/security/client-key.ts';
 import { loadOrCreateSecret } from './core/security/secrets.ts';
 import { adminRoutes } from './features/admin/routes.tsx';
@@ -84,13 +85,16 @@ export async function buildApp({ config, handle, clock = systemClock, logStream 
     clock,
     secret: loadOrCreateSecret(config.dataDir, config.secret),
     clientKey: createClientKeyer(clock),
-    pageCache: new PageCache({ pool: handle.pgPool }),
+    // Cache lifetimes follow the app clock, so scheduled publication and tests agree on time.
+    pageCache: new PageCache({ pool: handle.pgPool, now: () => clock.now().getTime() }),
     registry: { homeSections: [], adminLinks: [], postFooters: [] },
   };
   app.decorate('deps', deps);
   await deps.pageCache.start();
   app.addHook('onClose', () => deps.pageCache.stop());
   await app.register(httpCore);
+  // Shared anti-spam (ALTCHA widget and challenges) for comments and pledges.
+  await app.register(antispam);
   await app.register(healthRoutes);
   await app.register(safetyRoutes);
   await app.register(adminRoutes);

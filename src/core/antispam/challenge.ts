@@ -1,0 +1,123 @@
+import crypto from 'node:crypto';
+import { createChallenge, verifySolution, randomInt, type Challenge } from 'altcha-lib';
+import { deriveKey } from 'altcha-lib/algorithms/sha';
+import type { Clock } from '../clock.ts';
+import type { Db, Dialect } from '../db/schema.ts';
+import { deleteExpiredChallenges, markChallengeUsed, readSetting } from './repo.ts';
+
+/*
+ * Self-hosted proof of work (ALTCHA v2, altcha-lib). The server signs a challenge; the
+ * browser's widget finds the counter; the server checks the signature and the key. altcha-lib
+ * accepts the same solution twice, so replay protection is ours: a used challenge is
+ * remembered until it expires — in memory for a single SQLite instance, in a table when
+ * several instances share PostgreSQL. Expiry is checked with the app clock (signed into the
+ * challenge's data), so tests can move time.
+ */
+export const POW_DIFFICULTY_KEY = 'antispam.pow_max_counter';
+const DEFAULT_MAX_COUNTER = 50_000;
+const ALGORITHM = 'SHA-256';
+
+export type ChallengeOutcome = 'verified' | 'missing' | 'invalid' | 'expired' | 'replayed';
+
+export interface UsedChallengeStore {
+  /** False when the challenge was used before. */
+  markUsed(hash: string, expiresAtMs: number): Promise<boolean>;
+}
+
+export function memoryChallengeStore(clock: Clock): UsedChallengeStore {
+  const used = new Map<string, number>();
+  return {
+    async markUsed(hash, expiresAtMs) {
+      const now = clock.now().getTime();
+      if (used.size > 10_000) for (const [k, exp] of used) if (exp <= now) used.delete(k);
+      const seen = used.get(hash);
+      if (seen !== undefined && seen > now) return false;
+      used.set(hash, expiresAtMs);
+      return true;
+    },
+  };
+}
+
+export function databaseChallengeStore(db: Db, clock: Clock): UsedChallengeStore {
+  let lastSweep = 0;
+  return {
+    async markUsed(hash, expiresAtMs) {
+      const now = clock.now().getTime();
+      if (now - lastSweep > 60_000) {
+        lastSweep = now;
+        await deleteExpiredChallenges(db, new Date(now).toISOString());
+      }
+      return markChallengeUsed(db, hash, new Date(expiresAtMs).toISOString());
+    },
+  };
+}
+
+export interface ProofOfWork {
+  issue(): Promise<Challenge>;
+  /** Checks an `altcha` form field (base64 JSON of { challenge, solution }). */
+  verify(payload: unknown): Promise<ChallengeOutcome>;
+}
+
+export interface ProofOfWorkOptions {
+  secret: string;
+  clock: Clock;
+  db: Db;
+  dialect: Dialect;
+  ttlMs?: number;
+  /** Upper bound of the secret counter: average work is half of it. Admins may tune it in settings. */
+  maxCounter?: number;
+  store?: UsedChallengeStore;
+}
+
+export function createProofOfWork(opts: ProofOfWorkOptions): ProofOfWork {
+  const hmacSignatureSecret = crypto.createHmac('sha256', opts.secret).update('altcha-signature').digest('base64url');
+  const hmacKeySignatureSecret = crypto.createHmac('sha256', opts.secret).update('altcha-key').digest('base64url');
+  const ttlMs = opts.ttlMs ?? 20 * 60_000;
+  const store = opts.store ?? (opts.dialect === 'postgres' ? databaseChallengeStore(opts.db, opts.clock) : memoryChallengeStore(opts.clock));
+
+  async function maxCounter(): Promise<number> {
+    if (opts.maxCounter) return opts.maxCounter;
+    const raw = Number(await readSetting(opts.db, POW_DIFFICULTY_KEY));
+    return Number.isInteger(raw) && raw >= 2 && raw <= 10_000_000 ? raw : DEFAULT_MAX_COUNTER;
+  }
+
+  return {
+    async issue() {
+      const max = await maxCounter();
+      return createChallenge({
+        algorithm: ALGORITHM,
+        cost: 1,
+        counter: randomInt(max, Math.floor(max / 10)),
+        deriveKey,
+        data: { exp: opts.clock.now().getTime() + ttlMs },
+        hmacSignatureSecret,
+        hmacKeySignatureSecret,
+      });
+    },
+    async verify(payload) {
+      if (typeof payload !== 'string' || payload.trim() === '') return 'missing';
+      if (payload.length > 10_000) return 'invalid';
+      let decoded: { challenge?: Challenge; solution?: { counter: number; derivedKey: string } };
+      try {
+        decoded = JSON.parse(Buffer.from(payload, 'base64').toString('utf8'));
+      } catch {
+        return 'invalid';
+      }
+      const { challenge, solution } = decoded ?? {};
+      if (!challenge?.parameters || typeof challenge.signature !== 'string' || !solution || typeof solution.counter !== 'number' || typeof solution.derivedKey !== 'string') return 'invalid';
+      if (challenge.parameters.algorithm !== ALGORITHM) return 'invalid';
+      let verified = false;
+      try {
+        const result = await verifySolution({ challenge, solution, deriveKey, hmacSignatureSecret, hmacKeySignatureSecret });
+        verified = result.verified;
+      } catch {
+        return 'invalid';
+      }
+      if (!verified) return 'invalid';
+      const exp = Number(challenge.parameters.data?.exp);
+      if (!Number.isFinite(exp) || exp <= opts.clock.now().getTime()) return 'expired';
+      const hash = crypto.createHash('sha256').update(challenge.signature).digest('hex');
+      return (await store.markUsed(hash, exp)) ? 'verified' : 'replayed';
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import type { Executor } from '../db/schema.ts';
+
+/* SQL for the shared anti-spam pieces: settings it reads and used proof-of-work challenges. */
+
+export async function readSetting(db: Executor, key: string): Promise<string | undefined> {
+  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
+  return row?.value;
+}
+
+export async function writeSetting(db: Executor, key: string, value: string): Promise<void> {
+  await db
+    .insertInto('settings')
+    .values({ key, value })
+    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
+    .execute();
+}
+
+/** Records a challenge as used; false when it was already there (a replay). */
+export async function markChallengeUsed(db: Executor, hash: string, expiresAt: string): Promise<boolean> {
+  const result = await db
+    .insertInto('antispam_used_challenges')
+    .values({ challenge_hash: hash, expires_at: expiresAt })
+    .onConflict((oc) => oc.column('challenge_hash').doNothing())
+    .executeTakeFirst();
+  return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+}
+
+export async function deleteExpiredChallenges(db: Executor, nowIso: string): Promise<number> {
+  const result = await db.deleteFrom('antispam_used_challenges').where('expires_at', '<=', nowIso).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

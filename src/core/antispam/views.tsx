@@ -1,0 +1,36 @@
+import { HONEYPOT_FIELD } from './honeypot.ts';
+
+/** The honeypot field: off-screen (CSS class), hidden from assistive technology, skipped by keyboard. */
+export function HoneypotField() {
+  return (
+    <div class="hp-field" aria-hidden="true">
+      <label for={`hp-${HONEYPOT_FIELD}`}>Leave this field empty</label>
+      <input type="text" id={`hp-${HONEYPOT_FIELD}`} name={HONEYPOT_FIELD} value="" tabindex={-1} autocomplete="off" />
+    </div>
+  );
+}
+
+/**
+ * The proof-of-work widget (ALTCHA) with its script; without JavaScript the form still posts
+ * and the submission is held for a closer look. Place inside a <form>.
+ */
+export function ProofOfWorkField({ hint }: { hint: string }) {
+  return (
+    <div class="pow-field">
+      <link rel="stylesheet" href="/static/altcha/altcha.css" />
+      <altcha-widget challenge="/antispam/challenge" name="altcha" auto="onsubmit" />
+      <noscript>
+        <p class="hint">{hint}</p>
+      </noscript>
+      <script type="module" src="/static/altcha-init.js" />
+    </div>
+  );
+}
+
+declare module 'preact' {
+  namespace JSX {
+    interface IntrinsicElements {
+      'altcha-widget': { challenge?: string; name?: string; auto?: string; type?: string; children?: never };
+    }
+  }
+}
