@@ -166,6 +166,8 @@ export interface TestApp {
 export interface TestAppOptions {
   env?: Record<string, string>;
   clock?: ManualClock;
+  /** Adds test-only routes (e.g. one that throws) before the app is ready. */
+  extend?: (app: FastifyInstance) => void;
 }
 
 export async function createTestApp(dialect: Dialect, opts: TestAppOptions = {}): Promise<TestApp> {
@@ -182,6 +184,7 @@ export async function createTestApp(dialect: Dialect, opts: TestAppOptions = {})
   const chunks: string[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
   const app = await buildApp({ config, handle: database.handle, clock: clock as Clock, logStream: stream });
+  opts.extend?.(app);
   await app.ready();
   const logs = () => chunks.join('');
   return {

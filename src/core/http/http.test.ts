@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { csrfFrom, postForm } from '../../../test/support/staff.ts';
+
+const PUBLIC_PAGES = ['/', '/safety', '/admin/login'];
+
+for (const dialect of DIALECTS) {
+  describe(`HTTP baseline (${dialect})`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await createTestApp(dialect, {
+        extend(app) {
+          app.get('/__test/boom', async () => {
+            throw new Error('secret internal detail /etc/passwd');
+          });
+          app.post('/__test/echo', async (req) => ({ ok: true, body: req.body }));
+        },
+      });
+    });
+    after(() => t.close());
+
+    for (const url of PUBLIC_PAGES) {
+      it(`${url}: security headers, no cookie, quick exit link`, async () => {
+        const res = await t.inject(url);
+        assert.equal(res.statusCode, 200);
+        const csp = String(res.headers['content-security-policy']);
+        assert.match(csp, /default-src 'self'/);
+        assert.match(csp, /frame-ancestors 'none'/);
+        assert.doesNotMatch(csp, /upgrade-insecure-requests/);
+        assert.equal(res.headers['referrer-policy'], 'no-referrer');
+        assert.equal(res.headers['x-content-type-options'], 'nosniff');
+        assert.equal(res.headers['set-cookie'], undefined, 'anonymous GET sets no cookie');
+        assert.match(res.body, /<a class="quick-exit__button" href="https:\/\/neutral.example.org\/" rel="noreferrer nofollow"/);
+        assert.doesNotMatch(res.body, /(src|href)="(https?:)?\/\/(?!neutral\.example\.org|alongside\.test)/, 'nothing loads from another origin');
+      });
+    }
+
+    it('serves the stylesheet, script and icon from the site itself', async () => {
+      for (const path of ['/static/site.css', '/static/quick-exit.js', '/static/favicon.svg']) {
+        const res = await t.inject(path);
+        assert.equal(res.statusCode, 200, path);
+        assert.equal(res.headers['set-cookie'], undefined);
+      }
+    });
+
+    it('answers /healthz when the database answers', async () => {
+      const res = await t.inject('/healthz');
+      assert.equal(res.statusCode, 200);
+      assert.deepEqual(res.json(), { status: 'ok', database: dialect });
+    });
+
+    it('shows a friendly 404 page', async () => {
+      const res = await t.inject('/no/such/page');
+      assert.equal(res.statusCode, 404);
+      assert.match(res.body, /Page not found/);
+      assert.match(res.body, /Exit this page/);
+    });
+
+    it('shows a friendly 500 page without the stack or the message', async () => {
+      const res = await t.inject('/__test/boom');
+      assert.equal(res.statusCode, 500);
+      assert.match(res.body, /Something went wrong/);
+      assert.doesNotMatch(res.body, /passwd|at .*\.ts|Error:/);
+    });
+
+    it('refuses a state-changing request without a CSRF token (403), and accepts one with it', async () => {
+      const refused = await postForm(t, '/__test/echo', { a: '1' });
+      assert.equal(refused.statusCode, 403);
+      assert.match(refused.body, /expired/);
+      const page = await t.inject('/admin/login');
+      const accepted = await postForm(t, '/__test/echo', { a: '1', _csrf: csrfFrom(page.body) });
+      assert.equal(accepted.statusCode, 200);
+    });
+
+    it('rejects a forged or tampered CSRF token', async () => {
+      const page = await t.inject('/admin/login');
+      const token = csrfFrom(page.body);
+      const tampered = token.slice(0, -2) + (token.endsWith('A') ? 'BB' : 'AA');
+      assert.equal((await postForm(t, '/__test/echo', { _csrf: tampered })).statusCode, 403);
+      assert.equal((await postForm(t, '/__test/echo', { _csrf: 'x'.repeat(600) })).statusCode, 403);
+    });
+
+    it('answers 413 for an over-large form', async () => {
+      const res = await postForm(t, '/__test/echo', { big: 'x'.repeat(300 * 1024) });
+      assert.equal(res.statusCode, 413);
+      assert.match(res.body, /too large/i);
+    });
+
+    it('answers 400 for a body it cannot parse', async () => {
+      const res = await t.inject({ method: 'POST', url: '/admin/login', payload: '{"broken', headers: { 'content-type': 'application/json' } });
+      assert.equal(res.statusCode, 400);
+      assert.doesNotMatch(res.body, /SyntaxError|Unexpected|\bat \S+:\d+/);
+      assert.match(res.body, /could not be understood/);
+    });
+
+    it('logs the route pattern and status, never the URL, address or user-agent', async () => {
+      await t.inject('/no/such/page?lat=51.5&lon=-0.12');
+      const logs = t.logs();
+      assert.match(logs, /"route":"\/healthz"/);
+      assert.doesNotMatch(logs, /lat=51\.5/);
+      assert.doesNotMatch(logs, /127\.0\.0\.77|AlongsidePrivacyProbe/);
+    });
+  });
+}

@@ -1,0 +1,151 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'node:test';
+import SQLite from 'better-sqlite3';
+import { verifyPassword } from '../src/core/auth/passwords.ts';
+import { createTestDatabase } from './support/app.ts';
+import { freePort } from './support/postgres.ts';
+
+const BIN = path.resolve('bin/alongside.js');
+
+function run(args: string[], env: Record<string, string> = {}) {
+  const res = spawnSync(process.execPath, [BIN, ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+    timeout: 60_000,
+  });
+  return { code: res.status, out: res.stdout, err: res.stderr };
+}
+
+const tempDataDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-cli-'));
+
+describe('alongside CLI', () => {
+  it('prints usage for --help and exits 0', () => {
+    const r = run(['--help']);
+    assert.equal(r.code, 0);
+    assert.match(r.out, /Usage: alongside <command>/);
+    assert.match(r.out, /create-user --email E --role admin\|editor\|moderator\|trainer/);
+  });
+
+  it('prints usage and exits non-zero for no command, an unknown command or bad arguments', () => {
+    for (const args of [[], ['frobnicate'], ['create-user'], ['create-user', '--email'], ['migrate', '--bogus'], ['backup']]) {
+      const r = run(args, { DATA_DIR: tempDataDir() });
+      assert.equal(r.code, 2, `exit code for ${args.join(' ')}`);
+      assert.match(r.out + r.err, /Usage: alongside/);
+    }
+  });
+
+  it('stops on invalid configuration with one sentence naming the variable, no stack trace', () => {
+    const r = run(['migrate'], { PORT: 'abc' });
+    assert.equal(r.code, 78);
+    assert.equal(r.err.trim().split('\n').length, 1);
+    assert.match(r.err, /^PORT must be/);
+    assert.doesNotMatch(r.err, /at .*\.ts/);
+  });
+
+  it('migrates a fresh SQLite database, then reports it up to date', () => {
+    const DATA_DIR = tempDataDir();
+    const first = run(['migrate'], { DATA_DIR });
+    assert.equal(first.code, 0, first.err);
+    assert.match(first.out, /Applied \d+ migration/);
+    assert.ok(fs.existsSync(path.join(DATA_DIR, 'alongside.sqlite')));
+    const second = run(['migrate'], { DATA_DIR });
+    assert.match(second.out, /up to date/);
+  });
+
+  it('migrates PostgreSQL given a postgres:// DATABASE_URL', async () => {
+    const database = await createTestDatabase('postgres');
+    try {
+      const r = run(['migrate'], { DATA_DIR: database.dataDir, DATABASE_URL: database.url });
+      assert.equal(r.code, 0, r.err);
+      assert.match(r.out, /up to date/);
+    } finally {
+      await database.destroy();
+    }
+  });
+
+  it('creates a user with the password from ALONGSIDE_PASSWORD, storing only an argon2id hash', async () => {
+    const DATA_DIR = tempDataDir();
+    const r = run(['create-user', '--email', 'Trainer@Example.org', '--role', 'trainer'], { DATA_DIR, ALONGSIDE_PASSWORD: 'a long enough password' });
+    assert.equal(r.code, 0, r.err);
+    assert.doesNotMatch(r.out, /a long enough password/);
+    const db = new SQLite(path.join(DATA_DIR, 'alongside.sqlite'), { readonly: true });
+    const row = db.prepare('select email, role, password_hash from users').get() as { email: string; role: string; password_hash: string };
+    db.close();
+    assert.equal(row.email, 'trainer@example.org');
+    assert.equal(row.role, 'trainer');
+    assert.match(row.password_hash, /^\$argon2id\$/);
+    assert.ok(await verifyPassword(row.password_hash, 'a long enough password'));
+  });
+
+  it('generates and prints a password once when none is given, and refuses bad roles and duplicates', async () => {
+    const DATA_DIR = tempDataDir();
+    const r = run(['create-user', '--email', 'mod@example.org', '--role', 'moderator'], { DATA_DIR });
+    assert.equal(r.code, 0, r.err);
+    const password = /Password \(shown once[^)]*\): (\S+)/.exec(r.out)?.[1];
+    assert.ok(password && password.length >= 16);
+    const db = new SQLite(path.join(DATA_DIR, 'alongside.sqlite'), { readonly: true });
+    const dump = JSON.stringify(db.prepare('select * from users').all());
+    db.close();
+    assert.ok(!dump.includes(password), 'the password is not stored in plain text');
+    assert.equal(run(['create-user', '--email', 'x@example.org', '--role', 'overlord'], { DATA_DIR }).code, 1);
+    assert.equal(run(['create-user', '--email', 'mod@example.org', '--role', 'editor'], { DATA_DIR }).code, 1);
+  });
+
+  it('backs up a SQLite database to a consistent file, and explains pg_dump for PostgreSQL', () => {
+    const DATA_DIR = tempDataDir();
+    assert.equal(run(['seed-demo'], { DATA_DIR }).code, 0);
+    const out = path.join(DATA_DIR, 'backup.sqlite');
+    const r = run(['backup', '--out', out], { DATA_DIR });
+    assert.equal(r.code, 0, r.err);
+    const copy = new SQLite(out, { readonly: true });
+    const users = copy.prepare('select count(*) as n from users').get() as { n: number };
+    copy.close();
+    assert.ok(users.n >= 1);
+    assert.equal(run(['backup', '--out', out], { DATA_DIR }).code, 1, 'never overwrites a backup');
+    const pg = run(['backup', '--out', path.join(DATA_DIR, 'x')], { DATA_DIR, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    assert.equal(pg.code, 1);
+    assert.match(pg.err, /pg_dump/);
+  });
+
+  it('seeds demo content only into an empty database', () => {
+    const DATA_DIR = tempDataDir();
+    const first = run(['seed-demo'], { DATA_DIR });
+    assert.match(first.out, /Demo content added/);
+    const second = run(['seed-demo'], { DATA_DIR });
+    assert.match(second.out, /already has staff accounts/);
+  });
+});
+
+describe('npm start from a fresh data folder', () => {
+  it('migrates, seeds, prints the address and a one-time admin login, and serves /', async () => {
+    const DATA_DIR = tempDataDir();
+    const port = await freePort();
+    const started = Date.now();
+    const child = spawn('npm', ['start', '--silent'], {
+      env: { ...process.env, DATA_DIR, PORT: String(port), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
+    });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    try {
+      const deadline = Date.now() + 60_000;
+      while (!/password: \S+/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      assert.match(out, new RegExp(`serving http://127\\.0\\.0\\.1:${port}`));
+      assert.match(out, /e-mail: +admin@alongside\.invalid/);
+      const res = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(res.status, 200);
+      assert.match(await res.text(), /Exit this page/);
+      console.log(`# start-up to first response: ${Date.now() - started} ms (includes npm and tsx start)`);
+      const health = await fetch(`http://127.0.0.1:${port}/healthz`);
+      assert.equal(health.status, 200);
+    } finally {
+      process.kill(-child.pid!, 'SIGTERM');
+    }
+  });
+});
