@@ -73,6 +73,17 @@ for (const dialect of DIALECTS) {
       assert.equal(accepted.statusCode, 200);
     });
 
+    it('accepts a same-origin browser post whose Origin is "null" (no-referrer policy), refuses a cross-site one', async () => {
+      const page = await t.inject('/admin/login');
+      const payload = `_csrf=${encodeURIComponent(csrfFrom(page.body))}`;
+      const post = (headers: Record<string, string>) =>
+        t.inject({ method: 'POST', url: '/__test/echo', payload, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+      assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'same-origin' })).statusCode, 200);
+      assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'cross-site' })).statusCode, 403);
+      assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'same-site' })).statusCode, 403);
+      assert.equal((await post({ origin: 'https://evil.example' })).statusCode, 403);
+    });
+
     it('rejects a forged or tampered CSRF token', async () => {
       const page = await t.inject('/admin/login');
       const token = csrfFrom(page.body);

@@ -38,15 +38,15 @@ export function noStore(reply: FastifyReply): FastifyReply {
 
 /**
  * State-changing requests from another site are refused before anything else runs. Browsers
- * send Sec-Fetch-Site or Origin on form posts; requests without either (curl, tests) rely on
- * the CSRF token alone.
+ * send Sec-Fetch-Site on form posts; older ones send Origin — which is "null" on this site,
+ * because Referrer-Policy: no-referrer hides it, so "null" proves nothing either way. Requests
+ * with neither (curl, tests) rely on the CSRF token alone.
  */
 export function isCrossSite(headers: Record<string, string | string[] | undefined>, publicOrigin: string, hostHeader: string | undefined): boolean {
   const site = headers['sec-fetch-site'];
-  if (site === 'cross-site') return true;
+  if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
   const origin = headers['origin'];
-  if (typeof origin !== 'string' || origin === 'null') return origin === 'null';
-  if (origin === publicOrigin) return false;
+  if (typeof origin !== 'string' || origin === 'null' || origin === publicOrigin) return false;
   try {
     return new URL(origin).host !== hostHeader;
   } catch {
