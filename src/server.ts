@@ -14,6 +14,7 @@ import { antispam } from './core/antispam/plugin.ts';
 import { createClientKeyer } from './core/security/client-key.ts';
 import { loadOrCreateSecret } from './core/security/secrets.ts';
 import { adminRoutes } from './features/admin/routes.tsx';
+import { staffAccountRoutes } from './features/admin/users.tsx';
 import { homeRoutes } from './features/home/routes.tsx';
 import { safetyRoutes } from './features/safety/routes.tsx';
 import { healthRoutes } from './features/health/routes.ts';
@@ -98,6 +99,7 @@ export async function buildApp({ config, handle, clock = systemClock, logStream 
   await app.register(healthRoutes);
   await app.register(safetyRoutes);
   await app.register(adminRoutes);
+  await app.register(staffAccountRoutes);
   // Feature plugins register below, each in its own encapsulated context.
   await app.register(homeRoutes);
   return app;

@@ -37,3 +37,16 @@ export const deleteExpiredSessions = (db: Executor, nowIso: string) => db.delete
 
 export const recordAudit = (db: Executor, row: { user_id: number | null; action: string; subject: string; detail?: string; created_at: string }) =>
   db.insertInto('audit_log').values({ ...row, detail: row.detail ?? '' }).execute();
+
+export const listUsersWithSessionCounts = (db: Executor, nowIso: string) =>
+  db
+    .selectFrom('users')
+    .leftJoin('sessions', (j) => j.onRef('sessions.user_id', '=', 'users.id').on('sessions.expires_at', '>', nowIso))
+    .select(['users.id', 'users.email', 'users.display_name', 'users.role', 'users.is_disabled', 'users.created_at'])
+    .select((eb) => eb.fn.count('sessions.token_hash').as('sessions'))
+    .groupBy(['users.id', 'users.email', 'users.display_name', 'users.role', 'users.is_disabled', 'users.created_at'])
+    .orderBy('users.email')
+    .execute();
+
+export const setUserDisabled = (db: Executor, id: number, disabled: boolean) =>
+  db.updateTable('users').set({ is_disabled: disabled ? 1 : 0 }).where('id', '=', id).executeTakeFirst();

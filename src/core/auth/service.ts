@@ -97,3 +97,18 @@ export const logOut = (db: Db, tokenHash: string) => repo.deleteSession(db, toke
 
 /** Revokes every session of a user, e.g. after a password change or a lost device. */
 export const revokeAllSessions = (db: Db, userId: number) => repo.deleteUserSessions(db, userId);
+
+export const listStaff = (db: Db, clock: Clock) => repo.listUsersWithSessionCounts(db, clock.now().toISOString());
+
+/** Disabling an account also ends its sessions; an admin cannot lock themselves out. */
+export async function setStaffDisabled(db: Db, clock: Clock, actorId: number, userId: number, disabled: boolean): Promise<Result<void>> {
+  if (actorId === userId && disabled) return invalid('You cannot disable your own account.');
+  const user = await repo.findUserById(db, userId);
+  if (!user) return invalid('That account does not exist.');
+  await db.transaction().execute(async (tx) => {
+    await repo.setUserDisabled(tx, userId, disabled);
+    if (disabled) await repo.deleteUserSessions(tx, userId);
+    await repo.recordAudit(tx, { user_id: actorId, action: disabled ? 'user.disable' : 'user.enable', subject: `user:${userId}`, created_at: clock.now().toISOString() });
+  });
+  return ok(undefined);
+}

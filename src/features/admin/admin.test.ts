@@ -110,3 +110,57 @@ describe('policy', () => {
     assert.ok(!can(null, 'admin.enter'));
   });
 });
+
+for (const dialect of DIALECTS) {
+  describe(`staff account management (${dialect})`, () => {
+    let t: TestApp;
+    before(async () => {
+      t = await createTestApp(dialect);
+    });
+    after(() => t.close());
+
+    it('lets an admin add staff with a generated password shown once, and refuses others with 403', async () => {
+      const admin = await loginAs(t, 'admin');
+      const res = await postForm(t, '/admin/users', { email: 'new.editor@staff.test', role: 'editor', name: 'New Editor' }, admin);
+      assert.equal(res.statusCode, 201);
+      const password = /Its password is <code>([^<]+)<\/code>/.exec(res.body)?.[1];
+      assert.ok(password);
+      const list = await t.inject({ url: '/admin/users', headers: { cookie: admin.cookie } });
+      assert.match(list.body, /new.editor@staff.test/);
+      assert.doesNotMatch(list.body, new RegExp(password));
+      const editor = await loginAs(t, 'editor');
+      const denied = await t.inject({ url: '/admin/users', headers: { cookie: editor.cookie } });
+      assert.equal(denied.statusCode, 403);
+      assert.match(denied.body, /Your role does not allow this/);
+      const deniedPost = await postForm(t, '/admin/users', { email: 'x@staff.test', role: 'admin' }, editor);
+      assert.equal(deniedPost.statusCode, 403);
+      assert.equal(await t.db.selectFrom('users').select('id').where('email', '=', 'x@staff.test').executeTakeFirst(), undefined);
+    });
+
+    it('keeps the typed values and changes nothing on a bad role', async () => {
+      const admin = await loginAs(t, 'admin');
+      const res = await postForm(t, '/admin/users', { email: 'typed@staff.test', role: 'overlord' }, admin);
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /value="typed@staff.test"/);
+      assert.equal(await t.db.selectFrom('users').select('id').where('email', '=', 'typed@staff.test').executeTakeFirst(), undefined);
+    });
+
+    it('disabling an account ends its sessions at once; an admin cannot disable themselves', async () => {
+      const admin = await loginAs(t, 'admin');
+      const mod = await loginAs(t, 'moderator');
+      assert.equal((await postForm(t, `/admin/users/${mod.userId}/disable`, {}, admin)).statusCode, 303);
+      assert.equal((await t.inject({ url: '/admin', headers: { cookie: mod.cookie } })).statusCode, 303);
+      const self = await postForm(t, `/admin/users/${admin.userId}/disable`, {}, admin);
+      assert.equal(self.statusCode, 400);
+      assert.match(self.body, /cannot disable your own account/);
+    });
+
+    it('ends all sessions of a user', async () => {
+      const admin = await loginAs(t, 'admin');
+      const trainer = await loginAs(t, 'trainer');
+      await postForm(t, `/admin/users/${trainer.userId}/revoke-sessions`, {}, admin);
+      assert.equal((await t.inject({ url: '/admin', headers: { cookie: trainer.cookie } })).statusCode, 303);
+      assert.equal((await t.inject({ url: '/admin', headers: { cookie: admin.cookie } })).statusCode, 200);
+    });
+  });
+}
