@@ -121,8 +121,8 @@ export interface TrainingEnrolmentsTable {
   learner_id: number;
   course_id: number;
   version_id: number;
-  started_on: string;
-  completed_on: string | null;
+  /** No dates: when someone studied is nobody's business; only whether they finished. */
+  is_complete: number;
 }
 
 export interface TrainingLessonProgressTable {

@@ -39,7 +39,12 @@ declare module 'fastify' {
      * Cache this route's anonymous 200 responses in memory, tagged; handlers may add tags to
      * `req.cacheTags` (e.g. "post:12"). Writes call `deps.pageCache.invalidate(tag)`.
      */
-    pageCache?: { tags: string[]; ttlMs?: number };
+    pageCache?: {
+      tags: string[];
+      ttlMs?: number;
+      /** A cookie that makes the page personal (e.g. a training progress code): with it, the cache is neither read nor written. */
+      personalCookie?: string;
+    };
   }
   interface FastifyRequest {
     cacheTags: string[];
@@ -104,6 +109,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   app.addHook('onRequest', async (req, reply) => {
     const rule = req.routeOptions.config?.pageCache;
     if (!rule || req.method !== 'GET' || req.staff || req.cookies[SESSION_COOKIE]) return;
+    if (rule.personalCookie && req.cookies[rule.personalCookie]) return;
     req.cacheTags = [...rule.tags];
     const hit = pageCache.get(req.url);
     if (!hit) return;

@@ -64,8 +64,7 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('learner_id', 'integer', (c) => c.notNull().references('training_learners.id').onDelete('cascade'))
     .addColumn('course_id', 'integer', (c) => c.notNull().references('training_courses.id').onDelete('cascade'))
     .addColumn('version_id', 'integer', (c) => c.notNull().references('training_course_versions.id').onDelete('cascade'))
-    .addColumn('started_on', 'text', (c) => c.notNull())
-    .addColumn('completed_on', 'text')
+    .addColumn('is_complete', 'integer', (c) => c.notNull().defaultTo(0))
     .addUniqueConstraint('training_enrolments_unique', ['learner_id', 'course_id'])
     .execute();
   await db.schema.createIndex('training_enrolments_course').on('training_enrolments').column('course_id').execute();
