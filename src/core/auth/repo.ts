@@ -50,3 +50,9 @@ export const listUsersWithSessionCounts = (db: Executor, nowIso: string) =>
 
 export const setUserDisabled = (db: Executor, id: number, disabled: boolean) =>
   db.updateTable('users').set({ is_disabled: disabled ? 1 : 0 }).where('id', '=', id).executeTakeFirst();
+
+export const setPasswordHash = (db: Executor, id: number, passwordHash: string) =>
+  db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst();
+
+export const deleteOtherSessions = (db: Executor, userId: number, keepTokenHash: string) =>
+  db.deleteFrom('sessions').where('user_id', '=', userId).where('token_hash', '!=', keepTokenHash).execute();

@@ -112,3 +112,23 @@ export async function setStaffDisabled(db: Db, clock: Clock, actorId: number, us
   });
   return ok(undefined);
 }
+
+/** Changing a password ends every other session of that account (a lost laptop stays logged out). */
+export async function changePassword(
+  db: Db,
+  clock: Clock,
+  staff: { id: number; tokenHash: string },
+  current: string,
+  next: string,
+): Promise<Result<void>> {
+  const user = await repo.findUserById(db, staff.id);
+  if (!user || !(await verifyPassword(user.password_hash, current))) return invalid('Your current password is not right.', 'current');
+  if (next.length < MIN_PASSWORD_LENGTH) return invalid(`Choose a new password of at least ${MIN_PASSWORD_LENGTH} characters.`, 'next');
+  const hash = await hashPassword(next);
+  await db.transaction().execute(async (tx) => {
+    await repo.setPasswordHash(tx, staff.id, hash);
+    await repo.deleteOtherSessions(tx, staff.id, staff.tokenHash);
+    await repo.recordAudit(tx, { user_id: staff.id, action: 'user.password', subject: `user:${staff.id}`, created_at: clock.now().toISOString() });
+  });
+  return ok(undefined);
+}

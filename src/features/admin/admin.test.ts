@@ -164,3 +164,30 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+for (const dialect of DIALECTS) {
+  describe(`changing one's password (${dialect})`, () => {
+    it('needs the current password, then ends every other session', async () => {
+      const t = await createTestApp(dialect);
+      try {
+        const first = await loginAs(t, 'editor', 'pw@staff.test');
+        const form = await t.inject('/admin/login');
+        const second = await postForm(t, '/admin/login', { email: 'pw@staff.test', password: TEST_PASSWORD, _csrf: csrfFrom(form.body) });
+        const secondCookie = `alongside_staff=${cookieFrom(second.headers['set-cookie'], 'alongside_staff')}`;
+        const wrong = await postForm(t, '/admin/account', { current: 'not it at all', next: 'a brand new password' }, first);
+        assert.equal(wrong.statusCode, 400);
+        assert.match(wrong.body, /current password is not right/);
+        const short = await postForm(t, '/admin/account', { current: TEST_PASSWORD, next: 'short' }, first);
+        assert.equal(short.statusCode, 400);
+        const ok = await postForm(t, '/admin/account', { current: TEST_PASSWORD, next: 'a brand new password' }, first);
+        assert.equal(ok.statusCode, 200);
+        assert.equal((await t.inject({ url: '/admin', headers: { cookie: first.cookie } })).statusCode, 200, 'this session stays');
+        assert.equal((await t.inject({ url: '/admin', headers: { cookie: secondCookie } })).statusCode, 303, 'the other session ended');
+        const relogin = await postForm(t, '/admin/login', { email: 'pw@staff.test', password: 'a brand new password', _csrf: csrfFrom(form.body) });
+        assert.equal(relogin.statusCode, 303);
+      } finally {
+        await t.close();
+      }
+    });
+  });
+}

@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { ROLES } from '../../core/auth/policy.ts';
-import { createStaff, listStaff, revokeAllSessions, setStaffDisabled } from '../../core/auth/service.ts';
+import { changePassword, createStaff, listStaff, revokeAllSessions, setStaffDisabled } from '../../core/auth/service.ts';
 import type { PageContext } from '../../core/views/context.ts';
 import { CsrfField, ErrorSummary, Field, formatDate, Notice, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
@@ -34,6 +34,20 @@ export async function staffAccountRoutes(app: FastifyInstance) {
       }
       const { page } = await show(req.pageContext(), { created: { email: body.email.trim().toLowerCase(), password: result.value.generatedPassword! } });
       return reply.page(page, 201);
+    },
+  );
+
+  // Every staff member may change their own password.
+  const anyStaff = { preHandler: requireStaff('admin.enter') };
+  app.get('/admin/account', anyStaff, async (req, reply) => reply.page(<AccountPage ctx={req.pageContext()} />));
+  app.post(
+    '/admin/account',
+    { ...anyStaff, config: { rateLimit: { max: 10, timeWindow: '15 minutes' } }, schema: { body: { type: 'object', properties: { current: { type: 'string', maxLength: 1024 }, next: { type: 'string', maxLength: 1024 } }, required: ['current', 'next'] } } },
+    async (req, reply) => {
+      const body = req.body as { current: string; next: string };
+      const result = await changePassword(db, clock, req.staff!, body.current, body.next);
+      if (!result.ok) return reply.page(<AccountPage ctx={req.pageContext()} errors={{ [(result.kind === 'invalid' && result.field) || '_form']: result.message }} />, 400);
+      return reply.page(<AccountPage ctx={req.pageContext()} changed />);
     },
   );
 
@@ -129,6 +143,27 @@ function UsersPage({ ctx, rows, errors, input = {}, created }: UsersPageProps) {
           )}
         </Field>
         <button type="submit">Add and generate a password</button>
+      </form>
+    </Layout>
+  );
+}
+
+function AccountPage({ ctx, errors, changed }: { ctx: PageContext; errors?: FieldErrors; changed?: boolean }) {
+  return (
+    <Layout ctx={ctx} title="Your account" head={{ noindex: true }}>
+      <h1>Your account</h1>
+      {changed && <Notice kind="success">Your password was changed. Every other session of your account has been ended.</Notice>}
+      <ErrorSummary errors={errors} />
+      <h2>Change your password</h2>
+      <form method="post" action="/admin/account">
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="current" label="Current password" errors={errors}>
+          {(a) => <input {...a} type="password" autocomplete="current-password" required />}
+        </Field>
+        <Field name="next" label="New password" hint="At least 12 characters. A few unrelated words make a strong, memorable password." errors={errors}>
+          {(a) => <input {...a} type="password" autocomplete="new-password" minLength={12} required />}
+        </Field>
+        <button type="submit">Change password</button>
       </form>
     </Layout>
   );

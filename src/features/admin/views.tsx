@@ -29,7 +29,8 @@ export function AdminHomePage({ ctx, links, role }: { ctx: PageContext; links: A
     <Layout ctx={ctx} title="Staff area" head={{ noindex: true }}>
       <h1>Staff area</h1>
       <p>
-        You are logged in as <strong>{ctx.staff?.displayName}</strong> with the role <strong>{role}</strong>.
+        You are logged in as <strong>{ctx.staff?.displayName}</strong> with the role <strong>{role}</strong>.{' '}
+        <a href="/admin/account">Change your password</a>.
       </p>
       {links.length === 0 ? (
         <p>Your role has no tools yet.</p>
