@@ -18,6 +18,7 @@ import { staffAccountRoutes } from './features/admin/users.tsx';
 import { homeRoutes } from './features/home/routes.tsx';
 import { safetyRoutes } from './features/safety/routes.tsx';
 import { healthRoutes } from './features/health/routes.ts';
+import { campaignRoutes } from './features/campaigns/routes.tsx';
 
 /** Everything a feature needs, passed in: no module-level singletons. */
 export interface AppDeps {
@@ -101,6 +102,7 @@ export async function buildApp({ config, handle, clock = systemClock, logStream 
   await app.register(adminRoutes);
   await app.register(staffAccountRoutes);
   // Feature plugins register below, each in its own encapsulated context.
+  await app.register(campaignRoutes);
   await app.register(homeRoutes);
   return app;
 }

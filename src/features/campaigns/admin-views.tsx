@@ -1,0 +1,252 @@
+import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
+import { Layout } from '../../core/views/layout.tsx';
+import type { PageContext } from '../../core/views/context.ts';
+import { campaignLength, dateOfDay, dayLabel, formatDateRange, formatEventTime } from './calendar.ts';
+import { kindKey, t } from './messages.ts';
+import type { Campaign, CampaignEvent, PublicPledge } from './service.ts';
+import { daysOf } from './service.ts';
+
+type Values = Record<string, string | string[] | undefined>;
+const str = (v: Values, k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+
+export function AdminCampaignsPage({ ctx, campaigns, pending, canEdit, values = {}, errors, defaultYear }: { ctx: PageContext; campaigns: Campaign[]; pending: Map<number, number>; canEdit: boolean; values?: Values; errors?: FieldErrors; defaultYear: number }) {
+  return (
+    <Layout ctx={ctx} title="Campaigns (staff)" head={{ noindex: true }}>
+      <p>
+        <a href="/admin">Staff home</a>
+      </p>
+      <h1>Campaigns</h1>
+      {campaigns.length === 0 ? (
+        <p>No campaigns yet.</p>
+      ) : (
+        <table>
+          <thead>
+            <tr>
+              <th>Campaign</th>
+              <th>Dates</th>
+              <th>Board</th>
+              <th>Pending pledges</th>
+            </tr>
+          </thead>
+          <tbody>
+            {campaigns.map((c) => (
+              <tr>
+                <td>
+                  <a href={`/campaigns/${c.slug}`}>{c.title}</a>
+                  {canEdit && (
+                    <>
+                      {' '}
+                      · <a href={`/admin/campaigns/${c.id}`}>Edit</a>
+                    </>
+                  )}
+                </td>
+                <td>{formatDateRange(c.starts_on, c.ends_on)}</td>
+                <td>{c.is_board_open ? 'Open' : 'Closed'}</td>
+                <td>
+                  <a href={`/admin/campaigns/${c.id}/pledges`}>{pending.get(c.id) ?? 0} to moderate</a>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canEdit && (
+        <>
+          <h2>New campaign</h2>
+          <ErrorSummary errors={errors} />
+          <form method="post" action="/admin/campaigns" novalidate>
+            <CsrfField token={ctx.csrfToken} />
+            <fieldset>
+              <legend>Start from</legend>
+              <label>
+                <input type="radio" name="template" value="sixteen-days" checked={str(values, 'template') !== 'blank'} /> The “16 Days of Activism” template (25 November – 10 December, 16 day slots with suggested themes)
+              </label>
+              <br />
+              <label>
+                <input type="radio" name="template" value="blank" checked={str(values, 'template') === 'blank'} /> A blank campaign
+              </label>
+            </fieldset>
+            <Field name="year" label="Year (template)" errors={errors}>
+              {(a) => <input {...a} type="number" min="2000" max="2200" value={str(values, 'year') || String(defaultYear)} />}
+            </Field>
+            <Field name="time_zone" label="Time zone" hint="Days change at midnight in this zone, e.g. Europe/London." errors={errors}>
+              {(a) => <input {...a} type="text" value={str(values, 'time_zone') || 'Europe/London'} />}
+            </Field>
+            <Field name="title" label="Title (blank campaign)" errors={errors}>
+              {(a) => <input {...a} type="text" value={str(values, 'title')} />}
+            </Field>
+            <Field name="starts_on" label="First day (blank campaign)" errors={errors}>
+              {(a) => <input {...a} type="date" value={str(values, 'starts_on')} />}
+            </Field>
+            <Field name="ends_on" label="Last day (blank campaign)" errors={errors}>
+              {(a) => <input {...a} type="date" value={str(values, 'ends_on')} />}
+            </Field>
+            <Field name="slug" label="Address (optional)" hint="Made from the title when empty." errors={errors}>
+              {(a) => <input {...a} type="text" value={str(values, 'slug')} />}
+            </Field>
+            <button type="submit">Create campaign</button>
+          </form>
+        </>
+      )}
+    </Layout>
+  );
+}
+
+export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, errors, eventValues = {}, eventErrors, notice }: { ctx: PageContext; campaign: Campaign; themes: string[]; events: CampaignEvent[]; values?: Values; errors?: FieldErrors; eventValues?: Values; eventErrors?: FieldErrors; notice?: string }) {
+  const v: Values = values ?? {
+    title: campaign.title,
+    slug: campaign.slug,
+    description: campaign.description,
+    tag_slug: campaign.tag_slug,
+    time_zone: campaign.time_zone,
+    starts_on: campaign.starts_on,
+    ends_on: campaign.ends_on,
+    is_board_open: campaign.is_board_open ? '1' : undefined,
+    themes,
+  };
+  const length = campaignLength(str(v, 'starts_on') || campaign.starts_on, str(v, 'ends_on') || campaign.ends_on) || 1;
+  const vThemes = Array.isArray(v.themes) ? v.themes : [];
+  return (
+    <Layout ctx={ctx} title={`Edit ${campaign.title}`} head={{ noindex: true }}>
+      <p>
+        <a href="/admin/campaigns">Campaigns</a> · <a href={`/campaigns/${campaign.slug}`}>View page</a> · <a href={`/admin/campaigns/${campaign.id}/pledges`}>Moderate pledges</a>
+      </p>
+      <h1>Edit {campaign.title}</h1>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      <ErrorSummary errors={errors} />
+      <form method="post" action={`/admin/campaigns/${campaign.id}`} novalidate>
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="title" label="Title" errors={errors}>
+          {(a) => <input {...a} type="text" value={str(v, 'title')} />}
+        </Field>
+        <Field name="slug" label="Address" errors={errors}>
+          {(a) => <input {...a} type="text" value={str(v, 'slug')} />}
+        </Field>
+        <Field name="description" label="Description" errors={errors}>
+          {(a) => <textarea {...a} rows={5}>{str(v, 'description')}</textarea>}
+        </Field>
+        <Field name="tag_slug" label="Tag of the campaign’s posts" errors={errors}>
+          {(a) => <input {...a} type="text" value={str(v, 'tag_slug')} />}
+        </Field>
+        <Field name="time_zone" label="Time zone" errors={errors}>
+          {(a) => <input {...a} type="text" value={str(v, 'time_zone')} />}
+        </Field>
+        <Field name="starts_on" label="First day" errors={errors}>
+          {(a) => <input {...a} type="date" value={str(v, 'starts_on')} />}
+        </Field>
+        <Field name="ends_on" label="Last day" errors={errors}>
+          {(a) => <input {...a} type="date" value={str(v, 'ends_on')} />}
+        </Field>
+        <div class="field">
+          <label>
+            <input type="checkbox" name="is_board_open" value="1" checked={!!v.is_board_open} /> The pledge board is open (uncheck to close it)
+          </label>
+          <input type="hidden" name="is_board_open" value="0" />
+        </div>
+        <fieldset>
+          <legend>Day themes</legend>
+          {Array.from({ length: Math.min(length, 366) }, (_, i) => (
+            <div class="field">
+              <label for={`theme-${i + 1}`}>
+                Day {i + 1} ({dayLabel(dateOfDay(str(v, 'starts_on') || campaign.starts_on, i + 1))})
+              </label>
+              <input id={`theme-${i + 1}`} type="text" name="themes" value={vThemes[i] ?? ''} />
+            </div>
+          ))}
+        </fieldset>
+        <button type="submit">Save campaign</button>
+      </form>
+
+      <h2>Events</h2>
+      {events.length === 0 ? (
+        <p>No events yet.</p>
+      ) : (
+        <ul>
+          {events.map((e) => (
+            <li>
+              {e.title} — {formatEventTime(e.starts_at, e.ends_at, campaign.time_zone)} {e.place && `· ${e.place}`}
+              <form method="post" action={`/admin/campaigns/${campaign.id}/events/${e.id}/delete`} class="inline-form">
+                <CsrfField token={ctx.csrfToken} />
+                <button type="submit" class="link-button">
+                  Remove
+                </button>
+              </form>
+            </li>
+          ))}
+        </ul>
+      )}
+      <h3>Add an event</h3>
+      <ErrorSummary errors={eventErrors} />
+      <form method="post" action={`/admin/campaigns/${campaign.id}/events`} novalidate>
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="event_title" label="Title" errors={eventErrors}>
+          {(a) => <input {...a} name="title" type="text" value={str(eventValues, 'title')} />}
+        </Field>
+        <Field name="event_starts_at" label={`Starts (${campaign.time_zone})`} errors={eventErrors}>
+          {(a) => <input {...a} name="starts_at" type="datetime-local" value={str(eventValues, 'starts_at')} />}
+        </Field>
+        <Field name="event_ends_at" label={`Ends (${campaign.time_zone})`} errors={eventErrors}>
+          {(a) => <input {...a} name="ends_at" type="datetime-local" value={str(eventValues, 'ends_at')} />}
+        </Field>
+        <Field name="event_place" label="Town, city or “Online”" errors={eventErrors}>
+          {(a) => <input {...a} name="place" type="text" value={str(eventValues, 'place')} />}
+        </Field>
+        <Field name="event_link" label="Link" errors={eventErrors}>
+          {(a) => <input {...a} name="link" type="url" value={str(eventValues, 'link')} />}
+        </Field>
+        <Field name="event_description" label="Description" errors={eventErrors}>
+          {(a) => <textarea {...a} name="description" rows={3}>{str(eventValues, 'description')}</textarea>}
+        </Field>
+        <button type="submit">Add event</button>
+      </form>
+    </Layout>
+  );
+}
+
+function ModerationItem({ ctx, campaign, pledge, actions }: { ctx: PageContext; campaign: Campaign; pledge: PublicPledge; actions: [string, string][] }) {
+  return (
+    <li class="pledge" id={`pledge-${pledge.id}`}>
+      <p class="pledge__action">{pledge.action}</p>
+      <p class="muted">
+        {pledge.display_name || 'Anonymous'} {pledge.place && `· ${pledge.place}`} · {t('en', kindKey(pledge.kind))} · days {daysOf(pledge).join(', ')} {pledge.link && `· ${pledge.link}`} · me too: {pledge.me_too_count}
+      </p>
+      {actions.map(([action, label]) => (
+        <form method="post" action={`/admin/campaigns/${campaign.id}/pledges/${pledge.id}`} class="inline-form">
+          <CsrfField token={ctx.csrfToken} />
+          <input type="hidden" name="action" value={action} />
+          <button type="submit" class={action === 'spam' || action === 'reject' ? 'button-secondary' : undefined} data-moderate={action}>
+            {label}
+          </button>{' '}
+        </form>
+      ))}
+    </li>
+  );
+}
+
+export function AdminModerationPage({ ctx, campaign, pending, approved, notice }: { ctx: PageContext; campaign: Campaign; pending: PublicPledge[]; approved: PublicPledge[]; notice?: string }) {
+  return (
+    <Layout ctx={ctx} title={`Pledges: ${campaign.title}`} head={{ noindex: true }}>
+      <p>
+        <a href="/admin/campaigns">Campaigns</a> · <a href={`/campaigns/${campaign.slug}`}>View page</a>
+      </p>
+      <h1>Pledges: {campaign.title}</h1>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      <h2>Waiting for moderation ({pending.length})</h2>
+      {pending.length === 0 ? (
+        <p>Nothing to moderate.</p>
+      ) : (
+        <ul class="pledges">
+          {pending.map((p) => (
+            <ModerationItem ctx={ctx} campaign={campaign} pledge={p} actions={[['approve', 'Approve'], ['reject', 'Reject'], ['spam', 'Spam']]} />
+          ))}
+        </ul>
+      )}
+      <h2>On the board ({approved.length})</h2>
+      <ul class="pledges">
+        {approved.map((p) => (
+          <ModerationItem ctx={ctx} campaign={campaign} pledge={p} actions={[p.is_featured ? ['unfeature', 'Stop featuring'] : ['feature', 'Feature'], ['reject', 'Remove from board']]} />
+        ))}
+      </ul>
+    </Layout>
+  );
+}
