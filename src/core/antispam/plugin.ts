@@ -20,7 +20,8 @@ declare module 'fastify' {
  * CSP (`default-src 'self'`).
  */
 const require = createRequire(import.meta.url);
-const ALTCHA_DIST = path.join(path.dirname(require.resolve('altcha/package.json')), 'dist');
+// The package exports no ./package.json; its CSS export sits in dist/external.
+const ALTCHA_DIST = path.resolve(path.dirname(require.resolve('altcha/altcha.css')), '..');
 
 const WIDGET_FILES: Record<string, { file: string; type: string }> = {
   'altcha.js': { file: 'external/altcha.js', type: 'text/javascript; charset=utf-8' },
