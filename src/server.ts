@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Writable } from 'node:stream';
 import type { VNode } from 'preact';
 import type { Config } from './config.ts';
@@ -16,6 +16,7 @@ import { loadOrCreateSecret } from './core/security/secrets.ts';
 import { adminRoutes } from './features/admin/routes.tsx';
 import { staffAccountRoutes } from './features/admin/users.tsx';
 import { homeRoutes } from './features/home/routes.tsx';
+import { postRoutes } from './features/posts/routes.tsx';
 import { safetyRoutes } from './features/safety/routes.tsx';
 import { healthRoutes } from './features/health/routes.ts';
 import { campaignRoutes } from './features/campaigns/routes.tsx';
@@ -39,7 +40,8 @@ export interface AppDeps {
 export interface HomeSection {
   /** Lower comes first: campaign banner 10, posts 20, resources 30, training 40. */
   order: number;
-  render(ctx: PageContext): Promise<VNode | null>;
+  /** `req` gives the query (e.g. ?page=) and lets a section shorten the page's cache lifetime. */
+  render(ctx: PageContext, req?: FastifyRequest): Promise<VNode | null>;
 }
 
 export interface AdminLink {
@@ -102,6 +104,7 @@ export async function buildApp({ config, handle, clock = systemClock, logStream 
   await app.register(adminRoutes);
   await app.register(staffAccountRoutes);
   // Feature plugins register below, each in its own encapsulated context.
+  await app.register(postRoutes);
   await app.register(campaignRoutes);
   await app.register(homeRoutes);
   return app;

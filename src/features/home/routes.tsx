@@ -7,7 +7,7 @@ export async function homeRoutes(app: FastifyInstance) {
   app.get('/', { config: { pageCache: { tags: ['home', 'posts', 'comments', 'resources', 'training', 'campaigns'] } } }, async (req, reply) => {
     const ctx = req.pageContext();
     const sections = [...app.deps.registry.homeSections].sort((a, b) => a.order - b.order);
-    const rendered = await Promise.all(sections.map((s) => s.render(ctx)));
+    const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
     return reply.page(
       <Layout ctx={ctx} title={ctx.siteName} head={{ description: 'Support, resources and training, from a support-not-rescue position.', canonical: `${ctx.publicUrl}/` }}>
         <h1 class="visually-hidden">{ctx.siteName}</h1>

@@ -355,3 +355,19 @@ export function ftsQuery(q: string): string {
   const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
   return words.slice(0, 12).map((w) => `"${w}"`).join(' ');
 }
+
+export async function relabelLatestRevision(db: Executor, postId: number, action: string): Promise<void> {
+  const latest = await db.selectFrom('post_revisions').where('post_id', '=', postId).select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
+  if (latest?.id != null) await db.updateTable('post_revisions').set({ action }).where('id', '=', Number(latest.id)).execute();
+}
+
+export async function listLiveForSitemap(db: Executor, now: string) {
+  return db
+    .selectFrom('posts')
+    .where('status', 'in', ['published', 'scheduled'])
+    .where('published_at', '<=', now)
+    .select(['id', 'slug', 'language', 'updated_at', 'translation_group'])
+    .orderBy('published_at', 'desc')
+    .limit(50_000)
+    .execute();
+}

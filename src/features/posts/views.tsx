@@ -1,0 +1,479 @@
+import type { VNode } from 'preact';
+import { CsrfField, ErrorSummary, Field, formatDate, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
+import { Layout, type HeadMeta } from '../../core/views/layout.tsx';
+import type { PageContext } from '../../core/views/context.ts';
+import type { Locale } from '../../core/i18n/index.ts';
+import { renderMarkdown } from '../../core/markdown/render.ts';
+import { languageName, tp } from './messages.ts';
+import type { TagRow, AuthorRow, AdminListItem, SearchHit } from './repo.ts';
+import type { Page, PostPageData, PostSummary, PostInput } from './service.ts';
+import { LIMITS } from './service.ts';
+
+/* Pure views for publishing: data in, markup out. Post bodies come only from renderMarkdown. */
+
+const t = (ctx: PageContext, key: Parameters<typeof tp>[1], params?: Record<string, string | number>) => tp(ctx.locale, key, params);
+export const coverUrl = (file: string) => `/media/posts/${file}`;
+const FEEDS = (ctx: PageContext): HeadMeta['feeds'] => [
+  { title: `${ctx.siteName} (RSS)`, href: '/feed.xml', type: 'application/rss+xml' },
+  { title: `${ctx.siteName} (Atom)`, href: '/atom.xml', type: 'application/atom+xml' },
+  { title: `${ctx.siteName} (JSON Feed)`, href: '/feed.json', type: 'application/feed+json' },
+];
+
+function PostMeta({ ctx, post, readingMinutes }: { ctx: PageContext; post: { published_at: string; author_name: string; author_slug: string }; readingMinutes: number }) {
+  return (
+    <p class="meta">
+      {t(ctx, 'by')} <a href={`/authors/${post.author_slug}`}>{post.author_name}</a> ·{' '}
+      <time datetime={post.published_at}>{formatDate(post.published_at, ctx.locale)}</time> · {t(ctx, 'minutesRead', { n: readingMinutes })}
+    </p>
+  );
+}
+
+function TagLinks({ ctx, tags }: { ctx: PageContext; tags: TagRow[] }) {
+  if (!tags.length) return null;
+  return (
+    <ul class="tag-list" aria-label={t(ctx, 'tags')}>
+      {tags.map((tag) => (
+        <li>
+          <a class="badge" href={`/tags/${tag.slug}`} rel="tag">
+            {tag.name}
+          </a>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+export function PostCards({ ctx, posts, headingLevel = 2 }: { ctx: PageContext; posts: PostSummary[]; headingLevel?: 2 | 3 }) {
+  if (!posts.length) return <p>{t(ctx, 'noPosts')}</p>;
+  const H = headingLevel === 2 ? 'h2' : 'h3';
+  return (
+    <ul class="card-list post-list">
+      {posts.map((p) => (
+        <li class="card" lang={p.language !== ctx.locale ? p.language : undefined}>
+          <H>
+            <a href={`/posts/${p.slug}`}>{p.title}</a>
+          </H>
+          <PostMeta ctx={ctx} post={p} readingMinutes={p.readingMinutes} />
+          {p.content_note && (
+            <p class="content-note-inline">
+              <strong>{t(ctx, 'contentNote')}:</strong> {p.content_note}
+            </p>
+          )}
+          {p.excerpt && <p>{p.excerpt}</p>}
+          <TagLinks ctx={ctx} tags={p.tags} />
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+/** The posts block of the home page (registered as a home section). */
+export function HomePosts({ ctx, page, hrefFor }: { ctx: PageContext; page: Page<PostSummary>; hrefFor: (n: number) => string }) {
+  return (
+    <section class="home-posts" aria-labelledby="latest-posts">
+      <h2 id="latest-posts">{t(ctx, 'latestPosts')}</h2>
+      <PostCards ctx={ctx} posts={page.items} headingLevel={3} />
+      <Pagination page={page.page} pageCount={page.pageCount} href={hrefFor} label={t(ctx, 'pages')} />
+      <p>
+        <a href="/search">{t(ctx, 'search')}</a> · <a href="/feed.xml">RSS</a> · <a href="/atom.xml">Atom</a> · <a href="/feed.json">JSON Feed</a>
+      </p>
+    </section>
+  );
+}
+
+export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostPageData; footers: (VNode | null)[] }) {
+  const { post, tags, translations, readingMinutes } = data;
+  const url = `${ctx.publicUrl}/posts/${post.slug}`;
+  const description = post.excerpt || undefined;
+  const alternates: Record<string, string> = {};
+  if (translations.length) {
+    alternates[post.language] = url;
+    for (const tr of translations) alternates[tr.language] = `${ctx.publicUrl}/posts/${tr.slug}`;
+  }
+  const og: Record<string, string> = {
+    'og:type': 'article',
+    'og:title': post.title,
+    'og:url': url,
+    'og:site_name': ctx.siteName,
+    'og:locale': post.language.replace('-', '_'),
+    'article:published_time': post.published_at,
+    'article:modified_time': post.updated_at,
+  };
+  if (description) og['og:description'] = description;
+  if (post.cover_image) og['og:image'] = `${ctx.publicUrl}${coverUrl(post.cover_image)}`;
+  tags.forEach((tag) => (og['article:tag'] = tag.name));
+  return (
+    <Layout ctx={ctx} title={post.title} lang={post.language} head={{ description, canonical: url, alternates, og, feeds: FEEDS(ctx) }}>
+      <article class="post" lang={post.language}>
+        <header>
+          <h1>{post.title}</h1>
+          <PostMeta ctx={ctx} post={post} readingMinutes={readingMinutes} />
+          {translations.length > 0 && (
+            <nav class="translations" aria-label={t(ctx, 'readIn')}>
+              {t(ctx, 'readIn')}:{' '}
+              {translations.map((tr, i) => (
+                <>
+                  {i > 0 && ', '}
+                  <a href={`/posts/${tr.slug}`} hreflang={tr.language} lang={tr.language}>
+                    {languageName(tr.language)}
+                  </a>
+                </>
+              ))}
+            </nav>
+          )}
+          <TagLinks ctx={ctx} tags={tags} />
+        </header>
+        {post.content_note && (
+          <aside class="notice notice--warning content-note" aria-label={t(ctx, 'contentNote')}>
+            <p>
+              <strong>{t(ctx, 'contentNote')}:</strong> {post.content_note}
+            </p>
+            <p class="hint">{t(ctx, 'contentNoteHint')}</p>
+          </aside>
+        )}
+        {post.cover_image && (
+          <img class="cover" src={coverUrl(post.cover_image)} alt={post.cover_alt} width={post.cover_width ?? undefined} height={post.cover_height ?? undefined} />
+        )}
+        <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(post.body_md) }} />
+      </article>
+      {footers}
+    </Layout>
+  );
+}
+
+export function ListingPage({ ctx, title, intro, page, hrefFor, feedHref, canonical, lang }: { ctx: PageContext; title: string; intro?: string; page: Page<PostSummary>; hrefFor: (n: number) => string; feedHref?: string; canonical: string; lang?: string }) {
+  const feeds = feedHref ? [{ title: `${title} (RSS)`, href: feedHref, type: 'application/rss+xml' }] : FEEDS(ctx);
+  return (
+    <Layout ctx={ctx} title={title} lang={lang} head={{ canonical, feeds, description: intro }}>
+      <h1>{title}</h1>
+      {intro && <p class="lead">{intro}</p>}
+      <PostCards ctx={ctx} posts={page.items} />
+      <Pagination page={page.page} pageCount={page.pageCount} href={hrefFor} label={t(ctx, 'pages')} />
+      {feedHref && (
+        <p>
+          <a href={feedHref}>{t(ctx, 'feeds')} (RSS)</a>
+        </p>
+      )}
+    </Layout>
+  );
+}
+
+export function TagsIndexPage({ ctx, tags }: { ctx: PageContext; tags: (TagRow & { post_count: number })[] }) {
+  return (
+    <Layout ctx={ctx} title={t(ctx, 'allTags')} head={{ canonical: `${ctx.publicUrl}/tags` }}>
+      <h1>{t(ctx, 'allTags')}</h1>
+      <ul>
+        {tags.map((tag) => (
+          <li>
+            <a href={`/tags/${tag.slug}`}>{tag.name}</a> ({tag.post_count})
+          </li>
+        ))}
+      </ul>
+    </Layout>
+  );
+}
+
+/** Marks the matched words the search engine delimited with \u0001 … \u0002, escaping everything else. */
+export function Highlighted({ text }: { text: string }) {
+  const parts: (string | VNode)[] = [];
+  const re = /\u0001([^\u0001\u0002]*)\u0002/g;
+  let last = 0;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    parts.push(text.slice(last, m.index));
+    parts.push(<mark>{m[1]}</mark>);
+    last = m.index + m[0].length;
+  }
+  parts.push(text.slice(last));
+  return <>{parts.map((p) => (typeof p === 'string' ? p.replace(/[\u0001\u0002]/g, '') : p))}</>;
+}
+
+export function SearchPage({ ctx, q, hits, total, page, pageCount }: { ctx: PageContext; q: string; hits: SearchHit[]; total: number; page: number; pageCount: number }) {
+  return (
+    <Layout ctx={ctx} title={q ? `${t(ctx, 'search')}: ${q}` : t(ctx, 'search')} head={{ noindex: true }}>
+      <h1>{t(ctx, 'search')}</h1>
+      <form method="get" action="/search" role="search" class="search-form">
+        <label for="q">{t(ctx, 'searchLabel')}</label>
+        <input type="search" id="q" name="q" value={q} maxLength={200} />
+        <button type="submit">{t(ctx, 'searchButton')}</button>
+      </form>
+      {q && (
+        <p role="status">{total ? t(ctx, 'results', { n: total, q }) : t(ctx, 'noResults', { q })}</p>
+      )}
+      <ol class="card-list search-results">
+        {hits.map((h) => (
+          <li class="card" lang={h.language}>
+            <h2>
+              <a href={`/posts/${h.slug}`}>{h.title}</a>
+            </h2>
+            <p class="meta">
+              {h.author_name} · <time datetime={h.published_at}>{formatDate(h.published_at, ctx.locale)}</time>
+            </p>
+            <p>
+              <Highlighted text={h.snippet} />
+            </p>
+          </li>
+        ))}
+      </ol>
+      <Pagination page={page} pageCount={pageCount} href={(n) => `/search?q=${encodeURIComponent(q)}&page=${n}`} label={t(ctx, 'pages')} />
+    </Layout>
+  );
+}
+
+// ── staff ───────────────────────────────────────────────────────────────────
+
+const STATUS_LABEL = { draft: 'Draft', scheduled: 'Scheduled', published: 'Published' } as const;
+
+export function AdminPostsPage({ ctx, items, page, pageCount, statusOf, notice }: { ctx: PageContext; items: AdminListItem[]; page: number; pageCount: number; statusOf: (p: AdminListItem) => keyof typeof STATUS_LABEL; notice?: string }) {
+  return (
+    <Layout ctx={ctx} title="Posts" head={{ noindex: true }}>
+      <h1>Posts</h1>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      <p>
+        <a class="button" href="/admin/posts/new">
+          Write a new post
+        </a>
+      </p>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Title</th>
+            <th scope="col">Status</th>
+            <th scope="col">Language</th>
+            <th scope="col">Author</th>
+            <th scope="col">Last change (UTC)</th>
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((p) => {
+            const status = statusOf(p);
+            return (
+              <tr>
+                <td>
+                  <a href={`/admin/posts/${p.id}/edit`}>{p.title}</a>
+                  {status === 'published' && (
+                    <>
+                      {' '}
+                      (<a href={`/posts/${p.slug}`}>view</a>)
+                    </>
+                  )}
+                </td>
+                <td>
+                  {STATUS_LABEL[status]}
+                  {status === 'scheduled' && p.published_at && <> for {p.published_at.slice(0, 16).replace('T', ' ')}</>}
+                </td>
+                <td>{p.language}</td>
+                <td>{p.author_name}</td>
+                <td>{p.updated_at.slice(0, 16).replace('T', ' ')}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <Pagination page={page} pageCount={pageCount} href={(n) => `/admin/posts?page=${n}`} />
+    </Layout>
+  );
+}
+
+export interface EditorProps {
+  ctx: PageContext;
+  /** Undefined for a new post. */
+  postId?: number;
+  input: PostInput;
+  status: 'draft' | 'scheduled' | 'published';
+  errors?: FieldErrors;
+  notice?: string;
+  previewHtml?: string;
+  cover?: { file: string; alt: string } | null;
+  revisions?: { id: number; action: string; changed: string; user_name: string | null; created_at: string }[];
+  translations?: { id: number; slug: string; language: string; title: string }[];
+  knownTags?: string[];
+  slug?: string;
+}
+
+export function PostEditorPage({ ctx, postId, input, status, errors, notice, previewHtml, cover, revisions = [], translations = [], knownTags = [], slug }: EditorProps) {
+  const action = postId ? `/admin/posts/${postId}` : '/admin/posts';
+  const title = postId ? `Edit “${input.title || 'untitled'}”` : 'New post';
+  const preview = previewHtml ?? renderMarkdown(input.body_md);
+  return (
+    <Layout ctx={ctx} title={title} head={{ noindex: true }} scripts={['/static/posts-editor.js']}>
+      <p>
+        <a href="/admin/posts">← All posts</a>
+      </p>
+      <h1>{title}</h1>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      <ErrorSummary errors={errors} />
+      <p class="meta">
+        Status: <strong data-status>{STATUS_LABEL[status]}</strong>
+        {status === 'scheduled' && input.publish_at && <> — goes live at {input.publish_at.replace('T', ' ')} UTC</>}
+        {status === 'published' && slug && (
+          <>
+            {' '}
+            — <a href={`/posts/${slug}`}>view the public page</a>
+          </>
+        )}
+      </p>
+      <form method="post" action={action} enctype="multipart/form-data" class="post-editor" data-post-editor>
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="title" label="Title" errors={errors}>
+          {(a) => <input type="text" {...a} value={input.title} maxLength={LIMITS.title + 50} required />}
+        </Field>
+        <Field name="slug" label="Slug (web address)" hint="Lower-case letters, digits and hyphens. Leave empty to make one from the title. Changing the slug of a published post keeps a redirect from the old address." errors={errors}>
+          {(a) => <input type="text" {...a} value={input.slug} />}
+        </Field>
+        <Field name="excerpt" label="Excerpt" hint="One or two sentences for lists, feeds and search engines." errors={errors}>
+          {(a) => <textarea {...a} rows={2}>{input.excerpt}</textarea>}
+        </Field>
+        <Field name="content_note" label="Content note (optional)" hint='Shown before the text, e.g. "mentions violence".' errors={errors}>
+          {(a) => <input type="text" {...a} value={input.content_note} />}
+        </Field>
+        <Field name="body_md" label="Text (Markdown)" hint="Headings (#), lists, links, quotes (>), code and images from this site. Raw HTML is not shown." errors={errors}>
+          {(a) => (
+            <textarea {...a} rows={20} data-preview-source>
+              {input.body_md}
+            </textarea>
+          )}
+        </Field>
+        <section class="preview" aria-labelledby="preview-title">
+          <h2 id="preview-title">Preview</h2>
+          <div class="prose" data-preview aria-live="polite" dangerouslySetInnerHTML={{ __html: preview }} />
+        </section>
+        <Field name="tags" label="Tags" hint={`Separated by commas; new tags are created.${knownTags.length ? ` Existing: ${knownTags.slice(0, 30).join(', ')}` : ''}`} errors={errors}>
+          {(a) => <input type="text" {...a} value={input.tags} />}
+        </Field>
+        <Field name="language" label="Language" hint='A language code: "en", "fr", "pt-BR"…' errors={errors}>
+          {(a) => <input type="text" {...a} value={input.language} />}
+        </Field>
+        <Field name="translation_of" label="Translation of (optional)" hint="The slug of the post this one translates; the posts are then offered to readers as language versions of each other." errors={errors}>
+          {(a) => <input type="text" {...a} value={input.translation_of} />}
+        </Field>
+        {translations.length > 0 && (
+          <p class="hint">
+            Language versions:{' '}
+            {translations.map((tr, i) => (
+              <>
+                {i > 0 && ', '}
+                <a href={`/admin/posts/${tr.id}/edit`}>
+                  {tr.language}: {tr.title}
+                </a>
+              </>
+            ))}
+          </p>
+        )}
+        <Field name="cover" label="Cover image (optional)" hint="JPEG, PNG or WebP, at most 5 MB. Location and camera details are removed." errors={errors}>
+          {(a) => <input type="file" {...a} accept="image/jpeg,image/png,image/webp" />}
+        </Field>
+        {cover && (
+          <p>
+            <img class="cover-thumb" src={coverUrl(cover.file)} alt="" width={160} /> <label>
+              <input type="checkbox" name="remove_cover" value="1" /> Remove the cover image
+            </label>
+          </p>
+        )}
+        <Field name="cover_alt" label="Cover image description" hint="For people who cannot see the image." errors={errors}>
+          {(a) => <input type="text" {...a} value={input.cover_alt} />}
+        </Field>
+        <div class="field">
+          <label>
+            <input type="checkbox" name="comments_closed" value="1" checked={!!input.comments_closed} /> Close comments on this post
+          </label>
+        </div>
+        <Field name="publish_at" label="Publish at (UTC, for scheduling)" hint="Pick a future date and time, then choose “Schedule”." errors={errors}>
+          {(a) => <input type="datetime-local" {...a} value={input.publish_at} />}
+        </Field>
+        <div class="actions">
+          <button type="submit" name="intent" value="save" class="secondary">
+            {status === 'draft' ? 'Save draft' : 'Save changes'}
+          </button>
+          <button type="submit" name="intent" value="preview" class="secondary">
+            Preview
+          </button>
+          <button type="submit" name="intent" value="schedule" class="secondary">
+            Schedule
+          </button>
+          <button type="submit" name="intent" value="publish">
+            {status === 'published' ? 'Update and keep published' : 'Publish now'}
+          </button>
+          {status !== 'draft' && (
+            <button type="submit" name="intent" value="unpublish" class="secondary">
+              Unpublish
+            </button>
+          )}
+        </div>
+      </form>
+      {postId && (
+        <>
+          <section aria-labelledby="revisions-title">
+            <h2 id="revisions-title">Revisions</h2>
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">When (UTC)</th>
+                  <th scope="col">Who</th>
+                  <th scope="col">What</th>
+                  <th scope="col">Changed</th>
+                  <th scope="col" />
+                </tr>
+              </thead>
+              <tbody>
+                {revisions.map((r) => (
+                  <tr>
+                    <td>{r.created_at.slice(0, 16).replace('T', ' ')}</td>
+                    <td>{r.user_name ?? '(removed account)'}</td>
+                    <td>{r.action}</td>
+                    <td>{r.changed.replaceAll(',', ', ').replace('body_md', 'text')}</td>
+                    <td>
+                      <a href={`/admin/posts/${postId}/revisions/${r.id}`}>View</a>
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+          <form method="post" action={`/admin/posts/${postId}/delete`} class="danger-zone">
+            <CsrfField token={ctx.csrfToken} />
+            <h2>Delete</h2>
+            <label>
+              <input type="checkbox" name="confirm" value="yes" required /> I understand the post, its revisions and its tags links are deleted for good.
+            </label>
+            <button type="submit" class="danger">
+              Delete this post
+            </button>
+          </form>
+        </>
+      )}
+    </Layout>
+  );
+}
+
+export function RevisionPage({ ctx, postId, revision }: { ctx: PageContext; postId: number; revision: { id: number; title: string; slug: string; excerpt: string; body_md: string; content_note: string; language: string; tags: string; action: string; created_at: string } }) {
+  return (
+    <Layout ctx={ctx} title={`Revision of “${revision.title}”`} head={{ noindex: true }}>
+      <p>
+        <a href={`/admin/posts/${postId}/edit`}>← Back to the editor</a>
+      </p>
+      <h1>Revision from {revision.created_at.slice(0, 16).replace('T', ' ')} UTC</h1>
+      <dl>
+        <dt>Title</dt>
+        <dd>{revision.title}</dd>
+        <dt>Slug</dt>
+        <dd>{revision.slug}</dd>
+        <dt>Excerpt</dt>
+        <dd>{revision.excerpt}</dd>
+        <dt>Content note</dt>
+        <dd>{revision.content_note || '—'}</dd>
+        <dt>Language</dt>
+        <dd>{revision.language}</dd>
+        <dt>Tags</dt>
+        <dd>{revision.tags || '—'}</dd>
+      </dl>
+      <h2>Text</h2>
+      <pre>{revision.body_md}</pre>
+      <form method="post" action={`/admin/posts/${postId}/revisions/${revision.id}/restore`}>
+        <CsrfField token={ctx.csrfToken} />
+        <button type="submit">Restore this revision</button>
+      </form>
+    </Layout>
+  );
+}
+
+export type { AuthorRow, Locale };
