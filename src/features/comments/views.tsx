@@ -1,0 +1,408 @@
+import type { ComponentChildren } from 'preact';
+import { renderCommentMarkdown } from '../../core/markdown/render.ts';
+import { HoneypotField, ProofOfWorkField } from '../../core/antispam/views.tsx';
+import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
+import { Layout } from '../../core/views/layout.tsx';
+import type { PageContext } from '../../core/views/context.ts';
+import type { CommentRow, PostForComments, QueueItem, QueueName } from './repo.ts';
+import type { ThreadComment } from './service.ts';
+import { EDIT_WINDOW_MS, LIMITS } from './service.ts';
+import { tm, type CommentMessage } from './messages.ts';
+
+/* Pure views: data in, markup out. User text is escaped; comment bodies go through the safe comment renderer only. */
+
+const t = (ctx: PageContext, key: CommentMessage, params?: Record<string, string | number>) => tm(ctx.locale, key, params);
+const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
+
+export interface CommentFormValues {
+  name?: string;
+  body?: string;
+  parentId?: string;
+}
+
+function Styles() {
+  return <link rel="stylesheet" href="/static/comments.css" />;
+}
+
+function CommentBody({ md }: { md: string }) {
+  return <div class="comment__body" dangerouslySetInnerHTML={{ __html: renderCommentMarkdown(md) }} />;
+}
+
+function Byline({ ctx, comment }: { ctx: PageContext; comment: CommentRow }) {
+  return (
+    <p class="comment__meta">
+      <span class="comment__author">{comment.display_name || t(ctx, 'anonymous')}</span>
+      {comment.is_staff ? <span class="comment__badge"> ({t(ctx, 'staff')})</span> : null}
+      {' · '}
+      <time datetime={comment.created_at}>{when(comment.created_at)} UTC</time>
+    </p>
+  );
+}
+
+function SingleComment({ ctx, comment, children }: { ctx: PageContext; comment: CommentRow; children?: ComponentChildren }) {
+  return (
+    <article class={comment.is_staff ? 'comment comment--staff' : 'comment'} id={`comment-${comment.id}`} aria-label={`${t(ctx, 'heading')}: ${comment.display_name || t(ctx, 'anonymous')}`}>
+      <Byline ctx={ctx} comment={comment} />
+      <CommentBody md={comment.body_md} />
+      {children}
+    </article>
+  );
+}
+
+/** The form readers use; also used on the reply and error pages (one form per page, so ids stay unique). */
+export function CommentForm({ ctx, post, values = {}, errors, parent }: { ctx: PageContext; post: { slug: string }; values?: CommentFormValues; errors?: FieldErrors; parent?: CommentRow }) {
+  return (
+    <form method="post" action={`/posts/${encodeURIComponent(post.slug)}/comments`} class="comment-form" id="comment-form" novalidate>
+      <h3>{parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}</h3>
+      <CsrfField token={ctx.csrfToken} />
+      {parent && <input type="hidden" name="parent_id" value={String(parent.id)} />}
+      {!parent && values.parentId && <input type="hidden" name="parent_id" value={values.parentId} />}
+      <Field name="name" label={t(ctx, 'nameLabel')} hint={t(ctx, 'nameHint')} errors={errors}>
+        {(a) => <input {...a} type="text" maxLength={LIMITS.name} autocomplete="off" value={values.name ?? ''} />}
+      </Field>
+      <Field name="body" label={t(ctx, 'bodyLabel')} hint={t(ctx, 'bodyHint')} errors={errors}>
+        {(a) => <textarea {...a} rows={6} maxLength={LIMITS.body} required>{values.body ?? ''}</textarea>}
+      </Field>
+      <HoneypotField />
+      {!ctx.staff && <ProofOfWorkField hint={t(ctx, 'powHint')} />}
+      <button type="submit" class="button">{ctx.staff ? t(ctx, 'postAs') : t(ctx, 'submit')}</button>
+    </form>
+  );
+}
+
+/** Rendered under a post: the approved thread, then the form (or a note that comments are closed). */
+export function CommentSection({ ctx, post, thread }: { ctx: PageContext; post: PostForComments; thread: ThreadComment[] }) {
+  const count = thread.reduce((n, c) => n + 1 + c.replies.length, 0);
+  return (
+    <section class="comments" id="comments" aria-labelledby="comments-heading">
+      <Styles />
+      <h2 id="comments-heading">
+        {t(ctx, 'heading')} {count > 0 ? `(${count})` : ''}
+      </h2>
+      <p class="hint">{t(ctx, 'intro')}</p>
+      <p>
+        <a href={`/posts/${encodeURIComponent(post.slug)}/comments.atom`}>{t(ctx, 'feedLink')}</a>
+      </p>
+      {thread.length === 0 ? (
+        <p>{t(ctx, 'none')}</p>
+      ) : (
+        <ol class="comment-list">
+          {thread.map(({ comment, replies }) => (
+            <li>
+              <SingleComment ctx={ctx} comment={comment}>
+                {!post.comments_closed && (
+                  <p class="comment__actions">
+                    <a href={`/posts/${encodeURIComponent(post.slug)}/comments/new?reply=${comment.id}`}>
+                      {t(ctx, 'reply')}
+                      <span class="visually-hidden"> — {t(ctx, 'replyTo', { name: comment.display_name || t(ctx, 'anonymous') })}</span>
+                    </a>
+                  </p>
+                )}
+              </SingleComment>
+              {replies.length > 0 && (
+                <ol class="comment-replies" aria-label={t(ctx, 'replies')}>
+                  {replies.map((r) => (
+                    <li>
+                      <SingleComment ctx={ctx} comment={r} />
+                    </li>
+                  ))}
+                </ol>
+              )}
+            </li>
+          ))}
+        </ol>
+      )}
+      {post.comments_closed ? <Notice>{t(ctx, 'closed')}</Notice> : <CommentForm ctx={ctx} post={post} />}
+    </section>
+  );
+}
+
+/** A page with just the form: replies, and re-showing the form with the reader's text after a problem. */
+export function CommentFormPage({ ctx, post, values, errors, parent }: { ctx: PageContext; post: PostForComments; values?: CommentFormValues; errors?: FieldErrors; parent?: CommentRow }) {
+  return (
+    <Layout ctx={ctx} title={`${parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}: ${post.title}`} head={{ noindex: true }}>
+      <Styles />
+      <p>
+        <a href={`/posts/${encodeURIComponent(post.slug)}#comments`}>← {post.title}</a>
+      </p>
+      <h1>{parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}</h1>
+      <ErrorSummary errors={errors} />
+      {parent && <SingleComment ctx={ctx} comment={parent} />}
+      {post.comments_closed ? <Notice>{t(ctx, 'closed')}</Notice> : <CommentForm ctx={ctx} post={post} values={values} errors={errors} parent={parent} />}
+    </Layout>
+  );
+}
+
+export function SubmittedPage({ ctx, post, privateUrl }: { ctx: PageContext; post: PostForComments; privateUrl: string | null }) {
+  return (
+    <Layout ctx={ctx} title={privateUrl ? t(ctx, 'awaitingTitle') : t(ctx, 'publishedStaff')} head={{ noindex: true }}>
+      <Styles />
+      {privateUrl ? (
+        <>
+          <h1>{t(ctx, 'awaitingTitle')}</h1>
+          <p>{t(ctx, 'awaitingText')}</p>
+          <h2>{t(ctx, 'privateLinkHeading')}</h2>
+          <p>{t(ctx, 'privateLinkText')}</p>
+          <p class="private-link">
+            <a href={privateUrl} data-private-link>
+              {privateUrl}
+            </a>
+          </p>
+        </>
+      ) : (
+        <h1>{t(ctx, 'publishedStaff')}</h1>
+      )}
+      <p>
+        <a href={`/posts/${encodeURIComponent(post.slug)}#comments`}>{t(ctx, 'backToPost')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+export function OwnCommentPage({ ctx, post, comment, canEdit, token, values, errors, notice }: {
+  ctx: PageContext; post: PostForComments; comment: CommentRow; canEdit: boolean; token: string; values?: CommentFormValues; errors?: FieldErrors; notice?: string;
+}) {
+  const base = `/comments/${token}`;
+  return (
+    <Layout ctx={ctx} title={t(ctx, 'yourComment')} head={{ noindex: true }}>
+      <Styles />
+      <h1>{t(ctx, 'yourComment')}</h1>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      <ErrorSummary errors={errors} />
+      <p>
+        <a href={`/posts/${encodeURIComponent(post.slug)}#comments`}>{post.title}</a>
+      </p>
+      <p>
+        {t(ctx, 'status')}: <strong data-comment-status={comment.status}>{t(ctx, `status_${comment.status}` as CommentMessage)}</strong>
+      </p>
+      <SingleComment ctx={ctx} comment={comment} />
+      <h2>{t(ctx, 'editHeading')}</h2>
+      {canEdit ? (
+        <form method="post" action={`${base}/edit`} class="comment-form" novalidate>
+          <p class="hint">{t(ctx, 'editUntil', { time: when(comment.editable_until!) })}</p>
+          <CsrfField token={ctx.csrfToken} />
+          <Field name="name" label={t(ctx, 'nameLabel')} errors={errors}>
+            {(a) => <input {...a} type="text" maxLength={LIMITS.name} autocomplete="off" value={values?.name ?? comment.display_name} />}
+          </Field>
+          <Field name="body" label={t(ctx, 'bodyLabel')} hint={t(ctx, 'bodyHint')} errors={errors}>
+            {(a) => <textarea {...a} rows={6} maxLength={LIMITS.body}>{values?.body ?? comment.body_md}</textarea>}
+          </Field>
+          <button type="submit" class="button">{t(ctx, 'save')}</button>
+        </form>
+      ) : (
+        <>
+          <p>{t(ctx, 'editClosed')}</p>
+          {values?.body && (
+            <div class="kept-text">
+              <p class="hint">{t(ctx, 'bodyLabel')}:</p>
+              <pre>{values.body}</pre>
+            </div>
+          )}
+        </>
+      )}
+      <h2>{t(ctx, 'deleteHeading')}</h2>
+      <form method="post" action={`${base}/delete`}>
+        <CsrfField token={ctx.csrfToken} />
+        <p>{t(ctx, 'deleteText')}</p>
+        <button type="submit" class="button button--danger">{t(ctx, 'deleteButton')}</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function DeletedPage({ ctx, post }: { ctx: PageContext; post: { slug: string } }) {
+  return (
+    <Layout ctx={ctx} title={t(ctx, 'deletedTitle')} head={{ noindex: true }}>
+      <h1>{t(ctx, 'deletedTitle')}</h1>
+      <p>{t(ctx, 'deletedText')}</p>
+      <p>
+        <a href={`/posts/${encodeURIComponent(post.slug)}`}>{t(ctx, 'backToPost')}</a>
+      </p>
+    </Layout>
+  );
+}
+
+// ── staff ──────────────────────────────────────────────────────────────────
+
+const QUEUES: { name: QueueName; label: string }[] = [
+  { name: 'pending', label: 'Pending' },
+  { name: 'unverified', label: 'Pending, no anti-spam check' },
+  { name: 'approved', label: 'Approved' },
+  { name: 'rejected', label: 'Rejected' },
+  { name: 'spam', label: 'Spam' },
+];
+
+export interface QueuePageProps {
+  ctx: PageContext;
+  queue: QueueName;
+  items: (QueueItem & { links: string[] })[];
+  counts: Record<QueueName, number>;
+  page: number;
+  pageCount: number;
+  notice?: string;
+  error?: string;
+}
+
+export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, error }: QueuePageProps) {
+  return (
+    <Layout ctx={ctx} title="Comment moderation" head={{ noindex: true }} scripts={['/static/comments-admin.js']}>
+      <Styles />
+      <p>
+        <a href="/admin">← Staff area</a> · <a href="/admin/comments/settings">Anti-spam settings</a>
+      </p>
+      <h1>Comment moderation</h1>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      {error && <ErrorSummary errors={{ _form: error }} />}
+      <nav aria-label="Queues" class="queue-tabs">
+        <ul>
+          {QUEUES.map((q) => (
+            <li>
+              <a href={`/admin/comments?queue=${q.name}`} aria-current={q.name === queue ? 'page' : undefined}>
+                {q.label} ({counts[q.name]})
+              </a>
+            </li>
+          ))}
+        </ul>
+      </nav>
+      {queue === 'unverified' && <p class="hint">These were sent without the proof-of-work check (usually JavaScript was off). Read them with more care.</p>}
+      <details class="shortcuts">
+        <summary>Keyboard shortcuts</summary>
+        <p>
+          <kbd>j</kbd>/<kbd>k</kbd> next/previous comment · <kbd>x</kbd> select · <kbd>a</kbd> approve · <kbd>r</kbd> reject ·{' '}
+          <kbd>s</kbd> spam · <kbd>e</kbd> edit · <kbd>Shift</kbd>+<kbd>A</kbd>/<kbd>R</kbd>/<kbd>S</kbd> apply to selected
+        </p>
+      </details>
+      {items.length === 0 ? (
+        <p>Nothing in this queue.</p>
+      ) : (
+        <form method="post" action="/admin/comments/moderate" id="moderation-form" data-moderation-queue>
+          <CsrfField token={ctx.csrfToken} />
+          <input type="hidden" name="queue" value={queue} />
+          <fieldset class="bulk-actions">
+            <legend>Selected comments</legend>
+            <button type="submit" name="action" value="approve" data-bulk="approve">Approve selected</button>{' '}
+            <button type="submit" name="action" value="reject" data-bulk="reject">Reject selected</button>{' '}
+            <button type="submit" name="action" value="spam" data-bulk="spam">Mark selected as spam</button>
+          </fieldset>
+          <ol class="queue">
+            {items.map((c) => (
+              <li class="queue-item" id={`q-${c.id}`} data-queue-item tabindex={-1}>
+                <p class="queue-item__head">
+                  <input type="checkbox" name="ids" value={String(c.id)} id={`sel-${c.id}`} data-select />{' '}
+                  <label for={`sel-${c.id}`}>
+                    <strong>{c.display_name || 'Anonymous'}</strong>
+                    {c.is_staff ? ' (staff)' : ''} on “{c.post_title}”, {when(c.created_at)} UTC
+                  </label>
+                  {c.edit_count > 0 ? ` · edited ${c.edit_count}×` : ''}
+                  {c.challenge_passed ? '' : ' · no anti-spam check'}
+                </p>
+                {c.parent_body_md !== null && (
+                  <blockquote class="queue-item__context">
+                    <p class="hint">In reply to {c.parent_display_name || 'Anonymous'}:</p>
+                    <CommentBody md={c.parent_body_md.slice(0, 600)} />
+                  </blockquote>
+                )}
+                <CommentBody md={c.body_md} />
+                <p class="queue-item__actions">
+                  <button type="submit" name="single" value={`${c.id}:approve`} data-action="approve">Approve</button>{' '}
+                  <button type="submit" name="single" value={`${c.id}:reject`} data-action="reject">Reject</button>{' '}
+                  <button type="submit" name="single" value={`${c.id}:spam`} data-action="spam">Spam</button>{' '}
+                  <a href={`/admin/comments/${c.id}/edit`} data-action="edit">Edit</a>{' '}
+                  · <a href={`/posts/${encodeURIComponent(c.post_slug)}#comments`}>Post</a>{' '}
+                  · <button type="submit" formaction={`/admin/comments/posts/${c.post_id}/${c.post_comments_closed ? 'open' : 'close'}`} class="link-button">
+                    {c.post_comments_closed ? 'Reopen comments on this post' : 'Close comments on this post'}
+                  </button>
+                </p>
+                {c.links.length > 0 && (
+                  <div class="queue-item__links">
+                    <p class="hint">Links in this comment — suggest one for the resource directory:</p>
+                    <ul>
+                      {c.links.map((url) => (
+                        <li>
+                          <code>{url}</code>{' '}
+                          <button type="submit" formaction={`/admin/comments/${c.id}/suggest`} name="url" value={url}>
+                            Suggest as resource
+                          </button>
+                        </li>
+                      ))}
+                    </ul>
+                  </div>
+                )}
+              </li>
+            ))}
+          </ol>
+        </form>
+      )}
+      <Pagination page={page} pageCount={pageCount} href={(p) => `/admin/comments?queue=${queue}&page=${p}`} />
+    </Layout>
+  );
+}
+
+export function ModeratorEditPage({ ctx, comment, values, errors, edits }: {
+  ctx: PageContext; comment: CommentRow; values?: CommentFormValues; errors?: FieldErrors;
+  edits: { id: number; previous_display_name: string; previous_body_md: string; created_at: string; editor_name: string | null }[];
+}) {
+  return (
+    <Layout ctx={ctx} title="Edit comment" head={{ noindex: true }}>
+      <Styles />
+      <p>
+        <a href="/admin/comments">← Moderation queue</a>
+      </p>
+      <h1>Edit comment</h1>
+      <ErrorSummary errors={errors} />
+      <form method="post" action={`/admin/comments/${comment.id}/edit`} class="comment-form" novalidate>
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="name" label="Display name" hint="Empty shows as Anonymous." errors={errors}>
+          {(a) => <input {...a} type="text" maxLength={LIMITS.name} value={values?.name ?? comment.display_name} />}
+        </Field>
+        <Field name="body" label="Comment" errors={errors}>
+          {(a) => <textarea {...a} rows={8} maxLength={LIMITS.body}>{values?.body ?? comment.body_md}</textarea>}
+        </Field>
+        <button type="submit" class="button">Save (the edit is recorded)</button>
+      </form>
+      <h2>Earlier versions</h2>
+      {edits.length === 0 ? (
+        <p>Not edited yet.</p>
+      ) : (
+        <ol class="edit-history">
+          {edits.map((e) => (
+            <li>
+              <p class="hint">
+                Before the edit of {when(e.created_at)} UTC by {e.editor_name ?? 'the writer (private link)'} — name “{e.previous_display_name || 'Anonymous'}”:
+              </p>
+              <pre>{e.previous_body_md}</pre>
+            </li>
+          ))}
+        </ol>
+      )}
+    </Layout>
+  );
+}
+
+export function SettingsPage({ ctx, blockedWords, purgeDays, maxLinks, errors, notice }: { ctx: PageContext; blockedWords: string; purgeDays: string; maxLinks: string; errors?: FieldErrors; notice?: string }) {
+  return (
+    <Layout ctx={ctx} title="Comment anti-spam settings" head={{ noindex: true }}>
+      <p>
+        <a href="/admin/comments">← Moderation queue</a>
+      </p>
+      <h1>Anti-spam settings</h1>
+      {notice && <Notice kind="success">{notice}</Notice>}
+      <ErrorSummary errors={errors} />
+      <form method="post" action="/admin/comments/settings" novalidate>
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="blockedWords" label="Blocked words and phrases" hint="One per line. Comments and pledges containing one are refused. Case and accents are ignored." errors={errors}>
+          {(a) => <textarea {...a} rows={8}>{blockedWords}</textarea>}
+        </Field>
+        <Field name="maxLinks" label="Most links allowed in one comment" errors={errors}>
+          {(a) => <input {...a} type="number" min={0} max={50} value={maxLinks} />}
+        </Field>
+        <Field name="purgeDays" label="Delete rejected and spam comments after (days)" errors={errors}>
+          {(a) => <input {...a} type="number" min={1} max={3650} value={purgeDays} />}
+        </Field>
+        <button type="submit" class="button">Save settings</button>
+      </form>
+    </Layout>
+  );
+}
+
+export const editWindowMinutes = EDIT_WINDOW_MS / 60_000;
