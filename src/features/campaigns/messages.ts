@@ -48,6 +48,8 @@ const en = {
   anonymous: 'Anonymous',
   featured: 'Featured',
   pledgeCount: '{n} pledges',
+  pledgeOne: '1 pledge',
+  meTooOne: '1 person said “me too”',
   kind_learn: 'Learn',
   'kind_talk': 'Talk about it',
   kind_give: 'Give',

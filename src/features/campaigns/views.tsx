@@ -25,6 +25,7 @@ export interface PledgeFormValues {
   link?: string;
 }
 
+const pledgeCount = (m: ReturnType<typeof tr>, n: number) => (n === 1 ? m('pledgeOne') : m('pledgeCount', { n }));
 const tr = (ctx: PageContext) => (key: CampaignMessage, params?: Record<string, string | number>) => t(ctx.locale, key, params);
 
 export function boardHref(slug: string, filter: BoardFilter, page = 1, hash = '#board'): string {
@@ -94,7 +95,7 @@ function DayByDay({ ctx, data }: { ctx: PageContext; data: CampaignPage }) {
             <strong>{m('day', { day })}</strong> <span class="muted">{dayLabel(dateOfDay(data.campaign.starts_on, day), ctx.locale)}</span>
             {day === today && <span class="badge"> {m('today')}</span>}
             {themes.get(day) ? <span> — {themes.get(day)}</span> : null}{' '}
-            <a href={boardHref(data.campaign.slug, { day })}>{m('pledgeCount', { n: data.counts.byDay.get(day) ?? 0 })}</a>
+            <a href={boardHref(data.campaign.slug, { day })}>{pledgeCount(m, data.counts.byDay.get(day) ?? 0)}</a>
           </li>
         ))}
       </ol>
@@ -161,7 +162,7 @@ export function PledgeCard({ ctx, pledge, campaign, meToo = true }: { ctx: PageC
             {m('meToo')}
           </button>{' '}
           <span class="muted" data-me-too-count>
-            {m('meTooCount', { n: pledge.me_too_count })}
+            {pledge.me_too_count === 1 ? m('meTooOne') : m('meTooCount', { n: pledge.me_too_count })}
           </span>
         </form>
       )}
@@ -220,7 +221,20 @@ export function PledgeFields({ ctx, campaign, length, values = {}, errors }: { c
 
 export function PledgeForm({ ctx, campaign, length, values, errors }: { ctx: PageContext; campaign: Campaign; length: number; values?: PledgeFormValues; errors?: FieldErrors }) {
   const m = tr(ctx);
-  if (!campaign.is_board_open) return <Notice kind="warning">{m('boardClosed')}</Notice>;
+  if (!campaign.is_board_open) {
+    // A pledge sent while the board closed: keep the text visible so it can be copied elsewhere.
+    return (
+      <div id="pledge-form">
+        <ErrorSummary errors={errors} />
+        <Notice kind="warning">{m('boardClosed')}</Notice>
+        {values?.action && (
+          <Field name="action" label={m('action')}>
+            {(a) => <textarea {...a} rows={3} readonly>{values.action}</textarea>}
+          </Field>
+        )}
+      </div>
+    );
+  }
   return (
     <form method="post" action={`/campaigns/${campaign.slug}/pledges`} class="pledge-form" id="pledge-form" novalidate>
       <h3>{m('formTitle')}</h3>
@@ -274,7 +288,7 @@ export function CampaignPageView({ ctx, data, posts, form, scripts }: { ctx: Pag
         <h2 id="board-title">{m('board')}</h2>
         <p>{m('boardIntro')}</p>
         <p class="board-counts">
-          <strong>{m('pledgeCount', { n: data.counts.total })}</strong>
+          <strong>{pledgeCount(m, data.counts.total)}</strong>
           {PLEDGE_KINDS.filter((k) => data.counts.byKind.get(k)).map((k) => (
             <span>
               {' '}

