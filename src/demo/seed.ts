@@ -2,6 +2,7 @@ import type { Clock } from '../core/clock.ts';
 import type { Db } from '../core/db/schema.ts';
 import { countUsers } from '../core/auth/repo.ts';
 import { createStaff } from '../core/auth/service.ts';
+import { seedDirectory } from '../features/directory/seed.ts';
 import { seedCampaigns } from '../features/campaigns/seed.ts';
 
 /*
@@ -22,6 +23,7 @@ export interface SeedContext {
 
 type Seeder = (ctx: SeedContext) => Promise<void>;
 const seeders: Seeder[] = [
+  seedDirectory,
   // features add their seeders here
   seedCampaigns,
 ];

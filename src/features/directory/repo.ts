@@ -1,7 +1,402 @@
-import type { Insertable } from 'kysely';
-import type { Executor, ResourceSuggestionsTable } from '../../core/db/schema.ts';
+import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
+import type {
+  Database, Dialect, Executor, HsdsLocationTable, HsdsScheduleTable, HsdsServiceTable, ResourceSuggestionsTable,
+} from '../../core/db/schema.ts';
+import { EARTH_RADIUS_KM } from './gazetteer.ts';
+import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from './hsds.ts';
 
+export type ServiceRow = Selectable<HsdsServiceTable>;
+export type LocationRow = Selectable<HsdsLocationTable>;
+export type ScheduleRow = Selectable<HsdsScheduleTable>;
+
+// ── suggestions ──
 export async function insertSuggestion(db: Executor, row: Insertable<ResourceSuggestionsTable>): Promise<number> {
   const r = await db.insertInto('resource_suggestions').values(row).returning('id').executeTakeFirstOrThrow();
   return r.id;
+}
+export function findSuggestion(db: Executor, id: number) {
+  return db.selectFrom('resource_suggestions').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export function pendingSuggestions(db: Executor, limit = 100) {
+  return db.selectFrom('resource_suggestions').selectAll().where('status', '=', 'pending').orderBy('created_at').orderBy('id').limit(limit).execute();
+}
+export async function setSuggestionStatus(db: Executor, id: number, status: ResourceSuggestionsTable['status'], serviceId: string | null, userId: number, at: string) {
+  await db.updateTable('resource_suggestions').set({ status, service_id: serviceId, reviewed_at: at, reviewed_by: userId }).where('id', '=', id).execute();
+}
+
+/** Listings that may be the same as a suggestion: same website domain, same phone number, or a similar name. */
+export async function duplicateCandidates(db: Executor, hint: { domain: string; phoneDigits: string[]; nameWords: string[] }) {
+  const out = new Map<string, { id: string; slug: string; name: string; reason: string }>();
+  if (hint.domain) {
+    const rows = await db.selectFrom('service').select(['id', 'slug', 'name']).where((eb) =>
+      eb.or([eb('url', 'like', `%://${hint.domain}%`), eb('url', 'like', `%://www.${hint.domain}%`)])).limit(10).execute();
+    for (const r of rows) out.set(r.id, { ...r, reason: 'same website' });
+    const orgs = await db.selectFrom('organization').innerJoin('service', 'service.organization_id', 'organization.id')
+      .select(['service.id', 'service.slug', 'service.name']).where((eb) =>
+        eb.or([eb('organization.website', 'like', `%://${hint.domain}%`), eb('organization.website', 'like', `%://www.${hint.domain}%`)])).limit(10).execute();
+    for (const r of orgs) if (!out.has(r.id)) out.set(r.id, { ...r, reason: 'same website' });
+  }
+  for (const digits of hint.phoneDigits.filter((d) => d.length >= 6)) {
+    const rows = await db.selectFrom('phone').innerJoin('service', 'service.id', 'phone.service_id').select(['service.id', 'service.slug', 'service.name', 'phone.number']).limit(500).execute();
+    for (const r of rows) if (r.number.replace(/\D/g, '').endsWith(digits.slice(-9)) && !out.has(r.id)) out.set(r.id, { id: r.id, slug: r.slug, name: r.name, reason: 'same phone number' });
+  }
+  const words = hint.nameWords.filter((w) => w.length >= 4).slice(0, 4);
+  if (words.length) {
+    const rows = await db.selectFrom('service').select(['id', 'slug', 'name'])
+      .where((eb) => eb.or(words.map((w) => eb(eb.fn('lower', ['name']), 'like', `%${w.replace(/[%_]/g, '')}%`)))).limit(10).execute();
+    for (const r of rows) if (!out.has(r.id)) out.set(r.id, { ...r, reason: 'similar name' });
+  }
+  return [...out.values()];
+}
+
+// ── taxonomy ──
+export interface TermRow { id: string; taxonomy_id: string | null; code: string | null; name: string; description: string }
+export function loadTerms(db: Executor): Promise<TermRow[]> {
+  return db.selectFrom('taxonomy_term').select(['id', 'taxonomy_id', 'code', 'name', 'description'])
+    .where('taxonomy_id', 'in', Object.values(TAXONOMY_IDS)).orderBy('name').execute();
+}
+
+// ── search ──
+export interface SearchSpec {
+  /** Words to match, already split into plain tokens. */
+  words: string[];
+  termGroups: { ids: string[]; mode: 'any' | 'all' }[];
+  languages: string[];
+  near?: { lat: number; lon: number; radiusKm: number; areaUris: string[] };
+  limit: number;
+}
+export interface Candidate { id: string; distance: number | null; score: number | null; remote: number }
+
+const KM_PER_DEGREE = (EARTH_RADIUS_KM * Math.PI) / 180;
+
+/** Latitude/longitude ranges that contain every point within r km: wraps across the date line, opens at the poles. */
+export function boundingBox(lat: number, lon: number, radiusKm: number) {
+  const dLat = radiusKm / KM_PER_DEGREE;
+  const minLat = lat - dLat;
+  const maxLat = lat + dLat;
+  if (maxLat >= 90 || minLat <= -90) return { minLat: Math.max(minLat, -90), maxLat: Math.min(maxLat, 90), lon: null };
+  // Widest longitude span of the circle (not at the centre's latitude but where it touches its meridians).
+  const ratio = Math.sin(radiusKm / EARTH_RADIUS_KM) / Math.cos((lat * Math.PI) / 180);
+  if (ratio >= 1) return { minLat, maxLat, lon: null };
+  const dLon = (Math.asin(ratio) * 180) / Math.PI;
+  const minLon = lon - dLon;
+  const maxLon = lon + dLon;
+  if (minLon < -180) return { minLat, maxLat, lon: { wraps: true as const, from: minLon + 360, to: maxLon } };
+  if (maxLon > 180) return { minLat, maxLat, lon: { wraps: true as const, from: minLon, to: maxLon - 360 } };
+  return { minLat, maxLat, lon: { wraps: false as const, from: minLon, to: maxLon } };
+}
+
+function haversine(dialect: Dialect, lat: number, lon: number): RawBuilder<number> {
+  const la = sql.lit(lat);
+  const lo = sql.lit(lon);
+  const inner = sql`sqrt(power(sin(radians(l.public_latitude - ${la}) / 2), 2) + cos(radians(${la})) * cos(radians(l.public_latitude)) * power(sin(radians(l.public_longitude - ${lo}) / 2), 2))`;
+  const clamped = dialect === 'postgres' ? sql`least(1.0, ${inner})` : sql`min(1.0, ${inner})`;
+  return sql<number>`(${sql.lit(2 * EARTH_RADIUS_KM)} * asin(${clamped}))`;
+}
+
+export function ftsQuery(words: string[]): string {
+  return words.map((w) => `"${w.replace(/"/g, '')}"`).join(' ');
+}
+
+/** Matching services: ids with distance and relevance, best first, at most `limit`. */
+export async function searchCandidates(db: Executor, dialect: Dialect, spec: SearchSpec): Promise<Candidate[]> {
+  const joins: RawBuilder<unknown>[] = [];
+  const where: RawBuilder<unknown>[] = [sql`s.status in ('active', 'temporarily closed')`];
+  let ctes = sql``;
+  let distance: RawBuilder<unknown> = sql`null`;
+  let remote: RawBuilder<unknown> = sql`0`;
+  let score: RawBuilder<unknown> = sql`null`;
+
+  if (spec.near) {
+    const { lat, lon, radiusKm, areaUris } = spec.near;
+    const box = boundingBox(lat, lon, radiusKm);
+    const conds = [sql`l.public_latitude between ${sql.lit(box.minLat)} and ${sql.lit(box.maxLat)}`];
+    if (box.lon && !box.lon.wraps) conds.push(sql`l.public_longitude between ${sql.lit(box.lon.from)} and ${sql.lit(box.lon.to)}`);
+    if (box.lon && box.lon.wraps) conds.push(sql`(l.public_longitude >= ${sql.lit(box.lon.from)} or l.public_longitude <= ${sql.lit(box.lon.to)})`);
+    const local = sql`select x.service_id, min(x.d) as distance, 0 as remote from (
+        select sal.service_id as service_id, ${haversine(dialect, lat, lon)} as d
+        from location l join service_at_location sal on sal.location_id = l.id
+        where ${sql.join(conds, sql` and `)}) x
+      where x.d <= ${sql.lit(radiusKm)} group by x.service_id`;
+    const areas = areaUris.length
+      ? sql` union all select sa.service_id as service_id, null as distance, 1 as remote from service_area sa where sa.uri in (${sql.join(areaUris)}) and sa.service_id is not null`
+      : sql``;
+    ctes = sql`with near as (${local}${areas}), nearest as (select service_id, min(distance) as distance, min(remote) as remote from near group by service_id) `;
+    joins.push(sql`join nearest n on n.service_id = s.id`);
+    distance = sql`n.distance`;
+    remote = sql`n.remote`;
+  }
+  if (spec.words.length) {
+    if (dialect === 'postgres') {
+      const q = sql`plainto_tsquery('english', ${spec.words.join(' ')})`;
+      joins.push(sql`join directory_text f on f.service_id = s.id and f.tsv @@ ${q}`);
+      score = sql`ts_rank(f.tsv, ${q})`;
+    } else {
+      joins.push(sql`join (select service_id, -bm25(directory_fts) as score from directory_fts where directory_fts match ${ftsQuery(spec.words)}) f on f.service_id = s.id`);
+      score = sql`f.score`;
+    }
+  }
+  for (const group of spec.termGroups) {
+    if (group.ids.length === 0) continue;
+    if (group.mode === 'any') where.push(sql`exists (select 1 from attribute a where a.link_id = s.id and a.taxonomy_term_id in (${sql.join(group.ids)}))`);
+    else for (const id of group.ids) where.push(sql`exists (select 1 from attribute a where a.link_id = s.id and a.taxonomy_term_id = ${id})`);
+  }
+  if (spec.languages.length) where.push(sql`exists (select 1 from language lg where lg.service_id = s.id and lg.code in (${sql.join(spec.languages)}))`);
+  const order = spec.words.length ? sql`${score} desc, s.name` : spec.near ? sql`(n.distance is null) asc, n.distance asc, s.name` : sql`s.name`;
+  const query = sql<Candidate>`${ctes}select s.id as id, ${distance} as distance, ${score} as score, ${remote} as remote
+    from service s ${sql.join(joins, sql` `)}
+    where ${sql.join(where, sql` and `)}
+    order by ${order} limit ${sql.lit(spec.limit)}`;
+  const rows = (await query.execute(db)).rows;
+  return rows.map((r) => ({ id: r.id, distance: r.distance === null ? null : Number(r.distance), score: r.score === null ? null : Number(r.score), remote: Number(r.remote) }));
+}
+
+/** How many of the given services carry each term and each language. */
+export async function facetCounts(db: Executor, ids: string[]) {
+  const terms = new Map<string, number>();
+  const languages = new Map<string, { n: number; name: string }>();
+  for (let i = 0; i < ids.length; i += 5000) {
+    const chunk = ids.slice(i, i + 5000);
+    const t = await db.selectFrom('attribute').select(['taxonomy_term_id', (eb) => eb.fn.count<number>('link_id').distinct().as('n')])
+      .where('link_id', 'in', chunk).groupBy('taxonomy_term_id').execute();
+    for (const r of t) terms.set(r.taxonomy_term_id, (terms.get(r.taxonomy_term_id) ?? 0) + Number(r.n));
+    const l = await db.selectFrom('language').select(['code', (eb) => eb.fn.max('name').as('name'), (eb) => eb.fn.count<number>('service_id').distinct().as('n')])
+      .where('service_id', 'in', chunk).where('code', 'is not', null).groupBy('code').execute();
+    for (const r of l) {
+      const prev = languages.get(r.code!);
+      languages.set(r.code!, { n: (prev?.n ?? 0) + Number(r.n), name: prev?.name ?? r.name ?? r.code! });
+    }
+  }
+  return { terms, languages };
+}
+
+/** Corrections for words the index does not know: the closest indexed word within one or two edits. */
+export async function vocabulary(db: Executor, dialect: Dialect, prefixes: string[]): Promise<string[]> {
+  if (prefixes.length === 0) return [];
+  const likes = prefixes.map((p) => p.slice(0, 1));
+  if (dialect === 'postgres') {
+    const r = await sql<{ word: string }>`select word from ts_stat('select tsv from directory_text') where left(word, 1) in (${sql.join(likes)})`.execute(db);
+    return r.rows.map((x) => x.word);
+  }
+  const r = await sql<{ term: string }>`select term from directory_vocab where substr(term, 1, 1) in (${sql.join(likes)})`.execute(db);
+  return r.rows.map((x) => x.term);
+}
+
+// ── loading listings ──
+export async function servicesByIds(db: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('service').innerJoin('organization', 'organization.id', 'service.organization_id')
+    .selectAll('service').select(['organization.name as organization_name', 'organization.website as organization_website'])
+    .where('service.id', 'in', ids).execute();
+}
+export function serviceBySlug(db: Executor, slug: string) {
+  return db.selectFrom('service').select('id').where('slug', '=', slug).executeTakeFirst();
+}
+export function serviceById(db: Executor, id: string) {
+  return db.selectFrom('service').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export async function locationsFor(db: Executor, serviceIds: string[]) {
+  if (serviceIds.length === 0) return [];
+  return db.selectFrom('service_at_location as sal').innerJoin('location as l', 'l.id', 'sal.location_id')
+    .leftJoin('address as ad', 'ad.location_id', 'l.id')
+    .select(['sal.service_id', 'sal.id as sal_id', 'l.id', 'l.name', 'l.location_type', 'l.latitude', 'l.longitude', 'l.public_latitude', 'l.public_longitude',
+      'l.is_confidential', 'l.area_name', 'l.transportation', 'l.description', 'ad.address_1', 'ad.address_2', 'ad.city', 'ad.region', 'ad.state_province',
+      'ad.postal_code', 'ad.country'])
+    .where('sal.service_id', 'in', serviceIds).execute();
+}
+export async function schedulesFor(db: Executor, serviceIds: string[], locationIds: string[]) {
+  if (serviceIds.length === 0 && locationIds.length === 0) return [];
+  return db.selectFrom('schedule').selectAll().where((eb) => eb.or([
+    ...(serviceIds.length ? [eb('service_id', 'in', serviceIds)] : []),
+    ...(locationIds.length ? [eb('location_id', 'in', locationIds)] : []),
+  ])).execute();
+}
+export async function termsFor(db: Executor, serviceIds: string[]) {
+  if (serviceIds.length === 0) return [];
+  return db.selectFrom('attribute as a').innerJoin('taxonomy_term as t', 't.id', 'a.taxonomy_term_id')
+    .select(['a.link_id as service_id', 't.id', 't.taxonomy_id', 't.code', 't.name']).where('a.link_id', 'in', serviceIds).where('a.link_entity', '=', 'service').execute();
+}
+export async function languagesFor(db: Executor, serviceIds: string[]) {
+  if (serviceIds.length === 0) return [];
+  return db.selectFrom('language').selectAll().where('service_id', 'in', serviceIds).execute();
+}
+export async function phonesFor(db: Executor, serviceIds: string[]) {
+  if (serviceIds.length === 0) return [];
+  return db.selectFrom('phone').selectAll().where('service_id', 'in', serviceIds).execute();
+}
+export async function areasFor(db: Executor, serviceIds: string[]) {
+  if (serviceIds.length === 0) return [];
+  return db.selectFrom('service_area').selectAll().where('service_id', 'in', serviceIds).execute();
+}
+export async function contactsFor(db: Executor, serviceIds: string[]) {
+  if (serviceIds.length === 0) return [];
+  return db.selectFrom('contact').selectAll().where('service_id', 'in', serviceIds).execute();
+}
+
+// ── writing ──
+type Row = Record<string, unknown>;
+/** Inserts HSDS rows, keeping only the table's known columns. */
+export async function insertRows(db: Executor, table: HsdsTable | 'service' | 'location' | 'schedule', rows: Row[], extra: string[] = []) {
+  if (rows.length === 0) return;
+  const cols = [...HSDS_FIELDS[table as HsdsTable].map((f) => f.name), ...extra];
+  const clean = rows.map((r) => Object.fromEntries(cols.filter((c) => c in r).map((c) => [c, r[c] ?? null])));
+  const size = Math.max(1, Math.floor(900 / cols.length));
+  for (let i = 0; i < clean.length; i += size) {
+    await db.insertInto(table as keyof Database).values(clean.slice(i, i + size) as never).execute();
+  }
+}
+
+/** Removes everything hanging off a service (not the service row or its organisation). */
+export async function deleteServiceChildren(db: Executor, serviceId: string) {
+  const sals = await db.selectFrom('service_at_location').select(['id', 'location_id']).where('service_id', '=', serviceId).execute();
+  const locationIds = sals.map((s) => s.location_id);
+  const shared = locationIds.length
+    ? (await db.selectFrom('service_at_location').select('location_id').where('location_id', 'in', locationIds).where('service_id', '!=', serviceId).execute()).map((r) => r.location_id)
+    : [];
+  const own = locationIds.filter((id) => !shared.includes(id));
+  await db.deleteFrom('attribute').where('link_id', '=', serviceId).execute();
+  await db.deleteFrom('phone').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('language').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('service_area').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('contact').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('schedule').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('service_at_location').where('service_id', '=', serviceId).execute();
+  if (own.length) {
+    await db.deleteFrom('schedule').where('location_id', 'in', own).execute();
+    await db.deleteFrom('address').where('location_id', 'in', own).execute();
+    await db.deleteFrom('location').where('id', 'in', own).execute();
+  }
+}
+
+export async function updateService(db: Executor, id: string, values: Partial<ServiceRow>) {
+  await db.updateTable('service').set(values).where('id', '=', id).execute();
+}
+export async function deleteService(db: Executor, dialect: Dialect, id: string) {
+  await deleteServiceChildren(db, id);
+  await db.deleteFrom('service').where('id', '=', id).execute();
+  await removeText(db, dialect, [id]);
+}
+export function slugExists(db: Executor, slug: string) {
+  return db.selectFrom('service').select('id').where('slug', '=', slug).executeTakeFirst();
+}
+export function findOrganizationByName(db: Executor, name: string) {
+  return db.selectFrom('organization').selectAll().where('name', '=', name).executeTakeFirst();
+}
+export function organizationById(db: Executor, id: string) {
+  return db.selectFrom('organization').selectAll().where('id', '=', id).executeTakeFirst();
+}
+export async function updateOrganization(db: Executor, id: string, values: { name?: string; website?: string | null; description?: string }) {
+  await db.updateTable('organization').set(values).where('id', '=', id).execute();
+}
+
+/** Rebuilds the full-text entry of services from their current rows. */
+export async function reindex(db: Executor, dialect: Dialect, serviceIds: string[]) {
+  for (let i = 0; i < serviceIds.length; i += 500) {
+    const ids = serviceIds.slice(i, i + 500);
+    const services = await servicesByIds(db, ids);
+    const terms = await termsFor(db, ids);
+    const langs = await languagesFor(db, ids);
+    const locs = await locationsFor(db, ids);
+    const areas = await areasFor(db, ids);
+    await removeText(db, dialect, ids);
+    const rows = services.map((s) => ({
+      service_id: s.id,
+      body: [
+        s.name, s.alternate_name, s.description, s.organization_name, s.eligibility_description, s.fees_description,
+        ...terms.filter((t) => t.service_id === s.id).map((t) => t.name),
+        ...langs.filter((l) => l.service_id === s.id).map((l) => l.name),
+        ...locs.filter((l) => l.service_id === s.id).map((l) => (l.is_confidential ? l.area_name : [l.city, l.region, l.state_province].join(' '))),
+        ...areas.filter((a) => a.service_id === s.id).map((a) => a.name),
+      ].filter(Boolean).join(' \n'),
+    }));
+    for (let j = 0; j < rows.length; j += 200) {
+      const chunk = rows.slice(j, j + 200);
+      const values = sql.join(chunk.map((r) => sql`(${r.service_id}, ${r.body})`));
+      if (dialect === 'postgres') await sql`insert into directory_text (service_id, body) values ${values}`.execute(db);
+      else await sql`insert into directory_fts (service_id, body) values ${values}`.execute(db);
+    }
+  }
+}
+async function removeText(db: Executor, dialect: Dialect, ids: string[]) {
+  if (ids.length === 0) return;
+  if (dialect === 'postgres') await sql`delete from directory_text where service_id in (${sql.join(ids)})`.execute(db);
+  else await sql`delete from directory_fts where service_id in (${sql.join(ids)})`.execute(db);
+}
+
+// ── reports, history, verification ──
+export async function insertReport(db: Executor, row: { service_id: string; message: string; created_at: string }) {
+  await db.insertInto('directory_reports').values({ ...row, status: 'open', resolved_at: null, resolved_by: null }).execute();
+}
+export function openReports(db: Executor) {
+  return db.selectFrom('directory_reports as r').innerJoin('service as s', 's.id', 'r.service_id')
+    .select(['r.id', 'r.message', 'r.created_at', 's.id as service_id', 's.slug', 's.name']).where('r.status', '=', 'open').orderBy('r.created_at').limit(200).execute();
+}
+export async function resolveReport(db: Executor, id: number, userId: number, at: string) {
+  const r = await db.updateTable('directory_reports').set({ status: 'resolved', resolved_at: at, resolved_by: userId }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+export async function recordChange(db: Executor, row: { service_id: string; user_id: number | null; action: string; detail: string; created_at: string }) {
+  await db.insertInto('directory_changes').values(row).execute();
+}
+export function changesFor(db: Executor, serviceId: string) {
+  return db.selectFrom('directory_changes as c').leftJoin('users as u', 'u.id', 'c.user_id')
+    .select(['c.id', 'c.action', 'c.detail', 'c.created_at', 'u.display_name']).where('c.service_id', '=', serviceId).orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').execute();
+}
+/** Listings not verified since `before` (or never), oldest first. */
+export function needingVerification(db: Executor, before: string, limit = 200) {
+  return db.selectFrom('service').select(['id', 'slug', 'name', 'assured_date', 'verified_by', 'status'])
+    .where('status', '!=', 'defunct')
+    .where((eb) => eb.or([eb('assured_date', 'is', null), eb('assured_date', '<', before)]))
+    .orderBy('assured_date').orderBy('name').limit(limit).execute();
+}
+export async function getSetting(db: Executor, key: string) {
+  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
+}
+export async function putSetting(db: Executor, key: string, value: string) {
+  const updated = await db.updateTable('settings').set({ value }).where('key', '=', key).executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) await db.insertInto('settings').values({ key, value }).execute();
+}
+export function listServices(db: Executor, limit = 500) {
+  return db.selectFrom('service').select(['id', 'slug', 'name', 'status', 'assured_date']).orderBy('name').limit(limit).execute();
+}
+export type { Facet };
+
+// ── HSDS API ──
+export interface ApiServiceFilter {
+  words: string[];
+  taxonomyTermId?: string;
+  taxonomyId?: string;
+  organizationId?: string;
+  modifiedAfter?: string;
+}
+export async function apiServicePage(db: Executor, dialect: Dialect, f: ApiServiceFilter, page: number, perPage: number) {
+  let q = db.selectFrom('service');
+  if (f.taxonomyTermId) q = q.where('id', 'in', (eb) => eb.selectFrom('attribute').select('link_id').where('taxonomy_term_id', '=', f.taxonomyTermId!));
+  if (f.taxonomyId) {
+    q = q.where('id', 'in', (eb) => eb.selectFrom('attribute').innerJoin('taxonomy_term', 'taxonomy_term.id', 'attribute.taxonomy_term_id')
+      .select('attribute.link_id').where('taxonomy_term.taxonomy_id', '=', f.taxonomyId!));
+  }
+  if (f.organizationId) q = q.where('organization_id', '=', f.organizationId);
+  if (f.modifiedAfter) q = q.where('last_modified', '>=', f.modifiedAfter);
+  if (f.words.length) {
+    q = dialect === 'postgres'
+      ? q.where(sql<boolean>`id in (select service_id from directory_text where tsv @@ plainto_tsquery('english', ${f.words.join(' ')}))`)
+      : q.where(sql<boolean>`id in (select service_id from directory_fts where directory_fts match ${ftsQuery(f.words)})`);
+  }
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const rows = await q.select(['id', 'last_modified']).orderBy('name').orderBy('id').limit(perPage).offset((page - 1) * perPage).execute();
+  return { total, rows };
+}
+export async function simplePage<T extends 'organization' | 'taxonomy' | 'taxonomy_term' | 'service_at_location'>(
+  db: Executor, table: T, page: number, perPage: number, where: { column: string; value: string }[] = [], search?: { column: string; text: string },
+) {
+  let q = db.selectFrom(table as 'organization') as unknown as import('kysely').SelectQueryBuilder<Database, 'organization', object>;
+  for (const w of where) q = q.where(sql.ref(w.column), '=', w.value);
+  if (search) q = q.where(sql`lower(${sql.ref(search.column)})`, 'like', `%${search.text.toLowerCase().replace(/[%_]/g, '')}%`);
+  const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+  const rows = (await q.selectAll().orderBy('id').limit(perPage).offset((page - 1) * perPage).execute()) as unknown as Record<string, unknown>[];
+  return { total, rows };
+}
+export function rowById(db: Executor, table: 'organization' | 'taxonomy' | 'taxonomy_term' | 'service_at_location' | 'service', id: string) {
+  return db.selectFrom(table as 'organization').selectAll().where('id', '=', id).executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
 }

@@ -1,6 +1,6 @@
 import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../core/db/schema.ts';
-import { ok, type Result } from '../../core/result.ts';
+import { invalid, ok, type Result } from '../../core/result.ts';
 import * as repo from './repo.ts';
 
 export interface SuggestionInput {
@@ -68,4 +68,13 @@ export async function submitSuggestion(db: Db, clock: Clock, input: SuggestionIn
     reviewed_by: null,
   });
   return ok({ id });
+}
+
+/** A reader says a listing is out of date: the note goes to the curators, nothing about the reader is kept. */
+export async function reportOutdated(db: Db, clock: Clock, serviceId: string, message: string): Promise<Result<null>> {
+  const text = message.trim();
+  if (!text) return invalid('Say what has changed, for example new opening hours or a closed service.', 'message');
+  if (text.length > 2000) return invalid('Keep the report under 2000 characters.', 'message');
+  await repo.insertReport(db, { service_id: serviceId, message: text, created_at: clock.now().toISOString() });
+  return ok(null);
 }

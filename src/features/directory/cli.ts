@@ -1,0 +1,2 @@
+import type { Command } from '../../cli.ts';
+export const directoryCommands: Record<string, Command> = {};

