@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../schema.ts';
 import { withId } from '../columns.ts';
 import { HSDS_FIELDS, HSDS_TABLES, type FieldSpec } from '../../../features/directory/hsds.ts';
+import { defaultTaxonomyRows } from '../../../features/directory/vocabulary.ts';
 
 /** Extension columns of this directory, beside the HSDS fields (see schema.ts, section directory). */
 const EXTENSIONS: Partial<Record<string, { name: string; type: 'text' | 'integer' | 'real'; notNull?: boolean; defaultTo?: number }[]>> = {
@@ -113,4 +114,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
   await db.schema.createIndex('directory_changes_service').on('directory_changes').columns(['service_id', 'created_at']).execute();
+
+  // The starting vocabulary (categories, approach, populations, delivery), which admins can edit.
+  const { taxonomies, terms } = defaultTaxonomyRows();
+  await db.insertInto('taxonomy').values(taxonomies).execute();
+  await db.insertInto('taxonomy_term').values(terms).execute();
 }
