@@ -20,6 +20,7 @@ import { postRoutes } from './features/posts/routes.tsx';
 import { safetyRoutes } from './features/safety/routes.tsx';
 import { healthRoutes } from './features/health/routes.ts';
 import { directoryRoutes } from './features/directory/routes.tsx';
+import { trainingRoutes } from './features/training/routes.tsx';
 import { campaignRoutes } from './features/campaigns/routes.tsx';
 import { commentRoutes } from './features/comments/routes.tsx';
 
@@ -107,6 +108,7 @@ export async function buildApp({ config, handle, clock = systemClock, logStream 
   await app.register(staffAccountRoutes);
   // Feature plugins register below, each in its own encapsulated context.
   await app.register(directoryRoutes);
+  await app.register(trainingRoutes);
   await app.register(postRoutes);
   await app.register(commentRoutes);
   await app.register(campaignRoutes);

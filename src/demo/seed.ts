@@ -4,6 +4,7 @@ import { countUsers } from '../core/auth/repo.ts';
 import { createStaff } from '../core/auth/service.ts';
 import { seedDirectory } from '../features/directory/seed.ts';
 import { seedCampaigns } from '../features/campaigns/seed.ts';
+import { seedTraining } from '../features/training/seed.ts';
 
 /*
  * Demo content, written for Alongside. Every organisation in it is fictional and marked as demo:
@@ -26,6 +27,7 @@ const seeders: Seeder[] = [
   seedDirectory,
   // features add their seeders here
   seedCampaigns,
+  seedTraining,
 ];
 
 export interface SeedResult {

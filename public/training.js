@@ -1,0 +1,59 @@
+/*
+ * Training, progressive enhancement only:
+ * - reflection answers are kept in this browser's localStorage and are never sent anywhere
+ *   (the textareas have no name and sit outside any form);
+ * - "copy" and "print" buttons for the progress code appear only when scripts run.
+ */
+(function () {
+  'use strict';
+  var PREFIX = 'alongside-reflection:';
+
+  function storage() {
+    try {
+      var s = window.localStorage;
+      s.setItem(PREFIX + 'test', '1');
+      s.removeItem(PREFIX + 'test');
+      return s;
+    } catch (e) {
+      return null;
+    }
+  }
+
+  var store = storage();
+  var fields = document.querySelectorAll('textarea[data-reflection]');
+  if (store) {
+    Array.prototype.forEach.call(fields, function (field) {
+      var key = PREFIX + field.getAttribute('data-reflection');
+      var saved = store.getItem(key);
+      if (saved !== null) field.value = saved;
+      field.addEventListener('input', function () {
+        if (field.value) store.setItem(key, field.value);
+        else store.removeItem(key);
+      });
+    });
+  }
+
+  Array.prototype.forEach.call(document.querySelectorAll('button[data-copy]'), function (button) {
+    var target = document.querySelector(button.getAttribute('data-copy'));
+    if (!target || !navigator.clipboard) return;
+    button.hidden = false;
+    var label = button.textContent;
+    button.addEventListener('click', function () {
+      navigator.clipboard.writeText(target.textContent.trim()).then(
+        function () {
+          button.textContent = '✓ ' + label;
+        },
+        function () {
+          button.textContent = label;
+        }
+      );
+    });
+  });
+
+  Array.prototype.forEach.call(document.querySelectorAll('button[data-print]'), function (button) {
+    button.hidden = false;
+    button.addEventListener('click', function () {
+      window.print();
+    });
+  });
+})();

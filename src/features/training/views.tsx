@@ -1,0 +1,474 @@
+import type { PageContext } from '../../core/views/context.ts';
+import { CsrfField, ErrorSummary, Field, Notice, formatDate, type FieldErrors } from '../../core/views/components.tsx';
+import { Layout } from '../../core/views/layout.tsx';
+import { renderMarkdown } from '../../core/markdown/render.ts';
+import { allLessons, hasQuiz, isGraded, type CourseContent, type Lesson } from './content.ts';
+import { tt, type TrainingKey } from './messages.ts';
+import type { Certificate, Enrolment, QuizResult } from './service.ts';
+
+const SCRIPTS = ['/static/training.js'];
+type T = (key: TrainingKey, params?: Record<string, string | number>) => string;
+const translator = (ctx: PageContext): T => (key, params) => tt(ctx.locale, key, params);
+
+export interface CatalogueItem {
+  content: CourseContent;
+}
+
+export interface MyCourse {
+  slug: string;
+  title: string;
+  isComplete: boolean;
+  done: number;
+  total: number;
+}
+
+function CourseFacts({ course, t }: { course: CourseContent; t: T }) {
+  return (
+    <ul class="course-facts">
+      {course.audience && (
+        <li>
+          {t('audience')}: {course.audience}
+        </li>
+      )}
+      {course.minutes > 0 && <li>{t('length', { minutes: course.minutes })}</li>}
+      <li>{t('lessons', { count: allLessons(course).length })}</li>
+      <li>
+        {t('language')}: <span lang={course.language}>{languageName(course.language)}</span>
+      </li>
+    </ul>
+  );
+}
+
+function languageName(tag: string): string {
+  try {
+    return new Intl.DisplayNames([tag], { type: 'language' }).of(tag) ?? tag;
+  } catch {
+    return tag;
+  }
+}
+
+export function ForgetDeviceForm({ ctx, t }: { ctx: PageContext; t: T }) {
+  return (
+    <form method="post" action="/training/forget" class="inline-form">
+      <CsrfField token={ctx.csrfToken} />
+      <button type="submit" class="secondary">
+        {t('forgetDevice')}
+      </button>
+      <p class="hint">{t('forgetHint')}</p>
+    </form>
+  );
+}
+
+export function CataloguePage({ ctx, courses, mine }: { ctx: PageContext; courses: CatalogueItem[]; mine?: MyCourse[] }) {
+  const t = translator(ctx);
+  return (
+    <Layout ctx={ctx} title={t('catalogueTitle')} head={{ description: t('catalogueLead'), canonical: `${ctx.publicUrl}/training` }}>
+      <h1>{t('catalogueTitle')}</h1>
+      <p class="lead">{t('catalogueLead')}</p>
+      {mine && (
+        <section aria-labelledby="mine-title" class="panel">
+          <h2 id="mine-title">{t('yourCourses')}</h2>
+          <ul>
+            {mine.map((m) => (
+              <li>
+                <a href={`/training/${m.slug}`}>{m.title}</a> — {m.isComplete ? t('completed') : t('progressOf', { done: m.done, total: m.total })}
+              </li>
+            ))}
+          </ul>
+          <ForgetDeviceForm ctx={ctx} t={t} />
+        </section>
+      )}
+      {courses.length === 0 ? (
+        <p>{t('noCourses')}</p>
+      ) : (
+        <ul class="card-list">
+          {courses.map(({ content }) => (
+            <li class="card" lang={content.language}>
+              <h2>
+                <a href={`/training/${content.slug}`}>{content.title}</a>
+              </h2>
+              <p>{content.summary}</p>
+              <CourseFacts course={content} t={t} />
+            </li>
+          ))}
+        </ul>
+      )}
+      {!mine && (
+        <p>
+          <a href="/training/resume">{t('resumeLink')}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}
+
+function lessonStatus(lesson: Lesson, enrolment: Enrolment | undefined, t: T): string {
+  const bits = [lesson.isRequired ? t('required') : t('optional')];
+  if (hasQuiz(lesson)) bits.push(t('quizBadge'));
+  if (enrolment?.lessons.get(lesson.key)?.isComplete) bits.push(t('done'));
+  return bits.join(', ');
+}
+
+export interface CoursePageProps {
+  ctx: PageContext;
+  course: CourseContent;
+  enrolment?: Enrolment;
+  hasLearner: boolean;
+  remaining: number;
+  errors?: FieldErrors;
+  name?: string;
+  /** Staff preview of the working copy: links go to preview pages and forms are hidden. */
+  previewBase?: string;
+}
+
+export function CoursePage({ ctx, course, enrolment, hasLearner, remaining, errors, name = '', previewBase }: CoursePageProps) {
+  const t = translator(ctx);
+  const base = previewBase ?? `/training/${course.slug}`;
+  const firstOpen = allLessons(course).find((l) => !enrolment?.lessons.get(l.key)?.isComplete) ?? allLessons(course)[0];
+  return (
+    <Layout ctx={ctx} title={course.title} lang={course.language} head={{ description: course.summary, canonical: `${ctx.publicUrl}/training/${course.slug}`, noindex: !!previewBase }} scripts={SCRIPTS}>
+      {previewBase && <Notice kind="warning">Preview of the working copy: learners see the published version.</Notice>}
+      <p>
+        <a href="/training">← {t('catalogueTitle')}</a>
+      </p>
+      <h1>{course.title}</h1>
+      <p class="lead">{course.summary}</p>
+      <CourseFacts course={course} t={t} />
+      <ErrorSummary errors={errors} />
+      {!previewBase && !enrolment && (
+        <form method="post" action={`/training/${course.slug}/start`} class="panel">
+          <CsrfField token={ctx.csrfToken} />
+          <p>{t('startHint')}</p>
+          <button type="submit">{t('start')}</button>
+        </form>
+      )}
+      {enrolment && firstOpen && !enrolment.isComplete && (
+        <p>
+          <a class="button" href={`${base}/${firstOpen.slug}`}>
+            {t('continue')}: {firstOpen.title}
+          </a>
+        </p>
+      )}
+      {course.modules.map((m, i) => (
+        <section aria-labelledby={`module-${i}`}>
+          <h2 id={`module-${i}`}>{m.title}</h2>
+          <ol class="lesson-list">
+            {m.lessons.map((l) => (
+              <li class={enrolment?.lessons.get(l.key)?.isComplete ? 'lesson lesson--done' : 'lesson'}>
+                <a href={`${base}/${l.slug}`}>{l.title}</a> <span class="hint">({lessonStatus(l, enrolment, t)})</span>
+              </li>
+            ))}
+          </ol>
+        </section>
+      ))}
+      {enrolment && (
+        <section aria-labelledby="certificate-title" class="panel">
+          <h2 id="certificate-title">{t('certificateTitle')}</h2>
+          {remaining > 0 ? (
+            <p>{t('remaining', { count: remaining })}</p>
+          ) : (
+            <form method="post" action={`/training/${course.slug}/certificate`} class="stack" novalidate>
+              <CsrfField token={ctx.csrfToken} />
+              <Field name="name" label={t('nameLabel')} hint={t('certificateHint')} errors={errors}>
+                {(a) => <input {...a} type="text" maxLength={120} autocomplete="off" value={name} required />}
+              </Field>
+              <button type="submit">{t('issue')}</button>
+            </form>
+          )}
+        </section>
+      )}
+      {hasLearner && !previewBase && <ForgetDeviceForm ctx={ctx} t={t} />}
+      {!hasLearner && !previewBase && (
+        <p>
+          <a href="/training/resume">{t('resumeLink')}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}
+
+export interface LessonPageProps {
+  ctx: PageContext;
+  course: CourseContent;
+  lesson: Lesson;
+  previous?: Lesson;
+  next?: Lesson;
+  enrolment?: Enrolment;
+  result?: QuizResult;
+  error?: string;
+  previewBase?: string;
+}
+
+export function LessonPage({ ctx, course, lesson, previous, next, enrolment, result, error, previewBase }: LessonPageProps) {
+  const t = translator(ctx);
+  const base = previewBase ?? `/training/${course.slug}`;
+  const graded = lesson.questions.filter(isGraded);
+  const reflections = lesson.questions.filter((q) => !isGraded(q));
+  const progress = enrolment?.lessons.get(lesson.key);
+  const action = `/training/${course.slug}/${lesson.slug}`;
+  return (
+    <Layout ctx={ctx} title={`${lesson.title} · ${course.title}`} lang={course.language} head={{ canonical: `${ctx.publicUrl}${action}`, noindex: !!previewBase }} scripts={SCRIPTS}>
+      {previewBase && <Notice kind="warning">Preview of the working copy: learners see the published version.</Notice>}
+      <p>
+        <a href={base}>← {course.title}</a>
+      </p>
+      <article class="lesson-body">
+        <h1>{lesson.title}</h1>
+        <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(lesson.bodyMd) }} />
+      </article>
+      {error && <ErrorSummary errors={{ _form: error }} />}
+      {reflections.length > 0 && (
+        <section aria-labelledby="reflect-title" class="panel reflections">
+          <h2 id="reflect-title">{t('reflectTitle')}</h2>
+          <p class="hint" id="reflect-note">
+            {t('reflectNote')}
+          </p>
+          {/* No form and no name attribute: these answers cannot be submitted; training.js keeps them in localStorage. */}
+          {reflections.map((q) => (
+            <div class="field">
+              <label for={`reflect-${q.key}`}>{q.prompt}</label>
+              <textarea id={`reflect-${q.key}`} rows={4} data-reflection={`${course.slug}:${q.key}`} aria-describedby="reflect-note" />
+            </div>
+          ))}
+        </section>
+      )}
+      {graded.length > 0 && (
+        <section aria-labelledby="quiz-title" class="panel quiz">
+          <h2 id="quiz-title">{t('quizTitle')}</h2>
+          {result ? (
+            <QuizFeedback result={result} t={t} retakeHref={`${base}/${lesson.slug}#quiz-title`} />
+          ) : (
+            <form method="post" action={`${action}/quiz`} class="stack">
+              <CsrfField token={ctx.csrfToken} />
+              <p class="hint">{t('quizHint', { passMark: lesson.passMark })}</p>
+              {progress?.isPassed && <Notice kind="success">{t('passed')}</Notice>}
+              {graded.map((q, qi) => (
+                <fieldset class="question">
+                  <legend>
+                    {qi + 1}. {q.prompt}
+                  </legend>
+                  <p class="hint">{q.kind === 'single' ? t('chooseOne') : t('chooseAny')}</p>
+                  {q.options.map((o, i) => (
+                    <div class="choice">
+                      <input type={q.kind === 'single' ? 'radio' : 'checkbox'} name={`q_${q.key}`} value={String(i)} id={`${q.key}-${i}`} />
+                      <label for={`${q.key}-${i}`}>{o.text}</label>
+                    </div>
+                  ))}
+                </fieldset>
+              ))}
+              {!previewBase && <button type="submit">{t('checkAnswers')}</button>}
+            </form>
+          )}
+        </section>
+      )}
+      {graded.length === 0 && enrolment && !previewBase && (
+        <section class="panel">
+          {progress?.isComplete ? (
+            <p>{t('lessonDone')}</p>
+          ) : (
+            <form method="post" action={`${action}/complete`}>
+              <CsrfField token={ctx.csrfToken} />
+              <button type="submit">{t('markDone')}</button>
+            </form>
+          )}
+        </section>
+      )}
+      <nav class="pager" aria-label={course.title}>
+        <ul>
+          {previous && (
+            <li>
+              <a href={`${base}/${previous.slug}`} rel="prev">
+                ← {t('previous')}: {previous.title}
+              </a>
+            </li>
+          )}
+          <li>
+            <a href={base}>{t('backToCourse')}</a>
+          </li>
+          {next && (
+            <li>
+              <a href={`${base}/${next.slug}`} rel="next">
+                {t('next')}: {next.title} →
+              </a>
+            </li>
+          )}
+        </ul>
+      </nav>
+    </Layout>
+  );
+}
+
+function QuizFeedback({ result, t, retakeHref }: { result: QuizResult; t: T; retakeHref: string }) {
+  return (
+    <div class="quiz-result">
+      <Notice kind={result.isPassed ? 'success' : 'warning'}>
+        <p>
+          <strong>{t('scored', { score: result.score, passMark: result.passMark })}</strong> {result.isPassed ? t('passed') : t('notPassed')}
+        </p>
+        {!result.isSaved && <p>{t('notSaved')}</p>}
+      </Notice>
+      {result.results.map((r, qi) => (
+        <div class={r.isCorrect ? 'question question--right' : 'question question--wrong'}>
+          <h3>
+            {qi + 1}. {r.question.prompt} — {r.isCorrect ? t('correct') : t('incorrect')}
+          </h3>
+          <ul class="explanations">
+            {r.question.options.map((o, i) => (
+              <li>
+                <strong>{o.text}</strong>
+                {r.chosen.includes(i) && <span class="tag"> ({t('yourAnswer')})</span>}
+                {o.isCorrect && <span class="tag"> ({t('rightAnswer')})</span>}
+                <br />
+                {o.explanation}
+              </li>
+            ))}
+          </ul>
+        </div>
+      ))}
+      <p>
+        <a href={retakeHref}>{t('retake')}</a>
+      </p>
+    </div>
+  );
+}
+
+export function CodePage({ ctx, code, courseSlug, hasPassphrase, errors, justSet }: { ctx: PageContext; code: string; courseSlug?: string; hasPassphrase: boolean; errors?: FieldErrors; justSet?: boolean }) {
+  const t = translator(ctx);
+  return (
+    <Layout ctx={ctx} title={t('codeTitle')} head={{ noindex: true }} scripts={SCRIPTS}>
+      <h1>{t('codeTitle')}</h1>
+      <p class="lead">{t('codeLead')}</p>
+      <p class="progress-code" id="progress-code" data-progress-code>
+        {code}
+      </p>
+      <ul class="actions">
+        <li>
+          <button type="button" data-copy="#progress-code" hidden>
+            {t('copy')}
+          </button>
+        </li>
+        <li>
+          <a href="/training/my-code.txt" download="progress-code.txt">
+            {t('download')}
+          </a>
+        </li>
+        <li>
+          <button type="button" data-print hidden>
+            {t('print')}
+          </button>
+        </li>
+      </ul>
+      <ErrorSummary errors={errors} />
+      {justSet || hasPassphrase ? (
+        <Notice kind="success">{t('passphraseSet')}</Notice>
+      ) : (
+        <section aria-labelledby="passphrase-title" class="panel">
+          <h2 id="passphrase-title">{t('passphraseTitle')}</h2>
+          <form method="post" action="/training/passphrase" class="stack">
+            <CsrfField token={ctx.csrfToken} />
+            {courseSlug && <input type="hidden" name="course" value={courseSlug} />}
+            <Field name="passphrase" label={t('passphraseLabel')} hint={t('passphraseHint')} errors={errors}>
+              {(a) => <input {...a} type="password" autocomplete="new-password" minLength={8} maxLength={200} />}
+            </Field>
+            <button type="submit" class="secondary">
+              {t('setPassphrase')}
+            </button>
+          </form>
+        </section>
+      )}
+      {courseSlug && (
+        <p>
+          <a class="button" href={`/training/${courseSlug}`}>
+            {t('goToCourse')}
+          </a>
+        </p>
+      )}
+    </Layout>
+  );
+}
+
+export function ResumePage({ ctx, errors, code = '' }: { ctx: PageContext; errors?: FieldErrors; code?: string }) {
+  const t = translator(ctx);
+  return (
+    <Layout ctx={ctx} title={t('resumeTitle')} head={{ noindex: true }}>
+      <h1>{t('resumeTitle')}</h1>
+      <p>{t('resumeLead')}</p>
+      <ErrorSummary errors={errors} />
+      <form method="post" action="/training/resume" class="stack" novalidate>
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="code" label={t('codeLabel')} errors={errors}>
+          {(a) => <input {...a} type="text" autocomplete="off" autocapitalize="none" spellcheck={false} value={code} required />}
+        </Field>
+        <Field name="passphrase" label={t('passphraseOptional')} errors={errors}>
+          {(a) => <input {...a} type="password" autocomplete="current-password" />}
+        </Field>
+        <button type="submit">{t('resume')}</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function CertificatePage({ ctx, cert }: { ctx: PageContext; cert: Certificate }) {
+  const t = translator(ctx);
+  return (
+    <Layout ctx={ctx} title={t('verifyTitle')} head={{ noindex: true }}>
+      <h1>{t('verifyTitle')}</h1>
+      {cert.revokedAt ? (
+        <Notice kind="warning">
+          <p>
+            <strong>{t('verifyRevoked')}</strong>
+          </p>
+          {cert.revokedReason && (
+            <p>
+              {t('revokedReason')}: {cert.revokedReason}
+            </p>
+          )}
+        </Notice>
+      ) : (
+        <Notice kind="success">
+          <p>
+            <strong>{t('verifyGenuine')}</strong>
+          </p>
+        </Notice>
+      )}
+      <dl class="facts">
+        <dt>{t('holder')}</dt>
+        <dd>{cert.holderName}</dd>
+        <dt>{t('course')}</dt>
+        <dd>{cert.courseTitle}</dd>
+        <dt>{t('issued')}</dt>
+        <dd>{formatDate(`${cert.issuedOn}T00:00:00Z`, ctx.locale)}</dd>
+        <dt>{t('code')}</dt>
+        <dd>
+          <code>{cert.code}</code>
+        </dd>
+      </dl>
+      {!cert.revokedAt && (
+        <p>
+          <a href={`/certificates/${cert.code}/pdf`}>{t('downloadPdf')}</a>
+        </p>
+      )}
+    </Layout>
+  );
+}
+
+/** The home page's training section: the first few published courses. */
+export function TrainingHomeSection({ ctx, courses }: { ctx: PageContext; courses: CatalogueItem[] }) {
+  const t = translator(ctx);
+  if (courses.length === 0) return null;
+  return (
+    <section aria-labelledby="home-training" class="home-section">
+      <h2 id="home-training">{t('catalogueTitle')}</h2>
+      <ul>
+        {courses.slice(0, 3).map(({ content }) => (
+          <li>
+            <a href={`/training/${content.slug}`}>{content.title}</a> — {content.summary}
+          </li>
+        ))}
+      </ul>
+      <p>
+        <a href="/training">{t('allCourses')}</a>
+      </p>
+    </section>
+  );
+}
