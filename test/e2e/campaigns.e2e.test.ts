@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DIALECTS } from '../support/app.ts';
+import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { startLiveServer, type LiveServer } from '../support/server.ts';
+
+/*
+ * The pledge path in Chromium on the seeded demo campaign: pledge (with the proof of work the
+ * widget solves), moderate, appear, "me too", edit and delete with the private link — with
+ * script payloads in every field, proving none of them runs.
+ */
+const PAGE = '/campaigns/16-days-2026';
+const PAYLOADS = {
+  action: `Organising a teach-in <script>window.__pwned='action'</script><img src=x onerror="window.__pwned='img'">`,
+  display_name: `"><svg onload="window.__pwned='name'">`,
+  place: `<iframe src="javascript:window.__pwned='place'">`,
+  link: `javascript:window.__pwned='link'`,
+};
+
+async function assertNothingRan(page: Page) {
+  assert.equal(await page.evaluate(() => (window as unknown as { __pwned?: string }).__pwned), undefined, 'no payload executed');
+  // The proof-of-work widget draws its own icons; nothing else on these pages is an image or frame.
+  const injected = await page.evaluate(() => [...document.querySelectorAll('main img, main svg, main iframe')].filter((el) => !el.closest('altcha-widget')).length);
+  assert.equal(injected, 0, 'no element came from user text');
+}
+
+async function fillPledge(page: Page, fields: { action: string; display_name: string; place: string; link: string }, days: string[]) {
+  await page.fill('#field-action', fields.action);
+  for (const d of days) await page.check(`input[name="days"][value="${d}"]`);
+  await page.selectOption('#field-kind', 'organise');
+  await page.fill('#field-display_name', fields.display_name);
+  await page.fill('#field-place', fields.place);
+  await page.fill('#field-link', fields.link);
+}
+
+for (const dialect of DIALECTS) describe(`campaign pledge board in Chromium (${dialect})`, () => {
+  let browser: Browser;
+  let server: LiveServer;
+  const dialogs: string[] = [];
+  before(async () => {
+    browser = await launchBrowser();
+    server = await startLiveServer(dialect, { seed: true });
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('pledge → moderate → appear → me too → edit and delete with the private link, with hostile text in every field', async () => {
+    const visitor = await newContext(browser);
+    const page = await visitor.newPage();
+    page.on('dialog', (d) => {
+      dialogs.push(d.message());
+      void d.dismiss();
+    });
+    const requests = recordRequests(page);
+    await page.goto(server.url + PAGE);
+    assert.match((await page.textContent('h1')) ?? '', /16 Days of Activism 2026/);
+    assert.deepEqual(await seriousAxeViolations(page), []);
+
+    // 1. Payloads in every field: place and link are refused, everything is shown back as text.
+    await fillPledge(page, PAYLOADS, ['1', '2']);
+    await page.click('#pledge-form button[type="submit"]');
+    await page.waitForSelector('.error-summary');
+    assert.equal(await page.inputValue('#field-action'), PAYLOADS.action, 'the text is kept');
+    assert.equal(await page.inputValue('#field-place'), PAYLOADS.place);
+    await assertNothingRan(page);
+
+    // 2. Valid place and link; hostile action and name are accepted as plain text.
+    await page.fill('#field-place', 'Lyon');
+    await page.fill('#field-link', 'https://example.org/teach-in');
+    await page.click('#pledge-form button[type="submit"]');
+    await page.waitForSelector('[data-private-link]', { timeout: 60_000 });
+    const privateLink = (await page.textContent('[data-private-link]'))!.trim();
+    assert.match(privateLink, /\/campaigns\/pledges\/[A-Za-z0-9_-]{43}$/);
+    await page.goto(server.url + PAGE);
+    assert.equal(await page.getByText('Organising a teach-in').count(), 0, 'not on the board before moderation');
+
+    // 3. A moderator approves it.
+    const staff = await newContext(browser);
+    const admin = await staff.newPage();
+    await admin.goto(server.url + '/admin/login?next=/admin/campaigns');
+    await admin.fill('#field-email', 'admin@alongside.invalid');
+    await admin.fill('#field-password', server.adminPassword!);
+    await admin.click('main button[type="submit"]');
+    await admin.waitForURL(/\/admin\/campaigns$/);
+    await admin.click('text=1 to moderate');
+    const item = admin.locator('li.pledge', { hasText: 'Organising a teach-in' });
+    await item.locator('[data-moderate="approve"]').click();
+    await admin.waitForURL(/done=1/);
+    await assertNothingRan(admin);
+
+    // 4. It appears as text; nothing runs.
+    await page.goto(server.url + PAGE);
+    const card = page.locator('li.pledge', { hasText: 'Organising a teach-in' });
+    assert.equal(await card.count(), 1);
+    assert.ok(((await card.locator('.pledge__action').textContent()) ?? '').includes('<script>'), 'the payload is shown as text');
+    assert.ok(((await card.locator('.pledge__meta').textContent()) ?? '').includes('<svg onload'), 'the name is shown as text');
+    await assertNothingRan(page);
+
+    // 5. Me too: counted once for this browser.
+    await card.getByRole('button', { name: 'Me too' }).click();
+    await page.waitForLoadState('load');
+    assert.match((await page.locator('li.pledge', { hasText: 'Organising a teach-in' }).locator('[data-me-too-count]').textContent()) ?? '', /^1 person/);
+    await page.locator('li.pledge', { hasText: 'Organising a teach-in' }).getByRole('button', { name: 'Me too' }).click();
+    await page.waitForLoadState('load');
+    await page.waitForTimeout(1200); // the page is refreshed at most once a second after a click
+    await page.reload();
+    assert.match((await page.locator('li.pledge', { hasText: 'Organising a teach-in' }).locator('[data-me-too-count]').textContent()) ?? '', /^1 person/, 'a second click from the same client is not counted');
+
+    // 6. Edit with the private link: back to moderation, off the board.
+    await page.goto(privateLink);
+    assert.match((await page.textContent('[data-pledge-status]')) ?? '', /Shown on the board/);
+    await page.fill('#field-action', 'Organising a teach-in on decriminalisation at my workplace');
+    await page.click('main form button:has-text("Save changes")');
+    await page.waitForSelector('[data-pledge-status="pending"]');
+    await page.goto(server.url + PAGE);
+    assert.equal(await page.getByText('Organising a teach-in').count(), 0);
+
+    // 7. Delete with the private link.
+    await page.goto(privateLink);
+    await page.click('button:has-text("Delete my pledge")');
+    await page.waitForSelector('h1:has-text("deleted")');
+    const gone = await page.goto(privateLink);
+    assert.equal(gone?.status(), 404);
+
+    assert.deepEqual(dialogs, [], 'no alert or dialog opened');
+    assert.deepEqual(foreignRequests(requests, server.origin), []);
+    assert.equal((await visitor.cookies()).length, 0, 'the visitor got no cookie');
+    await visitor.close();
+    await staff.close();
+  });
+
+  it('works without JavaScript: the pledge is still sent to moderation', async () => {
+    const context = await newContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(server.url + PAGE);
+    await fillPledge(page, { action: 'Giving a monthly donation to a peer-led group (no-JS test)', display_name: '', place: '', link: '' }, ['4']);
+    await page.click('#pledge-form button[type="submit"]');
+    await page.waitForSelector('[data-private-link]');
+    const row = await server.db.selectFrom('campaign_pledges').selectAll().where('action', 'like', '%no-JS test%').executeTakeFirst();
+    assert.equal(row?.status, 'pending');
+    await context.close();
+  });
+});
