@@ -5,6 +5,7 @@ import { campaignLength, dateOfDay, dayLabel, formatDateRange, formatEventTime }
 import { kindKey, t } from './messages.ts';
 import type { Campaign, CampaignEvent, PublicPledge } from './service.ts';
 import { daysOf } from './service.ts';
+import { CampaignStyles } from './views.tsx';
 
 type Values = Record<string, string | string[] | undefined>;
 const str = (v: Values, k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
@@ -15,6 +16,7 @@ export function AdminCampaignsPage({ ctx, campaigns, pending, canEdit, values = 
       <p>
         <a href="/admin">Staff home</a>
       </p>
+      <CampaignStyles />
       <h1>Campaigns</h1>
       {campaigns.length === 0 ? (
         <p>No campaigns yet.</p>
@@ -229,6 +231,7 @@ export function AdminModerationPage({ ctx, campaign, pending, approved, notice }
       <p>
         <a href="/admin/campaigns">Campaigns</a> · <a href={`/campaigns/${campaign.slug}`}>View page</a>
       </p>
+      <CampaignStyles />
       <h1>Pledges: {campaign.title}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
       <h2>Waiting for moderation ({pending.length})</h2>

@@ -25,6 +25,9 @@ export interface PledgeFormValues {
   link?: string;
 }
 
+/** The campaign stylesheet (same origin); the layout has no slot for per-feature CSS in <head>. */
+export const CampaignStyles = () => <link rel="stylesheet" href="/static/campaigns.css" />;
+
 const pledgeCount = (m: ReturnType<typeof tr>, n: number) => (n === 1 ? m('pledgeOne') : m('pledgeCount', { n }));
 const tr = (ctx: PageContext) => (key: CampaignMessage, params?: Record<string, string | number>) => t(ctx.locale, key, params);
 
@@ -50,6 +53,7 @@ export function CampaignListPage({ ctx, running, upcoming, past }: { ctx: PageCo
   );
   return (
     <Layout ctx={ctx} title={m('campaigns')} head={{ canonical: `${ctx.publicUrl}/campaigns` }}>
+      <CampaignStyles />
       <h1>{m('campaigns')}</h1>
       {running.length + upcoming.length + past.length === 0 && <p>{m('noCampaigns')}</p>}
       {running.length > 0 && (
@@ -263,6 +267,7 @@ export function CampaignPageView({ ctx, data, posts, form, scripts }: { ctx: Pag
         feeds: [{ title: m('feedTitle', { title: c.title }), href: `/campaigns/${c.slug}/pledges.atom`, type: 'application/atom+xml' }],
       }}
     >
+      <CampaignStyles />
       <h1>{c.title}</h1>
       <p class="muted">{formatDateRange(c.starts_on, c.ends_on, ctx.locale)}</p>
       <PhaseNotice ctx={ctx} data={data} />
@@ -345,6 +350,7 @@ export function PledgeThanksPage({ ctx, campaign, privateUrl }: { ctx: PageConte
   const m = tr(ctx);
   return (
     <Layout ctx={ctx} title={m('thanksTitle')} head={{ noindex: true }}>
+      <CampaignStyles />
       <h1>{m('thanksTitle')}</h1>
       <p>{m('thanksBody')}</p>
       <p class="private-link">
@@ -372,6 +378,7 @@ export function PrivatePledgePage({ ctx, campaign, pledge, length, token, values
   const editable = pledge.status === 'pending' || pledge.status === 'approved';
   return (
     <Layout ctx={ctx} title={m('privateTitle')} head={{ noindex: true }}>
+      <CampaignStyles />
       <h1>{m('privateTitle')}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
       <p>
@@ -412,6 +419,7 @@ export function CampaignBanner({ ctx, campaign, day, length }: { ctx: PageContex
   const m = tr(ctx);
   return (
     <section class="campaign-banner" aria-label={campaign.title}>
+      <CampaignStyles />
       <p>
         <strong>{m('bannerNow', { title: campaign.title, day, length })}</strong>
       </p>
