@@ -8,6 +8,7 @@ import { migrateToLatest } from './core/db/migrate.ts';
 import { createStaff } from './core/auth/service.ts';
 import { seedDemo } from './demo/seed.ts';
 import { buildApp } from './server.ts';
+import { IMPORT_USAGE, importWordPressCommand } from './features/posts/cli.ts';
 
 const USAGE = `Usage: alongside <command> [options]
 
@@ -19,6 +20,7 @@ Commands:
                              create a staff account; the password comes from ALONGSIDE_PASSWORD
                              or is generated and printed once
   backup --out FILE          write a consistent copy of the SQLite database while it runs
+${IMPORT_USAGE}
   help, --help               show this help
 
 Configuration comes from environment variables: PORT, HOST, DATA_DIR, DATABASE_URL,
@@ -44,6 +46,7 @@ function strictArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(ar
 }
 
 const commands: Record<string, Command> = {
+  'import-wordpress': importWordPressCommand,
   async serve(args, config) {
     strictArgs(args, {});
     const started = performance.now();

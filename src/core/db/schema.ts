@@ -182,6 +182,8 @@ export interface PostsTable {
   created_at: string;
   updated_at: string;
   updated_by: number | null;
+  /** Source of an imported post ("wp:<site>:<id>"); null for posts written here. */
+  legacy_id: string | null;
 }
 
 /** Old slugs of posts whose slug changed after publication: /posts/<old> redirects. */

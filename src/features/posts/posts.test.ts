@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Parser from 'rss-parser';
-import { h } from 'preact';
+import { h, type VNode } from 'preact';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import * as posts from './service.ts';
@@ -30,7 +30,7 @@ for (const dialect of DIALECTS) {
     before(async () => {
       t = await createTestApp(dialect);
       // A footer the comments feature would register: it must appear under the body.
-      t.app.deps.registry.postFooters.push({ order: 5, render: async (post) => h('section', { class: 'test-footer' }, `footer for ${post.slug}`) });
+      t.app.deps.registry.postFooters.push({ order: 5, render: async (post) => h('section', { class: 'test-footer' }, `footer for ${post.slug}`) as VNode });
       editor = await loginAs(t, 'editor');
     });
     after(() => t.close());

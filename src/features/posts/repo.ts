@@ -259,7 +259,7 @@ export async function countAll(db: Executor): Promise<number> {
   return Number(row?.n ?? 0);
 }
 
-export type PostValues = Omit<PostsTable, 'id' | 'comments_closed'> & { comments_closed?: number };
+export type PostValues = Omit<PostsTable, 'id' | 'comments_closed' | 'legacy_id'> & { comments_closed?: number; legacy_id?: string | null };
 
 export async function insertPost(db: Executor, values: PostValues): Promise<number> {
   const row = await db.insertInto('posts').values(values).returning('id').executeTakeFirstOrThrow();
@@ -370,4 +370,67 @@ export async function listLiveForSitemap(db: Executor, now: string) {
     .orderBy('published_at', 'desc')
     .limit(50_000)
     .execute();
+}
+
+// ── import ──
+
+export async function findByLegacyId(db: Executor, legacyId: string): Promise<PostRow | undefined> {
+  return db.selectFrom('posts').where('legacy_id', '=', legacyId).selectAll().executeTakeFirst();
+}
+
+export async function setLegacyId(db: Executor, postId: number, legacyId: string): Promise<void> {
+  await db.updateTable('posts').set({ legacy_id: legacyId }).where('id', '=', postId).execute();
+}
+
+export async function findUserIdByEmail(db: Executor, email: string): Promise<number | undefined> {
+  return (await db.selectFrom('users').where('email', '=', email).select('id').executeTakeFirst())?.id;
+}
+
+/** An imported author: a disabled editor account (an admin enables it to let the person log in). */
+export async function insertImportedAuthor(db: Executor, values: { email: string; display_name: string; slug: string; password_hash: string; created_at: string }): Promise<number> {
+  let slug = values.slug;
+  for (let n = 2; await db.selectFrom('users').where('slug', '=', slug).select('id').executeTakeFirst(); n++) slug = `${values.slug}-${n}`;
+  const row = await db
+    .insertInto('users')
+    .values({ ...values, slug, role: 'editor', bio: '', is_disabled: 1 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
+}
+
+export async function slugTaken(db: Executor, slug: string): Promise<boolean> {
+  return !!(await db.selectFrom('posts').where('slug', '=', slug).select('id').executeTakeFirst()) || !!(await findOldSlug(db, slug));
+}
+
+/*
+ * Approved comments from an import go straight into the comments feature's table, in the shape
+ * it defines for them (src/core/db/schema.ts, section comments): status approved, no private
+ * link (token_hash null), legacy_id = the source comment id, unique per post.
+ */
+export async function findImportedComment(db: Executor, postId: number, legacyId: string): Promise<number | undefined> {
+  return (await db.selectFrom('comments').where('post_id', '=', postId).where('legacy_id', '=', legacyId).select('id').executeTakeFirst())?.id;
+}
+
+export async function insertImportedComment(
+  db: Executor,
+  values: { post_id: number; parent_id: number | null; display_name: string; body_md: string; fingerprint: string; legacy_id: string; created_at: string },
+): Promise<number> {
+  const row = await db
+    .insertInto('comments')
+    .values({
+      ...values,
+      status: 'approved',
+      is_staff: 0,
+      staff_user_id: null,
+      challenge_passed: 1,
+      token_hash: null,
+      updated_at: values.created_at,
+      editable_until: null,
+      status_changed_at: values.created_at,
+      moderated_by: null,
+      edit_count: 0,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return row.id;
 }

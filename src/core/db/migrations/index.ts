@@ -1,6 +1,7 @@
 import type { DialectMigration } from '../migrate.ts';
 import * as core from './2026_11_25_0001_core.ts';
 import * as posts from './2026_11_25_0100_posts.ts';
+import * as postsImport from './2026_11_25_0101_posts_import.ts';
 import * as comments from './2026_11_25_0200_comments.ts';
 import * as antispam from './2026_11_25_0201_antispam.ts';
 import * as directory from './2026_11_25_0300_directory.ts';
@@ -14,6 +15,7 @@ import * as campaigns from './2026_11_25_0500_campaigns.ts';
 export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0001_core': core,
   '2026_11_25_0100_posts': posts,
+  '2026_11_25_0101_posts_import': postsImport,
   '2026_11_25_0200_comments': comments,
   '2026_11_25_0201_antispam': antispam,
   '2026_11_25_0300_directory': directory,

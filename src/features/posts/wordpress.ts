@@ -1,0 +1,162 @@
+import { XMLParser, XMLValidator } from 'fast-xml-parser';
+import TurndownService from 'turndown';
+import { isSafeLink } from '../../core/markdown/render.ts';
+
+/*
+ * Reads a WordPress export (WXR 1.x: RSS 2.0 with the wp:, content:, excerpt: and dc:
+ * namespaces) into plain data. No database here: import.ts decides what to store.
+ * https://codex.wordpress.org/Tools_Export_Screen
+ */
+
+export interface WxrAuthor {
+  login: string;
+  email: string;
+  displayName: string;
+}
+
+export interface WxrComment {
+  id: string;
+  parentId: string;
+  author: string;
+  dateGmt: string;
+  contentHtml: string;
+  approved: boolean;
+  type: string;
+}
+
+export interface WxrItem {
+  id: string;
+  title: string;
+  slug: string;
+  type: string;
+  status: string;
+  dateGmt: string;
+  creator: string;
+  contentHtml: string;
+  excerptHtml: string;
+  tags: { domain: 'category' | 'post_tag'; slug: string; name: string }[];
+  comments: WxrComment[];
+}
+
+export interface Wxr {
+  siteUrl: string;
+  language: string;
+  authors: WxrAuthor[];
+  items: WxrItem[];
+}
+
+export class WxrError extends Error {
+  override name = 'WxrError';
+}
+
+type Node = Record<string, unknown>;
+const text = (v: unknown): string => {
+  if (v === undefined || v === null) return '';
+  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'object' && '#text' in (v as Node)) return text((v as Node)['#text']);
+  return '';
+};
+const list = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : v === undefined || v === null || v === '' ? [] : [v as Node]);
+
+/** WordPress dates: "2019-03-01 10:00:00" in UTC (the _gmt fields); "0000-00-00 00:00:00" means unset. */
+function wpDate(gmt: string, local: string): string {
+  for (const raw of [gmt, local]) {
+    const m = /^(\d{4})-(\d{2})-(\d{2}) (\d{2}):(\d{2}):(\d{2})$/.exec(raw.trim());
+    if (!m || m[1] === '0000') continue;
+    const d = new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+    if (!Number.isNaN(d.getTime())) return d.toISOString();
+  }
+  return '';
+}
+
+export function parseWxr(xml: string): Wxr {
+  const valid = XMLValidator.validate(xml);
+  if (valid !== true) throw new WxrError(`The file is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}). Nothing was imported.`);
+  const parser = new XMLParser({
+    ignoreAttributes: false,
+    attributeNamePrefix: '@',
+    parseTagValue: false,
+    parseAttributeValue: false,
+    trimValues: true,
+    processEntities: true,
+    htmlEntities: true,
+    isArray: (name) => ['item', 'wp:author', 'wp:comment', 'category', 'wp:postmeta'].includes(name),
+  });
+  const doc = parser.parse(xml) as Node;
+  const channel = (doc.rss as Node | undefined)?.channel as Node | undefined;
+  if (!channel || typeof channel !== 'object') throw new WxrError('The file is XML but not a WordPress export: it has no <rss><channel>. Nothing was imported.');
+  const version = text(channel['wp:wxr_version']);
+  if (!version) throw new WxrError('The file is RSS but not a WordPress export (no wp:wxr_version). Export it from WordPress with Tools → Export. Nothing was imported.');
+  const siteUrl = text(channel['wp:base_site_url']) || text(channel.link) || 'wordpress';
+  const authors = list(channel['wp:author']).map((a) => ({
+    login: text(a['wp:author_login']),
+    email: text(a['wp:author_email']),
+    displayName: text(a['wp:author_display_name']) || text(a['wp:author_login']),
+  }));
+  const items = list(channel.item).map((it): WxrItem => ({
+    id: text(it['wp:post_id']),
+    title: text(it.title),
+    slug: safeDecode(text(it['wp:post_name'])),
+    type: text(it['wp:post_type']) || 'post',
+    status: text(it['wp:status']) || 'draft',
+    dateGmt: wpDate(text(it['wp:post_date_gmt']), text(it['wp:post_date'])),
+    creator: text(it['dc:creator']),
+    contentHtml: text(it['content:encoded']),
+    excerptHtml: text(it['excerpt:encoded']),
+    tags: list(it.category)
+      .map((c) => ({ domain: text(c['@domain']) as 'category' | 'post_tag', slug: safeDecode(text(c['@nicename'])), name: text(c) }))
+      .filter((c) => (c.domain === 'category' || c.domain === 'post_tag') && c.name && c.name !== 'Uncategorized'),
+    comments: list(it['wp:comment']).map((c) => ({
+      id: text(c['wp:comment_id']),
+      parentId: text(c['wp:comment_parent']),
+      author: text(c['wp:comment_author']),
+      dateGmt: wpDate(text(c['wp:comment_date_gmt']), text(c['wp:comment_date'])),
+      contentHtml: text(c['wp:comment_content']),
+      approved: text(c['wp:comment_approved']) === '1',
+      type: text(c['wp:comment_type']),
+    })),
+  }));
+  return { siteUrl, language: text(channel.language), authors, items };
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+}
+
+const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '*' });
+// Scripts, styles and embeds carry nothing a reader should get back as text.
+turndown.remove(['script', 'style', 'iframe', 'object', 'embed', 'form']);
+// Links with a scheme the site does not allow (javascript:, data:) keep only their text.
+turndown.addRule('unsafeLinks', {
+  filter: (node) => node.nodeName === 'A' && !isSafeLink((node.getAttribute('href') ?? '').trim()),
+  replacement: (content) => content,
+});
+
+const BLOCK = /^<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|!--)/i;
+
+/** WordPress stores posts with blank lines for paragraphs (wpautop): restore them before converting. */
+function autop(html: string): string {
+  return html
+    .replace(/\r\n/g, '\n')
+    .split(/\n\s*\n/)
+    .map((chunk) => chunk.trim())
+    .filter(Boolean)
+    .map((chunk) => (BLOCK.test(chunk) ? chunk : `<p>${chunk.replace(/\n/g, '<br>')}</p>`))
+    .join('\n');
+}
+
+/** WordPress HTML → Markdown for the site's one renderer (which shows no raw HTML). */
+export function htmlToMarkdown(html: string): string {
+  if (!html.trim()) return '';
+  // Block editor comments (<!-- wp:paragraph -->) are markup, not text.
+  const cleaned = html.replace(/<!--[\s\S]*?-->/g, '');
+  return turndown.turndown(autop(cleaned)).trim();
+}
+
+export function htmlToText(html: string): string {
+  return htmlToMarkdown(html).replace(/[*_`#>\[\]]/g, '').replace(/\(https?:[^)]*\)/g, '').replace(/\s+/g, ' ').trim();
+}
