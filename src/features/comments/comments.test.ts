@@ -91,6 +91,22 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(await footerHtml(t, post), /kind and quick/);
     });
 
+    it('shows approved comments on the cached post page as soon as they are approved', async () => {
+      const post = await makePost(t.db);
+      await t.inject(`/posts/${post.slug}`);
+      const cached = await t.inject(`/posts/${post.slug}`);
+      assert.equal(cached.headers['x-cache'], 'hit');
+      assert.match(cached.body, /id="comment-form"/);
+      assert.match(cached.body, /<altcha-widget/);
+      await postComment(t, post.slug, { name: 'Wren', body: 'Now visible on the page' });
+      assert.doesNotMatch((await t.inject(`/posts/${post.slug}`)).body, /Now visible on the page/);
+      await approve((await latest()).id);
+      const fresh = await t.inject(`/posts/${post.slug}`);
+      assert.notEqual(fresh.headers['x-cache'], 'hit');
+      assert.match(fresh.body, /Wren[\s\S]*Now visible on the page/);
+      assert.equal(fresh.headers['set-cookie'], undefined);
+    });
+
     it('sends comments without the proof of work to the stricter queue', async () => {
       const post = await makePost(t.db);
       const res = await postComment(t, post.slug, { body: 'Sent with JavaScript off' }, { altcha: false });

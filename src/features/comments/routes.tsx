@@ -4,7 +4,7 @@ import { createRateLimiter, isHoneypotTripped, loadBlockedWords, saveBlockedWord
 import { readSetting } from '../../core/antispam/repo.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
 import { noStore } from '../../core/http/security.ts';
-import { markdownToText } from '../../core/markdown/render.ts';
+import { renderCommentMarkdown } from '../../core/markdown/render.ts';
 import { statusOf } from '../../core/result.ts';
 import { requireStaff } from '../admin/routes.tsx';
 import { findPublishedPostBySlug } from '../posts/service.ts';
@@ -41,6 +41,7 @@ interface CommentForm {
   website?: string;
 }
 
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const formValues = (b: CommentForm): CommentFormValues => ({ name: b.name ?? '', body: b.body ?? '', parentId: b.parent_id ?? '' });
 const fieldsOf = (r: { message: string; field?: string; fields?: Record<string, string> }) => r.fields ?? { [r.field ?? '_form']: r.message };
 
@@ -163,13 +164,14 @@ export async function commentRoutes(app: FastifyInstance) {
     });
     for (const c of items) {
       const url = `${base}/posts/${encodeURIComponent(c.post_slug)}#comment-${c.id}`;
+      // The feed library marks title and content as type="html": give it escaped text and the safe renderer's HTML only.
       feed.addItem({
-        title: `${c.display_name || anonymous} — ${c.post_title}`,
+        title: escapeHtml(`${c.display_name || anonymous} — ${c.post_title}`),
         id: `${base}/comments/id/${c.id}`,
         link: url,
         date: new Date(c.created_at),
         author: [{ name: c.display_name || anonymous }],
-        content: markdownToText(c.body_md),
+        content: renderCommentMarkdown(c.body_md),
       });
     }
     return feed.atom1();

@@ -144,7 +144,7 @@ export function SubmittedPage({ ctx, post, privateUrl }: { ctx: PageContext; pos
           <h2>{t(ctx, 'privateLinkHeading')}</h2>
           <p>{t(ctx, 'privateLinkText')}</p>
           <p class="private-link">
-            <a href={privateUrl} data-private-link>
+            <a href={new URL(privateUrl).pathname} data-private-link>
               {privateUrl}
             </a>
           </p>
