@@ -400,3 +400,10 @@ export async function simplePage<T extends 'organization' | 'taxonomy' | 'taxono
 export function rowById(db: Executor, table: 'organization' | 'taxonomy' | 'taxonomy_term' | 'service_at_location' | 'service', id: string) {
   return db.selectFrom(table as 'organization').selectAll().where('id', '=', id).executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
 }
+export async function updateTerm(db: Executor, id: string, values: { name: string; description: string }) {
+  const r = await db.updateTable('taxonomy_term').set(values).where('id', '=', id).executeTakeFirst();
+  return Number(r.numUpdatedRows) > 0;
+}
+export async function servicesWithTerm(db: Executor, termId: string) {
+  return (await db.selectFrom('attribute').select('link_id').where('taxonomy_term_id', '=', termId).where('link_entity', '=', 'service').execute()).map((r) => r.link_id);
+}
