@@ -9,7 +9,7 @@ import type pg from 'pg';
  * instance shows on the others on their next request.
  */
 export interface CachedPage {
-  body: string;
+  body: string | Buffer;
   headers: Record<string, string>;
   status: number;
   tags: string[];

@@ -125,8 +125,10 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
       const value = reply.getHeader(name);
       if (value !== undefined) headers[name] = String(value);
     }
-    pageCache.set(req.url, { body: payload, status: 200, headers, tags: req.cacheTags }, req.cacheTtlMs ?? rule.ttlMs);
-    return payload;
+    // Kept as bytes: a hit then skips re-encoding the page on every request.
+    const body = Buffer.from(payload);
+    pageCache.set(req.url, { body, status: 200, headers, tags: req.cacheTags }, req.cacheTtlMs ?? rule.ttlMs);
+    return body;
   });
 
   app.addHook('preHandler', async (req, reply) => {
