@@ -8,6 +8,7 @@ import { migrateToLatest } from './core/db/migrate.ts';
 import { createStaff } from './core/auth/service.ts';
 import { seedDemo } from './demo/seed.ts';
 import { buildApp } from './server.ts';
+import { directoryCommands } from './features/directory/cli.ts';
 import { IMPORT_USAGE, importWordPressCommand } from './features/posts/cli.ts';
 
 const USAGE = `Usage: alongside <command> [options]
@@ -20,6 +21,8 @@ Commands:
                              create a staff account; the password comes from ALONGSIDE_PASSWORD
                              or is generated and printed once
   backup --out FILE          write a consistent copy of the SQLite database while it runs
+  export-hsds DIR            write the resource directory as an HSDS data package (CSV + datapackage.json)
+  import-hsds DIR            read an HSDS data package into the resource directory
 ${IMPORT_USAGE}
   help, --help               show this help
 
@@ -46,6 +49,7 @@ function strictArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(ar
 }
 
 const commands: Record<string, Command> = {
+  ...directoryCommands,
   'import-wordpress': importWordPressCommand,
   async serve(args, config) {
     strictArgs(args, {});

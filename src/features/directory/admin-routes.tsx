@@ -25,7 +25,8 @@ export async function directoryAdminRoutes(app: FastifyInstance) {
 
   app.get('/admin/resources', { preHandler: curate }, async (req, reply) => {
     const pending = await repo.pendingSuggestions(db);
-    const suggestions = await Promise.all(pending.map(async (s) => ({ s, duplicates: await duplicateHints(db, s) })));
+    const suggestions = [];
+    for (const s of pending) suggestions.push({ s, duplicates: await duplicateHints(db, s) });
     const months = await verifyAfterMonths(db);
     const due = await verificationQueue(db, clock, months);
     const notice = (req.query as { done?: string }).done;

@@ -56,22 +56,19 @@ export async function nestedServices(db: Db, ids: string[]): Promise<HsdsRow[]> 
   if (ids.length === 0) return [];
   const services = await db.selectFrom('service').selectAll().where('id', 'in', ids).execute();
   const orgIds = [...new Set(services.map((s) => s.organization_id))];
-  const [orgs, sals, phones, schedules, langs, areas, contacts, attrs] = await Promise.all([
-    db.selectFrom('organization').selectAll().where('id', 'in', orgIds.length ? orgIds : ['']).execute(),
-    db.selectFrom('service_at_location').selectAll().where('service_id', 'in', ids).execute(),
-    db.selectFrom('phone').selectAll().where('service_id', 'in', ids).execute(),
-    db.selectFrom('schedule').selectAll().where('service_id', 'in', ids).execute(),
-    db.selectFrom('language').selectAll().where('service_id', 'in', ids).execute(),
-    db.selectFrom('service_area').selectAll().where('service_id', 'in', ids).execute(),
-    db.selectFrom('contact').selectAll().where('service_id', 'in', ids).execute(),
-    db.selectFrom('attribute').selectAll().where('link_id', 'in', ids).execute(),
-  ]);
+  const orgs = await db.selectFrom('organization').selectAll().where('id', 'in', orgIds.length ? orgIds : ['']).execute();
+  const sals = await db.selectFrom('service_at_location').selectAll().where('service_id', 'in', ids).execute();
+  const phones = await db.selectFrom('phone').selectAll().where('service_id', 'in', ids).execute();
+  const schedules = await db.selectFrom('schedule').selectAll().where('service_id', 'in', ids).execute();
+  const langs = await db.selectFrom('language').selectAll().where('service_id', 'in', ids).execute();
+  const areas = await db.selectFrom('service_area').selectAll().where('service_id', 'in', ids).execute();
+  const contacts = await db.selectFrom('contact').selectAll().where('service_id', 'in', ids).execute();
+  const attrs = await db.selectFrom('attribute').selectAll().where('link_id', 'in', ids).execute();
   const locIds = [...new Set(sals.map((s) => s.location_id))];
-  const [locs, addrs, locSchedules] = await Promise.all([
-    db.selectFrom('location').selectAll().where('id', 'in', locIds.length ? locIds : ['']).execute(),
-    db.selectFrom('address').selectAll().where('location_id', 'in', locIds.length ? locIds : ['']).execute(),
-    db.selectFrom('schedule').selectAll().where('location_id', 'in', locIds.length ? locIds : ['']).where('service_id', 'is', null).execute(),
-  ]);
+  const someLoc = locIds.length ? locIds : [''];
+  const locs = await db.selectFrom('location').selectAll().where('id', 'in', someLoc).execute();
+  const addrs = await db.selectFrom('address').selectAll().where('location_id', 'in', someLoc).execute();
+  const locSchedules = await db.selectFrom('schedule').selectAll().where('location_id', 'in', someLoc).where('service_id', 'is', null).execute();
   const termIds = [...new Set(attrs.map((a) => a.taxonomy_term_id))];
   const terms = await db.selectFrom('taxonomy_term').selectAll().where('id', 'in', termIds.length ? termIds : ['']).execute();
   const byId = new Map(services.map((s) => [s.id, s]));

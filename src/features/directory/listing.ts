@@ -159,9 +159,12 @@ export interface Listing {
 
 export async function loadListings(db: Executor, ids: string[]): Promise<Listing[]> {
   const services = await repo.servicesByIds(db, ids);
-  const [locations, terms, languages, phones, areas] = await Promise.all([
-    repo.locationsFor(db, ids), repo.termsFor(db, ids), repo.languagesFor(db, ids), repo.phonesFor(db, ids), repo.areasFor(db, ids),
-  ]);
+  // One query after another: a request holds one pooled connection, never five.
+  const locations = await repo.locationsFor(db, ids);
+  const terms = await repo.termsFor(db, ids);
+  const languages = await repo.languagesFor(db, ids);
+  const phones = await repo.phonesFor(db, ids);
+  const areas = await repo.areasFor(db, ids);
   const schedules = await repo.schedulesFor(db, ids, locations.map((l) => l.id));
   const byId = new Map(services.map((s) => [s.id, s]));
   return ids.filter((id) => byId.has(id)).map((id) => {

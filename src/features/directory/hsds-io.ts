@@ -1,0 +1,247 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import type { Clock } from '../../core/clock.ts';
+import type { Db, Dialect } from '../../core/db/schema.ts';
+import { invalid, ok, type Result } from '../../core/result.ts';
+import { EXPORT_EXTENSIONS, publicRows } from './hsds-data.ts';
+import { HSDS_FIELDS, HSDS_TABLES, LOAD_ORDER, LOCATION_TYPES, SERVICE_STATUSES, type FieldSpec, type HsdsTable } from './hsds.ts';
+import { slugify } from './listing.ts';
+import * as repo from './repo.ts';
+
+/*
+ * HSDS tabular data package (https://docs.openreferral.org/en/latest/hsds/tabular_data_package.html):
+ * one CSV per table plus datapackage.json. Export writes the public view (confidential locations by
+ * area only); import checks every file, row and reference first and writes nothing if anything is wrong.
+ */
+const FRICTIONLESS_TYPE: Record<FieldSpec['type'], string> = { s: 'string', n: 'number', i: 'integer' };
+
+export function datapackage() {
+  return {
+    name: 'alongside-directory',
+    title: 'Alongside resource directory (HSDS 3.0)',
+    profile: 'tabular-data-package',
+    resources: HSDS_TABLES.map((table) => ({
+      name: table,
+      path: `${table}.csv`,
+      profile: 'tabular-data-resource',
+      format: 'csv',
+      mediatype: 'text/csv',
+      encoding: 'utf-8',
+      schema: {
+        fields: [
+          ...HSDS_FIELDS[table].map((f) => ({
+            name: f.name, type: FRICTIONLESS_TYPE[f.type], ...(f.format && f.format !== 'uuid' ? { format: f.format === 'date-time' ? 'default' : f.format } : {}),
+            constraints: { required: !!f.required, ...(f.name === 'id' ? { unique: true } : {}), ...(f.enum ? { enum: [...f.enum] } : {}) },
+          })),
+          ...(EXPORT_EXTENSIONS[table] ?? []).map((name) => ({ name, type: 'string', description: 'Alongside extension field.' })),
+        ],
+        primaryKey: 'id',
+        foreignKeys: HSDS_FIELDS[table].filter((f) => f.ref).map((f) => ({ fields: f.name, reference: { resource: f.ref, fields: 'id' } })),
+      },
+    })),
+  };
+}
+
+export async function exportPackage(db: Db, dir: string): Promise<Record<HsdsTable, number>> {
+  fs.mkdirSync(dir, { recursive: true });
+  const counts = {} as Record<HsdsTable, number>;
+  for (const table of HSDS_TABLES) {
+    const columns = [...HSDS_FIELDS[table].map((f) => f.name), ...(EXPORT_EXTENSIONS[table] ?? [])];
+    const file = path.join(dir, `${table}.csv`);
+    fs.writeFileSync(file, stringify([columns]));
+    let n = 0;
+    for await (const rows of publicRows(db, table)) {
+      fs.appendFileSync(file, stringify(rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))))));
+      n += rows.length;
+    }
+    counts[table] = n;
+  }
+  fs.writeFileSync(path.join(dir, 'datapackage.json'), JSON.stringify(datapackage(), null, 2) + '\n');
+  return counts;
+}
+
+export interface ImportReport {
+  counts: Partial<Record<HsdsTable, number>>;
+  ignoredFiles: string[];
+  ignoredColumns: string[];
+}
+type Row = Record<string, string | number | null>;
+const MAX_ERRORS = 25;
+
+/** Tables whose rows may already exist (the default vocabulary): imported rows replace them. */
+const REPLACEABLE: HsdsTable[] = ['taxonomy', 'taxonomy_term'];
+/** Fields that must have a value for a row to be usable here. */
+const MUST_HAVE: Partial<Record<HsdsTable, string[]>> = {
+  organization: ['name'], service: ['name', 'organization_id'], service_at_location: ['service_id', 'location_id'], phone: ['number'],
+  taxonomy: ['name'], taxonomy_term: ['name'], attribute: ['link_id', 'taxonomy_term_id', 'link_entity'],
+};
+/** Defaults for fields HSDS marks required that published packages often leave empty. */
+const DEFAULTS: Partial<Record<HsdsTable, Record<string, string>>> = {
+  organization: { description: '' }, service: { status: 'active' }, location: { location_type: 'physical' },
+  address: { address_1: '', city: '', state_province: '', postal_code: '', country: '', address_type: 'physical' },
+  taxonomy: { description: '' }, taxonomy_term: { description: '' },
+};
+
+export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir: string): Promise<Result<ImportReport>> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return invalid(`${dir} is not a folder.`);
+  const errors: string[] = [];
+  const fail = (msg: string) => {
+    if (errors.length < MAX_ERRORS) errors.push(msg);
+  };
+  const dpPath = path.join(dir, 'datapackage.json');
+  if (fs.existsSync(dpPath)) {
+    try {
+      const dp = JSON.parse(fs.readFileSync(dpPath, 'utf8')) as { resources?: unknown };
+      if (!Array.isArray(dp.resources)) fail('datapackage.json: it has no "resources" list.');
+    } catch (err) {
+      fail(`datapackage.json: it is not valid JSON (${(err as Error).message}).`);
+    }
+  }
+  const files = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.csv'));
+  const report: ImportReport = { counts: {}, ignoredFiles: files.filter((f) => !(HSDS_TABLES as readonly string[]).includes(f.slice(0, -4))), ignoredColumns: [] };
+  const data = new Map<HsdsTable, { rows: Row[]; lines: number[]; extras: string[] }>();
+
+  for (const table of HSDS_TABLES) {
+    const file = `${table}.csv`;
+    const full = path.join(dir, file);
+    if (!fs.existsSync(full)) continue;
+    let records: string[][];
+    try {
+      records = parse(fs.readFileSync(full), { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+    } catch (err) {
+      const e = err as Error & { lines?: number };
+      fail(`${file}: the CSV is broken${e.lines ? ` near line ${e.lines}` : ''}: ${e.message.split('\n')[0]}`);
+      continue;
+    }
+    if (records.length === 0) {
+      fail(`${file}: the file is empty; it needs at least a header row.`);
+      continue;
+    }
+    const header = records[0]!.map((h) => h.trim());
+    const fields = HSDS_FIELDS[table];
+    const known = new Set([...fields.map((f) => f.name), ...(EXPORT_EXTENSIONS[table] ?? [])]);
+    const dup = header.find((h, i) => header.indexOf(h) !== i);
+    if (dup) fail(`${file}: the column "${dup}" appears twice.`);
+    const missing = ['id', ...(MUST_HAVE[table] ?? [])].filter((c) => !header.includes(c));
+    if (missing.length) {
+      fail(`${file}: wrong columns: ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (found: ${header.slice(0, 12).join(', ')}).`);
+      continue;
+    }
+    const extras = header.filter((h) => !known.has(h));
+    report.ignoredColumns.push(...extras.map((h) => `${file}:${h}`));
+    const rows: Row[] = [];
+    const lines: number[] = [];
+    const seen = new Set<string>();
+    for (let i = 1; i < records.length; i++) {
+      const rec = records[i]!;
+      const line = i + 1;
+      const row: Row = {};
+      for (const f of fields) {
+        const idx = header.indexOf(f.name);
+        const raw = idx === -1 ? '' : (rec[idx] ?? '').trim();
+        const at = `${file}, row ${line}, field ${f.name}`;
+        if (raw === '') {
+          row[f.name] = DEFAULTS[table]?.[f.name] ?? null;
+          if (f.name === 'id' || MUST_HAVE[table]?.includes(f.name)) fail(`${at}: a value is required.`);
+          continue;
+        }
+        if (f.type !== 's') {
+          const n = Number(raw);
+          if (!Number.isFinite(n) || (f.type === 'i' && !Number.isInteger(n))) {
+            fail(`${at}: "${raw.slice(0, 40)}" is not a ${f.type === 'i' ? 'whole number' : 'number'}.`);
+            continue;
+          }
+          if ((f.name === 'latitude' && Math.abs(n) > 90) || (f.name === 'longitude' && Math.abs(n) > 180)) fail(`${at}: ${n} is out of range.`);
+          row[f.name] = n;
+          continue;
+        }
+        if (f.enum && !f.enum.includes(raw)) {
+          fail(`${at}: "${raw.slice(0, 40)}" is not one of ${f.enum.join(', ')}.`);
+          continue;
+        }
+        if (raw.length > 20000) fail(`${at}: the value is too long.`);
+        row[f.name] = raw;
+      }
+      for (const e of EXPORT_EXTENSIONS[table] ?? []) {
+        const idx = header.indexOf(e);
+        row[e] = idx === -1 ? null : (rec[idx] ?? '').trim() || null;
+      }
+      const id = String(row.id ?? '');
+      if (id && seen.has(id)) fail(`${file}, row ${line}, field id: "${id}" is used by an earlier row.`);
+      seen.add(id);
+      rows.push(row);
+      lines.push(line);
+    }
+    data.set(table, { rows, lines, extras });
+  }
+  if (data.size === 0 && errors.length === 0) fail(`${dir}: no HSDS files were found (expected organization.csv, service.csv, …).`);
+
+  // References: every id a row points to must be in the package or already in the directory.
+  const ids = new Map<HsdsTable, Set<string>>();
+  for (const [table, d] of data) ids.set(table, new Set(d.rows.map((r) => String(r.id))));
+  const existsInDb = async (table: HsdsTable, id: string) => !!(await db.selectFrom(table as 'service').select('id').where('id', '=', id).executeTakeFirst());
+  for (const [table, d] of data) {
+    for (const f of HSDS_FIELDS[table].filter((x) => x.ref)) {
+      for (let i = 0; i < d.rows.length; i++) {
+        const v = d.rows[i]![f.name];
+        if (v === null || v === undefined) continue;
+        if (ids.get(f.ref!)?.has(String(v))) continue;
+        if (await existsInDb(f.ref!, String(v))) continue;
+        fail(`${table}.csv, row ${d.lines[i]}, field ${f.name}: "${String(v).slice(0, 60)}" does not match any ${f.ref} id.`);
+      }
+    }
+    if (table === 'attribute') {
+      for (let i = 0; i < d.rows.length; i++) {
+        const entity = String(d.rows[i]!.link_entity ?? '') as HsdsTable;
+        const link = String(d.rows[i]!.link_id ?? '');
+        if (!(HSDS_TABLES as readonly string[]).includes(entity)) continue; // attributes of tables not stored here
+        if (!ids.get(entity)?.has(link) && !(await existsInDb(entity, link))) fail(`attribute.csv, row ${d.lines[i]}, field link_id: "${link.slice(0, 60)}" does not match any ${entity} id.`);
+      }
+    }
+    // New rows must not collide with rows already in the directory (the vocabulary may be replaced).
+    if (!REPLACEABLE.includes(table)) {
+      for (let i = 0; i < d.rows.length; i += 500) {
+        const chunk = d.rows.slice(i, i + 500).map((r) => String(r.id));
+        const clash = await db.selectFrom(table as 'service').select('id').where('id', 'in', chunk).executeTakeFirst();
+        if (clash) fail(`${table}.csv: the id "${clash.id}" is already in the directory; import into an empty directory or remove that row.`);
+      }
+    }
+  }
+  if (errors.length) return { ok: false, kind: 'invalid', message: `The package was not imported; nothing was changed.\n${errors.join('\n')}` };
+
+  const now = clock.now().toISOString();
+  const slugs = new Set((await db.selectFrom('service').select('slug').execute()).map((r) => r.slug));
+  await db.transaction().execute(async (tx) => {
+    for (const table of LOAD_ORDER) {
+      const d = data.get(table);
+      if (!d) continue;
+      let rows: Row[] = d.rows;
+      const extra = [...(EXPORT_EXTENSIONS[table] ?? [])];
+      if (REPLACEABLE.includes(table)) {
+        const list = rows.map((r) => String(r.id));
+        for (let i = 0; i < list.length; i += 500) await tx.deleteFrom(table as 'taxonomy').where('id', 'in', list.slice(i, i + 500)).execute();
+      }
+      if (table === 'service') {
+        extra.push('slug', 'created_at');
+        rows = rows.map((r) => {
+          const base = slugify(String(r.name));
+          let slug = base;
+          for (let n = 2; slugs.has(slug); n++) slug = `${base}-${n}`;
+          slugs.add(slug);
+          return { ...r, slug, created_at: now };
+        });
+      }
+      if (table === 'location') {
+        extra.push('is_confidential', 'public_latitude', 'public_longitude');
+        rows = rows.map((r) => ({ ...r, is_confidential: 0, public_latitude: r.latitude ?? null, public_longitude: r.longitude ?? null }));
+      }
+      await repo.insertRows(tx, table, rows, extra);
+      report.counts[table] = rows.length;
+    }
+    const serviceIds = (data.get('service')?.rows ?? []).map((r) => String(r.id));
+    await repo.reindex(tx, dialect, serviceIds);
+  });
+  return ok(report);
+}

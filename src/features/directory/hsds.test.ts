@@ -1,0 +1,176 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
+import { parse } from 'csv-parse/sync';
+import { DIALECTS, createTestApp, createTestDatabase, type TestApp } from '../../../test/support/app.ts';
+import { HSDS_TABLES } from './hsds.ts';
+import { exportPackage, importPackage } from './hsds-io.ts';
+import { search } from './search.ts';
+import { seedDirectory } from './seed.ts';
+import * as schemas from './testdata/hsds-schemas.ts';
+
+const PUBLISHED = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'published');
+const ajv = new Ajv2020({ allErrors: true, strict: false });
+(addFormats as unknown as (a: Ajv2020) => void)(ajv);
+const NUMERIC = new Set(['year_incorporated', 'minimum_age', 'maximum_age', 'latitude', 'longitude', 'extension', 'timezone', 'count', 'interval']);
+
+function tmp(): string {
+  return fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-hsds-'));
+}
+function readCsv(file: string): Record<string, string>[] {
+  return parse(fs.readFileSync(file), { columns: true, bom: true }) as Record<string, string>[];
+}
+function copyPackage(from: string, edit: (dir: string) => void): string {
+  const dir = tmp();
+  for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(dir, f));
+  edit(dir);
+  return dir;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`HSDS exchange (${dialect})`, () => {
+    let t: TestApp;
+    let exported: string;
+    before(async () => {
+      t = await createTestApp(dialect);
+      await seedDirectory({ db: t.db, clock: t.clock });
+      exported = tmp();
+      await exportPackage(t.db, exported);
+    });
+    after(() => t.close());
+
+    it('exports every table with the specification columns, valid against the HSDS schemas', () => {
+      const dp = JSON.parse(fs.readFileSync(path.join(exported, 'datapackage.json'), 'utf8'));
+      assert.equal(dp.profile, 'tabular-data-package');
+      for (const table of HSDS_TABLES) {
+        const file = path.join(exported, `${table}.csv`);
+        assert.ok(fs.existsSync(file), table);
+        const rows = readCsv(file);
+        const header = Object.keys(rows[0] ?? {});
+        const schema = schemas.TABULAR[table]!;
+        for (const col of Object.keys(schema.properties)) if (col !== 'timezone_name' && rows.length) assert.ok(header.includes(col), `${table}.csv has ${col}`);
+        const validate = ajv.compile({ ...schema, additionalProperties: false });
+        for (const row of rows) {
+          const typed = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === '' ? null : NUMERIC.has(k) ? Number(v) : v]));
+          for (const r of schema.required) if (typed[r] === null && ['address_1', 'postal_code', 'state_province', 'description'].includes(r)) typed[r] = '';
+          assert.ok(validate(typed), `${table}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(row).slice(0, 300)}`);
+        }
+      }
+      assert.ok(readCsv(path.join(exported, 'service.csv')).length >= 14);
+    });
+
+    it('exports a confidential location by its area only', () => {
+      const all = fs.readdirSync(exported).map((f) => fs.readFileSync(path.join(exported, f), 'utf8')).join('\n');
+      assert.doesNotMatch(all, /Hidden Street|M1 0ZZ|53\.4794|-2\.2453/);
+      assert.match(all, /Greater Manchester/);
+    });
+
+    it('reproduces every HSDS field after an export, an import into an empty database and a second export', async () => {
+      const fresh = await createTestDatabase(dialect);
+      try {
+        const result = await importPackage(fresh.db, dialect, t.clock, exported);
+        assert.ok(result.ok, result.ok ? '' : result.message);
+        const again = tmp();
+        await exportPackage(fresh.db, again);
+        for (const table of HSDS_TABLES) {
+          assert.equal(fs.readFileSync(path.join(again, `${table}.csv`), 'utf8'), fs.readFileSync(path.join(exported, `${table}.csv`), 'utf8'), `${table}.csv differs`);
+        }
+        const found = await search(fresh.db, dialect, t.clock, { q: 'drop-in', category: 'sex-work-support' });
+        assert.ok(found.results.some((r) => r.listing.service.name === 'Red Umbrella Drop-in (demo)'));
+      } finally {
+        await fresh.destroy();
+      }
+    });
+
+    it('imports a package published elsewhere, ignoring tables and columns it does not use', async () => {
+      const fresh = await createTestDatabase(dialect);
+      try {
+        const result = await importPackage(fresh.db, dialect, t.clock, PUBLISHED);
+        assert.ok(result.ok, result.ok ? '' : result.message);
+        assert.deepEqual(result.value.ignoredFiles.sort(), ['program.csv', 'url.csv']);
+        assert.deepEqual(result.value.ignoredColumns, ['service.csv:x_local_code']);
+        assert.equal(result.value.counts.service, 2);
+        const s = await fresh.db.selectFrom('service').selectAll().where('id', '=', '1c000000-0000-4000-8000-000000000001').executeTakeFirstOrThrow();
+        assert.equal(s.minimum_age, 18);
+        assert.equal(s.assured_date, '2026-09-01');
+        assert.equal(s.slug, 'immigration-and-exploitation-advice-sample');
+        const near = await search(fresh.db, dialect, t.clock, { q: 'trafficking', place: 'Liverpool', placeId: '2644210', radius: '10' });
+        assert.deepEqual(near.errors, {});
+        assert.equal(near.results[0]?.listing.service.name, 'Immigration and exploitation advice (sample)');
+      } finally {
+        await fresh.destroy();
+      }
+    });
+
+    it('refuses malformed packages, saying which file, row and field, and changes nothing', async () => {
+      const fresh = await createTestDatabase(dialect);
+      try {
+        const cases: [string, (dir: string) => void, RegExp][] = [
+          ['wrong columns', (d) => fs.writeFileSync(path.join(d, 'service.csv'), 'identifier,title\nx,y\n'), /service\.csv: wrong columns: "id"/],
+          ['broken CSV', (d) => fs.writeFileSync(path.join(d, 'phone.csv'), 'id,number\n"a,+44\nb,c,d\n'), /phone\.csv: the CSV is broken/],
+          ['dangling reference', (d) => fs.appendFileSync(path.join(d, 'service_at_location.csv'), '3e000000-0000-4000-8000-000000000009,1c000000-0000-4000-8000-000000000001,no-such-location,\n'), /service_at_location\.csv, row 4, field location_id: "no-such-location" does not match any location id/],
+          ['bad number', (d) => fs.writeFileSync(path.join(d, 'location.csv'), fs.readFileSync(path.join(PUBLISHED, 'location.csv'), 'utf8').replace('53.4084', 'north')), /location\.csv, row 2, field latitude: "north" is not a number/],
+          ['bad enum', (d) => fs.writeFileSync(path.join(d, 'service.csv'), fs.readFileSync(path.join(PUBLISHED, 'service.csv'), 'utf8').replace(',active,', ',open,')), /service\.csv, row 2, field status: "open" is not one of/],
+          ['duplicate id', (d) => fs.appendFileSync(path.join(d, 'language.csv'), '7c000000-0000-4000-8000-000000000001,,,,French,fr,\n'), /language\.csv, row 4, field id/],
+        ];
+        for (const [name, edit, expected] of cases) {
+          const dir = copyPackage(PUBLISHED, edit);
+          const result = await importPackage(fresh.db, dialect, t.clock, dir);
+          assert.equal(result.ok, false, name);
+          assert.match(result.ok ? '' : result.message, expected, name);
+          const n = await fresh.db.selectFrom('service').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+          assert.equal(Number(n.n), 0, `${name}: nothing imported`);
+        }
+        const twice = await importPackage(fresh.db, dialect, t.clock, PUBLISHED);
+        assert.ok(twice.ok);
+        const clash = await importPackage(fresh.db, dialect, t.clock, PUBLISHED);
+        assert.equal(clash.ok, false, 'the same ids cannot be imported twice');
+      } finally {
+        await fresh.destroy();
+      }
+    });
+
+    it('serves the HSDS API with page objects, nested records, filters and CORS', async () => {
+      const meta = await t.inject('/api/hsds/');
+      assert.equal(meta.statusCode, 200);
+      assert.equal(meta.json().version, '3.0');
+      assert.equal(meta.headers['access-control-allow-origin'], '*');
+      const list = await t.inject('/api/hsds/services?per_page=5&page=2');
+      const body = list.json();
+      assert.ok(ajv.validate(schemas.page, body), ajv.errorsText());
+      assert.equal(body.page_number, 2);
+      assert.equal(body.size, 5);
+      assert.ok(body.total_items >= 14);
+      const found = await t.inject('/api/hsds/services?search=trafficking');
+      const names = found.json().contents.map((s: { name: string }) => s.name);
+      assert.ok(names.includes('Safe Harbour House (demo)'));
+      const safe = found.json().contents.find((s: { name: string }) => s.name === 'Safe Harbour House (demo)');
+      const full = await t.inject(`/api/hsds/services/${safe.id}`);
+      assert.equal(full.statusCode, 200);
+      const validate = ajv.compile(schemas.nestedService);
+      assert.ok(validate(full.json()), ajv.errorsText(validate.errors));
+      assert.doesNotMatch(full.body, /Hidden Street|M1 0ZZ|53\.4794/);
+      const terms = await t.inject('/api/hsds/taxonomy_terms?per_page=100');
+      const legal = terms.json().contents.find((x: { code: string }) => x.code === 'legal');
+      const byTerm = await t.inject(`/api/hsds/services?taxonomy_term_id=${legal.id}&minimal=true`);
+      assert.equal(byTerm.json().total_items, 3);
+      assert.deepEqual(Object.keys(byTerm.json().contents[0]).sort(), ['id', 'last_modified']);
+      for (const url of ['/api/hsds/organizations', '/api/hsds/taxonomies', '/api/hsds/service_at_locations']) {
+        const r = await t.inject(url);
+        assert.equal(r.statusCode, 200, url);
+        assert.ok(ajv.validate(schemas.page, r.json()), url);
+      }
+      const org = full.json().organization;
+      const orgFull = await t.inject(`/api/hsds/organizations/${org.id}`);
+      assert.equal(orgFull.json().services.length, 1);
+      assert.equal((await t.inject('/api/hsds/services/nope')).statusCode, 404);
+      assert.equal((await t.inject('/api/hsds/services?per_page=1000')).statusCode, 400);
+      assert.equal((await t.inject('/api/hsds/services?modified_after=yesterday')).statusCode, 400);
+    });
+  });
+}
