@@ -33,6 +33,31 @@
     });
   }
 
+  function clearNotes() {
+    if (!store) return;
+    var keys = [];
+    for (var i = 0; i < store.length; i++) {
+      var k = store.key(i);
+      if (k && k.indexOf(PREFIX) === 0) keys.push(k);
+    }
+    keys.forEach(function (k) {
+      store.removeItem(k);
+    });
+    Array.prototype.forEach.call(fields, function (field) {
+      field.value = '';
+    });
+  }
+
+  // "Forget this device" also forgets the notes; a button removes them at any time.
+  Array.prototype.forEach.call(document.querySelectorAll('form[data-forget]'), function (form) {
+    form.addEventListener('submit', clearNotes);
+  });
+  Array.prototype.forEach.call(document.querySelectorAll('button[data-clear-reflections]'), function (button) {
+    if (!store) return;
+    button.hidden = false;
+    button.addEventListener('click', clearNotes);
+  });
+
   Array.prototype.forEach.call(document.querySelectorAll('button[data-copy]'), function (button) {
     var target = document.querySelector(button.getAttribute('data-copy'));
     if (!target || !navigator.clipboard) return;

@@ -148,9 +148,15 @@ for (const dialect of DIALECTS) {
 
       // Forget this device.
       await two.goto(server.url + '/training');
-      await two.click('text=Forget this device');
-      await two.waitForURL(server.url + '/training');
+      await Promise.all([two.waitForNavigation(), two.click('text=Forget this device')]);
       assert.deepEqual(await deviceTwo.cookies(), []);
+
+      // Forgetting device one also removes the notes kept in its browser.
+      await one.goto(server.url + '/training');
+      assert.equal(await one.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('alongside-reflection:')).length), 1);
+      await Promise.all([one.waitForNavigation(), one.click('text=Forget this device')]);
+      assert.equal(await one.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('alongside-reflection:')).length), 0);
+      assert.deepEqual(await deviceOne.cookies(), []);
 
       assert.deepEqual(foreignRequests([...requests, ...requestsTwo], server.origin), []);
       assert.ok(!sent.some((s) => s.includes('5e1f') || s.includes(encodeURIComponent('5e1f'))), 'the reflection was never sent');

@@ -104,7 +104,10 @@ export async function learnerForCode(deps: TrainingDeps, rawCode: string | undef
   const code = normalizeProgressCode(rawCode);
   if (!code) return undefined;
   const row = await repo.findLearnerByHash(deps.db, hashProgressCode(deps.secret, code));
-  if (!row || row.expires_on < day(deps.clock.now())) return undefined;
+  const now = deps.clock.now();
+  if (!row || row.expires_on < day(now)) return undefined;
+  // A code in use keeps living; written at most about once a month, at day granularity.
+  if (row.expires_on < day(addDays(now, CODE_LIFETIME_DAYS - 30))) await repo.setLearnerExpiry(deps.db, row.id, day(addDays(now, CODE_LIFETIME_DAYS)));
   return { id: row.id, code, hasPassphrase: row.passphrase_hash !== null };
 }
 

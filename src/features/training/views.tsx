@@ -7,6 +7,17 @@ import { tt, type TrainingKey } from './messages.ts';
 import type { Certificate, Enrolment, QuizResult } from './service.ts';
 
 const SCRIPTS = ['/static/training.js'];
+
+/* Published versions are immutable and cached as objects, so each lesson body is rendered once. */
+const renderedBodies = new WeakMap<Lesson, string>();
+function lessonHtml(lesson: Lesson): string {
+  let html = renderedBodies.get(lesson);
+  if (html === undefined) {
+    html = renderMarkdown(lesson.bodyMd);
+    renderedBodies.set(lesson, html);
+  }
+  return html;
+}
 type T = (key: TrainingKey, params?: Record<string, string | number>) => string;
 const translator = (ctx: PageContext): T => (key, params) => tt(ctx.locale, key, params);
 
@@ -49,7 +60,7 @@ function languageName(tag: string): string {
 
 export function ForgetDeviceForm({ ctx, t }: { ctx: PageContext; t: T }) {
   return (
-    <form method="post" action="/training/forget" class="inline-form">
+    <form method="post" action="/training/forget" class="inline-form" data-forget>
       <CsrfField token={ctx.csrfToken} />
       <button type="submit" class="secondary">
         {t('forgetDevice')}
@@ -62,7 +73,7 @@ export function ForgetDeviceForm({ ctx, t }: { ctx: PageContext; t: T }) {
 export function CataloguePage({ ctx, courses, mine }: { ctx: PageContext; courses: CatalogueItem[]; mine?: MyCourse[] }) {
   const t = translator(ctx);
   return (
-    <Layout ctx={ctx} title={t('catalogueTitle')} head={{ description: t('catalogueLead'), canonical: `${ctx.publicUrl}/training` }}>
+    <Layout ctx={ctx} title={t('catalogueTitle')} head={{ description: t('catalogueLead'), canonical: `${ctx.publicUrl}/training` }} scripts={SCRIPTS}>
       <h1>{t('catalogueTitle')}</h1>
       <p class="lead">{t('catalogueLead')}</p>
       {mine && (
@@ -214,7 +225,7 @@ export function LessonPage({ ctx, course, lesson, previous, next, enrolment, res
       </p>
       <article class="lesson-body">
         <h1>{lesson.title}</h1>
-        <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(lesson.bodyMd) }} />
+        <div class="prose" dangerouslySetInnerHTML={{ __html: lessonHtml(lesson) }} />
       </article>
       {error && <ErrorSummary errors={{ _form: error }} />}
       {reflections.length > 0 && (
@@ -230,6 +241,9 @@ export function LessonPage({ ctx, course, lesson, previous, next, enrolment, res
               <textarea id={`reflect-${q.key}`} rows={4} data-reflection={`${course.slug}:${q.key}`} aria-describedby="reflect-note" />
             </div>
           ))}
+          <button type="button" class="secondary" data-clear-reflections hidden>
+            {t('clearNotes')}
+          </button>
         </section>
       )}
       {graded.length > 0 && (
