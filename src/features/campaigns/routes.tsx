@@ -4,6 +4,7 @@ import { can } from '../../core/auth/policy.ts';
 import { isHoneypotTripped } from '../../core/antispam/honeypot.ts';
 import { createRateLimiter } from '../../core/antispam/rate-limit.ts';
 import { noStore } from '../../core/http/security.ts';
+import { renderDocument } from '../../core/views/render.ts';
 import { statusOf, type Problem } from '../../core/result.ts';
 import type { FieldErrors } from '../../core/views/components.tsx';
 import { requireStaff } from '../admin/routes.tsx';
@@ -108,18 +109,40 @@ export async function campaignRoutes(app: FastifyInstance) {
     return listPublishedPostsByTag(db, campaign.tag_slug, clock.now(), 10);
   }
 
-  /** Renders the campaign page (board filters from the query), with a form state when re-shown after an error. */
-  async function renderCampaign(req: FastifyRequest, reply: FastifyReply, slug: string, form?: { values: PledgeFormValues; errors: FieldErrors }, status = 200) {
+  /**
+   * Renders the campaign page (board filters from the query), with a form state when re-shown
+   * after an error. Anonymous GETs of the same URL that miss the cache at the same moment (right
+   * after a moderation or a batch of "me too" clicks) share one render instead of each doing it.
+   */
+  const inflight = new Map<string, Promise<{ html: string; campaignId: number; ttlMs: number } | undefined>>();
+  async function renderCampaignHtml(req: FastifyRequest, slug: string, form?: { values: PledgeFormValues; errors: FieldErrors }) {
     const q = (req.query ?? {}) as Record<string, string | undefined>;
     const data = await campaigns.campaignPage(db, slug, clock.now(), { day: intParam(q.day), kind: q.kind || undefined }, intParam(q.page) ?? 1);
-    if (!data.ok) return reply.callNotFound();
+    if (!data.ok) return undefined;
     const c = data.value.campaign;
-    req.cacheTags?.push(`campaign:${c.id}`);
     // "Today is day N" changes at local midnight: never keep the page past it.
     const nextMidnight = DateTime.fromJSDate(clock.now()).setZone(c.time_zone).plus({ days: 1 }).startOf('day').toMillis();
-    req.cacheTtlMs = Math.max(1000, Math.min(MAX_CACHE_MS, nextMidnight - clock.now().getTime()));
+    const ttlMs = Math.max(1000, Math.min(MAX_CACHE_MS, nextMidnight - clock.now().getTime()));
     const posts = await postsFor(c);
-    return reply.page(<CampaignPageView ctx={req.pageContext()} data={data.value} posts={posts} form={form} />, status);
+    return { html: renderDocument(<CampaignPageView ctx={req.pageContext()} data={data.value} posts={posts} form={form} />), campaignId: c.id, ttlMs };
+  }
+
+  async function renderCampaign(req: FastifyRequest, reply: FastifyReply, slug: string, form?: { values: PledgeFormValues; errors: FieldErrors }, status = 200) {
+    const shareable = !form && req.method === 'GET' && !!req.cacheTags && !req.staff;
+    let pending = shareable ? inflight.get(req.url) : undefined;
+    if (!pending) {
+      pending = renderCampaignHtml(req, slug, form);
+      if (shareable) {
+        const key = req.url;
+        inflight.set(key, pending);
+        void pending.finally(() => inflight.delete(key)).catch(() => {});
+      }
+    }
+    const page = await pending;
+    if (!page) return reply.callNotFound();
+    req.cacheTags?.push(`campaign:${page.campaignId}`);
+    req.cacheTtlMs = page.ttlMs;
+    return reply.code(status).type('text/html; charset=utf-8').send(page.html);
   }
 
   // ── public pages ──

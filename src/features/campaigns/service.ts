@@ -362,7 +362,7 @@ export async function createCampaign(
   const clean = validateCampaign(fields);
   if (!clean.ok) return clean;
   const v = clean.value;
-  if (await repo.slugTaken(db, v.slug)) return invalidFields({ slug: `A campaign with the address /campaigns/${v.slug} already exists.` });
+  if (v.slug === 'pledges' || (await repo.slugTaken(db, v.slug))) return invalidFields({ slug: `A campaign with the address /campaigns/${v.slug} already exists.` });
   const now = clock.now().toISOString();
   const id = await db.transaction().execute(async (tx) => {
     const id = await repo.insertCampaign(tx, {
@@ -383,7 +383,7 @@ export async function updateCampaign(db: Db, clock: Clock, actor: Actor, id: num
   const clean = validateCampaign(input);
   if (!clean.ok) return clean;
   const v = clean.value;
-  if (await repo.slugTaken(db, v.slug, id)) return invalidFields({ slug: `A campaign with the address /campaigns/${v.slug} already exists.` });
+  if (v.slug === 'pledges' || (await repo.slugTaken(db, v.slug, id))) return invalidFields({ slug: `A campaign with the address /campaigns/${v.slug} already exists.` });
   const now = clock.now().toISOString();
   await db.transaction().execute(async (tx) => {
     await repo.updateCampaign(tx, id, {
