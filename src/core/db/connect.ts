@@ -32,6 +32,9 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
     return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: config.url, max: opts.poolSize ?? 10 });
+  // An idle client losing its connection (server restart, failover) is dropped by the pool and
+  // replaced on next use; without a listener Node would treat the event as fatal.
+  pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
 }
