@@ -141,6 +141,33 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.inject('/campaigns/pledges/not-a-token')).statusCode, 404);
     });
 
+    it('refreshes the cached board at most once a second after "me too" clicks', async () => {
+      const demo = (await pledgeRows(t)).find((r) => r.action.startsWith('Reading the research'))!;
+      const countOnPage = async () => {
+        const res = await t.inject(PAGE);
+        const card = new RegExp(`id="pledge-${demo.id}"[^]*?data-me-too-count="true">([^<]+)<`).exec(res.body)!;
+        return { text: card[1]!, cache: res.headers['x-cache'] };
+      };
+      const csrf = csrfFrom((await t.inject(PAGE)).body);
+      const click = (ip: string) =>
+        t.inject({ method: 'POST', url: `${PAGE}/pledges/${demo.id}/me-too`, remoteAddress: ip, payload: `_csrf=${encodeURIComponent(csrf)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const start = demo.me_too_count;
+      t.clock.advance(5000);
+      await click('10.8.0.1');
+      assert.equal((await countOnPage()).text, `${start + 1} people said “me too”`, 'the first click refreshes the page at once');
+      await click('10.8.0.2');
+      const batched = await countOnPage();
+      assert.equal(batched.cache, 'hit');
+      assert.equal(batched.text, `${start + 1} people said “me too”`, 'a click within the same second waits for the next refresh');
+      t.clock.advance(1000);
+      await click('10.8.0.3');
+      assert.equal((await countOnPage()).text, `${start + 3} people said “me too”`, 'a second later both clicks show');
+      assert.equal((await pledgeRows(t)).find((r) => r.id === demo.id)!.me_too_count, start + 3);
+      const missing = await t.inject({ method: 'POST', url: `${PAGE}/pledges/999999/me-too`, remoteAddress: '10.8.0.5', payload: `_csrf=${encodeURIComponent(csrf)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      assert.equal(missing.statusCode, 404, 'only approved pledges take a "me too"');
+      t.clock.set('2026-11-25T12:00:00Z');
+    });
+
     it('refuses bad input with a clear message, keeps the text and stores nothing', async () => {
       const before = (await pledgeRows(t)).length;
       const cases: [Record<string, string | string[]>, RegExp][] = [
