@@ -20,7 +20,8 @@ type IdParams = { id: string };
 export async function adminTrainingRoutes(app: FastifyInstance, opts: { deps: TrainingDeps; invalidate: (...tags: string[]) => Promise<void> }) {
   const { deps, invalidate } = opts;
   const author = { preHandler: requireStaff('training.author') };
-  const idOf = (s: string | undefined) => (s && /^\d{1,9}$/.test(s) ? Number(s) : NaN);
+  /** A positive id from a path or form field; -1 (matches nothing) for anything else. */
+  const idOf = (s: string | undefined) => (s && /^\d{1,9}$/.test(s) ? Number(s) : -1);
   const bodyOf = (req: FastifyRequest): Body => {
     const out: Body = {};
     for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>)) out[k] = Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : undefined;
@@ -103,7 +104,7 @@ export async function adminTrainingRoutes(app: FastifyInstance, opts: { deps: Tr
 
   app.get<{ Params: IdParams }>('/admin/training/:id', author, async (req, reply) => {
     const id = idOf(req.params.id);
-    if (Number.isNaN(id)) return notFoundPage(req, reply);
+    if (id < 0) return notFoundPage(req, reply);
     const published = (req.query as { published?: string }).published;
     return renderCourse(req, reply, id, 200, undefined, published ? `Published version ${published}.` : undefined);
   });
@@ -208,14 +209,14 @@ export async function adminTrainingRoutes(app: FastifyInstance, opts: { deps: Tr
 
   app.get<{ Params: IdParams }>('/admin/training/:id/preview', author, async (req, reply) => {
     const id = idOf(req.params.id);
-    const content = Number.isNaN(id) ? undefined : await authoring.loadDraft(deps.db, id);
+    const content = id < 0 ? undefined : await authoring.loadDraft(deps.db, id);
     if (!content) return notFoundPage(req, reply);
     return reply.page(<CoursePage ctx={req.pageContext(uiLocale(content.language))} course={content} hasLearner={false} remaining={0} previewBase={`/admin/training/${id}/preview`} />);
   });
 
   app.get<{ Params: IdParams & { lesson: string } }>('/admin/training/:id/preview/:lesson', author, async (req, reply) => {
     const id = idOf(req.params.id);
-    const content = Number.isNaN(id) ? undefined : await authoring.loadDraft(deps.db, id);
+    const content = id < 0 ? undefined : await authoring.loadDraft(deps.db, id);
     const place = content && findLesson(content, req.params.lesson);
     if (!content || !place) return notFoundPage(req, reply, 'That lesson does not exist.');
     return reply.page(<LessonPage ctx={req.pageContext(uiLocale(content.language))} course={content} {...place} previewBase={`/admin/training/${id}/preview`} />);
@@ -223,7 +224,7 @@ export async function adminTrainingRoutes(app: FastifyInstance, opts: { deps: Tr
 
   app.get<{ Params: IdParams }>('/admin/training/:id/stats', author, async (req, reply) => {
     const id = idOf(req.params.id);
-    const course = Number.isNaN(id) ? undefined : await repo.findCourse(deps.db, id);
+    const course = id < 0 ? undefined : await repo.findCourse(deps.db, id);
     if (!course) return notFoundPage(req, reply);
     const content = course.published_version_id ? await deps.versions.get(deps.db, course.published_version_id) : undefined;
     return reply.page(<AdminStatsPage ctx={req.pageContext()} course={course} content={content} stats={await authoring.courseStats(deps, id)} />);
@@ -235,9 +236,9 @@ export async function adminTrainingRoutes(app: FastifyInstance, opts: { deps: Tr
     const result = await authoring.revokeCertificate(deps, req.staff!, req.params.code, body.reason ?? '');
     if (result.ok) {
       await invalidate(`certificate:${req.params.code}`);
-      return reply.redirect(Number.isNaN(courseId) ? `/certificates/${req.params.code}` : `/admin/training/${courseId}`, 303);
+      return reply.redirect(courseId < 0 ? `/certificates/${req.params.code}` : `/admin/training/${courseId}`, 303);
     }
-    if (result.kind === 'not_found' || Number.isNaN(courseId)) return reply.page(<ErrorPage ctx={req.pageContext()} status={statusOf(result)} message={result.message} />, statusOf(result));
+    if (result.kind === 'not_found' || courseId < 0) return reply.page(<ErrorPage ctx={req.pageContext()} status={statusOf(result)} message={result.message} />, statusOf(result));
     return renderCourse(req, reply, courseId, statusOf(result), { form: '_page', errors: { _form: result.message }, input: {} });
   });
 }

@@ -42,7 +42,7 @@ export const trainingMessages = {
     correct: 'Right',
     incorrect: 'Not quite',
     yourAnswer: 'your answer',
-    rightAnswer: 'a right answer',
+    rightAnswer: 'right answer',
     chooseOne: 'Choose one answer.',
     chooseAny: 'Choose every answer that applies.',
     reflectTitle: 'Reflect',

@@ -462,6 +462,17 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.inject(`${certUrl}/pdf`)).statusCode, 409);
     });
 
+    it('answers nonsense ids and revisions with a clear refusal, not a server error', async () => {
+      const trainer = await loginAs(t, 'trainer');
+      const course = await t.db.selectFrom('training_courses').selectAll().where('slug', '=', COURSE).executeTakeFirstOrThrow();
+      assert.equal((await t.inject({ url: '/admin/training/abc', headers: { cookie: trainer.cookie } })).statusCode, 404);
+      assert.equal((await postForm(t, '/admin/training/abc/modules', { title: 'x', revision: '1' }, trainer)).statusCode, 404);
+      const stale = await postForm(t, `/admin/training/${course.id}/modules`, { title: 'x', revision: 'not-a-number' }, trainer);
+      assert.equal(stale.statusCode, 409);
+      assert.equal((await postForm(t, `/admin/training/${course.id}/questions/999999`, { kind: 'single', prompt: 'x', options: '* a | b\n- c | d', revision: String(course.revision) }, trainer)).statusCode, 404);
+      assert.equal((await t.db.selectFrom('training_courses').select('revision').where('id', '=', course.id).executeTakeFirstOrThrow()).revision, course.revision, 'a refused change leaves the revision alone');
+    });
+
     it('reorders lessons within a module', async () => {
       const trainer = await loginAs(t, 'admin');
       const course = await t.db.selectFrom('training_courses').selectAll().where('slug', '=', COURSE).executeTakeFirstOrThrow();
