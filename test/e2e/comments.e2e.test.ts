@@ -1,0 +1,136 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { createStaff } from '../../src/core/auth/service.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { PAYLOADS, easyChallenges, makePost } from '../../src/features/comments/testing.ts';
+import { writeSetting } from '../../src/core/antispam/repo.ts';
+import { RATE_LIMIT_SETTING } from '../../src/features/comments/routes.tsx';
+import { DIALECTS } from '../support/app.ts';
+import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { startLiveServer, type LiveServer } from '../support/server.ts';
+
+/*
+ * The whole reader and moderator path in Chromium: comment with the self-hosted proof of work
+ * (under the site's CSP), without JavaScript, moderate with keyboard shortcuts, and hostile
+ * text that must never execute.
+ */
+const PASSWORD = 'correct horse battery staple';
+
+/** Collects every sign of script running that the payloads try to cause. */
+async function watchForExecution(page: Page): Promise<() => Promise<string[]>> {
+  const signs: string[] = [];
+  page.on('dialog', (d) => {
+    signs.push(`dialog: ${d.message()}`);
+    void d.dismiss();
+  });
+  return async () => {
+    const pwned = await page.evaluate(() => (window as unknown as { __pwned?: unknown }).__pwned);
+    if (pwned !== undefined) signs.push(`window.__pwned = ${String(pwned)}`);
+    return signs;
+  };
+}
+
+for (const dialect of DIALECTS) {
+  describe(`comments in Chromium (${dialect})`, () => {
+    let browser: Browser;
+    let server: LiveServer;
+    let post: { id: number; slug: string };
+    before(async () => {
+      browser = await launchBrowser();
+      server = await startLiveServer(dialect);
+      await easyChallenges(server.db);
+      // Many submissions from one browser in a few seconds: lift the per-client limit for this run.
+      await writeSetting(server.db, RATE_LIMIT_SETTING, '1000');
+      post = await makePost(server.db, { title: 'Share what helped you' });
+      const created = await createStaff(server.db, systemClock, { email: 'mod@staff.test', role: 'moderator', password: PASSWORD, displayName: 'Moderator (demo)' });
+      assert.ok(created.ok);
+    });
+    after(async () => {
+      await browser?.close();
+      await server?.close();
+    });
+
+    it('posts with the proof of work solved in the browser, shows the private link, and asks nothing of another origin', async () => {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      const urls = recordRequests(page);
+      await page.goto(`${server.url}/posts/${post.slug}`);
+      assert.deepEqual(await seriousAxeViolations(page), []);
+      await page.fill('#field-name', 'Juniper');
+      await page.fill('#field-body', 'The (demo) night bus at https://nightbus.example.org/ was kind.');
+      await page.click('#comment-form button[type="submit"]');
+      await page.waitForSelector('[data-private-link]', { timeout: 30_000 });
+      assert.match(await page.textContent('h1') ?? '', /waiting for moderation/);
+      const row = await server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.equal(row.challenge_passed, 1, 'the widget solved the challenge under the CSP');
+      assert.deepEqual(foreignRequests(urls, server.origin), []);
+      assert.deepEqual((await context.cookies()).map((c) => c.name), [], 'no cookie for readers');
+      const link = await page.getAttribute('[data-private-link]', 'href');
+      await page.goto(server.url + link!);
+      assert.match(await page.textContent('[data-comment-status]') ?? '', /waiting/);
+      assert.deepEqual(await seriousAxeViolations(page), []);
+      await context.close();
+    });
+
+    it('still takes a comment without JavaScript, for the stricter queue', async () => {
+      const context = await newContext(browser, { javaScriptEnabled: false });
+      const page = await context.newPage();
+      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.fill('#field-body', 'Sent from a phone with scripts off.');
+      await page.click('#comment-form button[type="submit"]');
+      await page.waitForSelector('[data-private-link]');
+      const row = await server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.equal(row.challenge_passed, 0);
+      await context.close();
+    });
+
+    it('runs none of the hostile payloads, in any field, on the post page and in the queue', async () => {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      const executed = await watchForExecution(page);
+      for (const payload of PAYLOADS) {
+        await page.goto(`${server.url}/posts/${post.slug}/comments/new`);
+        await page.fill('#field-name', payload.slice(0, 60));
+        await page.fill('#field-body', `Payload: ${payload}`);
+        await page.click('#comment-form button[type="submit"]');
+        await page.waitForLoadState('load');
+        await page.waitForSelector('[data-private-link], .error-summary', { timeout: 30_000 });
+      }
+      // A moderator approves everything, with the keyboard.
+      const staff = await newContext(browser);
+      const mod = await staff.newPage();
+      const modExecuted = await watchForExecution(mod);
+      await mod.goto(`${server.url}/admin/login`);
+      await mod.fill('#field-email', 'mod@staff.test');
+      await mod.fill('#field-password', PASSWORD);
+      await mod.click('form button[type="submit"]');
+      await mod.waitForURL(/\/admin$/);
+      for (const queue of ['pending', 'unverified']) {
+        await mod.goto(`${server.url}/admin/comments?queue=${queue}`);
+        assert.deepEqual(await seriousAxeViolations(mod), []);
+        while ((await mod.locator('[data-queue-item]').count()) > 0) {
+          await mod.keyboard.press('j');
+          await Promise.all([mod.waitForNavigation(), mod.keyboard.press('a')]);
+          assert.match(await mod.textContent('.notice') ?? '', /Approved: 1 comment/);
+        }
+      }
+      const left = await server.db.selectFrom('comments').select('id').where('status', '!=', 'approved').execute();
+      assert.deepEqual(left, [], 'every comment was approved from the keyboard');
+      assert.deepEqual(await modExecuted(), []);
+      await mod.goto(`${server.url}/posts/${post.slug}`);
+      assert.deepEqual(await modExecuted(), []);
+      await staff.close();
+
+      await page.goto(`${server.url}/posts/${post.slug}`);
+      const shown = await page.locator('.comment').count();
+      assert.ok(shown >= PAYLOADS.length, `all comments approved and shown (${shown})`);
+      await page.hover('.comment-list');
+      for (const a of await page.locator('.comment__body a').all()) await a.hover();
+      assert.deepEqual(await executed(), []);
+      const hrefs = await page.locator('.comment__body a').evaluateAll((els) => els.map((e) => (e as HTMLAnchorElement).href));
+      for (const href of hrefs) assert.match(href, /^https?:\/\//);
+      await context.close();
+    });
+  });
+}
