@@ -132,6 +132,23 @@ for (const dialect of DIALECTS) describe(`campaign pledge board in Chromium (${d
     await staff.close();
   });
 
+  for (const path of ['/campaigns', PAGE, `${PAGE}?day=1&kind=contact-representative`]) {
+    it(`${path}: no serious accessibility violation, no CSP or script error, no request to another origin, no cookie`, async () => {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      const requests = recordRequests(page);
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+      await page.goto(server.url + path, { waitUntil: 'networkidle' });
+      assert.deepEqual(foreignRequests(requests, server.origin), []);
+      assert.deepEqual(await seriousAxeViolations(page), []);
+      assert.deepEqual(await context.cookies(), []);
+      assert.deepEqual(consoleErrors, []);
+      await context.close();
+    });
+  }
+
   it('works without JavaScript: the pledge is still sent to moderation', async () => {
     const context = await newContext(browser, { javaScriptEnabled: false });
     const page = await context.newPage();
