@@ -292,7 +292,7 @@ export async function postRoutes(app: FastifyInstance) {
       }
       if (cover !== undefined && current?.post.cover_image) await removeCover(config.dataDir, current.post.cover_image);
       await pageCache.invalidate(...result.value.tags);
-      return reply.redirect(`/admin/posts/${result.value.id}/edit?done=${id === undefined ? 'create' : intent}`, 303);
+      return reply.redirect(`/admin/posts/${result.value.id}/edit?done=${intent}`, 303);
     }
 
     staff.post('/admin/posts', { preHandler: guard }, (req, reply) => handleSave(req, reply, undefined));

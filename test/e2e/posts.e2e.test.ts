@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { Browser } from 'playwright-core';
+import { createStaff } from '../../src/core/auth/service.ts';
+import { systemClock } from '../../src/core/clock.ts';
+import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { startLiveServer, type LiveServer } from '../support/server.ts';
+import { TEST_PASSWORD } from '../support/staff.ts';
+
+/* An editor writes, previews, schedules and publishes a post in Chromium; a reader then sees it. */
+describe('publishing in Chromium', () => {
+  let browser: Browser;
+  let server: LiveServer;
+  before(async () => {
+    browser = await launchBrowser();
+    server = await startLiveServer('sqlite');
+    const created = await createStaff(server.db, systemClock, { email: 'writer@alongside.invalid', role: 'editor', password: TEST_PASSWORD, displayName: 'Wren Writer' });
+    assert.ok(created.ok);
+  });
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('writes with a live preview, schedules, publishes, and a reader sees the post', async () => {
+    const editorContext = await newContext(browser);
+    const page = await editorContext.newPage();
+    const editorRequests = recordRequests(page);
+    await page.goto(server.url + '/admin/login?next=/admin/posts/new');
+    await page.fill('#field-email', 'writer@alongside.invalid');
+    await page.fill('#field-password', TEST_PASSWORD);
+    await page.click('button[type=submit]');
+    await page.waitForURL(server.url + '/admin/posts/new');
+
+    await page.fill('#field-title', 'Outreach on the night bus');
+    await page.fill('#field-excerpt', 'What we learned riding along.');
+    await page.fill('#field-tags', 'Outreach, Night work');
+    await page.fill('#field-content_note', 'mentions police');
+    // Typing updates the preview through the same renderer as the public page.
+    await page.fill('#field-body_md', '## What we carry\n\n- water\n- **condoms**\n\n<script>window.bad = 1</script>');
+    await page.waitForFunction(() => document.querySelector('[data-preview] h2')?.textContent === 'What we carry');
+    assert.equal(await page.textContent('[data-preview] strong'), 'condoms');
+    assert.match((await page.innerHTML('[data-preview]')) ?? '', /&lt;script&gt;/);
+    assert.equal(await page.evaluate(() => (window as unknown as { bad?: number }).bad), undefined);
+    assert.deepEqual(await seriousAxeViolations(page), []);
+
+    // Schedule for a date far ahead: the reader must not see it yet.
+    await page.fill('#field-publish_at', '2099-06-01T09:30');
+    await page.click('button[value=schedule]');
+    await page.waitForURL(/\/admin\/posts\/\d+\/edit\?done=schedule/);
+    assert.match((await page.textContent('.notice')) ?? '', /Scheduled\./);
+    assert.equal(await page.textContent('[data-status]'), 'Scheduled');
+
+    const readerContext = await newContext(browser);
+    const reader = await readerContext.newPage();
+    const readerRequests = recordRequests(reader);
+    const early = await reader.goto(server.url + '/posts/outreach-on-the-night-bus');
+    assert.equal(early?.status(), 404);
+
+    await page.click('button[value=publish]');
+    await page.waitForURL(/done=publish/);
+    assert.equal(await page.textContent('[data-status]'), 'Published');
+
+    await reader.goto(server.url + '/');
+    await reader.click('text=Outreach on the night bus');
+    await reader.waitForURL(server.url + '/posts/outreach-on-the-night-bus');
+    assert.equal(await reader.textContent('h1'), 'Outreach on the night bus');
+    assert.match((await reader.textContent('.content-note')) ?? '', /mentions police/);
+    assert.equal(await reader.textContent('.prose h2'), 'What we carry');
+    assert.deepEqual(await seriousAxeViolations(reader), []);
+    assert.deepEqual((await readerContext.cookies()).length, 0, 'the reader gets no cookie');
+    assert.deepEqual(foreignRequests(readerRequests, server.origin), []);
+    assert.deepEqual(foreignRequests(editorRequests, server.origin), []);
+
+    // An edit shows on the reader's next visit, though the page was cached.
+    await page.fill('#field-title', 'Outreach on the night bus, revisited');
+    await page.click('button[value=save]');
+    await page.waitForURL(/done=save/);
+    await reader.reload();
+    assert.equal(await reader.textContent('h1'), 'Outreach on the night bus, revisited');
+    await editorContext.close();
+    await readerContext.close();
+  });
+});
