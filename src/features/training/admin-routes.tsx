@@ -123,6 +123,13 @@ export async function adminTrainingRoutes(app: FastifyInstance, opts: { deps: Tr
     return respond(req, reply, result, '_page', { courseId: id }, (v) => `/admin/training/${id}?published=${v.version}`);
   });
 
+  app.post<{ Params: IdParams }>('/admin/training/:id/unpublish', author, async (req, reply) => {
+    const id = idOf(req.params.id);
+    const result = await authoring.unpublishCourse(deps, req.staff!, id, revisionOf(bodyOf(req)));
+    if (result.ok) await invalidate('training', 'home');
+    return respond(req, reply, result, '_page', { courseId: id }, () => `/admin/training/${id}`);
+  });
+
   app.post<{ Params: IdParams }>('/admin/training/:id/modules', author, async (req, reply) => {
     const id = idOf(req.params.id);
     const body = bodyOf(req);

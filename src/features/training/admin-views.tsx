@@ -170,6 +170,15 @@ export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts,
         <Hidden ctx={ctx} revision={course.revision} />
         <button type="submit">{current ? 'Publish a new version' : 'Publish'}</button>
       </form>
+      {current && (
+        <form method="post" action={`/admin/training/${course.id}/unpublish`}>
+          <Hidden ctx={ctx} revision={course.revision} />
+          <button type="submit" class="secondary">
+            Withdraw from the catalogue
+          </button>
+          <p class="hint">New learners can no longer start it; people part way keep their version and can still finish.</p>
+        </form>
+      )}
 
       <h2>Modules and lessons</h2>
       {modules.map((m) => (

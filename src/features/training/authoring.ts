@@ -301,6 +301,7 @@ export async function publishCourse(deps: TrainingDeps, actor: Actor, courseId: 
   });
 }
 
+/** Takes a course out of the catalogue; enrolled learners keep their version and can finish. */
 export async function unpublishCourse(deps: TrainingDeps, actor: Actor, courseId: number, revision: number): Promise<Result<true>> {
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     await repo.setPublishedVersion(tx, courseId, null);

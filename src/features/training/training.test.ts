@@ -460,6 +460,13 @@ for (const dialect of DIALECTS) {
       assert.match(revoked.body, /This certificate has been revoked/);
       assert.match(revoked.body, /Issued in error/);
       assert.equal((await t.inject(`${certUrl}/pdf`)).statusCode, 409);
+
+      // Withdrawn: gone from the catalogue for newcomers, still there for the learner part way.
+      page = await coursePage(trainer, id);
+      assert.equal((await postForm(t, `/admin/training/${id}/unpublish`, { revision: page.revision }, trainer)).statusCode, 303);
+      assert.doesNotMatch((await t.inject('/training')).body, /Consent basics/);
+      assert.equal((await t.inject('/training/consent-basics')).statusCode, 404);
+      assert.equal((await t.inject({ url: '/training/consent-basics/first', headers: { cookie: learner.cookie } })).statusCode, 200);
     });
 
     it('answers nonsense ids and revisions with a clear refusal, not a server error', async () => {
