@@ -7,6 +7,7 @@ import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app
 import { csrfFrom, loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { createStaff } from '../../core/auth/service.ts';
 import { seedCampaigns } from './seed.ts';
+import { savePost } from '../posts/service.ts';
 import * as campaigns from './service.ts';
 
 const SLUG = '16-days-2026';
@@ -166,6 +167,27 @@ for (const dialect of DIALECTS) {
       const missing = await t.inject({ method: 'POST', url: `${PAGE}/pledges/999999/me-too`, remoteAddress: '10.8.0.5', payload: `_csrf=${encodeURIComponent(csrf)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
       assert.equal(missing.statusCode, 404, 'only approved pledges take a "me too"');
       t.clock.set('2026-11-25T12:00:00Z');
+    });
+
+    it('lists published posts tagged with the campaign, and not drafts', async () => {
+      const editor = await loginAs(t, 'editor');
+      const base = { slug: '', excerpt: 'What day one is for.', body_md: 'Text.', content_note: '', language: 'en', publish_at: '', translation_of: '', cover_alt: '' };
+      const live = await savePost(t.db, t.clock, { id: editor.userId, role: 'editor' }, undefined, { ...base, title: 'Why we mark the 16 Days', tags: '16-days-2026' }, 'publish');
+      assert.ok(live.ok);
+      const draft = await savePost(t.db, t.clock, { id: editor.userId, role: 'editor' }, undefined, { ...base, title: 'A draft about the 16 Days', tags: '16-days-2026' }, 'save');
+      assert.ok(draft.ok);
+      await t.app.deps.pageCache.invalidate('posts');
+      const page = await t.inject(PAGE);
+      assert.match(page.body, /Posts for this campaign/);
+      assert.match(page.body, /Why we mark the 16 Days/);
+      assert.doesNotMatch(page.body, /A draft about the 16 Days/);
+    });
+
+    it('rate-limits pledges per client, in memory', async () => {
+      const codes: number[] = [];
+      for (let i = 0; i < 11; i++) codes.push((await pledgeForm(t, { ...good(`Rate limit probe number ${i}`), days: ['99'] }, '10.66.0.1')).statusCode);
+      assert.deepEqual(codes.slice(0, 10), Array(10).fill(400));
+      assert.equal(codes[10], 429);
     });
 
     it('refuses bad input with a clear message, keeps the text and stores nothing', async () => {
