@@ -3,6 +3,7 @@ import type { Db } from '../core/db/schema.ts';
 import { countUsers } from '../core/auth/repo.ts';
 import { createStaff } from '../core/auth/service.ts';
 import { seedDirectory } from '../features/directory/seed.ts';
+import { seedPosts } from '../features/posts/seed.ts';
 import { seedCampaigns } from '../features/campaigns/seed.ts';
 import { seedTraining } from '../features/training/seed.ts';
 
@@ -26,6 +27,7 @@ type Seeder = (ctx: SeedContext) => Promise<void>;
 const seeders: Seeder[] = [
   seedDirectory,
   // features add their seeders here
+  seedPosts,
   seedCampaigns,
   seedTraining,
 ];
