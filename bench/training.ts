@@ -5,7 +5,7 @@
  * 2. quiz submissions per second through the full route (CSRF, grading, progress and aggregate writes),
  *    for enrolled learners, via app.inject with distinct client addresses so per-client limits do not apply;
  * 3. certificate PDFs generated per second (pdfkit with the embedded DejaVu font).
- * Run: node --import tsx bench/training.ts [--duration 8] [--connections 50]
+ * Run: node --import tsx bench/training.ts [--duration 8] [--connections 50]  (BENCH_ROUNDS=3 interleaved pairs)
  */
 import fs from 'node:fs';
 import http from 'node:http';
@@ -40,7 +40,7 @@ if (!admin.ok) throw new Error(admin.message);
 await seedTraining({ db: handle.db, clock: systemClock, authors: { adminId: admin.value.id, editorId: admin.value.id } });
 
 const discard = new Writable({ write: (_c, _e, cb) => cb() });
-const config = loadConfig({ DATA_DIR: dataDir, PORT: '3998', LOG_LEVEL: 'info', PUBLIC_URL: 'http://127.0.0.1' });
+const config = loadConfig({ DATA_DIR: dataDir, PORT: '3998', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', PUBLIC_URL: 'http://127.0.0.1' });
 const app = await buildApp({ config, handle, logStream: discard });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const appUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -76,13 +76,22 @@ async function newLearner(i: number): Promise<string> {
 }
 const learnerCookie = await newLearner(0);
 
-console.log(`Lesson page: ${(body.length / 1024).toFixed(1)} KB, ${connections} connections, ${duration} s per run, SQLite`);
-const bareResult = await autocannon({ url: bareUrl + PAGE, connections, duration });
-const pageResult = await autocannon({ url: appUrl + PAGE, connections, duration });
+console.log(`Lesson page: ${(body.length / 1024).toFixed(1)} KB, ${connections} connections, ${duration} s per run, SQLite, Node ${process.version}, ${os.cpus().length} cores`);
+// The machine is shared: interleave runs of both servers and report every pair and the median ratio.
+const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
+await autocannon({ url: appUrl + PAGE, connections, duration: 2 }); // warm-up
+const ratios: number[] = [];
+for (let i = 0; i < rounds; i++) {
+  const bareResult = await autocannon({ url: bareUrl + PAGE, connections, duration });
+  const pageResult = await autocannon({ url: appUrl + PAGE, connections, duration });
+  ratios.push(rps(pageResult) / rps(bareResult));
+  console.log(
+    `round ${i + 1}: bare node:http ${rps(bareResult).toFixed(0)} req/s (p99 ${bareResult.latency.p99} ms) | anonymous lesson (page cache) ${rps(pageResult).toFixed(0)} req/s (p99 ${pageResult.latency.p99} ms, non-2xx ${pageResult.non2xx}) | ratio ${ratios[i]!.toFixed(2)}×`,
+  );
+}
+ratios.sort((a, b) => a - b);
+console.log(`median ratio                    : ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}× (target ≥ 0.7×); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
 const personal = await autocannon({ url: appUrl + PAGE, connections, duration: Math.min(duration, 5), headers: { cookie: learnerCookie } });
-console.log(`bare node:http, same bytes      : ${rps(bareResult).toFixed(0)} req/s (p99 ${bareResult.latency.p99} ms)`);
-console.log(`anonymous lesson (page cache)   : ${rps(pageResult).toFixed(0)} req/s (p99 ${pageResult.latency.p99} ms, non-2xx ${pageResult.non2xx})`);
-console.log(`ratio                           : ${(rps(pageResult) / rps(bareResult)).toFixed(2)}× (target ≥ 0.7×)`);
 console.log(`learner's own lesson (no cache) : ${rps(personal).toFixed(0)} req/s (p99 ${personal.latency.p99} ms, non-2xx ${personal.non2xx})`);
 
 // Quiz submissions: 200 enrolled learners answering (alternately right and wrong), 10 at a time.
