@@ -346,6 +346,11 @@ export function PostEditorPage({ ctx, postId, input, status, errors, notice, pre
         <Field name="translation_of" label="Translation of (optional)" hint="The slug of the post this one translates; the posts are then offered to readers as language versions of each other." errors={errors}>
           {(a) => <input type="text" {...a} value={input.translation_of} />}
         </Field>
+        {postId && slug && (
+          <p class="hint">
+            <a href={`/admin/posts/new?translation_of=${encodeURIComponent(slug)}`}>Write a translation of this post</a>
+          </p>
+        )}
         {translations.length > 0 && (
           <p class="hint">
             Language versions:{' '}
