@@ -4,6 +4,7 @@ import { countUsers } from '../core/auth/repo.ts';
 import { createStaff } from '../core/auth/service.ts';
 import { seedDirectory } from '../features/directory/seed.ts';
 import { seedPosts } from '../features/posts/seed.ts';
+import { seedComments } from '../features/comments/seed.ts';
 import { seedCampaigns } from '../features/campaigns/seed.ts';
 import { seedTraining } from '../features/training/seed.ts';
 
@@ -28,6 +29,7 @@ const seeders: Seeder[] = [
   seedDirectory,
   // features add their seeders here
   seedPosts,
+  seedComments,
   seedCampaigns,
   seedTraining,
 ];
