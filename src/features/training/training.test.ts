@@ -335,6 +335,23 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('speaks the course language: a French course gets French interface text', async () => {
+      const { createCourse, addModule, addLesson, publishCourse } = await import('./authoring.ts');
+      const { VersionCache } = await import('./service.ts');
+      const deps = { db: t.db, clock: t.clock, secret: 'x', versions: new VersionCache() };
+      const actor = { id: (await t.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id, role: 'admin' as const };
+      const id = await createCourse(deps, actor, { slug: 'soutenir', title: 'Soutenir sans sauver', summary: 'Résumé.', audience: 'Bénévoles', language: 'fr', minutes: '10' });
+      assert.ok(id.ok);
+      const m = await addModule(deps, actor, id.value, 1, 'Module');
+      assert.ok(m.ok);
+      assert.ok((await addLesson(deps, actor, id.value, 2, m.value, { slug: 'un', title: 'Un', body: 'Texte.', isRequired: true, passMark: '70' })).ok);
+      assert.ok((await publishCourse(deps, actor, id.value, 3)).ok);
+      await t.app.deps.pageCache.invalidate('training');
+      const page = await t.inject('/training/soutenir');
+      assert.match(page.body, /<html lang="fr"/);
+      assert.match(page.body, /Commencer cette formation/);
+    });
+
     it('limits wrong codes per connection without storing the address', async () => {
       const limited = await createTestApp(dialect);
       try {
