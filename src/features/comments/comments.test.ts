@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { saveBlockedWords } from '../../core/antispam/index.ts';
-import { purgeRejectedComments } from './service.ts';
+import { purgeRejectedComments, startCommentPurge } from './service.ts';
 import { anonCsrf, easyChallenges, footerHtml, makePost, postComment, privateLinkFrom, solvedAltcha } from './testing.ts';
 
 for (const dialect of DIALECTS) {
@@ -339,6 +339,40 @@ for (const dialect of DIALECTS) {
       assert.ok((await purgeRejectedComments(t.db, t.clock)) >= 1);
       assert.equal(await t.db.selectFrom('comments').select('id').where('id', '=', rejected).executeTakeFirst(), undefined);
       assert.ok(await t.db.selectFrom('comments').select('id').where('id', '=', kept).executeTakeFirst());
+    });
+
+    it('runs the purge on a timer that stops when asked', async () => {
+      const post = await makePost(t.db);
+      await postComment(t, post.slug, { body: 'Spam to purge by timer' });
+      const id = (await latest()).id;
+      moderator = await loginAs(t, 'moderator');
+      await postForm(t, '/admin/comments/moderate', { single: `${id}:spam` }, moderator);
+      t.clock.advance(31 * 24 * 60 * 60_000);
+      const purged: number[] = [];
+      const keepAlive = setInterval(() => {}, 1000); // the purge timer is unref'd so it never holds the process open
+      await new Promise<void>((resolve, reject) => {
+        const stop = startCommentPurge(t.db, t.clock, { everyMs: 5, onError: reject, onPurged: (n) => { purged.push(n); stop(); resolve(); } });
+      });
+      clearInterval(keepAlive);
+      assert.ok(purged[0]! >= 1);
+      assert.equal(await t.db.selectFrom('comments').select('id').where('id', '=', id).executeTakeFirst(), undefined);
+    });
+
+    it('lets moderators set blocked words, the link limit and the purge period', async () => {
+      moderator = await loginAs(t, 'moderator');
+      const page = await t.inject({ url: '/admin/comments/settings', headers: { cookie: moderator.cookie } });
+      assert.equal(page.statusCode, 200);
+      const bad = await postForm(t, '/admin/comments/settings', { blockedWords: 'lottery win', maxLinks: '-1', purgeDays: '30' }, moderator);
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /lottery win/);
+      const res = await postForm(t, '/admin/comments/settings', { blockedWords: 'lottery win\nLottery Win\n', maxLinks: '1', purgeDays: '14' }, moderator);
+      assert.equal(res.statusCode, 303);
+      const post = await makePost(t.db);
+      assert.match((await postComment(t, post.slug, { body: 'You had a lottery win!' })).body, /does not accept/);
+      assert.match((await postComment(t, post.slug, { body: 'https://a.example.org and https://b.example.org' })).body, /at most 1 links/);
+      const editor = await loginAs(t, 'editor');
+      assert.equal((await postForm(t, '/admin/comments/settings', { blockedWords: '', maxLinks: '3', purgeDays: '30' }, editor)).statusCode, 403);
+      await postForm(t, '/admin/comments/settings', { blockedWords: '', maxLinks: '3', purgeDays: '30' }, moderator);
     });
 
     it('offers a per-post and a site-wide Atom feed of approved comments', async () => {

@@ -298,9 +298,9 @@ export async function commentRoutes(app: FastifyInstance) {
   });
 
   // ── retention ──
-  const timer = setInterval(() => {
-    comments.purgeRejectedComments(db, clock).catch((err: Error) => app.log.error({ err: { message: err.message } }, 'comment purge failed'));
-  }, PURGE_EVERY_MS);
-  timer.unref();
-  app.addHook('onClose', async () => clearInterval(timer));
+  const stopPurge = comments.startCommentPurge(db, clock, {
+    everyMs: PURGE_EVERY_MS,
+    onError: (err) => app.log.error({ err: { message: err.message } }, 'comment purge failed'),
+  });
+  app.addHook('onClose', async () => stopPurge());
 }

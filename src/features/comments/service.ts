@@ -250,6 +250,17 @@ export async function purgeRejectedComments(db: Db, clock: Clock, days?: number)
   return repo.purgeBefore(db, cutoff);
 }
 
+/**
+ * Runs the purge now and then every `everyMs` (hourly in the app), on the given clock; returns a
+ * stop function the plugin calls when the app closes.
+ */
+export function startCommentPurge(db: Db, clock: Clock, opts: { everyMs: number; onError: (err: Error) => void; onPurged?: (count: number) => void }): () => void {
+  const run = () => purgeRejectedComments(db, clock).then((n) => opts.onPurged?.(n), opts.onError);
+  const timer = setInterval(run, opts.everyMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 /** The http(s) links a comment contains, as they will be offered to moderators. */
 export function linksIn(bodyMd: string): string[] {
   const out: string[] = [];
