@@ -181,7 +181,16 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
   // References: every id a row points to must be in the package or already in the directory.
   const ids = new Map<HsdsTable, Set<string>>();
   for (const [table, d] of data) ids.set(table, new Set(d.rows.map((r) => String(r.id))));
-  const existsInDb = async (table: HsdsTable, id: string) => !!(await db.selectFrom(table as 'service').select('id').where('id', '=', id).executeTakeFirst());
+  const dbHits = new Map<string, boolean>();
+  const existsInDb = async (table: HsdsTable, id: string) => {
+    const key = `${table}:${id}`;
+    let hit = dbHits.get(key);
+    if (hit === undefined) {
+      hit = !!(await db.selectFrom(table as 'service').select('id').where('id', '=', id).executeTakeFirst());
+      dbHits.set(key, hit);
+    }
+    return hit;
+  };
   for (const [table, d] of data) {
     for (const f of HSDS_FIELDS[table].filter((x) => x.ref)) {
       for (let i = 0; i < d.rows.length; i++) {
@@ -241,7 +250,7 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
       report.counts[table] = rows.length;
     }
     const serviceIds = (data.get('service')?.rows ?? []).map((r) => String(r.id));
-    await repo.reindex(tx, dialect, serviceIds);
+    await repo.reindex(tx, dialect, serviceIds, { fresh: true });
   });
   return ok(report);
 }

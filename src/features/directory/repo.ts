@@ -132,7 +132,8 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       joins.push(sql`join directory_text f on f.service_id = s.id and f.tsv @@ ${q}`);
       score = sql`ts_rank(f.tsv, ${q})`;
     } else {
-      joins.push(sql`join (select service_id, -bm25(directory_fts) as score from directory_fts where directory_fts match ${ftsQuery(spec.words)}) f on f.service_id = s.id`);
+      joins.push(sql`join (select t.service_id as service_id, -bm25(directory_fts) as score from directory_fts join directory_text t on t.rowid = directory_fts.rowid
+        where directory_fts match ${ftsQuery(spec.words)}) f on f.service_id = s.id`);
       score = sql`f.score`;
     }
   }
@@ -170,16 +171,17 @@ export async function facetCounts(db: Executor, ids: string[]) {
   return { terms, languages };
 }
 
-/** Corrections for words the index does not know: the closest indexed word within one or two edits. */
-export async function vocabulary(db: Executor, dialect: Dialect, prefixes: string[]): Promise<string[]> {
-  if (prefixes.length === 0) return [];
-  const likes = prefixes.map((p) => p.slice(0, 1));
-  if (dialect === 'postgres') {
-    const r = await sql<{ word: string }>`select word from ts_stat('select tsv from directory_text') where left(word, 1) in (${sql.join(likes)})`.execute(db);
-    return r.rows.map((x) => x.word);
-  }
-  const r = await sql<{ term: string }>`select term from directory_vocab where substr(term, 1, 1) in (${sql.join(likes)})`.execute(db);
-  return r.rows.map((x) => x.term);
+/** Which of these words appear somewhere in the directory's text. */
+export async function knownWords(db: Executor, words: string[]): Promise<Set<string>> {
+  if (words.length === 0) return new Set();
+  const r = await sql<{ word: string }>`select word from directory_words where word in (${sql.join(words)})`.execute(db);
+  return new Set(r.rows.map((x) => x.word));
+}
+/** Indexed words that could be a typo of `word`: same first letter, similar length. */
+export async function wordsLike(db: Executor, word: string, slack: number): Promise<string[]> {
+  const r = await sql<{ word: string }>`select word from directory_words where word >= ${word.slice(0, 1)} and word < ${word.slice(0, 1) + '\uffff'}
+    and length(word) between ${word.length - slack} and ${word.length + slack} limit 20000`.execute(db);
+  return r.rows.map((x) => x.word);
 }
 
 // ── loading listings ──
@@ -240,7 +242,8 @@ export async function insertRows(db: Executor, table: HsdsTable | 'service' | 'l
   if (rows.length === 0) return;
   const cols = [...HSDS_FIELDS[table as HsdsTable].map((f) => f.name), ...extra];
   const clean = rows.map((r) => Object.fromEntries(cols.filter((c) => c in r).map((c) => [c, r[c] ?? null])));
-  const size = Math.max(1, Math.floor(900 / cols.length));
+  // Both engines accept 32,766+ bound parameters per statement (SQLite ≥ 3.32, PostgreSQL 65,535).
+  const size = Math.max(1, Math.floor(30000 / cols.length));
   for (let i = 0; i < clean.length; i += size) {
     await db.insertInto(table as keyof Database).values(clean.slice(i, i + size) as never).execute();
   }
@@ -289,38 +292,44 @@ export async function updateOrganization(db: Executor, id: string, values: { nam
   await db.updateTable('organization').set(values).where('id', '=', id).execute();
 }
 
-/** Rebuilds the full-text entry of services from their current rows. */
-export async function reindex(db: Executor, dialect: Dialect, serviceIds: string[]) {
-  for (let i = 0; i < serviceIds.length; i += 500) {
-    const ids = serviceIds.slice(i, i + 500);
+/** Rebuilds the full-text entry of services from their current rows (and records their words for typo help). */
+export async function reindex(db: Executor, dialect: Dialect, serviceIds: string[], opts: { fresh?: boolean } = {}) {
+  const group = <T extends { service_id: string | null }>(rows: T[]) => {
+    const m = new Map<string, T[]>();
+    for (const r of rows) if (r.service_id) (m.get(r.service_id) ?? m.set(r.service_id, []).get(r.service_id)!).push(r);
+    return m;
+  };
+  for (let i = 0; i < serviceIds.length; i += 2000) {
+    const ids = serviceIds.slice(i, i + 2000);
     const services = await servicesByIds(db, ids);
-    const terms = await termsFor(db, ids);
-    const langs = await languagesFor(db, ids);
-    const locs = await locationsFor(db, ids);
-    const areas = await areasFor(db, ids);
-    await removeText(db, dialect, ids);
+    const terms = group(await termsFor(db, ids));
+    const langs = group(await languagesFor(db, ids));
+    const locs = group(await locationsFor(db, ids));
+    const areas = group(await areasFor(db, ids));
+    if (!opts.fresh) await removeText(db, dialect, ids);
     const rows = services.map((s) => ({
       service_id: s.id,
       body: [
         s.name, s.alternate_name, s.description, s.organization_name, s.eligibility_description, s.fees_description,
-        ...terms.filter((t) => t.service_id === s.id).map((t) => t.name),
-        ...langs.filter((l) => l.service_id === s.id).map((l) => l.name),
-        ...locs.filter((l) => l.service_id === s.id).map((l) => (l.is_confidential ? l.area_name : [l.city, l.region, l.state_province].join(' '))),
-        ...areas.filter((a) => a.service_id === s.id).map((a) => a.name),
+        ...(terms.get(s.id) ?? []).map((t) => t.name),
+        ...(langs.get(s.id) ?? []).map((l) => l.name),
+        ...(locs.get(s.id) ?? []).map((l) => (l.is_confidential ? l.area_name : [l.city, l.region, l.state_province].join(' '))),
+        ...(areas.get(s.id) ?? []).map((a) => a.name),
       ].filter(Boolean).join(' \n'),
     }));
-    for (let j = 0; j < rows.length; j += 200) {
-      const chunk = rows.slice(j, j + 200);
-      const values = sql.join(chunk.map((r) => sql`(${r.service_id}, ${r.body})`));
-      if (dialect === 'postgres') await sql`insert into directory_text (service_id, body) values ${values}`.execute(db);
-      else await sql`insert into directory_fts (service_id, body) values ${values}`.execute(db);
+    for (let j = 0; j < rows.length; j += 1000) {
+      const chunk = rows.slice(j, j + 1000);
+      await sql`insert into directory_text (service_id, body) values ${sql.join(chunk.map((r) => sql`(${r.service_id}, ${r.body})`))}`.execute(db);
+    }
+    const words = [...new Set(rows.flatMap((r) => r.body.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []))].filter((w) => w.length >= 3 && w.length <= 40);
+    for (let j = 0; j < words.length; j += 5000) {
+      await sql`insert into directory_words (word) values ${sql.join(words.slice(j, j + 5000).map((w) => sql`(${w})`))} on conflict (word) do nothing`.execute(db);
     }
   }
 }
-async function removeText(db: Executor, dialect: Dialect, ids: string[]) {
+async function removeText(db: Executor, _dialect: Dialect, ids: string[]) {
   if (ids.length === 0) return;
-  if (dialect === 'postgres') await sql`delete from directory_text where service_id in (${sql.join(ids)})`.execute(db);
-  else await sql`delete from directory_fts where service_id in (${sql.join(ids)})`.execute(db);
+  await sql`delete from directory_text where service_id in (${sql.join(ids)})`.execute(db);
 }
 
 // ── reports, history, verification ──
@@ -381,7 +390,7 @@ export async function apiServicePage(db: Executor, dialect: Dialect, f: ApiServi
   if (f.words.length) {
     q = dialect === 'postgres'
       ? q.where(sql<boolean>`id in (select service_id from directory_text where tsv @@ plainto_tsquery('english', ${f.words.join(' ')}))`)
-      : q.where(sql<boolean>`id in (select service_id from directory_fts where directory_fts match ${ftsQuery(f.words)})`);
+      : q.where(sql<boolean>`id in (select t.service_id from directory_fts join directory_text t on t.rowid = directory_fts.rowid where directory_fts match ${ftsQuery(f.words)})`);
   }
   const total = Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
   const rows = await q.select(['id', 'last_modified']).orderBy('name').orderBy('id').limit(perPage).offset((page - 1) * perPage).execute();

@@ -168,15 +168,18 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
   let candidates = await repo.searchCandidates(db, dialect, spec(words));
   if (candidates.length === 0 && words.length > 0) {
     // Small typos: swap unknown words for the closest indexed word and say so.
-    const vocab = await repo.vocabulary(db, dialect, words);
-    const known = new Set(vocab);
+    const known = await repo.knownWords(db, words);
     let changed = false;
-    const fixed = words.map((w) => {
-      if (known.has(w) || w.length < 4) return w;
+    const fixed: string[] = [];
+    for (const w of words) {
+      if (known.has(w) || w.length < 4) {
+        fixed.push(w);
+        continue;
+      }
       const max = w.length > 7 ? 2 : 1;
       let best: string | null = null;
       let bestD = max + 1;
-      for (const v of vocab) {
+      for (const v of await repo.wordsLike(db, w, max)) {
         const d = editDistance(w, v, max);
         if (d < bestD) {
           bestD = d;
@@ -184,8 +187,8 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
         }
       }
       if (best) changed = true;
-      return best ?? w;
-    });
+      fixed.push(best ?? w);
+    }
     if (changed) {
       const retry = await repo.searchCandidates(db, dialect, spec(fixed));
       if (retry.length) {

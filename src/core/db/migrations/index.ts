@@ -5,6 +5,7 @@ import * as postsImport from './2026_11_25_0101_posts_import.ts';
 import * as comments from './2026_11_25_0200_comments.ts';
 import * as antispam from './2026_11_25_0201_antispam.ts';
 import * as directory from './2026_11_25_0300_directory.ts';
+import * as directoryText from './2026_11_25_0301_directory_text.ts';
 import * as training from './2026_11_25_0400_training.ts';
 import * as campaigns from './2026_11_25_0500_campaigns.ts';
 
@@ -19,6 +20,7 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0200_comments': comments,
   '2026_11_25_0201_antispam': antispam,
   '2026_11_25_0300_directory': directory,
+  '2026_11_25_0301_directory_text': directoryText,
   '2026_11_25_0400_training': training,
   '2026_11_25_0500_campaigns': campaigns,
 };

