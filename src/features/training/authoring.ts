@@ -297,6 +297,7 @@ export async function publishCourse(deps: TrainingDeps, actor: Actor, courseId: 
     if (lessons.length === 0) return invalid('Add at least one lesson before publishing.');
     const v = await repo.insertVersion(tx, { course_id: courseId, content_json: JSON.stringify(content), published_at: iso(deps.clock.now()), published_by: actor.id });
     await repo.setPublishedVersion(tx, courseId, v.id);
+    await repo.recordAudit(tx, { user_id: actor.id, action: 'training.publish', subject: `course:${courseId}`, detail: `version ${v.version}`, created_at: iso(deps.clock.now()) });
     return ok({ version: v.version, slug: content.slug });
   });
 }
@@ -305,6 +306,7 @@ export async function publishCourse(deps: TrainingDeps, actor: Actor, courseId: 
 export async function unpublishCourse(deps: TrainingDeps, actor: Actor, courseId: number, revision: number): Promise<Result<true>> {
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     await repo.setPublishedVersion(tx, courseId, null);
+    await repo.recordAudit(tx, { user_id: actor.id, action: 'training.withdraw', subject: `course:${courseId}`, detail: '', created_at: iso(deps.clock.now()) });
     return ok(true);
   });
 }
@@ -316,7 +318,10 @@ export async function revokeCertificate(deps: TrainingDeps, actor: Actor, code: 
   const row = await repo.findCertificate(deps.db, code);
   if (!row) return notFound('certificate');
   if (row.revoked_at) return conflict('That certificate was already revoked.');
-  await repo.revokeCertificate(deps.db, code, iso(deps.clock.now()), r);
+  await deps.db.transaction().execute(async (tx) => {
+    await repo.revokeCertificate(tx, code, iso(deps.clock.now()), r);
+    await repo.recordAudit(tx, { user_id: actor.id, action: 'certificate.revoke', subject: `certificate:${code}`, detail: r, created_at: iso(deps.clock.now()) });
+  });
   return ok(true);
 }
 

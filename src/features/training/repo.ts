@@ -328,3 +328,9 @@ export function listCertificates(db: Executor, courseId: number) {
 export function revokeCertificate(db: Executor, code: string, at: string, reason: string) {
   return db.updateTable('training_certificates').set({ revoked_at: at, revoked_reason: reason }).where('code', '=', code).where('revoked_at', 'is', null).executeTakeFirst();
 }
+
+// ── audit ──
+/** Staff actions worth answering for later: publishing, withdrawing, revoking. */
+export function recordAudit(db: Executor, row: { user_id: number; action: string; subject: string; detail: string; created_at: string }) {
+  return db.insertInto('audit_log').values(row).execute();
+}

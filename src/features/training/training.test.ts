@@ -477,6 +477,8 @@ for (const dialect of DIALECTS) {
       assert.match(revoked.body, /This certificate has been revoked/);
       assert.match(revoked.body, /Issued in error/);
       assert.equal((await t.inject(`${certUrl}/pdf`)).statusCode, 409);
+      const audit = await t.db.selectFrom('audit_log').select(['action', 'user_id']).where('subject', '=', `certificate:${code}`).execute();
+      assert.deepEqual(audit, [{ action: 'certificate.revoke', user_id: trainer.userId }]);
 
       // Withdrawn: gone from the catalogue for newcomers, still there for the learner part way.
       page = await coursePage(trainer, id);
