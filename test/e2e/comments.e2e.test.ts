@@ -7,6 +7,7 @@ import { PAYLOADS, easyChallenges, makePost } from '../../src/features/comments/
 import { writeSetting } from '../../src/core/antispam/repo.ts';
 import { RATE_LIMIT_SETTING } from '../../src/features/comments/routes.tsx';
 import { DIALECTS } from '../support/app.ts';
+import { moderateComments } from '../../src/features/comments/service.ts';
 import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
 import { startLiveServer, type LiveServer } from '../support/server.ts';
 
@@ -70,6 +71,43 @@ for (const dialect of DIALECTS) {
       await page.goto(server.url + link!);
       assert.match(await page.textContent('[data-comment-status]') ?? '', /waiting/);
       assert.deepEqual(await seriousAxeViolations(page), []);
+      await context.close();
+    });
+
+    it('replies, edits within the window and deletes with the private link', async () => {
+      const context = await newContext(browser);
+      const page = await context.newPage();
+      const approveLatest = async () => {
+        const row = await server.db.selectFrom('comments').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+        const modId = (await server.db.selectFrom('users').select('id').where('email', '=', 'mod@staff.test').executeTakeFirstOrThrow()).id;
+        const done = await moderateComments(server.db, systemClock, { id: modId, role: 'moderator' }, [row.id], 'approve');
+        assert.ok(done.ok);
+        await server.app.deps.pageCache.invalidate(`post:${post.id}`, 'comments');
+      };
+      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.fill('#field-body', 'Top-level comment to answer.');
+      await page.click('#comment-form button[type="submit"]');
+      await page.waitForSelector('[data-private-link]', { timeout: 30_000 });
+      await approveLatest();
+      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.click('.comment__actions a');
+      await page.fill('#field-name', 'Fern');
+      await page.fill('#field-body', 'A reply with a typo.');
+      await page.click('#comment-form button[type="submit"]');
+      await page.waitForSelector('[data-private-link]', { timeout: 30_000 });
+      const link = (await page.getAttribute('[data-private-link]', 'href'))!;
+      await page.goto(server.url + link);
+      await page.fill('#field-body', 'A reply, typo fixed.');
+      await page.click('form[action$="/edit"] button[type="submit"]');
+      await page.waitForSelector('.notice');
+      await approveLatest();
+      await page.goto(`${server.url}/posts/${post.slug}`);
+      assert.match(await page.textContent('.comment-replies') ?? '', /Fern[\s\S]*A reply, typo fixed\./);
+      await page.goto(server.url + link);
+      await page.click('form[action$="/delete"] button[type="submit"]');
+      await page.waitForSelector('h1:has-text("deleted")');
+      await page.goto(`${server.url}/posts/${post.slug}`);
+      assert.equal(await page.locator('.comment-replies').count(), 0);
       await context.close();
     });
 
