@@ -6,6 +6,7 @@
  * (BENCH_ROUNDS=3 interleaved pairs of runs by default).
  */
 import fs from 'node:fs';
+import { execFile } from 'node:child_process';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -21,8 +22,7 @@ import { buildApp } from '../src/server.ts';
 import * as posts from '../src/features/posts/service.ts';
 
 interface AutocannonResult { requests: { average: number }; latency: { p99: number; p50: number }; non2xx: number }
-type Autocannon = (opts: { url: string; connections: number; duration: number }) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
+const AUTOCANNON_BIN = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
 const { values } = parseArgs({ options: { duration: { type: 'string', default: '5' }, connections: { type: 'string', default: '50' } } });
 const duration = Number(values.duration);
@@ -81,7 +81,14 @@ const bare = http.createServer((_req, res) => {
 await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
 const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}`;
 
-const run = (url: string) => autocannon({ url, connections, duration });
+// The load generator runs in its own process, so it does not share the servers' event loop.
+const run = (url: string) =>
+  new Promise<AutocannonResult>((resolve, reject) => {
+    execFile(process.execPath, [AUTOCANNON_BIN, '--json', '-c', String(connections), '-d', String(duration), url], { maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+      if (err) return reject(err);
+      resolve(JSON.parse(stdout) as AutocannonResult);
+    });
+  });
 const rps = (r: AutocannonResult) => r.requests.average;
 console.log(`Post page: ${(bytes.length / 1024).toFixed(1)} KB, ~${words} words of Markdown, ${shownComments} comments shown (${textWords} words on the page), ${connections} connections, ${duration} s per run, SQLite, Node ${process.version}, ${os.cpus().length} cores`);
 // The machine is shared: interleave short runs of both servers and compare each pair, so a burst

@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import http from 'node:http';
 import type { Writable } from 'node:stream';
 import type { VNode } from 'preact';
 import type { Config } from './config.ts';
@@ -76,7 +77,10 @@ export interface BuildOptions {
 
 /** Composition root: config → db → plugins. The caller owns migrations and listening. */
 export async function buildApp({ config, handle, clock = systemClock, logStream }: BuildOptions): Promise<FastifyInstance> {
+  // Cached anonymous pages are answered before Fastify runs (PageCache.serveRaw); the rest goes on.
+  let answerFromCache: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
   const app = Fastify({
+    serverFactory: (handler) => http.createServer((req, res) => (answerFromCache?.(req, res) ? undefined : handler(req, res))),
     logger: loggerOptions(config.logLevel, logStream),
     // Fastify's own request lines carry the URL; core/http logs its own, without client details.
     logController: new LogController({ disableRequestLogging: true }),
@@ -97,6 +101,7 @@ export async function buildApp({ config, handle, clock = systemClock, logStream 
     registry: { homeSections: [], adminLinks: [], postFooters: [] },
   };
   app.decorate('deps', deps);
+  answerFromCache = (req, res) => deps.pageCache.serveRaw(req, res);
   await deps.pageCache.start();
   app.addHook('onClose', () => deps.pageCache.stop());
   await app.register(httpCore);

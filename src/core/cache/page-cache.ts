@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type pg from 'pg';
 
 /*
@@ -14,6 +15,8 @@ export interface CachedPage {
   status: number;
   tags: string[];
   expiresAt: number;
+  /** Every response header, for hits answered before Fastify runs (see serveRaw). */
+  raw?: { headers: Record<string, string | number | string[]>; skipIfCookies: string[] };
 }
 
 const CHANNEL = 'alongside_cache';
@@ -76,6 +79,22 @@ export class PageCache {
       }
     }
     this.entries.set(key, { ...page, expiresAt: this.now() + (ttlMs ?? this.opts.defaultTtlMs ?? 5 * 60_000) });
+  }
+
+  /**
+   * Answers a hit straight from the Node server, before routing and hooks: the cached response
+   * already carries every header the full path produced (security headers included). Requests
+   * with a cookie that makes the page personal (staff session, progress code) go the full way.
+   */
+  serveRaw(req: IncomingMessage, res: ServerResponse): boolean {
+    if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+    const entry = req.url ? this.get(req.url) : undefined;
+    if (!entry?.raw) return false;
+    const cookie = req.headers.cookie;
+    if (cookie && entry.raw.skipIfCookies.some((name) => cookie.includes(`${name}=`))) return false;
+    res.writeHead(entry.status, entry.raw.headers);
+    res.end(req.method === 'HEAD' ? undefined : entry.body);
+    return true;
   }
 
   /** Drops every entry with one of the tags ("*" drops all), here and on every other instance. */

@@ -105,6 +105,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   // Anonymous page cache: a hit is answered before any handler runs.
   app.decorateRequest('cacheTags', null as unknown as string[]);
   app.decorateRequest('cacheTtlMs', null);
+  const RAW_SKIP = new Set(['set-cookie', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-cache']);
   const CACHED_HEADERS = ['content-type', 'cache-control', 'link', 'content-language', 'access-control-allow-origin', 'etag', 'last-modified'];
   app.addHook('onRequest', async (req, reply) => {
     const rule = req.routeOptions.config?.pageCache;
@@ -127,7 +128,16 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     }
     // Kept as bytes: a hit then skips re-encoding the page on every request.
     const body = Buffer.from(payload);
-    pageCache.set(req.url, { body, status: 200, headers, tags: req.cacheTags }, req.cacheTtlMs ?? rule.ttlMs);
+    // The full header set lets the server answer later hits before Fastify runs (PageCache.serveRaw).
+    const rawHeaders: Record<string, string | number | string[]> = {};
+    for (const [name, value] of Object.entries(reply.getHeaders())) {
+      if (value === undefined || RAW_SKIP.has(name)) continue;
+      rawHeaders[name] = typeof value === 'number' ? value : Array.isArray(value) ? value.map(String) : String(value);
+    }
+    rawHeaders['content-length'] = body.length;
+    rawHeaders['x-cache'] = 'hit';
+    const skipIfCookies = rule.personalCookie ? [SESSION_COOKIE, rule.personalCookie] : [SESSION_COOKIE];
+    pageCache.set(req.url, { body, status: 200, headers, tags: req.cacheTags, raw: { headers: rawHeaders, skipIfCookies } }, req.cacheTtlMs ?? rule.ttlMs);
     return body;
   });
 

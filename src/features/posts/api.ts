@@ -28,10 +28,10 @@ export async function apiRoutes(app: FastifyInstance) {
   const { db, clock, config } = app.deps;
   const cache = { pageCache: { tags: ['posts'] }, csrf: false };
 
-  app.addHook('onSend', async (_req, reply, payload) => {
+  // Set before the handler (not in onSend), so the page cache stores these headers with the body.
+  app.addHook('onRequest', async (_req, reply) => {
     reply.header('access-control-allow-origin', '*');
     reply.header('cache-control', 'public, max-age=60');
-    return payload;
   });
 
   async function cap(req: FastifyRequest) {
