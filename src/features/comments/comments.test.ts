@@ -107,6 +107,17 @@ for (const dialect of DIALECTS) {
       assert.equal(fresh.headers['set-cookie'], undefined);
     });
 
+    it('shows imported threads deeper than two levels under their top-level comment', async () => {
+      const post = await makePost(t.db);
+      const base = { post_id: post.id, display_name: '', status: 'approved' as const, is_staff: 0, staff_user_id: null, challenge_passed: 1, token_hash: null, fingerprint: '', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', editable_until: null, status_changed_at: '2026-01-01T00:00:00.000Z', moderated_by: null, edit_count: 0 };
+      const a = (await t.db.insertInto('comments').values({ ...base, parent_id: null, body_md: 'Imported root', legacy_id: 'wp:1' }).returning('id').executeTakeFirstOrThrow()).id;
+      const b = (await t.db.insertInto('comments').values({ ...base, parent_id: a, body_md: 'Imported child', legacy_id: 'wp:2' }).returning('id').executeTakeFirstOrThrow()).id;
+      await t.db.insertInto('comments').values({ ...base, parent_id: b, body_md: 'Imported grandchild', legacy_id: 'wp:3' }).execute();
+      const html = await footerHtml(t, post);
+      assert.match(html, /Imported root[\s\S]*class="comment-replies"[\s\S]*Imported child[\s\S]*Imported grandchild/);
+      await assert.rejects(t.db.insertInto('comments').values({ ...base, parent_id: null, body_md: 'Same legacy id', legacy_id: 'wp:1' }).execute(), 'legacy_id is unique per post');
+    });
+
     it('sends comments without the proof of work to the stricter queue', async () => {
       const post = await makePost(t.db);
       const res = await postComment(t, post.slug, { body: 'Sent with JavaScript off' }, { altcha: false });

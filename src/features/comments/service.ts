@@ -297,6 +297,13 @@ export async function approvedThread(db: Db, postId: number): Promise<ThreadComm
   const rows = await repo.listApprovedForPost(db, postId);
   const top = new Map<number, ThreadComment>();
   for (const r of rows) if (r.parent_id === null) top.set(r.id, { comment: r, replies: [] });
-  for (const r of rows) if (r.parent_id !== null) top.get(r.parent_id)?.replies.push(r);
+  // Imported threads (WordPress) can nest deeper: a reply to a reply joins its top-level ancestor's replies.
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  for (const r of rows) {
+    if (r.parent_id === null) continue;
+    let root = byId.get(r.parent_id);
+    for (let depth = 0; root && root.parent_id !== null && depth < 50; depth++) root = byId.get(root.parent_id);
+    if (root) top.get(root.id)?.replies.push(r);
+  }
   return [...top.values()];
 }
