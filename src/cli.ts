@@ -9,6 +9,7 @@ import { createStaff } from './core/auth/service.ts';
 import { seedDemo } from './demo/seed.ts';
 import { buildApp } from './server.ts';
 import { directoryCommands } from './features/directory/cli.ts';
+import { COMMENTS_USAGE, commentCommands } from './features/comments/cli.ts';
 import { IMPORT_USAGE, importWordPressCommand } from './features/posts/cli.ts';
 
 const USAGE = `Usage: alongside <command> [options]
@@ -24,6 +25,7 @@ Commands:
   export-hsds DIR            write the resource directory as an HSDS data package (CSV + datapackage.json)
   import-hsds DIR            read an HSDS data package into the resource directory
 ${IMPORT_USAGE}
+${COMMENTS_USAGE}
   help, --help               show this help
 
 Configuration comes from environment variables: PORT, HOST, DATA_DIR, DATABASE_URL,
@@ -50,6 +52,7 @@ function strictArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(ar
 
 const commands: Record<string, Command> = {
   ...directoryCommands,
+  ...commentCommands,
   'import-wordpress': importWordPressCommand,
   async serve(args, config) {
     strictArgs(args, {});
