@@ -5,6 +5,7 @@ import { h, type VNode } from 'preact';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import * as posts from './service.ts';
+import { insertImportedComment } from './repo.ts';
 
 /* Publishing over HTTP on both dialects: public pages, editor actions, feeds, cache, API. */
 
@@ -119,6 +120,18 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 303);
       assert.match((await t.inject('/posts/cached-once')).body, /Cached once, edited/);
       assert.match((await t.inject('/')).body, /Cached once, edited/);
+    });
+
+    it('shows a newly approved comment on the next request: the page carries the tag post:<id>', async () => {
+      const id = await create(t, editor, { title: 'With comments', slug: 'with-comments' });
+      await t.inject('/posts/with-comments');
+      assert.equal((await t.inject('/posts/with-comments')).headers['x-cache'], 'hit');
+      await insertImportedComment(t.db, { post_id: id, parent_id: null, display_name: 'Kit', body_md: 'A freshly approved comment.', fingerprint: 'fp', legacy_id: 'x1', created_at: t.clock.now().toISOString() });
+      // What the comments feature does when a moderator approves: invalidate the post's tag.
+      await t.app.deps.pageCache.invalidate(`post:${id}`);
+      const page = await t.inject('/posts/with-comments');
+      assert.equal(page.headers['x-cache'], undefined);
+      assert.match(page.body, /A freshly approved comment\./);
     });
 
     it('publishes a scheduled post on time, without a restart, even from cached lists', async () => {
