@@ -81,4 +81,17 @@ describe('publishing in Chromium', () => {
     await editorContext.close();
     await readerContext.close();
   });
+
+  it('tag, author, search and listing pages pass axe and load nothing from elsewhere', async () => {
+    const context = await newContext(browser);
+    const page = await context.newPage();
+    const requests = recordRequests(page);
+    for (const path of ['/', '/tags', '/tags/outreach', '/authors/wren-writer', '/search?q=outreach', '/posts/no-such-post']) {
+      await page.goto(server.url + path);
+      assert.deepEqual(await seriousAxeViolations(page), [], path);
+    }
+    assert.deepEqual(foreignRequests(requests, server.origin), []);
+    assert.equal((await context.cookies()).length, 0);
+    await context.close();
+  });
 });
