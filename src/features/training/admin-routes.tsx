@@ -90,6 +90,15 @@ export async function adminTrainingRoutes(app: FastifyInstance, opts: { deps: Tr
 
   const revisionOf = (b: Body) => idOf(b.revision);
 
+  /** "Save and publish": the saved change moved the revision on by one; publish from there. */
+  async function saveThenMaybePublish(req: FastifyRequest, reply: FastifyReply, saved: Result<true>, form: string, where: { courseId: number; lessonId?: number }, back: string) {
+    const body = bodyOf(req);
+    if (!saved.ok || body.publish !== '1') return respond(req, reply, saved, form, where, () => back);
+    const published = await authoring.publishCourse(deps, req.staff!, where.courseId, revisionOf(body) + 1);
+    if (published.ok) await invalidate('training', 'home');
+    return respond(req, reply, published, '_page', where, (v) => `/admin/training/${where.courseId}?published=${v.version}`);
+  }
+
   app.get('/admin/training', author, async (req, reply) => {
     return reply.page(<AdminCoursesPage ctx={req.pageContext()} courses={await repo.listCourses(deps.db)} />);
   });
@@ -113,7 +122,7 @@ export async function adminTrainingRoutes(app: FastifyInstance, opts: { deps: Tr
     const id = idOf(req.params.id);
     const body = bodyOf(req);
     const result = await authoring.updateCourse(deps, req.staff!, id, revisionOf(body), courseInput(body));
-    return respond(req, reply, result, 'course', { courseId: id }, () => `/admin/training/${id}`);
+    return saveThenMaybePublish(req, reply, result, 'course', { courseId: id }, `/admin/training/${id}`);
   });
 
   app.post<{ Params: IdParams }>('/admin/training/:id/publish', author, async (req, reply) => {
@@ -178,7 +187,7 @@ export async function adminTrainingRoutes(app: FastifyInstance, opts: { deps: Tr
     const lid = idOf(req.params.lid);
     const body = bodyOf(req);
     const result = await authoring.updateLesson(deps, req.staff!, id, revisionOf(body), lid, lessonInput(body));
-    return respond(req, reply, result, 'lesson', { courseId: id, lessonId: lid }, () => `/admin/training/${id}/lessons/${lid}`);
+    return saveThenMaybePublish(req, reply, result, 'lesson', { courseId: id, lessonId: lid }, `/admin/training/${id}/lessons/${lid}`);
   });
 
   app.post<{ Params: IdParams & { lid: string } }>('/admin/training/:id/lessons/:lid/delete', author, async (req, reply) => {

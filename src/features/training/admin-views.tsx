@@ -127,6 +127,11 @@ function CourseForm({ ctx, action, course, state, form, submit }: { ctx: PageCon
         {(a) => <input {...a} type="number" min={0} value={v('minutes', String(course?.minutes ?? 30))} />}
       </Field>
       <button type="submit">{submit}</button>
+      {course?.published_version_id && (
+        <button type="submit" name="publish" value="1" class="secondary">
+          Save and publish a new version
+        </button>
+      )}
     </form>
   );
 }
@@ -319,6 +324,11 @@ export function AdminLessonPage({ ctx, course, lesson, questions, state }: { ctx
           <label for="field-required">Required for the certificate</label>
         </div>
         <button type="submit">Save lesson</button>
+        {course.published_version_id && (
+          <button type="submit" name="publish" value="1" class="secondary">
+            Save and publish a new version
+          </button>
+        )}
       </form>
       <DeleteButton ctx={ctx} course={course} action={`/admin/training/${course.id}/lessons/${lesson.id}/delete`} what="lesson" />
 

@@ -453,6 +453,14 @@ for (const dialect of DIALECTS) {
       const forNew = await t.inject('/training/consent-basics/first');
       assert.match(forNew.body, /Version <strong>two<\/strong> text/, 'newcomers get version 2');
 
+      // Editing a published course can publish at once: "Save and publish a new version".
+      page = await coursePage(trainer, id);
+      const savePublish = await postForm(t, `/admin/training/${id}/lessons/${lessonId}`, { title: 'First lesson, revised', slug: 'first', body: 'Version **three** text.', passMark: '100', required: '1', revision: page.revision, publish: '1' }, trainer);
+      assert.equal(savePublish.statusCode, 303);
+      assert.match(String(savePublish.headers.location), /published=3$/);
+      assert.match((await t.inject('/training/consent-basics/first')).body, /Version <strong>three<\/strong> text/);
+      assert.match((await t.inject({ url: '/training/consent-basics/first', headers: { cookie: learner.cookie } })).body, /Version <strong>one<\/strong> text/);
+
       // The learner completes version 1 and gets a certificate for it.
       const content1 = JSON.parse((await t.db.selectFrom('training_course_versions').select('content_json').where('course_id', '=', id).where('version', '=', 1).executeTakeFirstOrThrow()).content_json) as CourseContent;
       const done = await post(t, '/training/consent-basics/first/quiz', rightAnswers(allLessons(content1)[0]!), learner.cookie);
