@@ -103,7 +103,7 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
   if (post.cover_image) og['og:image'] = `${ctx.publicUrl}${coverUrl(post.cover_image)}`;
   tags.forEach((tag) => (og['article:tag'] = tag.name));
   return (
-    <Layout ctx={ctx} title={post.title} lang={post.language} head={{ description, canonical: url, alternates, og, feeds: FEEDS(ctx) }}>
+    <Layout ctx={ctx} title={post.title} lang={post.language} head={{ description, canonical: url, alternates, og, feeds: [...(FEEDS(ctx) ?? []), { title: `${ctx.siteName} (${languageName(post.language)}, RSS)`, href: `/feed.xml?lang=${encodeURIComponent(post.language)}`, type: 'application/rss+xml' }] }}>
       <article class="post" lang={post.language}>
         <header>
           <h1>{post.title}</h1>
