@@ -106,6 +106,7 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   let distance: RawBuilder<unknown> = sql`null`;
   let remote: RawBuilder<unknown> = sql`0`;
   let score: RawBuilder<unknown> = sql`null`;
+  let fromNear = false;
 
   if (spec.near) {
     const { lat, lon, radiusKm, areaUris } = spec.near;
@@ -123,6 +124,7 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       : sql``;
     ctes = sql`with near as (${local}${areas}), nearest as (select service_id, min(distance) as distance, min(remote) as remote from near group by service_id) `;
     joins.push(sql`join nearest n on n.service_id = s.id`);
+    if (dialect === 'sqlite') fromNear = true;
     distance = sql`n.distance`;
     remote = sql`n.remote`;
   }
@@ -131,6 +133,16 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       const q = sql`plainto_tsquery('english', ${spec.words.join(' ')})`;
       joins.push(sql`join directory_text f on f.service_id = s.id and f.tsv @@ ${q}`);
       score = sql`ts_rank(f.tsv, ${q})`;
+    } else if (spec.near) {
+      // Near a place, the few services in the radius drive the query (CROSS JOIN fixes SQLite's join
+      // order) and each is checked against the full-text index by rowid, instead of reading every
+      // document that has a common word.
+      const m = ftsQuery(spec.words);
+      joins.push(sql`cross join directory_text t on t.service_id = s.id`);
+      where.push(sql`exists (select 1 from directory_fts where directory_fts match ${m} and directory_fts.rowid = t.rowid)`);
+      // bm25() re-reads the whole posting list on every call; near a place, rank by how many of the
+      // words are in the service's name instead (then by distance).
+      score = sql`(${sql.join(spec.words.map((w) => sql`(instr(lower(s.name), ${w}) > 0)`), sql` + `)})`;
     } else {
       joins.push(sql`join (select t.service_id as service_id, -bm25(directory_fts) as score from directory_fts join directory_text t on t.rowid = directory_fts.rowid
         where directory_fts match ${ftsQuery(spec.words)}) f on f.service_id = s.id`);
@@ -143,9 +155,9 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
     else for (const id of group.ids) where.push(sql`exists (select 1 from attribute a where a.link_id = s.id and a.taxonomy_term_id = ${id})`);
   }
   if (spec.languages.length) where.push(sql`exists (select 1 from language lg where lg.service_id = s.id and lg.code in (${sql.join(spec.languages)}))`);
-  const order = spec.words.length ? sql`${score} desc, s.name` : spec.near ? sql`(n.distance is null) asc, n.distance asc, s.name` : sql`s.name`;
+  const order = spec.words.length ? sql`${score} desc, ${spec.near ? sql`(n.distance is null) asc, n.distance asc, ` : sql``}s.name` : spec.near ? sql`(n.distance is null) asc, n.distance asc, s.name` : sql`s.name`;
   const query = sql<Candidate>`${ctes}select s.id as id, ${distance} as distance, ${score} as score, ${remote} as remote
-    from service s ${sql.join(joins, sql` `)}
+    from ${fromNear ? sql`nearest n cross join service s on s.id = n.service_id ${sql.join(joins.slice(1), sql` `)}` : sql`service s ${sql.join(joins, sql` `)}`}
     where ${sql.join(where, sql` and `)}
     order by ${order} limit ${sql.lit(spec.limit)}`;
   const rows = (await query.execute(db)).rows;
