@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { can } from '../../core/auth/policy.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
 import { noStore } from '../../core/http/security.ts';
 import { statusOf, type Problem } from '../../core/result.ts';
@@ -243,7 +244,7 @@ export async function trainingRoutes(app: FastifyInstance) {
     if (!found.ok) return problem(req, reply, { kind: 'not_found', message: 'No certificate has that code. Check the code as printed on the certificate.' });
     if (found.value.code !== req.params.code) return reply.redirect(`/certificates/${found.value.code}`, 301);
     req.cacheTags?.push(`certificate:${found.value.code}`);
-    return reply.page(<CertificatePage ctx={req.pageContext()} cert={found.value} />);
+    return reply.page(<CertificatePage ctx={req.pageContext()} cert={found.value} canRevoke={can(req.staff, 'certificates.revoke')} />);
   });
 
   app.get<{ Params: { code: string } }>('/certificates/:code/pdf', async (req, reply) => {

@@ -469,6 +469,8 @@ for (const dialect of DIALECTS) {
       assert.equal(cert.statusCode, 303);
       const certUrl = String(cert.headers.location);
       assert.match((await t.inject(certUrl)).body, /genuine/);
+      assert.doesNotMatch((await t.inject(certUrl)).body, /revoke/i, 'visitors see no revoke form');
+      assert.match((await t.inject({ url: certUrl, headers: { cookie: trainer.cookie } })).body, /Revoke this certificate/);
 
       // Aggregates only.
       const stats = await t.inject({ url: `/admin/training/${id}/stats`, headers: { cookie: trainer.cookie } });

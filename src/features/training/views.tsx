@@ -422,7 +422,7 @@ export function ResumePage({ ctx, errors, code = '' }: { ctx: PageContext; error
   );
 }
 
-export function CertificatePage({ ctx, cert }: { ctx: PageContext; cert: Certificate }) {
+export function CertificatePage({ ctx, cert, canRevoke = false }: { ctx: PageContext; cert: Certificate; canRevoke?: boolean }) {
   const t = translator(ctx);
   return (
     <Layout ctx={ctx} title={t('verifyTitle')} head={{ noindex: true }}>
@@ -461,6 +461,17 @@ export function CertificatePage({ ctx, cert }: { ctx: PageContext; cert: Certifi
         <p>
           <a href={`/certificates/${cert.code}/pdf`}>{t('downloadPdf')}</a>
         </p>
+      )}
+      {canRevoke && !cert.revokedAt && (
+        <form method="post" action={`/admin/training/certificates/${cert.code}/revoke`} class="panel stack">
+          <CsrfField token={ctx.csrfToken} />
+          <Field name="reason" label="Revoke this certificate: reason (shown on this page)">
+            {(a) => <input {...a} type="text" required maxLength={500} />}
+          </Field>
+          <button type="submit" class="danger">
+            Revoke
+          </button>
+        </form>
       )}
     </Layout>
   );
