@@ -56,6 +56,10 @@ for (const dialect of DIALECTS) {
       const context = await newContext(browser);
       const page = await context.newPage();
       const urls = recordRequests(page);
+      const consoleErrors: string[] = [];
+      page.on('console', (m) => {
+        if (m.type() === 'error') consoleErrors.push(m.text());
+      });
       await page.goto(`${server.url}/posts/${post.slug}`);
       assert.deepEqual(await seriousAxeViolations(page), []);
       await page.fill('#field-name', 'Juniper');
@@ -66,6 +70,7 @@ for (const dialect of DIALECTS) {
       const row = await server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
       assert.equal(row.challenge_passed, 1, 'the widget solved the challenge under the CSP');
       assert.deepEqual(foreignRequests(urls, server.origin), []);
+      assert.deepEqual(consoleErrors, [], 'no CSP violation or script error from the widget');
       assert.deepEqual((await context.cookies()).map((c) => c.name), [], 'no cookie for readers');
       const link = await page.getAttribute('[data-private-link]', 'href');
       await page.goto(server.url + link!);

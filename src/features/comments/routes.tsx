@@ -4,6 +4,7 @@ import { createRateLimiter, isHoneypotTripped, type RateLimiter, loadBlockedWord
 import { readSetting } from '../../core/antispam/repo.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
 import { noStore } from '../../core/http/security.ts';
+import { uiLocale } from '../../core/i18n/index.ts';
 import { renderCommentMarkdown } from '../../core/markdown/render.ts';
 import { statusOf } from '../../core/result.ts';
 import { requireStaff } from '../admin/routes.tsx';
@@ -87,7 +88,7 @@ export async function commentRoutes(app: FastifyInstance) {
     const replyTo = Number((req.query as { reply?: string }).reply);
     const parent = Number.isSafeInteger(replyTo) ? await repo.findById(db, replyTo) : undefined;
     const usable = parent && parent.post_id === post.id && parent.status === 'approved' && parent.parent_id === null ? parent : undefined;
-    return reply.page(<CommentFormPage ctx={req.pageContext(post.language as 'en')} post={post} parent={usable} />);
+    return reply.page(<CommentFormPage ctx={req.pageContext(uiLocale(post.language))} post={post} parent={usable} />);
   });
 
   app.post('/posts/:slug/comments', { schema: { body: commentBody } }, async (req, reply) => {
@@ -209,7 +210,7 @@ export async function commentRoutes(app: FastifyInstance) {
     const pageCount = Math.max(1, Math.ceil(counts[queue] / PAGE_SIZE));
     const page = Math.min(pageCount, Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1));
     const items = (await repo.listQueue(db, queue, PAGE_SIZE, (page - 1) * PAGE_SIZE)).map((c) => ({ ...c, links: comments.linksIn(c.body_md) }));
-    const notice = typeof q.done === 'string' && /^[\w :.,()-]{1,120}$/.test(q.done) ? q.done : undefined;
+    const notice = typeof q.done === 'string' && /^[\w :;.,()-]{1,120}$/.test(q.done) ? q.done : undefined;
     const error = typeof q.error === 'string' && /^[\w :.,()'-]{1,200}$/.test(q.error) ? q.error : undefined;
     return reply.page(<QueuePage ctx={req.pageContext()} queue={queue} items={items} counts={counts} page={page} pageCount={pageCount} notice={notice} error={error} />);
   });
