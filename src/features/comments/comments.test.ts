@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { DIALECTS, PROBE_IP, PROBE_UA, assertNoClientTraces, createTestApp, dumpDatabase, type TestApp } from '../../../test/support/app.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { saveBlockedWords } from '../../core/antispam/index.ts';
 import { purgeRejectedComments, startCommentPurge } from './service.ts';
@@ -116,6 +116,16 @@ for (const dialect of DIALECTS) {
       const html = await footerHtml(t, post);
       assert.match(html, /Imported root[\s\S]*class="comment-replies"[\s\S]*Imported child[\s\S]*Imported grandchild/);
       await assert.rejects(t.db.insertInto('comments').values({ ...base, parent_id: null, body_md: 'Same legacy id', legacy_id: 'wp:1' }).execute(), 'legacy_id is unique per post');
+    });
+
+    it('stores nothing about the writer: no address, no user-agent, in any table or log line', async () => {
+      const post = await makePost(t.db);
+      await postComment(t, post.slug, { name: 'Private person', body: 'Nothing about me should be kept' });
+      await approve((await latest()).id);
+      const dump = await dumpDatabase(t.db, t.dialect);
+      assert.ok(dump.includes('Nothing about me should be kept'), 'the dump covers the comments table');
+      assert.ok(!dump.includes(PROBE_IP) && !dump.includes(PROBE_UA));
+      await assertNoClientTraces(t.db, t.dialect, t.logs());
     });
 
     it('sends comments without the proof of work to the stricter queue', async () => {
