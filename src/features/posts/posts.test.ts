@@ -168,6 +168,9 @@ for (const dialect of DIALECTS) {
       const del = await postForm(t, `/admin/posts/${id}/delete`, { confirm: 'yes' }, editor);
       assert.equal(del.statusCode, 303);
       assert.equal(await t.db.selectFrom('posts').where('id', '=', id).select('id').executeTakeFirst(), undefined);
+      const audit = await t.db.selectFrom('audit_log').where('subject', '=', `post:${id}`).selectAll().executeTakeFirstOrThrow();
+      assert.equal(audit.action, 'post.delete');
+      assert.equal(audit.user_id, editor.userId);
       assert.equal((await t.inject({ url: `/admin/posts/${id}/edit`, headers: { cookie: editor.cookie } })).statusCode, 404);
     });
 

@@ -434,3 +434,8 @@ export async function insertImportedComment(
     .executeTakeFirstOrThrow();
   return row.id;
 }
+
+/** Deletions leave no revision behind, so they are written to the shared audit log. */
+export async function recordAudit(db: Executor, userId: number, action: string, subject: string, detail: string, now: string): Promise<void> {
+  await db.insertInto('audit_log').values({ user_id: userId, action, subject, detail, created_at: now }).execute();
+}

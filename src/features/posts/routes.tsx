@@ -308,7 +308,7 @@ export async function postRoutes(app: FastifyInstance) {
       if ((req.body as { confirm?: string } | undefined)?.confirm !== 'yes') {
         return reply.page(<ErrorPage ctx={req.pageContext()} status={400} message="Tick the box to confirm the deletion; nothing was deleted." />, 400);
       }
-      const result = await posts.deletePost(db, req.staff!, id);
+      const result = await posts.deletePost(db, clock, req.staff!, id);
       if (!result.ok) return reply.page(<ErrorPage ctx={req.pageContext()} status={statusOf(result)} message={result.message} />, statusOf(result));
       await removeCover(config.dataDir, result.value.cover);
       await pageCache.invalidate(...result.value.tags);

@@ -371,11 +371,14 @@ export function inputFromPost(post: repo.PostRow, tags: string, translationOf = 
   };
 }
 
-export async function deletePost(db: Db, actor: Actor, id: number): Promise<Result<{ tags: string[]; cover: string | null }>> {
+export async function deletePost(db: Db, clock: Clock, actor: Actor, id: number): Promise<Result<{ tags: string[]; cover: string | null }>> {
   if (!can(actor, 'posts.edit')) return denied();
   const post = await repo.findById(db, id);
   if (!post) return notFound('post');
-  await db.transaction().execute((tx) => repo.deletePost(tx, id));
+  await db.transaction().execute(async (tx) => {
+    await repo.deletePost(tx, id);
+    await repo.recordAudit(tx, actor.id, 'post.delete', `post:${id}`, `${post.title} (/posts/${post.slug})`, clock.now().toISOString());
+  });
   return ok({ tags: ['posts', `post:${id}`, 'home'], cover: post.cover_image });
 }
 
