@@ -17,7 +17,7 @@ const THREADS: { slug: string; comments: { name: string; body: string; status: '
         status: 'approved',
         replies: [
           { name: '', body: 'Seconding this. They also helped me read a tenancy letter without judging me.' },
-          { name: 'Rosa (staff)', body: 'Thank you both — we have added the (demo) Harbour Collective to our directory suggestions for checking.', staff: true },
+          { name: 'Rosa', body: 'Thank you both — we have added the (demo) Harbour Collective to our directory suggestions for checking.', staff: true },
         ],
       },
       {
