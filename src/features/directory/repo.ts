@@ -1,4 +1,4 @@
-import { sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
+import { CompiledQuery, PostgresAdapter, sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type {
   Database, Dialect, Executor, HsdsLocationTable, HsdsScheduleTable, HsdsServiceTable, ResourceSuggestionsTable,
 } from '../../core/db/schema.ts';
@@ -252,12 +252,29 @@ type Row = Record<string, unknown>;
 /** Inserts HSDS rows, keeping only the table's known columns. */
 export async function insertRows(db: Executor, table: HsdsTable | 'service' | 'location' | 'schedule', rows: Row[], extra: string[] = []) {
   if (rows.length === 0) return;
-  const cols = [...HSDS_FIELDS[table as HsdsTable].map((f) => f.name), ...extra];
-  const clean = rows.map((r) => Object.fromEntries(cols.filter((c) => c in r).map((c) => [c, r[c] ?? null])));
+  const cols = [...HSDS_FIELDS[table as HsdsTable].map((f) => f.name), ...extra].filter((c) => rows.some((r) => c in r));
+  await bulkInsert(db, table, cols, rows.map((r) => cols.map((c) => (r[c] ?? null) as string | number | null)));
+}
+
+/**
+ * Many rows in few statements, compiled by hand: an import writes about a million rows, and building
+ * each statement with the query builder cost more than running it. Identifiers come from our own
+ * table definitions only; values are always bound parameters.
+ */
+export async function bulkInsert(db: Executor, table: string, cols: string[], rows: (string | number | null)[][], suffix = '') {
+  if (rows.length === 0) return;
+  const isPg = db.getExecutor().adapter instanceof PostgresAdapter;
   // Both engines accept 32,766+ bound parameters per statement (SQLite ≥ 3.32, PostgreSQL 65,535).
   const size = Math.max(1, Math.floor(30000 / cols.length));
-  for (let i = 0; i < clean.length; i += size) {
-    await db.insertInto(table as keyof Database).values(clean.slice(i, i + size) as never).execute();
+  const head = `insert into "${table}" (${cols.map((c) => `"${c}"`).join(', ')}) values `;
+  for (let i = 0; i < rows.length; i += size) {
+    const chunk = rows.slice(i, i + size);
+    const params: (string | number | null)[] = [];
+    const tuples = chunk.map((row) => `(${row.map((v) => {
+      params.push(v);
+      return isPg ? `$${params.length}` : '?';
+    }).join(', ')})`);
+    await db.executeQuery(CompiledQuery.raw(head + tuples.join(', ') + suffix, params));
   }
 }
 
@@ -331,11 +348,11 @@ export async function reindex(db: Executor, dialect: Dialect, serviceIds: string
     }));
     for (let j = 0; j < rows.length; j += 1000) {
       const chunk = rows.slice(j, j + 1000);
-      await sql`insert into directory_text (service_id, body) values ${sql.join(chunk.map((r) => sql`(${r.service_id}, ${r.body})`))}`.execute(db);
+      await bulkInsert(db, 'directory_text', ['service_id', 'body'], chunk.map((r) => [r.service_id, r.body]));
     }
     const words = [...new Set(rows.flatMap((r) => r.body.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []))].filter((w) => w.length >= 3 && w.length <= 40);
     for (let j = 0; j < words.length; j += 5000) {
-      await sql`insert into directory_words (word) values ${sql.join(words.slice(j, j + 5000).map((w) => sql`(${w})`))} on conflict (word) do nothing`.execute(db);
+      await bulkInsert(db, 'directory_words', ['word'], words.slice(j, j + 5000).map((w) => [w]), ' on conflict (word) do nothing');
     }
   }
 }
