@@ -247,7 +247,8 @@ export async function trainingRoutes(app: FastifyInstance) {
     return reply.page(<CertificatePage ctx={req.pageContext()} cert={found.value} canRevoke={can(req.staff, 'certificates.revoke')} />);
   });
 
-  app.get<{ Params: { code: string } }>('/certificates/:code/pdf', async (req, reply) => {
+  // A PDF costs tens of milliseconds of CPU: limited per client so it cannot be used to load the server.
+  app.get<{ Params: { code: string } }>('/certificates/:code/pdf', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
     const found = await findCertificate(deps, req.params.code);
     if (!found.ok) return problem(req, reply, found);
     if (found.value.revokedAt) return problem(req, reply, { kind: 'conflict', message: 'This certificate has been revoked.' });
