@@ -6,7 +6,7 @@ import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeV
 import { startLiveServer, type LiveServer } from '../support/server.ts';
 
 /** Every public page a visitor can reach without logging in; features add theirs here. */
-const PUBLIC_PAGES = ['/', '/safety', '/admin/login', '/no-such-page'];
+const PUBLIC_PAGES = ['/', '/safety', '/admin/login', '/no-such-page', '/posts/support-not-rescue', '/posts/soutenir-pas-sauver', '/tags/harm-reduction', '/authors/rosa-amari', '/search?q=outreach'];
 
 describe('quick exit, login, accessibility and origin checks in Chromium', () => {
   let browser: Browser;
