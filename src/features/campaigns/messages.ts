@@ -50,6 +50,7 @@ const en = {
   pledgeCount: '{n} pledges',
   pledgeOne: '1 pledge',
   meTooOne: '1 person said “me too”',
+  meTooAlready: 'Already counted from here today — thank you.',
   kind_learn: 'Learn',
   'kind_talk': 'Talk about it',
   kind_give: 'Give',

@@ -203,7 +203,7 @@ export async function campaignRoutes(app: FastifyInstance) {
       const result = await campaigns.addMeToo(db, campaign.id, pledgeId, (pid) => meTooLimiter.hit(`${key}:${pid}`));
       if (!result.ok) return reply.callNotFound();
       if (result.value.counted) await refreshAfterMeToo(campaign.id);
-      if (req.headers.accept?.includes('application/json')) return reply.send({ counted: result.value.counted });
+      if (req.headers.accept?.includes('application/json')) return reply.header('cache-control', 'no-store').send(result.value);
       return reply.redirect(`/campaigns/${campaign.slug}#pledge-${pledgeId}`, 303);
     },
   );

@@ -228,12 +228,13 @@ export async function moderatePledge(db: Db, clock: Clock, actor: Actor, campaig
  * "Me too" adds one to an approved pledge. Who clicked is never stored: the caller passes an
  * in-memory check (client key + pledge, once a day) that decides whether this click counts.
  */
-export async function addMeToo(db: Db, campaignId: number, pledgeId: number, allowed: (pledgeId: number) => boolean): Promise<Result<{ counted: boolean }>> {
+export async function addMeToo(db: Db, campaignId: number, pledgeId: number, allowed: (pledgeId: number) => boolean): Promise<Result<{ counted: boolean; count: number }>> {
   const pledge = await repo.findPledge(db, campaignId, pledgeId);
   if (!pledge || pledge.status !== 'approved') return notFound('pledge');
-  if (!allowed(pledge.id)) return ok({ counted: false });
+  if (!allowed(pledge.id)) return ok({ counted: false, count: pledge.me_too_count });
   await repo.incrementMeToo(db, pledge.id);
-  return ok({ counted: true });
+  const after = await repo.findPledge(db, campaignId, pledgeId);
+  return ok({ counted: true, count: after?.me_too_count ?? pledge.me_too_count + 1 });
 }
 
 // ── campaign page ───────────────────────────────────────────────────────────

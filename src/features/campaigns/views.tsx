@@ -160,12 +160,19 @@ export function PledgeCard({ ctx, pledge, campaign, meToo = true }: { ctx: PageC
         </p>
       )}
       {meToo && (
-        <form method="post" action={`/campaigns/${campaign.slug}/pledges/${pledge.id}/me-too`} class="inline-form me-too">
+        <form
+          method="post"
+          action={`/campaigns/${campaign.slug}/pledges/${pledge.id}/me-too`}
+          class="inline-form me-too"
+          data-one={m('meTooOne')}
+          data-many={m('meTooCount', { n: '{n}' })}
+          data-already={m('meTooAlready')}
+        >
           <CsrfField token={ctx.csrfToken} />
           <button type="submit" class="button-secondary" aria-describedby="me-too-help">
             {m('meToo')}
           </button>{' '}
-          <span class="muted" data-me-too-count>
+          <span class="muted" data-me-too-count aria-live="polite">
             {pledge.me_too_count === 1 ? m('meTooOne') : m('meTooCount', { n: pledge.me_too_count })}
           </span>
         </form>
@@ -260,7 +267,7 @@ export function CampaignPageView({ ctx, data, posts, form, scripts }: { ctx: Pag
     <Layout
       ctx={ctx}
       title={c.title}
-      scripts={scripts}
+      scripts={[...(scripts ?? []), '/static/campaigns.js']}
       head={{
         description: c.description.slice(0, 200),
         canonical: `${ctx.publicUrl}/campaigns/${c.slug}`,
