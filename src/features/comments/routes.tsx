@@ -76,9 +76,20 @@ export async function commentRoutes(app: FastifyInstance) {
   });
   registry.adminLinks.push({ href: '/admin/comments', label: 'Comments', description: 'Moderate readers’ comments, turn shared links into resource suggestions, set anti-spam rules.', action: 'comments.moderate' });
 
-  async function livePost(slug: string) {
+  async function livePost(slug: string): Promise<repo.PostForComments | undefined> {
     const found = await findPublishedPostBySlug(db, slug, clock.now());
-    return found ? await repo.findPost(db, found.id) : undefined;
+    return found && { id: found.id, slug: found.slug, title: found.title, language: found.language, comments_closed: found.comments_closed };
+  }
+
+  // Anti-spam rules are read on every submission; keep them for 10 seconds (app clock) so a burst
+  // of comments does not re-read settings each time. Saving the settings page drops the copy.
+  let rules: { at: number; blockedWords: string[]; settings: comments.CommentSettings } | undefined;
+  async function spamRules() {
+    const now = clock.now().getTime();
+    if (!rules || now - rules.at > 10_000 || now < rules.at) {
+      rules = { at: now, blockedWords: await loadBlockedWords(db), settings: await comments.loadCommentSettings(db) };
+    }
+    return rules;
   }
 
   // ── readers ──
@@ -113,8 +124,7 @@ export async function commentRoutes(app: FastifyInstance) {
       now: clock.now(),
       staff,
       challenge,
-      blockedWords: await loadBlockedWords(db),
-      settings: await comments.loadCommentSettings(db),
+      ...(await spamRules()),
     });
     if (!result.ok) return again(fieldsOf(result));
     if (result.value.status === 'approved') await invalidatePosts([post.id]);
@@ -137,7 +147,7 @@ export async function commentRoutes(app: FastifyInstance) {
     noStore(reply);
     const body = (req.body ?? {}) as CommentForm;
     const result = await comments.editOwnComment(db, tokenOf(req), { displayName: body.name, body: body.body }, {
-      now: clock.now(), blockedWords: await loadBlockedWords(db), settings: await comments.loadCommentSettings(db),
+      now: clock.now(), ...(await spamRules()),
     });
     if (!result.ok) {
       if (result.kind === 'not_found') return reply.callNotFound();
@@ -295,6 +305,7 @@ export async function commentRoutes(app: FastifyInstance) {
       return reply.page(<SettingsPage ctx={req.pageContext()} blockedWords={words} purgeDays={String(b.purgeDays ?? '')} maxLinks={String(b.maxLinks ?? '')} errors={fieldsOf(result)} />, statusOf(result));
     }
     await saveBlockedWords(db, parseBlockedWords(words));
+    rules = undefined;
     return reply.redirect('/admin/comments/settings?saved=1', 303);
   });
 
