@@ -48,7 +48,8 @@ export function buildFeed(meta: FeedMeta, posts: PostSummary[]): Feed {
       id: link,
       guid: link,
       link,
-      date: new Date(p.updated_at > p.published_at ? p.updated_at : p.published_at),
+      // RSS takes pubDate from `date`: the publication time, so an edit does not move a post up.
+      date: new Date(p.published_at),
       published: new Date(p.published_at),
       description: p.excerpt || undefined,
       content: note + absolutise(renderMarkdown(p.body_md), base),
