@@ -334,3 +334,9 @@ export function revokeCertificate(db: Executor, code: string, at: string, reason
 export function recordAudit(db: Executor, row: { user_id: number; action: string; subject: string; detail: string; created_at: string }) {
   return db.insertInto('audit_log').values(row).execute();
 }
+
+/** Codes unused past their expiry go, with their progress (enrolments and lesson rows cascade). */
+export async function deleteExpiredLearners(db: Executor, today: string): Promise<number> {
+  const r = await db.deleteFrom('training_learners').where('expires_on', '<', today).executeTakeFirst();
+  return Number(r.numDeletedRows);
+}

@@ -17,6 +17,7 @@ import {
   learnerForCode,
   listCatalogue,
   myCourses,
+  purgeExpiredLearners,
   requiredRemaining,
   resumeWithCode,
   setPassphrase,
@@ -42,6 +43,15 @@ export async function trainingRoutes(app: FastifyInstance) {
   const limiter = new AttemptLimiter(clock);
   // Anonymous pages are the same for everyone and cached; a progress cookie makes them personal.
   const cached = (tags: string[]) => ({ pageCache: { tags, personalCookie: PROGRESS_COOKIE } });
+
+  // Retention runs in the background: at start and every six hours.
+  const purge = () => purgeExpiredLearners(deps).catch((err: Error) => app.log.error({ err: { message: err.message } }, 'training purge failed'));
+  app.addHook('onReady', async () => {
+    await purge();
+  });
+  const purgeTimer = setInterval(() => void purge(), 6 * 3600_000);
+  purgeTimer.unref();
+  app.addHook('onClose', async () => clearInterval(purgeTimer));
 
   app.deps.registry.homeSections.push({
     order: 40,

@@ -131,6 +131,11 @@ export async function startCourse(deps: TrainingDeps, slug: string, learner: Lea
   });
 }
 
+/** Retention: progress behind a code nobody used for a year is deleted. */
+export async function purgeExpiredLearners(deps: Pick<TrainingDeps, 'db' | 'clock'>): Promise<number> {
+  return repo.deleteExpiredLearners(deps.db, day(deps.clock.now()));
+}
+
 export type ResumeFailure = 'unknown' | 'passphrase';
 
 /** Checks a typed code (and passphrase, when the learner set one); extends the code's life. */

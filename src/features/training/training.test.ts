@@ -330,6 +330,13 @@ for (const dialect of DIALECTS) {
         const page = await t.inject({ url: `/training/${COURSE}`, headers: { cookie: learner.cookie } });
         assert.match(String(page.headers['set-cookie']), /alongside_training=;/);
         assert.match(page.body, /Start this course/);
+        // Retention: the expired code and its progress are deleted.
+        const { purgeExpiredLearners } = await import('./service.ts');
+        const before = (await t.db.selectFrom('training_learners').selectAll().execute()).length;
+        assert.ok((await purgeExpiredLearners({ db: t.db, clock: t.clock })) >= 1);
+        assert.ok((await t.db.selectFrom('training_learners').selectAll().execute()).length < before);
+        assert.equal((await t.db.selectFrom('training_learners').selectAll().execute()).length, 0, 'every learner in this app is now past expiry');
+        assert.equal((await t.db.selectFrom('training_enrolments').selectAll().execute()).length, 0, 'their progress goes with them');
       } finally {
         t.clock.advance(-400 * 86_400_000);
       }
