@@ -43,7 +43,18 @@ export function AdminCampaignsPage({ ctx, campaigns, pending, canEdit, values = 
                   )}
                 </td>
                 <td>{formatDateRange(c.starts_on, c.ends_on)}</td>
-                <td>{c.is_board_open ? 'Open' : 'Closed'}</td>
+                <td>
+                  {c.is_board_open ? 'Open' : 'Closed'}
+                  {canEdit && (
+                    <form method="post" action={`/admin/campaigns/${c.id}/board`} class="inline-form">
+                      <CsrfField token={ctx.csrfToken} />
+                      <input type="hidden" name="open" value={c.is_board_open ? '0' : '1'} />{' '}
+                      <button type="submit" class="link-button" data-board-toggle={c.slug}>
+                        {c.is_board_open ? 'Close the board' : 'Reopen the board'}
+                      </button>
+                    </form>
+                  )}
+                </td>
                 <td>
                   <a href={`/admin/campaigns/${c.id}/pledges`}>{pending.get(c.id) ?? 0} to moderate</a>
                 </td>

@@ -223,6 +223,12 @@ for (const dialect of DIALECTS) {
       assert.equal(again.statusCode, 400);
       assert.match(again.body, /already been sent/);
       const editor = await loginAs(t, 'editor');
+      // The one-click toggle on the staff list closes and reopens the board.
+      assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/board`, { open: '0' }, editor)).statusCode, 303);
+      assert.match((await t.inject(PAGE)).body, /board is closed/);
+      assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/board`, { open: '0' }, moderator)).statusCode, 403, 'moderators cannot close a board');
+      assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/board`, { open: '1' }, editor)).statusCode, 303);
+      assert.doesNotMatch((await t.inject(PAGE)).body, /board is closed/);
       const edit = await t.inject({ url: `/admin/campaigns/${campaignId}`, headers: { cookie: editor.cookie } });
       assert.equal(edit.statusCode, 200);
       const c = (await campaigns.findCampaignById(t.db, campaignId))!;

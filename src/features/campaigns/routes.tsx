@@ -312,6 +312,16 @@ export async function campaignRoutes(app: FastifyInstance) {
     return reply.redirect(`/admin/campaigns/${result.value.id}`, 303);
   });
 
+  app.post('/admin/campaigns/:id/board', { preHandler: requireStaff('campaigns.edit') }, async (req, reply) => {
+    const id = intParam((req.params as { id: string }).id);
+    if (id === undefined) return reply.callNotFound();
+    const open = (req.body as { open?: string } | undefined)?.open === '1';
+    const result = await campaigns.setBoardOpen(db, clock, req.staff!, id, open);
+    if (!result.ok) return result.kind === 'not_found' ? reply.callNotFound() : reply.code(statusOf(result)).send(result.message);
+    await invalidateCampaign(id);
+    return reply.redirect('/admin/campaigns', 303);
+  });
+
   async function editPage(req: FastifyRequest, reply: FastifyReply, id: number, extra: Partial<Parameters<typeof AdminCampaignEditPage>[0]> = {}, status = 200) {
     const campaign = await campaigns.findCampaignById(db, id);
     if (!campaign) return reply.callNotFound();
