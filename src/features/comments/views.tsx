@@ -204,7 +204,7 @@ export function OwnCommentPage({ ctx, post, comment, canEdit, token, values, err
       <form method="post" action={`${base}/delete`}>
         <CsrfField token={ctx.csrfToken} />
         <p>{t(ctx, 'deleteText')}</p>
-        <button type="submit" class="button button--danger">{t(ctx, 'deleteButton')}</button>
+        <button type="submit" class="danger">{t(ctx, 'deleteButton')}</button>
       </form>
     </Layout>
   );
