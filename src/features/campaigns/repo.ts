@@ -164,11 +164,11 @@ export async function pendingCounts(db: Executor): Promise<Map<number, number>> 
   return new Map(rows.map((r) => [r.campaign_id, Number(r.n)]));
 }
 
-/** Adds one to a pledge's count in one statement, so concurrent clicks are never lost. */
-export const incrementMeToo = (db: Executor, pledgeId: number) =>
+/** Adds n to a pledge's count in one relative statement, so concurrent writers never lose clicks. */
+export const incrementMeToo = (db: Executor, pledgeId: number, n = 1) =>
   db
     .updateTable('campaign_pledges')
-    .set({ me_too_count: sql`me_too_count + 1` })
+    .set({ me_too_count: sql`me_too_count + ${n}` })
     .where('id', '=', pledgeId)
     .where('status', '=', 'approved')
     .executeTakeFirst();

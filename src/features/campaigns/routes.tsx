@@ -12,6 +12,7 @@ import { listPublishedPostsByTag } from '../posts/service.ts';
 import { AdminCampaignEditPage, AdminCampaignsPage, AdminModerationPage } from './admin-views.tsx';
 import { campaignLength, campaignPhase, localDate } from './calendar.ts';
 import { eventsCalendar } from './ics.ts';
+import { MeTooBatcher } from './me-too.ts';
 import { kindKey, t } from './messages.ts';
 import * as campaigns from './service.ts';
 import { asList, MODERATION_ACTIONS, type ModerationAction, type PledgeInput } from './service.ts';
@@ -77,30 +78,13 @@ export async function campaignRoutes(app: FastifyInstance) {
     { href: '/admin/campaigns', label: 'Pledges', description: 'Moderate and feature pledges on campaign boards.', action: 'pledges.moderate' },
   );
 
-  // ── "me too": counted in one UPDATE; the page is re-rendered at most once a second ──
+  // ── "me too": clicks are written and the page re-rendered at most once a second ──
   const meTooLimiter = createRateLimiter({ clock, max: 1, windowMs: 24 * 60 * 60_000 });
-  const lastRefresh = new Map<number, number>();
-  const pendingRefresh = new Map<number, NodeJS.Timeout>();
-  async function refreshAfterMeToo(campaignId: number) {
-    const now = clock.now().getTime();
-    const last = lastRefresh.get(campaignId) ?? 0;
-    if (now - last >= ME_TOO_REFRESH_MS) {
-      lastRefresh.set(campaignId, now);
-      await pageCache.invalidate(`campaign:${campaignId}`);
-      return;
-    }
-    if (pendingRefresh.has(campaignId)) return;
-    const timer = setTimeout(() => {
-      pendingRefresh.delete(campaignId);
-      lastRefresh.set(campaignId, clock.now().getTime());
-      pageCache.invalidate(`campaign:${campaignId}`).catch((err: Error) => app.log.error({ err: { message: err.message } }, 'cache invalidation failed'));
-    }, ME_TOO_REFRESH_MS - (now - last));
-    timer.unref();
-    pendingRefresh.set(campaignId, timer);
-  }
-  app.addHook('onClose', async () => {
-    for (const timer of pendingRefresh.values()) clearTimeout(timer);
+  const meToo = new MeTooBatcher({
+    db, clock, pageCache, intervalMs: ME_TOO_REFRESH_MS,
+    onError: (err) => app.log.error({ err: { message: err.message } }, 'me-too flush failed'),
   });
+  app.addHook('onClose', () => meToo.flush({ invalidate: false }));
 
   const invalidateCampaign = (id: number) => pageCache.invalidate(`campaign:${id}`);
 
@@ -200,9 +184,15 @@ export async function campaignRoutes(app: FastifyInstance) {
       const pledgeId = intParam(id);
       if (!campaign || pledgeId === undefined) return reply.callNotFound();
       const key = clientKey(req.ip);
-      const result = await campaigns.addMeToo(db, campaign.id, pledgeId, (pid) => meTooLimiter.hit(`${key}:${pid}`));
+      const result = await campaigns.addMeToo(
+        db,
+        campaign.id,
+        pledgeId,
+        (pid) => meTooLimiter.hit(`${key}:${pid}`),
+        (pid) => meToo.add(campaign.id, pid),
+        (pid) => meToo.pendingFor(pid),
+      );
       if (!result.ok) return reply.callNotFound();
-      if (result.value.counted) await refreshAfterMeToo(campaign.id);
       if (req.headers.accept?.includes('application/json')) return reply.header('cache-control', 'no-store').send(result.value);
       return reply.redirect(`/campaigns/${campaign.slug}#pledge-${pledgeId}`, 303);
     },

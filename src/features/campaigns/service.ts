@@ -225,16 +225,25 @@ export async function moderatePledge(db: Db, clock: Clock, actor: Actor, campaig
 }
 
 /**
- * "Me too" adds one to an approved pledge. Who clicked is never stored: the caller passes an
- * in-memory check (client key + pledge, once a day) that decides whether this click counts.
+ * "Me too" adds one to an approved pledge. Who clicked is never stored: `allowed` is an
+ * in-memory check (client key + pledge, once a day) and `record` queues the click for the next
+ * batched write; the count returned includes clicks not yet written.
  */
-export async function addMeToo(db: Db, campaignId: number, pledgeId: number, allowed: (pledgeId: number) => boolean): Promise<Result<{ counted: boolean; count: number }>> {
+export async function addMeToo(
+  db: Db,
+  campaignId: number,
+  pledgeId: number,
+  allowed: (pledgeId: number) => boolean,
+  record: (pledgeId: number) => Promise<number>,
+  waiting: (pledgeId: number) => number,
+): Promise<Result<{ counted: boolean; count: number }>> {
   const pledge = await repo.findPledge(db, campaignId, pledgeId);
   if (!pledge || pledge.status !== 'approved') return notFound('pledge');
-  if (!allowed(pledge.id)) return ok({ counted: false, count: pledge.me_too_count });
-  await repo.incrementMeToo(db, pledge.id);
-  const after = await repo.findPledge(db, campaignId, pledgeId);
-  return ok({ counted: true, count: after?.me_too_count ?? pledge.me_too_count + 1 });
+  if (!allowed(pledge.id)) return ok({ counted: false, count: pledge.me_too_count + waiting(pledge.id) });
+  const queued = await record(pledge.id);
+  // After a flush the row already holds this click; before one, it is still queued.
+  const fresh = await repo.findPledge(db, campaignId, pledgeId);
+  return ok({ counted: true, count: (fresh?.me_too_count ?? pledge.me_too_count) + Math.min(queued, waiting(pledge.id)) });
 }
 
 // ── campaign page ───────────────────────────────────────────────────────────
