@@ -16,7 +16,7 @@ export interface CachedPage {
   tags: string[];
   expiresAt: number;
   /** Every response header, for hits answered before Fastify runs (see serveRaw). */
-  raw?: { headers: Record<string, string | number | string[]>; skipIfCookies: string[] };
+  raw?: { headers: string[]; skipIfCookies: string[] };
 }
 
 const CHANNEL = 'alongside_cache';
@@ -82,7 +82,8 @@ export class PageCache {
   }
 
   /**
-   * Answers a hit straight from the Node server, before routing and hooks: the cached response
+   * Answers a hit straight from the Node server (headers as a flat [name, value, …] list, which
+   * Node writes without building a header object), before routing and hooks: the cached response
    * already carries every header the full path produced (security headers included). Requests
    * with a cookie that makes the page personal (staff session, progress code) go the full way.
    */

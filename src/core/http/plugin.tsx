@@ -129,13 +129,12 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     // Kept as bytes: a hit then skips re-encoding the page on every request.
     const body = Buffer.from(payload);
     // The full header set lets the server answer later hits before Fastify runs (PageCache.serveRaw).
-    const rawHeaders: Record<string, string | number | string[]> = {};
+    const rawHeaders: string[] = [];
     for (const [name, value] of Object.entries(reply.getHeaders())) {
       if (value === undefined || RAW_SKIP.has(name)) continue;
-      rawHeaders[name] = typeof value === 'number' ? value : Array.isArray(value) ? value.map(String) : String(value);
+      for (const v of Array.isArray(value) ? value : [value]) rawHeaders.push(name, String(v));
     }
-    rawHeaders['content-length'] = body.length;
-    rawHeaders['x-cache'] = 'hit';
+    rawHeaders.push('content-length', String(body.length), 'x-cache', 'hit');
     const skipIfCookies = rule.personalCookie ? [SESSION_COOKIE, rule.personalCookie] : [SESSION_COOKIE];
     pageCache.set(req.url, { body, status: 200, headers, tags: req.cacheTags, raw: { headers: rawHeaders, skipIfCookies } }, req.cacheTtlMs ?? rule.ttlMs);
     return body;
