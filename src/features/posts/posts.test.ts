@@ -207,6 +207,7 @@ for (const dialect of DIALECTS) {
       const en = await t.inject('/posts/know-your-rights');
       assert.match(en.body, /<link rel="alternate" hreflang="fr" href="http:\/\/alongside.test\/posts\/connaitre-vos-droits"/);
       assert.match(en.body, /hreflang="fr" lang="fr">Français<\/a>/);
+      assert.match(en.body, /<link rel="alternate" hreflang="x-default" href="http:\/\/alongside.test\/posts\/know-your-rights"/);
       const fr = await t.inject('/posts/connaitre-vos-droits');
       assert.match(fr.body, /<html lang="fr"/);
       assert.match(fr.body, /min de lecture/);

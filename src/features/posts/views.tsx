@@ -89,6 +89,8 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
   if (translations.length) {
     alternates[post.language] = url;
     for (const tr of translations) alternates[tr.language] = `${ctx.publicUrl}/posts/${tr.slug}`;
+    // Readers whose language has no version get the English one when there is one.
+    alternates['x-default'] = alternates.en ?? url;
   }
   const og: Record<string, string> = {
     'og:type': 'article',
