@@ -88,6 +88,10 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch((await t.inject('/')).body, /campaign-banner/);
       const list = await t.inject('/campaigns');
       assert.match(list.body, /Past campaigns/);
+      // Cached pages that show the banner expire at the campaign's local midnight (London: GMT in December).
+      assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, new Date('2026-12-10T23:59:30Z')), 30_000);
+      assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, new Date('2026-11-24T23:00:00Z')), 3_600_000);
+      assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, new Date('2026-10-01T12:00:00Z')), undefined);
       t.clock.set('2026-11-25T12:00:00Z');
       await t.app.deps.pageCache.invalidate('*');
     });

@@ -61,8 +61,12 @@ export async function campaignRoutes(app: FastifyInstance) {
   // ── home banner and staff links ──
   app.deps.registry.homeSections.push({
     order: 10,
-    async render(ctx) {
-      const running = await campaigns.runningCampaigns(db, clock.now());
+    async render(ctx, req) {
+      const now = clock.now();
+      const running = await campaigns.runningCampaigns(db, now);
+      // The banner appears and disappears at local midnight: the cached home page must not outlive it.
+      const untilMidnight = await campaigns.msUntilNextCampaignBoundary(db, now);
+      if (req && untilMidnight !== undefined) req.cacheTtlMs = Math.max(1000, Math.min(req.cacheTtlMs ?? MAX_CACHE_MS, untilMidnight));
       if (running.length === 0) return null;
       return (
         <>

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Actor } from '../../core/auth/policy.ts';
 import { can } from '../../core/auth/policy.ts';
 import type { Db, Executor } from '../../core/db/schema.ts';
+import { DateTime } from 'luxon';
 import { denied, invalid, notFound, ok, type Problem, type Result } from '../../core/result.ts';
 import { slugify } from '../../core/auth/service.ts';
 import { fingerprintHash } from '../../core/antispam/duplicates.ts';
@@ -298,6 +299,22 @@ export async function runningCampaigns(db: Db, now: Date): Promise<{ campaign: C
     if (p.phase === 'running') out.push({ campaign: c, day: p.day, length: campaignLength(c.starts_on, c.ends_on) });
   }
   return out;
+}
+
+/** Milliseconds until the next local midnight of a campaign that runs now or starts within two days. */
+export async function msUntilNextCampaignBoundary(db: Db, now: Date): Promise<number | undefined> {
+  const soon = await db
+    .selectFrom('campaigns')
+    .select(['time_zone', 'starts_on', 'ends_on'])
+    .where('starts_on', '<=', new Date(now.getTime() + 2 * 86_400_000).toISOString().slice(0, 10))
+    .where('ends_on', '>=', new Date(now.getTime() - 86_400_000).toISOString().slice(0, 10))
+    .execute();
+  let min: number | undefined;
+  for (const c of soon) {
+    const ms = DateTime.fromJSDate(now).setZone(c.time_zone).plus({ days: 1 }).startOf('day').toMillis() - now.getTime();
+    min = min === undefined ? ms : Math.min(min, ms);
+  }
+  return min;
 }
 
 export const listCampaigns = (db: Db) => repo.listCampaigns(db);
