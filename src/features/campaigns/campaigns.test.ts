@@ -9,6 +9,8 @@ import { createStaff } from '../../core/auth/service.ts';
 import { seedCampaigns } from './seed.ts';
 import { savePost } from '../posts/service.ts';
 import * as campaigns from './service.ts';
+import { EDIT_WINDOW_MS } from '../../core/antispam/private-link.ts';
+import { EDIT_WINDOW_MS as COMMENTS_EDIT_WINDOW_MS } from '../comments/service.ts';
 
 const SLUG = '16-days-2026';
 const PAGE = `/campaigns/${SLUG}`;
@@ -360,6 +362,55 @@ for (const dialect of DIALECTS) {
       assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/pledges/${demo.id}`, { action: 'feature' }, moderator)).statusCode, 303);
       const board = await t.inject(PAGE);
       assert.match(board.body, /pledge--featured[^]*Checking that my newsroom/);
+    });
+
+    it('lets the author change a pledge through the private link for 15 minutes only (the comments window), showing the time left, and delete it at any time', async () => {
+      assert.equal(campaigns.EDIT_WINDOW_MINUTES, 15);
+      assert.equal(EDIT_WINDOW_MS, COMMENTS_EDIT_WINDOW_MS, 'pledges and comments share one edit window');
+      t.clock.set('2026-11-27T10:00:00Z');
+      const action = 'Reading the new report on policing and sex work with my book club.';
+      const sent = await pledgeForm(t, good(action));
+      assert.equal(sent.statusCode, 201, sent.body.slice(0, 500));
+      const token = privateLinkOf(sent.body).split('/').pop()!;
+      const row = (await pledgeRows(t)).find((r) => r.action === action)!;
+
+      const fresh = await t.inject(`/campaigns/pledges/${token}`);
+      assert.match(fresh.body, /data-edit-minutes-left="15"/);
+      assert.match(fresh.body, /for 15 more minutes \(until 10:15 GMT\)/, 'the time left and the end in the campaign time zone');
+      t.clock.advance(14 * 60_000 + 30_000);
+      const late = await t.inject(`/campaigns/pledges/${token}`);
+      assert.match(late.body, /less than 1 more minute/);
+      const edited = await postForm(t, `/campaigns/pledges/${token}`, { ...good(action + ' Then the next one.'), _csrf: csrfFrom(late.body) });
+      assert.equal(edited.statusCode, 200, 'still inside the window');
+      assert.equal((await pledgeRows(t)).find((r) => r.id === row.id)!.action, action + ' Then the next one.');
+
+      // 15 minutes after it was sent (editing does not restart the window): refused, nothing changed.
+      t.clock.advance(30_000);
+      const closedPage = await t.inject(`/campaigns/pledges/${token}`);
+      assert.equal(closedPage.statusCode, 200);
+      assert.match(closedPage.body, /data-edit-closed/);
+      assert.match(closedPage.body, /15 minutes for changing this pledge have passed/);
+      assert.doesNotMatch(closedPage.body, new RegExp(`action="/campaigns/pledges/${token}"`), 'no edit form after the window');
+      const before = (await pledgeRows(t)).find((r) => r.id === row.id)!;
+      const refused = await postForm(t, `/campaigns/pledges/${token}`, { ...good('Something entirely different, too late.'), _csrf: csrfFrom(closedPage.body) });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /minutes for changing this pledge have passed, so nothing was changed/);
+      assert.match(refused.body, /Something entirely different, too late\./, 'the text is kept so it can be copied');
+      assert.deepEqual((await pledgeRows(t)).find((r) => r.id === row.id), before, 'nothing changed');
+
+      // The service refuses too, whatever the route does.
+      const direct = await campaigns.editPledgeWithToken(t.db, t.clock, token, good('Another late change through the service.'));
+      assert.equal(direct.ok, false);
+      assert.deepEqual((await pledgeRows(t)).find((r) => r.id === row.id), before);
+      assert.deepEqual(campaigns.pledgeEditWindow({ created_at: '2026-01-01T00:00:00.000Z', status: 'pending' }, new Date('2026-01-01T00:14:59.999Z')), { canEdit: true, until: '2026-01-01T00:15:00.000Z', minutesLeft: 1 });
+      assert.equal(campaigns.pledgeEditWindow({ created_at: '2026-01-01T00:00:00.000Z', status: 'pending' }, new Date('2026-01-01T00:15:00.000Z')).canEdit, false);
+      assert.equal(campaigns.pledgeEditWindow({ created_at: '2026-01-01T00:00:00.000Z', status: 'spam' }, new Date('2026-01-01T00:01:00.000Z')).canEdit, false);
+
+      // Deleting still works, days later.
+      t.clock.advance(3 * 24 * 60 * 60_000);
+      const deleted = await postForm(t, `/campaigns/pledges/${token}/delete`, { _csrf: csrfFrom(closedPage.body) });
+      assert.equal(deleted.statusCode, 200);
+      assert.equal((await pledgeRows(t)).find((r) => r.id === row.id), undefined);
     });
   });
 }

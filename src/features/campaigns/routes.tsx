@@ -209,7 +209,7 @@ export async function campaignRoutes(app: FastifyInstance) {
     if (!found.ok) return reply.callNotFound();
     const { pledge, campaign } = found.value;
     const token = (req.params as { token: string }).token;
-    return reply.page(<PrivatePledgePage ctx={req.pageContext()} campaign={campaign} pledge={pledge} token={token} length={campaignLength(campaign.starts_on, campaign.ends_on)} />);
+    return reply.page(<PrivatePledgePage ctx={req.pageContext()} campaign={campaign} pledge={pledge} token={token} length={campaignLength(campaign.starts_on, campaign.ends_on)} editWindow={campaigns.pledgeEditWindow(pledge, clock.now())} />);
   });
 
   app.post('/campaigns/pledges/:token', { schema: { body: pledgeBodySchema }, config: { rateLimit: { max: 20, timeWindow: '10 minutes' } } }, async (req, reply) => {
@@ -223,14 +223,14 @@ export async function campaignRoutes(app: FastifyInstance) {
       if (!found.ok) return reply.callNotFound();
       const { pledge, campaign } = found.value;
       return reply.page(
-        <PrivatePledgePage ctx={req.pageContext()} campaign={campaign} pledge={pledge} token={token} length={campaignLength(campaign.starts_on, campaign.ends_on)} values={formValues(body)} errors={errorsOf(result)} />,
+        <PrivatePledgePage ctx={req.pageContext()} campaign={campaign} pledge={pledge} token={token} length={campaignLength(campaign.starts_on, campaign.ends_on)} editWindow={campaigns.pledgeEditWindow(pledge, clock.now())} values={formValues(body)} errors={errorsOf(result)} />,
         statusOf(result),
       );
     }
     if (result.value.wasApproved) await invalidateCampaign(result.value.campaign.id);
     const { pledge, campaign } = result.value;
     return reply.page(
-      <PrivatePledgePage ctx={req.pageContext()} campaign={campaign} pledge={pledge} token={token} length={campaignLength(campaign.starts_on, campaign.ends_on)} notice={t(req.pageContext().locale, 'saved')} />,
+      <PrivatePledgePage ctx={req.pageContext()} campaign={campaign} pledge={pledge} token={token} length={campaignLength(campaign.starts_on, campaign.ends_on)} editWindow={campaigns.pledgeEditWindow(pledge, clock.now())} notice={t(req.pageContext().locale, 'saved')} />,
     );
   });
 

@@ -8,7 +8,7 @@ import { slugify } from '../../core/auth/service.ts';
 import { fingerprintHash } from '../../core/antispam/duplicates.ts';
 import { cleanText } from '../../core/antispam/text.ts';
 import { findBlockedWord, loadBlockedWords } from '../../core/antispam/blocked-words.ts';
-import { createPrivateToken, hashPrivateToken, isWellFormedToken } from '../../core/antispam/private-link.ts';
+import { createPrivateToken, EDIT_WINDOW_MS, editableUntil, editMinutesLeft, hashPrivateToken, isWellFormedToken } from '../../core/antispam/private-link.ts';
 import { campaignLength, campaignPhase, isIsoDate, isTimeZone, localDate, localToUtc, sixteenDaysTemplate, type CampaignPhase } from './calendar.ts';
 import { isPledgeKind } from './messages.ts';
 import { checkCityLevelPlace } from './place.ts';
@@ -168,12 +168,33 @@ export async function pledgeForToken(db: Db, token: string): Promise<Result<{ pl
   return ok({ pledge, campaign });
 }
 
-/** The author changes their pledge through the private link; it goes back to moderation. */
+/**
+ * Like a comment, a pledge can be changed through its private link for the first 15 minutes
+ * after it was sent (the window is shared with comments) and deleted at any time.
+ */
+export interface PledgeEditWindow {
+  canEdit: boolean;
+  until: string;
+  minutesLeft: number;
+}
+
+export function pledgeEditWindow(pledge: Pick<Pledge, 'created_at' | 'status'>, now: Date): PledgeEditWindow {
+  const until = editableUntil(pledge.created_at);
+  const minutesLeft = pledge.status === 'rejected' || pledge.status === 'spam' ? 0 : editMinutesLeft(until, now);
+  return { canEdit: minutesLeft > 0, until, minutesLeft };
+}
+
+export const EDIT_WINDOW_MINUTES = EDIT_WINDOW_MS / 60_000;
+
+/** The author changes their pledge through the private link (within the window); it goes back to moderation. */
 export async function editPledgeWithToken(db: Db, clock: Clock, token: string, input: PledgeInput): Promise<Result<{ pledge: Pledge; campaign: Campaign; wasApproved: boolean }>> {
   const found = await pledgeForToken(db, token);
   if (!found.ok) return found;
   const { pledge, campaign } = found.value;
   if (pledge.status === 'rejected' || pledge.status === 'spam') return invalidFields({ _form: 'This pledge was not published, so it can no longer be changed. You can still delete it.' });
+  if (!pledgeEditWindow(pledge, clock.now()).canEdit) {
+    return invalidFields({ _form: `The ${EDIT_WINDOW_MINUTES} minutes for changing this pledge have passed, so nothing was changed. You can still delete it.` });
+  }
   const clean = validatePledge(campaign, input);
   if (!clean.ok) return clean;
   const blocked = await blockedWordProblem(db, clean.value);

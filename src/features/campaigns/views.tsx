@@ -5,7 +5,8 @@ import { HoneypotField, ProofOfWorkField } from '../../core/antispam/views.tsx';
 import { dateOfDay, dayLabel, formatDateRange, formatEventTime } from './calendar.ts';
 import { kindKey, PLEDGE_KINDS, t } from './messages.ts';
 import type { CampaignMessage } from './messages.ts';
-import type { Campaign, CampaignEvent, CampaignPage, Pledge, PublicPledge } from './service.ts';
+import type { Campaign, CampaignEvent, CampaignPage, Pledge, PledgeEditWindow, PublicPledge } from './service.ts';
+import { DateTime } from 'luxon';
 import { ACTION_MAX, daysOf, LINK_MAX, NAME_MAX, PLACE_MAX } from './service.ts';
 import type { BoardFilter } from './repo.ts';
 
@@ -372,7 +373,7 @@ export function PledgeThanksPage({ ctx, campaign, privateUrl }: { ctx: PageConte
   );
 }
 
-export function PrivatePledgePage({ ctx, campaign, pledge, length, token, values, errors, notice }: { ctx: PageContext; campaign: Campaign; pledge: Pledge; length: number; token: string; values?: PledgeFormValues; errors?: FieldErrors; notice?: string }) {
+export function PrivatePledgePage({ ctx, campaign, pledge, length, token, editWindow, values, errors, notice }: { ctx: PageContext; campaign: Campaign; pledge: Pledge; length: number; token: string; editWindow: PledgeEditWindow; values?: PledgeFormValues; errors?: FieldErrors; notice?: string }) {
   const m = tr(ctx);
   const v: PledgeFormValues = values ?? {
     action: pledge.action,
@@ -382,7 +383,8 @@ export function PrivatePledgePage({ ctx, campaign, pledge, length, token, values
     place: pledge.place,
     link: pledge.link,
   };
-  const editable = pledge.status === 'pending' || pledge.status === 'approved';
+  const editable = editWindow.canEdit;
+  const until = DateTime.fromISO(editWindow.until, { zone: 'UTC' }).setZone(campaign.time_zone).toFormat('HH:mm ZZZZ');
   return (
     <Layout ctx={ctx} title={m('privateTitle')} head={{ noindex: true }}>
       <CampaignStyles />
@@ -391,14 +393,27 @@ export function PrivatePledgePage({ ctx, campaign, pledge, length, token, values
       <p>
         <a href={`/campaigns/${campaign.slug}`}>{campaign.title}</a> — <strong data-pledge-status={pledge.status}>{m(`status_${pledge.status}` as CampaignMessage)}</strong>
       </p>
-      {editable && (
+      {editable ? (
         <form method="post" action={`/campaigns/pledges/${token}`} novalidate>
           <ErrorSummary errors={errors} />
           <CsrfField token={ctx.csrfToken} />
-          <p class="hint">{m('editHint')}</p>
+          <p class="hint" data-edit-minutes-left={editWindow.minutesLeft}>
+            {editWindow.minutesLeft > 1 ? m('editTimeLeft', { minutes: editWindow.minutesLeft, time: until }) : m('editTimeLeftOne', { time: until })} {m('editHint')}
+          </p>
           <PledgeFields ctx={ctx} campaign={campaign} length={length} values={v} errors={errors} />
           <button type="submit">{m('editSubmit')}</button>
         </form>
+      ) : (
+        <>
+          <ErrorSummary errors={errors} />
+          <p data-edit-closed>{m('editClosed')}</p>
+          {values?.action && (
+            <div class="kept-text">
+              <p class="hint">{m('editKept')}</p>
+              <pre>{values.action}</pre>
+            </div>
+          )}
+        </>
       )}
       <form method="post" action={`/campaigns/pledges/${token}/delete`} class="danger-zone">
         <CsrfField token={ctx.csrfToken} />

@@ -3,7 +3,7 @@ import { can, type Actor } from '../../core/auth/policy.ts';
 import type { CommentStatus, Db, Executor } from '../../core/db/schema.ts';
 import { denied, invalid, notFound, ok, type Problem, type Result } from '../../core/result.ts';
 import {
-  cleanText, createPrivateToken, findBlockedWord, findLinks, fingerprintHash, hashPrivateToken, isWellFormedToken,
+  cleanText, createPrivateToken, EDIT_WINDOW_MS, editableUntil, findBlockedWord, findLinks, fingerprintHash, hashPrivateToken, isWellFormedToken,
   type ChallengeOutcome,
 } from '../../core/antispam/index.ts';
 import { readSetting, writeSetting } from '../../core/antispam/repo.ts';
@@ -15,7 +15,8 @@ import * as repo from './repo.ts';
  * passed in. Nothing about a writer is stored beyond what they typed.
  */
 export const LIMITS = { name: 60, body: 5000 } as const;
-export const EDIT_WINDOW_MS = 15 * 60_000;
+/** The private-link edit window is shared with campaign pledges (core/antispam/private-link.ts). */
+export { EDIT_WINDOW_MS };
 const DUPLICATE_WINDOW_MS = 7 * 24 * 60 * 60_000;
 export const SETTINGS = { purgeDays: 'comments.purge_after_days', maxLinks: 'comments.max_links' } as const;
 export const DEFAULTS = { purgeDays: 30, maxLinks: 3 } as const;
@@ -149,7 +150,7 @@ export async function submitComment(db: Db, post: repo.PostForComments, input: C
     legacy_id: null,
     created_at: nowIso,
     updated_at: nowIso,
-    editable_until: isStaff ? null : new Date(opts.now.getTime() + EDIT_WINDOW_MS).toISOString(),
+    editable_until: isStaff ? null : editableUntil(opts.now),
     status_changed_at: nowIso,
     moderated_by: isStaff ? opts.staff!.id : null,
     edit_count: 0,
