@@ -194,6 +194,12 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(safe.body, /Hidden Street|M1 0ZZ|53\.4794/);
     });
 
+    it('puts a directory search box on the home page', async () => {
+      const home = await t.inject('/');
+      assert.equal(home.statusCode, 200);
+      assert.match(home.body, /<form method="get" action="\/resources"[^>]*role="search"/);
+    });
+
     it('never caches or logs a search with coordinates', async () => {
       const res = await t.inject('/resources?at=51.52,-0.07&radius=10');
       assert.equal(res.statusCode, 200);
