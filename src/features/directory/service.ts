@@ -112,6 +112,8 @@ export async function updateListing(db: Db, dialect: Dialect, clock: Clock, acto
   return db.transaction().execute(async (tx) => {
     const [before] = await loadListings(tx, [serviceId]);
     if (!before) return notFound('listing');
+    // The editor shows one visiting address; saving would drop the others of an imported multi-site service.
+    if (before.locations.length > 1) return conflict(`This listing has ${before.locations.length} locations and the editor handles one; change it through an HSDS import instead.`);
     const previous = toInput(before);
     const diff = diffInputs(previous, input);
     if (Object.keys(diff).length === 0) return ok({ id: serviceId, slug: before.service.slug, changed: [] });
