@@ -111,13 +111,22 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   if (spec.near) {
     const { lat, lon, radiusKm, areaUris } = spec.near;
     const box = boundingBox(lat, lon, radiusKm);
-    const conds = [sql`l.public_latitude between ${sql.lit(box.minLat)} and ${sql.lit(box.maxLat)}`];
-    if (box.lon && !box.lon.wraps) conds.push(sql`l.public_longitude between ${sql.lit(box.lon.from)} and ${sql.lit(box.lon.to)}`);
-    if (box.lon && box.lon.wraps) conds.push(sql`(l.public_longitude >= ${sql.lit(box.lon.from)} or l.public_longitude <= ${sql.lit(box.lon.to)})`);
+    // The bounding box comes from the spatial index (migration 0302); the exact distance then decides.
+    let inBox: RawBuilder<unknown>;
+    if (dialect === 'postgres') {
+      const p = sql`point(l.public_longitude, l.public_latitude)`;
+      const within = (from: number, to: number) => sql`${p} <@ box(point(${sql.lit(from)}, ${sql.lit(box.minLat)}), point(${sql.lit(to)}, ${sql.lit(box.maxLat)}))`;
+      const cond = !box.lon ? within(-180, 180) : box.lon.wraps ? sql`(${within(box.lon.from, 180)} or ${within(-180, box.lon.to)})` : within(box.lon.from, box.lon.to);
+      inBox = sql`from location l join service_at_location sal on sal.location_id = l.id where ${cond}`;
+    } else {
+      const conds = [sql`r.max_lat >= ${sql.lit(box.minLat)}`, sql`r.min_lat <= ${sql.lit(box.maxLat)}`];
+      if (box.lon && !box.lon.wraps) conds.push(sql`r.max_lon >= ${sql.lit(box.lon.from)}`, sql`r.min_lon <= ${sql.lit(box.lon.to)}`);
+      if (box.lon && box.lon.wraps) conds.push(sql`(r.max_lon >= ${sql.lit(box.lon.from)} or r.min_lon <= ${sql.lit(box.lon.to)})`);
+      inBox = sql`from location_rtree r cross join location l on l.rowid = r.id cross join service_at_location sal on sal.location_id = l.id
+        where ${sql.join(conds, sql` and `)} and l.public_latitude is not null and l.public_longitude is not null`;
+    }
     const local = sql`select x.service_id, min(x.d) as distance, 0 as remote from (
-        select sal.service_id as service_id, ${haversine(dialect, lat, lon)} as d
-        from location l join service_at_location sal on sal.location_id = l.id
-        where ${sql.join(conds, sql` and `)}) x
+        select sal.service_id as service_id, ${haversine(dialect, lat, lon)} as d ${inBox}) x
       where x.d <= ${sql.lit(radiusKm)} group by x.service_id`;
     const areas = areaUris.length
       ? sql` union all select sa.service_id as service_id, null as distance, 1 as remote from service_area sa where sa.uri in (${sql.join(areaUris)}) and sa.service_id is not null`

@@ -6,6 +6,7 @@ import * as comments from './2026_11_25_0200_comments.ts';
 import * as antispam from './2026_11_25_0201_antispam.ts';
 import * as directory from './2026_11_25_0300_directory.ts';
 import * as directoryText from './2026_11_25_0301_directory_text.ts';
+import * as directorySearch from './2026_11_25_0302_directory_search.ts';
 import * as training from './2026_11_25_0400_training.ts';
 import * as campaigns from './2026_11_25_0500_campaigns.ts';
 
@@ -21,6 +22,7 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0201_antispam': antispam,
   '2026_11_25_0300_directory': directory,
   '2026_11_25_0301_directory_text': directoryText,
+  '2026_11_25_0302_directory_search': directorySearch,
   '2026_11_25_0400_training': training,
   '2026_11_25_0500_campaigns': campaigns,
 };
