@@ -252,5 +252,6 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
     const serviceIds = (data.get('service')?.rows ?? []).map((r) => String(r.id));
     await repo.reindex(tx, dialect, serviceIds, { fresh: true });
   });
+  await repo.compactText(db, dialect);
   return ok(report);
 }

@@ -107,6 +107,17 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   let remote: RawBuilder<unknown> = sql`0`;
   let score: RawBuilder<unknown> = sql`null`;
   let fromNear = false;
+  // Filters on the service id: category, approach, population, delivery and language.
+  const filters = (id: RawBuilder<unknown>) => {
+    const out: RawBuilder<unknown>[] = [];
+    for (const group of spec.termGroups) {
+      if (group.ids.length === 0) continue;
+      if (group.mode === 'any') out.push(sql`exists (select 1 from attribute a where a.link_id = ${id} and a.taxonomy_term_id in (${sql.join(group.ids)}))`);
+      else for (const tid of group.ids) out.push(sql`exists (select 1 from attribute a where a.link_id = ${id} and a.taxonomy_term_id = ${tid})`);
+    }
+    if (spec.languages.length) out.push(sql`exists (select 1 from language lg where lg.service_id = ${id} and lg.code in (${sql.join(spec.languages)}))`);
+    return out;
+  };
 
   if (spec.near) {
     const { lat, lon, radiusKm, areaUris } = spec.near;
@@ -131,7 +142,10 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
     const areas = areaUris.length
       ? sql` union all select sa.service_id as service_id, null as distance, 1 as remote from service_area sa where sa.uri in (${sql.join(areaUris)}) and sa.service_id is not null`
       : sql``;
-    ctes = sql`with near as (${local}${areas}), nearest as (select service_id, min(distance) as distance, min(remote) as remote from near group by service_id) `;
+    // On SQLite the filters run on the services in reach, before their rows and text are read.
+    const early = dialect === 'sqlite' ? filters(sql.ref('near.service_id')) : [];
+    ctes = sql`with near as (${local}${areas}), nearest as (select service_id, min(distance) as distance, min(remote) as remote from near
+      ${early.length ? sql`where ${sql.join(early, sql` and `)} ` : sql``}group by service_id) `;
     joins.push(sql`join nearest n on n.service_id = s.id`);
     if (dialect === 'sqlite') fromNear = true;
     distance = sql`n.distance`;
@@ -158,12 +172,7 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       score = sql`f.score`;
     }
   }
-  for (const group of spec.termGroups) {
-    if (group.ids.length === 0) continue;
-    if (group.mode === 'any') where.push(sql`exists (select 1 from attribute a where a.link_id = s.id and a.taxonomy_term_id in (${sql.join(group.ids)}))`);
-    else for (const id of group.ids) where.push(sql`exists (select 1 from attribute a where a.link_id = s.id and a.taxonomy_term_id = ${id})`);
-  }
-  if (spec.languages.length) where.push(sql`exists (select 1 from language lg where lg.service_id = s.id and lg.code in (${sql.join(spec.languages)}))`);
+  if (!(spec.near && dialect === 'sqlite')) where.push(...filters(sql.ref('s.id')));
   const order = spec.words.length ? sql`${score} desc, ${spec.near ? sql`(n.distance is null) asc, n.distance asc, ` : sql``}s.name` : spec.near ? sql`(n.distance is null) asc, n.distance asc, s.name` : sql`s.name`;
   const query = sql<Candidate>`${ctes}select s.id as id, ${distance} as distance, ${score} as score, ${remote} as remote
     from ${fromNear ? sql`nearest n cross join service s on s.id = n.service_id ${sql.join(joins.slice(1), sql` `)}` : sql`service s ${sql.join(joins, sql` `)}`}
@@ -364,6 +373,13 @@ export async function reindex(db: Executor, dialect: Dialect, serviceIds: string
       await bulkInsert(db, 'directory_words', ['word'], words.slice(j, j + 5000).map((w) => [w]), ' on conflict (word) do nothing');
     }
   }
+}
+/**
+ * After a bulk import, merges SQLite's full-text index into one segment: every keyword check near a
+ * place then probes one b-tree instead of one per segment (about 0.3 s for 100,000 services).
+ */
+export async function compactText(db: Executor, dialect: Dialect) {
+  if (dialect === 'sqlite') await sql`insert into directory_fts(directory_fts) values ('optimize')`.execute(db);
 }
 async function removeText(db: Executor, _dialect: Dialect, ids: string[]) {
   if (ids.length === 0) return;
