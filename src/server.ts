@@ -78,9 +78,14 @@ export interface BuildOptions {
 /** Composition root: config → db → plugins. The caller owns migrations and listening. */
 export async function buildApp({ config, handle, clock = systemClock, logStream }: BuildOptions): Promise<FastifyInstance> {
   // Cached anonymous pages are answered before Fastify runs (PageCache.serveRaw); the rest goes on.
-  let answerFromCache: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean) | undefined;
+  let answerFromCache: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>) | undefined;
   const app = Fastify({
-    serverFactory: (handler) => http.createServer((req, res) => (answerFromCache?.(req, res) ? undefined : handler(req, res))),
+    serverFactory: (handler) =>
+      http.createServer((req, res) => {
+        const answered = answerFromCache?.(req, res) ?? false;
+        if (answered === false) handler(req, res);
+        else if (answered !== true) void answered.then((done) => done || handler(req, res));
+      }),
     logger: loggerOptions(config.logLevel, logStream),
     // Fastify's own request lines carry the URL; core/http logs its own, without client details.
     logController: new LogController({ disableRequestLogging: true }),
@@ -97,7 +102,8 @@ export async function buildApp({ config, handle, clock = systemClock, logStream 
     secret: loadOrCreateSecret(config.dataDir, config.secret),
     clientKey: createClientKeyer(clock),
     // Cache lifetimes follow the app clock, so scheduled publication and tests agree on time.
-    pageCache: new PageCache({ pool: handle.pgPool, now: () => clock.now().getTime() }),
+    // With PostgreSQL other instances may share the database, and so the cache's invalidation log.
+    pageCache: new PageCache({ shared: handle.dialect === 'postgres' ? handle.db : undefined, now: () => clock.now().getTime() }),
     registry: { homeSections: [], adminLinks: [], postFooters: [] },
   };
   app.decorate('deps', deps);

@@ -1,13 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type pg from 'pg';
+import type { Db } from '../db/schema.ts';
+import * as repo from './repo.ts';
 
 /*
  * Anonymous pages are the same for every visitor, so they are rendered once and served from
  * memory until something they show changes. Entries carry tags ("posts", "post:12",
- * "campaign:3"); a write invalidates the tags it touched. With PostgreSQL, several app
- * instances share one database: each invalidation is also sent with NOTIFY inside the
- * database, and every instance LISTENs and drops the same tags, so a change made through one
- * instance shows on the others on their next request.
+ * "campaign:3"); a write invalidates the tags it touched.
+ *
+ * With PostgreSQL, several app instances share one database. Every invalidation is also
+ * appended to the `cache_invalidations` log, and before an instance serves a cached page it
+ * reads the log entries it has not applied yet. That read is shared by all requests waiting at
+ * the same moment, and always starts after the request arrived, so a change committed through
+ * one instance shows on every other instance's next request. (LISTEN/NOTIFY was not enough:
+ * delivery waits on a database backend being scheduled, and under load it arrived after the
+ * next request.)
  */
 export interface CachedPage {
   body: string | Buffer;
@@ -19,45 +25,60 @@ export interface CachedPage {
   raw?: { headers: string[]; skipIfCookies: string[] };
 }
 
-const CHANNEL = 'alongside_cache';
+export interface PageCacheOptions {
+  maxEntries?: number;
+  defaultTtlMs?: number;
+  now?: () => number;
+  /** The shared database, when other instances may invalidate too (PostgreSQL). */
+  shared?: Db;
+}
 
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
-  private listener?: pg.PoolClient;
-  /** While a PostgreSQL listener is down, caching is off: a stale page is worse than a slow one. */
-  private enabled = true;
+  /** Bumped by every local drop: a page rendered across a drop may be stale and is not stored. */
+  private generation = 0;
+  private lastSeq = 0;
+  private running: Promise<void> | undefined;
+  private queued: Promise<void> | undefined;
 
-  constructor(
-    private readonly opts: { maxEntries?: number; defaultTtlMs?: number; now?: () => number; pool?: pg.Pool } = {},
-  ) {}
+  constructor(private readonly opts: PageCacheOptions = {}) {}
 
-  /** Starts listening for other instances' invalidations (PostgreSQL only). */
+  /** Reads where the shared log stands, and forgets entries older than a day. */
   async start(): Promise<void> {
-    const pool = this.opts.pool;
-    if (!pool) return;
-    this.enabled = false;
-    const client = await pool.connect();
-    client.on('notification', (msg) => {
-      if (msg.channel === CHANNEL) this.dropLocal(msg.payload ? msg.payload.split(',') : ['*']);
-    });
-    client.on('error', () => {
-      this.enabled = false;
-      this.entries.clear();
-    });
-    await client.query(`LISTEN ${CHANNEL}`);
-    this.listener = client;
-    this.enabled = true;
+    const db = this.opts.shared;
+    if (!db) return;
+    await repo.pruneInvalidations(db, new Date(this.now() - 24 * 3600_000).toISOString());
+    this.lastSeq = await repo.latestInvalidationSeq(db);
   }
 
   async stop(): Promise<void> {
-    if (this.listener) {
-      this.listener.release(true);
-      this.listener = undefined;
+    await this.running;
+  }
+
+  /** The generation to hand back to set(): taken when a render starts. */
+  get currentGeneration(): number {
+    return this.generation;
+  }
+
+  /**
+   * Resolves once every invalidation committed before this call has been applied here. A read
+   * already under way may have started before the caller arrived, so callers then share the
+   * next one.
+   */
+  sync(): Promise<void> {
+    if (!this.opts.shared) return Promise.resolve();
+    if (!this.running) {
+      this.running = this.applySharedLog().finally(() => (this.running = undefined));
+      return this.running;
     }
+    this.queued ??= this.running.then(() => {
+      this.queued = undefined;
+      return this.sync();
+    });
+    return this.queued;
   }
 
   get(key: string): CachedPage | undefined {
-    if (!this.enabled) return undefined;
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
@@ -67,8 +88,9 @@ export class PageCache {
     return entry;
   }
 
-  set(key: string, page: Omit<CachedPage, 'expiresAt'>, ttlMs?: number): void {
-    if (!this.enabled) return;
+  /** Stores a page unless something was invalidated since its render began (`generation`). */
+  set(key: string, page: Omit<CachedPage, 'expiresAt'>, ttlMs: number | undefined, generation: number): void {
+    if (generation !== this.generation) return;
     const max = this.opts.maxEntries ?? 2000;
     if (this.entries.size >= max) {
       // Maps keep insertion order: drop the oldest tenth.
@@ -86,10 +108,31 @@ export class PageCache {
    * Node writes without building a header object), before routing and hooks: the cached response
    * already carries every header the full path produced (security headers included). Requests
    * with a cookie that makes the page personal (staff session, progress code) go the full way.
+   * Returns false when the request must go to Fastify.
    */
-  serveRaw(req: IncomingMessage, res: ServerResponse): boolean {
+  serveRaw(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const entry = req.url ? this.get(req.url) : undefined;
+    const url = req.url;
+    if (!url || !this.entries.has(url)) return false;
+    if (!this.opts.shared) return this.writeHit(req, res, url);
+    return this.sync().then(
+      () => this.writeHit(req, res, url),
+      () => false,
+    );
+  }
+
+  /** Drops every entry with one of the tags ("*" drops all), here and on every other instance. */
+  async invalidate(...tags: string[]): Promise<void> {
+    this.dropLocal(tags);
+    if (this.opts.shared) await repo.appendInvalidation(this.opts.shared, tags.join(','), new Date(this.now()).toISOString());
+  }
+
+  get size(): number {
+    return this.entries.size;
+  }
+
+  private writeHit(req: IncomingMessage, res: ServerResponse, url: string): boolean {
+    const entry = this.get(url);
     if (!entry?.raw) return false;
     const cookie = req.headers.cookie;
     if (cookie && entry.raw.skipIfCookies.some((name) => cookie.includes(`${name}=`))) return false;
@@ -98,17 +141,22 @@ export class PageCache {
     return true;
   }
 
-  /** Drops every entry with one of the tags ("*" drops all), here and on every other instance. */
-  async invalidate(...tags: string[]): Promise<void> {
-    this.dropLocal(tags);
-    if (this.opts.pool) await this.opts.pool.query('select pg_notify($1, $2)', [CHANNEL, tags.join(',')]);
-  }
-
-  get size(): number {
-    return this.entries.size;
+  private async applySharedLog(): Promise<void> {
+    try {
+      const rows = await repo.invalidationsAfter(this.opts.shared!, this.lastSeq);
+      for (const row of rows) {
+        this.dropLocal(row.tags.split(','));
+        this.lastSeq = Math.max(this.lastSeq, Number(row.seq));
+      }
+    } catch (err) {
+      // Without the log nothing cached can be trusted.
+      this.dropLocal(['*']);
+      throw err;
+    }
   }
 
   private dropLocal(tags: string[]): void {
+    this.generation++;
     if (tags.includes('*')) {
       this.entries.clear();
       return;

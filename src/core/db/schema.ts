@@ -429,7 +429,15 @@ export interface DirectoryChangesTable {
   created_at: string;
 }
 
+export interface CacheInvalidationsTable {
+  seq: Generated<number>;
+  /** Comma-separated page-cache tags ("*" for all). */
+  tags: string;
+  created_at: string;
+}
+
 export interface Database {
+  cache_invalidations: CacheInvalidationsTable;
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;

@@ -50,6 +50,8 @@ declare module 'fastify' {
     cacheTags: string[];
     /** A handler may shorten this response's cache lifetime (e.g. until the next scheduled post goes live). */
     cacheTtlMs: number | null;
+    /** The page cache's generation when this render began: a page rendered across an invalidation is not stored. */
+    cacheGeneration: number;
   }
 }
 
@@ -105,6 +107,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   // Anonymous page cache: a hit is answered before any handler runs.
   app.decorateRequest('cacheTags', null as unknown as string[]);
   app.decorateRequest('cacheTtlMs', null);
+  app.decorateRequest('cacheGeneration', 0);
   const RAW_SKIP = new Set(['set-cookie', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-cache']);
   const CACHED_HEADERS = ['content-type', 'cache-control', 'link', 'content-language', 'access-control-allow-origin', 'etag', 'last-modified'];
   app.addHook('onRequest', async (req, reply) => {
@@ -112,6 +115,8 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     if (!rule || req.method !== 'GET' || req.staff || req.cookies[SESSION_COOKIE]) return;
     if (rule.personalCookie && req.cookies[rule.personalCookie]) return;
     req.cacheTags = [...rule.tags];
+    await pageCache.sync();
+    req.cacheGeneration = pageCache.currentGeneration;
     const hit = pageCache.get(req.url);
     if (!hit) return;
     for (const [name, value] of Object.entries(hit.headers)) reply.header(name, value);
@@ -136,7 +141,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     }
     rawHeaders.push('content-length', String(body.length), 'x-cache', 'hit');
     const skipIfCookies = rule.personalCookie ? [SESSION_COOKIE, rule.personalCookie] : [SESSION_COOKIE];
-    pageCache.set(req.url, { body, status: 200, headers, tags: req.cacheTags, raw: { headers: rawHeaders, skipIfCookies } }, req.cacheTtlMs ?? rule.ttlMs);
+    pageCache.set(req.url, { body, status: 200, headers, tags: req.cacheTags, raw: { headers: rawHeaders, skipIfCookies } }, req.cacheTtlMs ?? rule.ttlMs, req.cacheGeneration);
     return body;
   });
 

@@ -11,7 +11,7 @@ import { TEST_PASSWORD, cookieFrom, csrfFrom } from '../../../test/support/staff
 
 /*
  * Two real server processes share one PostgreSQL database: a change made through one instance
- * shows on the other on its next request, although both cache pages in memory (NOTIFY).
+ * shows on the other on its next request, although both cache pages in memory (shared invalidation log).
  */
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 
@@ -104,7 +104,7 @@ describe('two app instances sharing PostgreSQL', () => {
     assert.equal((await fetch(`${b.url}/`)).headers.get('x-cache'), 'hit');
 
     await savePost(a.url, session, `/admin/posts/${id}`, { title: 'Shared news, corrected', slug: 'shared-news', body_md: 'Corrected words.', intent: 'save' });
-    // The invalidation is sent with NOTIFY before instance A answers, so B's very next request is fresh.
+    // A appends the invalidation to the shared log before it answers; B reads the log before serving a cached page.
     const body = await (await fetch(`${b.url}/posts/shared-news`)).text();
     assert.match(body, /Corrected words\./);
     assert.match(await (await fetch(`${b.url}/`)).text(), /Shared news, corrected/);
