@@ -182,20 +182,22 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   return rows.map((r) => ({ id: r.id, distance: r.distance === null ? null : Number(r.distance), score: r.score === null ? null : Number(r.score), remote: Number(r.remote) }));
 }
 
-/** How many of the given services carry each term and each language. */
+/** How many of the given services carry each term and each language (one grouped query per chunk of ids). */
 export async function facetCounts(db: Executor, ids: string[]) {
   const terms = new Map<string, number>();
   const languages = new Map<string, { n: number; name: string }>();
   for (let i = 0; i < ids.length; i += 5000) {
-    const chunk = ids.slice(i, i + 5000);
-    const t = await db.selectFrom('attribute').select(['taxonomy_term_id', (eb) => eb.fn.count<number>('link_id').distinct().as('n')])
-      .where('link_id', 'in', chunk).groupBy('taxonomy_term_id').execute();
-    for (const r of t) terms.set(r.taxonomy_term_id, (terms.get(r.taxonomy_term_id) ?? 0) + Number(r.n));
-    const l = await db.selectFrom('language').select(['code', (eb) => eb.fn.max('name').as('name'), (eb) => eb.fn.count<number>('service_id').distinct().as('n')])
-      .where('service_id', 'in', chunk).where('code', 'is not', null).groupBy('code').execute();
-    for (const r of l) {
-      const prev = languages.get(r.code!);
-      languages.set(r.code!, { n: (prev?.n ?? 0) + Number(r.n), name: prev?.name ?? r.name ?? r.code! });
+    const chunk = sql.join(ids.slice(i, i + 5000));
+    const rows = await sql<{ kind: string; code: string; name: string | null; n: number }>`
+      select 't' as kind, taxonomy_term_id as code, null as name, count(distinct link_id) as n from attribute where link_id in (${chunk}) group by taxonomy_term_id
+      union all
+      select 'l' as kind, code, max(name) as name, count(distinct service_id) as n from language where service_id in (${chunk}) and code is not null group by code`.execute(db);
+    for (const r of rows.rows) {
+      if (r.kind === 't') terms.set(r.code, (terms.get(r.code) ?? 0) + Number(r.n));
+      else {
+        const prev = languages.get(r.code);
+        languages.set(r.code, { n: (prev?.n ?? 0) + Number(r.n), name: prev?.name ?? r.name ?? r.code });
+      }
     }
   }
   return { terms, languages };
