@@ -10,6 +10,7 @@ import { seedCampaigns } from './seed.ts';
 import { savePost } from '../posts/service.ts';
 import * as campaigns from './service.ts';
 import { EDIT_WINDOW_MS } from '../../core/antispam/private-link.ts';
+import { loadPurgeDays, PURGE_EVERY_MS } from '../../core/antispam/retention.ts';
 import { EDIT_WINDOW_MS as COMMENTS_EDIT_WINDOW_MS } from '../comments/service.ts';
 
 const SLUG = '16-days-2026';
@@ -411,6 +412,109 @@ for (const dialect of DIALECTS) {
       const deleted = await postForm(t, `/campaigns/pledges/${token}/delete`, { _csrf: csrfFrom(closedPage.body) });
       assert.equal(deleted.statusCode, 200);
       assert.equal((await pledgeRows(t)).find((r) => r.id === row.id), undefined);
+    });
+
+    it('purges rejected and spam pledges after the period set for comments (same setting), keeping pending and approved ones', async () => {
+      t.clock.set('2026-11-28T09:00:00Z');
+      const mod = await loginAs(t, 'moderator');
+      const ids: Record<string, number> = {};
+      for (const outcome of ['reject', 'spam', 'approve', 'pending'] as const) {
+        const sent = await campaigns.submitPledge(t.db, t.clock, SLUG, good(`Retention check pledge that ends up ${outcome} here.`));
+        assert.ok(sent.ok, JSON.stringify(sent));
+        ids[outcome] = sent.value.pledgeId;
+        if (outcome !== 'pending') assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/pledges/${sent.value.pledgeId}`, { action: outcome }, mod)).statusCode, 303);
+      }
+      const exists = async (id: number) => (await pledgeRows(t)).some((r) => r.id === id);
+      assert.equal(await campaigns.purgeRejectedPledges(t.db, t.clock), 0, 'nothing is old enough yet');
+
+      // Default period (30 days): 8 days later everything is still there.
+      t.clock.advance(8 * 24 * 60 * 60_000);
+      assert.equal(await campaigns.purgeRejectedPledges(t.db, t.clock), 0);
+      assert.ok(await exists(ids.reject!));
+
+      // Moderators shorten the one retention period on the comments settings page: it applies to pledges too.
+      const settingsMod = await loginAs(t, 'moderator');
+      assert.equal((await postForm(t, '/admin/comments/settings', { blockedWords: '', maxLinks: '3', purgeDays: '7' }, settingsMod)).statusCode, 303);
+      assert.equal(await loadPurgeDays(t.db), 7);
+      assert.equal(await campaigns.purgeRejectedPledges(t.db, t.clock), 2);
+      assert.equal(await exists(ids.reject!), false);
+      assert.equal(await exists(ids.spam!), false);
+      assert.ok(await exists(ids.approve!), 'approved pledges are kept');
+      assert.ok(await exists(ids.pending!), 'pending pledges are kept');
+      assert.equal((await postForm(t, '/admin/comments/settings', { blockedWords: '', maxLinks: '3', purgeDays: '30' }, settingsMod)).statusCode, 303);
+      assert.equal(await loadPurgeDays(t.db), 30);
+    });
+
+    it('runs the pledge purge on the shared timer, on the app clock, until stopped', async () => {
+      t.clock.set('2026-11-29T09:00:00Z');
+      const mod = await loginAs(t, 'moderator');
+      const sent = await campaigns.submitPledge(t.db, t.clock, SLUG, good('Spam pledge the timer should remove later on.'));
+      assert.ok(sent.ok);
+      await postForm(t, `/admin/campaigns/${campaignId}/pledges/${sent.value.pledgeId}`, { action: 'spam' }, mod);
+      t.clock.advance(31 * 24 * 60 * 60_000);
+      const purged: number[] = [];
+      const keepAlive = setInterval(() => {}, 1000); // the purge timer is unref'd so it never holds the process open
+      try {
+        await new Promise<void>((resolve, reject) => {
+          const stop = campaigns.startPledgePurge(t.db, t.clock, { everyMs: 5, onError: reject, onPurged: (n) => { purged.push(n); stop(); resolve(); } });
+        });
+      } finally {
+        clearInterval(keepAlive);
+      }
+      assert.equal(purged.length, 1);
+      assert.ok(purged[0]! >= 1);
+      assert.equal((await pledgeRows(t)).some((r) => r.id === sent.value.pledgeId), false);
+    });
+
+    it('starts the hourly pledge purge with the app, on its clock, and clears the timer on close', async (tt) => {
+      // Spies, not fake time: the real (unref'd, hourly) timers are created; the test runs their callbacks itself.
+      const started: { handle: unknown; fn: () => unknown; ms: number | undefined }[] = [];
+      const cleared: unknown[] = [];
+      const realSet = globalThis.setInterval;
+      const realClear = globalThis.clearInterval;
+      tt.mock.method(globalThis, 'setInterval', (fn: () => unknown, ms?: number) => {
+        const handle = realSet(fn, ms);
+        started.push({ handle, fn, ms });
+        return handle;
+      });
+      tt.mock.method(globalThis, 'clearInterval', (handle: Parameters<typeof clearInterval>[0]) => {
+        cleared.push(handle);
+        realClear(handle);
+      });
+      const own = await createTestApp(dialect);
+      let closed = false;
+      try {
+        const c = own.clock;
+        c.set('2026-11-26T09:00:00Z');
+        const editor = await createStaff(own.db, c, { email: 'purge-editor@staff.test', role: 'editor', displayName: 'Purge editor' });
+        assert.ok(editor.ok);
+        await seedCampaigns({ db: own.db, clock: c, authors: { adminId: editor.value.id, editorId: editor.value.id } });
+        const cid = (await campaigns.findCampaignBySlug(own.db, SLUG))!.id;
+        const row = (status: 'spam' | 'approved', action: string) => ({
+          campaign_id: cid, action, days: ',1,', kind: 'learn', display_name: '', place: '', link: '', status, is_featured: 0, me_too_count: 0,
+          token_hash: `purge-test-${status}`, fingerprint: action, created_at: c.now().toISOString(), updated_at: c.now().toISOString(), moderated_by: editor.value.id, moderated_at: c.now().toISOString(),
+        });
+        await own.db.insertInto('campaign_pledges').values([row('spam', 'Old spam for the hourly purge'), row('approved', 'Approved, never purged')]).execute();
+        const left = async () => (await own.db.selectFrom('campaign_pledges').select('action').where('action', 'in', ['Old spam for the hourly purge', 'Approved, never purged']).execute()).map((r) => r.action).sort();
+
+        const hourly = started.filter((s) => s.ms === PURGE_EVERY_MS);
+        assert.ok(hourly.length >= 1, 'the app starts an hourly purge');
+        const tick = () => Promise.all(hourly.map((h) => h.fn()));
+        await tick(); // on time, but nothing is 30 days old on the app clock
+        assert.deepEqual(await left(), ['Approved, never purged', 'Old spam for the hourly purge']);
+
+        c.advance(31 * 24 * 60 * 60_000);
+        await tick();
+        assert.deepEqual(await left(), ['Approved, never purged'], 'the server purged the old spam pledge within the hour');
+        assert.doesNotMatch(own.logs(), /pledge purge failed/);
+
+        await own.close();
+        closed = true;
+        for (const h of hourly) assert.ok(cleared.includes(h.handle), 'every hourly purge timer is cleared when the app closes');
+      } finally {
+        if (!closed) await own.close();
+        tt.mock.restoreAll();
+      }
     });
   });
 }

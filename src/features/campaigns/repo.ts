@@ -63,6 +63,16 @@ export const deleteEvent = (db: Executor, campaignId: number, id: number) =>
   db.deleteFrom('campaign_events').where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
 
 // ── pledges ──
+/** Deletes rejected and spam pledges turned down before the cut-off (moderation time, else last change); returns how many. */
+export async function purgeTurnedDownBefore(db: Executor, cutoffIso: string): Promise<number> {
+  const r = await db
+    .deleteFrom('campaign_pledges')
+    .where('status', 'in', ['rejected', 'spam'])
+    .where((eb) => eb.fn.coalesce('moderated_at', 'updated_at'), '<', cutoffIso)
+    .executeTakeFirst();
+  return Number(r.numDeletedRows);
+}
+
 export async function insertPledge(db: Executor, row: Insertable<CampaignPledgesTable>): Promise<number> {
   const r = await db.insertInto('campaign_pledges').values(row).returning('id').executeTakeFirstOrThrow();
   return r.id;

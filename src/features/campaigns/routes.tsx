@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../core/auth/policy.ts';
 import { isHoneypotTripped } from '../../core/antispam/honeypot.ts';
 import { createRateLimiter } from '../../core/antispam/rate-limit.ts';
+import { PURGE_EVERY_MS } from '../../core/antispam/retention.ts';
 import { noStore } from '../../core/http/security.ts';
 import { renderDocument } from '../../core/views/render.ts';
 import { statusOf, type Problem } from '../../core/result.ts';
@@ -89,6 +90,13 @@ export async function campaignRoutes(app: FastifyInstance) {
     onError: (err) => app.log.error({ err: { message: err.message } }, 'me-too flush failed'),
   });
   app.addHook('onClose', () => meToo.flush({ invalidate: false }));
+
+  // ── retention: rejected and spam pledges go after the period comments use ──
+  const stopPurge = campaigns.startPledgePurge(db, clock, {
+    everyMs: PURGE_EVERY_MS,
+    onError: (err) => app.log.error({ err: { message: err.message } }, 'pledge purge failed'),
+  });
+  app.addHook('onClose', async () => stopPurge());
 
   const invalidateCampaign = (id: number) => pageCache.invalidate(`campaign:${id}`);
 

@@ -8,6 +8,7 @@ import { slugify } from '../../core/auth/service.ts';
 import { fingerprintHash } from '../../core/antispam/duplicates.ts';
 import { cleanText } from '../../core/antispam/text.ts';
 import { findBlockedWord, loadBlockedWords } from '../../core/antispam/blocked-words.ts';
+import { loadPurgeDays, purgeCutoff, startPurgeTimer } from '../../core/antispam/retention.ts';
 import { createPrivateToken, EDIT_WINDOW_MS, editableUntil, editMinutesLeft, hashPrivateToken, isWellFormedToken } from '../../core/antispam/private-link.ts';
 import { campaignLength, campaignPhase, isIsoDate, isTimeZone, localDate, localToUtc, sixteenDaysTemplate, type CampaignPhase } from './calendar.ts';
 import { isPledgeKind } from './messages.ts';
@@ -244,6 +245,20 @@ export async function moderatePledge(db: Db, clock: Clock, actor: Actor, campaig
     await tx.insertInto('audit_log').values({ user_id: actor.id, action: `pledge.${action}`, subject: `pledge:${pledge.id}`, detail: '', created_at: now }).execute();
     return ok((await repo.findPledge(tx, campaignId, pledgeId))!);
   });
+}
+
+/**
+ * Retention, the same rule and period as comments (core/antispam/retention.ts): rejected and spam
+ * pledges older than the configured period (default 30 days) are deleted.
+ */
+export async function purgeRejectedPledges(db: Db, clock: Clock, days?: number): Promise<number> {
+  const period = days ?? (await loadPurgeDays(db));
+  return repo.purgeTurnedDownBefore(db, purgeCutoff(clock, period));
+}
+
+/** Runs the pledge purge every `everyMs` on the given clock; returns the stop function for onClose. */
+export function startPledgePurge(db: Db, clock: Clock, opts: { everyMs: number; onError: (err: Error) => void; onPurged?: (count: number) => void }): () => void {
+  return startPurgeTimer(() => purgeRejectedPledges(db, clock), opts);
 }
 
 /**

@@ -2,6 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
 import { createRateLimiter, isHoneypotTripped, type RateLimiter, loadBlockedWords, saveBlockedWords, parseBlockedWords } from '../../core/antispam/index.ts';
 import { readSetting } from '../../core/antispam/repo.ts';
+import { PURGE_EVERY_MS } from '../../core/antispam/retention.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
 import { noStore } from '../../core/http/security.ts';
 import { uiLocale } from '../../core/i18n/index.ts';
@@ -26,7 +27,6 @@ import {
 export const RATE_LIMIT_SETTING = 'comments.rate_limit_per_10_minutes';
 const QUEUE_NAMES: repo.QueueName[] = ['pending', 'unverified', 'approved', 'rejected', 'spam'];
 const PAGE_SIZE = 50;
-const PURGE_EVERY_MS = 60 * 60_000;
 
 const text = { type: 'string', maxLength: 100_000 } as const;
 const commentBody = {

@@ -7,6 +7,7 @@ import {
   type ChallengeOutcome,
 } from '../../core/antispam/index.ts';
 import { readSetting, writeSetting } from '../../core/antispam/repo.ts';
+import { isPurgeDays, loadPurgeDays, PURGE_DEFAULT_DAYS, PURGE_SETTING, purgeCutoff, startPurgeTimer } from '../../core/antispam/retention.ts';
 import { submitSuggestion } from '../directory/service.ts';
 import * as repo from './repo.ts';
 
@@ -18,8 +19,9 @@ export const LIMITS = { name: 60, body: 5000 } as const;
 /** The private-link edit window is shared with campaign pledges (core/antispam/private-link.ts). */
 export { EDIT_WINDOW_MS };
 const DUPLICATE_WINDOW_MS = 7 * 24 * 60 * 60_000;
-export const SETTINGS = { purgeDays: 'comments.purge_after_days', maxLinks: 'comments.max_links' } as const;
-export const DEFAULTS = { purgeDays: 30, maxLinks: 3 } as const;
+/** The purge period is shared with campaign pledges (core/antispam/retention.ts). */
+export const SETTINGS = { purgeDays: PURGE_SETTING, maxLinks: 'comments.max_links' } as const;
+export const DEFAULTS = { purgeDays: PURGE_DEFAULT_DAYS, maxLinks: 3 } as const;
 
 export type ModerationAction = 'approve' | 'reject' | 'spam';
 const ACTION_STATUS: Record<ModerationAction, CommentStatus> = { approve: 'approved', reject: 'rejected', spam: 'spam' };
@@ -50,14 +52,14 @@ export async function loadCommentSettings(db: Executor): Promise<CommentSettings
     return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
   };
   return {
-    purgeDays: await num(SETTINGS.purgeDays, DEFAULTS.purgeDays, 1, 3650),
+    purgeDays: await loadPurgeDays(db),
     maxLinks: await num(SETTINGS.maxLinks, DEFAULTS.maxLinks, 0, 50),
   };
 }
 
 export async function saveCommentSettings(db: Db, actor: Actor, settings: CommentSettings): Promise<Result<CommentSettings>> {
   if (!can(actor, 'comments.moderate')) return denied();
-  if (!Number.isInteger(settings.purgeDays) || settings.purgeDays < 1 || settings.purgeDays > 3650) return fieldError('purgeDays', 'Enter a number of days from 1 to 3650.');
+  if (!isPurgeDays(settings.purgeDays)) return fieldError('purgeDays', 'Enter a number of days from 1 to 3650.');
   if (!Number.isInteger(settings.maxLinks) || settings.maxLinks < 0 || settings.maxLinks > 50) return fieldError('maxLinks', 'Enter a number of links from 0 to 50.');
   await writeSetting(db, SETTINGS.purgeDays, String(settings.purgeDays));
   await writeSetting(db, SETTINGS.maxLinks, String(settings.maxLinks));
@@ -247,8 +249,7 @@ export async function setCommentsClosed(db: Db, clock: Clock, actor: Actor, post
 /** Deletes rejected and spam comments older than the configured period (default 30 days). */
 export async function purgeRejectedComments(db: Db, clock: Clock, days?: number): Promise<number> {
   const period = days ?? (await loadCommentSettings(db)).purgeDays;
-  const cutoff = new Date(clock.now().getTime() - period * 24 * 60 * 60_000).toISOString();
-  return repo.purgeBefore(db, cutoff);
+  return repo.purgeBefore(db, purgeCutoff(clock, period));
 }
 
 /**
@@ -256,10 +257,7 @@ export async function purgeRejectedComments(db: Db, clock: Clock, days?: number)
  * stop function the plugin calls when the app closes.
  */
 export function startCommentPurge(db: Db, clock: Clock, opts: { everyMs: number; onError: (err: Error) => void; onPurged?: (count: number) => void }): () => void {
-  const run = () => purgeRejectedComments(db, clock).then((n) => opts.onPurged?.(n), opts.onError);
-  const timer = setInterval(run, opts.everyMs);
-  timer.unref();
-  return () => clearInterval(timer);
+  return startPurgeTimer(() => purgeRejectedComments(db, clock), opts);
 }
 
 /** The http(s) links a comment contains, as they will be offered to moderators. */

@@ -396,7 +396,7 @@ export function SettingsPage({ ctx, blockedWords, purgeDays, maxLinks, errors, n
         <Field name="maxLinks" label="Most links allowed in one comment" errors={errors}>
           {(a) => <input {...a} type="number" min={0} max={50} value={maxLinks} />}
         </Field>
-        <Field name="purgeDays" label="Delete rejected and spam comments after (days)" errors={errors}>
+        <Field name="purgeDays" label="Delete rejected and spam comments and campaign pledges after (days)" errors={errors}>
           {(a) => <input {...a} type="number" min={1} max={3650} value={purgeDays} />}
         </Field>
         <button type="submit" class="button">Save settings</button>
