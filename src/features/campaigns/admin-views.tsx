@@ -1,7 +1,7 @@
 import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import type { PageContext } from '../../core/views/context.ts';
-import { campaignLength, dateOfDay, dayLabel, formatDateRange, formatEventTime } from './calendar.ts';
+import { campaignLength, dateOfDay, dayLabel, formatDateRange, formatEventTime, utcToLocalInput } from './calendar.ts';
 import { kindKey, t } from './messages.ts';
 import type { Campaign, CampaignEvent, PublicPledge } from './service.ts';
 import { daysOf } from './service.ts';
@@ -177,7 +177,8 @@ export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, e
         <ul>
           {events.map((e) => (
             <li>
-              {e.title} — {formatEventTime(e.starts_at, e.ends_at, campaign.time_zone)} {e.place && `· ${e.place}`}
+              {e.title} — {formatEventTime(e.starts_at, e.ends_at, campaign.time_zone)} {e.place && `· ${e.place}`}{' '}
+              <a href={`/admin/campaigns/${campaign.id}/events/${e.id}`}>Edit<span class="visually-hidden"> {e.title}</span></a>
               <form method="post" action={`/admin/campaigns/${campaign.id}/events/${e.id}/delete`} class="inline-form">
                 <CsrfField token={ctx.csrfToken} />
                 <button type="submit" class="link-button">
@@ -211,6 +212,50 @@ export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, e
           {(a) => <textarea {...a} name="description" rows={3}>{str(eventValues, 'description')}</textarea>}
         </Field>
         <button type="submit">Add event</button>
+      </form>
+    </Layout>
+  );
+}
+
+/** Edit one event: the same fields and rules as adding it; times in the campaign's time zone. */
+export function AdminEventEditPage({ ctx, campaign, event, values, errors }: { ctx: PageContext; campaign: Campaign; event: CampaignEvent; values?: Values; errors?: FieldErrors }) {
+  const v: Values = values ?? {
+    title: event.title,
+    starts_at: utcToLocalInput(event.starts_at, campaign.time_zone),
+    ends_at: utcToLocalInput(event.ends_at, campaign.time_zone),
+    place: event.place,
+    link: event.link,
+    description: event.description,
+  };
+  return (
+    <Layout ctx={ctx} title={`Edit event: ${event.title}`} head={{ noindex: true }}>
+      <p>
+        <a href={`/admin/campaigns/${campaign.id}`}>Back to {campaign.title}</a>
+      </p>
+      <CampaignStyles />
+      <h1>Edit event</h1>
+      <ErrorSummary errors={errors} />
+      <form method="post" action={`/admin/campaigns/${campaign.id}/events/${event.id}`} novalidate>
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="title" label="Title" errors={errors}>
+          {(a) => <input {...a} type="text" value={str(v, 'title')} />}
+        </Field>
+        <Field name="starts_at" label={`Starts (${campaign.time_zone})`} errors={errors}>
+          {(a) => <input {...a} type="datetime-local" value={str(v, 'starts_at')} />}
+        </Field>
+        <Field name="ends_at" label={`Ends (${campaign.time_zone})`} errors={errors}>
+          {(a) => <input {...a} type="datetime-local" value={str(v, 'ends_at')} />}
+        </Field>
+        <Field name="place" label="Town, city or “Online”" errors={errors}>
+          {(a) => <input {...a} type="text" value={str(v, 'place')} />}
+        </Field>
+        <Field name="link" label="Link" errors={errors}>
+          {(a) => <input {...a} type="url" value={str(v, 'link')} />}
+        </Field>
+        <Field name="description" label="Description" errors={errors}>
+          {(a) => <textarea {...a} rows={3}>{str(v, 'description')}</textarea>}
+        </Field>
+        <button type="submit">Save event</button>
       </form>
     </Layout>
   );

@@ -365,6 +365,73 @@ for (const dialect of DIALECTS) {
       assert.match(board.body, /pledge--featured[^]*Checking that my newsroom/);
     });
 
+    it('lets editors edit an event with the rules for adding one, keeping the text on bad input, auditing it and refreshing the page and events.ics', async () => {
+      t.clock.set('2026-11-25T12:00:00Z');
+      const editor = await loginAs(t, 'editor');
+      const ev = (await campaigns.listEvents(t.db, campaignId)).find((e) => e.title === 'Opening vigil (demo)')!;
+      assert.ok(ev);
+      const url = `/admin/campaigns/${campaignId}/events/${ev.id}`;
+      const audits = () => t.db.selectFrom('audit_log').selectAll().where('action', '=', 'campaign.event.update').execute();
+
+      const list = await t.inject({ url: `/admin/campaigns/${campaignId}`, headers: { cookie: editor.cookie } });
+      assert.match(list.body, new RegExp(`href="${url}"`), 'each event has an edit link');
+      const form = await t.inject({ url, headers: { cookie: editor.cookie } });
+      assert.equal(form.statusCode, 200);
+      assert.match(form.body, /value="Opening vigil \(demo\)"/);
+
+      // Warm the cache for the page and the calendar.
+      await t.inject(PAGE);
+      await t.inject(`${PAGE}/events.ics`);
+      assert.equal((await t.inject(PAGE)).headers['x-cache'], 'hit');
+      assert.equal((await t.inject(`${PAGE}/events.ics`)).headers['x-cache'], 'hit');
+
+      // Bad input: the same messages as adding, text kept, nothing changed, nothing audited.
+      const bad = await postForm(t, url, { title: 'Vigil kept on error (demo)', starts_at: '2026-11-25T19:00', ends_at: '2026-11-25T18:00', place: '12 Market Street', link: 'javascript:alert(1)', description: 'Description kept too.' }, editor);
+      assert.equal(bad.statusCode, 400);
+      assert.match(bad.body, /The end must be after the start/);
+      assert.match(bad.body, /town or city or “Online”/);
+      assert.match(bad.body, /must start with https:\/\/ or http:\/\//);
+      assert.match(bad.body, /value="Vigil kept on error \(demo\)"/);
+      assert.match(bad.body, /Description kept too\./);
+      assert.deepEqual(await campaigns.findEvent(t.db, campaignId, ev.id), ev);
+      assert.equal((await audits()).length, 0);
+      const emptyTitle = await postForm(t, url, { title: '', starts_at: 'not a date', ends_at: '', place: '', link: '', description: '' }, editor);
+      assert.equal(emptyTitle.statusCode, 400);
+      assert.match(emptyTitle.body, /Give the start as a date and time/);
+
+      // Permissions and unknown events.
+      assert.equal((await postForm(t, url, { title: 'Moderator edit', starts_at: '2026-11-25T18:00', ends_at: '', place: '', link: '', description: '' }, moderator)).statusCode, 403);
+      assert.equal((await t.inject({ url, headers: { cookie: moderator.cookie } })).statusCode, 403);
+      assert.equal((await t.inject({ url: `/admin/campaigns/${campaignId}/events/999999`, headers: { cookie: editor.cookie } })).statusCode, 404);
+      const other = (await campaigns.listCampaigns(t.db)).find((c) => c.id !== campaignId)!;
+      assert.equal((await postForm(t, `/admin/campaigns/${other.id}/events/${ev.id}`, { title: 'Wrong campaign', starts_at: '2026-11-25T18:00', ends_at: '', place: '', link: '', description: '' }, editor)).statusCode, 404);
+      assert.deepEqual(await campaigns.findEvent(t.db, campaignId, ev.id), ev);
+
+      // A good edit: stored in UTC, audited, and both cached responses refreshed.
+      const saved = await postForm(t, url, { title: 'Vigil and open mic (demo)', starts_at: '2026-11-25T18:30', ends_at: '2026-11-25T20:00', place: 'Leeds', link: 'https://example.org/vigil', description: 'Moved half an hour later.' }, editor);
+      assert.equal(saved.statusCode, 303);
+      const after = (await campaigns.findEvent(t.db, campaignId, ev.id))!;
+      assert.equal(after.title, 'Vigil and open mic (demo)');
+      assert.equal(new Date(after.starts_at).toISOString(), '2026-11-25T18:30:00.000Z', 'Europe/London is UTC in November');
+      assert.equal(after.place, 'Leeds');
+      assert.equal(after.created_at, ev.created_at);
+      const audit = await audits();
+      assert.equal(audit.length, 1);
+      assert.equal(audit[0]!.subject, `campaign_event:${ev.id}`);
+      const page = await t.inject(PAGE);
+      assert.notEqual(page.headers['x-cache'], 'hit');
+      assert.match(page.body, /Vigil and open mic \(demo\)/);
+      assert.doesNotMatch(page.body, /Opening vigil \(demo\)/);
+      const ics = await t.inject(`${PAGE}/events.ics`);
+      assert.notEqual(ics.headers['x-cache'], 'hit');
+      const vevents = new ICAL.Component(ICAL.parse(ics.body)).getAllSubcomponents('vevent').map((c) => new ICAL.Event(c));
+      const edited = vevents.find((e) => e.summary === 'Vigil and open mic (demo)')!;
+      assert.ok(edited, 'the calendar carries the new title');
+      assert.equal(edited.startDate.toJSDate().toISOString(), '2026-11-25T18:30:00.000Z');
+      assert.equal(edited.location, 'Leeds');
+      assert.equal(vevents.some((e) => e.summary === 'Opening vigil (demo)'), false);
+    });
+
     it('lets the author change a pledge through the private link for 15 minutes only (the comments window), showing the time left, and delete it at any time', async () => {
       assert.equal(campaigns.EDIT_WINDOW_MINUTES, 15);
       assert.equal(EDIT_WINDOW_MS, COMMENTS_EDIT_WINDOW_MS, 'pledges and comments share one edit window');

@@ -59,6 +59,12 @@ export async function insertEvent(db: Executor, row: Insertable<CampaignEventsTa
   return r.id;
 }
 
+export const findEvent = (db: Executor, campaignId: number, id: number) =>
+  db.selectFrom('campaign_events').selectAll().where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
+
+export const updateEvent = (db: Executor, campaignId: number, id: number, row: Updateable<CampaignEventsTable>) =>
+  db.updateTable('campaign_events').set(row).where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
+
 export const deleteEvent = (db: Executor, campaignId: number, id: number) =>
   db.deleteFrom('campaign_events').where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
 

@@ -10,7 +10,7 @@ import { statusOf, type Problem } from '../../core/result.ts';
 import type { FieldErrors } from '../../core/views/components.tsx';
 import { requireStaff } from '../admin/routes.tsx';
 import { listPublishedPostsByTag } from '../posts/service.ts';
-import { AdminCampaignEditPage, AdminCampaignsPage, AdminModerationPage } from './admin-views.tsx';
+import { AdminCampaignEditPage, AdminCampaignsPage, AdminEventEditPage, AdminModerationPage } from './admin-views.tsx';
 import { campaignLength, campaignPhase, localDate } from './calendar.ts';
 import { eventsCalendar } from './ics.ts';
 import { MeTooBatcher } from './me-too.ts';
@@ -366,6 +366,36 @@ export async function campaignRoutes(app: FastifyInstance) {
     }
     await invalidateCampaign(id);
     return reply.redirect(`/admin/campaigns/${id}?saved=1`, 303);
+  });
+
+  async function eventIds(req: FastifyRequest) {
+    const { id, eventId } = req.params as { id: string; eventId: string };
+    const cid = intParam(id);
+    const eid = intParam(eventId);
+    if (cid === undefined || eid === undefined) return undefined;
+    const campaign = await campaigns.findCampaignById(db, cid);
+    const event = campaign && (await campaigns.findEvent(db, cid, eid));
+    return campaign && event ? { campaign, event } : undefined;
+  }
+
+  app.get('/admin/campaigns/:id/events/:eventId', { preHandler: requireStaff('campaigns.edit') }, async (req, reply) => {
+    const found = await eventIds(req);
+    if (!found) return reply.callNotFound();
+    return reply.page(<AdminEventEditPage ctx={req.pageContext()} campaign={found.campaign} event={found.event} />);
+  });
+
+  app.post('/admin/campaigns/:id/events/:eventId', { preHandler: requireStaff('campaigns.edit') }, async (req, reply) => {
+    const found = await eventIds(req);
+    if (!found) return reply.callNotFound();
+    const body = (req.body ?? {}) as Record<string, string>;
+    const result = await campaigns.updateEvent(db, clock, req.staff!, found.campaign.id, found.event.id, body);
+    if (!result.ok) {
+      if (result.kind === 'not_found') return reply.callNotFound();
+      return reply.page(<AdminEventEditPage ctx={req.pageContext()} campaign={found.campaign} event={found.event} values={body} errors={errorsOf(result)} />, statusOf(result));
+    }
+    // The campaign page and its events.ics both carry the campaign's tag.
+    await invalidateCampaign(found.campaign.id);
+    return reply.redirect(`/admin/campaigns/${found.campaign.id}?saved=1`, 303);
   });
 
   app.post('/admin/campaigns/:id/events/:eventId/delete', { preHandler: requireStaff('campaigns.edit') }, async (req, reply) => {

@@ -476,11 +476,10 @@ export interface EventInput {
   link?: unknown;
 }
 
-/** Events are entered in the campaign's local time and stored as UTC instants. */
-export async function addEvent(db: Db, clock: Clock, actor: Actor, campaignId: number, input: EventInput): Promise<Result<CampaignEvent>> {
-  if (!can(actor, 'campaigns.edit')) return denied();
-  const campaign = await repo.findCampaignById(db, campaignId);
-  if (!campaign) return notFound('campaign');
+type CleanEvent = Omit<CampaignEvent, 'id' | 'campaign_id' | 'created_at'>;
+
+/** The same rules for adding and editing an event; times are the campaign's local time. */
+function validateEvent(campaign: Campaign, input: EventInput): Result<CleanEvent> {
   const fields: Fields = {};
   const title = cleanText(input.title, { field: 'title', label: 'The title', maxLength: 150, minLength: 1 });
   if (!title.ok) fields.title = title.message;
@@ -508,11 +507,37 @@ export async function addEvent(db: Db, clock: Clock, actor: Actor, campaignId: n
     else fields.link = checked.message;
   }
   if (Object.keys(fields).length) return invalidFields(fields);
-  const id = await repo.insertEvent(db, {
-    campaign_id: campaignId, title: title.ok ? title.value : '', description: description.ok ? description.value : '',
-    starts_at: startsAt!, ends_at: endsAt!, place, link, created_at: clock.now().toISOString(),
-  });
+  return ok({ title: title.ok ? title.value : '', description: description.ok ? description.value : '', starts_at: startsAt!, ends_at: endsAt!, place, link });
+}
+
+/** Events are entered in the campaign's local time and stored as UTC instants. */
+export async function addEvent(db: Db, clock: Clock, actor: Actor, campaignId: number, input: EventInput): Promise<Result<CampaignEvent>> {
+  if (!can(actor, 'campaigns.edit')) return denied();
+  const campaign = await repo.findCampaignById(db, campaignId);
+  if (!campaign) return notFound('campaign');
+  const clean = validateEvent(campaign, input);
+  if (!clean.ok) return clean;
+  const id = await repo.insertEvent(db, { campaign_id: campaignId, ...clean.value, created_at: clock.now().toISOString() });
   return ok((await repo.listEvents(db, campaignId)).find((e) => e.id === id)!);
+}
+
+export const findEvent = (db: Db, campaignId: number, eventId: number) => repo.findEvent(db, campaignId, eventId);
+
+/** Staff change an event's title, time, place, link or description: the same rules as adding, and an audit entry. */
+export async function updateEvent(db: Db, clock: Clock, actor: Actor, campaignId: number, eventId: number, input: EventInput): Promise<Result<CampaignEvent>> {
+  if (!can(actor, 'campaigns.edit')) return denied();
+  const campaign = await repo.findCampaignById(db, campaignId);
+  if (!campaign) return notFound('campaign');
+  const existing = await repo.findEvent(db, campaignId, eventId);
+  if (!existing) return notFound('event');
+  const clean = validateEvent(campaign, input);
+  if (!clean.ok) return clean;
+  const now = clock.now().toISOString();
+  await db.transaction().execute(async (tx) => {
+    await repo.updateEvent(tx, campaignId, eventId, clean.value);
+    await tx.insertInto('audit_log').values({ user_id: actor.id, action: 'campaign.event.update', subject: `campaign_event:${eventId}`, detail: `campaign:${campaignId}`, created_at: now }).execute();
+  });
+  return ok((await repo.findEvent(db, campaignId, eventId))!);
 }
 
 export async function removeEvent(db: Db, actor: Actor, campaignId: number, eventId: number): Promise<Result<true>> {
