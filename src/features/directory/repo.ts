@@ -86,10 +86,10 @@ export function boundingBox(lat: number, lon: number, radiusKm: number) {
   return { minLat, maxLat, lon: { wraps: false as const, from: minLon, to: maxLon } };
 }
 
-function haversine(dialect: Dialect, lat: number, lon: number): RawBuilder<number> {
+function haversine(dialect: Dialect, lat: number, lon: number, at = { lat: sql.ref('l.public_latitude'), lon: sql.ref('l.public_longitude') }): RawBuilder<number> {
   const la = sql.lit(lat);
   const lo = sql.lit(lon);
-  const inner = sql`sqrt(power(sin(radians(l.public_latitude - ${la}) / 2), 2) + cos(radians(${la})) * cos(radians(l.public_latitude)) * power(sin(radians(l.public_longitude - ${lo}) / 2), 2))`;
+  const inner = sql`sqrt(power(sin(radians(${at.lat} - ${la}) / 2), 2) + cos(radians(${la})) * cos(radians(${at.lat})) * power(sin(radians(${at.lon} - ${lo}) / 2), 2))`;
   const clamped = dialect === 'postgres' ? sql`least(1.0, ${inner})` : sql`min(1.0, ${inner})`;
   return sql<number>`(${sql.lit(2 * EARTH_RADIUS_KM)} * asin(${clamped}))`;
 }
@@ -133,11 +133,11 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       const conds = [sql`r.max_lat >= ${sql.lit(box.minLat)}`, sql`r.min_lat <= ${sql.lit(box.maxLat)}`];
       if (box.lon && !box.lon.wraps) conds.push(sql`r.max_lon >= ${sql.lit(box.lon.from)}`, sql`r.min_lon <= ${sql.lit(box.lon.to)}`);
       if (box.lon && box.lon.wraps) conds.push(sql`(r.max_lon >= ${sql.lit(box.lon.from)} or r.min_lon <= ${sql.lit(box.lon.to)})`);
-      inBox = sql`from location_rtree r cross join location l on l.rowid = r.id cross join service_at_location sal on sal.location_id = l.id
-        where ${sql.join(conds, sql` and `)} and l.public_latitude is not null and l.public_longitude is not null`;
+      inBox = sql`from location_rtree r cross join service_at_location sal on sal.location_id = r.location_id where ${sql.join(conds, sql` and `)}`;
     }
+    const at = dialect === 'postgres' ? undefined : { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
     const local = sql`select x.service_id, min(x.d) as distance, 0 as remote from (
-        select sal.service_id as service_id, ${haversine(dialect, lat, lon)} as d ${inBox}) x
+        select sal.service_id as service_id, ${haversine(dialect, lat, lon, at)} as d ${inBox}) x
       where x.d <= ${sql.lit(radiusKm)} group by x.service_id`;
     const areas = areaUris.length
       ? sql` union all select sa.service_id as service_id, null as distance, 1 as remote from service_area sa where sa.uri in (${sql.join(areaUris)}) and sa.service_id is not null`
