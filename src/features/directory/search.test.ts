@@ -5,7 +5,7 @@ import { distanceKm, resolvePlace } from './gazetteer.ts';
 import { isOpenAt } from './hours.ts';
 import { FACETS } from './hsds.ts';
 import { writeListing, type ListingInput } from './listing.ts';
-import { boundingBox } from './repo.ts';
+import { boundingBox, deleteService } from './repo.ts';
 import { search } from './search.ts';
 import { demoInput, seedDirectory } from './seed.ts';
 
@@ -100,6 +100,22 @@ for (const dialect of DIALECTS) {
       const approach = legal.facets.find((f) => f.facet === 'approach')!;
       assert.equal(approach.options.find((o) => o.code === 'no-police')!.count, 2);
       assert.ok(FACETS.every((f) => legal.facets.some((x) => x.facet === f)));
+    });
+
+    it('keeps the spatial index current when a listing moves, its point changes or it is removed', async () => {
+      const near = async (at: string) => (await run({ at, radius: '5' })).results.filter((r) => !r.remote).map((r) => r.listing.service.name);
+      const first = await writeListing(t.db, dialect, t.clock, point('Mover (test)', 10, 10));
+      assert.deepEqual(await near('10,10'), ['Mover (test)']);
+      const orgId = (await t.db.selectFrom('service').select('organization_id').where('id', '=', first.id).executeTakeFirstOrThrow()).organization_id;
+      await writeListing(t.db, dialect, t.clock, point('Mover (test)', 20, 20), { id: first.id, slug: first.slug, organizationId: orgId });
+      assert.deepEqual(await near('10,10'), [], 'gone from the old place');
+      assert.deepEqual(await near('20,20'), ['Mover (test)'], 'found at the new place');
+      const sal = await t.db.selectFrom('service_at_location').select('location_id').where('service_id', '=', first.id).executeTakeFirstOrThrow();
+      await t.db.updateTable('location').set({ public_latitude: 30, public_longitude: 30 }).where('id', '=', sal.location_id).execute();
+      assert.deepEqual(await near('20,20'), [], 'an updated point leaves its old place');
+      assert.deepEqual(await near('30,30'), ['Mover (test)']);
+      await deleteService(t.db, dialect, first.id);
+      assert.deepEqual(await near('30,30'), [], 'a removed listing is not found');
     });
 
     it('asks which London, then searches near the chosen one with remote services marked', async () => {
