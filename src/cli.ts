@@ -3,8 +3,8 @@ import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './core/clock.ts';
-import { openDatabase, type DbHandle } from './core/db/connect.ts';
-import { migrateToLatest } from './core/db/migrate.ts';
+import { openDatabase } from './core/db/connect.ts';
+import { migrateToLatest, withMigratedDatabase } from './core/db/migrate.ts';
 import { createStaff } from './core/auth/service.ts';
 import { seedDemo } from './demo/seed.ts';
 import { buildApp } from './server.ts';
@@ -36,11 +36,6 @@ class UsageError extends Error {}
 
 export type Command = (args: string[], config: Config) => Promise<number>;
 
-async function openMigrated(config: Config): Promise<DbHandle> {
-  const handle = openDatabase(config.database);
-  await migrateToLatest(handle.db, handle.dialect);
-  return handle;
-}
 
 function strictArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
   try {
@@ -57,7 +52,8 @@ const commands: Record<string, Command> = {
   async serve(args, config) {
     strictArgs(args, {});
     const started = performance.now();
-    const handle = await openMigrated(config);
+    const handle = openDatabase(config.database);
+    await migrateToLatest(handle.db, handle.dialect);
     const seeded = await seedDemo(handle.db, systemClock);
     const app = await buildApp({ config, handle });
     const close = async () => {
@@ -93,37 +89,32 @@ const commands: Record<string, Command> = {
 
   async 'seed-demo'(args, config) {
     strictArgs(args, {});
-    const handle = await openMigrated(config);
-    try {
-      const result = await seedDemo(handle.db, systemClock);
+    return withMigratedDatabase(config.database, async ({ db }) => {
+      const result = await seedDemo(db, systemClock);
       if (!result.seeded) {
         console.log('The database already has staff accounts, so no demo content was added.');
         return 0;
       }
       console.log(`Demo content added. Admin login: ${result.adminEmail} / ${result.adminPassword} (shown once).`);
       return 0;
-    } finally {
-      await handle.close();
-    }
+    });
   },
 
   async 'create-user'(args, config) {
     const opts = strictArgs(args, { email: { type: 'string' }, role: { type: 'string' }, name: { type: 'string' } });
-    if (!opts.email || !opts.role) throw new UsageError('create-user needs --email and --role.');
-    const handle = await openMigrated(config);
-    try {
+    const { email, role, name } = opts;
+    if (!email || !role) throw new UsageError('create-user needs --email and --role.');
+    return withMigratedDatabase(config.database, async ({ db }) => {
       const password = process.env.ALONGSIDE_PASSWORD || undefined;
-      const result = await createStaff(handle.db, systemClock, { email: opts.email, role: opts.role, password, displayName: opts.name });
+      const result = await createStaff(db, systemClock, { email, role, password, displayName: name });
       if (!result.ok) {
         console.error(result.message);
         return 1;
       }
-      console.log(`Created ${opts.role} account ${opts.email.trim().toLowerCase()}.`);
+      console.log(`Created ${role} account ${email.trim().toLowerCase()}.`);
       if (result.value.generatedPassword) console.log(`Password (shown once, stored only as a hash): ${result.value.generatedPassword}`);
       return 0;
-    } finally {
-      await handle.close();
-    }
+    });
   },
 
   async backup(args, config) {
@@ -149,10 +140,6 @@ const commands: Record<string, Command> = {
     }
   },
 };
-
-export function registerCommand(name: string, command: Command): void {
-  commands[name] = command;
-}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;

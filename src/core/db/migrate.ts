@@ -1,6 +1,8 @@
 import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
 import type { Database, Dialect } from './schema.ts';
 import { migrations } from './migrations/index.ts';
+import { openDatabase, type DbHandle } from './connect.ts';
+import type { DatabaseConfig } from '../../config.ts';
 
 /** Migrations receive the dialect so the few dialect-specific statements (full-text) stay beside the portable ones. */
 export type DialectMigration = {
@@ -33,4 +35,15 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
     throw new Error(`Migration ${failed?.migrationName ?? '(unknown)'} failed: ${reason}`);
   }
   return (results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName);
+}
+
+/** Opens the database, applies pending migrations, runs `work`, and always closes: the shape of every CLI command. */
+export async function withMigratedDatabase<T>(config: DatabaseConfig, work: (handle: DbHandle) => Promise<T>): Promise<T> {
+  const handle = openDatabase(config);
+  try {
+    await migrateToLatest(handle.db, handle.dialect);
+    return await work(handle);
+  } finally {
+    await handle.close();
+  }
 }

@@ -1,7 +1,6 @@
 import type { Command } from '../../cli.ts';
 import { systemClock } from '../../core/clock.ts';
-import { openDatabase } from '../../core/db/connect.ts';
-import { migrateToLatest } from '../../core/db/migrate.ts';
+import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { loadCommentSettings, purgeRejectedComments } from './service.ts';
 
 export const COMMENTS_USAGE = '  purge-comments             delete rejected and spam comments older than the configured period (the server also does this hourly)';
@@ -13,15 +12,11 @@ export const commentCommands: Record<string, Command> = {
       console.error('Usage: alongside purge-comments');
       return 2;
     }
-    const handle = openDatabase(config.database);
-    try {
-      await migrateToLatest(handle.db, handle.dialect);
+    return withMigratedDatabase(config.database, async (handle) => {
       const { purgeDays } = await loadCommentSettings(handle.db);
       const count = await purgeRejectedComments(handle.db, systemClock, purgeDays);
       console.log(`Deleted ${count} rejected or spam comment${count === 1 ? '' : 's'} older than ${purgeDays} days.`);
       return 0;
-    } finally {
-      await handle.close();
-    }
+    });
   },
 };

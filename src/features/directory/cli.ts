@@ -1,8 +1,7 @@
 import path from 'node:path';
 import type { Command } from '../../cli.ts';
 import { systemClock } from '../../core/clock.ts';
-import { openDatabase } from '../../core/db/connect.ts';
-import { migrateToLatest } from '../../core/db/migrate.ts';
+import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';
 
 /** `alongside export-hsds DIR` and `alongside import-hsds DIR`: HSDS tabular data packages. */
@@ -13,16 +12,12 @@ export const directoryCommands: Record<string, Command> = {
       console.error('Usage: alongside export-hsds DIR   (writes one CSV per HSDS table and datapackage.json into DIR)');
       return 2;
     }
-    const handle = openDatabase(config.database);
-    try {
-      await migrateToLatest(handle.db, handle.dialect);
+    return withMigratedDatabase(config.database, async (handle) => {
       const counts = await exportPackage(handle.db, path.resolve(dir));
       console.log(`Wrote an HSDS data package to ${path.resolve(dir)}: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')}.`);
       console.log('Confidential locations are exported by area only.');
       return 0;
-    } finally {
-      await handle.close();
-    }
+    });
   },
   async 'import-hsds'(args, config) {
     const dir = args.filter((a) => !a.startsWith('-'))[0];
@@ -30,9 +25,7 @@ export const directoryCommands: Record<string, Command> = {
       console.error('Usage: alongside import-hsds DIR   (reads an HSDS tabular data package: CSV files and datapackage.json)');
       return 2;
     }
-    const handle = openDatabase(config.database);
-    try {
-      await migrateToLatest(handle.db, handle.dialect);
+    return withMigratedDatabase(config.database, async (handle) => {
       const started = performance.now();
       const result = await importPackage(handle.db, handle.dialect, systemClock, path.resolve(dir));
       if (!result.ok) {
@@ -44,8 +37,6 @@ export const directoryCommands: Record<string, Command> = {
       if (r.ignoredFiles.length) console.log(`Files not used by this directory: ${r.ignoredFiles.join(', ')}`);
       if (r.ignoredColumns.length) console.log(`Columns not used: ${r.ignoredColumns.slice(0, 20).join(', ')}${r.ignoredColumns.length > 20 ? '…' : ''}`);
       return 0;
-    } finally {
-      await handle.close();
-    }
+    });
   },
 };

@@ -2,8 +2,7 @@ import fs from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
 import { systemClock } from '../../core/clock.ts';
-import { openDatabase } from '../../core/db/connect.ts';
-import { migrateToLatest } from '../../core/db/migrate.ts';
+import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { importWordPress } from './import.ts';
 
 export const IMPORT_USAGE = `  import-wordpress FILE.xml [--pages import|skip]
@@ -34,9 +33,7 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
     console.error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
     return 1;
   }
-  const handle = openDatabase(config.database);
-  try {
-    await migrateToLatest(handle.db, handle.dialect);
+  return withMigratedDatabase(config.database, async (handle) => {
     const result = await importWordPress(handle.db, systemClock, xml, { pages });
     if (!result.ok) {
       console.error(result.message);
@@ -52,7 +49,5 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
     if (r.commentsSkipped) console.log(`Left out ${r.commentsSkipped} comment(s) that were not approved, or were pingbacks/trackbacks.`);
     if (r.authors) console.log('Imported authors cannot log in until an admin enables their accounts.');
     return 0;
-  } finally {
-    await handle.close();
-  }
+  });
 }
