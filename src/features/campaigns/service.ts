@@ -22,6 +22,7 @@ export const ACTION_MAX = 280;
 export const NAME_MAX = 60;
 export const PLACE_MAX = 80;
 export const LINK_MAX = 500;
+
 export const BOARD_PAGE_SIZE = 50;
 
 type Fields = Record<string, string>;
@@ -31,6 +32,21 @@ const invalidFields = (fields: Fields): { ok: false } & Problem => ({
   message: Object.values(fields)[0] ?? 'Check the form.',
   fields,
 });
+
+/** The optional http/https link of a pledge or an event; a problem is written to `fields.link`. */
+function readLink(raw: unknown, fields: Fields): string {
+  const text = cleanText(raw, { field: 'link', label: 'The link', maxLength: LINK_MAX });
+  if (!text.ok) {
+    fields.link = text.message;
+    return '';
+  }
+  const checked = checkLink(text.value);
+  if (!checked.ok) {
+    fields.link = checked.message;
+    return '';
+  }
+  return checked.link;
+}
 
 /** Only http(s) addresses with a host; returned normalised, or an error message. */
 export function checkLink(raw: string, label = 'The link'): { ok: true; link: string } | { ok: false; message: string } {
@@ -100,14 +116,7 @@ export function validatePledge(campaign: Campaign, input: PledgeInput): Result<C
         : 'Give only a town or city, not a street address, house number or postcode.';
   }
 
-  const linkText = cleanText(input.link, { field: 'link', label: 'The link', maxLength: LINK_MAX });
-  let link = '';
-  if (!linkText.ok) fields.link = linkText.message;
-  else {
-    const checked = checkLink(linkText.value);
-    if (checked.ok) link = checked.link;
-    else fields.link = checked.message;
-  }
+  const link = readLink(input.link, fields);
 
   if (Object.keys(fields).length) return invalidFields(fields);
   return ok({ action: action.ok ? action.value : '', days, kind: String(input.kind), displayName: name.ok ? name.value : '', place, link });
@@ -498,14 +507,7 @@ function validateEvent(campaign: Campaign, input: EventInput): Result<CleanEvent
     if (checked.ok) place = checked.place;
     else fields.place = 'Give a town or city or “Online” — share exact venues privately with people who sign up.';
   }
-  const linkText = cleanText(input.link, { field: 'link', label: 'The link', maxLength: LINK_MAX });
-  let link = '';
-  if (!linkText.ok) fields.link = linkText.message;
-  else {
-    const checked = checkLink(linkText.value);
-    if (checked.ok) link = checked.link;
-    else fields.link = checked.message;
-  }
+  const link = readLink(input.link, fields);
   if (Object.keys(fields).length) return invalidFields(fields);
   return ok({ title: title.ok ? title.value : '', description: description.ok ? description.value : '', starts_at: startsAt!, ends_at: endsAt!, place, link });
 }

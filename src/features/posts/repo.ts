@@ -1,5 +1,5 @@
-import { sql, type Selectable } from 'kysely';
-import type { Dialect, Executor, PostsTable, PostStatus, TagsTable } from '../../core/db/schema.ts';
+import { sql, type Insertable, type Selectable } from 'kysely';
+import type { Dialect, Executor, PostRevisionsTable, PostsTable, PostStatus, TagsTable } from '../../core/db/schema.ts';
 
 /* SQL for posts, tags, old slugs and revisions. Returns plain typed rows; no rules here. */
 
@@ -278,20 +278,8 @@ export async function deletePost(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('posts').where('id', '=', id).execute();
 }
 
-export interface RevisionValues {
-  post_id: number;
-  user_id: number | null;
-  action: string;
-  changed: string;
-  title: string;
-  slug: string;
-  excerpt: string;
-  body_md: string;
-  content_note: string;
-  language: string;
-  tags: string;
-  created_at: string;
-}
+/** A revision row as written: derived from the table type so the two cannot drift. */
+export type RevisionValues = Insertable<PostRevisionsTable>;
 
 export async function insertRevision(db: Executor, values: RevisionValues): Promise<void> {
   await db.insertInto('post_revisions').values(values).execute();
