@@ -10,24 +10,19 @@
  * CSRF check, honeypot, text validation, link limit, blocked words (10 words configured),
  * duplicate check against the table, private-link token, INSERT.
  */
-import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
-import path from 'node:path';
 import { createRequire } from 'node:module';
 import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { saveBlockedWords } from '../src/core/antispam/index.ts';
 import { writeSetting } from '../src/core/antispam/repo.ts';
-import { openDatabase, type DbHandle } from '../src/core/db/connect.ts';
-import { migrateToLatest } from '../src/core/db/migrate.ts';
 import type { Dialect } from '../src/core/db/schema.ts';
 import { RATE_LIMIT_SETTING } from '../src/features/comments/routes.tsx';
 import { makePost } from '../src/features/comments/testing.ts';
 import { buildApp } from '../src/server.ts';
-import { startPostgres } from '../test/support/postgres.ts';
+import { openBenchDatabase } from './database.ts';
 
 interface AutocannonResult { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number; '2xx': number }
 interface Req { method?: string; path?: string; headers?: Record<string, string>; body?: string }
@@ -51,22 +46,8 @@ async function bare(body: string, status: number, type: string) {
 }
 
 async function benchDialect(dialect: Dialect) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `alongside-bench-comments-${dialect}-`));
-  let handle: DbHandle;
-  let stopPg: (() => Promise<void>) | undefined;
-  if (dialect === 'sqlite') handle = openDatabase({ dialect: 'sqlite', file: path.join(dataDir, 'bench.sqlite') });
-  else {
-    const server = await startPostgres();
-    stopPg = () => server.stop();
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query('create database bench_comments');
-    await admin.end();
-    const u = new URL(server.url);
-    u.pathname = '/bench_comments';
-    handle = openDatabase({ dialect: 'postgres', url: u.href }, { poolSize: 10 });
-  }
-  await migrateToLatest(handle.db, dialect);
+  const bench = await openBenchDatabase(dialect, 'comments');
+  const { handle, dataDir } = bench;
   await writeSetting(handle.db, RATE_LIMIT_SETTING, '0');
   await saveBlockedWords(handle.db, ['casino bonus', 'cheap pills', 'crypto doubler', 'click here now', 'free money', 'viagra', 'payday loan', 'betting tips', 'escort agency ad', 'seo services']);
   const post = await makePost(handle.db, { title: 'If you know more resources, please share them below' });
@@ -108,9 +89,7 @@ async function benchDialect(dialect: Dialect) {
   await app.close();
   await bareSubmit.close();
   await barePage.close();
-  await handle.close();
-  await stopPg?.();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await bench.close();
 }
 
 console.log(`Comments benchmark: ${DURATION} s per run, Node ${process.version}, ${os.cpus().length} cores; proof of work not solved (no-JS path) and rate limit disabled for the measurement.`);

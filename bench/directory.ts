@@ -15,18 +15,15 @@ import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { sql } from 'kysely';
-import pg from 'pg';
 import { loadConfig } from '../src/config.ts';
 import { systemClock } from '../src/core/clock.ts';
-import { openDatabase, type DbHandle } from '../src/core/db/connect.ts';
-import { migrateToLatest } from '../src/core/db/migrate.ts';
 import type { Dialect } from '../src/core/db/schema.ts';
 import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from '../src/features/directory/hsds.ts';
 import { importPackage } from '../src/features/directory/hsds-io.ts';
 import { search } from '../src/features/directory/search.ts';
 import { DEFAULT_TERMS, stableUuid } from '../src/features/directory/vocabulary.ts';
 import { buildApp } from '../src/server.ts';
-import { startPostgres } from '../test/support/postgres.ts';
+import { openBenchDatabase } from './database.ts';
 
 interface AutocannonResult { requests: { average: number; total: number }; latency: { p50: number; p90: number; p97_5: number; p99: number }; non2xx: number; errors: number }
 type Autocannon = (opts: { url: string; connections: number; duration: number; requests?: { path: string }[] }) => Promise<AutocannonResult>;
@@ -119,22 +116,8 @@ const QUERY_CITIES = bigCities.slice(0, 60);
 const queries = QUERY_CITIES.map((c, i) => ({ q: ['outreach', 'legal', 'health', 'clinic', 'shelter', 'peer'][i % 6]!, category: ['health', 'legal', 'housing', 'safety'][i % 4]!, placeId: String(c.cityId), place: c.name, radius: '50' }));
 
 async function benchDialect(dialect: Dialect, pkg: string) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `alongside-bench-dir-${dialect}-`));
-  let handle: DbHandle;
-  let stopPg: (() => Promise<void>) | undefined;
-  if (dialect === 'sqlite') handle = openDatabase({ dialect: 'sqlite', file: path.join(dataDir, 'bench.sqlite') });
-  else {
-    const server = await startPostgres();
-    stopPg = () => server.stop();
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query('create database bench_directory');
-    await admin.end();
-    const u = new URL(server.url);
-    u.pathname = '/bench_directory';
-    handle = openDatabase({ dialect: 'postgres', url: u.href }, { poolSize: 10 });
-  }
-  await migrateToLatest(handle.db, dialect);
+  const bench = await openBenchDatabase(dialect, 'directory');
+  const { handle, dataDir } = bench;
   const t0 = performance.now();
   const imported = await importPackage(handle.db, dialect, systemClock, pkg);
   if (!imported.ok) throw new Error(imported.message);
@@ -197,9 +180,7 @@ async function benchDialect(dialect: Dialect, pkg: string) {
   console.log(`[${dialect}] server memory after the load: rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB (includes the gazetteer and the benchmark client)`);
   await new Promise((r) => bare.close(r));
   await app.close();
-  await handle.close();
-  await stopPg?.();
-  fs.rmSync(dataDir, { recursive: true, force: true });
+  await bench.close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
