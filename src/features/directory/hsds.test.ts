@@ -81,7 +81,7 @@ for (const dialect of DIALECTS) {
           assert.equal(fs.readFileSync(path.join(again, `${table}.csv`), 'utf8'), fs.readFileSync(path.join(exported, `${table}.csv`), 'utf8'), `${table}.csv differs`);
         }
         const found = await search(fresh.db, dialect, t.clock, { q: 'drop-in', category: 'sex-work-support' });
-        assert.ok(found.results.some((r) => r.listing.service.name === 'Red Umbrella Drop-in (demo)'));
+        assert.ok(found.results.some((r) => r.card.name === 'Red Umbrella Drop-in (demo)'));
       } finally {
         await fresh.destroy();
       }
@@ -101,7 +101,7 @@ for (const dialect of DIALECTS) {
         assert.equal(s.slug, 'immigration-and-exploitation-advice-sample');
         const near = await search(fresh.db, dialect, t.clock, { q: 'trafficking', place: 'Liverpool', placeId: '2644210', radius: '10' });
         assert.deepEqual(near.errors, {});
-        assert.equal(near.results[0]?.listing.service.name, 'Immigration and exploitation advice (sample)');
+        assert.equal(near.results[0]?.card.name, 'Immigration and exploitation advice (sample)');
       } finally {
         await fresh.destroy();
       }

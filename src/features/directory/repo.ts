@@ -216,6 +216,60 @@ export async function wordsLike(db: Executor, word: string, slack: number): Prom
   return r.rows.map((x) => x.word);
 }
 
+// ── result cards ──
+/** What a search result shows of a service: public fields only (a confidential place by its area). */
+export interface CardRow {
+  id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  status: string;
+  assured_date: string | null;
+  verified_by: string | null;
+  organization_name: string;
+  places: { city: string | null; country: string | null; is_confidential: number; area_name: string | null; public_latitude: number | null; public_longitude: number | null }[];
+  approach: string[];
+  schedules: Pick<ScheduleRow, 'freq' | 'byday' | 'opens_at' | 'closes_at' | 'timezone' | 'timezone_name' | 'valid_from' | 'valid_to'>[];
+}
+
+/**
+ * The result cards of one page of search results in ONE query (nested JSON per service), so a
+ * search costs the same few round trips on PostgreSQL as on SQLite. Order follows `ids`.
+ */
+export async function resultCards(db: Executor, dialect: Dialect, ids: string[]): Promise<CardRow[]> {
+  if (ids.length === 0) return [];
+  /** A JSON array of objects from a correlated subquery, sorted (aggregate ORDER BY: SQLite 3.44+). */
+  const list = (cols: Record<string, string>, from: RawBuilder<unknown>, order: string) => {
+    const pairs = sql.join(Object.entries(cols).map(([name, ref]) => sql`${sql.lit(name)}, ${sql.ref(ref)}`));
+    return dialect === 'postgres'
+      ? sql`(select coalesce(json_agg(json_build_object(${pairs}) order by ${sql.ref(order)}), '[]'::json) ${from})`
+      : sql`(select coalesce(json_group_array(json_object(${pairs}) order by ${sql.ref(order)}), '[]') ${from})`;
+  };
+  const places = list(
+    { city: 'ad.city', country: 'ad.country', is_confidential: 'l.is_confidential', area_name: 'l.area_name', public_latitude: 'l.public_latitude', public_longitude: 'l.public_longitude' },
+    sql`from service_at_location sal join location l on l.id = sal.location_id left join address ad on ad.location_id = l.id where sal.service_id = s.id`,
+    'l.id',
+  );
+  const approach = list(
+    { name: 't.name' },
+    sql`from attribute a join taxonomy_term t on t.id = a.taxonomy_term_id where a.link_id = s.id and a.link_entity = 'service' and t.taxonomy_id = ${TAXONOMY_IDS.approach}`,
+    't.name',
+  );
+  const schedules = list(
+    Object.fromEntries(['freq', 'byday', 'opens_at', 'closes_at', 'timezone', 'timezone_name', 'valid_from', 'valid_to'].map((c) => [c, `sc.${c}`])),
+    sql`from schedule sc where sc.service_id = s.id or (sc.service_id is null and sc.location_id in (select location_id from service_at_location where service_id = s.id))`,
+    'sc.id',
+  );
+  const rows = (await sql<CardRow>`select s.id, s.slug, s.name, s.description, s.status, s.assured_date, s.verified_by, o.name as organization_name,
+      ${places} as places, ${approach} as approach, ${schedules} as schedules
+    from service s join organization o on o.id = s.organization_id where s.id in (${sql.join(ids)})`.execute(db)).rows;
+  const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
+  const byId = new Map(rows.map((r) => [r.id, {
+    ...r, places: json<CardRow['places']>(r.places), approach: json<{ name: string }[]>(r.approach).map((a) => a.name), schedules: json<CardRow['schedules']>(r.schedules),
+  }]));
+  return ids.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);
+}
+
 // ── loading listings ──
 export async function servicesByIds(db: Executor, ids: string[]) {
   if (ids.length === 0) return [];

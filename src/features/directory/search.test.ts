@@ -9,7 +9,7 @@ import { boundingBox, deleteService } from './repo.ts';
 import { search } from './search.ts';
 import { demoInput, seedDirectory } from './seed.ts';
 
-const names = (o: Awaited<ReturnType<typeof search>>) => o.results.map((r) => r.listing.service.name);
+const names = (o: Awaited<ReturnType<typeof search>>) => o.results.map((r) => r.card.name);
 const LONDON_GB = '2643743';
 
 function point(name: string, lat: number, lon: number, extra: Partial<ListingInput> = {}): ListingInput {
@@ -103,7 +103,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('keeps the spatial index current when a listing moves, its point changes or it is removed', async () => {
-      const near = async (at: string) => (await run({ at, radius: '5' })).results.filter((r) => !r.remote).map((r) => r.listing.service.name);
+      const near = async (at: string) => (await run({ at, radius: '5' })).results.filter((r) => !r.remote).map((r) => r.card.name);
       const first = await writeListing(t.db, dialect, t.clock, point('Mover (test)', 10, 10));
       assert.deepEqual(await near('10,10'), ['Mover (test)']);
       const orgId = (await t.db.selectFrom('service').select('organization_id').where('id', '=', first.id).executeTakeFirstOrThrow()).organization_id;
@@ -123,33 +123,33 @@ for (const dialect of DIALECTS) {
       assert.ok(ambiguous.placeChoices.length >= 2);
       assert.equal(ambiguous.results.length, 0);
       const uk = await run({ place: 'London', placeId: LONDON_GB, radius: '25' });
-      const local = uk.results.filter((r) => !r.remote).map((r) => r.listing.service.name);
+      const local = uk.results.filter((r) => !r.remote).map((r) => r.card.name);
       assert.deepEqual(local, ['Red Umbrella Drop-in (demo)']);
-      const red = uk.results.find((r) => r.listing.service.name.startsWith('Red Umbrella'))!;
+      const red = uk.results.find((r) => r.card.name.startsWith('Red Umbrella'))!;
       assert.ok(red.distanceKm! > 3 && red.distanceKm! < 8, `distance ${red.distanceKm}`);
-      const remote = uk.results.filter((r) => r.remote).map((r) => r.listing.service.name).sort();
+      const remote = uk.results.filter((r) => r.remote).map((r) => r.card.name).sort();
       assert.deepEqual(remote, ['Nightline for Sex Workers (demo)', 'Worldwide Peer Chat (demo)']);
       assert.ok(!names(uk).includes('Trafficking Support Line USA (demo)'), 'a US-only line does not cover London');
       const ontario = await run({ place: 'London, Ontario', radius: '10' });
-      assert.deepEqual(ontario.results.filter((r) => !r.remote).map((r) => r.listing.service.name), ['Forest City Outreach (demo)']);
+      assert.deepEqual(ontario.results.filter((r) => !r.remote).map((r) => r.card.name), ['Forest City Outreach (demo)']);
     });
 
     it('measures a confidential location from its area centre, never its address', async () => {
       const r = await run({ at: '53.48,-2.24', radius: '5' });
-      const shelter = r.results.find((x) => x.listing.service.name.startsWith('Safe Harbour'));
+      const shelter = r.results.find((x) => x.card.name.startsWith('Safe Harbour'));
       assert.ok(shelter, names(r).join());
-      const loc = shelter.listing.locations[0]!;
+      const loc = shelter.card.places[0]!;
       assert.notEqual(loc.public_latitude, 53.4794);
       assert.ok(distanceKm(53.48, -2.24, loc.public_latitude!, loc.public_longitude!) - shelter.distanceKm! < 0.01);
     });
 
     it('finds neighbours across the date line and near the pole', async () => {
       const east = await run({ at: '0,179.99', radius: '50' });
-      assert.deepEqual(east.results.filter((r) => !r.remote).map((r) => r.listing.service.name).sort(), ['Dateline East (test)', 'Dateline West (test)']);
+      assert.deepEqual(east.results.filter((r) => !r.remote).map((r) => r.card.name).sort(), ['Dateline East (test)', 'Dateline West (test)']);
       const west = await run({ at: '0,-179.99', radius: '5' });
-      assert.deepEqual(west.results.filter((r) => !r.remote).map((r) => r.listing.service.name), ['Dateline West (test)']);
+      assert.deepEqual(west.results.filter((r) => !r.remote).map((r) => r.card.name), ['Dateline West (test)']);
       const pole = await run({ at: '89.95,45', radius: '50' });
-      assert.deepEqual(pole.results.filter((r) => !r.remote).map((r) => r.listing.service.name).sort(), ['Polar A (test)', 'Polar B (test)']);
+      assert.deepEqual(pole.results.filter((r) => !r.remote).map((r) => r.card.name).sort(), ['Polar A (test)', 'Polar B (test)']);
       const far = await run({ at: '89.95,45', radius: '300' });
       assert.ok(names(far).includes('Polar Far (test)'));
     });
@@ -208,6 +208,23 @@ for (const dialect of DIALECTS) {
       assert.equal(safe.statusCode, 200);
       assert.match(safe.body, /Greater Manchester/);
       assert.doesNotMatch(safe.body, /Hidden Street|M1 0ZZ|53\.4794/);
+    });
+
+    it('shows on each result card its area, distance, hours, open now, approach and verification — never a confidential address', async () => {
+      t.clock.set('2026-11-25T13:00:00Z'); // a Wednesday, 13:00 in London
+      const res = await t.inject('/resources?q=drop-in&place=London%2C+GB&radius=10');
+      assert.equal(res.statusCode, 200);
+      const red = /<li class="card result">(?:(?!<\/li>\s*<li class="card result">).)*?Red Umbrella Drop-in(?:.|\n)*?<\/p>\s*<\/li>/s.exec(res.body)?.[0] ?? '';
+      assert.match(red, /London, United Kingdom · [\d.]+ km/);
+      assert.match(red, /Open now/);
+      assert.match(red, /Mon, Wed, Fri 12:00–18:00/);
+      for (const badge of ['Sex-worker-led', 'Drop-in', 'Anonymous']) assert.match(red, new RegExp(`<li class="badge">${badge}`, 'i'));
+      assert.match(red, /Last verified .*\(Demo curator\)/);
+      const near = await t.inject('/resources?place=Manchester%2C+GB&radius=25&category=trafficking-support');
+      assert.match(near.body, /Safe Harbour House \(demo\)/);
+      assert.match(near.body, /Greater Manchester, United Kingdom/);
+      assert.doesNotMatch(near.body, /Hidden Street|M1 0ZZ|53\.4794|-2\.2453/);
+      t.clock.set('2026-11-25T12:00:00Z');
     });
 
     it('puts a directory search box on the home page', async () => {

@@ -3,7 +3,7 @@ import type { Db, Dialect } from '../../core/db/schema.ts';
 import { countryName, describePlace, nearestPlace, placeById, resolvePlace, type Place } from './gazetteer.ts';
 import { describeHours, isOpenAt } from './hours.ts';
 import { FACETS, TAXONOMY_IDS, type Facet } from './hsds.ts';
-import { WORLD_URI, areaUri, loadListings, type Listing } from './listing.ts';
+import { WORLD_URI, areaUri } from './listing.ts';
 import * as repo from './repo.ts';
 
 /*
@@ -34,7 +34,7 @@ export interface SearchParams {
   page: number;
 }
 export interface ResultCard {
-  listing: Listing;
+  card: repo.CardRow;
   distanceKm: number | null;
   remote: boolean;
   openNow: boolean | null;
@@ -211,17 +211,12 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
   outcome.total = candidates.length;
   outcome.pageCount = Math.max(1, Math.ceil(candidates.length / PAGE_SIZE));
   const pageRows = candidates.slice((params.page - 1) * PAGE_SIZE, params.page * PAGE_SIZE);
-  const listings = await loadListings(db, pageRows.map((c) => c.id));
-  outcome.results = pageRows.map((c, i) => {
-    const listing = listings[i]!;
-    return {
-      listing,
-      distanceKm: c.distance,
-      remote: c.remote === 1 && c.distance === null,
-      openNow: isOpenAt(listing.schedules, now),
-      hours: describeHours(listing.schedules),
-    };
-  }).filter((r) => !!r.listing);
+  const cards = new Map((await repo.resultCards(db, dialect, pageRows.map((c) => c.id))).map((card) => [card.id, card]));
+  outcome.results = pageRows.flatMap((c) => {
+    const card = cards.get(c.id);
+    if (!card) return [];
+    return [{ card, distanceKm: c.distance, remote: c.remote === 1 && c.distance === null, openNow: isOpenAt(card.schedules, now), hours: describeHours(card.schedules) }];
+  });
 
   const counts = await repo.facetCounts(db, candidates.map((c) => c.id));
   outcome.facets = FACETS.map((f) => ({

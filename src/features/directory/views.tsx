@@ -30,7 +30,8 @@ export function searchHref(p: SearchParams, change: Partial<SearchParams> & { fi
 }
 
 /** The public view of where a service is: a confidential location shows only its area. */
-export function publicPlace(loc: Listing['locations'][number]): { lines: string[]; area: string } {
+type PlaceFields = Pick<Listing['locations'][number], 'city' | 'country' | 'is_confidential' | 'area_name'> & Partial<Listing['locations'][number]>;
+export function publicPlace(loc: PlaceFields): { lines: string[]; area: string } {
   const country = loc.country ? countryName(loc.country) : '';
   if (loc.is_confidential) return { lines: [], area: [loc.area_name ?? loc.city, country].filter(Boolean).join(', ') };
   return {
@@ -39,20 +40,19 @@ export function publicPlace(loc: Listing['locations'][number]): { lines: string[
   };
 }
 
-function TermBadges({ listing, facet }: { listing: Listing; facet: Facet }) {
-  const terms = listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS[facet]);
-  if (!terms.length) return null;
+function TermBadges({ names, facet }: { names: string[]; facet: Facet }) {
+  if (!names.length) return null;
   return (
     <ul class="badges" aria-label={facet}>
-      {terms.map((x) => (
-        <li class="badge">{x.name}</li>
+      {names.map((name) => (
+        <li class="badge">{name}</li>
       ))}
     </ul>
   );
 }
+const termNames = (listing: Listing, facet: Facet) => listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS[facet]).map((x) => x.name);
 
-function VerifiedLine({ ctx, listing }: { ctx: PageContext; listing: Listing }) {
-  const s = listing.service;
+function VerifiedLine({ ctx, s }: { ctx: PageContext; s: { assured_date: string | null; verified_by: string | null } }) {
   return (
     <p class="meta">
       {s.assured_date ? t(ctx.locale, 'verified', { date: formatDate(s.assured_date, ctx.locale) }) : t(ctx.locale, 'notVerified')}
@@ -62,8 +62,8 @@ function VerifiedLine({ ctx, listing }: { ctx: PageContext; listing: Listing }) 
 }
 
 function ResultItem({ ctx, r }: { ctx: PageContext; r: ResultCard }) {
-  const s = r.listing.service;
-  const where = r.listing.locations.map((l) => publicPlace(l).area).filter(Boolean)[0];
+  const s = r.card;
+  const where = s.places.map((l) => publicPlace(l).area).filter(Boolean)[0];
   return (
     <li class="card result">
       <h3>
@@ -84,8 +84,8 @@ function ResultItem({ ctx, r }: { ctx: PageContext; r: ResultCard }) {
           {r.hours.join('; ')}
         </p>
       )}
-      <TermBadges listing={r.listing} facet="approach" />
-      <VerifiedLine ctx={ctx} listing={r.listing} />
+      <TermBadges names={s.approach} facet="approach" />
+      <VerifiedLine ctx={ctx} s={s} />
     </li>
   );
 }
@@ -236,7 +236,7 @@ export function ListingPage({ ctx, listing, now, reportErrors, reportText = '', 
       {s.status === 'temporarily closed' && <Notice kind="warning">{t(L, 'tempClosed')}</Notice>}
       {s.status === 'defunct' && <Notice kind="warning">This service has closed.</Notice>}
       {s.alert && <Notice kind="warning">{s.alert}</Notice>}
-      <VerifiedLine ctx={ctx} listing={listing} />
+      <VerifiedLine ctx={ctx} s={s} />
       {s.description && <p class="prose">{s.description}</p>}
       <section aria-labelledby="contact-title">
         <h2 id="contact-title">Get in touch</h2>
@@ -304,7 +304,7 @@ export function ListingPage({ ctx, listing, now, reportErrors, reportText = '', 
       </section>
       <section aria-labelledby="expect-title">
         <h2 id="expect-title">What to expect</h2>
-        <TermBadges listing={listing} facet="approach" />
+        <TermBadges names={termNames(listing, 'approach')} facet="approach" />
         <dl>
           <dt>Categories</dt>
           <dd>{listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS.category).map((x) => x.name).join(', ') || '—'}</dd>
