@@ -136,18 +136,16 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       inBox = sql`from location_rtree r cross join service_at_location sal on sal.location_id = r.location_id where ${sql.join(conds, sql` and `)}`;
     }
     const at = dialect === 'postgres' ? undefined : { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
-    const local = sql`select x.service_id, min(x.d) as distance, 0 as remote from (
-        select sal.service_id as service_id, ${haversine(dialect, lat, lon, at)} as d ${inBox}) x
-      where x.d <= ${sql.lit(radiusKm)} group by x.service_id`;
+    // The filters (cheap index probes) run on each service in the box before the distance is computed.
+    const inReach = (id: RawBuilder<unknown>) => filters(id).map((f) => sql` and ${f}`);
+    const local = sql`select sal.service_id as service_id, min(${haversine(dialect, lat, lon, at)}) as distance, 0 as remote ${inBox}${sql.join(inReach(sql.ref('sal.service_id')), sql``)}
+      group by sal.service_id having min(${haversine(dialect, lat, lon, at)}) <= ${sql.lit(radiusKm)}`;
     const areas = areaUris.length
-      ? sql` union all select sa.service_id as service_id, null as distance, 1 as remote from service_area sa where sa.uri in (${sql.join(areaUris)}) and sa.service_id is not null`
+      ? sql` union all select sa.service_id as service_id, null as distance, 1 as remote from service_area sa where sa.uri in (${sql.join(areaUris)}) and sa.service_id is not null${sql.join(inReach(sql.ref('sa.service_id')), sql``)}`
       : sql``;
-    // On SQLite the filters run on the services in reach, before their rows and text are read.
-    const early = dialect === 'sqlite' ? filters(sql.ref('near.service_id')) : [];
-    ctes = sql`with near as (${local}${areas}), nearest as (select service_id, min(distance) as distance, min(remote) as remote from near
-      ${early.length ? sql`where ${sql.join(early, sql` and `)} ` : sql``}group by service_id) `;
+    ctes = sql`with near as (${local}${areas}), nearest as (select service_id, min(distance) as distance, min(remote) as remote from near group by service_id) `;
     joins.push(sql`join nearest n on n.service_id = s.id`);
-    if (dialect === 'sqlite') fromNear = true;
+    fromNear = true;
     distance = sql`n.distance`;
     remote = sql`n.remote`;
   }
@@ -172,10 +170,10 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       score = sql`f.score`;
     }
   }
-  if (!(spec.near && dialect === 'sqlite')) where.push(...filters(sql.ref('s.id')));
+  if (!spec.near) where.push(...filters(sql.ref('s.id')));
   const order = spec.words.length ? sql`${score} desc, ${spec.near ? sql`(n.distance is null) asc, n.distance asc, ` : sql``}s.name` : spec.near ? sql`(n.distance is null) asc, n.distance asc, s.name` : sql`s.name`;
   const query = sql<Candidate>`${ctes}select s.id as id, ${distance} as distance, ${score} as score, ${remote} as remote
-    from ${fromNear ? sql`nearest n cross join service s on s.id = n.service_id ${sql.join(joins.slice(1), sql` `)}` : sql`service s ${sql.join(joins, sql` `)}`}
+    from ${fromNear ? sql`nearest n ${dialect === 'sqlite' ? sql`cross join` : sql`join`} service s on s.id = n.service_id ${sql.join(joins.slice(1), sql` `)}` : sql`service s ${sql.join(joins, sql` `)}`}
     where ${sql.join(where, sql` and `)}
     order by ${order} limit ${sql.lit(spec.limit)}`;
   const rows = (await query.execute(db)).rows;
