@@ -78,7 +78,7 @@ function modifiedAfter(q: Query): string | undefined {
 
 /** The `postcode` and `proximity` parameters, checked (the place itself is looked up later). */
 function placeParams(q: Query): { postalCode: string; radiusKm?: number } | undefined {
-  const postcode = text(q, 'postcode', 16);
+  const postcode = text(q, 'postcode', 24)?.trim() || undefined;
   const proximity = text(q, 'proximity', 20);
   if (proximity !== undefined) {
     const metres = /^\d+(\.\d+)?$/.test(proximity) ? Number(proximity) : NaN;
@@ -86,7 +86,7 @@ function placeParams(q: Query): { postalCode: string; radiusKm?: number } | unde
     if (postcode === undefined) throw new BadParam('proximity is measured from a postcode: give postcode too.');
   }
   if (postcode === undefined) return undefined;
-  if (!/^[A-Za-z0-9][A-Za-z0-9 -]*$/.test(postcode)) throw new BadParam('postcode may contain only letters, digits, spaces and hyphens.');
+  if (!/^[A-Za-z0-9][A-Za-z0-9 -]{0,15}$/.test(postcode)) throw new BadParam('postcode must be at most 16 letters, digits, spaces or hyphens.');
   return { postalCode: normalisePostalCode(postcode), radiusKm: proximity === undefined ? undefined : Number(proximity) / 1000 };
 }
 export const normalisePostalCode = (code: string) => code.replace(/\s+/g, '').toUpperCase();
