@@ -1,30 +1,159 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { nestedServices, pick, type HsdsRow } from './hsds-data.ts';
+import type { Db } from '../../core/db/schema.ts';
+import { listedServices, nestedOrganizations, nestedServices, pick, servicesAtLocations } from './hsds-data.ts';
+import { areaUri, WORLD_URI } from './listing.ts';
 import * as repo from './repo.ts';
-import { queryWords } from './search.ts';
+import { MAX_RADIUS_KM, queryWords } from './search.ts';
 
 /*
- * Read-only HSDS API (https://docs.openreferral.org/en/latest/hsds/api_reference.html): the metadata
- * at "/", paginated lists with the specification's Page object, fully nested records by id. Reads are
- * open to other sites (CORS); confidential locations are shown by area only, as everywhere else.
+ * Read-only HSDS API, following the Open Referral API reference (schema/openapi.json of
+ * openreferral/specification, branch 3.0; https://docs.openreferral.org/en/latest/hsds/api_reference.html):
+ * the metadata at "/", paginated lists with the specification's Page object (or every result as
+ * newline-delimited JSON with `format=ndjson`), fully nested records by id. Query parameters combine
+ * with AND. Reads are open to other sites (CORS); confidential locations are shown by area only, and
+ * `proximity` measures from that area's centre. The reference's POST variants of the list endpoints are
+ * not offered: this API only reads, and GET takes the same parameters.
  */
 const MAX_PER_PAGE = 100;
+const MAX_PAGE = 100_000;
+const STREAM_BATCH = 500;
+const MAX_PROXIMITY_M = MAX_RADIUS_KM * 1000;
 
-type Query = Record<string, string | undefined>;
+type Query = Record<string, unknown>;
 class BadParam extends Error {}
 
-function paging(q: Query) {
-  const page = q.page === undefined ? 1 : Number(q.page);
-  const perPage = q.per_page === undefined ? 20 : Number(q.per_page);
-  if (!Number.isInteger(page) || page < 1 || page > 100000) throw new BadParam('page must be a whole number from 1.');
-  if (!Number.isInteger(perPage) || perPage < 1 || perPage > MAX_PER_PAGE) throw new BadParam(`per_page must be a whole number from 1 to ${MAX_PER_PAGE}.`);
-  return { page, perPage };
-}
-const bool = (v: string | undefined) => v === 'true' || v === '1';
+// ── parameters: every value is checked here, so nothing malformed reaches the database ──
+// Control characters are refused: PostgreSQL cannot store NUL and no identifier or word contains one.
+const CONTROL = /[\u0000-\u001f\u007f]/;
 
+function text(q: Query, name: string, max = 200): string | undefined {
+  const v = q[name];
+  if (v === undefined || v === '') return undefined;
+  if (typeof v !== 'string') throw new BadParam(`${name} must be given once.`);
+  if (v.length > max) throw new BadParam(`${name} must be at most ${max} characters.`);
+  if (CONTROL.test(v)) throw new BadParam(`${name} must not contain control characters.`);
+  return v;
+}
+const id = (q: Query, name: string) => text(q, name, 100);
+
+function flag(q: Query, name: string): boolean {
+  const v = text(q, name, 10);
+  if (v === undefined || v === 'false' || v === '0') return false;
+  if (v === 'true' || v === '1') return true;
+  throw new BadParam(`${name} must be true or false.`);
+}
+
+function whole(q: Query, name: string, fallback: number, max: number): number {
+  const v = text(q, name, 12);
+  if (v === undefined) return fallback;
+  const n = /^\d+$/.test(v) ? Number(v) : NaN;
+  if (!(n >= 1 && n <= max)) throw new BadParam(`${name} must be a whole number from 1 to ${max}.`);
+  return n;
+}
+
+interface Listing { page: number; perPage: number; ndjson: boolean }
+function listing(q: Query): Listing {
+  const format = text(q, 'format', 10) ?? 'json';
+  if (format !== 'json' && format !== 'ndjson') throw new BadParam('format must be json or ndjson.');
+  return { page: whole(q, 'page', 1, MAX_PAGE), perPage: whole(q, 'per_page', 20, MAX_PER_PAGE), ndjson: format === 'ndjson' };
+}
+
+/** `modified_after`: a date or date-time (ISO 8601); without a zone it is read as UTC. */
+function modifiedAfter(q: Query): string | undefined {
+  const v = text(q, 'modified_after', 40);
+  if (v === undefined) return undefined;
+  const bad = new BadParam('modified_after must be a date or date-time such as 2026-01-01 or 2026-01-01T09:30:00Z.');
+  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(v);
+  if (!m) throw bad;
+  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [number, number, number, number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59) throw bad;
+  const zone = m[8] === undefined ? 'Z' : m[8] === 'Z' ? 'Z' : `${m[8].slice(0, 3)}:${m[8].slice(-2)}`;
+  const pad = (n: number) => String(n).padStart(2, '0');
+  const at = new Date(`${m[1]}-${m[2]}-${m[3]}T${pad(hour)}:${pad(minute)}:${pad(second)}${(m[7] ?? '').slice(0, 4)}${zone}`);
+  if (Number.isNaN(at.getTime())) throw bad;
+  return at.toISOString();
+}
+
+/** The `postcode` and `proximity` parameters, checked (the place itself is looked up later). */
+function placeParams(q: Query): { postalCode: string; radiusKm?: number } | undefined {
+  const postcode = text(q, 'postcode', 24)?.trim() || undefined;
+  const proximity = text(q, 'proximity', 20);
+  if (proximity !== undefined) {
+    const metres = /^\d+(\.\d+)?$/.test(proximity) ? Number(proximity) : NaN;
+    if (!(metres > 0 && metres <= MAX_PROXIMITY_M)) throw new BadParam(`proximity must be a distance in metres, above 0 and at most ${MAX_PROXIMITY_M}.`);
+    if (postcode === undefined) throw new BadParam('proximity is measured from a postcode: give postcode too.');
+  }
+  if (postcode === undefined) return undefined;
+  if (!/^[A-Za-z0-9][A-Za-z0-9 -]{0,15}$/.test(postcode)) throw new BadParam('postcode must be at most 16 letters, digits, spaces or hyphens.');
+  return { postalCode: normalisePostalCode(postcode), radiusKm: proximity === undefined ? undefined : Number(proximity) / 1000 };
+}
+export const normalisePostalCode = (code: string) => code.replace(/\s+/g, '').toUpperCase();
+
+/**
+ * Resolves a postcode offline, from the public addresses of this directory only (no gazetteer of postcodes is
+ * bundled and no outside service is asked): its centre in each country where it appears is the mean of those
+ * addresses' coordinates. With `proximity`, results are the locations within that distance of a centre; when the
+ * postcode is unknown here, they fall back to locations whose address has exactly that postal code. Without
+ * `proximity`, results are locations with that postal code plus services whose service area covers the postcode's
+ * country (or the whole world). Confidential addresses take no part: their postal code is never matched.
+ */
+async function resolvePlace(db: Db, p: { postalCode: string; radiusKm?: number }): Promise<repo.ApiPlace> {
+  const found = await repo.publicPostalCodePlaces(db, p.postalCode);
+  const countries = [...new Set(found.map((f) => f.country.toUpperCase()).filter((c) => /^[A-Z]{2}$/.test(c)))];
+  if (p.radiusKm === undefined) return { postalCode: p.postalCode, areaUris: [WORLD_URI, ...countries.map(areaUri)] };
+  const centres = countries.map((c) => centreOf(found.filter((f) => f.country.toUpperCase() === c)))
+    .filter((c): c is { lat: number; lon: number } => c !== null);
+  return centres.length ? { centres, radiusKm: p.radiusKm } : { postalCode: p.postalCode, areaUris: [] };
+}
+
+/** Mean position on the sphere (so points on both sides of the date line average correctly). */
+function centreOf(points: { public_latitude: number | null; public_longitude: number | null }[]): { lat: number; lon: number } | null {
+  let x = 0;
+  let y = 0;
+  let z = 0;
+  let n = 0;
+  const rad = Math.PI / 180;
+  for (const p of points) {
+    if (p.public_latitude === null || p.public_longitude === null) continue;
+    const lat = Number(p.public_latitude) * rad;
+    const lon = Number(p.public_longitude) * rad;
+    x += Math.cos(lat) * Math.cos(lon);
+    y += Math.cos(lat) * Math.sin(lon);
+    z += Math.sin(lat);
+    n++;
+  }
+  if (n === 0) return null;
+  return { lat: Math.atan2(z, Math.hypot(x, y)) / rad, lon: Math.atan2(y, x) / rad };
+}
+
+// ── responses ──
+/** The specification's Page object (components/schemas/Page) around one page of contents. */
 export function pageObject(total: number, page: number, perPage: number, contents: unknown[]) {
-  const totalPages = Math.max(1, Math.ceil(total / perPage));
+  const totalPages = Math.ceil(total / perPage);
   return { total_items: total, total_pages: totalPages, page_number: page, size: contents.length, first_page: page === 1, last_page: page >= totalPages, empty: contents.length === 0, contents };
+}
+
+type PageFn = (page: number, perPage: number, withTotal: boolean) => Promise<{ total: number; items: unknown[] }>;
+
+/** A page in the Page object, or with `format=ndjson` every result, one JSON object a line, read in batches. */
+async function respond(list: Listing, fetchPage: PageFn): Promise<unknown> {
+  if (!list.ndjson) {
+    const { total, items } = await fetchPage(list.page, list.perPage, true);
+    return pageObject(total, list.page, list.perPage, items);
+  }
+  async function* lines() {
+    for (let page = 1; ; page++) {
+      const { items } = await fetchPage(page, STREAM_BATCH, false);
+      if (items.length) yield items.map((i) => `${JSON.stringify(i)}\n`).join('');
+      if (items.length < STREAM_BATCH) return;
+    }
+  }
+  return new NdjsonStream(lines());
+}
+class NdjsonStream {
+  constructor(readonly lines: AsyncGenerator<string>) {}
 }
 
 export async function hsdsApiRoutes(app: FastifyInstance) {
@@ -41,87 +170,129 @@ export async function hsdsApiRoutes(app: FastifyInstance) {
   app.options('/api/hsds/*', opts, async (_req, reply) => reply.code(204).header('access-control-max-age', '86400').send());
 
   const handle = (fn: (q: Query, params: Record<string, string>) => Promise<unknown>) => async (req: { query: unknown; params: unknown }, reply: FastifyReply) => {
+    let body: unknown;
     try {
-      const body = await fn(req.query as Query, req.params as Record<string, string>);
-      if (body === undefined) return reply.code(404).send({ error: 'Not found', statusCode: 404 });
-      return reply.type('application/json; charset=utf-8').send(body);
+      body = await fn((req.query ?? {}) as Query, req.params as Record<string, string>);
     } catch (err) {
       if (err instanceof BadParam) return reply.code(400).send({ error: err.message, statusCode: 400 });
       throw err;
     }
+    if (body === undefined) return reply.code(404).send({ error: 'Not found', statusCode: 404 });
+    if (body instanceof NdjsonStream) return reply.type('application/x-ndjson; charset=utf-8').send(Readable.from(body.lines));
+    return reply.type('application/json; charset=utf-8').send(body);
+  };
+  /** An id from the path; one that no record could have is simply not found. */
+  const pathId = (p: Record<string, string>) => {
+    const v = String(p.id ?? '');
+    return v.length > 0 && v.length <= 100 && !CONTROL.test(v) ? v : undefined;
   };
 
+  // GET / — the API's metadata (paths["/"] of the reference).
   app.get('/api/hsds', opts, handle(async () => ({
     version: '3.0',
     profile: 'https://docs.openreferral.org/en/latest/hsds/',
     openapi_url: 'https://raw.githubusercontent.com/openreferral/specification/3.0/schema/openapi.json',
     description: 'Alongside resource directory: services for sex workers and people experiencing trafficking. Confidential addresses are given by area only.',
-    publisher: { name: 'Alongside', website: `${config.publicUrl}/resources` },
+    publisher: { name: 'Alongside', website: `${config.publicUrl}/resources`, additional_websites: [`${config.publicUrl}/resources/suggest`] },
   })));
 
   app.get('/api/hsds/services', opts, handle(async (q) => {
-    const { page, perPage } = paging(q);
-    if ((q.search ?? '').length > 200) throw new BadParam('search must be under 200 characters.');
-    if (q.modified_after !== undefined && Number.isNaN(Date.parse(q.modified_after))) throw new BadParam('modified_after must be a date-time such as 2026-01-01T00:00:00Z.');
-    const { total, rows } = await repo.apiServicePage(db, dialect, {
-      words: queryWords(q.search ?? ''), taxonomyTermId: q.taxonomy_term_id, taxonomyId: q.taxonomy_id, organizationId: q.organization_id,
-      modifiedAfter: q.modified_after ? new Date(q.modified_after).toISOString() : undefined,
-    }, page, perPage);
-    if (bool(q.minimal)) return pageObject(total, page, perPage, rows.map((r) => ({ id: r.id, last_modified: r.last_modified })));
-    const nested = await nestedServices(db, rows.map((r) => r.id));
-    const contents = bool(q.full) ? nested : nested.map((s) => ({ ...pick('service', s as Record<string, unknown>), organization: s.organization }));
-    return pageObject(total, page, perPage, contents);
+    const list = listing(q);
+    const minimal = flag(q, 'minimal');
+    const full = flag(q, 'full');
+    if (minimal && full) throw new BadParam('minimal and full cannot be combined.');
+    const filter = await serviceFilter(db, q);
+    return respond(list, async (page, perPage, withTotal) => {
+      const { total, rows } = await repo.apiServicePage(db, dialect, filter, page, perPage, withTotal);
+      const ids = rows.map((r) => r.id);
+      const items = minimal ? rows.map((r) => ({ id: r.id, last_modified: r.last_modified })) : full ? await nestedServices(db, ids) : await listedServices(db, ids);
+      return { total, items };
+    });
   }));
-
-  app.get('/api/hsds/services/:id', opts, handle(async (_q, p) => (await nestedServices(db, [String(p.id).slice(0, 100)]))[0]));
+  app.get('/api/hsds/services/:id', opts, handle(async (_q, p) => {
+    const sid = pathId(p);
+    return sid ? (await nestedServices(db, [sid]))[0] : undefined;
+  }));
 
   app.get('/api/hsds/organizations', opts, handle(async (q) => {
-    const { page, perPage } = paging(q);
-    const { total, rows } = await repo.simplePage(db, 'organization', page, perPage, [], q.search ? { column: 'name', text: q.search.slice(0, 200) } : undefined);
-    return pageObject(total, page, perPage, rows.map((r) => pick('organization', r)));
+    const list = listing(q);
+    const fullService = flag(q, 'full_service');
+    const full = flag(q, 'full') || fullService;
+    const f = { search: text(q, 'search'), taxonomyTermId: id(q, 'taxonomy_term_id'), taxonomyId: id(q, 'taxonomy_id') };
+    return respond(list, async (page, perPage, withTotal) => {
+      const { total, rows } = await repo.apiOrganizationPage(db, f, page, perPage, withTotal);
+      const items = full ? await nestedOrganizations(db, rows.map((r) => r.id), fullService) : rows.map((r) => pick('organization', r));
+      return { total, items };
+    });
   }));
-  app.get('/api/hsds/organizations/:id', opts, handle(async (_q, p) => {
-    const org = await repo.rowById(db, 'organization', String(p.id).slice(0, 100));
-    if (!org) return undefined;
-    const services = (await repo.apiServicePage(db, dialect, { words: [], organizationId: String(org.id) }, 1, 1000)).rows;
-    return { ...pick('organization', org), services: await nestedServices(db, services.map((s) => s.id)) };
+  app.get('/api/hsds/organizations/:id', opts, handle(async (q, p) => {
+    const fullService = flag(q, 'full_service');
+    const oid = pathId(p);
+    return oid ? (await nestedOrganizations(db, [oid], fullService))[0] : undefined;
   }));
 
   app.get('/api/hsds/service_at_locations', opts, handle(async (q) => {
-    const { page, perPage } = paging(q);
-    const where = q.service_id ? [{ column: 'service_id', value: q.service_id }] : [];
-    const { total, rows } = await repo.simplePage(db, 'service_at_location', page, perPage, where);
-    const out: HsdsRow[] = rows.map((r) => pick('service_at_location', r));
-    return pageObject(total, page, perPage, out);
+    const list = listing(q);
+    const full = flag(q, 'full');
+    const filter = { ...(await serviceFilter(db, q)), serviceId: id(q, 'service_id') };
+    return respond(list, async (page, perPage, withTotal) => {
+      const { total, rows } = await repo.apiServiceAtLocationPage(db, dialect, filter, page, perPage, withTotal);
+      return { total, items: await servicesAtLocations(db, rows.map((r) => r.id), full) };
+    });
   }));
   app.get('/api/hsds/service_at_locations/:id', opts, handle(async (_q, p) => {
-    const sal = await repo.rowById(db, 'service_at_location', String(p.id).slice(0, 100));
-    if (!sal) return undefined;
-    const [service] = await nestedServices(db, [String(sal.service_id)]);
-    const nested = (service?.service_at_locations as unknown as HsdsRow[] | undefined)?.find((x) => x.id === sal.id);
-    return { ...pick('service_at_location', sal), location: (nested as { location?: unknown } | undefined)?.location ?? null, service: service ?? null };
+    const sid = pathId(p);
+    return sid ? (await servicesAtLocations(db, [sid], true))[0] : undefined;
   }));
 
   app.get('/api/hsds/taxonomies', opts, handle(async (q) => {
-    const { page, perPage } = paging(q);
-    const { total, rows } = await repo.simplePage(db, 'taxonomy', page, perPage, [], q.search ? { column: 'name', text: q.search.slice(0, 200) } : undefined);
-    return pageObject(total, page, perPage, rows.map((r) => pick('taxonomy', r)));
+    const list = listing(q);
+    const search = text(q, 'search');
+    return respond(list, async (page, perPage, withTotal) => {
+      const { total, rows } = await repo.simplePage(db, 'taxonomy', page, perPage, [], search ? { column: 'name', text: search } : undefined, withTotal);
+      return { total, items: rows.map((r) => pick('taxonomy', r)) };
+    });
   }));
   app.get('/api/hsds/taxonomies/:id', opts, handle(async (_q, p) => {
-    const r = await repo.rowById(db, 'taxonomy', String(p.id).slice(0, 100));
+    const tid = pathId(p);
+    const r = tid ? await repo.rowById(db, 'taxonomy', tid) : undefined;
     return r ? pick('taxonomy', r) : undefined;
   }));
+
   app.get('/api/hsds/taxonomy_terms', opts, handle(async (q) => {
-    const { page, perPage } = paging(q);
+    const list = listing(q);
+    const search = text(q, 'search');
+    const taxonomyId = id(q, 'taxonomy_id');
+    const parentId = id(q, 'parent_id');
+    // top_only: terms at the top of their taxonomy, i.e. without a parent (the reference: "not child terms").
+    const topOnly = flag(q, 'top_only');
+    if (topOnly && parentId) throw new BadParam('top_only and parent_id cannot be combined: top terms have no parent.');
     const where = [
-      ...(q.taxonomy_id ? [{ column: 'taxonomy_id', value: q.taxonomy_id }] : []),
-      ...(q.parent_id ? [{ column: 'parent_id', value: q.parent_id }] : []),
+      ...(taxonomyId ? [{ column: 'taxonomy_id', value: taxonomyId }] : []),
+      ...(parentId ? [{ column: 'parent_id', value: parentId }] : []),
+      ...(topOnly ? [{ column: 'parent_id', value: null }] : []),
     ];
-    const { total, rows } = await repo.simplePage(db, 'taxonomy_term', page, perPage, where, q.search ? { column: 'name', text: q.search.slice(0, 200) } : undefined);
-    return pageObject(total, page, perPage, rows.map((r) => pick('taxonomy_term', r)));
+    return respond(list, async (page, perPage, withTotal) => {
+      const { total, rows } = await repo.simplePage(db, 'taxonomy_term', page, perPage, where, search ? { column: 'name', text: search } : undefined, withTotal);
+      return { total, items: rows.map((r) => pick('taxonomy_term', r)) };
+    });
   }));
   app.get('/api/hsds/taxonomy_terms/:id', opts, handle(async (_q, p) => {
-    const r = await repo.rowById(db, 'taxonomy_term', String(p.id).slice(0, 100));
+    const tid = pathId(p);
+    const r = tid ? await repo.rowById(db, 'taxonomy_term', tid) : undefined;
     return r ? pick('taxonomy_term', r) : undefined;
   }));
+
+  /** Filters shared by /services and /service_at_locations. */
+  async function serviceFilter(database: Db, q: Query): Promise<repo.ApiServiceFilter> {
+    const search = text(q, 'search');
+    const filter: repo.ApiServiceFilter = {
+      words: queryWords(search ?? ''), taxonomyTermId: id(q, 'taxonomy_term_id'), taxonomyId: id(q, 'taxonomy_id'),
+      organizationId: id(q, 'organization_id'), modifiedAfter: modifiedAfter(q),
+    };
+    const place = placeParams(q);
+    if (place) filter.place = await resolvePlace(database, place);
+    return filter;
+  }
 }
+

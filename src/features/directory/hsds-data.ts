@@ -51,6 +51,23 @@ export async function confidentialLocations(db: Executor): Promise<Set<string>> 
   return new Set(rows.map((r) => r.id));
 }
 
+/** Locations in their public form with their addresses and opening hours, by id (a confidential one by area only). */
+export async function publicLocations(db: Db, ids: string[]): Promise<Map<string, HsdsRow>> {
+  const out = new Map<string, HsdsRow>();
+  if (ids.length === 0) return out;
+  const locs = await db.selectFrom('location').selectAll().where('id', 'in', ids).execute();
+  const addrs = await db.selectFrom('address').selectAll().where('location_id', 'in', ids).execute();
+  const schedules = await db.selectFrom('schedule').selectAll().where('location_id', 'in', ids).where('service_id', 'is', null).execute();
+  for (const l of locs) {
+    out.set(l.id, {
+      ...redactLocation(l as unknown as HsdsRow, l.public_latitude, l.public_longitude, l.area_name),
+      addresses: addrs.filter((a) => a.location_id === l.id).map((a) => (l.is_confidential ? redactAddress(a as unknown as HsdsRow) : pick('address', a))),
+      schedules: schedules.filter((z) => z.location_id === l.id).map((z) => pick('schedule', z)),
+    } as unknown as HsdsRow);
+  }
+  return out;
+}
+
 /** The fully nested service of the HSDS API (schema/compiled/service.json), public form. */
 export async function nestedServices(db: Db, ids: string[]): Promise<HsdsRow[]> {
   if (ids.length === 0) return [];
@@ -64,11 +81,7 @@ export async function nestedServices(db: Db, ids: string[]): Promise<HsdsRow[]> 
   const areas = await db.selectFrom('service_area').selectAll().where('service_id', 'in', ids).execute();
   const contacts = await db.selectFrom('contact').selectAll().where('service_id', 'in', ids).execute();
   const attrs = await db.selectFrom('attribute').selectAll().where('link_id', 'in', ids).execute();
-  const locIds = [...new Set(sals.map((s) => s.location_id))];
-  const someLoc = locIds.length ? locIds : [''];
-  const locs = await db.selectFrom('location').selectAll().where('id', 'in', someLoc).execute();
-  const addrs = await db.selectFrom('address').selectAll().where('location_id', 'in', someLoc).execute();
-  const locSchedules = await db.selectFrom('schedule').selectAll().where('location_id', 'in', someLoc).where('service_id', 'is', null).execute();
+  const locations = await publicLocations(db, [...new Set(sals.map((s) => s.location_id))]);
   const termIds = [...new Set(attrs.map((a) => a.taxonomy_term_id))];
   const terms = await db.selectFrom('taxonomy_term').selectAll().where('id', 'in', termIds.length ? termIds : ['']).execute();
   const byId = new Map(services.map((s) => [s.id, s]));
@@ -87,17 +100,89 @@ export async function nestedServices(db: Db, ids: string[]): Promise<HsdsRow[]> 
         const term = terms.find((x) => x.id === a.taxonomy_term_id);
         return term ? pick('taxonomy_term', term) : null;
       })() })),
-      service_at_locations: sals.filter((x) => x.service_id === id).map((x) => {
-        const l = locs.find((y) => y.id === x.location_id);
-        const location = l ? {
-          ...redactLocation(l as unknown as HsdsRow, l.public_latitude, l.public_longitude, l.area_name),
-          addresses: addrs.filter((a) => a.location_id === l.id).map((a) => (l.is_confidential ? redactAddress(a as unknown as HsdsRow) : pick('address', a))),
-          schedules: locSchedules.filter((z) => z.location_id === l.id).map((z) => pick('schedule', z)),
-        } : null;
-        return { ...pick('service_at_location', x), location };
-      }),
+      service_at_locations: sals.filter((x) => x.service_id === id).map((x) => ({ ...pick('service_at_location', x), location: locations.get(x.location_id) ?? null })),
     } as unknown as HsdsRow;
   });
+}
+
+/** Services as the API lists them (schema/compiled/service_list.json): one-to-one fields and the organization. */
+export async function listedServices(db: Db, ids: string[]): Promise<HsdsRow[]> {
+  if (ids.length === 0) return [];
+  const services = await db.selectFrom('service').selectAll().where('id', 'in', ids).execute();
+  const orgIds = [...new Set(services.map((s) => s.organization_id))];
+  const orgs = new Map((await db.selectFrom('organization').selectAll().where('id', 'in', orgIds.length ? orgIds : ['']).execute()).map((o) => [o.id, o]));
+  const byId = new Map(services.map((s) => [s.id, s]));
+  return ids.filter((id) => byId.has(id)).map((id) => {
+    const s = byId.get(id)!;
+    const org = orgs.get(s.organization_id);
+    return { ...pick('service', s), organization: org ? pick('organization', org) : null } as unknown as HsdsRow;
+  });
+}
+
+/**
+ * Services at locations, in the order of `ids`. Listed (schema/compiled/service_at_location_list.json): the link
+ * with its location's and service's one-to-one fields. Full (compiled/service_at_location.json): the nested
+ * location, the fully nested service and the link's own phones, contacts, schedules and service areas.
+ */
+export async function servicesAtLocations(db: Db, ids: string[], full: boolean): Promise<HsdsRow[]> {
+  if (ids.length === 0) return [];
+  const sals = await db.selectFrom('service_at_location').selectAll().where('id', 'in', ids).execute();
+  const serviceIds = [...new Set(sals.map((x) => x.service_id))];
+  const locIds = [...new Set(sals.map((x) => x.location_id))];
+  const services = new Map((full ? await nestedServices(db, serviceIds) : await listedServices(db, serviceIds)).map((s) => [s.id as string, s]));
+  let locations: Map<string, HsdsRow>;
+  if (full) locations = await publicLocations(db, locIds);
+  else {
+    const rows = await db.selectFrom('location').selectAll().where('id', 'in', locIds).execute();
+    locations = new Map(rows.map((l) => [l.id, redactLocation(l as unknown as HsdsRow, l.public_latitude, l.public_longitude, l.area_name)]));
+  }
+  const own = full ? {
+    phones: await db.selectFrom('phone').selectAll().where('service_at_location_id', 'in', ids).execute(),
+    contacts: await db.selectFrom('contact').selectAll().where('service_at_location_id', 'in', ids).execute(),
+    schedules: await db.selectFrom('schedule').selectAll().where('service_at_location_id', 'in', ids).execute(),
+    service_areas: await db.selectFrom('service_area').selectAll().where('service_at_location_id', 'in', ids).execute(),
+  } : null;
+  const byId = new Map(sals.map((x) => [x.id, x]));
+  return ids.filter((id) => byId.has(id)).map((id) => {
+    const x = byId.get(id)!;
+    const children = own ? {
+      phones: own.phones.filter((r) => r.service_at_location_id === id).map((r) => pick('phone', r)),
+      contacts: own.contacts.filter((r) => r.service_at_location_id === id).map((r) => pick('contact', r)),
+      schedules: own.schedules.filter((r) => r.service_at_location_id === id).map((r) => pick('schedule', r)),
+      service_areas: own.service_areas.filter((r) => r.service_at_location_id === id).map((r) => pick('service_area', r)),
+    } : {};
+    return { ...pick('service_at_location', x), ...children, location: locations.get(x.location_id) ?? null, service: services.get(x.service_id) ?? null } as unknown as HsdsRow;
+  });
+}
+
+/**
+ * The fully nested organization (schema/compiled/organization.json): its phones, contacts, locations (public
+ * form) and attributes, and its services — one-to-one fields only, or fully nested with `fullServices`.
+ */
+export async function nestedOrganizations(db: Db, ids: string[], fullServices: boolean): Promise<HsdsRow[]> {
+  if (ids.length === 0) return [];
+  const orgs = await db.selectFrom('organization').selectAll().where('id', 'in', ids).execute();
+  const services = await db.selectFrom('service').select(['id', 'organization_id']).where('organization_id', 'in', ids).orderBy('name').orderBy('id').execute();
+  const serviceRows = new Map((fullServices ? await nestedServices(db, services.map((s) => s.id)) : await listedServices(db, services.map((s) => s.id))).map((s) => [s.id as string, s]));
+  const phones = await db.selectFrom('phone').selectAll().where('organization_id', 'in', ids).execute();
+  const contacts = await db.selectFrom('contact').selectAll().where('organization_id', 'in', ids).execute();
+  const locRows = await db.selectFrom('location').select(['id', 'organization_id']).where('organization_id', 'in', ids).orderBy('id').execute();
+  const locations = await publicLocations(db, locRows.map((l) => l.id));
+  const attrs = await db.selectFrom('attribute').selectAll().where('link_id', 'in', ids).execute();
+  const byId = new Map(orgs.map((o) => [o.id, o]));
+  return ids.filter((id) => byId.has(id)).map((id) => ({
+    ...pick('organization', byId.get(id)!),
+    phones: phones.filter((p) => p.organization_id === id).map((p) => pick('phone', p)),
+    contacts: contacts.filter((c) => c.organization_id === id).map((c) => pick('contact', c)),
+    locations: locRows.filter((l) => l.organization_id === id).map((l) => locations.get(l.id)).filter((l) => l !== undefined),
+    attributes: attrs.filter((a) => a.link_id === id).map((a) => pick('attribute', a)),
+    services: services.filter((s) => s.organization_id === id).map((s) => {
+      const row = serviceRows.get(s.id)!;
+      if (fullServices) return row;
+      const { organization: _omit, ...rest } = row as Record<string, unknown>;
+      return rest;
+    }),
+  } as unknown as HsdsRow));
 }
 
 export async function countRows(db: Executor, table: HsdsTable): Promise<number> {
