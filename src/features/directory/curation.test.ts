@@ -61,8 +61,8 @@ for (const dialect of DIALECTS) {
       const fields = {
         suggestionId: String(s.id), name: 'Glasgow Night Bus (demo)', description: 'A warm bus with tea and harm-reduction supplies.', status: 'active',
         category: ['health', 'safety'], approach: ['harm-reduction', 'free'], delivery: 'in-person', languages: 'en',
-        phones: '+44 20 7946 0155 | voice | Bus mobile', address1: 'Example Square', city: 'Glasgow', country: 'GB', latitude: '55.8609', longitude: '-4.2514',
-        hours: 'TH,FR,SA 22:00-04:00', timezone: 'Europe/London', postalCode: 'G1 0AA', region: 'Scotland',
+        phones: '+44 20 7946 0155 | voice | Bus mobile', loc0_address1: 'Example Square', loc0_city: 'Glasgow', loc0_country: 'GB', loc0_latitude: '55.8609',
+        loc0_longitude: '-4.2514', hours: 'TH,FR,SA 22:00-04:00', timezone: 'Europe/London', loc0_postalCode: 'G1 0AA', loc0_region: 'Scotland',
       };
       const badHours = await postForm(t, '/admin/resources/new', { ...fields, hours: 'whenever' }, mod);
       assert.equal(badHours.statusCode, 400);
@@ -82,7 +82,7 @@ for (const dialect of DIALECTS) {
       const paris = await serviceBySlug('ecoute-travail-du-sexe');
       const form = await get(`/admin/resources/${paris.id}/edit`);
       assert.match(form.body, /value="Écoute Travail du Sexe \(demo\)"/);
-      const bad = await postForm(t, `/admin/resources/${paris.id}/edit`, { name: 'Renamed', country: 'France!', address1: 'x', city: 'Paris' }, mod);
+      const bad = await postForm(t, `/admin/resources/${paris.id}/edit`, { name: 'Renamed', loc0_country: 'France!', loc0_address1: 'x', loc0_city: 'Paris' }, mod);
       assert.equal(bad.statusCode, 400);
       assert.equal((await serviceBySlug('ecoute-travail-du-sexe')).name, 'Écoute Travail du Sexe (demo)');
       // Resubmit the form as shown, with a new fee line.
