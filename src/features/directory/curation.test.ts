@@ -211,8 +211,10 @@ function writeMultiSitePackage(): string {
 }
 
 /** The fields a browser would send for the first listing form on a page, as it is shown. */
-function formValues(html: string): Record<string, string | string[]> {
-  const form = html.slice(html.indexOf('<form method="post" action="/admin/resources/'), html.indexOf('</form>', html.indexOf('name="addLocation"')));
+function formValues(html: string, action = `/admin/resources/${ID.advice}/edit`): Record<string, string | string[]> {
+  const start = html.indexOf(`<form method="post" action="${action}"`);
+  assert.ok(start >= 0, 'the page has the listing form');
+  const form = html.slice(start, html.indexOf('</form>', start));
   const unescape = (x: string) => x.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
   const values: Record<string, string | string[]> = {};
   for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
@@ -305,17 +307,23 @@ for (const dialect of DIALECTS) {
     });
 
     it('changes a place\'s own hours and point in place: the schedule keeps its description, search follows the point', async () => {
+      assert.match(await near('53.4084,-2.9916'), /Harbour Network advice \(sample\)/);
+      assert.doesNotMatch(await near('53.1934,-2.8931'), /Harbour Network advice/);
       const values = await shown();
       const h = indexOf(values, 'Harbourside office');
       values[`${h}_hours`] = 'MO,WE 18:00-21:00';
       values[`${h}_transportation`] = 'Bus 14';
+      values[`${h}_latitude`] = '53.1934';
+      values[`${h}_longitude`] = '-2.8931';
       const res = await postForm(t, edit, values, mod);
       assert.equal(res.statusCode, 303);
+      assert.doesNotMatch(await near('53.4084,-2.9916'), /Harbour Network advice/, 'gone from the old point');
+      assert.match(await near('53.1934,-2.8931'), /Harbour Network advice \(sample\)/, 'found at the new one');
       const s = await t.db.selectFrom('schedule').selectAll().where('id', '=', '6a000000-0000-4000-8000-000000000002').executeTakeFirstOrThrow();
       assert.deepEqual([s.opens_at, s.closes_at, s.description, s.attending_type, s.location_id, s.service_id], ['18:00', '21:00', 'Walk-in evening', 'In person', ID.harbour, null]);
       const l = await t.db.selectFrom('location').selectAll().where('id', '=', ID.harbour).executeTakeFirstOrThrow();
-      assert.deepEqual([l.transportation, l.description, l.alternate_name, l.external_identifier], ['Bus 14', 'Ground floor, step-free', 'HQ', 'LIV-1']);
-      assert.deepEqual(Object.keys(await lastChange()).sort(), ['location “Harbourside office” hours', 'location “Harbourside office” transportation']);
+      assert.deepEqual([l.transportation, l.description, l.alternate_name, l.external_identifier, l.public_latitude], ['Bus 14', 'Ground floor, step-free', 'HQ', 'LIV-1', 53.1934]);
+      assert.deepEqual(Object.keys(await lastChange()).sort(), ['hours', 'latitude', 'longitude', 'transportation'].map((k) => `location “Harbourside office” ${k}`));
     });
 
     it('refuses a mistake in one location, keeping everything typed and saving nothing', async () => {

@@ -139,20 +139,16 @@ export async function writeListing(
   const serviceHours = existing ? editableHours(await repo.serviceSchedules(db, serviceId)) : { editable: [], kept: [] };
   const timezone = input.timezone || 'UTC';
   const setTimezone = !!existing && timezoneOf(serviceHours, current) !== timezone;
-  const touched = new Set<string>();
   const wanted = new Set(input.locations.map((l) => l.id).filter((id): id is string => !!id));
-  for (const c of current) {
-    if (wanted.has(c.row.id)) continue;
-    touched.add(c.row.id);
-    await repo.detachLocation(db, serviceId, c.row.id);
-  }
+  for (const c of current) if (!wanted.has(c.row.id)) await repo.detachLocation(db, serviceId, c.row.id);
+  const changedPlaces: string[] = [];
   const locationIds: string[] = [];
   for (const loc of input.locations) {
     const old = loc.id ? current.find((c) => c.row.id === loc.id) : undefined;
     let locationId: string;
     if (old) {
       locationId = old.row.id;
-      if (await updateLocationInPlace(db, old, loc, input.name)) touched.add(locationId);
+      if (await updateLocationInPlace(db, old, loc, input.name)) changedPlaces.push(locationId);
     } else {
       locationId = await insertLocation(db, serviceId, organizationId, input.name, loc);
     }
@@ -162,7 +158,7 @@ export async function writeListing(
   // The service's own hours happen at its place when it has exactly one (as HSDS lets a schedule say).
   await syncHours(db, serviceHours.editable, input.hours, { service_id: serviceId, location_id: locationIds.length === 1 ? locationIds[0]! : null }, timezone, setTimezone);
   // Other services at a changed place mention it in their search text too.
-  const others = (await repo.servicesAtLocations(db, [...touched].filter((id) => locationIds.includes(id)))).filter((id) => id !== serviceId);
+  const others = (await repo.servicesAtLocations(db, changedPlaces)).filter((id) => id !== serviceId);
   await repo.reindex(db, dialect, [serviceId, ...others]);
   return { id: serviceId, slug };
 }
