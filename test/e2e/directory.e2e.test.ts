@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import { createStaff } from '../../src/core/auth/service.ts';
+import { systemClock } from '../../src/core/clock.ts';
 import { DIALECTS, PROBE_UA, dumpDatabase } from '../support/app.ts';
 import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
 import { startLiveServer, type LiveServer } from '../support/server.ts';
+import { TEST_PASSWORD } from '../support/staff.ts';
 
 /*
  * Directory search in Chromium: the whole path without JavaScript (search, choose which London,
@@ -67,5 +70,56 @@ for (const dialect of DIALECTS) describe(`directory search in Chromium (${dialec
     assert.doesNotMatch(server.logs(), /51\.52|-0\.07/, 'the coordinates are not logged');
     assert.doesNotMatch(await dumpDatabase(server.db, dialect), /51\.52,|51\.5234/, 'nor stored');
     await context.close();
+  });
+
+  it('lets a curator add and remove a location without JavaScript, in an accessible form', { timeout: 120_000 }, async () => {
+    const created = await createStaff(server.db, systemClock, { email: 'curator@alongside.invalid', role: 'moderator', password: TEST_PASSWORD, displayName: 'Cass Curator' });
+    assert.ok(created.ok);
+    const red = await server.db.selectFrom('service').select('id').where('slug', '=', 'red-umbrella-drop-in').executeTakeFirstOrThrow();
+    const editUrl = `${server.url}/admin/resources/${red.id}/edit`;
+    const login = async (page: Page) => {
+      await page.goto(`${server.url}/admin/login?next=/admin/resources/${red.id}/edit`);
+      await page.fill('#field-email', 'curator@alongside.invalid');
+      await page.fill('#field-password', TEST_PASSWORD);
+      await page.click('button[type=submit]');
+      await page.waitForURL(editUrl);
+    };
+    const legends = (page: Page) => page.locator('fieldset.location > legend').allTextContents();
+
+    const context = await newContext(browser, { javaScriptEnabled: false });
+    const page = await context.newPage();
+    const requests = recordRequests(page);
+    await login(page);
+    assert.deepEqual(await legends(page), ['Location 1: Red Umbrella Drop-in (demo)']);
+    await page.click('button[name=addLocation]');
+    assert.match(page.url(), /\/edit#loc-1$/, 'the new place is in view');
+    assert.deepEqual(await legends(page), ['Location 1: Red Umbrella Drop-in (demo)', 'Location 2 (new)']);
+    await page.fill('#field-loc1_name', 'Red Umbrella east (demo)');
+    await page.fill('#field-loc1_address1', '9 Example Row');
+    await page.fill('#field-loc1_city', 'London');
+    await page.fill('#field-loc1_country', 'GB');
+    await page.fill('#field-loc1_latitude', '51.5390');
+    await page.fill('#field-loc1_longitude', '-0.0420');
+    await page.click('button:has-text("Save listing")');
+    await page.waitForURL(editUrl);
+    assert.deepEqual(await legends(page), ['Location 1: Red Umbrella Drop-in (demo)', 'Location 2: Red Umbrella east (demo)']);
+    assert.match((await page.textContent('#history + ol')) ?? '', /location “Red Umbrella east \(demo\)”: “” → “added: 9 Example Row, London, GB”/);
+    await page.check('input[name=loc1_remove]');
+    await page.click('button:has-text("Save listing")');
+    await page.waitForURL(editUrl);
+    assert.deepEqual(await legends(page), ['Location 1: Red Umbrella Drop-in (demo)']);
+    assert.deepEqual(foreignRequests(requests, server.origin), []);
+    await context.close();
+
+    // axe needs JavaScript: the editor with an error on a second location.
+    const jsContext = await newContext(browser);
+    const jsPage = await jsContext.newPage();
+    await login(jsPage);
+    await jsPage.click('button[name=addLocation]');
+    await jsPage.fill('#field-loc1_city', 'London');
+    await jsPage.click('button:has-text("Save listing")');
+    assert.match((await jsPage.textContent('.error-summary')) ?? '', /Location 2: give the country/);
+    assert.deepEqual(await seriousAxeViolations(jsPage), []);
+    await jsContext.close();
   });
 });

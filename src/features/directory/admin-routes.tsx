@@ -3,7 +3,7 @@ import { statusOf, type Problem } from '../../core/result.ts';
 import { requireStaff } from '../admin/routes.tsx';
 import { CurationHome, ListingFormPage, SuggestionPage, TaxonomyPage, VerificationPage } from './admin-views.tsx';
 import { FACETS, type Facet } from './hsds.ts';
-import { loadListings, parseListingForm, toForm, toInput, type ListingForm } from './listing.ts';
+import { describeSchedule, loadListingForEdit, locationField, parseListingForm, toForm, withAnotherLocation, type ListingForm } from './listing.ts';
 import * as repo from './repo.ts';
 import {
   addTerm, createListing, duplicateHints, mergeSuggestion, rejectSuggestion, renameTerm, resolveReport, setVerifyAfterMonths, updateListing,
@@ -46,14 +46,17 @@ export async function directoryAdminRoutes(app: FastifyInstance) {
     const suggestionId = body.suggestionId ? Number(body.suggestionId) : undefined;
     if (suggestionId !== undefined && !Number.isInteger(suggestionId)) return reply.callNotFound();
     const terms = await repo.loadTerms(db);
-    const { input, errors } = parseListingForm(body, terms);
-    if (Object.keys(errors).length) {
+    const again = async (values: ListingForm, errors: Record<string, string>, status: number) => {
       if (suggestionId !== undefined) {
         const s = await repo.findSuggestion(db, suggestionId);
-        if (s) return reply.page(<SuggestionPage ctx={req.pageContext()} s={s} duplicates={await duplicateHints(db, s)} values={body} terms={terms} errors={errors} />, 400);
+        if (s) return reply.page(<SuggestionPage ctx={req.pageContext()} s={s} duplicates={await duplicateHints(db, s)} values={values} terms={terms} errors={errors} />, status);
       }
-      return showNew(req, reply, body, errors, 400);
-    }
+      return showNew(req, reply, values, errors, status);
+    };
+    // "Add another location": the same form again with one more empty place, nothing saved.
+    if (body.addLocation !== undefined) return again(withAnotherLocation(body), {}, 200);
+    const { input, errors } = parseListingForm(body, terms);
+    if (Object.keys(errors).length) return again(body, errors, 400);
     const result = await createListing(db, dialect, clock, curator(req), input, suggestionId);
     if (!result.ok) return showNew(req, reply, body, errorsOf(result), statusOf(result));
     await changed();
@@ -61,11 +64,14 @@ export async function directoryAdminRoutes(app: FastifyInstance) {
   });
 
   const showEdit = async (req: FastifyRequest, reply: FastifyReply, id: string, values?: ListingForm, errors?: Record<string, string>, status = 200) => {
-    const [listing] = await loadListings(db, [id]);
-    if (!listing) return reply.callNotFound();
+    const loaded = await loadListingForEdit(db, id);
+    if (!loaded) return reply.callNotFound();
+    const { listing, locations, keptHours } = loaded;
+    const places = Object.fromEntries(locations.map((l) => [l.row.id, { sharedWith: l.sharedWith, keptHours: l.keptHours.map(describeSchedule) }]));
     return reply.page(
-      <ListingFormPage ctx={req.pageContext()} title={`Edit: ${listing.service.name}`} action={`/admin/resources/${id}/edit`} values={values ?? toForm(toInput(listing))}
-        errors={errors} terms={await repo.loadTerms(db)} history={await repo.changesFor(db, id)} serviceId={id} slug={listing.service.slug} />,
+      <ListingFormPage ctx={req.pageContext()} title={`Edit: ${listing.service.name}`} action={`/admin/resources/${id}/edit`} values={values ?? toForm(loaded.input)}
+        errors={errors} terms={await repo.loadTerms(db)} history={await repo.changesFor(db, id)} serviceId={id} slug={listing.service.slug}
+        places={places} keptHours={keptHours.map(describeSchedule)} />,
       status,
     );
   };
@@ -75,6 +81,7 @@ export async function directoryAdminRoutes(app: FastifyInstance) {
   app.post('/admin/resources/:id/edit', { preHandler: curate }, async (req, reply) => {
     const { id } = req.params as { id: string };
     const body = req.body as ListingForm;
+    if (body.addLocation !== undefined) return showEdit(req, reply, id, withAnotherLocation(body));
     const { input, errors } = parseListingForm(body, await repo.loadTerms(db));
     if (Object.keys(errors).length) return showEdit(req, reply, id, body, errors, 400);
     const result = await updateListing(db, dialect, clock, curator(req), id, input);
@@ -96,7 +103,7 @@ export async function directoryAdminRoutes(app: FastifyInstance) {
     const id = Number((req.params as { id: string }).id);
     const s = Number.isInteger(id) ? await repo.findSuggestion(db, id) : undefined;
     if (!s) return reply.callNotFound();
-    const values: ListingForm = { name: s.name, url: s.url, description: s.context, city: s.where_text, timezone: 'UTC', status: 'active' };
+    const values: ListingForm = { name: s.name, url: s.url, description: s.context, [locationField(0, 'city')]: s.where_text, timezone: 'UTC', status: 'active' };
     return reply.page(<SuggestionPage ctx={req.pageContext()} s={s} duplicates={await duplicateHints(db, s)} values={values} terms={await repo.loadTerms(db)} />);
   });
 

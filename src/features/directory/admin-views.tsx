@@ -2,7 +2,7 @@ import type { PageContext } from '../../core/views/context.ts';
 import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
-import type { ListingForm } from './listing.ts';
+import { locationField, locationIndexes, nextLocationIndex, type ListingForm, type LocationKey } from './listing.ts';
 import type * as repo from './repo.ts';
 
 type Suggestion = NonNullable<Awaited<ReturnType<typeof repo.findSuggestion>>>;
@@ -81,7 +81,12 @@ export function CurationHome({ ctx, suggestions, reports, dueCount, months, list
   );
 }
 
-export function ListingFormFields({ values, errors, terms }: { values: ListingForm; errors?: FieldErrors; terms: repo.TermRow[] }) {
+/** What the editor says about an existing location beside its fields, keyed by location id. */
+export type PlaceNotes = Record<string, { sharedWith: number; keptHours: string[] }>;
+
+export function ListingFormFields({ values, errors, terms, places = {}, keptHours = [] }: {
+  values: ListingForm; errors?: FieldErrors; terms: repo.TermRow[]; places?: PlaceNotes; keptHours?: string[];
+}) {
   const v = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');
   const checked = (f: Facet, code: string) => {
     const x = values[f];
@@ -93,6 +98,7 @@ export function ListingFormFields({ values, errors, terms }: { values: ListingFo
   const area = (name: string, label: string, hint?: string) => (
     <Field name={name} label={label} hint={hint} errors={errors}>{(a) => <textarea {...a}>{v(name)}</textarea>}</Field>
   );
+  const indexes = locationIndexes(values);
   return (
     <>
       {text('name', 'Service name')}
@@ -122,33 +128,82 @@ export function ListingFormFields({ values, errors, terms }: { values: ListingFo
       {text('eligibility', 'Who can use it, ID needed')}
       {text('applicationProcess', 'How to start')}
       {text('interpretation', 'Interpreting')}
-      <fieldset>
-        <legend>Place to visit (leave empty for phone or online services)</legend>
-        {text('locationName', 'Place name')}
-        {text('address1', 'Street address')}
-        {text('address2', 'Address line 2')}
-        {text('city', 'Town or city')}
-        {text('region', 'Region or state')}
-        {text('postalCode', 'Postal code')}
-        {text('country', 'Country code', 'Two letters, for example GB')}
-        {text('latitude', 'Latitude')}
-        {text('longitude', 'Longitude')}
-        <div class="field">
-          <label><input type="checkbox" name="isConfidential" value="1" checked={v('isConfidential') === '1'} /> Confidential address (shelter, safe house): show only the area</label>
-        </div>
-        {text('areaName', 'Area shown for a confidential address', 'For example: Greater Manchester. Defaults to the town.')}
-        {text('transportation', 'Getting there')}
-      </fieldset>
       {area('hours', 'Opening hours', 'One line per session: MO,TU,WE 09:00-17:00. A closing time before the opening time runs past midnight.')}
+      {keptHours.length > 0 && <p class="hint">Also kept as imported (the lines above cannot express them): {keptHours.join('; ')}.</p>}
       {text('timezone', 'Time zone', 'For example Europe/London')}
       {text('areas', 'Area covered by phone or online', 'Two-letter country codes, or "world"')}
+      <section aria-labelledby="places-title">
+        <h2 id="places-title">Places to visit</h2>
+        <p class="hint">Leave the place empty for a phone or online service. A service with several sites has one place each; use “Add another location” below for one more.</p>
+        {(indexes.length ? indexes : [0]).map((i, position) => (
+          <LocationFieldset index={i} position={position} values={values} errors={errors} notes={places[v(locationField(i, 'id'))]} />
+        ))}
+      </section>
     </>
   );
 }
 
-export function ListingFormPage({ ctx, title, action, values, errors, terms, history, serviceId, suggestionId, slug }: {
+function LocationFieldset({ index, position, values, errors, notes }: {
+  index: number; position: number; values: ListingForm; errors?: FieldErrors; notes?: PlaceNotes[string];
+}) {
+  const name = (k: LocationKey) => locationField(index, k);
+  const v = (k: LocationKey) => (typeof values[name(k)] === 'string' ? (values[name(k)] as string) : '');
+  const text = (k: LocationKey, label: string, hint?: string) => (
+    <Field name={name(k)} label={label} hint={hint} errors={errors}>{(a) => <input {...a} type="text" value={v(k)} />}</Field>
+  );
+  const id = v('id');
+  const title = `Location ${position + 1}${v('name') ? `: ${v('name')}` : id ? '' : ' (new)'}`;
+  return (
+    <fieldset id={`loc-${index}`} class="location">
+      <legend>{title}</legend>
+      <input type="hidden" name={name('id')} value={id} />
+      {notes && notes.sharedWith > 0 && (
+        <p class="hint">
+          {notes.sharedWith === 1 ? 'One other listing is' : `${notes.sharedWith} other listings are`} also at this place: changes here show on them too,
+          and removing it here takes it off this listing only.
+        </p>
+      )}
+      {text('name', 'Place name')}
+      {text('address1', 'Street address')}
+      {text('address2', 'Address line 2')}
+      {text('city', 'Town or city')}
+      {text('region', 'Region or state')}
+      {text('postalCode', 'Postal code')}
+      {text('country', 'Country code', 'Two letters, for example GB')}
+      {text('latitude', 'Latitude')}
+      {text('longitude', 'Longitude')}
+      <div class="field">
+        <label><input type="checkbox" name={name('isConfidential')} value="1" checked={v('isConfidential') === '1'} /> Confidential address (shelter, safe house): show only the area</label>
+      </div>
+      {text('areaName', 'Area shown for a confidential address', 'For example: Greater Manchester. Defaults to the town.')}
+      {text('transportation', 'Getting there')}
+      <Field name={name('hours')} label="Opening hours at this place" hint="Only when this place keeps its own hours; same form as the listing's opening hours." errors={errors}>
+        {(a) => <textarea {...a}>{v('hours')}</textarea>}
+      </Field>
+      {notes && notes.keptHours.length > 0 && <p class="hint">Also kept as imported: {notes.keptHours.join('; ')}.</p>}
+      <div class="field">
+        <label>
+          <input type="checkbox" name={name('remove')} value="1" checked={v('remove') === '1'} />{' '}
+          {id ? 'Remove this location from the listing when I save' : 'Leave this new location out'}
+        </label>
+      </div>
+    </fieldset>
+  );
+}
+
+/** Save, or add one more location (the form comes back with an empty place, nothing saved). Save comes first, so Enter saves. */
+function ListingFormActions({ action, values, saveLabel }: { action: string; values: ListingForm; saveLabel: string }) {
+  return (
+    <div class="actions">
+      <button type="submit">{saveLabel}</button>
+      <button type="submit" class="secondary" name="addLocation" value="1" formaction={`${action}#loc-${nextLocationIndex(values)}`}>Add another location</button>
+    </div>
+  );
+}
+
+export function ListingFormPage({ ctx, title, action, values, errors, terms, history, serviceId, suggestionId, slug, places, keptHours }: {
   ctx: PageContext; title: string; action: string; values: ListingForm; errors?: FieldErrors; terms: repo.TermRow[];
-  history?: Awaited<ReturnType<typeof repo.changesFor>>; serviceId?: string; suggestionId?: number; slug?: string;
+  history?: Awaited<ReturnType<typeof repo.changesFor>>; serviceId?: string; suggestionId?: number; slug?: string; places?: PlaceNotes; keptHours?: string[];
 }) {
   return (
     <Layout ctx={ctx} title={title} head={{ noindex: true }}>
@@ -165,8 +220,8 @@ export function ListingFormPage({ ctx, title, action, values, errors, terms, his
       <form method="post" action={action} class="stack">
         <CsrfField token={ctx.csrfToken} />
         {suggestionId !== undefined && <input type="hidden" name="suggestionId" value={String(suggestionId)} />}
-        <ListingFormFields values={values} errors={errors} terms={terms} />
-        <button type="submit">Save listing</button>
+        <ListingFormFields values={values} errors={errors} terms={terms} places={places} keptHours={keptHours} />
+        <ListingFormActions action={action} values={values} saveLabel="Save listing" />
       </form>
       {history && (
         <section aria-labelledby="history">
@@ -232,7 +287,7 @@ export function SuggestionPage({ ctx, s, duplicates, values, terms, errors }: {
               <CsrfField token={ctx.csrfToken} />
               <input type="hidden" name="suggestionId" value={String(s.id)} />
               <ListingFormFields values={values} errors={errors} terms={terms} />
-              <button type="submit">Create listing</button>
+              <ListingFormActions action="/admin/resources/new" values={values} saveLabel="Create listing" />
             </form>
           </section>
           <form method="post" action={`/admin/resources/suggestions/${s.id}/reject`}>

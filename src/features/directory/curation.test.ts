@@ -1,7 +1,12 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { stringify } from 'csv-stringify/sync';
+import { DIALECTS, createTestApp, createTestDatabase, type TestApp } from '../../../test/support/app.ts';
 import { csrfFrom, loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
+import { exportPackage, importPackage } from './hsds-io.ts';
 import { seedDirectory } from './seed.ts';
 
 async function publicPost(t: TestApp, pageUrl: string, action: string, fields: Record<string, string>) {
@@ -61,8 +66,8 @@ for (const dialect of DIALECTS) {
       const fields = {
         suggestionId: String(s.id), name: 'Glasgow Night Bus (demo)', description: 'A warm bus with tea and harm-reduction supplies.', status: 'active',
         category: ['health', 'safety'], approach: ['harm-reduction', 'free'], delivery: 'in-person', languages: 'en',
-        phones: '+44 20 7946 0155 | voice | Bus mobile', address1: 'Example Square', city: 'Glasgow', country: 'GB', latitude: '55.8609', longitude: '-4.2514',
-        hours: 'TH,FR,SA 22:00-04:00', timezone: 'Europe/London', postalCode: 'G1 0AA', region: 'Scotland',
+        phones: '+44 20 7946 0155 | voice | Bus mobile', loc0_address1: 'Example Square', loc0_city: 'Glasgow', loc0_country: 'GB', loc0_latitude: '55.8609',
+        loc0_longitude: '-4.2514', hours: 'TH,FR,SA 22:00-04:00', timezone: 'Europe/London', loc0_postalCode: 'G1 0AA', loc0_region: 'Scotland',
       };
       const badHours = await postForm(t, '/admin/resources/new', { ...fields, hours: 'whenever' }, mod);
       assert.equal(badHours.statusCode, 400);
@@ -82,7 +87,7 @@ for (const dialect of DIALECTS) {
       const paris = await serviceBySlug('ecoute-travail-du-sexe');
       const form = await get(`/admin/resources/${paris.id}/edit`);
       assert.match(form.body, /value="Écoute Travail du Sexe \(demo\)"/);
-      const bad = await postForm(t, `/admin/resources/${paris.id}/edit`, { name: 'Renamed', country: 'France!', address1: 'x', city: 'Paris' }, mod);
+      const bad = await postForm(t, `/admin/resources/${paris.id}/edit`, { name: 'Renamed', loc0_country: 'France!', loc0_address1: 'x', loc0_city: 'Paris' }, mod);
       assert.equal(bad.statusCode, 400);
       assert.equal((await serviceBySlug('ecoute-travail-du-sexe')).name, 'Écoute Travail du Sexe (demo)');
       // Resubmit the form as shown, with a new fee line.
@@ -152,6 +157,303 @@ for (const dialect of DIALECTS) {
       assert.equal(add.statusCode, 303);
       const search = await t.inject('/resources?q=drop-in');
       assert.match(search.body, /name="approach" value="childcare"/);
+    });
+  });
+}
+
+/*
+ * Listings with several locations, as an HSDS import leaves them: two sites for one service, one of
+ * them shared with another service, with fields the editor never shows (a location's description,
+ * an address's attention line, a schedule's validity) that every save must keep.
+ */
+const ID = {
+  org: '0a000000-0000-4000-8000-000000000001', org2: '0a000000-0000-4000-8000-000000000002',
+  advice: '1a000000-0000-4000-8000-000000000001', clinic: '1a000000-0000-4000-8000-000000000002',
+  harbour: '2a000000-0000-4000-8000-000000000001', leeds: '2a000000-0000-4000-8000-000000000002',
+};
+function writeMultiSitePackage(): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-multisite-'));
+  const csv = (table: string, rows: Record<string, string>[]) => {
+    const cols = Object.keys(rows[0]!);
+    fs.writeFileSync(path.join(dir, `${table}.csv`), stringify([cols, ...rows.map((r) => cols.map((c) => r[c] ?? ''))]));
+  };
+  csv('organization', [
+    { id: ID.org, name: 'Harbour Network (sample)', description: 'Advice network.' },
+    { id: ID.org2, name: 'Leeds Health (sample)', description: 'Clinics.' },
+  ]);
+  csv('service', [
+    { id: ID.advice, organization_id: ID.org, name: 'Harbour Network advice (sample)', description: 'Advice at two sites.', status: 'active' },
+    { id: ID.clinic, organization_id: ID.org2, name: 'Leeds evening clinic (sample)', description: 'Walk-in clinic.', status: 'active' },
+  ]);
+  const loc = { location_type: 'physical', organization_id: ID.org, alternate_name: '', description: '', transportation: '', latitude: '', longitude: '', external_identifier: '', external_identifier_type: '' };
+  csv('location', [
+    { id: ID.harbour, ...loc, name: 'Harbourside office', alternate_name: 'HQ', description: 'Ground floor, step-free', transportation: 'Bus 12 to Harbour Street', latitude: '53.4084', longitude: '-2.9916', external_identifier: 'LIV-1', external_identifier_type: 'local' },
+    { id: ID.leeds, ...loc, name: 'Northside clinic', description: 'Upstairs, lift available', transportation: 'Tram to Park Square', latitude: '53.7997', longitude: '-1.5492' },
+  ]);
+  csv('service_at_location', [
+    { id: '3a000000-0000-4000-8000-000000000001', service_id: ID.advice, location_id: ID.harbour, description: 'Main office' },
+    { id: '3a000000-0000-4000-8000-000000000002', service_id: ID.advice, location_id: ID.leeds, description: '' },
+    { id: '3a000000-0000-4000-8000-000000000003', service_id: ID.clinic, location_id: ID.leeds, description: '' },
+  ]);
+  const address = { attention: '', address_2: '', region: '', address_type: 'physical', country: 'GB' };
+  csv('address', [
+    { id: '4a000000-0000-4000-8000-000000000001', location_id: ID.harbour, ...address, attention: 'Reception', address_1: '1 Sample Street', address_2: 'Unit 4', city: 'Liverpool', state_province: 'Merseyside', postal_code: 'L1 0AA' },
+    { id: '4a000000-0000-4000-8000-000000000002', location_id: ID.leeds, ...address, address_1: '2 Sample Road', address_2: 'Floor 2', city: 'Leeds', state_province: 'West Yorkshire', postal_code: 'LS1 0BB' },
+  ]);
+  const sched = { service_id: '', location_id: '', valid_from: '', freq: 'WEEKLY', wkst: 'MO', interval: '1', byday: '', bymonthday: '', description: '', opens_at: '', closes_at: '', attending_type: '' };
+  csv('schedule', [
+    { id: '6a000000-0000-4000-8000-000000000001', ...sched, service_id: ID.advice, valid_from: '2026-01-01', byday: 'TU,TH', description: 'Advice sessions', opens_at: '09:30', closes_at: '16:00' },
+    { id: '6a000000-0000-4000-8000-000000000002', ...sched, location_id: ID.harbour, byday: 'MO,WE', description: 'Walk-in evening', opens_at: '17:00', closes_at: '20:00', attending_type: 'In person' },
+    { id: '6a000000-0000-4000-8000-000000000003', ...sched, location_id: ID.leeds, freq: 'MONTHLY', byday: '', bymonthday: '1', description: 'First of the month', opens_at: '10:00', closes_at: '12:00' },
+  ]);
+  csv('contact', [{ id: '9a000000-0000-4000-8000-000000000001', service_id: ID.advice, name: 'Duty adviser', title: 'Adviser' }]);
+  return dir;
+}
+
+/** The fields a browser would send for the first listing form on a page, as it is shown. */
+function formValues(html: string, action = `/admin/resources/${ID.advice}/edit`): Record<string, string | string[]> {
+  const start = html.indexOf(`<form method="post" action="${action}"`);
+  assert.ok(start >= 0, 'the page has the listing form');
+  const form = html.slice(start, html.indexOf('</form>', start));
+  const unescape = (x: string) => x.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const values: Record<string, string | string[]> = {};
+  for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
+    const tag = m[0];
+    const name = m[1]!;
+    const value = unescape(/value="([^"]*)"/.exec(tag)?.[1] ?? '');
+    if (/type="checkbox"/.test(tag)) {
+      if (/checked/.test(tag)) values[name] = [...((values[name] as string[]) ?? []), value];
+    } else values[name] = value;
+  }
+  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) values[m[1]!] = unescape(m[2]!);
+  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) values[m[1]!] = unescape(/<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? '');
+  return values;
+}
+
+for (const dialect of DIALECTS) {
+  describe(`editing listings with several locations (${dialect})`, () => {
+    let t: TestApp;
+    let mod: StaffSession;
+    before(async () => {
+      t = await createTestApp(dialect);
+      await seedDirectory({ db: t.db, clock: t.clock });
+      const imported = await importPackage(t.db, dialect, t.clock, writeMultiSitePackage());
+      assert.ok(imported.ok, imported.ok ? '' : imported.message);
+      mod = await loginAs(t, 'moderator');
+    });
+    after(() => t.close());
+    const edit = `/admin/resources/${ID.advice}/edit`;
+    const get = (url: string, s: StaffSession = mod) => t.inject({ url, headers: { cookie: s.cookie } });
+    const shown = async () => formValues((await get(edit)).body);
+    const locationRows = () => t.db.selectFrom('location').selectAll().orderBy('id').execute();
+    const linksOf = async (serviceId: string) => (await t.db.selectFrom('service_at_location').select('location_id').where('service_id', '=', serviceId).execute()).map((r) => r.location_id).sort();
+    const history = () => t.db.selectFrom('directory_changes').selectAll().where('service_id', '=', ID.advice).orderBy('id').execute();
+    const lastChange = async () => JSON.parse((await history()).at(-1)!.detail) as Record<string, [string, string]>;
+    const near = async (at: string) => (await t.inject(`/resources?at=${at}&radius=10`)).body;
+    const indexOf = (values: Record<string, string | string[]>, name: string) => {
+      const key = Object.keys(values).find((k) => /^loc\d+_name$/.test(k) && values[k] === name);
+      assert.ok(key, `the form shows ${name}`);
+      return key.slice(0, key.indexOf('_'));
+    };
+
+    it('shows every location in its own fieldset with a legend, labelled fields and a remove box', async () => {
+      const page = await get(edit);
+      assert.equal(page.statusCode, 200);
+      const fieldsets = [...page.body.matchAll(/<fieldset id="loc-(\d+)" class="location"><legend>([^<]+)<\/legend>([\s\S]*?)<\/fieldset>/g)];
+      assert.deepEqual(fieldsets.map((f) => f[2]), ['Location 1: Harbourside office', 'Location 2: Northside clinic']);
+      for (const [, i, , body] of fieldsets) {
+        for (const field of ['name', 'address1', 'city', 'region', 'postalCode', 'country', 'latitude', 'longitude', 'areaName', 'hours']) {
+          assert.match(body!, new RegExp(`<label for="field-loc${i}_${field}">`), `loc${i}_${field} has a label`);
+          assert.match(body!, new RegExp(`id="field-loc${i}_${field}"`));
+        }
+        assert.match(body!, new RegExp(`<input type="checkbox" name="loc${i}_isConfidential" value="1"`));
+        assert.match(body!, new RegExp(`<input type="checkbox" name="loc${i}_remove" value="1"`));
+      }
+      assert.match(fieldsets[1]![3]!, /One other listing is also at this place/);
+      assert.match(fieldsets[1]![3]!, /Also kept as imported: MONTHLY day 1 10:00–12:00: First of the month/);
+      const values = formValues(page.body);
+      assert.equal(values.loc0_id, ID.harbour);
+      assert.equal(values.loc0_region, 'Merseyside');
+      assert.equal(values.loc0_hours, 'MO,WE 17:00-20:00');
+      assert.equal(values.hours, 'TU,TH 09:30-16:00');
+      assert.match(page.body, /name="addLocation" value="1" formaction="\/admin\/resources\/1a000000-0000-4000-8000-000000000001\/edit#loc-2"/);
+    });
+
+    it('saves an unchanged form without writing anything', async () => {
+      const res = await postForm(t, edit, await shown(), mod);
+      assert.equal(res.statusCode, 303);
+      assert.equal((await history()).length, 0);
+    });
+
+    it('changes one location in place, keeping ids and every HSDS field the editor does not show', async () => {
+      const beforeLocations = await locationRows();
+      const beforeAddresses = await t.db.selectFrom('address').selectAll().orderBy('id').execute();
+      const beforeSchedules = await t.db.selectFrom('schedule').selectAll().orderBy('id').execute();
+      const values = await shown();
+      const h = indexOf(values, 'Harbourside office');
+      values[`${h}_address1`] = '5 Sample Street';
+      const res = await postForm(t, edit, values, mod);
+      assert.equal(res.statusCode, 303);
+      assert.deepEqual(await locationRows(), beforeLocations, 'location rows untouched, ids stable');
+      const addresses = await t.db.selectFrom('address').selectAll().orderBy('id').execute();
+      assert.deepEqual(addresses, beforeAddresses.map((a) => (a.location_id === ID.harbour ? { ...a, address_1: '5 Sample Street' } : a)), 'only address_1 changed');
+      assert.equal(addresses.find((a) => a.location_id === ID.harbour)!.region, null, 'region stays empty: the state_province was only shown');
+      assert.deepEqual(await t.db.selectFrom('schedule').selectAll().orderBy('id').execute(), beforeSchedules, 'schedules untouched');
+      assert.equal((await t.db.selectFrom('contact').selectAll().where('service_id', '=', ID.advice).execute()).length, 1, 'the imported contact stays');
+      assert.deepEqual(await lastChange(), { 'location “Harbourside office” address1': ['1 Sample Street', '5 Sample Street'] });
+      const history2 = await get(edit);
+      assert.match(history2.body, /location “Harbourside office” address1: “1 Sample Street” → “5 Sample Street”/);
+      assert.match((await t.inject('/resources/harbour-network-advice-sample')).body, /5 Sample Street/, 'the public page shows the change');
+    });
+
+    it('changes a place\'s own hours and point in place: the schedule keeps its description, search follows the point', async () => {
+      assert.match(await near('53.4084,-2.9916'), /Harbour Network advice \(sample\)/);
+      assert.doesNotMatch(await near('53.1934,-2.8931'), /Harbour Network advice/);
+      const values = await shown();
+      const h = indexOf(values, 'Harbourside office');
+      values[`${h}_hours`] = 'MO,WE 18:00-21:00';
+      values[`${h}_transportation`] = 'Bus 14';
+      values[`${h}_latitude`] = '53.1934';
+      values[`${h}_longitude`] = '-2.8931';
+      const res = await postForm(t, edit, values, mod);
+      assert.equal(res.statusCode, 303);
+      assert.doesNotMatch(await near('53.4084,-2.9916'), /Harbour Network advice/, 'gone from the old point');
+      assert.match(await near('53.1934,-2.8931'), /Harbour Network advice \(sample\)/, 'found at the new one');
+      const s = await t.db.selectFrom('schedule').selectAll().where('id', '=', '6a000000-0000-4000-8000-000000000002').executeTakeFirstOrThrow();
+      assert.deepEqual([s.opens_at, s.closes_at, s.description, s.attending_type, s.location_id, s.service_id], ['18:00', '21:00', 'Walk-in evening', 'In person', ID.harbour, null]);
+      const l = await t.db.selectFrom('location').selectAll().where('id', '=', ID.harbour).executeTakeFirstOrThrow();
+      assert.deepEqual([l.transportation, l.description, l.alternate_name, l.external_identifier, l.public_latitude], ['Bus 14', 'Ground floor, step-free', 'HQ', 'LIV-1', 53.1934]);
+      assert.deepEqual(Object.keys(await lastChange()).sort(), ['hours', 'latitude', 'longitude', 'transportation'].map((k) => `location “Harbourside office” ${k}`));
+    });
+
+    it('refuses a mistake in one location, keeping everything typed and saving nothing', async () => {
+      const before = { locations: await locationRows(), links: await linksOf(ID.advice), changes: (await history()).length };
+      const values = await shown();
+      const h = indexOf(values, 'Harbourside office');
+      const n = indexOf(values, 'Northside clinic');
+      values[`${h}_name`] = 'Harbourside office (renamed)';
+      values[`${n}_latitude`] = '953.8';
+      values.loc2_id = '';
+      values.loc2_name = 'Sheffield drop-in';
+      values.loc2_city = 'Sheffield';
+      values.loc2_country = 'England';
+      const res = await postForm(t, edit, values, mod);
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /value="Harbourside office \(renamed\)"/);
+      assert.match(res.body, /value="953.8"/);
+      assert.match(res.body, /value="Sheffield drop-in"/);
+      assert.match(res.body, /value="England"/);
+      assert.match(res.body, new RegExp(`<a href="#field-${n}_latitude">Location 2: latitude is a number from -90 to 90.</a>`));
+      assert.match(res.body, /<a href="#field-loc2_country">Location 3: give the country as a two-letter code/);
+      assert.match(res.body, new RegExp(`<p class="field-error" id="field-${n}_latitude-error">`));
+      assert.match(res.body, /<legend>Location 3: Sheffield drop-in<\/legend>/);
+      assert.deepEqual({ locations: await locationRows(), links: await linksOf(ID.advice), changes: (await history()).length }, before, 'nothing saved');
+    });
+
+    it('adds a location through "add another location", and search near it finds the listing', async () => {
+      assert.doesNotMatch(await near('53.3811,-1.4701'), /Harbour Network advice/);
+      const values = await shown();
+      const more = await postForm(t, edit, { ...values, addLocation: '1' }, mod);
+      assert.equal(more.statusCode, 200, 'the form comes back with one more place');
+      assert.match(more.body, /<fieldset id="loc-2" class="location"><legend>Location 3 \(new\)<\/legend>/);
+      assert.equal((await linksOf(ID.advice)).length, 2, 'nothing saved yet');
+      const withNew = formValues(more.body);
+      assert.equal(withNew.loc2_id, '');
+      Object.assign(withNew, { loc2_name: 'Sheffield drop-in', loc2_address1: '12 Example Lane', loc2_city: 'Sheffield', loc2_country: 'gb', loc2_latitude: '53.3811', loc2_longitude: '-1.4701', loc2_hours: 'SA 10:00-12:00' });
+      const res = await postForm(t, edit, withNew, mod);
+      assert.equal(res.statusCode, 303);
+      const links = await linksOf(ID.advice);
+      assert.equal(links.length, 3);
+      const added = await t.db.selectFrom('location').selectAll().where('name', '=', 'Sheffield drop-in').executeTakeFirstOrThrow();
+      assert.deepEqual([added.public_latitude, added.public_longitude, added.is_confidential], [53.3811, -1.4701, 0]);
+      const address = await t.db.selectFrom('address').selectAll().where('location_id', '=', added.id).executeTakeFirstOrThrow();
+      assert.equal(address.country, 'GB');
+      const hours = await t.db.selectFrom('schedule').selectAll().where('location_id', '=', added.id).execute();
+      assert.deepEqual(hours.map((s) => [s.service_id, s.byday, s.opens_at]), [[null, 'SA', '10:00']]);
+      assert.deepEqual(await lastChange(), { 'location “Sheffield drop-in”': ['', 'added: 12 Example Lane, Sheffield, GB'] });
+      assert.match(await near('53.3811,-1.4701'), /Harbour Network advice \(sample\)/);
+      assert.match((await t.inject('/resources?q=sheffield')).body, /Harbour Network advice \(sample\)/, 'the town is in the search text');
+    });
+
+    it('removes a location only when its box is ticked; a shared place stays for the other listing', async () => {
+      assert.match(await near('53.7997,-1.5492'), /Harbour Network advice \(sample\)/);
+      const values = await shown();
+      const n = indexOf(values, 'Northside clinic');
+      const { [`${n}_id`]: _, ...withoutLeeds } = values;
+      const dropped = await postForm(t, edit, withoutLeeds, mod);
+      assert.equal(dropped.statusCode, 409, 'a location missing from the form is not removed');
+      assert.match(dropped.body, /has a location the form does not show/);
+      assert.equal((await linksOf(ID.advice)).length, 3);
+      const res = await postForm(t, edit, { ...values, [`${n}_remove`]: '1' }, mod);
+      assert.equal(res.statusCode, 303);
+      assert.deepEqual((await linksOf(ID.advice)).includes(ID.leeds), false);
+      assert.deepEqual(await linksOf(ID.clinic), [ID.leeds], 'the clinic keeps the shared place');
+      const leeds = await t.db.selectFrom('location').selectAll().where('id', '=', ID.leeds).executeTakeFirstOrThrow();
+      assert.equal(leeds.description, 'Upstairs, lift available');
+      assert.deepEqual(await lastChange(), { 'location “Northside clinic”': ['2 Sample Road, Floor 2, Leeds, LS1 0BB, GB', 'removed'] });
+      const there = await near('53.7997,-1.5492');
+      assert.doesNotMatch(there, /Harbour Network advice/, 'no longer found near the removed place');
+      assert.match(there, /Leeds evening clinic \(sample\)/);
+      const again = await postForm(t, edit, values, mod);
+      assert.equal(again.statusCode, 409, 'a form naming a removed location is refused');
+      assert.match(again.body, /no longer part of this listing/);
+      assert.match(again.body, /value="Northside clinic"/, 'with the text kept');
+    });
+
+    it('removes a place no other listing uses, with its address and schedules, and the export still imports cleanly', async () => {
+      const values = await shown();
+      const s = indexOf(values, 'Sheffield drop-in');
+      const sheffield = String(values[`${s}_id`]);
+      assert.equal((await postForm(t, edit, { ...values, [`${s}_remove`]: '1' }, mod)).statusCode, 303);
+      assert.equal(await t.db.selectFrom('location').select('id').where('id', '=', sheffield).executeTakeFirst(), undefined);
+      assert.equal((await t.db.selectFrom('address').select('id').where('location_id', '=', sheffield).execute()).length, 0);
+      assert.equal((await t.db.selectFrom('schedule').select('id').where('location_id', '=', sheffield).execute()).length, 0);
+      assert.doesNotMatch(await near('53.3811,-1.4701'), /Harbour Network advice/);
+      const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-multisite-export-'));
+      await exportPackage(t.db, dir);
+      const fresh = await createTestDatabase(dialect);
+      try {
+        const result = await importPackage(fresh.db, dialect, t.clock, dir);
+        assert.ok(result.ok, result.ok ? '' : result.message);
+      } finally {
+        await fresh.destroy();
+      }
+    });
+
+    it('keeps a confidential location to its area in public after later edits', async () => {
+      let values = await shown();
+      const more = formValues((await postForm(t, edit, { ...values, addLocation: '1' }, mod)).body);
+      const i = Object.keys(more).filter((k) => /^loc\d+_id$/.test(k)).map((k) => k.slice(0, k.indexOf('_'))).find((k) => more[`${k}_id`] === '')!;
+      Object.assign(more, {
+        [`${i}_name`]: 'Sheffield safe flat', [`${i}_address1`]: '12 Hidden Road', [`${i}_city`]: 'Sheffield', [`${i}_postalCode`]: 'S1 0ZZ', [`${i}_country`]: 'GB',
+        [`${i}_latitude`]: '53.3911', [`${i}_longitude`]: '-1.4801', [`${i}_isConfidential`]: '1', [`${i}_areaName`]: 'South Yorkshire',
+      });
+      assert.equal((await postForm(t, edit, more, mod)).statusCode, 303);
+      values = await shown();
+      values.description = 'Advice at three sites.';
+      assert.equal((await postForm(t, edit, values, mod)).statusCode, 303);
+      assert.deepEqual(Object.keys(await lastChange()), ['description'], 'the confidential place was not touched');
+      const safe = await t.db.selectFrom('location').selectAll().where('name', '=', 'Sheffield safe flat').executeTakeFirstOrThrow();
+      assert.equal(safe.is_confidential, 1);
+      assert.notEqual(safe.public_latitude, 53.3911, 'search sees the area centre, not the address');
+      const page = (await t.inject('/resources/harbour-network-advice-sample')).body;
+      assert.match(page, /Advice at three sites/);
+      assert.match(page, /South Yorkshire/);
+      const api = (await t.inject(`/api/hsds/services/${ID.advice}`)).body;
+      for (const text of [page, api]) assert.doesNotMatch(text, /Hidden Road|S1 0ZZ|53\.3911|-1\.4801|Sheffield safe flat/);
+      assert.match(await near('53.3811,-1.4701'), /Harbour Network advice \(sample\)/, 'still found near its area');
+    });
+
+    it('lets only curators save, and only with the form\'s token', async () => {
+      const { _csrf, ...values } = await shown();
+      assert.ok(_csrf);
+      const editor = await loginAs(t, 'editor');
+      assert.equal((await postForm(t, edit, { ...values, description: 'Changed' }, editor)).statusCode, 403);
+      assert.equal((await postForm(t, edit, { ...values, description: 'Changed', _csrf: 'forged' }, mod)).statusCode, 403);
+      assert.equal((await postForm(t, edit, { ...values, addLocation: '1' })).statusCode, 403, 'no session, no form');
+      const admin = await loginAs(t, 'admin');
+      assert.equal((await postForm(t, edit, { ...values, description: 'Changed by an admin' }, admin)).statusCode, 303);
+      assert.notEqual((await t.db.selectFrom('service').select('description').where('id', '=', ID.advice).executeTakeFirstOrThrow()).description, 'Changed');
     });
   });
 }

@@ -7,11 +7,16 @@ import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import * as repo from './repo.ts';
 
 /*
- * A listing as curators and the public think of it: one HSDS service with its organisation, at most
- * one visiting address, phones, hours, languages, the area it covers and its terms. It is written as
- * HSDS rows; `loadListings` reads it back.
+ * A listing as curators and the public think of it: one HSDS service with its organisation, its
+ * visiting addresses (any number of locations), phones, hours, languages, the area it covers and its
+ * terms. It is written as HSDS rows; `loadListings` reads it back. Saving an existing listing updates
+ * its location, address and schedule rows in place, so ids stay stable and the HSDS fields the editor
+ * does not show (a location's description, an address's attention line, a schedule's validity…) survive.
  */
+export interface HoursInput { byday: string; opens_at: string; closes_at: string }
 export interface LocationInput {
+  /** The location row's id when it already exists; a location without one is new. */
+  id?: string;
   name: string;
   address1: string;
   address2: string;
@@ -24,6 +29,8 @@ export interface LocationInput {
   isConfidential: boolean;
   areaName: string;
   transportation: string;
+  /** Hours of this place itself (HSDS location-level schedules), for sites whose hours differ. */
+  hours: HoursInput[];
 }
 export interface ListingInput {
   name: string;
@@ -39,8 +46,11 @@ export interface ListingInput {
   terms: Record<Facet, string[]>;
   languages: string[];
   phones: { number: string; type: 'voice' | 'text'; description: string }[];
-  location: LocationInput | null;
-  hours: { byday: string; opens_at: string; closes_at: string }[];
+  locations: LocationInput[];
+  /** Existing locations the curator asked to remove: the editor removes a location only when asked. */
+  removedLocationIds?: string[];
+  /** The service's own hours (HSDS service-level schedules). */
+  hours: HoursInput[];
   timezone: string;
   /** ISO country codes the service reaches by phone or online, or "world". */
   areas: string[];
@@ -84,7 +94,7 @@ export function areaCentre(loc: LocationInput): { lat: number | null; lon: numbe
 
 const nul = (s: string) => (s.trim() === '' ? null : s.trim());
 
-/** Writes a listing's HSDS rows (replacing its previous ones) and its full-text entry. */
+/** Writes a listing's HSDS rows and its full-text entry; an existing listing's locations and hours are updated in place. */
 export async function writeListing(
   db: Executor, dialect: Dialect, clock: Clock, input: ListingInput, existing?: { id: string; slug: string; organizationId: string },
 ): Promise<{ id: string; slug: string }> {
@@ -108,7 +118,7 @@ export async function writeListing(
     application_process: nul(input.applicationProcess), interpretation_services: nul(input.interpretation), last_modified: now,
   };
   if (existing) {
-    await repo.deleteServiceChildren(db, serviceId);
+    await repo.deleteServiceLists(db, serviceId);
     await repo.updateService(db, serviceId, serviceValues);
   } else {
     await repo.insertRows(db, 'service', [{ id: serviceId, ...serviceValues, slug, created_at: now }], ['slug', 'created_at']);
@@ -123,28 +133,206 @@ export async function writeListing(
   await repo.insertRows(db, 'service_area', input.areas.map((code) => ({
     id: crypto.randomUUID(), service_id: serviceId, name: code === 'world' ? 'Worldwide' : countryName(code), uri: areaUri(code), extent_type: 'text',
   })));
-  let locationId: string | null = null;
-  const loc = input.location;
-  if (loc) {
-    locationId = crypto.randomUUID();
-    const centre = loc.isConfidential ? areaCentre(loc) : { lat: loc.latitude, lon: loc.longitude };
-    await repo.insertRows(db, 'location', [{
-      id: locationId, location_type: 'physical', organization_id: organizationId, name: nul(loc.name) ?? input.name, transportation: nul(loc.transportation),
-      latitude: loc.latitude, longitude: loc.longitude, is_confidential: loc.isConfidential ? 1 : 0,
-      area_name: loc.isConfidential ? nul(loc.areaName) ?? loc.city : null, public_latitude: centre.lat, public_longitude: centre.lon,
-    }], ['is_confidential', 'area_name', 'public_latitude', 'public_longitude']);
-    await repo.insertRows(db, 'service_at_location', [{ id: crypto.randomUUID(), service_id: serviceId, location_id: locationId }]);
-    await repo.insertRows(db, 'address', [{
-      id: crypto.randomUUID(), location_id: locationId, address_1: loc.address1, address_2: nul(loc.address2), city: loc.city, region: nul(loc.region),
-      state_province: loc.region, postal_code: loc.postalCode, country: loc.country.toUpperCase(), address_type: 'physical',
-    }]);
+
+  // Locations: the ones left out are taken off the service, the known ones updated where they changed, the rest added.
+  const current = existing ? await loadEditableLocations(db, serviceId) : [];
+  const serviceHours = existing ? editableHours(await repo.serviceSchedules(db, serviceId)) : { editable: [], kept: [] };
+  const timezone = input.timezone || 'UTC';
+  const setTimezone = !!existing && timezoneOf(serviceHours, current) !== timezone;
+  const wanted = new Set(input.locations.map((l) => l.id).filter((id): id is string => !!id));
+  for (const c of current) if (!wanted.has(c.row.id)) await repo.detachLocation(db, serviceId, c.row.id);
+  const changedPlaces: string[] = [];
+  const locationIds: string[] = [];
+  for (const loc of input.locations) {
+    const old = loc.id ? current.find((c) => c.row.id === loc.id) : undefined;
+    let locationId: string;
+    if (old) {
+      locationId = old.row.id;
+      if (await updateLocationInPlace(db, old, loc, input.name)) changedPlaces.push(locationId);
+    } else {
+      locationId = await insertLocation(db, serviceId, organizationId, input.name, loc);
+    }
+    locationIds.push(locationId);
+    await syncHours(db, old?.hours ?? [], loc.hours, { service_id: null, location_id: locationId }, timezone, setTimezone);
   }
-  await repo.insertRows(db, 'schedule', input.hours.map((h) => ({
-    id: crypto.randomUUID(), service_id: serviceId, location_id: locationId, freq: 'WEEKLY', wkst: 'MO', byday: h.byday, opens_at: h.opens_at,
-    closes_at: h.closes_at, timezone_name: input.timezone || 'UTC',
-  })), ['timezone_name']);
-  await repo.reindex(db, dialect, [serviceId]);
+  // The service's own hours happen at its place when it has exactly one (as HSDS lets a schedule say).
+  await syncHours(db, serviceHours.editable, input.hours, { service_id: serviceId, location_id: locationIds.length === 1 ? locationIds[0]! : null }, timezone, setTimezone);
+  // Other services at a changed place mention it in their search text too.
+  const others = (await repo.servicesAtLocations(db, changedPlaces)).filter((id) => id !== serviceId);
+  await repo.reindex(db, dialect, [serviceId, ...others]);
   return { id: serviceId, slug };
+}
+
+async function insertLocation(db: Executor, serviceId: string, organizationId: string, serviceName: string, loc: LocationInput): Promise<string> {
+  const id = crypto.randomUUID();
+  const centre = publicPoint(loc);
+  await repo.insertRows(db, 'location', [{
+    id, location_type: 'physical', organization_id: organizationId, name: nul(loc.name) ?? serviceName, transportation: nul(loc.transportation),
+    latitude: loc.latitude, longitude: loc.longitude, is_confidential: loc.isConfidential ? 1 : 0, area_name: publicAreaName(loc),
+    public_latitude: centre.lat, public_longitude: centre.lon,
+  }], ['is_confidential', 'area_name', 'public_latitude', 'public_longitude']);
+  await repo.insertRows(db, 'service_at_location', [{ id: crypto.randomUUID(), service_id: serviceId, location_id: id }]);
+  if (hasAddress(loc)) await repo.insertRows(db, 'address', [{ id: crypto.randomUUID(), location_id: id, ...addressValues(loc), address_type: 'physical' }]);
+  return id;
+}
+
+/** Writes only the columns whose editor field changed: every other HSDS field of the location and its address stays as it was. */
+async function updateLocationInPlace(db: Executor, old: EditableLocation, loc: LocationInput, serviceName: string): Promise<boolean> {
+  const before = locationInput(old);
+  const changed = (k: keyof LocationInput) => String(before[k] ?? '') !== String(loc[k] ?? '');
+  const values: Partial<repo.LocationRow> = {};
+  if (changed('name')) values.name = nul(loc.name) ?? serviceName;
+  if (changed('transportation')) values.transportation = nul(loc.transportation);
+  if (changed('latitude')) values.latitude = loc.latitude;
+  if (changed('longitude')) values.longitude = loc.longitude;
+  // What the public and search see follows the exact point, the town and the confidential flag.
+  if ((['latitude', 'longitude', 'city', 'country', 'isConfidential', 'areaName'] as const).some(changed)) {
+    const centre = publicPoint(loc);
+    Object.assign(values, { is_confidential: loc.isConfidential ? 1 : 0, area_name: publicAreaName(loc), public_latitude: centre.lat, public_longitude: centre.lon });
+  }
+  await repo.updateLocation(db, old.row.id, values);
+  const all = addressValues(loc);
+  const address: Partial<repo.AddressRow> = {};
+  if (changed('address1')) address.address_1 = all.address_1;
+  if (changed('address2')) address.address_2 = all.address_2;
+  if (changed('city')) address.city = all.city;
+  if (changed('region')) Object.assign(address, { region: all.region, state_province: all.state_province });
+  if (changed('postalCode')) address.postal_code = all.postal_code;
+  if (changed('country')) address.country = all.country;
+  if (old.address) await repo.updateAddress(db, old.address.id, address);
+  else if (hasAddress(loc)) await repo.insertRows(db, 'address', [{ id: crypto.randomUUID(), location_id: old.row.id, ...all, address_type: 'physical' }]);
+  return Object.keys(values).length + Object.keys(address).length > 0;
+}
+
+const hasAddress = (l: LocationInput) => [l.address1, l.address2, l.city, l.region, l.postalCode, l.country].some((x) => x.trim() !== '');
+const addressValues = (l: LocationInput) => ({
+  address_1: l.address1, address_2: nul(l.address2), city: l.city, region: nul(l.region), state_province: l.region, postal_code: l.postalCode, country: l.country.toUpperCase(),
+});
+const publicPoint = (l: LocationInput) => (l.isConfidential ? areaCentre(l) : { lat: l.latitude, lon: l.longitude });
+const publicAreaName = (l: LocationInput) => (l.isConfidential ? nul(l.areaName) ?? l.city : null);
+
+/**
+ * Brings a set of schedule rows to the wanted hours: an unchanged line keeps its row untouched, a changed
+ * line reuses a row it replaces (so its description, validity and notes stay), the rest are added or removed.
+ */
+async function syncHours(
+  db: Executor, rows: EditableHours[], wanted: HoursInput[], owner: { service_id: string | null; location_id: string | null }, timezone: string, setTimezone: boolean,
+) {
+  const unused = [...rows];
+  const fresh: HoursInput[] = [];
+  for (const h of wanted) {
+    const i = unused.findIndex((r) => hoursLine(r.line) === hoursLine(h));
+    if (i === -1) {
+      fresh.push(h);
+      continue;
+    }
+    const [kept] = unused.splice(i, 1);
+    if (setTimezone && kept!.row.timezone_name !== timezone) await repo.updateSchedule(db, kept!.row.id, { timezone_name: timezone });
+  }
+  const inserts: HoursInput[] = [];
+  for (const h of fresh) {
+    const i = Math.max(0, unused.findIndex((r) => r.line.byday === h.byday || (r.line.opens_at === h.opens_at && r.line.closes_at === h.closes_at)));
+    const reuse = unused.splice(i, 1)[0];
+    if (!reuse) inserts.push(h);
+    else await repo.updateSchedule(db, reuse.row.id, { byday: h.byday, opens_at: h.opens_at, closes_at: h.closes_at, ...(setTimezone ? { timezone_name: timezone } : {}) });
+  }
+  await repo.deleteSchedules(db, unused.map((u) => u.row.id));
+  await repo.insertRows(db, 'schedule', inserts.map((h) => ({
+    id: crypto.randomUUID(), ...owner, freq: 'WEEKLY', wkst: 'MO', byday: h.byday, opens_at: h.opens_at, closes_at: h.closes_at, timezone_name: timezone,
+  })), ['timezone_name']);
+}
+
+// ── a listing as the editor sees it ──
+/** A schedule row the editor shows as an hours line. */
+export interface EditableHours { row: repo.ScheduleRow; line: HoursInput }
+export interface EditableLocation {
+  row: repo.LocationRow;
+  /** The address the editor shows and writes: the physical one, else the first. */
+  address: repo.AddressRow | null;
+  hours: EditableHours[];
+  /** Schedules the hours lines cannot express (monthly, every other week, times with an offset…): kept as they are. */
+  keptHours: repo.ScheduleRow[];
+  /** How many other services are at this location. */
+  sharedWith: number;
+}
+export interface EditableListing {
+  listing: Listing;
+  locations: EditableLocation[];
+  keptHours: repo.ScheduleRow[];
+  input: ListingInput;
+}
+
+const ALL_DAYS = 'MO,TU,WE,TH,FR,SA,SU';
+export const hoursLine = (h: HoursInput) => `${h.byday} ${h.opens_at}-${h.closes_at}`;
+const DAY_ORDER = ALL_DAYS.split(',');
+/** Hours in week order, so the same hours always read (and compare) the same. */
+export function sortHours(hours: HoursInput[]): HoursInput[] {
+  const first = (h: HoursInput) => DAY_ORDER.indexOf(h.byday.split(',')[0]!);
+  return [...hours].sort((a, b) => first(a) - first(b) || a.opens_at.localeCompare(b.opens_at) || hoursLine(a).localeCompare(hoursLine(b)));
+}
+
+/** Splits schedule rows into those an hours line expresses exactly and those it cannot (left alone). */
+export function editableHours(rows: repo.ScheduleRow[]): { editable: EditableHours[]; kept: repo.ScheduleRow[] } {
+  const editable: EditableHours[] = [];
+  const kept: repo.ScheduleRow[] = [];
+  for (const row of rows) {
+    const weekly = (!row.freq || row.freq.toUpperCase() === 'WEEKLY') && (row.interval === null || row.interval === 1) && !row.byweekno && !row.bymonthday && !row.byyearday;
+    const line = weekly && row.opens_at && row.closes_at ? parseHoursLine(`${row.byday ?? ALL_DAYS} ${row.opens_at}-${row.closes_at}`) : null;
+    if (line && line.opens_at === row.opens_at && line.closes_at === row.closes_at) editable.push({ row, line });
+    else kept.push(row);
+  }
+  return { editable, kept };
+}
+
+/** A schedule the hours lines cannot express, in words, so the curator knows it is there and kept. */
+export function describeSchedule(s: repo.ScheduleRow): string {
+  const when = [s.freq ?? 'WEEKLY', s.interval && s.interval > 1 ? `every ${s.interval}` : '', s.byday, s.bymonthday ? `day ${s.bymonthday}` : '',
+    s.opens_at && s.closes_at ? `${s.opens_at}–${s.closes_at}` : ''].filter(Boolean).join(' ');
+  return [when, s.description].filter(Boolean).join(': ') || 'a schedule without times';
+}
+
+async function loadEditableLocations(db: Executor, serviceId: string): Promise<EditableLocation[]> {
+  return (await repo.editorLocations(db, serviceId)).map((l) => {
+    const { editable, kept } = editableHours(l.schedules);
+    return { row: l.location, address: l.addresses.find((a) => a.address_type === 'physical') ?? l.addresses[0] ?? null, hours: editable, keptHours: kept, sharedWith: l.sharedWith };
+  });
+}
+
+function locationInput(l: EditableLocation): LocationInput {
+  const a = l.address;
+  return {
+    id: l.row.id, name: l.row.name ?? '', address1: a?.address_1 ?? '', address2: a?.address_2 ?? '', city: a?.city ?? '', region: a?.region || a?.state_province || '',
+    postalCode: a?.postal_code ?? '', country: a?.country ?? '', latitude: l.row.latitude, longitude: l.row.longitude, isConfidential: l.row.is_confidential === 1,
+    areaName: l.row.area_name ?? '', transportation: l.row.transportation ?? '', hours: sortHours(l.hours.map((h) => h.line)),
+  };
+}
+
+/** The zone the listing's hours are written in: the first one named, else UTC. */
+function timezoneOf(service: { editable: EditableHours[] }, locations: EditableLocation[]): string {
+  const rows = [...service.editable, ...locations.flatMap((l) => l.hours)].map((h) => h.row);
+  return rows.find((r) => r.timezone_name)?.timezone_name ?? 'UTC';
+}
+
+/** A listing with everything the editor needs: its form values, its locations' rows, what it keeps untouched. */
+export async function loadListingForEdit(db: Executor, serviceId: string): Promise<EditableListing | null> {
+  const [listing] = await loadListings(db, [serviceId]);
+  if (!listing) return null;
+  const locations = await loadEditableLocations(db, serviceId);
+  const service = editableHours(await repo.serviceSchedules(db, serviceId));
+  const s = listing.service;
+  const input: ListingInput = {
+    name: s.name, organizationName: s.organization_name, description: s.description ?? '', url: s.url ?? '', email: s.email ?? '', status: s.status,
+    feesDescription: s.fees_description ?? '', eligibility: s.eligibility_description ?? '', applicationProcess: s.application_process ?? '',
+    interpretation: s.interpretation_services ?? '',
+    terms: Object.fromEntries(FACETS.map((f) => [f, listing.terms.filter((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code).map((t) => t.code!).sort()])) as Record<Facet, string[]>,
+    languages: listing.languages.map((x) => x.code ?? '').filter(Boolean).sort(),
+    phones: listing.phones.map((p) => ({ number: p.number, type: p.type === 'text' ? 'text' : 'voice', description: p.description ?? '' })),
+    locations: locations.map(locationInput),
+    hours: sortHours(service.editable.map((h) => h.line)),
+    timezone: timezoneOf(service, locations),
+    areas: listing.areas.map((a) => areaCode(a.uri)).filter((c): c is string => !!c),
+  };
+  return { listing, locations, keptHours: service.kept, input };
 }
 
 export interface Listing {
@@ -181,35 +369,34 @@ export async function loadListings(db: Executor, ids: string[]): Promise<Listing
   });
 }
 
-/** A listing as the curator's form shows it. */
-export function toInput(l: Listing): ListingInput {
-  const loc = l.locations[0];
-  const terms = Object.fromEntries(FACETS.map((f) => [f, l.terms.filter((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code).map((t) => t.code!).sort()])) as Record<Facet, string[]>;
-  return {
-    name: l.service.name, organizationName: l.service.organization_name, description: l.service.description ?? '', url: l.service.url ?? '',
-    email: l.service.email ?? '', status: l.service.status, feesDescription: l.service.fees_description ?? '', eligibility: l.service.eligibility_description ?? '',
-    applicationProcess: l.service.application_process ?? '', interpretation: l.service.interpretation_services ?? '', terms,
-    languages: l.languages.map((x) => x.code ?? '').filter(Boolean).sort(),
-    phones: l.phones.map((p) => ({ number: p.number, type: p.type === 'text' ? 'text' : 'voice', description: p.description ?? '' })),
-    location: loc ? {
-      name: loc.name ?? '', address1: loc.address_1 ?? '', address2: loc.address_2 ?? '', city: loc.city ?? '', region: loc.region ?? loc.state_province ?? '',
-      postalCode: loc.postal_code ?? '', country: loc.country ?? '', latitude: loc.latitude, longitude: loc.longitude, isConfidential: loc.is_confidential === 1,
-      areaName: loc.area_name ?? '', transportation: loc.transportation ?? '',
-    } : null,
-    hours: l.schedules.filter((s) => s.opens_at && s.closes_at).map((s) => ({ byday: s.byday ?? 'MO,TU,WE,TH,FR,SA,SU', opens_at: s.opens_at!, closes_at: s.closes_at! })),
-    timezone: l.schedules[0]?.timezone_name ?? 'UTC',
-    areas: l.areas.map((a) => areaCode(a.uri)).filter((c): c is string => !!c),
-  };
+// ── change history ──
+const LOCATION_FIELDS = ['name', 'address1', 'address2', 'city', 'region', 'postalCode', 'country', 'latitude', 'longitude', 'isConfidential', 'areaName', 'transportation', 'hours'] as const;
+const hoursText = (hours: HoursInput[]) => sortHours(hours).map(hoursLine).join('\n');
+function flatLocation(l: LocationInput): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const k of LOCATION_FIELDS) {
+    const v = l[k];
+    out[k] = k === 'hours' ? hoursText(l.hours) : k === 'isConfidential' ? (l.isConfidential ? 'yes' : 'no') : String(v ?? '');
+  }
+  return out;
+}
+function summarise(l: LocationInput): string {
+  const where = [l.address1, l.address2, l.city, l.postalCode, l.country].filter(Boolean).join(', ') || l.name || 'no address';
+  return l.isConfidential ? `${where} (confidential)` : where;
 }
 
-/** Which curator-visible fields differ: { field: [before, after] }, for the change history. */
+/**
+ * Which curator-visible fields differ: { field: [before, after] }, for the change history. Locations
+ * are matched by id; each is named by its name (or street, or town) as it was before the edit.
+ */
 export function diffInputs(before: ListingInput | null, after: ListingInput): Record<string, [unknown, unknown]> {
   const flat = (i: ListingInput | null): Record<string, string> => {
     if (!i) return {};
     const out: Record<string, string> = {};
     for (const [k, v] of Object.entries(i)) {
+      if (k === 'locations' || k === 'removedLocationIds') continue;
       if (k === 'terms') for (const f of FACETS) out[f] = (v as Record<Facet, string[]>)[f].join(', ');
-      else if (k === 'location') for (const [lk, lv] of Object.entries((v as LocationInput | null) ?? {})) out[`location.${lk}`] = String(lv ?? '');
+      else if (k === 'hours') out[k] = hoursText(v as HoursInput[]);
       else out[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
     return out;
@@ -218,13 +405,79 @@ export function diffInputs(before: ListingInput | null, after: ListingInput): Re
   const b = flat(after);
   const diff: Record<string, [unknown, unknown]> = {};
   for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if ((a[k] ?? '') !== (b[k] ?? '')) diff[k] = [a[k] ?? '', b[k] ?? ''];
+
+  const used = new Set<string>();
+  const label = (l: LocationInput) => {
+    const base = `location “${(l.name || l.address1 || l.city || 'without a name').slice(0, 60)}”`;
+    let name = base;
+    for (let n = 2; used.has(name); n++) name = `${base} (${n})`;
+    used.add(name);
+    return name;
+  };
+  const previous = new Map((before?.locations ?? []).filter((l) => l.id).map((l) => [l.id!, { loc: l, label: label(l) }]));
+  const kept = new Set<string>();
+  for (const loc of after.locations) {
+    const old = loc.id ? previous.get(loc.id) : undefined;
+    if (!old) {
+      diff[label(loc)] = ['', `added: ${summarise(loc)}`];
+      continue;
+    }
+    kept.add(loc.id!);
+    const x = flatLocation(old.loc);
+    const y = flatLocation(loc);
+    for (const k of LOCATION_FIELDS) if (x[k] !== y[k]) diff[`${old.label} ${k}`] = [x[k], y[k]];
+  }
+  for (const [id, old] of previous) if (!kept.has(id)) diff[old.label] = [summarise(old.loc), 'removed'];
   return diff;
 }
 
 // ── the curator's form ──
+/*
+ * Without JavaScript, each location is a fieldset of fields named loc<N>_<field> (loc0_city, loc1_city…);
+ * an existing one carries its id in loc<N>_id. "Add another location" re-renders the form with one more
+ * empty fieldset; a location goes only when its "remove" box is ticked.
+ */
 export type ListingForm = Record<string, string | string[] | undefined>;
+export const LOCATION_KEYS = ['id', 'name', 'address1', 'address2', 'city', 'region', 'postalCode', 'country', 'latitude', 'longitude', 'isConfidential', 'areaName', 'transportation', 'hours', 'remove'] as const;
+export type LocationKey = (typeof LOCATION_KEYS)[number];
+export const locationField = (index: number, key: LocationKey) => `loc${index}_${key}`;
+const LOCATION_FIELD = /^loc(\d{1,4})_([A-Za-z0-9]+)$/;
+
+/** The indexes of the location fieldsets a form holds, in order. */
+export function locationIndexes(form: ListingForm): number[] {
+  const found = new Set<number>();
+  for (const k of Object.keys(form)) {
+    const m = LOCATION_FIELD.exec(k);
+    if (m && (LOCATION_KEYS as readonly string[]).includes(m[2]!)) found.add(Number(m[1]));
+  }
+  return [...found].sort((a, b) => a - b);
+}
+/** Where "add another location" puts the new fieldset (a form without one shows an empty fieldset 0). */
+export function nextLocationIndex(form: ListingForm): number {
+  const indexes = locationIndexes(form);
+  return indexes.length ? indexes[indexes.length - 1]! + 1 : 1;
+}
+/** The same form with one more, empty, location fieldset. */
+export function withAnotherLocation(form: ListingForm): ListingForm {
+  const shown = locationIndexes(form).length ? {} : { [locationField(0, 'id')]: '' };
+  return { ...form, ...shown, [locationField(nextLocationIndex(form), 'id')]: '' };
+}
+
 const str = (v: unknown) => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : []);
+
+function parseHours(text: string, field: string, errors: Record<string, string>, prefix = ''): HoursInput[] {
+  const hours: HoursInput[] = [];
+  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+    const parsed = parseHoursLine(line);
+    if (!parsed) {
+      errors[field] = `${prefix}Write hours like "MO,TU,WE 09:00-17:00": "${line.slice(0, 40)}" is not in that form.`;
+      break;
+    }
+    hours.push(parsed);
+  }
+  return hours;
+}
 
 /** Checks a curator's listing form; every message names the field it is about. */
 export function parseListingForm(body: ListingForm, knownTerms: repo.TermRow[]): { input: ListingInput; errors: Record<string, string> } {
@@ -257,15 +510,7 @@ export function parseListingForm(body: ListingForm, knownTerms: repo.TermRow[]):
     }
     phones.push({ number, type: type as 'voice' | 'text', description });
   }
-  const hours: ListingInput['hours'] = [];
-  for (const line of str(body.hours).split('\n').map((l) => l.trim()).filter(Boolean)) {
-    const parsed = parseHoursLine(line);
-    if (!parsed) {
-      errors.hours = `Write hours like "MO,TU,WE 09:00-17:00": "${line.slice(0, 40)}" is not in that form.`;
-      break;
-    }
-    hours.push(parsed);
-  }
+  const hours = parseHours(str(body.hours), 'hours', errors);
   const timezone = str(body.timezone) || 'UTC';
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
@@ -274,45 +519,70 @@ export function parseListingForm(body: ListingForm, knownTerms: repo.TermRow[]):
   }
   const areas = [...new Set(str(body.areas).split(/[\s,]+/).filter(Boolean).map((c) => (c.toLowerCase() === 'world' ? 'world' : c.toUpperCase())))].sort();
   if (areas.some((c) => c !== 'world' && !/^[A-Z]{2}$/.test(c))) errors.areas = 'Give areas as two-letter country codes (GB, FR) or "world".';
-  let location: LocationInput | null = null;
-  const address1 = str(body.address1);
-  const city = str(body.city);
-  if (address1 || city) {
-    const lat = str(body.latitude);
-    const lon = str(body.longitude);
+
+  const locations: LocationInput[] = [];
+  const removedLocationIds: string[] = [];
+  const seen = new Set<string>();
+  locationIndexes(body).forEach((i, position) => {
+    const f = (k: LocationKey) => str(body[locationField(i, k)]);
+    const key = (k: LocationKey) => locationField(i, k);
+    const where = `Location ${position + 1}: `;
+    const id = f('id');
+    if (id) {
+      if (seen.has(id)) errors._form = 'The form lists one location twice. Reload the editor and make your changes again.';
+      seen.add(id);
+    }
+    if (f('remove') === '1') {
+      if (id) removedLocationIds.push(id);
+      return;
+    }
+    const text = (['name', 'address1', 'address2', 'city', 'region', 'postalCode', 'country', 'latitude', 'longitude', 'areaName', 'transportation', 'hours'] as const).map(f);
+    if (!id && text.every((x) => x === '') && f('isConfidential') !== '1') return; // an empty new fieldset
+    const lat = f('latitude');
+    const lon = f('longitude');
     const latitude = lat === '' ? null : Number(lat);
     const longitude = lon === '' ? null : Number(lon);
-    if (latitude !== null && !(Number.isFinite(latitude) && latitude >= -90 && latitude <= 90)) errors.latitude = 'Latitude is a number from -90 to 90.';
-    if (longitude !== null && !(Number.isFinite(longitude) && longitude >= -180 && longitude <= 180)) errors.longitude = 'Longitude is a number from -180 to 180.';
-    const country = str(body.country).toUpperCase();
-    if (!/^[A-Z]{2}$/.test(country)) errors.country = 'Give the country as a two-letter code, for example GB.';
-    if (!city) errors.city = 'Enter the town or city.';
-    location = {
-      name: str(body.locationName), address1, address2: str(body.address2), city, region: str(body.region), postalCode: str(body.postalCode), country,
-      latitude, longitude, isConfidential: str(body.isConfidential) === '1', areaName: str(body.areaName), transportation: str(body.transportation),
+    if (latitude !== null && !(Number.isFinite(latitude) && latitude >= -90 && latitude <= 90)) errors[key('latitude')] = `${where}latitude is a number from -90 to 90.`;
+    if (longitude !== null && !(Number.isFinite(longitude) && longitude >= -180 && longitude <= 180)) errors[key('longitude')] = `${where}longitude is a number from -180 to 180.`;
+    const loc: LocationInput = {
+      ...(id ? { id } : {}), name: f('name'), address1: f('address1'), address2: f('address2'), city: f('city'), region: f('region'), postalCode: f('postalCode'),
+      country: f('country').toUpperCase(), latitude, longitude, isConfidential: f('isConfidential') === '1', areaName: f('areaName'), transportation: f('transportation'),
+      hours: parseHours(f('hours'), key('hours'), errors, where),
     };
-  }
+    // A new place needs its town and country; a location imported without an address may stay without one.
+    if (!id || hasAddress(loc)) {
+      if (!/^[A-Z]{2}$/.test(loc.country)) errors[key('country')] = `${where}give the country as a two-letter code, for example GB.`;
+      if (!loc.city) errors[key('city')] = `${where}enter the town or city.`;
+    }
+    if (loc.isConfidential && !loc.city && !loc.areaName) errors[key('areaName')] = `${where}name the area shown for a confidential address.`;
+    locations.push(loc);
+  });
   const input: ListingInput = {
     name, organizationName, description: str(body.description).slice(0, 5000), url, email, status, feesDescription: str(body.feesDescription),
     eligibility: str(body.eligibility), applicationProcess: str(body.applicationProcess), interpretation: str(body.interpretation), terms, languages,
-    phones, location, hours, timezone, areas,
+    phones, locations, removedLocationIds, hours, timezone, areas,
   };
   return { input, errors };
 }
 
 /** The form fields for a listing (the inverse of parseListingForm), to refill it. */
 export function toForm(i: ListingInput): ListingForm {
-  return {
+  const form: ListingForm = {
     name: i.name, organizationName: i.organizationName, description: i.description, url: i.url, email: i.email, status: i.status,
     feesDescription: i.feesDescription, eligibility: i.eligibility, applicationProcess: i.applicationProcess, interpretation: i.interpretation,
     ...Object.fromEntries(FACETS.map((f) => [f, i.terms[f]])),
     languages: i.languages.join(', '),
     phones: i.phones.map((p) => [p.number, p.type, p.description].filter(Boolean).join(' | ')).join('\n'),
-    hours: i.hours.map((h) => `${h.byday} ${h.opens_at}-${h.closes_at}`).join('\n'),
+    hours: hoursText(i.hours),
     timezone: i.timezone, areas: i.areas.join(', '),
-    locationName: i.location?.name ?? '', address1: i.location?.address1 ?? '', address2: i.location?.address2 ?? '', city: i.location?.city ?? '',
-    region: i.location?.region ?? '', postalCode: i.location?.postalCode ?? '', country: i.location?.country ?? '',
-    latitude: i.location?.latitude?.toString() ?? '', longitude: i.location?.longitude?.toString() ?? '',
-    isConfidential: i.location?.isConfidential ? '1' : '', areaName: i.location?.areaName ?? '', transportation: i.location?.transportation ?? '',
   };
+  i.locations.forEach((l, n) => {
+    const values: Record<LocationKey, string> = {
+      id: l.id ?? '', name: l.name, address1: l.address1, address2: l.address2, city: l.city, region: l.region, postalCode: l.postalCode, country: l.country,
+      latitude: l.latitude?.toString() ?? '', longitude: l.longitude?.toString() ?? '', isConfidential: l.isConfidential ? '1' : '', areaName: l.areaName,
+      transportation: l.transportation, hours: hoursText(l.hours), remove: '',
+    };
+    for (const k of LOCATION_KEYS) form[locationField(n, k)] = values[k];
+  });
+  return form;
 }

@@ -1,6 +1,6 @@
 import { CompiledQuery, PostgresAdapter, sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type {
-  Database, Dialect, Executor, HsdsLocationTable, HsdsScheduleTable, HsdsServiceTable, ResourceSuggestionsTable,
+  Database, Dialect, Executor, HsdsAddressTable, HsdsLocationTable, HsdsScheduleTable, HsdsServiceTable, ResourceSuggestionsTable,
 } from '../../core/db/schema.ts';
 import { EARTH_RADIUS_KM } from './gazetteer.ts';
 import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from './hsds.ts';
@@ -625,4 +625,103 @@ export async function updateTerm(db: Executor, id: string, values: { name: strin
 }
 export async function servicesWithTerm(db: Executor, termId: string) {
   return (await db.selectFrom('attribute').select('link_id').where('taxonomy_term_id', '=', termId).where('link_entity', '=', 'service').execute()).map((r) => r.link_id);
+}
+
+// ── curation: a listing's locations, edited in place ──
+export type AddressRow = Selectable<HsdsAddressTable>;
+
+/**
+ * The locations of one service as the editor works on them: each location row whole, its addresses,
+ * its own schedules (HSDS location-level: no service), and how many other services share it.
+ * Ordered by name so the editor lists them the same way every time.
+ */
+export async function editorLocations(db: Executor, serviceId: string) {
+  const links = await db.selectFrom('service_at_location').select(['id', 'location_id']).where('service_id', '=', serviceId).execute();
+  const ids = [...new Set(links.map((l) => l.location_id))];
+  if (ids.length === 0) return [];
+  const locations = await db.selectFrom('location').selectAll().where('id', 'in', ids).orderBy('name').orderBy('id').execute();
+  const addresses = await db.selectFrom('address').selectAll().where('location_id', 'in', ids).orderBy('id').execute();
+  const schedules = await db.selectFrom('schedule').selectAll().where('location_id', 'in', ids).where('service_id', 'is', null).orderBy('id').execute();
+  const shared = await db.selectFrom('service_at_location').select(['location_id', (eb) => eb.fn.count<number>('service_id').distinct().as('n')])
+    .where('location_id', 'in', ids).where('service_id', '!=', serviceId).groupBy('location_id').execute();
+  const sharers = new Map(shared.map((s) => [s.location_id, Number(s.n)]));
+  return locations.map((location) => ({
+    location,
+    addresses: addresses.filter((a) => a.location_id === location.id),
+    schedules: schedules.filter((s) => s.location_id === location.id),
+    sharedWith: sharers.get(location.id) ?? 0,
+  }));
+}
+/** The service's own schedules (HSDS service-level rows), in a stable order. */
+export function serviceSchedules(db: Executor, serviceId: string) {
+  return db.selectFrom('schedule').selectAll().where('service_id', '=', serviceId).orderBy('id').execute();
+}
+/** Other services at these locations: their search text mentions the place, so they are reindexed with it. */
+export async function servicesAtLocations(db: Executor, locationIds: string[]): Promise<string[]> {
+  if (locationIds.length === 0) return [];
+  const rows = await db.selectFrom('service_at_location').select('service_id').distinct().where('location_id', 'in', locationIds).execute();
+  return rows.map((r) => r.service_id);
+}
+export async function updateLocation(db: Executor, id: string, values: Partial<LocationRow>) {
+  if (Object.keys(values).length) await db.updateTable('location').set(values).where('id', '=', id).execute();
+}
+export async function updateAddress(db: Executor, id: string, values: Partial<AddressRow>) {
+  if (Object.keys(values).length) await db.updateTable('address').set(values).where('id', '=', id).execute();
+}
+export async function updateSchedule(db: Executor, id: string, values: Partial<ScheduleRow>) {
+  if (Object.keys(values).length) await db.updateTable('schedule').set(values).where('id', '=', id).execute();
+}
+export async function deleteSchedules(db: Executor, ids: string[]) {
+  if (ids.length) await db.deleteFrom('schedule').where('id', 'in', ids).execute();
+}
+/**
+ * Removes the lists the editor writes whole: this directory's terms, languages, phones, areas. Contacts,
+ * locations, schedules and terms of other (imported) taxonomies stay.
+ */
+export async function deleteServiceLists(db: Executor, serviceId: string) {
+  await db.deleteFrom('attribute').where('link_id', '=', serviceId).where('link_entity', '=', 'service')
+    .where('taxonomy_term_id', 'in', (eb) => eb.selectFrom('taxonomy_term').select('id').where('taxonomy_id', 'in', Object.values(TAXONOMY_IDS))).execute();
+  await db.deleteFrom('phone').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('language').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('service_area').where('service_id', '=', serviceId).execute();
+}
+
+/**
+ * Takes a location off a service. The link goes, and rows that hung only off that link; the location
+ * itself (with its address, schedules, phones, languages, contacts and attributes) goes only when no
+ * other service is there. Rows that also point elsewhere keep their other links, so an HSDS export
+ * never refers to a row that is gone.
+ */
+export async function detachLocation(db: Executor, serviceId: string, locationId: string) {
+  const links = (await db.selectFrom('service_at_location').select('id').where('service_id', '=', serviceId).where('location_id', '=', locationId).execute()).map((l) => l.id);
+  if (links.length) {
+    await db.deleteFrom('phone').where('service_at_location_id', 'in', links).where('service_id', 'is', null).where('location_id', 'is', null)
+      .where('organization_id', 'is', null).where('contact_id', 'is', null).execute();
+    await db.updateTable('phone').set({ service_at_location_id: null }).where('service_at_location_id', 'in', links).execute();
+    await db.deleteFrom('schedule').where('service_at_location_id', 'in', links).where('service_id', 'is', null).where('location_id', 'is', null).execute();
+    await db.updateTable('schedule').set({ service_at_location_id: null }).where('service_at_location_id', 'in', links).execute();
+    await db.deleteFrom('contact').where('service_at_location_id', 'in', links).where('service_id', 'is', null).where('location_id', 'is', null)
+      .where('organization_id', 'is', null).execute();
+    await db.updateTable('contact').set({ service_at_location_id: null }).where('service_at_location_id', 'in', links).execute();
+    await db.deleteFrom('service_area').where('service_at_location_id', 'in', links).where('service_id', 'is', null).execute();
+    await db.updateTable('service_area').set({ service_at_location_id: null }).where('service_at_location_id', 'in', links).execute();
+    await db.deleteFrom('service_at_location').where('id', 'in', links).execute();
+  }
+  // This service's own hours no longer happen at that place.
+  await db.updateTable('schedule').set({ location_id: null }).where('service_id', '=', serviceId).where('location_id', '=', locationId).execute();
+  const stillUsed = await db.selectFrom('service_at_location').select('id').where('location_id', '=', locationId).executeTakeFirst();
+  if (stillUsed) return;
+  await db.deleteFrom('address').where('location_id', '=', locationId).execute();
+  await db.deleteFrom('schedule').where('location_id', '=', locationId).where('service_id', 'is', null).where('service_at_location_id', 'is', null).execute();
+  await db.updateTable('schedule').set({ location_id: null }).where('location_id', '=', locationId).execute();
+  await db.deleteFrom('phone').where('location_id', '=', locationId).where('service_id', 'is', null).where('organization_id', 'is', null)
+    .where('contact_id', 'is', null).where('service_at_location_id', 'is', null).execute();
+  await db.updateTable('phone').set({ location_id: null }).where('location_id', '=', locationId).execute();
+  await db.deleteFrom('language').where('location_id', '=', locationId).where('service_id', 'is', null).where('phone_id', 'is', null).execute();
+  await db.updateTable('language').set({ location_id: null }).where('location_id', '=', locationId).execute();
+  await db.deleteFrom('contact').where('location_id', '=', locationId).where('service_id', 'is', null).where('organization_id', 'is', null)
+    .where('service_at_location_id', 'is', null).execute();
+  await db.updateTable('contact').set({ location_id: null }).where('location_id', '=', locationId).execute();
+  await db.deleteFrom('attribute').where('link_id', '=', locationId).where('link_entity', '=', 'location').execute();
+  await db.deleteFrom('location').where('id', '=', locationId).execute();
 }

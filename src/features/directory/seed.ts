@@ -14,7 +14,7 @@ export function dialectOf(db: Kysely<Database>): Dialect {
   return db.getExecutor().adapter instanceof PostgresAdapter ? 'postgres' : 'sqlite';
 }
 
-type Demo = Partial<Omit<ListingInput, 'terms' | 'location'>> & {
+type Demo = Partial<Omit<ListingInput, 'terms' | 'locations'>> & {
   name: string;
   terms: Partial<Record<Facet, string[]>>;
   location?: Partial<LocationInput> & { city: string; country: string };
@@ -22,7 +22,7 @@ type Demo = Partial<Omit<ListingInput, 'terms' | 'location'>> & {
 };
 
 const loc = (l: Partial<LocationInput> & { city: string; country: string }): LocationInput => ({
-  name: '', address1: '', address2: '', region: '', postalCode: '', latitude: null, longitude: null, isConfidential: false, areaName: '', transportation: '', ...l,
+  name: '', address1: '', address2: '', region: '', postalCode: '', latitude: null, longitude: null, isConfidential: false, areaName: '', transportation: '', ...l, hours: l.hours ?? [],
 });
 
 export const DEMO_LISTINGS: Demo[] = [
@@ -150,11 +150,12 @@ export const DEMO_LISTINGS: Demo[] = [
 ];
 
 export function demoInput(d: Demo): ListingInput {
+  const { location, verifiedDaysAgo: _, ...rest } = d;
   return {
     organizationName: d.name, description: '', url: '', email: '', status: 'active', feesDescription: '', eligibility: '', applicationProcess: '',
-    interpretation: '', languages: [], phones: [], hours: [], timezone: 'UTC', areas: [], ...d,
+    interpretation: '', languages: [], phones: [], hours: [], timezone: 'UTC', areas: [], ...rest,
     terms: Object.fromEntries(FACETS.map((f) => [f, d.terms[f] ?? []])) as Record<Facet, string[]>,
-    location: d.location ? loc(d.location) : null,
+    locations: location ? [loc(location)] : [],
   };
 }
 

@@ -3,7 +3,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Db, Dialect } from '../../core/db/schema.ts';
 import { conflict, denied, invalid, notFound, ok, type Result } from '../../core/result.ts';
 import { TAXONOMY_IDS, type Facet } from './hsds.ts';
-import { diffInputs, loadListings, toInput, writeListing, type ListingInput } from './listing.ts';
+import { diffInputs, loadListingForEdit, writeListing, type ListingInput } from './listing.ts';
 import * as repo from './repo.ts';
 import { stableUuid } from './vocabulary.ts';
 
@@ -98,28 +98,35 @@ export async function createListing(db: Db, dialect: Dialect, clock: Clock, acto
       if (!s) return notFound('suggestion');
       if (s.status !== 'pending') return conflict('This suggestion has already been dealt with.');
     }
-    const created = await writeListing(tx, dialect, clock, input);
+    // A new listing's locations are all new, whatever ids a form may carry.
+    const fresh: ListingInput = { ...input, locations: input.locations.map(({ id: _, ...l }) => l), removedLocationIds: [] };
+    const created = await writeListing(tx, dialect, clock, fresh);
     const at = clock.now().toISOString();
-    await repo.recordChange(tx, { service_id: created.id, user_id: actor.id, action: suggestionId ? `created from suggestion #${suggestionId}` : 'created', detail: JSON.stringify(diffInputs(null, input)), created_at: at });
+    await repo.recordChange(tx, { service_id: created.id, user_id: actor.id, action: suggestionId ? `created from suggestion #${suggestionId}` : 'created', detail: JSON.stringify(diffInputs(null, fresh)), created_at: at });
     if (suggestionId !== undefined) await repo.setSuggestionStatus(tx, suggestionId, 'approved', created.id, actor.id, at);
     return ok(created);
   });
 }
 
-/** Saves a curator's edit and records which fields changed, from what, to what. */
+/**
+ * Saves a curator's edit and records which fields changed, from what, to what (per location). The form
+ * names every location it shows: one missing from it that was not ticked for removal means the listing
+ * changed since the editor opened, and nothing is saved.
+ */
 export async function updateListing(db: Db, dialect: Dialect, clock: Clock, actor: Curator, serviceId: string, input: ListingInput): Promise<Result<{ id: string; slug: string; changed: string[] }>> {
   if (!can(actor, 'resources.curate')) return denied();
   return db.transaction().execute(async (tx) => {
-    const [before] = await loadListings(tx, [serviceId]);
+    const before = await loadListingForEdit(tx, serviceId);
     if (!before) return notFound('listing');
-    // The editor shows one visiting address; saving would drop the others of an imported multi-site service.
-    if (before.locations.length > 1) return conflict(`This listing has ${before.locations.length} locations and the editor handles one; change it through an HSDS import instead.`);
-    const previous = toInput(before);
-    const diff = diffInputs(previous, input);
-    if (Object.keys(diff).length === 0) return ok({ id: serviceId, slug: before.service.slug, changed: [] });
-    await writeListing(tx, dialect, clock, input, { id: serviceId, slug: before.service.slug, organizationId: before.service.organization_id });
+    const known = new Set(before.locations.map((l) => l.row.id));
+    const named = new Set([...input.locations.map((l) => l.id), ...(input.removedLocationIds ?? [])].filter((id): id is string => !!id));
+    if ([...named].some((id) => !known.has(id))) return conflict('A location in the form is no longer part of this listing: someone may have removed it. Reload the editor and make your changes again.');
+    if ([...known].some((id) => !named.has(id))) return conflict('This listing has a location the form does not show: someone may have added it. Reload the editor and make your changes again.');
+    const diff = diffInputs(before.input, input);
+    if (Object.keys(diff).length === 0) return ok({ id: serviceId, slug: before.listing.service.slug, changed: [] });
+    await writeListing(tx, dialect, clock, input, { id: serviceId, slug: before.listing.service.slug, organizationId: before.listing.service.organization_id });
     await repo.recordChange(tx, { service_id: serviceId, user_id: actor.id, action: 'edited', detail: JSON.stringify(diff), created_at: clock.now().toISOString() });
-    return ok({ id: serviceId, slug: before.service.slug, changed: Object.keys(diff) });
+    return ok({ id: serviceId, slug: before.listing.service.slug, changed: Object.keys(diff) });
   });
 }
 
