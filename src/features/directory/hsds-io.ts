@@ -84,6 +84,60 @@ const DEFAULTS: Partial<Record<HsdsTable, Record<string, string>>> = {
   taxonomy: { description: '' }, taxonomy_term: { description: '' },
 };
 
+/**
+ * The searchable text of every imported service, from the package itself rather than read back
+ * from the database (the same parts as repo.reindex puts together).
+ */
+function packageDocuments(data: Map<HsdsTable, { rows: Row[] }>, termNames: Map<string, string>) {
+  const rows = (t: HsdsTable) => data.get(t)?.rows ?? [];
+  const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+  const byKey = (t: HsdsTable, key: string) => {
+    const m = new Map<string, Row[]>();
+    for (const r of rows(t)) {
+      const k = text(r[key]);
+      if (k !== null) (m.get(k) ?? m.set(k, []).get(k)!).push(r);
+    }
+    return m;
+  };
+  const organizations = new Map(rows('organization').map((o) => [String(o.id), text(o.name)]));
+  const locations = new Map(rows('location').map((l) => [String(l.id), l]));
+  const addresses = byKey('address', 'location_id');
+  const sal = byKey('service_at_location', 'service_id');
+  const attributes = byKey('attribute', 'link_id');
+  const languages = byKey('language', 'service_id');
+  const areas = byKey('service_area', 'service_id');
+  // Services that point at an organisation or a location already in the directory are indexed from the database.
+  const needDatabase: string[] = [];
+  const complete = rows('service').flatMap((s) => {
+    const id = String(s.id);
+    if (!organizations.has(String(s.organization_id)) || (sal.get(id) ?? []).some((link) => !locations.has(String(link.location_id)))) {
+      needDatabase.push(id);
+      return [];
+    }
+    const places = (sal.get(id) ?? []).flatMap((link) => {
+      const loc = locations.get(String(link.location_id))!;
+      // A location without an address still counts once, as the database's left join does.
+      return (addresses.get(String(loc.id)) ?? [{}]).map((ad) => repo.placeText({
+        is_confidential: 0, area_name: null, city: text(ad.city), region: text(ad.region), state_province: text(ad.state_province),
+      }));
+    });
+    return [{
+      service_id: id,
+      body: repo.documentBody({
+        service: {
+          id, name: String(s.name), alternate_name: text(s.alternate_name), description: text(s.description), organization_name: organizations.get(String(s.organization_id)) ?? null,
+          eligibility_description: text(s.eligibility_description), fees_description: text(s.fees_description),
+        },
+        terms: (attributes.get(id) ?? []).filter((a) => a.link_entity === 'service').map((a) => termNames.get(String(a.taxonomy_term_id)) ?? '').filter(Boolean),
+        languages: (languages.get(id) ?? []).map((l) => text(l.name)),
+        places,
+        areas: (areas.get(id) ?? []).map((a) => text(a.name)),
+      }),
+    }];
+  });
+  return { complete, needDatabase };
+}
+
 export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir: string): Promise<Result<ImportReport>> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return invalid(`${dir} is not a folder.`);
   const errors: string[] = [];
@@ -249,8 +303,11 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
       await repo.insertRows(tx, table, rows, extra);
       report.counts[table] = rows.length;
     }
-    const serviceIds = (data.get('service')?.rows ?? []).map((r) => String(r.id));
-    await repo.reindex(tx, dialect, serviceIds, { fresh: true });
+    const docs = packageDocuments(data, await repo.termNames(tx));
+    await repo.writeDocuments(tx, dialect, docs.complete, { fresh: true });
+    await repo.reindex(tx, dialect, docs.needDatabase, { fresh: true });
+    // Fresh statistics for the planner after a bulk load (PostgreSQL would otherwise plan for the empty tables).
+    await repo.analyze(tx, [...data.keys()]);
   });
   await repo.compactText(db, dialect);
   return ok(report);

@@ -7,9 +7,11 @@ import { after, before, describe, it } from 'node:test';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
+import { sql } from 'kysely';
 import { DIALECTS, createTestApp, createTestDatabase, type TestApp } from '../../../test/support/app.ts';
 import { HSDS_TABLES } from './hsds.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';
+import { reindex } from './repo.ts';
 import { search } from './search.ts';
 import { seedDirectory } from './seed.ts';
 import * as schemas from './testdata/hsds-schemas.ts';
@@ -84,6 +86,26 @@ for (const dialect of DIALECTS) {
         assert.ok(found.results.some((r) => r.card.name === 'Red Umbrella Drop-in (demo)'));
       } finally {
         await fresh.destroy();
+      }
+    });
+
+    it('indexes imported services from the package with the same text a re-index from the database gives', async () => {
+      for (const pkg of [exported, PUBLISHED]) {
+        const fresh = await createTestDatabase(dialect);
+        try {
+          const result = await importPackage(fresh.db, dialect, t.clock, pkg);
+          assert.ok(result.ok, result.ok ? '' : result.message);
+          const words = async () => {
+            const rows = (await sql<{ service_id: string; body: string }>`select service_id, body from directory_text order by service_id`.execute(fresh.db)).rows;
+            return rows.map((r) => `${r.service_id}: ${r.body.toLowerCase().split(/\s+/).sort().join(' ')}`);
+          };
+          const fromPackage = await words();
+          assert.equal(fromPackage.length, result.value.counts.service);
+          await reindex(fresh.db, dialect, fromPackage.map((line) => line.slice(0, line.indexOf(':'))));
+          assert.deepEqual(fromPackage, await words());
+        } finally {
+          await fresh.destroy();
+        }
       }
     });
 
