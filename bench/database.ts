@@ -11,6 +11,8 @@ export interface BenchDatabase {
   handle: DbHandle;
   /** A fresh data folder for the app under test. */
   dataDir: string;
+  /** DATABASE_URL for a server process on the same database. */
+  databaseUrl: string;
   /** Closes the database, stops the PostgreSQL server it started, and removes the data folder. */
   close(): Promise<void>;
 }
@@ -20,8 +22,12 @@ export async function openBenchDatabase(dialect: Dialect, name: string): Promise
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `alongside-bench-${name}-${dialect}-`));
   let handle: DbHandle;
   let stopPg: (() => Promise<void>) | undefined;
-  if (dialect === 'sqlite') handle = openDatabase({ dialect: 'sqlite', file: path.join(dataDir, 'bench.sqlite') });
-  else {
+  let databaseUrl: string;
+  if (dialect === 'sqlite') {
+    const file = path.join(dataDir, 'bench.sqlite');
+    handle = openDatabase({ dialect: 'sqlite', file });
+    databaseUrl = `sqlite:${file}`;
+  } else {
     const server = await startPostgres();
     stopPg = () => server.stop();
     const database = `bench_${name}`;
@@ -32,11 +38,13 @@ export async function openBenchDatabase(dialect: Dialect, name: string): Promise
     const u = new URL(server.url);
     u.pathname = `/${database}`;
     handle = openDatabase({ dialect: 'postgres', url: u.href }, { poolSize: 10 });
+    databaseUrl = u.href;
   }
   await migrateToLatest(handle.db, dialect);
   return {
     handle,
     dataDir,
+    databaseUrl,
     async close() {
       await handle.close();
       await stopPg?.();

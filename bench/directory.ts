@@ -1,29 +1,27 @@
 /*
  * Directory benchmark. Generates a synthetic HSDS data package (100,000 services at 120,000
  * locations around real towns worldwide), imports it with the same importer as `import-hsds`, then
- * measures keyword + category + 50 km searches in-process and over HTTP at 20 concurrent clients,
- * against a bare node:http server sending the same bytes, on SQLite and PostgreSQL.
+ * measures keyword + category + 50 km searches in-process and over HTTP (the real server in its own
+ * process; 1 to 20 concurrent clients), against a bare node:http server sending the same bytes, on
+ * SQLite and PostgreSQL.
  * Run: node --expose-gc --import tsx bench/directory.ts [--services 100000] [--duration 5] [--dialect both|sqlite|postgres]
  * (--expose-gc lets it collect the import's garbage before measuring searches and memory).
  */
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { Writable } from 'node:stream';
 import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { sql } from 'kysely';
-import { loadConfig } from '../src/config.ts';
 import { systemClock } from '../src/core/clock.ts';
 import type { Dialect } from '../src/core/db/schema.ts';
 import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from '../src/features/directory/hsds.ts';
 import { importPackage } from '../src/features/directory/hsds-io.ts';
 import { search } from '../src/features/directory/search.ts';
 import { DEFAULT_TERMS, stableUuid } from '../src/features/directory/vocabulary.ts';
-import { buildApp } from '../src/server.ts';
 import { openBenchDatabase } from './database.ts';
+import { startAlongside, startBareServer } from './processes.ts';
 
 interface AutocannonResult { requests: { average: number; total: number }; latency: { p50: number; p90: number; p97_5: number; p99: number }; non2xx: number; errors: number }
 type Autocannon = (opts: { url: string; connections: number; duration: number; requests?: { path: string }[] }) => Promise<AutocannonResult>;
@@ -140,46 +138,39 @@ async function benchDialect(dialect: Dialect, pkg: string) {
   }
   console.log(`[${dialect}] in-process keyword + category + 50 km: ${times.length} searches, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (target p95 < 20 ms); ${(matched / times.length).toFixed(1)} matches on average`);
 
-  // Over HTTP at 20 concurrent clients: our own loop gives exact percentiles; autocannon gives the ratio.
-  const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'warn', PUBLIC_URL: 'http://127.0.0.1' });
-  const app = await buildApp({ config, handle, logStream: new Writable({ write: (_c, _e, cb) => cb() }) });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const base = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
+  // Over HTTP: `alongside serve` in its own process on this database; the clients run here.
+  const server = await startAlongside({ DATABASE_URL: bench.databaseUrl, DATA_DIR: dataDir });
   const paths = queries.map((q) => `/resources?${new URLSearchParams(q).toString()}`);
-  const sample = await fetch(base + paths[0]!);
+  const sample = await fetch(server.url + paths[0]!);
   const bytes = Buffer.from(await sample.arrayBuffer());
   if (sample.status !== 200) throw new Error(`search answered ${sample.status}`);
-  const httpTimes: number[] = [];
-  const until = performance.now() + DURATION * 1000;
-  let next = 0;
-  let failures = 0;
-  await Promise.all(Array.from({ length: CONNECTIONS }, async () => {
-    while (performance.now() < until) {
-      const p = paths[next++ % paths.length]!;
-      const s = performance.now();
-      const res = await fetch(base + p);
-      await res.arrayBuffer();
-      if (res.status !== 200) failures++;
-      httpTimes.push(performance.now() - s);
-    }
-  }));
-  console.log(`[${dialect}] HTTP, ${CONNECTIONS} clients, ${DURATION} s: ${httpTimes.length} searches (${(httpTimes.length / DURATION).toFixed(0)}/s), p50 ${pct(httpTimes, 50).toFixed(1)} ms, p95 ${pct(httpTimes, 95).toFixed(1)} ms, p99 ${pct(httpTimes, 99).toFixed(1)} ms, non-200 ${failures}`);
+  // Closed loop: each client sends its next search as soon as the last one is answered.
+  const closedLoop = async (clients: number, seconds: number) => {
+    const times: number[] = [];
+    const until = performance.now() + seconds * 1000;
+    let next = 0;
+    let failures = 0;
+    await Promise.all(Array.from({ length: clients }, async () => {
+      while (performance.now() < until) {
+        const s = performance.now();
+        const res = await fetch(server.url + paths[next++ % paths.length]!);
+        await res.arrayBuffer();
+        if (res.status !== 200) failures++;
+        times.push(performance.now() - s);
+      }
+    }));
+    return `${clients} client${clients > 1 ? 's' : ''}: ${(times.length / seconds).toFixed(0)} searches/s, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms${failures ? `, non-200 ${failures}` : ''}`;
+  };
+  for (const clients of [1, 2, 5, 10, CONNECTIONS]) console.log(`[${dialect}] HTTP ${await closedLoop(clients, clients === CONNECTIONS ? DURATION : Math.min(DURATION, 3))}${clients === CONNECTIONS ? ' (target p95 < 20 ms)' : ''}`);
 
-  const bare = http.createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'content-length': bytes.length });
-    res.end(bytes);
-  });
-  await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-  const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}`;
+  const bare = await startBareServer(bytes);
   const ac = (url: string, list?: { path: string }[]) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: list });
-  const bareResult = await ac(bareUrl + '/');
-  const appResult = await ac(base, paths.map((p) => ({ path: p })));
+  const bareResult = await ac(bare.url + '/');
+  const appResult = await ac(server.url, paths.map((p) => ({ path: p })));
   console.log(`[${dialect}] autocannon ${CONNECTIONS} connections: bare node:http ${bareResult.requests.average.toFixed(0)} req/s | search ${appResult.requests.average.toFixed(0)} req/s (p50 ${appResult.latency.p50} ms, p97.5 ${appResult.latency.p97_5} ms, p99 ${appResult.latency.p99} ms, non-2xx ${appResult.non2xx}) | ratio ${(appResult.requests.average / bareResult.requests.average).toFixed(3)}× (page ${(bytes.length / 1024).toFixed(1)} KB)`);
-  (globalThis as { gc?: () => void }).gc?.();
-  const mem = process.memoryUsage();
-  console.log(`[${dialect}] server memory after the load: rss ${(mem.rss / 2 ** 20).toFixed(0)} MB, heap used ${(mem.heapUsed / 2 ** 20).toFixed(0)} MB (includes the gazetteer and the benchmark client)`);
-  await new Promise((r) => bare.close(r));
-  await app.close();
+  console.log(`[${dialect}] server memory after the load: rss ${server.rssMb().toFixed(0)} MB (the server process alone; the offline gazetteer is about 90 MB of it)`);
+  await bare.stop();
+  await server.stop();
   await bench.close();
 }
 
