@@ -44,6 +44,8 @@ declare module 'fastify' {
       ttlMs?: number;
       /** A cookie that makes the page personal (e.g. a training progress code): with it, the cache is neither read nor written. */
       personalCookie?: string;
+      /** Requests this route must never cache (e.g. a search near a place): the cache is neither read nor written, and not even synced. */
+      bypass?: (req: FastifyRequest) => boolean;
     };
   }
   interface FastifyRequest {
@@ -114,6 +116,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     const rule = req.routeOptions.config?.pageCache;
     if (!rule || req.method !== 'GET' || req.staff || req.cookies[SESSION_COOKIE]) return;
     if (rule.personalCookie && req.cookies[rule.personalCookie]) return;
+    if (rule.bypass?.(req)) return;
     req.cacheTags = [...rule.tags];
     await pageCache.sync();
     req.cacheGeneration = pageCache.currentGeneration;

@@ -21,12 +21,11 @@ export async function directoryRoutes(app: FastifyInstance) {
   );
 
   // Results show "open now", so a cached page lives one minute; searches with a location are never cached.
-  app.get('/resources', { config: { pageCache: { tags: [DIRECTORY_TAG], ttlMs: 60_000 } } }, async (req, reply) => {
+  const nearSomewhere = (query: Record<string, unknown>) => !!(query.at || query.place || query.placeId);
+  const pageCache = { tags: [DIRECTORY_TAG], ttlMs: 60_000, bypass: (req: { query: unknown }) => nearSomewhere(req.query as Record<string, unknown>) };
+  app.get('/resources', { config: { pageCache } }, async (req, reply) => {
     const query = req.query as Record<string, unknown>;
-    if (query.at || query.place || query.placeId) {
-      req.cacheTags = null as unknown as string[];
-      noStore(reply);
-    }
+    if (nearSomewhere(query)) noStore(reply);
     const outcome = await search(db, dialect, clock, query);
     const status = Object.keys(outcome.errors).length ? 400 : 200;
     return reply.page(<SearchPage ctx={req.pageContext()} outcome={outcome} />, status);
