@@ -18,6 +18,15 @@ export function uiLocale(language: string | null | undefined): Locale {
   return isLocale(base) ? base : 'en';
 }
 
+/**
+ * The UI locale a page asks for in its address (`?lang=fr`), else English. The choice lives in the URL,
+ * not in Accept-Language or a cookie: anonymous pages are cached by URL, so each language is its own entry.
+ */
+export function localeFromQuery(query: unknown): Locale {
+  const lang = (query as { lang?: unknown } | null | undefined)?.lang;
+  return isLocale(lang) ? lang : 'en';
+}
+
 export type Translate<K extends string> = (locale: Locale, key: K, params?: Record<string, string | number>) => string;
 
 export function createTranslator<K extends string>(catalog: Catalog<K>): Translate<K> {

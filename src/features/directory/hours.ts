@@ -1,4 +1,6 @@
 import { DateTime } from 'luxon';
+import { LOCALES, type Locale } from '../../core/i18n/index.ts';
+import { t as msg } from './messages.ts';
 
 /*
  * Regular opening hours from HSDS schedule rows (RFC 5545 style: freq WEEKLY, byday "MO,TU",
@@ -17,7 +19,13 @@ export interface ScheduleLike {
 }
 
 export const DAYS = ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] as const;
-const DAY_NAMES: Record<string, string> = { MO: 'Mon', TU: 'Tue', WE: 'Wed', TH: 'Thu', FR: 'Fri', SA: 'Sat', SU: 'Sun' };
+/** Short day names in the page's language ("Mon", "lun."), from the platform's locale data. */
+const dayNames = (locale: Locale): Record<string, string> => {
+  const format = new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { weekday: 'short', timeZone: 'UTC' });
+  // 1 January 2024 was a Monday.
+  return Object.fromEntries(DAYS.map((d, i) => [d, format.format(Date.UTC(2024, 0, 1 + i))]));
+};
+const DAY_NAMES = Object.fromEntries(LOCALES.map((l) => [l, dayNames(l)])) as Record<Locale, Record<string, string>>;
 
 function minutes(hhmm: string | null): number | null {
   const m = /^(\d{1,2}):(\d{2})/.exec(hhmm ?? '');
@@ -70,13 +78,14 @@ export function isOpenAt(schedules: ScheduleLike[], now: Date): boolean | null {
   return false;
 }
 
-/** "Mon, Tue 09:00–17:00" lines for display. */
-export function describeHours(schedules: ScheduleLike[]): string[] {
+/** "Mon, Tue 09:00–17:00" lines for display, in the page's language; a monthly session reads "Day 1 of each month 10:00–12:00". */
+export function describeHours(schedules: (ScheduleLike & { bymonthday?: string | null })[], locale: Locale = 'en'): string[] {
   return schedules
     .filter((s) => minutes(s.opens_at) !== null && minutes(s.closes_at) !== null)
     .map((s) => {
       const d = days(s);
-      const dayText = d.length === 7 ? 'Every day' : d.map((x) => DAY_NAMES[x]).join(', ');
+      const monthDays = s.freq?.toUpperCase() === 'MONTHLY' && s.bymonthday ? s.bymonthday.split(',').map((x) => x.trim()).filter(Boolean).join(', ') : '';
+      const dayText = monthDays ? msg(locale, 'monthlyOn', { days: monthDays }) : d.length === 7 ? msg(locale, 'everyDay') : d.map((x) => DAY_NAMES[locale][x]).join(', ');
       return `${dayText} ${s.opens_at!.slice(0, 5)}–${s.closes_at!.slice(0, 5)}`;
     });
 }

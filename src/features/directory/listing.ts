@@ -128,8 +128,8 @@ export async function writeListing(
     input.terms[facet].map((code) => terms.find((t) => t.taxonomy_id === TAXONOMY_IDS[facet] && t.code === code)).filter((t) => !!t)
       .map((t) => ({ id: crypto.randomUUID(), link_id: serviceId, link_entity: 'service', link_type: facet, taxonomy_term_id: t.id })));
   await repo.insertRows(db, 'attribute', attributes);
-  await repo.insertRows(db, 'language', input.languages.map((code) => ({ id: crypto.randomUUID(), service_id: serviceId, code, name: languageName(code) })));
-  await repo.insertRows(db, 'phone', input.phones.map((p) => ({ id: crypto.randomUUID(), service_id: serviceId, number: p.number, type: p.type, description: nul(p.description) })));
+  await syncPhones(db, serviceId, existing ? await repo.phonesFor(db, [serviceId]) : [], input.phones);
+  await syncLanguages(db, serviceId, existing ? await repo.languagesFor(db, [serviceId]) : [], input.languages);
   await repo.insertRows(db, 'service_area', input.areas.map((code) => ({
     id: crypto.randomUUID(), service_id: serviceId, name: code === 'world' ? 'Worldwide' : countryName(code), uri: areaUri(code), extent_type: 'text',
   })));
@@ -202,6 +202,61 @@ async function updateLocationInPlace(db: Executor, old: EditableLocation, loc: L
   if (old.address) await repo.updateAddress(db, old.address.id, address);
   else if (hasAddress(loc)) await repo.insertRows(db, 'address', [{ id: crypto.randomUUID(), location_id: old.row.id, ...all, address_type: 'physical' }]);
   return Object.keys(values).length + Object.keys(address).length > 0;
+}
+
+/** A phone as the editor shows it: the HSDS types other than text read as "voice". */
+const shownPhone = (r: repo.PhoneRow): ListingInput['phones'][number] => ({ number: r.number, type: r.type === 'text' ? 'text' : 'voice', description: r.description ?? '' });
+const phoneDigits = (n: string) => n.replace(/[^\d+]/g, '');
+
+/**
+ * Brings the service's phones to the editor's list. A phone is known by its number: a number still listed
+ * keeps its row, id, extension and every HSDS field the editor does not show, and only what the curator
+ * changed (the number's spelling, text or voice, the note) is written. New numbers are added; numbers no
+ * longer listed are taken off the service.
+ */
+async function syncPhones(db: Executor, serviceId: string, rows: repo.PhoneRow[], wanted: ListingInput['phones']) {
+  const unused = [...rows];
+  const fresh: ListingInput['phones'] = [];
+  const same = (a: ListingInput['phones'][number], b: ListingInput['phones'][number]) => a.number === b.number && a.type === b.type && a.description === b.description;
+  // Exact lines first, so two rows with one number each find their own line.
+  const matched = wanted.map((p) => {
+    const i = unused.findIndex((r) => same(shownPhone(r), p));
+    return i === -1 ? undefined : unused.splice(i, 1)[0];
+  });
+  for (const [n, p] of wanted.entries()) {
+    if (matched[n]) continue;
+    const i = unused.findIndex((r) => phoneDigits(r.number) === phoneDigits(p.number));
+    if (i === -1) {
+      fresh.push(p);
+      continue;
+    }
+    const row = unused.splice(i, 1)[0]!;
+    const shown = shownPhone(row);
+    const values: Partial<repo.PhoneRow> = {};
+    if (shown.number !== p.number) values.number = p.number;
+    if (shown.type !== p.type) values.type = p.type;
+    if (shown.description !== p.description) values.description = nul(p.description);
+    await repo.updatePhone(db, row.id, values);
+  }
+  await repo.removePhones(db, serviceId, unused.map((r) => r.id));
+  await repo.insertRows(db, 'phone', fresh.map((p) => ({ id: crypto.randomUUID(), service_id: serviceId, number: p.number, type: p.type, description: nul(p.description) })));
+}
+
+/**
+ * Brings the service's languages to the editor's codes: a code still listed keeps its row (its name and
+ * note stay), new codes are added, codes no longer listed are taken off. Rows without a code are not
+ * shown in the editor, so they stay.
+ */
+async function syncLanguages(db: Executor, serviceId: string, rows: repo.LanguageRow[], wanted: string[]) {
+  const unused = rows.filter((r) => r.code);
+  const fresh: string[] = [];
+  for (const code of wanted) {
+    const i = unused.findIndex((r) => r.code!.toLowerCase() === code.toLowerCase());
+    if (i === -1) fresh.push(code);
+    else unused.splice(i, 1);
+  }
+  await repo.removeLanguages(db, serviceId, unused.map((r) => r.id));
+  await repo.insertRows(db, 'language', fresh.map((code) => ({ id: crypto.randomUUID(), service_id: serviceId, code, name: languageName(code) })));
 }
 
 const hasAddress = (l: LocationInput) => [l.address1, l.address2, l.city, l.region, l.postalCode, l.country].some((x) => x.trim() !== '');
@@ -326,7 +381,7 @@ export async function loadListingForEdit(db: Executor, serviceId: string): Promi
     interpretation: s.interpretation_services ?? '',
     terms: Object.fromEntries(FACETS.map((f) => [f, listing.terms.filter((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code).map((t) => t.code!).sort()])) as Record<Facet, string[]>,
     languages: listing.languages.map((x) => x.code ?? '').filter(Boolean).sort(),
-    phones: listing.phones.map((p) => ({ number: p.number, type: p.type === 'text' ? 'text' : 'voice', description: p.description ?? '' })),
+    phones: listing.phones.map(shownPhone),
     locations: locations.map(locationInput),
     hours: sortHours(service.editable.map((h) => h.line)),
     timezone: timezoneOf(service, locations),
@@ -353,14 +408,17 @@ export async function loadListings(db: Executor, ids: string[]): Promise<Listing
   const languages = await repo.languagesFor(db, ids);
   const phones = await repo.phonesFor(db, ids);
   const areas = await repo.areasFor(db, ids);
-  const schedules = await repo.schedulesFor(db, ids, locations.map((l) => l.id));
+  const schedules = await repo.schedulesFor(db, ids, locations.map((l) => l.id), locations.map((l) => l.sal_id));
   const byId = new Map(services.map((s) => [s.id, s]));
   return ids.filter((id) => byId.has(id)).map((id) => {
     const locs = locations.filter((l) => l.service_id === id);
+    // This service's schedules, the schedules of its places themselves, and those of its links to them; never another service's.
+    const isOwn = (s: repo.ScheduleRow) => s.service_id === id
+      || (s.service_id === null && locs.some((l) => l.id === s.location_id || (s.service_at_location_id !== null && l.sal_id === s.service_at_location_id)));
     return {
       service: byId.get(id)!,
       locations: locs,
-      schedules: schedules.filter((s) => s.service_id === id || (s.service_id === null && locs.some((l) => l.id === s.location_id))),
+      schedules: schedules.filter(isOwn),
       terms: terms.filter((t) => t.service_id === id),
       languages: languages.filter((l) => l.service_id === id),
       phones: phones.filter((p) => p.service_id === id),
@@ -368,6 +426,42 @@ export async function loadListings(db: Executor, ids: string[]): Promise<Listing
     };
   });
 }
+
+/** One place of a listing as the public sees it, with the hours that happen there. */
+export interface ListingPlace {
+  location: Listing['locations'][number];
+  hours: repo.ScheduleRow[];
+}
+/**
+ * A listing's places, each with its own hours (schedules linked to that location or to the service's
+ * link to it), and apart from them the service-wide hours (the service's schedules tied to no place of
+ * this listing). A location with several addresses is one place, shown at its physical address.
+ * Places come in the editor's order (by name), so curators and visitors see them alike.
+ */
+export function listingPlaces(listing: Listing): { places: ListingPlace[]; serviceHours: repo.ScheduleRow[] } {
+  const rank = (l: Listing['locations'][number]) => (l.address_type === 'physical' ? 0 : l.address_type ? 1 : 2);
+  const byId = new Map<string, Listing['locations'][number]>();
+  for (const l of listing.locations) {
+    const seen = byId.get(l.id);
+    if (!seen || rank(l) < rank(seen)) byId.set(l.id, l);
+  }
+  const places: ListingPlace[] = [...byId.values()]
+    .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || a.id.localeCompare(b.id))
+    .map((location) => ({ location, hours: [] }));
+  const serviceHours: repo.ScheduleRow[] = [];
+  const ordered = [...listing.schedules].sort((a, b) => scheduleOrder(a) - scheduleOrder(b) || (a.opens_at ?? '').localeCompare(b.opens_at ?? '') || a.id.localeCompare(b.id));
+  for (const s of ordered) {
+    const place = places.find((p) => p.location.id === s.location_id)
+      ?? (s.service_at_location_id ? places.find((p) => p.location.sal_id === s.service_at_location_id) : undefined);
+    if (place) place.hours.push(s);
+    else serviceHours.push(s);
+  }
+  return { places, serviceHours };
+}
+const scheduleOrder = (s: repo.ScheduleRow) => {
+  const first = DAY_ORDER.indexOf((s.byday ?? 'MO').split(',')[0]!.trim().toUpperCase());
+  return first === -1 ? 7 : first;
+};
 
 // ── change history ──
 const LOCATION_FIELDS = ['name', 'address1', 'address2', 'city', 'region', 'postalCode', 'country', 'latitude', 'longitude', 'isConfidential', 'areaName', 'transportation', 'hours'] as const;

@@ -1,6 +1,7 @@
 import { CompiledQuery, PostgresAdapter, sql, type Insertable, type RawBuilder, type Selectable } from 'kysely';
 import type {
-  Database, Dialect, Executor, HsdsAddressTable, HsdsLocationTable, HsdsScheduleTable, HsdsServiceTable, ResourceSuggestionsTable,
+  Database, Dialect, Executor, HsdsAddressTable, HsdsLanguageTable, HsdsLocationTable, HsdsPhoneTable, HsdsScheduleTable, HsdsServiceTable,
+  ResourceSuggestionsTable,
 } from '../../core/db/schema.ts';
 import { EARTH_RADIUS_KM, boundingBox } from './geo.ts';
 import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from './hsds.ts';
@@ -270,14 +271,16 @@ export async function locationsFor(db: Executor, serviceIds: string[]) {
     .leftJoin('address as ad', 'ad.location_id', 'l.id')
     .select(['sal.service_id', 'sal.id as sal_id', 'l.id', 'l.name', 'l.location_type', 'l.latitude', 'l.longitude', 'l.public_latitude', 'l.public_longitude',
       'l.is_confidential', 'l.area_name', 'l.transportation', 'l.description', 'ad.address_1', 'ad.address_2', 'ad.city', 'ad.region', 'ad.state_province',
-      'ad.postal_code', 'ad.country'])
+      'ad.postal_code', 'ad.country', 'ad.address_type'])
     .where('sal.service_id', 'in', serviceIds).execute();
 }
-export async function schedulesFor(db: Executor, serviceIds: string[], locationIds: string[]) {
-  if (serviceIds.length === 0 && locationIds.length === 0) return [];
+/** Schedules of these services, of these locations, and of these service-at-location links (HSDS allows all three). */
+export async function schedulesFor(db: Executor, serviceIds: string[], locationIds: string[], linkIds: string[] = []) {
+  if (serviceIds.length === 0 && locationIds.length === 0 && linkIds.length === 0) return [];
   return db.selectFrom('schedule').selectAll().where((eb) => eb.or([
     ...(serviceIds.length ? [eb('service_id', 'in', serviceIds)] : []),
     ...(locationIds.length ? [eb('location_id', 'in', locationIds)] : []),
+    ...(linkIds.length ? [eb('service_at_location_id', 'in', linkIds)] : []),
   ])).execute();
 }
 export async function termsFor(db: Executor, serviceIds: string[]) {
@@ -287,11 +290,11 @@ export async function termsFor(db: Executor, serviceIds: string[]) {
 }
 export async function languagesFor(db: Executor, serviceIds: string[]) {
   if (serviceIds.length === 0) return [];
-  return db.selectFrom('language').selectAll().where('service_id', 'in', serviceIds).execute();
+  return db.selectFrom('language').selectAll().where('service_id', 'in', serviceIds).orderBy('id').execute();
 }
 export async function phonesFor(db: Executor, serviceIds: string[]) {
   if (serviceIds.length === 0) return [];
-  return db.selectFrom('phone').selectAll().where('service_id', 'in', serviceIds).execute();
+  return db.selectFrom('phone').selectAll().where('service_id', 'in', serviceIds).orderBy('id').execute();
 }
 export async function areasFor(db: Executor, serviceIds: string[]) {
   if (serviceIds.length === 0) return [];
@@ -689,15 +692,45 @@ export async function deleteSchedules(db: Executor, ids: string[]) {
   if (ids.length) await db.deleteFrom('schedule').where('id', 'in', ids).execute();
 }
 /**
- * Removes the lists the editor writes whole: this directory's terms, languages, phones, areas. Contacts,
- * locations, schedules and terms of other (imported) taxonomies stay.
+ * Removes the lists the editor writes whole: this directory's terms and the areas. Phones and languages
+ * are updated in place (updatePhone, removePhones, removeLanguages); contacts, locations, schedules and
+ * terms of other (imported) taxonomies stay.
  */
 export async function deleteServiceLists(db: Executor, serviceId: string) {
   await db.deleteFrom('attribute').where('link_id', '=', serviceId).where('link_entity', '=', 'service')
     .where('taxonomy_term_id', 'in', (eb) => eb.selectFrom('taxonomy_term').select('id').where('taxonomy_id', 'in', Object.values(TAXONOMY_IDS))).execute();
-  await db.deleteFrom('phone').where('service_id', '=', serviceId).execute();
-  await db.deleteFrom('language').where('service_id', '=', serviceId).execute();
   await db.deleteFrom('service_area').where('service_id', '=', serviceId).execute();
+}
+
+// ── curation: a listing's phones and languages, edited in place ──
+export type PhoneRow = Selectable<HsdsPhoneTable>;
+export type LanguageRow = Selectable<HsdsLanguageTable>;
+export async function updatePhone(db: Executor, id: string, values: Partial<PhoneRow>) {
+  if (Object.keys(values).length) await db.updateTable('phone').set(values).where('id', '=', id).execute();
+}
+/**
+ * Takes phones off a service. A phone that also belongs to a location, an organisation, a contact or a
+ * service-at-location keeps those links; otherwise it goes, and the languages spoken on it lose the
+ * link (a language that hung only off that phone goes too), so an HSDS export never refers to a row that is gone.
+ */
+export async function removePhones(db: Executor, serviceId: string, ids: string[]) {
+  if (ids.length === 0) return;
+  const rows = await db.selectFrom('phone').select(['id', 'location_id', 'organization_id', 'contact_id', 'service_at_location_id'])
+    .where('service_id', '=', serviceId).where('id', 'in', ids).execute();
+  const linkedElsewhere = rows.filter((r) => r.location_id || r.organization_id || r.contact_id || r.service_at_location_id).map((r) => r.id);
+  const gone = rows.map((r) => r.id).filter((id) => !linkedElsewhere.includes(id));
+  if (linkedElsewhere.length) await db.updateTable('phone').set({ service_id: null }).where('id', 'in', linkedElsewhere).execute();
+  if (gone.length === 0) return;
+  await db.deleteFrom('language').where('phone_id', 'in', gone).where('service_id', 'is', null).where('location_id', 'is', null).execute();
+  await db.updateTable('language').set({ phone_id: null }).where('phone_id', 'in', gone).execute();
+  await db.deleteFrom('phone').where('id', 'in', gone).execute();
+}
+/** Takes languages off a service; a language row that also belongs to a location or a phone keeps those links. */
+export async function removeLanguages(db: Executor, serviceId: string, ids: string[]) {
+  if (ids.length === 0) return;
+  await db.updateTable('language').set({ service_id: null }).where('service_id', '=', serviceId).where('id', 'in', ids)
+    .where((eb) => eb.or([eb('location_id', 'is not', null), eb('phone_id', 'is not', null)])).execute();
+  await db.deleteFrom('language').where('service_id', '=', serviceId).where('id', 'in', ids).execute();
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { noStore } from '../../core/http/security.ts';
+import { localeFromQuery } from '../../core/i18n/index.ts';
 import { statusOf } from '../../core/result.ts';
 import { directoryAdminRoutes } from './admin-routes.tsx';
 import { hsdsApiRoutes } from './api.ts';
@@ -28,10 +29,11 @@ export async function directoryRoutes(app: FastifyInstance) {
     if (nearSomewhere(query)) noStore(reply);
     const outcome = await search(db, dialect, clock, query);
     const status = Object.keys(outcome.errors).length ? 400 : 200;
-    return reply.page(<SearchPage ctx={req.pageContext()} outcome={outcome} />, status);
+    return reply.page(<SearchPage ctx={req.pageContext(localeFromQuery(req.query))} outcome={outcome} />, status);
   });
 
-  app.get('/resources/suggest', async (req, reply) => reply.page(<SuggestPage ctx={req.pageContext()} />));
+  // Public pages speak the language the address asks for (?lang=fr); staff pages stay English.
+  app.get('/resources/suggest', async (req, reply) => reply.page(<SuggestPage ctx={req.pageContext(localeFromQuery(req.query))} />));
 
   app.post(
     '/resources/suggest',
@@ -41,13 +43,14 @@ export async function directoryRoutes(app: FastifyInstance) {
     },
     async (req, reply) => {
       noStore(reply);
+      const ctx = req.pageContext(localeFromQuery(req.query));
       const body = req.body as SuggestValues;
-      const result = await submitSuggestion(db, clock, { ...body, source: 'form' });
+      const result = await submitSuggestion(db, clock, { ...body, source: 'form' }, ctx.locale);
       if (!result.ok) {
         const errors = 'fields' in result && result.fields ? result.fields : { _form: result.message };
-        return reply.page(<SuggestPage ctx={req.pageContext()} values={body} errors={errors} />, statusOf(result));
+        return reply.page(<SuggestPage ctx={ctx} values={body} errors={errors} />, statusOf(result));
       }
-      return reply.page(<SuggestPage ctx={req.pageContext()} done />);
+      return reply.page(<SuggestPage ctx={ctx} done />);
     },
   );
 
@@ -57,7 +60,7 @@ export async function directoryRoutes(app: FastifyInstance) {
     if (!found) return reply.callNotFound();
     const [listing] = await loadListings(db, [found.id]);
     req.cacheTags.push(`resource:${found.id}`);
-    return reply.page(<ListingPage ctx={req.pageContext()} listing={listing!} now={clock.now()} />);
+    return reply.page(<ListingPage ctx={req.pageContext(localeFromQuery(req.query))} listing={listing!} now={clock.now()} />);
   });
 
   app.post(
@@ -73,11 +76,12 @@ export async function directoryRoutes(app: FastifyInstance) {
       const found = slug.length <= 100 ? await repo.serviceBySlug(db, slug) : undefined;
       if (!found) return reply.callNotFound();
       const [listing] = await loadListings(db, [found.id]);
-      const result = await reportOutdated(db, clock, found.id, message);
+      const ctx = req.pageContext(localeFromQuery(req.query));
+      const result = await reportOutdated(db, clock, found.id, message, ctx.locale);
       if (!result.ok) {
-        return reply.page(<ListingPage ctx={req.pageContext()} listing={listing!} now={clock.now()} reportText={message} reportErrors={{ message: result.message }} />, statusOf(result));
+        return reply.page(<ListingPage ctx={ctx} listing={listing!} now={clock.now()} reportText={message} reportErrors={{ message: result.message }} />, statusOf(result));
       }
-      return reply.page(<ListingPage ctx={req.pageContext()} listing={listing!} now={clock.now()} reported />);
+      return reply.page(<ListingPage ctx={ctx} listing={listing!} now={clock.now()} reported />);
     },
   );
 

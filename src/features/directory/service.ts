@@ -2,8 +2,10 @@ import { can, type Actor } from '../../core/auth/policy.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Db, Dialect } from '../../core/db/schema.ts';
 import { conflict, denied, invalid, notFound, ok, type Result } from '../../core/result.ts';
+import type { Locale } from '../../core/i18n/index.ts';
 import { TAXONOMY_IDS, type Facet } from './hsds.ts';
 import { diffInputs, loadListingForEdit, writeListing, type ListingInput } from './listing.ts';
+import { t, type MessageKey } from './messages.ts';
 import * as repo from './repo.ts';
 import { stableUuid } from './vocabulary.ts';
 
@@ -18,6 +20,7 @@ export interface SuggestionInput {
 }
 
 const LIMITS = { name: 200, url: 500, context: 2000, where: 200, contact: 200 } as const;
+export const REPORT_MAX = 2000;
 
 /** Only http(s) links become suggestions; the domain helps moderators spot duplicates. */
 export function parseLink(raw: string): { url: string; domain: string } | null {
@@ -33,26 +36,27 @@ export function parseLink(raw: string): { url: string; domain: string } | null {
 
 /**
  * A resource someone suggests (through the public form, or a link found in a comment) joins the
- * curators' queue; nothing about the person suggesting is kept.
+ * curators' queue; nothing about the person suggesting is kept. Messages are in the reader's language.
  */
-export async function submitSuggestion(db: Db, clock: Clock, input: SuggestionInput): Promise<Result<{ id: number }>> {
+export async function submitSuggestion(db: Db, clock: Clock, input: SuggestionInput, locale: Locale = 'en'): Promise<Result<{ id: number }>> {
+  const say = (key: MessageKey, params?: Record<string, string | number>) => t(locale, key, params);
   const name = (input.name ?? '').trim();
   const rawUrl = (input.url ?? '').trim();
   const context = (input.context ?? '').trim();
   const where = (input.where ?? '').trim();
   const contact = (input.contact ?? '').trim();
   const fields: Record<string, string> = {};
-  if (!name && !rawUrl) fields.name = 'Give the name of the service or a link to it.';
-  if (name.length > LIMITS.name) fields.name = `Keep the name under ${LIMITS.name} characters.`;
+  if (!name && !rawUrl) fields.name = say('suggestNeedName');
+  if (name.length > LIMITS.name) fields.name = say('suggestNameTooLong', { max: LIMITS.name });
   let link: { url: string; domain: string } | null = null;
   if (rawUrl) {
     link = rawUrl.length > LIMITS.url ? null : parseLink(/^[a-z][a-z0-9+.-]*:/i.test(rawUrl) ? rawUrl : `https://${rawUrl}`);
-    if (!link) fields.url = 'Enter a web address such as https://example.org, or leave it empty.';
+    if (!link) fields.url = say('suggestBadUrl');
   }
-  if (context.length > LIMITS.context) fields.context = `Keep the description under ${LIMITS.context} characters.`;
-  if (where.length > LIMITS.where) fields.where = `Keep the place under ${LIMITS.where} characters.`;
-  if (contact.length > LIMITS.contact) fields.contact = `Keep the contact details under ${LIMITS.contact} characters.`;
-  if (input.source !== 'form' && input.source !== 'comment') fields._form = 'Unknown suggestion source.';
+  if (context.length > LIMITS.context) fields.context = say('suggestContextTooLong', { max: LIMITS.context });
+  if (where.length > LIMITS.where) fields.where = say('suggestWhereTooLong', { max: LIMITS.where });
+  if (contact.length > LIMITS.contact) fields.contact = say('suggestContactTooLong', { max: LIMITS.contact });
+  if (input.source !== 'form' && input.source !== 'comment') fields._form = say('suggestBadSource');
   if (Object.keys(fields).length > 0) {
     return { ok: false, kind: 'invalid', message: Object.values(fields)[0]!, fields };
   }
@@ -74,11 +78,11 @@ export async function submitSuggestion(db: Db, clock: Clock, input: SuggestionIn
   return ok({ id });
 }
 
-/** A reader says a listing is out of date: the note goes to the curators, nothing about the reader is kept. */
-export async function reportOutdated(db: Db, clock: Clock, serviceId: string, message: string): Promise<Result<null>> {
+/** A reader says a listing is out of date: the note goes to the curators, nothing about the reader is kept. Messages are in the reader's language. */
+export async function reportOutdated(db: Db, clock: Clock, serviceId: string, message: string, locale: Locale = 'en'): Promise<Result<null>> {
   const text = message.trim();
-  if (!text) return invalid('Say what has changed, for example new opening hours or a closed service.', 'message');
-  if (text.length > 2000) return invalid('Keep the report under 2000 characters.', 'message');
+  if (!text) return invalid(t(locale, 'reportEmpty'), 'message');
+  if (text.length > REPORT_MAX) return invalid(t(locale, 'reportTooLong', { max: REPORT_MAX }), 'message');
   await repo.insertReport(db, { service_id: serviceId, message: text, created_at: clock.now().toISOString() });
   return ok(null);
 }

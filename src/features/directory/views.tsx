@@ -1,12 +1,15 @@
+import { LOCALES, type Locale } from '../../core/i18n/index.ts';
 import type { PageContext } from '../../core/views/context.ts';
 import { CsrfField, ErrorSummary, Field, Notice, Pagination, formatDate, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { countryName, describePlace } from './gazetteer.ts';
-import { describeHours, isOpenAt } from './hours.ts';
+import { describeHours, isOpenAt, zoneOf } from './hours.ts';
 import { FACETS, TAXONOMY_IDS, type Facet } from './hsds.ts';
-import { areaCode, type Listing } from './listing.ts';
+import { areaCode, listingPlaces, type Listing, type ListingPlace } from './listing.ts';
 import { t, type MessageKey } from './messages.ts';
+import type { ScheduleRow } from './repo.ts';
 import { MAX_MATCHES, RADII, type ResultCard, type SearchOutcome, type SearchParams } from './search.ts';
+import { REPORT_MAX } from './service.ts';
 
 const FACET_LABEL: Record<Facet | 'language', MessageKey> = { category: 'category', approach: 'approach', population: 'population', delivery: 'delivery', language: 'language' };
 
@@ -31,8 +34,8 @@ export function searchHref(p: SearchParams, change: Partial<SearchParams> & { fi
 
 /** The public view of where a service is: a confidential location shows only its area. */
 type PlaceFields = Pick<Listing['locations'][number], 'city' | 'country' | 'is_confidential' | 'area_name'> & Partial<Listing['locations'][number]>;
-export function publicPlace(loc: PlaceFields): { lines: string[]; area: string } {
-  const country = loc.country ? countryName(loc.country) : '';
+export function publicPlace(loc: PlaceFields, locale: Locale = 'en'): { lines: string[]; area: string } {
+  const country = loc.country ? (locale === 'en' ? countryName(loc.country) : regionName(loc.country, locale)) : '';
   if (loc.is_confidential) return { lines: [], area: [loc.area_name ?? loc.city, country].filter(Boolean).join(', ') };
   return {
     lines: [loc.address_1, loc.address_2, [loc.city, loc.postal_code].filter(Boolean).join(' '), loc.region ?? loc.state_province, country].filter((x): x is string => !!x),
@@ -40,10 +43,10 @@ export function publicPlace(loc: PlaceFields): { lines: string[]; area: string }
   };
 }
 
-function TermBadges({ names, facet }: { names: string[]; facet: Facet }) {
+function TermBadges({ names, facet, label = facet }: { names: string[]; facet: Facet; label?: string }) {
   if (!names.length) return null;
   return (
-    <ul class="badges" aria-label={facet}>
+    <ul class="badges" aria-label={label}>
       {names.map((name) => (
         <li class="badge">{name}</li>
       ))}
@@ -114,6 +117,7 @@ export function SearchForm({ ctx, params, compact = false }: { ctx: PageContext;
         </Field>
       )}
       <input type="hidden" name="at" value={params?.at ?? ''} data-location-field disabled={!params?.at} />
+      {L !== 'en' && <input type="hidden" name="lang" value={L} />}
       {!compact && (
         <div class="field">
           <label>
@@ -216,138 +220,244 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
   );
 }
 
+/** A public directory path in the page's language: English pages keep plain addresses. */
+export function localised(path: string, locale: Locale): string {
+  if (locale === 'en') return path;
+  return `${path}${path.includes('?') ? '&' : '?'}lang=${locale}`;
+}
+/** Each language's own name for itself, for the language switch. */
+const AUTONYMS: Record<Locale, string> = { en: 'English', fr: 'Français' };
+/** hreflang alternates for a page that exists in every UI language. */
+const alternates = (ctx: PageContext, path: string) => Object.fromEntries(LOCALES.map((l) => [l, `${ctx.publicUrl}${localised(path, l)}`]));
+
+/** Links to this page in the other UI languages; each link is marked in its own language. */
+function LanguageSwitch({ ctx, path }: { ctx: PageContext; path: string }) {
+  return (
+    <nav class="language-switch" aria-label={t(ctx.locale, 'languageSwitch')}>
+      <ul>
+        {LOCALES.filter((l) => l !== ctx.locale).map((l) => (
+          <li>
+            <a href={localised(path, l)} hreflang={l} lang={l}>
+              {AUTONYMS[l]}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+const languageNames = Object.fromEntries(LOCALES.map((l) => [l, new Intl.DisplayNames([l], { type: 'language' })])) as Record<Locale, Intl.DisplayNames>;
+const regionNames = Object.fromEntries(LOCALES.map((l) => [l, new Intl.DisplayNames([l], { type: 'region' })])) as Record<Locale, Intl.DisplayNames>;
+/** A language's name in the page's language; English pages keep the name the listing gives. */
+function languageLabel(row: { code: string | null; name: string | null }, L: Locale): string {
+  if (L !== 'en' && row.code) {
+    try {
+      return languageNames[L].of(row.code) ?? row.name ?? row.code;
+    } catch {
+      // Not a language code Intl knows: fall back to the listing's own words.
+    }
+  }
+  return row.name ?? row.code ?? '';
+}
+function regionName(code: string, L: Locale): string {
+  try {
+    return regionNames[L].of(code.toUpperCase()) ?? code;
+  } catch {
+    return code;
+  }
+}
+function areaLabel(a: { uri: string | null; name: string | null }, L: Locale): string {
+  const code = areaCode(a.uri);
+  if (code === 'world') return t(L, 'worldwide');
+  if (L !== 'en' && code) return regionName(code, L);
+  return a.name ?? '';
+}
+
+/** Hours lines with "open now" and the zone they are in; each line keeps the schedule's own note. */
+function HoursBlock({ L, title, hint, schedules, now, zoneKey, headingLevel }: {
+  L: Locale; title: string; hint?: string; schedules: ScheduleRow[]; now: Date; zoneKey: 'timesLocalService' | 'timesLocalPlace'; headingLevel: 3 | 4;
+}) {
+  const lines = schedules.map((s) => ({ s, text: describeHours([s], L)[0] })).filter((x): x is { s: ScheduleRow; text: string } => !!x.text);
+  if (lines.length === 0) return null;
+  const open = isOpenAt(schedules, now);
+  const Heading = headingLevel === 3 ? 'h3' : 'h4';
+  return (
+    <div class="hours">
+      <Heading>{title}</Heading>
+      {hint && <p class="hint">{hint}</p>}
+      {open !== null && <p>{open ? <strong class="open-now">{t(L, 'openNowBadge')}</strong> : t(L, 'closedNow')}</p>}
+      <ul>
+        {lines.map(({ s, text }) => (
+          <li>
+            {text}
+            {s.description ? <span class="meta"> — {s.description}</span> : ''}
+          </li>
+        ))}
+      </ul>
+      <p class="meta">{t(L, zoneKey, { zone: zoneOf(lines[0]!.s) })}</p>
+    </div>
+  );
+}
+
+/**
+ * One place of a listing: its public address, its own hours and how to get there. A confidential place
+ * shows its area only — no name, street, postcode, directions or coordinates.
+ */
+function PlaceBlock({ L, place, n, serviceName, now }: { L: Locale; place: ListingPlace; n: number; serviceName: string; now: Date }) {
+  const loc = place.location;
+  const shown = publicPlace(loc, L);
+  const isConfidential = !!loc.is_confidential;
+  const heading = isConfidential ? shown.area : (loc.name && loc.name !== serviceName ? loc.name : shown.area);
+  return (
+    <div class="place">
+      <h3>{heading || t(L, 'placeUnnamed', { n })}</h3>
+      {isConfidential ? (
+        <p>{t(L, 'confidentialNote')}</p>
+      ) : (
+        shown.lines.length > 0 && (
+          <address>
+            {shown.lines.map((line) => (
+              <>
+                {line}
+                <br />
+              </>
+            ))}
+          </address>
+        )
+      )}
+      {!isConfidential && loc.transportation && (
+        <p class="meta">
+          <strong>{t(L, 'gettingThere')}</strong> {loc.transportation}
+        </p>
+      )}
+      <HoursBlock L={L} title={t(L, 'hoursTitle')} schedules={place.hours} now={now} zoneKey="timesLocalPlace" headingLevel={4} />
+    </div>
+  );
+}
+
 export function ListingPage({ ctx, listing, now, reportErrors, reportText = '', reported = false }: {
   ctx: PageContext; listing: Listing; now: Date; reportErrors?: FieldErrors; reportText?: string; reported?: boolean;
 }) {
   const s = listing.service;
   const L = ctx.locale;
-  const hours = describeHours(listing.schedules);
-  const open = isOpenAt(listing.schedules, now);
+  const path = `/resources/${s.slug}`;
+  const { places, serviceHours } = listingPlaces(listing);
+  const placesHaveHours = places.some((p) => describeHours(p.hours).length > 0);
   const textPhones = listing.phones.filter((p) => p.type === 'text');
   const voicePhones = listing.phones.filter((p) => p.type !== 'text');
-  const areas = listing.areas.map((a) => (areaCode(a.uri) === 'world' ? 'Worldwide' : a.name)).filter(Boolean);
+  const areas = listing.areas.map((a) => areaLabel(a, L)).filter(Boolean);
+  const dial = (p: { number: string; extension: number | null }) => `${p.number.replace(/[^\d+]/g, '')}${p.extension !== null ? `;ext=${p.extension}` : ''}`;
+  const phoneNote = (p: { extension: number | null; description: string | null }) =>
+    `${p.extension !== null ? ` (${t(L, 'phoneExtension', { ext: p.extension })})` : ''}${p.description ? ` — ${p.description}` : ''}`;
+  const terms = (taxonomy: string) => listing.terms.filter((x) => x.taxonomy_id === taxonomy).map((x) => x.name).join(', ');
   return (
-    <Layout ctx={ctx} title={s.name} head={{ description: s.description?.slice(0, 160), canonical: `${ctx.publicUrl}/resources/${s.slug}` }}>
+    <Layout ctx={ctx} title={s.name} head={{ description: s.description?.slice(0, 160), canonical: `${ctx.publicUrl}${localised(path, L)}`, alternates: alternates(ctx, path) }}>
+      <LanguageSwitch ctx={ctx} path={path} />
       <p>
-        <a href="/resources">← {t(L, 'title')}</a>
+        <a href={localised('/resources', L)}>← {t(L, 'title')}</a>
       </p>
       <h1>{s.name}</h1>
       {s.organization_name !== s.name && <p class="meta">{s.organization_name}</p>}
       {s.status === 'temporarily closed' && <Notice kind="warning">{t(L, 'tempClosed')}</Notice>}
-      {s.status === 'defunct' && <Notice kind="warning">This service has closed.</Notice>}
+      {s.status === 'defunct' && <Notice kind="warning">{t(L, 'closedForGood')}</Notice>}
       {s.alert && <Notice kind="warning">{s.alert}</Notice>}
       <VerifiedLine ctx={ctx} s={s} />
       {s.description && <p class="prose">{s.description}</p>}
       <section aria-labelledby="contact-title">
-        <h2 id="contact-title">Get in touch</h2>
+        <h2 id="contact-title">{t(L, 'contactTitle')}</h2>
         <ul class="contact-list">
           {voicePhones.map((p) => (
             <li>
-              Call <a href={`tel:${p.number.replace(/[^\d+]/g, '')}`}>{p.number}</a>
-              {p.description ? ` — ${p.description}` : ''}
+              {t(L, 'callLabel')} <a href={`tel:${dial(p)}`}>{p.number}</a>
+              {phoneNote(p)}
             </li>
           ))}
           {textPhones.map((p) => (
             <li>
-              Text <a href={`sms:${p.number.replace(/[^\d+]/g, '')}`}>{p.number}</a>
-              {p.description ? ` — ${p.description}` : ''}
+              {t(L, 'textLabel')} <a href={`sms:${p.number.replace(/[^\d+]/g, '')}`}>{p.number}</a>
+              {phoneNote(p)}
             </li>
           ))}
           {s.email && (
             <li>
-              E-mail <a href={`mailto:${s.email}`}>{s.email}</a>
+              {t(L, 'emailLabel')} <a href={`mailto:${s.email}`}>{s.email}</a>
             </li>
           )}
           {s.url && (
             <li>
-              Website{' '}
+              {t(L, 'websiteLabel')}{' '}
               <a href={s.url} rel="noreferrer noopener nofollow">
                 {s.url}
               </a>
             </li>
           )}
         </ul>
-        {listing.locations.map((loc) => {
-          const place = publicPlace(loc);
-          return loc.is_confidential ? (
-            <p>
-              <strong>Area:</strong> {place.area}. The address is confidential and is shared by the service when you contact them.
-            </p>
-          ) : (
-            <div>
-              <h3>Visit</h3>
-              <address>
-                {place.lines.map((line) => (
-                  <>
-                    {line}
-                    <br />
-                  </>
-                ))}
-              </address>
-              {loc.transportation && <p class="meta">{loc.transportation}</p>}
-            </div>
-          );
-        })}
-        {hours.length > 0 && (
-          <div>
-            <h3>Opening hours</h3>
-            <p>{open === true ? <strong class="open-now">{t(L, 'openNowBadge')}</strong> : open === false ? t(L, 'closedNow') : ''}</p>
-            <ul>
-              {hours.map((h) => (
-                <li>{h}</li>
-              ))}
-            </ul>
-            <p class="meta">Times are local to the service ({listing.schedules[0]?.timezone_name ?? 'UTC'}).</p>
-          </div>
-        )}
-        {areas.length > 0 && <p>Covers: {areas.join(', ')}</p>}
+        <HoursBlock
+          L={L}
+          title={t(L, placesHaveHours ? 'serviceHoursTitle' : 'hoursTitle')}
+          hint={placesHaveHours ? t(L, 'serviceHoursHint') : undefined}
+          schedules={serviceHours}
+          now={now}
+          zoneKey="timesLocalService"
+          headingLevel={3}
+        />
+        {areas.length > 0 && <p>{t(L, 'covers', { areas: areas.join(', ') })}</p>}
       </section>
+      {places.length > 0 && (
+        <section aria-labelledby="places-title">
+          <h2 id="places-title">{t(L, 'placesTitle')}</h2>
+          {places.map((place, i) => (
+            <PlaceBlock L={L} place={place} n={i + 1} serviceName={s.name} now={now} />
+          ))}
+        </section>
+      )}
       <section aria-labelledby="expect-title">
-        <h2 id="expect-title">What to expect</h2>
-        <TermBadges names={termNames(listing, 'approach')} facet="approach" />
+        <h2 id="expect-title">{t(L, 'expectTitle')}</h2>
+        <TermBadges names={termNames(listing, 'approach')} facet="approach" label={t(L, 'approach')} />
         <dl>
-          <dt>Categories</dt>
-          <dd>{listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS.category).map((x) => x.name).join(', ') || '—'}</dd>
-          <dt>For</dt>
-          <dd>{listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS.population).map((x) => x.name).join(', ') || 'Everyone'}</dd>
-          <dt>How to reach it</dt>
-          <dd>{listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS.delivery).map((x) => x.name).join(', ') || '—'}</dd>
-          <dt>Languages</dt>
-          <dd>{listing.languages.map((x) => x.name ?? x.code).join(', ') || '—'}</dd>
-          <dt>Cost</dt>
-          <dd>{s.fees_description ?? (listing.terms.some((x) => x.code === 'free') ? 'Free' : '—')}</dd>
-          <dt>ID needed</dt>
-          <dd>{listing.terms.some((x) => x.code === 'no-id') ? 'No ID required' : s.eligibility_description ?? 'Ask the service'}</dd>
+          <dt>{t(L, 'categories')}</dt>
+          <dd>{terms(TAXONOMY_IDS.category) || '—'}</dd>
+          <dt>{t(L, 'population')}</dt>
+          <dd>{terms(TAXONOMY_IDS.population) || t(L, 'everyone')}</dd>
+          <dt>{t(L, 'delivery')}</dt>
+          <dd>{terms(TAXONOMY_IDS.delivery) || '—'}</dd>
+          <dt>{t(L, 'languages')}</dt>
+          <dd>{listing.languages.map((x) => languageLabel(x, L)).filter(Boolean).sort((a, b) => a.localeCompare(b, L)).join(', ') || '—'}</dd>
+          <dt>{t(L, 'cost')}</dt>
+          <dd>{s.fees_description ?? (listing.terms.some((x) => x.code === 'free') ? t(L, 'free') : '—')}</dd>
+          <dt>{t(L, 'idNeeded')}</dt>
+          <dd>{listing.terms.some((x) => x.code === 'no-id') ? t(L, 'noIdNeeded') : s.eligibility_description ?? t(L, 'askService')}</dd>
           {s.application_process && (
             <>
-              <dt>How to start</dt>
+              <dt>{t(L, 'howToStart')}</dt>
               <dd>{s.application_process}</dd>
             </>
           )}
           {s.interpretation_services && (
             <>
-              <dt>Interpreting</dt>
+              <dt>{t(L, 'interpreting')}</dt>
               <dd>{s.interpretation_services}</dd>
             </>
           )}
         </dl>
       </section>
       <section aria-labelledby="report-title">
-        <h2 id="report-title">Report outdated information</h2>
+        <h2 id="report-title">{t(L, 'reportTitle')}</h2>
         {reported ? (
-          <Notice kind="success">Thank you. A curator will check this listing.</Notice>
+          <Notice kind="success">{t(L, 'reportThanks')}</Notice>
         ) : (
-          <form method="post" action={`/resources/${s.slug}/report`} class="stack">
+          <form method="post" action={localised(`${path}/report`, L)} class="stack">
             <CsrfField token={ctx.csrfToken} />
-            <ErrorSummary errors={reportErrors} />
-            <Field name="message" label="What has changed?" hint="Do not include your name or contact details." errors={reportErrors}>
+            <ErrorSummary errors={reportErrors} title={t(L, 'problem')} />
+            <Field name="message" label={t(L, 'reportLabel')} hint={t(L, 'reportHint')} errors={reportErrors}>
               {(a) => (
-                <textarea {...a} maxLength={2000} required>
+                <textarea {...a} maxLength={REPORT_MAX} required>
                   {reportText}
                 </textarea>
               )}
             </Field>
-            <button type="submit">Send report</button>
+            <button type="submit">{t(L, 'reportSend')}</button>
           </form>
         )}
       </section>
@@ -363,42 +473,45 @@ export interface SuggestValues {
   contact?: string;
 }
 export function SuggestPage({ ctx, values = {}, errors, done = false }: { ctx: PageContext; values?: SuggestValues; errors?: FieldErrors; done?: boolean }) {
+  const L = ctx.locale;
+  const path = '/resources/suggest';
   return (
-    <Layout ctx={ctx} title={t(ctx.locale, 'suggest')}>
-      <h1>{t(ctx.locale, 'suggest')}</h1>
+    <Layout ctx={ctx} title={t(L, 'suggest')} head={{ canonical: `${ctx.publicUrl}${localised(path, L)}`, alternates: alternates(ctx, path) }}>
+      <LanguageSwitch ctx={ctx} path={path} />
+      <h1>{t(L, 'suggest')}</h1>
       {done ? (
         <>
-          <Notice kind="success">Thank you. A curator will look at your suggestion before it is listed.</Notice>
+          <Notice kind="success">{t(L, 'suggestThanks')}</Notice>
           <p>
-            <a href="/resources">Back to the directory</a>
+            <a href={localised('/resources', L)}>{t(L, 'backToDirectory')}</a>
           </p>
         </>
       ) : (
         <>
-          <p class="lead">Know a service that helps, on people’s own terms? Tell us about it. You do not need an account and we do not ask who you are.</p>
-          <ErrorSummary errors={errors} />
-          <form method="post" action="/resources/suggest" class="stack">
+          <p class="lead">{t(L, 'suggestIntro')}</p>
+          <ErrorSummary errors={errors} title={t(L, 'problem')} />
+          <form method="post" action={localised(path, L)} class="stack">
             <CsrfField token={ctx.csrfToken} />
-            <Field name="name" label="Name of the service" errors={errors}>
+            <Field name="name" label={t(L, 'suggestName')} errors={errors}>
               {(a) => <input {...a} type="text" maxLength={200} value={values.name ?? ''} />}
             </Field>
-            <Field name="url" label="Website (optional)" hint="For example https://example.org" errors={errors}>
+            <Field name="url" label={t(L, 'suggestUrl')} hint={t(L, 'suggestUrlHint')} errors={errors}>
               {(a) => <input {...a} type="text" maxLength={500} value={values.url ?? ''} />}
             </Field>
-            <Field name="where" label="Where is it, or which area does it cover? (optional)" errors={errors}>
+            <Field name="where" label={t(L, 'suggestWhere')} errors={errors}>
               {(a) => <input {...a} type="text" maxLength={200} value={values.where ?? ''} />}
             </Field>
-            <Field name="contact" label="The service’s public phone or e-mail (optional)" hint="Not your own." errors={errors}>
+            <Field name="contact" label={t(L, 'suggestContact')} hint={t(L, 'suggestContactHint')} errors={errors}>
               {(a) => <input {...a} type="text" maxLength={200} value={values.contact ?? ''} />}
             </Field>
-            <Field name="context" label="What do they offer, and on what terms? (optional)" errors={errors}>
+            <Field name="context" label={t(L, 'suggestContext')} errors={errors}>
               {(a) => (
                 <textarea {...a} maxLength={2000}>
                   {values.context ?? ''}
                 </textarea>
               )}
             </Field>
-            <button type="submit">Send suggestion</button>
+            <button type="submit">{t(L, 'suggestSend')}</button>
           </form>
         </>
       )}
