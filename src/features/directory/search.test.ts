@@ -227,6 +227,20 @@ for (const dialect of DIALECTS) {
       t.clock.set('2026-11-25T12:00:00Z');
     });
 
+    it('keeps a French search in French: its forms, result links and pages carry lang=fr', async () => {
+      const fr = await t.inject('/resources?lang=fr&q=drop-in&place=London%2C+GB&radius=500');
+      assert.equal(fr.statusCode, 200);
+      assert.match(fr.body, /<html lang="fr"/);
+      const forms = fr.body.match(/<form method="get" action="\/resources"[^>]*>\s*<input type="hidden" name="lang" value="fr"\/>/g) ?? [];
+      assert.equal(forms.length, 2, 'the search box and the filters both keep the language');
+      assert.match(fr.body, /<a href="\/resources\/red-umbrella-drop-in\?lang=fr">Red Umbrella Drop-in \(demo\)<\/a>/);
+      const located = await t.inject('/resources?lang=fr&at=51.52,-0.07');
+      assert.match(located.body, /Recherche autour de votre position \(51\.52,-0\.07\)\. <a href="\/resources\?lang=fr">L’oublier<\/a>/);
+      const en = await t.inject('/resources?q=drop-in');
+      assert.doesNotMatch(en.body, /name="lang"|red-umbrella-drop-in\?lang/);
+      assert.match(en.body, /<a href="\/resources\?q=drop-in&amp;lang=fr" hreflang="fr" lang="fr">Français<\/a>/, 'the switch keeps the search');
+    });
+
     it('puts a directory search box on the home page', async () => {
       const home = await t.inject('/');
       assert.equal(home.statusCode, 200);

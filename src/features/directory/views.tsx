@@ -70,7 +70,7 @@ function ResultItem({ ctx, r }: { ctx: PageContext; r: ResultCard }) {
   return (
     <li class="card result">
       <h3>
-        <a href={`/resources/${s.slug}`}>{s.name}</a>
+        <a href={localised(`/resources/${s.slug}`, ctx.locale)}>{s.name}</a>
       </h3>
       <p class="meta">
         {s.organization_name !== s.name ? `${s.organization_name}. ` : ''}
@@ -97,6 +97,7 @@ export function SearchForm({ ctx, params, compact = false }: { ctx: PageContext;
   const L = ctx.locale;
   return (
     <form method="get" action="/resources" class="directory-search" role="search" data-directory-search>
+      {L !== 'en' && <input type="hidden" name="lang" value={L} />}
       <Field name="q" label={t(L, 'keywords')} hint={compact ? undefined : t(L, 'keywordsHint')}>
         {(a) => <input {...a} type="search" maxLength={200} value={params?.q ?? ''} />}
       </Field>
@@ -134,7 +135,7 @@ export function SearchForm({ ctx, params, compact = false }: { ctx: PageContext;
       </p>
       {params?.at && (
         <p class="meta">
-          Searching near your location ({params.at}). <a href={searchHref({ ...params, at: '' })}>Forget it</a>
+          {t(L, 'nearYourLocation', { at: params.at })} <a href={localised(searchHref({ ...params, at: '' }), L)}>{t(L, 'forgetLocation')}</a>
         </p>
       )}
     </form>
@@ -145,7 +146,8 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
   const L = ctx.locale;
   const p = outcome.params;
   return (
-    <Layout ctx={ctx} title={t(L, 'title')} head={{ description: t(L, 'intro'), canonical: `${ctx.publicUrl}/resources` }} scripts={['/static/directory-locate.js']}>
+    <Layout ctx={ctx} title={t(L, 'title')} head={{ description: t(L, 'intro'), canonical: `${ctx.publicUrl}${localised('/resources', L)}`, alternates: alternates(ctx, '/resources') }} scripts={['/static/directory-locate.js']}>
+      <LanguageSwitch ctx={ctx} path={searchHref(p)} />
       <h1>{t(L, 'title')}</h1>
       <p class="lead">{t(L, 'intro')}</p>
       <ErrorSummary errors={outcome.errors} />
@@ -156,7 +158,7 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
           <ul>
             {outcome.placeChoices.map((c) => (
               <li>
-                <a href={searchHref(p, { placeId: String(c.id), place: describePlace(c), page: 1 })}>{describePlace(c)}</a>
+                <a href={localised(searchHref(p, { placeId: String(c.id), place: describePlace(c), page: 1 }), L)}>{describePlace(c)}</a>
               </li>
             ))}
           </ul>
@@ -165,6 +167,7 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
       {outcome.searched && (
         <div class="directory-layout">
           <form method="get" action="/resources" class="filters" aria-labelledby="filters-title">
+            {L !== 'en' && <input type="hidden" name="lang" value={L} />}
             <h2 id="filters-title">{t(L, 'filters')}</h2>
             {p.q && <input type="hidden" name="q" value={p.q} />}
             {p.at && <input type="hidden" name="at" value={p.at} />}
@@ -209,7 +212,7 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
                 <ResultItem ctx={ctx} r={r} />
               ))}
             </ol>
-            <Pagination page={p.page} pageCount={outcome.pageCount} href={(page) => searchHref(p, { page })} />
+            <Pagination page={p.page} pageCount={outcome.pageCount} href={(page) => localised(searchHref(p, { page }), L)} />
           </section>
         </div>
       )}
