@@ -57,3 +57,23 @@ export function postForm(t: TestApp, url: string, fields: Record<string, string 
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(session ? { cookie: session.cookie } : {}) },
   });
 }
+
+/** What a browser would submit from the POST form with this action: inputs, ticked boxes, textareas and chosen options. */
+export function formValues(html: string, action: string): Record<string, string | string[]> {
+  const start = html.indexOf(`<form method="post" action="${action}"`);
+  assert.ok(start >= 0, `the page has a form posting to ${action}`);
+  const form = html.slice(start, html.indexOf('</form>', start));
+  const unescape = (x: string) => x.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const values: Record<string, string | string[]> = {};
+  for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
+    const tag = m[0];
+    const name = m[1]!;
+    const value = unescape(/value="([^"]*)"/.exec(tag)?.[1] ?? '');
+    if (/type="checkbox"/.test(tag)) {
+      if (/checked/.test(tag)) values[name] = [...((values[name] as string[]) ?? []), value];
+    } else values[name] = value;
+  }
+  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) values[m[1]!] = unescape(m[2]!);
+  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) values[m[1]!] = unescape(/<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? '');
+  return values;
+}

@@ -3,7 +3,8 @@ import { statusOf, type Problem } from '../../core/result.ts';
 import { requireStaff } from '../admin/routes.tsx';
 import { CurationHome, ListingFormPage, SuggestionPage, TaxonomyPage, VerificationPage } from './admin-views.tsx';
 import { FACETS, type Facet } from './hsds.ts';
-import { describeSchedule, loadListingForEdit, locationField, parseListingForm, toForm, withAnotherLocation, type ListingForm } from './listing.ts';
+import { describeSchedule, loadListingForEdit } from './listing.ts';
+import { locationField, parseListingForm, toForm, withAnotherLocation, type ListingForm } from './listing-form.ts';
 import * as repo from './repo.ts';
 import {
   addTerm, createListing, duplicateHints, mergeSuggestion, rejectSuggestion, renameTerm, resolveReport, setVerifyAfterMonths, updateListing,

@@ -2,7 +2,7 @@ import type { PageContext } from '../../core/views/context.ts';
 import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
-import { locationField, locationIndexes, nextLocationIndex, type ListingForm, type LocationKey } from './listing.ts';
+import { locationField, locationIndexes, nextLocationIndex, type ListingForm, type LocationKey } from './listing-form.ts';
 import type * as repo from './repo.ts';
 
 type Suggestion = NonNullable<Awaited<ReturnType<typeof repo.findSuggestion>>>;

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import { DIALECTS, createTestApp, createTestDatabase, type TestApp } from '../../../test/support/app.ts';
-import { csrfFrom, loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
+import { csrfFrom, formValues as readForm, loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';
 import { seedDirectory } from './seed.ts';
 
@@ -211,24 +211,7 @@ function writeMultiSitePackage(): string {
 }
 
 /** The fields a browser would send for the first listing form on a page, as it is shown. */
-function formValues(html: string, action = `/admin/resources/${ID.advice}/edit`): Record<string, string | string[]> {
-  const start = html.indexOf(`<form method="post" action="${action}"`);
-  assert.ok(start >= 0, 'the page has the listing form');
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const unescape = (x: string) => x.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  const values: Record<string, string | string[]> = {};
-  for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
-    const tag = m[0];
-    const name = m[1]!;
-    const value = unescape(/value="([^"]*)"/.exec(tag)?.[1] ?? '');
-    if (/type="checkbox"/.test(tag)) {
-      if (/checked/.test(tag)) values[name] = [...((values[name] as string[]) ?? []), value];
-    } else values[name] = value;
-  }
-  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) values[m[1]!] = unescape(m[2]!);
-  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) values[m[1]!] = unescape(/<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? '');
-  return values;
-}
+const formValues = (html: string, action = `/admin/resources/${ID.advice}/edit`) => readForm(html, action);
 
 for (const dialect of DIALECTS) {
   describe(`editing listings with several locations (${dialect})`, () => {

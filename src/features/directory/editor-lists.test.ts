@@ -5,7 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
-import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
+import { formValues as readForm, loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { importPackage } from './hsds-io.ts';
 import { seedDirectory } from './seed.ts';
 
@@ -43,23 +43,7 @@ function writePackage(): string {
 }
 
 /** The fields a browser would send for the listing form, as it is shown. */
-function formValues(html: string): Record<string, string | string[]> {
-  const start = html.indexOf(`<form method="post" action="${EDIT}"`);
-  assert.ok(start >= 0, 'the page has the listing form');
-  const form = html.slice(start, html.indexOf('</form>', start));
-  const unescape = (x: string) => x.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
-  const values: Record<string, string | string[]> = {};
-  for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
-    const tag = m[0];
-    const value = unescape(/value="([^"]*)"/.exec(tag)?.[1] ?? '');
-    if (/type="checkbox"/.test(tag)) {
-      if (/checked/.test(tag)) values[m[1]!] = [...((values[m[1]!] as string[]) ?? []), value];
-    } else values[m[1]!] = value;
-  }
-  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) values[m[1]!] = unescape(m[2]!);
-  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) values[m[1]!] = unescape(/<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? '');
-  return values;
-}
+const formValues = (html: string) => readForm(html, EDIT);
 
 for (const dialect of DIALECTS) {
   describe(`saving a listing keeps its phones and languages (${dialect})`, () => {

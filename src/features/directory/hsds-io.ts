@@ -6,7 +6,7 @@ import type { Clock } from '../../core/clock.ts';
 import type { Db, Dialect } from '../../core/db/schema.ts';
 import { invalid, ok, type Result } from '../../core/result.ts';
 import { EXPORT_EXTENSIONS, publicRows } from './hsds-data.ts';
-import { HSDS_FIELDS, HSDS_TABLES, LOAD_ORDER, LOCATION_TYPES, SERVICE_STATUSES, type FieldSpec, type HsdsTable } from './hsds.ts';
+import { HSDS_FIELDS, HSDS_TABLES, LOAD_ORDER, type FieldSpec, type HsdsTable } from './hsds.ts';
 import { slugify } from './listing.ts';
 import * as repo from './repo.ts';
 
