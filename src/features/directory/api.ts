@@ -4,7 +4,7 @@ import type { Db } from '../../core/db/schema.ts';
 import { BadParam, CONTROL, flag, id, listing, modifiedAfter, placeParams, text, type Listing, type Query } from './api-params.ts';
 import { listedServices, nestedOrganizations, nestedServices, pick, servicesAtLocations } from './hsds-data.ts';
 import { areaUri, WORLD_URI } from './listing.ts';
-import * as repo from './repo.ts';
+import * as apiRepo from './api-repo.ts';
 import { queryWords } from './search.ts';
 
 /*
@@ -25,8 +25,8 @@ import { queryWords } from './search.ts';
  * `proximity`, results are locations with that postal code plus services whose service area covers the postcode's
  * country (or the whole world). Confidential addresses take no part: their postal code is never matched.
  */
-async function resolvePlace(db: Db, p: { postalCode: string; radiusKm?: number }): Promise<repo.ApiPlace> {
-  const found = await repo.publicPostalCodePlaces(db, p.postalCode);
+async function resolvePlace(db: Db, p: { postalCode: string; radiusKm?: number }): Promise<apiRepo.ApiPlace> {
+  const found = await apiRepo.publicPostalCodePlaces(db, p.postalCode);
   const countries = [...new Set(found.map((f) => f.country.toUpperCase()).filter((c) => /^[A-Z]{2}$/.test(c)))];
   if (p.radiusKm === undefined) return { postalCode: p.postalCode, areaUris: [WORLD_URI, ...countries.map(areaUri)] };
   const centres = countries.map((c) => centreOf(found.filter((f) => f.country.toUpperCase() === c)))
@@ -130,7 +130,7 @@ export async function hsdsApiRoutes(app: FastifyInstance) {
     if (minimal && full) throw new BadParam('minimal and full cannot be combined.');
     const filter = await serviceFilter(db, q);
     return respond(list, async (page, perPage, withTotal) => {
-      const { total, rows } = await repo.apiServicePage(db, dialect, filter, page, perPage, withTotal);
+      const { total, rows } = await apiRepo.apiServicePage(db, dialect, filter, page, perPage, withTotal);
       const ids = rows.map((r) => r.id);
       const items = minimal ? rows.map((r) => ({ id: r.id, last_modified: r.last_modified })) : full ? await nestedServices(db, ids) : await listedServices(db, ids);
       return { total, items };
@@ -147,7 +147,7 @@ export async function hsdsApiRoutes(app: FastifyInstance) {
     const full = flag(q, 'full') || fullService;
     const f = { search: text(q, 'search'), taxonomyTermId: id(q, 'taxonomy_term_id'), taxonomyId: id(q, 'taxonomy_id') };
     return respond(list, async (page, perPage, withTotal) => {
-      const { total, rows } = await repo.apiOrganizationPage(db, f, page, perPage, withTotal);
+      const { total, rows } = await apiRepo.apiOrganizationPage(db, f, page, perPage, withTotal);
       const items = full ? await nestedOrganizations(db, rows.map((r) => r.id), fullService) : rows.map((r) => pick('organization', r));
       return { total, items };
     });
@@ -163,7 +163,7 @@ export async function hsdsApiRoutes(app: FastifyInstance) {
     const full = flag(q, 'full');
     const filter = { ...(await serviceFilter(db, q)), serviceId: id(q, 'service_id') };
     return respond(list, async (page, perPage, withTotal) => {
-      const { total, rows } = await repo.apiServiceAtLocationPage(db, dialect, filter, page, perPage, withTotal);
+      const { total, rows } = await apiRepo.apiServiceAtLocationPage(db, dialect, filter, page, perPage, withTotal);
       return { total, items: await servicesAtLocations(db, rows.map((r) => r.id), full) };
     });
   }));
@@ -176,13 +176,13 @@ export async function hsdsApiRoutes(app: FastifyInstance) {
     const list = listing(q);
     const search = text(q, 'search');
     return respond(list, async (page, perPage, withTotal) => {
-      const { total, rows } = await repo.simplePage(db, 'taxonomy', page, perPage, [], search ? { column: 'name', text: search } : undefined, withTotal);
+      const { total, rows } = await apiRepo.simplePage(db, 'taxonomy', page, perPage, [], search ? { column: 'name', text: search } : undefined, withTotal);
       return { total, items: rows.map((r) => pick('taxonomy', r)) };
     });
   }));
   app.get('/api/hsds/taxonomies/:id', opts, handle(async (_q, p) => {
     const tid = pathId(p);
-    const r = tid ? await repo.rowById(db, 'taxonomy', tid) : undefined;
+    const r = tid ? await apiRepo.rowById(db, 'taxonomy', tid) : undefined;
     return r ? pick('taxonomy', r) : undefined;
   }));
 
@@ -200,20 +200,20 @@ export async function hsdsApiRoutes(app: FastifyInstance) {
       ...(topOnly ? [{ column: 'parent_id', value: null }] : []),
     ];
     return respond(list, async (page, perPage, withTotal) => {
-      const { total, rows } = await repo.simplePage(db, 'taxonomy_term', page, perPage, where, search ? { column: 'name', text: search } : undefined, withTotal);
+      const { total, rows } = await apiRepo.simplePage(db, 'taxonomy_term', page, perPage, where, search ? { column: 'name', text: search } : undefined, withTotal);
       return { total, items: rows.map((r) => pick('taxonomy_term', r)) };
     });
   }));
   app.get('/api/hsds/taxonomy_terms/:id', opts, handle(async (_q, p) => {
     const tid = pathId(p);
-    const r = tid ? await repo.rowById(db, 'taxonomy_term', tid) : undefined;
+    const r = tid ? await apiRepo.rowById(db, 'taxonomy_term', tid) : undefined;
     return r ? pick('taxonomy_term', r) : undefined;
   }));
 
   /** Filters shared by /services and /service_at_locations. */
-  async function serviceFilter(database: Db, q: Query): Promise<repo.ApiServiceFilter> {
+  async function serviceFilter(database: Db, q: Query): Promise<apiRepo.ApiServiceFilter> {
     const search = text(q, 'search');
-    const filter: repo.ApiServiceFilter = {
+    const filter: apiRepo.ApiServiceFilter = {
       words: queryWords(search ?? ''), taxonomyTermId: id(q, 'taxonomy_term_id'), taxonomyId: id(q, 'taxonomy_id'),
       organizationId: id(q, 'organization_id'), modifiedAfter: modifiedAfter(q),
     };

@@ -5,7 +5,8 @@ import { distanceKm, resolvePlace } from './gazetteer.ts';
 import { isOpenAt } from './hours.ts';
 import { FACETS } from './hsds.ts';
 import { writeListing, type ListingInput } from './listing.ts';
-import { boundingBox, deleteService } from './repo.ts';
+import { boundingBox } from './geo.ts';
+import { deleteService } from './repo.ts';
 import { search } from './search.ts';
 import { demoInput, seedDirectory } from './seed.ts';
 

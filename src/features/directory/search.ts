@@ -5,6 +5,7 @@ import { describeHours, isOpenAt } from './hours.ts';
 import { FACETS, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import { WORLD_URI, areaUri } from './listing.ts';
 import * as repo from './repo.ts';
+import * as searchRepo from './search-repo.ts';
 
 /*
  * Directory search: keywords (full text), filters with counts, near a place or a point within a
@@ -34,7 +35,7 @@ export interface SearchParams {
   page: number;
 }
 export interface ResultCard {
-  card: repo.CardRow;
+  card: searchRepo.CardRow;
   distanceKm: number | null;
   remote: boolean;
   openNow: boolean | null;
@@ -123,7 +124,7 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
   const { params, errors } = parseParams(raw);
   const terms = await repo.loadTerms(db);
   const outcome: SearchOutcome = { params, errors, placeChoices: [], near: null, results: [], total: 0, capped: false, pageCount: 0, facets: [], correctedQuery: null, searched: false };
-  const termGroups: repo.SearchSpec['termGroups'] = [];
+  const termGroups: searchRepo.SearchSpec['termGroups'] = [];
   for (const f of FACETS) {
     const ids: string[] = [];
     for (const code of params.filters[f]) {
@@ -158,17 +159,17 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
 
   outcome.searched = true;
   let words = queryWords(params.q);
-  const spec = (w: string[]): repo.SearchSpec => ({
+  const spec = (w: string[]): searchRepo.SearchSpec => ({
     words: w,
     termGroups,
     languages: params.filters.language,
     near: outcome.near ? { lat: outcome.near.lat, lon: outcome.near.lon, radiusKm: params.radius, areaUris: outcome.near.country ? [areaUri(outcome.near.country), WORLD_URI] : [WORLD_URI] } : undefined,
     limit: MAX_MATCHES,
   });
-  let candidates = await repo.searchCandidates(db, dialect, spec(words));
+  let candidates = await searchRepo.searchCandidates(db, dialect, spec(words));
   if (candidates.length === 0 && words.length > 0) {
     // Small typos: swap unknown words for the closest indexed word and say so.
-    const known = await repo.knownWords(db, words);
+    const known = await searchRepo.knownWords(db, words);
     let changed = false;
     const fixed: string[] = [];
     for (const w of words) {
@@ -179,7 +180,7 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
       const max = w.length > 7 ? 2 : 1;
       let best: string | null = null;
       let bestD = max + 1;
-      for (const v of await repo.wordsLike(db, w, max)) {
+      for (const v of await searchRepo.wordsLike(db, w, max)) {
         const d = editDistance(w, v, max);
         if (d < bestD) {
           bestD = d;
@@ -190,7 +191,7 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
       fixed.push(best ?? w);
     }
     if (changed) {
-      const retry = await repo.searchCandidates(db, dialect, spec(fixed));
+      const retry = await searchRepo.searchCandidates(db, dialect, spec(fixed));
       if (retry.length) {
         candidates = retry;
         words = fixed;
@@ -211,14 +212,14 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
   outcome.total = candidates.length;
   outcome.pageCount = Math.max(1, Math.ceil(candidates.length / PAGE_SIZE));
   const pageRows = candidates.slice((params.page - 1) * PAGE_SIZE, params.page * PAGE_SIZE);
-  const cards = new Map((await repo.resultCards(db, dialect, pageRows.map((c) => c.id))).map((card) => [card.id, card]));
+  const cards = new Map((await searchRepo.resultCards(db, dialect, pageRows.map((c) => c.id))).map((card) => [card.id, card]));
   outcome.results = pageRows.flatMap((c) => {
     const card = cards.get(c.id);
     if (!card) return [];
     return [{ card, distanceKm: c.distance, remote: c.remote === 1 && c.distance === null, openNow: isOpenAt(card.schedules, now), hours: describeHours(card.schedules) }];
   });
 
-  const counts = await repo.facetCounts(db, candidates.map((c) => c.id));
+  const counts = await searchRepo.facetCounts(db, candidates.map((c) => c.id));
   outcome.facets = FACETS.map((f) => ({
     facet: f,
     options: terms.filter((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code).map((t) => ({
