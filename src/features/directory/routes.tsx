@@ -4,6 +4,7 @@ import { localeFromQuery } from '../../core/i18n/index.ts';
 import { statusOf } from '../../core/result.ts';
 import { directoryAdminRoutes } from './admin-routes.tsx';
 import { hsdsApiRoutes } from './api.ts';
+import { loadGazetteer } from './gazetteer.ts';
 import { loadListings } from './listing.ts';
 import * as repo from './repo.ts';
 import { search } from './search.ts';
@@ -20,6 +21,11 @@ export async function directoryRoutes(app: FastifyInstance) {
     { href: '/admin/resources', label: 'Resource directory', description: 'Suggestions, outdated-information reports, listings to verify, editing listings.', action: 'resources.curate' },
     { href: '/admin/resources/taxonomy', label: 'Directory vocabulary', description: 'Categories, approach, populations and delivery terms used by the directory.', action: 'taxonomy.manage' },
   );
+
+  // A listening server loads the place list straight away, so the first visitor to search near a place does not wait for it.
+  app.addHook('onListen', async () => {
+    setImmediate(loadGazetteer);
+  });
 
   // Results show "open now", so a cached page lives one minute; searches with a location are never cached.
   const nearSomewhere = (query: Record<string, unknown>) => !!(query.at || query.place || query.placeId);
