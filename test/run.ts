@@ -38,6 +38,8 @@ try {
       process.execPath,
       [
         '--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+        // A test that stops making progress fails by name after three minutes instead of stalling the run.
+        `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 180_000}`,
         '--test-reporter=spec', '--test-reporter-destination=stdout',
         '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
         ...files,
@@ -52,5 +54,6 @@ try {
 const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
 const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
 console.log(`# npm test finished in ${((Date.now() - started) / 1000).toFixed(1)} s with exit code ${code}`);
-console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped`);
+const cancelled = count('cancelled');
+console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped${cancelled ? `, ${cancelled} cancelled (timed out or never finished)` : ''}`);
 process.exit(code);
