@@ -10,14 +10,15 @@ import { importPackage } from './hsds-io.ts';
 import { seedDirectory } from './seed.ts';
 
 /*
- * Saving a listing in the editor keeps its phones and languages as rows: an imported phone's extension
- * and other HSDS fields the editor does not show, and a language's note, survive every save; a phone or
- * language the curator removes goes, with nothing left pointing at it.
+ * Saving a listing in the editor keeps its phones, languages and areas as rows: an imported phone's
+ * extension and other HSDS fields the editor does not show, a language's note and an area's description
+ * survive every save; one the curator removes goes, with nothing left pointing at it.
  */
 const ID = {
   org: '0b000000-0000-4000-8000-000000000001', service: '1b000000-0000-4000-8000-000000000001',
   desk: '5b000000-0000-4000-8000-000000000001', mobile: '5b000000-0000-4000-8000-000000000002',
   en: '7b000000-0000-4000-8000-000000000001', pt: '7b000000-0000-4000-8000-000000000002', ro: '7b000000-0000-4000-8000-000000000003',
+  gb: '8b000000-0000-4000-8000-000000000001', ie: '8b000000-0000-4000-8000-000000000002', region: '8b000000-0000-4000-8000-000000000003',
 };
 const EDIT = `/admin/resources/${ID.service}/edit`;
 
@@ -39,6 +40,12 @@ function writePackage(): string {
     // Spoken on the mobile only: it goes with that phone.
     { id: ID.ro, service_id: '', phone_id: ID.mobile, name: 'Romanian', code: 'ro', note: 'On the mobile' },
   ]);
+  csv('service_area', [
+    { id: ID.gb, service_id: ID.service, name: 'United Kingdom', description: 'Calls from anywhere in the UK', extent_type: 'text', uri: 'urn:iso:std:iso:3166:-1:GB' },
+    { id: ID.ie, service_id: ID.service, name: 'Ireland', description: 'Texts only', extent_type: 'text', uri: 'urn:iso:std:iso:3166:-1:IE' },
+    // Not a country: the editor cannot show it, so it stays whatever the curator does.
+    { id: ID.region, service_id: ID.service, name: 'North West England', description: '', extent_type: 'text', uri: '' },
+  ]);
   return dir;
 }
 
@@ -46,7 +53,7 @@ function writePackage(): string {
 const formValues = (html: string) => readForm(html, EDIT);
 
 for (const dialect of DIALECTS) {
-  describe(`saving a listing keeps its phones and languages (${dialect})`, () => {
+  describe(`saving a listing keeps its phones, languages and areas (${dialect})`, () => {
     let t: TestApp;
     let mod: StaffSession;
     before(async () => {
@@ -60,6 +67,7 @@ for (const dialect of DIALECTS) {
     const shown = async () => formValues((await t.inject({ url: EDIT, headers: { cookie: mod.cookie } })).body);
     // This listing's rows, and the imported ones whatever became of them.
     const phones = () => t.db.selectFrom('phone').selectAll().where((eb) => eb.or([eb('service_id', '=', ID.service), eb('id', 'in', [ID.desk, ID.mobile])])).orderBy('id').execute();
+    const areas = () => t.db.selectFrom('service_area').selectAll().where('service_id', '=', ID.service).orderBy('id').execute();
     const languages = () => t.db.selectFrom('language').selectAll().where((eb) => eb.or([eb('service_id', '=', ID.service), eb('id', 'in', [ID.en, ID.pt, ID.ro])])).orderBy('id').execute();
     const lastChange = async () => {
       const rows = await t.db.selectFrom('directory_changes').selectAll().where('service_id', '=', ID.service).orderBy('id').execute();
@@ -69,6 +77,7 @@ for (const dialect of DIALECTS) {
     it('keeps every phone and language row as it was when something else changes', async () => {
       const beforePhones = await phones();
       const beforeLanguages = await languages();
+      const beforeAreas = await areas();
       assert.equal(beforePhones.find((p) => p.id === ID.desk)!.extension, 12);
       const values = await shown();
       assert.equal(values.phones, '+44 20 7946 0141 | voice | Front desk\n+44 20 7946 0142 | voice');
@@ -79,6 +88,7 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(Object.keys(await lastChange()), ['description']);
       assert.deepEqual(await phones(), beforePhones, 'same ids, extension, type "cell" and note');
       assert.deepEqual(await languages(), beforeLanguages, 'same ids, names and notes');
+      assert.deepEqual(await areas(), beforeAreas, 'same ids and descriptions, and the region the editor does not show');
       const page = (await t.inject('/resources/quayside-support-line-sample')).body;
       assert.match(page, /<a href="tel:\+442079460141;ext=12">\+44 20 7946 0141<\/a> \(extension 12\) — Front desk/);
     });
@@ -91,6 +101,20 @@ for (const dialect of DIALECTS) {
       assert.deepEqual([desk.number, desk.extension, desk.type, desk.description], ['+44 20 7946 0141', 12, 'voice', 'Reception, ask for the duty worker']);
       assert.equal((await phones()).find((p) => p.id === ID.mobile)!.type, 'cell', 'the other phone is untouched');
       assert.deepEqual(Object.keys(await lastChange()), ['phones']);
+    });
+
+    it('removes an area that is taken out, adds a new one, and keeps the rest with their descriptions', async () => {
+      const values = await shown();
+      assert.equal(values.areas, 'GB, IE');
+      values.areas = 'GB, FR';
+      assert.equal((await postForm(t, EDIT, values, mod)).statusCode, 303);
+      const after = await areas();
+      assert.deepEqual(after.find((a) => a.id === ID.gb)?.description, 'Calls from anywhere in the UK');
+      assert.equal(after.find((a) => a.id === ID.ie), undefined, 'Ireland is gone');
+      assert.equal(after.find((a) => a.id === ID.region)?.name, 'North West England');
+      assert.deepEqual(after.filter((a) => a.uri === 'urn:iso:std:iso:3166:-1:FR').map((a) => a.name), ['France']);
+      assert.equal(await t.db.selectFrom('service_area').select('id').where('id', '=', ID.ie).executeTakeFirst(), undefined, 'nothing left pointing at nothing');
+      assert.deepEqual(Object.keys(await lastChange()), ['areas']);
     });
 
     it('removes a phone and a language that are taken out, adds new ones, and keeps the rest', async () => {
@@ -117,9 +141,9 @@ for (const dialect of DIALECTS) {
     });
 
     it('saves the form as shown again without any change', async () => {
-      const before = { phones: await phones(), languages: await languages() };
+      const before = { phones: await phones(), languages: await languages(), areas: await areas() };
       assert.equal((await postForm(t, EDIT, await shown(), mod)).statusCode, 303);
-      assert.deepEqual({ phones: await phones(), languages: await languages() }, before);
+      assert.deepEqual({ phones: await phones(), languages: await languages(), areas: await areas() }, before);
     });
   });
 }

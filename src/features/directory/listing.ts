@@ -118,7 +118,7 @@ export async function writeListing(
     application_process: nul(input.applicationProcess), interpretation_services: nul(input.interpretation), last_modified: now,
   };
   if (existing) {
-    await repo.deleteServiceLists(db, serviceId);
+    await repo.deleteDirectoryTerms(db, serviceId);
     await repo.updateService(db, serviceId, serviceValues);
   } else {
     await repo.insertRows(db, 'service', [{ id: serviceId, ...serviceValues, slug, created_at: now }], ['slug', 'created_at']);
@@ -130,9 +130,7 @@ export async function writeListing(
   await repo.insertRows(db, 'attribute', attributes);
   await syncPhones(db, serviceId, existing ? await repo.phonesFor(db, [serviceId]) : [], input.phones);
   await syncLanguages(db, serviceId, existing ? await repo.languagesFor(db, [serviceId]) : [], input.languages);
-  await repo.insertRows(db, 'service_area', input.areas.map((code) => ({
-    id: crypto.randomUUID(), service_id: serviceId, name: code === 'world' ? 'Worldwide' : countryName(code), uri: areaUri(code), extent_type: 'text',
-  })));
+  await syncAreas(db, serviceId, existing ? await repo.areasFor(db, [serviceId]) : [], input.areas);
 
   // Locations: the ones left out are taken off the service, the known ones updated where they changed, the rest added.
   const current = existing ? await loadEditableLocations(db, serviceId) : [];
@@ -257,6 +255,25 @@ async function syncLanguages(db: Executor, serviceId: string, rows: repo.Languag
   }
   await repo.removeLanguages(db, serviceId, unused.map((r) => r.id));
   await repo.insertRows(db, 'language', fresh.map((code) => ({ id: crypto.randomUUID(), service_id: serviceId, code, name: languageName(code) })));
+}
+
+/**
+ * Brings the service's areas to the editor's codes (countries or "world"): an area still listed keeps its
+ * row (its description and extent stay), new ones are added, the rest taken off. Areas the editor cannot
+ * show (a region or a polygon, not a country) are left as they are.
+ */
+async function syncAreas(db: Executor, serviceId: string, rows: Awaited<ReturnType<typeof repo.areasFor>>, wanted: string[]) {
+  const unused = rows.filter((r) => areaCode(r.uri) !== null);
+  const fresh: string[] = [];
+  for (const code of wanted) {
+    const i = unused.findIndex((r) => areaCode(r.uri) === code);
+    if (i === -1) fresh.push(code);
+    else unused.splice(i, 1);
+  }
+  await repo.removeAreas(db, serviceId, unused.map((r) => r.id));
+  await repo.insertRows(db, 'service_area', fresh.map((code) => ({
+    id: crypto.randomUUID(), service_id: serviceId, name: code === 'world' ? 'Worldwide' : countryName(code), uri: areaUri(code), extent_type: 'text',
+  })));
 }
 
 export const hasAddress = (l: LocationInput) => [l.address1, l.address2, l.city, l.region, l.postalCode, l.country].some((x) => x.trim() !== '');
@@ -385,7 +402,7 @@ export async function loadListingForEdit(db: Executor, serviceId: string): Promi
     locations: locations.map(locationInput),
     hours: sortHours(service.editable.map((h) => h.line)),
     timezone: timezoneOf(service, locations),
-    areas: listing.areas.map((a) => areaCode(a.uri)).filter((c): c is string => !!c),
+    areas: listing.areas.map((a) => areaCode(a.uri)).filter((c): c is string => !!c).sort(),
   };
   return { listing, locations, keptHours: service.kept, input };
 }

@@ -355,14 +355,13 @@ export async function deleteSchedules(db: Executor, ids: string[]) {
   if (ids.length) await db.deleteFrom('schedule').where('id', 'in', ids).execute();
 }
 /**
- * Removes the lists the editor writes whole: this directory's terms and the areas. Phones and languages
- * are updated in place (updatePhone, removePhones, removeLanguages); contacts, locations, schedules and
- * terms of other (imported) taxonomies stay.
+ * Removes this directory's terms from a service, which the editor writes whole. Phones, languages and
+ * areas are updated in place (updatePhone, removePhones, removeLanguages, removeAreas); contacts,
+ * locations, schedules and terms of other (imported) taxonomies stay.
  */
-export async function deleteServiceLists(db: Executor, serviceId: string) {
+export async function deleteDirectoryTerms(db: Executor, serviceId: string) {
   await db.deleteFrom('attribute').where('link_id', '=', serviceId).where('link_entity', '=', 'service')
     .where('taxonomy_term_id', 'in', (eb) => eb.selectFrom('taxonomy_term').select('id').where('taxonomy_id', 'in', Object.values(TAXONOMY_IDS))).execute();
-  await db.deleteFrom('service_area').where('service_id', '=', serviceId).execute();
 }
 
 // ── curation: a listing's phones and languages, edited in place ──
@@ -389,6 +388,13 @@ export async function removePhones(db: Executor, serviceId: string, ids: string[
   await db.deleteFrom('phone').where('id', 'in', gone).execute();
 }
 /** Takes languages off a service; a language row that also belongs to a location or a phone keeps those links. */
+/** Takes areas off a service; an area also tied to one of its places stays there. */
+export async function removeAreas(db: Executor, serviceId: string, ids: string[]) {
+  if (ids.length === 0) return;
+  await db.updateTable('service_area').set({ service_id: null }).where('service_id', '=', serviceId).where('id', 'in', ids)
+    .where('service_at_location_id', 'is not', null).execute();
+  await db.deleteFrom('service_area').where('service_id', '=', serviceId).where('id', 'in', ids).execute();
+}
 export async function removeLanguages(db: Executor, serviceId: string, ids: string[]) {
   if (ids.length === 0) return;
   await db.updateTable('language').set({ service_id: null }).where('service_id', '=', serviceId).where('id', 'in', ids)
