@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { DIALECTS } from '../support/app.ts';
-import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
-import { startLiveServer, type LiveServer } from '../support/server.ts';
+import { foreignRequests, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { liveBrowserAndServer } from '../support/live.ts';
 
 /*
  * The pledge path in Chromium on the seeded demo campaign: pledge (with the proof of work the
@@ -35,27 +35,18 @@ async function fillPledge(page: Page, fields: { action: string; display_name: st
 }
 
 for (const dialect of DIALECTS) describe(`campaign pledge board in Chromium (${dialect})`, () => {
-  let browser: Browser;
-  let server: LiveServer;
+  const live = liveBrowserAndServer(dialect, { seed: true });
   const dialogs: string[] = [];
-  before(async () => {
-    browser = await launchBrowser();
-    server = await startLiveServer(dialect, { seed: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('pledge → moderate → appear → me too → edit and delete with the private link, with hostile text in every field', async () => {
-    const visitor = await newContext(browser);
+    const visitor = await newContext(live.browser);
     const page = await visitor.newPage();
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
     });
     const requests = recordRequests(page);
-    await page.goto(server.url + PAGE);
+    await page.goto(live.server.url + PAGE);
     assert.match((await page.textContent('h1')) ?? '', /16 Days of Activism 2026/);
     assert.deepEqual(await seriousAxeViolations(page), []);
 
@@ -74,15 +65,15 @@ for (const dialect of DIALECTS) describe(`campaign pledge board in Chromium (${d
     await page.waitForSelector('[data-private-link]', { timeout: 60_000 });
     const privateLink = (await page.textContent('[data-private-link]'))!.trim();
     assert.match(privateLink, /\/campaigns\/pledges\/[A-Za-z0-9_-]{43}$/);
-    await page.goto(server.url + PAGE);
+    await page.goto(live.server.url + PAGE);
     assert.equal(await page.getByText('Organising a teach-in').count(), 0, 'not on the board before moderation');
 
     // 3. A moderator approves it.
-    const staff = await newContext(browser);
+    const staff = await newContext(live.browser);
     const admin = await staff.newPage();
-    await admin.goto(server.url + '/admin/login?next=/admin/campaigns');
+    await admin.goto(live.server.url + '/admin/login?next=/admin/campaigns');
     await admin.fill('#field-email', 'admin@alongside.invalid');
-    await admin.fill('#field-password', server.adminPassword!);
+    await admin.fill('#field-password', live.server.adminPassword!);
     await admin.click('main button[type="submit"]');
     await admin.waitForURL(/\/admin\/campaigns$/);
     await admin.click('text=1 to moderate');
@@ -92,7 +83,7 @@ for (const dialect of DIALECTS) describe(`campaign pledge board in Chromium (${d
     await assertNothingRan(admin);
 
     // 4. It appears as text; nothing runs.
-    await page.goto(server.url + PAGE);
+    await page.goto(live.server.url + PAGE);
     const card = page.locator('li.pledge', { hasText: 'Organising a teach-in' });
     assert.equal(await card.count(), 1);
     assert.ok(((await card.locator('.pledge__action').textContent()) ?? '').includes('<script>'), 'the payload is shown as text');
@@ -117,7 +108,7 @@ for (const dialect of DIALECTS) describe(`campaign pledge board in Chromium (${d
     await page.fill('#field-action', 'Organising a teach-in on decriminalisation at my workplace');
     await page.click('main form button:has-text("Save changes")');
     await page.waitForSelector('[data-pledge-status="pending"]');
-    await page.goto(server.url + PAGE);
+    await page.goto(live.server.url + PAGE);
     assert.equal(await page.getByText('Organising a teach-in').count(), 0);
 
     // 7. Delete with the private link.
@@ -128,7 +119,7 @@ for (const dialect of DIALECTS) describe(`campaign pledge board in Chromium (${d
     assert.equal(gone?.status(), 404);
 
     assert.deepEqual(dialogs, [], 'no alert or dialog opened');
-    assert.deepEqual(foreignRequests(requests, server.origin), []);
+    assert.deepEqual(foreignRequests(requests, live.server.origin), []);
     assert.equal((await visitor.cookies()).length, 0, 'the visitor got no cookie');
     await visitor.close();
     await staff.close();
@@ -136,14 +127,14 @@ for (const dialect of DIALECTS) describe(`campaign pledge board in Chromium (${d
 
   for (const path of ['/campaigns', PAGE, `${PAGE}?day=1&kind=contact-representative`]) {
     it(`${path}: no serious accessibility violation, no CSP or script error, no request to another origin, no cookie`, async () => {
-      const context = await newContext(browser);
+      const context = await newContext(live.browser);
       const page = await context.newPage();
       const requests = recordRequests(page);
       const consoleErrors: string[] = [];
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
       page.on('pageerror', (e) => consoleErrors.push(e.message));
-      await page.goto(server.url + path, { waitUntil: 'networkidle' });
-      assert.deepEqual(foreignRequests(requests, server.origin), []);
+      await page.goto(live.server.url + path, { waitUntil: 'networkidle' });
+      assert.deepEqual(foreignRequests(requests, live.server.origin), []);
       assert.deepEqual(await seriousAxeViolations(page), []);
       assert.deepEqual(await context.cookies(), []);
       assert.deepEqual(consoleErrors, []);
@@ -152,13 +143,13 @@ for (const dialect of DIALECTS) describe(`campaign pledge board in Chromium (${d
   }
 
   it('works without JavaScript: the pledge is still sent to moderation', async () => {
-    const context = await newContext(browser, { javaScriptEnabled: false });
+    const context = await newContext(live.browser, { javaScriptEnabled: false });
     const page = await context.newPage();
-    await page.goto(server.url + PAGE);
+    await page.goto(live.server.url + PAGE);
     await fillPledge(page, { action: 'Giving a monthly donation to a peer-led group (no-JS test)', display_name: '', place: '', link: '' }, ['4']);
     await page.click('#pledge-form button[type="submit"]');
     await page.waitForSelector('[data-private-link]');
-    const row = await server.db.selectFrom('campaign_pledges').selectAll().where('action', 'like', '%no-JS test%').executeTakeFirst();
+    const row = await live.server.db.selectFrom('campaign_pledges').selectAll().where('action', 'like', '%no-JS test%').executeTakeFirst();
     assert.equal(row?.status, 'pending');
     await context.close();
   });

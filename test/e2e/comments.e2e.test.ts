@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { createStaff } from '../../src/core/auth/service.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { PAYLOADS, easyChallenges, makePost } from '../../src/features/comments/testing.ts';
@@ -8,8 +8,8 @@ import { writeSetting } from '../../src/core/antispam/repo.ts';
 import { RATE_LIMIT_SETTING } from '../../src/features/comments/routes.tsx';
 import { DIALECTS } from '../support/app.ts';
 import { moderateComments } from '../../src/features/comments/service.ts';
-import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
-import { startLiveServer, type LiveServer } from '../support/server.ts';
+import { foreignRequests, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { liveBrowserAndServer } from '../support/live.ts';
 
 /*
  * The whole reader and moderator path in Chromium: comment with the self-hosted proof of work
@@ -34,12 +34,8 @@ async function watchForExecution(page: Page): Promise<() => Promise<string[]>> {
 
 for (const dialect of DIALECTS) {
   describe(`comments in Chromium (${dialect})`, () => {
-    let browser: Browser;
-    let server: LiveServer;
     let post: { id: number; slug: string };
-    before(async () => {
-      browser = await launchBrowser();
-      server = await startLiveServer(dialect);
+    const live = liveBrowserAndServer(dialect, {}, async (server) => {
       await easyChallenges(server.db);
       // Many submissions from one browser in a few seconds: lift the per-client limit for this run.
       await writeSetting(server.db, RATE_LIMIT_SETTING, '1000');
@@ -47,93 +43,89 @@ for (const dialect of DIALECTS) {
       const created = await createStaff(server.db, systemClock, { email: 'mod@staff.test', role: 'moderator', password: PASSWORD, displayName: 'Moderator (demo)' });
       assert.ok(created.ok);
     });
-    after(async () => {
-      await browser?.close();
-      await server?.close();
-    });
 
     it('posts with the proof of work solved in the browser, shows the private link, and asks nothing of another origin', async () => {
-      const context = await newContext(browser);
+      const context = await newContext(live.browser);
       const page = await context.newPage();
       const urls = recordRequests(page);
       const consoleErrors: string[] = [];
       page.on('console', (m) => {
         if (m.type() === 'error') consoleErrors.push(m.text());
       });
-      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
       assert.deepEqual(await seriousAxeViolations(page), []);
       await page.fill('#field-name', 'Juniper');
       await page.fill('#field-body', 'The (demo) night bus at https://nightbus.example.org/ was kind.');
       await page.click('#comment-form button[type="submit"]');
       await page.waitForSelector('[data-private-link]', { timeout: 30_000 });
       assert.match(await page.textContent('h1') ?? '', /waiting for moderation/);
-      const row = await server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const row = await live.server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
       assert.equal(row.challenge_passed, 1, 'the widget solved the challenge under the CSP');
-      assert.deepEqual(foreignRequests(urls, server.origin), []);
+      assert.deepEqual(foreignRequests(urls, live.server.origin), []);
       assert.deepEqual(consoleErrors, [], 'no CSP violation or script error from the widget');
       assert.deepEqual((await context.cookies()).map((c) => c.name), [], 'no cookie for readers');
       const link = await page.getAttribute('[data-private-link]', 'href');
-      await page.goto(server.url + link!);
+      await page.goto(live.server.url + link!);
       assert.match(await page.textContent('[data-comment-status]') ?? '', /waiting/);
       assert.deepEqual(await seriousAxeViolations(page), []);
       await context.close();
     });
 
     it('replies, edits within the window and deletes with the private link', async () => {
-      const context = await newContext(browser);
+      const context = await newContext(live.browser);
       const page = await context.newPage();
       const approveLatest = async () => {
-        const row = await server.db.selectFrom('comments').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
-        const modId = (await server.db.selectFrom('users').select('id').where('email', '=', 'mod@staff.test').executeTakeFirstOrThrow()).id;
-        const done = await moderateComments(server.db, systemClock, { id: modId, role: 'moderator' }, [row.id], 'approve');
+        const row = await live.server.db.selectFrom('comments').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
+        const modId = (await live.server.db.selectFrom('users').select('id').where('email', '=', 'mod@staff.test').executeTakeFirstOrThrow()).id;
+        const done = await moderateComments(live.server.db, systemClock, { id: modId, role: 'moderator' }, [row.id], 'approve');
         assert.ok(done.ok);
-        await server.app.deps.pageCache.invalidate(`post:${post.id}`, 'comments');
+        await live.server.app.deps.pageCache.invalidate(`post:${post.id}`, 'comments');
       };
-      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
       await page.fill('#field-body', 'Top-level comment to answer.');
       await page.click('#comment-form button[type="submit"]');
       await page.waitForSelector('[data-private-link]', { timeout: 30_000 });
       await approveLatest();
-      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
       await page.click('.comment__actions a');
       await page.fill('#field-name', 'Fern');
       await page.fill('#field-body', 'A reply with a typo.');
       await page.click('#comment-form button[type="submit"]');
       await page.waitForSelector('[data-private-link]', { timeout: 30_000 });
       const link = (await page.getAttribute('[data-private-link]', 'href'))!;
-      await page.goto(server.url + link);
+      await page.goto(live.server.url + link);
       await page.fill('#field-body', 'A reply, typo fixed.');
       await page.click('form[action$="/edit"] button[type="submit"]');
       await page.waitForSelector('.notice');
       await approveLatest();
-      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
       assert.match(await page.textContent('.comment-replies') ?? '', /Fern[\s\S]*A reply, typo fixed\./);
-      await page.goto(server.url + link);
+      await page.goto(live.server.url + link);
       await page.click('form[action$="/delete"] button[type="submit"]');
       await page.waitForSelector('h1:has-text("deleted")');
-      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
       assert.equal(await page.locator('.comment-replies').count(), 0);
       await context.close();
     });
 
     it('still takes a comment without JavaScript, for the stricter queue', async () => {
-      const context = await newContext(browser, { javaScriptEnabled: false });
+      const context = await newContext(live.browser, { javaScriptEnabled: false });
       const page = await context.newPage();
-      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
       await page.fill('#field-body', 'Sent from a phone with scripts off.');
       await page.click('#comment-form button[type="submit"]');
       await page.waitForSelector('[data-private-link]');
-      const row = await server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const row = await live.server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
       assert.equal(row.challenge_passed, 0);
       await context.close();
     });
 
     it('runs none of the hostile payloads, in any field, on the post page and in the queue', async () => {
-      const context = await newContext(browser);
+      const context = await newContext(live.browser);
       const page = await context.newPage();
       const executed = await watchForExecution(page);
       for (const payload of PAYLOADS) {
-        await page.goto(`${server.url}/posts/${post.slug}/comments/new`);
+        await page.goto(`${live.server.url}/posts/${post.slug}/comments/new`);
         await page.fill('#field-name', payload.slice(0, 60));
         await page.fill('#field-body', `Payload: ${payload}`);
         await page.click('#comment-form button[type="submit"]');
@@ -141,16 +133,16 @@ for (const dialect of DIALECTS) {
         await page.waitForSelector('[data-private-link], .error-summary', { timeout: 30_000 });
       }
       // A moderator approves everything, with the keyboard.
-      const staff = await newContext(browser);
+      const staff = await newContext(live.browser);
       const mod = await staff.newPage();
       const modExecuted = await watchForExecution(mod);
-      await mod.goto(`${server.url}/admin/login`);
+      await mod.goto(`${live.server.url}/admin/login`);
       await mod.fill('#field-email', 'mod@staff.test');
       await mod.fill('#field-password', PASSWORD);
       await mod.click('form button[type="submit"]');
       await mod.waitForURL(/\/admin$/);
       for (const queue of ['pending', 'unverified']) {
-        await mod.goto(`${server.url}/admin/comments?queue=${queue}`);
+        await mod.goto(`${live.server.url}/admin/comments?queue=${queue}`);
         assert.deepEqual(await seriousAxeViolations(mod), []);
         while ((await mod.locator('[data-queue-item]').count()) > 0) {
           await mod.keyboard.press('j');
@@ -158,14 +150,14 @@ for (const dialect of DIALECTS) {
           assert.match(await mod.textContent('.notice') ?? '', /Approved: 1 comment/);
         }
       }
-      const left = await server.db.selectFrom('comments').select('id').where('status', '!=', 'approved').execute();
+      const left = await live.server.db.selectFrom('comments').select('id').where('status', '!=', 'approved').execute();
       assert.deepEqual(left, [], 'every comment was approved from the keyboard');
       assert.deepEqual(await modExecuted(), []);
-      await mod.goto(`${server.url}/posts/${post.slug}`);
+      await mod.goto(`${live.server.url}/posts/${post.slug}`);
       assert.deepEqual(await modExecuted(), []);
       await staff.close();
 
-      await page.goto(`${server.url}/posts/${post.slug}`);
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
       const shown = await page.locator('.comment').count();
       assert.ok(shown >= PAYLOADS.length, `all comments approved and shown (${shown})`);
       await page.hover('.comment-list');

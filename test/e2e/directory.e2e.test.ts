@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page } from 'playwright-core';
 import { createStaff } from '../../src/core/auth/service.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { DIALECTS, PROBE_UA, dumpDatabase } from '../support/app.ts';
-import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
-import { startLiveServer, type LiveServer } from '../support/server.ts';
+import { foreignRequests, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { liveBrowserAndServer } from '../support/live.ts';
 import { TEST_PASSWORD } from '../support/staff.ts';
 
 /*
@@ -14,22 +14,13 @@ import { TEST_PASSWORD } from '../support/staff.ts';
  * in the search address and are neither stored nor logged.
  */
 for (const dialect of DIALECTS) describe(`directory search in Chromium (${dialect})`, () => {
-  let browser: Browser;
-  let server: LiveServer;
-  before(async () => {
-    browser = await launchBrowser();
-    server = await startLiveServer(dialect, { seed: true });
-  });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  const live = liveBrowserAndServer(dialect, { seed: true });
 
   it('works fully without JavaScript: search, choose a place, filter, open a listing', { timeout: 120_000 }, async () => {
-    const context = await newContext(browser, { javaScriptEnabled: false });
+    const context = await newContext(live.browser, { javaScriptEnabled: false });
     const page = await context.newPage();
     const requests = recordRequests(page);
-    await page.goto(server.url + '/resources');
+    await page.goto(live.server.url + '/resources');
     assert.equal(await page.isVisible('[data-use-location]'), false, 'no location button without JavaScript');
     await page.fill('#field-q', 'drop-in');
     await page.fill('#field-place', 'London');
@@ -46,16 +37,16 @@ for (const dialect of DIALECTS) describe(`directory search in Chromium (${dialec
     await page.click('.results a:has-text("Red Umbrella Drop-in")');
     assert.match((await page.textContent('h1')) ?? '', /Red Umbrella Drop-in \(demo\)/);
     assert.match((await page.textContent('main')) ?? '', /Report outdated information/);
-    assert.deepEqual(foreignRequests(requests, server.origin), []);
+    assert.deepEqual(foreignRequests(requests, live.server.origin), []);
     assert.deepEqual(await context.cookies(), [], 'no cookie for a visitor');
     await context.close();
   });
 
   it('"use my location" puts the position only in the search address; nothing stores or logs it', { timeout: 120_000 }, async () => {
-    const context = await browser.newContext({ userAgent: PROBE_UA, geolocation: { latitude: 51.5234, longitude: -0.0712 }, permissions: ['geolocation'] });
+    const context = await live.browser.newContext({ userAgent: PROBE_UA, geolocation: { latitude: 51.5234, longitude: -0.0712 }, permissions: ['geolocation'] });
     const page = await context.newPage();
     const requests = recordRequests(page);
-    await page.goto(server.url + '/resources');
+    await page.goto(live.server.url + '/resources');
     await page.fill('#field-q', 'drop-in');
     await page.click('[data-use-location]');
     await page.waitForURL(/at=51\.52%2C-0\.07|at=51\.52,-0\.07/);
@@ -66,19 +57,19 @@ for (const dialect of DIALECTS) describe(`directory search in Chromium (${dialec
     assert.deepEqual(await seriousAxeViolations(page), []);
     await page.click('.results a:has-text("Red Umbrella Drop-in")');
     assert.deepEqual(await seriousAxeViolations(page), []);
-    assert.deepEqual(foreignRequests(requests, server.origin), []);
-    assert.doesNotMatch(server.logs(), /51\.52|-0\.07/, 'the coordinates are not logged');
-    assert.doesNotMatch(await dumpDatabase(server.db, dialect), /51\.52,|51\.5234/, 'nor stored');
+    assert.deepEqual(foreignRequests(requests, live.server.origin), []);
+    assert.doesNotMatch(live.server.logs(), /51\.52|-0\.07/, 'the coordinates are not logged');
+    assert.doesNotMatch(await dumpDatabase(live.server.db, dialect), /51\.52,|51\.5234/, 'nor stored');
     await context.close();
   });
 
   it('lets a curator add and remove a location without JavaScript, in an accessible form', { timeout: 120_000 }, async () => {
-    const created = await createStaff(server.db, systemClock, { email: 'curator@alongside.invalid', role: 'moderator', password: TEST_PASSWORD, displayName: 'Cass Curator' });
+    const created = await createStaff(live.server.db, systemClock, { email: 'curator@alongside.invalid', role: 'moderator', password: TEST_PASSWORD, displayName: 'Cass Curator' });
     assert.ok(created.ok);
-    const red = await server.db.selectFrom('service').select('id').where('slug', '=', 'red-umbrella-drop-in').executeTakeFirstOrThrow();
-    const editUrl = `${server.url}/admin/resources/${red.id}/edit`;
+    const red = await live.server.db.selectFrom('service').select('id').where('slug', '=', 'red-umbrella-drop-in').executeTakeFirstOrThrow();
+    const editUrl = `${live.server.url}/admin/resources/${red.id}/edit`;
     const login = async (page: Page) => {
-      await page.goto(`${server.url}/admin/login?next=/admin/resources/${red.id}/edit`);
+      await page.goto(`${live.server.url}/admin/login?next=/admin/resources/${red.id}/edit`);
       await page.fill('#field-email', 'curator@alongside.invalid');
       await page.fill('#field-password', TEST_PASSWORD);
       await page.click('button[type=submit]');
@@ -86,7 +77,7 @@ for (const dialect of DIALECTS) describe(`directory search in Chromium (${dialec
     };
     const legends = (page: Page) => page.locator('fieldset.location > legend').allTextContents();
 
-    const context = await newContext(browser, { javaScriptEnabled: false });
+    const context = await newContext(live.browser, { javaScriptEnabled: false });
     const page = await context.newPage();
     const requests = recordRequests(page);
     await login(page);
@@ -108,11 +99,11 @@ for (const dialect of DIALECTS) describe(`directory search in Chromium (${dialec
     await page.click('button:has-text("Save listing")');
     await page.waitForURL(editUrl);
     assert.deepEqual(await legends(page), ['Location 1: Red Umbrella Drop-in (demo)']);
-    assert.deepEqual(foreignRequests(requests, server.origin), []);
+    assert.deepEqual(foreignRequests(requests, live.server.origin), []);
     await context.close();
 
     // axe needs JavaScript: the editor with an error on a second location.
-    const jsContext = await newContext(browser);
+    const jsContext = await newContext(live.browser);
     const jsPage = await jsContext.newPage();
     await login(jsPage);
     await jsPage.click('button[name=addLocation]');

@@ -1,36 +1,27 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import type { Browser } from 'playwright-core';
+import { describe, it } from 'node:test';
 import { createStaff } from '../../src/core/auth/service.ts';
 import { systemClock } from '../../src/core/clock.ts';
-import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
-import { startLiveServer, type LiveServer } from '../support/server.ts';
+import { foreignRequests, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { liveBrowserAndServer } from '../support/live.ts';
 import { TEST_PASSWORD } from '../support/staff.ts';
 
 /* An editor writes, previews, schedules and publishes a post in Chromium; a reader then sees it. */
 describe('publishing in Chromium', () => {
-  let browser: Browser;
-  let server: LiveServer;
-  before(async () => {
-    browser = await launchBrowser();
-    server = await startLiveServer('sqlite');
+  const live = liveBrowserAndServer('sqlite', {}, async (server) => {
     const created = await createStaff(server.db, systemClock, { email: 'writer@alongside.invalid', role: 'editor', password: TEST_PASSWORD, displayName: 'Wren Writer' });
     assert.ok(created.ok);
   });
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
 
   it('writes with a live preview, schedules, publishes, and a reader sees the post', async () => {
-    const editorContext = await newContext(browser);
+    const editorContext = await newContext(live.browser);
     const page = await editorContext.newPage();
     const editorRequests = recordRequests(page);
-    await page.goto(server.url + '/admin/login?next=/admin/posts/new');
+    await page.goto(live.server.url + '/admin/login?next=/admin/posts/new');
     await page.fill('#field-email', 'writer@alongside.invalid');
     await page.fill('#field-password', TEST_PASSWORD);
     await page.click('button[type=submit]');
-    await page.waitForURL(server.url + '/admin/posts/new');
+    await page.waitForURL(live.server.url + '/admin/posts/new');
 
     await page.fill('#field-title', 'Outreach on the night bus');
     await page.fill('#field-excerpt', 'What we learned riding along.');
@@ -51,26 +42,26 @@ describe('publishing in Chromium', () => {
     assert.match((await page.textContent('.notice')) ?? '', /Scheduled\./);
     assert.equal(await page.textContent('[data-status]'), 'Scheduled');
 
-    const readerContext = await newContext(browser);
+    const readerContext = await newContext(live.browser);
     const reader = await readerContext.newPage();
     const readerRequests = recordRequests(reader);
-    const early = await reader.goto(server.url + '/posts/outreach-on-the-night-bus');
+    const early = await reader.goto(live.server.url + '/posts/outreach-on-the-night-bus');
     assert.equal(early?.status(), 404);
 
     await page.click('button[value=publish]');
     await page.waitForURL(/done=publish/);
     assert.equal(await page.textContent('[data-status]'), 'Published');
 
-    await reader.goto(server.url + '/');
+    await reader.goto(live.server.url + '/');
     await reader.click('text=Outreach on the night bus');
-    await reader.waitForURL(server.url + '/posts/outreach-on-the-night-bus');
+    await reader.waitForURL(live.server.url + '/posts/outreach-on-the-night-bus');
     assert.equal(await reader.textContent('h1'), 'Outreach on the night bus');
     assert.match((await reader.textContent('.content-note')) ?? '', /mentions police/);
     assert.equal(await reader.textContent('.prose h2'), 'What we carry');
     assert.deepEqual(await seriousAxeViolations(reader), []);
     assert.deepEqual((await readerContext.cookies()).length, 0, 'the reader gets no cookie');
-    assert.deepEqual(foreignRequests(readerRequests, server.origin), []);
-    assert.deepEqual(foreignRequests(editorRequests, server.origin), []);
+    assert.deepEqual(foreignRequests(readerRequests, live.server.origin), []);
+    assert.deepEqual(foreignRequests(editorRequests, live.server.origin), []);
 
     // An edit shows on the reader's next visit, though the page was cached.
     await page.fill('#field-title', 'Outreach on the night bus, revisited');
@@ -83,14 +74,14 @@ describe('publishing in Chromium', () => {
   });
 
   it('tag, author, search and listing pages pass axe and load nothing from elsewhere', async () => {
-    const context = await newContext(browser);
+    const context = await newContext(live.browser);
     const page = await context.newPage();
     const requests = recordRequests(page);
     for (const path of ['/', '/tags', '/tags/outreach', '/authors/wren-writer', '/search?q=outreach', '/posts/no-such-post']) {
-      await page.goto(server.url + path);
+      await page.goto(live.server.url + path);
       assert.deepEqual(await seriousAxeViolations(page), [], path);
     }
-    assert.deepEqual(foreignRequests(requests, server.origin), []);
+    assert.deepEqual(foreignRequests(requests, live.server.origin), []);
     assert.equal((await context.cookies()).length, 0);
     await context.close();
   });

@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
-import { after, before, describe, it } from 'node:test';
-import type { Browser, Page, Request } from 'playwright-core';
+import { describe, it } from 'node:test';
+import type { Page, Request } from 'playwright-core';
 import { DIALECTS } from '../support/app.ts';
-import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
-import { startLiveServer, type LiveServer } from '../support/server.ts';
+import { foreignRequests, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { liveBrowserAndServer } from '../support/live.ts';
+import type { LiveServer } from '../support/server.ts';
 import { allLessons, isGraded, type CourseContent, type Lesson } from '../../src/features/training/content.ts';
 
 /*
@@ -36,34 +37,25 @@ async function answerRight(page: Page, lesson: Lesson) {
 
 for (const dialect of DIALECTS) {
   describe(`training learner path in Chromium (${dialect})`, () => {
-    let browser: Browser;
-    let server: LiveServer;
-    before(async () => {
-      browser = await launchBrowser();
-      server = await startLiveServer(dialect, { seed: true });
-    });
-    after(async () => {
-      await browser?.close();
-      await server?.close();
-    });
+    const live = liveBrowserAndServer(dialect, { seed: true });
 
     it('start → save code → answer → resume elsewhere → complete → certificate → verify → revoke', async () => {
-      const course = await content(server);
+      const course = await content(live.server);
       const lessons = allLessons(course);
       const sent: string[] = [];
       const watch = (req: Request) => sent.push(`${req.method()} ${req.url()} ${req.postData() ?? ''}`);
 
       // Device one: browse anonymously, no cookie, nothing from another origin.
-      const deviceOne = await newContext(browser, {});
+      const deviceOne = await newContext(live.browser, {});
       const one = await deviceOne.newPage();
       one.on('request', watch);
       const requests = recordRequests(one);
-      await one.goto(server.url + '/training');
+      await one.goto(live.server.url + '/training');
       assert.match((await one.textContent('h1')) ?? '', /Training/);
       assert.deepEqual(await seriousAxeViolations(one), []);
       assert.deepEqual(await deviceOne.cookies(), [], 'browsing sets no cookie');
       await one.click('text=Supporting, not rescuing');
-      await one.waitForURL(server.url + COURSE);
+      await one.waitForURL(live.server.url + COURSE);
       assert.deepEqual(await deviceOne.cookies(), []);
 
       // Start: the code is shown once, with a way to save it.
@@ -83,9 +75,9 @@ for (const dialect of DIALECTS) {
       assert.equal(cookies[0]!.sameSite, 'Lax');
 
       // First lesson: a reflection that stays in the browser, then the quiz.
-      await one.goto(server.url + COURSE);
+      await one.goto(live.server.url + COURSE);
       await one.click('a.button');
-      await one.waitForURL(server.url + `${COURSE}/${lessons[0]!.slug}`);
+      await one.waitForURL(live.server.url + `${COURSE}/${lessons[0]!.slug}`);
       await one.fill('textarea[data-reflection]', REFLECTION);
       // A wrong try first: explanations for every option, then a retake.
       await one.click('text=Check my answers');
@@ -98,27 +90,27 @@ for (const dialect of DIALECTS) {
       assert.match((await one.textContent('.quiz-result')) ?? '', /Passed/);
 
       // Device two: resume with the typed code.
-      const deviceTwo = await newContext(browser);
+      const deviceTwo = await newContext(live.browser);
       const two = await deviceTwo.newPage();
       two.on('request', watch);
       const requestsTwo = recordRequests(two);
-      await two.goto(server.url + '/training/resume');
+      await two.goto(live.server.url + '/training/resume');
       assert.deepEqual(await seriousAxeViolations(two), []);
       await two.fill('#field-code', code.toUpperCase().replace(/-/g, ' '));
       await two.click('main button[type="submit"]');
-      await two.waitForURL(server.url + '/training');
+      await two.waitForURL(live.server.url + '/training');
       assert.match((await two.textContent('main')) ?? '', /1 of 6 lessons done/);
       // The reflection lives only on device one.
-      await two.goto(server.url + `${COURSE}/${lessons[0]!.slug}`);
+      await two.goto(live.server.url + `${COURSE}/${lessons[0]!.slug}`);
       assert.equal(await two.inputValue('textarea[data-reflection]'), '');
 
       // Complete the rest through the pages.
       for (const lesson of lessons.slice(1).filter((l) => l.isRequired)) {
-        await two.goto(server.url + `${COURSE}/${lesson.slug}`);
+        await two.goto(live.server.url + `${COURSE}/${lesson.slug}`);
         if (lesson.questions.some(isGraded)) await answerRight(two, lesson);
         else await two.click('text=Mark this lesson as done');
       }
-      await two.goto(server.url + COURSE);
+      await two.goto(live.server.url + COURSE);
       await two.fill('#field-name', NAME);
       await two.click('text=Issue my certificate');
       await two.waitForURL(/\/certificates\/[0-9A-Z-]+$/);
@@ -130,35 +122,35 @@ for (const dialect of DIALECTS) {
       assert.equal(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString(), '%PDF-');
 
       // Anyone can verify it; a trainer revokes it and the page says so.
-      const staff = await newContext(browser);
+      const staff = await newContext(live.browser);
       const admin = await staff.newPage();
-      await admin.goto(server.url + '/admin/login?next=/admin/training');
+      await admin.goto(live.server.url + '/admin/login?next=/admin/training');
       await admin.fill('#field-email', 'admin@alongside.invalid');
-      await admin.fill('#field-password', server.adminPassword!);
+      await admin.fill('#field-password', live.server.adminPassword!);
       await admin.click('main button[type="submit"]');
       await admin.waitForURL(/\/admin\/training$/);
       await admin.click('text=Supporting, not rescuing');
       await admin.fill('input[name="reason"]', 'Issued in error (test)');
       await admin.click('text=Revoke');
       await admin.waitForURL(/\/admin\/training\/\d+$/);
-      const stranger = await newContext(browser);
+      const stranger = await newContext(live.browser);
       const check = await stranger.newPage();
       await check.goto(certUrl);
       assert.match((await check.textContent('main')) ?? '', /This certificate has been revoked/);
 
       // Forget this device.
-      await two.goto(server.url + '/training');
+      await two.goto(live.server.url + '/training');
       await Promise.all([two.waitForNavigation(), two.click('text=Forget this device')]);
       assert.deepEqual(await deviceTwo.cookies(), []);
 
       // Forgetting device one also removes the notes kept in its browser.
-      await one.goto(server.url + '/training');
+      await one.goto(live.server.url + '/training');
       assert.equal(await one.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('alongside-reflection:')).length), 1);
       await Promise.all([one.waitForNavigation(), one.click('text=Forget this device')]);
       assert.equal(await one.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('alongside-reflection:')).length), 0);
       assert.deepEqual(await deviceOne.cookies(), []);
 
-      assert.deepEqual(foreignRequests([...requests, ...requestsTwo], server.origin), []);
+      assert.deepEqual(foreignRequests([...requests, ...requestsTwo], live.server.origin), []);
       assert.ok(!sent.some((s) => s.includes('5e1f') || s.includes(encodeURIComponent('5e1f'))), 'the reflection was never sent');
       for (const ctx of [deviceOne, deviceTwo, staff, stranger]) await ctx.close();
     });
