@@ -18,9 +18,15 @@ export interface SearchSpec {
 }
 export interface Candidate { id: string; distance: number | null; score: number | null; remote: number }
 
+/**
+ * A number in a search query: bound on SQLite, so the SQL text is the same for every place and its
+ * compiled statement is reused; written out on PostgreSQL, whose planner then sees the value.
+ */
+const num = (dialect: Dialect, n: number): RawBuilder<unknown> => (dialect === 'sqlite' ? sql`${n}` : sql.lit(n));
+
 export function haversine(dialect: Dialect, lat: number, lon: number, at = { lat: sql.ref('l.public_latitude'), lon: sql.ref('l.public_longitude') }): RawBuilder<number> {
-  const la = sql.lit(lat);
-  const lo = sql.lit(lon);
+  const la = num(dialect, lat);
+  const lo = num(dialect, lon);
   const inner = sql`sqrt(power(sin(radians(${at.lat} - ${la}) / 2), 2) + cos(radians(${la})) * cos(radians(${at.lat})) * power(sin(radians(${at.lon} - ${lo}) / 2), 2))`;
   const clamped = dialect === 'postgres' ? sql`least(1.0, ${inner})` : sql`min(1.0, ${inner})`;
   return sql<number>`(${sql.lit(2 * EARTH_RADIUS_KM)} * asin(${clamped}))`;
@@ -62,16 +68,16 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       const cond = !box.lon ? within(-180, 180) : box.lon.wraps ? sql`(${within(box.lon.from, 180)} or ${within(-180, box.lon.to)})` : within(box.lon.from, box.lon.to);
       inBox = sql`from location l join service_at_location sal on sal.location_id = l.id where ${cond}`;
     } else {
-      const conds = [sql`r.max_lat >= ${sql.lit(box.minLat)}`, sql`r.min_lat <= ${sql.lit(box.maxLat)}`];
-      if (box.lon && !box.lon.wraps) conds.push(sql`r.max_lon >= ${sql.lit(box.lon.from)}`, sql`r.min_lon <= ${sql.lit(box.lon.to)}`);
-      if (box.lon && box.lon.wraps) conds.push(sql`(r.max_lon >= ${sql.lit(box.lon.from)} or r.min_lon <= ${sql.lit(box.lon.to)})`);
+      const conds = [sql`r.max_lat >= ${box.minLat}`, sql`r.min_lat <= ${box.maxLat}`];
+      if (box.lon && !box.lon.wraps) conds.push(sql`r.max_lon >= ${box.lon.from}`, sql`r.min_lon <= ${box.lon.to}`);
+      if (box.lon && box.lon.wraps) conds.push(sql`(r.max_lon >= ${box.lon.from} or r.min_lon <= ${box.lon.to})`);
       inBox = sql`from location_rtree r cross join service_at_location sal on sal.location_id = r.location_id where ${sql.join(conds, sql` and `)}`;
     }
     const at = dialect === 'postgres' ? undefined : { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
     // The filters (cheap index probes) run on each service in the box before the distance is computed.
     const inReach = (id: RawBuilder<unknown>) => filters(id).map((f) => sql` and ${f}`);
     const local = sql`select sal.service_id as service_id, min(${haversine(dialect, lat, lon, at)}) as distance, 0 as remote ${inBox}${sql.join(inReach(sql.ref('sal.service_id')), sql``)}
-      group by sal.service_id having min(${haversine(dialect, lat, lon, at)}) <= ${sql.lit(radiusKm)}`;
+      group by sal.service_id having min(${haversine(dialect, lat, lon, at)}) <= ${num(dialect, radiusKm)}`;
     const areas = areaUris.length
       ? sql` union all select sa.service_id as service_id, null as distance, 1 as remote from service_area sa where sa.uri in (${sql.join(areaUris)}) and sa.service_id is not null${sql.join(inReach(sql.ref('sa.service_id')), sql``)}`
       : sql``;
