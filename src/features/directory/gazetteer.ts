@@ -108,6 +108,11 @@ export function resolvePlace(text: string): Resolution {
   return { kind: 'ambiguous', choices: narrowed.slice(0, 8) };
 }
 
+/** The most populous place with exactly this name (any country), if there is one. */
+export function mostPopulousNamed(name: string): Place | undefined {
+  return load().byName.get(normalisePlaceName(name))?.[0];
+}
+
 /** Loads the place list now rather than on the first search (about a second of work). */
 export function loadGazetteer(): void {
   load();
