@@ -129,6 +129,10 @@ async function blockedWordProblem(db: Db, p: CleanPledge) {
 }
 
 const daysColumn = (days: number[]) => `,${days.join(',')},`;
+/** A checked pledge as its columns, for a new pledge and an edited one alike. */
+const pledgeColumns = (p: CleanPledge) => ({
+  action: p.action, days: daysColumn(p.days), kind: p.kind, display_name: p.displayName, place: p.place, link: p.link,
+});
 export const daysOf = (p: { days: string }) => p.days.split(',').filter(Boolean).map(Number);
 
 /** A new pledge goes to the moderation queue; the private link token is returned once and only its hash kept. */
@@ -150,12 +154,7 @@ export async function submitPledge(db: Db, clock: Clock, slug: string, input: Pl
   const now = clock.now().toISOString();
   const pledgeId = await repo.insertPledge(db, {
     campaign_id: campaign.id,
-    action: clean.value.action,
-    days: daysColumn(clean.value.days),
-    kind: clean.value.kind,
-    display_name: clean.value.displayName,
-    place: clean.value.place,
-    link: clean.value.link,
+    ...pledgeColumns(clean.value),
     status: 'pending',
     is_featured: 0,
     me_too_count: 0,
@@ -213,12 +212,7 @@ export async function editPledgeWithToken(db: Db, clock: Clock, token: string, i
   if (await repo.fingerprintExists(db, campaign.id, fingerprint, pledge.id)) return invalidFields({ action: 'Another pledge on this board already says exactly this.' });
   const now = clock.now().toISOString();
   await repo.updatePledge(db, pledge.id, {
-    action: clean.value.action,
-    days: daysColumn(clean.value.days),
-    kind: clean.value.kind,
-    display_name: clean.value.displayName,
-    place: clean.value.place,
-    link: clean.value.link,
+    ...pledgeColumns(clean.value),
     fingerprint,
     status: 'pending',
     is_featured: 0,

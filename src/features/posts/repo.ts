@@ -303,14 +303,7 @@ export async function findRevision(db: Executor, postId: number, revisionId: num
 
 // ── search ──
 
-export interface SearchHit {
-  id: number;
-  slug: string;
-  title: string;
-  excerpt: string;
-  published_at: string;
-  language: string;
-  author_name: string;
+export interface SearchHit extends Pick<PostListItem, 'id' | 'slug' | 'title' | 'excerpt' | 'published_at' | 'language' | 'author_name'> {
   /** Text around the matches, with \u0001 … \u0002 around each matched word (escaped and marked later). */
   snippet: string;
 }

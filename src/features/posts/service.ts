@@ -192,13 +192,7 @@ export function parseTags(raw: string): { names: { slug: string; name: string }[
   return { names: [...out].map(([slug, name]) => ({ slug, name })) };
 }
 
-interface Validated {
-  title: string;
-  slug: string;
-  excerpt: string;
-  body_md: string;
-  content_note: string;
-  language: string;
+interface Validated extends Pick<PostInput, 'title' | 'slug' | 'excerpt' | 'body_md' | 'content_note' | 'language'> {
   tags: { slug: string; name: string }[];
   publishAt?: Date;
   translationOf?: repo.PostRow;
