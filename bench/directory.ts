@@ -144,47 +144,37 @@ async function benchDialect(dialect: Dialect, pkg: string) {
   const sample = await fetch(server.url + paths[0]!);
   const bytes = Buffer.from(await sample.arrayBuffer());
   if (sample.status !== 200) throw new Error(`search answered ${sample.status}`);
-  // Closed loop: each client sends its next search as soon as the last one is answered.
-  const closedLoop = async (clients: number, seconds: number) => {
+  /**
+   * `clients` searching for `seconds`. Closed loop (each sends its next search as soon as the last is
+   * answered) unless `pauses`: then each waits 0.5–1.5 s, at random, before searching again.
+   */
+  const load = async (clients: number, seconds: number, pauses = false) => {
     const times: number[] = [];
     const until = performance.now() + seconds * 1000;
     let next = 0;
     let failures = 0;
-    await Promise.all(Array.from({ length: clients }, async () => {
+    await Promise.all(Array.from({ length: clients }, async (_, i) => {
+      const pause = rng(i + 7);
+      if (pauses) await new Promise((r) => setTimeout(r, pause() * 1000));
       while (performance.now() < until) {
         const s = performance.now();
         const res = await fetch(server.url + paths[next++ % paths.length]!);
         await res.arrayBuffer();
         if (res.status !== 200) failures++;
         times.push(performance.now() - s);
+        if (pauses) await new Promise((r) => setTimeout(r, 500 + pause() * 1000));
       }
     }));
-    return `${clients} client${clients > 1 ? 's' : ''}: ${(times.length / seconds).toFixed(0)} searches/s, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms${failures ? `, non-200 ${failures}` : ''}`;
+    const who = pauses ? `${clients} clients pausing ~1 s between searches` : `closed loop, ${clients} client${clients > 1 ? 's' : ''}`;
+    return `${who}: ${(times.length / seconds).toFixed(0)} searches/s, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms${failures ? `, non-200 ${failures}` : ''}`;
   };
   // Warm-up, as after any restart: compiled code paths, the place list and the database's page cache.
   for (const p of paths) await (await fetch(server.url + p)).arrayBuffer();
-  await closedLoop(2, 3);
-  for (const clients of [1, 2, 5, 10, CONNECTIONS]) console.log(`[${dialect}] HTTP closed loop, ${await closedLoop(clients, clients === CONNECTIONS ? DURATION : Math.min(DURATION, 3))}${clients === CONNECTIONS ? ' (target p95 < 20 ms)' : ''}`);
+  await load(2, 3);
+  for (const clients of [1, 2, 5, 10, CONNECTIONS]) console.log(`[${dialect}] HTTP ${await load(clients, clients === CONNECTIONS ? DURATION : Math.min(DURATION, 3))}${clients === CONNECTIONS ? ' (target p95 < 20 ms)' : ''}`);
   // People rather than load generators: 20 clients who each read their results for about a second
-  // (0.5–1.5 s, at random) before searching again — about 20 searches a second in all.
-  const withPauses = async (clients: number, seconds: number) => {
-    const times: number[] = [];
-    const until = performance.now() + seconds * 1000;
-    let next = 0;
-    await Promise.all(Array.from({ length: clients }, async (_, i) => {
-      const pause = rng(i + 7);
-      await new Promise((r) => setTimeout(r, pause() * 1000));
-      while (performance.now() < until) {
-        const s = performance.now();
-        const res = await fetch(server.url + paths[next++ % paths.length]!);
-        await res.arrayBuffer();
-        times.push(performance.now() - s);
-        await new Promise((r) => setTimeout(r, 500 + pause() * 1000));
-      }
-    }));
-    return `${clients} clients pausing ~1 s between searches: ${(times.length / seconds).toFixed(0)} searches/s, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`;
-  };
-  console.log(`[${dialect}] HTTP ${await withPauses(CONNECTIONS, Math.max(DURATION, 10))}`);
+  // before searching again — about 20 searches a second in all.
+  console.log(`[${dialect}] HTTP ${await load(CONNECTIONS, Math.max(DURATION, 10), true)}`);
 
   const bare = await startBareServer(bytes);
   const ac = (url: string, list?: { path: string }[]) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: list });
