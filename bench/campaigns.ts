@@ -28,12 +28,26 @@ import { PLEDGE_KINDS } from '../src/features/campaigns/messages.ts';
 import * as repo from '../src/features/campaigns/repo.ts';
 
 // autocannon ships no types; the few fields used here.
-interface AutocannonResult { requests: { average: number }; latency: { p99: number }; non2xx: number }
-interface AutocannonRequest { path?: string; [key: string]: unknown }
-type Autocannon = (opts: { url: string; connections: number; duration: number; requests?: { setupRequest: (req: AutocannonRequest) => AutocannonRequest }[] }) => Promise<AutocannonResult>;
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p99: number };
+  non2xx: number;
+}
+interface AutocannonRequest {
+  path?: string;
+  [key: string]: unknown;
+}
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests?: { setupRequest: (req: AutocannonRequest) => AutocannonRequest }[];
+}) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '8' }, connections: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '8' }, connections: { type: 'string', default: '50' } },
+});
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 const PLEDGES = 5000;
@@ -51,8 +65,16 @@ const start = new Date(today.getTime() - 3 * 86_400_000).toISOString().slice(0, 
 const end = new Date(today.getTime() + 12 * 86_400_000).toISOString().slice(0, 10);
 const now = today.toISOString();
 const campaignId = await repo.insertCampaign(handle.db, {
-  slug: 'bench', title: tpl.title, description: tpl.description, tag_slug: 'bench', time_zone: 'UTC',
-  starts_on: start, ends_on: end, is_board_open: 1, created_at: now, updated_at: now,
+  slug: 'bench',
+  title: tpl.title,
+  description: tpl.description,
+  tag_slug: 'bench',
+  time_zone: 'UTC',
+  starts_on: start,
+  ends_on: end,
+  is_board_open: 1,
+  created_at: now,
+  updated_at: now,
 });
 await repo.replaceDays(handle.db, campaignId, tpl.themes);
 const rows = Array.from({ length: PLEDGES }, (_, i) => ({
@@ -73,10 +95,19 @@ const rows = Array.from({ length: PLEDGES }, (_, i) => ({
   moderated_by: null,
   moderated_at: now,
 }));
-for (let i = 0; i < rows.length; i += 500) await handle.db.insertInto('campaign_pledges').values(rows.slice(i, i + 500)).execute();
+for (let i = 0; i < rows.length; i += 500)
+  await handle.db
+    .insertInto('campaign_pledges')
+    .values(rows.slice(i, i + 500))
+    .execute();
 
 const discard = new Writable({ write: (_c, _e, cb) => cb() });
-const config = loadConfig({ DATA_DIR: dataDir, PORT: '3999', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', PUBLIC_URL: 'http://127.0.0.1' });
+const config = loadConfig({
+  DATA_DIR: dataDir,
+  PORT: '3999',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  PUBLIC_URL: 'http://127.0.0.1',
+});
 const app = await buildApp({ config, handle, logStream: discard });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const appUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
@@ -103,7 +134,9 @@ const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}`;
 const run = (url: string) => autocannon({ url, connections, duration });
 const rps = (r: AutocannonResult) => r.requests.average;
 
-console.log(`Campaign page: ${(body.length / 1024).toFixed(1)} KB, ${PLEDGES} approved pledges, ${connections} connections, ${duration} s per run, SQLite`);
+console.log(
+  `Campaign page: ${(body.length / 1024).toFixed(1)} KB, ${PLEDGES} approved pledges, ${connections} connections, ${duration} s per run, SQLite`,
+);
 // Alternate the two servers so load from other processes on this machine hits both alike.
 const ratios: number[] = [];
 let bareResult!: AutocannonResult;
@@ -120,7 +153,9 @@ console.log(`median ratio campaign page / bare node:http: ${median.toFixed(2)}×
 
 // "Me too" while the page is under load.
 const csrf = /name="_csrf" value="([^"]+)"/.exec(body.toString('utf8'))![1]!;
-const ids = (await handle.db.selectFrom('campaign_pledges').select('id').where('campaign_id', '=', campaignId).execute()).map((r) => r.id);
+const ids = (
+  await handle.db.selectFrom('campaign_pledges').select('id').where('campaign_id', '=', campaignId).execute()
+).map((r) => r.id);
 let clicks = 0;
 let counted303 = 0;
 let stop = false;
@@ -139,23 +174,55 @@ async function clicker() {
     if (res.statusCode === 303) counted303++;
   }
 }
-const sumBefore = Number((await handle.db.selectFrom('campaign_pledges').select((eb) => eb.fn.sum<number>('me_too_count').as('s')).executeTakeFirstOrThrow()).s);
+const sumBefore = Number(
+  (
+    await handle.db
+      .selectFrom('campaign_pledges')
+      .select((eb) => eb.fn.sum<number>('me_too_count').as('s'))
+      .executeTakeFirstOrThrow()
+  ).s,
+);
 const started = performance.now();
 const clickers = Array.from({ length: CLICKERS }, clicker);
 const underLoad = await run(appUrl + PAGE);
 stop = true;
 await Promise.all(clickers);
 const seconds = (performance.now() - started) / 1000;
-console.log(`page while "me too" clicks : ${rps(underLoad).toFixed(0)} req/s (p99 ${underLoad.latency.p99} ms, non-2xx ${underLoad.non2xx}) → ${(rps(underLoad) / rps(bareResult)).toFixed(2)}× bare`);
+console.log(
+  `page while "me too" clicks : ${rps(underLoad).toFixed(0)} req/s (p99 ${underLoad.latency.p99} ms, non-2xx ${underLoad.non2xx}) → ${(rps(underLoad) / rps(bareResult)).toFixed(2)}× bare`,
+);
 
 // Uncached render cost, for reference: a new filter/page combination each request.
 let n = 0;
-const uncached = await autocannon({ url: appUrl, connections: 10, duration: Math.min(duration, 5), requests: [{ setupRequest: (req: AutocannonRequest) => ({ ...req, path: `${PAGE}?page=${(n++ % 100) + 1}&day=${(n % 16) + 1}&x=${n}` }) }] });
-console.log(`uncached render (each URL new, 10 connections): ${rps(uncached).toFixed(0)} req/s (p99 ${uncached.latency.p99} ms)`);
+const uncached = await autocannon({
+  url: appUrl,
+  connections: 10,
+  duration: Math.min(duration, 5),
+  requests: [
+    {
+      setupRequest: (req: AutocannonRequest) => ({
+        ...req,
+        path: `${PAGE}?page=${(n++ % 100) + 1}&day=${(n % 16) + 1}&x=${n}`,
+      }),
+    },
+  ],
+});
+console.log(
+  `uncached render (each URL new, 10 connections): ${rps(uncached).toFixed(0)} req/s (p99 ${uncached.latency.p99} ms)`,
+);
 
 await app.close(); // writes the clicks still waiting for the once-a-second flush
-const sumAfter = Number((await handle.db.selectFrom('campaign_pledges').select((eb) => eb.fn.sum<number>('me_too_count').as('s')).executeTakeFirstOrThrow()).s);
-console.log(`"me too" clicks (${CLICKERS} concurrent clients): ${(clicks / seconds).toFixed(0)} /s (${clicks} sent, ${counted303} answered 303, ${sumAfter - sumBefore} added to counts)`);
+const sumAfter = Number(
+  (
+    await handle.db
+      .selectFrom('campaign_pledges')
+      .select((eb) => eb.fn.sum<number>('me_too_count').as('s'))
+      .executeTakeFirstOrThrow()
+  ).s,
+);
+console.log(
+  `"me too" clicks (${CLICKERS} concurrent clients): ${(clicks / seconds).toFixed(0)} /s (${clicks} sent, ${counted303} answered 303, ${sumAfter - sumBefore} added to counts)`,
+);
 await new Promise((r) => bare.close(r));
 await handle.close();
 fs.rmSync(dataDir, { recursive: true, force: true });

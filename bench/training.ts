@@ -24,30 +24,60 @@ import { allLessons, isGraded, type CourseContent } from '../src/features/traini
 import { certificatePdf } from '../src/features/training/pdf.ts';
 import { seedTraining } from '../src/features/training/seed.ts';
 
-interface AutocannonResult { requests: { average: number }; latency: { p99: number }; non2xx: number }
-type Autocannon = (opts: { url: string; connections: number; duration: number; headers?: Record<string, string> }) => Promise<AutocannonResult>;
+interface AutocannonResult {
+  requests: { average: number };
+  latency: { p99: number };
+  non2xx: number;
+}
+type Autocannon = (opts: {
+  url: string;
+  connections: number;
+  duration: number;
+  headers?: Record<string, string>;
+}) => Promise<AutocannonResult>;
 const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
 
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '8' }, connections: { type: 'string', default: '50' } } });
+const { values } = parseArgs({
+  options: { duration: { type: 'string', default: '8' }, connections: { type: 'string', default: '50' } },
+});
 const duration = Number(values.duration);
 const connections = Number(values.connections);
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-training-'));
 const handle = openDatabase({ dialect: 'sqlite', file: path.join(dataDir, 'bench.sqlite') });
 await migrateToLatest(handle.db, 'sqlite');
-const admin = await createStaff(handle.db, systemClock, { email: 'bench@alongside.invalid', role: 'admin', displayName: 'Bench' });
+const admin = await createStaff(handle.db, systemClock, {
+  email: 'bench@alongside.invalid',
+  role: 'admin',
+  displayName: 'Bench',
+});
 if (!admin.ok) throw new Error(admin.message);
-await seedTraining({ db: handle.db, clock: systemClock, authors: { adminId: admin.value.id, editorId: admin.value.id } });
+await seedTraining({
+  db: handle.db,
+  clock: systemClock,
+  authors: { adminId: admin.value.id, editorId: admin.value.id },
+});
 
 const discard = new Writable({ write: (_c, _e, cb) => cb() });
-const config = loadConfig({ DATA_DIR: dataDir, PORT: '3998', LOG_LEVEL: process.env.LOG_LEVEL ?? 'info', PUBLIC_URL: 'http://127.0.0.1' });
+const config = loadConfig({
+  DATA_DIR: dataDir,
+  PORT: '3998',
+  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
+  PUBLIC_URL: 'http://127.0.0.1',
+});
 const app = await buildApp({ config, handle, logStream: discard });
 await app.listen({ port: 0, host: '127.0.0.1' });
 const appUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
 
 const COURSE = 'supporting-not-rescuing';
 const content = JSON.parse(
-  (await handle.db.selectFrom('training_course_versions').select('content_json').orderBy('id', 'desc').executeTakeFirstOrThrow()).content_json,
+  (
+    await handle.db
+      .selectFrom('training_course_versions')
+      .select('content_json')
+      .orderBy('id', 'desc')
+      .executeTakeFirstOrThrow()
+  ).content_json,
 ) as CourseContent;
 const lesson = allLessons(content)[3]!;
 const PAGE = `/training/${COURSE}/${lesson.slug}`;
@@ -68,15 +98,20 @@ const rps = (r: AutocannonResult) => r.requests.average;
 const csrf = /name="_csrf" value="([^"]+)"/.exec(body.toString('utf8'))![1]!;
 async function newLearner(i: number): Promise<string> {
   const res = await app.inject({
-    method: 'POST', url: `/training/${COURSE}/start`, remoteAddress: `10.1.${(i >> 8) & 255}.${i & 255}`,
-    payload: `_csrf=${encodeURIComponent(csrf)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    method: 'POST',
+    url: `/training/${COURSE}/start`,
+    remoteAddress: `10.1.${(i >> 8) & 255}.${i & 255}`,
+    payload: `_csrf=${encodeURIComponent(csrf)}`,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
   });
   const set = String(res.headers['set-cookie']);
   return /^(alongside_training=[^;]+)/.exec(set)![1]!;
 }
 const learnerCookie = await newLearner(0);
 
-console.log(`Lesson page: ${(body.length / 1024).toFixed(1)} KB, ${connections} connections, ${duration} s per run, SQLite, Node ${process.version}, ${os.cpus().length} cores`);
+console.log(
+  `Lesson page: ${(body.length / 1024).toFixed(1)} KB, ${connections} connections, ${duration} s per run, SQLite, Node ${process.version}, ${os.cpus().length} cores`,
+);
 // The machine is shared: interleave runs of both servers and report every pair and the median ratio.
 const rounds = Number(process.env.BENCH_ROUNDS ?? 3);
 await autocannon({ url: appUrl + PAGE, connections, duration: 2 }); // warm-up
@@ -90,9 +125,21 @@ for (let i = 0; i < rounds; i++) {
   );
 }
 ratios.sort((a, b) => a - b);
-console.log(`median ratio                    : ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}× (target ≥ 0.7×); load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
-const personal = await autocannon({ url: appUrl + PAGE, connections, duration: Math.min(duration, 5), headers: { cookie: learnerCookie } });
-console.log(`learner's own lesson (no cache) : ${rps(personal).toFixed(0)} req/s (p99 ${personal.latency.p99} ms, non-2xx ${personal.non2xx})`);
+console.log(
+  `median ratio                    : ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}× (target ≥ 0.7×); load average ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ')}`,
+);
+const personal = await autocannon({
+  url: appUrl + PAGE,
+  connections,
+  duration: Math.min(duration, 5),
+  headers: { cookie: learnerCookie },
+});
+console.log(
+  `learner's own lesson (no cache) : ${rps(personal).toFixed(0)} req/s (p99 ${personal.latency.p99} ms, non-2xx ${personal.non2xx})`,
+);
 
 // Quiz submissions: 200 enrolled learners answering (alternately right and wrong), 10 at a time.
 const quizLesson = allLessons(content).find((l) => l.questions.some(isGraded))!;
@@ -119,8 +166,11 @@ async function submitter(w: number) {
   while (!stop) {
     const n = sent++;
     const res = await app.inject({
-      method: 'POST', url: `/training/${COURSE}/${quizLesson.slug}/quiz`, remoteAddress: `10.2.${(n >> 8) & 255}.${n & 255}`,
-      payload: payloads[n % 2]!, headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies[(n + w) % cookies.length]! },
+      method: 'POST',
+      url: `/training/${COURSE}/${quizLesson.slug}/quiz`,
+      remoteAddress: `10.2.${(n >> 8) & 255}.${n & 255}`,
+      payload: payloads[n % 2]!,
+      headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: cookies[(n + w) % cookies.length]! },
     });
     if (res.statusCode === 200) ok++;
   }
@@ -132,10 +182,19 @@ await new Promise((r) => setTimeout(r, quizSeconds * 1000));
 stop = true;
 await Promise.all(workers);
 const elapsed = (performance.now() - started) / 1000;
-console.log(`quiz submissions (full route)   : ${(sent / elapsed).toFixed(0)} /s (${sent} sent, ${ok} graded and saved)`);
+console.log(
+  `quiz submissions (full route)   : ${(sent / elapsed).toFixed(0)} /s (${sent} sent, ${ok} graded and saved)`,
+);
 
 // Certificate PDFs.
-const cert = { code: '7KQ2-M9XD-4TPA', courseTitle: content.title, holderName: 'Łucja Ōtsuka-Nguyễn', issuedOn: '2026-11-25', revokedAt: null, revokedReason: null };
+const cert = {
+  code: '7KQ2-M9XD-4TPA',
+  courseTitle: content.title,
+  holderName: 'Łucja Ōtsuka-Nguyễn',
+  issuedOn: '2026-11-25',
+  revokedAt: null,
+  revokedReason: null,
+};
 let pdfs = 0;
 let bytes = 0;
 const pdfStart = performance.now();
@@ -144,7 +203,9 @@ while (performance.now() - pdfStart < 3000) {
   pdfs++;
 }
 const pdfSeconds = (performance.now() - pdfStart) / 1000;
-console.log(`certificate PDFs                : ${(pdfs / pdfSeconds).toFixed(1)} /s on one core (${(bytes / pdfs / 1024).toFixed(0)} KB each)`);
+console.log(
+  `certificate PDFs                : ${(pdfs / pdfSeconds).toFixed(1)} /s on one core (${(bytes / pdfs / 1024).toFixed(0)} KB each)`,
+);
 
 await app.close();
 await new Promise((r) => bare.close(r));

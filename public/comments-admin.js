@@ -16,7 +16,13 @@
   document.addEventListener('keydown', function (e) {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const target = e.target;
-    if (target && (target.tagName === 'TEXTAREA' || (target.tagName === 'INPUT' && target.type !== 'checkbox') || target.isContentEditable)) return;
+    if (
+      target &&
+      (target.tagName === 'TEXTAREA' ||
+        (target.tagName === 'INPUT' && target.type !== 'checkbox') ||
+        target.isContentEditable)
+    )
+      return;
     const key = e.key;
     const item = items[current];
     if (key === 'j') focusItem(current + 1);

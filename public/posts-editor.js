@@ -19,7 +19,9 @@
       headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-csrf-token': csrf.value },
       body: body.toString(),
     })
-      .then(function (res) { return res.ok ? res.text() : null; })
+      .then(function (res) {
+        return res.ok ? res.text() : null;
+      })
       .then(function (html) {
         // Only the renderer's output (raw HTML escaped, safe links only) is inserted.
         if (html !== null && mine === seq) target.innerHTML = html;

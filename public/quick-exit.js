@@ -26,35 +26,47 @@
     try {
       // Drop this page's address from the current history entry before leaving it.
       history.replaceState(null, '', '/');
-    } catch (e) {}
+    } catch {
+      // Some browsers refuse replaceState on file: or sandboxed pages; leaving matters more.
+    }
     window.location.replace(target);
   }
 
   function announce(count) {
     if (!status) return;
     var template = status.getAttribute('data-template') || '';
-    status.textContent = count === 0 ? '' : template.replace('{count}', String(count)).replace('{left}', String(3 - count));
+    status.textContent =
+      count === 0 ? '' : template.replace('{count}', String(count)).replace('{left}', String(3 - count));
   }
 
   bar.addEventListener('click', exit);
 
-  document.addEventListener('keydown', function (event) {
-    // Shift alone counts; Shift held with another key (Shift+A) is typing, and any other key resets.
-    if (event.key !== 'Shift' || event.ctrlKey || event.altKey || event.metaKey) {
-      if (presses.length) announce(0);
-      presses = [];
-      return;
-    }
-    if (event.repeat) return;
-    var now = Date.now();
-    presses = presses.filter(function (t) { return now - t < WINDOW_MS; });
-    presses.push(now);
-    if (presses.length >= 3) exit();
-    else announce(presses.length);
-  }, true);
+  document.addEventListener(
+    'keydown',
+    function (event) {
+      // Shift alone counts; Shift held with another key (Shift+A) is typing, and any other key resets.
+      if (event.key !== 'Shift' || event.ctrlKey || event.altKey || event.metaKey) {
+        if (presses.length) announce(0);
+        presses = [];
+        return;
+      }
+      if (event.repeat) return;
+      var now = Date.now();
+      presses = presses.filter(function (t) {
+        return now - t < WINDOW_MS;
+      });
+      presses.push(now);
+      if (presses.length >= 3) exit();
+      else announce(presses.length);
+    },
+    true,
+  );
 
   // A page restored from the back-forward cache after an exit stays hidden and leaves again.
   window.addEventListener('pageshow', function (event) {
-    if (event.persisted && leaving) { hideNow(); window.location.replace(target); }
+    if (event.persisted && leaving) {
+      hideNow();
+      window.location.replace(target);
+    }
   });
 })();

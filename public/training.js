@@ -14,7 +14,7 @@
       s.setItem(PREFIX + 'test', '1');
       s.removeItem(PREFIX + 'test');
       return s;
-    } catch (e) {
+    } catch {
       return null;
     }
   }
@@ -70,7 +70,7 @@
         },
         function () {
           button.textContent = label;
-        }
+        },
       );
     });
   });

@@ -36,10 +36,11 @@ class UsageError extends Error {}
 
 export type Command = (args: string[], config: Config) => Promise<number>;
 
-
 function strictArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
   try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true }).values as { [K in keyof T]?: T[K]['type'] extends 'string' ? string : boolean };
+    return parseArgs({ args, options, allowPositionals: false, strict: true }).values as {
+      [K in keyof T]?: T[K]['type'] extends 'string' ? string : boolean;
+    };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
@@ -65,7 +66,9 @@ const commands: Record<string, Command> = {
     process.once('SIGTERM', close);
     await app.listen({ port: config.port, host: config.host });
     const where = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-    console.log(`Alongside is serving ${where} (${handle.dialect}, ready in ${Math.round(performance.now() - started)} ms)`);
+    console.log(
+      `Alongside is serving ${where} (${handle.dialect}, ready in ${Math.round(performance.now() - started)} ms)`,
+    );
     if (seeded.seeded) {
       console.log('\nDemo content added. A staff admin account was created for you:');
       console.log(`  e-mail:   ${seeded.adminEmail}`);
@@ -80,7 +83,11 @@ const commands: Record<string, Command> = {
     const handle = openDatabase(config.database);
     try {
       const applied = await migrateToLatest(handle.db, handle.dialect);
-      console.log(applied.length ? `Applied ${applied.length} migration(s): ${applied.join(', ')}` : 'The database is up to date.');
+      console.log(
+        applied.length
+          ? `Applied ${applied.length} migration(s): ${applied.join(', ')}`
+          : 'The database is up to date.',
+      );
       return 0;
     } finally {
       await handle.close();
@@ -112,7 +119,8 @@ const commands: Record<string, Command> = {
         return 1;
       }
       console.log(`Created ${role} account ${email.trim().toLowerCase()}.`);
-      if (result.value.generatedPassword) console.log(`Password (shown once, stored only as a hash): ${result.value.generatedPassword}`);
+      if (result.value.generatedPassword)
+        console.log(`Password (shown once, stored only as a hash): ${result.value.generatedPassword}`);
       return 0;
     });
   },
@@ -121,7 +129,9 @@ const commands: Record<string, Command> = {
     const opts = strictArgs(args, { out: { type: 'string' } });
     if (!opts.out) throw new UsageError('backup needs --out FILE.');
     if (config.database.dialect === 'postgres') {
-      console.error('This site runs on PostgreSQL: back it up with pg_dump, for example  pg_dump --format=custom "$DATABASE_URL" > alongside.dump');
+      console.error(
+        'This site runs on PostgreSQL: back it up with pg_dump, for example  pg_dump --format=custom "$DATABASE_URL" > alongside.dump',
+      );
       return 1;
     }
     const out = path.resolve(opts.out);

@@ -1,8 +1,6 @@
 import path from 'node:path';
 
-export type DatabaseConfig =
-  | { dialect: 'sqlite'; file: string }
-  | { dialect: 'postgres'; url: string };
+export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
 
 export interface Config {
   port: number;
@@ -64,7 +62,9 @@ function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig
     if (!file) throw new ConfigError('DATABASE_URL "sqlite:" must be followed by a file path.');
     return { dialect: 'sqlite', file: path.resolve(file) };
   }
-  throw new ConfigError('DATABASE_URL must start with postgres:// (PostgreSQL) or sqlite: (a SQLite file), or be left unset.');
+  throw new ConfigError(
+    'DATABASE_URL must start with postgres:// (PostgreSQL) or sqlite: (a SQLite file), or be left unset.',
+  );
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
@@ -73,7 +73,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   if (!/^[\w.:-]+$/.test(host)) throw new ConfigError(`HOST must be a host name or IP address, but it is "${host}".`);
   const dataDir = path.resolve(env.DATA_DIR || './data');
   const database = parseDatabase(env.DATABASE_URL, dataDir);
-  const publicUrl = parseHttpUrl('PUBLIC_URL', env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`);
+  const publicUrl = parseHttpUrl(
+    'PUBLIC_URL',
+    env.PUBLIC_URL || `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
+  );
   const quickExitUrl = parseHttpUrl('QUICK_EXIT_URL', env.QUICK_EXIT_URL || 'https://www.bbc.co.uk/weather');
   const logLevel = (env.LOG_LEVEL || 'info') as Config['logLevel'];
   if (!LOG_LEVELS.includes(logLevel)) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}.`);

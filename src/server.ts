@@ -76,9 +76,16 @@ export interface BuildOptions {
 }
 
 /** Composition root: config → db → plugins. The caller owns migrations and listening. */
-export async function buildApp({ config, handle, clock = systemClock, logStream }: BuildOptions): Promise<FastifyInstance> {
+export async function buildApp({
+  config,
+  handle,
+  clock = systemClock,
+  logStream,
+}: BuildOptions): Promise<FastifyInstance> {
   // Cached anonymous pages are answered before Fastify runs (PageCache.serveRaw); the rest goes on.
-  let answerFromCache: ((req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>) | undefined;
+  // eslint-disable-next-line prefer-const -- set once deps exist; the server factory reads it
+  let answerFromCache:
+    ((req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>) | undefined;
   const app = Fastify({
     serverFactory: (handler) =>
       http.createServer((req, res) => {
@@ -103,7 +110,10 @@ export async function buildApp({ config, handle, clock = systemClock, logStream 
     clientKey: createClientKeyer(clock),
     // Cache lifetimes follow the app clock, so scheduled publication and tests agree on time.
     // With PostgreSQL other instances may share the database, and so the cache's invalidation log.
-    pageCache: new PageCache({ shared: handle.dialect === 'postgres' ? handle.db : undefined, now: () => clock.now().getTime() }),
+    pageCache: new PageCache({
+      shared: handle.dialect === 'postgres' ? handle.db : undefined,
+      now: () => clock.now().getTime(),
+    }),
     registry: { homeSections: [], adminLinks: [], postFooters: [] },
   };
   app.decorate('deps', deps);

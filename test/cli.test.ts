@@ -31,7 +31,14 @@ describe('alongside CLI', () => {
   });
 
   it('prints usage and exits non-zero for no command, an unknown command or bad arguments', () => {
-    for (const args of [[], ['frobnicate'], ['create-user'], ['create-user', '--email'], ['migrate', '--bogus'], ['backup']]) {
+    for (const args of [
+      [],
+      ['frobnicate'],
+      ['create-user'],
+      ['create-user', '--email'],
+      ['migrate', '--bogus'],
+      ['backup'],
+    ]) {
       const r = run(args, { DATA_DIR: tempDataDir() });
       assert.equal(r.code, 2, `exit code for ${args.join(' ')}`);
       assert.match(r.out + r.err, /Usage: alongside/);
@@ -69,11 +76,18 @@ describe('alongside CLI', () => {
 
   it('creates a user with the password from ALONGSIDE_PASSWORD, storing only an argon2id hash', async () => {
     const DATA_DIR = tempDataDir();
-    const r = run(['create-user', '--email', 'Trainer@Example.org', '--role', 'trainer'], { DATA_DIR, ALONGSIDE_PASSWORD: 'a long enough password' });
+    const r = run(['create-user', '--email', 'Trainer@Example.org', '--role', 'trainer'], {
+      DATA_DIR,
+      ALONGSIDE_PASSWORD: 'a long enough password',
+    });
     assert.equal(r.code, 0, r.err);
     assert.doesNotMatch(r.out, /a long enough password/);
     const db = new SQLite(path.join(DATA_DIR, 'alongside.sqlite'), { readonly: true });
-    const row = db.prepare('select email, role, password_hash from users').get() as { email: string; role: string; password_hash: string };
+    const row = db.prepare('select email, role, password_hash from users').get() as {
+      email: string;
+      role: string;
+      password_hash: string;
+    };
     db.close();
     assert.equal(row.email, 'trainer@example.org');
     assert.equal(row.role, 'trainer');
@@ -106,7 +120,10 @@ describe('alongside CLI', () => {
     copy.close();
     assert.ok(users.n >= 1);
     assert.equal(run(['backup', '--out', out], { DATA_DIR }).code, 1, 'never overwrites a backup');
-    const pg = run(['backup', '--out', path.join(DATA_DIR, 'x')], { DATA_DIR, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' });
+    const pg = run(['backup', '--out', path.join(DATA_DIR, 'x')], {
+      DATA_DIR,
+      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
+    });
     assert.equal(pg.code, 1);
     assert.match(pg.err, /pg_dump/);
   });
@@ -135,7 +152,8 @@ describe('npm start from a fresh data folder', () => {
     child.stderr.on('data', (c: Buffer) => (out += c.toString()));
     try {
       const deadline = Date.now() + 60_000;
-      while (!/password: \S+/.test(out) && Date.now() < deadline && child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+      while (!/password: \S+/.test(out) && Date.now() < deadline && child.exitCode === null)
+        await new Promise((r) => setTimeout(r, 100));
       assert.match(out, new RegExp(`serving http://127\\.0\\.0\\.1:${port}`));
       assert.match(out, /e-mail: +admin@alongside\.invalid/);
       const res = await fetch(`http://127.0.0.1:${port}/`);

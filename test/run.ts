@@ -30,18 +30,23 @@ const started = Date.now();
 const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-tap-')), 'results.tap');
 const server = await startPostgres();
 console.log(`# PostgreSQL for tests: ${server.how}`);
-let code = 1;
+let code: number;
 try {
   await createTemplate(server.url);
   code = await new Promise<number>((resolve) => {
     const child = spawn(
       process.execPath,
       [
-        '--import', 'tsx', '--test', `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
+        '--import',
+        'tsx',
+        '--test',
+        `--test-concurrency=${process.env.TEST_CONCURRENCY ?? 2}`,
         // A test that stops making progress fails by name after three minutes instead of stalling the run.
         `--test-timeout=${process.env.TEST_TIMEOUT_MS ?? 180_000}`,
-        '--test-reporter=spec', '--test-reporter-destination=stdout',
-        '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
+        '--test-reporter=spec',
+        '--test-reporter-destination=stdout',
+        '--test-reporter=tap',
+        `--test-reporter-destination=${tapFile}`,
         ...files,
       ],
       { stdio: 'inherit', env: { ...process.env, ALONGSIDE_TEST_PG_URL: server.url, LOG_LEVEL: 'silent' } },
@@ -55,5 +60,7 @@ const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
 const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
 console.log(`# npm test finished in ${((Date.now() - started) / 1000).toFixed(1)} s with exit code ${code}`);
 const cancelled = count('cancelled');
-console.log(`${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped${cancelled ? `, ${cancelled} cancelled (timed out or never finished)` : ''}`);
+console.log(
+  `${count('pass')} passed, ${count('fail')} failed, ${count('skipped')} skipped${cancelled ? `, ${cancelled} cancelled (timed out or never finished)` : ''}`,
+);
 process.exit(code);

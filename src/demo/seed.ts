@@ -43,10 +43,18 @@ export interface SeedResult {
 /** Seeds an empty database (no staff accounts yet); leaves a used one untouched. */
 export async function seedDemo(db: Db, clock: Clock): Promise<SeedResult> {
   if ((await countUsers(db)) > 0) return { seeded: false };
-  const admin = await createStaff(db, clock, { email: 'admin@alongside.invalid', role: 'admin', displayName: 'Site admin' });
+  const admin = await createStaff(db, clock, {
+    email: 'admin@alongside.invalid',
+    role: 'admin',
+    displayName: 'Site admin',
+  });
   if (!admin.ok) throw new Error(admin.message);
   // The demo editor has no usable password: it exists to sign the demo posts.
-  const editor = await createStaff(db, clock, { email: 'editor@alongside.invalid', role: 'editor', displayName: 'Rosa Amari' });
+  const editor = await createStaff(db, clock, {
+    email: 'editor@alongside.invalid',
+    role: 'editor',
+    displayName: 'Rosa Amari',
+  });
   if (!editor.ok) throw new Error(editor.message);
   const ctx: SeedContext = { db, clock, authors: { adminId: admin.value.id, editorId: editor.value.id } };
   for (const seed of seeders) await seed(ctx);

@@ -40,7 +40,12 @@ for (const dialect of DIALECTS) {
       // Many submissions from one browser in a few seconds: lift the per-client limit for this run.
       await writeSetting(server.db, RATE_LIMIT_SETTING, '1000');
       post = await makePost(server.db, { title: 'Share what helped you' });
-      const created = await createStaff(server.db, systemClock, { email: 'mod@staff.test', role: 'moderator', password: PASSWORD, displayName: 'Moderator (demo)' });
+      const created = await createStaff(server.db, systemClock, {
+        email: 'mod@staff.test',
+        role: 'moderator',
+        password: PASSWORD,
+        displayName: 'Moderator (demo)',
+      });
       assert.ok(created.ok);
     });
 
@@ -58,15 +63,23 @@ for (const dialect of DIALECTS) {
       await page.fill('#field-body', 'The (demo) night bus at https://nightbus.example.org/ was kind.');
       await page.click('#comment-form button[type="submit"]');
       await page.waitForSelector('[data-private-link]', { timeout: 30_000 });
-      assert.match(await page.textContent('h1') ?? '', /waiting for moderation/);
-      const row = await live.server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      assert.match((await page.textContent('h1')) ?? '', /waiting for moderation/);
+      const row = await live.server.db
+        .selectFrom('comments')
+        .selectAll()
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       assert.equal(row.challenge_passed, 1, 'the widget solved the challenge under the CSP');
       assert.deepEqual(foreignRequests(urls, live.server.origin), []);
       assert.deepEqual(consoleErrors, [], 'no CSP violation or script error from the widget');
-      assert.deepEqual((await context.cookies()).map((c) => c.name), [], 'no cookie for readers');
+      assert.deepEqual(
+        (await context.cookies()).map((c) => c.name),
+        [],
+        'no cookie for readers',
+      );
       const link = await page.getAttribute('[data-private-link]', 'href');
       await page.goto(live.server.url + link!);
-      assert.match(await page.textContent('[data-comment-status]') ?? '', /waiting/);
+      assert.match((await page.textContent('[data-comment-status]')) ?? '', /waiting/);
       assert.deepEqual(await seriousAxeViolations(page), []);
       await context.close();
     });
@@ -75,9 +88,25 @@ for (const dialect of DIALECTS) {
       const context = await newContext(live.browser);
       const page = await context.newPage();
       const approveLatest = async () => {
-        const row = await live.server.db.selectFrom('comments').select('id').orderBy('id', 'desc').executeTakeFirstOrThrow();
-        const modId = (await live.server.db.selectFrom('users').select('id').where('email', '=', 'mod@staff.test').executeTakeFirstOrThrow()).id;
-        const done = await moderateComments(live.server.db, systemClock, { id: modId, role: 'moderator' }, [row.id], 'approve');
+        const row = await live.server.db
+          .selectFrom('comments')
+          .select('id')
+          .orderBy('id', 'desc')
+          .executeTakeFirstOrThrow();
+        const modId = (
+          await live.server.db
+            .selectFrom('users')
+            .select('id')
+            .where('email', '=', 'mod@staff.test')
+            .executeTakeFirstOrThrow()
+        ).id;
+        const done = await moderateComments(
+          live.server.db,
+          systemClock,
+          { id: modId, role: 'moderator' },
+          [row.id],
+          'approve',
+        );
         assert.ok(done.ok);
         await live.server.app.deps.pageCache.invalidate(`post:${post.id}`, 'comments');
       };
@@ -99,7 +128,7 @@ for (const dialect of DIALECTS) {
       await page.waitForSelector('.notice');
       await approveLatest();
       await page.goto(`${live.server.url}/posts/${post.slug}`);
-      assert.match(await page.textContent('.comment-replies') ?? '', /Fern[\s\S]*A reply, typo fixed\./);
+      assert.match((await page.textContent('.comment-replies')) ?? '', /Fern[\s\S]*A reply, typo fixed\./);
       await page.goto(live.server.url + link);
       await page.click('form[action$="/delete"] button[type="submit"]');
       await page.waitForSelector('h1:has-text("deleted")');
@@ -115,7 +144,11 @@ for (const dialect of DIALECTS) {
       await page.fill('#field-body', 'Sent from a phone with scripts off.');
       await page.click('#comment-form button[type="submit"]');
       await page.waitForSelector('[data-private-link]');
-      const row = await live.server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      const row = await live.server.db
+        .selectFrom('comments')
+        .selectAll()
+        .orderBy('id', 'desc')
+        .executeTakeFirstOrThrow();
       assert.equal(row.challenge_passed, 0);
       await context.close();
     });
@@ -147,7 +180,7 @@ for (const dialect of DIALECTS) {
         while ((await mod.locator('[data-queue-item]').count()) > 0) {
           await mod.keyboard.press('j');
           await Promise.all([mod.waitForNavigation(), mod.keyboard.press('a')]);
-          assert.match(await mod.textContent('.notice') ?? '', /Approved: 1 comment/);
+          assert.match((await mod.textContent('.notice')) ?? '', /Approved: 1 comment/);
         }
       }
       const left = await live.server.db.selectFrom('comments').select('id').where('status', '!=', 'approved').execute();
@@ -163,7 +196,9 @@ for (const dialect of DIALECTS) {
       await page.hover('.comment-list');
       for (const a of await page.locator('.comment__body a').all()) await a.hover();
       assert.deepEqual(await executed(), []);
-      const hrefs = await page.locator('.comment__body a').evaluateAll((els) => els.map((e) => (e as HTMLAnchorElement).href));
+      const hrefs = await page
+        .locator('.comment__body a')
+        .evaluateAll((els) => els.map((e) => (e as HTMLAnchorElement).href));
       for (const href of hrefs) assert.match(href, /^https?:\/\//);
       await context.close();
     });

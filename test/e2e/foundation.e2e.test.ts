@@ -1,12 +1,28 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { DIALECTS } from '../support/app.ts';
-import { foreignRequests, launchBrowser, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import {
+  foreignRequests,
+  launchBrowser,
+  newContext,
+  recordRequests,
+  seriousAxeViolations,
+} from '../support/browser.ts';
 import { liveBrowserAndServer } from '../support/live.ts';
 import { startLiveServer } from '../support/server.ts';
 
 /** Every public page a visitor can reach without logging in; features add theirs here. */
-const PUBLIC_PAGES = ['/', '/safety', '/admin/login', '/no-such-page', '/posts/support-not-rescue', '/posts/soutenir-pas-sauver', '/tags/harm-reduction', '/authors/rosa-amari', '/search?q=outreach'];
+const PUBLIC_PAGES = [
+  '/',
+  '/safety',
+  '/admin/login',
+  '/no-such-page',
+  '/posts/support-not-rescue',
+  '/posts/soutenir-pas-sauver',
+  '/tags/harm-reduction',
+  '/authors/rosa-amari',
+  '/search?q=outreach',
+];
 
 describe('quick exit, login, accessibility and origin checks in Chromium', () => {
   const live = liveBrowserAndServer('sqlite', { seed: true });
@@ -32,7 +48,11 @@ describe('quick exit, login, accessibility and origin checks in Chromium', () =>
     // Read the page synchronously right after the click, before any navigation can happen.
     const state = await page.evaluate(() => {
       (document.querySelector('[data-quick-exit]') as HTMLAnchorElement).click();
-      return { title: document.title, body: document.body.innerHTML, hidden: document.documentElement.style.visibility };
+      return {
+        title: document.title,
+        body: document.body.innerHTML,
+        hidden: document.documentElement.style.visibility,
+      };
     });
     assert.deepEqual(state, { title: 'New tab', body: '', hidden: 'hidden' });
     await page.waitForURL(live.server.exitUrl);

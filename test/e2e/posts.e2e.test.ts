@@ -9,7 +9,12 @@ import { TEST_PASSWORD } from '../support/staff.ts';
 /* An editor writes, previews, schedules and publishes a post in Chromium; a reader then sees it. */
 describe('publishing in Chromium', () => {
   const live = liveBrowserAndServer('sqlite', {}, async (server) => {
-    const created = await createStaff(server.db, systemClock, { email: 'writer@alongside.invalid', role: 'editor', password: TEST_PASSWORD, displayName: 'Wren Writer' });
+    const created = await createStaff(server.db, systemClock, {
+      email: 'writer@alongside.invalid',
+      role: 'editor',
+      password: TEST_PASSWORD,
+      displayName: 'Wren Writer',
+    });
     assert.ok(created.ok);
   });
 
@@ -77,7 +82,14 @@ describe('publishing in Chromium', () => {
     const context = await newContext(live.browser);
     const page = await context.newPage();
     const requests = recordRequests(page);
-    for (const path of ['/', '/tags', '/tags/outreach', '/authors/wren-writer', '/search?q=outreach', '/posts/no-such-post']) {
+    for (const path of [
+      '/',
+      '/tags',
+      '/tags/outreach',
+      '/authors/wren-writer',
+      '/search?q=outreach',
+      '/posts/no-such-post',
+    ]) {
       await page.goto(live.server.url + path);
       assert.deepEqual(await seriousAxeViolations(page), [], path);
     }

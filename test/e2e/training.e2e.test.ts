@@ -85,7 +85,11 @@ for (const dialect of DIALECTS) {
       assert.match((await one.textContent('.quiz-result')) ?? '', /Not passed yet/);
       assert.deepEqual(await seriousAxeViolations(one), []);
       await one.click('text=Try the quiz again');
-      assert.equal(await one.inputValue('textarea[data-reflection]'), REFLECTION, 'the reflection is kept in this browser');
+      assert.equal(
+        await one.inputValue('textarea[data-reflection]'),
+        REFLECTION,
+        'the reflection is kept in this browser',
+      );
       await answerRight(one, lessons[0]!);
       assert.match((await one.textContent('.quiz-result')) ?? '', /Passed/);
 
@@ -119,7 +123,13 @@ for (const dialect of DIALECTS) {
       assert.ok(((await two.textContent('main')) ?? '').includes(NAME));
       assert.deepEqual(await seriousAxeViolations(two), []);
       const [pdf] = await Promise.all([two.waitForEvent('download'), two.click('text=Download the certificate (PDF)')]);
-      assert.equal(fs.readFileSync((await pdf.path())!).subarray(0, 5).toString(), '%PDF-');
+      assert.equal(
+        fs
+          .readFileSync((await pdf.path())!)
+          .subarray(0, 5)
+          .toString(),
+        '%PDF-',
+      );
 
       // Anyone can verify it; a trainer revokes it and the page says so.
       const staff = await newContext(live.browser);
@@ -145,13 +155,22 @@ for (const dialect of DIALECTS) {
 
       // Forgetting device one also removes the notes kept in its browser.
       await one.goto(live.server.url + '/training');
-      assert.equal(await one.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('alongside-reflection:')).length), 1);
+      assert.equal(
+        await one.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('alongside-reflection:')).length),
+        1,
+      );
       await Promise.all([one.waitForNavigation(), one.click('text=Forget this device')]);
-      assert.equal(await one.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('alongside-reflection:')).length), 0);
+      assert.equal(
+        await one.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith('alongside-reflection:')).length),
+        0,
+      );
       assert.deepEqual(await deviceOne.cookies(), []);
 
       assert.deepEqual(foreignRequests([...requests, ...requestsTwo], live.server.origin), []);
-      assert.ok(!sent.some((s) => s.includes('5e1f') || s.includes(encodeURIComponent('5e1f'))), 'the reflection was never sent');
+      assert.ok(
+        !sent.some((s) => s.includes('5e1f') || s.includes(encodeURIComponent('5e1f'))),
+        'the reflection was never sent',
+      );
       for (const ctx of [deviceOne, deviceTwo, staff, stranger]) await ctx.close();
     });
   });

@@ -84,7 +84,11 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
     const handle = openDatabase({ dialect: 'sqlite', file });
     await migrateToLatest(handle.db, 'sqlite');
     return {
-      handle, db: handle.db, dialect, url: `sqlite:${file}`, dataDir,
+      handle,
+      db: handle.db,
+      dialect,
+      url: `sqlite:${file}`,
+      dataDir,
       async destroy() {
         await handle.close();
         fs.rmSync(dataDir, { recursive: true, force: true });
@@ -113,7 +117,11 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
   const handle = openDatabase({ dialect: 'postgres', url }, { poolSize: 5 });
   await migrateToLatest(handle.db, 'postgres');
   return {
-    handle, db: handle.db, dialect, url, dataDir,
+    handle,
+    db: handle.db,
+    dialect,
+    url,
+    dataDir,
     async destroy() {
       await handle.close();
       const c = new pg.Client({ connectionString: adminUrl });
@@ -128,8 +136,14 @@ export async function createTestDatabase(dialect: Dialect): Promise<TestDatabase
 export async function dumpDatabase(db: Db, dialect: Dialect): Promise<string> {
   const tables =
     dialect === 'sqlite'
-      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)).rows.map((r) => r.name)
-      : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = 'public'`.execute(db)).rows.map((r) => r.name);
+      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)).rows.map(
+          (r) => r.name,
+        )
+      : (
+          await sql<{
+            name: string;
+          }>`select table_name as name from information_schema.tables where table_schema = 'public'`.execute(db)
+        ).rows.map((r) => r.name);
   const parts: string[] = [];
   for (const table of tables) {
     const rows = (await sql`select * from ${sql.table(table)}`.execute(db)).rows;
@@ -139,13 +153,21 @@ export async function dumpDatabase(db: Db, dialect: Dialect): Promise<string> {
 }
 
 /** Fails when anything about the probe client reached the database or the logs. */
-export async function assertNoClientTraces(db: Db, dialect: Dialect, logs: string, extra: string[] = []): Promise<void> {
+export async function assertNoClientTraces(
+  db: Db,
+  dialect: Dialect,
+  logs: string,
+  extra: string[] = [],
+): Promise<void> {
   const dump = await dumpDatabase(db, dialect);
   for (const needle of [PROBE_IP, PROBE_UA, 'AlongsidePrivacyProbe', ...extra]) {
     assert.ok(!dump.includes(needle), `the database holds client data: ${needle}`);
     assert.ok(!logs.includes(needle), `the logs hold client data: ${needle}`);
   }
-  assert.ok(!/"(remoteAddress|remotePort|ip|ips|userAgent|user-agent)"\s*:/i.test(logs), 'the logs carry a client address or user-agent field');
+  assert.ok(
+    !/"(remoteAddress|remotePort|ip|ips|userAgent|user-agent)"\s*:/i.test(logs),
+    'the logs carry a client address or user-agent field',
+  );
 }
 
 export interface TestApp {
@@ -188,10 +210,20 @@ export async function createTestApp(dialect: Dialect, opts: TestAppOptions = {})
   await app.ready();
   const logs = () => chunks.join('');
   return {
-    app, db: database.db, dialect, clock, config, database, logs,
+    app,
+    db: database.db,
+    dialect,
+    clock,
+    config,
+    database,
+    logs,
     inject(o) {
       const options: InjectOptions = typeof o === 'string' ? { url: o } : o;
-      return app.inject({ remoteAddress: PROBE_IP, ...options, headers: { 'user-agent': PROBE_UA, ...(options.headers ?? {}) } });
+      return app.inject({
+        remoteAddress: PROBE_IP,
+        ...options,
+        headers: { 'user-agent': PROBE_UA, ...(options.headers ?? {}) },
+      });
     },
     async close() {
       await app.close();

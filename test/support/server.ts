@@ -28,17 +28,29 @@ export interface LiveServer {
   close(): Promise<void>;
 }
 
-export async function startLiveServer(dialect: Dialect, opts: { seed?: boolean; env?: Record<string, string> } = {}): Promise<LiveServer> {
+export async function startLiveServer(
+  dialect: Dialect,
+  opts: { seed?: boolean; env?: Record<string, string> } = {},
+): Promise<LiveServer> {
   const database = await createTestDatabase(dialect);
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
   const exitPort = await freePort();
   const exitUrl = `http://localhost:${exitPort}/neutral`;
   const exitServer = (await import('node:http')).createServer((_req, res) => {
-    res.writeHead(200, { 'content-type': 'text/html' }).end('<!doctype html><title>Weather</title><h1>Neutral page</h1>');
+    res
+      .writeHead(200, { 'content-type': 'text/html' })
+      .end('<!doctype html><title>Weather</title><h1>Neutral page</h1>');
   });
   await new Promise<void>((r) => exitServer.listen(exitPort, '127.0.0.1', r));
-  const config = loadConfig({ DATA_DIR: database.dataDir, PORT: String(port), PUBLIC_URL: origin, QUICK_EXIT_URL: exitUrl, LOG_LEVEL: 'info', ...opts.env });
+  const config = loadConfig({
+    DATA_DIR: database.dataDir,
+    PORT: String(port),
+    PUBLIC_URL: origin,
+    QUICK_EXIT_URL: exitUrl,
+    LOG_LEVEL: 'info',
+    ...opts.env,
+  });
   let adminPassword: string | undefined;
   if (opts.seed) adminPassword = (await seedDemo(database.db, systemClock)).adminPassword;
   const stream = new PassThrough();
@@ -48,13 +60,25 @@ export async function startLiveServer(dialect: Dialect, opts: { seed?: boolean; 
   await app.listen({ port, host: '127.0.0.1' });
   const logs = () => chunks.join('');
   return {
-    url: origin, origin, app, db: database.db, dialect, config, database, exitUrl, adminPassword, logs,
+    url: origin,
+    origin,
+    app,
+    db: database.db,
+    dialect,
+    config,
+    database,
+    exitUrl,
+    adminPassword,
+    logs,
     async close() {
       await app.close();
       await new Promise((r) => exitServer.close(r));
       // Browser requests come from 127.0.0.1 with the probe user-agent: neither may be stored or logged.
       // (Fastify's own "Server listening at http://127.0.0.1:port" line names the server, not a client.)
-      const clientLogs = logs().split('\n').filter((l) => !l.includes('Server listening at')).join('\n');
+      const clientLogs = logs()
+        .split('\n')
+        .filter((l) => !l.includes('Server listening at'))
+        .join('\n');
       await assertNoClientTraces(database.db, dialect, clientLogs, ['127.0.0.1']);
       await database.destroy();
     },

@@ -33,7 +33,12 @@ export interface StaffSession {
 let counter = 0;
 /** Creates a staff member of the role and logs them in through the real login form. */
 export async function loginAs(t: TestApp, role: Role, email = `${role}${++counter}@staff.test`): Promise<StaffSession> {
-  const created = await createStaff(t.db, t.clock, { email, role, password: TEST_PASSWORD, displayName: `Test ${role}` });
+  const created = await createStaff(t.db, t.clock, {
+    email,
+    role,
+    password: TEST_PASSWORD,
+    displayName: `Test ${role}`,
+  });
   assert.ok(created.ok, created.ok ? '' : created.message);
   const form = await t.inject('/admin/login');
   const res = await postForm(t, '/admin/login', { email, password: TEST_PASSWORD, _csrf: csrfFrom(form.body) });
@@ -63,7 +68,13 @@ export function formValues(html: string, action: string): Record<string, string 
   const start = html.indexOf(`<form method="post" action="${action}"`);
   assert.ok(start >= 0, `the page has a form posting to ${action}`);
   const form = html.slice(start, html.indexOf('</form>', start));
-  const unescape = (x: string) => x.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const unescape = (x: string) =>
+    x
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'")
+      .replace(/&lt;/g, '<')
+      .replace(/&gt;/g, '>')
+      .replace(/&amp;/g, '&');
   const values: Record<string, string | string[]> = {};
   for (const m of form.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
     const tag = m[0];
@@ -73,7 +84,9 @@ export function formValues(html: string, action: string): Record<string, string 
       if (/checked/.test(tag)) values[name] = [...((values[name] as string[]) ?? []), value];
     } else values[name] = value;
   }
-  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g)) values[m[1]!] = unescape(m[2]!);
-  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) values[m[1]!] = unescape(/<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? '');
+  for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g))
+    values[m[1]!] = unescape(m[2]!);
+  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g))
+    values[m[1]!] = unescape(/<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? '');
   return values;
 }

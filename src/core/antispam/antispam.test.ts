@@ -5,15 +5,29 @@ import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { ManualClock } from '../clock.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../../test/support/app.ts';
 import {
-  cleanText, countLinks, createDuplicateDetector, createPrivateToken, createProofOfWork, createRateLimiter,
-  findBlockedWord, hashPrivateToken, isHoneypotTripped, isWellFormedToken, loadBlockedWords, saveBlockedWords,
+  cleanText,
+  countLinks,
+  createDuplicateDetector,
+  createPrivateToken,
+  createProofOfWork,
+  createRateLimiter,
+  findBlockedWord,
+  hashPrivateToken,
+  isHoneypotTripped,
+  isWellFormedToken,
+  loadBlockedWords,
+  saveBlockedWords,
 } from './index.ts';
 
 /** Solves a challenge the way the widget does and returns the form field value. */
-export async function solvePayload(challenge: Awaited<ReturnType<ReturnType<typeof createProofOfWork>['issue']>>): Promise<string> {
+export async function solvePayload(
+  challenge: Awaited<ReturnType<ReturnType<typeof createProofOfWork>['issue']>>,
+): Promise<string> {
   const solution = await solveChallenge({ challenge, deriveKey });
   assert.ok(solution);
-  return Buffer.from(JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution })).toString('base64');
+  return Buffer.from(
+    JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution }),
+  ).toString('base64');
 }
 
 describe('text cleaning', () => {
@@ -56,7 +70,10 @@ describe('honeypot, tokens, limits, duplicates, blocked words', () => {
   it('limits per key within a window and forgets after it', () => {
     const clock = new ManualClock();
     const limiter = createRateLimiter({ clock, max: 2, windowMs: 60_000 });
-    assert.deepEqual([limiter.hit('a'), limiter.hit('a'), limiter.hit('a'), limiter.hit('b')], [true, true, false, true]);
+    assert.deepEqual(
+      [limiter.hit('a'), limiter.hit('a'), limiter.hit('a'), limiter.hit('b')],
+      [true, true, false, true],
+    );
     clock.advance(60_000);
     assert.equal(limiter.hit('a'), true);
   });

@@ -73,7 +73,9 @@ export function createProofOfWork(opts: ProofOfWorkOptions): ProofOfWork {
   const hmacSignatureSecret = crypto.createHmac('sha256', opts.secret).update('altcha-signature').digest('base64url');
   const hmacKeySignatureSecret = crypto.createHmac('sha256', opts.secret).update('altcha-key').digest('base64url');
   const ttlMs = opts.ttlMs ?? 20 * 60_000;
-  const store = opts.store ?? (opts.dialect === 'postgres' ? databaseChallengeStore(opts.db, opts.clock) : memoryChallengeStore(opts.clock));
+  const store =
+    opts.store ??
+    (opts.dialect === 'postgres' ? databaseChallengeStore(opts.db, opts.clock) : memoryChallengeStore(opts.clock));
 
   async function maxCounter(): Promise<number> {
     if (opts.maxCounter) return opts.maxCounter;
@@ -104,11 +106,24 @@ export function createProofOfWork(opts: ProofOfWorkOptions): ProofOfWork {
         return 'invalid';
       }
       const { challenge, solution } = decoded ?? {};
-      if (!challenge?.parameters || typeof challenge.signature !== 'string' || !solution || typeof solution.counter !== 'number' || typeof solution.derivedKey !== 'string') return 'invalid';
+      if (
+        !challenge?.parameters ||
+        typeof challenge.signature !== 'string' ||
+        !solution ||
+        typeof solution.counter !== 'number' ||
+        typeof solution.derivedKey !== 'string'
+      )
+        return 'invalid';
       if (challenge.parameters.algorithm !== ALGORITHM) return 'invalid';
-      let verified = false;
+      let verified: boolean;
       try {
-        const result = await verifySolution({ challenge, solution, deriveKey, hmacSignatureSecret, hmacKeySignatureSecret });
+        const result = await verifySolution({
+          challenge,
+          solution,
+          deriveKey,
+          hmacSignatureSecret,
+          hmacKeySignatureSecret,
+        });
         verified = result.verified;
       } catch {
         return 'invalid';

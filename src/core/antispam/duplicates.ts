@@ -17,7 +17,11 @@ export function fingerprintHash(text: string): string {
   return crypto.createHash('sha256').update(contentFingerprint(text)).digest('hex');
 }
 
-export function createDuplicateDetector(opts: { clock: Clock; windowMs: number; maxEntries?: number }): DuplicateDetector {
+export function createDuplicateDetector(opts: {
+  clock: Clock;
+  windowMs: number;
+  maxEntries?: number;
+}): DuplicateDetector {
   const entries = new Map<string, number>();
   const key = (scope: string, text: string) => `${scope}\u0000${fingerprintHash(text)}`;
   return {

@@ -29,23 +29,30 @@ const WIDGET_FILES: Record<string, { file: string; type: string }> = {
   'sha-worker.js': { file: 'workers/sha.js', type: 'text/javascript; charset=utf-8' },
 };
 
-export const antispam = fp(async function antispam(app: FastifyInstance) {
-  const { secret, clock, db, dialect } = app.deps;
-  app.decorate('proofOfWork', createProofOfWork({ secret, clock, db, dialect }));
+export const antispam = fp(
+  async function antispam(app: FastifyInstance) {
+    const { secret, clock, db, dialect } = app.deps;
+    app.decorate('proofOfWork', createProofOfWork({ secret, clock, db, dialect }));
 
-  const files = new Map<string, { body: Buffer; type: string }>();
-  for (const [name, { file, type }] of Object.entries(WIDGET_FILES)) {
-    files.set(name, { body: fs.readFileSync(path.join(ALTCHA_DIST, file)), type });
-  }
-  app.get('/static/altcha/:file', async (req, reply) => {
-    const f = files.get((req.params as { file: string }).file);
-    if (!f) return reply.callNotFound();
-    return reply.type(f.type).header('cache-control', 'public, max-age=3600').send(f.body);
-  });
+    const files = new Map<string, { body: Buffer; type: string }>();
+    for (const [name, { file, type }] of Object.entries(WIDGET_FILES)) {
+      files.set(name, { body: fs.readFileSync(path.join(ALTCHA_DIST, file)), type });
+    }
+    app.get('/static/altcha/:file', async (req, reply) => {
+      const f = files.get((req.params as { file: string }).file);
+      if (!f) return reply.callNotFound();
+      return reply.type(f.type).header('cache-control', 'public, max-age=3600').send(f.body);
+    });
 
-  // A fresh challenge per form: never cached, no cookie, nothing about the client kept.
-  app.get('/antispam/challenge', { config: { csrf: false, rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (_req, reply) => {
-    noStore(reply);
-    return reply.send(await app.proofOfWork.issue());
-  });
-}, { name: 'antispam' });
+    // A fresh challenge per form: never cached, no cookie, nothing about the client kept.
+    app.get(
+      '/antispam/challenge',
+      { config: { csrf: false, rateLimit: { max: 60, timeWindow: '1 minute' } } },
+      async (_req, reply) => {
+        noStore(reply);
+        return reply.send(await app.proofOfWork.issue());
+      },
+    );
+  },
+  { name: 'antispam' },
+);

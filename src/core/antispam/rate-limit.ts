@@ -13,7 +13,12 @@ export interface RateLimiter {
   readonly enabled: boolean;
 }
 
-export function createRateLimiter(opts: { clock: Clock; max: number; windowMs: number; enabled?: boolean }): RateLimiter {
+export function createRateLimiter(opts: {
+  clock: Clock;
+  max: number;
+  windowMs: number;
+  enabled?: boolean;
+}): RateLimiter {
   const windows = new Map<string, { start: number; count: number }>();
   const enabled = opts.enabled ?? true;
   return {

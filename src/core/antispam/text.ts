@@ -33,23 +33,34 @@ export function hasControlCharacters(value: string, multiline = true): boolean {
 export function cleanText(raw: unknown, rules: TextRules): Result<string> {
   if (raw === undefined || raw === null) raw = '';
   if (typeof raw !== 'string') return invalid(`${rules.label} must be text.`, rules.field);
-  if (hasInvalidEncoding(raw)) return invalid(`${rules.label} contains characters that could not be read (invalid UTF-8). Remove them and try again.`, rules.field);
+  if (hasInvalidEncoding(raw))
+    return invalid(
+      `${rules.label} contains characters that could not be read (invalid UTF-8). Remove them and try again.`,
+      rules.field,
+    );
   let text = raw.replace(/\r\n?/g, '\n');
   if (!rules.multiline) text = text.replace(/\n/g, ' ');
   text = text.replace(/\t/g, ' ');
-  if (CONTROL.test(text)) return invalid(`${rules.label} contains invisible control characters. Remove them and try again.`, rules.field);
+  if (CONTROL.test(text))
+    return invalid(`${rules.label} contains invisible control characters. Remove them and try again.`, rules.field);
   text = text.normalize('NFC').trim();
   if (rules.multiline) text = text.replace(/\n{3,}/g, '\n\n');
   else text = text.replace(/ {2,}/g, ' ');
   const length = [...text].length;
   if (rules.minLength && length < rules.minLength) {
-    return invalid(rules.minLength === 1 ? `Enter ${rules.label.toLowerCase()}.` : `${rules.label} must be at least ${rules.minLength} characters.`, rules.field);
+    return invalid(
+      rules.minLength === 1
+        ? `Enter ${rules.label.toLowerCase()}.`
+        : `${rules.label} must be at least ${rules.minLength} characters.`,
+      rules.field,
+    );
   }
-  if (length > rules.maxLength) return invalid(`${rules.label} must be ${rules.maxLength} characters or fewer (it has ${length}).`, rules.field);
+  if (length > rules.maxLength)
+    return invalid(`${rules.label} must be ${rules.maxLength} characters or fewer (it has ${length}).`, rules.field);
   return ok(text);
 }
 
-const LINK = /\bhttps?:\/\/[^\s<>()\[\]"']+|\bwww\.[^\s<>()\[\]"']+/gi;
+const LINK = /\bhttps?:\/\/[^\s<>()[\]"']+|\bwww\.[^\s<>()[\]"']+/gi;
 
 /** Every http(s) address written in the text (Markdown links included), in order. */
 export function findLinks(text: string): string[] {
@@ -62,5 +73,9 @@ export function countLinks(text: string): number {
 
 /** A fingerprint of what the text says, ignoring case, spacing and punctuation: for duplicate checks. */
 export function contentFingerprint(text: string): string {
-  return text.normalize('NFKC').toLowerCase().replace(/[\s\p{P}]+/gu, ' ').trim();
+  return text
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s\p{P}]+/gu, ' ')
+    .trim();
 }

@@ -28,6 +28,7 @@ export function ProofOfWorkField({ hint }: { hint: string }) {
 }
 
 declare module 'preact' {
+  // eslint-disable-next-line @typescript-eslint/no-namespace -- augmenting preact's own JSX namespace
   namespace JSX {
     interface IntrinsicElements {
       'altcha-widget': { challenge?: string; name?: string; auto?: string; type?: string; children?: never };

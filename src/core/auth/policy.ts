@@ -40,4 +40,5 @@ export function can(actor: Actor | null | undefined, action: Action): boolean {
   return !!actor && RULES[action].includes(actor.role);
 }
 
-export const isRole = (value: unknown): value is Role => typeof value === 'string' && (ROLES as readonly string[]).includes(value);
+export const isRole = (value: unknown): value is Role =>
+  typeof value === 'string' && (ROLES as readonly string[]).includes(value);

@@ -14,10 +14,19 @@ export const insertUser = (db: Executor, user: Insertable<UsersTable>) =>
   db.insertInto('users').values(user).returning('id').executeTakeFirstOrThrow();
 
 export const countUsers = async (db: Executor) =>
-  Number((await db.selectFrom('users').select((eb) => eb.fn.countAll().as('n')).executeTakeFirstOrThrow()).n);
+  Number(
+    (
+      await db
+        .selectFrom('users')
+        .select((eb) => eb.fn.countAll().as('n'))
+        .executeTakeFirstOrThrow()
+    ).n,
+  );
 
-export const insertSession = (db: Executor, row: { token_hash: string; user_id: number; created_at: string; expires_at: string }) =>
-  db.insertInto('sessions').values(row).execute();
+export const insertSession = (
+  db: Executor,
+  row: { token_hash: string; user_id: number; created_at: string; expires_at: string },
+) => db.insertInto('sessions').values(row).execute();
 
 export const findSessionUser = (db: Executor, tokenHash: string, nowIso: string) =>
   db
@@ -29,14 +38,23 @@ export const findSessionUser = (db: Executor, tokenHash: string, nowIso: string)
     .where('users.is_disabled', '=', 0)
     .executeTakeFirst();
 
-export const deleteSession = (db: Executor, tokenHash: string) => db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
+export const deleteSession = (db: Executor, tokenHash: string) =>
+  db.deleteFrom('sessions').where('token_hash', '=', tokenHash).execute();
 
-export const deleteUserSessions = (db: Executor, userId: number) => db.deleteFrom('sessions').where('user_id', '=', userId).execute();
+export const deleteUserSessions = (db: Executor, userId: number) =>
+  db.deleteFrom('sessions').where('user_id', '=', userId).execute();
 
-export const deleteExpiredSessions = (db: Executor, nowIso: string) => db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute();
+export const deleteExpiredSessions = (db: Executor, nowIso: string) =>
+  db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute();
 
-export const recordAudit = (db: Executor, row: { user_id: number | null; action: string; subject: string; detail?: string; created_at: string }) =>
-  db.insertInto('audit_log').values({ ...row, detail: row.detail ?? '' }).execute();
+export const recordAudit = (
+  db: Executor,
+  row: { user_id: number | null; action: string; subject: string; detail?: string; created_at: string },
+) =>
+  db
+    .insertInto('audit_log')
+    .values({ ...row, detail: row.detail ?? '' })
+    .execute();
 
 export const listUsersWithSessionCounts = (db: Executor, nowIso: string) =>
   db
@@ -49,7 +67,11 @@ export const listUsersWithSessionCounts = (db: Executor, nowIso: string) =>
     .execute();
 
 export const setUserDisabled = (db: Executor, id: number, disabled: boolean) =>
-  db.updateTable('users').set({ is_disabled: disabled ? 1 : 0 }).where('id', '=', id).executeTakeFirst();
+  db
+    .updateTable('users')
+    .set({ is_disabled: disabled ? 1 : 0 })
+    .where('id', '=', id)
+    .executeTakeFirst();
 
 export const setPasswordHash = (db: Executor, id: number, passwordHash: string) =>
   db.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', id).executeTakeFirst();

@@ -44,14 +44,19 @@ export interface NewStaff {
 }
 
 /** Creates a staff account; returns the password only when it was generated here (to print once). */
-export async function createStaff(db: Db, clock: Clock, input: NewStaff): Promise<Result<{ id: number; generatedPassword?: string }>> {
+export async function createStaff(
+  db: Db,
+  clock: Clock,
+  input: NewStaff,
+): Promise<Result<{ id: number; generatedPassword?: string }>> {
   const email = input.email.trim().toLowerCase();
   if (!EMAIL.test(email)) return invalid('Give a valid e-mail address, such as name@example.org.', 'email');
   if (!isRole(input.role)) return invalid('Role must be one of admin, editor, moderator or trainer.', 'role');
   if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
     return invalid(`Passwords must have at least ${MIN_PASSWORD_LENGTH} characters.`, 'password');
   }
-  if (await repo.findUserByEmail(db, email)) return invalid('An account with that e-mail address already exists.', 'email');
+  if (await repo.findUserByEmail(db, email))
+    return invalid('An account with that e-mail address already exists.', 'email');
   const generatedPassword = input.password === undefined ? generatePassword() : undefined;
   const displayName = (input.displayName ?? email.split('@')[0]!).slice(0, 80);
   const { id } = await repo.insertUser(db, {
@@ -67,13 +72,19 @@ export async function createStaff(db: Db, clock: Clock, input: NewStaff): Promis
 }
 
 /** The same answer for an unknown e-mail and a wrong password, after the same amount of work. */
-export async function logIn(db: Db, clock: Clock, email: string, password: string): Promise<Result<{ token: string; staff: StaffMember }>> {
+export async function logIn(
+  db: Db,
+  clock: Clock,
+  email: string,
+  password: string,
+): Promise<Result<{ token: string; staff: StaffMember }>> {
   const user = await repo.findUserByEmail(db, email.trim().toLowerCase());
   if (!user || user.is_disabled) {
     await burnPasswordCheck(password);
     return invalid('That e-mail address and password do not match an account.');
   }
-  if (!(await verifyPassword(user.password_hash, password))) return invalid('That e-mail address and password do not match an account.');
+  if (!(await verifyPassword(user.password_hash, password)))
+    return invalid('That e-mail address and password do not match an account.');
   const token = randomToken();
   const now = clock.now();
   await repo.insertSession(db, {
@@ -83,10 +94,17 @@ export async function logIn(db: Db, clock: Clock, email: string, password: strin
     expires_at: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
   });
   await repo.deleteExpiredSessions(db, now.toISOString());
-  return ok({ token, staff: { id: user.id, email: user.email, displayName: user.display_name, slug: user.slug, role: user.role } });
+  return ok({
+    token,
+    staff: { id: user.id, email: user.email, displayName: user.display_name, slug: user.slug, role: user.role },
+  });
 }
 
-export async function staffForSession(db: Db, clock: Clock, token: string): Promise<(StaffMember & { tokenHash: string }) | undefined> {
+export async function staffForSession(
+  db: Db,
+  clock: Clock,
+  token: string,
+): Promise<(StaffMember & { tokenHash: string }) | undefined> {
   const tokenHash = sha256(token);
   const row = await repo.findSessionUser(db, tokenHash, clock.now().toISOString());
   if (!row) return undefined;
@@ -101,14 +119,25 @@ export const revokeAllSessions = (db: Db, userId: number) => repo.deleteUserSess
 export const listStaff = (db: Db, clock: Clock) => repo.listUsersWithSessionCounts(db, clock.now().toISOString());
 
 /** Disabling an account also ends its sessions; an admin cannot lock themselves out. */
-export async function setStaffDisabled(db: Db, clock: Clock, actorId: number, userId: number, disabled: boolean): Promise<Result<void>> {
+export async function setStaffDisabled(
+  db: Db,
+  clock: Clock,
+  actorId: number,
+  userId: number,
+  disabled: boolean,
+): Promise<Result<void>> {
   if (actorId === userId && disabled) return invalid('You cannot disable your own account.');
   const user = await repo.findUserById(db, userId);
   if (!user) return invalid('That account does not exist.');
   await db.transaction().execute(async (tx) => {
     await repo.setUserDisabled(tx, userId, disabled);
     if (disabled) await repo.deleteUserSessions(tx, userId);
-    await repo.recordAudit(tx, { user_id: actorId, action: disabled ? 'user.disable' : 'user.enable', subject: `user:${userId}`, created_at: clock.now().toISOString() });
+    await repo.recordAudit(tx, {
+      user_id: actorId,
+      action: disabled ? 'user.disable' : 'user.enable',
+      subject: `user:${userId}`,
+      created_at: clock.now().toISOString(),
+    });
   });
   return ok(undefined);
 }
@@ -122,13 +151,20 @@ export async function changePassword(
   next: string,
 ): Promise<Result<void>> {
   const user = await repo.findUserById(db, staff.id);
-  if (!user || !(await verifyPassword(user.password_hash, current))) return invalid('Your current password is not right.', 'current');
-  if (next.length < MIN_PASSWORD_LENGTH) return invalid(`Choose a new password of at least ${MIN_PASSWORD_LENGTH} characters.`, 'next');
+  if (!user || !(await verifyPassword(user.password_hash, current)))
+    return invalid('Your current password is not right.', 'current');
+  if (next.length < MIN_PASSWORD_LENGTH)
+    return invalid(`Choose a new password of at least ${MIN_PASSWORD_LENGTH} characters.`, 'next');
   const hash = await hashPassword(next);
   await db.transaction().execute(async (tx) => {
     await repo.setPasswordHash(tx, staff.id, hash);
     await repo.deleteOtherSessions(tx, staff.id, staff.tokenHash);
-    await repo.recordAudit(tx, { user_id: staff.id, action: 'user.password', subject: `user:${staff.id}`, created_at: clock.now().toISOString() });
+    await repo.recordAudit(tx, {
+      user_id: staff.id,
+      action: 'user.password',
+      subject: `user:${staff.id}`,
+      created_at: clock.now().toISOString(),
+    });
   });
   return ok(undefined);
 }

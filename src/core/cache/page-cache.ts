@@ -124,7 +124,8 @@ export class PageCache {
   /** Drops every entry with one of the tags ("*" drops all), here and on every other instance. */
   async invalidate(...tags: string[]): Promise<void> {
     this.dropLocal(tags);
-    if (this.opts.shared) await repo.appendInvalidation(this.opts.shared, tags.join(','), new Date(this.now()).toISOString());
+    if (this.opts.shared)
+      await repo.appendInvalidation(this.opts.shared, tags.join(','), new Date(this.now()).toISOString());
   }
 
   get size(): number {

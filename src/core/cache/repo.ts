@@ -7,7 +7,10 @@ export const invalidationsAfter = (db: Executor, seq: number) =>
   db.selectFrom('cache_invalidations').select(['seq', 'tags']).where('seq', '>', seq).orderBy('seq').execute();
 
 export async function latestInvalidationSeq(db: Executor): Promise<number> {
-  const row = await db.selectFrom('cache_invalidations').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+  const row = await db
+    .selectFrom('cache_invalidations')
+    .select((eb) => eb.fn.max('seq').as('seq'))
+    .executeTakeFirst();
   return Number(row?.seq ?? 0);
 }
 

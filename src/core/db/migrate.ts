@@ -38,7 +38,10 @@ export async function migrateToLatest(db: Kysely<Database>, dialect: Dialect): P
 }
 
 /** Opens the database, applies pending migrations, runs `work`, and always closes: the shape of every CLI command. */
-export async function withMigratedDatabase<T>(config: DatabaseConfig, work: (handle: DbHandle) => Promise<T>): Promise<T> {
+export async function withMigratedDatabase<T>(
+  config: DatabaseConfig,
+  work: (handle: DbHandle) => Promise<T>,
+): Promise<T> {
   const handle = openDatabase(config);
   try {
     await migrateToLatest(handle.db, handle.dialect);

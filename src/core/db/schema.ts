@@ -343,52 +343,179 @@ export interface CampaignPledgesTable {
 type S = string | null;
 type N = number | null;
 export interface HsdsOrganizationTable {
-  id: string; name: string; alternate_name: S; description: string; email: S; website: S; tax_status: S; tax_id: S;
-  year_incorporated: N; legal_status: S; logo: S; uri: S; parent_organization_id: S;
+  id: string;
+  name: string;
+  alternate_name: S;
+  description: string;
+  email: S;
+  website: S;
+  tax_status: S;
+  tax_id: S;
+  year_incorporated: N;
+  legal_status: S;
+  logo: S;
+  uri: S;
+  parent_organization_id: S;
 }
 export interface HsdsServiceTable {
-  id: string; organization_id: string; program_id: S; name: string; alternate_name: S; description: S; url: S; email: S; status: string;
-  interpretation_services: S; application_process: S; fees_description: S; wait_time: S; fees: S; accreditations: S;
-  eligibility_description: S; minimum_age: N; maximum_age: N; assured_date: S; assurer_email: S; licenses: S; alert: S; last_modified: S;
+  id: string;
+  organization_id: string;
+  program_id: S;
+  name: string;
+  alternate_name: S;
+  description: S;
+  url: S;
+  email: S;
+  status: string;
+  interpretation_services: S;
+  application_process: S;
+  fees_description: S;
+  wait_time: S;
+  fees: S;
+  accreditations: S;
+  eligibility_description: S;
+  minimum_age: N;
+  maximum_age: N;
+  assured_date: S;
+  assurer_email: S;
+  licenses: S;
+  alert: S;
+  last_modified: S;
   /** ext: public URL slug */ slug: string;
   /** ext: display name of the curator who last verified it */ verified_by: S;
   /** ext */ created_at: string;
 }
 export interface HsdsLocationTable {
-  id: string; location_type: string; url: S; organization_id: S; name: S; alternate_name: S; description: S; transportation: S;
-  latitude: N; longitude: N; external_identifier: S; external_identifier_type: S;
+  id: string;
+  location_type: string;
+  url: S;
+  organization_id: S;
+  name: S;
+  alternate_name: S;
+  description: S;
+  transportation: S;
+  latitude: N;
+  longitude: N;
+  external_identifier: S;
+  external_identifier_type: S;
   /** ext: a shelter or safe house: only the area is ever shown */ is_confidential: number;
   /** ext: the area shown for a confidential location (city or region) */ area_name: S;
-  /** ext: coordinates search and the public see: the area's centre when confidential */ public_latitude: N; public_longitude: N;
+  /** ext: coordinates search and the public see: the area's centre when confidential */ public_latitude: N;
+  public_longitude: N;
 }
-export interface HsdsServiceAtLocationTable { id: string; service_id: string; location_id: string; description: S }
+export interface HsdsServiceAtLocationTable {
+  id: string;
+  service_id: string;
+  location_id: string;
+  description: S;
+}
 export interface HsdsAddressTable {
-  id: string; location_id: S; attention: S; address_1: string; address_2: S; city: string; region: S; state_province: string;
-  postal_code: string; country: string; address_type: string;
+  id: string;
+  location_id: S;
+  attention: S;
+  address_1: string;
+  address_2: S;
+  city: string;
+  region: S;
+  state_province: string;
+  postal_code: string;
+  country: string;
+  address_type: string;
 }
 export interface HsdsPhoneTable {
-  id: string; location_id: S; service_id: S; organization_id: S; contact_id: S; service_at_location_id: S; number: string; extension: N;
-  type: S; description: S;
+  id: string;
+  location_id: S;
+  service_id: S;
+  organization_id: S;
+  contact_id: S;
+  service_at_location_id: S;
+  number: string;
+  extension: N;
+  type: S;
+  description: S;
 }
 export interface HsdsScheduleTable {
-  id: string; service_id: S; location_id: S; service_at_location_id: S; valid_from: S; valid_to: S; dtstart: S; timezone: N; until: S;
-  count: N; wkst: S; freq: S; interval: N; byday: S; byweekno: S; bymonthday: S; byyearday: S; description: S; opens_at: S; closes_at: S;
-  schedule_link: S; attending_type: S; notes: S;
+  id: string;
+  service_id: S;
+  location_id: S;
+  service_at_location_id: S;
+  valid_from: S;
+  valid_to: S;
+  dtstart: S;
+  timezone: N;
+  until: S;
+  count: N;
+  wkst: S;
+  freq: S;
+  interval: N;
+  byday: S;
+  byweekno: S;
+  bymonthday: S;
+  byyearday: S;
+  description: S;
+  opens_at: S;
+  closes_at: S;
+  schedule_link: S;
+  attending_type: S;
+  notes: S;
   /** ext: IANA time zone, so "open now" follows daylight-saving changes */ timezone_name: S;
 }
-export interface HsdsLanguageTable { id: string; service_id: S; location_id: S; phone_id: S; name: S; code: S; note: S }
+export interface HsdsLanguageTable {
+  id: string;
+  service_id: S;
+  location_id: S;
+  phone_id: S;
+  name: S;
+  code: S;
+  note: S;
+}
 export interface HsdsServiceAreaTable {
-  id: string; service_id: S; service_at_location_id: S; name: S; description: S; extent: S; extent_type: S; uri: S;
+  id: string;
+  service_id: S;
+  service_at_location_id: S;
+  name: S;
+  description: S;
+  extent: S;
+  extent_type: S;
+  uri: S;
 }
 export interface HsdsContactTable {
-  id: string; organization_id: S; service_id: S; service_at_location_id: S; location_id: S; name: S; title: S; department: S; email: S;
+  id: string;
+  organization_id: S;
+  service_id: S;
+  service_at_location_id: S;
+  location_id: S;
+  name: S;
+  title: S;
+  department: S;
+  email: S;
 }
-export interface HsdsTaxonomyTable { id: string; name: string; description: string; uri: S; version: S }
+export interface HsdsTaxonomyTable {
+  id: string;
+  name: string;
+  description: string;
+  uri: S;
+  version: S;
+}
 export interface HsdsTaxonomyTermTable {
-  id: string; code: S; name: string; description: string; parent_id: S; taxonomy: S; language: S; taxonomy_id: S; term_uri: S;
+  id: string;
+  code: S;
+  name: string;
+  description: string;
+  parent_id: S;
+  taxonomy: S;
+  language: S;
+  taxonomy_id: S;
+  term_uri: S;
 }
 export interface HsdsAttributeTable {
-  id: string; link_id: string; taxonomy_term_id: string; link_type: S; link_entity: string; value: S; label: S;
+  id: string;
+  link_id: string;
+  taxonomy_term_id: string;
+  link_type: S;
+  link_entity: string;
+  value: S;
+  label: S;
 }
 export interface ResourceSuggestionsTable {
   id: Generated<number>;

@@ -31,8 +31,15 @@ for (const dialect of DIALECTS) {
         assert.equal(res.headers['referrer-policy'], 'no-referrer');
         assert.equal(res.headers['x-content-type-options'], 'nosniff');
         assert.equal(res.headers['set-cookie'], undefined, 'anonymous GET sets no cookie');
-        assert.match(res.body, /<a class="quick-exit__button" href="https:\/\/neutral.example.org\/" rel="noreferrer nofollow"/);
-        assert.doesNotMatch(res.body, /(src|href)="(https?:)?\/\/(?!neutral\.example\.org|alongside\.test)/, 'nothing loads from another origin');
+        assert.match(
+          res.body,
+          /<a class="quick-exit__button" href="https:\/\/neutral.example.org\/" rel="noreferrer nofollow"/,
+        );
+        assert.doesNotMatch(
+          res.body,
+          /(src|href)="(https?:)?\/\/(?!neutral\.example\.org|alongside\.test)/,
+          'nothing loads from another origin',
+        );
       });
     }
 
@@ -77,7 +84,12 @@ for (const dialect of DIALECTS) {
       const page = await t.inject('/admin/login');
       const payload = `_csrf=${encodeURIComponent(csrfFrom(page.body))}`;
       const post = (headers: Record<string, string>) =>
-        t.inject({ method: 'POST', url: '/__test/echo', payload, headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers } });
+        t.inject({
+          method: 'POST',
+          url: '/__test/echo',
+          payload,
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        });
       assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'same-origin' })).statusCode, 200);
       assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'cross-site' })).statusCode, 403);
       assert.equal((await post({ origin: 'null', 'sec-fetch-site': 'same-site' })).statusCode, 403);
@@ -99,7 +111,12 @@ for (const dialect of DIALECTS) {
     });
 
     it('answers 400 for a body it cannot parse', async () => {
-      const res = await t.inject({ method: 'POST', url: '/admin/login', payload: '{"broken', headers: { 'content-type': 'application/json' } });
+      const res = await t.inject({
+        method: 'POST',
+        url: '/admin/login',
+        payload: '{"broken',
+        headers: { 'content-type': 'application/json' },
+      });
       assert.equal(res.statusCode, 400);
       assert.doesNotMatch(res.body, /SyntaxError|Unexpected|\bat \S+:\d+/);
       assert.match(res.body, /could not be understood/);

@@ -11,7 +11,10 @@ export function loggerOptions(level: string, stream?: Writable): FastifyServerOp
     level,
     ...(stream ? { stream } : {}),
     serializers: {
-      req: (req: { method?: string; routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url }),
+      req: (req: { method?: string; routeOptions?: { url?: string } }) => ({
+        method: req.method,
+        route: req.routeOptions?.url,
+      }),
       res: (res: { statusCode?: number }) => ({ statusCode: res.statusCode }),
     },
     redact: { paths: ['req.headers', 'req.remoteAddress', 'req.ip', 'headers'], remove: true },

@@ -72,7 +72,11 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   await app.register(rateLimit, {
     global: false,
     keyGenerator: (req) => clientKey(req.ip),
-    errorResponseBuilder: (_req, ctx) => ({ statusCode: 429, error: 'Too Many Requests', message: `Too many requests. Try again in ${ctx.after}.` }),
+    errorResponseBuilder: (_req, ctx) => ({
+      statusCode: 429,
+      error: 'Too Many Requests',
+      message: `Too many requests. Try again in ${ctx.after}.`,
+    }),
   });
   await app.register(fastifyStatic, {
     root: PUBLIC_DIR,
@@ -110,8 +114,24 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   app.decorateRequest('cacheTags', null as unknown as string[]);
   app.decorateRequest('cacheTtlMs', null);
   app.decorateRequest('cacheGeneration', 0);
-  const RAW_SKIP = new Set(['set-cookie', 'content-length', 'date', 'connection', 'keep-alive', 'transfer-encoding', 'x-cache']);
-  const CACHED_HEADERS = ['content-type', 'cache-control', 'link', 'content-language', 'access-control-allow-origin', 'etag', 'last-modified'];
+  const RAW_SKIP = new Set([
+    'set-cookie',
+    'content-length',
+    'date',
+    'connection',
+    'keep-alive',
+    'transfer-encoding',
+    'x-cache',
+  ]);
+  const CACHED_HEADERS = [
+    'content-type',
+    'cache-control',
+    'link',
+    'content-language',
+    'access-control-allow-origin',
+    'etag',
+    'last-modified',
+  ];
   app.addHook('onRequest', async (req, reply) => {
     const rule = req.routeOptions.config?.pageCache;
     if (!rule || req.method !== 'GET' || req.staff || req.cookies[SESSION_COOKIE]) return;
@@ -127,7 +147,15 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   });
   app.addHook('onSend', async (req, reply, payload) => {
     const rule = req.routeOptions.config?.pageCache;
-    if (!rule || !req.cacheTags || req.method !== 'GET' || reply.statusCode !== 200 || typeof payload !== 'string' || reply.getHeader('x-cache')) return payload;
+    if (
+      !rule ||
+      !req.cacheTags ||
+      req.method !== 'GET' ||
+      reply.statusCode !== 200 ||
+      typeof payload !== 'string' ||
+      reply.getHeader('x-cache')
+    )
+      return payload;
     if (reply.getHeader('set-cookie')) return payload;
     const headers: Record<string, string> = {};
     for (const name of CACHED_HEADERS) {
@@ -144,7 +172,12 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     }
     rawHeaders.push('content-length', String(body.length), 'x-cache', 'hit');
     const skipIfCookies = rule.personalCookie ? [SESSION_COOKIE, rule.personalCookie] : [SESSION_COOKIE];
-    pageCache.set(req.url, { body, status: 200, headers, tags: req.cacheTags, raw: { headers: rawHeaders, skipIfCookies } }, req.cacheTtlMs ?? rule.ttlMs, req.cacheGeneration);
+    pageCache.set(
+      req.url,
+      { body, status: 200, headers, tags: req.cacheTags, raw: { headers: rawHeaders, skipIfCookies } },
+      req.cacheTtlMs ?? rule.ttlMs,
+      req.cacheGeneration,
+    );
     return body;
   });
 
@@ -158,13 +191,26 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     const body = req.body as Record<string, unknown> | undefined;
     const token = body?._csrf ?? req.headers['x-csrf-token'];
     if (!csrf.verify(token, req.staff?.tokenHash)) {
-      return sendError(req, reply, 403, 'This form has expired or was not sent from this site. Go back, reload the page and try again — what you typed is kept in the form.');
+      return sendError(
+        req,
+        reply,
+        403,
+        'This form has expired or was not sent from this site. Go back, reload the page and try again — what you typed is kept in the form.',
+      );
     }
   });
 
   // Replaces Fastify's request log: method, route pattern, status, time; nothing about the client.
   app.addHook('onResponse', async (req, reply) => {
-    req.log.info({ method: req.method, route: req.routeOptions.url ?? '(no route)', status: reply.statusCode, ms: Math.round(reply.elapsedTime) }, 'request');
+    req.log.info(
+      {
+        method: req.method,
+        route: req.routeOptions.url ?? '(no route)',
+        status: reply.statusCode,
+        ms: Math.round(reply.elapsedTime),
+      },
+      'request',
+    );
   });
 
   function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message?: string) {
@@ -176,10 +222,13 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
-    if (status >= 500) req.log.error({ err: { message: error.message, stack: error.stack, code: error.code } }, 'request failed');
+    if (status >= 500)
+      req.log.error({ err: { message: error.message, stack: error.stack, code: error.code } }, 'request failed');
     let message: string | undefined;
-    if (status === 400 && error.validation) message = 'Some of what was sent is missing or in the wrong form. Check the form and try again.';
-    else if (status === 400 && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') message = 'This form was sent in a format the site does not accept.';
+    if (status === 400 && error.validation)
+      message = 'Some of what was sent is missing or in the wrong form. Check the form and try again.';
+    else if (status === 400 && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
+      message = 'This form was sent in a format the site does not accept.';
     else if (status === 400) message = 'The request could not be understood.';
     else if (status === 415) message = 'This form was sent in a format the site does not accept.';
     else if (status === 429) message = undefined;

@@ -42,7 +42,11 @@ export function noStore(reply: FastifyReply): FastifyReply {
  * because Referrer-Policy: no-referrer hides it, so "null" proves nothing either way. Requests
  * with neither (curl, tests) rely on the CSRF token alone.
  */
-export function isCrossSite(headers: Record<string, string | string[] | undefined>, publicOrigin: string, hostHeader: string | undefined): boolean {
+export function isCrossSite(
+  headers: Record<string, string | string[] | undefined>,
+  publicOrigin: string,
+  hostHeader: string | undefined,
+): boolean {
   const site = headers['sec-fetch-site'];
   if (typeof site === 'string') return site !== 'same-origin' && site !== 'none';
   const origin = headers['origin'];

@@ -6,7 +6,9 @@
 export const LOCALES = ['en', 'fr'] as const;
 export type Locale = (typeof LOCALES)[number];
 
-export type Catalog<K extends string = string> = { en: Record<K, string> } & Partial<Record<Locale, Partial<Record<K, string>>>>;
+export type Catalog<K extends string = string> = { en: Record<K, string> } & Partial<
+  Record<Locale, Partial<Record<K, string>>>
+>;
 
 export function isLocale(value: unknown): value is Locale {
   return typeof value === 'string' && (LOCALES as readonly string[]).includes(value);

@@ -5,7 +5,9 @@ import { markdownToText, renderCommentMarkdown, renderMarkdown } from './render.
 /* The one Markdown renderer: its output goes into pages unescaped, so it must never yield script. */
 describe('renderMarkdown', () => {
   it('renders headings with unique ids, lists, quotes, code and same-site images', () => {
-    const html = renderMarkdown('# Hello, world\n\n## Hello, world\n\n- a\n- b\n\n> quote\n\n```\ncode <b>\n```\n\n![A map](/static/map.png)');
+    const html = renderMarkdown(
+      '# Hello, world\n\n## Hello, world\n\n- a\n- b\n\n> quote\n\n```\ncode <b>\n```\n\n![A map](/static/map.png)',
+    );
     assert.match(html, /<h1 id="hello-world">Hello, world<\/h1>/);
     assert.match(html, /<h2 id="hello-world-2">/);
     assert.match(html, /<ul>\n<li>a<\/li>/);
@@ -15,7 +17,9 @@ describe('renderMarkdown', () => {
   });
 
   it('escapes raw HTML and links only http, https, mailto and same-site paths', () => {
-    const html = renderMarkdown('<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html;base64,PHNjcmlwdD4=) [d](vbscript:x) [e](//evil.example/) [f](https://ok.example/) [g](mailto:hi@example.org) [h](/resources)');
+    const html = renderMarkdown(
+      '<script>alert(1)</script> <img src=x onerror=alert(1)>\n\n[a](javascript:alert(1)) [b](JAVASCRIPT:alert(1)) [c](data:text/html;base64,PHNjcmlwdD4=) [d](vbscript:x) [e](//evil.example/) [f](https://ok.example/) [g](mailto:hi@example.org) [h](/resources)',
+    );
     assert.doesNotMatch(html, /<script|<img/i);
     assert.match(html, /&lt;script&gt;alert\(1\)&lt;\/script&gt; &lt;img src=x onerror=alert\(1\)&gt;/);
     assert.doesNotMatch(html, /href="(javascript|data|vbscript):/i);
@@ -34,9 +38,14 @@ describe('renderMarkdown', () => {
 
 describe('renderCommentMarkdown', () => {
   it('allows no images, headings or tables, marks links ugc and shows their domain', () => {
-    const html = renderCommentMarkdown('# big\n\n![i](/static/x.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nsee [this](https://help.example.org/page) or [bad](javascript:x)');
+    const html = renderCommentMarkdown(
+      '# big\n\n![i](/static/x.png)\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\nsee [this](https://help.example.org/page) or [bad](javascript:x)',
+    );
     assert.doesNotMatch(html, /<h1|<img|<table/);
-    assert.match(html, /<a href="https:\/\/help.example.org\/page" rel="ugc nofollow noopener noreferrer">this<\/a> <span class="link-domain">\(help.example.org\)<\/span>/);
+    assert.match(
+      html,
+      /<a href="https:\/\/help.example.org\/page" rel="ugc nofollow noopener noreferrer">this<\/a> <span class="link-domain">\(help.example.org\)<\/span>/,
+    );
     assert.doesNotMatch(html, /href="javascript:/);
   });
 
@@ -47,6 +56,9 @@ describe('renderCommentMarkdown', () => {
 
 describe('markdownToText', () => {
   it('keeps the words and drops the markup', () => {
-    assert.equal(markdownToText('# Title\n\nSome *emphasis* and a [link](https://x.example).'), 'Title Some emphasis and a link.');
+    assert.equal(
+      markdownToText('# Title\n\nSome *emphasis* and a [link](https://x.example).'),
+      'Title Some emphasis and a link.',
+    );
   });
 });

@@ -100,7 +100,7 @@ function createCommentRenderer() {
       }
     }
     const href = String(open?.attrGet('href') ?? '');
-    let domain = '';
+    let domain: string;
     try {
       const u = new URL(href);
       domain = u.protocol === 'mailto:' ? 'email' : u.hostname;

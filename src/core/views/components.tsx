@@ -6,7 +6,13 @@ import type { ComponentChildren } from 'preact';
  */
 export type FieldErrors = Record<string, string>;
 
-export function ErrorSummary({ errors, title = 'There is a problem' }: { errors: FieldErrors | undefined; title?: string }) {
+export function ErrorSummary({
+  errors,
+  title = 'There is a problem',
+}: {
+  errors: FieldErrors | undefined;
+  title?: string;
+}) {
   const entries = Object.entries(errors ?? {});
   if (entries.length === 0) return null;
   return (
@@ -26,7 +32,12 @@ interface FieldProps {
   label: string;
   hint?: string;
   errors?: FieldErrors;
-  children: (attrs: { id: string; name: string; 'aria-describedby'?: string; 'aria-invalid'?: 'true' }) => ComponentChildren;
+  children: (attrs: {
+    id: string;
+    name: string;
+    'aria-describedby'?: string;
+    'aria-invalid'?: 'true';
+  }) => ComponentChildren;
 }
 
 /** A labelled field with hint and error wired to aria-describedby. */
@@ -57,7 +68,17 @@ export function CsrfField({ token }: { token: string }) {
 }
 
 /** One way to paginate: numbered pages with previous/next, links built by the caller. */
-export function Pagination({ page, pageCount, href, label = 'Pages' }: { page: number; pageCount: number; href: (page: number) => string; label?: string }) {
+export function Pagination({
+  page,
+  pageCount,
+  href,
+  label = 'Pages',
+}: {
+  page: number;
+  pageCount: number;
+  href: (page: number) => string;
+  label?: string;
+}) {
   if (pageCount <= 1) return null;
   return (
     <nav class="pagination" aria-label={label}>
@@ -84,7 +105,13 @@ export function Pagination({ page, pageCount, href, label = 'Pages' }: { page: n
   );
 }
 
-export function Notice({ children, kind = 'info' }: { children: ComponentChildren; kind?: 'info' | 'success' | 'warning' }) {
+export function Notice({
+  children,
+  kind = 'info',
+}: {
+  children: ComponentChildren;
+  kind?: 'info' | 'success' | 'warning';
+}) {
   return (
     <div class={`notice notice--${kind}`} role={kind === 'info' ? undefined : 'status'}>
       {children}
@@ -93,5 +120,7 @@ export function Notice({ children, kind = 'info' }: { children: ComponentChildre
 }
 
 export function formatDate(isoDate: string, locale = 'en'): string {
-  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(isoDate));
+  return new Intl.DateTimeFormat(locale === 'fr' ? 'fr-FR' : 'en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(isoDate),
+  );
 }

@@ -24,7 +24,8 @@ export const coreMessages = {
     tooManyTitle: 'Please slow down',
     tooManyText: 'Too many requests came from your connection in a short time. Wait a few minutes and try again.',
     errorTitle: 'Something went wrong',
-    errorText: 'The site could not finish that request. Nothing you sent has been lost on purpose; please try again in a moment.',
+    errorText:
+      'The site could not finish that request. Nothing you sent has been lost on purpose; please try again in a moment.',
     backHome: 'Go to the home page',
   },
   fr: {
@@ -48,7 +49,8 @@ export const coreMessages = {
     tooLargeTitle: 'C’était trop volumineux',
     tooLargeText: 'Le formulaire ou le fichier envoyé dépasse ce que le site accepte.',
     tooManyTitle: 'Merci de patienter',
-    tooManyText: 'Trop de demandes sont venues de votre connexion en peu de temps. Attendez quelques minutes puis réessayez.',
+    tooManyText:
+      'Trop de demandes sont venues de votre connexion en peu de temps. Attendez quelques minutes puis réessayez.',
     errorTitle: 'Une erreur est survenue',
     errorText: 'Le site n’a pas pu terminer cette demande. Réessayez dans un instant.',
     backHome: 'Aller à l’accueil',

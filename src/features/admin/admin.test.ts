@@ -20,13 +20,20 @@ for (const dialect of DIALECTS) {
       assert.equal(home.headers['cache-control'], 'no-store');
       const stored = await t.db.selectFrom('sessions').selectAll().execute();
       assert.ok(stored.length >= 1);
-      assert.ok(stored.every((row) => !s.cookie.includes(row.token_hash)), 'only a hash of the token is stored');
+      assert.ok(
+        stored.every((row) => !s.cookie.includes(row.token_hash)),
+        'only a hash of the token is stored',
+      );
     });
 
     it('marks the cookie HttpOnly and SameSite=Lax', async () => {
       await loginAs(t, 'moderator', 'cookie-check@staff.test').catch(() => {});
       const form = await t.inject('/admin/login');
-      const res = await postForm(t, '/admin/login', { email: 'cookie-check@staff.test', password: TEST_PASSWORD, _csrf: csrfFrom(form.body) });
+      const res = await postForm(t, '/admin/login', {
+        email: 'cookie-check@staff.test',
+        password: TEST_PASSWORD,
+        _csrf: csrfFrom(form.body),
+      });
       const header = String(res.headers['set-cookie']);
       assert.match(header, /HttpOnly/);
       assert.match(header, /SameSite=Lax/);
@@ -37,12 +44,23 @@ for (const dialect of DIALECTS) {
       await loginAs(t, 'trainer', 'known@staff.test');
       const form = await t.inject('/admin/login');
       const csrf = csrfFrom(form.body);
-      const unknown = await postForm(t, '/admin/login', { email: 'nobody@staff.test', password: 'whatever-password', _csrf: csrf });
-      const wrong = await postForm(t, '/admin/login', { email: 'known@staff.test', password: 'wrong-password!!', _csrf: csrf });
+      const unknown = await postForm(t, '/admin/login', {
+        email: 'nobody@staff.test',
+        password: 'whatever-password',
+        _csrf: csrf,
+      });
+      const wrong = await postForm(t, '/admin/login', {
+        email: 'known@staff.test',
+        password: 'wrong-password!!',
+        _csrf: csrf,
+      });
       assert.equal(unknown.statusCode, 401);
       assert.equal(wrong.statusCode, 401);
       const message = (body: string) => /<main[^>]*>([\s\S]*)<\/main>/.exec(body)![1]!.replace(/value="[^"]*"/g, '');
-      assert.equal(message(unknown.body).replace('nobody@staff.test', 'X'), message(wrong.body).replace('known@staff.test', 'X'));
+      assert.equal(
+        message(unknown.body).replace('nobody@staff.test', 'X'),
+        message(wrong.body).replace('known@staff.test', 'X'),
+      );
       assert.equal(cookieFrom(unknown.headers['set-cookie'], 'alongside_staff'), undefined);
     });
 
@@ -54,7 +72,11 @@ for (const dialect of DIALECTS) {
         method: 'POST',
         url: '/admin/login',
         payload: `email=a%40b.c&password=x&_csrf=${encodeURIComponent(csrfFrom(form.body))}`,
-        headers: { 'content-type': 'application/x-www-form-urlencoded', origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          origin: 'https://evil.example',
+          'sec-fetch-site': 'cross-site',
+        },
       });
       assert.equal(crossSite.statusCode, 403);
       assert.match(crossSite.body, /another site/);
@@ -87,7 +109,10 @@ for (const dialect of DIALECTS) {
         const csrf = csrfFrom(form.body);
         const codes: number[] = [];
         for (let i = 0; i < 12; i++) {
-          codes.push((await postForm(limited, '/admin/login', { email: 'x@y.z', password: 'nope-nope-nope', _csrf: csrf })).statusCode);
+          codes.push(
+            (await postForm(limited, '/admin/login', { email: 'x@y.z', password: 'nope-nope-nope', _csrf: csrf }))
+              .statusCode,
+          );
         }
         assert.deepEqual(codes.slice(0, 10), Array(10).fill(401));
         assert.equal(codes[10], 429);
@@ -121,7 +146,12 @@ for (const dialect of DIALECTS) {
 
     it('lets an admin add staff with a generated password shown once, and refuses others with 403', async () => {
       const admin = await loginAs(t, 'admin');
-      const res = await postForm(t, '/admin/users', { email: 'new.editor@staff.test', role: 'editor', name: 'New Editor' }, admin);
+      const res = await postForm(
+        t,
+        '/admin/users',
+        { email: 'new.editor@staff.test', role: 'editor', name: 'New Editor' },
+        admin,
+      );
       assert.equal(res.statusCode, 201);
       const password = /Its password is <code>([^<]+)<\/code>/.exec(res.body)?.[1];
       assert.ok(password);
@@ -134,7 +164,10 @@ for (const dialect of DIALECTS) {
       assert.match(denied.body, /Your role does not allow this/);
       const deniedPost = await postForm(t, '/admin/users', { email: 'x@staff.test', role: 'admin' }, editor);
       assert.equal(deniedPost.statusCode, 403);
-      assert.equal(await t.db.selectFrom('users').select('id').where('email', '=', 'x@staff.test').executeTakeFirst(), undefined);
+      assert.equal(
+        await t.db.selectFrom('users').select('id').where('email', '=', 'x@staff.test').executeTakeFirst(),
+        undefined,
+      );
     });
 
     it('keeps the typed values and changes nothing on a bad role', async () => {
@@ -142,7 +175,10 @@ for (const dialect of DIALECTS) {
       const res = await postForm(t, '/admin/users', { email: 'typed@staff.test', role: 'overlord' }, admin);
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /value="typed@staff.test"/);
-      assert.equal(await t.db.selectFrom('users').select('id').where('email', '=', 'typed@staff.test').executeTakeFirst(), undefined);
+      assert.equal(
+        await t.db.selectFrom('users').select('id').where('email', '=', 'typed@staff.test').executeTakeFirst(),
+        undefined,
+      );
     });
 
     it('disabling an account ends its sessions at once; an admin cannot disable themselves', async () => {
@@ -172,18 +208,39 @@ for (const dialect of DIALECTS) {
       try {
         const first = await loginAs(t, 'editor', 'pw@staff.test');
         const form = await t.inject('/admin/login');
-        const second = await postForm(t, '/admin/login', { email: 'pw@staff.test', password: TEST_PASSWORD, _csrf: csrfFrom(form.body) });
+        const second = await postForm(t, '/admin/login', {
+          email: 'pw@staff.test',
+          password: TEST_PASSWORD,
+          _csrf: csrfFrom(form.body),
+        });
         const secondCookie = `alongside_staff=${cookieFrom(second.headers['set-cookie'], 'alongside_staff')}`;
-        const wrong = await postForm(t, '/admin/account', { current: 'not it at all', next: 'a brand new password' }, first);
+        const wrong = await postForm(
+          t,
+          '/admin/account',
+          { current: 'not it at all', next: 'a brand new password' },
+          first,
+        );
         assert.equal(wrong.statusCode, 400);
         assert.match(wrong.body, /current password is not right/);
         const short = await postForm(t, '/admin/account', { current: TEST_PASSWORD, next: 'short' }, first);
         assert.equal(short.statusCode, 400);
         const ok = await postForm(t, '/admin/account', { current: TEST_PASSWORD, next: 'a brand new password' }, first);
         assert.equal(ok.statusCode, 200);
-        assert.equal((await t.inject({ url: '/admin', headers: { cookie: first.cookie } })).statusCode, 200, 'this session stays');
-        assert.equal((await t.inject({ url: '/admin', headers: { cookie: secondCookie } })).statusCode, 303, 'the other session ended');
-        const relogin = await postForm(t, '/admin/login', { email: 'pw@staff.test', password: 'a brand new password', _csrf: csrfFrom(form.body) });
+        assert.equal(
+          (await t.inject({ url: '/admin', headers: { cookie: first.cookie } })).statusCode,
+          200,
+          'this session stays',
+        );
+        assert.equal(
+          (await t.inject({ url: '/admin', headers: { cookie: secondCookie } })).statusCode,
+          303,
+          'the other session ended',
+        );
+        const relogin = await postForm(t, '/admin/login', {
+          email: 'pw@staff.test',
+          password: 'a brand new password',
+          _csrf: csrfFrom(form.body),
+        });
         assert.equal(relogin.statusCode, 303);
       } finally {
         await t.close();

@@ -17,7 +17,8 @@ export function requireStaff(action: Action) {
       if (req.method === 'GET') return reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`, 303);
       return reply.code(401).page(deniedPage(req, 'Your session has ended. Log in again to continue.'), 401);
     }
-    if (!can(req.staff, action)) return reply.page(deniedPage(req, 'Your role does not allow this. Ask an admin if you need it.'), 403);
+    if (!can(req.staff, action))
+      return reply.page(deniedPage(req, 'Your role does not allow this. Ask an admin if you need it.'), 403);
   };
 }
 
@@ -47,7 +48,12 @@ export async function adminRoutes(app: FastifyInstance) {
       schema: {
         body: {
           type: 'object',
-          properties: { email: { type: 'string', maxLength: 320 }, password: { type: 'string', maxLength: 1024 }, next: { type: 'string' }, _csrf: { type: 'string' } },
+          properties: {
+            email: { type: 'string', maxLength: 320 },
+            password: { type: 'string', maxLength: 1024 },
+            next: { type: 'string' },
+            _csrf: { type: 'string' },
+          },
           required: ['email', 'password'],
         },
       },
@@ -58,7 +64,10 @@ export async function adminRoutes(app: FastifyInstance) {
       const next = safeNext(body.next);
       const result = await logIn(db, clock, body.email, body.password);
       if (!result.ok) {
-        return reply.page(<LoginPage ctx={req.pageContext()} next={next} email={body.email} error={result.message} />, 401);
+        return reply.page(
+          <LoginPage ctx={req.pageContext()} next={next} email={body.email} error={result.message} />,
+          401,
+        );
       }
       reply.setCookie(SESSION_COOKIE, result.value.token, {
         path: '/',

@@ -3,7 +3,17 @@ import { CsrfField, ErrorSummary, Field } from '../../core/views/components.tsx'
 import { Layout } from '../../core/views/layout.tsx';
 import type { AdminLink } from '../../server.ts';
 
-export function LoginPage({ ctx, next, email = '', error }: { ctx: PageContext; next: string; email?: string; error?: string }) {
+export function LoginPage({
+  ctx,
+  next,
+  email = '',
+  error,
+}: {
+  ctx: PageContext;
+  next: string;
+  email?: string;
+  error?: string;
+}) {
   const errors = error ? { _form: error } : undefined;
   return (
     <Layout ctx={ctx} title="Staff login" head={{ noindex: true }}>

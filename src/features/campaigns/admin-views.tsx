@@ -10,7 +10,23 @@ import { CampaignStyles } from './views.tsx';
 type Values = Record<string, string | string[] | undefined>;
 const str = (v: Values, k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
 
-export function AdminCampaignsPage({ ctx, campaigns, pending, canEdit, values = {}, errors, defaultYear }: { ctx: PageContext; campaigns: Campaign[]; pending: Map<number, number>; canEdit: boolean; values?: Values; errors?: FieldErrors; defaultYear: number }) {
+export function AdminCampaignsPage({
+  ctx,
+  campaigns,
+  pending,
+  canEdit,
+  values = {},
+  errors,
+  defaultYear,
+}: {
+  ctx: PageContext;
+  campaigns: Campaign[];
+  pending: Map<number, number>;
+  canEdit: boolean;
+  values?: Values;
+  errors?: FieldErrors;
+  defaultYear: number;
+}) {
   return (
     <Layout ctx={ctx} title="Campaigns (staff)" head={{ noindex: true }}>
       <p>
@@ -72,17 +88,31 @@ export function AdminCampaignsPage({ ctx, campaigns, pending, canEdit, values = 
             <fieldset>
               <legend>Start from</legend>
               <label>
-                <input type="radio" name="template" value="sixteen-days" checked={str(values, 'template') !== 'blank'} /> The “16 Days of Activism” template (25 November – 10 December, 16 day slots with suggested themes)
+                <input
+                  type="radio"
+                  name="template"
+                  value="sixteen-days"
+                  checked={str(values, 'template') !== 'blank'}
+                />{' '}
+                The “16 Days of Activism” template (25 November – 10 December, 16 day slots with suggested themes)
               </label>
               <br />
               <label>
-                <input type="radio" name="template" value="blank" checked={str(values, 'template') === 'blank'} /> A blank campaign
+                <input type="radio" name="template" value="blank" checked={str(values, 'template') === 'blank'} /> A
+                blank campaign
               </label>
             </fieldset>
             <Field name="year" label="Year (template)" errors={errors}>
-              {(a) => <input {...a} type="number" min="2000" max="2200" value={str(values, 'year') || String(defaultYear)} />}
+              {(a) => (
+                <input {...a} type="number" min="2000" max="2200" value={str(values, 'year') || String(defaultYear)} />
+              )}
             </Field>
-            <Field name="time_zone" label="Time zone" hint="Days change at midnight in this zone, e.g. Europe/London." errors={errors}>
+            <Field
+              name="time_zone"
+              label="Time zone"
+              hint="Days change at midnight in this zone, e.g. Europe/London."
+              errors={errors}
+            >
               {(a) => <input {...a} type="text" value={str(values, 'time_zone') || 'Europe/London'} />}
             </Field>
             <Field name="title" label="Title (blank campaign)" errors={errors}>
@@ -105,7 +135,27 @@ export function AdminCampaignsPage({ ctx, campaigns, pending, canEdit, values = 
   );
 }
 
-export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, errors, eventValues = {}, eventErrors, notice }: { ctx: PageContext; campaign: Campaign; themes: string[]; events: CampaignEvent[]; values?: Values; errors?: FieldErrors; eventValues?: Values; eventErrors?: FieldErrors; notice?: string }) {
+export function AdminCampaignEditPage({
+  ctx,
+  campaign,
+  themes,
+  events,
+  values,
+  errors,
+  eventValues = {},
+  eventErrors,
+  notice,
+}: {
+  ctx: PageContext;
+  campaign: Campaign;
+  themes: string[];
+  events: CampaignEvent[];
+  values?: Values;
+  errors?: FieldErrors;
+  eventValues?: Values;
+  eventErrors?: FieldErrors;
+  notice?: string;
+}) {
   const v: Values = values ?? {
     title: campaign.title,
     slug: campaign.slug,
@@ -122,7 +172,8 @@ export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, e
   return (
     <Layout ctx={ctx} title={`Edit ${campaign.title}`} head={{ noindex: true }}>
       <p>
-        <a href="/admin/campaigns">Campaigns</a> · <a href={`/campaigns/${campaign.slug}`}>View page</a> · <a href={`/admin/campaigns/${campaign.id}/pledges`}>Moderate pledges</a>
+        <a href="/admin/campaigns">Campaigns</a> · <a href={`/campaigns/${campaign.slug}`}>View page</a> ·{' '}
+        <a href={`/admin/campaigns/${campaign.id}/pledges`}>Moderate pledges</a>
       </p>
       <h1>Edit {campaign.title}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
@@ -136,7 +187,11 @@ export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, e
           {(a) => <input {...a} type="text" value={str(v, 'slug')} />}
         </Field>
         <Field name="description" label="Description" errors={errors}>
-          {(a) => <textarea {...a} rows={5}>{str(v, 'description')}</textarea>}
+          {(a) => (
+            <textarea {...a} rows={5}>
+              {str(v, 'description')}
+            </textarea>
+          )}
         </Field>
         <Field name="tag_slug" label="Tag of the campaign’s posts" errors={errors}>
           {(a) => <input {...a} type="text" value={str(v, 'tag_slug')} />}
@@ -152,7 +207,8 @@ export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, e
         </Field>
         <div class="field">
           <label>
-            <input type="checkbox" name="is_board_open" value="1" checked={!!v.is_board_open} /> The pledge board is open (uncheck to close it)
+            <input type="checkbox" name="is_board_open" value="1" checked={!!v.is_board_open} /> The pledge board is
+            open (uncheck to close it)
           </label>
           <input type="hidden" name="is_board_open" value="0" />
         </div>
@@ -178,7 +234,9 @@ export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, e
           {events.map((e) => (
             <li>
               {e.title} — {formatEventTime(e.starts_at, e.ends_at, campaign.time_zone)} {e.place && `· ${e.place}`}{' '}
-              <a href={`/admin/campaigns/${campaign.id}/events/${e.id}`}>Edit<span class="visually-hidden"> {e.title}</span></a>
+              <a href={`/admin/campaigns/${campaign.id}/events/${e.id}`}>
+                Edit<span class="visually-hidden"> {e.title}</span>
+              </a>
               <form method="post" action={`/admin/campaigns/${campaign.id}/events/${e.id}/delete`} class="inline-form">
                 <CsrfField token={ctx.csrfToken} />
                 <button type="submit" class="link-button">
@@ -209,7 +267,11 @@ export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, e
           {(a) => <input {...a} name="link" type="url" value={str(eventValues, 'link')} />}
         </Field>
         <Field name="event_description" label="Description" errors={eventErrors}>
-          {(a) => <textarea {...a} name="description" rows={3}>{str(eventValues, 'description')}</textarea>}
+          {(a) => (
+            <textarea {...a} name="description" rows={3}>
+              {str(eventValues, 'description')}
+            </textarea>
+          )}
         </Field>
         <button type="submit">Add event</button>
       </form>
@@ -218,7 +280,19 @@ export function AdminCampaignEditPage({ ctx, campaign, themes, events, values, e
 }
 
 /** Edit one event: the same fields and rules as adding it; times in the campaign's time zone. */
-export function AdminEventEditPage({ ctx, campaign, event, values, errors }: { ctx: PageContext; campaign: Campaign; event: CampaignEvent; values?: Values; errors?: FieldErrors }) {
+export function AdminEventEditPage({
+  ctx,
+  campaign,
+  event,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  campaign: Campaign;
+  event: CampaignEvent;
+  values?: Values;
+  errors?: FieldErrors;
+}) {
   const v: Values = values ?? {
     title: event.title,
     starts_at: utcToLocalInput(event.starts_at, campaign.time_zone),
@@ -253,7 +327,11 @@ export function AdminEventEditPage({ ctx, campaign, event, values, errors }: { c
           {(a) => <input {...a} type="url" value={str(v, 'link')} />}
         </Field>
         <Field name="description" label="Description" errors={errors}>
-          {(a) => <textarea {...a} rows={3}>{str(v, 'description')}</textarea>}
+          {(a) => (
+            <textarea {...a} rows={3}>
+              {str(v, 'description')}
+            </textarea>
+          )}
         </Field>
         <button type="submit">Save event</button>
       </form>
@@ -261,18 +339,33 @@ export function AdminEventEditPage({ ctx, campaign, event, values, errors }: { c
   );
 }
 
-function ModerationItem({ ctx, campaign, pledge, actions }: { ctx: PageContext; campaign: Campaign; pledge: PublicPledge; actions: [string, string][] }) {
+function ModerationItem({
+  ctx,
+  campaign,
+  pledge,
+  actions,
+}: {
+  ctx: PageContext;
+  campaign: Campaign;
+  pledge: PublicPledge;
+  actions: [string, string][];
+}) {
   return (
     <li class="pledge" id={`pledge-${pledge.id}`}>
       <p class="pledge__action">{pledge.action}</p>
       <p class="muted">
-        {pledge.display_name || 'Anonymous'} {pledge.place && `· ${pledge.place}`} · {t('en', kindKey(pledge.kind))} · days {daysOf(pledge).join(', ')} {pledge.link && `· ${pledge.link}`} · me too: {pledge.me_too_count}
+        {pledge.display_name || 'Anonymous'} {pledge.place && `· ${pledge.place}`} · {t('en', kindKey(pledge.kind))} ·
+        days {daysOf(pledge).join(', ')} {pledge.link && `· ${pledge.link}`} · me too: {pledge.me_too_count}
       </p>
       {actions.map(([action, label]) => (
         <form method="post" action={`/admin/campaigns/${campaign.id}/pledges/${pledge.id}`} class="inline-form">
           <CsrfField token={ctx.csrfToken} />
           <input type="hidden" name="action" value={action} />
-          <button type="submit" class={action === 'spam' || action === 'reject' ? 'button-secondary' : undefined} data-moderate={action}>
+          <button
+            type="submit"
+            class={action === 'spam' || action === 'reject' ? 'button-secondary' : undefined}
+            data-moderate={action}
+          >
             {label}
           </button>{' '}
         </form>
@@ -281,7 +374,19 @@ function ModerationItem({ ctx, campaign, pledge, actions }: { ctx: PageContext; 
   );
 }
 
-export function AdminModerationPage({ ctx, campaign, pending, approved, notice }: { ctx: PageContext; campaign: Campaign; pending: PublicPledge[]; approved: PublicPledge[]; notice?: string }) {
+export function AdminModerationPage({
+  ctx,
+  campaign,
+  pending,
+  approved,
+  notice,
+}: {
+  ctx: PageContext;
+  campaign: Campaign;
+  pending: PublicPledge[];
+  approved: PublicPledge[];
+  notice?: string;
+}) {
   return (
     <Layout ctx={ctx} title={`Pledges: ${campaign.title}`} head={{ noindex: true }}>
       <p>
@@ -296,14 +401,31 @@ export function AdminModerationPage({ ctx, campaign, pending, approved, notice }
       ) : (
         <ul class="pledges">
           {pending.map((p) => (
-            <ModerationItem ctx={ctx} campaign={campaign} pledge={p} actions={[['approve', 'Approve'], ['reject', 'Reject'], ['spam', 'Spam']]} />
+            <ModerationItem
+              ctx={ctx}
+              campaign={campaign}
+              pledge={p}
+              actions={[
+                ['approve', 'Approve'],
+                ['reject', 'Reject'],
+                ['spam', 'Spam'],
+              ]}
+            />
           ))}
         </ul>
       )}
       <h2>On the board ({approved.length})</h2>
       <ul class="pledges">
         {approved.map((p) => (
-          <ModerationItem ctx={ctx} campaign={campaign} pledge={p} actions={[p.is_featured ? ['unfeature', 'Stop featuring'] : ['feature', 'Feature'], ['reject', 'Remove from board']]} />
+          <ModerationItem
+            ctx={ctx}
+            campaign={campaign}
+            pledge={p}
+            actions={[
+              p.is_featured ? ['unfeature', 'Stop featuring'] : ['feature', 'Feature'],
+              ['reject', 'Remove from board'],
+            ]}
+          />
         ))}
       </ul>
     </Layout>

@@ -25,10 +25,16 @@ describe('campaign days', () => {
     assert.equal(campaignPhase(sixteen('America/New_York'), instant).phase, 'before');
     assert.deepEqual(campaignPhase(sixteen('Europe/Paris'), instant), { phase: 'running', day: 1 });
     // Auckland is UTC+13 in December: day 16 ends at 11:00 UTC on 10 December.
-    assert.deepEqual(campaignPhase(sixteen('Pacific/Auckland'), new Date('2026-12-10T10:59:00Z')), { phase: 'running', day: 16 });
+    assert.deepEqual(campaignPhase(sixteen('Pacific/Auckland'), new Date('2026-12-10T10:59:00Z')), {
+      phase: 'running',
+      day: 16,
+    });
     assert.deepEqual(campaignPhase(sixteen('Pacific/Auckland'), new Date('2026-12-10T11:00:00Z')), { phase: 'after' });
     // Day 16 lasts until local midnight in Honolulu, 10:00 UTC on 11 December.
-    assert.deepEqual(campaignPhase(sixteen('Pacific/Honolulu'), new Date('2026-12-11T09:59:00Z')), { phase: 'running', day: 16 });
+    assert.deepEqual(campaignPhase(sixteen('Pacific/Honolulu'), new Date('2026-12-11T09:59:00Z')), {
+      phase: 'running',
+      day: 16,
+    });
     assert.deepEqual(campaignPhase(sixteen('Pacific/Honolulu'), new Date('2026-12-11T10:00:00Z')), { phase: 'after' });
   });
 
@@ -56,8 +62,17 @@ describe('campaign days', () => {
 
 describe('city-level places', () => {
   it('accepts towns and cities and refuses street addresses and postcodes', () => {
-    for (const ok of ['Paris', 'Lyon, France', 'São Paulo', 'Online', 'Greater Manchester', '']) assert.ok(checkCityLevelPlace(ok).ok, ok);
-    for (const bad of ['12 Rue de Rivoli, Paris', '221B Baker Street, London', 'SW1A 1AA', '10115 Berlin', 'Flat 3, Hope Road', 'Calle Mayor', '1600 Pennsylvania Avenue']) {
+    for (const ok of ['Paris', 'Lyon, France', 'São Paulo', 'Online', 'Greater Manchester', ''])
+      assert.ok(checkCityLevelPlace(ok).ok, ok);
+    for (const bad of [
+      '12 Rue de Rivoli, Paris',
+      '221B Baker Street, London',
+      'SW1A 1AA',
+      '10115 Berlin',
+      'Flat 3, Hope Road',
+      'Calle Mayor',
+      '1600 Pennsylvania Avenue',
+    ]) {
       assert.ok(looksLikeStreetAddress(bad), bad);
       assert.equal(checkCityLevelPlace(bad).ok, false, bad);
     }
@@ -73,7 +88,15 @@ describe('links', () => {
   it('keeps http and https links and refuses every other scheme', () => {
     assert.deepEqual(checkLink('https://example.org/a'), { ok: true, link: 'https://example.org/a' });
     assert.ok(checkLink('http://example.org').ok);
-    for (const bad of ['javascript:alert(1)', 'data:text/html,<script>alert(1)</script>', 'ftp://example.org', 'vbscript:x', '//example.org', 'example.org', 'https://user:pw@example.org/']) {
+    for (const bad of [
+      'javascript:alert(1)',
+      'data:text/html,<script>alert(1)</script>',
+      'ftp://example.org',
+      'vbscript:x',
+      '//example.org',
+      'example.org',
+      'https://user:pw@example.org/',
+    ]) {
       assert.equal(checkLink(bad).ok, false, bad);
     }
   });
@@ -81,11 +104,35 @@ describe('links', () => {
 
 describe('iCalendar', () => {
   it('writes a calendar an independent parser reads back, with escaping and folding', () => {
-    const campaign = { id: 1, slug: 's', title: 'Title, with; specials', description: '', tag_slug: '', time_zone: 'Europe/London', starts_on: '2026-11-25', ends_on: '2026-12-10', is_board_open: 1, created_at: '2026-11-01T00:00:00.000Z', updated_at: '' };
+    const campaign = {
+      id: 1,
+      slug: 's',
+      title: 'Title, with; specials',
+      description: '',
+      tag_slug: '',
+      time_zone: 'Europe/London',
+      starts_on: '2026-11-25',
+      ends_on: '2026-12-10',
+      is_board_open: 1,
+      created_at: '2026-11-01T00:00:00.000Z',
+      updated_at: '',
+    };
     const long = 'Évènement '.repeat(30) + '\\ back; slash, comma\nnew line';
     const ics = eventsCalendar(
       campaign,
-      [{ id: 7, campaign_id: 1, title: long, description: 'Line one\nLine two', starts_at: '2026-11-28T14:00:00Z', ends_at: '2026-11-28T16:00:00Z', place: 'Manchester', link: '', created_at: '2026-11-02T10:00:00.000Z' }],
+      [
+        {
+          id: 7,
+          campaign_id: 1,
+          title: long,
+          description: 'Line one\nLine two',
+          starts_at: '2026-11-28T14:00:00Z',
+          ends_at: '2026-11-28T16:00:00Z',
+          place: 'Manchester',
+          link: '',
+          created_at: '2026-11-02T10:00:00.000Z',
+        },
+      ],
       { publicUrl: 'http://alongside.test', host: 'alongside.test' },
     );
     for (const line of ics.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `line too long: ${line}`);

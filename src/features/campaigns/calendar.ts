@@ -4,10 +4,12 @@ import { DateTime, IANAZone } from 'luxon';
  * Campaign days are calendar dates in the campaign's own time zone: "today is day 3" must
  * flip at local midnight where the campaign happens, not at UTC midnight.
  */
-export type CampaignPhase = { phase: 'before'; daysUntil: number } | { phase: 'running'; day: number } | { phase: 'after' };
+export type CampaignPhase =
+  { phase: 'before'; daysUntil: number } | { phase: 'running'; day: number } | { phase: 'after' };
 
 export const isTimeZone = (zone: string): boolean => IANAZone.isValidZone(zone);
-export const isIsoDate = (s: string): boolean => /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s, { zone: 'UTC' }).isValid;
+export const isIsoDate = (s: string): boolean =>
+  /^\d{4}-\d{2}-\d{2}$/.test(s) && DateTime.fromISO(s, { zone: 'UTC' }).isValid;
 
 /** Number of days from starts_on to ends_on, both included. */
 export function campaignLength(startsOn: string, endsOn: string): number {
@@ -33,16 +35,23 @@ export function campaignPhase(c: { starts_on: string; ends_on: string; time_zone
 
 /** The calendar date of day N (1-based). */
 export function dateOfDay(startsOn: string, day: number): string {
-  return DateTime.fromISO(startsOn, { zone: 'UTC' }).plus({ days: day - 1 }).toISODate()!;
+  return DateTime.fromISO(startsOn, { zone: 'UTC' })
+    .plus({ days: day - 1 })
+    .toISODate()!;
 }
 
 /** "Wed 25 Nov" style label for a local date, for the day-by-day list. */
 export function dayLabel(isoDate: string, locale = 'en'): string {
-  return DateTime.fromISO(isoDate, { zone: 'UTC' }).setLocale(locale === 'fr' ? 'fr' : 'en-GB').toFormat('ccc d LLL');
+  return DateTime.fromISO(isoDate, { zone: 'UTC' })
+    .setLocale(locale === 'fr' ? 'fr' : 'en-GB')
+    .toFormat('ccc d LLL');
 }
 
 export function formatDateRange(startsOn: string, endsOn: string, locale = 'en'): string {
-  const fmt = (d: string) => DateTime.fromISO(d, { zone: 'UTC' }).setLocale(locale === 'fr' ? 'fr' : 'en-GB').toFormat('d LLLL yyyy');
+  const fmt = (d: string) =>
+    DateTime.fromISO(d, { zone: 'UTC' })
+      .setLocale(locale === 'fr' ? 'fr' : 'en-GB')
+      .toFormat('d LLLL yyyy');
   return `${fmt(startsOn)} – ${fmt(endsOn)}`;
 }
 

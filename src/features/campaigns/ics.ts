@@ -33,7 +33,11 @@ function fold(line: string): string {
 
 const stamp = (iso: string) => iso.replace(/[-:]/g, '').replace(/\.\d+/, '').replace(/Z?$/, 'Z');
 
-export function eventsCalendar(campaign: Campaign, events: CampaignEvent[], opts: { publicUrl: string; host: string }): string {
+export function eventsCalendar(
+  campaign: Campaign,
+  events: CampaignEvent[],
+  opts: { publicUrl: string; host: string },
+): string {
   const url = `${opts.publicUrl}/campaigns/${campaign.slug}`;
   const lines = [
     'BEGIN:VCALENDAR',

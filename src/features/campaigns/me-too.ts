@@ -17,7 +17,13 @@ export class MeTooBatcher {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly opts: { db: Db; clock: Clock; pageCache: PageCache; intervalMs: number; onError: (err: Error) => void },
+    private readonly opts: {
+      db: Db;
+      clock: Clock;
+      pageCache: PageCache;
+      intervalMs: number;
+      onError: (err: Error) => void;
+    },
   ) {}
 
   /** Records one click; returns how many clicks for this pledge wait to be written. */

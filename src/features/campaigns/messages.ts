@@ -1,8 +1,17 @@
 import { createTranslator } from '../../core/i18n/index.ts';
 
-export const PLEDGE_KINDS = ['learn', 'talk', 'give', 'organise', 'contact-representative', 'support-sex-worker-led-group', 'other'] as const;
+export const PLEDGE_KINDS = [
+  'learn',
+  'talk',
+  'give',
+  'organise',
+  'contact-representative',
+  'support-sex-worker-led-group',
+  'other',
+] as const;
 export type PledgeKind = (typeof PLEDGE_KINDS)[number];
-export const isPledgeKind = (v: unknown): v is PledgeKind => typeof v === 'string' && (PLEDGE_KINDS as readonly string[]).includes(v);
+export const isPledgeKind = (v: unknown): v is PledgeKind =>
+  typeof v === 'string' && (PLEDGE_KINDS as readonly string[]).includes(v);
 
 const en = {
   campaigns: 'Campaigns',
@@ -21,7 +30,8 @@ const en = {
   events: 'Events',
   noEvents: 'No events yet.',
   board: 'What are people doing?',
-  boardIntro: 'Pledges are read by a moderator before they appear. Favour actions that change systems — laws, funding, services — not only individual acts.',
+  boardIntro:
+    'Pledges are read by a moderator before they appear. Favour actions that change systems — laws, funding, services — not only individual acts.',
   formTitle: 'What are you doing?',
   action: 'Your action',
   actionHint: 'One or two sentences, up to 280 characters.',
@@ -44,7 +54,8 @@ const en = {
   filter: 'Show',
   meToo: 'Me too',
   meTooCount: '{n} people said “me too”',
-  meTooHelp: '“Me too” counts clicks, not people: nobody signs in and nothing about who clicked is stored. A device can add one per pledge per day (remembered only in memory, forgotten at restart), so counts can be a little high (different networks or a restart) or low (people sharing one network).',
+  meTooHelp:
+    '“Me too” counts clicks, not people: nobody signs in and nothing about who clicked is stored. A device can add one per pledge per day (remembered only in memory, forgotten at restart), so counts can be a little high (different networks or a restart) or low (people sharing one network).',
   anonymous: 'Anonymous',
   featured: 'Featured',
   pledgeCount: '{n} pledges',
@@ -52,14 +63,15 @@ const en = {
   meTooOne: '1 person said “me too”',
   meTooAlready: 'Already counted from here today — thank you.',
   kind_learn: 'Learn',
-  'kind_talk': 'Talk about it',
+  kind_talk: 'Talk about it',
   kind_give: 'Give',
   kind_organise: 'Organise',
   'kind_contact-representative': 'Contact a representative',
   'kind_support-sex-worker-led-group': 'Support a sex-worker-led group',
   kind_other: 'Other',
   thanksTitle: 'Thank you — your pledge awaits moderation',
-  thanksBody: 'A moderator will read it soon. This is your private link to see its status, change it within 15 minutes or delete it at any time. Keep it somewhere safe: it is shown only once and we cannot send it to you again.',
+  thanksBody:
+    'A moderator will read it soon. This is your private link to see its status, change it within 15 minutes or delete it at any time. Keep it somewhere safe: it is shown only once and we cannot send it to you again.',
   privateTitle: 'Your pledge',
   status_pending: 'Waiting for moderation',
   status_approved: 'Shown on the board',
@@ -114,7 +126,8 @@ export const t = createTranslator<CampaignMessage>({
     today: 'aujourd’hui',
     posts: 'Articles de la campagne',
     noEvents: 'Pas encore d’événement.',
-    boardIntro: 'Une personne de l’équipe lit chaque engagement avant sa publication. Privilégiez les actions qui changent les systèmes — lois, financements, services — et pas seulement les gestes individuels.',
+    boardIntro:
+      'Une personne de l’équipe lit chaque engagement avant sa publication. Privilégiez les actions qui changent les systèmes — lois, financements, services — et pas seulement les gestes individuels.',
     actionHint: 'Une ou deux phrases, 280 caractères au plus.',
     displayNameHint: 'Un pseudonyme convient. Laissez vide pour apparaître comme « Anonyme ».',
     placeHint: 'La ville seulement — jamais une adresse. Vous pouvez laisser vide.',
@@ -127,7 +140,8 @@ export const t = createTranslator<CampaignMessage>({
     meTooCount: '{n} personnes ont dit « moi aussi »',
     meTooOne: '1 personne a dit « moi aussi »',
     meTooAlready: 'Déjà compté depuis ici aujourd’hui — merci.',
-    meTooHelp: '« Moi aussi » compte des clics, pas des personnes : personne ne se connecte et rien n’est conservé sur qui a cliqué. Un appareil peut ajouter un clic par engagement et par jour (gardé seulement en mémoire, oublié au redémarrage) ; les nombres peuvent donc être un peu trop hauts (autre réseau, redémarrage) ou trop bas (personnes partageant un réseau).',
+    meTooHelp:
+      '« Moi aussi » compte des clics, pas des personnes : personne ne se connecte et rien n’est conservé sur qui a cliqué. Un appareil peut ajouter un clic par engagement et par jour (gardé seulement en mémoire, oublié au redémarrage) ; les nombres peuvent donc être un peu trop hauts (autre réseau, redémarrage) ou trop bas (personnes partageant un réseau).',
     featured: 'À la une',
     pledgeCount: '{n} engagements',
     pledgeOne: '1 engagement',

@@ -24,7 +24,10 @@ export function checkCityLevelPlace(place: string): PlaceCheck {
   const text = place.trim();
   if (!text) return { ok: true, place: '' };
   if (!looksLikeStreetAddress(text)) return { ok: true, place: text };
-  for (const part of text.split(/[,;\n]/).map((p) => p.replace(/\d+/g, ' ').trim()).reverse()) {
+  for (const part of text
+    .split(/[,;\n]/)
+    .map((p) => p.replace(/\d+/g, ' ').trim())
+    .reverse()) {
     if (!part || STREET_WORDS.test(part)) continue;
     const city = mostPopulousNamed(part);
     if (city) return { ok: false, suggestion: city.name };

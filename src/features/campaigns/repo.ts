@@ -1,5 +1,11 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { CampaignEventsTable, CampaignPledgesTable, CampaignsTable, Executor, PledgeStatus } from '../../core/db/schema.ts';
+import type {
+  CampaignEventsTable,
+  CampaignPledgesTable,
+  CampaignsTable,
+  Executor,
+  PledgeStatus,
+} from '../../core/db/schema.ts';
 
 export type Campaign = Selectable<CampaignsTable>;
 export type CampaignEvent = Selectable<CampaignEventsTable>;
@@ -7,16 +13,31 @@ export type Pledge = Selectable<CampaignPledgesTable>;
 export type PublicPledge = Omit<Pledge, 'token_hash' | 'fingerprint' | 'moderated_by'>;
 
 const PUBLIC_PLEDGE_COLUMNS = [
-  'id', 'campaign_id', 'action', 'days', 'kind', 'display_name', 'place', 'link', 'status', 'is_featured',
-  'me_too_count', 'created_at', 'updated_at', 'moderated_at',
+  'id',
+  'campaign_id',
+  'action',
+  'days',
+  'kind',
+  'display_name',
+  'place',
+  'link',
+  'status',
+  'is_featured',
+  'me_too_count',
+  'created_at',
+  'updated_at',
+  'moderated_at',
 ] as const;
 
 // ── campaigns ──
-export const listCampaigns = (db: Executor) => db.selectFrom('campaigns').selectAll().orderBy('starts_on', 'desc').execute();
+export const listCampaigns = (db: Executor) =>
+  db.selectFrom('campaigns').selectAll().orderBy('starts_on', 'desc').execute();
 
-export const findCampaignBySlug = (db: Executor, slug: string) => db.selectFrom('campaigns').selectAll().where('slug', '=', slug).executeTakeFirst();
+export const findCampaignBySlug = (db: Executor, slug: string) =>
+  db.selectFrom('campaigns').selectAll().where('slug', '=', slug).executeTakeFirst();
 
-export const findCampaignById = (db: Executor, id: number) => db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
+export const findCampaignById = (db: Executor, id: number) =>
+  db.selectFrom('campaigns').selectAll().where('id', '=', id).executeTakeFirst();
 
 export const slugTaken = async (db: Executor, slug: string, exceptId?: number) =>
   !!(await db
@@ -28,17 +49,29 @@ export const slugTaken = async (db: Executor, slug: string, exceptId?: number) =
 
 /** Campaigns whose local dates may include `todayUtc` (±1 day for time zones; the caller checks the zone). */
 export const campaignsAround = (db: Executor, date: string) =>
-  db.selectFrom('campaigns').selectAll().where('starts_on', '<=', date).where('ends_on', '>=', date).orderBy('starts_on').execute();
+  db
+    .selectFrom('campaigns')
+    .selectAll()
+    .where('starts_on', '<=', date)
+    .where('ends_on', '>=', date)
+    .orderBy('starts_on')
+    .execute();
 
 export async function insertCampaign(db: Executor, row: Insertable<CampaignsTable>): Promise<number> {
   const r = await db.insertInto('campaigns').values(row).returning('id').executeTakeFirstOrThrow();
   return r.id;
 }
 
-export const updateCampaign = (db: Executor, id: number, patch: Updateable<CampaignsTable>) => db.updateTable('campaigns').set(patch).where('id', '=', id).execute();
+export const updateCampaign = (db: Executor, id: number, patch: Updateable<CampaignsTable>) =>
+  db.updateTable('campaigns').set(patch).where('id', '=', id).execute();
 
 export const listDays = (db: Executor, campaignId: number) =>
-  db.selectFrom('campaign_days').select(['day_number', 'theme']).where('campaign_id', '=', campaignId).orderBy('day_number').execute();
+  db
+    .selectFrom('campaign_days')
+    .select(['day_number', 'theme'])
+    .where('campaign_id', '=', campaignId)
+    .orderBy('day_number')
+    .execute();
 
 /** Replaces every day theme of a campaign. */
 export async function replaceDays(db: Executor, campaignId: number, themes: string[]): Promise<void> {
@@ -52,7 +85,13 @@ export async function replaceDays(db: Executor, campaignId: number, themes: stri
 
 // ── events ──
 export const listEvents = (db: Executor, campaignId: number) =>
-  db.selectFrom('campaign_events').selectAll().where('campaign_id', '=', campaignId).orderBy('starts_at').orderBy('id').execute();
+  db
+    .selectFrom('campaign_events')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .orderBy('starts_at')
+    .orderBy('id')
+    .execute();
 
 export async function insertEvent(db: Executor, row: Insertable<CampaignEventsTable>): Promise<number> {
   const r = await db.insertInto('campaign_events').values(row).returning('id').executeTakeFirstOrThrow();
@@ -60,10 +99,20 @@ export async function insertEvent(db: Executor, row: Insertable<CampaignEventsTa
 }
 
 export const findEvent = (db: Executor, campaignId: number, id: number) =>
-  db.selectFrom('campaign_events').selectAll().where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
+  db
+    .selectFrom('campaign_events')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 
 export const updateEvent = (db: Executor, campaignId: number, id: number, row: Updateable<CampaignEventsTable>) =>
-  db.updateTable('campaign_events').set(row).where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
+  db
+    .updateTable('campaign_events')
+    .set(row)
+    .where('campaign_id', '=', campaignId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 
 export const deleteEvent = (db: Executor, campaignId: number, id: number) =>
   db.deleteFrom('campaign_events').where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
@@ -88,7 +137,12 @@ export const findPledgeByTokenHash = (db: Executor, tokenHash: string) =>
   db.selectFrom('campaign_pledges').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
 
 export const findPledge = (db: Executor, campaignId: number, id: number) =>
-  db.selectFrom('campaign_pledges').selectAll().where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
+  db
+    .selectFrom('campaign_pledges')
+    .selectAll()
+    .where('campaign_id', '=', campaignId)
+    .where('id', '=', id)
+    .executeTakeFirst();
 
 export const fingerprintExists = async (db: Executor, campaignId: number, fingerprint: string, exceptId?: number) =>
   !!(await db
@@ -103,7 +157,8 @@ export const fingerprintExists = async (db: Executor, campaignId: number, finger
 export const updatePledge = (db: Executor, id: number, patch: Updateable<CampaignPledgesTable>) =>
   db.updateTable('campaign_pledges').set(patch).where('id', '=', id).executeTakeFirst();
 
-export const deletePledge = (db: Executor, id: number) => db.deleteFrom('campaign_pledges').where('id', '=', id).executeTakeFirst();
+export const deletePledge = (db: Executor, id: number) =>
+  db.deleteFrom('campaign_pledges').where('id', '=', id).executeTakeFirst();
 
 export interface BoardFilter {
   day?: number;
@@ -131,15 +186,24 @@ export const listBoard = (db: Executor, campaignId: number, filter: BoardFilter,
     .execute();
 
 export async function countBoard(db: Executor, campaignId: number, filter: BoardFilter): Promise<number> {
-  const r = await boardQuery(db, campaignId, filter).select((eb) => eb.fn.countAll<string | number>().as('n')).executeTakeFirstOrThrow();
+  const r = await boardQuery(db, campaignId, filter)
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 
 /** Counts of approved pledges by kind and the days strings, for the board's counts per day. */
-export async function boardCounts(db: Executor, campaignId: number): Promise<{ byKind: Map<string, number>; byDay: Map<number, number>; total: number; meToo: number }> {
+export async function boardCounts(
+  db: Executor,
+  campaignId: number,
+): Promise<{ byKind: Map<string, number>; byDay: Map<number, number>; total: number; meToo: number }> {
   const kinds = await db
     .selectFrom('campaign_pledges')
-    .select(['kind', (eb) => eb.fn.countAll<string | number>().as('n'), (eb) => eb.fn.sum<string | number>('me_too_count').as('m')])
+    .select([
+      'kind',
+      (eb) => eb.fn.countAll<string | number>().as('n'),
+      (eb) => eb.fn.sum<string | number>('me_too_count').as('m'),
+    ])
     .where('campaign_id', '=', campaignId)
     .where('status', '=', 'approved')
     .groupBy('kind')
@@ -153,7 +217,8 @@ export async function boardCounts(db: Executor, campaignId: number): Promise<{ b
     .execute();
   const byKind = new Map(kinds.map((k) => [k.kind, Number(k.n)]));
   const byDay = new Map<number, number>();
-  for (const d of days) for (const n of d.days.split(',').filter(Boolean).map(Number)) byDay.set(n, (byDay.get(n) ?? 0) + Number(d.n));
+  for (const d of days)
+    for (const n of d.days.split(',').filter(Boolean).map(Number)) byDay.set(n, (byDay.get(n) ?? 0) + Number(d.n));
   const total = kinds.reduce((s, k) => s + Number(k.n), 0);
   const meToo = kinds.reduce((s, k) => s + Number(k.m ?? 0), 0);
   return { byKind, byDay, total, meToo };

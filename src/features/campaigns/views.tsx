@@ -30,7 +30,8 @@ export interface PledgeFormValues {
 export const CampaignStyles = () => <link rel="stylesheet" href="/static/campaigns.css" />;
 
 const pledgeCount = (m: ReturnType<typeof tr>, n: number) => (n === 1 ? m('pledgeOne') : m('pledgeCount', { n }));
-const tr = (ctx: PageContext) => (key: CampaignMessage, params?: Record<string, string | number>) => t(ctx.locale, key, params);
+const tr = (ctx: PageContext) => (key: CampaignMessage, params?: Record<string, string | number>) =>
+  t(ctx.locale, key, params);
 
 export function boardHref(slug: string, filter: BoardFilter, page = 1, hash = '#board'): string {
   const q = new URLSearchParams();
@@ -41,13 +42,24 @@ export function boardHref(slug: string, filter: BoardFilter, page = 1, hash = '#
   return `/campaigns/${slug}${s ? `?${s}` : ''}${hash}`;
 }
 
-export function CampaignListPage({ ctx, running, upcoming, past }: { ctx: PageContext; running: Campaign[]; upcoming: Campaign[]; past: Campaign[] }) {
+export function CampaignListPage({
+  ctx,
+  running,
+  upcoming,
+  past,
+}: {
+  ctx: PageContext;
+  running: Campaign[];
+  upcoming: Campaign[];
+  past: Campaign[];
+}) {
   const m = tr(ctx);
   const list = (items: Campaign[]) => (
     <ul class="campaign-list">
       {items.map((c) => (
         <li>
-          <a href={`/campaigns/${c.slug}`}>{c.title}</a> <span class="muted">{formatDateRange(c.starts_on, c.ends_on, ctx.locale)}</span>
+          <a href={`/campaigns/${c.slug}`}>{c.title}</a>{' '}
+          <span class="muted">{formatDateRange(c.starts_on, c.ends_on, ctx.locale)}</span>
         </li>
       ))}
     </ul>
@@ -82,8 +94,12 @@ export function CampaignListPage({ ctx, running, upcoming, past }: { ctx: PageCo
 function PhaseNotice({ ctx, data }: { ctx: PageContext; data: CampaignPage }) {
   const m = tr(ctx);
   const p = data.phase;
-  if (p.phase === 'running') return <p class="campaign-today">{m('todayIsDay', { day: p.day, length: data.length })}</p>;
-  if (p.phase === 'before') return <p class="campaign-today">{p.daysUntil === 1 ? m('startsTomorrow') : m('startsIn', { days: p.daysUntil })}</p>;
+  if (p.phase === 'running')
+    return <p class="campaign-today">{m('todayIsDay', { day: p.day, length: data.length })}</p>;
+  if (p.phase === 'before')
+    return (
+      <p class="campaign-today">{p.daysUntil === 1 ? m('startsTomorrow') : m('startsIn', { days: p.daysUntil })}</p>
+    );
   return <p class="campaign-today">{m('ended')}</p>;
 }
 
@@ -96,8 +112,12 @@ function DayByDay({ ctx, data }: { ctx: PageContext; data: CampaignPage }) {
       <h2 id="days-title">{m('dayByDay')}</h2>
       <ol class="campaign-days">
         {Array.from({ length: data.length }, (_, i) => i + 1).map((day) => (
-          <li class={day === today ? 'campaign-day campaign-day--today' : 'campaign-day'} aria-current={day === today ? 'date' : undefined}>
-            <strong>{m('day', { day })}</strong> <span class="muted">{dayLabel(dateOfDay(data.campaign.starts_on, day), ctx.locale)}</span>
+          <li
+            class={day === today ? 'campaign-day campaign-day--today' : 'campaign-day'}
+            aria-current={day === today ? 'date' : undefined}
+          >
+            <strong>{m('day', { day })}</strong>{' '}
+            <span class="muted">{dayLabel(dateOfDay(data.campaign.starts_on, day), ctx.locale)}</span>
             {day === today && <span class="badge"> {m('today')}</span>}
             {themes.get(day) ? <span> — {themes.get(day)}</span> : null}{' '}
             <a href={boardHref(data.campaign.slug, { day })}>{pledgeCount(m, data.counts.byDay.get(day) ?? 0)}</a>
@@ -119,9 +139,19 @@ function Events({ ctx, campaign, events }: { ctx: PageContext; campaign: Campaig
         <ul class="campaign-events">
           {events.map((e) => (
             <li>
-              <strong>{e.link ? <a href={e.link} rel="nofollow noopener noreferrer">{e.title}</a> : e.title}</strong>
+              <strong>
+                {e.link ? (
+                  <a href={e.link} rel="nofollow noopener noreferrer">
+                    {e.title}
+                  </a>
+                ) : (
+                  e.title
+                )}
+              </strong>
               <br />
-              <time datetime={e.starts_at}>{formatEventTime(e.starts_at, e.ends_at, campaign.time_zone, ctx.locale)}</time>
+              <time datetime={e.starts_at}>
+                {formatEventTime(e.starts_at, e.ends_at, campaign.time_zone, ctx.locale)}
+              </time>
               {e.place && <span> · {e.place}</span>}
               {e.description && <p>{e.description}</p>}
             </li>
@@ -143,7 +173,17 @@ function linkDomain(link: string): string {
   }
 }
 
-export function PledgeCard({ ctx, pledge, campaign, meToo = true }: { ctx: PageContext; pledge: PublicPledge; campaign: Campaign; meToo?: boolean }) {
+export function PledgeCard({
+  ctx,
+  pledge,
+  campaign,
+  meToo = true,
+}: {
+  ctx: PageContext;
+  pledge: PublicPledge;
+  campaign: Campaign;
+  meToo?: boolean;
+}) {
   const m = tr(ctx);
   return (
     <li class={pledge.is_featured ? 'pledge pledge--featured' : 'pledge'} id={`pledge-${pledge.id}`}>
@@ -151,7 +191,10 @@ export function PledgeCard({ ctx, pledge, campaign, meToo = true }: { ctx: PageC
       <p class="pledge__action">{pledge.action}</p>
       <p class="pledge__meta muted">
         {pledge.display_name || m('anonymous')}
-        {pledge.place && <span> · {pledge.place}</span>} · {m(kindKey(pledge.kind))} · {daysOf(pledge).map((d) => m('day', { day: d })).join(', ')}
+        {pledge.place && <span> · {pledge.place}</span>} · {m(kindKey(pledge.kind))} ·{' '}
+        {daysOf(pledge)
+          .map((d) => m('day', { day: d }))
+          .join(', ')}
       </p>
       {pledge.link && (
         <p class="pledge__link">
@@ -182,15 +225,35 @@ export function PledgeCard({ ctx, pledge, campaign, meToo = true }: { ctx: PageC
   );
 }
 
-export function PledgeFields({ ctx, campaign, length, values = {}, errors }: { ctx: PageContext; campaign: Campaign; length: number; values?: PledgeFormValues; errors?: FieldErrors }) {
+export function PledgeFields({
+  ctx,
+  campaign,
+  length,
+  values = {},
+  errors,
+}: {
+  ctx: PageContext;
+  campaign: Campaign;
+  length: number;
+  values?: PledgeFormValues;
+  errors?: FieldErrors;
+}) {
   const m = tr(ctx);
   const chosen = new Set(values.days ?? []);
   return (
     <>
       <Field name="action" label={m('action')} hint={m('actionHint')} errors={errors}>
-        {(a) => <textarea {...a} rows={3} maxlength={ACTION_MAX * 2} required>{values.action ?? ''}</textarea>}
+        {(a) => (
+          <textarea {...a} rows={3} maxlength={ACTION_MAX * 2} required>
+            {values.action ?? ''}
+          </textarea>
+        )}
       </Field>
-      <fieldset class={errors?.days ? 'field field--error' : 'field'} id="field-days" aria-describedby={errors?.days ? 'field-days-error' : undefined}>
+      <fieldset
+        class={errors?.days ? 'field field--error' : 'field'}
+        id="field-days"
+        aria-describedby={errors?.days ? 'field-days-error' : undefined}
+      >
         <legend>{m('days')}</legend>
         {errors?.days && (
           <p class="field-error" id="field-days-error">
@@ -219,7 +282,9 @@ export function PledgeFields({ ctx, campaign, length, values = {}, errors }: { c
         )}
       </Field>
       <Field name="display_name" label={m('displayName')} hint={m('displayNameHint')} errors={errors}>
-        {(a) => <input {...a} type="text" value={values.display_name ?? ''} maxlength={NAME_MAX * 2} autocomplete="off" />}
+        {(a) => (
+          <input {...a} type="text" value={values.display_name ?? ''} maxlength={NAME_MAX * 2} autocomplete="off" />
+        )}
       </Field>
       <Field name="place" label={m('place')} hint={m('placeHint')} errors={errors}>
         {(a) => <input {...a} type="text" value={values.place ?? ''} maxlength={PLACE_MAX * 2} autocomplete="off" />}
@@ -231,7 +296,19 @@ export function PledgeFields({ ctx, campaign, length, values = {}, errors }: { c
   );
 }
 
-export function PledgeForm({ ctx, campaign, length, values, errors }: { ctx: PageContext; campaign: Campaign; length: number; values?: PledgeFormValues; errors?: FieldErrors }) {
+export function PledgeForm({
+  ctx,
+  campaign,
+  length,
+  values,
+  errors,
+}: {
+  ctx: PageContext;
+  campaign: Campaign;
+  length: number;
+  values?: PledgeFormValues;
+  errors?: FieldErrors;
+}) {
   const m = tr(ctx);
   if (!campaign.is_board_open) {
     // A pledge sent while the board closed: keep the text visible so it can be copied elsewhere.
@@ -241,7 +318,11 @@ export function PledgeForm({ ctx, campaign, length, values, errors }: { ctx: Pag
         <Notice kind="warning">{m('boardClosed')}</Notice>
         {values?.action && (
           <Field name="action" label={m('action')}>
-            {(a) => <textarea {...a} rows={3} readonly>{values.action}</textarea>}
+            {(a) => (
+              <textarea {...a} rows={3} readonly>
+                {values.action}
+              </textarea>
+            )}
           </Field>
         )}
       </div>
@@ -260,7 +341,19 @@ export function PledgeForm({ ctx, campaign, length, values, errors }: { ctx: Pag
   );
 }
 
-export function CampaignPageView({ ctx, data, posts, form, scripts }: { ctx: PageContext; data: CampaignPage; posts: TaggedPost[] | undefined; form?: { values?: PledgeFormValues; errors?: FieldErrors }; scripts?: string[] }) {
+export function CampaignPageView({
+  ctx,
+  data,
+  posts,
+  form,
+  scripts,
+}: {
+  ctx: PageContext;
+  data: CampaignPage;
+  posts: TaggedPost[] | undefined;
+  form?: { values?: PledgeFormValues; errors?: FieldErrors };
+  scripts?: string[];
+}) {
   const m = tr(ctx);
   const c = data.campaign;
   const f = data.filter;
@@ -272,7 +365,13 @@ export function CampaignPageView({ ctx, data, posts, form, scripts }: { ctx: Pag
       head={{
         description: c.description.slice(0, 200),
         canonical: `${ctx.publicUrl}/campaigns/${c.slug}`,
-        feeds: [{ title: m('feedTitle', { title: c.title }), href: `/campaigns/${c.slug}/pledges.atom`, type: 'application/atom+xml' }],
+        feeds: [
+          {
+            title: m('feedTitle', { title: c.title }),
+            href: `/campaigns/${c.slug}/pledges.atom`,
+            type: 'application/atom+xml',
+          },
+        ],
       }}
     >
       <CampaignStyles />
@@ -305,7 +404,10 @@ export function CampaignPageView({ ctx, data, posts, form, scripts }: { ctx: Pag
           {PLEDGE_KINDS.filter((k) => data.counts.byKind.get(k)).map((k) => (
             <span>
               {' '}
-              · <a href={boardHref(c.slug, { ...f, kind: k })}>{m(kindKey(k))}: {data.counts.byKind.get(k)}</a>
+              ·{' '}
+              <a href={boardHref(c.slug, { ...f, kind: k })}>
+                {m(kindKey(k))}: {data.counts.byKind.get(k)}
+              </a>
             </span>
           ))}
         </p>
@@ -344,7 +446,12 @@ export function CampaignPageView({ ctx, data, posts, form, scripts }: { ctx: Pag
             ))}
           </ul>
         )}
-        <Pagination page={data.page} pageCount={data.pageCount} href={(p) => boardHref(c.slug, f, p)} label="Pledge pages" />
+        <Pagination
+          page={data.page}
+          pageCount={data.pageCount}
+          href={(p) => boardHref(c.slug, f, p)}
+          label="Pledge pages"
+        />
         <p>
           <a href={`/campaigns/${c.slug}/pledges.atom`}>{m('feed')}</a>
         </p>
@@ -354,7 +461,15 @@ export function CampaignPageView({ ctx, data, posts, form, scripts }: { ctx: Pag
   );
 }
 
-export function PledgeThanksPage({ ctx, campaign, privateUrl }: { ctx: PageContext; campaign: Campaign; privateUrl: string }) {
+export function PledgeThanksPage({
+  ctx,
+  campaign,
+  privateUrl,
+}: {
+  ctx: PageContext;
+  campaign: Campaign;
+  privateUrl: string;
+}) {
   const m = tr(ctx);
   return (
     <Layout ctx={ctx} title={m('thanksTitle')} head={{ noindex: true }}>
@@ -373,7 +488,27 @@ export function PledgeThanksPage({ ctx, campaign, privateUrl }: { ctx: PageConte
   );
 }
 
-export function PrivatePledgePage({ ctx, campaign, pledge, length, token, editWindow, values, errors, notice }: { ctx: PageContext; campaign: Campaign; pledge: Pledge; length: number; token: string; editWindow: PledgeEditWindow; values?: PledgeFormValues; errors?: FieldErrors; notice?: string }) {
+export function PrivatePledgePage({
+  ctx,
+  campaign,
+  pledge,
+  length,
+  token,
+  editWindow,
+  values,
+  errors,
+  notice,
+}: {
+  ctx: PageContext;
+  campaign: Campaign;
+  pledge: Pledge;
+  length: number;
+  token: string;
+  editWindow: PledgeEditWindow;
+  values?: PledgeFormValues;
+  errors?: FieldErrors;
+  notice?: string;
+}) {
   const m = tr(ctx);
   const v: PledgeFormValues = values ?? {
     action: pledge.action,
@@ -391,14 +526,18 @@ export function PrivatePledgePage({ ctx, campaign, pledge, length, token, editWi
       <h1>{m('privateTitle')}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
       <p>
-        <a href={`/campaigns/${campaign.slug}`}>{campaign.title}</a> — <strong data-pledge-status={pledge.status}>{m(`status_${pledge.status}` as CampaignMessage)}</strong>
+        <a href={`/campaigns/${campaign.slug}`}>{campaign.title}</a> —{' '}
+        <strong data-pledge-status={pledge.status}>{m(`status_${pledge.status}` as CampaignMessage)}</strong>
       </p>
       {editable ? (
         <form method="post" action={`/campaigns/pledges/${token}`} novalidate>
           <ErrorSummary errors={errors} />
           <CsrfField token={ctx.csrfToken} />
           <p class="hint" data-edit-minutes-left={editWindow.minutesLeft}>
-            {editWindow.minutesLeft > 1 ? m('editTimeLeft', { minutes: editWindow.minutesLeft, time: until }) : m('editTimeLeftOne', { time: until })} {m('editHint')}
+            {editWindow.minutesLeft > 1
+              ? m('editTimeLeft', { minutes: editWindow.minutesLeft, time: until })
+              : m('editTimeLeftOne', { time: until })}{' '}
+            {m('editHint')}
           </p>
           <PledgeFields ctx={ctx} campaign={campaign} length={length} values={v} errors={errors} />
           <button type="submit">{m('editSubmit')}</button>
@@ -437,7 +576,17 @@ export function PledgeDeletedPage({ ctx, campaign }: { ctx: PageContext; campaig
   );
 }
 
-export function CampaignBanner({ ctx, campaign, day, length }: { ctx: PageContext; campaign: Campaign; day: number; length: number }) {
+export function CampaignBanner({
+  ctx,
+  campaign,
+  day,
+  length,
+}: {
+  ctx: PageContext;
+  campaign: Campaign;
+  day: number;
+  length: number;
+}) {
   const m = tr(ctx);
   return (
     <section class="campaign-banner" aria-label={campaign.title}>

@@ -3,7 +3,8 @@ import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { loadCommentSettings, purgeRejectedComments } from './service.ts';
 
-export const COMMENTS_USAGE = '  purge-comments             delete rejected and spam comments older than the configured period (the server also does this hourly)';
+export const COMMENTS_USAGE =
+  '  purge-comments             delete rejected and spam comments older than the configured period (the server also does this hourly)';
 
 /** `alongside purge-comments`: the retention rule, on demand (e.g. from cron when the site is not running). */
 export const commentCommands: Record<string, Command> = {

@@ -1,11 +1,27 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { DIALECTS, PROBE_IP, PROBE_UA, assertNoClientTraces, createTestApp, dumpDatabase, type TestApp } from '../../../test/support/app.ts';
+import {
+  DIALECTS,
+  PROBE_IP,
+  PROBE_UA,
+  assertNoClientTraces,
+  createTestApp,
+  dumpDatabase,
+  type TestApp,
+} from '../../../test/support/app.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { saveBlockedWords } from '../../core/antispam/index.ts';
 import { purgeRejectedComments, startCommentPurge } from './service.ts';
-import { anonCsrf, easyChallenges, footerHtml, makePost, postComment, privateLinkFrom, solvedAltcha } from './testing.ts';
+import {
+  anonCsrf,
+  easyChallenges,
+  footerHtml,
+  makePost,
+  postComment,
+  privateLinkFrom,
+  solvedAltcha,
+} from './testing.ts';
 
 for (const dialect of DIALECTS) {
   describe(`comments (${dialect})`, () => {
@@ -18,13 +34,24 @@ for (const dialect of DIALECTS) {
     });
     after(() => t.close());
 
-    const count = async () => Number((await t.db.selectFrom('comments').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
+    const count = async () =>
+      Number(
+        (
+          await t.db
+            .selectFrom('comments')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
     const approve = (id: number) => postForm(t, '/admin/comments/moderate', { single: `${id}:approve` }, moderator);
     const latest = () => t.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
 
     it('takes a comment into the queue, shows the private link once and sets no cookie', async () => {
       const post = await makePost(t.db);
-      const res = await postComment(t, post.slug, { name: 'River', body: 'Try the *demo* drop-in at https://support.example.org/help' });
+      const res = await postComment(t, post.slug, {
+        name: 'River',
+        body: 'Try the *demo* drop-in at https://support.example.org/help',
+      });
       assert.equal(res.statusCode, 201, res.body.slice(0, 500));
       assert.match(res.body, /waiting for moderation/);
       assert.equal(res.headers['set-cookie'], undefined);
@@ -35,7 +62,11 @@ for (const dialect of DIALECTS) {
       assert.equal(row.status, 'pending');
       assert.equal(row.challenge_passed, 1);
       assert.equal(row.display_name, 'River');
-      assert.equal(row.token_hash, crypto.createHash('sha256').update(token).digest('hex'), 'only the SHA-256 of the token is stored');
+      assert.equal(
+        row.token_hash,
+        crypto.createHash('sha256').update(token).digest('hex'),
+        'only the SHA-256 of the token is stored',
+      );
       assert.ok(!(await footerHtml(t, post)).includes('demo'), 'pending comments are not shown');
       const own = await t.inject(link);
       assert.equal(own.statusCode, 200);
@@ -45,7 +76,10 @@ for (const dialect of DIALECTS) {
 
     it('walks the whole path: approve, appear, reply, edit within 15 minutes, delete with the private link', async () => {
       const post = await makePost(t.db);
-      const first = await postComment(t, post.slug, { name: '', body: 'First: **useful** link [clinic](https://clinic.example.org/).' });
+      const first = await postComment(t, post.slug, {
+        name: '',
+        body: 'First: **useful** link [clinic](https://clinic.example.org/).',
+      });
       assert.equal(first.statusCode, 201);
       const firstRow = await latest();
       assert.equal((await approve(firstRow.id)).statusCode, 303);
@@ -57,7 +91,11 @@ for (const dialect of DIALECTS) {
 
       const replyPage = await t.inject(`/posts/${post.slug}/comments/new?reply=${firstRow.id}`);
       assert.match(replyPage.body, new RegExp(`name="parent_id" value="${firstRow.id}"`));
-      const reply = await postComment(t, post.slug, { name: 'Sol', body: 'Seconding this, they were kind.', parent_id: String(firstRow.id) });
+      const reply = await postComment(t, post.slug, {
+        name: 'Sol',
+        body: 'Seconding this, they were kind.',
+        parent_id: String(firstRow.id),
+      });
       assert.equal(reply.statusCode, 201);
       const replyRow = await latest();
       assert.equal(replyRow.parent_id, firstRow.id);
@@ -65,7 +103,11 @@ for (const dialect of DIALECTS) {
 
       t.clock.advance(10 * 60_000);
       const page = await t.inject(link);
-      const edited = await postForm(t, `${link}/edit`, { _csrf: (await anonCsrf(t, post.slug)), name: 'Sol', body: 'Seconding this: they were kind and quick.' });
+      const edited = await postForm(t, `${link}/edit`, {
+        _csrf: await anonCsrf(t, post.slug),
+        name: 'Sol',
+        body: 'Seconding this: they were kind and quick.',
+      });
       assert.equal(edited.statusCode, 303, edited.body.slice(0, 300));
       assert.match(page.body, /Edit your comment/);
       assert.equal((await latest()).body_md, 'Seconding this: they were kind and quick.');
@@ -78,15 +120,22 @@ for (const dialect of DIALECTS) {
       assert.match(thread, /class="comment-replies"[\s\S]*kind and quick/);
 
       t.clock.advance(6 * 60_000);
-      const late = await postForm(t, `${link}/edit`, { _csrf: (await anonCsrf(t, post.slug)), name: 'Sol', body: 'Changed much later' });
+      const late = await postForm(t, `${link}/edit`, {
+        _csrf: await anonCsrf(t, post.slug),
+        name: 'Sol',
+        body: 'Changed much later',
+      });
       assert.equal(late.statusCode, 400);
       assert.match(late.body, /15 minutes/);
       assert.match(late.body, /Changed much later/, 'the text is kept');
       assert.equal((await latest()).body_md, 'Seconding this: they were kind and quick.');
 
-      const del = await postForm(t, `${link}/delete`, { _csrf: (await anonCsrf(t, post.slug)) });
+      const del = await postForm(t, `${link}/delete`, { _csrf: await anonCsrf(t, post.slug) });
       assert.equal(del.statusCode, 200);
-      assert.equal(await t.db.selectFrom('comments').select('id').where('id', '=', replyRow.id).executeTakeFirst(), undefined);
+      assert.equal(
+        await t.db.selectFrom('comments').select('id').where('id', '=', replyRow.id).executeTakeFirst(),
+        undefined,
+      );
       assert.equal((await t.inject(link)).statusCode, 404);
       assert.doesNotMatch(await footerHtml(t, post), /kind and quick/);
     });
@@ -109,13 +158,49 @@ for (const dialect of DIALECTS) {
 
     it('shows imported threads deeper than two levels under their top-level comment', async () => {
       const post = await makePost(t.db);
-      const base = { post_id: post.id, display_name: '', status: 'approved' as const, is_staff: 0, staff_user_id: null, challenge_passed: 1, token_hash: null, fingerprint: '', created_at: '2026-01-01T00:00:00.000Z', updated_at: '2026-01-01T00:00:00.000Z', editable_until: null, status_changed_at: '2026-01-01T00:00:00.000Z', moderated_by: null, edit_count: 0 };
-      const a = (await t.db.insertInto('comments').values({ ...base, parent_id: null, body_md: 'Imported root', legacy_id: 'wp:1' }).returning('id').executeTakeFirstOrThrow()).id;
-      const b = (await t.db.insertInto('comments').values({ ...base, parent_id: a, body_md: 'Imported child', legacy_id: 'wp:2' }).returning('id').executeTakeFirstOrThrow()).id;
-      await t.db.insertInto('comments').values({ ...base, parent_id: b, body_md: 'Imported grandchild', legacy_id: 'wp:3' }).execute();
+      const base = {
+        post_id: post.id,
+        display_name: '',
+        status: 'approved' as const,
+        is_staff: 0,
+        staff_user_id: null,
+        challenge_passed: 1,
+        token_hash: null,
+        fingerprint: '',
+        created_at: '2026-01-01T00:00:00.000Z',
+        updated_at: '2026-01-01T00:00:00.000Z',
+        editable_until: null,
+        status_changed_at: '2026-01-01T00:00:00.000Z',
+        moderated_by: null,
+        edit_count: 0,
+      };
+      const a = (
+        await t.db
+          .insertInto('comments')
+          .values({ ...base, parent_id: null, body_md: 'Imported root', legacy_id: 'wp:1' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      const b = (
+        await t.db
+          .insertInto('comments')
+          .values({ ...base, parent_id: a, body_md: 'Imported child', legacy_id: 'wp:2' })
+          .returning('id')
+          .executeTakeFirstOrThrow()
+      ).id;
+      await t.db
+        .insertInto('comments')
+        .values({ ...base, parent_id: b, body_md: 'Imported grandchild', legacy_id: 'wp:3' })
+        .execute();
       const html = await footerHtml(t, post);
       assert.match(html, /Imported root[\s\S]*class="comment-replies"[\s\S]*Imported child[\s\S]*Imported grandchild/);
-      await assert.rejects(t.db.insertInto('comments').values({ ...base, parent_id: null, body_md: 'Same legacy id', legacy_id: 'wp:1' }).execute(), 'legacy_id is unique per post');
+      await assert.rejects(
+        t.db
+          .insertInto('comments')
+          .values({ ...base, parent_id: null, body_md: 'Same legacy id', legacy_id: 'wp:1' })
+          .execute(),
+        'legacy_id is unique per post',
+      );
     });
 
     it('stores nothing about the writer: no address, no user-agent, in any table or log line', async () => {
@@ -134,7 +219,10 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 201);
       const row = await latest();
       assert.equal(row.challenge_passed, 0);
-      const unverified = await t.inject({ url: '/admin/comments?queue=unverified', headers: { cookie: moderator.cookie } });
+      const unverified = await t.inject({
+        url: '/admin/comments?queue=unverified',
+        headers: { cookie: moderator.cookie },
+      });
       assert.match(unverified.body, /Sent with JavaScript off/);
       const pending = await t.inject({ url: '/admin/comments?queue=pending', headers: { cookie: moderator.cookie } });
       assert.doesNotMatch(pending.body, /Sent with JavaScript off/);
@@ -165,13 +253,42 @@ for (const dialect of DIALECTS) {
         ['an over-long name', () => ({ name: 'n'.repeat(61), body: 'Name too long KEEP' }), /60 characters or fewer/],
         ['control characters', () => ({ body: 'bell \u0007 KEEP' }), /control characters/],
         ['invalid UTF-8', () => ({ body: 'broken \uFFFD KEEP' }), /invalid UTF-8/],
-        ['a reply to a comment that does not exist', () => ({ body: 'Reply to nothing KEEP', parent_id: '999999' }), /not available/],
-        ['a reply to a pending comment', () => ({ body: 'Reply to pending KEEP', parent_id: String(pendingId) }), /not available/],
-        ['a reply to a comment on another post', () => ({ body: 'Reply elsewhere KEEP', parent_id: String(approvedId) }), /not available/],
-        ['a reply to a reply (too deep)', () => ({ body: 'Too deep KEEP', parent_id: String(replyId) }), /top-level comment/],
-        ['too many links', () => ({ body: 'KEEP https://a.example https://b.example https://c.example https://d.example' }), /at most 3 links/],
-        ['a failed challenge', () => ({ body: 'Bad proof KEEP' }), /anti-spam check did not pass/, { altcha: Buffer.from('{"challenge":{},"solution":{}}').toString('base64') }],
-        ['a filled honeypot', () => ({ body: 'Bot text KEEP', website: 'http://spam.example' }), /could not be accepted/],
+        [
+          'a reply to a comment that does not exist',
+          () => ({ body: 'Reply to nothing KEEP', parent_id: '999999' }),
+          /not available/,
+        ],
+        [
+          'a reply to a pending comment',
+          () => ({ body: 'Reply to pending KEEP', parent_id: String(pendingId) }),
+          /not available/,
+        ],
+        [
+          'a reply to a comment on another post',
+          () => ({ body: 'Reply elsewhere KEEP', parent_id: String(approvedId) }),
+          /not available/,
+        ],
+        [
+          'a reply to a reply (too deep)',
+          () => ({ body: 'Too deep KEEP', parent_id: String(replyId) }),
+          /top-level comment/,
+        ],
+        [
+          'too many links',
+          () => ({ body: 'KEEP https://a.example https://b.example https://c.example https://d.example' }),
+          /at most 3 links/,
+        ],
+        [
+          'a failed challenge',
+          () => ({ body: 'Bad proof KEEP' }),
+          /anti-spam check did not pass/,
+          { altcha: Buffer.from('{"challenge":{},"solution":{}}').toString('base64') },
+        ],
+        [
+          'a filled honeypot',
+          () => ({ body: 'Bot text KEEP', website: 'http://spam.example' }),
+          /could not be accepted/,
+        ],
       ];
       for (const [label, fields, message, opts] of cases) {
         it(`refuses ${label}`, async () => {
@@ -180,7 +297,7 @@ for (const dialect of DIALECTS) {
           const res = await postComment(t, target.slug, fields(), opts);
           assert.equal(res.statusCode, 400, res.body.slice(0, 400));
           assert.match(res.body, message);
-          assert.match(res.body, /KEEP/, 'the reader\'s text is kept in the form');
+          assert.match(res.body, /KEEP/, "the reader's text is kept in the form");
           assert.match(res.body, /class="error-summary"/);
           assert.equal(await count(), before);
         });
@@ -190,7 +307,8 @@ for (const dialect of DIALECTS) {
         const before = await count();
         const csrf = await anonCsrf(t, post.slug);
         const res = await t.inject({
-          method: 'POST', url: `/posts/${post.slug}/comments`,
+          method: 'POST',
+          url: `/posts/${post.slug}/comments`,
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           payload: `_csrf=${encodeURIComponent(csrf)}&body=caf%C3%28KEEP`,
         });
@@ -201,7 +319,11 @@ for (const dialect of DIALECTS) {
       it('refuses a replayed challenge', async () => {
         const altcha = await solvedAltcha(t);
         t.clock.advance(10 * 60_000);
-        assert.equal((await postComment(t, post.slug, { body: 'Original with this proof' }, { altcha, advance: false })).statusCode, 201);
+        assert.equal(
+          (await postComment(t, post.slug, { body: 'Original with this proof' }, { altcha, advance: false }))
+            .statusCode,
+          201,
+        );
         const before = await count();
         const res = await postComment(t, post.slug, { body: 'Replay KEEP' }, { altcha, advance: false });
         assert.equal(res.statusCode, 400);
@@ -249,7 +371,10 @@ for (const dialect of DIALECTS) {
       });
 
       it('answers 404 for a post that is not published', async () => {
-        const res = await postForm(t, '/posts/no-such-post/comments', { _csrf: await anonCsrf(t, post.slug), body: 'x' });
+        const res = await postForm(t, '/posts/no-such-post/comments', {
+          _csrf: await anonCsrf(t, post.slug),
+          body: 'x',
+        });
         assert.equal(res.statusCode, 404);
       });
     });
@@ -257,7 +382,12 @@ for (const dialect of DIALECTS) {
     it('publishes staff comments at once, marked as staff', async () => {
       const post = await makePost(t.db);
       const editor = await loginAs(t, 'editor');
-      const res = await postForm(t, `/posts/${post.slug}/comments`, { body: 'From the team: we updated the list.' }, editor);
+      const res = await postForm(
+        t,
+        `/posts/${post.slug}/comments`,
+        { body: 'From the team: we updated the list.' },
+        editor,
+      );
       assert.equal(res.statusCode, 201);
       const row = await latest();
       assert.equal(row.status, 'approved');
@@ -293,12 +423,25 @@ for (const dialect of DIALECTS) {
         await postComment(t, post.slug, { body });
         ids.push((await latest()).id);
       }
-      const res = await postForm(t, '/admin/comments/moderate', { ids: ids.slice(0, 2).map(String), action: 'approve' }, moderator);
+      const res = await postForm(
+        t,
+        '/admin/comments/moderate',
+        { ids: ids.slice(0, 2).map(String), action: 'approve' },
+        moderator,
+      );
       assert.equal(res.statusCode, 303);
       assert.match(String(res.headers.location), /Approved/);
       await postForm(t, '/admin/comments/moderate', { ids: [String(ids[2])], action: 'spam' }, moderator);
-      const rows = await t.db.selectFrom('comments').select(['id', 'status']).where('id', 'in', ids).orderBy('id').execute();
-      assert.deepEqual(rows.map((r) => r.status), ['approved', 'approved', 'spam']);
+      const rows = await t.db
+        .selectFrom('comments')
+        .select(['id', 'status'])
+        .where('id', 'in', ids)
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        rows.map((r) => r.status),
+        ['approved', 'approved', 'spam'],
+      );
       const audit = await t.db.selectFrom('audit_log').select('action').where('action', 'like', 'comment.%').execute();
       assert.ok(audit.some((a) => a.action === 'comment.spam'));
       const thread = await footerHtml(t, post);
@@ -310,7 +453,12 @@ for (const dialect of DIALECTS) {
       const post = await makePost(t.db);
       await postComment(t, post.slug, { name: 'Kit', body: 'Call me on 555-0100 for help' });
       const id = (await latest()).id;
-      const res = await postForm(t, `/admin/comments/${id}/edit`, { name: 'Kit', body: 'Call the (demo) helpline for help' }, moderator);
+      const res = await postForm(
+        t,
+        `/admin/comments/${id}/edit`,
+        { name: 'Kit', body: 'Call the (demo) helpline for help' },
+        moderator,
+      );
       assert.equal(res.statusCode, 303);
       const edits = await t.db.selectFrom('comment_edits').selectAll().where('comment_id', '=', id).execute();
       assert.equal(edits[0]!.previous_body_md, 'Call me on 555-0100 for help');
@@ -331,20 +479,39 @@ for (const dialect of DIALECTS) {
 
     it('turns a link in a comment into a directory suggestion with the comment as context', async () => {
       const post = await makePost(t.db);
-      await postComment(t, post.slug, { body: 'The (demo) collective at https://collective.example.org/drop-in helped me.' });
+      await postComment(t, post.slug, {
+        body: 'The (demo) collective at https://collective.example.org/drop-in helped me.',
+      });
       const id = (await latest()).id;
       const queue = await t.inject({ url: '/admin/comments', headers: { cookie: moderator.cookie } });
       assert.match(queue.body, /Suggest as resource/);
-      const res = await postForm(t, `/admin/comments/${id}/suggest`, { url: 'https://collective.example.org/drop-in' }, moderator);
+      const res = await postForm(
+        t,
+        `/admin/comments/${id}/suggest`,
+        { url: 'https://collective.example.org/drop-in' },
+        moderator,
+      );
       assert.equal(res.statusCode, 303);
       assert.match(String(res.headers.location), /Suggested/);
-      const suggestion = await t.db.selectFrom('resource_suggestions').selectAll().where('source_comment_id', '=', id).executeTakeFirstOrThrow();
+      const suggestion = await t.db
+        .selectFrom('resource_suggestions')
+        .selectAll()
+        .where('source_comment_id', '=', id)
+        .executeTakeFirstOrThrow();
       assert.equal(suggestion.source, 'comment');
       assert.equal(suggestion.url, 'https://collective.example.org/drop-in');
       assert.equal(suggestion.domain, 'collective.example.org');
       assert.match(suggestion.context, /helped me/);
-      const bad = await postForm(t, `/admin/comments/${id}/suggest`, { url: 'https://not-in-comment.example.org/' }, moderator);
-      assert.match(new URLSearchParams(String(bad.headers.location).split('?')[1]).get('error') ?? '', /not in this comment/);
+      const bad = await postForm(
+        t,
+        `/admin/comments/${id}/suggest`,
+        { url: 'https://not-in-comment.example.org/' },
+        moderator,
+      );
+      assert.match(
+        new URLSearchParams(String(bad.headers.location).split('?')[1]).get('error') ?? '',
+        /not in this comment/,
+      );
     });
 
     it('purges rejected and spam comments after the configured period', async () => {
@@ -358,7 +525,10 @@ for (const dialect of DIALECTS) {
       assert.equal(await purgeRejectedComments(t.db, t.clock), 0);
       t.clock.advance(31 * 24 * 60 * 60_000);
       assert.ok((await purgeRejectedComments(t.db, t.clock)) >= 1);
-      assert.equal(await t.db.selectFrom('comments').select('id').where('id', '=', rejected).executeTakeFirst(), undefined);
+      assert.equal(
+        await t.db.selectFrom('comments').select('id').where('id', '=', rejected).executeTakeFirst(),
+        undefined,
+      );
       assert.ok(await t.db.selectFrom('comments').select('id').where('id', '=', kept).executeTakeFirst());
     });
 
@@ -372,7 +542,15 @@ for (const dialect of DIALECTS) {
       const purged: number[] = [];
       const keepAlive = setInterval(() => {}, 1000); // the purge timer is unref'd so it never holds the process open
       await new Promise<void>((resolve, reject) => {
-        const stop = startCommentPurge(t.db, t.clock, { everyMs: 5, onError: reject, onPurged: (n) => { purged.push(n); stop(); resolve(); } });
+        const stop = startCommentPurge(t.db, t.clock, {
+          everyMs: 5,
+          onError: reject,
+          onPurged: (n) => {
+            purged.push(n);
+            stop();
+            resolve();
+          },
+        });
       });
       clearInterval(keepAlive);
       assert.ok(purged[0]! >= 1);
@@ -383,16 +561,33 @@ for (const dialect of DIALECTS) {
       moderator = await loginAs(t, 'moderator');
       const page = await t.inject({ url: '/admin/comments/settings', headers: { cookie: moderator.cookie } });
       assert.equal(page.statusCode, 200);
-      const bad = await postForm(t, '/admin/comments/settings', { blockedWords: 'lottery win', maxLinks: '-1', purgeDays: '30' }, moderator);
+      const bad = await postForm(
+        t,
+        '/admin/comments/settings',
+        { blockedWords: 'lottery win', maxLinks: '-1', purgeDays: '30' },
+        moderator,
+      );
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /lottery win/);
-      const res = await postForm(t, '/admin/comments/settings', { blockedWords: 'lottery win\nLottery Win\n', maxLinks: '1', purgeDays: '14' }, moderator);
+      const res = await postForm(
+        t,
+        '/admin/comments/settings',
+        { blockedWords: 'lottery win\nLottery Win\n', maxLinks: '1', purgeDays: '14' },
+        moderator,
+      );
       assert.equal(res.statusCode, 303);
       const post = await makePost(t.db);
       assert.match((await postComment(t, post.slug, { body: 'You had a lottery win!' })).body, /does not accept/);
-      assert.match((await postComment(t, post.slug, { body: 'https://a.example.org and https://b.example.org' })).body, /at most 1 links/);
+      assert.match(
+        (await postComment(t, post.slug, { body: 'https://a.example.org and https://b.example.org' })).body,
+        /at most 1 links/,
+      );
       const editor = await loginAs(t, 'editor');
-      assert.equal((await postForm(t, '/admin/comments/settings', { blockedWords: '', maxLinks: '3', purgeDays: '30' }, editor)).statusCode, 403);
+      assert.equal(
+        (await postForm(t, '/admin/comments/settings', { blockedWords: '', maxLinks: '3', purgeDays: '30' }, editor))
+          .statusCode,
+        403,
+      );
       await postForm(t, '/admin/comments/settings', { blockedWords: '', maxLinks: '3', purgeDays: '30' }, moderator);
     });
 
@@ -419,7 +614,17 @@ for (const dialect of DIALECTS) {
         const post = await makePost(limited.db);
         const csrf = await anonCsrf(limited, post.slug);
         const codes: number[] = [];
-        for (let i = 0; i < 11; i++) codes.push((await postComment(limited, post.slug, { _csrf: csrf, body: `Comment number ${i}` }, { altcha: false, advance: false })).statusCode);
+        for (let i = 0; i < 11; i++)
+          codes.push(
+            (
+              await postComment(
+                limited,
+                post.slug,
+                { _csrf: csrf, body: `Comment number ${i}` },
+                { altcha: false, advance: false },
+              )
+            ).statusCode,
+          );
         assert.deepEqual(codes.slice(0, 10), Array(10).fill(201));
         assert.equal(codes[10], 429);
       } finally {

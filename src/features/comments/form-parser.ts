@@ -12,7 +12,11 @@ function decodePart(bytes: Buffer): string {
   for (let i = 0; i < bytes.length; i++) {
     const b = bytes[i]!;
     if (b === 0x2b) out.push(0x20);
-    else if (b === 0x25 && i + 2 < bytes.length && /^[0-9a-fA-F]{2}$/.test(String.fromCharCode(bytes[i + 1]!, bytes[i + 2]!))) {
+    else if (
+      b === 0x25 &&
+      i + 2 < bytes.length &&
+      /^[0-9a-fA-F]{2}$/.test(String.fromCharCode(bytes[i + 1]!, bytes[i + 2]!))
+    ) {
       out.push(parseInt(String.fromCharCode(bytes[i + 1]!, bytes[i + 2]!), 16));
       i += 2;
     } else out.push(b);
@@ -42,7 +46,11 @@ export function parseFormStrict(body: Buffer): Record<string, string | string[]>
 /** Replaces the form parser inside the calling (encapsulated) plugin only. */
 export function useStrictFormParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/x-www-form-urlencoded');
-  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer', bodyLimit: 256 * 1024 }, (_req, body, done) => {
-    done(null, parseFormStrict(body as Buffer));
-  });
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit: 256 * 1024 },
+    (_req, body, done) => {
+      done(null, parseFormStrict(body as Buffer));
+    },
+  );
 }

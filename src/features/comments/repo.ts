@@ -32,7 +32,11 @@ export async function findByTokenHash(db: Executor, hash: string): Promise<Comme
 }
 
 export async function findPost(db: Executor, postId: number): Promise<PostForComments | undefined> {
-  return db.selectFrom('posts').select(['id', 'slug', 'title', 'language', 'comments_closed']).where('id', '=', postId).executeTakeFirst();
+  return db
+    .selectFrom('posts')
+    .select(['id', 'slug', 'title', 'language', 'comments_closed'])
+    .where('id', '=', postId)
+    .executeTakeFirst();
 }
 
 /** Approved comments of a post, oldest first (replies are grouped under their parent by the caller). */
@@ -64,7 +68,8 @@ function queueQuery(db: Executor, queue: QueueName) {
     .innerJoin('posts', 'posts.id', 'comments.post_id')
     .leftJoin('comments as parent', 'parent.id', 'comments.parent_id');
   if (queue === 'pending') q = q.where('comments.status', '=', 'pending').where('comments.challenge_passed', '=', 1);
-  else if (queue === 'unverified') q = q.where('comments.status', '=', 'pending').where('comments.challenge_passed', '=', 0);
+  else if (queue === 'unverified')
+    q = q.where('comments.status', '=', 'pending').where('comments.challenge_passed', '=', 0);
   else q = q.where('comments.status', '=', queue);
   return q;
 }
@@ -87,11 +92,19 @@ export async function listQueue(db: Executor, queue: QueueName, limit: number, o
 }
 
 export async function countQueue(db: Executor, queue: QueueName): Promise<number> {
-  const row = await queueQuery(db, queue).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const row = await queueQuery(db, queue)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(row.n);
 }
 
-export async function setStatus(db: Executor, ids: number[], status: CommentStatus, userId: number, now: string): Promise<void> {
+export async function setStatus(
+  db: Executor,
+  ids: number[],
+  status: CommentStatus,
+  userId: number,
+  now: string,
+): Promise<void> {
   if (ids.length === 0) return;
   await db
     .updateTable('comments')
@@ -104,11 +117,24 @@ export async function setStatus(db: Executor, ids: number[], status: CommentStat
 export async function updateText(
   db: Executor,
   comment: CommentRow,
-  change: { displayName: string; bodyMd: string; fingerprint: string; editorId: number | null; now: string; status?: CommentStatus },
+  change: {
+    displayName: string;
+    bodyMd: string;
+    fingerprint: string;
+    editorId: number | null;
+    now: string;
+    status?: CommentStatus;
+  },
 ): Promise<void> {
   await db
     .insertInto('comment_edits')
-    .values({ comment_id: comment.id, user_id: change.editorId, previous_display_name: comment.display_name, previous_body_md: comment.body_md, created_at: change.now })
+    .values({
+      comment_id: comment.id,
+      user_id: change.editorId,
+      previous_display_name: comment.display_name,
+      previous_body_md: comment.body_md,
+      created_at: change.now,
+    })
     .execute();
   await db
     .updateTable('comments')
@@ -118,7 +144,9 @@ export async function updateText(
       fingerprint: change.fingerprint,
       updated_at: change.now,
       edit_count: comment.edit_count + 1,
-      ...(change.status && change.status !== comment.status ? { status: change.status, status_changed_at: change.now } : {}),
+      ...(change.status && change.status !== comment.status
+        ? { status: change.status, status_changed_at: change.now }
+        : {}),
     })
     .where('id', '=', comment.id)
     .execute();
@@ -128,7 +156,13 @@ export async function listEdits(db: Executor, commentId: number) {
   return db
     .selectFrom('comment_edits')
     .leftJoin('users', 'users.id', 'comment_edits.user_id')
-    .select(['comment_edits.id', 'comment_edits.previous_display_name', 'comment_edits.previous_body_md', 'comment_edits.created_at', 'users.display_name as editor_name'])
+    .select([
+      'comment_edits.id',
+      'comment_edits.previous_display_name',
+      'comment_edits.previous_body_md',
+      'comment_edits.created_at',
+      'users.display_name as editor_name',
+    ])
     .where('comment_edits.comment_id', '=', commentId)
     .orderBy('comment_edits.created_at', 'desc')
     .execute();
@@ -138,7 +172,12 @@ export async function deleteComment(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('comments').where('id', '=', id).execute();
 }
 
-export async function hasDuplicate(db: Executor, postId: number, fingerprint: string, sinceIso: string): Promise<boolean> {
+export async function hasDuplicate(
+  db: Executor,
+  postId: number,
+  fingerprint: string,
+  sinceIso: string,
+): Promise<boolean> {
   const row = await db
     .selectFrom('comments')
     .select('id')
@@ -164,7 +203,10 @@ export interface FeedComment extends CommentRow {
   post_title: string;
 }
 
-export async function listRecentApproved(db: Executor, opts: { postId?: number; limit: number; nowIso: string }): Promise<FeedComment[]> {
+export async function listRecentApproved(
+  db: Executor,
+  opts: { postId?: number; limit: number; nowIso: string },
+): Promise<FeedComment[]> {
   let q = db
     .selectFrom('comments')
     .innerJoin('posts', 'posts.id', 'comments.post_id')
@@ -179,9 +221,20 @@ export async function listRecentApproved(db: Executor, opts: { postId?: number; 
 
 /** Opening and closing comments is a comments concern, stored on the post row publishing owns. */
 export async function setCommentsClosed(db: Executor, postId: number, closed: boolean): Promise<void> {
-  await db.updateTable('posts').set({ comments_closed: closed ? 1 : 0 }).where('id', '=', postId).execute();
+  await db
+    .updateTable('posts')
+    .set({ comments_closed: closed ? 1 : 0 })
+    .where('id', '=', postId)
+    .execute();
 }
 
-export async function recordAudit(db: Executor, userId: number, action: string, subject: string, detail: string, now: string): Promise<void> {
+export async function recordAudit(
+  db: Executor,
+  userId: number,
+  action: string,
+  subject: string,
+  detail: string,
+  now: string,
+): Promise<void> {
   await db.insertInto('audit_log').values({ user_id: userId, action, subject, detail, created_at: now }).execute();
 }

@@ -1,6 +1,13 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { Feed } from 'feed';
-import { createRateLimiter, isHoneypotTripped, type RateLimiter, loadBlockedWords, saveBlockedWords, parseBlockedWords } from '../../core/antispam/index.ts';
+import {
+  createRateLimiter,
+  isHoneypotTripped,
+  type RateLimiter,
+  loadBlockedWords,
+  saveBlockedWords,
+  parseBlockedWords,
+} from '../../core/antispam/index.ts';
 import { readSetting } from '../../core/antispam/repo.ts';
 import { PURGE_EVERY_MS } from '../../core/antispam/retention.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
@@ -15,7 +22,14 @@ import * as repo from './repo.ts';
 import * as comments from './service.ts';
 import { tm } from './messages.ts';
 import {
-  CommentFormPage, CommentSection, DeletedPage, ModeratorEditPage, OwnCommentPage, QueuePage, SettingsPage, SubmittedPage,
+  CommentFormPage,
+  CommentSection,
+  DeletedPage,
+  ModeratorEditPage,
+  OwnCommentPage,
+  QueuePage,
+  SettingsPage,
+  SubmittedPage,
   type CommentFormValues,
 } from './views.tsx';
 
@@ -31,7 +45,14 @@ const PAGE_SIZE = 50;
 const text = { type: 'string', maxLength: 100_000 } as const;
 const commentBody = {
   type: 'object',
-  properties: { name: text, body: text, parent_id: { type: 'string', maxLength: 20 }, altcha: { type: 'string', maxLength: 20_000 }, website: text, _csrf: text },
+  properties: {
+    name: text,
+    body: text,
+    parent_id: { type: 'string', maxLength: 20 },
+    altcha: { type: 'string', maxLength: 20_000 },
+    website: text,
+    _csrf: text,
+  },
 } as const;
 
 interface CommentForm {
@@ -43,8 +64,13 @@ interface CommentForm {
 }
 
 const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-const formValues = (b: CommentForm): CommentFormValues => ({ name: b.name ?? '', body: b.body ?? '', parentId: b.parent_id ?? '' });
-const fieldsOf = (r: { message: string; field?: string; fields?: Record<string, string> }) => r.fields ?? { [r.field ?? '_form']: r.message };
+const formValues = (b: CommentForm): CommentFormValues => ({
+  name: b.name ?? '',
+  body: b.body ?? '',
+  parentId: b.parent_id ?? '',
+});
+const fieldsOf = (r: { message: string; field?: string; fields?: Record<string, string> }) =>
+  r.fields ?? { [r.field ?? '_form']: r.message };
 
 export async function commentRoutes(app: FastifyInstance) {
   const { db, clock, pageCache, registry } = app.deps;
@@ -74,11 +100,24 @@ export async function commentRoutes(app: FastifyInstance) {
       return <CommentSection ctx={ctx} post={post} thread={await comments.approvedThread(db, post.id)} />;
     },
   });
-  registry.adminLinks.push({ href: '/admin/comments', label: 'Comments', description: 'Moderate readers’ comments, turn shared links into resource suggestions, set anti-spam rules.', action: 'comments.moderate' });
+  registry.adminLinks.push({
+    href: '/admin/comments',
+    label: 'Comments',
+    description: 'Moderate readers’ comments, turn shared links into resource suggestions, set anti-spam rules.',
+    action: 'comments.moderate',
+  });
 
   async function livePost(slug: string): Promise<repo.PostForComments | undefined> {
     const found = await findPublishedPostBySlug(db, slug, clock.now());
-    return found && { id: found.id, slug: found.slug, title: found.title, language: found.language, comments_closed: found.comments_closed };
+    return (
+      found && {
+        id: found.id,
+        slug: found.slug,
+        title: found.title,
+        language: found.language,
+        comments_closed: found.comments_closed,
+      }
+    );
   }
 
   // Anti-spam rules are read on every submission; keep them for 10 seconds (app clock) so a burst
@@ -98,13 +137,17 @@ export async function commentRoutes(app: FastifyInstance) {
     if (!post) return reply.callNotFound();
     const replyTo = Number((req.query as { reply?: string }).reply);
     const parent = Number.isSafeInteger(replyTo) ? await repo.findById(db, replyTo) : undefined;
-    const usable = parent && parent.post_id === post.id && parent.status === 'approved' && parent.parent_id === null ? parent : undefined;
+    const usable =
+      parent && parent.post_id === post.id && parent.status === 'approved' && parent.parent_id === null
+        ? parent
+        : undefined;
     return reply.page(<CommentFormPage ctx={req.pageContext(uiLocale(post.language))} post={post} parent={usable} />);
   });
 
   app.post('/posts/:slug/comments', { schema: { body: commentBody } }, async (req, reply) => {
     noStore(reply);
-    if (!req.staff && !(await allowSubmission(req))) return reply.page(<ErrorPage ctx={req.pageContext()} status={429} />, 429);
+    if (!req.staff && !(await allowSubmission(req)))
+      return reply.page(<ErrorPage ctx={req.pageContext()} status={429} />, 429);
     const body = (req.body ?? {}) as CommentForm;
     const post = await livePost((req.params as { slug: string }).slug);
     if (!post) return reply.callNotFound();
@@ -112,20 +155,34 @@ export async function commentRoutes(app: FastifyInstance) {
     const again = async (fields: Record<string, string>) => {
       const parentId = Number(body.parent_id);
       const parent = Number.isSafeInteger(parentId) ? await repo.findById(db, parentId) : undefined;
-      const usable = parent && parent.post_id === post.id && parent.status === 'approved' && parent.parent_id === null ? parent : undefined;
-      return reply.page(<CommentFormPage ctx={ctx} post={post} values={formValues(body)} errors={fields} parent={usable} />, 400);
+      const usable =
+        parent && parent.post_id === post.id && parent.status === 'approved' && parent.parent_id === null
+          ? parent
+          : undefined;
+      return reply.page(
+        <CommentFormPage ctx={ctx} post={post} values={formValues(body)} errors={fields} parent={usable} />,
+        400,
+      );
     };
     if (isHoneypotTripped(body as Record<string, unknown>)) {
-      return again({ _form: 'Your comment could not be accepted. If your browser filled in a hidden “website” field for you, clear it and send again.' });
+      return again({
+        _form:
+          'Your comment could not be accepted. If your browser filled in a hidden “website” field for you, clear it and send again.',
+      });
     }
     const staff = req.staff ?? undefined;
     const challenge = staff ? 'verified' : await app.proofOfWork.verify(body.altcha);
-    const result = await comments.submitComment(db, post, { displayName: body.name, body: body.body, parentId: body.parent_id }, {
-      now: clock.now(),
-      staff,
-      challenge,
-      ...(await spamRules()),
-    });
+    const result = await comments.submitComment(
+      db,
+      post,
+      { displayName: body.name, body: body.body, parentId: body.parent_id },
+      {
+        now: clock.now(),
+        staff,
+        challenge,
+        ...(await spamRules()),
+      },
+    );
     if (!result.ok) return again(fieldsOf(result));
     if (result.value.status === 'approved') await invalidatePosts([post.id]);
     const privateUrl = result.value.token ? `${app.deps.config.publicUrl}/comments/${result.value.token}` : null;
@@ -146,14 +203,29 @@ export async function commentRoutes(app: FastifyInstance) {
   app.post('/comments/:token/edit', { schema: { body: commentBody }, config: ownLimit }, async (req, reply) => {
     noStore(reply);
     const body = (req.body ?? {}) as CommentForm;
-    const result = await comments.editOwnComment(db, tokenOf(req), { displayName: body.name, body: body.body }, {
-      now: clock.now(), ...(await spamRules()),
-    });
+    const result = await comments.editOwnComment(
+      db,
+      tokenOf(req),
+      { displayName: body.name, body: body.body },
+      {
+        now: clock.now(),
+        ...(await spamRules()),
+      },
+    );
     if (!result.ok) {
       if (result.kind === 'not_found') return reply.callNotFound();
       const found = await comments.findOwnComment(db, tokenOf(req), clock.now());
       if (!found.ok) return reply.callNotFound();
-      return reply.page(<OwnCommentPage ctx={req.pageContext()} {...found.value} token={tokenOf(req)} values={formValues(body)} errors={fieldsOf(result)} />, 400);
+      return reply.page(
+        <OwnCommentPage
+          ctx={req.pageContext()}
+          {...found.value}
+          token={tokenOf(req)}
+          values={formValues(body)}
+          errors={fieldsOf(result)}
+        />,
+        400,
+      );
     }
     if (result.value.wasApproved) await invalidatePosts([result.value.post.id]);
     return reply.redirect(`/comments/${tokenOf(req)}?saved=1`, 303);
@@ -197,7 +269,9 @@ export async function commentRoutes(app: FastifyInstance) {
   app.get('/comments.atom', { config: { pageCache: { tags: ['comments'] } } }, async (req, reply) => {
     const base = app.deps.config.publicUrl;
     const items = await repo.listRecentApproved(db, { limit: 50, nowIso: clock.now().toISOString() });
-    return reply.type('application/atom+xml; charset=utf-8').send(atom(tm('en', 'feedSite'), `${base}/comments.atom`, `${base}/`, items, tm('en', 'anonymous')));
+    return reply
+      .type('application/atom+xml; charset=utf-8')
+      .send(atom(tm('en', 'feedSite'), `${base}/comments.atom`, `${base}/`, items, tm('en', 'anonymous')));
   });
 
   app.get('/posts/:slug/comments.atom', { config: { pageCache: { tags: ['comments'] } } }, async (req, reply) => {
@@ -207,7 +281,17 @@ export async function commentRoutes(app: FastifyInstance) {
     const base = app.deps.config.publicUrl;
     const items = await repo.listRecentApproved(db, { postId: post.id, limit: 100, nowIso: clock.now().toISOString() });
     const self = `${base}/posts/${encodeURIComponent(post.slug)}/comments.atom`;
-    return reply.type('application/atom+xml; charset=utf-8').send(atom(tm('en', 'feedPost', { title: post.title }), self, `${base}/posts/${encodeURIComponent(post.slug)}`, items, tm('en', 'anonymous')));
+    return reply
+      .type('application/atom+xml; charset=utf-8')
+      .send(
+        atom(
+          tm('en', 'feedPost', { title: post.title }),
+          self,
+          `${base}/posts/${encodeURIComponent(post.slug)}`,
+          items,
+          tm('en', 'anonymous'),
+        ),
+      );
   });
 
   // ── moderators ──
@@ -216,17 +300,36 @@ export async function commentRoutes(app: FastifyInstance) {
   app.get('/admin/comments', moderate, async (req, reply) => {
     const q = req.query as { queue?: string; page?: string; done?: string; error?: string };
     const queue = (QUEUE_NAMES as string[]).includes(q.queue ?? '') ? (q.queue as repo.QueueName) : 'pending';
-    const counts = Object.fromEntries(await Promise.all(QUEUE_NAMES.map(async (n) => [n, await repo.countQueue(db, n)]))) as Record<repo.QueueName, number>;
+    const counts = Object.fromEntries(
+      await Promise.all(QUEUE_NAMES.map(async (n) => [n, await repo.countQueue(db, n)])),
+    ) as Record<repo.QueueName, number>;
     const pageCount = Math.max(1, Math.ceil(counts[queue] / PAGE_SIZE));
     const page = Math.min(pageCount, Math.max(1, Number.parseInt(q.page ?? '1', 10) || 1));
-    const items = (await repo.listQueue(db, queue, PAGE_SIZE, (page - 1) * PAGE_SIZE)).map((c) => ({ ...c, links: comments.linksIn(c.body_md) }));
+    const items = (await repo.listQueue(db, queue, PAGE_SIZE, (page - 1) * PAGE_SIZE)).map((c) => ({
+      ...c,
+      links: comments.linksIn(c.body_md),
+    }));
     const notice = typeof q.done === 'string' && /^[\w :;.,()-]{1,120}$/.test(q.done) ? q.done : undefined;
     const error = typeof q.error === 'string' && /^[\w :.,()'-]{1,200}$/.test(q.error) ? q.error : undefined;
-    return reply.page(<QueuePage ctx={req.pageContext()} queue={queue} items={items} counts={counts} page={page} pageCount={pageCount} notice={notice} error={error} />);
+    return reply.page(
+      <QueuePage
+        ctx={req.pageContext()}
+        queue={queue}
+        items={items}
+        counts={counts}
+        page={page}
+        pageCount={pageCount}
+        notice={notice}
+        error={error}
+      />,
+    );
   });
 
   const back = (reply: FastifyReply, queue: unknown, params: Record<string, string>) => {
-    const qs = new URLSearchParams({ queue: (QUEUE_NAMES as unknown[]).includes(queue) ? String(queue) : 'pending', ...params });
+    const qs = new URLSearchParams({
+      queue: (QUEUE_NAMES as unknown[]).includes(queue) ? String(queue) : 'pending',
+      ...params,
+    });
     return reply.redirect(`/admin/comments?${qs}`, 303);
   };
 
@@ -250,12 +353,20 @@ export async function commentRoutes(app: FastifyInstance) {
     }
     await invalidatePosts(result.value.postIds);
     const verb = { approve: 'Approved', reject: 'Rejected', spam: 'Marked as spam' }[action];
-    return back(reply, b.queue, { done: `${verb}: ${result.value.count} comment${result.value.count === 1 ? '' : 's'}.` });
+    return back(reply, b.queue, {
+      done: `${verb}: ${result.value.count} comment${result.value.count === 1 ? '' : 's'}.`,
+    });
   });
 
   app.post('/admin/comments/:id/suggest', moderate, async (req, reply) => {
     const b = (req.body ?? {}) as { url?: string; queue?: string };
-    const result = await comments.suggestResourceFromComment(db, clock, req.staff!, Number((req.params as { id: string }).id), String(b.url ?? ''));
+    const result = await comments.suggestResourceFromComment(
+      db,
+      clock,
+      req.staff!,
+      Number((req.params as { id: string }).id),
+      String(b.url ?? ''),
+    );
     if (!result.ok) return back(reply, b.queue, { error: result.message.replace(/[^\w :.,()'-]/g, ' ').slice(0, 200) });
     await pageCache.invalidate('resources');
     return back(reply, b.queue, { done: 'Suggested to the resource directory (suggestion queue).' });
@@ -264,36 +375,74 @@ export async function commentRoutes(app: FastifyInstance) {
   for (const verb of ['close', 'open'] as const) {
     app.post(`/admin/comments/posts/:id/${verb}`, moderate, async (req, reply) => {
       const b = (req.body ?? {}) as { queue?: string };
-      const result = await comments.setCommentsClosed(db, clock, req.staff!, Number((req.params as { id: string }).id), verb === 'close');
+      const result = await comments.setCommentsClosed(
+        db,
+        clock,
+        req.staff!,
+        Number((req.params as { id: string }).id),
+        verb === 'close',
+      );
       if (!result.ok) return back(reply, b.queue, { error: result.message });
       await invalidatePosts([result.value.id]);
-      return back(reply, b.queue, { done: verb === 'close' ? 'Comments closed on that post.' : 'Comments reopened on that post.' });
+      return back(reply, b.queue, {
+        done: verb === 'close' ? 'Comments closed on that post.' : 'Comments reopened on that post.',
+      });
     });
   }
 
   app.get('/admin/comments/:id/edit', moderate, async (req, reply) => {
     const comment = await repo.findById(db, Number((req.params as { id: string }).id));
     if (!comment) return reply.callNotFound();
-    return reply.page(<ModeratorEditPage ctx={req.pageContext()} comment={comment} edits={await repo.listEdits(db, comment.id)} />);
+    return reply.page(
+      <ModeratorEditPage ctx={req.pageContext()} comment={comment} edits={await repo.listEdits(db, comment.id)} />,
+    );
   });
 
   app.post('/admin/comments/:id/edit', { ...moderate, schema: { body: commentBody } }, async (req, reply) => {
     const id = Number((req.params as { id: string }).id);
     const b = (req.body ?? {}) as CommentForm;
-    const result = await comments.editCommentAsModerator(db, clock, req.staff!, id, { displayName: b.name, body: b.body });
+    const result = await comments.editCommentAsModerator(db, clock, req.staff!, id, {
+      displayName: b.name,
+      body: b.body,
+    });
     if (!result.ok) {
       if (result.kind === 'not_found') return reply.callNotFound();
       const comment = await repo.findById(db, id);
-      return reply.page(<ModeratorEditPage ctx={req.pageContext()} comment={comment!} values={formValues(b)} errors={fieldsOf(result)} edits={await repo.listEdits(db, id)} />, statusOf(result));
+      return reply.page(
+        <ModeratorEditPage
+          ctx={req.pageContext()}
+          comment={comment!}
+          values={formValues(b)}
+          errors={fieldsOf(result)}
+          edits={await repo.listEdits(db, id)}
+        />,
+        statusOf(result),
+      );
     }
     await invalidatePosts([result.value.post_id]);
-    return back(reply, result.value.status === 'pending' ? (result.value.challenge_passed ? 'pending' : 'unverified') : result.value.status, { done: 'Comment edited; the previous text is kept.' });
+    return back(
+      reply,
+      result.value.status === 'pending'
+        ? result.value.challenge_passed
+          ? 'pending'
+          : 'unverified'
+        : result.value.status,
+      { done: 'Comment edited; the previous text is kept.' },
+    );
   });
 
   app.get('/admin/comments/settings', moderate, async (req, reply) => {
     const s = await comments.loadCommentSettings(db);
     const saved = (req.query as { saved?: string }).saved ? 'Settings saved.' : undefined;
-    return reply.page(<SettingsPage ctx={req.pageContext()} blockedWords={(await loadBlockedWords(db)).join('\n')} purgeDays={String(s.purgeDays)} maxLinks={String(s.maxLinks)} notice={saved} />);
+    return reply.page(
+      <SettingsPage
+        ctx={req.pageContext()}
+        blockedWords={(await loadBlockedWords(db)).join('\n')}
+        purgeDays={String(s.purgeDays)}
+        maxLinks={String(s.maxLinks)}
+        notice={saved}
+      />,
+    );
   });
 
   app.post('/admin/comments/settings', moderate, async (req, reply) => {
@@ -302,7 +451,16 @@ export async function commentRoutes(app: FastifyInstance) {
     const settings = { purgeDays: Number(b.purgeDays), maxLinks: Number(b.maxLinks) };
     const result = await comments.saveCommentSettings(db, req.staff!, settings);
     if (!result.ok) {
-      return reply.page(<SettingsPage ctx={req.pageContext()} blockedWords={words} purgeDays={String(b.purgeDays ?? '')} maxLinks={String(b.maxLinks ?? '')} errors={fieldsOf(result)} />, statusOf(result));
+      return reply.page(
+        <SettingsPage
+          ctx={req.pageContext()}
+          blockedWords={words}
+          purgeDays={String(b.purgeDays ?? '')}
+          maxLinks={String(b.maxLinks ?? '')}
+          errors={fieldsOf(result)}
+        />,
+        statusOf(result),
+      );
     }
     await saveBlockedWords(db, parseBlockedWords(words));
     rules = undefined;

@@ -7,7 +7,16 @@ import * as repo from './repo.ts';
  * organisation named is fictional and marked (demo); links go to example.org or .invalid.
  * One comment waits in the queue so moderators see how it works.
  */
-const THREADS: { slug: string; comments: { name: string; body: string; status: 'approved' | 'pending'; staff?: boolean; replies?: { name: string; body: string; staff?: boolean }[] }[] }[] = [
+const THREADS: {
+  slug: string;
+  comments: {
+    name: string;
+    body: string;
+    status: 'approved' | 'pending';
+    staff?: boolean;
+    replies?: { name: string; body: string; staff?: boolean }[];
+  }[];
+}[] = [
   {
     slug: 'support-not-rescue',
     comments: [
@@ -17,7 +26,11 @@ const THREADS: { slug: string; comments: { name: string; body: string; status: '
         status: 'approved',
         replies: [
           { name: '', body: 'Seconding this. They also helped me read a tenancy letter without judging me.' },
-          { name: 'Rosa', body: 'Thank you both — we have added the (demo) Harbour Collective to our directory suggestions for checking.', staff: true },
+          {
+            name: 'Rosa',
+            body: 'Thank you both — we have added the (demo) Harbour Collective to our directory suggestions for checking.',
+            staff: true,
+          },
         ],
       },
       {
@@ -40,12 +53,30 @@ export async function seedComments({ db, clock, authors }: SeedContext): Promise
   for (const thread of THREADS) {
     const post = await db.selectFrom('posts').select('id').where('slug', '=', thread.slug).executeTakeFirst();
     if (!post) continue;
-    const insert = async (c: { name: string; body: string; staff?: boolean }, status: 'approved' | 'pending', parentId: number | null) => {
+    const insert = async (
+      c: { name: string; body: string; staff?: boolean },
+      status: 'approved' | 'pending',
+      parentId: number | null,
+    ) => {
       const now = next();
       return repo.insertComment(db, {
-        post_id: post.id, parent_id: parentId, display_name: c.name, body_md: c.body, status, is_staff: c.staff ? 1 : 0, staff_user_id: c.staff ? authors.editorId : null,
-        challenge_passed: 1, token_hash: null, fingerprint: fingerprintHash(c.body), legacy_id: null, created_at: now, updated_at: now,
-        editable_until: null, status_changed_at: now, moderated_by: null, edit_count: 0,
+        post_id: post.id,
+        parent_id: parentId,
+        display_name: c.name,
+        body_md: c.body,
+        status,
+        is_staff: c.staff ? 1 : 0,
+        staff_user_id: c.staff ? authors.editorId : null,
+        challenge_passed: 1,
+        token_hash: null,
+        fingerprint: fingerprintHash(c.body),
+        legacy_id: null,
+        created_at: now,
+        updated_at: now,
+        editable_until: null,
+        status_changed_at: now,
+        moderated_by: null,
+        edit_count: 0,
       });
     };
     for (const c of thread.comments) {

@@ -3,11 +3,26 @@ import { can, type Actor } from '../../core/auth/policy.ts';
 import type { CommentStatus, Db, Executor } from '../../core/db/schema.ts';
 import { denied, invalid, notFound, ok, type Problem, type Result } from '../../core/result.ts';
 import {
-  cleanText, createPrivateToken, EDIT_WINDOW_MS, editableUntil, findBlockedWord, findLinks, fingerprintHash, hashPrivateToken, isWellFormedToken,
+  cleanText,
+  createPrivateToken,
+  EDIT_WINDOW_MS,
+  editableUntil,
+  findBlockedWord,
+  findLinks,
+  fingerprintHash,
+  hashPrivateToken,
+  isWellFormedToken,
   type ChallengeOutcome,
 } from '../../core/antispam/index.ts';
 import { readSetting, writeSetting } from '../../core/antispam/repo.ts';
-import { isPurgeDays, loadPurgeDays, PURGE_DEFAULT_DAYS, PURGE_SETTING, purgeCutoff, startPurgeTimer } from '../../core/antispam/retention.ts';
+import {
+  isPurgeDays,
+  loadPurgeDays,
+  PURGE_DEFAULT_DAYS,
+  PURGE_SETTING,
+  purgeCutoff,
+  startPurgeTimer,
+} from '../../core/antispam/retention.ts';
 import { submitSuggestion } from '../directory/service.ts';
 import * as repo from './repo.ts';
 
@@ -24,11 +39,22 @@ export const SETTINGS = { purgeDays: PURGE_SETTING, maxLinks: 'comments.max_link
 export const DEFAULTS = { purgeDays: PURGE_DEFAULT_DAYS, maxLinks: 3 } as const;
 
 export type ModerationAction = 'approve' | 'reject' | 'spam';
-const ACTION_STATUS: Record<ModerationAction, CommentStatus> = { approve: 'approved', reject: 'rejected', spam: 'spam' };
-export const isModerationAction = (v: unknown): v is ModerationAction => v === 'approve' || v === 'reject' || v === 'spam';
+const ACTION_STATUS: Record<ModerationAction, CommentStatus> = {
+  approve: 'approved',
+  reject: 'rejected',
+  spam: 'spam',
+};
+export const isModerationAction = (v: unknown): v is ModerationAction =>
+  v === 'approve' || v === 'reject' || v === 'spam';
 
 type Failure = { ok: false } & Problem;
-const fieldError = (field: string, message: string): Failure => ({ ok: false, kind: 'invalid', message, field, fields: { [field]: message } });
+const fieldError = (field: string, message: string): Failure => ({
+  ok: false,
+  kind: 'invalid',
+  message,
+  field,
+  fields: { [field]: message },
+});
 
 export interface CommentInput {
   displayName?: unknown;
@@ -57,32 +83,50 @@ export async function loadCommentSettings(db: Executor): Promise<CommentSettings
   };
 }
 
-export async function saveCommentSettings(db: Db, actor: Actor, settings: CommentSettings): Promise<Result<CommentSettings>> {
+export async function saveCommentSettings(
+  db: Db,
+  actor: Actor,
+  settings: CommentSettings,
+): Promise<Result<CommentSettings>> {
   if (!can(actor, 'comments.moderate')) return denied();
   if (!isPurgeDays(settings.purgeDays)) return fieldError('purgeDays', 'Enter a number of days from 1 to 3650.');
-  if (!Number.isInteger(settings.maxLinks) || settings.maxLinks < 0 || settings.maxLinks > 50) return fieldError('maxLinks', 'Enter a number of links from 0 to 50.');
+  if (!Number.isInteger(settings.maxLinks) || settings.maxLinks < 0 || settings.maxLinks > 50)
+    return fieldError('maxLinks', 'Enter a number of links from 0 to 50.');
   await writeSetting(db, SETTINGS.purgeDays, String(settings.purgeDays));
   await writeSetting(db, SETTINGS.maxLinks, String(settings.maxLinks));
   return ok(settings);
 }
 
 /** Validates name and text the same way for new comments, the writer's edits and moderators' edits. */
-export function cleanCommentText(input: CommentInput, rules: { blockedWords: string[]; maxLinks: number | null }): Result<CleanComment> {
+export function cleanCommentText(
+  input: CommentInput,
+  rules: { blockedWords: string[]; maxLinks: number | null },
+): Result<CleanComment> {
   const errors: Record<string, string> = {};
   const name = cleanText(input.displayName, { field: 'name', label: 'Display name', maxLength: LIMITS.name });
   if (!name.ok) errors.name = name.message;
-  const body = cleanText(input.body, { field: 'body', label: 'Comment', maxLength: LIMITS.body, minLength: 1, multiline: true });
+  const body = cleanText(input.body, {
+    field: 'body',
+    label: 'Comment',
+    maxLength: LIMITS.body,
+    minLength: 1,
+    multiline: true,
+  });
   if (!body.ok) errors.body = body.message;
   if (name.ok && body.ok) {
     const links = findLinks(body.value).length;
     if (rules.maxLinks !== null && links > rules.maxLinks) {
-      errors.body = rules.maxLinks === 0 ? 'Comments cannot contain links at the moment.' : `A comment can contain at most ${rules.maxLinks} links (this one has ${links}). Keep the most useful ones.`;
+      errors.body =
+        rules.maxLinks === 0
+          ? 'Comments cannot contain links at the moment.'
+          : `A comment can contain at most ${rules.maxLinks} links (this one has ${links}). Keep the most useful ones.`;
     } else if (findBlockedWord([name.value, body.value], rules.blockedWords)) {
       errors.body = 'Your comment contains a word or phrase this site does not accept. Reword it and try again.';
     }
   }
   const fields = Object.keys(errors);
-  if (fields.length > 0) return { ok: false, kind: 'invalid', message: errors[fields[0]!]!, field: fields[0], fields: errors };
+  if (fields.length > 0)
+    return { ok: false, kind: 'invalid', message: errors[fields[0]!]!, field: fields[0], fields: errors };
   return ok({ displayName: (name as { value: string }).value, bodyMd: (body as { value: string }).value });
 }
 
@@ -109,31 +153,52 @@ const CHALLENGE_MESSAGES: Partial<Record<ChallengeOutcome, string>> = {
 };
 
 /** A reader (or staff member) comments on a post; reader comments wait for moderation. */
-export async function submitComment(db: Db, post: repo.PostForComments, input: CommentInput, opts: SubmitOptions): Promise<Result<Submitted>> {
+export async function submitComment(
+  db: Db,
+  post: repo.PostForComments,
+  input: CommentInput,
+  opts: SubmitOptions,
+): Promise<Result<Submitted>> {
   if (post.comments_closed) return fieldError('_form', 'Comments on this post are closed.');
   const isStaff = !!opts.staff && can(opts.staff, 'admin.enter');
   if (!isStaff) {
     const message = CHALLENGE_MESSAGES[opts.challenge];
     if (message) return fieldError('_form', message);
   }
-  const text = cleanCommentText(input, { blockedWords: isStaff ? [] : opts.blockedWords, maxLinks: isStaff ? null : opts.settings.maxLinks });
+  const text = cleanCommentText(input, {
+    blockedWords: isStaff ? [] : opts.blockedWords,
+    maxLinks: isStaff ? null : opts.settings.maxLinks,
+  });
   if (!text.ok) return text;
 
   let parentId: number | null = null;
   const rawParent = typeof input.parentId === 'string' ? input.parentId.trim() : input.parentId;
   if (rawParent !== undefined && rawParent !== null && rawParent !== '') {
-    const n = typeof rawParent === 'number' ? rawParent : /^\d{1,12}$/.test(String(rawParent)) ? Number(rawParent) : NaN;
+    const n =
+      typeof rawParent === 'number' ? rawParent : /^\d{1,12}$/.test(String(rawParent)) ? Number(rawParent) : NaN;
     const parent = Number.isSafeInteger(n) ? await repo.findById(db, n) : undefined;
     if (!parent || parent.post_id !== post.id || parent.status !== 'approved') {
-      return fieldError('_form', 'The comment you are replying to is not available. Your text is kept below: you can post it as a new comment.');
+      return fieldError(
+        '_form',
+        'The comment you are replying to is not available. Your text is kept below: you can post it as a new comment.',
+      );
     }
-    if (parent.parent_id !== null) return fieldError('_form', 'Replies can only be made to a top-level comment, not to another reply.');
+    if (parent.parent_id !== null)
+      return fieldError('_form', 'Replies can only be made to a top-level comment, not to another reply.');
     parentId = parent.id;
   }
 
   const nowIso = opts.now.toISOString();
   const fingerprint = fingerprintHash(text.value.bodyMd);
-  if (!isStaff && (await repo.hasDuplicate(db, post.id, fingerprint, new Date(opts.now.getTime() - DUPLICATE_WINDOW_MS).toISOString()))) {
+  if (
+    !isStaff &&
+    (await repo.hasDuplicate(
+      db,
+      post.id,
+      fingerprint,
+      new Date(opts.now.getTime() - DUPLICATE_WINDOW_MS).toISOString(),
+    ))
+  ) {
     return fieldError('body', 'This comment has already been sent on this post. There is no need to send it again.');
   }
   const link = isStaff ? null : createPrivateToken();
@@ -177,20 +242,38 @@ export async function findOwnComment(db: Db, token: unknown, now: Date): Promise
 }
 
 function isEditable(comment: repo.CommentRow, now: Date): boolean {
-  return comment.editable_until !== null && now.toISOString() < comment.editable_until && comment.status !== 'spam' && comment.status !== 'rejected';
+  return (
+    comment.editable_until !== null &&
+    now.toISOString() < comment.editable_until &&
+    comment.status !== 'spam' &&
+    comment.status !== 'rejected'
+  );
 }
 
 /** The writer edits within 15 minutes; an approved comment goes back to the queue so the change is seen. */
-export async function editOwnComment(db: Db, token: unknown, input: CommentInput, opts: { now: Date; blockedWords: string[]; settings: CommentSettings }): Promise<Result<OwnComment & { wasApproved: boolean }>> {
+export async function editOwnComment(
+  db: Db,
+  token: unknown,
+  input: CommentInput,
+  opts: { now: Date; blockedWords: string[]; settings: CommentSettings },
+): Promise<Result<OwnComment & { wasApproved: boolean }>> {
   const found = await findOwnComment(db, token, opts.now);
   if (!found.ok) return found;
   const { comment } = found.value;
-  if (!found.value.canEdit) return fieldError('_form', 'The 15 minutes for editing this comment have passed. You can still delete it.');
+  if (!found.value.canEdit)
+    return fieldError('_form', 'The 15 minutes for editing this comment have passed. You can still delete it.');
   const text = cleanCommentText(input, { blockedWords: opts.blockedWords, maxLinks: opts.settings.maxLinks });
   if (!text.ok) return text;
   const nowIso = opts.now.toISOString();
   await db.transaction().execute(async (tx) => {
-    await repo.updateText(tx, comment, { displayName: text.value.displayName, bodyMd: text.value.bodyMd, fingerprint: fingerprintHash(text.value.bodyMd), editorId: null, now: nowIso, status: 'pending' });
+    await repo.updateText(tx, comment, {
+      displayName: text.value.displayName,
+      bodyMd: text.value.bodyMd,
+      fingerprint: fingerprintHash(text.value.bodyMd),
+      editorId: null,
+      now: nowIso,
+      status: 'pending',
+    });
   });
   const updated = await findOwnComment(db, token, opts.now);
   if (!updated.ok) return updated;
@@ -198,15 +281,29 @@ export async function editOwnComment(db: Db, token: unknown, input: CommentInput
 }
 
 /** The writer deletes their comment at any time (its replies go with it). */
-export async function deleteOwnComment(db: Db, token: unknown, now: Date): Promise<Result<{ postId: number; postSlug: string; wasApproved: boolean }>> {
+export async function deleteOwnComment(
+  db: Db,
+  token: unknown,
+  now: Date,
+): Promise<Result<{ postId: number; postSlug: string; wasApproved: boolean }>> {
   const found = await findOwnComment(db, token, now);
   if (!found.ok) return found;
   await repo.deleteComment(db, found.value.comment.id);
-  return ok({ postId: found.value.post.id, postSlug: found.value.post.slug, wasApproved: found.value.comment.status === 'approved' });
+  return ok({
+    postId: found.value.post.id,
+    postSlug: found.value.post.slug,
+    wasApproved: found.value.comment.status === 'approved',
+  });
 }
 
 /** Approve, reject or mark as spam one or many comments; returns the posts whose pages changed. */
-export async function moderateComments(db: Db, clock: Clock, actor: Actor, ids: number[], action: ModerationAction): Promise<Result<{ count: number; postIds: number[] }>> {
+export async function moderateComments(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  ids: number[],
+  action: ModerationAction,
+): Promise<Result<{ count: number; postIds: number[] }>> {
   if (!can(actor, 'comments.moderate')) return denied();
   if (!isModerationAction(action)) return invalid('Choose approve, reject or spam.', 'action');
   const unique = [...new Set(ids)].filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 500);
@@ -223,7 +320,13 @@ export async function moderateComments(db: Db, clock: Clock, actor: Actor, ids: 
 }
 
 /** A moderator edits a comment (spelling, removing a phone number); the previous text is kept. */
-export async function editCommentAsModerator(db: Db, clock: Clock, actor: Actor, id: number, input: CommentInput): Promise<Result<repo.CommentRow>> {
+export async function editCommentAsModerator(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  id: number,
+  input: CommentInput,
+): Promise<Result<repo.CommentRow>> {
   if (!can(actor, 'comments.moderate')) return denied();
   const comment = await repo.findById(db, id);
   if (!comment) return notFound('comment');
@@ -231,18 +334,37 @@ export async function editCommentAsModerator(db: Db, clock: Clock, actor: Actor,
   if (!text.ok) return text;
   const now = clock.now().toISOString();
   await db.transaction().execute(async (tx) => {
-    await repo.updateText(tx, comment, { displayName: text.value.displayName, bodyMd: text.value.bodyMd, fingerprint: fingerprintHash(text.value.bodyMd), editorId: actor.id, now });
+    await repo.updateText(tx, comment, {
+      displayName: text.value.displayName,
+      bodyMd: text.value.bodyMd,
+      fingerprint: fingerprintHash(text.value.bodyMd),
+      editorId: actor.id,
+      now,
+    });
     await repo.recordAudit(tx, actor.id, 'comment.edit', `comment:${id}`, '', now);
   });
   return ok((await repo.findById(db, id))!);
 }
 
-export async function setCommentsClosed(db: Db, clock: Clock, actor: Actor, postId: number, closed: boolean): Promise<Result<repo.PostForComments>> {
+export async function setCommentsClosed(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  postId: number,
+  closed: boolean,
+): Promise<Result<repo.PostForComments>> {
   if (!can(actor, 'comments.moderate')) return denied();
   const post = await repo.findPost(db, postId);
   if (!post) return notFound('post');
   await repo.setCommentsClosed(db, postId, closed);
-  await repo.recordAudit(db, actor.id, closed ? 'comments.close' : 'comments.open', `post:${postId}`, '', clock.now().toISOString());
+  await repo.recordAudit(
+    db,
+    actor.id,
+    closed ? 'comments.close' : 'comments.open',
+    `post:${postId}`,
+    '',
+    clock.now().toISOString(),
+  );
   return ok({ ...post, comments_closed: closed ? 1 : 0 });
 }
 
@@ -256,7 +378,11 @@ export async function purgeRejectedComments(db: Db, clock: Clock, days?: number)
  * Runs the purge now and then every `everyMs` (hourly in the app), on the given clock; returns a
  * stop function the plugin calls when the app closes.
  */
-export function startCommentPurge(db: Db, clock: Clock, opts: { everyMs: number; onError: (err: Error) => void; onPurged?: (count: number) => void }): () => void {
+export function startCommentPurge(
+  db: Db,
+  clock: Clock,
+  opts: { everyMs: number; onError: (err: Error) => void; onPurged?: (count: number) => void },
+): () => void {
   return startPurgeTimer(() => purgeRejectedComments(db, clock), opts);
 }
 
@@ -276,13 +402,32 @@ export function linksIn(bodyMd: string): string[] {
 }
 
 /** Turns a link in a comment into a suggestion in the directory's queue, with the comment as context. */
-export async function suggestResourceFromComment(db: Db, clock: Clock, actor: Actor, commentId: number, url: string): Promise<Result<{ id: number }>> {
+export async function suggestResourceFromComment(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  commentId: number,
+  url: string,
+): Promise<Result<{ id: number }>> {
   if (!can(actor, 'comments.moderate')) return denied();
   const comment = await repo.findById(db, commentId);
   if (!comment) return notFound('comment');
   if (!linksIn(comment.body_md).includes(url)) return invalid('That link is not in this comment.', 'url');
-  const result = await submitSuggestion(db, clock, { url, context: comment.body_md.slice(0, 2000), source: 'comment', sourceCommentId: comment.id });
-  if (result.ok) await repo.recordAudit(db, actor.id, 'comment.suggest_resource', `comment:${commentId}`, `suggestion:${result.value.id}`, clock.now().toISOString());
+  const result = await submitSuggestion(db, clock, {
+    url,
+    context: comment.body_md.slice(0, 2000),
+    source: 'comment',
+    sourceCommentId: comment.id,
+  });
+  if (result.ok)
+    await repo.recordAudit(
+      db,
+      actor.id,
+      'comment.suggest_resource',
+      `comment:${commentId}`,
+      `suggestion:${result.value.id}`,
+      clock.now().toISOString(),
+    );
   return result;
 }
 

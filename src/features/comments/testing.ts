@@ -12,11 +12,27 @@ import { csrfFrom, postForm } from '../../../test/support/staff.ts';
 
 let n = 0;
 /** A published post written straight into the table (publishing owns the real editor). */
-export async function makePost(db: Db, opts: { slug?: string; closed?: boolean; title?: string } = {}): Promise<{ id: number; slug: string }> {
+export async function makePost(
+  db: Db,
+  opts: { slug?: string; closed?: boolean; title?: string } = {},
+): Promise<{ id: number; slug: string }> {
   n++;
-  let author = await db.selectFrom('users').select('id').where('email', '=', 'comments-author@staff.test').executeTakeFirst();
+  let author = await db
+    .selectFrom('users')
+    .select('id')
+    .where('email', '=', 'comments-author@staff.test')
+    .executeTakeFirst();
   if (!author) {
-    const created = await createStaff(db, { now: () => new Date('2026-11-01T00:00:00Z') }, { email: 'comments-author@staff.test', role: 'editor', password: 'correct horse battery staple', displayName: 'Author (demo)' });
+    const created = await createStaff(
+      db,
+      { now: () => new Date('2026-11-01T00:00:00Z') },
+      {
+        email: 'comments-author@staff.test',
+        role: 'editor',
+        password: 'correct horse battery staple',
+        displayName: 'Author (demo)',
+      },
+    );
     assert.ok(created.ok);
     author = { id: created.value.id };
   }
@@ -24,9 +40,24 @@ export async function makePost(db: Db, opts: { slug?: string; closed?: boolean; 
   const row = await db
     .insertInto('posts')
     .values({
-      slug, title: opts.title ?? `Resources post ${n}`, excerpt: '', body_md: 'If you know more resources, please share them below.', content_note: '', language: 'en',
-      translation_group: null, author_id: author.id, status: 'published', published_at: '2026-11-01T00:00:00.000Z', cover_image: null, cover_alt: '',
-      cover_width: null, cover_height: null, comments_closed: opts.closed ? 1 : 0, created_at: '2026-11-01T00:00:00.000Z', updated_at: '2026-11-01T00:00:00.000Z', updated_by: null,
+      slug,
+      title: opts.title ?? `Resources post ${n}`,
+      excerpt: '',
+      body_md: 'If you know more resources, please share them below.',
+      content_note: '',
+      language: 'en',
+      translation_group: null,
+      author_id: author.id,
+      status: 'published',
+      published_at: '2026-11-01T00:00:00.000Z',
+      cover_image: null,
+      cover_alt: '',
+      cover_width: null,
+      cover_height: null,
+      comments_closed: opts.closed ? 1 : 0,
+      created_at: '2026-11-01T00:00:00.000Z',
+      updated_at: '2026-11-01T00:00:00.000Z',
+      updated_by: null,
     })
     .returning('id')
     .executeTakeFirstOrThrow();
@@ -44,7 +75,9 @@ export async function solvedAltcha(t: TestApp): Promise<string> {
   const challenge = res.json() as Challenge;
   const solution = await solveChallenge({ challenge, deriveKey });
   assert.ok(solution);
-  return Buffer.from(JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution })).toString('base64');
+  return Buffer.from(
+    JSON.stringify({ challenge: { parameters: challenge.parameters, signature: challenge.signature }, solution }),
+  ).toString('base64');
 }
 
 let cachedCsrf: string | undefined;
@@ -57,7 +90,12 @@ export async function anonCsrf(t: TestApp, slug: string): Promise<string> {
 }
 
 /** Posts a comment as an anonymous reader, solving the proof of work unless told not to. */
-export async function postComment(t: TestApp, slug: string, fields: Record<string, string>, opts: { altcha?: string | false; advance?: boolean } = {}) {
+export async function postComment(
+  t: TestApp,
+  slug: string,
+  fields: Record<string, string>,
+  opts: { altcha?: string | false; advance?: boolean } = {},
+) {
   // Each submission starts a fresh rate-limit window (the limit counts on the app clock), unless a test measures the limit.
   if (opts.advance !== false) t.clock.advance(10 * 60_000);
   const csrf = fields._csrf ?? (await anonCsrf(t, slug));
@@ -66,7 +104,9 @@ export async function postComment(t: TestApp, slug: string, fields: Record<strin
 }
 
 export function privateLinkFrom(html: string): string {
-  const m = /data-private-link[^>]*>\s*https?:\/\/[^/]+(\/comments\/[A-Za-z0-9_-]{43})\s*</.exec(html) ?? /href="https?:\/\/[^/"]+(\/comments\/[A-Za-z0-9_-]{43})"/.exec(html);
+  const m =
+    /data-private-link[^>]*>\s*https?:\/\/[^/]+(\/comments\/[A-Za-z0-9_-]{43})\s*</.exec(html) ??
+    /href="https?:\/\/[^/"]+(\/comments\/[A-Za-z0-9_-]{43})"/.exec(html);
   assert.ok(m, 'the page shows a private link');
   return m[1]!;
 }
@@ -75,7 +115,13 @@ import { renderToString } from '../../core/views/render.ts';
 
 /** The comment section as it appears under the post (the registered post footer, rendered for an anonymous reader). */
 export async function footerHtml(t: TestApp, post: { id: number; slug: string }): Promise<string> {
-  const ctx = { siteName: 'Alongside', publicUrl: t.config.publicUrl, quickExitUrl: t.config.quickExitUrl, locale: 'en' as const, csrfToken: 'x' };
+  const ctx = {
+    siteName: 'Alongside',
+    publicUrl: t.config.publicUrl,
+    quickExitUrl: t.config.quickExitUrl,
+    locale: 'en' as const,
+    csrfToken: 'x',
+  };
   const parts: string[] = [];
   for (const footer of [...t.app.deps.registry.postFooters].sort((a, b) => a.order - b.order)) {
     const node = await footer.render({ id: post.id, slug: post.slug, language: 'en' }, ctx);
@@ -115,10 +161,13 @@ export function commentSection(html: string): string {
 
 export function assertInert(raw: string): void {
   // Attribute values are always double-quoted and escaped by preact; blank them so text inside them is not mistaken for markup.
-  const html = raw.replace('<details class="shortcuts">', '').replace(/="[^"]*"/g, (m) => (/^="\s*(javascript|data|vbscript):/i.test(m) ? m : '=""'));
+  const html = raw
+    .replace('<details class="shortcuts">', '')
+    .replace(/="[^"]*"/g, (m) => (/^="\s*(javascript|data|vbscript):/i.test(m) ? m : '=""'));
   const hrefs = raw.match(/<a\b[^>]*?href="[^"]*"[^>]*?>/gi) ?? [];
   const scripts = raw.match(/<script\b[^>]*>/gi) ?? [];
-  for (const s of scripts) assert.match(s, /^<script type="module" src="\/static\/altcha-init\.js">$/, `unexpected script tag ${s}`);
+  for (const s of scripts)
+    assert.match(s, /^<script type="module" src="\/static\/altcha-init\.js">$/, `unexpected script tag ${s}`);
   assert.doesNotMatch(html, /<(img|svg|iframe|style|details|object|embed)\b/i);
   const handler = /<[a-z][^>]*\son[a-z]+\s*=[^>]*>/i.exec(html);
   assert.equal(handler, null, `no event-handler attribute: ${handler?.[0]}`);
@@ -129,4 +178,3 @@ export function assertInert(raw: string): void {
     if (/^https?:/.test(href)) assert.match(a, /rel="ugc nofollow noopener noreferrer"/);
   }
 }
-

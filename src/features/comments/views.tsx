@@ -11,7 +11,8 @@ import { tm, type CommentMessage } from './messages.ts';
 
 /* Pure views: data in, markup out. User text is escaped; comment bodies go through the safe comment renderer only. */
 
-const t = (ctx: PageContext, key: CommentMessage, params?: Record<string, string | number>) => tm(ctx.locale, key, params);
+const t = (ctx: PageContext, key: CommentMessage, params?: Record<string, string | number>) =>
+  tm(ctx.locale, key, params);
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 export interface CommentFormValues {
@@ -39,9 +40,21 @@ function Byline({ ctx, comment }: { ctx: PageContext; comment: CommentRow }) {
   );
 }
 
-function SingleComment({ ctx, comment, children }: { ctx: PageContext; comment: CommentRow; children?: ComponentChildren }) {
+function SingleComment({
+  ctx,
+  comment,
+  children,
+}: {
+  ctx: PageContext;
+  comment: CommentRow;
+  children?: ComponentChildren;
+}) {
   return (
-    <article class={comment.is_staff ? 'comment comment--staff' : 'comment'} id={`comment-${comment.id}`} aria-label={`${t(ctx, 'heading')}: ${comment.display_name || t(ctx, 'anonymous')}`}>
+    <article
+      class={comment.is_staff ? 'comment comment--staff' : 'comment'}
+      id={`comment-${comment.id}`}
+      aria-label={`${t(ctx, 'heading')}: ${comment.display_name || t(ctx, 'anonymous')}`}
+    >
       <Byline ctx={ctx} comment={comment} />
       <CommentBody md={comment.body_md} />
       {children}
@@ -50,9 +63,27 @@ function SingleComment({ ctx, comment, children }: { ctx: PageContext; comment: 
 }
 
 /** The form readers use; also used on the reply and error pages (one form per page, so ids stay unique). */
-export function CommentForm({ ctx, post, values = {}, errors, parent }: { ctx: PageContext; post: { slug: string }; values?: CommentFormValues; errors?: FieldErrors; parent?: CommentRow }) {
+export function CommentForm({
+  ctx,
+  post,
+  values = {},
+  errors,
+  parent,
+}: {
+  ctx: PageContext;
+  post: { slug: string };
+  values?: CommentFormValues;
+  errors?: FieldErrors;
+  parent?: CommentRow;
+}) {
   return (
-    <form method="post" action={`/posts/${encodeURIComponent(post.slug)}/comments`} class="comment-form" id="comment-form" novalidate>
+    <form
+      method="post"
+      action={`/posts/${encodeURIComponent(post.slug)}/comments`}
+      class="comment-form"
+      id="comment-form"
+      novalidate
+    >
       <h3>{parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}</h3>
       <CsrfField token={ctx.csrfToken} />
       {parent && <input type="hidden" name="parent_id" value={String(parent.id)} />}
@@ -61,17 +92,31 @@ export function CommentForm({ ctx, post, values = {}, errors, parent }: { ctx: P
         {(a) => <input {...a} type="text" maxLength={LIMITS.name} autocomplete="off" value={values.name ?? ''} />}
       </Field>
       <Field name="body" label={t(ctx, 'bodyLabel')} hint={t(ctx, 'bodyHint')} errors={errors}>
-        {(a) => <textarea {...a} rows={6} maxLength={LIMITS.body} required>{values.body ?? ''}</textarea>}
+        {(a) => (
+          <textarea {...a} rows={6} maxLength={LIMITS.body} required>
+            {values.body ?? ''}
+          </textarea>
+        )}
       </Field>
       <HoneypotField />
       {!ctx.staff && <ProofOfWorkField hint={t(ctx, 'powHint')} />}
-      <button type="submit" class="button">{ctx.staff ? t(ctx, 'postAs') : t(ctx, 'submit')}</button>
+      <button type="submit" class="button">
+        {ctx.staff ? t(ctx, 'postAs') : t(ctx, 'submit')}
+      </button>
     </form>
   );
 }
 
 /** Rendered under a post: the approved thread, then the form (or a note that comments are closed). */
-export function CommentSection({ ctx, post, thread }: { ctx: PageContext; post: PostForComments; thread: ThreadComment[] }) {
+export function CommentSection({
+  ctx,
+  post,
+  thread,
+}: {
+  ctx: PageContext;
+  post: PostForComments;
+  thread: ThreadComment[];
+}) {
   const count = thread.reduce((n, c) => n + 1 + c.replies.length, 0);
   return (
     <section class="comments" id="comments" aria-labelledby="comments-heading">
@@ -94,7 +139,10 @@ export function CommentSection({ ctx, post, thread }: { ctx: PageContext; post: 
                   <p class="comment__actions">
                     <a href={`/posts/${encodeURIComponent(post.slug)}/comments/new?reply=${comment.id}`}>
                       {t(ctx, 'reply')}
-                      <span class="visually-hidden"> — {t(ctx, 'replyTo', { name: comment.display_name || t(ctx, 'anonymous') })}</span>
+                      <span class="visually-hidden">
+                        {' '}
+                        — {t(ctx, 'replyTo', { name: comment.display_name || t(ctx, 'anonymous') })}
+                      </span>
                     </a>
                   </p>
                 )}
@@ -118,9 +166,25 @@ export function CommentSection({ ctx, post, thread }: { ctx: PageContext; post: 
 }
 
 /** A page with just the form: replies, and re-showing the form with the reader's text after a problem. */
-export function CommentFormPage({ ctx, post, values, errors, parent }: { ctx: PageContext; post: PostForComments; values?: CommentFormValues; errors?: FieldErrors; parent?: CommentRow }) {
+export function CommentFormPage({
+  ctx,
+  post,
+  values,
+  errors,
+  parent,
+}: {
+  ctx: PageContext;
+  post: PostForComments;
+  values?: CommentFormValues;
+  errors?: FieldErrors;
+  parent?: CommentRow;
+}) {
   return (
-    <Layout ctx={ctx} title={`${parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}: ${post.title}`} head={{ noindex: true }}>
+    <Layout
+      ctx={ctx}
+      title={`${parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}: ${post.title}`}
+      head={{ noindex: true }}
+    >
       <Styles />
       <p>
         <a href={`/posts/${encodeURIComponent(post.slug)}#comments`}>← {post.title}</a>
@@ -128,12 +192,24 @@ export function CommentFormPage({ ctx, post, values, errors, parent }: { ctx: Pa
       <h1>{parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}</h1>
       <ErrorSummary errors={errors} />
       {parent && <SingleComment ctx={ctx} comment={parent} />}
-      {post.comments_closed ? <Notice>{t(ctx, 'closed')}</Notice> : <CommentForm ctx={ctx} post={post} values={values} errors={errors} parent={parent} />}
+      {post.comments_closed ? (
+        <Notice>{t(ctx, 'closed')}</Notice>
+      ) : (
+        <CommentForm ctx={ctx} post={post} values={values} errors={errors} parent={parent} />
+      )}
     </Layout>
   );
 }
 
-export function SubmittedPage({ ctx, post, privateUrl }: { ctx: PageContext; post: PostForComments; privateUrl: string | null }) {
+export function SubmittedPage({
+  ctx,
+  post,
+  privateUrl,
+}: {
+  ctx: PageContext;
+  post: PostForComments;
+  privateUrl: string | null;
+}) {
   return (
     <Layout ctx={ctx} title={privateUrl ? t(ctx, 'awaitingTitle') : t(ctx, 'publishedStaff')} head={{ noindex: true }}>
       <Styles />
@@ -159,8 +235,24 @@ export function SubmittedPage({ ctx, post, privateUrl }: { ctx: PageContext; pos
   );
 }
 
-export function OwnCommentPage({ ctx, post, comment, canEdit, token, values, errors, notice }: {
-  ctx: PageContext; post: PostForComments; comment: CommentRow; canEdit: boolean; token: string; values?: CommentFormValues; errors?: FieldErrors; notice?: string;
+export function OwnCommentPage({
+  ctx,
+  post,
+  comment,
+  canEdit,
+  token,
+  values,
+  errors,
+  notice,
+}: {
+  ctx: PageContext;
+  post: PostForComments;
+  comment: CommentRow;
+  canEdit: boolean;
+  token: string;
+  values?: CommentFormValues;
+  errors?: FieldErrors;
+  notice?: string;
 }) {
   const base = `/comments/${token}`;
   return (
@@ -173,7 +265,8 @@ export function OwnCommentPage({ ctx, post, comment, canEdit, token, values, err
         <a href={`/posts/${encodeURIComponent(post.slug)}#comments`}>{post.title}</a>
       </p>
       <p>
-        {t(ctx, 'status')}: <strong data-comment-status={comment.status}>{t(ctx, `status_${comment.status}` as CommentMessage)}</strong>
+        {t(ctx, 'status')}:{' '}
+        <strong data-comment-status={comment.status}>{t(ctx, `status_${comment.status}` as CommentMessage)}</strong>
       </p>
       <SingleComment ctx={ctx} comment={comment} />
       <h2>{t(ctx, 'editHeading')}</h2>
@@ -182,12 +275,26 @@ export function OwnCommentPage({ ctx, post, comment, canEdit, token, values, err
           <p class="hint">{t(ctx, 'editUntil', { time: when(comment.editable_until!) })}</p>
           <CsrfField token={ctx.csrfToken} />
           <Field name="name" label={t(ctx, 'nameLabel')} errors={errors}>
-            {(a) => <input {...a} type="text" maxLength={LIMITS.name} autocomplete="off" value={values?.name ?? comment.display_name} />}
+            {(a) => (
+              <input
+                {...a}
+                type="text"
+                maxLength={LIMITS.name}
+                autocomplete="off"
+                value={values?.name ?? comment.display_name}
+              />
+            )}
           </Field>
           <Field name="body" label={t(ctx, 'bodyLabel')} hint={t(ctx, 'bodyHint')} errors={errors}>
-            {(a) => <textarea {...a} rows={6} maxLength={LIMITS.body}>{values?.body ?? comment.body_md}</textarea>}
+            {(a) => (
+              <textarea {...a} rows={6} maxLength={LIMITS.body}>
+                {values?.body ?? comment.body_md}
+              </textarea>
+            )}
           </Field>
-          <button type="submit" class="button">{t(ctx, 'save')}</button>
+          <button type="submit" class="button">
+            {t(ctx, 'save')}
+          </button>
         </form>
       ) : (
         <>
@@ -204,7 +311,9 @@ export function OwnCommentPage({ ctx, post, comment, canEdit, token, values, err
       <form method="post" action={`${base}/delete`}>
         <CsrfField token={ctx.csrfToken} />
         <p>{t(ctx, 'deleteText')}</p>
-        <button type="submit" class="danger">{t(ctx, 'deleteButton')}</button>
+        <button type="submit" class="danger">
+          {t(ctx, 'deleteButton')}
+        </button>
       </form>
     </Layout>
   );
@@ -264,12 +373,17 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
           ))}
         </ul>
       </nav>
-      {queue === 'unverified' && <p class="hint">These were sent without the proof-of-work check (usually JavaScript was off). Read them with more care.</p>}
+      {queue === 'unverified' && (
+        <p class="hint">
+          These were sent without the proof-of-work check (usually JavaScript was off). Read them with more care.
+        </p>
+      )}
       <details class="shortcuts">
         <summary>Keyboard shortcuts</summary>
         <p>
-          <kbd>j</kbd>/<kbd>k</kbd> next/previous comment · <kbd>x</kbd> select · <kbd>a</kbd> approve · <kbd>r</kbd> reject ·{' '}
-          <kbd>s</kbd> spam · <kbd>e</kbd> edit · <kbd>Shift</kbd>+<kbd>A</kbd>/<kbd>R</kbd>/<kbd>S</kbd> apply to selected
+          <kbd>j</kbd>/<kbd>k</kbd> next/previous comment · <kbd>x</kbd> select · <kbd>a</kbd> approve · <kbd>r</kbd>{' '}
+          reject · <kbd>s</kbd> spam · <kbd>e</kbd> edit · <kbd>Shift</kbd>+<kbd>A</kbd>/<kbd>R</kbd>/<kbd>S</kbd> apply
+          to selected
         </p>
       </details>
       {items.length === 0 ? (
@@ -280,9 +394,15 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
           <input type="hidden" name="queue" value={queue} />
           <fieldset class="bulk-actions">
             <legend>Selected comments</legend>
-            <button type="submit" name="action" value="approve" data-bulk="approve">Approve selected</button>{' '}
-            <button type="submit" name="action" value="reject" data-bulk="reject">Reject selected</button>{' '}
-            <button type="submit" name="action" value="spam" data-bulk="spam">Mark selected as spam</button>
+            <button type="submit" name="action" value="approve" data-bulk="approve">
+              Approve selected
+            </button>{' '}
+            <button type="submit" name="action" value="reject" data-bulk="reject">
+              Reject selected
+            </button>{' '}
+            <button type="submit" name="action" value="spam" data-bulk="spam">
+              Mark selected as spam
+            </button>
           </fieldset>
           <ol class="queue">
             {items.map((c) => (
@@ -304,12 +424,24 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
                 )}
                 <CommentBody md={c.body_md} />
                 <p class="queue-item__actions">
-                  <button type="submit" name="single" value={`${c.id}:approve`} data-action="approve">Approve</button>{' '}
-                  <button type="submit" name="single" value={`${c.id}:reject`} data-action="reject">Reject</button>{' '}
-                  <button type="submit" name="single" value={`${c.id}:spam`} data-action="spam">Spam</button>{' '}
-                  <a href={`/admin/comments/${c.id}/edit`} data-action="edit">Edit</a>{' '}
-                  · <a href={`/posts/${encodeURIComponent(c.post_slug)}#comments`}>Post</a>{' '}
-                  · <button type="submit" formaction={`/admin/comments/posts/${c.post_id}/${c.post_comments_closed ? 'open' : 'close'}`} class="link-button">
+                  <button type="submit" name="single" value={`${c.id}:approve`} data-action="approve">
+                    Approve
+                  </button>{' '}
+                  <button type="submit" name="single" value={`${c.id}:reject`} data-action="reject">
+                    Reject
+                  </button>{' '}
+                  <button type="submit" name="single" value={`${c.id}:spam`} data-action="spam">
+                    Spam
+                  </button>{' '}
+                  <a href={`/admin/comments/${c.id}/edit`} data-action="edit">
+                    Edit
+                  </a>{' '}
+                  · <a href={`/posts/${encodeURIComponent(c.post_slug)}#comments`}>Post</a> ·{' '}
+                  <button
+                    type="submit"
+                    formaction={`/admin/comments/posts/${c.post_id}/${c.post_comments_closed ? 'open' : 'close'}`}
+                    class="link-button"
+                  >
                     {c.post_comments_closed ? 'Reopen comments on this post' : 'Close comments on this post'}
                   </button>
                 </p>
@@ -338,9 +470,24 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
   );
 }
 
-export function ModeratorEditPage({ ctx, comment, values, errors, edits }: {
-  ctx: PageContext; comment: CommentRow; values?: CommentFormValues; errors?: FieldErrors;
-  edits: { id: number; previous_display_name: string; previous_body_md: string; created_at: string; editor_name: string | null }[];
+export function ModeratorEditPage({
+  ctx,
+  comment,
+  values,
+  errors,
+  edits,
+}: {
+  ctx: PageContext;
+  comment: CommentRow;
+  values?: CommentFormValues;
+  errors?: FieldErrors;
+  edits: {
+    id: number;
+    previous_display_name: string;
+    previous_body_md: string;
+    created_at: string;
+    editor_name: string | null;
+  }[];
 }) {
   return (
     <Layout ctx={ctx} title="Edit comment" head={{ noindex: true }}>
@@ -356,9 +503,15 @@ export function ModeratorEditPage({ ctx, comment, values, errors, edits }: {
           {(a) => <input {...a} type="text" maxLength={LIMITS.name} value={values?.name ?? comment.display_name} />}
         </Field>
         <Field name="body" label="Comment" errors={errors}>
-          {(a) => <textarea {...a} rows={8} maxLength={LIMITS.body}>{values?.body ?? comment.body_md}</textarea>}
+          {(a) => (
+            <textarea {...a} rows={8} maxLength={LIMITS.body}>
+              {values?.body ?? comment.body_md}
+            </textarea>
+          )}
         </Field>
-        <button type="submit" class="button">Save (the edit is recorded)</button>
+        <button type="submit" class="button">
+          Save (the edit is recorded)
+        </button>
       </form>
       <h2>Earlier versions</h2>
       {edits.length === 0 ? (
@@ -368,7 +521,8 @@ export function ModeratorEditPage({ ctx, comment, values, errors, edits }: {
           {edits.map((e) => (
             <li>
               <p class="hint">
-                Before the edit of {when(e.created_at)} UTC by {e.editor_name ?? 'the writer (private link)'} — name “{e.previous_display_name || 'Anonymous'}”:
+                Before the edit of {when(e.created_at)} UTC by {e.editor_name ?? 'the writer (private link)'} — name “
+                {e.previous_display_name || 'Anonymous'}”:
               </p>
               <pre>{e.previous_body_md}</pre>
             </li>
@@ -379,7 +533,21 @@ export function ModeratorEditPage({ ctx, comment, values, errors, edits }: {
   );
 }
 
-export function SettingsPage({ ctx, blockedWords, purgeDays, maxLinks, errors, notice }: { ctx: PageContext; blockedWords: string; purgeDays: string; maxLinks: string; errors?: FieldErrors; notice?: string }) {
+export function SettingsPage({
+  ctx,
+  blockedWords,
+  purgeDays,
+  maxLinks,
+  errors,
+  notice,
+}: {
+  ctx: PageContext;
+  blockedWords: string;
+  purgeDays: string;
+  maxLinks: string;
+  errors?: FieldErrors;
+  notice?: string;
+}) {
   return (
     <Layout ctx={ctx} title="Comment anti-spam settings" head={{ noindex: true }}>
       <p>
@@ -390,16 +558,31 @@ export function SettingsPage({ ctx, blockedWords, purgeDays, maxLinks, errors, n
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/comments/settings" novalidate>
         <CsrfField token={ctx.csrfToken} />
-        <Field name="blockedWords" label="Blocked words and phrases" hint="One per line. Comments and pledges containing one are refused. Case and accents are ignored." errors={errors}>
-          {(a) => <textarea {...a} rows={8}>{blockedWords}</textarea>}
+        <Field
+          name="blockedWords"
+          label="Blocked words and phrases"
+          hint="One per line. Comments and pledges containing one are refused. Case and accents are ignored."
+          errors={errors}
+        >
+          {(a) => (
+            <textarea {...a} rows={8}>
+              {blockedWords}
+            </textarea>
+          )}
         </Field>
         <Field name="maxLinks" label="Most links allowed in one comment" errors={errors}>
           {(a) => <input {...a} type="number" min={0} max={50} value={maxLinks} />}
         </Field>
-        <Field name="purgeDays" label="Delete rejected and spam comments and campaign pledges after (days)" errors={errors}>
+        <Field
+          name="purgeDays"
+          label="Delete rejected and spam comments and campaign pledges after (days)"
+          errors={errors}
+        >
           {(a) => <input {...a} type="number" min={1} max={3650} value={purgeDays} />}
         </Field>
-        <button type="submit" class="button">Save settings</button>
+        <button type="submit" class="button">
+          Save settings
+        </button>
       </form>
     </Layout>
   );

@@ -2,14 +2,33 @@ import type { PageContext } from '../../core/views/context.ts';
 import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
-import { locationField, locationIndexes, nextLocationIndex, type ListingForm, type LocationKey } from './listing-form.ts';
+import {
+  locationField,
+  locationIndexes,
+  nextLocationIndex,
+  type ListingForm,
+  type LocationKey,
+} from './listing-form.ts';
 import type * as repo from './repo.ts';
 
 type Suggestion = NonNullable<Awaited<ReturnType<typeof repo.findSuggestion>>>;
 type Duplicate = Awaited<ReturnType<typeof repo.duplicateCandidates>>[number];
-const FACET_TITLE: Record<Facet, string> = { category: 'Categories', approach: 'Approach', population: 'Populations served', delivery: 'Delivery' };
+const FACET_TITLE: Record<Facet, string> = {
+  category: 'Categories',
+  approach: 'Approach',
+  population: 'Populations served',
+  delivery: 'Delivery',
+};
 
-export function CurationHome({ ctx, suggestions, reports, dueCount, months, listings, notice }: {
+export function CurationHome({
+  ctx,
+  suggestions,
+  reports,
+  dueCount,
+  months,
+  listings,
+  notice,
+}: {
   ctx: PageContext;
   suggestions: { s: Suggestion; duplicates: Duplicate[] }[];
   reports: Awaited<ReturnType<typeof repo.openReports>>;
@@ -23,20 +42,37 @@ export function CurationHome({ ctx, suggestions, reports, dueCount, months, list
       <h1>Resource directory</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
       <p>
-        <a class="button" href="/admin/resources/new">New listing</a>{' '}
-        <a class="button secondary" href="/admin/resources/verification">Needs verification ({dueCount}, older than {months} months)</a>
+        <a class="button" href="/admin/resources/new">
+          New listing
+        </a>{' '}
+        <a class="button secondary" href="/admin/resources/verification">
+          Needs verification ({dueCount}, older than {months} months)
+        </a>
       </p>
       <section aria-labelledby="sugg">
         <h2 id="sugg">Suggestions waiting ({suggestions.length})</h2>
-        {suggestions.length === 0 ? <p>No suggestions are waiting.</p> : (
+        {suggestions.length === 0 ? (
+          <p>No suggestions are waiting.</p>
+        ) : (
           <ul class="stack">
             {suggestions.map(({ s, duplicates }) => (
               <li class="card">
-                <h3><a href={`/admin/resources/suggestions/${s.id}`}>{s.name}</a></h3>
-                <p class="meta">{s.source === 'comment' ? `From comment #${s.source_comment_id ?? '?'}` : 'From the public form'} · {s.created_at.slice(0, 10)} {s.url && `· ${s.url}`}</p>
+                <h3>
+                  <a href={`/admin/resources/suggestions/${s.id}`}>{s.name}</a>
+                </h3>
+                <p class="meta">
+                  {s.source === 'comment' ? `From comment #${s.source_comment_id ?? '?'}` : 'From the public form'} ·{' '}
+                  {s.created_at.slice(0, 10)} {s.url && `· ${s.url}`}
+                </p>
                 {duplicates.length > 0 && (
                   <p class="notice notice--warning">
-                    Possible duplicate of {duplicates.map((d, i) => (<>{i > 0 && ', '}<a href={`/resources/${d.slug}`}>{d.name}</a> ({d.reason})</>))}
+                    Possible duplicate of{' '}
+                    {duplicates.map((d, i) => (
+                      <>
+                        {i > 0 && ', '}
+                        <a href={`/resources/${d.slug}`}>{d.name}</a> ({d.reason})
+                      </>
+                    ))}
                   </p>
                 )}
               </li>
@@ -46,15 +82,24 @@ export function CurationHome({ ctx, suggestions, reports, dueCount, months, list
       </section>
       <section aria-labelledby="reports">
         <h2 id="reports">Outdated-information reports ({reports.length})</h2>
-        {reports.length === 0 ? <p>No open reports.</p> : (
+        {reports.length === 0 ? (
+          <p>No open reports.</p>
+        ) : (
           <ul class="stack">
             {reports.map((r) => (
               <li class="card">
-                <p><strong><a href={`/admin/resources/${r.service_id}/edit`}>{r.name}</a></strong> · {r.created_at.slice(0, 10)}</p>
+                <p>
+                  <strong>
+                    <a href={`/admin/resources/${r.service_id}/edit`}>{r.name}</a>
+                  </strong>{' '}
+                  · {r.created_at.slice(0, 10)}
+                </p>
                 <p>{r.message}</p>
                 <form method="post" action={`/admin/resources/reports/${r.id}/resolve`} class="inline-form">
                   <CsrfField token={ctx.csrfToken} />
-                  <button type="submit" class="secondary">Mark as dealt with</button>
+                  <button type="submit" class="secondary">
+                    Mark as dealt with
+                  </button>
                 </form>
               </li>
             ))}
@@ -64,14 +109,25 @@ export function CurationHome({ ctx, suggestions, reports, dueCount, months, list
       <section aria-labelledby="all">
         <h2 id="all">Listings</h2>
         <table>
-          <thead><tr><th>Name</th><th>Status</th><th>Last verified</th><th></th></tr></thead>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Status</th>
+              <th>Last verified</th>
+              <th></th>
+            </tr>
+          </thead>
           <tbody>
             {listings.map((l) => (
               <tr>
-                <td><a href={`/resources/${l.slug}`}>{l.name}</a></td>
+                <td>
+                  <a href={`/resources/${l.slug}`}>{l.name}</a>
+                </td>
                 <td>{l.status}</td>
                 <td>{l.assured_date ?? 'never'}</td>
-                <td><a href={`/admin/resources/${l.id}/edit`}>Edit</a></td>
+                <td>
+                  <a href={`/admin/resources/${l.id}/edit`}>Edit</a>
+                </td>
               </tr>
             ))}
           </tbody>
@@ -84,8 +140,18 @@ export function CurationHome({ ctx, suggestions, reports, dueCount, months, list
 /** What the editor says about an existing location beside its fields, keyed by location id. */
 export type PlaceNotes = Record<string, { sharedWith: number; keptHours: string[] }>;
 
-export function ListingFormFields({ values, errors, terms, places = {}, keptHours = [] }: {
-  values: ListingForm; errors?: FieldErrors; terms: repo.TermRow[]; places?: PlaceNotes; keptHours?: string[];
+export function ListingFormFields({
+  values,
+  errors,
+  terms,
+  places = {},
+  keptHours = [],
+}: {
+  values: ListingForm;
+  errors?: FieldErrors;
+  terms: repo.TermRow[];
+  places?: PlaceNotes;
+  keptHours?: string[];
 }) {
   const v = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');
   const checked = (f: Facet, code: string) => {
@@ -93,10 +159,14 @@ export function ListingFormFields({ values, errors, terms, places = {}, keptHour
     return Array.isArray(x) ? x.includes(code) : x === code;
   };
   const text = (name: string, label: string, hint?: string) => (
-    <Field name={name} label={label} hint={hint} errors={errors}>{(a) => <input {...a} type="text" value={v(name)} />}</Field>
+    <Field name={name} label={label} hint={hint} errors={errors}>
+      {(a) => <input {...a} type="text" value={v(name)} />}
+    </Field>
   );
   const area = (name: string, label: string, hint?: string) => (
-    <Field name={name} label={label} hint={hint} errors={errors}>{(a) => <textarea {...a}>{v(name)}</textarea>}</Field>
+    <Field name={name} label={label} hint={hint} errors={errors}>
+      {(a) => <textarea {...a}>{v(name)}</textarea>}
+    </Field>
   );
   const indexes = locationIndexes(values);
   return (
@@ -109,18 +179,30 @@ export function ListingFormFields({ values, errors, terms, places = {}, keptHour
       <Field name="status" label="Status" errors={errors}>
         {(a) => (
           <select {...a}>
-            {SERVICE_STATUSES.map((s) => <option value={s} selected={v('status') === s || (!v('status') && s === 'active')}>{s}</option>)}
+            {SERVICE_STATUSES.map((s) => (
+              <option value={s} selected={v('status') === s || (!v('status') && s === 'active')}>
+                {s}
+              </option>
+            ))}
           </select>
         )}
       </Field>
-      {area('phones', 'Phones', 'One per line: number | voice or text | note. Example: +44 20 7946 0101 | voice | Drop-in desk')}
+      {area(
+        'phones',
+        'Phones',
+        'One per line: number | voice or text | note. Example: +44 20 7946 0101 | voice | Drop-in desk',
+      )}
       {FACETS.map((f) => (
         <fieldset id={`field-${f}`}>
           <legend>{FACET_TITLE[f]}</legend>
           {errors?.[f] && <p class="field-error">{errors[f]}</p>}
-          {terms.filter((t) => t.taxonomy_id === TAXONOMY_IDS[f]).map((t) => (
-            <label><input type="checkbox" name={f} value={t.code ?? ''} checked={checked(f, t.code ?? '')} /> {t.name}</label>
-          ))}
+          {terms
+            .filter((t) => t.taxonomy_id === TAXONOMY_IDS[f])
+            .map((t) => (
+              <label>
+                <input type="checkbox" name={f} value={t.code ?? ''} checked={checked(f, t.code ?? '')} /> {t.name}
+              </label>
+            ))}
         </fieldset>
       ))}
       {text('languages', 'Languages', 'Two- or three-letter codes separated by commas: en, fr, ro')}
@@ -128,28 +210,55 @@ export function ListingFormFields({ values, errors, terms, places = {}, keptHour
       {text('eligibility', 'Who can use it, ID needed')}
       {text('applicationProcess', 'How to start')}
       {text('interpretation', 'Interpreting')}
-      {area('hours', 'Opening hours', 'One line per session: MO,TU,WE 09:00-17:00. A closing time before the opening time runs past midnight.')}
-      {keptHours.length > 0 && <p class="hint">Also kept as imported (the lines above cannot express them): {keptHours.join('; ')}.</p>}
+      {area(
+        'hours',
+        'Opening hours',
+        'One line per session: MO,TU,WE 09:00-17:00. A closing time before the opening time runs past midnight.',
+      )}
+      {keptHours.length > 0 && (
+        <p class="hint">Also kept as imported (the lines above cannot express them): {keptHours.join('; ')}.</p>
+      )}
       {text('timezone', 'Time zone', 'For example Europe/London')}
       {text('areas', 'Area covered by phone or online', 'Two-letter country codes, or "world"')}
       <section aria-labelledby="places-title">
         <h2 id="places-title">Places to visit</h2>
-        <p class="hint">Leave the place empty for a phone or online service. A service with several sites has one place each; use “Add another location” below for one more.</p>
+        <p class="hint">
+          Leave the place empty for a phone or online service. A service with several sites has one place each; use “Add
+          another location” below for one more.
+        </p>
         {(indexes.length ? indexes : [0]).map((i, position) => (
-          <LocationFieldset index={i} position={position} values={values} errors={errors} notes={places[v(locationField(i, 'id'))]} />
+          <LocationFieldset
+            index={i}
+            position={position}
+            values={values}
+            errors={errors}
+            notes={places[v(locationField(i, 'id'))]}
+          />
         ))}
       </section>
     </>
   );
 }
 
-function LocationFieldset({ index, position, values, errors, notes }: {
-  index: number; position: number; values: ListingForm; errors?: FieldErrors; notes?: PlaceNotes[string];
+function LocationFieldset({
+  index,
+  position,
+  values,
+  errors,
+  notes,
+}: {
+  index: number;
+  position: number;
+  values: ListingForm;
+  errors?: FieldErrors;
+  notes?: PlaceNotes[string];
 }) {
   const name = (k: LocationKey) => locationField(index, k);
   const v = (k: LocationKey) => (typeof values[name(k)] === 'string' ? (values[name(k)] as string) : '');
   const text = (k: LocationKey, label: string, hint?: string) => (
-    <Field name={name(k)} label={label} hint={hint} errors={errors}>{(a) => <input {...a} type="text" value={v(k)} />}</Field>
+    <Field name={name(k)} label={label} hint={hint} errors={errors}>
+      {(a) => <input {...a} type="text" value={v(k)} />}
+    </Field>
   );
   const id = v('id');
   const title = `Location ${position + 1}${v('name') ? `: ${v('name')}` : id ? '' : ' (new)'}`;
@@ -159,8 +268,8 @@ function LocationFieldset({ index, position, values, errors, notes }: {
       <input type="hidden" name={name('id')} value={id} />
       {notes && notes.sharedWith > 0 && (
         <p class="hint">
-          {notes.sharedWith === 1 ? 'One other listing is' : `${notes.sharedWith} other listings are`} also at this place: changes here show on them too,
-          and removing it here takes it off this listing only.
+          {notes.sharedWith === 1 ? 'One other listing is' : `${notes.sharedWith} other listings are`} also at this
+          place: changes here show on them too, and removing it here takes it off this listing only.
         </p>
       )}
       {text('name', 'Place name')}
@@ -173,11 +282,23 @@ function LocationFieldset({ index, position, values, errors, notes }: {
       {text('latitude', 'Latitude')}
       {text('longitude', 'Longitude')}
       <div class="field">
-        <label><input type="checkbox" name={name('isConfidential')} value="1" checked={v('isConfidential') === '1'} /> Confidential address (shelter, safe house): show only the area</label>
+        <label>
+          <input type="checkbox" name={name('isConfidential')} value="1" checked={v('isConfidential') === '1'} />{' '}
+          Confidential address (shelter, safe house): show only the area
+        </label>
       </div>
-      {text('areaName', 'Area shown for a confidential address', 'For example: Greater Manchester. Defaults to the town.')}
+      {text(
+        'areaName',
+        'Area shown for a confidential address',
+        'For example: Greater Manchester. Defaults to the town.',
+      )}
       {text('transportation', 'Getting there')}
-      <Field name={name('hours')} label="Opening hours at this place" hint="Only when this place keeps its own hours; same form as the listing's opening hours." errors={errors}>
+      <Field
+        name={name('hours')}
+        label="Opening hours at this place"
+        hint="Only when this place keeps its own hours; same form as the listing's opening hours."
+        errors={errors}
+      >
         {(a) => <textarea {...a}>{v('hours')}</textarea>}
       </Field>
       {notes && notes.keptHours.length > 0 && <p class="hint">Also kept as imported: {notes.keptHours.join('; ')}.</p>}
@@ -196,24 +317,63 @@ function ListingFormActions({ action, values, saveLabel }: { action: string; val
   return (
     <div class="actions">
       <button type="submit">{saveLabel}</button>
-      <button type="submit" class="secondary" name="addLocation" value="1" formaction={`${action}#loc-${nextLocationIndex(values)}`}>Add another location</button>
+      <button
+        type="submit"
+        class="secondary"
+        name="addLocation"
+        value="1"
+        formaction={`${action}#loc-${nextLocationIndex(values)}`}
+      >
+        Add another location
+      </button>
     </div>
   );
 }
 
-export function ListingFormPage({ ctx, title, action, values, errors, terms, history, serviceId, suggestionId, slug, places, keptHours }: {
-  ctx: PageContext; title: string; action: string; values: ListingForm; errors?: FieldErrors; terms: repo.TermRow[];
-  history?: Awaited<ReturnType<typeof repo.changesFor>>; serviceId?: string; suggestionId?: number; slug?: string; places?: PlaceNotes; keptHours?: string[];
+export function ListingFormPage({
+  ctx,
+  title,
+  action,
+  values,
+  errors,
+  terms,
+  history,
+  serviceId,
+  suggestionId,
+  slug,
+  places,
+  keptHours,
+}: {
+  ctx: PageContext;
+  title: string;
+  action: string;
+  values: ListingForm;
+  errors?: FieldErrors;
+  terms: repo.TermRow[];
+  history?: Awaited<ReturnType<typeof repo.changesFor>>;
+  serviceId?: string;
+  suggestionId?: number;
+  slug?: string;
+  places?: PlaceNotes;
+  keptHours?: string[];
 }) {
   return (
     <Layout ctx={ctx} title={title} head={{ noindex: true }}>
-      <p><a href="/admin/resources">← Resource directory</a></p>
+      <p>
+        <a href="/admin/resources">← Resource directory</a>
+      </p>
       <h1>{title}</h1>
-      {slug && <p><a href={`/resources/${slug}`}>View the public page</a></p>}
+      {slug && (
+        <p>
+          <a href={`/resources/${slug}`}>View the public page</a>
+        </p>
+      )}
       {serviceId && (
         <form method="post" action={`/admin/resources/${serviceId}/verify`} class="inline-form">
           <CsrfField token={ctx.csrfToken} />
-          <button type="submit" class="secondary">Mark as verified today</button>
+          <button type="submit" class="secondary">
+            Mark as verified today
+          </button>
         </form>
       )}
       <ErrorSummary errors={errors} />
@@ -226,15 +386,24 @@ export function ListingFormPage({ ctx, title, action, values, errors, terms, his
       {history && (
         <section aria-labelledby="history">
           <h2 id="history">History</h2>
-          {history.length === 0 ? <p>No changes recorded.</p> : (
+          {history.length === 0 ? (
+            <p>No changes recorded.</p>
+          ) : (
             <ol>
               {history.map((h) => {
                 const detail = JSON.parse(h.detail) as Record<string, [string, string]>;
                 return (
                   <li>
-                    <strong>{h.action}</strong> by {h.display_name ?? 'a former staff member'} on {h.created_at.slice(0, 16).replace('T', ' ')} UTC
+                    <strong>{h.action}</strong> by {h.display_name ?? 'a former staff member'} on{' '}
+                    {h.created_at.slice(0, 16).replace('T', ' ')} UTC
                     <ul>
-                      {Object.entries(detail).slice(0, 30).map(([k, [a, b]]) => <li>{k}: “{String(a).slice(0, 120)}” → “{String(b).slice(0, 120)}”</li>)}
+                      {Object.entries(detail)
+                        .slice(0, 30)
+                        .map(([k, [a, b]]) => (
+                          <li>
+                            {k}: “{String(a).slice(0, 120)}” → “{String(b).slice(0, 120)}”
+                          </li>
+                        ))}
                     </ul>
                   </li>
                 );
@@ -247,34 +416,67 @@ export function ListingFormPage({ ctx, title, action, values, errors, terms, his
   );
 }
 
-export function SuggestionPage({ ctx, s, duplicates, values, terms, errors }: {
-  ctx: PageContext; s: Suggestion; duplicates: Duplicate[]; values: ListingForm; terms: repo.TermRow[]; errors?: FieldErrors;
+export function SuggestionPage({
+  ctx,
+  s,
+  duplicates,
+  values,
+  terms,
+  errors,
+}: {
+  ctx: PageContext;
+  s: Suggestion;
+  duplicates: Duplicate[];
+  values: ListingForm;
+  terms: repo.TermRow[];
+  errors?: FieldErrors;
 }) {
   return (
     <Layout ctx={ctx} title={`Suggestion: ${s.name}`} head={{ noindex: true }}>
-      <p><a href="/admin/resources">← Resource directory</a></p>
+      <p>
+        <a href="/admin/resources">← Resource directory</a>
+      </p>
       <h1>Suggestion: {s.name}</h1>
       <dl>
-        <dt>Website</dt><dd>{s.url || '—'}</dd>
-        <dt>Where</dt><dd>{s.where_text || '—'}</dd>
-        <dt>Contact</dt><dd>{s.contact_text || '—'}</dd>
-        <dt>What they said</dt><dd>{s.context || '—'}</dd>
-        <dt>Source</dt><dd>{s.source === 'comment' ? `Comment #${s.source_comment_id}` : 'Public form'}, {s.created_at.slice(0, 10)}</dd>
-        <dt>Status</dt><dd>{s.status}</dd>
+        <dt>Website</dt>
+        <dd>{s.url || '—'}</dd>
+        <dt>Where</dt>
+        <dd>{s.where_text || '—'}</dd>
+        <dt>Contact</dt>
+        <dd>{s.contact_text || '—'}</dd>
+        <dt>What they said</dt>
+        <dd>{s.context || '—'}</dd>
+        <dt>Source</dt>
+        <dd>
+          {s.source === 'comment' ? `Comment #${s.source_comment_id}` : 'Public form'}, {s.created_at.slice(0, 10)}
+        </dd>
+        <dt>Status</dt>
+        <dd>{s.status}</dd>
       </dl>
       <ErrorSummary errors={errors} />
       {s.status === 'pending' && (
         <>
           <section aria-labelledby="merge">
             <h2 id="merge">Already listed? Merge into it</h2>
-            {duplicates.length > 0 && <p>Possible duplicates: {duplicates.map((d) => `${d.name} (${d.reason})`).join('; ')}</p>}
+            {duplicates.length > 0 && (
+              <p>Possible duplicates: {duplicates.map((d) => `${d.name} (${d.reason})`).join('; ')}</p>
+            )}
             <form method="post" action={`/admin/resources/suggestions/${s.id}/merge`} class="stack">
               <CsrfField token={ctx.csrfToken} />
-              <Field name="target" label="Listing to merge into" hint="Choose a possible duplicate or type the listing's address name (slug)." errors={errors}>
+              <Field
+                name="target"
+                label="Listing to merge into"
+                hint="Choose a possible duplicate or type the listing's address name (slug)."
+                errors={errors}
+              >
                 {(a) => (
                   <>
                     <input {...a} type="text" list="dup-list" value={duplicates[0]?.slug ?? ''} />
-                    <datalist id="dup-list">{duplicates.map((d) => <option value={d.slug}>{d.name}</option>)}</datalist>
+                    <datalist id="dup-list">
+                      {duplicates.map((d) => (
+                        <option value={d.slug}>{d.name}</option>
+                      ))}
+                    </datalist>
                   </>
                 )}
               </Field>
@@ -292,7 +494,9 @@ export function SuggestionPage({ ctx, s, duplicates, values, terms, errors }: {
           </section>
           <form method="post" action={`/admin/resources/suggestions/${s.id}/reject`}>
             <CsrfField token={ctx.csrfToken} />
-            <button type="submit" class="danger">Reject suggestion</button>
+            <button type="submit" class="danger">
+              Reject suggestion
+            </button>
           </form>
         </>
       )}
@@ -300,35 +504,64 @@ export function SuggestionPage({ ctx, s, duplicates, values, terms, errors }: {
   );
 }
 
-export function VerificationPage({ ctx, months, cutoff, rows, errors }: {
-  ctx: PageContext; months: number; cutoff: string; rows: Awaited<ReturnType<typeof repo.needingVerification>>; errors?: FieldErrors;
+export function VerificationPage({
+  ctx,
+  months,
+  cutoff,
+  rows,
+  errors,
+}: {
+  ctx: PageContext;
+  months: number;
+  cutoff: string;
+  rows: Awaited<ReturnType<typeof repo.needingVerification>>;
+  errors?: FieldErrors;
 }) {
   return (
     <Layout ctx={ctx} title="Needs verification" head={{ noindex: true }}>
-      <p><a href="/admin/resources">← Resource directory</a></p>
+      <p>
+        <a href="/admin/resources">← Resource directory</a>
+      </p>
       <h1>Needs verification</h1>
-      <p>Listings not verified since {cutoff} ({months} months), oldest first. Check each with the service, edit what changed, then mark it verified.</p>
+      <p>
+        Listings not verified since {cutoff} ({months} months), oldest first. Check each with the service, edit what
+        changed, then mark it verified.
+      </p>
       <ErrorSummary errors={errors} />
       <form method="post" action="/admin/resources/verification" class="inline-form">
         <CsrfField token={ctx.csrfToken} />
         <Field name="months" label="Ask for verification after (months)" errors={errors}>
           {(a) => <input {...a} type="number" min={1} max={60} value={String(months)} />}
         </Field>
-        <button type="submit" class="secondary">Save</button>
+        <button type="submit" class="secondary">
+          Save
+        </button>
       </form>
-      {rows.length === 0 ? <p>Every listing has been verified recently.</p> : (
+      {rows.length === 0 ? (
+        <p>Every listing has been verified recently.</p>
+      ) : (
         <table>
-          <thead><tr><th>Listing</th><th>Last verified</th><th></th></tr></thead>
+          <thead>
+            <tr>
+              <th>Listing</th>
+              <th>Last verified</th>
+              <th></th>
+            </tr>
+          </thead>
           <tbody>
             {rows.map((r) => (
               <tr>
-                <td><a href={`/admin/resources/${r.id}/edit`}>{r.name}</a></td>
+                <td>
+                  <a href={`/admin/resources/${r.id}/edit`}>{r.name}</a>
+                </td>
                 <td>{r.assured_date ? `${r.assured_date}${r.verified_by ? ` by ${r.verified_by}` : ''}` : 'never'}</td>
                 <td>
                   <form method="post" action={`/admin/resources/${r.id}/verify`} class="inline-form">
                     <CsrfField token={ctx.csrfToken} />
                     <input type="hidden" name="back" value="verification" />
-                    <button type="submit" class="secondary">Verified today</button>
+                    <button type="submit" class="secondary">
+                      Verified today
+                    </button>
                   </form>
                 </td>
               </tr>
@@ -340,33 +573,58 @@ export function VerificationPage({ ctx, months, cutoff, rows, errors }: {
   );
 }
 
-export function TaxonomyPage({ ctx, terms, errors, values = {} }: { ctx: PageContext; terms: repo.TermRow[]; errors?: FieldErrors; values?: Record<string, string> }) {
+export function TaxonomyPage({
+  ctx,
+  terms,
+  errors,
+  values = {},
+}: {
+  ctx: PageContext;
+  terms: repo.TermRow[];
+  errors?: FieldErrors;
+  values?: Record<string, string>;
+}) {
   return (
     <Layout ctx={ctx} title="Directory vocabulary" head={{ noindex: true }}>
-      <p><a href="/admin/resources">← Resource directory</a></p>
+      <p>
+        <a href="/admin/resources">← Resource directory</a>
+      </p>
       <h1>Directory vocabulary</h1>
       <ErrorSummary errors={errors} />
       {FACETS.map((f) => (
         <section>
           <h2>{FACET_TITLE[f]}</h2>
           <table>
-            <thead><tr><th>Code</th><th>Name and description</th></tr></thead>
+            <thead>
+              <tr>
+                <th>Code</th>
+                <th>Name and description</th>
+              </tr>
+            </thead>
             <tbody>
-              {terms.filter((t) => t.taxonomy_id === TAXONOMY_IDS[f]).map((t) => (
-                <tr>
-                  <td>{t.code}</td>
-                  <td>
-                    <form method="post" action={`/admin/resources/taxonomy/${t.id}`} class="stack">
-                      <CsrfField token={ctx.csrfToken} />
-                      <label for={`n-${t.id}`} class="visually-hidden">Name</label>
-                      <input id={`n-${t.id}`} type="text" name="name" value={t.name} />
-                      <label for={`d-${t.id}`} class="visually-hidden">Description</label>
-                      <input id={`d-${t.id}`} type="text" name="description" value={t.description} />
-                      <button type="submit" class="secondary">Rename</button>
-                    </form>
-                  </td>
-                </tr>
-              ))}
+              {terms
+                .filter((t) => t.taxonomy_id === TAXONOMY_IDS[f])
+                .map((t) => (
+                  <tr>
+                    <td>{t.code}</td>
+                    <td>
+                      <form method="post" action={`/admin/resources/taxonomy/${t.id}`} class="stack">
+                        <CsrfField token={ctx.csrfToken} />
+                        <label for={`n-${t.id}`} class="visually-hidden">
+                          Name
+                        </label>
+                        <input id={`n-${t.id}`} type="text" name="name" value={t.name} />
+                        <label for={`d-${t.id}`} class="visually-hidden">
+                          Description
+                        </label>
+                        <input id={`d-${t.id}`} type="text" name="description" value={t.description} />
+                        <button type="submit" class="secondary">
+                          Rename
+                        </button>
+                      </form>
+                    </td>
+                  </tr>
+                ))}
             </tbody>
           </table>
         </section>
@@ -376,13 +634,30 @@ export function TaxonomyPage({ ctx, terms, errors, values = {} }: { ctx: PageCon
         <form method="post" action="/admin/resources/taxonomy" class="stack">
           <CsrfField token={ctx.csrfToken} />
           <Field name="facet" label="List" errors={errors}>
-            {(a) => <select {...a}>{FACETS.map((f) => <option value={f} selected={values.facet === f}>{FACET_TITLE[f]}</option>)}</select>}
+            {(a) => (
+              <select {...a}>
+                {FACETS.map((f) => (
+                  <option value={f} selected={values.facet === f}>
+                    {FACET_TITLE[f]}
+                  </option>
+                ))}
+              </select>
+            )}
           </Field>
-          <Field name="code" label="Code" hint="Lower-case, with dashes: it appears in search addresses." errors={errors}>
+          <Field
+            name="code"
+            label="Code"
+            hint="Lower-case, with dashes: it appears in search addresses."
+            errors={errors}
+          >
             {(a) => <input {...a} type="text" value={values.code ?? ''} />}
           </Field>
-          <Field name="name" label="Name" errors={errors}>{(a) => <input {...a} type="text" value={values.name ?? ''} />}</Field>
-          <Field name="description" label="Description" errors={errors}>{(a) => <input {...a} type="text" value={values.description ?? ''} />}</Field>
+          <Field name="name" label="Name" errors={errors}>
+            {(a) => <input {...a} type="text" value={values.name ?? ''} />}
+          </Field>
+          <Field name="description" label="Description" errors={errors}>
+            {(a) => <input {...a} type="text" value={values.description ?? ''} />}
+          </Field>
           <button type="submit">Add term</button>
         </form>
       </section>

@@ -1,4 +1,4 @@
-import { sql, type RawBuilder } from 'kysely';
+import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
 import type { Database, Dialect, Executor } from '../../core/db/schema.ts';
 import { boundingBox } from './geo.ts';
 import { ftsQuery, haversine } from './search-repo.ts';
@@ -19,7 +19,8 @@ export interface ApiServiceFilter {
  * code (normalised: upper case, no spaces) plus services whose area covers one of `areaUris`, or locations
  * within `radiusKm` of one of `centres`. Distances use the public coordinates, never a confidential street.
  */
-export type ApiPlace = { postalCode: string; areaUris: string[] } | { centres: { lat: number; lon: number }[]; radiusKm: number };
+export type ApiPlace =
+  { postalCode: string; areaUris: string[] } | { centres: { lat: number; lon: number }[]; radiusKm: number };
 
 const normalisedPostalCode = (col: RawBuilder<unknown>) => sql`upper(replace(${col}, ' ', ''))`;
 
@@ -27,16 +28,21 @@ const normalisedPostalCode = (col: RawBuilder<unknown>) => sql`upper(replace(${c
 function apiServiceWhere(dialect: Dialect, f: ApiServiceFilter): RawBuilder<unknown>[] {
   const out: RawBuilder<unknown>[] = [];
   if (f.serviceId) out.push(sql`s.id = ${f.serviceId}`);
-  if (f.taxonomyTermId) out.push(sql`s.id in (select a.link_id from attribute a where a.taxonomy_term_id = ${f.taxonomyTermId})`);
+  if (f.taxonomyTermId)
+    out.push(sql`s.id in (select a.link_id from attribute a where a.taxonomy_term_id = ${f.taxonomyTermId})`);
   if (f.taxonomyId) {
-    out.push(sql`s.id in (select a.link_id from attribute a join taxonomy_term tt on tt.id = a.taxonomy_term_id where tt.taxonomy_id = ${f.taxonomyId})`);
+    out.push(
+      sql`s.id in (select a.link_id from attribute a join taxonomy_term tt on tt.id = a.taxonomy_term_id where tt.taxonomy_id = ${f.taxonomyId})`,
+    );
   }
   if (f.organizationId) out.push(sql`s.organization_id = ${f.organizationId}`);
   if (f.modifiedAfter) out.push(sql`s.last_modified >= ${f.modifiedAfter}`);
   if (f.words.length) {
-    out.push(dialect === 'postgres'
-      ? sql`s.id in (select service_id from directory_text where tsv @@ plainto_tsquery('english', ${f.words.join(' ')}))`
-      : sql`s.id in (select t.service_id from directory_fts join directory_text t on t.rowid = directory_fts.rowid where directory_fts match ${ftsQuery(f.words)})`);
+    out.push(
+      dialect === 'postgres'
+        ? sql`s.id in (select service_id from directory_text where tsv @@ plainto_tsquery('english', ${f.words.join(' ')}))`
+        : sql`s.id in (select t.service_id from directory_fts join directory_text t on t.rowid = directory_fts.rowid where directory_fts match ${ftsQuery(f.words)})`,
+    );
   }
   return out;
 }
@@ -50,7 +56,8 @@ function apiLocationAt(dialect: Dialect, place: ApiPlace): RawBuilder<unknown> {
     const box = boundingBox(c.lat, c.lon, place.radiusKm);
     const conds = [sql`l.public_latitude between ${box.minLat} and ${box.maxLat}`];
     if (box.lon && !box.lon.wraps) conds.push(sql`l.public_longitude between ${box.lon.from} and ${box.lon.to}`);
-    if (box.lon && box.lon.wraps) conds.push(sql`(l.public_longitude >= ${box.lon.from} or l.public_longitude <= ${box.lon.to})`);
+    if (box.lon && box.lon.wraps)
+      conds.push(sql`(l.public_longitude >= ${box.lon.from} or l.public_longitude <= ${box.lon.to})`);
     conds.push(sql`${haversine(dialect, c.lat, c.lon)} <= ${sql.lit(place.radiusKm)}`);
     return sql`(${sql.join(conds, sql` and `)})`;
   });
@@ -71,16 +78,36 @@ function apiCoverage(areaUris: string[], withSal: boolean): RawBuilder<unknown> 
   return sql`exists (select 1 from service_area sa where ${owner} and sa.uri in (${sql.join(areaUris)}))`;
 }
 
-const whereClause = (conds: RawBuilder<unknown>[]) => (conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``);
+const whereClause = (conds: RawBuilder<unknown>[]) =>
+  conds.length ? sql`where ${sql.join(conds, sql` and `)}` : sql``;
 
-async function pageOf<R>(db: Executor, from: RawBuilder<unknown>, select: RawBuilder<unknown>, order: RawBuilder<unknown>, page: number, perPage: number, withTotal: boolean) {
-  const total = withTotal ? Number((await sql<{ n: number | string }>`select count(*) as n ${from}`.execute(db)).rows[0]?.n ?? 0) : -1;
-  const rows = (await sql<R>`select ${select} ${from} order by ${order} limit ${perPage} offset ${(page - 1) * perPage}`.execute(db)).rows;
+async function pageOf<R>(
+  db: Executor,
+  from: RawBuilder<unknown>,
+  select: RawBuilder<unknown>,
+  order: RawBuilder<unknown>,
+  page: number,
+  perPage: number,
+  withTotal: boolean,
+) {
+  const total = withTotal
+    ? Number((await sql<{ n: number | string }>`select count(*) as n ${from}`.execute(db)).rows[0]?.n ?? 0)
+    : -1;
+  const rows = (
+    await sql<R>`select ${select} ${from} order by ${order} limit ${perPage} offset ${(page - 1) * perPage}`.execute(db)
+  ).rows;
   return { total, rows };
 }
 
 /** One page of services (id and last_modified): by name, or nearest first when a radius is given. */
-export async function apiServicePage(db: Executor, dialect: Dialect, f: ApiServiceFilter, page: number, perPage: number, withTotal = true) {
+export async function apiServicePage(
+  db: Executor,
+  dialect: Dialect,
+  f: ApiServiceFilter,
+  page: number,
+  perPage: number,
+  withTotal = true,
+) {
   const where = apiServiceWhere(dialect, f);
   let order: RawBuilder<unknown> = sql`s.name, s.id`;
   if (f.place) {
@@ -91,11 +118,26 @@ export async function apiServicePage(db: Executor, dialect: Dialect, f: ApiServi
       order = sql`(select min(${apiDistance(dialect, f.place.centres)}) from service_at_location sal join location l on l.id = sal.location_id where sal.service_id = s.id), s.name, s.id`;
     }
   }
-  return pageOf<{ id: string; last_modified: string | null }>(db, sql`from service s ${whereClause(where)}`, sql`s.id, s.last_modified`, order, page, perPage, withTotal);
+  return pageOf<{ id: string; last_modified: string | null }>(
+    db,
+    sql`from service s ${whereClause(where)}`,
+    sql`s.id, s.last_modified`,
+    order,
+    page,
+    perPage,
+    withTotal,
+  );
 }
 
 /** One page of service_at_location ids with the same filters, applied to the service and to the location. */
-export async function apiServiceAtLocationPage(db: Executor, dialect: Dialect, f: ApiServiceFilter, page: number, perPage: number, withTotal = true) {
+export async function apiServiceAtLocationPage(
+  db: Executor,
+  dialect: Dialect,
+  f: ApiServiceFilter,
+  page: number,
+  perPage: number,
+  withTotal = true,
+) {
   const where = apiServiceWhere(dialect, f);
   let order: RawBuilder<unknown> = sql`sal.id`;
   if (f.place) {
@@ -110,37 +152,83 @@ export async function apiServiceAtLocationPage(db: Executor, dialect: Dialect, f
 
 /** Public locations whose address has this postal code: what an offline postcode lookup can know. */
 export function publicPostalCodePlaces(db: Executor, postalCode: string) {
-  return db.selectFrom('address as ad').innerJoin('location as l', 'l.id', 'ad.location_id')
+  return db
+    .selectFrom('address as ad')
+    .innerJoin('location as l', 'l.id', 'ad.location_id')
     .select(['ad.country', 'l.public_latitude', 'l.public_longitude'])
     .where('l.is_confidential', '=', 0)
     .where(normalisedPostalCode(sql.ref('ad.postal_code')), '=', postalCode)
-    .limit(1000).execute();
+    .limit(1000)
+    .execute();
 }
 
 /** Organizations by id, optionally with a name search and a taxonomy filter (their own or their services' attributes). */
-export async function apiOrganizationPage(db: Executor, f: { search?: string; taxonomyTermId?: string; taxonomyId?: string }, page: number, perPage: number, withTotal = true) {
+export async function apiOrganizationPage(
+  db: Executor,
+  f: { search?: string; taxonomyTermId?: string; taxonomyId?: string },
+  page: number,
+  perPage: number,
+  withTotal = true,
+) {
   const where: RawBuilder<unknown>[] = [];
   if (f.search) where.push(sql`lower(o.name) like ${`%${likeText(f.search)}%`}`);
-  const termLinks = (cond: RawBuilder<unknown>) => sql`(select a.link_id from attribute a join taxonomy_term tt on tt.id = a.taxonomy_term_id where ${cond})`;
-  for (const cond of [f.taxonomyTermId ? sql`tt.id = ${f.taxonomyTermId}` : null, f.taxonomyId ? sql`tt.taxonomy_id = ${f.taxonomyId}` : null]) {
-    if (cond) where.push(sql`(o.id in ${termLinks(cond)} or o.id in (select s.organization_id from service s where s.id in ${termLinks(cond)}))`);
+  const termLinks = (cond: RawBuilder<unknown>) =>
+    sql`(select a.link_id from attribute a join taxonomy_term tt on tt.id = a.taxonomy_term_id where ${cond})`;
+  for (const cond of [
+    f.taxonomyTermId ? sql`tt.id = ${f.taxonomyTermId}` : null,
+    f.taxonomyId ? sql`tt.taxonomy_id = ${f.taxonomyId}` : null,
+  ]) {
+    if (cond)
+      where.push(
+        sql`(o.id in ${termLinks(cond)} or o.id in (select s.organization_id from service s where s.id in ${termLinks(cond)}))`,
+      );
   }
-  return pageOf<Record<string, unknown> & { id: string }>(db, sql`from organization o ${whereClause(where)}`, sql`o.*`, sql`o.id`, page, perPage, withTotal);
+  return pageOf<Record<string, unknown> & { id: string }>(
+    db,
+    sql`from organization o ${whereClause(where)}`,
+    sql`o.*`,
+    sql`o.id`,
+    page,
+    perPage,
+    withTotal,
+  );
 }
 
 const likeText = (text: string) => text.toLowerCase().replace(/[%_\\]/g, '');
 
 /** A page of a small table; `value: null` asks for an empty column. */
 export async function simplePage<T extends 'organization' | 'taxonomy' | 'taxonomy_term'>(
-  db: Executor, table: T, page: number, perPage: number, where: { column: string; value: string | null }[] = [], search?: { column: string; text: string }, withTotal = true,
+  db: Executor,
+  table: T,
+  page: number,
+  perPage: number,
+  where: { column: string; value: string | null }[] = [],
+  search?: { column: string; text: string },
+  withTotal = true,
 ) {
-  let q = db.selectFrom(table as 'organization') as unknown as import('kysely').SelectQueryBuilder<Database, 'organization', object>;
-  for (const w of where) q = w.value === null ? q.where(sql.ref(w.column), 'is', null) : q.where(sql.ref(w.column), '=', w.value);
+  let q = db.selectFrom(table as 'organization') as unknown as SelectQueryBuilder<Database, 'organization', object>;
+  for (const w of where)
+    q = w.value === null ? q.where(sql.ref(w.column), 'is', null) : q.where(sql.ref(w.column), '=', w.value);
   if (search) q = q.where(sql`lower(${sql.ref(search.column)})`, 'like', `%${likeText(search.text)}%`);
-  const total = withTotal ? Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n) : -1;
-  const rows = (await q.selectAll().orderBy('id').limit(perPage).offset((page - 1) * perPage).execute()) as unknown as Record<string, unknown>[];
+  const total = withTotal
+    ? Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    : -1;
+  const rows = (await q
+    .selectAll()
+    .orderBy('id')
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute()) as unknown as Record<string, unknown>[];
   return { total, rows };
 }
-export function rowById(db: Executor, table: 'organization' | 'taxonomy' | 'taxonomy_term' | 'service_at_location' | 'service', id: string) {
-  return db.selectFrom(table as 'organization').selectAll().where('id', '=', id).executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
+export function rowById(
+  db: Executor,
+  table: 'organization' | 'taxonomy' | 'taxonomy_term' | 'service_at_location' | 'service',
+  id: string,
+) {
+  return db
+    .selectFrom(table as 'organization')
+    .selectAll()
+    .where('id', '=', id)
+    .executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
 }

@@ -14,7 +14,11 @@ export const directoryCommands: Record<string, Command> = {
     }
     return withMigratedDatabase(config.database, async (handle) => {
       const counts = await exportPackage(handle.db, path.resolve(dir));
-      console.log(`Wrote an HSDS data package to ${path.resolve(dir)}: ${Object.entries(counts).map(([t, n]) => `${t} ${n}`).join(', ')}.`);
+      console.log(
+        `Wrote an HSDS data package to ${path.resolve(dir)}: ${Object.entries(counts)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ')}.`,
+      );
       console.log('Confidential locations are exported by area only.');
       return 0;
     });
@@ -22,7 +26,9 @@ export const directoryCommands: Record<string, Command> = {
   async 'import-hsds'(args, config) {
     const dir = args.filter((a) => !a.startsWith('-'))[0];
     if (!dir || args.length !== 1) {
-      console.error('Usage: alongside import-hsds DIR   (reads an HSDS tabular data package: CSV files and datapackage.json)');
+      console.error(
+        'Usage: alongside import-hsds DIR   (reads an HSDS tabular data package: CSV files and datapackage.json)',
+      );
       return 2;
     }
     return withMigratedDatabase(config.database, async (handle) => {
@@ -33,9 +39,16 @@ export const directoryCommands: Record<string, Command> = {
         return 1;
       }
       const r = result.value;
-      console.log(`Imported in ${((performance.now() - started) / 1000).toFixed(1)} s: ${Object.entries(r.counts).map(([t, n]) => `${t} ${n}`).join(', ')}.`);
+      console.log(
+        `Imported in ${((performance.now() - started) / 1000).toFixed(1)} s: ${Object.entries(r.counts)
+          .map(([t, n]) => `${t} ${n}`)
+          .join(', ')}.`,
+      );
       if (r.ignoredFiles.length) console.log(`Files not used by this directory: ${r.ignoredFiles.join(', ')}`);
-      if (r.ignoredColumns.length) console.log(`Columns not used: ${r.ignoredColumns.slice(0, 20).join(', ')}${r.ignoredColumns.length > 20 ? '…' : ''}`);
+      if (r.ignoredColumns.length)
+        console.log(
+          `Columns not used: ${r.ignoredColumns.slice(0, 20).join(', ')}${r.ignoredColumns.length > 20 ? '…' : ''}`,
+        );
       return 0;
     });
   },

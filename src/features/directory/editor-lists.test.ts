@@ -15,10 +15,16 @@ import { seedDirectory } from './seed.ts';
  * survive every save; one the curator removes goes, with nothing left pointing at it.
  */
 const ID = {
-  org: '0b000000-0000-4000-8000-000000000001', service: '1b000000-0000-4000-8000-000000000001',
-  desk: '5b000000-0000-4000-8000-000000000001', mobile: '5b000000-0000-4000-8000-000000000002',
-  en: '7b000000-0000-4000-8000-000000000001', pt: '7b000000-0000-4000-8000-000000000002', ro: '7b000000-0000-4000-8000-000000000003',
-  gb: '8b000000-0000-4000-8000-000000000001', ie: '8b000000-0000-4000-8000-000000000002', region: '8b000000-0000-4000-8000-000000000003',
+  org: '0b000000-0000-4000-8000-000000000001',
+  service: '1b000000-0000-4000-8000-000000000001',
+  desk: '5b000000-0000-4000-8000-000000000001',
+  mobile: '5b000000-0000-4000-8000-000000000002',
+  en: '7b000000-0000-4000-8000-000000000001',
+  pt: '7b000000-0000-4000-8000-000000000002',
+  ro: '7b000000-0000-4000-8000-000000000003',
+  gb: '8b000000-0000-4000-8000-000000000001',
+  ie: '8b000000-0000-4000-8000-000000000002',
+  region: '8b000000-0000-4000-8000-000000000003',
 };
 const EDIT = `/admin/resources/${ID.service}/edit`;
 
@@ -26,25 +32,71 @@ function writePackage(): string {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-phones-'));
   const csv = (table: string, rows: Record<string, string>[]) => {
     const cols = [...new Set(rows.flatMap((r) => Object.keys(r)))];
-    fs.writeFileSync(path.join(dir, `${table}.csv`), stringify([cols, ...rows.map((r) => cols.map((c) => r[c] ?? ''))]));
+    fs.writeFileSync(
+      path.join(dir, `${table}.csv`),
+      stringify([cols, ...rows.map((r) => cols.map((c) => r[c] ?? ''))]),
+    );
   };
   csv('organization', [{ id: ID.org, name: 'Quayside Support (sample)', description: 'Support line.' }]);
-  csv('service', [{ id: ID.service, organization_id: ID.org, name: 'Quayside support line (sample)', description: 'A support line.', status: 'active' }]);
+  csv('service', [
+    {
+      id: ID.service,
+      organization_id: ID.org,
+      name: 'Quayside support line (sample)',
+      description: 'A support line.',
+      status: 'active',
+    },
+  ]);
   csv('phone', [
-    { id: ID.desk, service_id: ID.service, number: '+44 20 7946 0141', extension: '12', type: 'voice', description: 'Front desk' },
+    {
+      id: ID.desk,
+      service_id: ID.service,
+      number: '+44 20 7946 0141',
+      extension: '12',
+      type: 'voice',
+      description: 'Front desk',
+    },
     { id: ID.mobile, service_id: ID.service, number: '+44 20 7946 0142', extension: '', type: 'cell', description: '' },
   ]);
   csv('language', [
     { id: ID.en, service_id: ID.service, phone_id: '', name: 'English', code: 'en', note: 'All sessions' },
-    { id: ID.pt, service_id: ID.service, phone_id: '', name: 'Portuguese', code: 'pt', note: 'Tuesday evenings, with an interpreter' },
+    {
+      id: ID.pt,
+      service_id: ID.service,
+      phone_id: '',
+      name: 'Portuguese',
+      code: 'pt',
+      note: 'Tuesday evenings, with an interpreter',
+    },
     // Spoken on the mobile only: it goes with that phone.
     { id: ID.ro, service_id: '', phone_id: ID.mobile, name: 'Romanian', code: 'ro', note: 'On the mobile' },
   ]);
   csv('service_area', [
-    { id: ID.gb, service_id: ID.service, name: 'United Kingdom', description: 'Calls from anywhere in the UK', extent_type: 'text', uri: 'urn:iso:std:iso:3166:-1:GB' },
-    { id: ID.ie, service_id: ID.service, name: 'Ireland', description: 'Texts only', extent_type: 'text', uri: 'urn:iso:std:iso:3166:-1:IE' },
+    {
+      id: ID.gb,
+      service_id: ID.service,
+      name: 'United Kingdom',
+      description: 'Calls from anywhere in the UK',
+      extent_type: 'text',
+      uri: 'urn:iso:std:iso:3166:-1:GB',
+    },
+    {
+      id: ID.ie,
+      service_id: ID.service,
+      name: 'Ireland',
+      description: 'Texts only',
+      extent_type: 'text',
+      uri: 'urn:iso:std:iso:3166:-1:IE',
+    },
     // Not a country: the editor cannot show it, so it stays whatever the curator does.
-    { id: ID.region, service_id: ID.service, name: 'North West England', description: '', extent_type: 'text', uri: '' },
+    {
+      id: ID.region,
+      service_id: ID.service,
+      name: 'North West England',
+      description: '',
+      extent_type: 'text',
+      uri: '',
+    },
   ]);
   return dir;
 }
@@ -66,11 +118,29 @@ for (const dialect of DIALECTS) {
     after(() => t.close());
     const shown = async () => formValues((await t.inject({ url: EDIT, headers: { cookie: mod.cookie } })).body);
     // This listing's rows, and the imported ones whatever became of them.
-    const phones = () => t.db.selectFrom('phone').selectAll().where((eb) => eb.or([eb('service_id', '=', ID.service), eb('id', 'in', [ID.desk, ID.mobile])])).orderBy('id').execute();
-    const areas = () => t.db.selectFrom('service_area').selectAll().where('service_id', '=', ID.service).orderBy('id').execute();
-    const languages = () => t.db.selectFrom('language').selectAll().where((eb) => eb.or([eb('service_id', '=', ID.service), eb('id', 'in', [ID.en, ID.pt, ID.ro])])).orderBy('id').execute();
+    const phones = () =>
+      t.db
+        .selectFrom('phone')
+        .selectAll()
+        .where((eb) => eb.or([eb('service_id', '=', ID.service), eb('id', 'in', [ID.desk, ID.mobile])]))
+        .orderBy('id')
+        .execute();
+    const areas = () =>
+      t.db.selectFrom('service_area').selectAll().where('service_id', '=', ID.service).orderBy('id').execute();
+    const languages = () =>
+      t.db
+        .selectFrom('language')
+        .selectAll()
+        .where((eb) => eb.or([eb('service_id', '=', ID.service), eb('id', 'in', [ID.en, ID.pt, ID.ro])]))
+        .orderBy('id')
+        .execute();
     const lastChange = async () => {
-      const rows = await t.db.selectFrom('directory_changes').selectAll().where('service_id', '=', ID.service).orderBy('id').execute();
+      const rows = await t.db
+        .selectFrom('directory_changes')
+        .selectAll()
+        .where('service_id', '=', ID.service)
+        .orderBy('id')
+        .execute();
       return JSON.parse(rows.at(-1)!.detail) as Record<string, [string, string]>;
     };
 
@@ -88,7 +158,11 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(Object.keys(await lastChange()), ['description']);
       assert.deepEqual(await phones(), beforePhones, 'same ids, extension, type "cell" and note');
       assert.deepEqual(await languages(), beforeLanguages, 'same ids, names and notes');
-      assert.deepEqual(await areas(), beforeAreas, 'same ids and descriptions, and the region the editor does not show');
+      assert.deepEqual(
+        await areas(),
+        beforeAreas,
+        'same ids and descriptions, and the region the editor does not show',
+      );
       const page = (await t.inject('/resources/quayside-support-line-sample')).body;
       assert.match(page, /<a href="tel:\+442079460141;ext=12">\+44 20 7946 0141<\/a> \(extension 12\) — Front desk/);
     });
@@ -98,7 +172,10 @@ for (const dialect of DIALECTS) {
       values.phones = '+44 20 7946 0141 | voice | Reception, ask for the duty worker\n+44 20 7946 0142 | voice';
       assert.equal((await postForm(t, EDIT, values, mod)).statusCode, 303);
       const desk = (await phones()).find((p) => p.id === ID.desk)!;
-      assert.deepEqual([desk.number, desk.extension, desk.type, desk.description], ['+44 20 7946 0141', 12, 'voice', 'Reception, ask for the duty worker']);
+      assert.deepEqual(
+        [desk.number, desk.extension, desk.type, desk.description],
+        ['+44 20 7946 0141', 12, 'voice', 'Reception, ask for the duty worker'],
+      );
       assert.equal((await phones()).find((p) => p.id === ID.mobile)!.type, 'cell', 'the other phone is untouched');
       assert.deepEqual(Object.keys(await lastChange()), ['phones']);
     });
@@ -110,30 +187,64 @@ for (const dialect of DIALECTS) {
       assert.equal((await postForm(t, EDIT, values, mod)).statusCode, 303);
       const after = await areas();
       assert.deepEqual(after.find((a) => a.id === ID.gb)?.description, 'Calls from anywhere in the UK');
-      assert.equal(after.find((a) => a.id === ID.ie), undefined, 'Ireland is gone');
+      assert.equal(
+        after.find((a) => a.id === ID.ie),
+        undefined,
+        'Ireland is gone',
+      );
       assert.equal(after.find((a) => a.id === ID.region)?.name, 'North West England');
-      assert.deepEqual(after.filter((a) => a.uri === 'urn:iso:std:iso:3166:-1:FR').map((a) => a.name), ['France']);
-      assert.equal(await t.db.selectFrom('service_area').select('id').where('id', '=', ID.ie).executeTakeFirst(), undefined, 'nothing left pointing at nothing');
+      assert.deepEqual(
+        after.filter((a) => a.uri === 'urn:iso:std:iso:3166:-1:FR').map((a) => a.name),
+        ['France'],
+      );
+      assert.equal(
+        await t.db.selectFrom('service_area').select('id').where('id', '=', ID.ie).executeTakeFirst(),
+        undefined,
+        'nothing left pointing at nothing',
+      );
       assert.deepEqual(Object.keys(await lastChange()), ['areas']);
     });
 
     it('removes a phone and a language that are taken out, adds new ones, and keeps the rest', async () => {
       const keptLanguage = (await languages()).find((l) => l.id === ID.en);
       const values = await shown();
-      values.phones = '+44 20 7946 0141 | voice | Reception, ask for the duty worker\n+44 20 7946 0143 | text | Texts answered in the evening';
+      values.phones =
+        '+44 20 7946 0141 | voice | Reception, ask for the duty worker\n+44 20 7946 0143 | text | Texts answered in the evening';
       values.languages = 'en, fr';
       assert.equal((await postForm(t, EDIT, values, mod)).statusCode, 303);
       const after = await phones();
-      assert.equal(after.find((p) => p.id === ID.mobile), undefined, 'the removed phone is gone');
+      assert.equal(
+        after.find((p) => p.id === ID.mobile),
+        undefined,
+        'the removed phone is gone',
+      );
       assert.deepEqual(after.map((p) => p.number).sort(), ['+44 20 7946 0141', '+44 20 7946 0143']);
       assert.equal(after.find((p) => p.id === ID.desk)!.extension, 12);
       const added = after.find((p) => p.number === '+44 20 7946 0143')!;
-      assert.deepEqual([added.service_id, added.type, added.description], [ID.service, 'text', 'Texts answered in the evening']);
+      assert.deepEqual(
+        [added.service_id, added.type, added.description],
+        [ID.service, 'text', 'Texts answered in the evening'],
+      );
       const langs = await languages();
-      assert.deepEqual(langs.find((l) => l.id === ID.en), keptLanguage, 'English keeps its row and note');
-      assert.equal(langs.find((l) => l.id === ID.pt), undefined, 'Portuguese is gone');
-      assert.equal(langs.find((l) => l.id === ID.ro), undefined, 'the language spoken only on the removed phone goes with it');
-      assert.deepEqual(langs.filter((l) => l.code === 'fr').map((l) => [l.service_id, l.name, l.note]), [[ID.service, 'French', null]]);
+      assert.deepEqual(
+        langs.find((l) => l.id === ID.en),
+        keptLanguage,
+        'English keeps its row and note',
+      );
+      assert.equal(
+        langs.find((l) => l.id === ID.pt),
+        undefined,
+        'Portuguese is gone',
+      );
+      assert.equal(
+        langs.find((l) => l.id === ID.ro),
+        undefined,
+        'the language spoken only on the removed phone goes with it',
+      );
+      assert.deepEqual(
+        langs.filter((l) => l.code === 'fr').map((l) => [l.service_id, l.name, l.note]),
+        [[ID.service, 'French', null]],
+      );
       assert.deepEqual(Object.keys(await lastChange()).sort(), ['languages', 'phones']);
       const page = (await t.inject('/resources/quayside-support-line-sample')).body;
       assert.doesNotMatch(page, /7946 0142/);

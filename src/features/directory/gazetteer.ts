@@ -29,7 +29,21 @@ interface RawCity {
 
 // GeoNames admin codes are numbers in some countries; name the ones readers will meet in a choice.
 const REGION_NAMES: Record<string, Record<string, string>> = {
-  CA: { '01': 'Alberta', '02': 'British Columbia', '03': 'Manitoba', '04': 'New Brunswick', '05': 'Newfoundland and Labrador', '07': 'Nova Scotia', '08': 'Ontario', '09': 'Prince Edward Island', '10': 'Quebec', '11': 'Saskatchewan', '12': 'Yukon', '13': 'Northwest Territories', '14': 'Nunavut' },
+  CA: {
+    '01': 'Alberta',
+    '02': 'British Columbia',
+    '03': 'Manitoba',
+    '04': 'New Brunswick',
+    '05': 'Newfoundland and Labrador',
+    '07': 'Nova Scotia',
+    '08': 'Ontario',
+    '09': 'Prince Edward Island',
+    '10': 'Quebec',
+    '11': 'Saskatchewan',
+    '12': 'Yukon',
+    '13': 'Northwest Territories',
+    '14': 'Nunavut',
+  },
   GB: { ENG: 'England', SCT: 'Scotland', WLS: 'Wales', NIR: 'Northern Ireland' },
 };
 
@@ -40,7 +54,12 @@ const GRID_COLS = 400;
 const cell = (degrees: number) => Math.floor(degrees) + 180;
 
 export function normalisePlaceName(s: string): string {
-  return s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return s
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim();
 }
 
 function load() {
@@ -101,7 +120,9 @@ export function resolvePlace(text: string): Resolution {
   const matches = byName.get(normalisePlaceName(head ?? '')) ?? [];
   const qualifier = normalisePlaceName(rest.join(' '));
   const narrowed = qualifier
-    ? matches.filter((p) => [p.country, p.region, countryName(p.country)].some((v) => normalisePlaceName(v) === qualifier))
+    ? matches.filter((p) =>
+        [p.country, p.region, countryName(p.country)].some((v) => normalisePlaceName(v) === qualifier),
+      )
     : matches;
   if (narrowed.length === 0) return { kind: 'none' };
   if (narrowed.length === 1) return { kind: 'found', place: narrowed[0]! };

@@ -7,7 +7,9 @@ const KM_PER_DEGREE = (EARTH_RADIUS_KM * Math.PI) / 180;
 /** Great-circle distance (haversine), the same formula the search runs in SQL. */
 export function distanceKm(lat1: number, lon1: number, lat2: number, lon2: number): number {
   const rad = Math.PI / 180;
-  const a = Math.sin(((lat2 - lat1) * rad) / 2) ** 2 + Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
+  const a =
+    Math.sin(((lat2 - lat1) * rad) / 2) ** 2 +
+    Math.cos(lat1 * rad) * Math.cos(lat2 * rad) * Math.sin(((lon2 - lon1) * rad) / 2) ** 2;
   return 2 * EARTH_RADIUS_KM * Math.asin(Math.min(1, Math.sqrt(a)));
 }
 
@@ -33,5 +35,10 @@ export function boundingBox(lat: number, lon: number, radiusKm: number) {
 /** The longitude ranges a box covers, as [from, to] pairs without wrapping. */
 export function lonRanges(box: Box): [number, number][] {
   if (!box.lon) return [[-180, 180]];
-  return box.lon.wraps ? [[box.lon.from, 180], [-180, box.lon.to]] : [[box.lon.from, box.lon.to]];
+  return box.lon.wraps
+    ? [
+        [box.lon.from, 180],
+        [-180, box.lon.to],
+      ]
+    : [[box.lon.from, box.lon.to]];
 }

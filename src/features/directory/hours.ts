@@ -48,12 +48,18 @@ export function zoneOf(s: ScheduleLike): string {
 
 function days(s: ScheduleLike): string[] {
   if (!s.byday) return [...DAYS];
-  return s.byday.split(',').map((d) => d.trim().toUpperCase()).filter((d): d is string => (DAYS as readonly string[]).includes(d));
+  return s.byday
+    .split(',')
+    .map((d) => d.trim().toUpperCase())
+    .filter((d): d is string => (DAYS as readonly string[]).includes(d));
 }
 
 /** Whether any regular session is running at `now`. Schedules without hours say nothing (null). */
 export function isOpenAt(schedules: ScheduleLike[], now: Date): boolean | null {
-  const weekly = schedules.filter((s) => (!s.freq || s.freq.toUpperCase() === 'WEEKLY') && minutes(s.opens_at) !== null && minutes(s.closes_at) !== null);
+  const weekly = schedules.filter(
+    (s) =>
+      (!s.freq || s.freq.toUpperCase() === 'WEEKLY') && minutes(s.opens_at) !== null && minutes(s.closes_at) !== null,
+  );
   if (weekly.length === 0) return null;
   for (const s of weekly) {
     const local = DateTime.fromJSDate(now).setZone(zoneOf(s));
@@ -79,13 +85,27 @@ export function isOpenAt(schedules: ScheduleLike[], now: Date): boolean | null {
 }
 
 /** "Mon, Tue 09:00–17:00" lines for display, in the page's language; a monthly session reads "Day 1 of each month 10:00–12:00". */
-export function describeHours(schedules: (ScheduleLike & { bymonthday?: string | null })[], locale: Locale = 'en'): string[] {
+export function describeHours(
+  schedules: (ScheduleLike & { bymonthday?: string | null })[],
+  locale: Locale = 'en',
+): string[] {
   return schedules
     .filter((s) => minutes(s.opens_at) !== null && minutes(s.closes_at) !== null)
     .map((s) => {
       const d = days(s);
-      const monthDays = s.freq?.toUpperCase() === 'MONTHLY' && s.bymonthday ? s.bymonthday.split(',').map((x) => x.trim()).filter(Boolean).join(', ') : '';
-      const dayText = monthDays ? msg(locale, 'monthlyOn', { days: monthDays }) : d.length === 7 ? msg(locale, 'everyDay') : d.map((x) => DAY_NAMES[locale][x]).join(', ');
+      const monthDays =
+        s.freq?.toUpperCase() === 'MONTHLY' && s.bymonthday
+          ? s.bymonthday
+              .split(',')
+              .map((x) => x.trim())
+              .filter(Boolean)
+              .join(', ')
+          : '';
+      const dayText = monthDays
+        ? msg(locale, 'monthlyOn', { days: monthDays })
+        : d.length === 7
+          ? msg(locale, 'everyDay')
+          : d.map((x) => DAY_NAMES[locale][x]).join(', ');
       return `${dayText} ${s.opens_at!.slice(0, 5)}–${s.closes_at!.slice(0, 5)}`;
     });
 }

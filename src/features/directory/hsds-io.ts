@@ -32,13 +32,25 @@ export function datapackage() {
       schema: {
         fields: [
           ...HSDS_FIELDS[table].map((f) => ({
-            name: f.name, type: FRICTIONLESS_TYPE[f.type], ...(f.format && f.format !== 'uuid' ? { format: f.format === 'date-time' ? 'default' : f.format } : {}),
-            constraints: { required: !!f.required, ...(f.name === 'id' ? { unique: true } : {}), ...(f.enum ? { enum: [...f.enum] } : {}) },
+            name: f.name,
+            type: FRICTIONLESS_TYPE[f.type],
+            ...(f.format && f.format !== 'uuid' ? { format: f.format === 'date-time' ? 'default' : f.format } : {}),
+            constraints: {
+              required: !!f.required,
+              ...(f.name === 'id' ? { unique: true } : {}),
+              ...(f.enum ? { enum: [...f.enum] } : {}),
+            },
           })),
-          ...(EXPORT_EXTENSIONS[table] ?? []).map((name) => ({ name, type: 'string', description: 'Alongside extension field.' })),
+          ...(EXPORT_EXTENSIONS[table] ?? []).map((name) => ({
+            name,
+            type: 'string',
+            description: 'Alongside extension field.',
+          })),
         ],
         primaryKey: 'id',
-        foreignKeys: HSDS_FIELDS[table].filter((f) => f.ref).map((f) => ({ fields: f.name, reference: { resource: f.ref, fields: 'id' } })),
+        foreignKeys: HSDS_FIELDS[table]
+          .filter((f) => f.ref)
+          .map((f) => ({ fields: f.name, reference: { resource: f.ref, fields: 'id' } })),
       },
     })),
   };
@@ -53,7 +65,10 @@ export async function exportPackage(db: Db, dir: string): Promise<Record<HsdsTab
     fs.writeFileSync(file, stringify([columns]));
     let n = 0;
     for await (const rows of publicRows(db, table)) {
-      fs.appendFileSync(file, stringify(rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))))));
+      fs.appendFileSync(
+        file,
+        stringify(rows.map((r) => columns.map((c) => (r[c] === null || r[c] === undefined ? '' : String(r[c]))))),
+      );
       n += rows.length;
     }
     counts[table] = n;
@@ -74,14 +89,22 @@ const MAX_ERRORS = 25;
 const REPLACEABLE: HsdsTable[] = ['taxonomy', 'taxonomy_term'];
 /** Fields that must have a value for a row to be usable here. */
 const MUST_HAVE: Partial<Record<HsdsTable, string[]>> = {
-  organization: ['name'], service: ['name', 'organization_id'], service_at_location: ['service_id', 'location_id'], phone: ['number'],
-  taxonomy: ['name'], taxonomy_term: ['name'], attribute: ['link_id', 'taxonomy_term_id', 'link_entity'],
+  organization: ['name'],
+  service: ['name', 'organization_id'],
+  service_at_location: ['service_id', 'location_id'],
+  phone: ['number'],
+  taxonomy: ['name'],
+  taxonomy_term: ['name'],
+  attribute: ['link_id', 'taxonomy_term_id', 'link_entity'],
 };
 /** Defaults for fields HSDS marks required that published packages often leave empty. */
 const DEFAULTS: Partial<Record<HsdsTable, Record<string, string>>> = {
-  organization: { description: '' }, service: { status: 'active' }, location: { location_type: 'physical' },
+  organization: { description: '' },
+  service: { status: 'active' },
+  location: { location_type: 'physical' },
   address: { address_1: '', city: '', state_province: '', postal_code: '', country: '', address_type: 'physical' },
-  taxonomy: { description: '' }, taxonomy_term: { description: '' },
+  taxonomy: { description: '' },
+  taxonomy_term: { description: '' },
 };
 
 /**
@@ -110,35 +133,59 @@ function packageDocuments(data: Map<HsdsTable, { rows: Row[] }>, termNames: Map<
   const needDatabase: string[] = [];
   const complete = rows('service').flatMap((s) => {
     const id = String(s.id);
-    if (!organizations.has(String(s.organization_id)) || (sal.get(id) ?? []).some((link) => !locations.has(String(link.location_id)))) {
+    if (
+      !organizations.has(String(s.organization_id)) ||
+      (sal.get(id) ?? []).some((link) => !locations.has(String(link.location_id)))
+    ) {
       needDatabase.push(id);
       return [];
     }
     const places = (sal.get(id) ?? []).flatMap((link) => {
       const loc = locations.get(String(link.location_id))!;
       // A location without an address still counts once, as the database's left join does.
-      return (addresses.get(String(loc.id)) ?? [{}]).map((ad) => repo.placeText({
-        is_confidential: 0, area_name: null, city: text(ad.city), region: text(ad.region), state_province: text(ad.state_province),
-      }));
+      return (addresses.get(String(loc.id)) ?? [{}]).map((ad) =>
+        repo.placeText({
+          is_confidential: 0,
+          area_name: null,
+          city: text(ad.city),
+          region: text(ad.region),
+          state_province: text(ad.state_province),
+        }),
+      );
     });
-    return [{
-      service_id: id,
-      body: repo.documentBody({
-        service: {
-          id, name: String(s.name), alternate_name: text(s.alternate_name), description: text(s.description), organization_name: organizations.get(String(s.organization_id)) ?? null,
-          eligibility_description: text(s.eligibility_description), fees_description: text(s.fees_description),
-        },
-        terms: (attributes.get(id) ?? []).filter((a) => a.link_entity === 'service').map((a) => termNames.get(String(a.taxonomy_term_id)) ?? '').filter(Boolean),
-        languages: (languages.get(id) ?? []).map((l) => text(l.name)),
-        places,
-        areas: (areas.get(id) ?? []).map((a) => text(a.name)),
-      }),
-    }];
+    return [
+      {
+        service_id: id,
+        body: repo.documentBody({
+          service: {
+            id,
+            name: String(s.name),
+            alternate_name: text(s.alternate_name),
+            description: text(s.description),
+            organization_name: organizations.get(String(s.organization_id)) ?? null,
+            eligibility_description: text(s.eligibility_description),
+            fees_description: text(s.fees_description),
+          },
+          terms: (attributes.get(id) ?? [])
+            .filter((a) => a.link_entity === 'service')
+            .map((a) => termNames.get(String(a.taxonomy_term_id)) ?? '')
+            .filter(Boolean),
+          languages: (languages.get(id) ?? []).map((l) => text(l.name)),
+          places,
+          areas: (areas.get(id) ?? []).map((a) => text(a.name)),
+        }),
+      },
+    ];
   });
   return { complete, needDatabase };
 }
 
-export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir: string): Promise<Result<ImportReport>> {
+export async function importPackage(
+  db: Db,
+  dialect: Dialect,
+  clock: Clock,
+  dir: string,
+): Promise<Result<ImportReport>> {
   if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return invalid(`${dir} is not a folder.`);
   const errors: string[] = [];
   const fail = (msg: string) => {
@@ -154,7 +201,11 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
     }
   }
   const files = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.csv'));
-  const report: ImportReport = { counts: {}, ignoredFiles: files.filter((f) => !(HSDS_TABLES as readonly string[]).includes(f.slice(0, -4))), ignoredColumns: [] };
+  const report: ImportReport = {
+    counts: {},
+    ignoredFiles: files.filter((f) => !(HSDS_TABLES as readonly string[]).includes(f.slice(0, -4))),
+    ignoredColumns: [],
+  };
   const data = new Map<HsdsTable, { rows: Row[]; lines: number[]; extras: string[] }>();
 
   for (const table of HSDS_TABLES) {
@@ -163,7 +214,11 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
     if (!fs.existsSync(full)) continue;
     let records: string[][];
     try {
-      records = parse(fs.readFileSync(full), { bom: true, skip_empty_lines: true, relax_column_count: false }) as string[][];
+      records = parse(fs.readFileSync(full), {
+        bom: true,
+        skip_empty_lines: true,
+        relax_column_count: false,
+      }) as string[][];
     } catch (err) {
       const e = err as Error & { lines?: number };
       fail(`${file}: the CSV is broken${e.lines ? ` near line ${e.lines}` : ''}: ${e.message.split('\n')[0]}`);
@@ -180,7 +235,9 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
     if (dup) fail(`${file}: the column "${dup}" appears twice.`);
     const missing = ['id', ...(MUST_HAVE[table] ?? [])].filter((c) => !header.includes(c));
     if (missing.length) {
-      fail(`${file}: wrong columns: ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (found: ${header.slice(0, 12).join(', ')}).`);
+      fail(
+        `${file}: wrong columns: ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (found: ${header.slice(0, 12).join(', ')}).`,
+      );
       continue;
     }
     const extras = header.filter((h) => !known.has(h));
@@ -207,7 +264,8 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
             fail(`${at}: "${raw.slice(0, 40)}" is not a ${f.type === 'i' ? 'whole number' : 'number'}.`);
             continue;
           }
-          if ((f.name === 'latitude' && Math.abs(n) > 90) || (f.name === 'longitude' && Math.abs(n) > 180)) fail(`${at}: ${n} is out of range.`);
+          if ((f.name === 'latitude' && Math.abs(n) > 90) || (f.name === 'longitude' && Math.abs(n) > 180))
+            fail(`${at}: ${n} is out of range.`);
           row[f.name] = n;
           continue;
         }
@@ -230,7 +288,8 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
     }
     data.set(table, { rows, lines, extras });
   }
-  if (data.size === 0 && errors.length === 0) fail(`${dir}: no HSDS files were found (expected organization.csv, service.csv, …).`);
+  if (data.size === 0 && errors.length === 0)
+    fail(`${dir}: no HSDS files were found (expected organization.csv, service.csv, …).`);
 
   // References: every id a row points to must be in the package or already in the directory.
   const ids = new Map<HsdsTable, Set<string>>();
@@ -240,7 +299,11 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
     const key = `${table}:${id}`;
     let hit = dbHits.get(key);
     if (hit === undefined) {
-      hit = !!(await db.selectFrom(table as 'service').select('id').where('id', '=', id).executeTakeFirst());
+      hit = !!(await db
+        .selectFrom(table as 'service')
+        .select('id')
+        .where('id', '=', id)
+        .executeTakeFirst());
       dbHits.set(key, hit);
     }
     return hit;
@@ -252,7 +315,9 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
         if (v === null || v === undefined) continue;
         if (ids.get(f.ref!)?.has(String(v))) continue;
         if (await existsInDb(f.ref!, String(v))) continue;
-        fail(`${table}.csv, row ${d.lines[i]}, field ${f.name}: "${String(v).slice(0, 60)}" does not match any ${f.ref} id.`);
+        fail(
+          `${table}.csv, row ${d.lines[i]}, field ${f.name}: "${String(v).slice(0, 60)}" does not match any ${f.ref} id.`,
+        );
       }
     }
     if (table === 'attribute') {
@@ -260,19 +325,34 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
         const entity = String(d.rows[i]!.link_entity ?? '') as HsdsTable;
         const link = String(d.rows[i]!.link_id ?? '');
         if (!(HSDS_TABLES as readonly string[]).includes(entity)) continue; // attributes of tables not stored here
-        if (!ids.get(entity)?.has(link) && !(await existsInDb(entity, link))) fail(`attribute.csv, row ${d.lines[i]}, field link_id: "${link.slice(0, 60)}" does not match any ${entity} id.`);
+        if (!ids.get(entity)?.has(link) && !(await existsInDb(entity, link)))
+          fail(
+            `attribute.csv, row ${d.lines[i]}, field link_id: "${link.slice(0, 60)}" does not match any ${entity} id.`,
+          );
       }
     }
     // New rows must not collide with rows already in the directory (the vocabulary may be replaced).
     if (!REPLACEABLE.includes(table)) {
       for (let i = 0; i < d.rows.length; i += 500) {
         const chunk = d.rows.slice(i, i + 500).map((r) => String(r.id));
-        const clash = await db.selectFrom(table as 'service').select('id').where('id', 'in', chunk).executeTakeFirst();
-        if (clash) fail(`${table}.csv: the id "${clash.id}" is already in the directory; import into an empty directory or remove that row.`);
+        const clash = await db
+          .selectFrom(table as 'service')
+          .select('id')
+          .where('id', 'in', chunk)
+          .executeTakeFirst();
+        if (clash)
+          fail(
+            `${table}.csv: the id "${clash.id}" is already in the directory; import into an empty directory or remove that row.`,
+          );
       }
     }
   }
-  if (errors.length) return { ok: false, kind: 'invalid', message: `The package was not imported; nothing was changed.\n${errors.join('\n')}` };
+  if (errors.length)
+    return {
+      ok: false,
+      kind: 'invalid',
+      message: `The package was not imported; nothing was changed.\n${errors.join('\n')}`,
+    };
 
   const now = clock.now().toISOString();
   const slugs = new Set((await db.selectFrom('service').select('slug').execute()).map((r) => r.slug));
@@ -284,7 +364,11 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
       const extra = [...(EXPORT_EXTENSIONS[table] ?? [])];
       if (REPLACEABLE.includes(table)) {
         const list = rows.map((r) => String(r.id));
-        for (let i = 0; i < list.length; i += 500) await tx.deleteFrom(table as 'taxonomy').where('id', 'in', list.slice(i, i + 500)).execute();
+        for (let i = 0; i < list.length; i += 500)
+          await tx
+            .deleteFrom(table as 'taxonomy')
+            .where('id', 'in', list.slice(i, i + 500))
+            .execute();
       }
       if (table === 'service') {
         extra.push('slug', 'created_at');
@@ -298,7 +382,12 @@ export async function importPackage(db: Db, dialect: Dialect, clock: Clock, dir:
       }
       if (table === 'location') {
         extra.push('is_confidential', 'public_latitude', 'public_longitude');
-        rows = rows.map((r) => ({ ...r, is_confidential: 0, public_latitude: r.latitude ?? null, public_longitude: r.longitude ?? null }));
+        rows = rows.map((r) => ({
+          ...r,
+          is_confidential: 0,
+          public_latitude: r.latitude ?? null,
+          public_longitude: r.longitude ?? null,
+        }));
       }
       await repo.insertRows(tx, table, rows, extra);
       report.counts[table] = rows.length;

@@ -19,7 +19,17 @@ import * as schemas from './testdata/hsds-schemas.ts';
 const PUBLISHED = path.join(path.dirname(fileURLToPath(import.meta.url)), 'testdata', 'published');
 const ajv = new Ajv2020({ allErrors: true, strict: false });
 (addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const NUMERIC = new Set(['year_incorporated', 'minimum_age', 'maximum_age', 'latitude', 'longitude', 'extension', 'timezone', 'count', 'interval']);
+const NUMERIC = new Set([
+  'year_incorporated',
+  'minimum_age',
+  'maximum_age',
+  'latitude',
+  'longitude',
+  'extension',
+  'timezone',
+  'count',
+  'interval',
+]);
 
 function tmp(): string {
   return fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-hsds-'));
@@ -55,19 +65,30 @@ for (const dialect of DIALECTS) {
         const rows = readCsv(file);
         const header = Object.keys(rows[0] ?? {});
         const schema = schemas.TABULAR[table]!;
-        for (const col of Object.keys(schema.properties)) if (col !== 'timezone_name' && rows.length) assert.ok(header.includes(col), `${table}.csv has ${col}`);
+        for (const col of Object.keys(schema.properties))
+          if (col !== 'timezone_name' && rows.length) assert.ok(header.includes(col), `${table}.csv has ${col}`);
         const validate = ajv.compile({ ...schema, additionalProperties: false });
         for (const row of rows) {
-          const typed = Object.fromEntries(Object.entries(row).map(([k, v]) => [k, v === '' ? null : NUMERIC.has(k) ? Number(v) : v]));
-          for (const r of schema.required) if (typed[r] === null && ['address_1', 'postal_code', 'state_province', 'description'].includes(r)) typed[r] = '';
-          assert.ok(validate(typed), `${table}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(row).slice(0, 300)}`);
+          const typed = Object.fromEntries(
+            Object.entries(row).map(([k, v]) => [k, v === '' ? null : NUMERIC.has(k) ? Number(v) : v]),
+          );
+          for (const r of schema.required)
+            if (typed[r] === null && ['address_1', 'postal_code', 'state_province', 'description'].includes(r))
+              typed[r] = '';
+          assert.ok(
+            validate(typed),
+            `${table}: ${ajv.errorsText(validate.errors)} in ${JSON.stringify(row).slice(0, 300)}`,
+          );
         }
       }
       assert.ok(readCsv(path.join(exported, 'service.csv')).length >= 14);
     });
 
     it('exports a confidential location by its area only', () => {
-      const all = fs.readdirSync(exported).map((f) => fs.readFileSync(path.join(exported, f), 'utf8')).join('\n');
+      const all = fs
+        .readdirSync(exported)
+        .map((f) => fs.readFileSync(path.join(exported, f), 'utf8'))
+        .join('\n');
       assert.doesNotMatch(all, /Hidden Street|M1 0ZZ|53\.4794|-2\.2453/);
       assert.match(all, /Greater Manchester/);
     });
@@ -80,7 +101,11 @@ for (const dialect of DIALECTS) {
         const again = tmp();
         await exportPackage(fresh.db, again);
         for (const table of HSDS_TABLES) {
-          assert.equal(fs.readFileSync(path.join(again, `${table}.csv`), 'utf8'), fs.readFileSync(path.join(exported, `${table}.csv`), 'utf8'), `${table}.csv differs`);
+          assert.equal(
+            fs.readFileSync(path.join(again, `${table}.csv`), 'utf8'),
+            fs.readFileSync(path.join(exported, `${table}.csv`), 'utf8'),
+            `${table}.csv differs`,
+          );
         }
         const found = await search(fresh.db, dialect, t.clock, { q: 'drop-in', category: 'sex-work-support' });
         assert.ok(found.results.some((r) => r.card.name === 'Red Umbrella Drop-in (demo)'));
@@ -96,12 +121,21 @@ for (const dialect of DIALECTS) {
           const result = await importPackage(fresh.db, dialect, t.clock, pkg);
           assert.ok(result.ok, result.ok ? '' : result.message);
           const words = async () => {
-            const rows = (await sql<{ service_id: string; body: string }>`select service_id, body from directory_text order by service_id`.execute(fresh.db)).rows;
+            const rows = (
+              await sql<{
+                service_id: string;
+                body: string;
+              }>`select service_id, body from directory_text order by service_id`.execute(fresh.db)
+            ).rows;
             return rows.map((r) => `${r.service_id}: ${r.body.toLowerCase().split(/\s+/).sort().join(' ')}`);
           };
           const fromPackage = await words();
           assert.equal(fromPackage.length, result.value.counts.service);
-          await reindex(fresh.db, dialect, fromPackage.map((line) => line.slice(0, line.indexOf(':'))));
+          await reindex(
+            fresh.db,
+            dialect,
+            fromPackage.map((line) => line.slice(0, line.indexOf(':'))),
+          );
           assert.deepEqual(fromPackage, await words());
         } finally {
           await fresh.destroy();
@@ -117,11 +151,20 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(result.value.ignoredFiles.sort(), ['program.csv', 'url.csv']);
         assert.deepEqual(result.value.ignoredColumns, ['service.csv:x_local_code']);
         assert.equal(result.value.counts.service, 2);
-        const s = await fresh.db.selectFrom('service').selectAll().where('id', '=', '1c000000-0000-4000-8000-000000000001').executeTakeFirstOrThrow();
+        const s = await fresh.db
+          .selectFrom('service')
+          .selectAll()
+          .where('id', '=', '1c000000-0000-4000-8000-000000000001')
+          .executeTakeFirstOrThrow();
         assert.equal(s.minimum_age, 18);
         assert.equal(s.assured_date, '2026-09-01');
         assert.equal(s.slug, 'immigration-and-exploitation-advice-sample');
-        const near = await search(fresh.db, dialect, t.clock, { q: 'trafficking', place: 'Liverpool', placeId: '2644210', radius: '10' });
+        const near = await search(fresh.db, dialect, t.clock, {
+          q: 'trafficking',
+          place: 'Liverpool',
+          placeId: '2644210',
+          radius: '10',
+        });
         assert.deepEqual(near.errors, {});
         assert.equal(near.results[0]?.card.name, 'Immigration and exploitation advice (sample)');
       } finally {
@@ -133,19 +176,59 @@ for (const dialect of DIALECTS) {
       const fresh = await createTestDatabase(dialect);
       try {
         const cases: [string, (dir: string) => void, RegExp][] = [
-          ['wrong columns', (d) => fs.writeFileSync(path.join(d, 'service.csv'), 'identifier,title\nx,y\n'), /service\.csv: wrong columns: "id"/],
-          ['broken CSV', (d) => fs.writeFileSync(path.join(d, 'phone.csv'), 'id,number\n"a,+44\nb,c,d\n'), /phone\.csv: the CSV is broken/],
-          ['dangling reference', (d) => fs.appendFileSync(path.join(d, 'service_at_location.csv'), '3e000000-0000-4000-8000-000000000009,1c000000-0000-4000-8000-000000000001,no-such-location,\n'), /service_at_location\.csv, row 4, field location_id: "no-such-location" does not match any location id/],
-          ['bad number', (d) => fs.writeFileSync(path.join(d, 'location.csv'), fs.readFileSync(path.join(PUBLISHED, 'location.csv'), 'utf8').replace('53.4084', 'north')), /location\.csv, row 2, field latitude: "north" is not a number/],
-          ['bad enum', (d) => fs.writeFileSync(path.join(d, 'service.csv'), fs.readFileSync(path.join(PUBLISHED, 'service.csv'), 'utf8').replace(',active,', ',open,')), /service\.csv, row 2, field status: "open" is not one of/],
-          ['duplicate id', (d) => fs.appendFileSync(path.join(d, 'language.csv'), '7c000000-0000-4000-8000-000000000001,,,,French,fr,\n'), /language\.csv, row 4, field id/],
+          [
+            'wrong columns',
+            (d) => fs.writeFileSync(path.join(d, 'service.csv'), 'identifier,title\nx,y\n'),
+            /service\.csv: wrong columns: "id"/,
+          ],
+          [
+            'broken CSV',
+            (d) => fs.writeFileSync(path.join(d, 'phone.csv'), 'id,number\n"a,+44\nb,c,d\n'),
+            /phone\.csv: the CSV is broken/,
+          ],
+          [
+            'dangling reference',
+            (d) =>
+              fs.appendFileSync(
+                path.join(d, 'service_at_location.csv'),
+                '3e000000-0000-4000-8000-000000000009,1c000000-0000-4000-8000-000000000001,no-such-location,\n',
+              ),
+            /service_at_location\.csv, row 4, field location_id: "no-such-location" does not match any location id/,
+          ],
+          [
+            'bad number',
+            (d) =>
+              fs.writeFileSync(
+                path.join(d, 'location.csv'),
+                fs.readFileSync(path.join(PUBLISHED, 'location.csv'), 'utf8').replace('53.4084', 'north'),
+              ),
+            /location\.csv, row 2, field latitude: "north" is not a number/,
+          ],
+          [
+            'bad enum',
+            (d) =>
+              fs.writeFileSync(
+                path.join(d, 'service.csv'),
+                fs.readFileSync(path.join(PUBLISHED, 'service.csv'), 'utf8').replace(',active,', ',open,'),
+              ),
+            /service\.csv, row 2, field status: "open" is not one of/,
+          ],
+          [
+            'duplicate id',
+            (d) =>
+              fs.appendFileSync(path.join(d, 'language.csv'), '7c000000-0000-4000-8000-000000000001,,,,French,fr,\n'),
+            /language\.csv, row 4, field id/,
+          ],
         ];
         for (const [name, edit, expected] of cases) {
           const dir = copyPackage(PUBLISHED, edit);
           const result = await importPackage(fresh.db, dialect, t.clock, dir);
           assert.equal(result.ok, false, name);
           assert.match(result.ok ? '' : result.message, expected, name);
-          const n = await fresh.db.selectFrom('service').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+          const n = await fresh.db
+            .selectFrom('service')
+            .select((eb) => eb.fn.countAll<number>().as('n'))
+            .executeTakeFirstOrThrow();
           assert.equal(Number(n.n), 0, `${name}: nothing imported`);
         }
         const twice = await importPackage(fresh.db, dialect, t.clock, PUBLISHED);

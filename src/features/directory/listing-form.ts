@@ -10,7 +10,23 @@ import type * as repo from './repo.ts';
  * empty fieldset; a location goes only when its "remove" box is ticked.
  */
 export type ListingForm = Record<string, string | string[] | undefined>;
-export const LOCATION_KEYS = ['id', 'name', 'address1', 'address2', 'city', 'region', 'postalCode', 'country', 'latitude', 'longitude', 'isConfidential', 'areaName', 'transportation', 'hours', 'remove'] as const;
+export const LOCATION_KEYS = [
+  'id',
+  'name',
+  'address1',
+  'address2',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'latitude',
+  'longitude',
+  'isConfidential',
+  'areaName',
+  'transportation',
+  'hours',
+  'remove',
+] as const;
 export type LocationKey = (typeof LOCATION_KEYS)[number];
 export const locationField = (index: number, key: LocationKey) => `loc${index}_${key}`;
 const LOCATION_FIELD = /^loc(\d{1,4})_([A-Za-z0-9]+)$/;
@@ -40,7 +56,10 @@ const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 's
 
 function parseHours(text: string, field: string, errors: Record<string, string>, prefix = ''): HoursInput[] {
   const hours: HoursInput[] = [];
-  for (const line of text.split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of text
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const parsed = parseHoursLine(line);
     if (!parsed) {
       errors[field] = `${prefix}Write hours like "MO,TU,WE 09:00-17:00": "${line.slice(0, 40)}" is not in that form.`;
@@ -52,16 +71,21 @@ function parseHours(text: string, field: string, errors: Record<string, string>,
 }
 
 /** Checks a curator's listing form; every message names the field it is about. */
-export function parseListingForm(body: ListingForm, knownTerms: repo.TermRow[]): { input: ListingInput; errors: Record<string, string> } {
+export function parseListingForm(
+  body: ListingForm,
+  knownTerms: repo.TermRow[],
+): { input: ListingInput; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
   const name = str(body.name);
   if (!name) errors.name = 'Enter the name of the service.';
   else if (name.length > 200) errors.name = 'Keep the name under 200 characters.';
   const organizationName = str(body.organizationName) || name;
   const url = str(body.url);
-  if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(url)) errors.url = 'Enter the website as a full address starting with https://';
+  if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(url))
+    errors.url = 'Enter the website as a full address starting with https://';
   const email = str(body.email);
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = 'Enter an e-mail address like name@example.org.';
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
+    errors.email = 'Enter an e-mail address like name@example.org.';
   const status = str(body.status) || 'active';
   if (!(SERVICE_STATUSES as readonly string[]).includes(status)) errors.status = 'Choose a status from the list.';
   const terms = {} as Record<Facet, string[]>;
@@ -71,10 +95,21 @@ export function parseListingForm(body: ListingForm, knownTerms: repo.TermRow[]):
     if (unknown.length) errors[f] = `Unknown ${f}: ${unknown.join(', ')}.`;
     terms[f] = codes.sort();
   }
-  const languages = [...new Set(str(body.languages).split(/[\s,]+/).filter(Boolean).map((c) => c.toLowerCase()))].sort();
-  if (languages.some((c) => !/^[a-z]{2,3}$/.test(c))) errors.languages = 'Give languages as two- or three-letter codes separated by commas, for example: en, fr, ro.';
+  const languages = [
+    ...new Set(
+      str(body.languages)
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((c) => c.toLowerCase()),
+    ),
+  ].sort();
+  if (languages.some((c) => !/^[a-z]{2,3}$/.test(c)))
+    errors.languages = 'Give languages as two- or three-letter codes separated by commas, for example: en, fr, ro.';
   const phones: ListingInput['phones'] = [];
-  for (const line of str(body.phones).split('\n').map((l) => l.trim()).filter(Boolean)) {
+  for (const line of str(body.phones)
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean)) {
     const [number = '', type = 'voice', description = ''] = line.split('|').map((x) => x.trim());
     if (!/^\+?[\d\s().-]{5,30}$/.test(number) || !['voice', 'text'].includes(type)) {
       errors.phones = `Write each phone as "number | voice or text | note": "${line.slice(0, 40)}" is not in that form.`;
@@ -89,8 +124,16 @@ export function parseListingForm(body: ListingForm, knownTerms: repo.TermRow[]):
   } catch {
     errors.timezone = 'Give a time zone such as Europe/London or America/Toronto.';
   }
-  const areas = [...new Set(str(body.areas).split(/[\s,]+/).filter(Boolean).map((c) => (c.toLowerCase() === 'world' ? 'world' : c.toUpperCase())))].sort();
-  if (areas.some((c) => c !== 'world' && !/^[A-Z]{2}$/.test(c))) errors.areas = 'Give areas as two-letter country codes (GB, FR) or "world".';
+  const areas = [
+    ...new Set(
+      str(body.areas)
+        .split(/[\s,]+/)
+        .filter(Boolean)
+        .map((c) => (c.toLowerCase() === 'world' ? 'world' : c.toUpperCase())),
+    ),
+  ].sort();
+  if (areas.some((c) => c !== 'world' && !/^[A-Z]{2}$/.test(c)))
+    errors.areas = 'Give areas as two-letter country codes (GB, FR) or "world".';
 
   const locations: LocationInput[] = [];
   const removedLocationIds: string[] = [];
@@ -101,38 +144,84 @@ export function parseListingForm(body: ListingForm, knownTerms: repo.TermRow[]):
     const where = `Location ${position + 1}: `;
     const id = f('id');
     if (id) {
-      if (seen.has(id)) errors._form = 'The form lists one location twice. Reload the editor and make your changes again.';
+      if (seen.has(id))
+        errors._form = 'The form lists one location twice. Reload the editor and make your changes again.';
       seen.add(id);
     }
     if (f('remove') === '1') {
       if (id) removedLocationIds.push(id);
       return;
     }
-    const text = (['name', 'address1', 'address2', 'city', 'region', 'postalCode', 'country', 'latitude', 'longitude', 'areaName', 'transportation', 'hours'] as const).map(f);
+    const text = (
+      [
+        'name',
+        'address1',
+        'address2',
+        'city',
+        'region',
+        'postalCode',
+        'country',
+        'latitude',
+        'longitude',
+        'areaName',
+        'transportation',
+        'hours',
+      ] as const
+    ).map(f);
     if (!id && text.every((x) => x === '') && f('isConfidential') !== '1') return; // an empty new fieldset
     const lat = f('latitude');
     const lon = f('longitude');
     const latitude = lat === '' ? null : Number(lat);
     const longitude = lon === '' ? null : Number(lon);
-    if (latitude !== null && !(Number.isFinite(latitude) && latitude >= -90 && latitude <= 90)) errors[key('latitude')] = `${where}latitude is a number from -90 to 90.`;
-    if (longitude !== null && !(Number.isFinite(longitude) && longitude >= -180 && longitude <= 180)) errors[key('longitude')] = `${where}longitude is a number from -180 to 180.`;
+    if (latitude !== null && !(Number.isFinite(latitude) && latitude >= -90 && latitude <= 90))
+      errors[key('latitude')] = `${where}latitude is a number from -90 to 90.`;
+    if (longitude !== null && !(Number.isFinite(longitude) && longitude >= -180 && longitude <= 180))
+      errors[key('longitude')] = `${where}longitude is a number from -180 to 180.`;
     const loc: LocationInput = {
-      ...(id ? { id } : {}), name: f('name'), address1: f('address1'), address2: f('address2'), city: f('city'), region: f('region'), postalCode: f('postalCode'),
-      country: f('country').toUpperCase(), latitude, longitude, isConfidential: f('isConfidential') === '1', areaName: f('areaName'), transportation: f('transportation'),
+      ...(id ? { id } : {}),
+      name: f('name'),
+      address1: f('address1'),
+      address2: f('address2'),
+      city: f('city'),
+      region: f('region'),
+      postalCode: f('postalCode'),
+      country: f('country').toUpperCase(),
+      latitude,
+      longitude,
+      isConfidential: f('isConfidential') === '1',
+      areaName: f('areaName'),
+      transportation: f('transportation'),
       hours: parseHours(f('hours'), key('hours'), errors, where),
     };
     // A new place needs its town and country; a location imported without an address may stay without one.
     if (!id || hasAddress(loc)) {
-      if (!/^[A-Z]{2}$/.test(loc.country)) errors[key('country')] = `${where}give the country as a two-letter code, for example GB.`;
+      if (!/^[A-Z]{2}$/.test(loc.country))
+        errors[key('country')] = `${where}give the country as a two-letter code, for example GB.`;
       if (!loc.city) errors[key('city')] = `${where}enter the town or city.`;
     }
-    if (loc.isConfidential && !loc.city && !loc.areaName) errors[key('areaName')] = `${where}name the area shown for a confidential address.`;
+    if (loc.isConfidential && !loc.city && !loc.areaName)
+      errors[key('areaName')] = `${where}name the area shown for a confidential address.`;
     locations.push(loc);
   });
   const input: ListingInput = {
-    name, organizationName, description: str(body.description).slice(0, 5000), url, email, status, feesDescription: str(body.feesDescription),
-    eligibility: str(body.eligibility), applicationProcess: str(body.applicationProcess), interpretation: str(body.interpretation), terms, languages,
-    phones, locations, removedLocationIds, hours, timezone, areas,
+    name,
+    organizationName,
+    description: str(body.description).slice(0, 5000),
+    url,
+    email,
+    status,
+    feesDescription: str(body.feesDescription),
+    eligibility: str(body.eligibility),
+    applicationProcess: str(body.applicationProcess),
+    interpretation: str(body.interpretation),
+    terms,
+    languages,
+    phones,
+    locations,
+    removedLocationIds,
+    hours,
+    timezone,
+    areas,
   };
   return { input, errors };
 }
@@ -140,19 +229,40 @@ export function parseListingForm(body: ListingForm, knownTerms: repo.TermRow[]):
 /** The form fields for a listing (the inverse of parseListingForm), to refill it. */
 export function toForm(i: ListingInput): ListingForm {
   const form: ListingForm = {
-    name: i.name, organizationName: i.organizationName, description: i.description, url: i.url, email: i.email, status: i.status,
-    feesDescription: i.feesDescription, eligibility: i.eligibility, applicationProcess: i.applicationProcess, interpretation: i.interpretation,
+    name: i.name,
+    organizationName: i.organizationName,
+    description: i.description,
+    url: i.url,
+    email: i.email,
+    status: i.status,
+    feesDescription: i.feesDescription,
+    eligibility: i.eligibility,
+    applicationProcess: i.applicationProcess,
+    interpretation: i.interpretation,
     ...Object.fromEntries(FACETS.map((f) => [f, i.terms[f]])),
     languages: i.languages.join(', '),
     phones: i.phones.map((p) => [p.number, p.type, p.description].filter(Boolean).join(' | ')).join('\n'),
     hours: hoursText(i.hours),
-    timezone: i.timezone, areas: i.areas.join(', '),
+    timezone: i.timezone,
+    areas: i.areas.join(', '),
   };
   i.locations.forEach((l, n) => {
     const values: Record<LocationKey, string> = {
-      id: l.id ?? '', name: l.name, address1: l.address1, address2: l.address2, city: l.city, region: l.region, postalCode: l.postalCode, country: l.country,
-      latitude: l.latitude?.toString() ?? '', longitude: l.longitude?.toString() ?? '', isConfidential: l.isConfidential ? '1' : '', areaName: l.areaName,
-      transportation: l.transportation, hours: hoursText(l.hours), remove: '',
+      id: l.id ?? '',
+      name: l.name,
+      address1: l.address1,
+      address2: l.address2,
+      city: l.city,
+      region: l.region,
+      postalCode: l.postalCode,
+      country: l.country,
+      latitude: l.latitude?.toString() ?? '',
+      longitude: l.longitude?.toString() ?? '',
+      isConfidential: l.isConfidential ? '1' : '',
+      areaName: l.areaName,
+      transportation: l.transportation,
+      hours: hoursText(l.hours),
+      remove: '',
     };
     for (const k of LOCATION_KEYS) form[locationField(n, k)] = values[k];
   });

@@ -13,7 +13,11 @@ import * as repo from './repo.ts';
  * its location, address and schedule rows in place, so ids stay stable and the HSDS fields the editor
  * does not show (a location's description, an address's attention line, a schedule's validity…) survive.
  */
-export interface HoursInput { byday: string; opens_at: string; closes_at: string }
+export interface HoursInput {
+  byday: string;
+  opens_at: string;
+  closes_at: string;
+}
 export interface LocationInput {
   /** The location row's id when it already exists; a location without one is new. */
   id?: string;
@@ -57,7 +61,8 @@ export interface ListingInput {
 }
 
 export const WORLD_URI = 'urn:alongside:area:world';
-export const areaUri = (code: string) => (code === 'world' ? WORLD_URI : `urn:iso:std:iso:3166:-1:${code.toUpperCase()}`);
+export const areaUri = (code: string) =>
+  code === 'world' ? WORLD_URI : `urn:iso:std:iso:3166:-1:${code.toUpperCase()}`;
 export function areaCode(uri: string | null): string | null {
   if (uri === WORLD_URI) return 'world';
   const m = /^urn:iso:std:iso:3166:-1:([A-Z]{2})$/.exec(uri ?? '');
@@ -73,7 +78,16 @@ export function languageName(code: string): string {
 }
 
 export function slugify(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/\(demo\)/g, '').replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 80) || 'listing';
+  return (
+    text
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .toLowerCase()
+      .replace(/\(demo\)/g, '')
+      .replace(/[^a-z0-9]+/g, '-')
+      .replace(/^-+|-+$/g, '')
+      .slice(0, 80) || 'listing'
+  );
 }
 async function uniqueSlug(db: Executor, base: string, ownId?: string): Promise<string> {
   for (let i = 1; ; i++) {
@@ -96,7 +110,11 @@ const nul = (s: string) => (s.trim() === '' ? null : s.trim());
 
 /** Writes a listing's HSDS rows and its full-text entry; an existing listing's locations and hours are updated in place. */
 export async function writeListing(
-  db: Executor, dialect: Dialect, clock: Clock, input: ListingInput, existing?: { id: string; slug: string; organizationId: string },
+  db: Executor,
+  dialect: Dialect,
+  clock: Clock,
+  input: ListingInput,
+  existing?: { id: string; slug: string; organizationId: string },
 ): Promise<{ id: string; slug: string }> {
   const now = clock.now().toISOString();
   let organizationId = existing?.organizationId;
@@ -107,26 +125,56 @@ export async function writeListing(
     organizationId = org?.id;
     if (!organizationId) {
       organizationId = crypto.randomUUID();
-      await repo.insertRows(db, 'organization', [{ id: organizationId, name: input.organizationName, description: input.description.slice(0, 500), website: nul(input.url), email: nul(input.email) }]);
+      await repo.insertRows(db, 'organization', [
+        {
+          id: organizationId,
+          name: input.organizationName,
+          description: input.description.slice(0, 500),
+          website: nul(input.url),
+          email: nul(input.email),
+        },
+      ]);
     }
   }
   const serviceId = existing?.id ?? crypto.randomUUID();
   const slug = existing?.slug ?? (await uniqueSlug(db, slugify(input.name)));
   const serviceValues = {
-    organization_id: organizationId, name: input.name, description: nul(input.description), url: nul(input.url), email: nul(input.email),
-    status: input.status, fees_description: nul(input.feesDescription), eligibility_description: nul(input.eligibility),
-    application_process: nul(input.applicationProcess), interpretation_services: nul(input.interpretation), last_modified: now,
+    organization_id: organizationId,
+    name: input.name,
+    description: nul(input.description),
+    url: nul(input.url),
+    email: nul(input.email),
+    status: input.status,
+    fees_description: nul(input.feesDescription),
+    eligibility_description: nul(input.eligibility),
+    application_process: nul(input.applicationProcess),
+    interpretation_services: nul(input.interpretation),
+    last_modified: now,
   };
   if (existing) {
     await repo.deleteDirectoryTerms(db, serviceId);
     await repo.updateService(db, serviceId, serviceValues);
   } else {
-    await repo.insertRows(db, 'service', [{ id: serviceId, ...serviceValues, slug, created_at: now }], ['slug', 'created_at']);
+    await repo.insertRows(
+      db,
+      'service',
+      [{ id: serviceId, ...serviceValues, slug, created_at: now }],
+      ['slug', 'created_at'],
+    );
   }
   const terms = await repo.loadTerms(db);
   const attributes = FACETS.flatMap((facet) =>
-    input.terms[facet].map((code) => terms.find((t) => t.taxonomy_id === TAXONOMY_IDS[facet] && t.code === code)).filter((t) => !!t)
-      .map((t) => ({ id: crypto.randomUUID(), link_id: serviceId, link_entity: 'service', link_type: facet, taxonomy_term_id: t.id })));
+    input.terms[facet]
+      .map((code) => terms.find((t) => t.taxonomy_id === TAXONOMY_IDS[facet] && t.code === code))
+      .filter((t) => !!t)
+      .map((t) => ({
+        id: crypto.randomUUID(),
+        link_id: serviceId,
+        link_entity: 'service',
+        link_type: facet,
+        taxonomy_term_id: t.id,
+      })),
+  );
   await repo.insertRows(db, 'attribute', attributes);
   await syncPhones(db, serviceId, existing ? await repo.phonesFor(db, [serviceId]) : [], input.phones);
   await syncLanguages(db, serviceId, existing ? await repo.languagesFor(db, [serviceId]) : [], input.languages);
@@ -134,7 +182,9 @@ export async function writeListing(
 
   // Locations: the ones left out are taken off the service, the known ones updated where they changed, the rest added.
   const current = existing ? await loadEditableLocations(db, serviceId) : [];
-  const serviceHours = existing ? editableHours(await repo.serviceSchedules(db, serviceId)) : { editable: [], kept: [] };
+  const serviceHours = existing
+    ? editableHours(await repo.serviceSchedules(db, serviceId))
+    : { editable: [], kept: [] };
   const timezone = input.timezone || 'UTC';
   const setTimezone = !!existing && timezoneOf(serviceHours, current) !== timezone;
   const wanted = new Set(input.locations.map((l) => l.id).filter((id): id is string => !!id));
@@ -151,31 +201,76 @@ export async function writeListing(
       locationId = await insertLocation(db, serviceId, organizationId, input.name, loc);
     }
     locationIds.push(locationId);
-    await syncHours(db, old?.hours ?? [], loc.hours, { service_id: null, location_id: locationId }, timezone, setTimezone);
+    await syncHours(
+      db,
+      old?.hours ?? [],
+      loc.hours,
+      { service_id: null, location_id: locationId },
+      timezone,
+      setTimezone,
+    );
   }
   // The service's own hours happen at its place when it has exactly one (as HSDS lets a schedule say).
-  await syncHours(db, serviceHours.editable, input.hours, { service_id: serviceId, location_id: locationIds.length === 1 ? locationIds[0]! : null }, timezone, setTimezone);
+  await syncHours(
+    db,
+    serviceHours.editable,
+    input.hours,
+    { service_id: serviceId, location_id: locationIds.length === 1 ? locationIds[0]! : null },
+    timezone,
+    setTimezone,
+  );
   // Other services at a changed place mention it in their search text too.
   const others = (await repo.servicesAtLocations(db, changedPlaces)).filter((id) => id !== serviceId);
   await repo.reindex(db, dialect, [serviceId, ...others]);
   return { id: serviceId, slug };
 }
 
-async function insertLocation(db: Executor, serviceId: string, organizationId: string, serviceName: string, loc: LocationInput): Promise<string> {
+async function insertLocation(
+  db: Executor,
+  serviceId: string,
+  organizationId: string,
+  serviceName: string,
+  loc: LocationInput,
+): Promise<string> {
   const id = crypto.randomUUID();
   const centre = publicPoint(loc);
-  await repo.insertRows(db, 'location', [{
-    id, location_type: 'physical', organization_id: organizationId, name: nul(loc.name) ?? serviceName, transportation: nul(loc.transportation),
-    latitude: loc.latitude, longitude: loc.longitude, is_confidential: loc.isConfidential ? 1 : 0, area_name: publicAreaName(loc),
-    public_latitude: centre.lat, public_longitude: centre.lon,
-  }], ['is_confidential', 'area_name', 'public_latitude', 'public_longitude']);
-  await repo.insertRows(db, 'service_at_location', [{ id: crypto.randomUUID(), service_id: serviceId, location_id: id }]);
-  if (hasAddress(loc)) await repo.insertRows(db, 'address', [{ id: crypto.randomUUID(), location_id: id, ...addressValues(loc), address_type: 'physical' }]);
+  await repo.insertRows(
+    db,
+    'location',
+    [
+      {
+        id,
+        location_type: 'physical',
+        organization_id: organizationId,
+        name: nul(loc.name) ?? serviceName,
+        transportation: nul(loc.transportation),
+        latitude: loc.latitude,
+        longitude: loc.longitude,
+        is_confidential: loc.isConfidential ? 1 : 0,
+        area_name: publicAreaName(loc),
+        public_latitude: centre.lat,
+        public_longitude: centre.lon,
+      },
+    ],
+    ['is_confidential', 'area_name', 'public_latitude', 'public_longitude'],
+  );
+  await repo.insertRows(db, 'service_at_location', [
+    { id: crypto.randomUUID(), service_id: serviceId, location_id: id },
+  ]);
+  if (hasAddress(loc))
+    await repo.insertRows(db, 'address', [
+      { id: crypto.randomUUID(), location_id: id, ...addressValues(loc), address_type: 'physical' },
+    ]);
   return id;
 }
 
 /** Writes only the columns whose editor field changed: every other HSDS field of the location and its address stays as it was. */
-async function updateLocationInPlace(db: Executor, old: EditableLocation, loc: LocationInput, serviceName: string): Promise<boolean> {
+async function updateLocationInPlace(
+  db: Executor,
+  old: EditableLocation,
+  loc: LocationInput,
+  serviceName: string,
+): Promise<boolean> {
   const before = locationInput(old);
   const changed = (k: keyof LocationInput) => String(before[k] ?? '') !== String(loc[k] ?? '');
   const values: Partial<repo.LocationRow> = {};
@@ -186,7 +281,12 @@ async function updateLocationInPlace(db: Executor, old: EditableLocation, loc: L
   // What the public and search see follows the exact point, the town and the confidential flag.
   if ((['latitude', 'longitude', 'city', 'country', 'isConfidential', 'areaName'] as const).some(changed)) {
     const centre = publicPoint(loc);
-    Object.assign(values, { is_confidential: loc.isConfidential ? 1 : 0, area_name: publicAreaName(loc), public_latitude: centre.lat, public_longitude: centre.lon });
+    Object.assign(values, {
+      is_confidential: loc.isConfidential ? 1 : 0,
+      area_name: publicAreaName(loc),
+      public_latitude: centre.lat,
+      public_longitude: centre.lon,
+    });
   }
   await repo.updateLocation(db, old.row.id, values);
   const all = addressValues(loc);
@@ -198,12 +298,19 @@ async function updateLocationInPlace(db: Executor, old: EditableLocation, loc: L
   if (changed('postalCode')) address.postal_code = all.postal_code;
   if (changed('country')) address.country = all.country;
   if (old.address) await repo.updateAddress(db, old.address.id, address);
-  else if (hasAddress(loc)) await repo.insertRows(db, 'address', [{ id: crypto.randomUUID(), location_id: old.row.id, ...all, address_type: 'physical' }]);
+  else if (hasAddress(loc))
+    await repo.insertRows(db, 'address', [
+      { id: crypto.randomUUID(), location_id: old.row.id, ...all, address_type: 'physical' },
+    ]);
   return Object.keys(values).length + Object.keys(address).length > 0;
 }
 
 /** A phone as the editor shows it: the HSDS types other than text read as "voice". */
-const shownPhone = (r: repo.PhoneRow): ListingInput['phones'][number] => ({ number: r.number, type: r.type === 'text' ? 'text' : 'voice', description: r.description ?? '' });
+const shownPhone = (r: repo.PhoneRow): ListingInput['phones'][number] => ({
+  number: r.number,
+  type: r.type === 'text' ? 'text' : 'voice',
+  description: r.description ?? '',
+});
 const phoneDigits = (n: string) => n.replace(/[^\d+]/g, '');
 
 /**
@@ -215,7 +322,8 @@ const phoneDigits = (n: string) => n.replace(/[^\d+]/g, '');
 async function syncPhones(db: Executor, serviceId: string, rows: repo.PhoneRow[], wanted: ListingInput['phones']) {
   const unused = [...rows];
   const fresh: ListingInput['phones'] = [];
-  const same = (a: ListingInput['phones'][number], b: ListingInput['phones'][number]) => a.number === b.number && a.type === b.type && a.description === b.description;
+  const same = (a: ListingInput['phones'][number], b: ListingInput['phones'][number]) =>
+    a.number === b.number && a.type === b.type && a.description === b.description;
   // Exact lines first, so two rows with one number each find their own line.
   const matched = wanted.map((p) => {
     const i = unused.findIndex((r) => same(shownPhone(r), p));
@@ -236,8 +344,22 @@ async function syncPhones(db: Executor, serviceId: string, rows: repo.PhoneRow[]
     if (shown.description !== p.description) values.description = nul(p.description);
     await repo.updatePhone(db, row.id, values);
   }
-  await repo.removePhones(db, serviceId, unused.map((r) => r.id));
-  await repo.insertRows(db, 'phone', fresh.map((p) => ({ id: crypto.randomUUID(), service_id: serviceId, number: p.number, type: p.type, description: nul(p.description) })));
+  await repo.removePhones(
+    db,
+    serviceId,
+    unused.map((r) => r.id),
+  );
+  await repo.insertRows(
+    db,
+    'phone',
+    fresh.map((p) => ({
+      id: crypto.randomUUID(),
+      service_id: serviceId,
+      number: p.number,
+      type: p.type,
+      description: nul(p.description),
+    })),
+  );
 }
 
 /**
@@ -253,8 +375,16 @@ async function syncLanguages(db: Executor, serviceId: string, rows: repo.Languag
     if (i === -1) fresh.push(code);
     else unused.splice(i, 1);
   }
-  await repo.removeLanguages(db, serviceId, unused.map((r) => r.id));
-  await repo.insertRows(db, 'language', fresh.map((code) => ({ id: crypto.randomUUID(), service_id: serviceId, code, name: languageName(code) })));
+  await repo.removeLanguages(
+    db,
+    serviceId,
+    unused.map((r) => r.id),
+  );
+  await repo.insertRows(
+    db,
+    'language',
+    fresh.map((code) => ({ id: crypto.randomUUID(), service_id: serviceId, code, name: languageName(code) })),
+  );
 }
 
 /**
@@ -262,7 +392,12 @@ async function syncLanguages(db: Executor, serviceId: string, rows: repo.Languag
  * row (its description and extent stay), new ones are added, the rest taken off. Areas the editor cannot
  * show (a region or a polygon, not a country) are left as they are.
  */
-async function syncAreas(db: Executor, serviceId: string, rows: Awaited<ReturnType<typeof repo.areasFor>>, wanted: string[]) {
+async function syncAreas(
+  db: Executor,
+  serviceId: string,
+  rows: Awaited<ReturnType<typeof repo.areasFor>>,
+  wanted: string[],
+) {
   const unused = rows.filter((r) => areaCode(r.uri) !== null);
   const fresh: string[] = [];
   for (const code of wanted) {
@@ -270,25 +405,49 @@ async function syncAreas(db: Executor, serviceId: string, rows: Awaited<ReturnTy
     if (i === -1) fresh.push(code);
     else unused.splice(i, 1);
   }
-  await repo.removeAreas(db, serviceId, unused.map((r) => r.id));
-  await repo.insertRows(db, 'service_area', fresh.map((code) => ({
-    id: crypto.randomUUID(), service_id: serviceId, name: code === 'world' ? 'Worldwide' : countryName(code), uri: areaUri(code), extent_type: 'text',
-  })));
+  await repo.removeAreas(
+    db,
+    serviceId,
+    unused.map((r) => r.id),
+  );
+  await repo.insertRows(
+    db,
+    'service_area',
+    fresh.map((code) => ({
+      id: crypto.randomUUID(),
+      service_id: serviceId,
+      name: code === 'world' ? 'Worldwide' : countryName(code),
+      uri: areaUri(code),
+      extent_type: 'text',
+    })),
+  );
 }
 
-export const hasAddress = (l: LocationInput) => [l.address1, l.address2, l.city, l.region, l.postalCode, l.country].some((x) => x.trim() !== '');
+export const hasAddress = (l: LocationInput) =>
+  [l.address1, l.address2, l.city, l.region, l.postalCode, l.country].some((x) => x.trim() !== '');
 const addressValues = (l: LocationInput) => ({
-  address_1: l.address1, address_2: nul(l.address2), city: l.city, region: nul(l.region), state_province: l.region, postal_code: l.postalCode, country: l.country.toUpperCase(),
+  address_1: l.address1,
+  address_2: nul(l.address2),
+  city: l.city,
+  region: nul(l.region),
+  state_province: l.region,
+  postal_code: l.postalCode,
+  country: l.country.toUpperCase(),
 });
 const publicPoint = (l: LocationInput) => (l.isConfidential ? areaCentre(l) : { lat: l.latitude, lon: l.longitude });
-const publicAreaName = (l: LocationInput) => (l.isConfidential ? nul(l.areaName) ?? l.city : null);
+const publicAreaName = (l: LocationInput) => (l.isConfidential ? (nul(l.areaName) ?? l.city) : null);
 
 /**
  * Brings a set of schedule rows to the wanted hours: an unchanged line keeps its row untouched, a changed
  * line reuses a row it replaces (so its description, validity and notes stay), the rest are added or removed.
  */
 async function syncHours(
-  db: Executor, rows: EditableHours[], wanted: HoursInput[], owner: { service_id: string | null; location_id: string | null }, timezone: string, setTimezone: boolean,
+  db: Executor,
+  rows: EditableHours[],
+  wanted: HoursInput[],
+  owner: { service_id: string | null; location_id: string | null },
+  timezone: string,
+  setTimezone: boolean,
 ) {
   const unused = [...rows];
   const fresh: HoursInput[] = [];
@@ -299,24 +458,54 @@ async function syncHours(
       continue;
     }
     const [kept] = unused.splice(i, 1);
-    if (setTimezone && kept!.row.timezone_name !== timezone) await repo.updateSchedule(db, kept!.row.id, { timezone_name: timezone });
+    if (setTimezone && kept!.row.timezone_name !== timezone)
+      await repo.updateSchedule(db, kept!.row.id, { timezone_name: timezone });
   }
   const inserts: HoursInput[] = [];
   for (const h of fresh) {
-    const i = Math.max(0, unused.findIndex((r) => r.line.byday === h.byday || (r.line.opens_at === h.opens_at && r.line.closes_at === h.closes_at)));
+    const i = Math.max(
+      0,
+      unused.findIndex(
+        (r) => r.line.byday === h.byday || (r.line.opens_at === h.opens_at && r.line.closes_at === h.closes_at),
+      ),
+    );
     const reuse = unused.splice(i, 1)[0];
     if (!reuse) inserts.push(h);
-    else await repo.updateSchedule(db, reuse.row.id, { byday: h.byday, opens_at: h.opens_at, closes_at: h.closes_at, ...(setTimezone ? { timezone_name: timezone } : {}) });
+    else
+      await repo.updateSchedule(db, reuse.row.id, {
+        byday: h.byday,
+        opens_at: h.opens_at,
+        closes_at: h.closes_at,
+        ...(setTimezone ? { timezone_name: timezone } : {}),
+      });
   }
-  await repo.deleteSchedules(db, unused.map((u) => u.row.id));
-  await repo.insertRows(db, 'schedule', inserts.map((h) => ({
-    id: crypto.randomUUID(), ...owner, freq: 'WEEKLY', wkst: 'MO', byday: h.byday, opens_at: h.opens_at, closes_at: h.closes_at, timezone_name: timezone,
-  })), ['timezone_name']);
+  await repo.deleteSchedules(
+    db,
+    unused.map((u) => u.row.id),
+  );
+  await repo.insertRows(
+    db,
+    'schedule',
+    inserts.map((h) => ({
+      id: crypto.randomUUID(),
+      ...owner,
+      freq: 'WEEKLY',
+      wkst: 'MO',
+      byday: h.byday,
+      opens_at: h.opens_at,
+      closes_at: h.closes_at,
+      timezone_name: timezone,
+    })),
+    ['timezone_name'],
+  );
 }
 
 // ── a listing as the editor sees it ──
 /** A schedule row the editor shows as an hours line. */
-export interface EditableHours { row: repo.ScheduleRow; line: HoursInput }
+export interface EditableHours {
+  row: repo.ScheduleRow;
+  line: HoursInput;
+}
 export interface EditableLocation {
   row: repo.LocationRow;
   /** The address the editor shows and writes: the physical one, else the first. */
@@ -340,7 +529,9 @@ const DAY_ORDER = ALL_DAYS.split(',');
 /** Hours in week order, so the same hours always read (and compare) the same. */
 export function sortHours(hours: HoursInput[]): HoursInput[] {
   const first = (h: HoursInput) => DAY_ORDER.indexOf(h.byday.split(',')[0]!);
-  return [...hours].sort((a, b) => first(a) - first(b) || a.opens_at.localeCompare(b.opens_at) || hoursLine(a).localeCompare(hoursLine(b)));
+  return [...hours].sort(
+    (a, b) => first(a) - first(b) || a.opens_at.localeCompare(b.opens_at) || hoursLine(a).localeCompare(hoursLine(b)),
+  );
 }
 
 /** Splits schedule rows into those an hours line expresses exactly and those it cannot (left alone). */
@@ -348,8 +539,16 @@ export function editableHours(rows: repo.ScheduleRow[]): { editable: EditableHou
   const editable: EditableHours[] = [];
   const kept: repo.ScheduleRow[] = [];
   for (const row of rows) {
-    const weekly = (!row.freq || row.freq.toUpperCase() === 'WEEKLY') && (row.interval === null || row.interval === 1) && !row.byweekno && !row.bymonthday && !row.byyearday;
-    const line = weekly && row.opens_at && row.closes_at ? parseHoursLine(`${row.byday ?? ALL_DAYS} ${row.opens_at}-${row.closes_at}`) : null;
+    const weekly =
+      (!row.freq || row.freq.toUpperCase() === 'WEEKLY') &&
+      (row.interval === null || row.interval === 1) &&
+      !row.byweekno &&
+      !row.bymonthday &&
+      !row.byyearday;
+    const line =
+      weekly && row.opens_at && row.closes_at
+        ? parseHoursLine(`${row.byday ?? ALL_DAYS} ${row.opens_at}-${row.closes_at}`)
+        : null;
     if (line && line.opens_at === row.opens_at && line.closes_at === row.closes_at) editable.push({ row, line });
     else kept.push(row);
   }
@@ -358,24 +557,48 @@ export function editableHours(rows: repo.ScheduleRow[]): { editable: EditableHou
 
 /** A schedule the hours lines cannot express, in words, so the curator knows it is there and kept. */
 export function describeSchedule(s: repo.ScheduleRow): string {
-  const when = [s.freq ?? 'WEEKLY', s.interval && s.interval > 1 ? `every ${s.interval}` : '', s.byday, s.bymonthday ? `day ${s.bymonthday}` : '',
-    s.opens_at && s.closes_at ? `${s.opens_at}–${s.closes_at}` : ''].filter(Boolean).join(' ');
+  const when = [
+    s.freq ?? 'WEEKLY',
+    s.interval && s.interval > 1 ? `every ${s.interval}` : '',
+    s.byday,
+    s.bymonthday ? `day ${s.bymonthday}` : '',
+    s.opens_at && s.closes_at ? `${s.opens_at}–${s.closes_at}` : '',
+  ]
+    .filter(Boolean)
+    .join(' ');
   return [when, s.description].filter(Boolean).join(': ') || 'a schedule without times';
 }
 
 async function loadEditableLocations(db: Executor, serviceId: string): Promise<EditableLocation[]> {
   return (await repo.editorLocations(db, serviceId)).map((l) => {
     const { editable, kept } = editableHours(l.schedules);
-    return { row: l.location, address: l.addresses.find((a) => a.address_type === 'physical') ?? l.addresses[0] ?? null, hours: editable, keptHours: kept, sharedWith: l.sharedWith };
+    return {
+      row: l.location,
+      address: l.addresses.find((a) => a.address_type === 'physical') ?? l.addresses[0] ?? null,
+      hours: editable,
+      keptHours: kept,
+      sharedWith: l.sharedWith,
+    };
   });
 }
 
 function locationInput(l: EditableLocation): LocationInput {
   const a = l.address;
   return {
-    id: l.row.id, name: l.row.name ?? '', address1: a?.address_1 ?? '', address2: a?.address_2 ?? '', city: a?.city ?? '', region: a?.region || a?.state_province || '',
-    postalCode: a?.postal_code ?? '', country: a?.country ?? '', latitude: l.row.latitude, longitude: l.row.longitude, isConfidential: l.row.is_confidential === 1,
-    areaName: l.row.area_name ?? '', transportation: l.row.transportation ?? '', hours: sortHours(l.hours.map((h) => h.line)),
+    id: l.row.id,
+    name: l.row.name ?? '',
+    address1: a?.address_1 ?? '',
+    address2: a?.address_2 ?? '',
+    city: a?.city ?? '',
+    region: a?.region || a?.state_province || '',
+    postalCode: a?.postal_code ?? '',
+    country: a?.country ?? '',
+    latitude: l.row.latitude,
+    longitude: l.row.longitude,
+    isConfidential: l.row.is_confidential === 1,
+    areaName: l.row.area_name ?? '',
+    transportation: l.row.transportation ?? '',
+    hours: sortHours(l.hours.map((h) => h.line)),
   };
 }
 
@@ -393,16 +616,37 @@ export async function loadListingForEdit(db: Executor, serviceId: string): Promi
   const service = editableHours(await repo.serviceSchedules(db, serviceId));
   const s = listing.service;
   const input: ListingInput = {
-    name: s.name, organizationName: s.organization_name, description: s.description ?? '', url: s.url ?? '', email: s.email ?? '', status: s.status,
-    feesDescription: s.fees_description ?? '', eligibility: s.eligibility_description ?? '', applicationProcess: s.application_process ?? '',
+    name: s.name,
+    organizationName: s.organization_name,
+    description: s.description ?? '',
+    url: s.url ?? '',
+    email: s.email ?? '',
+    status: s.status,
+    feesDescription: s.fees_description ?? '',
+    eligibility: s.eligibility_description ?? '',
+    applicationProcess: s.application_process ?? '',
     interpretation: s.interpretation_services ?? '',
-    terms: Object.fromEntries(FACETS.map((f) => [f, listing.terms.filter((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code).map((t) => t.code!).sort()])) as Record<Facet, string[]>,
-    languages: listing.languages.map((x) => x.code ?? '').filter(Boolean).sort(),
+    terms: Object.fromEntries(
+      FACETS.map((f) => [
+        f,
+        listing.terms
+          .filter((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code)
+          .map((t) => t.code!)
+          .sort(),
+      ]),
+    ) as Record<Facet, string[]>,
+    languages: listing.languages
+      .map((x) => x.code ?? '')
+      .filter(Boolean)
+      .sort(),
     phones: listing.phones.map(shownPhone),
     locations: locations.map(locationInput),
     hours: sortHours(service.editable.map((h) => h.line)),
     timezone: timezoneOf(service, locations),
-    areas: listing.areas.map((a) => areaCode(a.uri)).filter((c): c is string => !!c).sort(),
+    areas: listing.areas
+      .map((a) => areaCode(a.uri))
+      .filter((c): c is string => !!c)
+      .sort(),
   };
   return { listing, locations, keptHours: service.kept, input };
 }
@@ -425,23 +669,35 @@ export async function loadListings(db: Executor, ids: string[]): Promise<Listing
   const languages = await repo.languagesFor(db, ids);
   const phones = await repo.phonesFor(db, ids);
   const areas = await repo.areasFor(db, ids);
-  const schedules = await repo.schedulesFor(db, ids, locations.map((l) => l.id), locations.map((l) => l.sal_id));
+  const schedules = await repo.schedulesFor(
+    db,
+    ids,
+    locations.map((l) => l.id),
+    locations.map((l) => l.sal_id),
+  );
   const byId = new Map(services.map((s) => [s.id, s]));
-  return ids.filter((id) => byId.has(id)).map((id) => {
-    const locs = locations.filter((l) => l.service_id === id);
-    // This service's schedules, the schedules of its places themselves, and those of its links to them; never another service's.
-    const isOwn = (s: repo.ScheduleRow) => s.service_id === id
-      || (s.service_id === null && locs.some((l) => l.id === s.location_id || (s.service_at_location_id !== null && l.sal_id === s.service_at_location_id)));
-    return {
-      service: byId.get(id)!,
-      locations: locs,
-      schedules: schedules.filter(isOwn),
-      terms: terms.filter((t) => t.service_id === id),
-      languages: languages.filter((l) => l.service_id === id),
-      phones: phones.filter((p) => p.service_id === id),
-      areas: areas.filter((a) => a.service_id === id),
-    };
-  });
+  return ids
+    .filter((id) => byId.has(id))
+    .map((id) => {
+      const locs = locations.filter((l) => l.service_id === id);
+      // This service's schedules, the schedules of its places themselves, and those of its links to them; never another service's.
+      const isOwn = (s: repo.ScheduleRow) =>
+        s.service_id === id ||
+        (s.service_id === null &&
+          locs.some(
+            (l) =>
+              l.id === s.location_id || (s.service_at_location_id !== null && l.sal_id === s.service_at_location_id),
+          ));
+      return {
+        service: byId.get(id)!,
+        locations: locs,
+        schedules: schedules.filter(isOwn),
+        terms: terms.filter((t) => t.service_id === id),
+        languages: languages.filter((l) => l.service_id === id),
+        phones: phones.filter((p) => p.service_id === id),
+        areas: areas.filter((a) => a.service_id === id),
+      };
+    });
 }
 
 /** One place of a listing as the public sees it, with the hours that happen there. */
@@ -466,10 +722,16 @@ export function listingPlaces(listing: Listing): { places: ListingPlace[]; servi
     .sort((a, b) => (a.name ?? '').localeCompare(b.name ?? '') || a.id.localeCompare(b.id))
     .map((location) => ({ location, hours: [] }));
   const serviceHours: repo.ScheduleRow[] = [];
-  const ordered = [...listing.schedules].sort((a, b) => scheduleOrder(a) - scheduleOrder(b) || (a.opens_at ?? '').localeCompare(b.opens_at ?? '') || a.id.localeCompare(b.id));
+  const ordered = [...listing.schedules].sort(
+    (a, b) =>
+      scheduleOrder(a) - scheduleOrder(b) ||
+      (a.opens_at ?? '').localeCompare(b.opens_at ?? '') ||
+      a.id.localeCompare(b.id),
+  );
   for (const s of ordered) {
-    const place = places.find((p) => p.location.id === s.location_id)
-      ?? (s.service_at_location_id ? places.find((p) => p.location.sal_id === s.service_at_location_id) : undefined);
+    const place =
+      places.find((p) => p.location.id === s.location_id) ??
+      (s.service_at_location_id ? places.find((p) => p.location.sal_id === s.service_at_location_id) : undefined);
     if (place) place.hours.push(s);
     else serviceHours.push(s);
   }
@@ -481,18 +743,34 @@ const scheduleOrder = (s: repo.ScheduleRow) => {
 };
 
 // ── change history ──
-const LOCATION_FIELDS = ['name', 'address1', 'address2', 'city', 'region', 'postalCode', 'country', 'latitude', 'longitude', 'isConfidential', 'areaName', 'transportation', 'hours'] as const;
+const LOCATION_FIELDS = [
+  'name',
+  'address1',
+  'address2',
+  'city',
+  'region',
+  'postalCode',
+  'country',
+  'latitude',
+  'longitude',
+  'isConfidential',
+  'areaName',
+  'transportation',
+  'hours',
+] as const;
 export const hoursText = (hours: HoursInput[]) => sortHours(hours).map(hoursLine).join('\n');
 function flatLocation(l: LocationInput): Record<string, string> {
   const out: Record<string, string> = {};
   for (const k of LOCATION_FIELDS) {
     const v = l[k];
-    out[k] = k === 'hours' ? hoursText(l.hours) : k === 'isConfidential' ? (l.isConfidential ? 'yes' : 'no') : String(v ?? '');
+    out[k] =
+      k === 'hours' ? hoursText(l.hours) : k === 'isConfidential' ? (l.isConfidential ? 'yes' : 'no') : String(v ?? '');
   }
   return out;
 }
 function summarise(l: LocationInput): string {
-  const where = [l.address1, l.address2, l.city, l.postalCode, l.country].filter(Boolean).join(', ') || l.name || 'no address';
+  const where =
+    [l.address1, l.address2, l.city, l.postalCode, l.country].filter(Boolean).join(', ') || l.name || 'no address';
   return l.isConfidential ? `${where} (confidential)` : where;
 }
 
@@ -515,7 +793,8 @@ export function diffInputs(before: ListingInput | null, after: ListingInput): Re
   const a = flat(before);
   const b = flat(after);
   const diff: Record<string, [unknown, unknown]> = {};
-  for (const k of new Set([...Object.keys(a), ...Object.keys(b)])) if ((a[k] ?? '') !== (b[k] ?? '')) diff[k] = [a[k] ?? '', b[k] ?? ''];
+  for (const k of new Set([...Object.keys(a), ...Object.keys(b)]))
+    if ((a[k] ?? '') !== (b[k] ?? '')) diff[k] = [a[k] ?? '', b[k] ?? ''];
 
   const used = new Set<string>();
   const label = (l: LocationInput) => {
@@ -525,7 +804,9 @@ export function diffInputs(before: ListingInput | null, after: ListingInput): Re
     used.add(name);
     return name;
   };
-  const previous = new Map((before?.locations ?? []).filter((l) => l.id).map((l) => [l.id!, { loc: l, label: label(l) }]));
+  const previous = new Map(
+    (before?.locations ?? []).filter((l) => l.id).map((l) => [l.id!, { loc: l, label: label(l) }]),
+  );
   const kept = new Set<string>();
   for (const loc of after.locations) {
     const old = loc.id ? previous.get(loc.id) : undefined;

@@ -52,7 +52,8 @@ export const directoryMessages = {
     phoneExtension: 'extension {ext}',
     placesTitle: 'Where to find them',
     placeUnnamed: 'Place {n}',
-    confidentialNote: 'The exact address is kept private for everyone’s safety. The service will share it with you when you get in touch.',
+    confidentialNote:
+      'The exact address is kept private for everyone’s safety. The service will share it with you when you get in touch.',
     gettingThere: 'Getting there:',
     hoursTitle: 'Opening hours',
     serviceHoursTitle: 'Hours for the whole service',
@@ -82,7 +83,8 @@ export const directoryMessages = {
     reportEmpty: 'Say what has changed, for example new opening hours or a closed service.',
     reportTooLong: 'Keep the report under {max} characters.',
     // Suggesting a resource
-    suggestIntro: 'Know a service that helps, on people’s own terms? Tell us about it. You do not need an account and we do not ask who you are.',
+    suggestIntro:
+      'Know a service that helps, on people’s own terms? Tell us about it. You do not need an account and we do not ask who you are.',
     suggestThanks: 'Thank you. A curator will look at your suggestion before it is listed.',
     backToDirectory: 'Back to the directory',
     suggestName: 'Name of the service',
@@ -150,7 +152,8 @@ export const directoryMessages = {
     phoneExtension: 'poste {ext}',
     placesTitle: 'Où les trouver',
     placeUnnamed: 'Lieu {n}',
-    confidentialNote: 'L’adresse exacte reste confidentielle, pour la sécurité de toutes et tous. Le service vous la donnera quand vous prendrez contact.',
+    confidentialNote:
+      'L’adresse exacte reste confidentielle, pour la sécurité de toutes et tous. Le service vous la donnera quand vous prendrez contact.',
     gettingThere: 'Comment s’y rendre :',
     hoursTitle: 'Horaires d’ouverture',
     serviceHoursTitle: 'Horaires du service',
@@ -178,7 +181,8 @@ export const directoryMessages = {
     reportSend: 'Envoyer le signalement',
     reportEmpty: 'Dites-nous ce qui a changé, par exemple de nouveaux horaires ou un service qui a fermé.',
     reportTooLong: 'Le signalement doit faire moins de {max} caractères.',
-    suggestIntro: 'Vous connaissez un service qui aide les personnes en respectant leurs choix ? Parlez-nous-en. Pas besoin de compte, et nous ne vous demandons pas qui vous êtes.',
+    suggestIntro:
+      'Vous connaissez un service qui aide les personnes en respectant leurs choix ? Parlez-nous-en. Pas besoin de compte, et nous ne vous demandons pas qui vous êtes.',
     suggestThanks: 'Merci. Une personne de notre équipe lira votre suggestion avant de l’ajouter à l’annuaire.',
     backToDirectory: 'Retour à l’annuaire',
     suggestName: 'Nom du service',

@@ -1,6 +1,13 @@
 import { CompiledQuery, PostgresAdapter, sql, type Insertable, type Selectable } from 'kysely';
 import type {
-  Dialect, Executor, HsdsAddressTable, HsdsLanguageTable, HsdsLocationTable, HsdsPhoneTable, HsdsScheduleTable, HsdsServiceTable,
+  Dialect,
+  Executor,
+  HsdsAddressTable,
+  HsdsLanguageTable,
+  HsdsLocationTable,
+  HsdsPhoneTable,
+  HsdsScheduleTable,
+  HsdsServiceTable,
   ResourceSuggestionsTable,
 } from '../../core/db/schema.ts';
 import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from './hsds.ts';
@@ -18,50 +25,109 @@ export function findSuggestion(db: Executor, id: number) {
   return db.selectFrom('resource_suggestions').selectAll().where('id', '=', id).executeTakeFirst();
 }
 export function pendingSuggestions(db: Executor, limit = 100) {
-  return db.selectFrom('resource_suggestions').selectAll().where('status', '=', 'pending').orderBy('created_at').orderBy('id').limit(limit).execute();
+  return db
+    .selectFrom('resource_suggestions')
+    .selectAll()
+    .where('status', '=', 'pending')
+    .orderBy('created_at')
+    .orderBy('id')
+    .limit(limit)
+    .execute();
 }
-export async function setSuggestionStatus(db: Executor, id: number, status: ResourceSuggestionsTable['status'], serviceId: string | null, userId: number, at: string) {
-  await db.updateTable('resource_suggestions').set({ status, service_id: serviceId, reviewed_at: at, reviewed_by: userId }).where('id', '=', id).execute();
+export async function setSuggestionStatus(
+  db: Executor,
+  id: number,
+  status: ResourceSuggestionsTable['status'],
+  serviceId: string | null,
+  userId: number,
+  at: string,
+) {
+  await db
+    .updateTable('resource_suggestions')
+    .set({ status, service_id: serviceId, reviewed_at: at, reviewed_by: userId })
+    .where('id', '=', id)
+    .execute();
 }
 
 /** Listings that may be the same as a suggestion: same website domain, same phone number, or a similar name. */
-export async function duplicateCandidates(db: Executor, hint: { domain: string; phoneDigits: string[]; nameWords: string[] }) {
+export async function duplicateCandidates(
+  db: Executor,
+  hint: { domain: string; phoneDigits: string[]; nameWords: string[] },
+) {
   const out = new Map<string, { id: string; slug: string; name: string; reason: string }>();
   if (hint.domain) {
-    const rows = await db.selectFrom('service').select(['id', 'slug', 'name']).where((eb) =>
-      eb.or([eb('url', 'like', `%://${hint.domain}%`), eb('url', 'like', `%://www.${hint.domain}%`)])).limit(10).execute();
+    const rows = await db
+      .selectFrom('service')
+      .select(['id', 'slug', 'name'])
+      .where((eb) => eb.or([eb('url', 'like', `%://${hint.domain}%`), eb('url', 'like', `%://www.${hint.domain}%`)]))
+      .limit(10)
+      .execute();
     for (const r of rows) out.set(r.id, { ...r, reason: 'same website' });
-    const orgs = await db.selectFrom('organization').innerJoin('service', 'service.organization_id', 'organization.id')
-      .select(['service.id', 'service.slug', 'service.name']).where((eb) =>
-        eb.or([eb('organization.website', 'like', `%://${hint.domain}%`), eb('organization.website', 'like', `%://www.${hint.domain}%`)])).limit(10).execute();
+    const orgs = await db
+      .selectFrom('organization')
+      .innerJoin('service', 'service.organization_id', 'organization.id')
+      .select(['service.id', 'service.slug', 'service.name'])
+      .where((eb) =>
+        eb.or([
+          eb('organization.website', 'like', `%://${hint.domain}%`),
+          eb('organization.website', 'like', `%://www.${hint.domain}%`),
+        ]),
+      )
+      .limit(10)
+      .execute();
     for (const r of orgs) if (!out.has(r.id)) out.set(r.id, { ...r, reason: 'same website' });
   }
   for (const digits of hint.phoneDigits.filter((d) => d.length >= 6)) {
-    const rows = await db.selectFrom('phone').innerJoin('service', 'service.id', 'phone.service_id').select(['service.id', 'service.slug', 'service.name', 'phone.number']).limit(500).execute();
-    for (const r of rows) if (r.number.replace(/\D/g, '').endsWith(digits.slice(-9)) && !out.has(r.id)) out.set(r.id, { id: r.id, slug: r.slug, name: r.name, reason: 'same phone number' });
+    const rows = await db
+      .selectFrom('phone')
+      .innerJoin('service', 'service.id', 'phone.service_id')
+      .select(['service.id', 'service.slug', 'service.name', 'phone.number'])
+      .limit(500)
+      .execute();
+    for (const r of rows)
+      if (r.number.replace(/\D/g, '').endsWith(digits.slice(-9)) && !out.has(r.id))
+        out.set(r.id, { id: r.id, slug: r.slug, name: r.name, reason: 'same phone number' });
   }
   const words = hint.nameWords.filter((w) => w.length >= 4).slice(0, 4);
   if (words.length) {
-    const rows = await db.selectFrom('service').select(['id', 'slug', 'name'])
-      .where((eb) => eb.or(words.map((w) => eb(eb.fn('lower', ['name']), 'like', `%${w.replace(/[%_]/g, '')}%`)))).limit(10).execute();
+    const rows = await db
+      .selectFrom('service')
+      .select(['id', 'slug', 'name'])
+      .where((eb) => eb.or(words.map((w) => eb(eb.fn('lower', ['name']), 'like', `%${w.replace(/[%_]/g, '')}%`))))
+      .limit(10)
+      .execute();
     for (const r of rows) if (!out.has(r.id)) out.set(r.id, { ...r, reason: 'similar name' });
   }
   return [...out.values()];
 }
 
 // ── taxonomy ──
-export interface TermRow { id: string; taxonomy_id: string | null; code: string | null; name: string; description: string }
+export interface TermRow {
+  id: string;
+  taxonomy_id: string | null;
+  code: string | null;
+  name: string;
+  description: string;
+}
 export function loadTerms(db: Executor): Promise<TermRow[]> {
-  return db.selectFrom('taxonomy_term').select(['id', 'taxonomy_id', 'code', 'name', 'description'])
-    .where('taxonomy_id', 'in', Object.values(TAXONOMY_IDS)).orderBy('name').execute();
+  return db
+    .selectFrom('taxonomy_term')
+    .select(['id', 'taxonomy_id', 'code', 'name', 'description'])
+    .where('taxonomy_id', 'in', Object.values(TAXONOMY_IDS))
+    .orderBy('name')
+    .execute();
 }
 
 // ── loading listings ──
 export async function servicesByIds(db: Executor, ids: string[]) {
   if (ids.length === 0) return [];
-  return db.selectFrom('service').innerJoin('organization', 'organization.id', 'service.organization_id')
-    .selectAll('service').select(['organization.name as organization_name', 'organization.website as organization_website'])
-    .where('service.id', 'in', ids).execute();
+  return db
+    .selectFrom('service')
+    .innerJoin('organization', 'organization.id', 'service.organization_id')
+    .selectAll('service')
+    .select(['organization.name as organization_name', 'organization.website as organization_website'])
+    .where('service.id', 'in', ids)
+    .execute();
 }
 export function serviceBySlug(db: Executor, slug: string) {
   return db.selectFrom('service').select('id').where('slug', '=', slug).executeTakeFirst();
@@ -71,26 +137,60 @@ export function serviceById(db: Executor, id: string) {
 }
 export async function locationsFor(db: Executor, serviceIds: string[]) {
   if (serviceIds.length === 0) return [];
-  return db.selectFrom('service_at_location as sal').innerJoin('location as l', 'l.id', 'sal.location_id')
+  return db
+    .selectFrom('service_at_location as sal')
+    .innerJoin('location as l', 'l.id', 'sal.location_id')
     .leftJoin('address as ad', 'ad.location_id', 'l.id')
-    .select(['sal.service_id', 'sal.id as sal_id', 'l.id', 'l.name', 'l.location_type', 'l.latitude', 'l.longitude', 'l.public_latitude', 'l.public_longitude',
-      'l.is_confidential', 'l.area_name', 'l.transportation', 'l.description', 'ad.address_1', 'ad.address_2', 'ad.city', 'ad.region', 'ad.state_province',
-      'ad.postal_code', 'ad.country', 'ad.address_type'])
-    .where('sal.service_id', 'in', serviceIds).execute();
+    .select([
+      'sal.service_id',
+      'sal.id as sal_id',
+      'l.id',
+      'l.name',
+      'l.location_type',
+      'l.latitude',
+      'l.longitude',
+      'l.public_latitude',
+      'l.public_longitude',
+      'l.is_confidential',
+      'l.area_name',
+      'l.transportation',
+      'l.description',
+      'ad.address_1',
+      'ad.address_2',
+      'ad.city',
+      'ad.region',
+      'ad.state_province',
+      'ad.postal_code',
+      'ad.country',
+      'ad.address_type',
+    ])
+    .where('sal.service_id', 'in', serviceIds)
+    .execute();
 }
 /** Schedules of these services, of these locations, and of these service-at-location links (HSDS allows all three). */
 export async function schedulesFor(db: Executor, serviceIds: string[], locationIds: string[], linkIds: string[] = []) {
   if (serviceIds.length === 0 && locationIds.length === 0 && linkIds.length === 0) return [];
-  return db.selectFrom('schedule').selectAll().where((eb) => eb.or([
-    ...(serviceIds.length ? [eb('service_id', 'in', serviceIds)] : []),
-    ...(locationIds.length ? [eb('location_id', 'in', locationIds)] : []),
-    ...(linkIds.length ? [eb('service_at_location_id', 'in', linkIds)] : []),
-  ])).execute();
+  return db
+    .selectFrom('schedule')
+    .selectAll()
+    .where((eb) =>
+      eb.or([
+        ...(serviceIds.length ? [eb('service_id', 'in', serviceIds)] : []),
+        ...(locationIds.length ? [eb('location_id', 'in', locationIds)] : []),
+        ...(linkIds.length ? [eb('service_at_location_id', 'in', linkIds)] : []),
+      ]),
+    )
+    .execute();
 }
 export async function termsFor(db: Executor, serviceIds: string[]) {
   if (serviceIds.length === 0) return [];
-  return db.selectFrom('attribute as a').innerJoin('taxonomy_term as t', 't.id', 'a.taxonomy_term_id')
-    .select(['a.link_id as service_id', 't.id', 't.taxonomy_id', 't.code', 't.name']).where('a.link_id', 'in', serviceIds).where('a.link_entity', '=', 'service').execute();
+  return db
+    .selectFrom('attribute as a')
+    .innerJoin('taxonomy_term as t', 't.id', 'a.taxonomy_term_id')
+    .select(['a.link_id as service_id', 't.id', 't.taxonomy_id', 't.code', 't.name'])
+    .where('a.link_id', 'in', serviceIds)
+    .where('a.link_entity', '=', 'service')
+    .execute();
 }
 export async function languagesFor(db: Executor, serviceIds: string[]) {
   if (serviceIds.length === 0) return [];
@@ -112,10 +212,22 @@ export async function contactsFor(db: Executor, serviceIds: string[]) {
 // ── writing ──
 type Row = Record<string, unknown>;
 /** Inserts HSDS rows, keeping only the table's known columns. */
-export async function insertRows(db: Executor, table: HsdsTable | 'service' | 'location' | 'schedule', rows: Row[], extra: string[] = []) {
+export async function insertRows(
+  db: Executor,
+  table: HsdsTable | 'service' | 'location' | 'schedule',
+  rows: Row[],
+  extra: string[] = [],
+) {
   if (rows.length === 0) return;
-  const cols = [...HSDS_FIELDS[table as HsdsTable].map((f) => f.name), ...extra].filter((c) => rows.some((r) => c in r));
-  await bulkInsert(db, table, cols, rows.map((r) => cols.map((c) => (r[c] ?? null) as string | number | null)));
+  const cols = [...HSDS_FIELDS[table as HsdsTable].map((f) => f.name), ...extra].filter((c) =>
+    rows.some((r) => c in r),
+  );
+  await bulkInsert(
+    db,
+    table,
+    cols,
+    rows.map((r) => cols.map((c) => (r[c] ?? null) as string | number | null)),
+  );
 }
 
 /**
@@ -123,15 +235,28 @@ export async function insertRows(db: Executor, table: HsdsTable | 'service' | 'l
  * each statement with the query builder cost more than running it. Identifiers come from our own
  * table definitions only; values are always bound parameters.
  */
-export async function bulkInsert(db: Executor, table: string, cols: string[], rows: (string | number | null)[][], suffix = '') {
+export async function bulkInsert(
+  db: Executor,
+  table: string,
+  cols: string[],
+  rows: (string | number | null)[][],
+  suffix = '',
+) {
   if (rows.length === 0) return;
   const quoted = cols.map((c) => `"${c}"`).join(', ');
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     // One JSON parameter per chunk, typed by the table's own row type: PostgreSQL parses one value
     // instead of tens of thousands of bound parameters (about three times faster on big imports).
     for (let i = 0; i < rows.length; i += 5000) {
-      const json = JSON.stringify(rows.slice(i, i + 5000).map((row) => Object.fromEntries(cols.map((c, j) => [c, row[j]]))));
-      await db.executeQuery(CompiledQuery.raw(`insert into "${table}" (${quoted}) select ${quoted} from json_populate_recordset(null::"${table}", $1::json)${suffix}`, [json]));
+      const json = JSON.stringify(
+        rows.slice(i, i + 5000).map((row) => Object.fromEntries(cols.map((c, j) => [c, row[j]]))),
+      );
+      await db.executeQuery(
+        CompiledQuery.raw(
+          `insert into "${table}" (${quoted}) select ${quoted} from json_populate_recordset(null::"${table}", $1::json)${suffix}`,
+          [json],
+        ),
+      );
     }
     return;
   }
@@ -148,10 +273,21 @@ export async function bulkInsert(db: Executor, table: string, cols: string[], ro
 
 /** Removes everything hanging off a service (not the service row or its organisation). */
 export async function deleteServiceChildren(db: Executor, serviceId: string) {
-  const sals = await db.selectFrom('service_at_location').select(['id', 'location_id']).where('service_id', '=', serviceId).execute();
+  const sals = await db
+    .selectFrom('service_at_location')
+    .select(['id', 'location_id'])
+    .where('service_id', '=', serviceId)
+    .execute();
   const locationIds = sals.map((s) => s.location_id);
   const shared = locationIds.length
-    ? (await db.selectFrom('service_at_location').select('location_id').where('location_id', 'in', locationIds).where('service_id', '!=', serviceId).execute()).map((r) => r.location_id)
+    ? (
+        await db
+          .selectFrom('service_at_location')
+          .select('location_id')
+          .where('location_id', 'in', locationIds)
+          .where('service_id', '!=', serviceId)
+          .execute()
+      ).map((r) => r.location_id)
     : [];
   const own = locationIds.filter((id) => !shared.includes(id));
   await db.deleteFrom('attribute').where('link_id', '=', serviceId).execute();
@@ -185,13 +321,25 @@ export function findOrganizationByName(db: Executor, name: string) {
 export function organizationById(db: Executor, id: string) {
   return db.selectFrom('organization').selectAll().where('id', '=', id).executeTakeFirst();
 }
-export async function updateOrganization(db: Executor, id: string, values: { name?: string; website?: string | null; description?: string }) {
+export async function updateOrganization(
+  db: Executor,
+  id: string,
+  values: { name?: string; website?: string | null; description?: string },
+) {
   await db.updateTable('organization').set(values).where('id', '=', id).execute();
 }
 
 /** What a service's searchable text is made of (also built straight from an imported package). */
 export interface DocumentParts {
-  service: { id: string; name: string; alternate_name: string | null; description: string | null; organization_name: string | null; eligibility_description: string | null; fees_description: string | null };
+  service: {
+    id: string;
+    name: string;
+    alternate_name: string | null;
+    description: string | null;
+    organization_name: string | null;
+    eligibility_description: string | null;
+    fees_description: string | null;
+  };
   terms: string[];
   languages: (string | null)[];
   /** Town, region and state of each place; a confidential place by its area only. */
@@ -200,11 +348,28 @@ export interface DocumentParts {
 }
 export function documentBody(p: DocumentParts): string {
   const s = p.service;
-  return [s.name, s.alternate_name, s.description, s.organization_name, s.eligibility_description, s.fees_description, ...p.terms, ...p.languages, ...p.places, ...p.areas]
-    .filter(Boolean).join(' \n');
+  return [
+    s.name,
+    s.alternate_name,
+    s.description,
+    s.organization_name,
+    s.eligibility_description,
+    s.fees_description,
+    ...p.terms,
+    ...p.languages,
+    ...p.places,
+    ...p.areas,
+  ]
+    .filter(Boolean)
+    .join(' \n');
 }
-export const placeText = (l: { is_confidential: number | null; area_name: string | null; city: string | null; region: string | null; state_province: string | null }) =>
-  l.is_confidential ? l.area_name : [l.city, l.region, l.state_province].join(' ');
+export const placeText = (l: {
+  is_confidential: number | null;
+  area_name: string | null;
+  city: string | null;
+  region: string | null;
+  state_province: string | null;
+}) => (l.is_confidential ? l.area_name : [l.city, l.region, l.state_province].join(' '));
 
 /** Rebuilds the full-text entry of services from their current rows (and records their words for typo help). */
 export async function reindex(db: Executor, dialect: Dialect, serviceIds: string[], opts: { fresh?: boolean } = {}) {
@@ -220,24 +385,54 @@ export async function reindex(db: Executor, dialect: Dialect, serviceIds: string
     const langs = group(await languagesFor(db, ids));
     const locs = group(await locationsFor(db, ids));
     const areas = group(await areasFor(db, ids));
-    const docs = services.map((s) => documentBody({
-      service: s,
-      terms: (terms.get(s.id) ?? []).map((t) => t.name),
-      languages: (langs.get(s.id) ?? []).map((l) => l.name),
-      places: (locs.get(s.id) ?? []).map(placeText),
-      areas: (areas.get(s.id) ?? []).map((a) => a.name),
-    }));
-    await writeDocuments(db, dialect, services.map((s, j) => ({ service_id: s.id, body: docs[j]! })), opts);
+    const docs = services.map((s) =>
+      documentBody({
+        service: s,
+        terms: (terms.get(s.id) ?? []).map((t) => t.name),
+        languages: (langs.get(s.id) ?? []).map((l) => l.name),
+        places: (locs.get(s.id) ?? []).map(placeText),
+        areas: (areas.get(s.id) ?? []).map((a) => a.name),
+      }),
+    );
+    await writeDocuments(
+      db,
+      dialect,
+      services.map((s, j) => ({ service_id: s.id, body: docs[j]! })),
+      opts,
+    );
   }
 }
 
 /** Stores the searchable text of services, replacing what they had unless `fresh`. */
-export async function writeDocuments(db: Executor, dialect: Dialect, docs: { service_id: string; body: string }[], opts: { fresh?: boolean } = {}) {
-  if (!opts.fresh) await removeText(db, dialect, docs.map((d) => d.service_id));
-  await bulkInsert(db, 'directory_text', ['service_id', 'body'], docs.map((d) => [d.service_id, d.body]));
-  const words = [...new Set(docs.flatMap((d) => d.body.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []))].filter((w) => w.length >= 3 && w.length <= 40);
+export async function writeDocuments(
+  db: Executor,
+  dialect: Dialect,
+  docs: { service_id: string; body: string }[],
+  opts: { fresh?: boolean } = {},
+) {
+  if (!opts.fresh)
+    await removeText(
+      db,
+      dialect,
+      docs.map((d) => d.service_id),
+    );
+  await bulkInsert(
+    db,
+    'directory_text',
+    ['service_id', 'body'],
+    docs.map((d) => [d.service_id, d.body]),
+  );
+  const words = [...new Set(docs.flatMap((d) => d.body.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []))].filter(
+    (w) => w.length >= 3 && w.length <= 40,
+  );
   for (let j = 0; j < words.length; j += 5000) {
-    await bulkInsert(db, 'directory_words', ['word'], words.slice(j, j + 5000).map((w) => [w]), ' on conflict (word) do nothing');
+    await bulkInsert(
+      db,
+      'directory_words',
+      ['word'],
+      words.slice(j, j + 5000).map((w) => [w]),
+      ' on conflict (word) do nothing',
+    );
   }
 }
 
@@ -263,29 +458,57 @@ async function removeText(db: Executor, _dialect: Dialect, ids: string[]) {
 
 // ── reports, history, verification ──
 export async function insertReport(db: Executor, row: { service_id: string; message: string; created_at: string }) {
-  await db.insertInto('directory_reports').values({ ...row, status: 'open', resolved_at: null, resolved_by: null }).execute();
+  await db
+    .insertInto('directory_reports')
+    .values({ ...row, status: 'open', resolved_at: null, resolved_by: null })
+    .execute();
 }
 export function openReports(db: Executor) {
-  return db.selectFrom('directory_reports as r').innerJoin('service as s', 's.id', 'r.service_id')
-    .select(['r.id', 'r.message', 'r.created_at', 's.id as service_id', 's.slug', 's.name']).where('r.status', '=', 'open').orderBy('r.created_at').limit(200).execute();
+  return db
+    .selectFrom('directory_reports as r')
+    .innerJoin('service as s', 's.id', 'r.service_id')
+    .select(['r.id', 'r.message', 'r.created_at', 's.id as service_id', 's.slug', 's.name'])
+    .where('r.status', '=', 'open')
+    .orderBy('r.created_at')
+    .limit(200)
+    .execute();
 }
 export async function resolveReport(db: Executor, id: number, userId: number, at: string) {
-  const r = await db.updateTable('directory_reports').set({ status: 'resolved', resolved_at: at, resolved_by: userId }).where('id', '=', id).where('status', '=', 'open').executeTakeFirst();
+  const r = await db
+    .updateTable('directory_reports')
+    .set({ status: 'resolved', resolved_at: at, resolved_by: userId })
+    .where('id', '=', id)
+    .where('status', '=', 'open')
+    .executeTakeFirst();
   return Number(r.numUpdatedRows) > 0;
 }
-export async function recordChange(db: Executor, row: { service_id: string; user_id: number | null; action: string; detail: string; created_at: string }) {
+export async function recordChange(
+  db: Executor,
+  row: { service_id: string; user_id: number | null; action: string; detail: string; created_at: string },
+) {
   await db.insertInto('directory_changes').values(row).execute();
 }
 export function changesFor(db: Executor, serviceId: string) {
-  return db.selectFrom('directory_changes as c').leftJoin('users as u', 'u.id', 'c.user_id')
-    .select(['c.id', 'c.action', 'c.detail', 'c.created_at', 'u.display_name']).where('c.service_id', '=', serviceId).orderBy('c.created_at', 'desc').orderBy('c.id', 'desc').execute();
+  return db
+    .selectFrom('directory_changes as c')
+    .leftJoin('users as u', 'u.id', 'c.user_id')
+    .select(['c.id', 'c.action', 'c.detail', 'c.created_at', 'u.display_name'])
+    .where('c.service_id', '=', serviceId)
+    .orderBy('c.created_at', 'desc')
+    .orderBy('c.id', 'desc')
+    .execute();
 }
 /** Listings not verified since `before` (or never), oldest first. */
 export function needingVerification(db: Executor, before: string, limit = 200) {
-  return db.selectFrom('service').select(['id', 'slug', 'name', 'assured_date', 'verified_by', 'status'])
+  return db
+    .selectFrom('service')
+    .select(['id', 'slug', 'name', 'assured_date', 'verified_by', 'status'])
     .where('status', '!=', 'defunct')
     .where((eb) => eb.or([eb('assured_date', 'is', null), eb('assured_date', '<', before)]))
-    .orderBy('assured_date').orderBy('name').limit(limit).execute();
+    .orderBy('assured_date')
+    .orderBy('name')
+    .limit(limit)
+    .execute();
 }
 export async function getSetting(db: Executor, key: string) {
   return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
@@ -295,7 +518,12 @@ export async function putSetting(db: Executor, key: string, value: string) {
   if (Number(updated.numUpdatedRows) === 0) await db.insertInto('settings').values({ key, value }).execute();
 }
 export function listServices(db: Executor, limit = 500) {
-  return db.selectFrom('service').select(['id', 'slug', 'name', 'status', 'assured_date']).orderBy('name').limit(limit).execute();
+  return db
+    .selectFrom('service')
+    .select(['id', 'slug', 'name', 'status', 'assured_date'])
+    .orderBy('name')
+    .limit(limit)
+    .execute();
 }
 export type { Facet };
 
@@ -304,7 +532,14 @@ export async function updateTerm(db: Executor, id: string, values: { name: strin
   return Number(r.numUpdatedRows) > 0;
 }
 export async function servicesWithTerm(db: Executor, termId: string) {
-  return (await db.selectFrom('attribute').select('link_id').where('taxonomy_term_id', '=', termId).where('link_entity', '=', 'service').execute()).map((r) => r.link_id);
+  return (
+    await db
+      .selectFrom('attribute')
+      .select('link_id')
+      .where('taxonomy_term_id', '=', termId)
+      .where('link_entity', '=', 'service')
+      .execute()
+  ).map((r) => r.link_id);
 }
 
 // ── curation: a listing's locations, edited in place ──
@@ -316,14 +551,35 @@ export type AddressRow = Selectable<HsdsAddressTable>;
  * Ordered by name so the editor lists them the same way every time.
  */
 export async function editorLocations(db: Executor, serviceId: string) {
-  const links = await db.selectFrom('service_at_location').select(['id', 'location_id']).where('service_id', '=', serviceId).execute();
+  const links = await db
+    .selectFrom('service_at_location')
+    .select(['id', 'location_id'])
+    .where('service_id', '=', serviceId)
+    .execute();
   const ids = [...new Set(links.map((l) => l.location_id))];
   if (ids.length === 0) return [];
-  const locations = await db.selectFrom('location').selectAll().where('id', 'in', ids).orderBy('name').orderBy('id').execute();
+  const locations = await db
+    .selectFrom('location')
+    .selectAll()
+    .where('id', 'in', ids)
+    .orderBy('name')
+    .orderBy('id')
+    .execute();
   const addresses = await db.selectFrom('address').selectAll().where('location_id', 'in', ids).orderBy('id').execute();
-  const schedules = await db.selectFrom('schedule').selectAll().where('location_id', 'in', ids).where('service_id', 'is', null).orderBy('id').execute();
-  const shared = await db.selectFrom('service_at_location').select(['location_id', (eb) => eb.fn.count<number>('service_id').distinct().as('n')])
-    .where('location_id', 'in', ids).where('service_id', '!=', serviceId).groupBy('location_id').execute();
+  const schedules = await db
+    .selectFrom('schedule')
+    .selectAll()
+    .where('location_id', 'in', ids)
+    .where('service_id', 'is', null)
+    .orderBy('id')
+    .execute();
+  const shared = await db
+    .selectFrom('service_at_location')
+    .select(['location_id', (eb) => eb.fn.count<number>('service_id').distinct().as('n')])
+    .where('location_id', 'in', ids)
+    .where('service_id', '!=', serviceId)
+    .groupBy('location_id')
+    .execute();
   const sharers = new Map(shared.map((s) => [s.location_id, Number(s.n)]));
   return locations.map((location) => ({
     location,
@@ -339,7 +595,12 @@ export function serviceSchedules(db: Executor, serviceId: string) {
 /** Other services at these locations: their search text mentions the place, so they are reindexed with it. */
 export async function servicesAtLocations(db: Executor, locationIds: string[]): Promise<string[]> {
   if (locationIds.length === 0) return [];
-  const rows = await db.selectFrom('service_at_location').select('service_id').distinct().where('location_id', 'in', locationIds).execute();
+  const rows = await db
+    .selectFrom('service_at_location')
+    .select('service_id')
+    .distinct()
+    .where('location_id', 'in', locationIds)
+    .execute();
   return rows.map((r) => r.service_id);
 }
 export async function updateLocation(db: Executor, id: string, values: Partial<LocationRow>) {
@@ -360,8 +621,14 @@ export async function deleteSchedules(db: Executor, ids: string[]) {
  * locations, schedules and terms of other (imported) taxonomies stay.
  */
 export async function deleteDirectoryTerms(db: Executor, serviceId: string) {
-  await db.deleteFrom('attribute').where('link_id', '=', serviceId).where('link_entity', '=', 'service')
-    .where('taxonomy_term_id', 'in', (eb) => eb.selectFrom('taxonomy_term').select('id').where('taxonomy_id', 'in', Object.values(TAXONOMY_IDS))).execute();
+  await db
+    .deleteFrom('attribute')
+    .where('link_id', '=', serviceId)
+    .where('link_entity', '=', 'service')
+    .where('taxonomy_term_id', 'in', (eb) =>
+      eb.selectFrom('taxonomy_term').select('id').where('taxonomy_id', 'in', Object.values(TAXONOMY_IDS)),
+    )
+    .execute();
 }
 
 // ── curation: a listing's phones and languages, edited in place ──
@@ -377,13 +644,25 @@ export async function updatePhone(db: Executor, id: string, values: Partial<Phon
  */
 export async function removePhones(db: Executor, serviceId: string, ids: string[]) {
   if (ids.length === 0) return;
-  const rows = await db.selectFrom('phone').select(['id', 'location_id', 'organization_id', 'contact_id', 'service_at_location_id'])
-    .where('service_id', '=', serviceId).where('id', 'in', ids).execute();
-  const linkedElsewhere = rows.filter((r) => r.location_id || r.organization_id || r.contact_id || r.service_at_location_id).map((r) => r.id);
+  const rows = await db
+    .selectFrom('phone')
+    .select(['id', 'location_id', 'organization_id', 'contact_id', 'service_at_location_id'])
+    .where('service_id', '=', serviceId)
+    .where('id', 'in', ids)
+    .execute();
+  const linkedElsewhere = rows
+    .filter((r) => r.location_id || r.organization_id || r.contact_id || r.service_at_location_id)
+    .map((r) => r.id);
   const gone = rows.map((r) => r.id).filter((id) => !linkedElsewhere.includes(id));
-  if (linkedElsewhere.length) await db.updateTable('phone').set({ service_id: null }).where('id', 'in', linkedElsewhere).execute();
+  if (linkedElsewhere.length)
+    await db.updateTable('phone').set({ service_id: null }).where('id', 'in', linkedElsewhere).execute();
   if (gone.length === 0) return;
-  await db.deleteFrom('language').where('phone_id', 'in', gone).where('service_id', 'is', null).where('location_id', 'is', null).execute();
+  await db
+    .deleteFrom('language')
+    .where('phone_id', 'in', gone)
+    .where('service_id', 'is', null)
+    .where('location_id', 'is', null)
+    .execute();
   await db.updateTable('language').set({ phone_id: null }).where('phone_id', 'in', gone).execute();
   await db.deleteFrom('phone').where('id', 'in', gone).execute();
 }
@@ -391,14 +670,24 @@ export async function removePhones(db: Executor, serviceId: string, ids: string[
 /** Takes areas off a service; an area also tied to one of its places stays there. */
 export async function removeAreas(db: Executor, serviceId: string, ids: string[]) {
   if (ids.length === 0) return;
-  await db.updateTable('service_area').set({ service_id: null }).where('service_id', '=', serviceId).where('id', 'in', ids)
-    .where('service_at_location_id', 'is not', null).execute();
+  await db
+    .updateTable('service_area')
+    .set({ service_id: null })
+    .where('service_id', '=', serviceId)
+    .where('id', 'in', ids)
+    .where('service_at_location_id', 'is not', null)
+    .execute();
   await db.deleteFrom('service_area').where('service_id', '=', serviceId).where('id', 'in', ids).execute();
 }
 export async function removeLanguages(db: Executor, serviceId: string, ids: string[]) {
   if (ids.length === 0) return;
-  await db.updateTable('language').set({ service_id: null }).where('service_id', '=', serviceId).where('id', 'in', ids)
-    .where((eb) => eb.or([eb('location_id', 'is not', null), eb('phone_id', 'is not', null)])).execute();
+  await db
+    .updateTable('language')
+    .set({ service_id: null })
+    .where('service_id', '=', serviceId)
+    .where('id', 'in', ids)
+    .where((eb) => eb.or([eb('location_id', 'is not', null), eb('phone_id', 'is not', null)]))
+    .execute();
   await db.deleteFrom('language').where('service_id', '=', serviceId).where('id', 'in', ids).execute();
 }
 
@@ -409,34 +698,107 @@ export async function removeLanguages(db: Executor, serviceId: string, ids: stri
  * never refers to a row that is gone.
  */
 export async function detachLocation(db: Executor, serviceId: string, locationId: string) {
-  const links = (await db.selectFrom('service_at_location').select('id').where('service_id', '=', serviceId).where('location_id', '=', locationId).execute()).map((l) => l.id);
+  const links = (
+    await db
+      .selectFrom('service_at_location')
+      .select('id')
+      .where('service_id', '=', serviceId)
+      .where('location_id', '=', locationId)
+      .execute()
+  ).map((l) => l.id);
   if (links.length) {
-    await db.deleteFrom('phone').where('service_at_location_id', 'in', links).where('service_id', 'is', null).where('location_id', 'is', null)
-      .where('organization_id', 'is', null).where('contact_id', 'is', null).execute();
-    await db.updateTable('phone').set({ service_at_location_id: null }).where('service_at_location_id', 'in', links).execute();
-    await db.deleteFrom('schedule').where('service_at_location_id', 'in', links).where('service_id', 'is', null).where('location_id', 'is', null).execute();
-    await db.updateTable('schedule').set({ service_at_location_id: null }).where('service_at_location_id', 'in', links).execute();
-    await db.deleteFrom('contact').where('service_at_location_id', 'in', links).where('service_id', 'is', null).where('location_id', 'is', null)
-      .where('organization_id', 'is', null).execute();
-    await db.updateTable('contact').set({ service_at_location_id: null }).where('service_at_location_id', 'in', links).execute();
-    await db.deleteFrom('service_area').where('service_at_location_id', 'in', links).where('service_id', 'is', null).execute();
-    await db.updateTable('service_area').set({ service_at_location_id: null }).where('service_at_location_id', 'in', links).execute();
+    await db
+      .deleteFrom('phone')
+      .where('service_at_location_id', 'in', links)
+      .where('service_id', 'is', null)
+      .where('location_id', 'is', null)
+      .where('organization_id', 'is', null)
+      .where('contact_id', 'is', null)
+      .execute();
+    await db
+      .updateTable('phone')
+      .set({ service_at_location_id: null })
+      .where('service_at_location_id', 'in', links)
+      .execute();
+    await db
+      .deleteFrom('schedule')
+      .where('service_at_location_id', 'in', links)
+      .where('service_id', 'is', null)
+      .where('location_id', 'is', null)
+      .execute();
+    await db
+      .updateTable('schedule')
+      .set({ service_at_location_id: null })
+      .where('service_at_location_id', 'in', links)
+      .execute();
+    await db
+      .deleteFrom('contact')
+      .where('service_at_location_id', 'in', links)
+      .where('service_id', 'is', null)
+      .where('location_id', 'is', null)
+      .where('organization_id', 'is', null)
+      .execute();
+    await db
+      .updateTable('contact')
+      .set({ service_at_location_id: null })
+      .where('service_at_location_id', 'in', links)
+      .execute();
+    await db
+      .deleteFrom('service_area')
+      .where('service_at_location_id', 'in', links)
+      .where('service_id', 'is', null)
+      .execute();
+    await db
+      .updateTable('service_area')
+      .set({ service_at_location_id: null })
+      .where('service_at_location_id', 'in', links)
+      .execute();
     await db.deleteFrom('service_at_location').where('id', 'in', links).execute();
   }
   // This service's own hours no longer happen at that place.
-  await db.updateTable('schedule').set({ location_id: null }).where('service_id', '=', serviceId).where('location_id', '=', locationId).execute();
-  const stillUsed = await db.selectFrom('service_at_location').select('id').where('location_id', '=', locationId).executeTakeFirst();
+  await db
+    .updateTable('schedule')
+    .set({ location_id: null })
+    .where('service_id', '=', serviceId)
+    .where('location_id', '=', locationId)
+    .execute();
+  const stillUsed = await db
+    .selectFrom('service_at_location')
+    .select('id')
+    .where('location_id', '=', locationId)
+    .executeTakeFirst();
   if (stillUsed) return;
   await db.deleteFrom('address').where('location_id', '=', locationId).execute();
-  await db.deleteFrom('schedule').where('location_id', '=', locationId).where('service_id', 'is', null).where('service_at_location_id', 'is', null).execute();
+  await db
+    .deleteFrom('schedule')
+    .where('location_id', '=', locationId)
+    .where('service_id', 'is', null)
+    .where('service_at_location_id', 'is', null)
+    .execute();
   await db.updateTable('schedule').set({ location_id: null }).where('location_id', '=', locationId).execute();
-  await db.deleteFrom('phone').where('location_id', '=', locationId).where('service_id', 'is', null).where('organization_id', 'is', null)
-    .where('contact_id', 'is', null).where('service_at_location_id', 'is', null).execute();
+  await db
+    .deleteFrom('phone')
+    .where('location_id', '=', locationId)
+    .where('service_id', 'is', null)
+    .where('organization_id', 'is', null)
+    .where('contact_id', 'is', null)
+    .where('service_at_location_id', 'is', null)
+    .execute();
   await db.updateTable('phone').set({ location_id: null }).where('location_id', '=', locationId).execute();
-  await db.deleteFrom('language').where('location_id', '=', locationId).where('service_id', 'is', null).where('phone_id', 'is', null).execute();
+  await db
+    .deleteFrom('language')
+    .where('location_id', '=', locationId)
+    .where('service_id', 'is', null)
+    .where('phone_id', 'is', null)
+    .execute();
   await db.updateTable('language').set({ location_id: null }).where('location_id', '=', locationId).execute();
-  await db.deleteFrom('contact').where('location_id', '=', locationId).where('service_id', 'is', null).where('organization_id', 'is', null)
-    .where('service_at_location_id', 'is', null).execute();
+  await db
+    .deleteFrom('contact')
+    .where('location_id', '=', locationId)
+    .where('service_id', 'is', null)
+    .where('organization_id', 'is', null)
+    .where('service_at_location_id', 'is', null)
+    .execute();
   await db.updateTable('contact').set({ location_id: null }).where('location_id', '=', locationId).execute();
   await db.deleteFrom('attribute').where('link_id', '=', locationId).where('link_entity', '=', 'location').execute();
   await db.deleteFrom('location').where('id', '=', locationId).execute();

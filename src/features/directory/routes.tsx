@@ -18,8 +18,18 @@ export async function directoryRoutes(app: FastifyInstance) {
 
   registry.homeSections.push({ order: 30, render: async (ctx) => <HomeDirectorySection ctx={ctx} /> });
   registry.adminLinks.push(
-    { href: '/admin/resources', label: 'Resource directory', description: 'Suggestions, outdated-information reports, listings to verify, editing listings.', action: 'resources.curate' },
-    { href: '/admin/resources/taxonomy', label: 'Directory vocabulary', description: 'Categories, approach, populations and delivery terms used by the directory.', action: 'taxonomy.manage' },
+    {
+      href: '/admin/resources',
+      label: 'Resource directory',
+      description: 'Suggestions, outdated-information reports, listings to verify, editing listings.',
+      action: 'resources.curate',
+    },
+    {
+      href: '/admin/resources/taxonomy',
+      label: 'Directory vocabulary',
+      description: 'Categories, approach, populations and delivery terms used by the directory.',
+      action: 'taxonomy.manage',
+    },
   );
 
   // A listening server loads the place list straight away, so the first visitor to search near a place does not wait for it.
@@ -29,7 +39,11 @@ export async function directoryRoutes(app: FastifyInstance) {
 
   // Results show "open now", so a cached page lives one minute; searches with a location are never cached.
   const nearSomewhere = (query: Record<string, unknown>) => !!(query.at || query.place || query.placeId);
-  const pageCache = { tags: [DIRECTORY_TAG], ttlMs: 60_000, bypass: (req: { query: unknown }) => nearSomewhere(req.query as Record<string, unknown>) };
+  const pageCache = {
+    tags: [DIRECTORY_TAG],
+    ttlMs: 60_000,
+    bypass: (req: { query: unknown }) => nearSomewhere(req.query as Record<string, unknown>),
+  };
   app.get('/resources', { config: { pageCache } }, async (req, reply) => {
     const query = req.query as Record<string, unknown>;
     if (nearSomewhere(query)) noStore(reply);
@@ -39,13 +53,27 @@ export async function directoryRoutes(app: FastifyInstance) {
   });
 
   // Public pages speak the language the address asks for (?lang=fr); staff pages stay English.
-  app.get('/resources/suggest', async (req, reply) => reply.page(<SuggestPage ctx={req.pageContext(localeFromQuery(req.query))} />));
+  app.get('/resources/suggest', async (req, reply) =>
+    reply.page(<SuggestPage ctx={req.pageContext(localeFromQuery(req.query))} />),
+  );
 
   app.post(
     '/resources/suggest',
     {
       config: { rateLimit: { max: 10, timeWindow: '1 hour' } },
-      schema: { body: { type: 'object', properties: { name: { type: 'string' }, url: { type: 'string' }, context: { type: 'string' }, where: { type: 'string' }, contact: { type: 'string' }, _csrf: { type: 'string' } } } },
+      schema: {
+        body: {
+          type: 'object',
+          properties: {
+            name: { type: 'string' },
+            url: { type: 'string' },
+            context: { type: 'string' },
+            where: { type: 'string' },
+            contact: { type: 'string' },
+            _csrf: { type: 'string' },
+          },
+        },
+      },
     },
     async (req, reply) => {
       noStore(reply);
@@ -60,14 +88,20 @@ export async function directoryRoutes(app: FastifyInstance) {
     },
   );
 
-  app.get('/resources/:slug', { config: { pageCache: { tags: [DIRECTORY_TAG], ttlMs: 60_000 } } }, async (req, reply) => {
-    const { slug } = req.params as { slug: string };
-    const found = slug.length <= 100 ? await repo.serviceBySlug(db, slug) : undefined;
-    if (!found) return reply.callNotFound();
-    const [listing] = await loadListings(db, [found.id]);
-    req.cacheTags.push(`resource:${found.id}`);
-    return reply.page(<ListingPage ctx={req.pageContext(localeFromQuery(req.query))} listing={listing!} now={clock.now()} />);
-  });
+  app.get(
+    '/resources/:slug',
+    { config: { pageCache: { tags: [DIRECTORY_TAG], ttlMs: 60_000 } } },
+    async (req, reply) => {
+      const { slug } = req.params as { slug: string };
+      const found = slug.length <= 100 ? await repo.serviceBySlug(db, slug) : undefined;
+      if (!found) return reply.callNotFound();
+      const [listing] = await loadListings(db, [found.id]);
+      req.cacheTags.push(`resource:${found.id}`);
+      return reply.page(
+        <ListingPage ctx={req.pageContext(localeFromQuery(req.query))} listing={listing!} now={clock.now()} />,
+      );
+    },
+  );
 
   app.post(
     '/resources/:slug/report',
@@ -85,7 +119,16 @@ export async function directoryRoutes(app: FastifyInstance) {
       const ctx = req.pageContext(localeFromQuery(req.query));
       const result = await reportOutdated(db, clock, found.id, message, ctx.locale);
       if (!result.ok) {
-        return reply.page(<ListingPage ctx={ctx} listing={listing!} now={clock.now()} reportText={message} reportErrors={{ message: result.message }} />, statusOf(result));
+        return reply.page(
+          <ListingPage
+            ctx={ctx}
+            listing={listing!}
+            now={clock.now()}
+            reportText={message}
+            reportErrors={{ message: result.message }}
+          />,
+          statusOf(result),
+        );
       }
       return reply.page(<ListingPage ctx={ctx} listing={listing!} now={clock.now()} reported />);
     },

@@ -16,7 +16,12 @@ export interface SearchSpec {
   near?: { lat: number; lon: number; radiusKm: number; areaUris: string[] };
   limit: number;
 }
-export interface Candidate { id: string; distance: number | null; score: number | null; remote: number }
+export interface Candidate {
+  id: string;
+  distance: number | null;
+  score: number | null;
+  remote: number;
+}
 
 /**
  * A number in a search query: bound on SQLite, so the SQL text is the same for every place and its
@@ -24,7 +29,12 @@ export interface Candidate { id: string; distance: number | null; score: number 
  */
 const num = (dialect: Dialect, n: number): RawBuilder<unknown> => (dialect === 'sqlite' ? sql`${n}` : sql.lit(n));
 
-export function haversine(dialect: Dialect, lat: number, lon: number, at = { lat: sql.ref('l.public_latitude'), lon: sql.ref('l.public_longitude') }): RawBuilder<number> {
+export function haversine(
+  dialect: Dialect,
+  lat: number,
+  lon: number,
+  at = { lat: sql.ref('l.public_latitude'), lon: sql.ref('l.public_longitude') },
+): RawBuilder<number> {
   const la = num(dialect, lat);
   const lo = num(dialect, lon);
   const inner = sql`sqrt(power(sin(radians(${at.lat} - ${la}) / 2), 2) + cos(radians(${la})) * cos(radians(${at.lat})) * power(sin(radians(${at.lon} - ${lo}) / 2), 2))`;
@@ -50,10 +60,18 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
     const out: RawBuilder<unknown>[] = [];
     for (const group of spec.termGroups) {
       if (group.ids.length === 0) continue;
-      if (group.mode === 'any') out.push(sql`exists (select 1 from attribute a where a.link_id = ${id} and a.taxonomy_term_id in (${sql.join(group.ids)}))`);
-      else for (const tid of group.ids) out.push(sql`exists (select 1 from attribute a where a.link_id = ${id} and a.taxonomy_term_id = ${tid})`);
+      if (group.mode === 'any')
+        out.push(
+          sql`exists (select 1 from attribute a where a.link_id = ${id} and a.taxonomy_term_id in (${sql.join(group.ids)}))`,
+        );
+      else
+        for (const tid of group.ids)
+          out.push(sql`exists (select 1 from attribute a where a.link_id = ${id} and a.taxonomy_term_id = ${tid})`);
     }
-    if (spec.languages.length) out.push(sql`exists (select 1 from language lg where lg.service_id = ${id} and lg.code in (${sql.join(spec.languages)}))`);
+    if (spec.languages.length)
+      out.push(
+        sql`exists (select 1 from language lg where lg.service_id = ${id} and lg.code in (${sql.join(spec.languages)}))`,
+      );
     return out;
   };
 
@@ -64,8 +82,13 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
     let inBox: RawBuilder<unknown>;
     if (dialect === 'postgres') {
       const p = sql`point(l.public_longitude, l.public_latitude)`;
-      const within = (from: number, to: number) => sql`${p} <@ box(point(${sql.lit(from)}, ${sql.lit(box.minLat)}), point(${sql.lit(to)}, ${sql.lit(box.maxLat)}))`;
-      const cond = !box.lon ? within(-180, 180) : box.lon.wraps ? sql`(${within(box.lon.from, 180)} or ${within(-180, box.lon.to)})` : within(box.lon.from, box.lon.to);
+      const within = (from: number, to: number) =>
+        sql`${p} <@ box(point(${sql.lit(from)}, ${sql.lit(box.minLat)}), point(${sql.lit(to)}, ${sql.lit(box.maxLat)}))`;
+      const cond = !box.lon
+        ? within(-180, 180)
+        : box.lon.wraps
+          ? sql`(${within(box.lon.from, 180)} or ${within(-180, box.lon.to)})`
+          : within(box.lon.from, box.lon.to);
       inBox = sql`from location l join service_at_location sal on sal.location_id = l.id where ${cond}`;
     } else {
       const conds = [sql`r.max_lat >= ${box.minLat}`, sql`r.min_lat <= ${box.maxLat}`];
@@ -98,10 +121,15 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       // document that has a common word.
       const m = ftsQuery(spec.words);
       joins.push(sql`cross join directory_text t on t.service_id = s.id`);
-      where.push(sql`exists (select 1 from directory_fts where directory_fts match ${m} and directory_fts.rowid = t.rowid)`);
+      where.push(
+        sql`exists (select 1 from directory_fts where directory_fts match ${m} and directory_fts.rowid = t.rowid)`,
+      );
       // bm25() re-reads the whole posting list on every call; near a place, rank by how many of the
       // words are in the service's name instead (then by distance).
-      score = sql`(${sql.join(spec.words.map((w) => sql`(instr(lower(s.name), ${w}) > 0)`), sql` + `)})`;
+      score = sql`(${sql.join(
+        spec.words.map((w) => sql`(instr(lower(s.name), ${w}) > 0)`),
+        sql` + `,
+      )})`;
     } else {
       joins.push(sql`join (select t.service_id as service_id, -bm25(directory_fts) as score from directory_fts join directory_text t on t.rowid = directory_fts.rowid
         where directory_fts match ${ftsQuery(spec.words)}) f on f.service_id = s.id`);
@@ -109,13 +137,22 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
     }
   }
   if (!spec.near) where.push(...filters(sql.ref('s.id')));
-  const order = spec.words.length ? sql`${score} desc, ${spec.near ? sql`(n.distance is null) asc, n.distance asc, ` : sql``}s.name` : spec.near ? sql`(n.distance is null) asc, n.distance asc, s.name` : sql`s.name`;
+  const order = spec.words.length
+    ? sql`${score} desc, ${spec.near ? sql`(n.distance is null) asc, n.distance asc, ` : sql``}s.name`
+    : spec.near
+      ? sql`(n.distance is null) asc, n.distance asc, s.name`
+      : sql`s.name`;
   const query = sql<Candidate>`${ctes}select s.id as id, ${distance} as distance, ${score} as score, ${remote} as remote
     from ${fromNear ? sql`nearest n ${dialect === 'sqlite' ? sql`cross join` : sql`join`} service s on s.id = n.service_id ${sql.join(joins.slice(1), sql` `)}` : sql`service s ${sql.join(joins, sql` `)}`}
     where ${sql.join(where, sql` and `)}
     order by ${order} limit ${sql.lit(spec.limit)}`;
   const rows = (await query.execute(db)).rows;
-  return rows.map((r) => ({ id: r.id, distance: r.distance === null ? null : Number(r.distance), score: r.score === null ? null : Number(r.score), remote: Number(r.remote) }));
+  return rows.map((r) => ({
+    id: r.id,
+    distance: r.distance === null ? null : Number(r.distance),
+    score: r.score === null ? null : Number(r.score),
+    remote: Number(r.remote),
+  }));
 }
 
 /** How many of the given services carry each term and each language (one grouped query per chunk of ids). */
@@ -127,7 +164,9 @@ export async function facetCounts(db: Executor, ids: string[]) {
     const rows = await sql<{ kind: string; code: string; name: string | null; n: number }>`
       select 't' as kind, taxonomy_term_id as code, null as name, count(distinct link_id) as n from attribute where link_id in (${chunk}) group by taxonomy_term_id
       union all
-      select 'l' as kind, code, max(name) as name, count(distinct service_id) as n from language where service_id in (${chunk}) and code is not null group by code`.execute(db);
+      select 'l' as kind, code, max(name) as name, count(distinct service_id) as n from language where service_id in (${chunk}) and code is not null group by code`.execute(
+      db,
+    );
     for (const r of rows.rows) {
       if (r.kind === 't') terms.set(r.code, (terms.get(r.code) ?? 0) + Number(r.n));
       else {
@@ -142,12 +181,16 @@ export async function facetCounts(db: Executor, ids: string[]) {
 /** Which of these words appear somewhere in the directory's text. */
 export async function knownWords(db: Executor, words: string[]): Promise<Set<string>> {
   if (words.length === 0) return new Set();
-  const r = await sql<{ word: string }>`select word from directory_words where word in (${sql.join(words)})`.execute(db);
+  const r = await sql<{ word: string }>`select word from directory_words where word in (${sql.join(words)})`.execute(
+    db,
+  );
   return new Set(r.rows.map((x) => x.word));
 }
 /** Indexed words that could be a typo of `word`: same first letter, similar length. */
 export async function wordsLike(db: Executor, word: string, slack: number): Promise<string[]> {
-  const r = await sql<{ word: string }>`select word from directory_words where word >= ${word.slice(0, 1)} and word < ${word.slice(0, 1) + '\uffff'}
+  const r = await sql<{
+    word: string;
+  }>`select word from directory_words where word >= ${word.slice(0, 1)} and word < ${word.slice(0, 1) + '\uffff'}
     and length(word) between ${word.length - slack} and ${word.length + slack} limit 20000`.execute(db);
   return r.rows.map((x) => x.word);
 }
@@ -163,9 +206,19 @@ export interface CardRow {
   assured_date: string | null;
   verified_by: string | null;
   organization_name: string;
-  places: { city: string | null; country: string | null; is_confidential: number; area_name: string | null; public_latitude: number | null; public_longitude: number | null }[];
+  places: {
+    city: string | null;
+    country: string | null;
+    is_confidential: number;
+    area_name: string | null;
+    public_latitude: number | null;
+    public_longitude: number | null;
+  }[];
   approach: string[];
-  schedules: Pick<ScheduleRow, 'freq' | 'byday' | 'opens_at' | 'closes_at' | 'timezone' | 'timezone_name' | 'valid_from' | 'valid_to'>[];
+  schedules: Pick<
+    ScheduleRow,
+    'freq' | 'byday' | 'opens_at' | 'closes_at' | 'timezone' | 'timezone_name' | 'valid_from' | 'valid_to'
+  >[];
 }
 
 /**
@@ -182,7 +235,14 @@ export async function resultCards(db: Executor, dialect: Dialect, ids: string[])
       : sql`(select coalesce(json_group_array(json_object(${pairs}) order by ${sql.ref(order)}), '[]') ${from})`;
   };
   const places = list(
-    { city: 'ad.city', country: 'ad.country', is_confidential: 'l.is_confidential', area_name: 'l.area_name', public_latitude: 'l.public_latitude', public_longitude: 'l.public_longitude' },
+    {
+      city: 'ad.city',
+      country: 'ad.country',
+      is_confidential: 'l.is_confidential',
+      area_name: 'l.area_name',
+      public_latitude: 'l.public_latitude',
+      public_longitude: 'l.public_longitude',
+    },
     sql`from service_at_location sal join location l on l.id = sal.location_id left join address ad on ad.location_id = l.id where sal.service_id = s.id`,
     'l.id',
   );
@@ -192,16 +252,31 @@ export async function resultCards(db: Executor, dialect: Dialect, ids: string[])
     't.name',
   );
   const schedules = list(
-    Object.fromEntries(['freq', 'byday', 'opens_at', 'closes_at', 'timezone', 'timezone_name', 'valid_from', 'valid_to'].map((c) => [c, `sc.${c}`])),
+    Object.fromEntries(
+      ['freq', 'byday', 'opens_at', 'closes_at', 'timezone', 'timezone_name', 'valid_from', 'valid_to'].map((c) => [
+        c,
+        `sc.${c}`,
+      ]),
+    ),
     sql`from schedule sc where sc.service_id = s.id or (sc.service_id is null and sc.location_id in (select location_id from service_at_location where service_id = s.id))`,
     'sc.id',
   );
-  const rows = (await sql<CardRow>`select s.id, s.slug, s.name, s.description, s.status, s.assured_date, s.verified_by, o.name as organization_name,
+  const rows = (
+    await sql<CardRow>`select s.id, s.slug, s.name, s.description, s.status, s.assured_date, s.verified_by, o.name as organization_name,
       ${places} as places, ${approach} as approach, ${schedules} as schedules
-    from service s join organization o on o.id = s.organization_id where s.id in (${sql.join(ids)})`.execute(db)).rows;
+    from service s join organization o on o.id = s.organization_id where s.id in (${sql.join(ids)})`.execute(db)
+  ).rows;
   const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
-  const byId = new Map(rows.map((r) => [r.id, {
-    ...r, places: json<CardRow['places']>(r.places), approach: json<{ name: string }[]>(r.approach).map((a) => a.name), schedules: json<CardRow['schedules']>(r.schedules),
-  }]));
+  const byId = new Map(
+    rows.map((r) => [
+      r.id,
+      {
+        ...r,
+        places: json<CardRow['places']>(r.places),
+        approach: json<{ name: string }[]>(r.approach).map((a) => a.name),
+        schedules: json<CardRow['schedules']>(r.schedules),
+      },
+    ]),
+  );
   return ids.map((id) => byId.get(id)).filter((r): r is CardRow => !!r);
 }

@@ -14,11 +14,23 @@ const names = (o: Awaited<ReturnType<typeof search>>) => o.results.map((r) => r.
 const LONDON_GB = '2643743';
 
 function point(name: string, lat: number, lon: number, extra: Partial<ListingInput> = {}): ListingInput {
-  return demoInput({ name, terms: { category: ['health'] }, location: { city: 'Nowhere', country: 'XX', latitude: lat, longitude: lon }, ...extra } as never);
+  return demoInput({
+    name,
+    terms: { category: ['health'] },
+    location: { city: 'Nowhere', country: 'XX', latitude: lat, longitude: lon },
+    ...extra,
+  } as never);
 }
 
 describe('opening hours', () => {
-  const weekday = { freq: 'WEEKLY', byday: 'MO,TU,WE,TH,FR', opens_at: '09:00', closes_at: '17:00', timezone: null, timezone_name: 'America/Toronto' };
+  const weekday = {
+    freq: 'WEEKLY',
+    byday: 'MO,TU,WE,TH,FR',
+    opens_at: '09:00',
+    closes_at: '17:00',
+    timezone: null,
+    timezone_name: 'America/Toronto',
+  };
   it('is computed in the service time zone', () => {
     // Wednesday 2026-11-25 15:00 UTC is 10:00 in Toronto: open; 23:00 UTC is 18:00 there: closed.
     assert.equal(isOpenAt([weekday], new Date('2026-11-25T15:00:00Z')), true);
@@ -27,18 +39,47 @@ describe('opening hours', () => {
     assert.equal(isOpenAt([weekday], new Date('2026-11-28T02:00:00Z')), false);
   });
   it('handles sessions that run past midnight', () => {
-    const night = { freq: 'WEEKLY', byday: 'FR,SA', opens_at: '21:00', closes_at: '03:00', timezone: null, timezone_name: 'Europe/London' };
+    const night = {
+      freq: 'WEEKLY',
+      byday: 'FR,SA',
+      opens_at: '21:00',
+      closes_at: '03:00',
+      timezone: null,
+      timezone_name: 'Europe/London',
+    };
     assert.equal(isOpenAt([night], new Date('2026-11-28T02:00:00Z')), true, 'Saturday 02:00 continues Friday night');
-    assert.equal(isOpenAt([night], new Date('2026-11-30T02:00:00Z')), false, 'Monday 02:00 follows Sunday, which is not listed');
-    assert.equal(isOpenAt([night], new Date('2026-11-26T02:00:00Z')), false, 'Thursday 02:00 follows Wednesday, not listed');
+    assert.equal(
+      isOpenAt([night], new Date('2026-11-30T02:00:00Z')),
+      false,
+      'Monday 02:00 follows Sunday, which is not listed',
+    );
+    assert.equal(
+      isOpenAt([night], new Date('2026-11-26T02:00:00Z')),
+      false,
+      'Thursday 02:00 follows Wednesday, not listed',
+    );
     assert.equal(isOpenAt([night], new Date('2026-11-29T02:30:00Z')), true, 'Sunday 02:30 continues Saturday night');
     assert.equal(isOpenAt([night], new Date('2026-11-29T03:00:00Z')), false, 'closed at 03:00');
   });
   it('follows daylight saving and fixed UTC offsets', () => {
-    const london = { freq: 'WEEKLY', byday: 'MO', opens_at: '09:00', closes_at: '10:00', timezone: null, timezone_name: 'Europe/London' };
+    const london = {
+      freq: 'WEEKLY',
+      byday: 'MO',
+      opens_at: '09:00',
+      closes_at: '10:00',
+      timezone: null,
+      timezone_name: 'Europe/London',
+    };
     assert.equal(isOpenAt([london], new Date('2026-07-06T08:30:00Z')), true, 'BST: 09:30 local');
     assert.equal(isOpenAt([london], new Date('2026-12-07T08:30:00Z')), false, 'GMT: 08:30 local');
-    const offset = { freq: 'WEEKLY', byday: 'MO', opens_at: '09:00', closes_at: '10:00', timezone: -5, timezone_name: null };
+    const offset = {
+      freq: 'WEEKLY',
+      byday: 'MO',
+      opens_at: '09:00',
+      closes_at: '10:00',
+      timezone: -5,
+      timezone_name: null,
+    };
     assert.equal(isOpenAt([offset], new Date('2026-12-07T14:30:00Z')), true);
     assert.equal(isOpenAt([], new Date()), null, 'no hours: unknown');
   });
@@ -48,7 +89,11 @@ describe('geometry', () => {
   it('resolves ambiguous names with a choice and narrows by country or region', () => {
     const london = resolvePlace('London');
     assert.equal(london.kind, 'ambiguous');
-    assert.ok(london.kind === 'ambiguous' && london.choices.some((c) => c.country === 'CA') && london.choices.some((c) => c.country === 'GB'));
+    assert.ok(
+      london.kind === 'ambiguous' &&
+        london.choices.some((c) => c.country === 'CA') &&
+        london.choices.some((c) => c.country === 'GB'),
+    );
     const ontario = resolvePlace('London, Ontario');
     assert.ok(ontario.kind === 'found' && ontario.place.country === 'CA');
     assert.equal(resolvePlace('Qwxzzyv').kind, 'none');
@@ -70,8 +115,13 @@ for (const dialect of DIALECTS) {
       t = await createTestApp(dialect);
       await seedDirectory({ db: t.db, clock: t.clock });
       for (const [name, lat, lon] of [
-        ['Dateline East (test)', 0.0, 179.95], ['Dateline West (test)', 0.0, -179.95], ['Polar A (test)', 89.9, 0], ['Polar B (test)', 89.9, 180], ['Polar Far (test)', 88.0, 90],
-      ] as const) await writeListing(t.db, dialect, t.clock, point(name, lat, lon));
+        ['Dateline East (test)', 0.0, 179.95],
+        ['Dateline West (test)', 0.0, -179.95],
+        ['Polar A (test)', 89.9, 0],
+        ['Polar B (test)', 89.9, 180],
+        ['Polar Far (test)', 88.0, 90],
+      ] as const)
+        await writeListing(t.db, dialect, t.clock, point(name, lat, lon));
     });
     after(() => t.close());
 
@@ -90,13 +140,22 @@ for (const dialect of DIALECTS) {
 
     it('combines filters: any-of within a category, all-of within approach, and across facets', async () => {
       const legal = await run({ category: ['legal'] });
-      assert.deepEqual(names(legal).sort(), ['Rede Direitos São Paulo (demo)', 'Toronto Peer Legal Clinic (demo)', 'Écoute Travail du Sexe (demo)'].sort());
+      assert.deepEqual(
+        names(legal).sort(),
+        ['Rede Direitos São Paulo (demo)', 'Toronto Peer Legal Clinic (demo)', 'Écoute Travail du Sexe (demo)'].sort(),
+      );
       const legalOrHousing = await run({ category: ['legal', 'housing'] });
       assert.equal(legalOrHousing.total, 4);
       const strict = await run({ category: 'legal', approach: ['no-police', 'migrant-inclusive'] });
-      assert.deepEqual(names(strict).sort(), ['Toronto Peer Legal Clinic (demo)', 'Écoute Travail du Sexe (demo)'].sort());
+      assert.deepEqual(
+        names(strict).sort(),
+        ['Toronto Peer Legal Clinic (demo)', 'Écoute Travail du Sexe (demo)'].sort(),
+      );
       const spanish = await run({ category: 'legal', language: 'es' });
-      assert.deepEqual(names(spanish).sort(), ['Rede Direitos São Paulo (demo)', 'Écoute Travail du Sexe (demo)'].sort());
+      assert.deepEqual(
+        names(spanish).sort(),
+        ['Rede Direitos São Paulo (demo)', 'Écoute Travail du Sexe (demo)'].sort(),
+      );
       // Counts are of the current results.
       const approach = legal.facets.find((f) => f.facet === 'approach')!;
       assert.equal(approach.options.find((o) => o.code === 'no-police')!.count, 2);
@@ -104,15 +163,30 @@ for (const dialect of DIALECTS) {
     });
 
     it('keeps the spatial index current when a listing moves, its point changes or it is removed', async () => {
-      const near = async (at: string) => (await run({ at, radius: '5' })).results.filter((r) => !r.remote).map((r) => r.card.name);
+      const near = async (at: string) =>
+        (await run({ at, radius: '5' })).results.filter((r) => !r.remote).map((r) => r.card.name);
       const first = await writeListing(t.db, dialect, t.clock, point('Mover (test)', 10, 10));
       assert.deepEqual(await near('10,10'), ['Mover (test)']);
-      const orgId = (await t.db.selectFrom('service').select('organization_id').where('id', '=', first.id).executeTakeFirstOrThrow()).organization_id;
-      await writeListing(t.db, dialect, t.clock, point('Mover (test)', 20, 20), { id: first.id, slug: first.slug, organizationId: orgId });
+      const orgId = (
+        await t.db.selectFrom('service').select('organization_id').where('id', '=', first.id).executeTakeFirstOrThrow()
+      ).organization_id;
+      await writeListing(t.db, dialect, t.clock, point('Mover (test)', 20, 20), {
+        id: first.id,
+        slug: first.slug,
+        organizationId: orgId,
+      });
       assert.deepEqual(await near('10,10'), [], 'gone from the old place');
       assert.deepEqual(await near('20,20'), ['Mover (test)'], 'found at the new place');
-      const sal = await t.db.selectFrom('service_at_location').select('location_id').where('service_id', '=', first.id).executeTakeFirstOrThrow();
-      await t.db.updateTable('location').set({ public_latitude: 30, public_longitude: 30 }).where('id', '=', sal.location_id).execute();
+      const sal = await t.db
+        .selectFrom('service_at_location')
+        .select('location_id')
+        .where('service_id', '=', first.id)
+        .executeTakeFirstOrThrow();
+      await t.db
+        .updateTable('location')
+        .set({ public_latitude: 30, public_longitude: 30 })
+        .where('id', '=', sal.location_id)
+        .execute();
       assert.deepEqual(await near('20,20'), [], 'an updated point leaves its old place');
       assert.deepEqual(await near('30,30'), ['Mover (test)']);
       await deleteService(t.db, dialect, first.id);
@@ -128,11 +202,17 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(local, ['Red Umbrella Drop-in (demo)']);
       const red = uk.results.find((r) => r.card.name.startsWith('Red Umbrella'))!;
       assert.ok(red.distanceKm! > 3 && red.distanceKm! < 8, `distance ${red.distanceKm}`);
-      const remote = uk.results.filter((r) => r.remote).map((r) => r.card.name).sort();
+      const remote = uk.results
+        .filter((r) => r.remote)
+        .map((r) => r.card.name)
+        .sort();
       assert.deepEqual(remote, ['Nightline for Sex Workers (demo)', 'Worldwide Peer Chat (demo)']);
       assert.ok(!names(uk).includes('Trafficking Support Line USA (demo)'), 'a US-only line does not cover London');
       const ontario = await run({ place: 'London, Ontario', radius: '10' });
-      assert.deepEqual(ontario.results.filter((r) => !r.remote).map((r) => r.card.name), ['Forest City Outreach (demo)']);
+      assert.deepEqual(
+        ontario.results.filter((r) => !r.remote).map((r) => r.card.name),
+        ['Forest City Outreach (demo)'],
+      );
     });
 
     it('measures a confidential location from its area centre, never its address', async () => {
@@ -146,11 +226,26 @@ for (const dialect of DIALECTS) {
 
     it('finds neighbours across the date line and near the pole', async () => {
       const east = await run({ at: '0,179.99', radius: '50' });
-      assert.deepEqual(east.results.filter((r) => !r.remote).map((r) => r.card.name).sort(), ['Dateline East (test)', 'Dateline West (test)']);
+      assert.deepEqual(
+        east.results
+          .filter((r) => !r.remote)
+          .map((r) => r.card.name)
+          .sort(),
+        ['Dateline East (test)', 'Dateline West (test)'],
+      );
       const west = await run({ at: '0,-179.99', radius: '5' });
-      assert.deepEqual(west.results.filter((r) => !r.remote).map((r) => r.card.name), ['Dateline West (test)']);
+      assert.deepEqual(
+        west.results.filter((r) => !r.remote).map((r) => r.card.name),
+        ['Dateline West (test)'],
+      );
       const pole = await run({ at: '89.95,45', radius: '50' });
-      assert.deepEqual(pole.results.filter((r) => !r.remote).map((r) => r.card.name).sort(), ['Polar A (test)', 'Polar B (test)']);
+      assert.deepEqual(
+        pole.results
+          .filter((r) => !r.remote)
+          .map((r) => r.card.name)
+          .sort(),
+        ['Polar A (test)', 'Polar B (test)'],
+      );
       const far = await run({ at: '89.95,45', radius: '300' });
       assert.ok(names(far).includes('Polar Far (test)'));
     });
@@ -172,8 +267,14 @@ for (const dialect of DIALECTS) {
 
     it('refuses bad input with a message instead of failing', async () => {
       for (const [q, field] of [
-        [{ radius: '1000', place: 'Paris' }, 'radius'], [{ at: '95,10' }, 'at'], [{ at: 'abc' }, 'at'], [{ category: 'nope' }, 'category'],
-        [{ q: 'x'.repeat(201) }, 'q'], [{ placeId: '12ab' }, 'place'], [{ page: '-1' }, 'page'], [{ language: 'english!' }, 'language'],
+        [{ radius: '1000', place: 'Paris' }, 'radius'],
+        [{ at: '95,10' }, 'at'],
+        [{ at: 'abc' }, 'at'],
+        [{ category: 'nope' }, 'category'],
+        [{ q: 'x'.repeat(201) }, 'q'],
+        [{ placeId: '12ab' }, 'place'],
+        [{ page: '-1' }, 'page'],
+        [{ language: 'english!' }, 'language'],
       ] as const) {
         const r = await run(q);
         assert.ok(r.errors[field], `${JSON.stringify(q)} → ${field}`);
@@ -215,11 +316,15 @@ for (const dialect of DIALECTS) {
       t.clock.set('2026-11-25T13:00:00Z'); // a Wednesday, 13:00 in London
       const res = await t.inject('/resources?q=drop-in&place=London%2C+GB&radius=10');
       assert.equal(res.statusCode, 200);
-      const red = /<li class="card result">(?:(?!<\/li>\s*<li class="card result">).)*?Red Umbrella Drop-in(?:.|\n)*?<\/p>\s*<\/li>/s.exec(res.body)?.[0] ?? '';
+      const red =
+        /<li class="card result">(?:(?!<\/li>\s*<li class="card result">).)*?Red Umbrella Drop-in(?:.|\n)*?<\/p>\s*<\/li>/s.exec(
+          res.body,
+        )?.[0] ?? '';
       assert.match(red, /London, United Kingdom · [\d.]+ km/);
       assert.match(red, /Open now/);
       assert.match(red, /Mon, Wed, Fri 12:00–18:00/);
-      for (const badge of ['Sex-worker-led', 'Drop-in', 'Anonymous']) assert.match(red, new RegExp(`<li class="badge">${badge}`, 'i'));
+      for (const badge of ['Sex-worker-led', 'Drop-in', 'Anonymous'])
+        assert.match(red, new RegExp(`<li class="badge">${badge}`, 'i'));
       assert.match(red, /Last verified .*\(Demo curator\)/);
       const near = await t.inject('/resources?place=Manchester%2C+GB&radius=25&category=trafficking-support');
       assert.match(near.body, /Safe Harbour House \(demo\)/);
@@ -232,14 +337,24 @@ for (const dialect of DIALECTS) {
       const fr = await t.inject('/resources?lang=fr&q=drop-in&place=London%2C+GB&radius=500');
       assert.equal(fr.statusCode, 200);
       assert.match(fr.body, /<html lang="fr"/);
-      const forms = fr.body.match(/<form method="get" action="\/resources"[^>]*>\s*<input type="hidden" name="lang" value="fr"\/>/g) ?? [];
+      const forms =
+        fr.body.match(
+          /<form method="get" action="\/resources"[^>]*>\s*<input type="hidden" name="lang" value="fr"\/>/g,
+        ) ?? [];
       assert.equal(forms.length, 2, 'the search box and the filters both keep the language');
       assert.match(fr.body, /<a href="\/resources\/red-umbrella-drop-in\?lang=fr">Red Umbrella Drop-in \(demo\)<\/a>/);
       const located = await t.inject('/resources?lang=fr&at=51.52,-0.07');
-      assert.match(located.body, /Recherche autour de votre position \(51\.52,-0\.07\)\. <a href="\/resources\?lang=fr">L’oublier<\/a>/);
+      assert.match(
+        located.body,
+        /Recherche autour de votre position \(51\.52,-0\.07\)\. <a href="\/resources\?lang=fr">L’oublier<\/a>/,
+      );
       const en = await t.inject('/resources?q=drop-in');
       assert.doesNotMatch(en.body, /name="lang"|red-umbrella-drop-in\?lang/);
-      assert.match(en.body, /<a href="\/resources\?q=drop-in&amp;lang=fr" hreflang="fr" lang="fr">Français<\/a>/, 'the switch keeps the search');
+      assert.match(
+        en.body,
+        /<a href="\/resources\?q=drop-in&amp;lang=fr" hreflang="fr" lang="fr">Français<\/a>/,
+        'the switch keeps the search',
+      );
     });
 
     it('puts a directory search box on the home page', async () => {

@@ -20,7 +20,12 @@ export const PAGE_SIZE = 20;
 export const MAX_MATCHES = 5000;
 const MAX_QUERY = 200;
 /** Within a facet, "any of" the chosen terms, except approach where every chosen term must hold. */
-export const FACET_MODE: Record<Facet, 'any' | 'all'> = { category: 'any', approach: 'all', population: 'any', delivery: 'any' };
+export const FACET_MODE: Record<Facet, 'any' | 'all'> = {
+  category: 'any',
+  approach: 'all',
+  population: 'any',
+  delivery: 'any',
+};
 
 export type RawQuery = Record<string, unknown>;
 export interface SearchParams {
@@ -59,8 +64,13 @@ export interface SearchOutcome {
   searched: boolean;
 }
 
-const one = (v: unknown): string => (Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v)).trim();
-const many = (v: unknown): string[] => [...new Set((Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).map((x) => String(x).trim()).filter(Boolean))];
+const one = (v: unknown): string =>
+  (Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v)).trim();
+const many = (v: unknown): string[] => [
+  ...new Set(
+    (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).map((x) => String(x).trim()).filter(Boolean),
+  ),
+];
 
 export function parseParams(raw: RawQuery): { params: SearchParams; errors: Record<string, string> } {
   const errors: Record<string, string> = {};
@@ -80,12 +90,24 @@ export function parseParams(raw: RawQuery): { params: SearchParams; errors: Reco
   }
   const sortText = one(raw.sort);
   if (sortText && sortText !== 'relevance' && sortText !== 'distance') errors.sort = 'Sort by relevance or distance.';
-  const filters = Object.fromEntries([...FACETS, 'language'].map((f) => [f, many(raw[f]).slice(0, 20)])) as SearchParams['filters'];
+  const filters = Object.fromEntries(
+    [...FACETS, 'language'].map((f) => [f, many(raw[f]).slice(0, 20)]),
+  ) as SearchParams['filters'];
   const place = one(raw.place).slice(0, 200);
   const placeId = one(raw.placeId);
   const at = one(raw.at);
   return {
-    params: { q: q.slice(0, MAX_QUERY), filters, place, placeId, at, radius, openNow: one(raw.open) === '1', sort: sortText === 'distance' ? 'distance' : 'relevance', page },
+    params: {
+      q: q.slice(0, MAX_QUERY),
+      filters,
+      place,
+      placeId,
+      at,
+      radius,
+      openNow: one(raw.open) === '1',
+      sort: sortText === 'distance' ? 'distance' : 'relevance',
+      page,
+    },
     errors,
   };
 }
@@ -123,7 +145,19 @@ function editDistance(a: string, b: string, max: number): number {
 export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQuery): Promise<SearchOutcome> {
   const { params, errors } = parseParams(raw);
   const terms = await repo.loadTerms(db);
-  const outcome: SearchOutcome = { params, errors, placeChoices: [], near: null, results: [], total: 0, capped: false, pageCount: 0, facets: [], correctedQuery: null, searched: false };
+  const outcome: SearchOutcome = {
+    params,
+    errors,
+    placeChoices: [],
+    near: null,
+    results: [],
+    total: 0,
+    capped: false,
+    pageCount: 0,
+    facets: [],
+    correctedQuery: null,
+    searched: false,
+  };
   const termGroups: searchRepo.SearchSpec['termGroups'] = [];
   for (const f of FACETS) {
     const ids: string[] = [];
@@ -134,12 +168,14 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
     }
     termGroups.push({ ids, mode: FACET_MODE[f] });
   }
-  if (params.filters.language.some((c) => !/^[a-z]{2,3}$/.test(c))) errors.language = 'Languages are chosen by their two- or three-letter code.';
+  if (params.filters.language.some((c) => !/^[a-z]{2,3}$/.test(c)))
+    errors.language = 'Languages are chosen by their two- or three-letter code.';
 
   // Where: a chosen place, a typed place name, or coordinates from "use my location".
   if (params.at) {
     const point = parseAt(params.at);
-    if (!point) errors.at = 'Those coordinates are not valid: latitude runs from -90 to 90 and longitude from -180 to 180.';
+    if (!point)
+      errors.at = 'Those coordinates are not valid: latitude runs from -90 to 90 and longitude from -180 to 180.';
     else {
       const country = nearestPlace(point.lat, point.lon)?.country ?? null;
       outcome.near = { label: 'your location', ...point, country };
@@ -150,11 +186,13 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
     else outcome.near = { label: describePlace(p), lat: p.lat, lon: p.lon, country: p.country };
   } else if (params.place) {
     const r = resolvePlace(params.place);
-    if (r.kind === 'none') errors.place = `We could not find "${params.place.slice(0, 60)}". Try the name of a nearby town or city.`;
+    if (r.kind === 'none')
+      errors.place = `We could not find "${params.place.slice(0, 60)}". Try the name of a nearby town or city.`;
     else if (r.kind === 'ambiguous') outcome.placeChoices = r.choices;
     else outcome.near = { label: describePlace(r.place), lat: r.place.lat, lon: r.place.lon, country: r.place.country };
   }
-  if (params.sort === 'distance' && !outcome.near && !outcome.placeChoices.length && !errors.place && !errors.at) errors.sort = 'Sorting by distance needs a place.';
+  if (params.sort === 'distance' && !outcome.near && !outcome.placeChoices.length && !errors.place && !errors.at)
+    errors.sort = 'Sorting by distance needs a place.';
   if (Object.keys(errors).length > 0 || outcome.placeChoices.length > 0) return outcome;
 
   outcome.searched = true;
@@ -163,7 +201,14 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
     words: w,
     termGroups,
     languages: params.filters.language,
-    near: outcome.near ? { lat: outcome.near.lat, lon: outcome.near.lon, radiusKm: params.radius, areaUris: outcome.near.country ? [areaUri(outcome.near.country), WORLD_URI] : [WORLD_URI] } : undefined,
+    near: outcome.near
+      ? {
+          lat: outcome.near.lat,
+          lon: outcome.near.lon,
+          radiusKm: params.radius,
+          areaUris: outcome.near.country ? [areaUri(outcome.near.country), WORLD_URI] : [WORLD_URI],
+        }
+      : undefined,
     limit: MAX_MATCHES,
   });
   let candidates = await searchRepo.searchCandidates(db, dialect, spec(words));
@@ -202,7 +247,10 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
 
   const now = clock.now();
   if (params.openNow) {
-    const listings = await loadSchedulesOnly(db, candidates.map((c) => c.id));
+    const listings = await loadSchedulesOnly(
+      db,
+      candidates.map((c) => c.id),
+    );
     candidates = candidates.filter((c) => isOpenAt(listings.get(c.id) ?? [], now) === true);
   }
   if (params.sort === 'distance' || (!words.length && outcome.near)) {
@@ -212,23 +260,56 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
   outcome.total = candidates.length;
   outcome.pageCount = Math.max(1, Math.ceil(candidates.length / PAGE_SIZE));
   const pageRows = candidates.slice((params.page - 1) * PAGE_SIZE, params.page * PAGE_SIZE);
-  const cards = new Map((await searchRepo.resultCards(db, dialect, pageRows.map((c) => c.id))).map((card) => [card.id, card]));
+  const cards = new Map(
+    (
+      await searchRepo.resultCards(
+        db,
+        dialect,
+        pageRows.map((c) => c.id),
+      )
+    ).map((card) => [card.id, card]),
+  );
   outcome.results = pageRows.flatMap((c) => {
     const card = cards.get(c.id);
     if (!card) return [];
-    return [{ card, distanceKm: c.distance, remote: c.remote === 1 && c.distance === null, openNow: isOpenAt(card.schedules, now), hours: describeHours(card.schedules) }];
+    return [
+      {
+        card,
+        distanceKm: c.distance,
+        remote: c.remote === 1 && c.distance === null,
+        openNow: isOpenAt(card.schedules, now),
+        hours: describeHours(card.schedules),
+      },
+    ];
   });
 
-  const counts = await searchRepo.facetCounts(db, candidates.map((c) => c.id));
+  const counts = await searchRepo.facetCounts(
+    db,
+    candidates.map((c) => c.id),
+  );
   outcome.facets = FACETS.map((f) => ({
     facet: f,
-    options: terms.filter((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code).map((t) => ({
-      code: t.code!, name: t.name, count: counts.terms.get(t.id) ?? 0, selected: params.filters[f].includes(t.code!),
-    })),
+    options: terms
+      .filter((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code)
+      .map((t) => ({
+        code: t.code!,
+        name: t.name,
+        count: counts.terms.get(t.id) ?? 0,
+        selected: params.filters[f].includes(t.code!),
+      })),
   }));
-  const langs = [...counts.languages.entries()].map(([code, v]) => ({ code, name: v.name, count: v.n, selected: params.filters.language.includes(code) }));
-  for (const code of params.filters.language) if (!counts.languages.has(code)) langs.push({ code, name: code, count: 0, selected: true });
-  outcome.facets.push({ facet: 'language', options: langs.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)) });
+  const langs = [...counts.languages.entries()].map(([code, v]) => ({
+    code,
+    name: v.name,
+    count: v.n,
+    selected: params.filters.language.includes(code),
+  }));
+  for (const code of params.filters.language)
+    if (!counts.languages.has(code)) langs.push({ code, name: code, count: 0, selected: true });
+  outcome.facets.push({
+    facet: 'language',
+    options: langs.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+  });
   return outcome;
 }
 
@@ -237,10 +318,19 @@ async function loadSchedulesOnly(db: Db, ids: string[]) {
   for (let i = 0; i < ids.length; i += 1000) {
     const chunk = ids.slice(i, i + 1000);
     const locs = await repo.locationsFor(db, chunk);
-    const rows = await repo.schedulesFor(db, chunk, locs.map((l) => l.id));
+    const rows = await repo.schedulesFor(
+      db,
+      chunk,
+      locs.map((l) => l.id),
+    );
     for (const id of chunk) {
       const mine = new Set(locs.filter((l) => l.service_id === id).map((l) => l.id));
-      out.set(id, rows.filter((s) => s.service_id === id || (s.service_id === null && s.location_id !== null && mine.has(s.location_id))));
+      out.set(
+        id,
+        rows.filter(
+          (s) => s.service_id === id || (s.service_id === null && s.location_id !== null && mine.has(s.location_id)),
+        ),
+      );
     }
   }
   return out;

@@ -12,9 +12,18 @@ for (const dialect of DIALECTS) {
     after(() => t.close());
 
     it('queues a suggestion made from a comment link, with its domain', async () => {
-      const r = await submitSuggestion(t.db, t.clock, { url: 'https://www.drop-in.example.org/hours', context: 'They helped me', source: 'comment', sourceCommentId: 7 });
+      const r = await submitSuggestion(t.db, t.clock, {
+        url: 'https://www.drop-in.example.org/hours',
+        context: 'They helped me',
+        source: 'comment',
+        sourceCommentId: 7,
+      });
       assert.ok(r.ok);
-      const row = await t.db.selectFrom('resource_suggestions').selectAll().where('id', '=', r.value.id).executeTakeFirstOrThrow();
+      const row = await t.db
+        .selectFrom('resource_suggestions')
+        .selectAll()
+        .where('id', '=', r.value.id)
+        .executeTakeFirstOrThrow();
       assert.equal(row.domain, 'drop-in.example.org');
       assert.equal(row.status, 'pending');
       assert.equal(row.source_comment_id, 7);

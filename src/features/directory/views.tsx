@@ -1,6 +1,14 @@
 import { LOCALES, type Locale } from '../../core/i18n/index.ts';
 import type { PageContext } from '../../core/views/context.ts';
-import { CsrfField, ErrorSummary, Field, Notice, Pagination, formatDate, type FieldErrors } from '../../core/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  Notice,
+  Pagination,
+  formatDate,
+  type FieldErrors,
+} from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { countryName, describePlace } from './gazetteer.ts';
 import { describeHours, isOpenAt, zoneOf } from './hours.ts';
@@ -11,10 +19,19 @@ import type { ScheduleRow } from './repo.ts';
 import { MAX_MATCHES, RADII, type ResultCard, type SearchOutcome, type SearchParams } from './search.ts';
 import { REPORT_MAX } from './service.ts';
 
-const FACET_LABEL: Record<Facet | 'language', MessageKey> = { category: 'category', approach: 'approach', population: 'population', delivery: 'delivery', language: 'language' };
+const FACET_LABEL: Record<Facet | 'language', MessageKey> = {
+  category: 'category',
+  approach: 'approach',
+  population: 'population',
+  delivery: 'delivery',
+  language: 'language',
+};
 
 /** The search URL for params with some changed: every link on the page keeps the visitor's other choices. */
-export function searchHref(p: SearchParams, change: Partial<SearchParams> & { filters?: SearchParams['filters'] } = {}): string {
+export function searchHref(
+  p: SearchParams,
+  change: Partial<SearchParams> & { filters?: SearchParams['filters'] } = {},
+): string {
   const v = { ...p, ...change };
   const u = new URLSearchParams();
   if (v.q) u.set('q', v.q);
@@ -33,12 +50,19 @@ export function searchHref(p: SearchParams, change: Partial<SearchParams> & { fi
 }
 
 /** The public view of where a service is: a confidential location shows only its area. */
-type PlaceFields = Pick<Listing['locations'][number], 'city' | 'country' | 'is_confidential' | 'area_name'> & Partial<Listing['locations'][number]>;
+type PlaceFields = Pick<Listing['locations'][number], 'city' | 'country' | 'is_confidential' | 'area_name'> &
+  Partial<Listing['locations'][number]>;
 export function publicPlace(loc: PlaceFields, locale: Locale = 'en'): { lines: string[]; area: string } {
   const country = loc.country ? (locale === 'en' ? countryName(loc.country) : regionName(loc.country, locale)) : '';
   if (loc.is_confidential) return { lines: [], area: [loc.area_name ?? loc.city, country].filter(Boolean).join(', ') };
   return {
-    lines: [loc.address_1, loc.address_2, [loc.city, loc.postal_code].filter(Boolean).join(' '), loc.region ?? loc.state_province, country].filter((x): x is string => !!x),
+    lines: [
+      loc.address_1,
+      loc.address_2,
+      [loc.city, loc.postal_code].filter(Boolean).join(' '),
+      loc.region ?? loc.state_province,
+      country,
+    ].filter((x): x is string => !!x),
     area: [loc.city, country].filter(Boolean).join(', '),
   };
 }
@@ -53,12 +77,21 @@ function TermBadges({ names, facet, label = facet }: { names: string[]; facet: F
     </ul>
   );
 }
-const termNames = (listing: Listing, facet: Facet) => listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS[facet]).map((x) => x.name);
+const termNames = (listing: Listing, facet: Facet) =>
+  listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS[facet]).map((x) => x.name);
 
-function VerifiedLine({ ctx, s }: { ctx: PageContext; s: { assured_date: string | null; verified_by: string | null } }) {
+function VerifiedLine({
+  ctx,
+  s,
+}: {
+  ctx: PageContext;
+  s: { assured_date: string | null; verified_by: string | null };
+}) {
   return (
     <p class="meta">
-      {s.assured_date ? t(ctx.locale, 'verified', { date: formatDate(s.assured_date, ctx.locale) }) : t(ctx.locale, 'notVerified')}
+      {s.assured_date
+        ? t(ctx.locale, 'verified', { date: formatDate(s.assured_date, ctx.locale) })
+        : t(ctx.locale, 'notVerified')}
       {s.assured_date && s.verified_by ? ` (${s.verified_by})` : ''}
     </p>
   );
@@ -75,14 +108,22 @@ function ResultItem({ ctx, r }: { ctx: PageContext; r: ResultCard }) {
       <p class="meta">
         {s.organization_name !== s.name ? `${s.organization_name}. ` : ''}
         {where}
-        {r.distanceKm !== null ? ` · ${t(ctx.locale, 'km', { km: r.distanceKm < 10 ? r.distanceKm.toFixed(1) : Math.round(r.distanceKm) })}` : ''}
+        {r.distanceKm !== null
+          ? ` · ${t(ctx.locale, 'km', { km: r.distanceKm < 10 ? r.distanceKm.toFixed(1) : Math.round(r.distanceKm) })}`
+          : ''}
       </p>
       {r.remote && <p class="badge badge--remote">{t(ctx.locale, 'coversArea')}</p>}
       {s.status === 'temporarily closed' && <p class="badge badge--closed">{t(ctx.locale, 'tempClosed')}</p>}
       {s.description && <p>{s.description.length > 220 ? `${s.description.slice(0, 217)}…` : s.description}</p>}
       {r.hours.length > 0 && (
         <p class="meta">
-          {r.openNow === true ? <strong class="open-now">{t(ctx.locale, 'openNowBadge')}</strong> : r.openNow === false ? t(ctx.locale, 'closedNow') : ''}
+          {r.openNow === true ? (
+            <strong class="open-now">{t(ctx.locale, 'openNowBadge')}</strong>
+          ) : r.openNow === false ? (
+            t(ctx.locale, 'closedNow')
+          ) : (
+            ''
+          )}
           {' · '}
           {r.hours.join('; ')}
         </p>
@@ -93,7 +134,15 @@ function ResultItem({ ctx, r }: { ctx: PageContext; r: ResultCard }) {
   );
 }
 
-export function SearchForm({ ctx, params, compact = false }: { ctx: PageContext; params?: SearchParams; compact?: boolean }) {
+export function SearchForm({
+  ctx,
+  params,
+  compact = false,
+}: {
+  ctx: PageContext;
+  params?: SearchParams;
+  compact?: boolean;
+}) {
   const L = ctx.locale;
   return (
     <form method="get" action="/resources" class="directory-search" role="search" data-directory-search>
@@ -102,7 +151,15 @@ export function SearchForm({ ctx, params, compact = false }: { ctx: PageContext;
         {(a) => <input {...a} type="search" maxLength={200} value={params?.q ?? ''} />}
       </Field>
       <Field name="place" label={t(L, 'near')} hint={compact ? undefined : t(L, 'nearHint')}>
-        {(a) => <input {...a} type="text" maxLength={200} autocomplete="off" value={params?.at ? '' : params?.place ?? ''} />}
+        {(a) => (
+          <input
+            {...a}
+            type="text"
+            maxLength={200}
+            autocomplete="off"
+            value={params?.at ? '' : (params?.place ?? '')}
+          />
+        )}
       </Field>
       {!compact && (
         <Field name="radius" label={t(L, 'radius')}>
@@ -135,7 +192,8 @@ export function SearchForm({ ctx, params, compact = false }: { ctx: PageContext;
       </p>
       {params?.at && (
         <p class="meta">
-          {t(L, 'nearYourLocation', { at: params.at })} <a href={localised(searchHref({ ...params, at: '' }), L)}>{t(L, 'forgetLocation')}</a>
+          {t(L, 'nearYourLocation', { at: params.at })}{' '}
+          <a href={localised(searchHref({ ...params, at: '' }), L)}>{t(L, 'forgetLocation')}</a>
         </p>
       )}
     </form>
@@ -146,7 +204,16 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
   const L = ctx.locale;
   const p = outcome.params;
   return (
-    <Layout ctx={ctx} title={t(L, 'title')} head={{ description: t(L, 'intro'), canonical: `${ctx.publicUrl}${localised('/resources', L)}`, alternates: alternates(ctx, '/resources') }} scripts={['/static/directory-locate.js']}>
+    <Layout
+      ctx={ctx}
+      title={t(L, 'title')}
+      head={{
+        description: t(L, 'intro'),
+        canonical: `${ctx.publicUrl}${localised('/resources', L)}`,
+        alternates: alternates(ctx, '/resources'),
+      }}
+      scripts={['/static/directory-locate.js']}
+    >
       <LanguageSwitch ctx={ctx} path={searchHref(p)} />
       <h1>{t(L, 'title')}</h1>
       <p class="lead">{t(L, 'intro')}</p>
@@ -158,7 +225,9 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
           <ul>
             {outcome.placeChoices.map((c) => (
               <li>
-                <a href={localised(searchHref(p, { placeId: String(c.id), place: describePlace(c), page: 1 }), L)}>{describePlace(c)}</a>
+                <a href={localised(searchHref(p, { placeId: String(c.id), place: describePlace(c), page: 1 }), L)}>
+                  {describePlace(c)}
+                </a>
               </li>
             ))}
           </ul>
@@ -179,10 +248,12 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
               <fieldset>
                 <legend>{t(L, 'sort')}</legend>
                 <label>
-                  <input type="radio" name="sort" value="relevance" checked={p.sort === 'relevance'} /> {t(L, 'sortRelevance')}
+                  <input type="radio" name="sort" value="relevance" checked={p.sort === 'relevance'} />{' '}
+                  {t(L, 'sortRelevance')}
                 </label>
                 <label>
-                  <input type="radio" name="sort" value="distance" checked={p.sort === 'distance'} /> {t(L, 'sortDistance')}
+                  <input type="radio" name="sort" value="distance" checked={p.sort === 'distance'} />{' '}
+                  {t(L, 'sortDistance')}
                 </label>
               </fieldset>
             )}
@@ -192,7 +263,8 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
                   <legend>{t(L, FACET_LABEL[f.facet])}</legend>
                   {f.options.map((o) => (
                     <label class={o.count === 0 && !o.selected ? 'facet facet--empty' : 'facet'}>
-                      <input type="checkbox" name={f.facet} value={o.code} checked={o.selected} /> {o.name} <span class="count">({o.count})</span>
+                      <input type="checkbox" name={f.facet} value={o.code} checked={o.selected} /> {o.name}{' '}
+                      <span class="count">({o.count})</span>
                     </label>
                   ))}
                 </fieldset>
@@ -212,7 +284,11 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
                 <ResultItem ctx={ctx} r={r} />
               ))}
             </ol>
-            <Pagination page={p.page} pageCount={outcome.pageCount} href={(page) => localised(searchHref(p, { page }), L)} />
+            <Pagination
+              page={p.page}
+              pageCount={outcome.pageCount}
+              href={(page) => localised(searchHref(p, { page }), L)}
+            />
           </section>
         </div>
       )}
@@ -231,7 +307,8 @@ export function localised(path: string, locale: Locale): string {
 /** Each language's own name for itself, for the language switch. */
 const AUTONYMS: Record<Locale, string> = { en: 'English', fr: 'Français' };
 /** hreflang alternates for a page that exists in every UI language. */
-const alternates = (ctx: PageContext, path: string) => Object.fromEntries(LOCALES.map((l) => [l, `${ctx.publicUrl}${localised(path, l)}`]));
+const alternates = (ctx: PageContext, path: string) =>
+  Object.fromEntries(LOCALES.map((l) => [l, `${ctx.publicUrl}${localised(path, l)}`]));
 
 /** Links to this page in the other UI languages; each link is marked in its own language. */
 function LanguageSwitch({ ctx, path }: { ctx: PageContext; path: string }) {
@@ -250,8 +327,12 @@ function LanguageSwitch({ ctx, path }: { ctx: PageContext; path: string }) {
   );
 }
 
-const languageNames = Object.fromEntries(LOCALES.map((l) => [l, new Intl.DisplayNames([l], { type: 'language' })])) as Record<Locale, Intl.DisplayNames>;
-const regionNames = Object.fromEntries(LOCALES.map((l) => [l, new Intl.DisplayNames([l], { type: 'region' })])) as Record<Locale, Intl.DisplayNames>;
+const languageNames = Object.fromEntries(
+  LOCALES.map((l) => [l, new Intl.DisplayNames([l], { type: 'language' })]),
+) as Record<Locale, Intl.DisplayNames>;
+const regionNames = Object.fromEntries(
+  LOCALES.map((l) => [l, new Intl.DisplayNames([l], { type: 'region' })]),
+) as Record<Locale, Intl.DisplayNames>;
 /** A language's name in the page's language; English pages keep the name the listing gives. */
 function languageLabel(row: { code: string | null; name: string | null }, L: Locale): string {
   if (L !== 'en' && row.code) {
@@ -278,10 +359,26 @@ function areaLabel(a: { uri: string | null; name: string | null }, L: Locale): s
 }
 
 /** Hours lines with "open now" and the zone they are in; each line keeps the schedule's own note. */
-function HoursBlock({ L, title, hint, schedules, now, zoneKey, headingLevel }: {
-  L: Locale; title: string; hint?: string; schedules: ScheduleRow[]; now: Date; zoneKey: 'timesLocalService' | 'timesLocalPlace'; headingLevel: 3 | 4;
+function HoursBlock({
+  L,
+  title,
+  hint,
+  schedules,
+  now,
+  zoneKey,
+  headingLevel,
+}: {
+  L: Locale;
+  title: string;
+  hint?: string;
+  schedules: ScheduleRow[];
+  now: Date;
+  zoneKey: 'timesLocalService' | 'timesLocalPlace';
+  headingLevel: 3 | 4;
 }) {
-  const lines = schedules.map((s) => ({ s, text: describeHours([s], L)[0] })).filter((x): x is { s: ScheduleRow; text: string } => !!x.text);
+  const lines = schedules
+    .map((s) => ({ s, text: describeHours([s], L)[0] }))
+    .filter((x): x is { s: ScheduleRow; text: string } => !!x.text);
   if (lines.length === 0) return null;
   const open = isOpenAt(schedules, now);
   const Heading = headingLevel === 3 ? 'h3' : 'h4';
@@ -307,11 +404,23 @@ function HoursBlock({ L, title, hint, schedules, now, zoneKey, headingLevel }: {
  * One place of a listing: its public address, its own hours and how to get there. A confidential place
  * shows its area only — no name, street, postcode, directions or coordinates.
  */
-function PlaceBlock({ L, place, n, serviceName, now }: { L: Locale; place: ListingPlace; n: number; serviceName: string; now: Date }) {
+function PlaceBlock({
+  L,
+  place,
+  n,
+  serviceName,
+  now,
+}: {
+  L: Locale;
+  place: ListingPlace;
+  n: number;
+  serviceName: string;
+  now: Date;
+}) {
   const loc = place.location;
   const shown = publicPlace(loc, L);
   const isConfidential = !!loc.is_confidential;
-  const heading = isConfidential ? shown.area : (loc.name && loc.name !== serviceName ? loc.name : shown.area);
+  const heading = isConfidential ? shown.area : loc.name && loc.name !== serviceName ? loc.name : shown.area;
   return (
     <div class="place">
       <h3>{heading || t(L, 'placeUnnamed', { n })}</h3>
@@ -334,13 +443,32 @@ function PlaceBlock({ L, place, n, serviceName, now }: { L: Locale; place: Listi
           <strong>{t(L, 'gettingThere')}</strong> {loc.transportation}
         </p>
       )}
-      <HoursBlock L={L} title={t(L, 'hoursTitle')} schedules={place.hours} now={now} zoneKey="timesLocalPlace" headingLevel={4} />
+      <HoursBlock
+        L={L}
+        title={t(L, 'hoursTitle')}
+        schedules={place.hours}
+        now={now}
+        zoneKey="timesLocalPlace"
+        headingLevel={4}
+      />
     </div>
   );
 }
 
-export function ListingPage({ ctx, listing, now, reportErrors, reportText = '', reported = false }: {
-  ctx: PageContext; listing: Listing; now: Date; reportErrors?: FieldErrors; reportText?: string; reported?: boolean;
+export function ListingPage({
+  ctx,
+  listing,
+  now,
+  reportErrors,
+  reportText = '',
+  reported = false,
+}: {
+  ctx: PageContext;
+  listing: Listing;
+  now: Date;
+  reportErrors?: FieldErrors;
+  reportText?: string;
+  reported?: boolean;
 }) {
   const s = listing.service;
   const L = ctx.locale;
@@ -350,12 +478,25 @@ export function ListingPage({ ctx, listing, now, reportErrors, reportText = '', 
   const textPhones = listing.phones.filter((p) => p.type === 'text');
   const voicePhones = listing.phones.filter((p) => p.type !== 'text');
   const areas = listing.areas.map((a) => areaLabel(a, L)).filter(Boolean);
-  const dial = (p: { number: string; extension: number | null }) => `${p.number.replace(/[^\d+]/g, '')}${p.extension !== null ? `;ext=${p.extension}` : ''}`;
+  const dial = (p: { number: string; extension: number | null }) =>
+    `${p.number.replace(/[^\d+]/g, '')}${p.extension !== null ? `;ext=${p.extension}` : ''}`;
   const phoneNote = (p: { extension: number | null; description: string | null }) =>
     `${p.extension !== null ? ` (${t(L, 'phoneExtension', { ext: p.extension })})` : ''}${p.description ? ` — ${p.description}` : ''}`;
-  const terms = (taxonomy: string) => listing.terms.filter((x) => x.taxonomy_id === taxonomy).map((x) => x.name).join(', ');
+  const terms = (taxonomy: string) =>
+    listing.terms
+      .filter((x) => x.taxonomy_id === taxonomy)
+      .map((x) => x.name)
+      .join(', ');
   return (
-    <Layout ctx={ctx} title={s.name} head={{ description: s.description?.slice(0, 160), canonical: `${ctx.publicUrl}${localised(path, L)}`, alternates: alternates(ctx, path) }}>
+    <Layout
+      ctx={ctx}
+      title={s.name}
+      head={{
+        description: s.description?.slice(0, 160),
+        canonical: `${ctx.publicUrl}${localised(path, L)}`,
+        alternates: alternates(ctx, path),
+      }}
+    >
       <LanguageSwitch ctx={ctx} path={path} />
       <p>
         <a href={localised('/resources', L)}>← {t(L, 'title')}</a>
@@ -426,11 +567,21 @@ export function ListingPage({ ctx, listing, now, reportErrors, reportText = '', 
           <dt>{t(L, 'delivery')}</dt>
           <dd>{terms(TAXONOMY_IDS.delivery) || '—'}</dd>
           <dt>{t(L, 'languages')}</dt>
-          <dd>{listing.languages.map((x) => languageLabel(x, L)).filter(Boolean).sort((a, b) => a.localeCompare(b, L)).join(', ') || '—'}</dd>
+          <dd>
+            {listing.languages
+              .map((x) => languageLabel(x, L))
+              .filter(Boolean)
+              .sort((a, b) => a.localeCompare(b, L))
+              .join(', ') || '—'}
+          </dd>
           <dt>{t(L, 'cost')}</dt>
           <dd>{s.fees_description ?? (listing.terms.some((x) => x.code === 'free') ? t(L, 'free') : '—')}</dd>
           <dt>{t(L, 'idNeeded')}</dt>
-          <dd>{listing.terms.some((x) => x.code === 'no-id') ? t(L, 'noIdNeeded') : s.eligibility_description ?? t(L, 'askService')}</dd>
+          <dd>
+            {listing.terms.some((x) => x.code === 'no-id')
+              ? t(L, 'noIdNeeded')
+              : (s.eligibility_description ?? t(L, 'askService'))}
+          </dd>
           {s.application_process && (
             <>
               <dt>{t(L, 'howToStart')}</dt>
@@ -475,11 +626,25 @@ export interface SuggestValues {
   where?: string;
   contact?: string;
 }
-export function SuggestPage({ ctx, values = {}, errors, done = false }: { ctx: PageContext; values?: SuggestValues; errors?: FieldErrors; done?: boolean }) {
+export function SuggestPage({
+  ctx,
+  values = {},
+  errors,
+  done = false,
+}: {
+  ctx: PageContext;
+  values?: SuggestValues;
+  errors?: FieldErrors;
+  done?: boolean;
+}) {
   const L = ctx.locale;
   const path = '/resources/suggest';
   return (
-    <Layout ctx={ctx} title={t(L, 'suggest')} head={{ canonical: `${ctx.publicUrl}${localised(path, L)}`, alternates: alternates(ctx, path) }}>
+    <Layout
+      ctx={ctx}
+      title={t(L, 'suggest')}
+      head={{ canonical: `${ctx.publicUrl}${localised(path, L)}`, alternates: alternates(ctx, path) }}
+    >
       <LanguageSwitch ctx={ctx} path={path} />
       <h1>{t(L, 'suggest')}</h1>
       {done ? (

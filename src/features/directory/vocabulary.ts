@@ -17,8 +17,16 @@ export const TAXONOMIES: Record<Facet, { name: string; description: string }> = 
 /** The starting vocabulary; admins edit it at /admin/resources/taxonomy. */
 export const DEFAULT_TERMS: Record<Facet, [code: string, name: string, description: string][]> = {
   category: [
-    ['sex-work-support', 'Sex worker rights and support', 'Support for people who sell sex, on their terms, including rights and organising.'],
-    ['trafficking-support', 'Trafficking support', 'Support for people experiencing or leaving trafficking or exploitation.'],
+    [
+      'sex-work-support',
+      'Sex worker rights and support',
+      'Support for people who sell sex, on their terms, including rights and organising.',
+    ],
+    [
+      'trafficking-support',
+      'Trafficking support',
+      'Support for people experiencing or leaving trafficking or exploitation.',
+    ],
     ['legal', 'Legal', 'Legal advice and representation.'],
     ['health', 'Health', 'Sexual health, general health, mental health.'],
     ['housing', 'Housing', 'Shelter, housing advice, safe houses.'],
@@ -40,7 +48,11 @@ export const DEFAULT_TERMS: Record<Facet, [code: string, name: string, descripti
     ['drop-in', 'Drop-in', 'No appointment needed.'],
     ['no-exit-requirement', 'No requirement to leave sex work', 'Support does not depend on stopping sex work.'],
     ['trans-inclusive', 'Trans-inclusive', 'Welcomes trans and non-binary people.'],
-    ['migrant-inclusive', 'Migrant-inclusive regardless of status', 'Open to migrants whatever their immigration status.'],
+    [
+      'migrant-inclusive',
+      'Migrant-inclusive regardless of status',
+      'Open to migrants whatever their immigration status.',
+    ],
   ],
   population: [
     ['sex-workers', 'Sex workers', 'People who sell or exchange sex.'],
@@ -61,11 +73,25 @@ export const DEFAULT_TERMS: Record<Facet, [code: string, name: string, descripti
 };
 
 export function defaultTaxonomyRows() {
-  const taxonomies = Object.entries(TAXONOMIES).map(([facet, t]) => ({ id: TAXONOMY_IDS[facet as Facet], name: t.name, description: t.description, uri: null, version: '1' }));
+  const taxonomies = Object.entries(TAXONOMIES).map(([facet, t]) => ({
+    id: TAXONOMY_IDS[facet as Facet],
+    name: t.name,
+    description: t.description,
+    uri: null,
+    version: '1',
+  }));
   const terms = Object.entries(DEFAULT_TERMS).flatMap(([facet, list]) =>
     list.map(([code, name, description]) => ({
-      id: stableUuid(`${facet}:${code}`), code, name, description, parent_id: null, taxonomy: TAXONOMIES[facet as Facet].name, language: 'en',
-      taxonomy_id: TAXONOMY_IDS[facet as Facet], term_uri: null,
-    })));
+      id: stableUuid(`${facet}:${code}`),
+      code,
+      name,
+      description,
+      parent_id: null,
+      taxonomy: TAXONOMIES[facet as Facet].name,
+      language: 'en',
+      taxonomy_id: TAXONOMY_IDS[facet as Facet],
+      term_uri: null,
+    })),
+  );
   return { taxonomies, terms };
 }

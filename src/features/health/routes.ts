@@ -7,7 +7,10 @@ export async function healthRoutes(app: FastifyInstance) {
       await sql`select 1`.execute(app.deps.db);
       return reply.header('Cache-Control', 'no-store').send({ status: 'ok', database: app.deps.dialect });
     } catch {
-      return reply.code(503).header('Cache-Control', 'no-store').send({ status: 'unavailable', database: app.deps.dialect });
+      return reply
+        .code(503)
+        .header('Cache-Control', 'no-store')
+        .send({ status: 'unavailable', database: app.deps.dialect });
     }
   });
 }

@@ -4,22 +4,33 @@ import { Layout } from '../../core/views/layout.tsx';
 /** The home page is the sections features registered, in order; a section may have nothing to show. */
 export async function homeRoutes(app: FastifyInstance) {
   // Every feature's writes invalidate their own tag; the home page shows a bit of each.
-  app.get('/', { config: { pageCache: { tags: ['home', 'posts', 'comments', 'resources', 'training', 'campaigns'] } } }, async (req, reply) => {
-    const ctx = req.pageContext();
-    const sections = [...app.deps.registry.homeSections].sort((a, b) => a.order - b.order);
-    const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
-    return reply.page(
-      <Layout ctx={ctx} title={ctx.siteName} head={{ description: 'Support, resources and training, from a support-not-rescue position.', canonical: `${ctx.publicUrl}/` }}>
-        <h1 class="visually-hidden">{ctx.siteName}</h1>
-        <section class="intro">
-          <p class="lead">
-            Alongside publishes news, a directory of support services and free training for people who sell sex, people
-            experiencing trafficking, and everyone who works alongside them — on their terms, without judgement and without
-            “rescue”.
-          </p>
-        </section>
-        {rendered}
-      </Layout>,
-    );
-  });
+  app.get(
+    '/',
+    { config: { pageCache: { tags: ['home', 'posts', 'comments', 'resources', 'training', 'campaigns'] } } },
+    async (req, reply) => {
+      const ctx = req.pageContext();
+      const sections = [...app.deps.registry.homeSections].sort((a, b) => a.order - b.order);
+      const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
+      return reply.page(
+        <Layout
+          ctx={ctx}
+          title={ctx.siteName}
+          head={{
+            description: 'Support, resources and training, from a support-not-rescue position.',
+            canonical: `${ctx.publicUrl}/`,
+          }}
+        >
+          <h1 class="visually-hidden">{ctx.siteName}</h1>
+          <section class="intro">
+            <p class="lead">
+              Alongside publishes news, a directory of support services and free training for people who sell sex,
+              people experiencing trafficking, and everyone who works alongside them — on their terms, without judgement
+              and without “rescue”.
+            </p>
+          </section>
+          {rendered}
+        </Layout>,
+      );
+    },
+  );
 }

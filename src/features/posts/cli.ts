@@ -15,7 +15,12 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
   let values: { pages?: string };
   let positionals: string[];
   try {
-    ({ values, positionals } = parseArgs({ args, options: { pages: { type: 'string' } }, allowPositionals: true, strict: true }));
+    ({ values, positionals } = parseArgs({
+      args,
+      options: { pages: { type: 'string' } },
+      allowPositionals: true,
+      strict: true,
+    }));
   } catch (err) {
     console.error(`${(err as Error).message}\n\nUsage:\n${IMPORT_USAGE}`);
     return 2;
@@ -30,7 +35,9 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
   try {
     xml = fs.readFileSync(file, 'utf8');
   } catch (err) {
-    console.error(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`);
+    console.error(
+      `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`,
+    );
     return 1;
   }
   return withMigratedDatabase(config.database, async (handle) => {
@@ -40,13 +47,17 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
       return 1;
     }
     const r = result.value;
-    console.log(`Imported ${r.posts} post(s), ${r.authors} new author(s), ${r.tags} new tag(s) and ${r.comments} approved comment(s).`);
-    if (pages === 'skip') console.log(`Skipped ${r.pagesSkipped} WordPress page(s) (use --pages import to import them as posts).`);
+    console.log(
+      `Imported ${r.posts} post(s), ${r.authors} new author(s), ${r.tags} new tag(s) and ${r.comments} approved comment(s).`,
+    );
+    if (pages === 'skip')
+      console.log(`Skipped ${r.pagesSkipped} WordPress page(s) (use --pages import to import them as posts).`);
     else console.log(`Imported ${r.pagesImported} WordPress page(s) as posts.`);
     if (r.alreadyImported) console.log(`${r.alreadyImported} item(s) were imported before and were left as they are.`);
     for (const s of r.renamedSlugs) console.log(`Slug "${s.from}" was taken; used "${s.to}".`);
     for (const s of r.skippedOther) console.log(`Skipped "${s.title}" (${s.reason}).`);
-    if (r.commentsSkipped) console.log(`Left out ${r.commentsSkipped} comment(s) that were not approved, or were pingbacks/trackbacks.`);
+    if (r.commentsSkipped)
+      console.log(`Left out ${r.commentsSkipped} comment(s) that were not approved, or were pingbacks/trackbacks.`);
     if (r.authors) console.log('Imported authors cannot log in until an admin enables their accounts.');
     return 0;
   });

@@ -12,16 +12,33 @@ import { coverDir } from './uploads.ts';
 function multipart(fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }) {
   const boundary = '----alongside' + Math.random().toString(16).slice(2);
   const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields)) parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
+  for (const [k, v] of Object.entries(fields))
+    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
   if (file) {
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="cover"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`));
+    parts.push(
+      Buffer.from(
+        `--${boundary}\r\nContent-Disposition: form-data; name="cover"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
+      ),
+    );
     parts.push(file.data, Buffer.from('\r\n'));
   }
   parts.push(Buffer.from(`--${boundary}--\r\n`));
   return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
 }
 
-const base = (title: string, slug: string) => ({ title, slug, excerpt: '', body_md: 'Words the editor wrote.', content_note: '', language: 'en', tags: '', publish_at: '', translation_of: '', cover_alt: 'A grey square', intent: 'publish' });
+const base = (title: string, slug: string) => ({
+  title,
+  slug,
+  excerpt: '',
+  body_md: 'Words the editor wrote.',
+  content_note: '',
+  language: 'en',
+  tags: '',
+  publish_at: '',
+  translation_of: '',
+  cover_alt: 'A grey square',
+  intent: 'publish',
+});
 
 for (const dialect of DIALECTS) {
   describe(`cover images (${dialect})`, () => {
@@ -35,25 +52,46 @@ for (const dialect of DIALECTS) {
 
     const send = (url: string, fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }) => {
       const { payload, contentType } = multipart({ ...fields, _csrf: editor.csrf }, file);
-      return t.inject({ method: 'POST', url, payload, headers: { 'content-type': contentType, cookie: editor.cookie } });
+      return t.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': contentType, cookie: editor.cookie },
+      });
     };
 
     it('stores an uploaded JPEG under a generated name with location and camera details removed', async () => {
       const photo = await sharp({ create: { width: 64, height: 48, channels: 3, background: '#7a7a7a' } })
         .jpeg()
-        .withExif({ IFD0: { Make: 'SecretCam', Artist: 'Jane Secret' }, IFD3: { GPSLatitudeRef: 'N', GPSLongitudeRef: 'W' } })
+        .withExif({
+          IFD0: { Make: 'SecretCam', Artist: 'Jane Secret' },
+          IFD3: { GPSLatitudeRef: 'N', GPSLongitudeRef: 'W' },
+        })
         .toBuffer();
       assert.ok(photo.includes('SecretCam'), 'the test image carries metadata');
-      const res = await send('/admin/posts', base('With a cover', 'with-a-cover'), { name: '../../../etc/passwd.jpg', type: 'image/jpeg', data: photo });
+      const res = await send('/admin/posts', base('With a cover', 'with-a-cover'), {
+        name: '../../../etc/passwd.jpg',
+        type: 'image/jpeg',
+        data: photo,
+      });
       assert.equal(res.statusCode, 303, res.body.slice(0, 500));
-      const post = await t.db.selectFrom('posts').where('slug', '=', 'with-a-cover').selectAll().executeTakeFirstOrThrow();
+      const post = await t.db
+        .selectFrom('posts')
+        .where('slug', '=', 'with-a-cover')
+        .selectAll()
+        .executeTakeFirstOrThrow();
       assert.match(post.cover_image!, /^[a-f0-9]{24}\.jpg$/);
       const stored = fs.readFileSync(path.join(coverDir(t.config.dataDir), post.cover_image!));
       assert.ok(!stored.includes('SecretCam') && !stored.includes('Jane Secret'), 'metadata is stripped');
       assert.equal((await sharp(stored).metadata()).exif, undefined);
       assert.ok(!fs.readdirSync(coverDir(t.config.dataDir)).some((f) => f.includes('passwd')));
       const page = await t.inject('/posts/with-a-cover');
-      assert.match(page.body, new RegExp(`<img class="cover" src="/media/posts/${post.cover_image}" alt="A grey square" width="64" height="48"`));
+      assert.match(
+        page.body,
+        new RegExp(
+          `<img class="cover" src="/media/posts/${post.cover_image}" alt="A grey square" width="64" height="48"`,
+        ),
+      );
       const img = await t.inject(`/media/posts/${post.cover_image}`);
       assert.equal(img.statusCode, 200);
       assert.equal(img.headers['content-type'], 'image/jpeg');
@@ -61,28 +99,54 @@ for (const dialect of DIALECTS) {
     });
 
     it('refuses files that are not images, keeps the text and saves nothing', async () => {
-      const res = await send('/admin/posts', base('Not an image', 'not-an-image'), { name: 'photo.jpg', type: 'image/jpeg', data: Buffer.from('<svg onload="alert(1)"></svg>') });
+      const res = await send('/admin/posts', base('Not an image', 'not-an-image'), {
+        name: 'photo.jpg',
+        type: 'image/jpeg',
+        data: Buffer.from('<svg onload="alert(1)"></svg>'),
+      });
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /Choose a JPEG, PNG or WebP image/);
       assert.match(res.body, /Words the editor wrote.<\/textarea>/);
-      assert.equal(await t.db.selectFrom('posts').where('slug', '=', 'not-an-image').select('id').executeTakeFirst(), undefined);
-      const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } }).gif().toBuffer();
-      const gifRes = await send('/admin/posts', base('A gif', 'a-gif'), { name: 'x.gif', type: 'image/gif', data: gif });
+      assert.equal(
+        await t.db.selectFrom('posts').where('slug', '=', 'not-an-image').select('id').executeTakeFirst(),
+        undefined,
+      );
+      const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+        .gif()
+        .toBuffer();
+      const gifRes = await send('/admin/posts', base('A gif', 'a-gif'), {
+        name: 'x.gif',
+        type: 'image/gif',
+        data: gif,
+      });
       assert.equal(gifRes.statusCode, 400);
     });
 
     it('refuses an image over 5 MB with a message on the form', async () => {
       const big = Buffer.alloc(5 * 1024 * 1024 + 10, 1);
-      const res = await send('/admin/posts', base('Too big', 'too-big'), { name: 'big.png', type: 'image/png', data: big });
+      const res = await send('/admin/posts', base('Too big', 'too-big'), {
+        name: 'big.png',
+        type: 'image/png',
+        data: big,
+      });
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /larger than 5 MB/);
-      assert.equal(await t.db.selectFrom('posts').where('slug', '=', 'too-big').select('id').executeTakeFirst(), undefined);
+      assert.equal(
+        await t.db.selectFrom('posts').where('slug', '=', 'too-big').select('id').executeTakeFirst(),
+        undefined,
+      );
     });
 
     it('removes the stored file when the post itself is refused', async () => {
       const before = fs.existsSync(coverDir(t.config.dataDir)) ? fs.readdirSync(coverDir(t.config.dataDir)).length : 0;
-      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } }).png().toBuffer();
-      const res = await send('/admin/posts', { ...base('Dup', 'with-a-cover') }, { name: 'ok.png', type: 'image/png', data: png });
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer();
+      const res = await send(
+        '/admin/posts',
+        { ...base('Dup', 'with-a-cover') },
+        { name: 'ok.png', type: 'image/png', data: png },
+      );
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /already uses the slug/);
       assert.equal(fs.readdirSync(coverDir(t.config.dataDir)).length, before);

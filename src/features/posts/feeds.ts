@@ -38,7 +38,11 @@ export function buildFeed(meta: FeedMeta, posts: PostSummary[]): Feed {
     generator: meta.siteName,
     copyright: `© ${meta.siteName}`,
     favicon: `${base}/static/favicon.svg`,
-    feedLinks: { rss: `${base}${meta.basePath}/feed.xml`, atom: `${base}${meta.basePath}/atom.xml`, json: `${base}${meta.basePath}/feed.json` },
+    feedLinks: {
+      rss: `${base}${meta.basePath}/feed.xml`,
+      atom: `${base}${meta.basePath}/atom.xml`,
+      json: `${base}${meta.basePath}/feed.json`,
+    },
   });
   for (const p of posts) {
     const link = `${base}/posts/${p.slug}`;
@@ -63,14 +67,22 @@ export function buildFeed(meta: FeedMeta, posts: PostSummary[]): Feed {
 
 /** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): the package writes 1.0; lift it to 1.1 fields. */
 export function jsonFeed11(feed: Feed, posts: PostSummary[], language: string | undefined): string {
-  const doc = JSON.parse(feed.json1()) as Record<string, unknown> & { items: Record<string, unknown>[]; author?: unknown };
+  const doc = JSON.parse(feed.json1()) as Record<string, unknown> & {
+    items: Record<string, unknown>[];
+    author?: unknown;
+  };
   doc.version = 'https://jsonfeed.org/version/1.1';
   if (language) doc.language = language;
   delete doc.author;
   doc.items = doc.items.map((item, i) => {
     const post = posts[i]!;
     const { author, ...rest } = item as Record<string, unknown> & { author?: unknown };
-    return { ...rest, authors: author ? [author] : undefined, language: post.language, tags: post.tags.map((t) => t.name) };
+    return {
+      ...rest,
+      authors: author ? [author] : undefined,
+      language: post.language,
+      tags: post.tags.map((t) => t.name),
+    };
   });
   return JSON.stringify(doc);
 }
@@ -80,5 +92,10 @@ function escapeHtml(s: string): string {
 }
 
 export function xmlEscape(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&apos;');
+  return s
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&apos;');
 }

@@ -12,8 +12,22 @@ const ROOT = path.resolve(HERE, '../../..');
 const WXR = fs.readFileSync(path.join(HERE, 'fixtures/wordpress-export.xml'), 'utf8');
 
 async function counts(t: { db: TestApp['db'] }) {
-  const n = async (table: 'posts' | 'tags' | 'users' | 'comments' | 'post_tags') => Number((await t.db.selectFrom(table).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n);
-  return { posts: await n('posts'), tags: await n('tags'), users: await n('users'), comments: await n('comments'), postTags: await n('post_tags') };
+  const n = async (table: 'posts' | 'tags' | 'users' | 'comments' | 'post_tags') =>
+    Number(
+      (
+        await t.db
+          .selectFrom(table)
+          .select((eb) => eb.fn.countAll<number>().as('n'))
+          .executeTakeFirstOrThrow()
+      ).n,
+    );
+  return {
+    posts: await n('posts'),
+    tags: await n('tags'),
+    users: await n('users'),
+    comments: await n('comments'),
+    postTags: await n('post_tags'),
+  };
 }
 
 for (const dialect of DIALECTS) {
@@ -29,7 +43,11 @@ for (const dialect of DIALECTS) {
       const broken = await importWordPress(t.db, t.clock, WXR.replace('</channel>', ''));
       assert.equal(broken.ok, false);
       assert.match(broken.ok ? '' : broken.message, /^The file is not well-formed XML \(line \d+/);
-      const notWp = await importWordPress(t.db, t.clock, '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>');
+      const notWp = await importWordPress(
+        t.db,
+        t.clock,
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
+      );
       assert.equal(notWp.ok, false);
       assert.match(notWp.ok ? '' : notWp.message, /not a WordPress export/);
       assert.deepEqual(await counts(t), before);
@@ -44,7 +62,10 @@ for (const dialect of DIALECTS) {
       assert.equal(r.authors, 2);
       assert.equal(r.comments, 3, 'three approved comments; spam, pending and pingback left out');
       assert.equal(r.commentsSkipped, 3);
-      assert.deepEqual(r.skippedOther.map((s) => s.reason), ['status "trash"']);
+      assert.deepEqual(
+        r.skippedOther.map((s) => s.reason),
+        ['status "trash"'],
+      );
       assert.deepEqual(r.renamedSlugs, [{ from: 'welcome', to: 'welcome-2' }]);
 
       const welcome = await t.inject('/posts/welcome');
@@ -59,7 +80,11 @@ for (const dialect of DIALECTS) {
       assert.match(welcome.body, /href="\/tags\/outreach"/);
       assert.doesNotMatch(welcome.body, /uncategorized/i);
 
-      const ete = await t.db.selectFrom('posts').where('legacy_id', 'like', '%:102').selectAll().executeTakeFirstOrThrow();
+      const ete = await t.db
+        .selectFrom('posts')
+        .where('legacy_id', 'like', '%:102')
+        .selectAll()
+        .executeTakeFirstOrThrow();
       assert.equal(ete.slug, 'ete-des-droits');
       assert.equal(ete.title, 'L’été des droits — « ensemble » 🌈 & עברית 中文');
       assert.match(ete.body_md, /שלום, 你好/);
@@ -68,13 +93,24 @@ for (const dialect of DIALECTS) {
       assert.match(etePage.body, /<h1>L’été des droits — « ensemble » 🌈 &amp; עברית 中文<\/h1>/);
       assert.equal((await t.inject('/tags/ete')).statusCode, 200);
 
-      const draft = await t.db.selectFrom('posts').where('legacy_id', 'like', '%:104').selectAll().executeTakeFirstOrThrow();
+      const draft = await t.db
+        .selectFrom('posts')
+        .where('legacy_id', 'like', '%:104')
+        .selectAll()
+        .executeTakeFirstOrThrow();
       assert.equal(draft.status, 'draft');
       assert.equal((await t.inject(`/posts/${draft.slug}`)).statusCode, 404);
       assert.equal((await t.inject('/posts/about')).statusCode, 404, 'pages were skipped');
 
       const comments = await t.db.selectFrom('comments').selectAll().orderBy('legacy_id').execute();
-      assert.deepEqual(comments.map((c) => [c.legacy_id, c.status, c.display_name]), [['11', 'approved', 'River'], ['12', 'approved', 'Sam Ortega'], ['13', 'approved', 'Anonymous']]);
+      assert.deepEqual(
+        comments.map((c) => [c.legacy_id, c.status, c.display_name]),
+        [
+          ['11', 'approved', 'River'],
+          ['12', 'approved', 'Sam Ortega'],
+          ['13', 'approved', 'Anonymous'],
+        ],
+      );
       const top = comments[0]!;
       assert.equal(top.parent_id, null);
       assert.equal(comments[1]!.parent_id, top.id);
@@ -85,9 +121,16 @@ for (const dialect of DIALECTS) {
       const dump = await dumpDatabase(t.db, t.dialect);
       assert.ok(!dump.includes('203.0.113.45'), 'commenters’ IP addresses are not imported');
       assert.ok(!dump.includes('river-private@mail.example.org'), 'commenters’ e-mail addresses are not imported');
-      const authors = await t.db.selectFrom('users').where('email', 'like', '%@outreach-collective.example.org').selectAll().execute();
+      const authors = await t.db
+        .selectFrom('users')
+        .where('email', 'like', '%@outreach-collective.example.org')
+        .selectAll()
+        .execute();
       assert.equal(authors.length, 2);
-      assert.ok(authors.every((a) => a.is_disabled === 1 && a.role === 'editor'), 'imported authors cannot log in until enabled');
+      assert.ok(
+        authors.every((a) => a.is_disabled === 1 && a.role === 'editor'),
+        'imported authors cannot log in until enabled',
+      );
     });
 
     it('adds nothing on a second run', async () => {
@@ -114,7 +157,12 @@ describe('alongside import-wordpress (command line)', () => {
     const db = await createTestDatabase('sqlite');
     try {
       const env = { ...process.env, DATABASE_URL: db.url, DATA_DIR: db.dataDir, LOG_LEVEL: 'silent' };
-      const run = (file: string, ...extra: string[]) => spawnSync(process.execPath, [path.join(ROOT, 'bin/alongside.js'), 'import-wordpress', file, ...extra], { cwd: ROOT, env, encoding: 'utf8' });
+      const run = (file: string, ...extra: string[]) =>
+        spawnSync(process.execPath, [path.join(ROOT, 'bin/alongside.js'), 'import-wordpress', file, ...extra], {
+          cwd: ROOT,
+          env,
+          encoding: 'utf8',
+        });
       const broken = path.join(db.dataDir, 'broken.xml');
       fs.writeFileSync(broken, WXR.slice(0, 3000));
       const bad = run(broken);

@@ -32,9 +32,20 @@ export interface ImportReport {
   commentsSkipped: number;
 }
 
-const STATUS: Record<string, PostStatus | undefined> = { publish: 'published', future: 'scheduled', draft: 'draft', pending: 'draft', private: 'draft' };
+const STATUS: Record<string, PostStatus | undefined> = {
+  publish: 'published',
+  future: 'scheduled',
+  draft: 'draft',
+  pending: 'draft',
+  private: 'draft',
+};
 
-export async function importWordPress(db: Db, clock: Clock, xml: string, opts: ImportOptions = { pages: 'skip' }): Promise<Result<ImportReport>> {
+export async function importWordPress(
+  db: Db,
+  clock: Clock,
+  xml: string,
+  opts: ImportOptions = { pages: 'skip' },
+): Promise<Result<ImportReport>> {
   let wxr: Wxr;
   try {
     wxr = parseWxr(xml);
@@ -43,7 +54,18 @@ export async function importWordPress(db: Db, clock: Clock, xml: string, opts: I
     throw err;
   }
   const nowIso = clock.now().toISOString();
-  const report: ImportReport = { posts: 0, pagesImported: 0, pagesSkipped: 0, alreadyImported: 0, skippedOther: [], renamedSlugs: [], authors: 0, tags: 0, comments: 0, commentsSkipped: 0 };
+  const report: ImportReport = {
+    posts: 0,
+    pagesImported: 0,
+    pagesSkipped: 0,
+    alreadyImported: 0,
+    skippedOther: [],
+    renamedSlugs: [],
+    authors: 0,
+    tags: 0,
+    comments: 0,
+    commentsSkipped: 0,
+  };
   const site = wxr.siteUrl.replace(/\/+$/, '');
   // Imported authors cannot log in until an admin enables them, so one unusable password hash serves all.
   const lockedHash = await hashPassword(crypto.randomBytes(24).toString('base64url'));
@@ -54,11 +76,21 @@ export async function importWordPress(db: Db, clock: Clock, xml: string, opts: I
     async function authorFor(login: string): Promise<number> {
       const cached = authorIds.get(login);
       if (cached) return cached;
-      const a = wxr.authors.find((x) => x.login === login) ?? { login: login || 'wordpress', email: '', displayName: login || 'WordPress author' };
+      const a = wxr.authors.find((x) => x.login === login) ?? {
+        login: login || 'wordpress',
+        email: '',
+        displayName: login || 'WordPress author',
+      };
       const email = (a.email || `${slugify(a.login)}@imported.invalid`).toLowerCase();
       let id = await repo.findUserIdByEmail(tx, email);
       if (!id) {
-        id = await repo.insertImportedAuthor(tx, { email, display_name: a.displayName.slice(0, 80), slug: slugify(a.displayName), password_hash: lockedHash, created_at: nowIso });
+        id = await repo.insertImportedAuthor(tx, {
+          email,
+          display_name: a.displayName.slice(0, 80),
+          slug: slugify(a.displayName),
+          password_hash: lockedHash,
+          created_at: nowIso,
+        });
         report.authors++;
       }
       authorIds.set(login, id);
@@ -92,7 +124,10 @@ export async function importWordPress(db: Db, clock: Clock, xml: string, opts: I
 
     async function insertPost(item: WxrItem, status: PostStatus, legacyId: string): Promise<number> {
       const title = (item.title.trim() || '(untitled)').slice(0, LIMITS.title);
-      const wanted = slugify(item.slug || item.title).slice(0, LIMITS.slug).replace(/-+$/, '') || 'post';
+      const wanted =
+        slugify(item.slug || item.title)
+          .slice(0, LIMITS.slug)
+          .replace(/-+$/, '') || 'post';
       let slug = wanted;
       for (let n = 2; await repo.slugTaken(tx, slug); n++) slug = `${wanted.slice(0, LIMITS.slug - 6)}-${n}`;
       if (slug !== wanted) report.renamedSlugs.push({ from: wanted, to: slug });
@@ -102,11 +137,28 @@ export async function importWordPress(db: Db, clock: Clock, xml: string, opts: I
       // A "future" post whose date has passed is simply published.
       const publishedAt = status === 'draft' ? null : date;
       const authorId = await authorFor(item.creator);
-      const language = /^[a-z]{2,3}$/.test((wxr.language || 'en').split('-')[0]!.toLowerCase()) ? (wxr.language || 'en').split('-')[0]!.toLowerCase() : 'en';
+      const language = /^[a-z]{2,3}$/.test((wxr.language || 'en').split('-')[0]!.toLowerCase())
+        ? (wxr.language || 'en').split('-')[0]!.toLowerCase()
+        : 'en';
       const id = await repo.insertPost(tx, {
-        slug, title, excerpt, body_md: body, content_note: '', language,
-        translation_group: null, author_id: authorId, status, published_at: publishedAt, cover_image: null, cover_alt: '', cover_width: null, cover_height: null,
-        created_at: date, updated_at: nowIso, updated_by: null, legacy_id: legacyId,
+        slug,
+        title,
+        excerpt,
+        body_md: body,
+        content_note: '',
+        language,
+        translation_group: null,
+        author_id: authorId,
+        status,
+        published_at: publishedAt,
+        cover_image: null,
+        cover_alt: '',
+        cover_width: null,
+        cover_height: null,
+        created_at: date,
+        updated_at: nowIso,
+        updated_by: null,
+        legacy_id: legacyId,
       });
       const tagNames = parseTags(item.tags.map((t) => t.name.replace(/,/g, ' ')).join(',')).names.slice(0, LIMITS.tags);
       const tagIds: number[] = [];
@@ -119,7 +171,18 @@ export async function importWordPress(db: Db, clock: Clock, xml: string, opts: I
       }
       await repo.setPostTags(tx, id, tagIds);
       await repo.insertRevision(tx, {
-        post_id: id, user_id: null, action: 'import', changed: 'created', title, slug, excerpt, body_md: body, content_note: '', language, tags: tagNames.map((t) => t.name).join(', '), created_at: nowIso,
+        post_id: id,
+        user_id: null,
+        action: 'import',
+        changed: 'created',
+        title,
+        slug,
+        excerpt,
+        body_md: body,
+        content_note: '',
+        language,
+        tags: tagNames.map((t) => t.name).join(', '),
+        created_at: nowIso,
       });
       return id;
     }
@@ -132,10 +195,13 @@ export async function importWordPress(db: Db, clock: Clock, xml: string, opts: I
       // Threads here are two levels deep: a reply to a reply hangs under the top-level comment.
       const root = (id: string): string => {
         let c = byId.get(id);
-        for (let guard = 0; c && c.parentId && c.parentId !== '0' && byId.has(c.parentId) && guard < 100; guard++) c = byId.get(c.parentId);
+        for (let guard = 0; c && c.parentId && c.parentId !== '0' && byId.has(c.parentId) && guard < 100; guard++)
+          c = byId.get(c.parentId);
         return c?.id ?? id;
       };
-      const ordered = [...approved].sort((a, b) => (root(a.id) === a.id ? 0 : 1) - (root(b.id) === b.id ? 0 : 1) || a.dateGmt.localeCompare(b.dateGmt));
+      const ordered = [...approved].sort(
+        (a, b) => (root(a.id) === a.id ? 0 : 1) - (root(b.id) === b.id ? 0 : 1) || a.dateGmt.localeCompare(b.dateGmt),
+      );
       for (const c of ordered) {
         const existing = await repo.findImportedComment(tx, postId, c.id);
         if (existing) {
@@ -145,9 +211,15 @@ export async function importWordPress(db: Db, clock: Clock, xml: string, opts: I
         const body = htmlToMarkdown(c.contentHtml).slice(0, 10_000);
         if (!body) continue;
         const top = root(c.id);
-        const parentId = top !== c.id ? ids.get(top) ?? null : null;
+        const parentId = top !== c.id ? (ids.get(top) ?? null) : null;
         const id = await repo.insertImportedComment(tx, {
-          post_id: postId, parent_id: parentId, display_name: c.author.trim().slice(0, 80), body_md: body, fingerprint: fingerprintHash(body), legacy_id: c.id, created_at: c.dateGmt || nowIso,
+          post_id: postId,
+          parent_id: parentId,
+          display_name: c.author.trim().slice(0, 80),
+          body_md: body,
+          fingerprint: fingerprintHash(body),
+          legacy_id: c.id,
+          created_at: c.dateGmt || nowIso,
         });
         ids.set(c.id, id);
         report.comments++;

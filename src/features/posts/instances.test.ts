@@ -18,7 +18,15 @@ const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../.
 async function startInstance(db: TestDatabase, port: number): Promise<{ url: string; child: ChildProcess }> {
   const child = spawn(process.execPath, [path.join(ROOT, 'bin/alongside.js'), 'serve'], {
     cwd: ROOT,
-    env: { ...process.env, DATABASE_URL: db.url, DATA_DIR: db.dataDir, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: 'http://alongside.test', LOG_LEVEL: 'silent' },
+    env: {
+      ...process.env,
+      DATABASE_URL: db.url,
+      DATA_DIR: db.dataDir,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: 'http://alongside.test',
+      LOG_LEVEL: 'silent',
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
@@ -60,12 +68,27 @@ async function login(base: string, email: string): Promise<{ cookie: string; csr
   return { cookie, csrf: csrfFrom(await home.text()) };
 }
 
-async function savePost(base: string, session: { cookie: string; csrf: string }, url: string, fields: Record<string, string>): Promise<string> {
+async function savePost(
+  base: string,
+  session: { cookie: string; csrf: string },
+  url: string,
+  fields: Record<string, string>,
+): Promise<string> {
   const res = await fetch(`${base}${url}`, {
     method: 'POST',
     redirect: 'manual',
     headers: { 'content-type': 'application/x-www-form-urlencoded', cookie: session.cookie },
-    body: new URLSearchParams({ _csrf: session.csrf, excerpt: '', content_note: '', language: 'en', tags: 'Shared', publish_at: '', translation_of: '', cover_alt: '', ...fields }).toString(),
+    body: new URLSearchParams({
+      _csrf: session.csrf,
+      excerpt: '',
+      content_note: '',
+      language: 'en',
+      tags: 'Shared',
+      publish_at: '',
+      translation_of: '',
+      cover_alt: '',
+      ...fields,
+    }).toString(),
   });
   assert.equal(res.status, 303, await res.text());
   return res.headers.get('location')!;
@@ -77,7 +100,12 @@ describe('two app instances sharing PostgreSQL', () => {
   let b: { url: string; child: ChildProcess };
   before(async () => {
     db = await createTestDatabase('postgres');
-    const created = await createStaff(db.db, systemClock, { email: 'editor@two.test', role: 'editor', password: TEST_PASSWORD, displayName: 'Two Instances' });
+    const created = await createStaff(db.db, systemClock, {
+      email: 'editor@two.test',
+      role: 'editor',
+      password: TEST_PASSWORD,
+      displayName: 'Two Instances',
+    });
     assert.ok(created.ok);
     [a, b] = await Promise.all([startInstance(db, await freePort()), startInstance(db, await freePort())]);
   });
@@ -88,7 +116,12 @@ describe('two app instances sharing PostgreSQL', () => {
 
   it('shows a publication and an edit made through one instance on the other’s next request', async () => {
     const session = await login(a.url, 'editor@two.test');
-    const location = await savePost(a.url, session, '/admin/posts', { title: 'Shared news', slug: 'shared-news', body_md: 'First words.', intent: 'publish' });
+    const location = await savePost(a.url, session, '/admin/posts', {
+      title: 'Shared news',
+      slug: 'shared-news',
+      body_md: 'First words.',
+      intent: 'publish',
+    });
     const id = /\/admin\/posts\/(\d+)/.exec(location)![1];
 
     // Instance B renders and caches the page and the home page.
@@ -103,7 +136,12 @@ describe('two app instances sharing PostgreSQL', () => {
     await (await fetch(`${b.url}/`)).text();
     assert.equal((await fetch(`${b.url}/`)).headers.get('x-cache'), 'hit');
 
-    await savePost(a.url, session, `/admin/posts/${id}`, { title: 'Shared news, corrected', slug: 'shared-news', body_md: 'Corrected words.', intent: 'save' });
+    await savePost(a.url, session, `/admin/posts/${id}`, {
+      title: 'Shared news, corrected',
+      slug: 'shared-news',
+      body_md: 'Corrected words.',
+      intent: 'save',
+    });
     // A appends the invalidation to the shared log before it answers; B reads the log before serving a cached page.
     const body = await (await fetch(`${b.url}/posts/shared-news`)).text();
     assert.match(body, /Corrected words\./);

@@ -32,7 +32,8 @@ export const tp = createTranslator({
     minutesRead: '{n} min de lecture',
     tags: 'Étiquettes',
     contentNote: 'Avertissement',
-    contentNoteHint: 'Vous pouvez arrêter la lecture à tout moment ; le bouton de sortie rapide est en haut de la page.',
+    contentNoteHint:
+      'Vous pouvez arrêter la lecture à tout moment ; le bouton de sortie rapide est en haut de la page.',
     readIn: 'Aussi en',
     postsTagged: 'Articles étiquetés « {tag} »',
     postsBy: 'Articles de {name}',
@@ -51,5 +52,12 @@ export const tp = createTranslator({
 });
 
 /** Language names for the language switcher, in their own language. */
-export const LANGUAGE_NAMES: Record<string, string> = { en: 'English', fr: 'Français', es: 'Español', pt: 'Português', de: 'Deutsch', it: 'Italiano' };
+export const LANGUAGE_NAMES: Record<string, string> = {
+  en: 'English',
+  fr: 'Français',
+  es: 'Español',
+  pt: 'Português',
+  de: 'Deutsch',
+  it: 'Italiano',
+};
 export const languageName = (code: string) => LANGUAGE_NAMES[code.split('-')[0]!] ?? code;

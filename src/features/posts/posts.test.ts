@@ -12,7 +12,21 @@ import { insertImportedComment } from './repo.ts';
 const HOUR = 60 * 60 * 1000;
 
 function fields(over: Record<string, string> = {}): Record<string, string> {
-  return { title: 'Harm reduction basics', slug: '', excerpt: 'What harm reduction means for outreach.', body_md: '## Why it matters\n\nPeople who sell sex know their own lives best.\n\n- listen\n- offer\n\n> Nothing about us without us.', content_note: '', language: 'en', tags: 'Harm reduction, Outreach', publish_at: '', translation_of: '', cover_alt: '', intent: 'publish', ...over };
+  return {
+    title: 'Harm reduction basics',
+    slug: '',
+    excerpt: 'What harm reduction means for outreach.',
+    body_md:
+      '## Why it matters\n\nPeople who sell sex know their own lives best.\n\n- listen\n- offer\n\n> Nothing about us without us.',
+    content_note: '',
+    language: 'en',
+    tags: 'Harm reduction, Outreach',
+    publish_at: '',
+    translation_of: '',
+    cover_alt: '',
+    intent: 'publish',
+    ...over,
+  };
 }
 
 async function create(t: TestApp, s: StaffSession, over: Record<string, string> = {}) {
@@ -31,15 +45,33 @@ for (const dialect of DIALECTS) {
     before(async () => {
       t = await createTestApp(dialect);
       // A footer the comments feature would register: it must appear under the body.
-      t.app.deps.registry.postFooters.push({ order: 5, render: async (post) => h('section', { class: 'test-footer' }, `footer for ${post.slug}`) as VNode });
+      t.app.deps.registry.postFooters.push({
+        order: 5,
+        render: async (post) => h('section', { class: 'test-footer' }, `footer for ${post.slug}`) as VNode,
+      });
       editor = await loginAs(t, 'editor');
     });
     after(() => t.close());
 
     it('keeps a draft private, then publishes it with author, date, reading time, tags, content note and footers', async () => {
-      const id = await create(t, editor, { title: 'Draft then live', slug: 'draft-then-live', intent: 'save', content_note: 'mentions violence' });
+      const id = await create(t, editor, {
+        title: 'Draft then live',
+        slug: 'draft-then-live',
+        intent: 'save',
+        content_note: 'mentions violence',
+      });
       assert.equal((await t.inject('/posts/draft-then-live')).statusCode, 404);
-      const pub = await postForm(t, `/admin/posts/${id}`, fields({ title: 'Draft then live', slug: 'draft-then-live', content_note: 'mentions violence', intent: 'publish' }), editor);
+      const pub = await postForm(
+        t,
+        `/admin/posts/${id}`,
+        fields({
+          title: 'Draft then live',
+          slug: 'draft-then-live',
+          content_note: 'mentions violence',
+          intent: 'publish',
+        }),
+        editor,
+      );
       assert.equal(pub.statusCode, 303);
       const page = await t.inject('/posts/draft-then-live');
       assert.equal(page.statusCode, 200);
@@ -48,10 +80,16 @@ for (const dialect of DIALECTS) {
       assert.match(body, /href="\/authors\/test-editor[^"]*"/);
       assert.match(body, /1 min read/);
       assert.match(body, /href="\/tags\/harm-reduction"/);
-      assert.ok(body.indexOf('mentions violence') < body.indexOf('Why it matters'), 'the content note comes before the text');
+      assert.ok(
+        body.indexOf('mentions violence') < body.indexOf('Why it matters'),
+        'the content note comes before the text',
+      );
       assert.match(body, /<h2 id="why-it-matters">/);
       assert.match(body, /<blockquote>/);
-      assert.ok(body.indexOf('footer for draft-then-live') > body.indexOf('Why it matters'), 'post footers come after the body');
+      assert.ok(
+        body.indexOf('footer for draft-then-live') > body.indexOf('Why it matters'),
+        'post footers come after the body',
+      );
       assert.equal(page.headers['set-cookie'], undefined, 'anonymous pages set no cookie');
       assert.match(page.body, /<link rel="canonical" href="http:\/\/alongside.test\/posts\/draft-then-live"/);
       assert.match(page.body, /<meta property="og:title" content="Draft then live"/);
@@ -59,7 +97,12 @@ for (const dialect of DIALECTS) {
     });
 
     it('never renders raw HTML or unsafe links from Markdown', async () => {
-      await create(t, editor, { title: 'Unsafe bits', slug: 'unsafe-bits', body_md: '<script>alert(1)</script>\n\n[click](javascript:alert(1)) [ok](https://example.org) ![x](https://tracker.example/p.png) <img src=x onerror=alert(1)>' });
+      await create(t, editor, {
+        title: 'Unsafe bits',
+        slug: 'unsafe-bits',
+        body_md:
+          '<script>alert(1)</script>\n\n[click](javascript:alert(1)) [ok](https://example.org) ![x](https://tracker.example/p.png) <img src=x onerror=alert(1)>',
+      });
       const body = main((await t.inject('/posts/unsafe-bits')).body);
       assert.doesNotMatch(body, /<script>alert/);
       assert.doesNotMatch(body, /href="javascript:/);
@@ -70,18 +113,33 @@ for (const dialect of DIALECTS) {
     });
 
     it('answers 404 for unknown slugs, tags and authors', async () => {
-      for (const url of ['/posts/no-such-post', '/tags/no-such-tag', '/authors/nobody-here', '/tags/no-such-tag/feed.xml', '/api/posts/no-such-post']) {
+      for (const url of [
+        '/posts/no-such-post',
+        '/tags/no-such-tag',
+        '/authors/nobody-here',
+        '/tags/no-such-tag/feed.xml',
+        '/api/posts/no-such-post',
+      ]) {
         assert.equal((await t.inject(url)).statusCode, 404, url);
       }
     });
 
     it('keeps the editor’s text and saves nothing on bad input', async () => {
-      const before = await t.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const before = await t.db
+        .selectFrom('posts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       const cases: [Record<string, string>, RegExp][] = [
         [{ title: 'x'.repeat(201), body_md: 'my careful words' }, /at most 200 characters/],
         [{ title: 'Body too long', body_md: 'y'.repeat(100_001) }, /at most 100,000 characters/],
-        [{ title: 'Bad date', body_md: 'my careful words', intent: 'schedule', publish_at: '2026-02-31T10:00' }, /real date and time/],
-        [{ title: 'Past date', body_md: 'my careful words', intent: 'schedule', publish_at: '2020-01-01T10:00' }, /in the past/],
+        [
+          { title: 'Bad date', body_md: 'my careful words', intent: 'schedule', publish_at: '2026-02-31T10:00' },
+          /real date and time/,
+        ],
+        [
+          { title: 'Past date', body_md: 'my careful words', intent: 'schedule', publish_at: '2020-01-01T10:00' },
+          /in the past/,
+        ],
         [{ title: 'Dup slug', slug: 'draft-then-live', body_md: 'my careful words' }, /already uses the slug/],
         [{ title: 'Bad slug', slug: '../etc/passwd', body_md: 'my careful words' }, /only lower-case letters/],
         [{ title: 'Bad language', language: 'english!!', body_md: 'my careful words' }, /language code/],
@@ -91,9 +149,13 @@ for (const dialect of DIALECTS) {
         assert.equal(res.statusCode, 400, JSON.stringify(over).slice(0, 80));
         assert.match(res.body, message);
         assert.match(res.body, /class="error-summary"/);
-        if (over.body_md === 'my careful words') assert.match(res.body, /my careful words<\/textarea>/, 'the text is kept');
+        if (over.body_md === 'my careful words')
+          assert.match(res.body, /my careful words<\/textarea>/, 'the text is kept');
       }
-      const afterCount = await t.db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+      const afterCount = await t.db
+        .selectFrom('posts')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .executeTakeFirstOrThrow();
       assert.equal(Number(afterCount.n), Number(before.n), 'nothing was saved');
     });
 
@@ -105,7 +167,10 @@ for (const dialect of DIALECTS) {
       assert.equal(anon.statusCode, 303);
       const noCsrf = await postForm(t, '/admin/posts', { ...fields({ title: 'No token' }), _csrf: 'bogus' }, editor);
       assert.equal(noCsrf.statusCode, 403);
-      assert.equal(await t.db.selectFrom('posts').where('title', 'in', ['Sneaky', 'No token']).select('id').executeTakeFirst(), undefined);
+      assert.equal(
+        await t.db.selectFrom('posts').where('title', 'in', ['Sneaky', 'No token']).select('id').executeTakeFirst(),
+        undefined,
+      );
     });
 
     it('shows an edit on the very next request although the page is cached', async () => {
@@ -116,7 +181,12 @@ for (const dialect of DIALECTS) {
       assert.equal(first.body, second.body);
       await t.inject('/'); // cache the home page too
       assert.equal((await t.inject('/')).headers['x-cache'], 'hit');
-      const res = await postForm(t, `/admin/posts/${id}`, fields({ title: 'Cached once, edited', slug: 'cached-once', intent: 'save' }), editor);
+      const res = await postForm(
+        t,
+        `/admin/posts/${id}`,
+        fields({ title: 'Cached once, edited', slug: 'cached-once', intent: 'save' }),
+        editor,
+      );
       assert.equal(res.statusCode, 303);
       assert.match((await t.inject('/posts/cached-once')).body, /Cached once, edited/);
       assert.match((await t.inject('/')).body, /Cached once, edited/);
@@ -126,7 +196,15 @@ for (const dialect of DIALECTS) {
       const id = await create(t, editor, { title: 'With comments', slug: 'with-comments' });
       await t.inject('/posts/with-comments');
       assert.equal((await t.inject('/posts/with-comments')).headers['x-cache'], 'hit');
-      await insertImportedComment(t.db, { post_id: id, parent_id: null, display_name: 'Kit', body_md: 'A freshly approved comment.', fingerprint: 'fp', legacy_id: 'x1', created_at: t.clock.now().toISOString() });
+      await insertImportedComment(t.db, {
+        post_id: id,
+        parent_id: null,
+        display_name: 'Kit',
+        body_md: 'A freshly approved comment.',
+        fingerprint: 'fp',
+        legacy_id: 'x1',
+        created_at: t.clock.now().toISOString(),
+      });
       // What the comments feature does when a moderator approves: invalidate the post's tag.
       await t.app.deps.pageCache.invalidate(`post:${id}`);
       const page = await t.inject('/posts/with-comments');
@@ -136,7 +214,13 @@ for (const dialect of DIALECTS) {
 
     it('publishes a scheduled post on time, without a restart, even from cached lists', async () => {
       const when = new Date(t.clock.now().getTime() + 2 * HOUR).toISOString().slice(0, 16);
-      await create(t, editor, { title: 'Scheduled for later', slug: 'scheduled-for-later', intent: 'schedule', publish_at: when, tags: 'Later' });
+      await create(t, editor, {
+        title: 'Scheduled for later',
+        slug: 'scheduled-for-later',
+        intent: 'schedule',
+        publish_at: when,
+        tags: 'Later',
+      });
       for (const url of ['/', '/feed.xml', '/sitemap.xml', '/api/posts']) {
         assert.doesNotMatch((await t.inject(url)).body, /scheduled-for-later/, url);
         assert.equal((await t.inject(url)).headers['x-cache'], 'hit', `${url} is cached`);
@@ -161,29 +245,54 @@ for (const dialect of DIALECTS) {
     it('unpublishes and deletes', async () => {
       const id = await create(t, editor, { title: 'Short lived', slug: 'short-lived' });
       assert.equal((await t.inject('/posts/short-lived')).statusCode, 200);
-      await postForm(t, `/admin/posts/${id}`, fields({ title: 'Short lived', slug: 'short-lived', intent: 'unpublish' }), editor);
+      await postForm(
+        t,
+        `/admin/posts/${id}`,
+        fields({ title: 'Short lived', slug: 'short-lived', intent: 'unpublish' }),
+        editor,
+      );
       assert.equal((await t.inject('/posts/short-lived')).statusCode, 404);
       const refused = await postForm(t, `/admin/posts/${id}/delete`, {}, editor);
       assert.equal(refused.statusCode, 400);
       const del = await postForm(t, `/admin/posts/${id}/delete`, { confirm: 'yes' }, editor);
       assert.equal(del.statusCode, 303);
       assert.equal(await t.db.selectFrom('posts').where('id', '=', id).select('id').executeTakeFirst(), undefined);
-      const audit = await t.db.selectFrom('audit_log').where('subject', '=', `post:${id}`).selectAll().executeTakeFirstOrThrow();
+      const audit = await t.db
+        .selectFrom('audit_log')
+        .where('subject', '=', `post:${id}`)
+        .selectAll()
+        .executeTakeFirstOrThrow();
       assert.equal(audit.action, 'post.delete');
       assert.equal(audit.user_id, editor.userId);
-      assert.equal((await t.inject({ url: `/admin/posts/${id}/edit`, headers: { cookie: editor.cookie } })).statusCode, 404);
+      assert.equal(
+        (await t.inject({ url: `/admin/posts/${id}/edit`, headers: { cookie: editor.cookie } })).statusCode,
+        404,
+      );
     });
 
     it('keeps revisions that show who changed what, and restores one', async () => {
       const id = await create(t, editor, { title: 'Revised', slug: 'revised', body_md: 'first version' });
-      await postForm(t, `/admin/posts/${id}`, fields({ title: 'Revised', slug: 'revised', body_md: 'second version', intent: 'save' }), editor);
+      await postForm(
+        t,
+        `/admin/posts/${id}`,
+        fields({ title: 'Revised', slug: 'revised', body_md: 'second version', intent: 'save' }),
+        editor,
+      );
       const edit = await t.inject({ url: `/admin/posts/${id}/edit`, headers: { cookie: editor.cookie } });
       assert.equal(edit.statusCode, 200);
       assert.match(edit.body, /Test editor/);
       assert.match(edit.body, /<td>text<\/td>/);
-      const revs = await t.db.selectFrom('post_revisions').where('post_id', '=', id).selectAll().orderBy('id').execute();
+      const revs = await t.db
+        .selectFrom('post_revisions')
+        .where('post_id', '=', id)
+        .selectAll()
+        .orderBy('id')
+        .execute();
       assert.equal(revs.length, 2);
-      const view = await t.inject({ url: `/admin/posts/${id}/revisions/${revs[0]!.id}`, headers: { cookie: editor.cookie } });
+      const view = await t.inject({
+        url: `/admin/posts/${id}/revisions/${revs[0]!.id}`,
+        headers: { cookie: editor.cookie },
+      });
       assert.match(view.body, /first version/);
       const restore = await postForm(t, `/admin/posts/${id}/revisions/${revs[0]!.id}/restore`, {}, editor);
       assert.equal(restore.statusCode, 303);
@@ -195,26 +304,55 @@ for (const dialect of DIALECTS) {
       const live = await postForm(t, '/admin/posts/preview', { body_md: '# Title\n\n<b>x</b>' }, editor);
       assert.equal(live.statusCode, 200);
       assert.equal(live.body, '<h1 id="title">Title</h1>\n<p>&lt;b&gt;x&lt;/b&gt;</p>\n');
-      const form = await postForm(t, '/admin/posts', fields({ title: 'Preview only', intent: 'preview', body_md: '**bold words**' }), editor);
+      const form = await postForm(
+        t,
+        '/admin/posts',
+        fields({ title: 'Preview only', intent: 'preview', body_md: '**bold words**' }),
+        editor,
+      );
       assert.equal(form.statusCode, 200);
       assert.match(form.body, /<strong>bold words<\/strong>/);
-      assert.equal(await t.db.selectFrom('posts').where('title', '=', 'Preview only').select('id').executeTakeFirst(), undefined);
+      assert.equal(
+        await t.db.selectFrom('posts').where('title', '=', 'Preview only').select('id').executeTakeFirst(),
+        undefined,
+      );
     });
 
     it('links translations, with hreflang alternates and UI text in the post’s language', async () => {
       await create(t, editor, { title: 'Know your rights', slug: 'know-your-rights', tags: 'Rights' });
-      await create(t, editor, { title: 'Connaître vos droits', slug: 'connaitre-vos-droits', language: 'fr', translation_of: 'know-your-rights', body_md: 'Le texte en français.', tags: 'Rights' });
+      await create(t, editor, {
+        title: 'Connaître vos droits',
+        slug: 'connaitre-vos-droits',
+        language: 'fr',
+        translation_of: 'know-your-rights',
+        body_md: 'Le texte en français.',
+        tags: 'Rights',
+      });
       const en = await t.inject('/posts/know-your-rights');
-      assert.match(en.body, /<link rel="alternate" hreflang="fr" href="http:\/\/alongside.test\/posts\/connaitre-vos-droits"/);
+      assert.match(
+        en.body,
+        /<link rel="alternate" hreflang="fr" href="http:\/\/alongside.test\/posts\/connaitre-vos-droits"/,
+      );
       assert.match(en.body, /hreflang="fr" lang="fr">Français<\/a>/);
-      assert.match(en.body, /<link rel="alternate" hreflang="x-default" href="http:\/\/alongside.test\/posts\/know-your-rights"/);
+      assert.match(
+        en.body,
+        /<link rel="alternate" hreflang="x-default" href="http:\/\/alongside.test\/posts\/know-your-rights"/,
+      );
       const fr = await t.inject('/posts/connaitre-vos-droits');
       assert.match(fr.body, /<html lang="fr"/);
       assert.match(fr.body, /min de lecture/);
       assert.match(fr.body, /hreflang="en"/);
       const sitemap = (await t.inject('/sitemap.xml')).body;
-      assert.match(sitemap, /<xhtml:link rel="alternate" hreflang="fr" href="http:\/\/alongside.test\/posts\/connaitre-vos-droits"\/>/);
-      const dup = await postForm(t, '/admin/posts', fields({ title: 'Autre', language: 'fr', translation_of: 'know-your-rights' }), editor);
+      assert.match(
+        sitemap,
+        /<xhtml:link rel="alternate" hreflang="fr" href="http:\/\/alongside.test\/posts\/connaitre-vos-droits"\/>/,
+      );
+      const dup = await postForm(
+        t,
+        '/admin/posts',
+        fields({ title: 'Autre', language: 'fr', translation_of: 'know-your-rights' }),
+        editor,
+      );
       assert.equal(dup.statusCode, 400, 'one post per language in a family');
       const frFeed = JSON.parse((await t.inject('/feed.json?lang=fr')).body) as { items: { language: string }[] };
       assert.ok(frFeed.items.length >= 1 && frFeed.items.every((i) => i.language === 'fr'));
@@ -232,7 +370,18 @@ for (const dialect of DIALECTS) {
       assert.ok(atom.items.length === parsedRss.items.length);
       const tagFeed = await parser.parseString((await t.inject('/tags/harm-reduction/feed.xml')).body);
       assert.ok(tagFeed.items.length > 0 && tagFeed.items.length < parsedRss.items.length + 1);
-      const json = JSON.parse((await t.inject('/feed.json')).body) as Record<string, any>;
+      const json = JSON.parse((await t.inject('/feed.json')).body) as {
+        version: string;
+        home_page_url: string;
+        feed_url: string;
+        items: {
+          id: unknown;
+          url: string;
+          content_html: unknown;
+          date_published: string;
+          authors?: { name: string }[];
+        }[];
+      };
       assert.equal(json.version, 'https://jsonfeed.org/version/1.1');
       assert.equal(json.home_page_url, 'http://alongside.test/');
       assert.equal(json.feed_url, 'http://alongside.test/feed.json');
@@ -241,7 +390,7 @@ for (const dialect of DIALECTS) {
         assert.match(item.url, /^http:\/\/alongside.test\/posts\//);
         assert.equal(typeof item.content_html, 'string');
         assert.ok(!Number.isNaN(Date.parse(item.date_published)));
-        assert.ok(Array.isArray(item.authors) && item.authors[0].name);
+        assert.ok(Array.isArray(item.authors) && item.authors[0]?.name);
       }
       assert.ok(!(await t.inject('/feed.xml')).body.includes('href="/'), 'no relative links in feeds');
     });
@@ -256,7 +405,8 @@ for (const dialect of DIALECTS) {
     });
 
     it('lists tag and author pages with pagination, and the home page with ?page=', async () => {
-      for (let i = 0; i < 11; i++) await create(t, editor, { title: `Bulk post ${i}`, slug: `bulk-${i}`, tags: 'Bulk' });
+      for (let i = 0; i < 11; i++)
+        await create(t, editor, { title: `Bulk post ${i}`, slug: `bulk-${i}`, tags: 'Bulk' });
       const tag = await t.inject('/tags/bulk');
       assert.equal(tag.statusCode, 200);
       assert.match(tag.body, /Posts tagged “Bulk”/);
@@ -273,8 +423,17 @@ for (const dialect of DIALECTS) {
     });
 
     it('searches published posts with stemming, ranking and highlighted matches', async () => {
-      await create(t, editor, { title: 'Supporting workers', slug: 'supporting-workers', body_md: 'Peer support for every worker in the city.' });
-      await create(t, editor, { title: 'Secret draft about workers', slug: 'secret-draft', intent: 'save', body_md: 'workers workers' });
+      await create(t, editor, {
+        title: 'Supporting workers',
+        slug: 'supporting-workers',
+        body_md: 'Peer support for every worker in the city.',
+      });
+      await create(t, editor, {
+        title: 'Secret draft about workers',
+        slug: 'secret-draft',
+        intent: 'save',
+        body_md: 'workers workers',
+      });
       const res = await t.inject('/search?q=worker');
       assert.equal(res.statusCode, 200);
       assert.equal(res.headers['cache-control'], 'no-store');
@@ -292,17 +451,24 @@ for (const dialect of DIALECTS) {
       const list = await t.inject('/api/posts?tag=bulk&per_page=5&page=2');
       assert.equal(list.statusCode, 200);
       assert.equal(list.headers['access-control-allow-origin'], '*');
-      const data = JSON.parse(list.body) as { posts: Record<string, unknown>[]; meta: { total: number; pages: number } };
+      const data = JSON.parse(list.body) as {
+        posts: Record<string, unknown>[];
+        meta: { total: number; pages: number };
+      };
       assert.equal(data.posts.length, 5);
       assert.equal(data.meta.total, 11);
       assert.equal(data.meta.pages, 3);
-      const slim = JSON.parse((await t.inject('/api/posts?fields=slug,title&language=fr')).body) as { posts: Record<string, unknown>[] };
+      const slim = JSON.parse((await t.inject('/api/posts?fields=slug,title&language=fr')).body) as {
+        posts: Record<string, unknown>[];
+      };
       assert.deepEqual(Object.keys(slim.posts[0]!), ['slug', 'title']);
       assert.ok(slim.posts.every((p) => p.slug === 'connaitre-vos-droits'));
       assert.equal((await t.inject('/api/posts?fields=password_hash')).statusCode, 400);
-      const one = JSON.parse((await t.inject('/api/posts/know-your-rights')).body) as { post: Record<string, any> };
+      const one = JSON.parse((await t.inject('/api/posts/know-your-rights')).body) as {
+        post: { title: string; translations: { language: string }[] };
+      };
       assert.equal(one.post.title, 'Know your rights');
-      assert.equal(one.post.translations[0].language, 'fr');
+      assert.equal(one.post.translations[0]?.language, 'fr');
       assert.ok(!JSON.stringify(one).includes('email'), 'no staff e-mail in the API');
       const tags = JSON.parse((await t.inject('/api/tags')).body) as { tags: { slug: string; posts: number }[] };
       assert.equal(tags.tags.find((x) => x.slug === 'bulk')?.posts, 11);

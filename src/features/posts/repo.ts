@@ -69,9 +69,18 @@ function filtered(db: Executor, f: Omit<ListFilter, 'limit' | 'offset'>) {
 export async function listLive(db: Executor, f: ListFilter): Promise<PostListItem[]> {
   return filtered(db, f)
     .select([
-      'posts.id', 'posts.slug', 'posts.title', 'posts.excerpt', 'posts.language', 'posts.content_note', 'posts.body_md',
-      'posts.cover_image', 'posts.cover_alt', 'posts.updated_at',
-      'users.display_name as author_name', 'users.slug as author_slug',
+      'posts.id',
+      'posts.slug',
+      'posts.title',
+      'posts.excerpt',
+      'posts.language',
+      'posts.content_note',
+      'posts.body_md',
+      'posts.cover_image',
+      'posts.cover_alt',
+      'posts.updated_at',
+      'users.display_name as author_name',
+      'users.slug as author_slug',
     ])
     .select((eb) => eb.fn.coalesce('posts.published_at', sql<string>`''`).as('published_at'))
     .orderBy('posts.published_at', 'desc')
@@ -82,7 +91,9 @@ export async function listLive(db: Executor, f: ListFilter): Promise<PostListIte
 }
 
 export async function countLive(db: Executor, f: Omit<ListFilter, 'limit' | 'offset'>): Promise<number> {
-  const row = await filtered(db, f).select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const row = await filtered(db, f)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
@@ -184,7 +195,11 @@ export async function ensureTag(db: Executor, slug: string, name: string): Promi
 export async function setPostTags(db: Executor, postId: number, tagIds: number[]): Promise<void> {
   await db.deleteFrom('post_tags').where('post_id', '=', postId).execute();
   const unique = [...new Set(tagIds)];
-  if (unique.length) await db.insertInto('post_tags').values(unique.map((tag_id) => ({ post_id: postId, tag_id }))).execute();
+  if (unique.length)
+    await db
+      .insertInto('post_tags')
+      .values(unique.map((tag_id) => ({ post_id: postId, tag_id })))
+      .execute();
 }
 
 export interface AuthorRow {
@@ -195,7 +210,11 @@ export interface AuthorRow {
 }
 
 export async function findAuthor(db: Executor, slug: string): Promise<AuthorRow | undefined> {
-  return db.selectFrom('users').where('slug', '=', slug).select(['id', 'slug', 'display_name', 'bio']).executeTakeFirst();
+  return db
+    .selectFrom('users')
+    .where('slug', '=', slug)
+    .select(['id', 'slug', 'display_name', 'bio'])
+    .executeTakeFirst();
 }
 
 /** Authors with at least one live post. */
@@ -214,7 +233,11 @@ export async function listLiveAuthors(db: Executor, now: string): Promise<(Autho
 }
 
 /** Other language versions of a post that readers can see. */
-export async function liveTranslations(db: Executor, group: number, now: string): Promise<{ id: number; slug: string; language: string; title: string }[]> {
+export async function liveTranslations(
+  db: Executor,
+  group: number,
+  now: string,
+): Promise<{ id: number; slug: string; language: string; title: string }[]> {
   return db
     .selectFrom('posts')
     .where('translation_group', '=', group)
@@ -225,8 +248,16 @@ export async function liveTranslations(db: Executor, group: number, now: string)
     .execute();
 }
 
-export async function allTranslations(db: Executor, group: number): Promise<{ id: number; slug: string; language: string; title: string; status: PostStatus }[]> {
-  return db.selectFrom('posts').where('translation_group', '=', group).select(['id', 'slug', 'language', 'title', 'status']).orderBy('language').execute();
+export async function allTranslations(
+  db: Executor,
+  group: number,
+): Promise<{ id: number; slug: string; language: string; title: string; status: PostStatus }[]> {
+  return db
+    .selectFrom('posts')
+    .where('translation_group', '=', group)
+    .select(['id', 'slug', 'language', 'title', 'status'])
+    .orderBy('language')
+    .execute();
 }
 
 // ── editor side ──
@@ -246,7 +277,16 @@ export async function listForEditors(db: Executor, limit: number, offset: number
   return db
     .selectFrom('posts')
     .innerJoin('users', 'users.id', 'posts.author_id')
-    .select(['posts.id', 'posts.slug', 'posts.title', 'posts.status', 'posts.published_at', 'posts.updated_at', 'posts.language', 'users.display_name as author_name'])
+    .select([
+      'posts.id',
+      'posts.slug',
+      'posts.title',
+      'posts.status',
+      'posts.published_at',
+      'posts.updated_at',
+      'posts.language',
+      'users.display_name as author_name',
+    ])
     .orderBy('posts.updated_at', 'desc')
     .orderBy('posts.id', 'desc')
     .limit(limit)
@@ -255,11 +295,17 @@ export async function listForEditors(db: Executor, limit: number, offset: number
 }
 
 export async function countAll(db: Executor): Promise<number> {
-  const row = await db.selectFrom('posts').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+  const row = await db
+    .selectFrom('posts')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirst();
   return Number(row?.n ?? 0);
 }
 
-export type PostValues = Omit<PostsTable, 'id' | 'comments_closed' | 'legacy_id'> & { comments_closed?: number; legacy_id?: string | null };
+export type PostValues = Omit<PostsTable, 'id' | 'comments_closed' | 'legacy_id'> & {
+  comments_closed?: number;
+  legacy_id?: string | null;
+};
 
 export async function insertPost(db: Executor, values: PostValues): Promise<number> {
   const row = await db.insertInto('posts').values(values).returning('id').executeTakeFirstOrThrow();
@@ -274,7 +320,12 @@ export async function deletePost(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('post_tags').where('post_id', '=', id).execute();
   await db.deleteFrom('post_slugs_old').where('post_id', '=', id).execute();
   await db.deleteFrom('post_revisions').where('post_id', '=', id).execute();
-  await db.updateTable('posts').set({ translation_group: null }).where('translation_group', '=', id).where('id', '!=', id).execute();
+  await db
+    .updateTable('posts')
+    .set({ translation_group: null })
+    .where('translation_group', '=', id)
+    .where('id', '!=', id)
+    .execute();
   await db.deleteFrom('posts').where('id', '=', id).execute();
 }
 
@@ -298,23 +349,39 @@ export async function listRevisions(db: Executor, postId: number, limit: number)
 }
 
 export async function findRevision(db: Executor, postId: number, revisionId: number) {
-  return db.selectFrom('post_revisions').where('post_id', '=', postId).where('id', '=', revisionId).selectAll().executeTakeFirst();
+  return db
+    .selectFrom('post_revisions')
+    .where('post_id', '=', postId)
+    .where('id', '=', revisionId)
+    .selectAll()
+    .executeTakeFirst();
 }
 
 // ── search ──
 
-export interface SearchHit extends Pick<PostListItem, 'id' | 'slug' | 'title' | 'excerpt' | 'published_at' | 'language' | 'author_name'> {
+export interface SearchHit extends Pick<
+  PostListItem,
+  'id' | 'slug' | 'title' | 'excerpt' | 'published_at' | 'language' | 'author_name'
+> {
   /** Text around the matches, with \u0001 … \u0002 around each matched word (escaped and marked later). */
   snippet: string;
 }
 
 /** Full-text search over live posts, best match first (FTS5 bm25 / PostgreSQL ts_rank). */
-export async function searchLive(db: Executor, dialect: Dialect, query: string, now: string, limit: number, offset: number): Promise<{ hits: SearchHit[]; total: number }> {
+export async function searchLive(
+  db: Executor,
+  dialect: Dialect,
+  query: string,
+  now: string,
+  limit: number,
+  offset: number,
+): Promise<{ hits: SearchHit[]; total: number }> {
   if (dialect === 'postgres') {
     const tsq = sql`websearch_to_tsquery('english', ${query})`;
     const base = sql`from posts p join users u on u.id = p.author_id
       where p.status in ('published', 'scheduled') and p.published_at <= ${now} and p.search @@ ${tsq}`;
-    const hits = await sql<SearchHit>`select p.id, p.slug, p.title, p.excerpt, p.published_at, p.language, u.display_name as author_name,
+    const hits =
+      await sql<SearchHit>`select p.id, p.slug, p.title, p.excerpt, p.published_at, p.language, u.display_name as author_name,
         ts_headline('english', p.title || ' — ' || p.body_md, ${tsq}, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2') as snippet
       ${base} order by ts_rank(p.search, ${tsq}) desc, p.published_at desc limit ${limit} offset ${offset}`.execute(db);
     const total = await sql<{ n: string }>`select count(*) as n ${base}`.execute(db);
@@ -324,7 +391,8 @@ export async function searchLive(db: Executor, dialect: Dialect, query: string, 
   if (!match) return { hits: [], total: 0 };
   const base = sql`from posts_fts f join posts p on p.id = f.rowid join users u on u.id = p.author_id
     where posts_fts match ${match} and p.status in ('published', 'scheduled') and p.published_at <= ${now}`;
-  const hits = await sql<SearchHit>`select p.id, p.slug, p.title, p.excerpt, p.published_at, p.language, u.display_name as author_name,
+  const hits =
+    await sql<SearchHit>`select p.id, p.slug, p.title, p.excerpt, p.published_at, p.language, u.display_name as author_name,
       snippet(posts_fts, 2, char(1), char(2), '…', 24) as snippet
     ${base} order by bm25(posts_fts, 10.0, 4.0, 1.0), p.published_at desc limit ${limit} offset ${offset}`.execute(db);
   const total = await sql<{ n: number }>`select count(*) as n ${base}`.execute(db);
@@ -334,12 +402,20 @@ export async function searchLive(db: Executor, dialect: Dialect, query: string, 
 /** Turns reader text into a safe FTS5 query: each word quoted (no operators), all words required. */
 export function ftsQuery(q: string): string {
   const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words.slice(0, 12).map((w) => `"${w}"`).join(' ');
+  return words
+    .slice(0, 12)
+    .map((w) => `"${w}"`)
+    .join(' ');
 }
 
 export async function relabelLatestRevision(db: Executor, postId: number, action: string): Promise<void> {
-  const latest = await db.selectFrom('post_revisions').where('post_id', '=', postId).select((eb) => eb.fn.max('id').as('id')).executeTakeFirst();
-  if (latest?.id != null) await db.updateTable('post_revisions').set({ action }).where('id', '=', Number(latest.id)).execute();
+  const latest = await db
+    .selectFrom('post_revisions')
+    .where('post_id', '=', postId)
+    .select((eb) => eb.fn.max('id').as('id'))
+    .executeTakeFirst();
+  if (latest?.id != null)
+    await db.updateTable('post_revisions').set({ action }).where('id', '=', Number(latest.id)).execute();
 }
 
 export async function listLiveForSitemap(db: Executor, now: string) {
@@ -368,9 +444,13 @@ export async function findUserIdByEmail(db: Executor, email: string): Promise<nu
 }
 
 /** An imported author: a disabled editor account (an admin enables it to let the person log in). */
-export async function insertImportedAuthor(db: Executor, values: { email: string; display_name: string; slug: string; password_hash: string; created_at: string }): Promise<number> {
+export async function insertImportedAuthor(
+  db: Executor,
+  values: { email: string; display_name: string; slug: string; password_hash: string; created_at: string },
+): Promise<number> {
   let slug = values.slug;
-  for (let n = 2; await db.selectFrom('users').where('slug', '=', slug).select('id').executeTakeFirst(); n++) slug = `${values.slug}-${n}`;
+  for (let n = 2; await db.selectFrom('users').where('slug', '=', slug).select('id').executeTakeFirst(); n++)
+    slug = `${values.slug}-${n}`;
   const row = await db
     .insertInto('users')
     .values({ ...values, slug, role: 'editor', bio: '', is_disabled: 1 })
@@ -380,7 +460,10 @@ export async function insertImportedAuthor(db: Executor, values: { email: string
 }
 
 export async function slugTaken(db: Executor, slug: string): Promise<boolean> {
-  return !!(await db.selectFrom('posts').where('slug', '=', slug).select('id').executeTakeFirst()) || !!(await findOldSlug(db, slug));
+  return (
+    !!(await db.selectFrom('posts').where('slug', '=', slug).select('id').executeTakeFirst()) ||
+    !!(await findOldSlug(db, slug))
+  );
 }
 
 /*
@@ -389,12 +472,27 @@ export async function slugTaken(db: Executor, slug: string): Promise<boolean> {
  * link (token_hash null), legacy_id = the source comment id, unique per post.
  */
 export async function findImportedComment(db: Executor, postId: number, legacyId: string): Promise<number | undefined> {
-  return (await db.selectFrom('comments').where('post_id', '=', postId).where('legacy_id', '=', legacyId).select('id').executeTakeFirst())?.id;
+  return (
+    await db
+      .selectFrom('comments')
+      .where('post_id', '=', postId)
+      .where('legacy_id', '=', legacyId)
+      .select('id')
+      .executeTakeFirst()
+  )?.id;
 }
 
 export async function insertImportedComment(
   db: Executor,
-  values: { post_id: number; parent_id: number | null; display_name: string; body_md: string; fingerprint: string; legacy_id: string; created_at: string },
+  values: {
+    post_id: number;
+    parent_id: number | null;
+    display_name: string;
+    body_md: string;
+    fingerprint: string;
+    legacy_id: string;
+    created_at: string;
+  },
 ): Promise<number> {
   const row = await db
     .insertInto('comments')
@@ -417,6 +515,13 @@ export async function insertImportedComment(
 }
 
 /** Deletions leave no revision behind, so they are written to the shared audit log. */
-export async function recordAudit(db: Executor, userId: number, action: string, subject: string, detail: string, now: string): Promise<void> {
+export async function recordAudit(
+  db: Executor,
+  userId: number,
+  action: string,
+  subject: string,
+  detail: string,
+  now: string,
+): Promise<void> {
   await db.insertInto('audit_log').values({ user_id: userId, action, subject, detail, created_at: now }).execute();
 }

@@ -11,7 +11,16 @@ import * as posts from './service.ts';
 import { buildFeed, jsonFeed11, xmlEscape, type FeedMeta } from './feeds.ts';
 import { tp } from './messages.ts';
 import { coverPath, MAX_COVER_BYTES, removeCover, storeCover, type Upload } from './uploads.ts';
-import { AdminPostsPage, HomePosts, ListingPage, PostEditorPage, PostPage, RevisionPage, SearchPage, TagsIndexPage } from './views.tsx';
+import {
+  AdminPostsPage,
+  HomePosts,
+  ListingPage,
+  PostEditorPage,
+  PostPage,
+  RevisionPage,
+  SearchPage,
+  TagsIndexPage,
+} from './views.tsx';
 import { apiRoutes } from './api.ts';
 
 const DEFAULT_TTL_MS = 5 * 60_000;
@@ -46,24 +55,35 @@ export async function postRoutes(app: FastifyInstance) {
       return <HomePosts ctx={ctx} page={list} hrefFor={(n) => (n === 1 ? '/' : `/?page=${n}`)} />;
     },
   });
-  registry.adminLinks.push({ href: '/admin/posts', label: 'Posts', description: 'Write, schedule and publish posts; tags, translations and revisions.', action: 'posts.edit' });
+  registry.adminLinks.push({
+    href: '/admin/posts',
+    label: 'Posts',
+    description: 'Write, schedule and publish posts; tags, translations and revisions.',
+    action: 'posts.edit',
+  });
 
   // ── public pages ──
-  app.get<{ Params: { slug: string } }>('/posts/:slug', { config: { pageCache: { tags: ['posts'] } } }, async (req, reply) => {
-    const result = await posts.postPage(db, req.params.slug, clock.now());
-    if (!result.ok) {
-      if (result.kind === 'moved') return reply.redirect(`/posts/${result.slug}`, 301);
-      return notFoundPage(req, reply);
-    }
-    const post = result.value.post;
-    req.cacheTags?.push(`post:${post.id}`);
-    await capCacheToNextPublication(req);
-    const ctx = req.pageContext(uiLocale(post.language));
-    const footers = [...registry.postFooters].sort((a, b) => a.order - b.order);
-    const rendered = await Promise.all(footers.map((f) => f.render({ id: post.id, slug: post.slug, language: post.language }, ctx)));
-    reply.header('content-language', post.language);
-    return reply.page(<PostPage ctx={ctx} data={result.value} footers={rendered} />);
-  });
+  app.get<{ Params: { slug: string } }>(
+    '/posts/:slug',
+    { config: { pageCache: { tags: ['posts'] } } },
+    async (req, reply) => {
+      const result = await posts.postPage(db, req.params.slug, clock.now());
+      if (!result.ok) {
+        if (result.kind === 'moved') return reply.redirect(`/posts/${result.slug}`, 301);
+        return notFoundPage(req, reply);
+      }
+      const post = result.value.post;
+      req.cacheTags?.push(`post:${post.id}`);
+      await capCacheToNextPublication(req);
+      const ctx = req.pageContext(uiLocale(post.language));
+      const footers = [...registry.postFooters].sort((a, b) => a.order - b.order);
+      const rendered = await Promise.all(
+        footers.map((f) => f.render({ id: post.id, slug: post.slug, language: post.language }, ctx)),
+      );
+      reply.header('content-language', post.language);
+      return reply.page(<PostPage ctx={ctx} data={result.value} footers={rendered} />);
+    },
+  );
 
   app.get('/tags', { config: { pageCache: { tags: ['posts'] } } }, async (req, reply) => {
     const tags = await posts.listTags(db, clock.now());
@@ -71,29 +91,52 @@ export async function postRoutes(app: FastifyInstance) {
     return reply.page(<TagsIndexPage ctx={req.pageContext()} tags={tags} />);
   });
 
-  app.get<{ Params: { slug: string } }>('/tags/:slug', { config: { pageCache: { tags: ['posts'] } } }, async (req, reply) => {
-    const tag = await posts.findTag(db, req.params.slug);
-    if (!tag) return notFoundPage(req, reply);
-    const list = await posts.listPublished(db, clock.now(), { tagSlug: tag.slug, page: pageParam(req.query) });
-    if (list.total === 0) return notFoundPage(req, reply);
-    await capCacheToNextPublication(req);
-    const ctx = req.pageContext();
-    return reply.page(
-      <ListingPage ctx={ctx} title={tp(ctx.locale, 'postsTagged', { tag: tag.name })} page={list} hrefFor={(n) => `/tags/${tag.slug}${n > 1 ? `?page=${n}` : ''}`} feedHref={`/tags/${tag.slug}/feed.xml`} canonical={`${config.publicUrl}/tags/${tag.slug}`} />,
-    );
-  });
+  app.get<{ Params: { slug: string } }>(
+    '/tags/:slug',
+    { config: { pageCache: { tags: ['posts'] } } },
+    async (req, reply) => {
+      const tag = await posts.findTag(db, req.params.slug);
+      if (!tag) return notFoundPage(req, reply);
+      const list = await posts.listPublished(db, clock.now(), { tagSlug: tag.slug, page: pageParam(req.query) });
+      if (list.total === 0) return notFoundPage(req, reply);
+      await capCacheToNextPublication(req);
+      const ctx = req.pageContext();
+      return reply.page(
+        <ListingPage
+          ctx={ctx}
+          title={tp(ctx.locale, 'postsTagged', { tag: tag.name })}
+          page={list}
+          hrefFor={(n) => `/tags/${tag.slug}${n > 1 ? `?page=${n}` : ''}`}
+          feedHref={`/tags/${tag.slug}/feed.xml`}
+          canonical={`${config.publicUrl}/tags/${tag.slug}`}
+        />,
+      );
+    },
+  );
 
-  app.get<{ Params: { slug: string } }>('/authors/:slug', { config: { pageCache: { tags: ['posts'] } } }, async (req, reply) => {
-    const author = await posts.findAuthor(db, req.params.slug);
-    if (!author) return notFoundPage(req, reply);
-    const list = await posts.listPublished(db, clock.now(), { authorSlug: author.slug, page: pageParam(req.query) });
-    if (list.total === 0) return notFoundPage(req, reply);
-    await capCacheToNextPublication(req);
-    const ctx = req.pageContext();
-    return reply.page(
-      <ListingPage ctx={ctx} title={tp(ctx.locale, 'postsBy', { name: author.display_name })} intro={author.bio || undefined} page={list} hrefFor={(n) => `/authors/${author.slug}${n > 1 ? `?page=${n}` : ''}`} feedHref={`/authors/${author.slug}/feed.xml`} canonical={`${config.publicUrl}/authors/${author.slug}`} />,
-    );
-  });
+  app.get<{ Params: { slug: string } }>(
+    '/authors/:slug',
+    { config: { pageCache: { tags: ['posts'] } } },
+    async (req, reply) => {
+      const author = await posts.findAuthor(db, req.params.slug);
+      if (!author) return notFoundPage(req, reply);
+      const list = await posts.listPublished(db, clock.now(), { authorSlug: author.slug, page: pageParam(req.query) });
+      if (list.total === 0) return notFoundPage(req, reply);
+      await capCacheToNextPublication(req);
+      const ctx = req.pageContext();
+      return reply.page(
+        <ListingPage
+          ctx={ctx}
+          title={tp(ctx.locale, 'postsBy', { name: author.display_name })}
+          intro={author.bio || undefined}
+          page={list}
+          hrefFor={(n) => `/authors/${author.slug}${n > 1 ? `?page=${n}` : ''}`}
+          feedHref={`/authors/${author.slug}/feed.xml`}
+          canonical={`${config.publicUrl}/authors/${author.slug}`}
+        />,
+      );
+    },
+  );
 
   // Search terms can be sensitive: the results page is never cached, by us or the browser.
   app.get('/search', async (req, reply) => {
@@ -108,12 +151,18 @@ export async function postRoutes(app: FastifyInstance) {
     if (!file || !fs.existsSync(file)) return notFoundPage(req, reply);
     const type = file.endsWith('.png') ? 'image/png' : file.endsWith('.webp') ? 'image/webp' : 'image/jpeg';
     // Names are random and never reused: cache for a long time.
-    return reply.type(type).header('cache-control', 'public, max-age=31536000, immutable').send(fs.createReadStream(file));
+    return reply
+      .type(type)
+      .header('cache-control', 'public, max-age=31536000, immutable')
+      .send(fs.createReadStream(file));
   });
 
   // ── feeds ──
   type FeedScope = { kind: 'site' } | { kind: 'tag'; slug: string } | { kind: 'author'; slug: string };
-  async function feedFor(req: FastifyRequest, scope: FeedScope): Promise<{ meta: FeedMeta; list: posts.PostSummary[] } | undefined> {
+  async function feedFor(
+    req: FastifyRequest,
+    scope: FeedScope,
+  ): Promise<{ meta: FeedMeta; list: posts.PostSummary[] } | undefined> {
     const lang = String((req.query as { lang?: unknown }).lang ?? '').slice(0, 35) || undefined;
     const base = { publicUrl: config.publicUrl, siteName: 'Alongside', language: lang };
     let meta: FeedMeta;
@@ -121,15 +170,34 @@ export async function postRoutes(app: FastifyInstance) {
     if (scope.kind === 'tag') {
       const tag = await posts.findTag(db, scope.slug);
       if (!tag) return undefined;
-      meta = { ...base, title: `Alongside: ${tag.name}`, description: `Posts tagged “${tag.name}”.`, basePath: `/tags/${tag.slug}`, htmlPath: `/tags/${tag.slug}` };
+      meta = {
+        ...base,
+        title: `Alongside: ${tag.name}`,
+        description: `Posts tagged “${tag.name}”.`,
+        basePath: `/tags/${tag.slug}`,
+        htmlPath: `/tags/${tag.slug}`,
+      };
       filter = { tagSlug: tag.slug };
     } else if (scope.kind === 'author') {
       const author = await posts.findAuthor(db, scope.slug);
       if (!author) return undefined;
-      meta = { ...base, title: `Alongside: ${author.display_name}`, description: `Posts by ${author.display_name}.`, basePath: `/authors/${author.slug}`, htmlPath: `/authors/${author.slug}` };
+      meta = {
+        ...base,
+        title: `Alongside: ${author.display_name}`,
+        description: `Posts by ${author.display_name}.`,
+        basePath: `/authors/${author.slug}`,
+        htmlPath: `/authors/${author.slug}`,
+      };
       filter = { authorSlug: author.slug };
     } else {
-      meta = { ...base, title: 'Alongside', description: 'News and articles on sex work, trafficking and harm reduction, from a support-not-rescue position.', basePath: '', htmlPath: '/' };
+      meta = {
+        ...base,
+        title: 'Alongside',
+        description:
+          'News and articles on sex work, trafficking and harm reduction, from a support-not-rescue position.',
+        basePath: '',
+        htmlPath: '/',
+      };
     }
     const list = await posts.listPublished(db, clock.now(), { ...filter, language: lang, perPage: FEED_SIZE });
     await capCacheToNextPublication(req);
@@ -156,7 +224,9 @@ export async function postRoutes(app: FastifyInstance) {
     app.get(`${path}/feed.json`, { config: cache }, async (req, reply) => {
       const f = await feedFor(req, scope(req.params as Record<string, string>));
       if (!f) return notFoundPage(req, reply);
-      return reply.type('application/feed+json; charset=utf-8').send(jsonFeed11(buildFeed(f.meta, f.list), f.list, f.meta.language));
+      return reply
+        .type('application/feed+json; charset=utf-8')
+        .send(jsonFeed11(buildFeed(f.meta, f.list), f.list, f.meta.language));
     });
   }
 
@@ -168,9 +238,16 @@ export async function postRoutes(app: FastifyInstance) {
     const urls: string[] = [`<url><loc>${xmlEscape(base)}/</loc></url>`];
     for (const p of all.posts) {
       const alternates = p.translations.length
-        ? [...p.translations, { slug: p.slug, language: p.language }].map((tr) => `<xhtml:link rel="alternate" hreflang="${xmlEscape(tr.language)}" href="${xmlEscape(`${base}/posts/${tr.slug}`)}"/>`).join('')
+        ? [...p.translations, { slug: p.slug, language: p.language }]
+            .map(
+              (tr) =>
+                `<xhtml:link rel="alternate" hreflang="${xmlEscape(tr.language)}" href="${xmlEscape(`${base}/posts/${tr.slug}`)}"/>`,
+            )
+            .join('')
         : '';
-      urls.push(`<url><loc>${xmlEscape(`${base}/posts/${p.slug}`)}</loc><lastmod>${xmlEscape(p.updated_at)}</lastmod>${alternates}</url>`);
+      urls.push(
+        `<url><loc>${xmlEscape(`${base}/posts/${p.slug}`)}</loc><lastmod>${xmlEscape(p.updated_at)}</lastmod>${alternates}</url>`,
+      );
     }
     for (const t of all.tags) urls.push(`<url><loc>${xmlEscape(`${base}/tags/${t.slug}`)}</loc></url>`);
     for (const a of all.authors) urls.push(`<url><loc>${xmlEscape(`${base}/authors/${a.slug}`)}</loc></url>`);
@@ -179,7 +256,14 @@ export async function postRoutes(app: FastifyInstance) {
   });
 
   app.get('/robots.txt', { config: { pageCache: { tags: ['robots'] } } }, async (_req, reply) => {
-    const body = ['User-agent: *', 'Disallow: /admin/', 'Disallow: /search', '', `Sitemap: ${config.publicUrl}/sitemap.xml`, ''].join('\n');
+    const body = [
+      'User-agent: *',
+      'Disallow: /admin/',
+      'Disallow: /search',
+      '',
+      `Sitemap: ${config.publicUrl}/sitemap.xml`,
+      '',
+    ].join('\n');
     return reply.type('text/plain; charset=utf-8').send(body);
   });
 
@@ -193,7 +277,11 @@ export async function postRoutes(app: FastifyInstance) {
       limits: { fileSize: MAX_COVER_BYTES, files: 1, fields: 40, fieldSize: 1024 * 1024, parts: 50 },
       async onFile(part) {
         const buffer = await part.toBuffer();
-        (part as unknown as { value: unknown }).value = { buffer, truncated: part.file.truncated, filename: part.filename } satisfies Upload & { filename: string };
+        (part as unknown as { value: unknown }).value = {
+          buffer,
+          truncated: part.file.truncated,
+          filename: part.filename,
+        } satisfies Upload & { filename: string };
       },
     });
     const guard = requireStaff('posts.edit');
@@ -202,12 +290,30 @@ export async function postRoutes(app: FastifyInstance) {
       const list = await posts.listForEditors(db, pageParam(req.query));
       const now = clock.now();
       const done = String((req.query as { done?: string }).done ?? '');
-      return reply.page(<AdminPostsPage ctx={req.pageContext()} {...list} statusOf={(p) => posts.displayStatus(p, now)} notice={done === 'deleted' ? 'The post was deleted.' : undefined} />);
+      return reply.page(
+        <AdminPostsPage
+          ctx={req.pageContext()}
+          {...list}
+          statusOf={(p) => posts.displayStatus(p, now)}
+          notice={done === 'deleted' ? 'The post was deleted.' : undefined}
+        />,
+      );
     });
 
     staff.get('/admin/posts/new', { preHandler: guard }, async (req, reply) => {
       const known = (await posts.listAllTags(db)).map((t) => t.name);
-      const blank: posts.PostInput = { title: '', slug: '', excerpt: '', body_md: '', content_note: '', language: 'en', tags: '', publish_at: '', translation_of: String((req.query as { translation_of?: string }).translation_of ?? ''), cover_alt: '' };
+      const blank: posts.PostInput = {
+        title: '',
+        slug: '',
+        excerpt: '',
+        body_md: '',
+        content_note: '',
+        language: 'en',
+        tags: '',
+        publish_at: '',
+        translation_of: String((req.query as { translation_of?: string }).translation_of ?? ''),
+        cover_alt: '',
+      };
       return reply.page(<PostEditorPage ctx={req.pageContext()} input={blank} status="draft" knownTags={known} />);
     });
 
@@ -217,7 +323,14 @@ export async function postRoutes(app: FastifyInstance) {
       if (!data) return notFoundPage(req, reply);
       const known = (await posts.listAllTags(db)).map((t) => t.name);
       const done = String((req.query as { done?: string }).done ?? '');
-      const notices: Record<string, string> = { save: 'Saved.', publish: 'Published.', schedule: 'Scheduled.', unpublish: 'Unpublished: the post is a draft again.', restore: 'The revision was restored.', create: 'Saved.' };
+      const notices: Record<string, string> = {
+        save: 'Saved.',
+        publish: 'Published.',
+        schedule: 'Scheduled.',
+        unpublish: 'Unpublished: the post is a draft again.',
+        restore: 'The revision was restored.',
+        create: 'Saved.',
+      };
       return reply.page(
         <PostEditorPage
           ctx={req.pageContext()}
@@ -245,8 +358,16 @@ export async function postRoutes(app: FastifyInstance) {
       const body = (req.body ?? {}) as Record<string, unknown>;
       const str = (k: string) => (typeof body[k] === 'string' ? (body[k] as string) : '');
       const input: posts.PostInput = {
-        title: str('title'), slug: str('slug'), excerpt: str('excerpt'), body_md: str('body_md').replace(/\r\n/g, '\n'), content_note: str('content_note'),
-        language: str('language'), tags: str('tags'), publish_at: str('publish_at'), translation_of: str('translation_of'), cover_alt: str('cover_alt'),
+        title: str('title'),
+        slug: str('slug'),
+        excerpt: str('excerpt'),
+        body_md: str('body_md').replace(/\r\n/g, '\n'),
+        content_note: str('content_note'),
+        language: str('language'),
+        tags: str('tags'),
+        publish_at: str('publish_at'),
+        translation_of: str('translation_of'),
+        cover_alt: str('cover_alt'),
         comments_closed: body.comments_closed === '1',
       };
       const intentRaw = str('intent') || 'save';
@@ -272,13 +393,19 @@ export async function postRoutes(app: FastifyInstance) {
           code,
         );
       if (intentRaw === 'preview') return rerender(200);
-      if (!['save', 'publish', 'schedule', 'unpublish'].includes(intentRaw)) return rerender(400, { _form: 'Choose one of the buttons at the end of the form.' });
+      if (!['save', 'publish', 'schedule', 'unpublish'].includes(intentRaw))
+        return rerender(400, { _form: 'Choose one of the buttons at the end of the form.' });
       const intent = intentRaw as posts.Intent;
 
       // The image is checked and stored first; if the post then fails to save, the file is removed.
       let cover: posts.CoverImage | null | undefined;
       const upload = body.cover as (Upload & { filename: string }) | undefined;
-      if (upload && typeof upload === 'object' && 'buffer' in upload && (upload.buffer.length > 0 || upload.truncated)) {
+      if (
+        upload &&
+        typeof upload === 'object' &&
+        'buffer' in upload &&
+        (upload.buffer.length > 0 || upload.truncated)
+      ) {
         const stored = await storeCover(config.dataDir, upload);
         if (!stored.ok) return rerender(400, { cover: stored.message });
         cover = stored.value;
@@ -287,8 +414,12 @@ export async function postRoutes(app: FastifyInstance) {
       const result = await posts.savePost(db, clock, req.staff!, id, input, intent, cover);
       if (!result.ok) {
         if (cover) await removeCover(config.dataDir, cover.file);
-        if (result.kind === 'invalid') return rerender(400, 'fields' in result && result.fields ? result.fields : { _form: result.message });
-        return reply.page(<ErrorPage ctx={req.pageContext()} status={statusOf(result)} message={result.message} />, statusOf(result));
+        if (result.kind === 'invalid')
+          return rerender(400, 'fields' in result && result.fields ? result.fields : { _form: result.message });
+        return reply.page(
+          <ErrorPage ctx={req.pageContext()} status={statusOf(result)} message={result.message} />,
+          statusOf(result),
+        );
       }
       if (cover !== undefined && current?.post.cover_image) await removeCover(config.dataDir, current.post.cover_image);
       await pageCache.invalidate(...result.value.tags);
@@ -306,34 +437,54 @@ export async function postRoutes(app: FastifyInstance) {
       const id = Number(req.params.id);
       if (!Number.isInteger(id)) return notFoundPage(req, reply);
       if ((req.body as { confirm?: string } | undefined)?.confirm !== 'yes') {
-        return reply.page(<ErrorPage ctx={req.pageContext()} status={400} message="Tick the box to confirm the deletion; nothing was deleted." />, 400);
+        return reply.page(
+          <ErrorPage
+            ctx={req.pageContext()}
+            status={400}
+            message="Tick the box to confirm the deletion; nothing was deleted."
+          />,
+          400,
+        );
       }
       const result = await posts.deletePost(db, clock, req.staff!, id);
-      if (!result.ok) return reply.page(<ErrorPage ctx={req.pageContext()} status={statusOf(result)} message={result.message} />, statusOf(result));
+      if (!result.ok)
+        return reply.page(
+          <ErrorPage ctx={req.pageContext()} status={statusOf(result)} message={result.message} />,
+          statusOf(result),
+        );
       await removeCover(config.dataDir, result.value.cover);
       await pageCache.invalidate(...result.value.tags);
       return reply.redirect('/admin/posts?done=deleted', 303);
     });
 
-    staff.get<{ Params: { id: string; rev: string } }>('/admin/posts/:id/revisions/:rev', { preHandler: guard }, async (req, reply) => {
-      const id = Number(req.params.id);
-      const rev = Number(req.params.rev);
-      const revision = Number.isInteger(id) && Number.isInteger(rev) ? await posts.findRevision(db, id, rev) : undefined;
-      if (!revision) return notFoundPage(req, reply);
-      return reply.page(<RevisionPage ctx={req.pageContext()} postId={id} revision={revision} />);
-    });
+    staff.get<{ Params: { id: string; rev: string } }>(
+      '/admin/posts/:id/revisions/:rev',
+      { preHandler: guard },
+      async (req, reply) => {
+        const id = Number(req.params.id);
+        const rev = Number(req.params.rev);
+        const revision =
+          Number.isInteger(id) && Number.isInteger(rev) ? await posts.findRevision(db, id, rev) : undefined;
+        if (!revision) return notFoundPage(req, reply);
+        return reply.page(<RevisionPage ctx={req.pageContext()} postId={id} revision={revision} />);
+      },
+    );
 
-    staff.post<{ Params: { id: string; rev: string } }>('/admin/posts/:id/revisions/:rev/restore', { preHandler: guard }, async (req, reply) => {
-      const id = Number(req.params.id);
-      const rev = Number(req.params.rev);
-      if (!Number.isInteger(id) || !Number.isInteger(rev)) return notFoundPage(req, reply);
-      const result = await posts.restoreRevision(db, clock, req.staff!, id, rev);
-      if (!result.ok) {
-        const status = statusOf(result);
-        return reply.page(<ErrorPage ctx={req.pageContext()} status={status} message={result.message} />, status);
-      }
-      await pageCache.invalidate(...result.value.tags);
-      return reply.redirect(`/admin/posts/${id}/edit?done=restore`, 303);
-    });
+    staff.post<{ Params: { id: string; rev: string } }>(
+      '/admin/posts/:id/revisions/:rev/restore',
+      { preHandler: guard },
+      async (req, reply) => {
+        const id = Number(req.params.id);
+        const rev = Number(req.params.rev);
+        if (!Number.isInteger(id) || !Number.isInteger(rev)) return notFoundPage(req, reply);
+        const result = await posts.restoreRevision(db, clock, req.staff!, id, rev);
+        if (!result.ok) {
+          const status = statusOf(result);
+          return reply.page(<ErrorPage ctx={req.pageContext()} status={status} message={result.message} />, status);
+        }
+        await pageCache.invalidate(...result.value.tags);
+        return reply.redirect(`/admin/posts/${id}/edit?done=restore`, 303);
+      },
+    );
   });
 }

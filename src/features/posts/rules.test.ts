@@ -11,7 +11,8 @@ describe('publishing rules', () => {
   it('reads a publication time as UTC and refuses impossible dates', () => {
     assert.equal(parsePublishAt('2026-12-01T09:30')?.toISOString(), '2026-12-01T09:30:00.000Z');
     assert.equal(parsePublishAt('2026-12-01T09:30:00+01:00')?.toISOString(), '2026-12-01T08:30:00.000Z');
-    for (const bad of ['2026-02-31T10:00', 'tomorrow', '2026-13-01T00:00', '', '2026-12-01']) assert.equal(parsePublishAt(bad), undefined, bad);
+    for (const bad of ['2026-02-31T10:00', 'tomorrow', '2026-13-01T00:00', '', '2026-12-01'])
+      assert.equal(parsePublishAt(bad), undefined, bad);
   });
 
   it('turns a comma list into unique tags with slugs', () => {

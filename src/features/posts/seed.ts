@@ -8,7 +8,17 @@ import { savePost, type Intent, type PostInput } from './service.ts';
 const DAY = 86_400_000;
 
 function input(over: Partial<PostInput> & Pick<PostInput, 'title' | 'body_md'>): PostInput {
-  return { slug: '', excerpt: '', content_note: '', language: 'en', tags: '', publish_at: '', translation_of: '', cover_alt: '', ...over };
+  return {
+    slug: '',
+    excerpt: '',
+    content_note: '',
+    language: 'en',
+    tags: '',
+    publish_at: '',
+    translation_of: '',
+    cover_alt: '',
+    ...over,
+  };
 }
 
 export async function seedPosts({ db, clock, authors }: SeedContext): Promise<void> {
@@ -41,7 +51,8 @@ If you are looking for a service near you, the [resource directory](/resources) 
         slug: 'soutenir-pas-sauver',
         language: 'fr',
         translation_of: 'support-not-rescue',
-        excerpt: 'Pourquoi nous partons de ce que les personnes demandent, et jamais de ce que nous pensons qu’elles devraient vouloir.',
+        excerpt:
+          'Pourquoi nous partons de ce que les personnes demandent, et jamais de ce que nous pensons qu’elles devraient vouloir.',
         tags: 'Support not rescue, Sex worker rights',
         body_md: `Certaines organisations mesurent leur réussite au nombre de personnes qui « sortent » du travail du sexe. Pas nous. Nous regardons si les personnes qui viennent nous voir ont obtenu ce qu’elles demandaient : un endroit sûr où dormir, un médecin qui écoute, un conseil juridique clair, ou simplement quelqu’un qui ne les juge pas.
 
@@ -98,7 +109,8 @@ We carry no forms to sign and no camera. Nothing is written down about who we me
         excerpt: 'A plain-language guide, written with our advisory group.',
         tags: 'Housing, Legal',
         publish_at: new Date(clock.now().getTime() + 3 * DAY).toISOString().slice(0, 16),
-        body_md: 'This guide explains what a landlord may and may not do, and where to get free advice. (Demo content: scheduled to appear three days after the demo was created.)',
+        body_md:
+          'This guide explains what a landlord may and may not do, and where to get free advice. (Demo content: scheduled to appear three days after the demo was created.)',
       }),
       'schedule',
     ],

@@ -12,7 +12,16 @@ import * as repo from './repo.ts';
  * running, because every query compares published_at with the clock.
  */
 
-export const LIMITS = { title: 200, slug: 100, excerpt: 500, body: 100_000, contentNote: 200, tags: 20, tag: 50, coverAlt: 300 } as const;
+export const LIMITS = {
+  title: 200,
+  slug: 100,
+  excerpt: 500,
+  body: 100_000,
+  contentNote: 200,
+  tags: 20,
+  tag: 50,
+  coverAlt: 300,
+} as const;
 export const PAGE_SIZE = 10;
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const LANGUAGE = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
@@ -27,11 +36,22 @@ export async function listPublishedPostsByTag(
   limit: number,
 ): Promise<{ id: number; slug: string; title: string; excerpt: string; published_at: string; language: string }[]> {
   const rows = await repo.listLive(db, { now: now.toISOString(), tagSlug, limit, offset: 0 });
-  return rows.map(({ id, slug, title, excerpt, published_at, language }) => ({ id, slug, title, excerpt, published_at, language }));
+  return rows.map(({ id, slug, title, excerpt, published_at, language }) => ({
+    id,
+    slug,
+    title,
+    excerpt,
+    published_at,
+    language,
+  }));
 }
 
 /** A post readers can see now, or undefined (drafts and future posts are not found). */
-export async function findPublishedPostBySlug(db: Db, slug: string, now: Date): Promise<repo.PostWithAuthor | undefined> {
+export async function findPublishedPostBySlug(
+  db: Db,
+  slug: string,
+  now: Date,
+): Promise<repo.PostWithAuthor | undefined> {
   return repo.findLiveBySlug(db, slug, now.toISOString());
 }
 
@@ -60,12 +80,20 @@ export async function listPublished(
 ): Promise<Page<PostSummary>> {
   const perPage = Math.min(Math.max(opts.perPage ?? PAGE_SIZE, 1), 100);
   const page = Math.max(1, Math.floor(opts.page ?? 1));
-  const filter = { now: now.toISOString(), tagSlug: opts.tagSlug, authorSlug: opts.authorSlug, language: opts.language };
+  const filter = {
+    now: now.toISOString(),
+    tagSlug: opts.tagSlug,
+    authorSlug: opts.authorSlug,
+    language: opts.language,
+  };
   const [rows, total] = await Promise.all([
     repo.listLive(db, { ...filter, limit: perPage, offset: (page - 1) * perPage }),
     repo.countLive(db, filter),
   ]);
-  const tags = await repo.tagsForPosts(db, rows.map((r) => r.id));
+  const tags = await repo.tagsForPosts(
+    db,
+    rows.map((r) => r.id),
+  );
   return {
     items: rows.map((r) => ({ ...r, tags: tags.get(r.id) ?? [], readingMinutes: readingMinutes(r.body_md) })),
     page,
@@ -82,14 +110,19 @@ export interface PostPageData {
 }
 
 /** What the public post page shows; or where an old slug now lives. */
-export async function postPage(db: Db, slug: string, now: Date): Promise<Result<PostPageData> | { ok: false; kind: 'moved'; slug: string }> {
+export async function postPage(
+  db: Db,
+  slug: string,
+  now: Date,
+): Promise<Result<PostPageData> | { ok: false; kind: 'moved'; slug: string }> {
   const nowIso = now.toISOString();
   const post = await repo.findLiveBySlug(db, slug, nowIso);
   if (!post) {
     const old = await repo.findOldSlug(db, slug);
     if (old) {
       const target = await repo.findById(db, old.post_id);
-      if (target && target.status !== 'draft' && target.published_at && target.published_at <= nowIso) return { ok: false, kind: 'moved', slug: target.slug };
+      if (target && target.status !== 'draft' && target.published_at && target.published_at <= nowIso)
+        return { ok: false, kind: 'moved', slug: target.slug };
     }
     return notFound('post');
   }
@@ -199,24 +232,39 @@ interface Validated extends Pick<PostInput, 'title' | 'slug' | 'excerpt' | 'body
   cover_alt: string;
 }
 
-async function validate(db: Db, input: PostInput, intent: Intent, now: Date, postId?: number): Promise<FieldProblems | { ok: true; value: Validated }> {
+async function validate(
+  db: Db,
+  input: PostInput,
+  intent: Intent,
+  now: Date,
+  postId?: number,
+): Promise<FieldProblems | { ok: true; value: Validated }> {
   const errors: Record<string, string> = {};
   const title = input.title.trim();
   if (!title) errors.title = 'Enter a title.';
-  else if (title.length > LIMITS.title) errors.title = `The title must be at most ${LIMITS.title} characters (it has ${title.length}).`;
+  else if (title.length > LIMITS.title)
+    errors.title = `The title must be at most ${LIMITS.title} characters (it has ${title.length}).`;
   const slug = (input.slug.trim() || slugify(title)).toLowerCase();
   if (slug.length > LIMITS.slug) errors.slug = `The slug must be at most ${LIMITS.slug} characters.`;
-  else if (!SLUG.test(slug)) errors.slug = 'The slug may contain only lower-case letters, digits and single hyphens, such as "harm-reduction-basics".';
+  else if (!SLUG.test(slug))
+    errors.slug =
+      'The slug may contain only lower-case letters, digits and single hyphens, such as "harm-reduction-basics".';
   else {
     const other = await repo.findBySlug(db, slug);
-    if (other && other.id !== postId) errors.slug = `Another post already uses the slug "${slug}". Choose a different one.`;
+    if (other && other.id !== postId)
+      errors.slug = `Another post already uses the slug "${slug}". Choose a different one.`;
   }
-  if (input.excerpt.length > LIMITS.excerpt) errors.excerpt = `The excerpt must be at most ${LIMITS.excerpt} characters.`;
-  if (input.body_md.length > LIMITS.body) errors.body_md = `The text must be at most ${LIMITS.body.toLocaleString('en')} characters (it has ${input.body_md.length.toLocaleString('en')}).`;
-  if (input.content_note.length > LIMITS.contentNote) errors.content_note = `The content note must be at most ${LIMITS.contentNote} characters.`;
-  if (input.cover_alt.length > LIMITS.coverAlt) errors.cover_alt = `The image description must be at most ${LIMITS.coverAlt} characters.`;
+  if (input.excerpt.length > LIMITS.excerpt)
+    errors.excerpt = `The excerpt must be at most ${LIMITS.excerpt} characters.`;
+  if (input.body_md.length > LIMITS.body)
+    errors.body_md = `The text must be at most ${LIMITS.body.toLocaleString('en')} characters (it has ${input.body_md.length.toLocaleString('en')}).`;
+  if (input.content_note.length > LIMITS.contentNote)
+    errors.content_note = `The content note must be at most ${LIMITS.contentNote} characters.`;
+  if (input.cover_alt.length > LIMITS.coverAlt)
+    errors.cover_alt = `The image description must be at most ${LIMITS.coverAlt} characters.`;
   const language = input.language.trim() || 'en';
-  if (!LANGUAGE.test(language) || language.length > 35) errors.language = 'Enter a language code such as "en", "fr" or "pt-BR".';
+  if (!LANGUAGE.test(language) || language.length > 35)
+    errors.language = 'Enter a language code such as "en", "fr" or "pt-BR".';
   const tags = parseTags(input.tags);
   if (tags.error) errors.tags = tags.error;
   let publishAt: Date | undefined;
@@ -225,7 +273,8 @@ async function validate(db: Db, input: PostInput, intent: Intent, now: Date, pos
     else {
       publishAt = parsePublishAt(input.publish_at);
       if (!publishAt) errors.publish_at = 'Enter a real date and time, such as 2026-12-01T09:30 (UTC).';
-      else if (publishAt.getTime() <= now.getTime()) errors.publish_at = 'The publication time is in the past. Choose a time in the future, or publish now.';
+      else if (publishAt.getTime() <= now.getTime())
+        errors.publish_at = 'The publication time is in the past. Choose a time in the future, or publish now.';
     }
   }
   let translationOf: repo.PostRow | undefined;
@@ -237,17 +286,34 @@ async function validate(db: Db, input: PostInput, intent: Intent, now: Date, pos
       const group = translationOf.translation_group ?? translationOf.id;
       const family = await repo.allTranslations(db, group);
       const members = family.length ? family : [{ id: translationOf.id, language: translationOf.language }];
-      if (members.some((m) => m.id !== postId && m.language === language)) errors.translation_of = `That family already has a post in "${language}".`;
+      if (members.some((m) => m.id !== postId && m.language === language))
+        errors.translation_of = `That family already has a post in "${language}".`;
     }
   }
   if (Object.keys(errors).length) return fieldProblems(errors);
   return {
     ok: true,
-    value: { title, slug, excerpt: input.excerpt.trim(), body_md: input.body_md, content_note: input.content_note.trim(), language, tags: tags.names, publishAt, translationOf, cover_alt: input.cover_alt.trim() },
+    value: {
+      title,
+      slug,
+      excerpt: input.excerpt.trim(),
+      body_md: input.body_md,
+      content_note: input.content_note.trim(),
+      language,
+      tags: tags.names,
+      publishAt,
+      translationOf,
+      cover_alt: input.cover_alt.trim(),
+    },
   };
 }
 
-function nextState(intent: Intent, current: { status: PostStatus; published_at: string | null } | undefined, now: Date, publishAt?: Date): { status: PostStatus; published_at: string | null } {
+function nextState(
+  intent: Intent,
+  current: { status: PostStatus; published_at: string | null } | undefined,
+  now: Date,
+  publishAt?: Date,
+): { status: PostStatus; published_at: string | null } {
   const nowIso = now.toISOString();
   switch (intent) {
     case 'publish': {
@@ -259,12 +325,17 @@ function nextState(intent: Intent, current: { status: PostStatus; published_at: 
     case 'unpublish':
       return { status: 'draft', published_at: null };
     case 'save':
-      return current ? { status: current.status, published_at: current.published_at } : { status: 'draft', published_at: null };
+      return current
+        ? { status: current.status, published_at: current.published_at }
+        : { status: 'draft', published_at: null };
   }
 }
 
 /** What a post's status means right now, for editors. */
-export function displayStatus(post: { status: PostStatus; published_at: string | null }, now: Date): 'draft' | 'scheduled' | 'published' {
+export function displayStatus(
+  post: { status: PostStatus; published_at: string | null },
+  now: Date,
+): 'draft' | 'scheduled' | 'published' {
   if (post.status === 'draft' || !post.published_at) return 'draft';
   return post.published_at <= now.toISOString() ? 'published' : 'scheduled';
 }
@@ -304,39 +375,76 @@ export async function savePost(
       const tagIds: number[] = [];
       for (const t of v.tags) tagIds.push(await repo.ensureTag(tx, t.slug, t.name));
       const fields = {
-        title: v.title, slug: v.slug, excerpt: v.excerpt, body_md: v.body_md, content_note: v.content_note, language: v.language,
-        cover_alt: v.cover_alt, status: state.status, published_at: state.published_at, updated_at: nowIso, updated_by: actor.id,
+        title: v.title,
+        slug: v.slug,
+        excerpt: v.excerpt,
+        body_md: v.body_md,
+        content_note: v.content_note,
+        language: v.language,
+        cover_alt: v.cover_alt,
+        status: state.status,
+        published_at: state.published_at,
+        updated_at: nowIso,
+        updated_by: actor.id,
         ...(input.comments_closed !== undefined ? { comments_closed: input.comments_closed ? 1 : 0 } : {}),
         ...(cover ? { cover_image: cover.file, cover_width: cover.width, cover_height: cover.height } : {}),
         ...(cover === null ? { cover_image: null, cover_width: null, cover_height: null } : {}),
       };
       let postId: number;
-      const beforeTags = current ? (await repo.tagsForPosts(tx, [current.id])).get(current.id) ?? [] : [];
+      const beforeTags = current ? ((await repo.tagsForPosts(tx, [current.id])).get(current.id) ?? []) : [];
       if (!current) {
-        postId = await repo.insertPost(tx, { ...fields, translation_group: null, author_id: actor.id, created_at: nowIso, cover_image: cover?.file ?? null, cover_width: cover?.width ?? null, cover_height: cover?.height ?? null });
+        postId = await repo.insertPost(tx, {
+          ...fields,
+          translation_group: null,
+          author_id: actor.id,
+          created_at: nowIso,
+          cover_image: cover?.file ?? null,
+          cover_width: cover?.width ?? null,
+          cover_height: cover?.height ?? null,
+        });
       } else {
         postId = current.id;
         await repo.updatePost(tx, postId, fields);
         // A published address keeps working after a slug change.
-        if (current.slug !== v.slug && current.status !== 'draft' && current.published_at && current.published_at <= nowIso) await repo.addOldSlug(tx, current.slug, postId, nowIso);
+        if (
+          current.slug !== v.slug &&
+          current.status !== 'draft' &&
+          current.published_at &&
+          current.published_at <= nowIso
+        )
+          await repo.addOldSlug(tx, current.slug, postId, nowIso);
       }
       await repo.removeOldSlug(tx, v.slug);
       await repo.setPostTags(tx, postId, tagIds);
       if (v.translationOf) {
         const group = v.translationOf.translation_group ?? v.translationOf.id;
-        if (v.translationOf.translation_group === null) await repo.updatePost(tx, v.translationOf.id, { translation_group: group });
+        if (v.translationOf.translation_group === null)
+          await repo.updatePost(tx, v.translationOf.id, { translation_group: group });
         await repo.updatePost(tx, postId, { translation_group: group });
       }
       const tagText = v.tags.map((t) => t.name).join(', ');
       const changed = current
-        ? (['title', 'slug', 'excerpt', 'body_md', 'content_note', 'language'] as const).filter((k) => current[k] !== v[k]).map(String)
+        ? (['title', 'slug', 'excerpt', 'body_md', 'content_note', 'language'] as const)
+            .filter((k) => current[k] !== v[k])
+            .map(String)
         : ['created'];
       if (current && beforeTags.map((t) => t.name).join(', ') !== tagText) changed.push('tags');
-      if (current && (current.status !== state.status || current.published_at !== state.published_at)) changed.push('status');
+      if (current && (current.status !== state.status || current.published_at !== state.published_at))
+        changed.push('status');
       if (cover !== undefined) changed.push('cover');
       await repo.insertRevision(tx, {
-        post_id: postId, user_id: actor.id, action: current ? intent : 'create', changed: changed.join(','),
-        title: v.title, slug: v.slug, excerpt: v.excerpt, body_md: v.body_md, content_note: v.content_note, language: v.language, tags: tagText, created_at: nowIso,
+        post_id: postId,
+        user_id: actor.id,
+        action: current ? intent : 'create',
+        changed: changed.join(','),
+        title: v.title,
+        slug: v.slug,
+        excerpt: v.excerpt,
+        body_md: v.body_md,
+        content_note: v.content_note,
+        language: v.language,
+        tags: tagText,
+        created_at: nowIso,
       });
       const cacheTags = ['posts', `post:${postId}`, 'home'];
       if (v.translationOf) cacheTags.push(`post:${v.translationOf.id}`);
@@ -344,13 +452,20 @@ export async function savePost(
     });
   } catch (err) {
     // Two editors racing for one slug: the unique index decides, and nothing is half-saved.
-    if (/unique|UNIQUE/.test(String((err as Error).message))) return fieldProblems({ slug: `Another post already uses the slug "${v.slug}". Choose a different one.` });
+    if (/unique|UNIQUE/.test(String((err as Error).message)))
+      return fieldProblems({ slug: `Another post already uses the slug "${v.slug}". Choose a different one.` });
     throw err;
   }
 }
 
 /** Changes only the status (the publish / unpublish buttons of the list). */
-export async function changeStatus(db: Db, clock: Clock, actor: Actor, id: number, intent: 'publish' | 'unpublish'): Promise<Result<SaveOutcome> | FieldProblems> {
+export async function changeStatus(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  id: number,
+  intent: 'publish' | 'unpublish',
+): Promise<Result<SaveOutcome> | FieldProblems> {
   const post = await repo.findById(db, id);
   if (!post) return notFound('post');
   const tags = (await repo.tagsForPosts(db, [id])).get(id) ?? [];
@@ -359,19 +474,39 @@ export async function changeStatus(db: Db, clock: Clock, actor: Actor, id: numbe
 
 export function inputFromPost(post: repo.PostRow, tags: string, translationOf = ''): PostInput {
   return {
-    title: post.title, slug: post.slug, excerpt: post.excerpt, body_md: post.body_md, content_note: post.content_note, language: post.language,
-    tags, publish_at: post.status === 'scheduled' && post.published_at ? post.published_at.slice(0, 16) : '', translation_of: translationOf, cover_alt: post.cover_alt,
+    title: post.title,
+    slug: post.slug,
+    excerpt: post.excerpt,
+    body_md: post.body_md,
+    content_note: post.content_note,
+    language: post.language,
+    tags,
+    publish_at: post.status === 'scheduled' && post.published_at ? post.published_at.slice(0, 16) : '',
+    translation_of: translationOf,
+    cover_alt: post.cover_alt,
     comments_closed: post.comments_closed === 1,
   };
 }
 
-export async function deletePost(db: Db, clock: Clock, actor: Actor, id: number): Promise<Result<{ tags: string[]; cover: string | null }>> {
+export async function deletePost(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  id: number,
+): Promise<Result<{ tags: string[]; cover: string | null }>> {
   if (!can(actor, 'posts.edit')) return denied();
   const post = await repo.findById(db, id);
   if (!post) return notFound('post');
   await db.transaction().execute(async (tx) => {
     await repo.deletePost(tx, id);
-    await repo.recordAudit(tx, actor.id, 'post.delete', `post:${id}`, `${post.title} (/posts/${post.slug})`, clock.now().toISOString());
+    await repo.recordAudit(
+      tx,
+      actor.id,
+      'post.delete',
+      `post:${id}`,
+      `${post.title} (/posts/${post.slug})`,
+      clock.now().toISOString(),
+    );
   });
   return ok({ tags: ['posts', `post:${id}`, 'home'], cover: post.cover_image });
 }
@@ -396,12 +531,26 @@ export async function listForEditors(db: Db, page: number) {
 export const findRevision = (db: Db, postId: number, revisionId: number) => repo.findRevision(db, postId, revisionId);
 
 /** Puts a revision's text back (as a new save, so the restore is itself a revision). */
-export async function restoreRevision(db: Db, clock: Clock, actor: Actor, postId: number, revisionId: number): Promise<Result<SaveOutcome> | FieldProblems> {
+export async function restoreRevision(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  postId: number,
+  revisionId: number,
+): Promise<Result<SaveOutcome> | FieldProblems> {
   if (!can(actor, 'posts.edit')) return denied();
   const post = await repo.findById(db, postId);
   const rev = await repo.findRevision(db, postId, revisionId);
   if (!post || !rev) return notFound('revision');
-  const input: PostInput = { ...inputFromPost(post, rev.tags), title: rev.title, slug: rev.slug, excerpt: rev.excerpt, body_md: rev.body_md, content_note: rev.content_note, language: rev.language };
+  const input: PostInput = {
+    ...inputFromPost(post, rev.tags),
+    title: rev.title,
+    slug: rev.slug,
+    excerpt: rev.excerpt,
+    body_md: rev.body_md,
+    content_note: rev.content_note,
+    language: rev.language,
+  };
   const result = await savePost(db, clock, actor, postId, input, 'save');
   if (result.ok) await repo.relabelLatestRevision(db, postId, `restore #${revisionId}`);
   return result;
@@ -410,15 +559,26 @@ export async function restoreRevision(db: Db, clock: Clock, actor: Actor, postId
 /** Everything the sitemap lists, with each post's live language versions. */
 export async function sitemapEntries(db: Db, now: Date) {
   const nowIso = now.toISOString();
-  const [rows, tags, authors] = await Promise.all([repo.listLiveForSitemap(db, nowIso), repo.listLiveTags(db, nowIso), repo.listLiveAuthors(db, nowIso)]);
+  const [rows, tags, authors] = await Promise.all([
+    repo.listLiveForSitemap(db, nowIso),
+    repo.listLiveTags(db, nowIso),
+    repo.listLiveAuthors(db, nowIso),
+  ]);
   const families = new Map<number, { slug: string; language: string; id: number }[]>();
-  for (const r of rows) if (r.translation_group !== null) families.set(r.translation_group, [...(families.get(r.translation_group) ?? []), r]);
+  for (const r of rows)
+    if (r.translation_group !== null)
+      families.set(r.translation_group, [...(families.get(r.translation_group) ?? []), r]);
   return {
     posts: rows.map((r) => ({
       slug: r.slug,
       language: r.language,
       updated_at: r.updated_at,
-      translations: r.translation_group === null ? [] : (families.get(r.translation_group) ?? []).filter((f) => f.id !== r.id).map(({ slug, language }) => ({ slug, language })),
+      translations:
+        r.translation_group === null
+          ? []
+          : (families.get(r.translation_group) ?? [])
+              .filter((f) => f.id !== r.id)
+              .map(({ slug, language }) => ({ slug, language })),
     })),
     tags,
     authors,

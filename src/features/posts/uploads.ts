@@ -27,17 +27,23 @@ export interface Upload {
 }
 
 export async function storeCover(dataDir: string, upload: Upload): Promise<Result<CoverImage>> {
-  if (upload.truncated || upload.buffer.length > MAX_COVER_BYTES) return invalid('The image is larger than 5 MB. Choose a smaller one.', 'cover');
+  if (upload.truncated || upload.buffer.length > MAX_COVER_BYTES)
+    return invalid('The image is larger than 5 MB. Choose a smaller one.', 'cover');
   let format: string | undefined;
   try {
     format = (await sharp(upload.buffer).metadata()).format;
   } catch {
     format = undefined;
   }
-  if (!format || !(format in FORMATS)) return invalid('Choose a JPEG, PNG or WebP image. Other file types are not accepted.', 'cover');
+  if (!format || !(format in FORMATS))
+    return invalid('Choose a JPEG, PNG or WebP image. Other file types are not accepted.', 'cover');
   const ext = FORMATS[format as keyof typeof FORMATS];
   // rotate() applies the EXIF orientation before the metadata is dropped.
-  const { data, info } = await sharp(upload.buffer).rotate().resize({ width: 1600, withoutEnlargement: true }).toFormat(format as keyof typeof FORMATS).toBuffer({ resolveWithObject: true });
+  const { data, info } = await sharp(upload.buffer)
+    .rotate()
+    .resize({ width: 1600, withoutEnlargement: true })
+    .toFormat(format as keyof typeof FORMATS)
+    .toBuffer({ resolveWithObject: true });
   const file = `${crypto.randomBytes(12).toString('hex')}.${ext}`;
   await fs.mkdir(coverDir(dataDir), { recursive: true });
   await fs.writeFile(path.join(coverDir(dataDir), file), data, { flag: 'wx' });

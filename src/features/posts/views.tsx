@@ -1,5 +1,13 @@
 import type { VNode } from 'preact';
-import { CsrfField, ErrorSummary, Field, formatDate, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  formatDate,
+  Notice,
+  Pagination,
+  type FieldErrors,
+} from '../../core/views/components.tsx';
 import { Layout, type HeadMeta } from '../../core/views/layout.tsx';
 import type { PageContext } from '../../core/views/context.ts';
 import type { Locale } from '../../core/i18n/index.ts';
@@ -11,7 +19,8 @@ import { LIMITS } from './service.ts';
 
 /* Pure views for publishing: data in, markup out. Post bodies come only from renderMarkdown. */
 
-const t = (ctx: PageContext, key: Parameters<typeof tp>[1], params?: Record<string, string | number>) => tp(ctx.locale, key, params);
+const t = (ctx: PageContext, key: Parameters<typeof tp>[1], params?: Record<string, string | number>) =>
+  tp(ctx.locale, key, params);
 export const coverUrl = (file: string) => `/media/posts/${file}`;
 const FEEDS = (ctx: PageContext): HeadMeta['feeds'] => [
   { title: `${ctx.siteName} (RSS)`, href: '/feed.xml', type: 'application/rss+xml' },
@@ -19,11 +28,20 @@ const FEEDS = (ctx: PageContext): HeadMeta['feeds'] => [
   { title: `${ctx.siteName} (JSON Feed)`, href: '/feed.json', type: 'application/feed+json' },
 ];
 
-function PostMeta({ ctx, post, readingMinutes }: { ctx: PageContext; post: { published_at: string; author_name: string; author_slug: string }; readingMinutes: number }) {
+function PostMeta({
+  ctx,
+  post,
+  readingMinutes,
+}: {
+  ctx: PageContext;
+  post: { published_at: string; author_name: string; author_slug: string };
+  readingMinutes: number;
+}) {
   return (
     <p class="meta">
       {t(ctx, 'by')} <a href={`/authors/${post.author_slug}`}>{post.author_name}</a> ·{' '}
-      <time datetime={post.published_at}>{formatDate(post.published_at, ctx.locale)}</time> · {t(ctx, 'minutesRead', { n: readingMinutes })}
+      <time datetime={post.published_at}>{formatDate(post.published_at, ctx.locale)}</time> ·{' '}
+      {t(ctx, 'minutesRead', { n: readingMinutes })}
     </p>
   );
 }
@@ -43,7 +61,15 @@ function TagLinks({ ctx, tags }: { ctx: PageContext; tags: TagRow[] }) {
   );
 }
 
-export function PostCards({ ctx, posts, headingLevel = 2 }: { ctx: PageContext; posts: PostSummary[]; headingLevel?: 2 | 3 }) {
+export function PostCards({
+  ctx,
+  posts,
+  headingLevel = 2,
+}: {
+  ctx: PageContext;
+  posts: PostSummary[];
+  headingLevel?: 2 | 3;
+}) {
   if (!posts.length) return <p>{t(ctx, 'noPosts')}</p>;
   const H = headingLevel === 2 ? 'h2' : 'h3';
   return (
@@ -68,14 +94,23 @@ export function PostCards({ ctx, posts, headingLevel = 2 }: { ctx: PageContext; 
 }
 
 /** The posts block of the home page (registered as a home section). */
-export function HomePosts({ ctx, page, hrefFor }: { ctx: PageContext; page: Page<PostSummary>; hrefFor: (n: number) => string }) {
+export function HomePosts({
+  ctx,
+  page,
+  hrefFor,
+}: {
+  ctx: PageContext;
+  page: Page<PostSummary>;
+  hrefFor: (n: number) => string;
+}) {
   return (
     <section class="home-posts" aria-labelledby="latest-posts">
       <h2 id="latest-posts">{t(ctx, 'latestPosts')}</h2>
       <PostCards ctx={ctx} posts={page.items} headingLevel={3} />
       <Pagination page={page.page} pageCount={page.pageCount} href={hrefFor} label={t(ctx, 'pages')} />
       <p>
-        <a href="/search">{t(ctx, 'search')}</a> · <a href="/feed.xml">RSS</a> · <a href="/atom.xml">Atom</a> · <a href="/feed.json">JSON Feed</a>
+        <a href="/search">{t(ctx, 'search')}</a> · <a href="/feed.xml">RSS</a> · <a href="/atom.xml">Atom</a> ·{' '}
+        <a href="/feed.json">JSON Feed</a>
       </p>
     </section>
   );
@@ -105,7 +140,25 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
   if (post.cover_image) og['og:image'] = `${ctx.publicUrl}${coverUrl(post.cover_image)}`;
   tags.forEach((tag) => (og['article:tag'] = tag.name));
   return (
-    <Layout ctx={ctx} title={post.title} lang={post.language} head={{ description, canonical: url, alternates, og, feeds: [...(FEEDS(ctx) ?? []), { title: `${ctx.siteName} (${languageName(post.language)}, RSS)`, href: `/feed.xml?lang=${encodeURIComponent(post.language)}`, type: 'application/rss+xml' }] }}>
+    <Layout
+      ctx={ctx}
+      title={post.title}
+      lang={post.language}
+      head={{
+        description,
+        canonical: url,
+        alternates,
+        og,
+        feeds: [
+          ...(FEEDS(ctx) ?? []),
+          {
+            title: `${ctx.siteName} (${languageName(post.language)}, RSS)`,
+            href: `/feed.xml?lang=${encodeURIComponent(post.language)}`,
+            type: 'application/rss+xml',
+          },
+        ],
+      }}
+    >
       <article class="post" lang={post.language}>
         <header>
           <h1>{post.title}</h1>
@@ -134,7 +187,13 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
           </aside>
         )}
         {post.cover_image && (
-          <img class="cover" src={coverUrl(post.cover_image)} alt={post.cover_alt} width={post.cover_width ?? undefined} height={post.cover_height ?? undefined} />
+          <img
+            class="cover"
+            src={coverUrl(post.cover_image)}
+            alt={post.cover_alt}
+            width={post.cover_width ?? undefined}
+            height={post.cover_height ?? undefined}
+          />
         )}
         <div class="prose" dangerouslySetInnerHTML={{ __html: renderMarkdown(post.body_md) }} />
       </article>
@@ -143,7 +202,25 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
   );
 }
 
-export function ListingPage({ ctx, title, intro, page, hrefFor, feedHref, canonical, lang }: { ctx: PageContext; title: string; intro?: string; page: Page<PostSummary>; hrefFor: (n: number) => string; feedHref?: string; canonical: string; lang?: string }) {
+export function ListingPage({
+  ctx,
+  title,
+  intro,
+  page,
+  hrefFor,
+  feedHref,
+  canonical,
+  lang,
+}: {
+  ctx: PageContext;
+  title: string;
+  intro?: string;
+  page: Page<PostSummary>;
+  hrefFor: (n: number) => string;
+  feedHref?: string;
+  canonical: string;
+  lang?: string;
+}) {
   const feeds = feedHref ? [{ title: `${title} (RSS)`, href: feedHref, type: 'application/rss+xml' }] : FEEDS(ctx);
   return (
     <Layout ctx={ctx} title={title} lang={lang} head={{ canonical, feeds, description: intro }}>
@@ -189,7 +266,21 @@ export function Highlighted({ text }: { text: string }) {
   return <>{parts.map((p) => (typeof p === 'string' ? p.replace(/[\u0001\u0002]/g, '') : p))}</>;
 }
 
-export function SearchPage({ ctx, q, hits, total, page, pageCount }: { ctx: PageContext; q: string; hits: SearchHit[]; total: number; page: number; pageCount: number }) {
+export function SearchPage({
+  ctx,
+  q,
+  hits,
+  total,
+  page,
+  pageCount,
+}: {
+  ctx: PageContext;
+  q: string;
+  hits: SearchHit[];
+  total: number;
+  page: number;
+  pageCount: number;
+}) {
   return (
     <Layout ctx={ctx} title={q ? `${t(ctx, 'search')}: ${q}` : t(ctx, 'search')} head={{ noindex: true }}>
       <h1>{t(ctx, 'search')}</h1>
@@ -198,9 +289,7 @@ export function SearchPage({ ctx, q, hits, total, page, pageCount }: { ctx: Page
         <input type="search" id="q" name="q" value={q} maxLength={200} />
         <button type="submit">{t(ctx, 'searchButton')}</button>
       </form>
-      {q && (
-        <p role="status">{total ? t(ctx, 'results', { n: total, q }) : t(ctx, 'noResults', { q })}</p>
-      )}
+      {q && <p role="status">{total ? t(ctx, 'results', { n: total, q }) : t(ctx, 'noResults', { q })}</p>}
       <ol class="card-list search-results">
         {hits.map((h) => (
           <li class="card" lang={h.language}>
@@ -216,7 +305,12 @@ export function SearchPage({ ctx, q, hits, total, page, pageCount }: { ctx: Page
           </li>
         ))}
       </ol>
-      <Pagination page={page} pageCount={pageCount} href={(n) => `/search?q=${encodeURIComponent(q)}&page=${n}`} label={t(ctx, 'pages')} />
+      <Pagination
+        page={page}
+        pageCount={pageCount}
+        href={(n) => `/search?q=${encodeURIComponent(q)}&page=${n}`}
+        label={t(ctx, 'pages')}
+      />
     </Layout>
   );
 }
@@ -225,7 +319,21 @@ export function SearchPage({ ctx, q, hits, total, page, pageCount }: { ctx: Page
 
 const STATUS_LABEL = { draft: 'Draft', scheduled: 'Scheduled', published: 'Published' } as const;
 
-export function AdminPostsPage({ ctx, items, page, pageCount, statusOf, notice }: { ctx: PageContext; items: AdminListItem[]; page: number; pageCount: number; statusOf: (p: AdminListItem) => keyof typeof STATUS_LABEL; notice?: string }) {
+export function AdminPostsPage({
+  ctx,
+  items,
+  page,
+  pageCount,
+  statusOf,
+  notice,
+}: {
+  ctx: PageContext;
+  items: AdminListItem[];
+  page: number;
+  pageCount: number;
+  statusOf: (p: AdminListItem) => keyof typeof STATUS_LABEL;
+  notice?: string;
+}) {
   return (
     <Layout ctx={ctx} title="Posts" head={{ noindex: true }}>
       <h1>Posts</h1>
@@ -261,7 +369,9 @@ export function AdminPostsPage({ ctx, items, page, pageCount, statusOf, notice }
                 </td>
                 <td>
                   {STATUS_LABEL[status]}
-                  {status === 'scheduled' && p.published_at && <> for {p.published_at.slice(0, 16).replace('T', ' ')}</>}
+                  {status === 'scheduled' && p.published_at && (
+                    <> for {p.published_at.slice(0, 16).replace('T', ' ')}</>
+                  )}
                 </td>
                 <td>{p.language}</td>
                 <td>{p.author_name}</td>
@@ -292,7 +402,20 @@ export interface EditorProps {
   slug?: string;
 }
 
-export function PostEditorPage({ ctx, postId, input, status, errors, notice, previewHtml, cover, revisions = [], translations = [], knownTags = [], slug }: EditorProps) {
+export function PostEditorPage({
+  ctx,
+  postId,
+  input,
+  status,
+  errors,
+  notice,
+  previewHtml,
+  cover,
+  revisions = [],
+  translations = [],
+  knownTags = [],
+  slug,
+}: EditorProps) {
   const action = postId ? `/admin/posts/${postId}` : '/admin/posts';
   const title = postId ? `Edit “${input.title || 'untitled'}”` : 'New post';
   const preview = previewHtml ?? renderMarkdown(input.body_md);
@@ -319,16 +442,40 @@ export function PostEditorPage({ ctx, postId, input, status, errors, notice, pre
         <Field name="title" label="Title" errors={errors}>
           {(a) => <input type="text" {...a} value={input.title} maxLength={LIMITS.title + 50} required />}
         </Field>
-        <Field name="slug" label="Slug (web address)" hint="Lower-case letters, digits and hyphens. Leave empty to make one from the title. Changing the slug of a published post keeps a redirect from the old address." errors={errors}>
+        <Field
+          name="slug"
+          label="Slug (web address)"
+          hint="Lower-case letters, digits and hyphens. Leave empty to make one from the title. Changing the slug of a published post keeps a redirect from the old address."
+          errors={errors}
+        >
           {(a) => <input type="text" {...a} value={input.slug} />}
         </Field>
-        <Field name="excerpt" label="Excerpt" hint="One or two sentences for lists, feeds and search engines." errors={errors}>
-          {(a) => <textarea {...a} rows={2}>{input.excerpt}</textarea>}
+        <Field
+          name="excerpt"
+          label="Excerpt"
+          hint="One or two sentences for lists, feeds and search engines."
+          errors={errors}
+        >
+          {(a) => (
+            <textarea {...a} rows={2}>
+              {input.excerpt}
+            </textarea>
+          )}
         </Field>
-        <Field name="content_note" label="Content note (optional)" hint='Shown before the text, e.g. "mentions violence".' errors={errors}>
+        <Field
+          name="content_note"
+          label="Content note (optional)"
+          hint='Shown before the text, e.g. "mentions violence".'
+          errors={errors}
+        >
           {(a) => <input type="text" {...a} value={input.content_note} />}
         </Field>
-        <Field name="body_md" label="Text (Markdown)" hint="Headings (#), lists, links, quotes (>), code and images from this site. Raw HTML is not shown." errors={errors}>
+        <Field
+          name="body_md"
+          label="Text (Markdown)"
+          hint="Headings (#), lists, links, quotes (>), code and images from this site. Raw HTML is not shown."
+          errors={errors}
+        >
           {(a) => (
             <textarea {...a} rows={20} data-preview-source>
               {input.body_md}
@@ -339,13 +486,23 @@ export function PostEditorPage({ ctx, postId, input, status, errors, notice, pre
           <h2 id="preview-title">Preview</h2>
           <div class="prose" data-preview aria-live="polite" dangerouslySetInnerHTML={{ __html: preview }} />
         </section>
-        <Field name="tags" label="Tags" hint={`Separated by commas; new tags are created.${knownTags.length ? ` Existing: ${knownTags.slice(0, 30).join(', ')}` : ''}`} errors={errors}>
+        <Field
+          name="tags"
+          label="Tags"
+          hint={`Separated by commas; new tags are created.${knownTags.length ? ` Existing: ${knownTags.slice(0, 30).join(', ')}` : ''}`}
+          errors={errors}
+        >
           {(a) => <input type="text" {...a} value={input.tags} />}
         </Field>
         <Field name="language" label="Language" hint='A language code: "en", "fr", "pt-BR"…' errors={errors}>
           {(a) => <input type="text" {...a} value={input.language} />}
         </Field>
-        <Field name="translation_of" label="Translation of (optional)" hint="The slug of the post this one translates; the posts are then offered to readers as language versions of each other." errors={errors}>
+        <Field
+          name="translation_of"
+          label="Translation of (optional)"
+          hint="The slug of the post this one translates; the posts are then offered to readers as language versions of each other."
+          errors={errors}
+        >
           {(a) => <input type="text" {...a} value={input.translation_of} />}
         </Field>
         {postId && slug && (
@@ -366,25 +523,42 @@ export function PostEditorPage({ ctx, postId, input, status, errors, notice, pre
             ))}
           </p>
         )}
-        <Field name="cover" label="Cover image (optional)" hint="JPEG, PNG or WebP, at most 5 MB. Location and camera details are removed." errors={errors}>
+        <Field
+          name="cover"
+          label="Cover image (optional)"
+          hint="JPEG, PNG or WebP, at most 5 MB. Location and camera details are removed."
+          errors={errors}
+        >
           {(a) => <input type="file" {...a} accept="image/jpeg,image/png,image/webp" />}
         </Field>
         {cover && (
           <p>
-            <img class="cover-thumb" src={coverUrl(cover.file)} alt="" width={160} /> <label>
+            <img class="cover-thumb" src={coverUrl(cover.file)} alt="" width={160} />{' '}
+            <label>
               <input type="checkbox" name="remove_cover" value="1" /> Remove the cover image
             </label>
           </p>
         )}
-        <Field name="cover_alt" label="Cover image description" hint="For people who cannot see the image." errors={errors}>
+        <Field
+          name="cover_alt"
+          label="Cover image description"
+          hint="For people who cannot see the image."
+          errors={errors}
+        >
           {(a) => <input type="text" {...a} value={input.cover_alt} />}
         </Field>
         <div class="field">
           <label>
-            <input type="checkbox" name="comments_closed" value="1" checked={!!input.comments_closed} /> Close comments on this post
+            <input type="checkbox" name="comments_closed" value="1" checked={!!input.comments_closed} /> Close comments
+            on this post
           </label>
         </div>
-        <Field name="publish_at" label="Publish at (UTC, for scheduling)" hint="Pick a future date and time, then choose “Schedule”." errors={errors}>
+        <Field
+          name="publish_at"
+          label="Publish at (UTC, for scheduling)"
+          hint="Pick a future date and time, then choose “Schedule”."
+          errors={errors}
+        >
           {(a) => <input type="datetime-local" {...a} value={input.publish_at} />}
         </Field>
         <div class="actions">
@@ -440,7 +614,8 @@ export function PostEditorPage({ ctx, postId, input, status, errors, notice, pre
             <CsrfField token={ctx.csrfToken} />
             <h2>Delete</h2>
             <label>
-              <input type="checkbox" name="confirm" value="yes" required /> I understand the post, its revisions and its tags links are deleted for good.
+              <input type="checkbox" name="confirm" value="yes" required /> I understand the post, its revisions and its
+              tags links are deleted for good.
             </label>
             <button type="submit" class="danger">
               Delete this post
@@ -452,7 +627,26 @@ export function PostEditorPage({ ctx, postId, input, status, errors, notice, pre
   );
 }
 
-export function RevisionPage({ ctx, postId, revision }: { ctx: PageContext; postId: number; revision: { id: number; title: string; slug: string; excerpt: string; body_md: string; content_note: string; language: string; tags: string; action: string; created_at: string } }) {
+export function RevisionPage({
+  ctx,
+  postId,
+  revision,
+}: {
+  ctx: PageContext;
+  postId: number;
+  revision: {
+    id: number;
+    title: string;
+    slug: string;
+    excerpt: string;
+    body_md: string;
+    content_note: string;
+    language: string;
+    tags: string;
+    action: string;
+    created_at: string;
+  };
+}) {
   return (
     <Layout ctx={ctx} title={`Revision of “${revision.title}”`} head={{ noindex: true }}>
       <p>

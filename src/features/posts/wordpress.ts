@@ -56,7 +56,8 @@ const text = (v: unknown): string => {
   if (typeof v === 'object' && '#text' in (v as Node)) return text((v as Node)['#text']);
   return '';
 };
-const list = (v: unknown): Node[] => (Array.isArray(v) ? (v as Node[]) : v === undefined || v === null || v === '' ? [] : [v as Node]);
+const list = (v: unknown): Node[] =>
+  Array.isArray(v) ? (v as Node[]) : v === undefined || v === null || v === '' ? [] : [v as Node];
 
 /** WordPress dates: "2019-03-01 10:00:00" in UTC (the _gmt fields); "0000-00-00 00:00:00" means unset. */
 function wpDate(gmt: string, local: string): string {
@@ -71,7 +72,10 @@ function wpDate(gmt: string, local: string): string {
 
 export function parseWxr(xml: string): Wxr {
   const valid = XMLValidator.validate(xml);
-  if (valid !== true) throw new WxrError(`The file is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}). Nothing was imported.`);
+  if (valid !== true)
+    throw new WxrError(
+      `The file is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}). Nothing was imported.`,
+    );
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -84,9 +88,13 @@ export function parseWxr(xml: string): Wxr {
   });
   const doc = parser.parse(xml) as Node;
   const channel = (doc.rss as Node | undefined)?.channel as Node | undefined;
-  if (!channel || typeof channel !== 'object') throw new WxrError('The file is XML but not a WordPress export: it has no <rss><channel>. Nothing was imported.');
+  if (!channel || typeof channel !== 'object')
+    throw new WxrError('The file is XML but not a WordPress export: it has no <rss><channel>. Nothing was imported.');
   const version = text(channel['wp:wxr_version']);
-  if (!version) throw new WxrError('The file is RSS but not a WordPress export (no wp:wxr_version). Export it from WordPress with Tools → Export. Nothing was imported.');
+  if (!version)
+    throw new WxrError(
+      'The file is RSS but not a WordPress export (no wp:wxr_version). Export it from WordPress with Tools → Export. Nothing was imported.',
+    );
   const siteUrl = text(channel['wp:base_site_url']) || text(channel.link) || 'wordpress';
   const authors = list(channel['wp:author']).map((a) => ({
     login: text(a['wp:author_login']),
@@ -104,7 +112,11 @@ export function parseWxr(xml: string): Wxr {
     contentHtml: text(it['content:encoded']),
     excerptHtml: text(it['excerpt:encoded']),
     tags: list(it.category)
-      .map((c) => ({ domain: text(c['@domain']) as 'category' | 'post_tag', slug: safeDecode(text(c['@nicename'])), name: text(c) }))
+      .map((c) => ({
+        domain: text(c['@domain']) as 'category' | 'post_tag',
+        slug: safeDecode(text(c['@nicename'])),
+        name: text(c),
+      }))
       .filter((c) => (c.domain === 'category' || c.domain === 'post_tag') && c.name && c.name !== 'Uncategorized'),
     comments: list(it['wp:comment']).map((c) => ({
       id: text(c['wp:comment_id']),
@@ -127,7 +139,12 @@ function safeDecode(s: string): string {
   }
 }
 
-const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '*' });
+const turndown = new TurndownService({
+  headingStyle: 'atx',
+  codeBlockStyle: 'fenced',
+  bulletListMarker: '-',
+  emDelimiter: '*',
+});
 // Scripts, styles and embeds carry nothing a reader should get back as text.
 turndown.remove(['script', 'style', 'iframe', 'object', 'embed', 'form']);
 // Links with a scheme the site does not allow (javascript:, data:) keep only their text.
@@ -158,5 +175,9 @@ export function htmlToMarkdown(html: string): string {
 }
 
 export function htmlToText(html: string): string {
-  return htmlToMarkdown(html).replace(/[*_`#>\[\]]/g, '').replace(/\(https?:[^)]*\)/g, '').replace(/\s+/g, ' ').trim();
+  return htmlToMarkdown(html)
+    .replace(/[*_`#>[\]]/g, '')
+    .replace(/\(https?:[^)]*\)/g, '')
+    .replace(/\s+/g, ' ')
+    .trim();
 }

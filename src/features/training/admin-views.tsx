@@ -1,5 +1,11 @@
 import type { Selectable } from 'kysely';
-import type { TrainingCertificatesTable, TrainingCoursesTable, TrainingLessonsTable, TrainingModulesTable, TrainingQuestionsTable } from '../../core/db/schema.ts';
+import type {
+  TrainingCertificatesTable,
+  TrainingCoursesTable,
+  TrainingLessonsTable,
+  TrainingModulesTable,
+  TrainingQuestionsTable,
+} from '../../core/db/schema.ts';
 import type { PageContext } from '../../core/views/context.ts';
 import { CsrfField, ErrorSummary, Field, Notice, formatDate, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
@@ -23,7 +29,9 @@ const valueOf = (state: FormState | undefined, form: string, field: string, fall
   state && state.form === form && field in state.input ? state.input[field]! : fallback;
 /** Errors of one form; `suffix` keeps field ids unique when a page has several forms with the same fields. */
 const errorsFor = (state: FormState | undefined, form: string, suffix = '') =>
-  state && state.form === form ? Object.fromEntries(Object.entries(state.errors).map(([k, v]) => [k === '_form' ? k : `${k}${suffix}`, v])) : undefined;
+  state && state.form === form
+    ? Object.fromEntries(Object.entries(state.errors).map(([k, v]) => [k === '_form' ? k : `${k}${suffix}`, v]))
+    : undefined;
 
 function Hidden({ ctx, revision }: { ctx: PageContext; revision: number }) {
   return (
@@ -34,7 +42,19 @@ function Hidden({ ctx, revision }: { ctx: PageContext; revision: number }) {
   );
 }
 
-function MoveButtons({ ctx, course, kind, id, back }: { ctx: PageContext; course: Course; kind: string; id: number; back: string }) {
+function MoveButtons({
+  ctx,
+  course,
+  kind,
+  id,
+  back,
+}: {
+  ctx: PageContext;
+  course: Course;
+  kind: string;
+  id: number;
+  back: string;
+}) {
   return (
     <span class="move-buttons">
       {([-1, 1] as const).map((direction) => (
@@ -53,7 +73,17 @@ function MoveButtons({ ctx, course, kind, id, back }: { ctx: PageContext; course
   );
 }
 
-function DeleteButton({ ctx, course, action, what }: { ctx: PageContext; course: Course; action: string; what: string }) {
+function DeleteButton({
+  ctx,
+  course,
+  action,
+  what,
+}: {
+  ctx: PageContext;
+  course: Course;
+  action: string;
+  what: string;
+}) {
   return (
     <form method="post" action={action} class="inline-form">
       <Hidden ctx={ctx} revision={course.revision} />
@@ -101,7 +131,21 @@ export function AdminCoursesPage({ ctx, courses, state }: { ctx: PageContext; co
   );
 }
 
-function CourseForm({ ctx, action, course, state, form, submit }: { ctx: PageContext; action: string; course?: Course; state?: FormState; form: string; submit: string }) {
+function CourseForm({
+  ctx,
+  action,
+  course,
+  state,
+  form,
+  submit,
+}: {
+  ctx: PageContext;
+  action: string;
+  course?: Course;
+  state?: FormState;
+  form: string;
+  submit: string;
+}) {
   const errors = errorsFor(state, form);
   const v = (field: string, fallback: string) => valueOf(state, form, field, fallback);
   return (
@@ -111,13 +155,27 @@ function CourseForm({ ctx, action, course, state, form, submit }: { ctx: PageCon
       <Field name="title" label="Title" errors={errors}>
         {(a) => <input {...a} type="text" value={v('title', course?.title ?? '')} required />}
       </Field>
-      <Field name="slug" label="Address" hint="Shown as /training/<address>: lower-case letters, digits and dashes." errors={errors}>
+      <Field
+        name="slug"
+        label="Address"
+        hint="Shown as /training/<address>: lower-case letters, digits and dashes."
+        errors={errors}
+      >
         {(a) => <input {...a} type="text" value={v('slug', course?.slug ?? '')} required />}
       </Field>
       <Field name="summary" label="Summary" errors={errors}>
-        {(a) => <textarea {...a} rows={3}>{v('summary', course?.summary ?? '')}</textarea>}
+        {(a) => (
+          <textarea {...a} rows={3}>
+            {v('summary', course?.summary ?? '')}
+          </textarea>
+        )}
       </Field>
-      <Field name="audience" label="Audience" hint="Who the course is for, e.g. “Frontline workers and volunteers”." errors={errors}>
+      <Field
+        name="audience"
+        label="Audience"
+        hint="Who the course is for, e.g. “Frontline workers and volunteers”."
+        errors={errors}
+      >
         {(a) => <input {...a} type="text" value={v('audience', course?.audience ?? '')} />}
       </Field>
       <Field name="language" label="Language" hint="A language tag: en, fr, pt-BR…" errors={errors}>
@@ -148,7 +206,17 @@ export interface AdminCourseProps {
   notice?: string;
 }
 
-export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts, versions, certificates, state, notice }: AdminCourseProps) {
+export function AdminCoursePage({
+  ctx,
+  course,
+  modules,
+  lessons,
+  questionCounts,
+  versions,
+  certificates,
+  state,
+  notice,
+}: AdminCourseProps) {
   const current = versions.find((v) => v.id === course.published_version_id);
   return (
     <Layout ctx={ctx} title={`Edit: ${course.title}`} head={{ noindex: true }}>
@@ -161,15 +229,17 @@ export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts,
       <p>
         {current ? (
           <>
-            Published as version {current.version} on {formatDate(current.published_at)} at <a href={`/training/${course.slug}`}>/training/{course.slug}</a>. Changes below
-            go live only when you publish a new version; learners part way through keep the version they started.
+            Published as version {current.version} on {formatDate(current.published_at)} at{' '}
+            <a href={`/training/${course.slug}`}>/training/{course.slug}</a>. Changes below go live only when you
+            publish a new version; learners part way through keep the version they started.
           </>
         ) : (
           <>Not published yet: learners cannot see this course.</>
         )}
       </p>
       <p>
-        <a href={`/admin/training/${course.id}/preview`}>Preview as a learner</a> · <a href={`/admin/training/${course.id}/stats`}>Aggregate figures</a>
+        <a href={`/admin/training/${course.id}/preview`}>Preview as a learner</a> ·{' '}
+        <a href={`/admin/training/${course.id}/stats`}>Aggregate figures</a>
       </p>
       <form method="post" action={`/admin/training/${course.id}/publish`}>
         <Hidden ctx={ctx} revision={course.revision} />
@@ -181,7 +251,9 @@ export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts,
           <button type="submit" class="secondary">
             Withdraw from the catalogue
           </button>
-          <p class="hint">New learners can no longer start it; people part way keep their version and can still finish.</p>
+          <p class="hint">
+            New learners can no longer start it; people part way keep their version and can still finish.
+          </p>
         </form>
       )}
 
@@ -189,15 +261,25 @@ export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts,
       {modules.map((m) => (
         <section class="panel" aria-labelledby={`mod-${m.id}`}>
           <h3 id={`mod-${m.id}`}>
-            {m.title} <MoveButtons ctx={ctx} course={course} kind="module" id={m.id} back={`/admin/training/${course.id}`} />
+            {m.title}{' '}
+            <MoveButtons ctx={ctx} course={course} kind="module" id={m.id} back={`/admin/training/${course.id}`} />
           </h3>
           <ol>
             {lessons
               .filter((l) => l.module_id === m.id)
               .map((l) => (
                 <li>
-                  <a href={`/admin/training/${course.id}/lessons/${l.id}`}>{l.title}</a> <span class="hint">({questionCounts.get(l.id) ?? 0} questions{l.is_required ? '' : ', optional'})</span>{' '}
-                  <MoveButtons ctx={ctx} course={course} kind="lesson" id={l.id} back={`/admin/training/${course.id}`} />
+                  <a href={`/admin/training/${course.id}/lessons/${l.id}`}>{l.title}</a>{' '}
+                  <span class="hint">
+                    ({questionCounts.get(l.id) ?? 0} questions{l.is_required ? '' : ', optional'})
+                  </span>{' '}
+                  <MoveButtons
+                    ctx={ctx}
+                    course={course}
+                    kind="lesson"
+                    id={l.id}
+                    back={`/admin/training/${course.id}`}
+                  />
                 </li>
               ))}
           </ol>
@@ -206,10 +288,18 @@ export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts,
             <form method="post" action={`/admin/training/${course.id}/modules/${m.id}/lessons`} class="stack">
               <Hidden ctx={ctx} revision={course.revision} />
               <ErrorSummary errors={errorsFor(state, `lesson-${m.id}`, `-m${m.id}`)} />
-              <Field name={`title-m${m.id}`} label="Lesson title" errors={errorsFor(state, `lesson-${m.id}`, `-m${m.id}`)}>
+              <Field
+                name={`title-m${m.id}`}
+                label="Lesson title"
+                errors={errorsFor(state, `lesson-${m.id}`, `-m${m.id}`)}
+              >
                 {(a) => <input {...a} name="title" type="text" value={valueOf(state, `lesson-${m.id}`, 'title', '')} />}
               </Field>
-              <Field name={`slug-m${m.id}`} label="Lesson address" errors={errorsFor(state, `lesson-${m.id}`, `-m${m.id}`)}>
+              <Field
+                name={`slug-m${m.id}`}
+                label="Lesson address"
+                errors={errorsFor(state, `lesson-${m.id}`, `-m${m.id}`)}
+              >
                 {(a) => <input {...a} name="slug" type="text" value={valueOf(state, `lesson-${m.id}`, 'slug', '')} />}
               </Field>
               <button type="submit">Add lesson</button>
@@ -223,7 +313,12 @@ export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts,
               <input id={`module-title-${m.id}`} name="title" type="text" value={m.title} />
               <button type="submit">Rename</button>
             </form>
-            <DeleteButton ctx={ctx} course={course} action={`/admin/training/${course.id}/modules/${m.id}/delete`} what="module and its lessons" />
+            <DeleteButton
+              ctx={ctx}
+              course={course}
+              action={`/admin/training/${course.id}/modules/${m.id}/delete`}
+              what="module and its lessons"
+            />
           </details>
         </section>
       ))}
@@ -237,7 +332,14 @@ export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts,
       </form>
 
       <h2>Course details</h2>
-      <CourseForm ctx={ctx} action={`/admin/training/${course.id}`} course={course} state={state} form="course" submit="Save details" />
+      <CourseForm
+        ctx={ctx}
+        action={`/admin/training/${course.id}`}
+        course={course}
+        state={state}
+        form="course"
+        submit="Save details"
+      />
 
       <h2>Versions</h2>
       <ul>
@@ -279,7 +381,8 @@ export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts,
                     <form method="post" action={`/admin/training/certificates/${c.code}/revoke`} class="inline-form">
                       <CsrfField token={ctx.csrfToken} />
                       <input type="hidden" name="course" value={String(course.id)} />
-                      <label for={`reason-${c.id}`}>Reason</label> <input id={`reason-${c.id}`} name="reason" type="text" required maxLength={500} />{' '}
+                      <label for={`reason-${c.id}`}>Reason</label>{' '}
+                      <input id={`reason-${c.id}`} name="reason" type="text" required maxLength={500} />{' '}
                       <button type="submit">Revoke</button>
                     </form>
                   )}
@@ -293,14 +396,27 @@ export function AdminCoursePage({ ctx, course, modules, lessons, questionCounts,
   );
 }
 
-export function AdminLessonPage({ ctx, course, lesson, questions, state }: { ctx: PageContext; course: Course; lesson: LessonRow; questions: QuestionRow[]; state?: FormState }) {
+export function AdminLessonPage({
+  ctx,
+  course,
+  lesson,
+  questions,
+  state,
+}: {
+  ctx: PageContext;
+  course: Course;
+  lesson: LessonRow;
+  questions: QuestionRow[];
+  state?: FormState;
+}) {
   const errors = errorsFor(state, 'lesson');
   const v = (field: string, fallback: string) => valueOf(state, 'lesson', field, fallback);
   const requiredChecked = state?.form === 'lesson' ? state.input.required === '1' : lesson.is_required === 1;
   return (
     <Layout ctx={ctx} title={`Edit lesson: ${lesson.title}`} head={{ noindex: true }}>
       <p>
-        <a href={`/admin/training/${course.id}`}>← {course.title}</a> · <a href={`/admin/training/${course.id}/preview/${lesson.slug}`}>Preview</a>
+        <a href={`/admin/training/${course.id}`}>← {course.title}</a> ·{' '}
+        <a href={`/admin/training/${course.id}/preview/${lesson.slug}`}>Preview</a>
       </p>
       <h1>{lesson.title}</h1>
       {state?.form === '_page' && <ErrorSummary errors={state.errors} />}
@@ -314,7 +430,11 @@ export function AdminLessonPage({ ctx, course, lesson, questions, state }: { ctx
           {(a) => <input {...a} type="text" value={v('slug', lesson.slug)} />}
         </Field>
         <Field name="body" label="Lesson text (Markdown)" errors={errors}>
-          {(a) => <textarea {...a} rows={18}>{v('body', lesson.body_md)}</textarea>}
+          {(a) => (
+            <textarea {...a} rows={18}>
+              {v('body', lesson.body_md)}
+            </textarea>
+          )}
         </Field>
         <Field name="passMark" label="Quiz pass mark (%)" errors={errors}>
           {(a) => <input {...a} type="number" min={0} max={100} value={v('passMark', String(lesson.pass_mark))} />}
@@ -330,29 +450,78 @@ export function AdminLessonPage({ ctx, course, lesson, questions, state }: { ctx
           </button>
         )}
       </form>
-      <DeleteButton ctx={ctx} course={course} action={`/admin/training/${course.id}/lessons/${lesson.id}/delete`} what="lesson" />
+      <DeleteButton
+        ctx={ctx}
+        course={course}
+        action={`/admin/training/${course.id}/lessons/${lesson.id}/delete`}
+        what="lesson"
+      />
 
       <h2>Questions and reflection prompts</h2>
       <p class="hint">
-        Options, one per line: start a right answer with “*” and a wrong one with “-”, then the option, “|”, and the explanation learners see after answering. Reflection
-        prompts have no options: learners' answers stay in their browser.
+        Options, one per line: start a right answer with “*” and a wrong one with “-”, then the option, “|”, and the
+        explanation learners see after answering. Reflection prompts have no options: learners' answers stay in their
+        browser.
       </p>
       {questions.map((q, i) => (
         <section class="panel" aria-labelledby={`q-${q.id}`}>
           <h3 id={`q-${q.id}`}>
-            Question {i + 1} ({q.kind}) <MoveButtons ctx={ctx} course={course} kind="question" id={q.id} back={`/admin/training/${course.id}/lessons/${lesson.id}`} />
+            Question {i + 1} ({q.kind}){' '}
+            <MoveButtons
+              ctx={ctx}
+              course={course}
+              kind="question"
+              id={q.id}
+              back={`/admin/training/${course.id}/lessons/${lesson.id}`}
+            />
           </h3>
-          <QuestionForm ctx={ctx} course={course} action={`/admin/training/${course.id}/questions/${q.id}`} form={`q-${q.id}`} state={state} question={q} submit="Save question" />
-          <DeleteButton ctx={ctx} course={course} action={`/admin/training/${course.id}/questions/${q.id}/delete`} what="question" />
+          <QuestionForm
+            ctx={ctx}
+            course={course}
+            action={`/admin/training/${course.id}/questions/${q.id}`}
+            form={`q-${q.id}`}
+            state={state}
+            question={q}
+            submit="Save question"
+          />
+          <DeleteButton
+            ctx={ctx}
+            course={course}
+            action={`/admin/training/${course.id}/questions/${q.id}/delete`}
+            what="question"
+          />
         </section>
       ))}
       <h3>Add a question</h3>
-      <QuestionForm ctx={ctx} course={course} action={`/admin/training/${course.id}/lessons/${lesson.id}/questions`} form="new-question" state={state} submit="Add question" />
+      <QuestionForm
+        ctx={ctx}
+        course={course}
+        action={`/admin/training/${course.id}/lessons/${lesson.id}/questions`}
+        form="new-question"
+        state={state}
+        submit="Add question"
+      />
     </Layout>
   );
 }
 
-function QuestionForm({ ctx, course, action, form, state, question, submit }: { ctx: PageContext; course: Course; action: string; form: string; state?: FormState; question?: QuestionRow; submit: string }) {
+function QuestionForm({
+  ctx,
+  course,
+  action,
+  form,
+  state,
+  question,
+  submit,
+}: {
+  ctx: PageContext;
+  course: Course;
+  action: string;
+  form: string;
+  state?: FormState;
+  question?: QuestionRow;
+  submit: string;
+}) {
   const suffix = question ? `-q${question.id}` : '-new';
   const errors = errorsFor(state, form, suffix);
   const v = (field: string, fallback: string) => valueOf(state, form, field, fallback);
@@ -399,7 +568,12 @@ export interface StatsProps {
   ctx: PageContext;
   course: Course;
   content: CourseContent | undefined;
-  stats: { starts: number; completions: number; lessonCompletions: Map<string, number>; questions: Map<string, { attempts: number; correct: number }> };
+  stats: {
+    starts: number;
+    completions: number;
+    lessonCompletions: Map<string, number>;
+    questions: Map<string, { attempts: number; correct: number }>;
+  };
 }
 
 const pct = (n: number, d: number) => (d === 0 ? '–' : `${Math.round((100 * n) / d)}%`);

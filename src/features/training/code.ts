@@ -17,7 +17,10 @@ export function generateProgressCode(): string {
 
 /** "Apple  Tiger, moon…" → "apple-tiger-moon…"; undefined when it cannot be a code. */
 export function normalizeProgressCode(input: string): string | undefined {
-  const words = input.toLowerCase().split(/[^a-z]+/).filter(Boolean);
+  const words = input
+    .toLowerCase()
+    .split(/[^a-z]+/)
+    .filter(Boolean);
   if (words.length !== CODE_WORDS || !words.every((w) => WORD_SET.has(w))) return undefined;
   return words.join('-');
 }
@@ -40,7 +43,11 @@ export function generateCertificateCode(): string {
 }
 
 export function normalizeCertificateCode(input: string): string | undefined {
-  const raw = input.toUpperCase().replace(/[^0-9A-Z]/g, '').replace(/O/g, '0').replace(/[IL]/g, '1');
+  const raw = input
+    .toUpperCase()
+    .replace(/[^0-9A-Z]/g, '')
+    .replace(/O/g, '0')
+    .replace(/[IL]/g, '1');
   if (raw.length !== 12 || ![...raw].every((c) => CERT_ALPHABET.includes(c))) return undefined;
   return `${raw.slice(0, 4)}-${raw.slice(4, 8)}-${raw.slice(8)}`;
 }

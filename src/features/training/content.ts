@@ -52,7 +52,10 @@ export function allLessons(course: CourseContent): Lesson[] {
   return course.modules.flatMap((m) => m.lessons);
 }
 
-export function findLesson(course: CourseContent, slug: string): { lesson: Lesson; previous?: Lesson; next?: Lesson } | undefined {
+export function findLesson(
+  course: CourseContent,
+  slug: string,
+): { lesson: Lesson; previous?: Lesson; next?: Lesson } | undefined {
   const lessons = allLessons(course);
   const i = lessons.findIndex((l) => l.slug === slug);
   if (i < 0) return undefined;

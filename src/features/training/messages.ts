@@ -3,7 +3,8 @@ import { createTranslator } from '../../core/i18n/index.ts';
 export const trainingMessages = {
   en: {
     catalogueTitle: 'Training',
-    catalogueLead: 'Free, self-paced courses for frontline workers, volunteers and allies. No account and no e-mail address: your progress is kept under a code of five words that only you hold.',
+    catalogueLead:
+      'Free, self-paced courses for frontline workers, volunteers and allies. No account and no e-mail address: your progress is kept under a code of five words that only you hold.',
     noCourses: 'There are no courses yet.',
     allCourses: 'All free courses, no account needed',
     audience: 'For',
@@ -15,7 +16,8 @@ export const trainingMessages = {
     completed: 'Completed',
     resumeLink: 'Continue on this device with a progress code',
     forgetDevice: 'Forget this device',
-    forgetHint: 'Removes the progress code and your reflection notes from this browser. Your progress stays under the code: keep it safe to come back.',
+    forgetHint:
+      'Removes the progress code and your reflection notes from this browser. Your progress stays under the code: keep it safe to come back.',
     start: 'Start this course',
     startHint: 'Starting gives you a progress code of five words. Nothing else about you is asked for or kept.',
     continue: 'Continue',
@@ -24,7 +26,8 @@ export const trainingMessages = {
     optional: 'optional',
     quizBadge: 'quiz',
     certificateTitle: 'Your certificate',
-    certificateHint: 'Type the name to print on it, as you want your employer or others to see it. It is printed on the certificate and shown to anyone who checks its code, and is not linked to your progress code.',
+    certificateHint:
+      'Type the name to print on it, as you want your employer or others to see it. It is printed on the certificate and shown to anyone who checks its code, and is not linked to your progress code.',
     nameLabel: 'Name on the certificate',
     issue: 'Issue my certificate',
     remaining: 'Finish the required lessons and quizzes to get a certificate: {count} to go.',
@@ -32,7 +35,8 @@ export const trainingMessages = {
     next: 'Next',
     backToCourse: 'Back to the course',
     quizTitle: 'Check your understanding',
-    quizHint: 'Pass mark {passMark}%. You can try as often as you like; you see why each answer is right or not after checking.',
+    quizHint:
+      'Pass mark {passMark}%. You can try as often as you like; you see why each answer is right or not after checking.',
     checkAnswers: 'Check my answers',
     retake: 'Try the quiz again',
     scored: 'You scored {score}% (pass mark {passMark}%).',
@@ -46,17 +50,20 @@ export const trainingMessages = {
     chooseOne: 'Choose one answer.',
     chooseAny: 'Choose every answer that applies.',
     reflectTitle: 'Reflect',
-    reflectNote: 'What you write here stays in this browser only (on a shared device, others using it could read it). It is never sent to the site.',
+    reflectNote:
+      'What you write here stays in this browser only (on a shared device, others using it could read it). It is never sent to the site.',
     clearNotes: 'Delete my notes from this browser',
     markDone: 'Mark this lesson as done',
     lessonDone: 'You have finished this lesson.',
     codeTitle: 'Your progress code',
-    codeLead: 'This code is the only key to your progress, on this device or any other. We keep no copy we could read, so we cannot recover it: save it now.',
+    codeLead:
+      'This code is the only key to your progress, on this device or any other. We keep no copy we could read, so we cannot recover it: save it now.',
     copy: 'Copy the code',
     download: 'Download as a text file',
     print: 'Print',
     passphraseTitle: 'Protect the code with a passphrase (optional)',
-    passphraseHint: 'Anyone who has the code can continue your course. With a passphrase, they also need it. We keep only a one-way hash of it.',
+    passphraseHint:
+      'Anyone who has the code can continue your course. With a passphrase, they also need it. We keep only a one-way hash of it.',
     passphraseLabel: 'Passphrase (at least 8 characters)',
     setPassphrase: 'Set passphrase',
     passphraseSet: 'Your code now needs the passphrase too.',
@@ -79,7 +86,8 @@ export const trainingMessages = {
   },
   fr: {
     catalogueTitle: 'Formations',
-    catalogueLead: 'Des formations gratuites, à votre rythme, pour les intervenant·es, bénévoles et allié·es. Sans compte ni adresse e-mail : votre progression est gardée sous un code de cinq mots que vous seul·e détenez.',
+    catalogueLead:
+      'Des formations gratuites, à votre rythme, pour les intervenant·es, bénévoles et allié·es. Sans compte ni adresse e-mail : votre progression est gardée sous un code de cinq mots que vous seul·e détenez.',
     noCourses: 'Aucune formation pour le moment.',
     allCourses: 'Toutes les formations gratuites, sans compte',
     audience: 'Pour',
@@ -102,7 +110,8 @@ export const trainingMessages = {
     correct: 'Juste',
     incorrect: 'Pas tout à fait',
     reflectTitle: 'Réfléchir',
-    reflectNote: 'Ce que vous écrivez ici reste dans ce navigateur (sur un appareil partagé, d’autres pourraient le lire). Rien n’est envoyé au site.',
+    reflectNote:
+      'Ce que vous écrivez ici reste dans ce navigateur (sur un appareil partagé, d’autres pourraient le lire). Rien n’est envoyé au site.',
     clearNotes: 'Effacer mes notes de ce navigateur',
     codeTitle: 'Votre code de progression',
     copy: 'Copier le code',
@@ -113,18 +122,22 @@ export const trainingMessages = {
     verifyTitle: 'Vérification de certificat',
     verifyGenuine: 'Ce certificat est authentique.',
     verifyRevoked: 'Ce certificat a été révoqué.',
-    forgetHint: 'Retire le code de progression et vos notes de réflexion de ce navigateur. Votre progression reste liée au code : gardez-le pour revenir.',
-    startHint: 'En commençant, vous recevez un code de progression de cinq mots. Rien d’autre sur vous n’est demandé ni conservé.',
+    forgetHint:
+      'Retire le code de progression et vos notes de réflexion de ce navigateur. Votre progression reste liée au code : gardez-le pour revenir.',
+    startHint:
+      'En commençant, vous recevez un code de progression de cinq mots. Rien d’autre sur vous n’est demandé ni conservé.',
     done: 'terminée',
     required: 'obligatoire',
     optional: 'facultative',
     quizBadge: 'quiz',
     certificateTitle: 'Votre certificat',
-    certificateHint: 'Saisissez le nom à imprimer, tel que vous voulez que votre employeur ou d’autres le voient. Il figure sur le certificat et s’affiche pour quiconque vérifie son code ; il n’est pas lié à votre code de progression.',
+    certificateHint:
+      'Saisissez le nom à imprimer, tel que vous voulez que votre employeur ou d’autres le voient. Il figure sur le certificat et s’affiche pour quiconque vérifie son code ; il n’est pas lié à votre code de progression.',
     nameLabel: 'Nom sur le certificat',
     issue: 'Obtenir mon certificat',
     remaining: 'Terminez les leçons et quiz obligatoires pour obtenir un certificat : encore {count}.',
-    quizHint: 'Seuil de réussite {passMark} %. Vous pouvez réessayer autant que vous voulez ; après vérification, vous voyez pourquoi chaque réponse est juste ou non.',
+    quizHint:
+      'Seuil de réussite {passMark} %. Vous pouvez réessayer autant que vous voulez ; après vérification, vous voyez pourquoi chaque réponse est juste ou non.',
     scored: 'Votre score : {score} % (seuil {passMark} %).',
     passed: 'Réussi.',
     notPassed: 'Pas encore réussi : lisez les explications et réessayez.',
@@ -135,14 +148,17 @@ export const trainingMessages = {
     chooseAny: 'Choisissez toutes les réponses qui conviennent.',
     markDone: 'Marquer cette leçon comme terminée',
     lessonDone: 'Vous avez terminé cette leçon.',
-    codeLead: 'Ce code est la seule clé de votre progression, sur cet appareil ou un autre. Nous n’en gardons aucune copie lisible et ne pouvons pas le retrouver : enregistrez-le maintenant.',
+    codeLead:
+      'Ce code est la seule clé de votre progression, sur cet appareil ou un autre. Nous n’en gardons aucune copie lisible et ne pouvons pas le retrouver : enregistrez-le maintenant.',
     passphraseTitle: 'Protéger le code par une phrase secrète (facultatif)',
-    passphraseHint: 'Quiconque a le code peut continuer votre formation. Avec une phrase secrète, il lui faut aussi celle-ci. Nous n’en gardons qu’une empreinte à sens unique.',
+    passphraseHint:
+      'Quiconque a le code peut continuer votre formation. Avec une phrase secrète, il lui faut aussi celle-ci. Nous n’en gardons qu’une empreinte à sens unique.',
     passphraseLabel: 'Phrase secrète (8 caractères au moins)',
     setPassphrase: 'Enregistrer la phrase secrète',
     passphraseSet: 'Votre code demande désormais aussi la phrase secrète.',
     goToCourse: 'Aller à la formation',
-    resumeLead: 'Saisissez les cinq mots de votre code de progression, dans l’ordre. Majuscules et séparateurs n’ont pas d’importance.',
+    resumeLead:
+      'Saisissez les cinq mots de votre code de progression, dans l’ordre. Majuscules et séparateurs n’ont pas d’importance.',
     codeLabel: 'Code de progression',
     passphraseOptional: 'Phrase secrète, si vous en avez défini une',
     holder: 'Nom',

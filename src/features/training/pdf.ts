@@ -18,7 +18,9 @@ function loadFonts() {
 }
 
 function longDate(isoDay: string): string {
-  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(new Date(`${isoDay}T00:00:00Z`));
+  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
+    new Date(`${isoDay}T00:00:00Z`),
+  );
 }
 
 export function certificatePdf(cert: Certificate, siteName: string, verifyUrl: string): Promise<Buffer> {
@@ -27,7 +29,13 @@ export function certificatePdf(cert: Certificate, siteName: string, verifyUrl: s
     size: 'A4',
     layout: 'landscape',
     margin: 56,
-    info: { Title: `Certificate: ${cert.courseTitle}`, Author: siteName, Subject: 'Certificate of completion', Producer: siteName, Creator: siteName },
+    info: {
+      Title: `Certificate: ${cert.courseTitle}`,
+      Author: siteName,
+      Subject: 'Certificate of completion',
+      Producer: siteName,
+      Creator: siteName,
+    },
   });
   doc.registerFont('body', regular);
   doc.registerFont('bold', bold);
@@ -38,9 +46,16 @@ export function certificatePdf(cert: Certificate, siteName: string, verifyUrl: s
     doc.on('error', reject);
   });
   const width = doc.page.width - 112;
-  doc.rect(28, 28, doc.page.width - 56, doc.page.height - 56).lineWidth(2).stroke('#5b2a86');
+  doc
+    .rect(28, 28, doc.page.width - 56, doc.page.height - 56)
+    .lineWidth(2)
+    .stroke('#5b2a86');
   doc.moveDown(2);
-  doc.font('bold').fontSize(30).fillColor('#3f1c5e').text('Certificate of completion', 56, 100, { width, align: 'center' });
+  doc
+    .font('bold')
+    .fontSize(30)
+    .fillColor('#3f1c5e')
+    .text('Certificate of completion', 56, 100, { width, align: 'center' });
   doc.moveDown(1.2);
   doc.font('body').fontSize(14).fillColor('#1d1b22').text('This certifies that', { width, align: 'center' });
   doc.moveDown(0.6);
@@ -50,7 +65,10 @@ export function certificatePdf(cert: Certificate, siteName: string, verifyUrl: s
   doc.moveDown(0.6);
   doc.font('bold').fontSize(20).text(cert.courseTitle, { width, align: 'center' });
   doc.moveDown(1);
-  doc.font('body').fontSize(13).text(`on ${longDate(cert.issuedOn)}, with ${siteName}.`, { width, align: 'center' });
+  doc
+    .font('body')
+    .fontSize(13)
+    .text(`on ${longDate(cert.issuedOn)}, with ${siteName}.`, { width, align: 'center' });
   doc.font('body').fontSize(11).fillColor('#4f4a57');
   doc.text(`Verification code: ${cert.code}`, 56, doc.page.height - 130, { width, align: 'center' });
   doc.text(`Check that this certificate is genuine at ${verifyUrl}`, { width, align: 'center' });

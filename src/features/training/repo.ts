@@ -18,7 +18,16 @@ export function findCourseBySlug(db: Executor, slug: string) {
 
 export async function insertCourse(
   db: Executor,
-  row: { slug: string; title: string; summary: string; audience: string; language: string; minutes: number; created_by: number | null; now: string },
+  row: {
+    slug: string;
+    title: string;
+    summary: string;
+    audience: string;
+    language: string;
+    minutes: number;
+    created_by: number | null;
+    now: string;
+  },
 ): Promise<number> {
   const { now, ...rest } = row;
   const r = await db
@@ -29,7 +38,11 @@ export async function insertCourse(
   return r.id;
 }
 
-export function updateCourseMeta(db: Executor, id: number, fields: { slug: string; title: string; summary: string; audience: string; language: string; minutes: number }) {
+export function updateCourseMeta(
+  db: Executor,
+  id: number,
+  fields: { slug: string; title: string; summary: string; audience: string; language: string; minutes: number },
+) {
   return db.updateTable('training_courses').set(fields).where('id', '=', id).execute();
 }
 
@@ -45,12 +58,22 @@ export async function bumpRevision(db: Executor, id: number, expected: number, n
 }
 
 export function setPublishedVersion(db: Executor, courseId: number, versionId: number | null) {
-  return db.updateTable('training_courses').set({ published_version_id: versionId }).where('id', '=', courseId).execute();
+  return db
+    .updateTable('training_courses')
+    .set({ published_version_id: versionId })
+    .where('id', '=', courseId)
+    .execute();
 }
 
 // ── modules, lessons, questions ──
 export function listModules(db: Executor, courseId: number) {
-  return db.selectFrom('training_modules').selectAll().where('course_id', '=', courseId).orderBy('position').orderBy('id').execute();
+  return db
+    .selectFrom('training_modules')
+    .selectAll()
+    .where('course_id', '=', courseId)
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
 }
 
 export function listLessonsOfCourse(db: Executor, courseId: number) {
@@ -101,7 +124,12 @@ export function findQuestionRow(db: Executor, id: number) {
     .executeTakeFirst();
 }
 
-async function nextPosition(db: Executor, table: 'training_modules' | 'training_lessons' | 'training_questions', column: 'course_id' | 'module_id' | 'lesson_id', parent: number): Promise<number> {
+async function nextPosition(
+  db: Executor,
+  table: 'training_modules' | 'training_lessons' | 'training_questions',
+  column: 'course_id' | 'module_id' | 'lesson_id',
+  parent: number,
+): Promise<number> {
   const r = await db
     .selectFrom(table as 'training_modules')
     .select(sql<number>`coalesce(max(position), 0)`.as('max'))
@@ -112,7 +140,11 @@ async function nextPosition(db: Executor, table: 'training_modules' | 'training_
 
 export async function insertModule(db: Executor, courseId: number, title: string): Promise<number> {
   const position = await nextPosition(db, 'training_modules', 'course_id', courseId);
-  const r = await db.insertInto('training_modules').values({ course_id: courseId, title, position }).returning('id').executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto('training_modules')
+    .values({ course_id: courseId, title, position })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
@@ -130,11 +162,19 @@ export async function insertLesson(
   row: { slug: string; title: string; body_md: string; is_required: number; pass_mark: number },
 ): Promise<number> {
   const position = await nextPosition(db, 'training_lessons', 'module_id', moduleId);
-  const r = await db.insertInto('training_lessons').values({ module_id: moduleId, position, ...row }).returning('id').executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto('training_lessons')
+    .values({ module_id: moduleId, position, ...row })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
-export function updateLesson(db: Executor, id: number, row: { slug: string; title: string; body_md: string; is_required: number; pass_mark: number }) {
+export function updateLesson(
+  db: Executor,
+  id: number,
+  row: { slug: string; title: string; body_md: string; is_required: number; pass_mark: number },
+) {
   return db.updateTable('training_lessons').set(row).where('id', '=', id).execute();
 }
 
@@ -142,9 +182,17 @@ export function deleteLesson(db: Executor, id: number) {
   return db.deleteFrom('training_lessons').where('id', '=', id).execute();
 }
 
-export async function insertQuestion(db: Executor, lessonId: number, row: { kind: string; prompt: string; options_json: string }): Promise<number> {
+export async function insertQuestion(
+  db: Executor,
+  lessonId: number,
+  row: { kind: string; prompt: string; options_json: string },
+): Promise<number> {
   const position = await nextPosition(db, 'training_questions', 'lesson_id', lessonId);
-  const r = await db.insertInto('training_questions').values({ lesson_id: lessonId, position, ...row }).returning('id').executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto('training_questions')
+    .values({ lesson_id: lessonId, position, ...row })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
@@ -169,26 +217,44 @@ export async function moveItem(db: Executor, table: Sortable, id: number, direct
   const parentCol = PARENT[table] as 'course_id';
   const item = await db.selectFrom(t).select(['id', 'position', parentCol]).where('id', '=', id).executeTakeFirst();
   if (!item) return false;
-  const siblings = await db.selectFrom(t).select(['id', 'position']).where(parentCol, '=', item[parentCol]).orderBy('position').orderBy('id').execute();
+  const siblings = await db
+    .selectFrom(t)
+    .select(['id', 'position'])
+    .where(parentCol, '=', item[parentCol])
+    .orderBy('position')
+    .orderBy('id')
+    .execute();
   const i = siblings.findIndex((s) => s.id === id);
   const j = i + direction;
   if (j < 0 || j >= siblings.length) return false;
   // Renumber the whole list so equal positions can never make a swap ambiguous.
   const order = siblings.map((s) => s.id);
   [order[i], order[j]] = [order[j]!, order[i]!];
-  for (let k = 0; k < order.length; k++) await db.updateTable(t).set({ position: k + 1 }).where('id', '=', order[k]!).execute();
+  for (let k = 0; k < order.length; k++)
+    await db
+      .updateTable(t)
+      .set({ position: k + 1 })
+      .where('id', '=', order[k]!)
+      .execute();
   return true;
 }
 
 // ── published versions ──
-export async function insertVersion(db: Executor, row: { course_id: number; content_json: string; published_at: string; published_by: number | null }): Promise<{ id: number; version: number }> {
+export async function insertVersion(
+  db: Executor,
+  row: { course_id: number; content_json: string; published_at: string; published_by: number | null },
+): Promise<{ id: number; version: number }> {
   const last = await db
     .selectFrom('training_course_versions')
     .select(sql<number>`coalesce(max(version), 0)`.as('max'))
     .where('course_id', '=', row.course_id)
     .executeTakeFirst();
   const version = Number(last?.max ?? 0) + 1;
-  const r = await db.insertInto('training_course_versions').values({ ...row, version }).returning('id').executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto('training_course_versions')
+    .values({ ...row, version })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return { id: r.id, version };
 }
 
@@ -217,7 +283,11 @@ export function listPublished(db: Executor) {
 
 // ── learners and progress ──
 export async function insertLearner(db: Executor, row: { code_hash: string; expires_on: string }): Promise<number> {
-  const r = await db.insertInto('training_learners').values({ ...row, passphrase_hash: null }).returning('id').executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto('training_learners')
+    .values({ ...row, passphrase_hash: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
@@ -234,11 +304,23 @@ export function setPassphraseHash(db: Executor, id: number, hash: string | null)
 }
 
 export function findEnrolment(db: Executor, learnerId: number, courseId: number) {
-  return db.selectFrom('training_enrolments').selectAll().where('learner_id', '=', learnerId).where('course_id', '=', courseId).executeTakeFirst();
+  return db
+    .selectFrom('training_enrolments')
+    .selectAll()
+    .where('learner_id', '=', learnerId)
+    .where('course_id', '=', courseId)
+    .executeTakeFirst();
 }
 
-export async function insertEnrolment(db: Executor, row: { learner_id: number; course_id: number; version_id: number }): Promise<number> {
-  const r = await db.insertInto('training_enrolments').values({ ...row, is_complete: 0 }).returning('id').executeTakeFirstOrThrow();
+export async function insertEnrolment(
+  db: Executor,
+  row: { learner_id: number; course_id: number; version_id: number },
+): Promise<number> {
+  const r = await db
+    .insertInto('training_enrolments')
+    .values({ ...row, is_complete: 0 })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
@@ -259,12 +341,17 @@ export function listProgress(db: Executor, enrolmentId: number) {
   return db.selectFrom('training_lesson_progress').selectAll().where('enrolment_id', '=', enrolmentId).execute();
 }
 
-export function upsertProgress(db: Executor, row: { enrolment_id: number; lesson_key: string; is_complete: number; best_score: number | null; is_passed: number }) {
+export function upsertProgress(
+  db: Executor,
+  row: { enrolment_id: number; lesson_key: string; is_complete: number; best_score: number | null; is_passed: number },
+) {
   return db
     .insertInto('training_lesson_progress')
     .values(row)
     .onConflict((oc) =>
-      oc.columns(['enrolment_id', 'lesson_key']).doUpdateSet({ is_complete: row.is_complete, best_score: row.best_score, is_passed: row.is_passed }),
+      oc
+        .columns(['enrolment_id', 'lesson_key'])
+        .doUpdateSet({ is_complete: row.is_complete, best_score: row.best_score, is_passed: row.is_passed }),
     )
     .execute();
 }
@@ -285,7 +372,11 @@ export function countAnswer(db: Executor, courseId: number, questionKey: string,
 }
 
 export function questionStats(db: Executor, courseId: number) {
-  return db.selectFrom('training_question_stats').select(['question_key', 'attempts', 'correct']).where('course_id', '=', courseId).execute();
+  return db
+    .selectFrom('training_question_stats')
+    .select(['question_key', 'attempts', 'correct'])
+    .where('course_id', '=', courseId)
+    .execute();
 }
 
 export function enrolmentCounts(db: Executor, courseId: number) {
@@ -311,9 +402,20 @@ export function lessonCompletionCounts(db: Executor, courseId: number) {
 // ── certificates ──
 export async function insertCertificate(
   db: Executor,
-  row: { code: string; course_id: number; version_id: number; course_title: string; holder_name: string; issued_on: string },
+  row: {
+    code: string;
+    course_id: number;
+    version_id: number;
+    course_title: string;
+    holder_name: string;
+    issued_on: string;
+  },
 ): Promise<number> {
-  const r = await db.insertInto('training_certificates').values({ ...row, revoked_at: null, revoked_reason: null }).returning('id').executeTakeFirstOrThrow();
+  const r = await db
+    .insertInto('training_certificates')
+    .values({ ...row, revoked_at: null, revoked_reason: null })
+    .returning('id')
+    .executeTakeFirstOrThrow();
   return r.id;
 }
 
@@ -322,16 +424,30 @@ export function findCertificate(db: Executor, code: string) {
 }
 
 export function listCertificates(db: Executor, courseId: number) {
-  return db.selectFrom('training_certificates').selectAll().where('course_id', '=', courseId).orderBy('id', 'desc').limit(200).execute();
+  return db
+    .selectFrom('training_certificates')
+    .selectAll()
+    .where('course_id', '=', courseId)
+    .orderBy('id', 'desc')
+    .limit(200)
+    .execute();
 }
 
 export function revokeCertificate(db: Executor, code: string, at: string, reason: string) {
-  return db.updateTable('training_certificates').set({ revoked_at: at, revoked_reason: reason }).where('code', '=', code).where('revoked_at', 'is', null).executeTakeFirst();
+  return db
+    .updateTable('training_certificates')
+    .set({ revoked_at: at, revoked_reason: reason })
+    .where('code', '=', code)
+    .where('revoked_at', 'is', null)
+    .executeTakeFirst();
 }
 
 // ── audit ──
 /** Staff actions worth answering for later: publishing, withdrawing, revoking. */
-export function recordAudit(db: Executor, row: { user_id: number; action: string; subject: string; detail: string; created_at: string }) {
+export function recordAudit(
+  db: Executor,
+  row: { user_id: number; action: string; subject: string; detail: string; created_at: string },
+) {
   return db.insertInto('audit_log').values(row).execute();
 }
 

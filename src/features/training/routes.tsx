@@ -27,7 +27,15 @@ import {
   type Learner,
   type TrainingDeps,
 } from './service.ts';
-import { CataloguePage, CertificatePage, CodePage, CoursePage, LessonPage, ResumePage, TrainingHomeSection } from './views.tsx';
+import {
+  CataloguePage,
+  CertificatePage,
+  CodePage,
+  CoursePage,
+  LessonPage,
+  ResumePage,
+  TrainingHomeSection,
+} from './views.tsx';
 
 /** Carries the progress code, and only after the learner pressed "start" or typed their code. */
 export const PROGRESS_COOKIE = 'alongside_training';
@@ -45,7 +53,10 @@ export async function trainingRoutes(app: FastifyInstance) {
   const cached = (tags: string[]) => ({ pageCache: { tags, personalCookie: PROGRESS_COOKIE } });
 
   // Retention runs in the background: at start and every six hours.
-  const purge = () => purgeExpiredLearners(deps).catch((err: Error) => app.log.error({ err: { message: err.message } }, 'training purge failed'));
+  const purge = () =>
+    purgeExpiredLearners(deps).catch((err: Error) =>
+      app.log.error({ err: { message: err.message } }, 'training purge failed'),
+    );
   app.addHook('onReady', async () => {
     await purge();
   });
@@ -65,7 +76,13 @@ export async function trainingRoutes(app: FastifyInstance) {
   });
 
   function setProgressCookie(reply: FastifyReply, code: string) {
-    reply.setCookie(PROGRESS_COOKIE, code, { path: COOKIE_PATH, httpOnly: true, sameSite: 'lax', secure: config.secureCookies, maxAge: COOKIE_MAX_AGE_S });
+    reply.setCookie(PROGRESS_COOKIE, code, {
+      path: COOKIE_PATH,
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: config.secureCookies,
+      maxAge: COOKIE_MAX_AGE_S,
+    });
   }
 
   /** The learner whose code this browser carries; a stale cookie is removed. Personal pages are never stored. */
@@ -98,18 +115,35 @@ export async function trainingRoutes(app: FastifyInstance) {
     '/training/resume',
     {
       config: { rateLimit: { max: 30, timeWindow: '15 minutes' } },
-      schema: { body: { type: 'object', properties: { code: { type: 'string', maxLength: 300 }, passphrase: { type: 'string', maxLength: 300 } }, required: ['code'] } },
+      schema: {
+        body: {
+          type: 'object',
+          properties: { code: { type: 'string', maxLength: 300 }, passphrase: { type: 'string', maxLength: 300 } },
+          required: ['code'],
+        },
+      },
     },
     async (req, reply) => {
       noStore(reply);
       const body = req.body as { code: string; passphrase?: string };
       const ctx = req.pageContext();
       const key = clientKey(req.ip);
-      if (limiter.isBlocked(key)) return reply.page(<ResumePage ctx={ctx} code={body.code} errors={{ code: tt(ctx.locale, 'tooManyCodes') }} />, 429);
+      if (limiter.isBlocked(key))
+        return reply.page(
+          <ResumePage ctx={ctx} code={body.code} errors={{ code: tt(ctx.locale, 'tooManyCodes') }} />,
+          429,
+        );
       const result = await resumeWithCode(deps, body.code, body.passphrase ?? '');
       if (!result.ok) {
         limiter.recordFailure(key);
-        return reply.page(<ResumePage ctx={ctx} code={body.code} errors={{ [('field' in result && result.field) || 'code']: result.message }} />, 400);
+        return reply.page(
+          <ResumePage
+            ctx={ctx}
+            code={body.code}
+            errors={{ [('field' in result && result.field) || 'code']: result.message }}
+          />,
+          400,
+        );
       }
       setProgressCookie(reply, result.value.code);
       return reply.redirect('/training', 303);
@@ -128,7 +162,14 @@ export async function trainingRoutes(app: FastifyInstance) {
     if (!learner) return reply.redirect('/training/resume', 303);
     const course = (req.query as { course?: string }).course;
     const courseSlug = typeof course === 'string' && /^[a-z0-9-]{1,80}$/.test(course) ? course : undefined;
-    return reply.page(<CodePage ctx={req.pageContext()} code={learner.code} courseSlug={courseSlug} hasPassphrase={learner.hasPassphrase} />);
+    return reply.page(
+      <CodePage
+        ctx={req.pageContext()}
+        code={learner.code}
+        courseSlug={courseSlug}
+        hasPassphrase={learner.hasPassphrase}
+      />,
+    );
   });
 
   app.get('/training/my-code.txt', async (req, reply) => {
@@ -144,14 +185,22 @@ export async function trainingRoutes(app: FastifyInstance) {
       'Anyone with this code can continue your courses: keep it somewhere private.',
       '',
     ].join('\r\n');
-    return reply.type('text/plain; charset=utf-8').header('content-disposition', 'attachment; filename="progress-code.txt"').send(text);
+    return reply
+      .type('text/plain; charset=utf-8')
+      .header('content-disposition', 'attachment; filename="progress-code.txt"')
+      .send(text);
   });
 
   app.post(
     '/training/passphrase',
     {
       config: { rateLimit: { max: 10, timeWindow: '15 minutes' } },
-      schema: { body: { type: 'object', properties: { passphrase: { type: 'string', maxLength: 1000 }, course: { type: 'string', maxLength: 100 } } } },
+      schema: {
+        body: {
+          type: 'object',
+          properties: { passphrase: { type: 'string', maxLength: 1000 }, course: { type: 'string', maxLength: 100 } },
+        },
+      },
     },
     async (req, reply) => {
       noStore(reply);
@@ -161,9 +210,20 @@ export async function trainingRoutes(app: FastifyInstance) {
       const courseSlug = body.course && /^[a-z0-9-]{1,80}$/.test(body.course) ? body.course : undefined;
       const result = await setPassphrase(deps, learner, body.passphrase ?? '');
       if (!result.ok) {
-        return reply.page(<CodePage ctx={req.pageContext()} code={learner.code} courseSlug={courseSlug} hasPassphrase={false} errors={{ passphrase: result.message }} />, 400);
+        return reply.page(
+          <CodePage
+            ctx={req.pageContext()}
+            code={learner.code}
+            courseSlug={courseSlug}
+            hasPassphrase={false}
+            errors={{ passphrase: result.message }}
+          />,
+          400,
+        );
       }
-      return reply.page(<CodePage ctx={req.pageContext()} code={learner.code} courseSlug={courseSlug} hasPassphrase justSet />);
+      return reply.page(
+        <CodePage ctx={req.pageContext()} code={learner.code} courseSlug={courseSlug} hasPassphrase justSet />,
+      );
     },
   );
 
@@ -173,18 +233,30 @@ export async function trainingRoutes(app: FastifyInstance) {
     if (!found.ok) return problem(req, reply, found);
     const { content, enrolment } = found.value;
     const ctx = req.pageContext(uiLocale(content.language));
-    return reply.page(<CoursePage ctx={ctx} course={content} enrolment={enrolment} hasLearner={!!learner} remaining={requiredRemaining(content, enrolment).length} />);
+    return reply.page(
+      <CoursePage
+        ctx={ctx}
+        course={content}
+        enrolment={enrolment}
+        hasLearner={!!learner}
+        remaining={requiredRemaining(content, enrolment).length}
+      />,
+    );
   });
 
-  app.post<{ Params: CourseParams }>('/training/:course/start', { config: { rateLimit: { max: 20, timeWindow: '1 hour' } } }, async (req, reply) => {
-    noStore(reply);
-    const learner = await learnerOf(req, reply);
-    const result = await startCourse(deps, req.params.course, learner);
-    if (!result.ok) return problem(req, reply, result);
-    if (!result.value.isNewCode) return reply.redirect(`/training/${encodeURIComponent(req.params.course)}`, 303);
-    setProgressCookie(reply, result.value.code);
-    return reply.redirect(`/training/code?course=${encodeURIComponent(req.params.course)}`, 303);
-  });
+  app.post<{ Params: CourseParams }>(
+    '/training/:course/start',
+    { config: { rateLimit: { max: 20, timeWindow: '1 hour' } } },
+    async (req, reply) => {
+      noStore(reply);
+      const learner = await learnerOf(req, reply);
+      const result = await startCourse(deps, req.params.course, learner);
+      if (!result.ok) return problem(req, reply, result);
+      if (!result.value.isNewCode) return reply.redirect(`/training/${encodeURIComponent(req.params.course)}`, 303);
+      setProgressCookie(reply, result.value.code);
+      return reply.redirect(`/training/code?course=${encodeURIComponent(req.params.course)}`, 303);
+    },
+  );
 
   app.post<{ Params: CourseParams }>(
     '/training/:course/certificate',
@@ -202,23 +274,44 @@ export async function trainingRoutes(app: FastifyInstance) {
       const found = await courseFor(deps, req.params.course, learner);
       if (!found.ok || !found.value.enrolment) return problem(req, reply, result);
       const { content, enrolment } = found.value;
-      const errors = result.kind === 'invalid' && result.field ? { [result.field]: result.message } : { _form: result.message };
+      const errors =
+        result.kind === 'invalid' && result.field ? { [result.field]: result.message } : { _form: result.message };
       return reply.page(
-        <CoursePage ctx={req.pageContext(uiLocale(content.language))} course={content} enrolment={enrolment} hasLearner remaining={requiredRemaining(content, enrolment).length} errors={errors} name={name} />,
+        <CoursePage
+          ctx={req.pageContext(uiLocale(content.language))}
+          course={content}
+          enrolment={enrolment}
+          hasLearner
+          remaining={requiredRemaining(content, enrolment).length}
+          errors={errors}
+          name={name}
+        />,
         statusOf(result),
       );
     },
   );
 
-  app.get<{ Params: LessonParams }>('/training/:course/:lesson', { config: cached(['training']) }, async (req, reply) => {
-    const learner = await learnerOf(req, reply);
-    const found = await courseFor(deps, req.params.course, learner);
-    if (!found.ok) return problem(req, reply, found);
-    const { content, enrolment } = found.value;
-    const place = findLesson(content, req.params.lesson);
-    if (!place) return problem(req, reply, { kind: 'not_found', message: 'That lesson does not exist in this course.' });
-    return reply.page(<LessonPage ctx={req.pageContext(uiLocale(content.language))} course={content} {...place} enrolment={enrolment} />);
-  });
+  app.get<{ Params: LessonParams }>(
+    '/training/:course/:lesson',
+    { config: cached(['training']) },
+    async (req, reply) => {
+      const learner = await learnerOf(req, reply);
+      const found = await courseFor(deps, req.params.course, learner);
+      if (!found.ok) return problem(req, reply, found);
+      const { content, enrolment } = found.value;
+      const place = findLesson(content, req.params.lesson);
+      if (!place)
+        return problem(req, reply, { kind: 'not_found', message: 'That lesson does not exist in this course.' });
+      return reply.page(
+        <LessonPage
+          ctx={req.pageContext(uiLocale(content.language))}
+          course={content}
+          {...place}
+          enrolment={enrolment}
+        />,
+      );
+    },
+  );
 
   app.post<{ Params: LessonParams }>(
     '/training/:course/:lesson/quiz',
@@ -226,46 +319,102 @@ export async function trainingRoutes(app: FastifyInstance) {
     async (req, reply) => {
       noStore(reply);
       const learner = await learnerOf(req, reply);
-      const result = await submitQuiz(deps, req.params.course, req.params.lesson, learner, req.body as Record<string, unknown>);
+      const result = await submitQuiz(
+        deps,
+        req.params.course,
+        req.params.lesson,
+        learner,
+        req.body as Record<string, unknown>,
+      );
       if (!result.ok) {
         if (result.kind === 'not_found') return problem(req, reply, result);
         const found = await courseFor(deps, req.params.course, learner);
         const place = found.ok ? findLesson(found.value.content, req.params.lesson) : undefined;
         if (!found.ok || !place) return problem(req, reply, result);
-        return reply.page(<LessonPage ctx={req.pageContext(uiLocale(found.value.content.language))} course={found.value.content} {...place} enrolment={found.value.enrolment} error={result.message} />, statusOf(result));
+        return reply.page(
+          <LessonPage
+            ctx={req.pageContext(uiLocale(found.value.content.language))}
+            course={found.value.content}
+            {...place}
+            enrolment={found.value.enrolment}
+            error={result.message}
+          />,
+          statusOf(result),
+        );
       }
       const { view, lesson, result: quiz } = result.value;
       const place = findLesson(view.content, lesson.slug)!;
-      return reply.page(<LessonPage ctx={req.pageContext(uiLocale(view.content.language))} course={view.content} {...place} enrolment={view.enrolment} result={quiz} />);
+      return reply.page(
+        <LessonPage
+          ctx={req.pageContext(uiLocale(view.content.language))}
+          course={view.content}
+          {...place}
+          enrolment={view.enrolment}
+          result={quiz}
+        />,
+      );
     },
   );
 
-  app.post<{ Params: LessonParams }>('/training/:course/:lesson/complete', { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } }, async (req, reply) => {
-    noStore(reply);
-    const learner = await learnerOf(req, reply);
-    const result = await completeLesson(deps, req.params.course, req.params.lesson, learner);
-    if (!result.ok) return problem(req, reply, result);
-    const course = encodeURIComponent(req.params.course);
-    return reply.redirect(result.value.next ? `/training/${course}/${encodeURIComponent(result.value.next.slug)}` : `/training/${course}`, 303);
-  });
+  app.post<{ Params: LessonParams }>(
+    '/training/:course/:lesson/complete',
+    { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      noStore(reply);
+      const learner = await learnerOf(req, reply);
+      const result = await completeLesson(deps, req.params.course, req.params.lesson, learner);
+      if (!result.ok) return problem(req, reply, result);
+      const course = encodeURIComponent(req.params.course);
+      return reply.redirect(
+        result.value.next ? `/training/${course}/${encodeURIComponent(result.value.next.slug)}` : `/training/${course}`,
+        303,
+      );
+    },
+  );
 
-  app.get<{ Params: { code: string } }>('/certificates/:code', { config: { pageCache: { tags: ['certificates'] } } }, async (req, reply) => {
-    const found = await findCertificate(deps, req.params.code);
-    if (!found.ok) return problem(req, reply, { kind: 'not_found', message: 'No certificate has that code. Check the code as printed on the certificate.' });
-    if (found.value.code !== req.params.code) return reply.redirect(`/certificates/${found.value.code}`, 301);
-    req.cacheTags?.push(`certificate:${found.value.code}`);
-    return reply.page(<CertificatePage ctx={req.pageContext()} cert={found.value} canRevoke={can(req.staff, 'certificates.revoke')} />);
-  });
+  app.get<{ Params: { code: string } }>(
+    '/certificates/:code',
+    { config: { pageCache: { tags: ['certificates'] } } },
+    async (req, reply) => {
+      const found = await findCertificate(deps, req.params.code);
+      if (!found.ok)
+        return problem(req, reply, {
+          kind: 'not_found',
+          message: 'No certificate has that code. Check the code as printed on the certificate.',
+        });
+      if (found.value.code !== req.params.code) return reply.redirect(`/certificates/${found.value.code}`, 301);
+      req.cacheTags?.push(`certificate:${found.value.code}`);
+      return reply.page(
+        <CertificatePage
+          ctx={req.pageContext()}
+          cert={found.value}
+          canRevoke={can(req.staff, 'certificates.revoke')}
+        />,
+      );
+    },
+  );
 
   // A PDF costs tens of milliseconds of CPU: limited per client so it cannot be used to load the server.
-  app.get<{ Params: { code: string } }>('/certificates/:code/pdf', { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } }, async (req, reply) => {
-    const found = await findCertificate(deps, req.params.code);
-    if (!found.ok) return problem(req, reply, found);
-    if (found.value.revokedAt) return problem(req, reply, { kind: 'conflict', message: 'This certificate has been revoked.' });
-    const pdf = await certificatePdf(found.value, req.pageContext().siteName, `${config.publicUrl}/certificates/${found.value.code}`);
-    noStore(reply);
-    return reply.type('application/pdf').header('content-disposition', `attachment; filename="certificate-${found.value.code}.pdf"`).send(pdf);
-  });
+  app.get<{ Params: { code: string } }>(
+    '/certificates/:code/pdf',
+    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    async (req, reply) => {
+      const found = await findCertificate(deps, req.params.code);
+      if (!found.ok) return problem(req, reply, found);
+      if (found.value.revokedAt)
+        return problem(req, reply, { kind: 'conflict', message: 'This certificate has been revoked.' });
+      const pdf = await certificatePdf(
+        found.value,
+        req.pageContext().siteName,
+        `${config.publicUrl}/certificates/${found.value.code}`,
+      );
+      noStore(reply);
+      return reply
+        .type('application/pdf')
+        .header('content-disposition', `attachment; filename="certificate-${found.value.code}.pdf"`)
+        .send(pdf);
+    },
+  );
 
   await app.register(adminTrainingRoutes, { deps, invalidate: (...tags: string[]) => pageCache.invalidate(...tags) });
 }

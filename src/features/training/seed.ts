@@ -41,7 +41,8 @@ This is not doing less. It is the slower work that people actually come back to.
         questions: [
           {
             kind: 'single',
-            prompt: 'A woman you support tells you her situation at work is “not great” but she wants to keep working. What is the most supportive first step?',
+            prompt:
+              'A woman you support tells you her situation at work is “not great” but she wants to keep working. What is the most supportive first step?',
             options: `- Call the police so they can assess the workplace | Acting without her agreement takes away her control and can put her at greater risk, for example of losing her income or her housing.
 * Ask what would make things safer for her, and what she would like from you | She is the expert in her own life; starting from her priorities builds the trust that further support depends on.
 - Tell her you can only help if she stops working | Conditions like this push people away from services exactly when they might need them most.`,
@@ -54,7 +55,11 @@ This is not doing less. It is the slower work that people actually come back to.
 * Exposure to immigration enforcement | Raids and referrals can bring people to the attention of immigration authorities, a risk many are most afraid of.
 - Gaining more choice over what happens next | This is what support aims for; unwanted rescue usually does the opposite.`,
           },
-          { kind: 'reflection', prompt: 'Think of a time someone “helped” you in a way you had not asked for. How did it feel, and what would you have wanted instead?' },
+          {
+            kind: 'reflection',
+            prompt:
+              'Think of a time someone “helped” you in a way you had not asked for. How did it feel, and what would you have wanted instead?',
+          },
         ],
       },
       {
@@ -80,12 +85,17 @@ Some people move between these situations over time. Listen to how a person desc
           },
           {
             kind: 'single',
-            prompt: 'A client of your service describes her work as “my job” and asks about tax. How should you describe her in your notes?',
+            prompt:
+              'A client of your service describes her work as “my job” and asks about tax. How should you describe her in your notes?',
             options: `- As a trafficking victim, to be safe | Labelling her against her own description is inaccurate and can cause harm if records are shared.
 * In her own terms: as someone doing sex work who asked for tax advice | Recording people in their own words respects them and keeps records accurate.
 - As “at risk” without explanation | Vague labels follow people and can trigger interventions they did not want.`,
           },
-          { kind: 'reflection', prompt: 'Which words do you, your team or your organisation use for people who sell sex? Which would you keep, and which would you change?' },
+          {
+            kind: 'reflection',
+            prompt:
+              'Which words do you, your team or your organisation use for people who sell sex? Which would you keep, and which would you change?',
+          },
         ],
       },
     ],
@@ -155,7 +165,11 @@ Some habits that keep power in check:
 * Exhaustion or crisis | People in crisis often agree to whatever ends the conversation.
 - Having time to think and a clear option to say no | This is what makes consent meaningful.`,
           },
-          { kind: 'reflection', prompt: 'What power do you hold in your role? Write down one thing you could do this week to share some of it.' },
+          {
+            kind: 'reflection',
+            prompt:
+              'What power do you hold in your role? Write down one thing you could do this week to share some of it.',
+          },
         ],
       },
       {
@@ -173,7 +187,8 @@ Many people need several conversations before they decide anything. Staying reac
         questions: [
           {
             kind: 'single',
-            prompt: 'A man tells you his employer holds his passport and he owes a “debt” he cannot repay. He is frightened of the police. What is your best response?',
+            prompt:
+              'A man tells you his employer holds his passport and he owes a “debt” he cannot repay. He is frightened of the police. What is your best response?',
             options: `- Call the police immediately, because this is a crime | Acting against his expressed fear may put him at risk and will likely end his trust in you.
 * Listen, explain the specialist and legal support available and what each involves, and agree next steps with him | He gets accurate information and keeps control over what happens.
 - Try to get the passport back yourself | Confronting an exploiter can put him and you in danger.`,
@@ -194,7 +209,13 @@ Many people need several conversations before they decide anything. Staying reac
         body: `Supporting people through exploitation, violence and loss affects the people doing the supporting. Signs include trouble sleeping, feeling numb or hopeless, or wanting to “fix” situations by taking control.
 
 Good practice is collective: regular supervision, debriefs after difficult conversations, reasonable caseloads, and a culture where saying “this got to me” is normal. Taking care of yourself is part of doing this work well, not a distraction from it.`,
-        questions: [{ kind: 'reflection', prompt: 'Who do you talk to after a hard day at work? Is there anything you would like to ask your team or manager for?' }],
+        questions: [
+          {
+            kind: 'reflection',
+            prompt:
+              'Who do you talk to after a hard day at work? Is there anything you would like to ask your team or manager for?',
+          },
+        ],
       },
     ],
   },
@@ -223,10 +244,23 @@ export async function seedTraining(ctx: SeedContext): Promise<void> {
     const moduleId = must(await authoring.addModule(deps, actor, courseId, revision++, m.title));
     for (const l of m.lessons) {
       const lessonId = must(
-        await authoring.addLesson(deps, actor, courseId, revision++, moduleId, { slug: l.slug, title: l.title, body: l.body, isRequired: l.isRequired ?? true, passMark: '70' }),
+        await authoring.addLesson(deps, actor, courseId, revision++, moduleId, {
+          slug: l.slug,
+          title: l.title,
+          body: l.body,
+          isRequired: l.isRequired ?? true,
+          passMark: '70',
+        }),
       );
-      for (const q of l.questions) must(await authoring.addQuestion(deps, actor, courseId, revision++, lessonId, { kind: q.kind, prompt: q.prompt, options: q.options ?? '' }));
+      for (const q of l.questions)
+        must(
+          await authoring.addQuestion(deps, actor, courseId, revision++, lessonId, {
+            kind: q.kind,
+            prompt: q.prompt,
+            options: q.options ?? '',
+          }),
+        );
     }
   }
-  must(await authoring.publishCourse(deps, actor, courseId, revision++));
+  must(await authoring.publishCourse(deps, actor, courseId, revision));
 }

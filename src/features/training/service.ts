@@ -2,8 +2,22 @@ import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
 import type { Clock } from '../../core/clock.ts';
 import type { Db, Executor } from '../../core/db/schema.ts';
 import { conflict, invalid, notFound, ok, type Result } from '../../core/result.ts';
-import { generateCertificateCode, generateProgressCode, hashProgressCode, normalizeCertificateCode, normalizeProgressCode } from './code.ts';
-import { allLessons, findLesson, hasQuiz, isGraded, type CourseContent, type Lesson, type Question } from './content.ts';
+import {
+  generateCertificateCode,
+  generateProgressCode,
+  hashProgressCode,
+  normalizeCertificateCode,
+  normalizeProgressCode,
+} from './code.ts';
+import {
+  allLessons,
+  findLesson,
+  hasQuiz,
+  isGraded,
+  type CourseContent,
+  type Lesson,
+  type Question,
+} from './content.ts';
 import * as repo from './repo.ts';
 
 /* The learner's side of training: browse, start, answer, resume, finish, certify. */
@@ -67,14 +81,24 @@ export async function listCatalogue(deps: TrainingDeps): Promise<CourseView[]> {
 }
 
 /** The course as this visitor sees it: the learner's own version once started, else the published one. */
-export async function courseFor(deps: TrainingDeps, slug: string, learner?: Learner | null): Promise<Result<CourseView & { enrolment?: Enrolment }>> {
+export async function courseFor(
+  deps: TrainingDeps,
+  slug: string,
+  learner?: Learner | null,
+): Promise<Result<CourseView & { enrolment?: Enrolment }>> {
   const course = await repo.findCourseBySlug(deps.db, slug);
   if (!course) return notFound('course');
   if (learner) {
     const e = await repo.findEnrolment(deps.db, learner.id, course.id);
     if (e) {
       const content = await deps.versions.get(deps.db, e.version_id);
-      if (content) return ok({ courseId: course.id, versionId: e.version_id, content, enrolment: await loadEnrolment(deps.db, e) });
+      if (content)
+        return ok({
+          courseId: course.id,
+          versionId: e.version_id,
+          content,
+          enrolment: await loadEnrolment(deps.db, e),
+        });
     }
   }
   if (!course.published_version_id) return notFound('course');
@@ -83,13 +107,21 @@ export async function courseFor(deps: TrainingDeps, slug: string, learner?: Lear
   return ok({ courseId: course.id, versionId: course.published_version_id, content });
 }
 
-async function loadEnrolment(db: Executor, e: { id: number; version_id: number; is_complete: number }): Promise<Enrolment> {
+async function loadEnrolment(
+  db: Executor,
+  e: { id: number; version_id: number; is_complete: number },
+): Promise<Enrolment> {
   const rows = await repo.listProgress(db, e.id);
   return {
     id: e.id,
     versionId: e.version_id,
     isComplete: e.is_complete === 1,
-    lessons: new Map(rows.map((r) => [r.lesson_key, { isComplete: r.is_complete === 1, bestScore: r.best_score, isPassed: r.is_passed === 1 }])),
+    lessons: new Map(
+      rows.map((r) => [
+        r.lesson_key,
+        { isComplete: r.is_complete === 1, bestScore: r.best_score, isPassed: r.is_passed === 1 },
+      ]),
+    ),
   };
 }
 
@@ -107,12 +139,17 @@ export async function learnerForCode(deps: TrainingDeps, rawCode: string | undef
   const now = deps.clock.now();
   if (!row || row.expires_on < day(now)) return undefined;
   // A code in use keeps living; written at most about once a month, at day granularity.
-  if (row.expires_on < day(addDays(now, CODE_LIFETIME_DAYS - 30))) await repo.setLearnerExpiry(deps.db, row.id, day(addDays(now, CODE_LIFETIME_DAYS)));
+  if (row.expires_on < day(addDays(now, CODE_LIFETIME_DAYS - 30)))
+    await repo.setLearnerExpiry(deps.db, row.id, day(addDays(now, CODE_LIFETIME_DAYS)));
   return { id: row.id, code, hasPassphrase: row.passphrase_hash !== null };
 }
 
 /** Starts a course: under the learner's code when there is one, else under a new code. */
-export async function startCourse(deps: TrainingDeps, slug: string, learner: Learner | undefined): Promise<Result<{ code: string; isNewCode: boolean }>> {
+export async function startCourse(
+  deps: TrainingDeps,
+  slug: string,
+  learner: Learner | undefined,
+): Promise<Result<{ code: string; isNewCode: boolean }>> {
   const course = await repo.findCourseBySlug(deps.db, slug);
   if (!course || !course.published_version_id) return notFound('course');
   const versionId = course.published_version_id;
@@ -123,10 +160,14 @@ export async function startCourse(deps: TrainingDeps, slug: string, learner: Lea
     const isNewCode = !learner;
     if (!learnerId || !code) {
       code = generateProgressCode();
-      learnerId = await repo.insertLearner(tx, { code_hash: hashProgressCode(deps.secret, code), expires_on: day(addDays(now, CODE_LIFETIME_DAYS)) });
+      learnerId = await repo.insertLearner(tx, {
+        code_hash: hashProgressCode(deps.secret, code),
+        expires_on: day(addDays(now, CODE_LIFETIME_DAYS)),
+      });
     }
     const existing = await repo.findEnrolment(tx, learnerId, course.id);
-    if (!existing) await repo.insertEnrolment(tx, { learner_id: learnerId, course_id: course.id, version_id: versionId });
+    if (!existing)
+      await repo.insertEnrolment(tx, { learner_id: learnerId, course_id: course.id, version_id: versionId });
     return ok({ code, isNewCode });
   });
 }
@@ -139,17 +180,35 @@ export async function purgeExpiredLearners(deps: Pick<TrainingDeps, 'db' | 'cloc
 export type ResumeFailure = 'unknown' | 'passphrase';
 
 /** Checks a typed code (and passphrase, when the learner set one); extends the code's life. */
-export async function resumeWithCode(deps: TrainingDeps, rawCode: string, passphrase: string): Promise<Result<Learner> & { failure?: ResumeFailure }> {
+export async function resumeWithCode(
+  deps: TrainingDeps,
+  rawCode: string,
+  passphrase: string,
+): Promise<Result<Learner> & { failure?: ResumeFailure }> {
   const code = normalizeProgressCode(rawCode);
   const fail = (failure: ResumeFailure, message: string, field: string) => ({ ...invalid(message, field), failure });
-  if (!code) return fail('unknown', 'A progress code is five words from our list, like “maple-river-lamp-otter-seed”. Check the code and try again.', 'code');
+  if (!code)
+    return fail(
+      'unknown',
+      'A progress code is five words from our list, like “maple-river-lamp-otter-seed”. Check the code and try again.',
+      'code',
+    );
   const row = await repo.findLearnerByHash(deps.db, hashProgressCode(deps.secret, code));
   const today = day(deps.clock.now());
   if (!row) return fail('unknown', 'We do not know that progress code. Check each word and try again.', 'code');
-  if (row.expires_on < today) return fail('unknown', 'That progress code has expired: it was not used for a year. Start the course again to get a new code.', 'code');
+  if (row.expires_on < today)
+    return fail(
+      'unknown',
+      'That progress code has expired: it was not used for a year. Start the course again to get a new code.',
+      'code',
+    );
   if (row.passphrase_hash) {
     if (!passphrase || !(await argonVerify(row.passphrase_hash, passphrase))) {
-      return fail('passphrase', 'This code is protected by a passphrase, and the passphrase does not match.', 'passphrase');
+      return fail(
+        'passphrase',
+        'This code is protected by a passphrase, and the passphrase does not match.',
+        'passphrase',
+      );
     }
   }
   await repo.setLearnerExpiry(deps.db, row.id, day(addDays(deps.clock.now(), CODE_LIFETIME_DAYS)));
@@ -191,12 +250,17 @@ export function parseAnswers(lesson: Lesson, body: Record<string, unknown>): Res
     if (!field.startsWith('q_')) continue;
     const key = field.slice(2);
     const q = graded.get(key);
-    if (!q) return invalid('Some answers were for questions that are not in this lesson. Reload the lesson and try again.');
+    if (!q)
+      return invalid('Some answers were for questions that are not in this lesson. Reload the lesson and try again.');
     const values = (Array.isArray(value) ? value : [value]).map(String);
     const picks = values.map((v) => (/^\d{1,3}$/.test(v) ? Number(v) : -1));
-    if (picks.some((p) => p < 0 || p >= q.options.length)) return invalid('Some answers were not among the options. Reload the lesson and try again.');
+    if (picks.some((p) => p < 0 || p >= q.options.length))
+      return invalid('Some answers were not among the options. Reload the lesson and try again.');
     if (q.kind === 'single' && picks.length > 1) return invalid('Choose one answer for each single-choice question.');
-    answers.set(key, [...new Set(picks)].sort((a, b) => a - b));
+    answers.set(
+      key,
+      [...new Set(picks)].sort((a, b) => a - b),
+    );
   }
   return ok(answers);
 }
@@ -209,7 +273,8 @@ export function gradeQuiz(lesson: Lesson, answers: Map<string, number[]>): Omit<
     const isCorrect = chosen.length === correct.length && chosen.every((c, i) => c === correct[i]);
     return { question, chosen, isCorrect };
   });
-  const score = graded.length === 0 ? 100 : Math.round((100 * results.filter((r) => r.isCorrect).length) / graded.length);
+  const score =
+    graded.length === 0 ? 100 : Math.round((100 * results.filter((r) => r.isCorrect).length) / graded.length);
   return { score, passMark: lesson.passMark, isPassed: score >= lesson.passMark, results };
 }
 
@@ -236,7 +301,13 @@ export async function submitQuiz(
     const before = view.enrolment.lessons.get(lesson.key);
     const best = Math.max(before?.bestScore ?? 0, graded.score);
     const isPassed = graded.isPassed || !!before?.isPassed;
-    await repo.upsertProgress(tx, { enrolment_id: view.enrolment.id, lesson_key: lesson.key, is_complete: isPassed ? 1 : 0, best_score: best, is_passed: isPassed ? 1 : 0 });
+    await repo.upsertProgress(tx, {
+      enrolment_id: view.enrolment.id,
+      lesson_key: lesson.key,
+      is_complete: isPassed ? 1 : 0,
+      best_score: best,
+      is_passed: isPassed ? 1 : 0,
+    });
     await refreshCompletion(tx, view.enrolment.id, view.content);
   });
   const enrolment = view.enrolment ? await reloadEnrolment(deps.db, view.enrolment.id) : undefined;
@@ -244,7 +315,12 @@ export async function submitQuiz(
 }
 
 /** Lessons without a quiz are done when the learner says so. */
-export async function completeLesson(deps: TrainingDeps, slug: string, lessonSlug: string, learner: Learner | undefined): Promise<Result<{ next?: Lesson }>> {
+export async function completeLesson(
+  deps: TrainingDeps,
+  slug: string,
+  lessonSlug: string,
+  learner: Learner | undefined,
+): Promise<Result<{ next?: Lesson }>> {
   if (!learner) return invalid('Start the course first, so your progress can be kept.');
   const found = await courseFor(deps, slug, learner);
   if (!found.ok) return found;
@@ -254,7 +330,13 @@ export async function completeLesson(deps: TrainingDeps, slug: string, lessonSlu
   if (!place) return notFound('lesson');
   if (hasQuiz(place.lesson)) return invalid('Pass the quiz to finish this lesson.');
   await deps.db.transaction().execute(async (tx) => {
-    await repo.upsertProgress(tx, { enrolment_id: enrolment.id, lesson_key: place.lesson.key, is_complete: 1, best_score: null, is_passed: 0 });
+    await repo.upsertProgress(tx, {
+      enrolment_id: enrolment.id,
+      lesson_key: place.lesson.key,
+      is_complete: 1,
+      best_score: null,
+      is_passed: 0,
+    });
     await refreshCompletion(tx, enrolment.id, content);
   });
   return ok({ next: place.next });
@@ -267,7 +349,8 @@ async function reloadEnrolment(db: Executor, id: number): Promise<Enrolment | un
 
 async function refreshCompletion(tx: Executor, enrolmentId: number, content: CourseContent): Promise<void> {
   const e = await reloadEnrolment(tx, enrolmentId);
-  if (e && !e.isComplete && requiredRemaining(content, e).length === 0) await repo.markEnrolmentComplete(tx, enrolmentId);
+  if (e && !e.isComplete && requiredRemaining(content, e).length === 0)
+    await repo.markEnrolmentComplete(tx, enrolmentId);
 }
 
 export async function myCourses(deps: TrainingDeps, learner: Learner) {
@@ -278,7 +361,13 @@ export async function myCourses(deps: TrainingDeps, learner: Learner) {
     if (!content) continue;
     const e = await loadEnrolment(deps.db, r);
     const lessons = allLessons(content);
-    out.push({ slug: r.slug, title: content.title, isComplete: e.isComplete, done: lessons.filter((l) => e.lessons.get(l.key)?.isComplete).length, total: lessons.length });
+    out.push({
+      slug: r.slug,
+      title: content.title,
+      isComplete: e.isComplete,
+      done: lessons.filter((l) => e.lessons.get(l.key)?.isComplete).length,
+      total: lessons.length,
+    });
   }
   return out;
 }
@@ -308,7 +397,12 @@ export interface Certificate {
   revokedReason: string | null;
 }
 
-export async function issueCertificate(deps: TrainingDeps, slug: string, learner: Learner | undefined, rawName: string): Promise<Result<Certificate>> {
+export async function issueCertificate(
+  deps: TrainingDeps,
+  slug: string,
+  learner: Learner | undefined,
+  rawName: string,
+): Promise<Result<Certificate>> {
   if (!learner) return invalid('Start the course and finish it before asking for a certificate.');
   const found = await courseFor(deps, slug, learner);
   if (!found.ok) return found;
@@ -316,14 +410,31 @@ export async function issueCertificate(deps: TrainingDeps, slug: string, learner
   if (!enrolment) return invalid('Start the course and finish it before asking for a certificate.');
   const remaining = requiredRemaining(content, enrolment);
   if (remaining.length > 0) {
-    return conflict(`Finish every required lesson and quiz first: ${remaining.length} still to do (${remaining.map((l) => l.title).join(', ')}).`);
+    return conflict(
+      `Finish every required lesson and quiz first: ${remaining.length} still to do (${remaining.map((l) => l.title).join(', ')}).`,
+    );
   }
   const name = validateCertificateName(rawName);
   if (!name.ok) return name;
   const code = generateCertificateCode();
   const issuedOn = day(deps.clock.now());
-  await repo.insertCertificate(deps.db, { code, course_id: courseId, version_id: versionId, course_title: content.title, holder_name: name.value, issued_on: issuedOn });
-  return ok({ code, courseTitle: content.title, holderName: name.value, issuedOn, courseSlug: content.slug, revokedAt: null, revokedReason: null });
+  await repo.insertCertificate(deps.db, {
+    code,
+    course_id: courseId,
+    version_id: versionId,
+    course_title: content.title,
+    holder_name: name.value,
+    issued_on: issuedOn,
+  });
+  return ok({
+    code,
+    courseTitle: content.title,
+    holderName: name.value,
+    issuedOn,
+    courseSlug: content.slug,
+    revokedAt: null,
+    revokedReason: null,
+  });
 }
 
 export async function findCertificate(deps: Pick<TrainingDeps, 'db'>, rawCode: string): Promise<Result<Certificate>> {
@@ -331,5 +442,12 @@ export async function findCertificate(deps: Pick<TrainingDeps, 'db'>, rawCode: s
   if (!code) return notFound('certificate');
   const row = await repo.findCertificate(deps.db, code);
   if (!row) return notFound('certificate');
-  return ok({ code: row.code, courseTitle: row.course_title, holderName: row.holder_name, issuedOn: row.issued_on, revokedAt: row.revoked_at, revokedReason: row.revoked_reason });
+  return ok({
+    code: row.code,
+    courseTitle: row.course_title,
+    holderName: row.holder_name,
+    issuedOn: row.issued_on,
+    revokedAt: row.revoked_at,
+    revokedReason: row.revoked_reason,
+  });
 }

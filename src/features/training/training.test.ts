@@ -3,7 +3,13 @@ import { after, before, describe, it } from 'node:test';
 import { createStaff } from '../../core/auth/service.ts';
 import { DIALECTS, createTestApp, dumpDatabase, type TestApp } from '../../../test/support/app.ts';
 import { cookieFrom, csrfFrom, loginAs, postForm } from '../../../test/support/staff.ts';
-import { CODE_WORDS, generateCertificateCode, generateProgressCode, normalizeCertificateCode, normalizeProgressCode } from './code.ts';
+import {
+  CODE_WORDS,
+  generateCertificateCode,
+  generateProgressCode,
+  normalizeCertificateCode,
+  normalizeProgressCode,
+} from './code.ts';
 import { allLessons, isGraded, type CourseContent, type Lesson } from './content.ts';
 import { gradeQuiz, parseAnswers, validateCertificateName } from './service.ts';
 import { seedTraining } from './seed.ts';
@@ -45,10 +51,32 @@ describe('progress codes and rules (no database)', () => {
 
   it('grades a quiz: a question is right only with exactly the right options; unknown questions are refused', () => {
     const lesson: Lesson = {
-      key: 'l1', slug: 'x', title: 'x', bodyMd: '', isRequired: true, passMark: 50,
+      key: 'l1',
+      slug: 'x',
+      title: 'x',
+      bodyMd: '',
+      isRequired: true,
+      passMark: 50,
       questions: [
-        { key: 'q1', kind: 'single', prompt: 'a', options: [{ text: 'y', isCorrect: true, explanation: 'e' }, { text: 'n', isCorrect: false, explanation: 'e' }] },
-        { key: 'q2', kind: 'multiple', prompt: 'b', options: [{ text: 'y', isCorrect: true, explanation: 'e' }, { text: 'y2', isCorrect: true, explanation: 'e' }, { text: 'n', isCorrect: false, explanation: 'e' }] },
+        {
+          key: 'q1',
+          kind: 'single',
+          prompt: 'a',
+          options: [
+            { text: 'y', isCorrect: true, explanation: 'e' },
+            { text: 'n', isCorrect: false, explanation: 'e' },
+          ],
+        },
+        {
+          key: 'q2',
+          kind: 'multiple',
+          prompt: 'b',
+          options: [
+            { text: 'y', isCorrect: true, explanation: 'e' },
+            { text: 'y2', isCorrect: true, explanation: 'e' },
+            { text: 'n', isCorrect: false, explanation: 'e' },
+          ],
+        },
         { key: 'q3', kind: 'reflection', prompt: 'c', options: [] },
       ],
     };
@@ -77,13 +105,15 @@ async function publishedContent(t: TestApp, slug = COURSE): Promise<CourseConten
 
 function rightAnswers(lesson: Lesson): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const q of lesson.questions.filter(isGraded)) out[`q_${q.key}`] = q.options.flatMap((o, i) => (o.isCorrect ? [String(i)] : []));
+  for (const q of lesson.questions.filter(isGraded))
+    out[`q_${q.key}`] = q.options.flatMap((o, i) => (o.isCorrect ? [String(i)] : []));
   return out;
 }
 
 function wrongAnswers(lesson: Lesson): Record<string, string | string[]> {
   const out: Record<string, string | string[]> = {};
-  for (const q of lesson.questions.filter(isGraded)) out[`q_${q.key}`] = String(q.options.findIndex((o) => !o.isCorrect));
+  for (const q of lesson.questions.filter(isGraded))
+    out[`q_${q.key}`] = String(q.options.findIndex((o) => !o.isCorrect));
   return out;
 }
 
@@ -95,7 +125,8 @@ interface Learner {
 async function startAs(t: TestApp, slug = COURSE, cookie?: string): Promise<Learner> {
   const page = await t.inject({ url: `/training/${slug}`, headers: cookie ? { cookie } : {} });
   const res = await t.inject({
-    method: 'POST', url: `/training/${slug}/start`,
+    method: 'POST',
+    url: `/training/${slug}/start`,
     payload: new URLSearchParams({ _csrf: csrfFrom(page.body) }).toString(),
     headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
   });
@@ -111,7 +142,12 @@ async function post(t: TestApp, url: string, fields: Record<string, string | str
   const body = new URLSearchParams();
   body.append('_csrf', csrfFrom(form.body));
   for (const [k, v] of Object.entries(fields)) for (const item of Array.isArray(v) ? v : [v]) body.append(k, item);
-  return t.inject({ method: 'POST', url, payload: body.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) } });
+  return t.inject({
+    method: 'POST',
+    url,
+    payload: body.toString(),
+    headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+  });
 }
 
 async function finishCourse(t: TestApp, learner: Learner) {
@@ -126,7 +162,11 @@ async function finishCourse(t: TestApp, learner: Learner) {
 }
 
 async function seed(t: TestApp) {
-  const admin = await createStaff(t.db, t.clock, { email: 'seed-admin@staff.test', role: 'admin', displayName: 'Seed admin' });
+  const admin = await createStaff(t.db, t.clock, {
+    email: 'seed-admin@staff.test',
+    role: 'admin',
+    displayName: 'Seed admin',
+  });
   assert.ok(admin.ok);
   await seedTraining({ db: t.db, clock: t.clock, authors: { adminId: admin.value.id, editorId: admin.value.id } });
 }
@@ -194,7 +234,13 @@ for (const dialect of DIALECTS) {
       assert.match(res.body, /Not passed yet/);
       assert.match(res.body, /Your answers were not kept/);
       // Every option's explanation is shown after answering.
-      for (const q of lesson.questions.filter(isGraded)) for (const o of q.options) assert.ok(res.body.includes(o.explanation.slice(0, 30).replace(/'/g, '&#39;').replace(/"/g, '&quot;')) || res.body.includes(o.explanation.slice(0, 20)), o.explanation);
+      for (const q of lesson.questions.filter(isGraded))
+        for (const o of q.options)
+          assert.ok(
+            res.body.includes(o.explanation.slice(0, 30).replace(/'/g, '&#39;').replace(/"/g, '&quot;')) ||
+              res.body.includes(o.explanation.slice(0, 20)),
+            o.explanation,
+          );
       assert.equal((await t.db.selectFrom('training_learners').selectAll().execute()).length, 0);
       assert.equal(res.headers['set-cookie'], undefined);
     });
@@ -204,7 +250,12 @@ for (const dialect of DIALECTS) {
       const content = await publishedContent(t);
       const [first, second] = allLessons(content);
       const before = await dumpDatabase(t.db, t.dialect);
-      const res = await post(t, `/training/${COURSE}/${first!.slug}/quiz`, { ...rightAnswers(first!), ...rightAnswers(second!) }, learner.cookie);
+      const res = await post(
+        t,
+        `/training/${COURSE}/${first!.slug}/quiz`,
+        { ...rightAnswers(first!), ...rightAnswers(second!) },
+        learner.cookie,
+      );
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /not in this lesson/);
       assert.equal(await dumpDatabase(t.db, t.dialect), before);
@@ -214,7 +265,8 @@ for (const dialect of DIALECTS) {
       // Start: a cookie carrying the code, HttpOnly and SameSite=Lax, limited to /training.
       const page = await t.inject(`/training/${COURSE}`);
       const start = await t.inject({
-        method: 'POST', url: `/training/${COURSE}/start`,
+        method: 'POST',
+        url: `/training/${COURSE}/start`,
         payload: `_csrf=${encodeURIComponent(csrfFrom(page.body))}`,
         headers: { 'content-type': 'application/x-www-form-urlencoded' },
       });
@@ -258,7 +310,10 @@ for (const dialect of DIALECTS) {
       assert.match(String(forget.headers['set-cookie']), /alongside_training=;/);
 
       // …and resume on a "new device" by typing the code in capitals with spaces.
-      const resumed = await post(t, '/training/resume', { code: code.toUpperCase().replace(/-/g, ' '), passphrase: '' });
+      const resumed = await post(t, '/training/resume', {
+        code: code.toUpperCase().replace(/-/g, ' '),
+        passphrase: '',
+      });
       assert.equal(resumed.statusCode, 303);
       const newCookie = `alongside_training=${encodeURIComponent(cookieFrom(resumed.headers['set-cookie'], 'alongside_training')!)}`;
       const mine = await t.inject({ url: '/training', headers: { cookie: newCookie } });
@@ -296,12 +351,26 @@ for (const dialect of DIALECTS) {
       const dump = await dumpDatabase(t.db, t.dialect);
       assert.ok(!dump.includes(code), 'the progress code itself is not stored');
       for (const word of code.split('-')) assert.ok(!new RegExp(`"${word}"`).test(dump));
-      const learnerCols = Object.keys((await t.db.selectFrom('training_learners').selectAll().executeTakeFirstOrThrow()));
+      const learnerCols = Object.keys(await t.db.selectFrom('training_learners').selectAll().executeTakeFirstOrThrow());
       assert.deepEqual(learnerCols.sort(), ['code_hash', 'expires_on', 'id', 'passphrase_hash']);
-      const enrolCols = Object.keys((await t.db.selectFrom('training_enrolments').selectAll().executeTakeFirstOrThrow()));
+      const enrolCols = Object.keys(await t.db.selectFrom('training_enrolments').selectAll().executeTakeFirstOrThrow());
       assert.deepEqual(enrolCols.sort(), ['course_id', 'id', 'is_complete', 'learner_id', 'version_id']);
       const certRow = await t.db.selectFrom('training_certificates').selectAll().executeTakeFirstOrThrow();
-      assert.deepEqual(Object.keys(certRow).sort(), ['code', 'course_id', 'course_title', 'holder_name', 'id', 'issued_on', 'revoked_at', 'revoked_reason', 'version_id'], 'a certificate is not linked to a progress code');
+      assert.deepEqual(
+        Object.keys(certRow).sort(),
+        [
+          'code',
+          'course_id',
+          'course_title',
+          'holder_name',
+          'id',
+          'issued_on',
+          'revoked_at',
+          'revoked_reason',
+          'version_id',
+        ],
+        'a certificate is not linked to a progress code',
+      );
     });
 
     it('protects a code with a passphrase', async () => {
@@ -310,7 +379,11 @@ for (const dialect of DIALECTS) {
       assert.equal(short.statusCode, 400);
       const set = await post(t, '/training/passphrase', { passphrase: 'a long enough passphrase' }, learner.cookie);
       assert.equal(set.statusCode, 200);
-      const stored = await t.db.selectFrom('training_learners').select('passphrase_hash').where('passphrase_hash', 'is not', null).execute();
+      const stored = await t.db
+        .selectFrom('training_learners')
+        .select('passphrase_hash')
+        .where('passphrase_hash', 'is not', null)
+        .execute();
       assert.ok(stored.every((r) => r.passphrase_hash!.startsWith('$argon2id$')));
       const without = await post(t, '/training/resume', { code: learner.code });
       assert.equal(without.statusCode, 400);
@@ -335,8 +408,16 @@ for (const dialect of DIALECTS) {
         const before = (await t.db.selectFrom('training_learners').selectAll().execute()).length;
         assert.ok((await purgeExpiredLearners({ db: t.db, clock: t.clock })) >= 1);
         assert.ok((await t.db.selectFrom('training_learners').selectAll().execute()).length < before);
-        assert.equal((await t.db.selectFrom('training_learners').selectAll().execute()).length, 0, 'every learner in this app is now past expiry');
-        assert.equal((await t.db.selectFrom('training_enrolments').selectAll().execute()).length, 0, 'their progress goes with them');
+        assert.equal(
+          (await t.db.selectFrom('training_learners').selectAll().execute()).length,
+          0,
+          'every learner in this app is now past expiry',
+        );
+        assert.equal(
+          (await t.db.selectFrom('training_enrolments').selectAll().execute()).length,
+          0,
+          'their progress goes with them',
+        );
       } finally {
         t.clock.advance(-400 * 86_400_000);
       }
@@ -346,12 +427,32 @@ for (const dialect of DIALECTS) {
       const { createCourse, addModule, addLesson, publishCourse } = await import('./authoring.ts');
       const { VersionCache } = await import('./service.ts');
       const deps = { db: t.db, clock: t.clock, secret: 'x', versions: new VersionCache() };
-      const actor = { id: (await t.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id, role: 'admin' as const };
-      const id = await createCourse(deps, actor, { slug: 'soutenir', title: 'Soutenir sans sauver', summary: 'Résumé.', audience: 'Bénévoles', language: 'fr', minutes: '10' });
+      const actor = {
+        id: (await t.db.selectFrom('users').select('id').executeTakeFirstOrThrow()).id,
+        role: 'admin' as const,
+      };
+      const id = await createCourse(deps, actor, {
+        slug: 'soutenir',
+        title: 'Soutenir sans sauver',
+        summary: 'Résumé.',
+        audience: 'Bénévoles',
+        language: 'fr',
+        minutes: '10',
+      });
       assert.ok(id.ok);
       const m = await addModule(deps, actor, id.value, 1, 'Module');
       assert.ok(m.ok);
-      assert.ok((await addLesson(deps, actor, id.value, 2, m.value, { slug: 'un', title: 'Un', body: 'Texte.', isRequired: true, passMark: '70' })).ok);
+      assert.ok(
+        (
+          await addLesson(deps, actor, id.value, 2, m.value, {
+            slug: 'un',
+            title: 'Un',
+            body: 'Texte.',
+            isRequired: true,
+            passMark: '70',
+          })
+        ).ok,
+      );
       assert.ok((await publishCourse(deps, actor, id.value, 3)).ok);
       await t.app.deps.pageCache.invalidate('training');
       const page = await t.inject('/training/soutenir');
@@ -363,7 +464,8 @@ for (const dialect of DIALECTS) {
       const limited = await createTestApp(dialect);
       try {
         const codes: number[] = [];
-        for (let i = 0; i < 7; i++) codes.push((await post(limited, '/training/resume', { code: generateProgressCode() })).statusCode);
+        for (let i = 0; i < 7; i++)
+          codes.push((await post(limited, '/training/resume', { code: generateProgressCode() })).statusCode);
         assert.deepEqual(codes.slice(0, 5), [400, 400, 400, 400, 400]);
         assert.equal(codes[5], 429);
         const blocked = await post(limited, '/training/resume', { code: generateProgressCode() });
@@ -401,36 +503,95 @@ for (const dialect of DIALECTS) {
 
     it('authors, previews and publishes a course; a new version leaves learners part way on theirs', async () => {
       const trainer = await loginAs(t, 'trainer');
-      const bad = await postForm(t, '/admin/training', { title: '', slug: 'Not A Slug', summary: 'kept text', audience: '', language: 'en', minutes: '20' }, trainer);
+      const bad = await postForm(
+        t,
+        '/admin/training',
+        { title: '', slug: 'Not A Slug', summary: 'kept text', audience: '', language: 'en', minutes: '20' },
+        trainer,
+      );
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /kept text/);
-      const created = await postForm(t, '/admin/training', { title: 'Consent basics', slug: 'consent-basics', summary: 'Short.', audience: 'Volunteers', language: 'en', minutes: '20' }, trainer);
+      const created = await postForm(
+        t,
+        '/admin/training',
+        {
+          title: 'Consent basics',
+          slug: 'consent-basics',
+          summary: 'Short.',
+          audience: 'Volunteers',
+          language: 'en',
+          minutes: '20',
+        },
+        trainer,
+      );
       assert.equal(created.statusCode, 303);
       const id = Number(/\/admin\/training\/(\d+)$/.exec(String(created.headers.location))![1]);
 
       let page = await coursePage(trainer, id);
-      assert.equal((await postForm(t, `/admin/training/${id}/modules`, { title: 'Module one', revision: page.revision }, trainer)).statusCode, 303);
+      assert.equal(
+        (await postForm(t, `/admin/training/${id}/modules`, { title: 'Module one', revision: page.revision }, trainer))
+          .statusCode,
+        303,
+      );
       page = await coursePage(trainer, id);
       const moduleId = /\/modules\/(\d+)\/lessons/.exec(page.body)![1];
-      const lessonRes = await postForm(t, `/admin/training/${id}/modules/${moduleId}/lessons`, { title: 'First lesson', slug: 'first', revision: page.revision }, trainer);
+      const lessonRes = await postForm(
+        t,
+        `/admin/training/${id}/modules/${moduleId}/lessons`,
+        { title: 'First lesson', slug: 'first', revision: page.revision },
+        trainer,
+      );
       assert.equal(lessonRes.statusCode, 303);
       const lessonUrl = String(lessonRes.headers.location);
       let lessonPage = await t.inject({ url: lessonUrl, headers: { cookie: trainer.cookie } });
       let revision = /name="revision" value="(\d+)"/.exec(lessonPage.body)![1]!;
       const lessonId = /lessons\/(\d+)$/.exec(lessonUrl)![1];
-      const q = await postForm(t, `/admin/training/${id}/lessons/${lessonId}/questions`, {
-        kind: 'single', prompt: 'Who decides?', options: '* The person | It is their life.\n- The worker | Support is not control.', revision,
-      }, trainer);
+      const q = await postForm(
+        t,
+        `/admin/training/${id}/lessons/${lessonId}/questions`,
+        {
+          kind: 'single',
+          prompt: 'Who decides?',
+          options: '* The person | It is their life.\n- The worker | Support is not control.',
+          revision,
+        },
+        trainer,
+      );
       assert.equal(q.statusCode, 303);
       lessonPage = await t.inject({ url: lessonUrl, headers: { cookie: trainer.cookie } });
       revision = /name="revision" value="(\d+)"/.exec(lessonPage.body)![1]!;
-      const badQ = await postForm(t, `/admin/training/${id}/lessons/${lessonId}/questions`, { kind: 'single', prompt: 'No right answer', options: '- a | x\n- b | y', revision }, trainer);
+      const badQ = await postForm(
+        t,
+        `/admin/training/${id}/lessons/${lessonId}/questions`,
+        { kind: 'single', prompt: 'No right answer', options: '- a | x\n- b | y', revision },
+        trainer,
+      );
       assert.equal(badQ.statusCode, 400);
       assert.match(badQ.body, /No right answer/);
-      assert.equal((await postForm(t, `/admin/training/${id}/lessons/${lessonId}`, { title: 'First lesson', slug: 'first', body: 'Version **one** text.', passMark: '100', required: '1', revision }, trainer)).statusCode, 303);
+      assert.equal(
+        (
+          await postForm(
+            t,
+            `/admin/training/${id}/lessons/${lessonId}`,
+            {
+              title: 'First lesson',
+              slug: 'first',
+              body: 'Version **one** text.',
+              passMark: '100',
+              required: '1',
+              revision,
+            },
+            trainer,
+          )
+        ).statusCode,
+        303,
+      );
 
       // Preview before publishing; learners cannot see it yet.
-      const preview = await t.inject({ url: `/admin/training/${id}/preview/first`, headers: { cookie: trainer.cookie } });
+      const preview = await t.inject({
+        url: `/admin/training/${id}/preview/first`,
+        headers: { cookie: trainer.cookie },
+      });
       assert.match(preview.body, /Version <strong>one<\/strong> text/);
       assert.equal((await t.inject('/training/consent-basics')).statusCode, 404);
 
@@ -444,14 +605,48 @@ for (const dialect of DIALECTS) {
       // A second trainer's stale form is refused and changes nothing.
       page = await coursePage(trainer, id);
       const stale = String(Number(page.revision) - 1);
-      const conflict = await postForm(t, `/admin/training/${id}/lessons/${lessonId}`, { title: 'Overwritten', slug: 'first', body: 'x', passMark: '70', required: '1', revision: stale }, trainer);
+      const conflict = await postForm(
+        t,
+        `/admin/training/${id}/lessons/${lessonId}`,
+        { title: 'Overwritten', slug: 'first', body: 'x', passMark: '70', required: '1', revision: stale },
+        trainer,
+      );
       assert.equal(conflict.statusCode, 409);
       assert.match(conflict.body, /Another trainer changed this course/);
-      assert.equal((await t.db.selectFrom('training_lessons').select('title').where('id', '=', Number(lessonId)).executeTakeFirstOrThrow()).title, 'First lesson');
+      assert.equal(
+        (
+          await t.db
+            .selectFrom('training_lessons')
+            .select('title')
+            .where('id', '=', Number(lessonId))
+            .executeTakeFirstOrThrow()
+        ).title,
+        'First lesson',
+      );
 
-      assert.equal((await postForm(t, `/admin/training/${id}/lessons/${lessonId}`, { title: 'First lesson, revised', slug: 'first', body: 'Version **two** text.', passMark: '100', required: '1', revision: page.revision }, trainer)).statusCode, 303);
+      assert.equal(
+        (
+          await postForm(
+            t,
+            `/admin/training/${id}/lessons/${lessonId}`,
+            {
+              title: 'First lesson, revised',
+              slug: 'first',
+              body: 'Version **two** text.',
+              passMark: '100',
+              required: '1',
+              revision: page.revision,
+            },
+            trainer,
+          )
+        ).statusCode,
+        303,
+      );
       page = await coursePage(trainer, id);
-      assert.equal((await postForm(t, `/admin/training/${id}/publish`, { revision: page.revision }, trainer)).statusCode, 303);
+      assert.equal(
+        (await postForm(t, `/admin/training/${id}/publish`, { revision: page.revision }, trainer)).statusCode,
+        303,
+      );
       page = await coursePage(trainer, id);
       assert.match(page.body, /Version 2, published/);
 
@@ -462,22 +657,55 @@ for (const dialect of DIALECTS) {
 
       // Editing a published course can publish at once: "Save and publish a new version".
       page = await coursePage(trainer, id);
-      const savePublish = await postForm(t, `/admin/training/${id}/lessons/${lessonId}`, { title: 'First lesson, revised', slug: 'first', body: 'Version **three** text.', passMark: '100', required: '1', revision: page.revision, publish: '1' }, trainer);
+      const savePublish = await postForm(
+        t,
+        `/admin/training/${id}/lessons/${lessonId}`,
+        {
+          title: 'First lesson, revised',
+          slug: 'first',
+          body: 'Version **three** text.',
+          passMark: '100',
+          required: '1',
+          revision: page.revision,
+          publish: '1',
+        },
+        trainer,
+      );
       assert.equal(savePublish.statusCode, 303);
       assert.match(String(savePublish.headers.location), /published=3$/);
       assert.match((await t.inject('/training/consent-basics/first')).body, /Version <strong>three<\/strong> text/);
-      assert.match((await t.inject({ url: '/training/consent-basics/first', headers: { cookie: learner.cookie } })).body, /Version <strong>one<\/strong> text/);
+      assert.match(
+        (await t.inject({ url: '/training/consent-basics/first', headers: { cookie: learner.cookie } })).body,
+        /Version <strong>one<\/strong> text/,
+      );
 
       // The learner completes version 1 and gets a certificate for it.
-      const content1 = JSON.parse((await t.db.selectFrom('training_course_versions').select('content_json').where('course_id', '=', id).where('version', '=', 1).executeTakeFirstOrThrow()).content_json) as CourseContent;
-      const done = await post(t, '/training/consent-basics/first/quiz', rightAnswers(allLessons(content1)[0]!), learner.cookie);
+      const content1 = JSON.parse(
+        (
+          await t.db
+            .selectFrom('training_course_versions')
+            .select('content_json')
+            .where('course_id', '=', id)
+            .where('version', '=', 1)
+            .executeTakeFirstOrThrow()
+        ).content_json,
+      ) as CourseContent;
+      const done = await post(
+        t,
+        '/training/consent-basics/first/quiz',
+        rightAnswers(allLessons(content1)[0]!),
+        learner.cookie,
+      );
       assert.match(done.body, /Passed/);
       const cert = await post(t, '/training/consent-basics/certificate', { name: 'Sam Okafor' }, learner.cookie);
       assert.equal(cert.statusCode, 303);
       const certUrl = String(cert.headers.location);
       assert.match((await t.inject(certUrl)).body, /genuine/);
       assert.doesNotMatch((await t.inject(certUrl)).body, /revoke/i, 'visitors see no revoke form');
-      assert.match((await t.inject({ url: certUrl, headers: { cookie: trainer.cookie } })).body, /Revoke this certificate/);
+      assert.match(
+        (await t.inject({ url: certUrl, headers: { cookie: trainer.cookie } })).body,
+        /Revoke this certificate/,
+      );
 
       // Aggregates only.
       const stats = await t.inject({ url: `/admin/training/${id}/stats`, headers: { cookie: trainer.cookie } });
@@ -488,45 +716,119 @@ for (const dialect of DIALECTS) {
 
       // Revoking: the (cached) verification page says so at once.
       const code = certUrl.split('/').pop()!;
-      const revoke = await postForm(t, `/admin/training/certificates/${code}/revoke`, { reason: 'Issued in error', course: String(id) }, trainer);
+      const revoke = await postForm(
+        t,
+        `/admin/training/certificates/${code}/revoke`,
+        { reason: 'Issued in error', course: String(id) },
+        trainer,
+      );
       assert.equal(revoke.statusCode, 303);
       const revoked = await t.inject(certUrl);
       assert.match(revoked.body, /This certificate has been revoked/);
       assert.match(revoked.body, /Issued in error/);
       assert.equal((await t.inject(`${certUrl}/pdf`)).statusCode, 409);
-      const audit = await t.db.selectFrom('audit_log').select(['action', 'user_id']).where('subject', '=', `certificate:${code}`).execute();
+      const audit = await t.db
+        .selectFrom('audit_log')
+        .select(['action', 'user_id'])
+        .where('subject', '=', `certificate:${code}`)
+        .execute();
       assert.deepEqual(audit, [{ action: 'certificate.revoke', user_id: trainer.userId }]);
 
       // Withdrawn: gone from the catalogue for newcomers, still there for the learner part way.
       page = await coursePage(trainer, id);
-      assert.equal((await postForm(t, `/admin/training/${id}/unpublish`, { revision: page.revision }, trainer)).statusCode, 303);
+      assert.equal(
+        (await postForm(t, `/admin/training/${id}/unpublish`, { revision: page.revision }, trainer)).statusCode,
+        303,
+      );
       assert.doesNotMatch((await t.inject('/training')).body, /Consent basics/);
       assert.equal((await t.inject('/training/consent-basics')).statusCode, 404);
-      assert.equal((await t.inject({ url: '/training/consent-basics/first', headers: { cookie: learner.cookie } })).statusCode, 200);
+      assert.equal(
+        (await t.inject({ url: '/training/consent-basics/first', headers: { cookie: learner.cookie } })).statusCode,
+        200,
+      );
     });
 
     it('answers nonsense ids and revisions with a clear refusal, not a server error', async () => {
       const trainer = await loginAs(t, 'trainer');
-      const course = await t.db.selectFrom('training_courses').selectAll().where('slug', '=', COURSE).executeTakeFirstOrThrow();
-      assert.equal((await t.inject({ url: '/admin/training/abc', headers: { cookie: trainer.cookie } })).statusCode, 404);
-      assert.equal((await postForm(t, '/admin/training/abc/modules', { title: 'x', revision: '1' }, trainer)).statusCode, 404);
-      const stale = await postForm(t, `/admin/training/${course.id}/modules`, { title: 'x', revision: 'not-a-number' }, trainer);
+      const course = await t.db
+        .selectFrom('training_courses')
+        .selectAll()
+        .where('slug', '=', COURSE)
+        .executeTakeFirstOrThrow();
+      assert.equal(
+        (await t.inject({ url: '/admin/training/abc', headers: { cookie: trainer.cookie } })).statusCode,
+        404,
+      );
+      assert.equal(
+        (await postForm(t, '/admin/training/abc/modules', { title: 'x', revision: '1' }, trainer)).statusCode,
+        404,
+      );
+      const stale = await postForm(
+        t,
+        `/admin/training/${course.id}/modules`,
+        { title: 'x', revision: 'not-a-number' },
+        trainer,
+      );
       assert.equal(stale.statusCode, 409);
-      assert.equal((await postForm(t, `/admin/training/${course.id}/questions/999999`, { kind: 'single', prompt: 'x', options: '* a | b\n- c | d', revision: String(course.revision) }, trainer)).statusCode, 404);
-      assert.equal((await t.db.selectFrom('training_courses').select('revision').where('id', '=', course.id).executeTakeFirstOrThrow()).revision, course.revision, 'a refused change leaves the revision alone');
+      assert.equal(
+        (
+          await postForm(
+            t,
+            `/admin/training/${course.id}/questions/999999`,
+            { kind: 'single', prompt: 'x', options: '* a | b\n- c | d', revision: String(course.revision) },
+            trainer,
+          )
+        ).statusCode,
+        404,
+      );
+      assert.equal(
+        (
+          await t.db
+            .selectFrom('training_courses')
+            .select('revision')
+            .where('id', '=', course.id)
+            .executeTakeFirstOrThrow()
+        ).revision,
+        course.revision,
+        'a refused change leaves the revision alone',
+      );
     });
 
     it('reorders lessons within a module', async () => {
       const trainer = await loginAs(t, 'admin');
-      const course = await t.db.selectFrom('training_courses').selectAll().where('slug', '=', COURSE).executeTakeFirstOrThrow();
+      const course = await t.db
+        .selectFrom('training_courses')
+        .selectAll()
+        .where('slug', '=', COURSE)
+        .executeTakeFirstOrThrow();
       const lessons = await t.db.selectFrom('training_lessons').selectAll().orderBy('position').execute();
       const first = lessons[0]!;
       const page = await coursePage(trainer, course.id);
-      const res = await postForm(t, `/admin/training/${course.id}/move`, { kind: 'lesson', id: String(first.id), direction: '1', revision: page.revision }, trainer);
+      const res = await postForm(
+        t,
+        `/admin/training/${course.id}/move`,
+        { kind: 'lesson', id: String(first.id), direction: '1', revision: page.revision },
+        trainer,
+      );
       assert.equal(res.statusCode, 303);
-      const after = await t.db.selectFrom('training_lessons').selectAll().where('module_id', '=', first.module_id).orderBy('position').execute();
+      const after = await t.db
+        .selectFrom('training_lessons')
+        .selectAll()
+        .where('module_id', '=', first.module_id)
+        .orderBy('position')
+        .execute();
       assert.equal(after[1]!.id, first.id);
-      const edge = await postForm(t, `/admin/training/${course.id}/move`, { kind: 'lesson', id: String(after[after.length - 1]!.id), direction: '1', revision: String(Number(page.revision) + 1) }, trainer);
+      const edge = await postForm(
+        t,
+        `/admin/training/${course.id}/move`,
+        {
+          kind: 'lesson',
+          id: String(after[after.length - 1]!.id),
+          direction: '1',
+          revision: String(Number(page.revision) + 1),
+        },
+        trainer,
+      );
       assert.equal(edge.statusCode, 400);
     });
   });

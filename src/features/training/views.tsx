@@ -19,7 +19,10 @@ function lessonHtml(lesson: Lesson): string {
   return html;
 }
 type T = (key: TrainingKey, params?: Record<string, string | number>) => string;
-const translator = (ctx: PageContext): T => (key, params) => tt(ctx.locale, key, params);
+const translator =
+  (ctx: PageContext): T =>
+  (key, params) =>
+    tt(ctx.locale, key, params);
 
 export interface CatalogueItem {
   content: CourseContent;
@@ -70,10 +73,23 @@ export function ForgetDeviceForm({ ctx, t }: { ctx: PageContext; t: T }) {
   );
 }
 
-export function CataloguePage({ ctx, courses, mine }: { ctx: PageContext; courses: CatalogueItem[]; mine?: MyCourse[] }) {
+export function CataloguePage({
+  ctx,
+  courses,
+  mine,
+}: {
+  ctx: PageContext;
+  courses: CatalogueItem[];
+  mine?: MyCourse[];
+}) {
   const t = translator(ctx);
   return (
-    <Layout ctx={ctx} title={t('catalogueTitle')} head={{ description: t('catalogueLead'), canonical: `${ctx.publicUrl}/training` }} scripts={SCRIPTS}>
+    <Layout
+      ctx={ctx}
+      title={t('catalogueTitle')}
+      head={{ description: t('catalogueLead'), canonical: `${ctx.publicUrl}/training` }}
+      scripts={SCRIPTS}
+    >
       <h1>{t('catalogueTitle')}</h1>
       <p class="lead">{t('catalogueLead')}</p>
       {mine && (
@@ -82,7 +98,8 @@ export function CataloguePage({ ctx, courses, mine }: { ctx: PageContext; course
           <ul>
             {mine.map((m) => (
               <li>
-                <a href={`/training/${m.slug}`}>{m.title}</a> — {m.isComplete ? t('completed') : t('progressOf', { done: m.done, total: m.total })}
+                <a href={`/training/${m.slug}`}>{m.title}</a> —{' '}
+                {m.isComplete ? t('completed') : t('progressOf', { done: m.done, total: m.total })}
               </li>
             ))}
           </ul>
@@ -132,12 +149,31 @@ export interface CoursePageProps {
   previewBase?: string;
 }
 
-export function CoursePage({ ctx, course, enrolment, hasLearner, remaining, errors, name = '', previewBase }: CoursePageProps) {
+export function CoursePage({
+  ctx,
+  course,
+  enrolment,
+  hasLearner,
+  remaining,
+  errors,
+  name = '',
+  previewBase,
+}: CoursePageProps) {
   const t = translator(ctx);
   const base = previewBase ?? `/training/${course.slug}`;
   const firstOpen = allLessons(course).find((l) => !enrolment?.lessons.get(l.key)?.isComplete) ?? allLessons(course)[0];
   return (
-    <Layout ctx={ctx} title={course.title} lang={course.language} head={{ description: course.summary, canonical: `${ctx.publicUrl}/training/${course.slug}`, noindex: !!previewBase }} scripts={SCRIPTS}>
+    <Layout
+      ctx={ctx}
+      title={course.title}
+      lang={course.language}
+      head={{
+        description: course.summary,
+        canonical: `${ctx.publicUrl}/training/${course.slug}`,
+        noindex: !!previewBase,
+      }}
+      scripts={SCRIPTS}
+    >
       {previewBase && <Notice kind="warning">Preview of the working copy: learners see the published version.</Notice>}
       <p>
         <a href="/training">← {t('catalogueTitle')}</a>
@@ -210,7 +246,17 @@ export interface LessonPageProps {
   previewBase?: string;
 }
 
-export function LessonPage({ ctx, course, lesson, previous, next, enrolment, result, error, previewBase }: LessonPageProps) {
+export function LessonPage({
+  ctx,
+  course,
+  lesson,
+  previous,
+  next,
+  enrolment,
+  result,
+  error,
+  previewBase,
+}: LessonPageProps) {
   const t = translator(ctx);
   const base = previewBase ?? `/training/${course.slug}`;
   const graded = lesson.questions.filter(isGraded);
@@ -218,7 +264,13 @@ export function LessonPage({ ctx, course, lesson, previous, next, enrolment, res
   const progress = enrolment?.lessons.get(lesson.key);
   const action = `/training/${course.slug}/${lesson.slug}`;
   return (
-    <Layout ctx={ctx} title={`${lesson.title} · ${course.title}`} lang={course.language} head={{ canonical: `${ctx.publicUrl}${action}`, noindex: !!previewBase }} scripts={SCRIPTS}>
+    <Layout
+      ctx={ctx}
+      title={`${lesson.title} · ${course.title}`}
+      lang={course.language}
+      head={{ canonical: `${ctx.publicUrl}${action}`, noindex: !!previewBase }}
+      scripts={SCRIPTS}
+    >
       {previewBase && <Notice kind="warning">Preview of the working copy: learners see the published version.</Notice>}
       <p>
         <a href={base}>← {course.title}</a>
@@ -238,7 +290,12 @@ export function LessonPage({ ctx, course, lesson, previous, next, enrolment, res
           {reflections.map((q) => (
             <div class="field">
               <label for={`reflect-${q.key}`}>{q.prompt}</label>
-              <textarea id={`reflect-${q.key}`} rows={4} data-reflection={`${course.slug}:${q.key}`} aria-describedby="reflect-note" />
+              <textarea
+                id={`reflect-${q.key}`}
+                rows={4}
+                data-reflection={`${course.slug}:${q.key}`}
+                aria-describedby="reflect-note"
+              />
             </div>
           ))}
           <button type="button" class="secondary" data-clear-reflections hidden>
@@ -264,7 +321,12 @@ export function LessonPage({ ctx, course, lesson, previous, next, enrolment, res
                   <p class="hint">{q.kind === 'single' ? t('chooseOne') : t('chooseAny')}</p>
                   {q.options.map((o, i) => (
                     <div class="choice">
-                      <input type={q.kind === 'single' ? 'radio' : 'checkbox'} name={`q_${q.key}`} value={String(i)} id={`${q.key}-${i}`} />
+                      <input
+                        type={q.kind === 'single' ? 'radio' : 'checkbox'}
+                        name={`q_${q.key}`}
+                        value={String(i)}
+                        id={`${q.key}-${i}`}
+                      />
                       <label for={`${q.key}-${i}`}>{o.text}</label>
                     </div>
                   ))}
@@ -317,7 +379,8 @@ function QuizFeedback({ result, t, retakeHref }: { result: QuizResult; t: T; ret
     <div class="quiz-result">
       <Notice kind={result.isPassed ? 'success' : 'warning'}>
         <p>
-          <strong>{t('scored', { score: result.score, passMark: result.passMark })}</strong> {result.isPassed ? t('passed') : t('notPassed')}
+          <strong>{t('scored', { score: result.score, passMark: result.passMark })}</strong>{' '}
+          {result.isPassed ? t('passed') : t('notPassed')}
         </p>
         {!result.isSaved && <p>{t('notSaved')}</p>}
       </Notice>
@@ -346,7 +409,21 @@ function QuizFeedback({ result, t, retakeHref }: { result: QuizResult; t: T; ret
   );
 }
 
-export function CodePage({ ctx, code, courseSlug, hasPassphrase, errors, justSet }: { ctx: PageContext; code: string; courseSlug?: string; hasPassphrase: boolean; errors?: FieldErrors; justSet?: boolean }) {
+export function CodePage({
+  ctx,
+  code,
+  courseSlug,
+  hasPassphrase,
+  errors,
+  justSet,
+}: {
+  ctx: PageContext;
+  code: string;
+  courseSlug?: string;
+  hasPassphrase: boolean;
+  errors?: FieldErrors;
+  justSet?: boolean;
+}) {
   const t = translator(ctx);
   return (
     <Layout ctx={ctx} title={t('codeTitle')} head={{ noindex: true }} scripts={SCRIPTS}>
@@ -411,7 +488,17 @@ export function ResumePage({ ctx, errors, code = '' }: { ctx: PageContext; error
       <form method="post" action="/training/resume" class="stack" novalidate>
         <CsrfField token={ctx.csrfToken} />
         <Field name="code" label={t('codeLabel')} errors={errors}>
-          {(a) => <input {...a} type="text" autocomplete="off" autocapitalize="none" spellcheck={false} value={code} required />}
+          {(a) => (
+            <input
+              {...a}
+              type="text"
+              autocomplete="off"
+              autocapitalize="none"
+              spellcheck={false}
+              value={code}
+              required
+            />
+          )}
         </Field>
         <Field name="passphrase" label={t('passphraseOptional')} errors={errors}>
           {(a) => <input {...a} type="password" autocomplete="current-password" />}
@@ -422,7 +509,15 @@ export function ResumePage({ ctx, errors, code = '' }: { ctx: PageContext; error
   );
 }
 
-export function CertificatePage({ ctx, cert, canRevoke = false }: { ctx: PageContext; cert: Certificate; canRevoke?: boolean }) {
+export function CertificatePage({
+  ctx,
+  cert,
+  canRevoke = false,
+}: {
+  ctx: PageContext;
+  cert: Certificate;
+  canRevoke?: boolean;
+}) {
   const t = translator(ctx);
   return (
     <Layout ctx={ctx} title={t('verifyTitle')} head={{ noindex: true }}>

@@ -129,4 +129,6 @@ mascot meerkat meringue microbe minstrel moccasin mongoose moonbeam mortar mudfl
 nightcap oarlock observer omelet orbiter outback paintbox pancake panorama parakeet parsnip passport peapod
 pheasant piccolo pinecone pinwheel pitcher plankton platypus postcard pothole pottery primrose quokka radish
 ragtime rainboot rainfall recital reindeer rhubarb
-`.trim().split(/\s+/);
+`
+  .trim()
+  .split(/\s+/);

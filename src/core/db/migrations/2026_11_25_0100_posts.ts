@@ -71,7 +71,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
       setweight(to_tsvector('english', coalesce(body_md, '')), 'C')) stored`.execute(db);
     await sql`create index posts_search on posts using gin (search)`.execute(db);
   } else {
-    await sql`create virtual table posts_fts using fts5(title, excerpt, body, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(db);
+    await sql`create virtual table posts_fts using fts5(title, excerpt, body, tokenize = 'porter unicode61 remove_diacritics 2')`.execute(
+      db,
+    );
     await sql`create trigger posts_fts_insert after insert on posts begin
       insert into posts_fts(rowid, title, excerpt, body) values (new.id, new.title, new.excerpt, new.body_md);
     end`.execute(db);

@@ -27,9 +27,17 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('edit_count', 'integer', (c) => c.notNull().defaultTo(0))
     .addUniqueConstraint('comments_post_legacy', ['post_id', 'legacy_id'])
     .execute();
-  await db.schema.createIndex('comments_post_status').on('comments').columns(['post_id', 'status', 'created_at']).execute();
+  await db.schema
+    .createIndex('comments_post_status')
+    .on('comments')
+    .columns(['post_id', 'status', 'created_at'])
+    .execute();
   await db.schema.createIndex('comments_status_created').on('comments').columns(['status', 'created_at']).execute();
-  await db.schema.createIndex('comments_status_changed').on('comments').columns(['status', 'status_changed_at']).execute();
+  await db.schema
+    .createIndex('comments_status_changed')
+    .on('comments')
+    .columns(['status', 'status_changed_at'])
+    .execute();
   await db.schema.createIndex('comments_parent').on('comments').column('parent_id').execute();
   await db.schema.createIndex('comments_post_fingerprint').on('comments').columns(['post_id', 'fingerprint']).execute();
 
@@ -40,5 +48,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('previous_body_md', 'text', (c) => c.notNull())
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('comment_edits_comment').on('comment_edits').columns(['comment_id', 'created_at']).execute();
+  await db.schema
+    .createIndex('comment_edits_comment')
+    .on('comment_edits')
+    .columns(['comment_id', 'created_at'])
+    .execute();
 }

@@ -8,5 +8,9 @@ export async function up(db: Kysely<any>, _dialect: Dialect): Promise<void> {
     .addColumn('challenge_hash', 'text', (c) => c.primaryKey())
     .addColumn('expires_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('antispam_used_challenges_expiry').on('antispam_used_challenges').column('expires_at').execute();
+  await db.schema
+    .createIndex('antispam_used_challenges_expiry')
+    .on('antispam_used_challenges')
+    .column('expires_at')
+    .execute();
 }

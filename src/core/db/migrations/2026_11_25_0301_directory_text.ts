@@ -11,7 +11,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     await sql`drop table directory_vocab`.execute(db);
     await sql`drop table directory_fts`.execute(db);
     await sql`create table directory_text (service_id text primary key, body text not null)`.execute(db);
-    await sql`create virtual table directory_fts using fts5(body, content = 'directory_text', content_rowid = 'rowid', tokenize = 'porter unicode61 remove_diacritics 2')`.execute(db);
+    await sql`create virtual table directory_fts using fts5(body, content = 'directory_text', content_rowid = 'rowid', tokenize = 'porter unicode61 remove_diacritics 2')`.execute(
+      db,
+    );
     await sql`create trigger directory_text_ai after insert on directory_text begin
       insert into directory_fts(rowid, body) values (new.rowid, new.body); end`.execute(db);
     await sql`create trigger directory_text_ad after delete on directory_text begin

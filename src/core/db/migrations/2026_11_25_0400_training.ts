@@ -23,7 +23,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('position', 'integer', (c) => c.notNull())
     .addColumn('title', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('training_modules_course').on('training_modules').columns(['course_id', 'position']).execute();
+  await db.schema
+    .createIndex('training_modules_course')
+    .on('training_modules')
+    .columns(['course_id', 'position'])
+    .execute();
 
   await withId(db.schema.createTable('training_lessons'), dialect)
     .addColumn('module_id', 'integer', (c) => c.notNull().references('training_modules.id').onDelete('cascade'))
@@ -34,7 +38,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('is_required', 'integer', (c) => c.notNull().defaultTo(1))
     .addColumn('pass_mark', 'integer', (c) => c.notNull().defaultTo(70))
     .execute();
-  await db.schema.createIndex('training_lessons_module').on('training_lessons').columns(['module_id', 'position']).execute();
+  await db.schema
+    .createIndex('training_lessons_module')
+    .on('training_lessons')
+    .columns(['module_id', 'position'])
+    .execute();
 
   await withId(db.schema.createTable('training_questions'), dialect)
     .addColumn('lesson_id', 'integer', (c) => c.notNull().references('training_lessons.id').onDelete('cascade'))
@@ -43,7 +51,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('prompt', 'text', (c) => c.notNull())
     .addColumn('options_json', 'text', (c) => c.notNull().defaultTo('[]'))
     .execute();
-  await db.schema.createIndex('training_questions_lesson').on('training_questions').columns(['lesson_id', 'position']).execute();
+  await db.schema
+    .createIndex('training_questions_lesson')
+    .on('training_questions')
+    .columns(['lesson_id', 'position'])
+    .execute();
 
   await withId(db.schema.createTable('training_course_versions'), dialect)
     .addColumn('course_id', 'integer', (c) => c.notNull().references('training_courses.id').onDelete('cascade'))
@@ -63,7 +75,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await withId(db.schema.createTable('training_enrolments'), dialect)
     .addColumn('learner_id', 'integer', (c) => c.notNull().references('training_learners.id').onDelete('cascade'))
     .addColumn('course_id', 'integer', (c) => c.notNull().references('training_courses.id').onDelete('cascade'))
-    .addColumn('version_id', 'integer', (c) => c.notNull().references('training_course_versions.id').onDelete('cascade'))
+    .addColumn('version_id', 'integer', (c) =>
+      c.notNull().references('training_course_versions.id').onDelete('cascade'),
+    )
     .addColumn('is_complete', 'integer', (c) => c.notNull().defaultTo(0))
     .addUniqueConstraint('training_enrolments_unique', ['learner_id', 'course_id'])
     .execute();
@@ -91,7 +105,9 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
   await withId(db.schema.createTable('training_certificates'), dialect)
     .addColumn('code', 'text', (c) => c.notNull().unique())
     .addColumn('course_id', 'integer', (c) => c.notNull().references('training_courses.id').onDelete('cascade'))
-    .addColumn('version_id', 'integer', (c) => c.notNull().references('training_course_versions.id').onDelete('cascade'))
+    .addColumn('version_id', 'integer', (c) =>
+      c.notNull().references('training_course_versions.id').onDelete('cascade'),
+    )
     .addColumn('course_title', 'text', (c) => c.notNull())
     .addColumn('holder_name', 'text', (c) => c.notNull())
     .addColumn('issued_on', 'text', (c) => c.notNull())

@@ -34,7 +34,11 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('link', 'text', (c) => c.notNull().defaultTo(''))
     .addColumn('created_at', 'text', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('campaign_events_campaign').on('campaign_events').columns(['campaign_id', 'starts_at']).execute();
+  await db.schema
+    .createIndex('campaign_events_campaign')
+    .on('campaign_events')
+    .columns(['campaign_id', 'starts_at'])
+    .execute();
 
   await withId(db.schema.createTable('campaign_pledges'), dialect)
     .addColumn('campaign_id', 'integer', (c) => c.notNull().references('campaigns.id').onDelete('cascade'))
@@ -54,6 +58,14 @@ export async function up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     .addColumn('moderated_by', 'integer', (c) => c.references('users.id').onDelete('set null'))
     .addColumn('moderated_at', 'text')
     .execute();
-  await db.schema.createIndex('campaign_pledges_board').on('campaign_pledges').columns(['campaign_id', 'status', 'created_at']).execute();
-  await db.schema.createIndex('campaign_pledges_fingerprint').on('campaign_pledges').columns(['campaign_id', 'fingerprint']).execute();
+  await db.schema
+    .createIndex('campaign_pledges_board')
+    .on('campaign_pledges')
+    .columns(['campaign_id', 'status', 'created_at'])
+    .execute();
+  await db.schema
+    .createIndex('campaign_pledges_fingerprint')
+    .on('campaign_pledges')
+    .columns(['campaign_id', 'fingerprint'])
+    .execute();
 }
