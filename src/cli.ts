@@ -1,8 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig, type Config } from './config.ts';
+import { ConfigError, loadConfig } from './config.ts';
 import { systemClock } from './core/clock.ts';
+import { strictArgs, UsageError, type Command } from './core/cli/command.ts';
+import { translate } from './core/i18n/index.ts';
 import { openDatabase } from './core/db/connect.ts';
 import { migrateToLatest, withMigratedDatabase } from './core/db/migrate.ts';
 import { createStaff } from './core/auth/service.ts';
@@ -30,21 +31,6 @@ ${COMMENTS_USAGE}
 
 Configuration comes from environment variables: PORT, HOST, DATA_DIR, DATABASE_URL,
 PUBLIC_URL, QUICK_EXIT_URL, LOG_LEVEL, ALONGSIDE_SECRET (see README.md).`;
-
-/** A command-line mistake: print it with the usage and exit 2. */
-class UsageError extends Error {}
-
-export type Command = (args: string[], config: Config) => Promise<number>;
-
-function strictArgs<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T) {
-  try {
-    return parseArgs({ args, options, allowPositionals: false, strict: true }).values as {
-      [K in keyof T]?: T[K]['type'] extends 'string' ? string : boolean;
-    };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
-}
 
 const commands: Record<string, Command> = {
   ...directoryCommands,
@@ -115,7 +101,7 @@ const commands: Record<string, Command> = {
       const password = process.env.ALONGSIDE_PASSWORD || undefined;
       const result = await createStaff(db, systemClock, { email, role, password, displayName: name });
       if (!result.ok) {
-        console.error(result.message);
+        console.error(translate('en', result.message));
         return 1;
       }
       console.log(`Created ${role} account ${email.trim().toLowerCase()}.`);

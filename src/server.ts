@@ -1,21 +1,19 @@
-import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import http from 'node:http';
 import type { Writable } from 'node:stream';
-import type { VNode } from 'preact';
 import type { Config } from './config.ts';
-import type { Action } from './core/auth/policy.ts';
-import type { PageContext } from './core/views/context.ts';
+import { emptyRegistry, type AppDeps } from './core/app.ts';
+import { parseQueryStrict } from './core/http/form-parser.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { DbHandle } from './core/db/connect.ts';
-import type { Db, Dialect } from './core/db/schema.ts';
 import { PageCache } from './core/cache/page-cache.ts';
 import { loggerOptions } from './core/http/logging.ts';
 import { httpCore } from './core/http/plugin.tsx';
 import { antispam } from './core/antispam/plugin.ts';
 import { createClientKeyer } from './core/security/client-key.ts';
 import { loadOrCreateSecret } from './core/security/secrets.ts';
-import { adminRoutes } from './features/admin/routes.tsx';
-import { staffAccountRoutes } from './features/admin/users.tsx';
+import { loginRoutes } from './features/admin/routes.tsx';
+import { staffAreaRoutes } from './features/admin/admin-routes.tsx';
 import { homeRoutes } from './features/home/routes.tsx';
 import { postRoutes } from './features/posts/routes.tsx';
 import { safetyRoutes } from './features/safety/routes.tsx';
@@ -24,48 +22,6 @@ import { directoryRoutes } from './features/directory/routes.tsx';
 import { trainingRoutes } from './features/training/routes.tsx';
 import { campaignRoutes } from './features/campaigns/routes.tsx';
 import { commentRoutes } from './features/comments/routes.tsx';
-
-/** Everything a feature needs, passed in: no module-level singletons. */
-export interface AppDeps {
-  config: Config;
-  db: Db;
-  dialect: Dialect;
-  handle: DbHandle;
-  clock: Clock;
-  secret: string;
-  /** Turns a client address into an in-memory-only, daily-rotating key for rate limits. */
-  clientKey: (address: string) => string;
-  /** Anonymous pages rendered once and kept until a write invalidates their tags. */
-  pageCache: PageCache;
-  /** Sections features add to the home page and links they add to the staff home. */
-  registry: Registry;
-}
-
-export interface HomeSection {
-  /** Lower comes first: campaign banner 10, posts 20, resources 30, training 40. */
-  order: number;
-  /** `req` gives the query (e.g. ?page=) and lets a section shorten the page's cache lifetime. */
-  render(ctx: PageContext, req?: FastifyRequest): Promise<VNode | null>;
-}
-
-export interface AdminLink {
-  href: string;
-  label: string;
-  description: string;
-  action: Action;
-}
-
-/** Rendered under a post's body (comments add their thread and form here). */
-export interface PostFooter {
-  order: number;
-  render(post: { id: number; slug: string; language: string }, ctx: PageContext): Promise<VNode | null>;
-}
-
-export interface Registry {
-  homeSections: HomeSection[];
-  adminLinks: AdminLink[];
-  postFooters: PostFooter[];
-}
 
 export interface BuildOptions {
   config: Config;
@@ -98,7 +54,7 @@ export async function buildApp({
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: false,
     bodyLimit: 1024 * 1024,
-    routerOptions: { ignoreTrailingSlash: true },
+    routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });
   const deps: AppDeps = {
     config,
@@ -114,7 +70,7 @@ export async function buildApp({
       shared: handle.dialect === 'postgres' ? handle.db : undefined,
       now: () => clock.now().getTime(),
     }),
-    registry: { homeSections: [], adminLinks: [], postFooters: [] },
+    registry: emptyRegistry(),
   };
   app.decorate('deps', deps);
   answerFromCache = (req, res) => deps.pageCache.serveRaw(req, res);
@@ -125,8 +81,8 @@ export async function buildApp({
   await app.register(antispam);
   await app.register(healthRoutes);
   await app.register(safetyRoutes);
-  await app.register(adminRoutes);
-  await app.register(staffAccountRoutes);
+  await app.register(loginRoutes);
+  await app.register(staffAreaRoutes);
   // Feature plugins register below, each in its own encapsulated context.
   await app.register(directoryRoutes);
   await app.register(trainingRoutes);

@@ -1,4 +1,6 @@
 import type { Clock } from '../core/clock.ts';
+import { valueOf } from '../core/result.ts';
+import type { SeedContext, Seeder } from '../core/seed.ts';
 import type { Db } from '../core/db/schema.ts';
 import { countUsers } from '../core/auth/repo.ts';
 import { createStaff } from '../core/auth/service.ts';
@@ -13,18 +15,6 @@ import { seedTraining } from '../features/training/seed.ts';
  * real-looking contact details for a real agency could send someone in danger to the wrong place.
  * Each feature adds one seeder below; seeders run in order and receive the demo authors.
  */
-export interface DemoAuthors {
-  adminId: number;
-  editorId: number;
-}
-
-export interface SeedContext {
-  db: Db;
-  clock: Clock;
-  authors: DemoAuthors;
-}
-
-type Seeder = (ctx: SeedContext) => Promise<void>;
 const seeders: Seeder[] = [
   seedDirectory,
   // features add their seeders here
@@ -43,20 +33,22 @@ export interface SeedResult {
 /** Seeds an empty database (no staff accounts yet); leaves a used one untouched. */
 export async function seedDemo(db: Db, clock: Clock): Promise<SeedResult> {
   if ((await countUsers(db)) > 0) return { seeded: false };
-  const admin = await createStaff(db, clock, {
-    email: 'admin@alongside.invalid',
-    role: 'admin',
-    displayName: 'Site admin',
-  });
-  if (!admin.ok) throw new Error(admin.message);
+  const admin = valueOf(
+    await createStaff(db, clock, {
+      email: 'admin@alongside.invalid',
+      role: 'admin',
+      displayName: 'Site admin',
+    }),
+  );
   // The demo editor has no usable password: it exists to sign the demo posts.
-  const editor = await createStaff(db, clock, {
-    email: 'editor@alongside.invalid',
-    role: 'editor',
-    displayName: 'Rosa Amari',
-  });
-  if (!editor.ok) throw new Error(editor.message);
-  const ctx: SeedContext = { db, clock, authors: { adminId: admin.value.id, editorId: editor.value.id } };
+  const editor = valueOf(
+    await createStaff(db, clock, {
+      email: 'editor@alongside.invalid',
+      role: 'editor',
+      displayName: 'Rosa Amari',
+    }),
+  );
+  const ctx: SeedContext = { db, clock, authors: { adminId: admin.id, editorId: editor.id } };
   for (const seed of seeders) await seed(ctx);
-  return { seeded: true, adminEmail: 'admin@alongside.invalid', adminPassword: admin.value.generatedPassword };
+  return { seeded: true, adminEmail: 'admin@alongside.invalid', adminPassword: admin.generatedPassword };
 }

@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { Page } from 'playwright-core';
 import { createStaff } from '../../src/core/auth/service.ts';
 import { systemClock } from '../../src/core/clock.ts';
-import { PAYLOADS, easyChallenges, makePost } from '../../src/features/comments/testing.ts';
+import { PAYLOADS, easyChallenges, makePost } from '../support/comments.ts';
 import { writeSetting } from '../../src/core/antispam/repo.ts';
 import { RATE_LIMIT_SETTING } from '../../src/features/comments/routes.tsx';
 import { DIALECTS } from '../support/app.ts';

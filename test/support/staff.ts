@@ -1,3 +1,4 @@
+import { translate } from '../../src/core/i18n/index.ts';
 import assert from 'node:assert/strict';
 import type { Role } from '../../src/core/db/schema.ts';
 import { createStaff } from '../../src/core/auth/service.ts';
@@ -39,7 +40,7 @@ export async function loginAs(t: TestApp, role: Role, email = `${role}${++counte
     password: TEST_PASSWORD,
     displayName: `Test ${role}`,
   });
-  assert.ok(created.ok, created.ok ? '' : created.message);
+  assert.ok(created.ok, created.ok ? '' : translate('en', created.message));
   const form = await t.inject('/admin/login');
   const res = await postForm(t, '/admin/login', { email, password: TEST_PASSWORD, _csrf: csrfFrom(form.body) });
   assert.equal(res.statusCode, 303, `login as ${role} succeeds`);

@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { ManualClock } from '../clock.ts';
+import { defineMessages, translate } from '../i18n/index.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../../test/support/app.ts';
 import {
   cleanText,
@@ -19,6 +20,11 @@ import {
   saveBlockedWords,
 } from './index.ts';
 
+const { msg } = defineMessages('antispamTest', {
+  en: { textLabelForTests: 'Comment' },
+  fr: { textLabelForTests: 'Commentaire' },
+});
+
 /** Solves a challenge the way the widget does and returns the form field value. */
 export async function solvePayload(
   challenge: Awaited<ReturnType<ReturnType<typeof createProofOfWork>['issue']>>,
@@ -31,7 +37,7 @@ export async function solvePayload(
 }
 
 describe('text cleaning', () => {
-  const rules = { field: 'body', label: 'Comment', maxLength: 10, minLength: 1, multiline: true };
+  const rules = { field: 'body', label: msg('textLabelForTests'), maxLength: 10, minLength: 1, multiline: true };
   it('refuses invalid UTF-8, lone surrogates and control characters', () => {
     assert.equal(cleanText('a\uFFFDb', rules).ok, false);
     assert.equal(cleanText('a\uD800b', rules).ok, false);
@@ -44,9 +50,12 @@ describe('text cleaning', () => {
   });
   it('refuses empty and over-long text with a message naming the field', () => {
     const empty = cleanText('   ', rules);
-    assert.ok(!empty.ok && empty.kind === 'invalid' && empty.field === 'body');
+    assert.ok(!empty.ok && empty.kind === 'invalid' && empty.fields?.body);
+    assert.equal(translate('en', empty.message), 'Fill in “Comment”.');
+    assert.equal(translate('fr', empty.message), 'Remplissez « Commentaire ».');
     const long = cleanText('x'.repeat(11), rules);
-    assert.ok(!long.ok && /10 characters or fewer/.test(long.message));
+    assert.ok(!long.ok);
+    assert.equal(translate('en', long.message), 'Comment must be 10 characters or fewer (it has 11).');
     assert.equal(cleanText(['a'], rules).ok, false);
   });
   it('counts links', () => {

@@ -1,4 +1,6 @@
+import type { Message } from '../i18n/index.ts';
 import { invalid, ok, type Result } from '../result.ts';
+import { msg } from '../views/messages.ts';
 
 /*
  * Text from the public arrives as whatever a client chose to send. One gate turns it into
@@ -6,7 +8,8 @@ import { invalid, ok, type Result } from '../result.ts';
  */
 export interface TextRules {
   field: string;
-  label: string;
+  /** The field's name as the reader sees it, e.g. msg('nameLabel'). */
+  label: Message;
   /** Longest accepted length, in characters after normalisation. */
   maxLength: number;
   minLength?: number;
@@ -31,32 +34,25 @@ export function hasControlCharacters(value: string, multiline = true): boolean {
 
 /** Validates and normalises one text field. Empty optional fields come back as ''. */
 export function cleanText(raw: unknown, rules: TextRules): Result<string> {
+  const { field, label } = rules;
   if (raw === undefined || raw === null) raw = '';
-  if (typeof raw !== 'string') return invalid(`${rules.label} must be text.`, rules.field);
-  if (hasInvalidEncoding(raw))
-    return invalid(
-      `${rules.label} contains characters that could not be read (invalid UTF-8). Remove them and try again.`,
-      rules.field,
-    );
+  if (typeof raw !== 'string') return invalid(msg('textNotText', { label }), field);
+  if (hasInvalidEncoding(raw)) return invalid(msg('textInvalidEncoding', { label }), field);
   let text = raw.replace(/\r\n?/g, '\n');
   if (!rules.multiline) text = text.replace(/\n/g, ' ');
   text = text.replace(/\t/g, ' ');
-  if (CONTROL.test(text))
-    return invalid(`${rules.label} contains invisible control characters. Remove them and try again.`, rules.field);
+  if (CONTROL.test(text)) return invalid(msg('textControl', { label }), field);
   text = text.normalize('NFC').trim();
   if (rules.multiline) text = text.replace(/\n{3,}/g, '\n\n');
   else text = text.replace(/ {2,}/g, ' ');
   const length = [...text].length;
   if (rules.minLength && length < rules.minLength) {
     return invalid(
-      rules.minLength === 1
-        ? `Enter ${rules.label.toLowerCase()}.`
-        : `${rules.label} must be at least ${rules.minLength} characters.`,
-      rules.field,
+      rules.minLength === 1 ? msg('textRequired', { label }) : msg('textTooShort', { label, min: rules.minLength }),
+      field,
     );
   }
-  if (length > rules.maxLength)
-    return invalid(`${rules.label} must be ${rules.maxLength} characters or fewer (it has ${length}).`, rules.field);
+  if (length > rules.maxLength) return invalid(msg('textTooLong', { label, max: rules.maxLength, length }), field);
   return ok(text);
 }
 

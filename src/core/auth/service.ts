@@ -3,6 +3,7 @@ import type { Db, Role } from '../db/schema.ts';
 import { invalid, ok, type Result } from '../result.ts';
 import { randomToken, sha256 } from '../security/secrets.ts';
 import { burnPasswordCheck, generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
+import { msg } from './messages.ts';
 import { isRole } from './policy.ts';
 import * as repo from './repo.ts';
 
@@ -50,13 +51,12 @@ export async function createStaff(
   input: NewStaff,
 ): Promise<Result<{ id: number; generatedPassword?: string }>> {
   const email = input.email.trim().toLowerCase();
-  if (!EMAIL.test(email)) return invalid('Give a valid e-mail address, such as name@example.org.', 'email');
-  if (!isRole(input.role)) return invalid('Role must be one of admin, editor, moderator or trainer.', 'role');
+  if (!EMAIL.test(email)) return invalid(msg('emailInvalid'), 'email');
+  if (!isRole(input.role)) return invalid(msg('roleInvalid'), 'role');
   if (input.password !== undefined && input.password.length < MIN_PASSWORD_LENGTH) {
-    return invalid(`Passwords must have at least ${MIN_PASSWORD_LENGTH} characters.`, 'password');
+    return invalid(msg('passwordTooShort', { min: MIN_PASSWORD_LENGTH }), 'password');
   }
-  if (await repo.findUserByEmail(db, email))
-    return invalid('An account with that e-mail address already exists.', 'email');
+  if (await repo.findUserByEmail(db, email)) return invalid(msg('emailTaken'), 'email');
   const generatedPassword = input.password === undefined ? generatePassword() : undefined;
   const displayName = (input.displayName ?? email.split('@')[0]!).slice(0, 80);
   const { id } = await repo.insertUser(db, {
@@ -81,10 +81,9 @@ export async function logIn(
   const user = await repo.findUserByEmail(db, email.trim().toLowerCase());
   if (!user || user.is_disabled) {
     await burnPasswordCheck(password);
-    return invalid('That e-mail address and password do not match an account.');
+    return invalid(msg('loginFailed'));
   }
-  if (!(await verifyPassword(user.password_hash, password)))
-    return invalid('That e-mail address and password do not match an account.');
+  if (!(await verifyPassword(user.password_hash, password))) return invalid(msg('loginFailed'));
   const token = randomToken();
   const now = clock.now();
   await repo.insertSession(db, {
@@ -126,9 +125,9 @@ export async function setStaffDisabled(
   userId: number,
   disabled: boolean,
 ): Promise<Result<void>> {
-  if (actorId === userId && disabled) return invalid('You cannot disable your own account.');
+  if (actorId === userId && disabled) return invalid(msg('cannotDisableSelf'));
   const user = await repo.findUserById(db, userId);
-  if (!user) return invalid('That account does not exist.');
+  if (!user) return invalid(msg('accountMissing'));
   await db.transaction().execute(async (tx) => {
     await repo.setUserDisabled(tx, userId, disabled);
     if (disabled) await repo.deleteUserSessions(tx, userId);
@@ -152,9 +151,9 @@ export async function changePassword(
 ): Promise<Result<void>> {
   const user = await repo.findUserById(db, staff.id);
   if (!user || !(await verifyPassword(user.password_hash, current)))
-    return invalid('Your current password is not right.', 'current');
+    return invalid(msg('currentPasswordWrong'), 'current');
   if (next.length < MIN_PASSWORD_LENGTH)
-    return invalid(`Choose a new password of at least ${MIN_PASSWORD_LENGTH} characters.`, 'next');
+    return invalid(msg('newPasswordTooShort', { min: MIN_PASSWORD_LENGTH }), 'next');
   const hash = await hashPassword(next);
   await db.transaction().execute(async (tx) => {
     await repo.setPasswordHash(tx, staff.id, hash);

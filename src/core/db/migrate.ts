@@ -1,14 +1,9 @@
 import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
+import type { DialectMigration } from './migration.ts';
 import type { Database, Dialect } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { openDatabase, type DbHandle } from './connect.ts';
 import type { DatabaseConfig } from '../../config.ts';
-
-/** Migrations receive the dialect so the few dialect-specific statements (full-text) stay beside the portable ones. */
-export type DialectMigration = {
-  up(db: Kysely<any>, dialect: Dialect): Promise<void>;
-  down?(db: Kysely<any>, dialect: Dialect): Promise<void>;
-};
 
 class StaticProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}

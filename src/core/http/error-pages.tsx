@@ -1,8 +1,9 @@
+import { translate, type Message } from '../i18n/index.ts';
 import type { PageContext } from '../views/context.ts';
 import { Layout } from '../views/layout.tsx';
-import { tc } from '../views/messages.ts';
+import { t } from '../views/messages.ts';
 
-type Key = Parameters<typeof tc>[1];
+type Key = Parameters<typeof t>[1];
 
 const TITLES: Record<number, [Key, Key | null]> = {
   400: ['badRequestTitle', null],
@@ -13,16 +14,16 @@ const TITLES: Record<number, [Key, Key | null]> = {
   500: ['errorTitle', 'errorText'],
 };
 
-export function ErrorPage({ ctx, status, message }: { ctx: PageContext; status: number; message?: string }) {
+export function ErrorPage({ ctx, status, message }: { ctx: PageContext; status: number; message?: Message }) {
   const [titleKey, textKey] = TITLES[status] ?? TITLES[status >= 500 ? 500 : 400]!;
-  const title = tc(ctx.locale, titleKey);
+  const title = t(ctx.locale, titleKey);
   return (
     <Layout ctx={ctx} title={title} head={{ noindex: true }}>
       <h1>{title}</h1>
-      {message && <p>{message}</p>}
-      {textKey && !message && <p>{tc(ctx.locale, textKey)}</p>}
+      {message && <p>{translate(ctx.locale, message)}</p>}
+      {textKey && !message && <p>{t(ctx.locale, textKey)}</p>}
       <p>
-        <a href="/">{tc(ctx.locale, 'backHome')}</a>
+        <a href="/">{t(ctx.locale, 'backHome')}</a>
       </p>
     </Layout>
   );

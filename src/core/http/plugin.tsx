@@ -1,7 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
-import formbody from '@fastify/formbody';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
@@ -14,15 +13,16 @@ import type { PageContext } from '../views/context.ts';
 import { createCsrf } from './csrf.ts';
 import { ErrorPage } from './error-pages.tsx';
 import { isCrossSite, noStore, registerSecurityHeaders } from './security.ts';
-import type { AppDeps } from '../../server.ts';
+import { translate, type Message } from '../i18n/index.ts';
+import { msg } from '../views/messages.ts';
+import '../app.ts';
+import { parseFormStrict } from './form-parser.ts';
+import { refusedInput } from './input-gate.ts';
 
 export const SESSION_COOKIE = 'alongside_staff';
 const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public');
 
 declare module 'fastify' {
-  interface FastifyInstance {
-    deps: AppDeps;
-  }
   interface FastifyRequest {
     staff: (StaffMember & { tokenHash: string }) | null;
     /** The page context for views; pass the content's locale when a page has one. */
@@ -67,7 +67,12 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   const csrf = createCsrf(secret);
 
   await registerSecurityHeaders(app);
-  await app.register(formbody, { bodyLimit: 256 * 1024 });
+  // Every form on the site goes through the one strict parser (UTF-8 checked field by field).
+  app.addContentTypeParser(
+    'application/x-www-form-urlencoded',
+    { parseAs: 'buffer', bodyLimit: 256 * 1024 },
+    (_req, body, done) => done(null, parseFormStrict(body as Buffer)),
+  );
   await app.register(cookie);
   await app.register(rateLimit, {
     global: false,
@@ -181,23 +186,20 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     return body;
   });
 
-  app.addHook('preHandler', async (req, reply) => {
+  // Before schemas and handlers: text that is not clean text is refused naming the field, then
+  // state-changing requests must come from this site with a form token (no cookie needed).
+  app.addHook('preValidation', async (req, reply) => {
+    const refused = refusedInput(req);
+    if (refused) return sendError(req, reply, 400, refused);
     const method = req.method;
     if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') return;
     if (req.routeOptions.config?.csrf === false) return;
     if (isCrossSite(req.headers, new URL(config.publicUrl).origin, req.headers.host)) {
-      return sendError(req, reply, 403, 'This form was sent from another site, so it was refused.');
+      return sendError(req, reply, 403, msg('crossSite'));
     }
     const body = req.body as Record<string, unknown> | undefined;
     const token = body?._csrf ?? req.headers['x-csrf-token'];
-    if (!csrf.verify(token, req.staff?.tokenHash)) {
-      return sendError(
-        req,
-        reply,
-        403,
-        'This form has expired or was not sent from this site. Go back, reload the page and try again — what you typed is kept in the form.',
-      );
-    }
+    if (!csrf.verify(token, req.staff?.tokenHash)) return sendError(req, reply, 403, msg('formExpired'));
   });
 
   // Replaces Fastify's request log: method, route pattern, status, time; nothing about the client.
@@ -213,8 +215,10 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     );
   });
 
-  function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message?: string) {
-    if (wantsJson(req)) return reply.code(status).send({ error: message ?? 'Error', statusCode: status });
+  function sendError(req: FastifyRequest, reply: FastifyReply, status: number, message?: Message) {
+    if (wantsJson(req)) {
+      return reply.code(status).send({ error: message ? translate('en', message) : 'Error', statusCode: status });
+    }
     return reply.page(<ErrorPage ctx={req.pageContext()} status={status} message={message} />, status);
   }
 
@@ -224,15 +228,10 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
     if (status >= 500)
       req.log.error({ err: { message: error.message, stack: error.stack, code: error.code } }, 'request failed');
-    let message: string | undefined;
-    if (status === 400 && error.validation)
-      message = 'Some of what was sent is missing or in the wrong form. Check the form and try again.';
-    else if (status === 400 && error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE')
-      message = 'This form was sent in a format the site does not accept.';
-    else if (status === 400) message = 'The request could not be understood.';
-    else if (status === 415) message = 'This form was sent in a format the site does not accept.';
-    else if (status === 429) message = undefined;
-    else if (status < 500 && status !== 413) message = error.message;
+    let message: Message | undefined;
+    if (status === 400 && error.validation) message = msg('badInput');
+    else if (status === 415 || error.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') message = msg('badMediaType');
+    else if (status === 400) message = msg('notUnderstood');
     return sendError(req, reply, status === 415 ? 400 : status, message);
   });
 });

@@ -1,26 +1,26 @@
 import type { ComponentChildren } from 'preact';
+import type { FieldErrors } from '../result.ts';
+import { useLocale, useTranslate } from './locale.ts';
+import { t } from './messages.ts';
+
+export type { FieldErrors };
 
 /*
  * The one form-error pattern: an error summary at the top that links to each field, and the
- * message repeated beside the field. Every form on the site uses these.
+ * message repeated beside the field. Every form on the site uses these; errors arrive as
+ * messages (`fieldErrorsOf` in core/result.ts) and are translated in the page's locale here.
  */
-export type FieldErrors = Record<string, string>;
-
-export function ErrorSummary({
-  errors,
-  title = 'There is a problem',
-}: {
-  errors: FieldErrors | undefined;
-  title?: string;
-}) {
+export function ErrorSummary({ errors, title }: { errors: FieldErrors | undefined; title?: string }) {
+  const locale = useLocale();
+  const tr = useTranslate();
   const entries = Object.entries(errors ?? {});
   if (entries.length === 0) return null;
   return (
     <div class="error-summary" role="alert" tabindex={-1} aria-labelledby="error-summary-title">
-      <h2 id="error-summary-title">{title}</h2>
+      <h2 id="error-summary-title">{title ?? t(locale, 'problemTitle')}</h2>
       <ul>
         {entries.map(([field, message]) => (
-          <li>{field === '_form' ? message : <a href={`#field-${field}`}>{message}</a>}</li>
+          <li>{field === '_form' ? tr(message) : <a href={`#field-${field}`}>{tr(message)}</a>}</li>
         ))}
       </ul>
     </div>
@@ -42,8 +42,10 @@ interface FieldProps {
 
 /** A labelled field with hint and error wired to aria-describedby. */
 export function Field({ name, label, hint, errors, children }: FieldProps) {
+  const tr = useTranslate();
   const id = `field-${name}`;
-  const error = errors?.[name];
+  const message = errors?.[name];
+  const error = message && tr(message);
   const describedBy = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ') || undefined;
   return (
     <div class={error ? 'field field--error' : 'field'}>
@@ -72,31 +74,30 @@ export function Pagination({
   page,
   pageCount,
   href,
-  label = 'Pages',
+  label,
 }: {
   page: number;
   pageCount: number;
   href: (page: number) => string;
   label?: string;
 }) {
+  const locale = useLocale();
   if (pageCount <= 1) return null;
   return (
-    <nav class="pagination" aria-label={label}>
+    <nav class="pagination" aria-label={label ?? t(locale, 'pages')}>
       <ul>
         {page > 1 && (
           <li>
             <a href={href(page - 1)} rel="prev">
-              ← Previous
+              ← {t(locale, 'previous')}
             </a>
           </li>
         )}
-        <li aria-current="page">
-          Page {page} of {pageCount}
-        </li>
+        <li aria-current="page">{t(locale, 'pageOf', { page, pageCount })}</li>
         {page < pageCount && (
           <li>
             <a href={href(page + 1)} rel="next">
-              Next →
+              {t(locale, 'next')} →
             </a>
           </li>
         )}

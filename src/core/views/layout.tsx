@@ -1,6 +1,7 @@
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from './context.ts';
-import { tc } from './messages.ts';
+import { LocaleContext } from './locale.ts';
+import { t } from './messages.ts';
 
 export interface HeadMeta {
   description?: string;
@@ -32,7 +33,7 @@ const NAV = [
 ] as const;
 
 export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: LayoutProps) {
-  const t = (key: Parameters<typeof tc>[1], params?: Record<string, string | number>) => tc(ctx.locale, key, params);
+  const text = (key: Parameters<typeof t>[1]) => t(ctx.locale, key);
   return (
     <html lang={lang ?? ctx.locale}>
       <head>
@@ -61,7 +62,7 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
       </head>
       <body>
         <a class="skip-link" href="#main">
-          {t('skip')}
+          {text('skip')}
         </a>
         <div class="quick-exit" data-quick-exit-bar>
           <a
@@ -71,50 +72,50 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
             data-quick-exit
             aria-describedby="quick-exit-hint"
           >
-            {t('quickExit')}
+            {text('quickExit')}
           </a>
           <span id="quick-exit-hint" class="quick-exit__hint">
-            {t('quickExitHint')}
+            {text('quickExitHint')}
           </span>
           <span
             class="visually-hidden"
             aria-live="polite"
             data-quick-exit-status
-            data-template={t('quickExitAnnounce')}
+            data-template={text('quickExitAnnounce')}
           />
         </div>
         <header class="site-header">
           <a class="site-name" href="/">
             {ctx.siteName}
           </a>
-          <nav aria-label={t('mainNav')}>
+          <nav aria-label={text('mainNav')}>
             <ul>
               {NAV.map((item) => (
                 <li>
-                  <a href={item.href}>{t(item.key)}</a>
+                  <a href={item.href}>{text(item.key)}</a>
                 </li>
               ))}
               {ctx.staff && (
                 <li>
-                  <a href="/admin">{t('staffArea')}</a>
+                  <a href="/admin">{text('staffArea')}</a>
                 </li>
               )}
             </ul>
           </nav>
         </header>
         <main id="main" tabindex={-1}>
-          {children}
+          <LocaleContext.Provider value={ctx.locale}>{children}</LocaleContext.Provider>
         </main>
         <footer class="site-footer">
-          <p>{t('footerPrivacy')}</p>
+          <p>{text('footerPrivacy')}</p>
           <p>
-            <a href="/safety">{t('safety')}</a>
+            <a href="/safety">{text('safety')}</a>
           </p>
           {ctx.staff && (
             <form method="post" action="/admin/logout" class="inline-form">
               <input type="hidden" name="_csrf" value={ctx.csrfToken} />
               <button type="submit" class="link-button">
-                {t('logout')} ({ctx.staff.displayName})
+                {text('logout')} ({ctx.staff.displayName})
               </button>
             </form>
           )}

@@ -1,6 +1,7 @@
-import { createTranslator } from '../i18n/index.ts';
+import { defineMessages } from '../i18n/index.ts';
 
-export const coreMessages = {
+/* Text shared by every page: the layout, error pages, form errors and the core's own refusals. */
+export const { t, msg } = defineMessages('core', {
   en: {
     skip: 'Skip to content',
     home: 'Home',
@@ -27,6 +28,33 @@ export const coreMessages = {
     errorText:
       'The site could not finish that request. Nothing you sent has been lost on purpose; please try again in a moment.',
     backHome: 'Go to the home page',
+    problemTitle: 'There is a problem',
+    pages: 'Pages',
+    previous: 'Previous',
+    next: 'Next',
+    pageOf: 'Page {page} of {pageCount}',
+    notFound: 'We could not find what you asked for.',
+    denied: 'You do not have permission to do that.',
+    sessionEnded: 'Your session has ended. Log in again to continue.',
+    roleDenied: 'Your role does not allow this. Ask an admin if you need it.',
+    crossSite: 'This form was sent from another site, so it was refused.',
+    formExpired:
+      'This form has expired or was not sent from this site. Go back, reload the page and try again — what you typed is kept in the form.',
+    badInput: 'Some of what was sent is missing or in the wrong form. Check the form and try again.',
+    badMediaType: 'This form was sent in a format the site does not accept.',
+    notUnderstood: 'The request could not be understood.',
+    invalidEncoding:
+      'The field “{field}” contains characters that could not be read (invalid UTF-8). Remove them and try again.',
+    controlCharacters:
+      'The field “{field}” contains invisible control or text-direction characters. Remove them and try again.',
+    tooManyTryLater: 'Too many requests. Try again in {after}.',
+    textNotText: '{label} must be text.',
+    textInvalidEncoding:
+      '{label} contains characters that could not be read (invalid UTF-8). Remove them and try again.',
+    textControl: '{label} contains invisible control characters. Remove them and try again.',
+    textRequired: 'Fill in “{label}”.',
+    textTooShort: '{label} must be at least {min} characters.',
+    textTooLong: '{label} must be {max} characters or fewer (it has {length}).',
   },
   fr: {
     skip: 'Aller au contenu',
@@ -54,7 +82,32 @@ export const coreMessages = {
     errorTitle: 'Une erreur est survenue',
     errorText: 'Le site n’a pas pu terminer cette demande. Réessayez dans un instant.',
     backHome: 'Aller à l’accueil',
+    problemTitle: 'Il y a un problème',
+    pages: 'Pages',
+    previous: 'Précédente',
+    next: 'Suivante',
+    pageOf: 'Page {page} sur {pageCount}',
+    notFound: 'Nous ne trouvons pas ce que vous avez demandé.',
+    denied: 'Vous n’avez pas l’autorisation de faire cela.',
+    sessionEnded: 'Votre session a pris fin. Reconnectez-vous pour continuer.',
+    roleDenied: 'Votre rôle ne permet pas cela. Demandez à une personne administratrice si vous en avez besoin.',
+    crossSite: 'Ce formulaire a été envoyé depuis un autre site : il a été refusé.',
+    formExpired:
+      'Ce formulaire a expiré ou n’a pas été envoyé depuis ce site. Revenez en arrière, rechargez la page et réessayez — ce que vous avez saisi est conservé dans le formulaire.',
+    badInput:
+      'Une partie de ce qui a été envoyé manque ou n’a pas la bonne forme. Vérifiez le formulaire et réessayez.',
+    badMediaType: 'Ce formulaire a été envoyé dans un format que le site n’accepte pas.',
+    notUnderstood: 'La demande n’a pas pu être comprise.',
+    invalidEncoding:
+      'Le champ « {field} » contient des caractères illisibles (UTF-8 invalide). Retirez-les et réessayez.',
+    controlCharacters:
+      'Le champ « {field} » contient des caractères de contrôle ou de direction du texte invisibles. Retirez-les et réessayez.',
+    tooManyTryLater: 'Trop de demandes. Réessayez dans {after}.',
+    textNotText: '« {label} » doit être du texte.',
+    textInvalidEncoding: '« {label} » contient des caractères illisibles (UTF-8 invalide). Retirez-les et réessayez.',
+    textControl: '« {label} » contient des caractères de contrôle invisibles. Retirez-les et réessayez.',
+    textRequired: 'Remplissez « {label} ».',
+    textTooShort: '« {label} » doit contenir au moins {min} caractères.',
+    textTooLong: '« {label} » doit contenir {max} caractères au plus (il en a {length}).',
   },
-};
-
-export const tc = createTranslator(coreMessages);
+});

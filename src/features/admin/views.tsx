@@ -1,7 +1,12 @@
 import type { PageContext } from '../../core/views/context.ts';
-import { CsrfField, ErrorSummary, Field } from '../../core/views/components.tsx';
+import { CsrfField, ErrorSummary, Field, formatDate, Notice, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
-import type { AdminLink } from '../../server.ts';
+import type { AdminLink } from '../../core/app.ts';
+import { ROLES } from '../../core/auth/policy.ts';
+import type { listStaff } from '../../core/auth/service.ts';
+import type { Message } from '../../core/i18n/index.ts';
+
+type StaffRow = Awaited<ReturnType<typeof listStaff>>[number];
 
 export function LoginPage({
   ctx,
@@ -12,7 +17,7 @@ export function LoginPage({
   ctx: PageContext;
   next: string;
   email?: string;
-  error?: string;
+  error?: Message;
 }) {
   const errors = error ? { _form: error } : undefined;
   return (
@@ -56,6 +61,123 @@ export function AdminHomePage({ ctx, links, role }: { ctx: PageContext; links: A
           ))}
         </ul>
       )}
+    </Layout>
+  );
+}
+
+export interface UsersPageProps {
+  ctx: PageContext;
+  rows: StaffRow[];
+  errors?: FieldErrors;
+  input?: { email?: string; role?: string; name?: string };
+  created?: { email: string; password: string };
+}
+
+export function UsersPage({ ctx, rows, errors, input = {}, created }: UsersPageProps) {
+  return (
+    <Layout ctx={ctx} title="Staff accounts" head={{ noindex: true }}>
+      <h1>Staff accounts</h1>
+      {created && (
+        <Notice kind="success">
+          Account created for <strong>{created.email}</strong>. Its password is <code>{created.password}</code> — give
+          it to them privately now: it is shown only this once and stored only as a hash.
+        </Notice>
+      )}
+      <ErrorSummary errors={errors} />
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">Name and e-mail</th>
+            <th scope="col">Role</th>
+            <th scope="col">Since</th>
+            <th scope="col">Active sessions</th>
+            <th scope="col">Actions</th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((u) => (
+            <tr>
+              <td>
+                {u.display_name}
+                <br />
+                <span class="meta">{u.email}</span>
+                {u.is_disabled ? <span class="badge">disabled</span> : null}
+              </td>
+              <td>{u.role}</td>
+              <td>{formatDate(u.created_at)}</td>
+              <td>{Number(u.sessions)}</td>
+              <td>
+                <form method="post" action={`/admin/users/${u.id}/revoke-sessions`} class="inline-form">
+                  <CsrfField token={ctx.csrfToken} />
+                  <button type="submit" class="secondary">
+                    End sessions
+                  </button>
+                </form>{' '}
+                <form
+                  method="post"
+                  action={`/admin/users/${u.id}/${u.is_disabled ? 'enable' : 'disable'}`}
+                  class="inline-form"
+                >
+                  <CsrfField token={ctx.csrfToken} />
+                  <button type="submit" class={u.is_disabled ? 'secondary' : 'danger'}>
+                    {u.is_disabled ? 'Enable' : 'Disable'}
+                  </button>
+                </form>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>Add a staff member</h2>
+      <form method="post" action="/admin/users">
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="email" label="E-mail address" errors={errors}>
+          {(a) => <input {...a} type="email" required value={input.email ?? ''} />}
+        </Field>
+        <Field name="name" label="Display name" hint="Shown as the author of posts they write." errors={errors}>
+          {(a) => <input {...a} type="text" maxLength={80} value={input.name ?? ''} />}
+        </Field>
+        <Field name="role" label="Role" errors={errors}>
+          {(a) => (
+            <select {...a}>
+              {ROLES.map((r) => (
+                <option value={r} selected={input.role === r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <button type="submit">Add and generate a password</button>
+      </form>
+    </Layout>
+  );
+}
+
+export function AccountPage({ ctx, errors, changed }: { ctx: PageContext; errors?: FieldErrors; changed?: boolean }) {
+  return (
+    <Layout ctx={ctx} title="Your account" head={{ noindex: true }}>
+      <h1>Your account</h1>
+      {changed && (
+        <Notice kind="success">Your password was changed. Every other session of your account has been ended.</Notice>
+      )}
+      <ErrorSummary errors={errors} />
+      <h2>Change your password</h2>
+      <form method="post" action="/admin/account">
+        <CsrfField token={ctx.csrfToken} />
+        <Field name="current" label="Current password" errors={errors}>
+          {(a) => <input {...a} type="password" autocomplete="current-password" required />}
+        </Field>
+        <Field
+          name="next"
+          label="New password"
+          hint="At least 12 characters. A few unrelated words make a strong, memorable password."
+          errors={errors}
+        >
+          {(a) => <input {...a} type="password" autocomplete="new-password" minLength={12} required />}
+        </Field>
+        <button type="submit">Change password</button>
+      </form>
     </Layout>
   );
 }

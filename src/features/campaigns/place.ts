@@ -1,4 +1,4 @@
-import { mostPopulousNamed } from '../directory/gazetteer.ts';
+import { mostPopulousNamed } from '../directory/service.ts';
 
 /*
  * Pledges and events carry a place at city level only: a street address next to a name can

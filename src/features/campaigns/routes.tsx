@@ -8,7 +8,7 @@ import { noStore } from '../../core/http/security.ts';
 import { renderDocument } from '../../core/views/render.ts';
 import { statusOf, type Problem } from '../../core/result.ts';
 import type { FieldErrors } from '../../core/views/components.tsx';
-import { requireStaff } from '../admin/routes.tsx';
+import { requireStaff } from '../../core/http/guard.tsx';
 import { listPublishedPostsByTag } from '../posts/service.ts';
 import { AdminCampaignEditPage, AdminCampaignsPage, AdminEventEditPage, AdminModerationPage } from './admin-views.tsx';
 import { campaignLength, campaignPhase, localDate } from './calendar.ts';

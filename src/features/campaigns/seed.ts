@@ -1,4 +1,4 @@
-import type { SeedContext } from '../../demo/seed.ts';
+import type { SeedContext } from '../../core/seed.ts';
 import { createPrivateToken } from '../../core/antispam/private-link.ts';
 import { fingerprintHash } from '../../core/antispam/duplicates.ts';
 import { localToUtc, sixteenDaysTemplate } from './calendar.ts';

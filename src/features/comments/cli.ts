@@ -1,4 +1,4 @@
-import type { Command } from '../../cli.ts';
+import type { Command } from '../../core/cli/command.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { loadCommentSettings, purgeRejectedComments } from './service.ts';

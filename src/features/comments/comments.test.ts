@@ -21,7 +21,7 @@ import {
   postComment,
   privateLinkFrom,
   solvedAltcha,
-} from './testing.ts';
+} from '../../../test/support/comments.ts';
 
 for (const dialect of DIALECTS) {
   describe(`comments (${dialect})`, () => {

@@ -4,7 +4,15 @@ import { createRequire } from 'node:module';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
-import { PAYLOADS, anonCsrf, assertInert, commentSection, easyChallenges, makePost, postComment } from './testing.ts';
+import {
+  PAYLOADS,
+  anonCsrf,
+  assertInert,
+  commentSection,
+  easyChallenges,
+  makePost,
+  postComment,
+} from '../../../test/support/comments.ts';
 
 /* Hostile text in every field: the Big List of Naughty Strings plus script, event-handler, javascript: and data: payloads. */
 const require = createRequire(import.meta.url);

@@ -15,9 +15,8 @@ import { noStore } from '../../core/http/security.ts';
 import { uiLocale } from '../../core/i18n/index.ts';
 import { renderCommentMarkdown } from '../../core/markdown/render.ts';
 import { statusOf } from '../../core/result.ts';
-import { requireStaff } from '../admin/routes.tsx';
+import { requireStaff } from '../../core/http/guard.tsx';
 import { findPublishedPostBySlug } from '../posts/service.ts';
-import { useStrictFormParser } from './form-parser.ts';
 import * as repo from './repo.ts';
 import * as comments from './service.ts';
 import { tm } from './messages.ts';
@@ -74,7 +73,6 @@ const fieldsOf = (r: { message: string; field?: string; fields?: Record<string, 
 
 export async function commentRoutes(app: FastifyInstance) {
   const { db, clock, pageCache, registry } = app.deps;
-  useStrictFormParser(app);
 
   // In memory only, keyed by the daily-rotating client key, counted on the app clock (tests can move time).
   // The limit per 10 minutes comes from settings on first use (benchmarks set 0 to measure without limits).

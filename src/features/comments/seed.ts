@@ -1,4 +1,4 @@
-import type { SeedContext } from '../../demo/seed.ts';
+import type { SeedContext } from '../../core/seed.ts';
 import { fingerprintHash } from '../../core/antispam/index.ts';
 import * as repo from './repo.ts';
 

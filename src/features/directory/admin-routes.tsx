@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { statusOf, type Problem } from '../../core/result.ts';
-import { requireStaff } from '../admin/routes.tsx';
+import { requireStaff } from '../../core/http/guard.tsx';
 import { CurationHome, ListingFormPage, SuggestionPage, TaxonomyPage, VerificationPage } from './admin-views.tsx';
 import { FACETS, type Facet } from './hsds.ts';
 import { describeSchedule, loadListingForEdit } from './listing.ts';

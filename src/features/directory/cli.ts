@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { Command } from '../../cli.ts';
+import type { Command } from '../../core/cli/command.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';

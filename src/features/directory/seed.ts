@@ -1,7 +1,7 @@
 import type { Kysely } from 'kysely';
 import { PostgresAdapter } from 'kysely';
 import type { Database, Dialect } from '../../core/db/schema.ts';
-import type { SeedContext } from '../../demo/seed.ts';
+import type { SeedContext } from '../../core/seed.ts';
 import { FACETS, type Facet } from './hsds.ts';
 import { writeListing, type ListingInput, type LocationInput } from './listing.ts';
 import * as repo from './repo.ts';

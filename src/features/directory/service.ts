@@ -9,6 +9,9 @@ import { t, type MessageKey } from './messages.ts';
 import * as repo from './repo.ts';
 import { stableUuid } from './vocabulary.ts';
 
+/** The offline gazetteer, for other features that check a place name (campaign pledges). */
+export { mostPopulousNamed } from './gazetteer.ts';
+
 export interface SuggestionInput {
   name?: string;
   url?: string;

@@ -1,16 +1,14 @@
-import { sql } from 'kysely';
 import type { FastifyInstance } from 'fastify';
+import { isDatabaseUp } from '../../core/db/connect.ts';
 
+/** Liveness for a load balancer or container runtime: 200 when the database answers, else 503. */
 export async function healthRoutes(app: FastifyInstance) {
   app.get('/healthz', async (_req, reply) => {
-    try {
-      await sql`select 1`.execute(app.deps.db);
-      return reply.header('Cache-Control', 'no-store').send({ status: 'ok', database: app.deps.dialect });
-    } catch {
-      return reply
-        .code(503)
-        .header('Cache-Control', 'no-store')
-        .send({ status: 'unavailable', database: app.deps.dialect });
-    }
+    const { db, dialect } = app.deps;
+    const up = await isDatabaseUp(db);
+    return reply
+      .code(up ? 200 : 503)
+      .header('Cache-Control', 'no-store')
+      .send({ status: up ? 'ok' : 'unavailable', database: dialect });
   });
 }

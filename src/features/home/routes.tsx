@@ -1,12 +1,20 @@
 import type { FastifyInstance } from 'fastify';
+import { PageNumber, Type, typed } from '../../core/http/schemas.ts';
 import { Layout } from '../../core/views/layout.tsx';
 
 /** The home page is the sections features registered, in order; a section may have nothing to show. */
-export async function homeRoutes(app: FastifyInstance) {
+/** `?page=` pages the latest posts below the other sections. */
+const HomeQuery = Type.Object({ page: Type.Optional(PageNumber) });
+
+export async function homeRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
   // Every feature's writes invalidate their own tag; the home page shows a bit of each.
   app.get(
     '/',
-    { config: { pageCache: { tags: ['home', 'posts', 'comments', 'resources', 'training', 'campaigns'] } } },
+    {
+      schema: { querystring: HomeQuery },
+      config: { pageCache: { tags: ['home', 'posts', 'comments', 'resources', 'training', 'campaigns'] } },
+    },
     async (req, reply) => {
       const ctx = req.pageContext();
       const sections = [...app.deps.registry.homeSections].sort((a, b) => a.order - b.order);

@@ -6,7 +6,7 @@ import { renderMarkdown } from '../../core/markdown/render.ts';
 import { noStore } from '../../core/http/security.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
 import { statusOf } from '../../core/result.ts';
-import { requireStaff } from '../admin/routes.tsx';
+import { requireStaff } from '../../core/http/guard.tsx';
 import * as posts from './service.ts';
 import { buildFeed, jsonFeed11, xmlEscape, type FeedMeta } from './feeds.ts';
 import { tp } from './messages.ts';

@@ -1,4 +1,4 @@
-import type { SeedContext } from '../../demo/seed.ts';
+import type { SeedContext } from '../../core/seed.ts';
 import { savePost, type Intent, type PostInput } from './service.ts';
 
 /*

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
 import { statusOf, type Problem, type Result } from '../../core/result.ts';
 import { uiLocale } from '../../core/i18n/index.ts';
-import { requireStaff } from '../admin/routes.tsx';
+import { requireStaff } from '../../core/http/guard.tsx';
 import * as authoring from './authoring.ts';
 import { findLesson } from './content.ts';
 import * as repo from './repo.ts';

@@ -1,4 +1,4 @@
-import type { SeedContext } from '../../demo/seed.ts';
+import type { SeedContext } from '../../core/seed.ts';
 import * as authoring from './authoring.ts';
 import { VersionCache, type TrainingDeps } from './service.ts';
 

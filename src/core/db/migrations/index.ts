@@ -1,4 +1,4 @@
-import type { DialectMigration } from '../migrate.ts';
+import type { DialectMigration } from '../migration.ts';
 import * as core from './2026_11_25_0001_core.ts';
 import * as posts from './2026_11_25_0100_posts.ts';
 import * as postsImport from './2026_11_25_0101_posts_import.ts';

@@ -1,12 +1,12 @@
 import assert from 'node:assert/strict';
 import { solveChallenge, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
-import { createStaff } from '../../core/auth/service.ts';
-import { writeSetting } from '../../core/antispam/repo.ts';
-import { POW_DIFFICULTY_KEY } from '../../core/antispam/challenge.ts';
-import type { Db } from '../../core/db/schema.ts';
-import type { TestApp } from '../../../test/support/app.ts';
-import { csrfFrom, postForm } from '../../../test/support/staff.ts';
+import { createStaff } from '../../src/core/auth/service.ts';
+import { writeSetting } from '../../src/core/antispam/repo.ts';
+import { POW_DIFFICULTY_KEY } from '../../src/core/antispam/challenge.ts';
+import type { Db } from '../../src/core/db/schema.ts';
+import type { TestApp } from './app.ts';
+import { csrfFrom, postForm } from './staff.ts';
 
 /* Small factories for comment tests (not a test file itself). */
 
@@ -111,7 +111,7 @@ export function privateLinkFrom(html: string): string {
   return m[1]!;
 }
 
-import { renderToString } from '../../core/views/render.ts';
+import { renderToString } from '../../src/core/views/render.ts';
 
 /** The comment section as it appears under the post (the registered post footer, rendered for an anonymous reader). */
 export async function footerHtml(t: TestApp, post: { id: number; slug: string }): Promise<string> {

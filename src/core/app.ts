@@ -1,0 +1,65 @@
+import type { FastifyRequest } from 'fastify';
+import type { VNode } from 'preact';
+import type { Config } from '../config.ts';
+import type { Action } from './auth/policy.ts';
+import type { PageCache } from './cache/page-cache.ts';
+import type { Clock } from './clock.ts';
+import type { DbHandle } from './db/connect.ts';
+import type { Db, Dialect } from './db/schema.ts';
+import type { PageContext } from './views/context.ts';
+
+/*
+ * What the composition root (server.ts) hands every feature plugin: dependencies passed in, no
+ * module-level singletons, and a registry through which one feature adds to another's pages
+ * (comments under a post, sections on the home page) without either importing the other.
+ */
+export interface AppDeps {
+  config: Config;
+  db: Db;
+  dialect: Dialect;
+  handle: DbHandle;
+  clock: Clock;
+  secret: string;
+  /** Turns a client address into an in-memory-only, daily-rotating key for rate limits. */
+  clientKey: (address: string) => string;
+  /** Anonymous pages rendered once and kept until a write invalidates their tags. */
+  pageCache: PageCache;
+  /** Sections features add to the home page and links they add to the staff home. */
+  registry: Registry;
+}
+
+export interface HomeSection {
+  /** Lower comes first: campaign banner 10, posts 20, resources 30, training 40. */
+  order: number;
+  /** `req` gives the query (e.g. ?page=) and lets a section shorten the page's cache lifetime. */
+  render(ctx: PageContext, req?: FastifyRequest): Promise<VNode | null>;
+}
+
+export interface AdminLink {
+  href: string;
+  label: string;
+  description: string;
+  action: Action;
+}
+
+/** Rendered under a post's body (comments add their thread and form here). */
+export interface PostFooter {
+  order: number;
+  render(post: { id: number; slug: string; language: string }, ctx: PageContext): Promise<VNode | null>;
+}
+
+export interface Registry {
+  homeSections: HomeSection[];
+  adminLinks: AdminLink[];
+  postFooters: PostFooter[];
+}
+
+export function emptyRegistry(): Registry {
+  return { homeSections: [], adminLinks: [], postFooters: [] };
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    deps: AppDeps;
+  }
+}

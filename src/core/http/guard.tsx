@@ -1,0 +1,26 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { can, type Action } from '../auth/policy.ts';
+import type { Message } from '../i18n/index.ts';
+import { msg } from '../views/messages.ts';
+import { ErrorPage } from './error-pages.tsx';
+import { noStore } from './security.ts';
+
+/**
+ * The staff guard, for every feature's staff routes: `{ preHandler: requireStaff('posts.edit') }`.
+ * Anonymous visitors are sent to the login page (GET) or told their session ended; a role that may
+ * not do the action gets 403. Who may do what is decided in auth/policy.ts, nowhere else.
+ */
+export function requireStaff(action: Action) {
+  return async (req: FastifyRequest, reply: FastifyReply) => {
+    noStore(reply);
+    if (!req.staff) {
+      if (req.method === 'GET') return reply.redirect(`/admin/login?next=${encodeURIComponent(req.url)}`, 303);
+      return reply.code(401).page(deniedPage(req, msg('sessionEnded')), 401);
+    }
+    if (!can(req.staff, action)) return reply.page(deniedPage(req, msg('roleDenied')), 403);
+  };
+}
+
+function deniedPage(req: FastifyRequest, message: Message) {
+  return <ErrorPage ctx={req.pageContext()} status={403} message={message} />;
+}

@@ -1,0 +1,89 @@
+import type { FastifyInstance } from 'fastify';
+import { can } from '../../core/auth/policy.ts';
+import {
+  changePassword,
+  createStaff,
+  listStaff,
+  revokeAllSessions,
+  setStaffDisabled,
+} from '../../core/auth/service.ts';
+import { requireStaff } from '../../core/http/guard.tsx';
+import { FormText, Id, Type, typed, type App } from '../../core/http/schemas.ts';
+import { fieldErrorsOf } from '../../core/result.ts';
+import type { PageContext } from '../../core/views/context.ts';
+import { AccountPage, AdminHomePage, UsersPage, type UsersPageProps } from './views.tsx';
+
+const NewStaffForm = Type.Object({
+  email: FormText(320),
+  // Checked by the service, so a bad value comes back as a field error with the form kept.
+  role: FormText(20),
+  name: Type.Optional(FormText(80)),
+});
+const PasswordForm = Type.Object({ current: FormText(1024), next: FormText(1024) });
+const AccountAction = Type.Object({ id: Id, action: Type.Enum(['revoke-sessions', 'disable', 'enable']) });
+
+/** The staff area's home, staff accounts (admins) and each staff member's own password. */
+export async function staffAreaRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  app.deps.registry.adminLinks.push({
+    href: '/admin/users',
+    label: 'Staff accounts',
+    description: 'Add staff, disable accounts, end sessions.',
+    action: 'users.manage',
+  });
+
+  app.get('/admin', { preHandler: requireStaff('admin.enter') }, async (req, reply) => {
+    const staff = req.staff!;
+    const links = app.deps.registry.adminLinks.filter((l) => can(staff, l.action));
+    return reply.page(<AdminHomePage ctx={req.pageContext()} links={links} role={staff.role} />);
+  });
+  await app.register(staffAccountRoutes);
+  await app.register(ownAccountRoutes);
+}
+
+/** Admins add staff (the password is generated and shown once), disable accounts and end sessions. */
+async function staffAccountRoutes(app: App) {
+  const { db, clock } = app.deps;
+  const guard = { preHandler: requireStaff('users.manage') };
+  const usersPage = async (ctx: PageContext, extra: Partial<UsersPageProps> = {}) => (
+    <UsersPage ctx={ctx} rows={await listStaff(db, clock)} {...extra} />
+  );
+
+  app.get('/admin/users', guard, async (req, reply) => reply.page(await usersPage(req.pageContext())));
+
+  app.post('/admin/users', { ...guard, schema: { body: NewStaffForm } }, async (req, reply) => {
+    const { email, role, name } = req.body;
+    const result = await createStaff(db, clock, { email, role, displayName: name?.trim() || undefined });
+    if (!result.ok) {
+      return reply.page(await usersPage(req.pageContext(), { errors: fieldErrorsOf(result), input: req.body }), 400);
+    }
+    const created = { email: email.trim().toLowerCase(), password: result.value.generatedPassword! };
+    return reply.page(await usersPage(req.pageContext(), { created }), 201);
+  });
+
+  app.post('/admin/users/:id/:action', { ...guard, schema: { params: AccountAction } }, async (req, reply) => {
+    const { id, action } = req.params;
+    if (action === 'revoke-sessions') await revokeAllSessions(db, id);
+    else {
+      const result = await setStaffDisabled(db, clock, req.staff!.id, id, action === 'disable');
+      if (!result.ok) return reply.page(await usersPage(req.pageContext(), { errors: fieldErrorsOf(result) }), 400);
+    }
+    return reply.redirect('/admin/users', 303);
+  });
+}
+
+/** Every staff member may change their own password; other sessions end when they do. */
+async function ownAccountRoutes(app: App) {
+  const { db, clock } = app.deps;
+  const anyStaff = { preHandler: requireStaff('admin.enter') };
+  app.get('/admin/account', anyStaff, async (req, reply) => reply.page(<AccountPage ctx={req.pageContext()} />));
+  app.post(
+    '/admin/account',
+    { ...anyStaff, config: { rateLimit: { max: 10, timeWindow: '15 minutes' } }, schema: { body: PasswordForm } },
+    async (req, reply) => {
+      const result = await changePassword(db, clock, req.staff!, req.body.current, req.body.next);
+      if (!result.ok) return reply.page(<AccountPage ctx={req.pageContext()} errors={fieldErrorsOf(result)} />, 400);
+      return reply.page(<AccountPage ctx={req.pageContext()} changed />);
+    },
+  );
+}
