@@ -1,5 +1,4 @@
 import { Migrator, type Migration, type MigrationProvider, type Kysely } from 'kysely';
-import type { DialectMigration } from './migration.ts';
 import type { Database, Dialect } from './schema.ts';
 import { migrations } from './migrations/index.ts';
 import { openDatabase, type DbHandle } from './connect.ts';
