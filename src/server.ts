@@ -4,6 +4,7 @@ import type { Writable } from 'node:stream';
 import type { Config } from './config.ts';
 import { emptyRegistry, type AppDeps } from './core/app.ts';
 import { parseQueryStrict } from './core/http/form-parser.ts';
+import { createJobs } from './core/jobs.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { DbHandle } from './core/db/connect.ts';
 import { PageCache } from './core/cache/page-cache.ts';
@@ -71,11 +72,14 @@ export async function buildApp({
       now: () => clock.now().getTime(),
     }),
     registry: emptyRegistry(),
+    jobs: createJobs(app.log),
   };
   app.decorate('deps', deps);
   answerFromCache = (req, res) => deps.pageCache.serveRaw(req, res);
   await deps.pageCache.start();
   app.addHook('onClose', () => deps.pageCache.stop());
+  app.addHook('onReady', () => deps.jobs.runStartJobs());
+  app.addHook('onClose', async () => deps.jobs.stop());
   await app.register(httpCore);
   // Shared anti-spam (ALTCHA widget and challenges) for comments and pledges.
   await app.register(antispam);

@@ -6,6 +6,7 @@ import type { PageCache } from './cache/page-cache.ts';
 import type { Clock } from './clock.ts';
 import type { DbHandle } from './db/connect.ts';
 import type { Db, Dialect } from './db/schema.ts';
+import type { Jobs } from './jobs.ts';
 import type { PageContext } from './views/context.ts';
 
 /*
@@ -26,6 +27,8 @@ export interface AppDeps {
   pageCache: PageCache;
   /** Sections features add to the home page and links they add to the staff home. */
   registry: Registry;
+  /** Background jobs (retention purges): started with the app, stopped when it closes. */
+  jobs: Jobs;
 }
 
 export interface HomeSection {

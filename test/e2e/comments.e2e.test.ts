@@ -4,8 +4,8 @@ import type { Page } from 'playwright-core';
 import { createStaff } from '../../src/core/auth/service.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { PAYLOADS, easyChallenges, makePost } from '../support/comments.ts';
-import { writeSetting } from '../../src/core/antispam/repo.ts';
-import { RATE_LIMIT_SETTING } from '../../src/features/comments/routes.tsx';
+import { writeSetting } from '../../src/core/settings/index.ts';
+import { RATE_LIMIT } from '../../src/features/comments/routes.tsx';
 import { DIALECTS } from '../support/app.ts';
 import { moderateComments } from '../../src/features/comments/service.ts';
 import { foreignRequests, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
@@ -38,7 +38,7 @@ for (const dialect of DIALECTS) {
     const live = liveBrowserAndServer(dialect, {}, async (server) => {
       await easyChallenges(server.db);
       // Many submissions from one browser in a few seconds: lift the per-client limit for this run.
-      await writeSetting(server.db, RATE_LIMIT_SETTING, '1000');
+      await writeSetting(server.db, RATE_LIMIT, 1000);
       post = await makePost(server.db, { title: 'Share what helped you' });
       const created = await createStaff(server.db, systemClock, {
         email: 'mod@staff.test',

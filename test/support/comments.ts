@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { solveChallenge, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { createStaff } from '../../src/core/auth/service.ts';
-import { writeSetting } from '../../src/core/antispam/repo.ts';
-import { POW_DIFFICULTY_KEY } from '../../src/core/antispam/challenge.ts';
+import { POW_DIFFICULTY } from '../../src/core/antispam/challenge.ts';
+import { writeSetting } from '../../src/core/settings/index.ts';
 import type { Db } from '../../src/core/db/schema.ts';
 import type { TestApp } from './app.ts';
 import { csrfFrom, postForm } from './staff.ts';
@@ -65,7 +65,7 @@ export async function makePost(
 }
 
 export async function easyChallenges(db: Db): Promise<void> {
-  await writeSetting(db, POW_DIFFICULTY_KEY, '300');
+  await writeSetting(db, POW_DIFFICULTY, 300);
 }
 
 /** Fetches a challenge over HTTP and solves it as the widget would. */

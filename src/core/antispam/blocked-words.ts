@@ -1,12 +1,12 @@
 import type { Executor } from '../db/schema.ts';
-import { readSetting, writeSetting } from './repo.ts';
+import { listSetting, readSetting, writeSetting } from '../settings/index.ts';
 
 /*
  * A list of words or phrases admins configure (stored in `settings`). A submission containing
  * one is refused with a neutral message. Matching ignores case and accents and respects word
  * boundaries, so "class" is not caught by "ass".
  */
-export const BLOCKED_WORDS_KEY = 'antispam.blocked_words';
+export const BLOCKED_WORDS = listSetting('antispam.blocked_words');
 
 const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
 
@@ -20,18 +20,11 @@ export function parseBlockedWords(text: string): string[] {
 }
 
 export async function loadBlockedWords(db: Executor): Promise<string[]> {
-  const raw = await readSetting(db, BLOCKED_WORDS_KEY);
-  if (!raw) return [];
-  try {
-    const list = JSON.parse(raw) as unknown;
-    return Array.isArray(list) ? list.filter((w): w is string => typeof w === 'string') : [];
-  } catch {
-    return [];
-  }
+  return readSetting(db, BLOCKED_WORDS);
 }
 
 export async function saveBlockedWords(db: Executor, words: string[]): Promise<void> {
-  await writeSetting(db, BLOCKED_WORDS_KEY, JSON.stringify(parseBlockedWords(words.join('\n'))));
+  await writeSetting(db, BLOCKED_WORDS, parseBlockedWords(words.join('\n')));
 }
 
 /** The first blocked word found in any of the texts, or undefined. */

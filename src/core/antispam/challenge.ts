@@ -3,7 +3,8 @@ import { createChallenge, verifySolution, randomInt, type Challenge } from 'altc
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { Clock } from '../clock.ts';
 import type { Db, Dialect } from '../db/schema.ts';
-import { deleteExpiredChallenges, markChallengeUsed, readSetting } from './repo.ts';
+import { intSetting, readSetting } from '../settings/index.ts';
+import { deleteExpiredChallenges, markChallengeUsed } from './repo.ts';
 
 /*
  * Self-hosted proof of work (ALTCHA v2, altcha-lib). The server signs a challenge; the
@@ -13,8 +14,13 @@ import { deleteExpiredChallenges, markChallengeUsed, readSetting } from './repo.
  * several instances share PostgreSQL. Expiry is checked with the app clock (signed into the
  * challenge's data), so tests can move time.
  */
-export const POW_DIFFICULTY_KEY = 'antispam.pow_max_counter';
 const DEFAULT_MAX_COUNTER = 50_000;
+/** The proof of work's difficulty (its largest counter); tests and benchmarks lower it. */
+export const POW_DIFFICULTY = intSetting('antispam.pow_max_counter', {
+  defaultValue: DEFAULT_MAX_COUNTER,
+  min: 2,
+  max: 10_000_000,
+});
 const ALGORITHM = 'SHA-256';
 
 export type ChallengeOutcome = 'verified' | 'missing' | 'invalid' | 'expired' | 'replayed';
@@ -79,8 +85,7 @@ export function createProofOfWork(opts: ProofOfWorkOptions): ProofOfWork {
 
   async function maxCounter(): Promise<number> {
     if (opts.maxCounter) return opts.maxCounter;
-    const raw = Number(await readSetting(opts.db, POW_DIFFICULTY_KEY));
-    return Number.isInteger(raw) && raw >= 2 && raw <= 10_000_000 ? raw : DEFAULT_MAX_COUNTER;
+    return readSetting(opts.db, POW_DIFFICULTY);
   }
 
   return {

@@ -3,7 +3,7 @@
  * Comments and campaign pledges use the same pieces:
  * - honeypot.ts      a hidden field bots fill in
  * - challenge.ts     ALTCHA proof of work with replay protection (plugin.ts serves the widget)
- * - rate-limit.ts    in-memory limits keyed by deps.clientKey (salted, rotating daily)
+ * - ../limits.ts     in-memory limits keyed by deps.clientKey (salted, rotating daily)
  * - duplicates.ts    recent-text fingerprints in memory
  * - blocked-words.ts admin-configured list in `settings`
  * - text.ts          UTF-8/control-character validation, normalisation, link counting
@@ -12,7 +12,7 @@
 export * from './text.ts';
 export * from './honeypot.ts';
 export * from './challenge.ts';
-export * from './rate-limit.ts';
+export * from '../limits.ts';
 export * from './duplicates.ts';
 export * from './blocked-words.ts';
 export * from './private-link.ts';

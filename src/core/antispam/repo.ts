@@ -1,19 +1,6 @@
 import type { Executor } from '../db/schema.ts';
 
-/* SQL for the shared anti-spam pieces: settings it reads and used proof-of-work challenges. */
-
-export async function readSetting(db: Executor, key: string): Promise<string | undefined> {
-  const row = await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst();
-  return row?.value;
-}
-
-export async function writeSetting(db: Executor, key: string, value: string): Promise<void> {
-  await db
-    .insertInto('settings')
-    .values({ key, value })
-    .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
-    .execute();
-}
+/* SQL for the shared anti-spam pieces: used proof-of-work challenges (replay protection). */
 
 /** Records a challenge as used; false when it was already there (a replay). */
 export async function markChallengeUsed(db: Executor, hash: string, expiresAt: string): Promise<boolean> {

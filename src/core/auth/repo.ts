@@ -47,15 +47,6 @@ export const deleteUserSessions = (db: Executor, userId: number) =>
 export const deleteExpiredSessions = (db: Executor, nowIso: string) =>
   db.deleteFrom('sessions').where('expires_at', '<=', nowIso).execute();
 
-export const recordAudit = (
-  db: Executor,
-  row: { user_id: number | null; action: string; subject: string; detail?: string; created_at: string },
-) =>
-  db
-    .insertInto('audit_log')
-    .values({ ...row, detail: row.detail ?? '' })
-    .execute();
-
 export const listUsersWithSessionCounts = (db: Executor, nowIso: string) =>
   db
     .selectFrom('users')

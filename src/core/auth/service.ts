@@ -1,3 +1,4 @@
+import { recordAudit } from '../audit/index.ts';
 import type { Clock } from '../clock.ts';
 import type { Db, Role } from '../db/schema.ts';
 import { invalid, ok, type Result } from '../result.ts';
@@ -131,11 +132,10 @@ export async function setStaffDisabled(
   await db.transaction().execute(async (tx) => {
     await repo.setUserDisabled(tx, userId, disabled);
     if (disabled) await repo.deleteUserSessions(tx, userId);
-    await repo.recordAudit(tx, {
-      user_id: actorId,
+    await recordAudit(tx, clock, {
+      actorId,
       action: disabled ? 'user.disable' : 'user.enable',
       subject: `user:${userId}`,
-      created_at: clock.now().toISOString(),
     });
   });
   return ok(undefined);
@@ -158,12 +158,7 @@ export async function changePassword(
   await db.transaction().execute(async (tx) => {
     await repo.setPasswordHash(tx, staff.id, hash);
     await repo.deleteOtherSessions(tx, staff.id, staff.tokenHash);
-    await repo.recordAudit(tx, {
-      user_id: staff.id,
-      action: 'user.password',
-      subject: `user:${staff.id}`,
-      created_at: clock.now().toISOString(),
-    });
+    await recordAudit(tx, clock, { actorId: staff.id, action: 'user.password', subject: `user:${staff.id}` });
   });
   return ok(undefined);
 }

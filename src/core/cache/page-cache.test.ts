@@ -1,27 +1,28 @@
+import { cacheTags, type CacheTag } from './tags.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createTestDatabase } from '../../../test/support/app.ts';
 import { PageCache } from './page-cache.ts';
 
-const page = (body: string, tags: string[]) => ({ body, headers: {}, status: 200, tags });
+const page = (body: string, tags: CacheTag[]) => ({ body, headers: {}, status: 200, tags });
 
 describe('page cache', () => {
   it('drops entries by tag, and "*" drops everything', async () => {
     const cache = new PageCache();
-    cache.set('/a', page('a', ['posts', 'post:1']), undefined, cache.currentGeneration);
-    cache.set('/b', page('b', ['campaigns']), undefined, cache.currentGeneration);
-    await cache.invalidate('post:1');
+    cache.set('/a', page('a', [cacheTags.posts, cacheTags.post(1)]), undefined, cache.currentGeneration);
+    cache.set('/b', page('b', [cacheTags.campaigns]), undefined, cache.currentGeneration);
+    await cache.invalidate(cacheTags.post(1));
     assert.equal(cache.get('/a'), undefined);
     assert.equal(cache.get('/b')?.body, 'b');
-    await cache.invalidate('*');
+    await cache.invalidate(cacheTags.all);
     assert.equal(cache.size, 0);
   });
 
   it('does not store a page whose render began before an invalidation', async () => {
     const cache = new PageCache();
     const renderStarted = cache.currentGeneration;
-    await cache.invalidate('posts'); // a write lands while the page is being rendered
-    cache.set('/a', page('stale', ['posts']), undefined, renderStarted);
+    await cache.invalidate(cacheTags.posts); // a write lands while the page is being rendered
+    cache.set('/a', page('stale', [cacheTags.posts]), undefined, renderStarted);
     assert.equal(cache.get('/a'), undefined);
   });
 
@@ -41,17 +42,17 @@ describe('page cache', () => {
       const a = new PageCache({ shared: database.db });
       const b = new PageCache({ shared: database.db });
       await Promise.all([a.start(), b.start()]);
-      b.set('/posts/x', page('old', ['post:7']), undefined, b.currentGeneration);
-      b.set('/tags/y', page('tag', ['tag:y']), undefined, b.currentGeneration);
-      await a.invalidate('post:7');
+      b.set('/posts/x', page('old', [cacheTags.post(7)]), undefined, b.currentGeneration);
+      b.set('/tags/y', page('tag', [cacheTags.posts]), undefined, b.currentGeneration);
+      await a.invalidate(cacheTags.post(7));
       assert.ok(b.get('/posts/x'), 'nothing is dropped before b reads the log');
       await b.sync();
       assert.equal(b.get('/posts/x'), undefined);
       assert.equal(b.get('/tags/y')?.body, 'tag');
       // Callers arriving while a read is under way share the next read, which sees later writes too.
       const first = b.sync();
-      b.set('/posts/z', page('z', ['post:8']), undefined, b.currentGeneration);
-      await a.invalidate('post:8');
+      b.set('/posts/z', page('z', [cacheTags.post(8)]), undefined, b.currentGeneration);
+      await a.invalidate(cacheTags.post(8));
       await Promise.all([first, b.sync()]);
       assert.equal(b.get('/posts/z'), undefined);
     } finally {

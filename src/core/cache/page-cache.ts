@@ -1,3 +1,4 @@
+import type { CacheTag } from './tags.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/schema.ts';
 import * as repo from './repo.ts';
@@ -19,7 +20,7 @@ export interface CachedPage {
   body: string | Buffer;
   headers: Record<string, string>;
   status: number;
-  tags: string[];
+  tags: CacheTag[];
   expiresAt: number;
   /** Every response header, for hits answered before Fastify runs (see serveRaw). */
   raw?: { headers: string[]; skipIfCookies: string[] };
@@ -122,7 +123,7 @@ export class PageCache {
   }
 
   /** Drops every entry with one of the tags ("*" drops all), here and on every other instance. */
-  async invalidate(...tags: string[]): Promise<void> {
+  async invalidate(...tags: CacheTag[]): Promise<void> {
     this.dropLocal(tags);
     if (this.opts.shared)
       await repo.appendInvalidation(this.opts.shared, tags.join(','), new Date(this.now()).toISOString());

@@ -16,6 +16,7 @@ import { isCrossSite, noStore, registerSecurityHeaders } from './security.ts';
 import { translate, type Message } from '../i18n/index.ts';
 import { msg } from '../views/messages.ts';
 import '../app.ts';
+import type { CacheTag } from '../cache/tags.ts';
 import { parseFormStrict } from './form-parser.ts';
 import { refusedInput } from './input-gate.ts';
 
@@ -40,7 +41,7 @@ declare module 'fastify' {
      * `req.cacheTags` (e.g. "post:12"). Writes call `deps.pageCache.invalidate(tag)`.
      */
     pageCache?: {
-      tags: string[];
+      tags: CacheTag[];
       ttlMs?: number;
       /** A cookie that makes the page personal (e.g. a training progress code): with it, the cache is neither read nor written. */
       personalCookie?: string;
@@ -49,7 +50,7 @@ declare module 'fastify' {
     };
   }
   interface FastifyRequest {
-    cacheTags: string[];
+    cacheTags: CacheTag[];
     /** A handler may shorten this response's cache lifetime (e.g. until the next scheduled post goes live). */
     cacheTtlMs: number | null;
     /** The page cache's generation when this render began: a page rendered across an invalidation is not stored. */
@@ -116,7 +117,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   });
 
   // Anonymous page cache: a hit is answered before any handler runs.
-  app.decorateRequest('cacheTags', null as unknown as string[]);
+  app.decorateRequest('cacheTags', null as unknown as CacheTag[]);
   app.decorateRequest('cacheTtlMs', null);
   app.decorateRequest('cacheGeneration', 0);
   const RAW_SKIP = new Set([

@@ -1,3 +1,4 @@
+import { createJobs } from '../../core/jobs.ts';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { after, before, describe, it } from 'node:test';
@@ -10,7 +11,8 @@ import { seedCampaigns } from './seed.ts';
 import { savePost } from '../posts/service.ts';
 import * as campaigns from './service.ts';
 import { EDIT_WINDOW_MS } from '../../core/antispam/private-link.ts';
-import { loadPurgeDays, PURGE_EVERY_MS } from '../../core/antispam/retention.ts';
+import { PURGE_DAYS, PURGE_EVERY_MS } from '../../core/antispam/retention.ts';
+import { readSetting } from '../../core/settings/index.ts';
 import { EDIT_WINDOW_MS as COMMENTS_EDIT_WINDOW_MS } from '../comments/service.ts';
 
 const SLUG = '16-days-2026';
@@ -901,7 +903,7 @@ for (const dialect of DIALECTS) {
         ).statusCode,
         303,
       );
-      assert.equal(await loadPurgeDays(t.db), 7);
+      assert.equal(await readSetting(t.db, PURGE_DAYS), 7);
       assert.equal(await campaigns.purgeRejectedPledges(t.db, t.clock), 2);
       assert.equal(await exists(ids.reject!), false);
       assert.equal(await exists(ids.spam!), false);
@@ -918,7 +920,7 @@ for (const dialect of DIALECTS) {
         ).statusCode,
         303,
       );
-      assert.equal(await loadPurgeDays(t.db), 30);
+      assert.equal(await readSetting(t.db, PURGE_DAYS), 30);
     });
 
     it('runs the pledge purge on the shared timer, on the app clock, until stopped', async () => {
@@ -937,14 +939,11 @@ for (const dialect of DIALECTS) {
       const keepAlive = setInterval(() => {}, 1000); // the purge timer is unref'd so it never holds the process open
       try {
         await new Promise<void>((resolve, reject) => {
-          const stop = campaigns.startPledgePurge(t.db, t.clock, {
-            everyMs: 5,
-            onError: reject,
-            onPurged: (n) => {
-              purged.push(n);
-              stop();
-              resolve();
-            },
+          const jobs = createJobs({ error: (_obj, message) => reject(new Error(message)) });
+          jobs.every('pledge purge', 5, async () => {
+            purged.push(await campaigns.purgeRejectedPledges(t.db, t.clock));
+            jobs.stop();
+            resolve();
           });
         });
       } finally {

@@ -2,7 +2,7 @@ import { Feed } from 'feed';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../core/auth/policy.ts';
 import { isHoneypotTripped } from '../../core/antispam/honeypot.ts';
-import { createRateLimiter } from '../../core/antispam/rate-limit.ts';
+import { createRateLimiter } from '../../core/limits.ts';
 import { PURGE_EVERY_MS } from '../../core/antispam/retention.ts';
 import { noStore } from '../../core/http/security.ts';
 import { renderDocument } from '../../core/views/render.ts';
@@ -122,11 +122,7 @@ export async function campaignRoutes(app: FastifyInstance) {
   app.addHook('onClose', () => meToo.flush({ invalidate: false }));
 
   // ── retention: rejected and spam pledges go after the period comments use ──
-  const stopPurge = campaigns.startPledgePurge(db, clock, {
-    everyMs: PURGE_EVERY_MS,
-    onError: (err) => app.log.error({ err: { message: err.message } }, 'pledge purge failed'),
-  });
-  app.addHook('onClose', async () => stopPurge());
+  app.deps.jobs.every('pledge purge', PURGE_EVERY_MS, () => campaigns.purgeRejectedPledges(db, clock));
 
   const invalidateCampaign = (id: number) => pageCache.invalidate(`campaign:${id}`);
 

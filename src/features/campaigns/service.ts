@@ -8,7 +8,8 @@ import { slugify } from '../../core/auth/service.ts';
 import { fingerprintHash } from '../../core/antispam/duplicates.ts';
 import { cleanText } from '../../core/antispam/text.ts';
 import { findBlockedWord, loadBlockedWords } from '../../core/antispam/blocked-words.ts';
-import { loadPurgeDays, purgeCutoff, startPurgeTimer } from '../../core/antispam/retention.ts';
+import { PURGE_DAYS, purgeCutoff } from '../../core/antispam/retention.ts';
+import { readSetting } from '../../core/settings/index.ts';
 import {
   createPrivateToken,
   EDIT_WINDOW_MS,
@@ -343,17 +344,8 @@ export async function moderatePledge(
  * pledges older than the configured period (default 30 days) are deleted.
  */
 export async function purgeRejectedPledges(db: Db, clock: Clock, days?: number): Promise<number> {
-  const period = days ?? (await loadPurgeDays(db));
+  const period = days ?? (await readSetting(db, PURGE_DAYS));
   return repo.purgeTurnedDownBefore(db, purgeCutoff(clock, period));
-}
-
-/** Runs the pledge purge every `everyMs` on the given clock; returns the stop function for onClose. */
-export function startPledgePurge(
-  db: Db,
-  clock: Clock,
-  opts: { everyMs: number; onError: (err: Error) => void; onPurged?: (count: number) => void },
-): () => void {
-  return startPurgeTimer(() => purgeRejectedPledges(db, clock), opts);
 }
 
 /**

@@ -12,7 +12,8 @@ import {
 } from '../../../test/support/app.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { saveBlockedWords } from '../../core/antispam/index.ts';
-import { purgeRejectedComments, startCommentPurge } from './service.ts';
+import { createJobs } from '../../core/jobs.ts';
+import { purgeRejectedComments } from './service.ts';
 import {
   anonCsrf,
   easyChallenges,
@@ -542,14 +543,11 @@ for (const dialect of DIALECTS) {
       const purged: number[] = [];
       const keepAlive = setInterval(() => {}, 1000); // the purge timer is unref'd so it never holds the process open
       await new Promise<void>((resolve, reject) => {
-        const stop = startCommentPurge(t.db, t.clock, {
-          everyMs: 5,
-          onError: reject,
-          onPurged: (n) => {
-            purged.push(n);
-            stop();
-            resolve();
-          },
+        const jobs = createJobs({ error: (_obj, message) => reject(new Error(message)) });
+        jobs.every('comment purge', 5, async () => {
+          purged.push(await purgeRejectedComments(t.db, t.clock));
+          jobs.stop();
+          resolve();
         });
       });
       clearInterval(keepAlive);

@@ -14,15 +14,8 @@ import {
   isWellFormedToken,
   type ChallengeOutcome,
 } from '../../core/antispam/index.ts';
-import { readSetting, writeSetting } from '../../core/antispam/repo.ts';
-import {
-  isPurgeDays,
-  loadPurgeDays,
-  PURGE_DEFAULT_DAYS,
-  PURGE_SETTING,
-  purgeCutoff,
-  startPurgeTimer,
-} from '../../core/antispam/retention.ts';
+import { intSetting, isValidSetting, readSetting, writeSetting } from '../../core/settings/index.ts';
+import { PURGE_DAYS, purgeCutoff } from '../../core/antispam/retention.ts';
 import { submitSuggestion } from '../directory/service.ts';
 import * as repo from './repo.ts';
 
@@ -35,8 +28,7 @@ export const LIMITS = { name: 60, body: 5000 } as const;
 export { EDIT_WINDOW_MS };
 const DUPLICATE_WINDOW_MS = 7 * 24 * 60 * 60_000;
 /** The purge period is shared with campaign pledges (core/antispam/retention.ts). */
-export const SETTINGS = { purgeDays: PURGE_SETTING, maxLinks: 'comments.max_links' } as const;
-export const DEFAULTS = { purgeDays: PURGE_DEFAULT_DAYS, maxLinks: 3 } as const;
+export const MAX_LINKS = intSetting('comments.max_links', { defaultValue: 3, min: 0, max: 50 });
 
 export type ModerationAction = 'approve' | 'reject' | 'spam';
 const ACTION_STATUS: Record<ModerationAction, CommentStatus> = {
@@ -73,14 +65,7 @@ export interface CommentSettings {
 }
 
 export async function loadCommentSettings(db: Executor): Promise<CommentSettings> {
-  const num = async (key: string, fallback: number, min: number, max: number) => {
-    const n = Number(await readSetting(db, key));
-    return Number.isInteger(n) && n >= min && n <= max ? n : fallback;
-  };
-  return {
-    purgeDays: await loadPurgeDays(db),
-    maxLinks: await num(SETTINGS.maxLinks, DEFAULTS.maxLinks, 0, 50),
-  };
+  return { purgeDays: await readSetting(db, PURGE_DAYS), maxLinks: await readSetting(db, MAX_LINKS) };
 }
 
 export async function saveCommentSettings(
@@ -89,11 +74,12 @@ export async function saveCommentSettings(
   settings: CommentSettings,
 ): Promise<Result<CommentSettings>> {
   if (!can(actor, 'comments.moderate')) return denied();
-  if (!isPurgeDays(settings.purgeDays)) return fieldError('purgeDays', 'Enter a number of days from 1 to 3650.');
-  if (!Number.isInteger(settings.maxLinks) || settings.maxLinks < 0 || settings.maxLinks > 50)
+  if (!isValidSetting(PURGE_DAYS, settings.purgeDays))
+    return fieldError('purgeDays', 'Enter a number of days from 1 to 3650.');
+  if (!isValidSetting(MAX_LINKS, settings.maxLinks))
     return fieldError('maxLinks', 'Enter a number of links from 0 to 50.');
-  await writeSetting(db, SETTINGS.purgeDays, String(settings.purgeDays));
-  await writeSetting(db, SETTINGS.maxLinks, String(settings.maxLinks));
+  await writeSetting(db, PURGE_DAYS, settings.purgeDays);
+  await writeSetting(db, MAX_LINKS, settings.maxLinks);
   return ok(settings);
 }
 
@@ -372,18 +358,6 @@ export async function setCommentsClosed(
 export async function purgeRejectedComments(db: Db, clock: Clock, days?: number): Promise<number> {
   const period = days ?? (await loadCommentSettings(db)).purgeDays;
   return repo.purgeBefore(db, purgeCutoff(clock, period));
-}
-
-/**
- * Runs the purge now and then every `everyMs` (hourly in the app), on the given clock; returns a
- * stop function the plugin calls when the app closes.
- */
-export function startCommentPurge(
-  db: Db,
-  clock: Clock,
-  opts: { everyMs: number; onError: (err: Error) => void; onPurged?: (count: number) => void },
-): () => void {
-  return startPurgeTimer(() => purgeRejectedComments(db, clock), opts);
 }
 
 /** The http(s) links a comment contains, as they will be offered to moderators. */

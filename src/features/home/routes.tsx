@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { cacheTags } from '../../core/cache/tags.ts';
 import { PageNumber, Type, typed } from '../../core/http/schemas.ts';
 import { Layout } from '../../core/views/layout.tsx';
 
@@ -13,7 +14,18 @@ export async function homeRoutes(fastify: FastifyInstance) {
     '/',
     {
       schema: { querystring: HomeQuery },
-      config: { pageCache: { tags: ['home', 'posts', 'comments', 'resources', 'training', 'campaigns'] } },
+      config: {
+        pageCache: {
+          tags: [
+            cacheTags.home,
+            cacheTags.posts,
+            cacheTags.comments,
+            cacheTags.resources,
+            cacheTags.training,
+            cacheTags.campaigns,
+          ],
+        },
+      },
     },
     async (req, reply) => {
       const ctx = req.pageContext();

@@ -6,7 +6,7 @@ import { statusOf, type Problem } from '../../core/result.ts';
 import { uiLocale } from '../../core/i18n/index.ts';
 import { adminTrainingRoutes } from './admin-routes.tsx';
 import { findLesson } from './content.ts';
-import { AttemptLimiter } from './limiter.ts';
+import { createAttemptLimiter } from '../../core/limits.ts';
 import { tt } from './messages.ts';
 import { certificatePdf } from './pdf.ts';
 import {
@@ -48,21 +48,12 @@ type LessonParams = { course: string; lesson: string };
 export async function trainingRoutes(app: FastifyInstance) {
   const { db, clock, secret, config, pageCache, clientKey } = app.deps;
   const deps: TrainingDeps = { db, clock, secret, versions: new VersionCache() };
-  const limiter = new AttemptLimiter(clock);
+  const limiter = createAttemptLimiter({ clock, max: 5, windowMs: 15 * 60_000 });
   // Anonymous pages are the same for everyone and cached; a progress cookie makes them personal.
   const cached = (tags: string[]) => ({ pageCache: { tags, personalCookie: PROGRESS_COOKIE } });
 
   // Retention runs in the background: at start and every six hours.
-  const purge = () =>
-    purgeExpiredLearners(deps).catch((err: Error) =>
-      app.log.error({ err: { message: err.message } }, 'training purge failed'),
-    );
-  app.addHook('onReady', async () => {
-    await purge();
-  });
-  const purgeTimer = setInterval(() => void purge(), 6 * 3600_000);
-  purgeTimer.unref();
-  app.addHook('onClose', async () => clearInterval(purgeTimer));
+  app.deps.jobs.every('training purge', 6 * 3600_000, () => purgeExpiredLearners(deps), { atStart: true });
 
   app.deps.registry.homeSections.push({
     order: 40,
