@@ -53,7 +53,7 @@ export async function buildApp({
     logger: loggerOptions(config.logLevel, logStream),
     // Fastify's own request lines carry the URL; core/http logs its own, without client details.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });

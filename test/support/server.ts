@@ -30,7 +30,8 @@ export interface LiveServer {
 
 export async function startLiveServer(
   dialect: Dialect,
-  opts: { seed?: boolean; env?: Record<string, string> } = {},
+  /** `clientAddresses`: other loopback addresses the test connects from; none may be stored or logged either. */
+  opts: { seed?: boolean; env?: Record<string, string>; clientAddresses?: string[] } = {},
 ): Promise<LiveServer> {
   const database = await createTestDatabase(dialect);
   const port = await freePort();
@@ -79,7 +80,7 @@ export async function startLiveServer(
         .split('\n')
         .filter((l) => !l.includes('Server listening at'))
         .join('\n');
-      await assertNoClientTraces(database.db, dialect, clientLogs, ['127.0.0.1']);
+      await assertNoClientTraces(database.db, dialect, clientLogs, ['127.0.0.1', ...(opts.clientAddresses ?? [])]);
       await database.destroy();
     },
   };

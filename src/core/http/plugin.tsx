@@ -12,7 +12,7 @@ import { renderDocument } from '../views/render.ts';
 import type { PageContext } from '../views/context.ts';
 import { createCsrf } from './csrf.ts';
 import { ErrorPage } from './error-pages.tsx';
-import { isCrossSite, noStore, registerSecurityHeaders } from './security.ts';
+import { isCrossSite, noStore, registerSecurityHeaders, warnOnUntrustedForwarding } from './security.ts';
 import { translate, type Message } from '../i18n/index.ts';
 import { msg } from '../views/messages.ts';
 import '../app.ts';
@@ -67,7 +67,8 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   const { config, db, clock, secret, clientKey, pageCache } = app.deps;
   const csrf = createCsrf(secret);
 
-  await registerSecurityHeaders(app);
+  await registerSecurityHeaders(app, { https: config.secureCookies });
+  warnOnUntrustedForwarding(app);
   // Every form on the site goes through the one strict parser (UTF-8 checked field by field).
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
