@@ -478,7 +478,7 @@ export async function measureRatio(spec: {
   app: Load;
   bare: Load;
   settings: BenchSettings;
-  /** Seconds of app load before the rounds (compiled code paths, caches); 0 for none. */
+  /** Seconds of load on each server before the rounds (compiled code paths, caches); 0 for none. */
   warmUpSeconds?: number;
   /** Printed after the median, e.g. "target ≥ 0.7×". */
   target?: string;
@@ -487,7 +487,9 @@ export async function measureRatio(spec: {
 }): Promise<RatioResult> {
   const { settings, prefix = '' } = spec;
   const warmUpSeconds = spec.warmUpSeconds ?? Math.min(2, settings.duration);
+  // Both sides warm up alike: a fresh process is slower until its hot paths are compiled.
   const warmUp = warmUpSeconds > 0 ? await runLoad(spec.app, { ...settings, duration: warmUpSeconds }) : undefined;
+  if (warmUpSeconds > 0) await runLoad(spec.bare, { ...settings, duration: warmUpSeconds });
   const rounds: RatioRound[] = [];
   for (let i = 0; i < settings.rounds; i++) {
     let app: LoadResult;
