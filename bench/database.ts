@@ -70,7 +70,7 @@ export async function openBenchDatabase(dialect: Dialect, name: string): Promise
     role: 'admin',
     displayName: 'Bench Staff',
   });
-  if (!created.ok) throw new Error(created.message);
+  if (!created.ok) throw new Error(`the bench staff account was not created: ${JSON.stringify(created)}`);
   let handedOver: Promise<void> | undefined;
   const handOver = () => (handedOver ??= handle.close());
   return {

@@ -67,7 +67,7 @@ const saved = await posts.savePost(
   },
   'publish',
 );
-if (!saved.ok) throw new Error(saved.message);
+if (!saved.ok) throw new Error(`the post was not saved: ${JSON.stringify(saved)}`);
 const postId = saved.value.id;
 const now = new Date().toISOString();
 await db
