@@ -236,6 +236,9 @@ export async function startBareServer(response: BareResponse): Promise<ServerPro
   child.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
   await waitUntilAnswering(url, child, () => errors);
+  const check = await httpRequest(url);
+  if (check.status !== response.status || !check.body.equals(response.body))
+    throw new Error('the bare server does not send the bytes it was given');
   return serverProcess(child, url);
 }
 
