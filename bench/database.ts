@@ -73,6 +73,13 @@ export async function openBenchDatabase(dialect: Dialect, name: string): Promise
   if (!created.ok) throw new Error(`the bench staff account was not created: ${JSON.stringify(created)}`);
   let handedOver: Promise<void> | undefined;
   const handOver = () => (handedOver ??= handle.close());
+  // A benchmark that fails half-way leaves no data folder behind, nor a system PostgreSQL server
+  // (its stop is synchronous; an embedded one is stopped by its own exit hooks).
+  const cleanUpOnExit = () => {
+    void stopPg?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', cleanUpOnExit);
   return {
     dialect,
     handle,
@@ -89,6 +96,7 @@ export async function openBenchDatabase(dialect: Dialect, name: string): Promise
       }
     },
     async close() {
+      process.off('exit', cleanUpOnExit);
       await handOver();
       await stopPg?.();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -92,11 +92,25 @@ export interface AppProcess extends ServerProcess {
   requestsLogged(route: string): number;
 }
 
-// Children still running when this process exits (a benchmark that throws) are killed with it.
+// Children still running when this process exits (a benchmark that throws, or Ctrl-C) are killed
+// with it; without the signal handlers Node would leave without running 'exit' listeners.
 const running = new Set<ChildProcess>();
 process.once('exit', () => {
   for (const child of running) child.kill('SIGKILL');
 });
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
+/** A temporary folder, removed when this process exits if it has not been removed before. */
+function temporaryDir(prefix: string): { dir: string; remove(): void } {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  const remove = () => {
+    process.off('exit', remove);
+    fs.rmSync(dir, { recursive: true, force: true });
+  };
+  process.once('exit', remove);
+  return { dir, remove };
+}
 
 function track(child: ChildProcess): ChildProcess {
   running.add(child);
@@ -218,7 +232,7 @@ export function sameResponseAs(res: HttpResponse): BareResponse {
  */
 export async function startBareServer(response: BareResponse): Promise<ServerProcess> {
   const port = await freePort();
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bare-'));
+  const { dir, remove } = temporaryDir('alongside-bare-');
   const bodyFile = path.join(dir, 'body');
   const headersFile = path.join(dir, 'headers.json');
   fs.writeFileSync(bodyFile, response.body);
@@ -233,9 +247,9 @@ export async function startBareServer(response: BareResponse): Promise<ServerPro
   const child = track(spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'ignore', 'pipe'] }));
   let errors = '';
   child.stderr!.on('data', (d: Buffer) => (errors += d.toString('utf8')));
-  child.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
   const url = `http://127.0.0.1:${port}`;
   await waitUntilAnswering(url, child, () => errors);
+  remove(); // read at start-up; the server answers from memory
   const check = await httpRequest(url);
   if (check.status !== response.status || !check.body.equals(response.body))
     throw new Error('the bare server does not send the bytes it was given');
@@ -396,7 +410,7 @@ export async function runLoad(load: Load, settings: { duration: number; connecti
       ...(load.body === undefined ? {} : { postData: { text: load.body } }),
     },
   }));
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-load-'));
+  const { dir, remove } = temporaryDir('alongside-load-');
   const har = path.join(dir, 'requests.har');
   fs.writeFileSync(har, JSON.stringify({ log: { entries } }));
   const args = [
@@ -433,7 +447,7 @@ export async function runLoad(load: Load, settings: { duration: number; connecti
       errors: json.errors + json.timeouts,
     };
   } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
+    remove();
   }
 }
 
