@@ -123,8 +123,7 @@ async function waitUntilAnswering(url: string, child: ChildProcess, output: () =
   while (Date.now() < until) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`the server stopped: ${output()}`);
     try {
-      await httpRequest(url);
-      return;
+      if ((await httpRequest(url)).status < 500) return;
     } catch {
       /* not listening yet */
     }
