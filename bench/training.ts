@@ -143,6 +143,7 @@ const counted = quizLesson.questions.filter(isGraded).every((q) => {
 console.log(
   `quiz submissions (full route)   : ${(sent / elapsed).toFixed(0)} /s (${sent} sent, ${ok} graded and saved); every graded question counted ${ok} attempts, ${graded.right} correct: ${counted}`,
 );
+console.log(`app rss after the load          : ${app.rssMb().toFixed(0)} MB`);
 await app.stop();
 await bare.stop();
 await database.close();
