@@ -15,9 +15,9 @@
  */
 import { systemClock } from '../src/core/clock.ts';
 import { saveBlockedWords } from '../src/core/antispam/index.ts';
-import { writeSetting } from '../src/core/antispam/repo.ts';
+import { writeSetting } from '../src/core/settings/index.ts';
 import type { Db, Dialect } from '../src/core/db/schema.ts';
-import { RATE_LIMIT_SETTING } from '../src/features/comments/routes.tsx';
+import { RATE_LIMIT } from '../src/features/comments/routes.tsx';
 import { savePost } from '../src/features/posts/service.ts';
 import { csrfFrom } from '../test/support/staff.ts';
 import { openBenchDatabase } from './database.ts';
@@ -49,7 +49,7 @@ async function benchDialect(dialect: Dialect) {
   // ── data: anti-spam settings and a post open for comments ──
   const database = await openBenchDatabase(dialect, 'comments');
   const { db } = database.handle;
-  await writeSetting(db, RATE_LIMIT_SETTING, '0');
+  await writeSetting(db, RATE_LIMIT, 0);
   await saveBlockedWords(db, [
     'casino bonus',
     'cheap pills',
