@@ -32,6 +32,9 @@ export type RefusalReason =
 export type Verdict =
   { ok: true; queue: ModerationQueue } | { ok: false; status: 400 | 429; reason: RefusalReason; problem: Problem };
 
+/** A refusal, for a service that passes it up with its status (429 is not a `Problem` kind). */
+export type Refusal = Extract<Verdict, { ok: false }>;
+
 export interface SubmissionSignals {
   /** The feature's limiter said yes (`limiter.hit(clientKey)`), counted once per submission. */
   withinRateLimit: boolean;
