@@ -49,7 +49,8 @@ export async function startLiveServer(
     PORT: String(port),
     PUBLIC_URL: origin,
     QUICK_EXIT_URL: exitUrl,
-    LOG_LEVEL: 'info',
+    // Debug: request lines are captured too, so the privacy check reads them.
+    LOG_LEVEL: 'debug',
     ...opts.env,
   });
   let adminPassword: string | undefined;

@@ -205,8 +205,9 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   });
 
   // Replaces Fastify's request log: method, route pattern, status, time; nothing about the client.
+  // At debug level, so an operator's default log shows start-up and failures only.
   app.addHook('onResponse', async (req, reply) => {
-    req.log.info(
+    req.log.debug(
       {
         method: req.method,
         route: req.routeOptions.url ?? '(no route)',
