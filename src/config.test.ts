@@ -42,6 +42,7 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL'],
     ['ALONGSIDE_SECRET', 'short', 'ALONGSIDE_SECRET'],
     ['TRUST_PROXY', 'true', 'TRUST_PROXY'],
+    ['METRICS_TOKEN', 'short', 'METRICS_TOKEN'],
     ['TRUST_PROXY', '0', 'TRUST_PROXY'],
     ['TRUST_PROXY', '127.0.0.1, my-proxy', 'TRUST_PROXY'],
     ['TRUST_PROXY', '10.0.0.0/33', 'TRUST_PROXY'],

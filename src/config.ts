@@ -22,6 +22,8 @@ export interface Config {
    * of proxy hops, or addresses and CIDR ranges of the proxies (Fastify's `trustProxy`).
    */
   trustProxy: false | number | string[];
+  /** Bearer token for /metrics; without one, /metrics does not exist. */
+  metricsToken: string | undefined;
 }
 
 /** Thrown with one sentence that names the variable; the CLI prints only the message. */
@@ -90,6 +92,16 @@ function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
   return list;
 }
 
+function parseMetricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 24 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(
+      'METRICS_TOKEN must be at least 24 printable characters without spaces (e.g. from `openssl rand -hex 16`).',
+    );
+  }
+  return raw;
+}
+
 function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig {
   if (raw === undefined || raw === '') return { dialect: 'sqlite', file: path.join(dataDir, 'alongside.sqlite') };
   if (/^postgres(ql)?:\/\//.test(raw)) {
@@ -138,5 +150,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secret,
     logLevel,
     trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    metricsToken: parseMetricsToken(env.METRICS_TOKEN),
   };
 }

@@ -98,3 +98,24 @@ describe('behind a reverse proxy (nginx) without TRUST_PROXY', () => {
     assert.equal(warnings.length, 1);
   });
 });
+
+describe('behind a reverse proxy (nginx) with TRUST_PROXY as a hop count', () => {
+  let server: LiveServer;
+  let nginx: Nginx;
+  before(async () => {
+    server = await startLiveServer('sqlite', { env: { TRUST_PROXY: '1' }, clientAddresses: [CLIENT_A, CLIENT_B] });
+    nginx = await startNginx(server.url);
+  });
+  after(async () => {
+    await nginx.stop();
+    await server.close();
+  });
+
+  it('takes the address nginx adds as the client, so clients keep separate limits', async () => {
+    const a = await exhaust(nginx.url, CLIENT_A);
+    assert.equal(a[LOGIN_LIMIT], 429);
+    assert.notEqual(await postLogin(nginx.url, CLIENT_B), 429);
+    // A forged header through the proxy still ends with the address nginx saw: one hop is trusted.
+    assert.notEqual(await postLogin(nginx.url, CLIENT_B, { 'x-forwarded-for': CLIENT_A }), 429);
+  });
+});

@@ -147,7 +147,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     req.cacheTags = [...rule.tags];
     await pageCache.sync();
     req.cacheGeneration = pageCache.currentGeneration;
-    const hit = pageCache.get(req.url);
+    const hit = pageCache.lookup(req.url);
     if (!hit) return;
     for (const [name, value] of Object.entries(hit.headers)) reply.header(name, value);
     return reply.code(hit.status).header('x-cache', 'hit').send(hit.body);
