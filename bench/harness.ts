@@ -86,7 +86,7 @@ export interface ServerProcess {
 export interface AppProcess extends ServerProcess {
   /**
    * Requests for a route pattern (e.g. "/posts/:slug") that reached Fastify, from the app's request
-   * log (needs logLevel 'info'). Page-cache hits answered before Fastify runs are not among them,
+   * log (needs logLevel 'debug', where request lines are). Page-cache hits answered before Fastify runs are not among them,
    * so for a cached page this bounds the renders from above.
    */
   requestsLogged(route: string): number;
@@ -159,7 +159,7 @@ function serverProcess(child: ChildProcess, url: string): ServerProcess {
  */
 export async function startApp(
   database: BenchDatabase,
-  opts: { logLevel?: 'warn' | 'info' } = {},
+  opts: { logLevel?: 'warn' | 'debug' } = {},
 ): Promise<AppProcess> {
   await database.handOver();
   const port = await freePort();

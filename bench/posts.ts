@@ -96,7 +96,7 @@ await db
 
 // ── measurement: the app in its own process ──
 // 'info' logs a line for every request that reaches Fastify, which is how misses are counted below.
-const app = await startApp(database, { logLevel: 'info' });
+const app = await startApp(database, { logLevel: 'debug' });
 const PAGE = '/posts/bench';
 const first = await httpRequest(app.url + PAGE);
 if (first.status !== 200) throw new Error(`page answered ${first.status}`);
