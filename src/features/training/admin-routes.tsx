@@ -25,7 +25,7 @@ const author = { preHandler: requireStaff('training.author') };
 
 // ── schemas ──
 /** The revision a trainer's form was built from (a hidden field). */
-const Revision = Type.Integer({ minimum: 0, maximum: 2_147_483_647 });
+const Revision = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
 const RevisionForm = Type.Object({ revision: Revision });
 /** "Save and publish a new version" (a button). */
 const Publish = Type.Optional(Type.Enum(['1']));
