@@ -85,6 +85,8 @@ for (const dialect of DIALECTS) {
       assert.match((await one.textContent('.quiz-result')) ?? '', /Not passed yet/);
       assert.deepEqual(await seriousAxeViolations(one), []);
       await one.click('text=Try the quiz again');
+      // The click returns once the new page commits; training.js (deferred) restores the note by "load".
+      await one.waitForURL(live.server.url + `${COURSE}/${lessons[0]!.slug}#quiz-title`);
       assert.equal(
         await one.inputValue('textarea[data-reflection]'),
         REFLECTION,
@@ -141,8 +143,10 @@ for (const dialect of DIALECTS) {
       await admin.waitForURL(/\/admin\/training$/);
       await admin.click('text=Supporting, not rescuing');
       await admin.fill('input[name="reason"]', 'Issued in error (test)');
-      await admin.click('text=Revoke');
-      await admin.waitForURL(/\/admin\/training\/\d+$/);
+      // The revocation redirects back to the page the form was on: wait for that navigation, not for a URL
+      // the page already has (which would not wait at all, and let the check below race the revocation).
+      await Promise.all([admin.waitForNavigation(), admin.click('text=Revoke')]);
+      assert.match(admin.url(), /\/admin\/training\/\d+$/);
       const stranger = await newContext(live.browser);
       const check = await stranger.newPage();
       await check.goto(certUrl);

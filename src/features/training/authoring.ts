@@ -527,7 +527,7 @@ export async function lessonOfQuestion(deps: AuthoringDeps, courseId: number, qu
 }
 
 /** Aggregates only: counts per version, per lesson and per question; nothing per learner. */
-export async function courseStats(deps: TrainingDeps, courseId: number) {
+export async function courseStats(deps: Pick<TrainingDeps, 'db' | 'versions'>, courseId: number) {
   const course = await repo.findCourse(deps.db, courseId);
   if (!course) return undefined;
   const [content, counts, lessons, questions] = await Promise.all([

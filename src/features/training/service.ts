@@ -31,11 +31,11 @@ export interface TrainingDeps {
   secret: string;
   versions: VersionCache;
   /** Wrong progress codes per client key (kept in memory only). */
-  codeAttempts?: AttemptLimiter;
+  codeAttempts: AttemptLimiter;
 }
 
-/** Training's dependencies with its state, as the app builds them once. */
-export type Training = Required<TrainingDeps>;
+/** Training's dependencies with its state, as the app builds them once (`createTraining`). */
+export type Training = TrainingDeps;
 
 /** Wrong progress codes a client may type before waiting: 5 per 15 minutes. */
 export const CODE_ATTEMPTS = { max: 5, windowMs: 15 * 60_000 };
@@ -215,9 +215,9 @@ export async function resumeWithCode(
   rawCode: string,
   passphrase: string,
 ): Promise<ResumeResult> {
-  if (deps.codeAttempts?.isBlocked(clientKey)) return { ...invalid(msg('tooManyCodes'), 'code'), blocked: true };
+  if (deps.codeAttempts.isBlocked(clientKey)) return { ...invalid(msg('tooManyCodes'), 'code'), blocked: true };
   const result = await checkCode(deps, rawCode, passphrase);
-  if (!result.ok) deps.codeAttempts?.recordFailure(clientKey);
+  if (!result.ok) deps.codeAttempts.recordFailure(clientKey);
   return result;
 }
 

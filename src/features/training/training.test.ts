@@ -459,6 +459,11 @@ for (const dialect of DIALECTS) {
       const page = await t.inject('/training/soutenir');
       assert.match(page.body, /<html lang="fr"/);
       assert.match(page.body, /Commencer cette formation/);
+      // What the service answers is translated there too: its messages carry a key, not a sentence.
+      const refused = await post(t, '/training/soutenir/un/quiz', {});
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /<html lang="fr"/);
+      assert.match(refused.body, /Cette leçon n’a pas de quiz\./);
     });
 
     it('limits wrong codes per connection without storing the address', async () => {
