@@ -4,7 +4,7 @@ import { CsrfField, ErrorSummary, Field, Notice, formatDate, type FieldErrors } 
 import { Layout } from '../../core/views/layout.tsx';
 import { renderMarkdown } from '../../core/markdown/render.ts';
 import { allLessons, hasQuiz, isGraded, type CourseContent, type Lesson } from './content.ts';
-import { t as text, type TrainingKey } from './messages.ts';
+import { t, type TrainingKey } from './messages.ts';
 import type { Certificate, Enrolment, QuizResult } from './service.ts';
 
 const SCRIPTS = ['/static/training.js'];
@@ -20,10 +20,11 @@ function lessonHtml(lesson: Lesson): string {
   return html;
 }
 type T = (key: TrainingKey, params?: Params) => string;
+/** The catalog's `t` bound to the page's locale; components name it `t` too. */
 const translator =
   (ctx: PageContext): T =>
   (key, params) =>
-    text(ctx.locale, key, params);
+    t(ctx.locale, key, params);
 
 export interface CatalogueItem {
   content: CourseContent;
@@ -597,12 +598,12 @@ export function TrainingHomeSection({ ctx, courses }: { ctx: PageContext; course
 /** The text file a learner downloads to keep their progress code (CRLF, for every platform's editor). */
 export function progressCodeFile(locale: Locale, siteName: string, publicUrl: string, code: string): string {
   return [
-    text(locale, 'codeFileTitle', { siteName }),
+    t(locale, 'codeFileTitle', { siteName }),
     '',
     `    ${code}`,
     '',
-    text(locale, 'codeFileHow', { url: `${publicUrl}/training/resume` }),
-    text(locale, 'codeFileKeep'),
+    t(locale, 'codeFileHow', { url: `${publicUrl}/training/resume` }),
+    t(locale, 'codeFileKeep'),
     '',
   ].join('\r\n');
 }
