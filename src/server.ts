@@ -10,7 +10,7 @@ import type { DbHandle } from './core/db/connect.ts';
 import { PageCache } from './core/cache/page-cache.ts';
 import { loggerOptions } from './core/http/logging.ts';
 import { registerMetrics } from './core/http/metrics.ts';
-import { httpCore } from './core/http/plugin.tsx';
+import { frameworkErrorAnswer, httpCore } from './core/http/plugin.tsx';
 import { antispam } from './core/antispam/plugin.ts';
 import { createClientKeyer } from './core/security/client-key.ts';
 import { loadOrCreateSecret } from './core/security/secrets.ts';
@@ -67,6 +67,7 @@ export async function buildApp({
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
+    frameworkErrors: frameworkErrorAnswer(config),
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });
   const deps: AppDeps = {

@@ -200,3 +200,22 @@ describe('the input gate', () => {
     assert.deepEqual(JSON.parse(ok.body).query, { q: ['Łódź κ', '2'] });
   });
 });
+
+describe('addresses Fastify refuses before routing', () => {
+  it('answer with the site’s 400 page (JSON under /api), not raw JSON or a 500', async () => {
+    const t = await createTestApp('sqlite');
+    try {
+      for (const url of ['/posts/%FF%FE', `/posts/${'a'.repeat(200)}`, '/campaigns/%C0%AF']) {
+        const res = await t.inject(url);
+        assert.ok(res.statusCode === 400 || res.statusCode === 414, `${url}: ${res.statusCode}`);
+        assert.match(String(res.headers['content-type']), /text\/html/, url);
+        assert.match(res.body, /could not be understood/);
+      }
+      const api = await t.inject('/api/hsds/services/%FF');
+      assert.equal(api.statusCode, 400);
+      assert.match(String(api.headers['content-type']), /application\/json/);
+    } finally {
+      await t.close();
+    }
+  });
+});

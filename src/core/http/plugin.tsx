@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { staffForSession, type StaffMember } from '../auth/service.ts';
 import type { Locale } from '../i18n/index.ts';
+import type { Config } from '../../config.ts';
 import { renderDocument } from '../views/render.ts';
 import type { PageContext } from '../views/context.ts';
 import { createCsrf } from './csrf.ts';
@@ -56,6 +57,28 @@ declare module 'fastify' {
     /** The page cache's generation when this render began: a page rendered across an invalidation is not stored. */
     cacheGeneration: number;
   }
+}
+
+/**
+ * Requests Fastify refuses before routing (a path that is not UTF-8, a path parameter over its
+ * length limit) get the site's own error page, or JSON under /api, like every other refusal.
+ */
+export function frameworkErrorAnswer(config: Config) {
+  // No request decorators exist yet at this stage: the page gets a plain anonymous context.
+  const ctx: PageContext = {
+    siteName: 'Alongside',
+    publicUrl: config.publicUrl,
+    quickExitUrl: config.quickExitUrl,
+    locale: 'en',
+    csrfToken: '',
+  };
+  return (error: { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+    const message = msg('notUnderstood');
+    if (wantsJson(req)) return reply.code(status).send({ error: translate('en', message), statusCode: status });
+    const page = renderDocument(<ErrorPage ctx={ctx} status={400} message={message} />);
+    return reply.code(status).type('text/html; charset=utf-8').send(page);
+  };
 }
 
 function wantsJson(req: FastifyRequest): boolean {
