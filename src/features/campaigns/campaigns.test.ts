@@ -499,6 +499,55 @@ for (const dialect of DIALECTS) {
       }
     });
 
+    it('keeps markup in pledges as text in pledges.atom, and gives every entry an author', async () => {
+      const actor = { id: moderator.userId, role: 'moderator' as const };
+      const hostile = {
+        action:
+          'Feed check <img src="https://tracker.example/pixel.gif" onerror="alert(1)"> & <script>alert(2)</script>',
+        name: '<script>alert(3)</script><img src=x>',
+      };
+      const named = await campaigns.submitPledge(
+        t.db,
+        t.clock,
+        SLUG,
+        { ...good(hostile.action), display_name: hostile.name, place: '' },
+        PASSED,
+      );
+      const anonymous = await campaigns.submitPledge(
+        t.db,
+        t.clock,
+        SLUG,
+        { ...good('Feed check without a name to show'), display_name: '' },
+        PASSED,
+      );
+      assert.ok(named.ok && anonymous.ok, JSON.stringify([named, anonymous]));
+      for (const id of [named.value.pledgeId, anonymous.value.pledgeId])
+        assert.ok((await campaigns.moderatePledge(t.db, t.clock, actor, campaignId, id, 'approve')).ok);
+
+      const res = await t.inject(`${PAGE}/pledges.atom`);
+      assert.equal(res.statusCode, 200);
+      assert.doesNotMatch(res.body, /<(img|script)\b/i, 'no markup from a pledge reaches the XML as markup');
+      const feed = await new Parser<object, { author?: string; summary?: string }>().parseString(res.body);
+      // type="html" fields: what a feed reader renders is the HTML-unescaped text, never an element.
+      const asText = (html: string) =>
+        html
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&amp;/g, '&');
+      const entryOf = (id: number) => feed.items.find((i) => i.link?.endsWith(`#pledge-${id}`))!;
+      const entry = entryOf(named.value.pledgeId);
+      assert.doesNotMatch(entry.title ?? '', /<(img|script)\b/i);
+      assert.equal(asText(entry.title ?? ''), `${hostile.name}: Organise`);
+      assert.doesNotMatch(entry.summary ?? '', /<(img|script)\b/i);
+      assert.equal(asText(entry.summary ?? ''), hostile.action);
+      assert.equal(entry.author, hostile.name, 'the name is the Atom author, as text');
+      assert.equal(entryOf(anonymous.value.pledgeId).author, 'Anonymous');
+      assert.ok(feed.items.length > 2);
+      for (const item of feed.items) assert.ok(item.author, `an author for ${item.link}`);
+    });
+
     it('lets editors create a campaign from the 16 Days template for any year, set themes and add events; moderators and trainers cannot', async () => {
       assert.equal((await t.inject('/admin/campaigns')).statusCode, 303);
       const trainer = await loginAs(t, 'trainer');
