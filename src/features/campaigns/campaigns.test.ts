@@ -166,6 +166,10 @@ for (const dialect of DIALECTS) {
       assert.match((await t.inject(`${PAGE}?day=3&kind=organise`)).body, /council to fund/);
       assert.doesNotMatch((await t.inject(`${PAGE}?day=2`)).body, /council to fund/);
       assert.doesNotMatch((await t.inject(`${PAGE}?kind=learn`)).body, /council to fund/);
+      // The filter form sends "" for "All days" and "All kinds"; a day outside the campaign shows every day.
+      assert.match((await t.inject(`${PAGE}?day=&kind=`)).body, /council to fund/);
+      assert.match((await t.inject(`${PAGE}?day=&kind=organise`)).body, /council to fund/);
+      assert.match((await t.inject(`${PAGE}?day=17`)).body, /council to fund/);
 
       // Me too: counted once per client per pledge per day.
       const click = (ip: string) =>
@@ -523,6 +527,7 @@ for (const dialect of DIALECTS) {
       assert.ok(named.ok && anonymous.ok, JSON.stringify([named, anonymous]));
       for (const id of [named.value.pledgeId, anonymous.value.pledgeId])
         assert.ok((await campaigns.moderatePledge(t.db, t.clock, actor, campaignId, id, 'approve')).ok);
+      await t.app.deps.pageCache.invalidate(cacheTags.campaign(campaignId)); // as the moderation route does
 
       const res = await t.inject(`${PAGE}/pledges.atom`);
       assert.equal(res.statusCode, 200);

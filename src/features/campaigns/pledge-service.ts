@@ -274,8 +274,8 @@ export async function deletePledgeWithToken(
 
 // ── moderation ──────────────────────────────────────────────────────────────
 
-export type ModerationAction = 'approve' | 'reject' | 'spam' | 'feature' | 'unfeature';
 export const MODERATION_ACTIONS = ['approve', 'reject', 'spam', 'feature', 'unfeature'] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 
 const STATUS_OF: Record<'approve' | 'reject' | 'spam', PledgeStatus> = {
   approve: 'approved',
