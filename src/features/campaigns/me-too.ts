@@ -65,9 +65,10 @@ export class MeTooBatcher {
     if (this.pending.size === 0) return;
     const batch = [...this.pending];
     this.pending.clear();
-    await this.opts.db.transaction().execute(async (tx) => {
-      for (const [pledgeId, { n }] of batch) await pledgeRepo.incrementMeToo(tx, pledgeId, n);
-    });
+    await pledgeRepo.incrementMeToos(
+      this.opts.db,
+      batch.map(([pledgeId, { n }]) => [pledgeId, n]),
+    );
     if (opts.invalidate === false) return;
     const campaigns = new Set(batch.map(([, v]) => v.campaignId));
     await this.opts.pageCache.invalidate(...[...campaigns].map((id) => cacheTags.campaign(id)));

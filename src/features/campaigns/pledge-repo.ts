@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { CampaignPledgesTable, Executor, PledgeStatus } from '../../core/db/schema.ts';
+import type { CampaignPledgesTable, Db, Executor, PledgeStatus } from '../../core/db/schema.ts';
 
 /* Pledges on campaign boards: the public board, the private link, moderation and retention. */
 export type Pledge = Selectable<CampaignPledgesTable>;
@@ -147,6 +147,13 @@ export async function pendingCounts(db: Executor): Promise<Map<number, number>> 
     .groupBy('campaign_id')
     .execute();
   return new Map(rows.map((r) => [r.campaign_id, Number(r.n)]));
+}
+
+/** Adds each batch of clicks to its pledge in one transaction. */
+export async function incrementMeToos(db: Db, counts: readonly (readonly [pledgeId: number, n: number])[]) {
+  await db.transaction().execute(async (tx) => {
+    for (const [pledgeId, n] of counts) await incrementMeToo(tx, pledgeId, n);
+  });
 }
 
 /** Adds n to a pledge's count in one relative statement, so concurrent writers never lose clicks. */
