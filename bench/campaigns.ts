@@ -16,7 +16,7 @@
 import { createPrivateToken } from '../src/core/antispam/private-link.ts';
 import type { Db } from '../src/core/db/schema.ts';
 import { sixteenDaysTemplate } from '../src/features/campaigns/calendar.ts';
-import { PLEDGE_KINDS } from '../src/features/campaigns/messages.ts';
+import { PLEDGE_KINDS } from '../src/features/campaigns/kinds.ts';
 import * as repo from '../src/features/campaigns/repo.ts';
 import { csrfFrom } from '../test/support/staff.ts';
 import { openBenchDatabase } from './database.ts';
