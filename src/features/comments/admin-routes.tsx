@@ -97,7 +97,7 @@ const SuggestForm = Type.Object({ url: FormText(2_000), queue: Type.Optional(Que
 /** One comment's button ("12:approve") or the selected comments with the bulk action. */
 function chosen(form: { ids?: number[]; action?: ModerationAction; single?: string }) {
   if (!form.single) return { ids: form.ids ?? [], action: form.action };
-  const [id, action] = form.single.split(':');
+  const [id, action] = form.single.split(':'); // the schema's pattern: digits of an id, then an action
   return { ids: [Number(id)], action: isModerationAction(action) ? action : undefined };
 }
 

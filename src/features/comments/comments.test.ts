@@ -408,6 +408,25 @@ for (const dialect of DIALECTS) {
       });
     });
 
+    it('answers on a French post in French: the form, its refusals and the confirmation', async () => {
+      const post = await makePost(t.db, { language: 'fr' });
+      const form = await t.inject(`/posts/${post.slug}/comments/new`);
+      assert.match(form.body, /Ajouter un commentaire/);
+      const before = await count();
+      const empty = await postComment(t, post.slug, { name: 'GARDER', body: '  ' });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /Remplissez « Commentaire »\./);
+      assert.match(empty.body, /GARDER/);
+      await saveBlockedWords(t.db, ['pilules']);
+      const blocked = await postComment(t, post.slug, { body: 'Des pilules pas chères' });
+      assert.match(blocked.body, /Votre texte contient un mot ou une expression que ce site ne publie pas/);
+      await saveBlockedWords(t.db, []);
+      assert.equal(await count(), before);
+      const sent = await postComment(t, post.slug, { body: 'Merci pour ces ressources' });
+      assert.equal(sent.statusCode, 201);
+      assert.match(sent.body, /Votre commentaire attend la modération/);
+    });
+
     it('publishes staff comments at once, marked as staff', async () => {
       const post = await makePost(t.db);
       const editor = await loginAs(t, 'editor');

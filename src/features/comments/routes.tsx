@@ -102,11 +102,11 @@ async function readerCommentRoutes(app: App, { comments }: CommentPluginOptions)
       rules: await comments.spamRules(),
       signals: { withinRateLimit, form: req.body, challenge },
     });
-    if (!result.ok)
-      return reply.page(await formAgain(req.pageContext(), post, req.body, result.problem), result.status);
+    const ctx = req.pageContext(uiLocale(post.language));
+    if (!result.ok) return reply.page(await formAgain(ctx, post, req.body, result.problem), result.status);
     if (result.value.status === 'approved') await comments.postsChanged([post.id]);
     const privateUrl = result.value.token ? `${config.publicUrl}/comments/${result.value.token}` : null;
-    return reply.page(<SubmittedPage ctx={req.pageContext()} post={post} privateUrl={privateUrl} />, 201);
+    return reply.page(<SubmittedPage ctx={ctx} post={post} privateUrl={privateUrl} />, 201);
   });
 }
 

@@ -17,6 +17,12 @@ import { t, type CommentMessageKey } from './messages.ts';
 
 /* Pure views: data in, markup out. User text is escaped; comment bodies go through the safe comment renderer only. */
 
+const STATUS: Record<CommentRow['status'], CommentMessageKey> = {
+  pending: 'status_pending',
+  approved: 'status_approved',
+  rejected: 'status_rejected',
+  spam: 'status_spam',
+};
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 export interface CommentFormValues {
@@ -276,9 +282,7 @@ export function OwnCommentPage({
       </p>
       <p>
         {t(ctx.locale, 'status')}:{' '}
-        <strong data-comment-status={comment.status}>
-          {t(ctx.locale, `status_${comment.status}` as CommentMessageKey)}
-        </strong>
+        <strong data-comment-status={comment.status}>{t(ctx.locale, STATUS[comment.status])}</strong>
       </p>
       <SingleComment ctx={ctx} comment={comment} />
       <h2>{t(ctx.locale, 'editHeading')}</h2>
