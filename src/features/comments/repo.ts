@@ -3,8 +3,8 @@ import type { CommentStatus, CommentsTable, Executor } from '../../core/db/schem
 
 /*
  * SQL for comments. Plain typed rows out; the rules live in service.ts. Comments write only their
- * own tables; lists that show a comment with its post's title join `posts` to read it, and the
- * posts' own rules (which post is live, opening and closing comments) stay with the posts service.
+ * own tables. Lists that show comments with their post's title join `posts` to read it; finding a
+ * post and opening or closing its comments go through the posts service.
  */
 
 export type CommentRow = Selectable<CommentsTable>;
@@ -200,7 +200,8 @@ export async function purgeBefore(db: Executor, cutoffIso: string): Promise<numb
 
 /**
  * Approved comments, newest first, with their post's title, for the feeds: only under posts
- * readers can see now (published or scheduled and due, as the posts service defines live).
+ * readers can see now. (The condition repeats the posts service's meaning of "live", which has no
+ * query of its own to join with yet.)
  */
 export async function listRecentApproved(
   db: Executor,

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { PURGE_EVERY_MS } from '../../core/antispam/retention.ts';
 import { cacheTags } from '../../core/cache/tags.ts';
-import { SlugParams, Type, typed, type App, type Static } from '../../core/http/schemas.ts';
+import { Id, SlugParams, Type, typed, type App, type Static } from '../../core/http/schemas.ts';
 import { noStore } from '../../core/http/security.ts';
 import { uiLocale } from '../../core/i18n/index.ts';
 import { fieldErrorsOf, type Problem } from '../../core/result.ts';
@@ -57,7 +57,7 @@ export async function commentRoutes(fastify: FastifyInstance) {
   await app.register(commentAdminRoutes, { comments });
 }
 
-const ReplyQuery = Type.Object({ reply: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) });
+const ReplyQuery = Type.Object({ reply: Type.Optional(Id) });
 
 /** The comment form (with a reply's parent) and sending it. */
 async function readerCommentRoutes(app: App, { comments }: CommentPluginOptions) {
