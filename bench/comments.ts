@@ -17,7 +17,7 @@ import { systemClock } from '../src/core/clock.ts';
 import { saveBlockedWords } from '../src/core/antispam/index.ts';
 import { writeSetting } from '../src/core/settings/index.ts';
 import type { Db, Dialect } from '../src/core/db/schema.ts';
-import { RATE_LIMIT } from '../src/features/comments/routes.tsx';
+import { RATE_LIMIT } from '../src/features/comments/service.ts';
 import { savePost } from '../src/features/posts/service.ts';
 import { csrfFrom } from '../test/support/staff.ts';
 import { openBenchDatabase } from './database.ts';
