@@ -67,6 +67,11 @@ export async function buildApp({
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
+    // A client that stops sending (a stalled body, an idle connection) is cut after 10 s of silence,
+    // and no request may take more than a minute to arrive; idle keep-alive connections close first.
+    connectionTimeout: 10_000,
+    requestTimeout: 60_000,
+    keepAliveTimeout: 5_000,
     frameworkErrors: frameworkErrorAnswer(config),
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });

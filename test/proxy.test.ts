@@ -119,3 +119,32 @@ describe('behind a reverse proxy (nginx) with TRUST_PROXY as a hop count', () =>
     assert.notEqual(await postLogin(nginx.url, CLIENT_B, { 'x-forwarded-for': CLIENT_A }), 429);
   });
 });
+
+describe('slow clients', () => {
+  let server: LiveServer;
+  before(async () => {
+    server = await startLiveServer('sqlite');
+  });
+  after(() => server.close());
+
+  it('cuts a request whose body stalls, instead of holding the connection for minutes', async () => {
+    const { port } = new URL(server.url);
+    const socket = (await import('node:net')).connect(Number(port), '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+    socket.write(
+      'POST /admin/login HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\nemail=',
+    );
+    // The server closes the connection on its own (about 10 s of silence); a guard stops the test
+    // from waiting forever if it does not.
+    const closedByServer = await new Promise<boolean>((resolve) => {
+      const guard = setTimeout(() => resolve(false), 45_000);
+      socket.once('close', () => {
+        clearTimeout(guard);
+        resolve(true);
+      });
+      socket.resume();
+    });
+    socket.destroy();
+    assert.ok(closedByServer, 'the stalled request was cut');
+  });
+});
