@@ -56,22 +56,26 @@ export async function buildApp({
   let answerFromCache:
     ((req: http.IncomingMessage, res: http.ServerResponse) => boolean | Promise<boolean>) | undefined;
   const app = Fastify({
-    serverFactory: (handler) =>
-      http.createServer((req, res) => {
+    serverFactory: (handler) => {
+      const server = http.createServer((req, res) => {
         const answered = answerFromCache?.(req, res) ?? false;
         if (answered === false) handler(req, res);
         else if (answered !== true) void answered.then((done) => done || handler(req, res));
-      }),
+      });
+      // A client that stops sending (a stalled body, an idle connection) is cut after 10 s of
+      // silence; headers must arrive within 10 s and a whole request within a minute; idle
+      // keep-alive connections close first. (With a server factory, Fastify leaves these to us.)
+      server.timeout = 10_000;
+      server.headersTimeout = 10_000;
+      server.requestTimeout = 60_000;
+      server.keepAliveTimeout = 5_000;
+      return server;
+    },
     logger: loggerOptions(config.logLevel, logStream),
     // Fastify's own request lines carry the URL; core/http logs its own, without client details.
     logController: new LogController({ disableRequestLogging: true }),
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
-    // A client that stops sending (a stalled body, an idle connection) is cut after 10 s of silence,
-    // and no request may take more than a minute to arrive; idle keep-alive connections close first.
-    connectionTimeout: 10_000,
-    requestTimeout: 60_000,
-    keepAliveTimeout: 5_000,
     frameworkErrors: frameworkErrorAnswer(config),
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });
