@@ -425,3 +425,25 @@ export async function approvedThread(db: Db, postId: number): Promise<ThreadComm
   }
   return [...top.values()];
 }
+
+/**
+ * An already-approved comment brought in by an import (WordPress): stored approved, with no
+ * private link, once per post and source id — a second run returns the comment it stored before
+ * (`created: false`). The importer decides which comments were approved at the source.
+ */
+export async function importApprovedComment(
+  db: Executor,
+  clock: Clock,
+  postId: number,
+  comment: { legacyId: string; parentId: number | null; displayName: string; bodyMd: string; createdAt?: string },
+): Promise<{ id: number; created: boolean }> {
+  return repo.insertImportedComment(db, {
+    post_id: postId,
+    parent_id: comment.parentId,
+    display_name: comment.displayName,
+    body_md: comment.bodyMd,
+    fingerprint: fingerprintHash(comment.bodyMd),
+    legacy_id: comment.legacyId,
+    created_at: comment.createdAt || clock.now().toISOString(),
+  });
+}
