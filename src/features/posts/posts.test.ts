@@ -525,6 +525,36 @@ for (const dialect of DIALECTS) {
       assert.ok(authors.authors.length >= 1 && !('email' in authors.authors[0]!));
     });
 
+    it('opens and closes comments on a post for moderators, audited', async () => {
+      const id = await create(t, editor, { title: 'Closing comments', slug: 'closing-comments' });
+      const mod = await loginAs(t, 'moderator');
+      const refused = await posts.setCommentsClosed(t.db, t.clock, { id: editor.userId, role: 'editor' }, id, true);
+      assert.equal(refused.ok, false, 'editors do not moderate comments');
+      const closed = await posts.setCommentsClosed(t.db, t.clock, { id: mod.userId, role: 'moderator' }, id, true);
+      assert.deepEqual(closed, { ok: true, value: { id, slug: 'closing-comments' } });
+      const row = await t.db
+        .selectFrom('posts')
+        .where('id', '=', id)
+        .select('comments_closed')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.comments_closed, 1);
+      const audit = await t.db
+        .selectFrom('audit_log')
+        .where('subject', '=', `post:${id}`)
+        .where('action', '=', 'comments.close')
+        .selectAll()
+        .executeTakeFirstOrThrow();
+      assert.equal(audit.user_id, mod.userId);
+      const missing = await posts.setCommentsClosed(
+        t.db,
+        t.clock,
+        { id: mod.userId, role: 'moderator' },
+        999_999,
+        false,
+      );
+      assert.equal(missing.ok ? '' : missing.kind, 'not_found');
+    });
+
     it('lists published posts by tag for other features', async () => {
       const list = await posts.listPublishedPostsByTag(t.db, t.clock, 'rights', 10);
       assert.deepEqual(list.map((p) => p.slug).sort(), ['connaitre-vos-droits', 'know-your-rights']);

@@ -381,3 +381,17 @@ export async function slugTaken(db: Executor, slug: string): Promise<boolean> {
     !!(await findOldSlug(db, slug))
   );
 }
+
+/** Sets a post's comments_closed flag; the post's id and slug, or undefined when there is no such post. */
+export async function setCommentsClosed(
+  db: Executor,
+  postId: number,
+  closed: boolean,
+): Promise<{ id: number; slug: string } | undefined> {
+  return db
+    .updateTable('posts')
+    .set({ comments_closed: closed ? 1 : 0 })
+    .where('id', '=', postId)
+    .returning(['id', 'slug'])
+    .executeTakeFirst();
+}

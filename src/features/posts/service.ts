@@ -845,3 +845,29 @@ export async function importPost(
   });
   return { id, slug, newTags: tags.filter((t) => t.created).length };
 }
+
+// ── comments on a post ──────────────────────────────────────────────────────
+
+/**
+ * Opens or closes comments on a post. Moderators do this from the comments queue; the flag is
+ * the post's, so it is written here, with the audit entry in the same transaction.
+ */
+export async function setCommentsClosed(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  postId: number,
+  closed: boolean,
+): Promise<Result<{ id: number; slug: string }>> {
+  if (!can(actor, 'comments.moderate')) return denied();
+  return db.transaction().execute(async (tx) => {
+    const post = await repo.setCommentsClosed(tx, postId, closed);
+    if (!post) return notFound();
+    await recordAudit(tx, clock, {
+      actorId: actor.id,
+      action: closed ? 'comments.close' : 'comments.open',
+      subject: `post:${postId}`,
+    });
+    return ok(post);
+  });
+}
