@@ -11,7 +11,7 @@ import { seedDemo } from './demo/seed.ts';
 import { buildApp } from './server.ts';
 import { directoryCommands } from './features/directory/cli.ts';
 import { COMMENTS_USAGE, commentCommands } from './features/comments/cli.ts';
-import { IMPORT_USAGE, importWordPressCommand } from './features/posts/cli.ts';
+import { IMPORT_USAGE, importWordPressCommand } from './features/wordpress/cli.ts';
 
 const USAGE = `Usage: alongside <command> [options]
 

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import multipart from '@fastify/multipart';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { csrfFrom, postForm } from '../../../test/support/staff.ts';
 
@@ -217,5 +218,45 @@ describe('addresses Fastify refuses before routing', () => {
     } finally {
       await t.close();
     }
+  });
+});
+
+describe('multipart routes (file uploads)', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp('sqlite', {
+      extend(app) {
+        void app.register(async (scope) => {
+          await scope.register(multipart, { attachFieldsToBody: 'keyValues' });
+          scope.post('/__test/upload', { config: { multipart: true } }, async (req) => ({ ok: true, body: req.body }));
+        });
+      },
+    });
+  });
+  after(() => t.close());
+
+  const upload = (fields: Record<string, string>) => {
+    const boundary = '----gate' + Math.random().toString(16).slice(2);
+    const parts = Object.entries(fields).map(
+      ([k, v]) => `--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`,
+    );
+    return t.inject({
+      method: 'POST',
+      url: '/__test/upload',
+      payload: `${parts.join('')}--${boundary}--\r\n`,
+      headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+    });
+  };
+
+  it('checks the CSRF token and the input gate once the multipart fields are attached', async () => {
+    const token = csrfFrom((await t.inject('/admin/login')).body);
+    assert.equal((await upload({ note: 'hello' })).statusCode, 403, 'no token');
+    assert.equal((await upload({ _csrf: 'forged', note: 'hello' })).statusCode, 403, 'forged token');
+    const refused = await upload({ _csrf: token, note: 'a\u202Eb' });
+    assert.equal(refused.statusCode, 400);
+    assert.match(refused.body, /“note” contains/);
+    const ok = await upload({ _csrf: token, note: 'hello' });
+    assert.equal(ok.statusCode, 200);
+    assert.equal(JSON.parse(ok.body).body.note, 'hello');
   });
 });

@@ -38,6 +38,13 @@ declare module 'fastify' {
     /** Set false on routes that take no form posts from browsers (read APIs with CORS). */
     csrf?: boolean;
     /**
+     * The route takes multipart/form-data (a file upload). Its fields are attached to the body by a
+     * preValidation hook of the feature's scope (@fastify/multipart), which runs after the hooks here;
+     * so for this route the input gate and the CSRF check run as its own first preValidation hook,
+     * once the fields are there.
+     */
+    multipart?: boolean;
+    /**
      * Cache this route's anonymous 200 responses in memory, tagged; handlers may add tags to
      * `req.cacheTags` (e.g. "post:12"). Writes call `deps.pageCache.invalidate(tag)`.
      */
@@ -213,7 +220,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
 
   // Before schemas and handlers: text that is not clean text is refused naming the field, then
   // state-changing requests must come from this site with a form token (no cookie needed).
-  app.addHook('preValidation', async (req, reply) => {
+  async function gateInput(req: FastifyRequest, reply: FastifyReply) {
     const refused = refusedInput(req);
     if (refused) return sendError(req, reply, 400, refused);
     const method = req.method;
@@ -225,6 +232,16 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     const body = req.body as Record<string, unknown> | undefined;
     const token = body?._csrf ?? req.headers['x-csrf-token'];
     if (!csrf.verify(token, req.staff?.tokenHash)) return sendError(req, reply, 403, msg('formExpired'));
+  }
+  app.addHook('preValidation', async (req, reply) => {
+    if (req.routeOptions.config?.multipart) return; // gated by the route's own hook below, after its parser
+    return gateInput(req, reply);
+  });
+  // A route's own hooks run after every instance hook, so after its scope's multipart parser.
+  app.addHook('onRoute', (route) => {
+    if (!route.config?.multipart) return;
+    const own = route.preValidation === undefined ? [] : [route.preValidation].flat();
+    route.preValidation = [gateInput, ...own];
   });
 
   // Replaces Fastify's request log: method, route pattern, status, time; nothing about the client.

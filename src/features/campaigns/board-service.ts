@@ -138,7 +138,7 @@ export async function msUntilNextCampaignBoundary(db: Db, clock: Clock): Promise
 /** Published posts tagged for the campaign (the posts feature's own rule for "published"). */
 export async function taggedPosts(db: Db, clock: Clock, campaign: Campaign) {
   if (!campaign.tag_slug) return [];
-  return listPublishedPostsByTag(db, campaign.tag_slug, clock.now(), 10);
+  return listPublishedPostsByTag(db, clock, campaign.tag_slug, 10);
 }
 
 /** A campaign and its events, for its calendar. */

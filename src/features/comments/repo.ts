@@ -218,3 +218,41 @@ export async function listRecentApproved(
   if (opts.postId !== undefined) q = q.where('comments.post_id', '=', opts.postId);
   return q.orderBy('comments.created_at', 'desc').orderBy('comments.id', 'desc').limit(opts.limit).execute();
 }
+
+/**
+ * An approved comment from an import (the WordPress importer, through the service): stored once
+ * per post and source id (`legacy_id`), so a second run finds the comment instead of adding it again.
+ */
+export async function insertImportedComment(
+  db: Executor,
+  values: Pick<
+    Insertable<CommentsTable>,
+    'post_id' | 'parent_id' | 'display_name' | 'body_md' | 'fingerprint' | 'created_at'
+  > & { legacy_id: string },
+): Promise<{ id: number; created: boolean }> {
+  const existing = await db
+    .selectFrom('comments')
+    .where('post_id', '=', values.post_id)
+    .where('legacy_id', '=', values.legacy_id)
+    .select('id')
+    .executeTakeFirst();
+  if (existing) return { id: existing.id, created: false };
+  const row = await db
+    .insertInto('comments')
+    .values({
+      ...values,
+      status: 'approved',
+      is_staff: 0,
+      staff_user_id: null,
+      challenge_passed: 1,
+      token_hash: null,
+      updated_at: values.created_at,
+      editable_until: null,
+      status_changed_at: values.created_at,
+      moderated_by: null,
+      edit_count: 0,
+    })
+    .returning('id')
+    .executeTakeFirstOrThrow();
+  return { id: row.id, created: true };
+}

@@ -52,7 +52,7 @@ export async function seedComments({ db, clock, authors }: SeedContext): Promise
   let at = clock.now().getTime() - 3 * 24 * 60 * 60_000;
   const next = () => new Date((at += 47 * 60_000)).toISOString();
   for (const thread of THREADS) {
-    const post = await findPublishedPostBySlug(db, thread.slug, clock.now());
+    const post = await findPublishedPostBySlug(db, clock, thread.slug);
     if (!post) continue;
     const insert = async (
       c: { name: string; body: string; staff?: boolean },

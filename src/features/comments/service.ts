@@ -89,7 +89,7 @@ export interface PostForComments {
 
 /** A post readers can see now, with what comments need of it; undefined for drafts, future and missing posts. */
 export async function findPostForComments(db: Db, clock: Clock, slug: string): Promise<PostForComments | undefined> {
-  const post = await findPublishedPostBySlug(db, slug, clock.now());
+  const post = await findPublishedPostBySlug(db, clock, slug);
   return (
     post && {
       id: post.id,
@@ -602,5 +602,27 @@ export async function feedComments(db: Db, clock: Clock, postId?: number): Promi
     postId,
     limit: postId === undefined ? 50 : 100,
     nowIso: clock.now().toISOString(),
+  });
+}
+
+/**
+ * An already-approved comment brought in by an import (WordPress): stored approved, with no
+ * private link, once per post and source id — a second run returns the comment it stored before
+ * (`created: false`). The importer decides which comments were approved at the source.
+ */
+export async function importApprovedComment(
+  db: Executor,
+  clock: Clock,
+  postId: number,
+  comment: { legacyId: string; parentId: number | null; displayName: string; bodyMd: string; createdAt?: string },
+): Promise<{ id: number; created: boolean }> {
+  return repo.insertImportedComment(db, {
+    post_id: postId,
+    parent_id: comment.parentId,
+    display_name: comment.displayName,
+    body_md: comment.bodyMd,
+    fingerprint: fingerprintHash(comment.bodyMd),
+    legacy_id: comment.legacyId,
+    created_at: comment.createdAt || clock.now().toISOString(),
   });
 }

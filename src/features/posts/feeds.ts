@@ -1,94 +1,77 @@
-import { Feed } from 'feed';
+import { buildFeed, escapeHtml, type BuiltFeed, type FeedEntry, type FeedMeta } from '../../core/feeds.ts';
 import { renderMarkdown } from '../../core/markdown/render.ts';
-import type { PostSummary } from './service.ts';
+import { t } from './messages.ts';
+import type { FeedSource, PostSummary, sitemapEntries } from './service.ts';
 
 /*
- * RSS 2.0, Atom 1.0 and JSON Feed 1.1 from one list of posts, with the `feed` package.
- * Every link is absolute under PUBLIC_URL; post bodies are the same safe HTML as the page.
+ * What publishing serves to programs rather than people: its feeds (one description given to the
+ * core builder, core/feeds.ts, which writes RSS 2.0, Atom 1.0 and JSON Feed 1.1 and keeps plain text
+ * plain), the sitemap and robots.txt. Every link is absolute under PUBLIC_URL.
  */
-export interface FeedMeta {
-  publicUrl: string;
-  siteName: string;
-  title: string;
-  description: string;
-  /** Path of this feed family, e.g. "" for the site or "/tags/harm-reduction". */
-  basePath: string;
-  htmlPath: string;
-  language?: string;
+const SITE = 'Alongside';
+
+/** Where a source's pages and feeds live: "" and "/" for the site, "/tags/<slug>" or "/authors/<slug>". */
+function paths(source: FeedSource): { basePath: string; htmlPath: string } {
+  if (source.kind === 'tag') return { basePath: `/tags/${source.tag.slug}`, htmlPath: `/tags/${source.tag.slug}` };
+  if (source.kind === 'author')
+    return { basePath: `/authors/${source.author.slug}`, htmlPath: `/authors/${source.author.slug}` };
+  return { basePath: '', htmlPath: '/' };
 }
 
-/** Same-site paths in rendered HTML become absolute, as feed readers show them elsewhere. */
-export function absolutise(html: string, publicUrl: string): string {
-  return html.replace(/(href|src)="\/(?!\/)/g, `$1="${publicUrl}/`);
-}
-
-export function buildFeed(meta: FeedMeta, posts: PostSummary[]): Feed {
-  const base = meta.publicUrl;
-  const updated = posts.reduce<Date | undefined>((max, p) => {
-    const d = new Date(p.updated_at > p.published_at ? p.updated_at : p.published_at);
-    return !max || d > max ? d : max;
-  }, undefined);
-  const feed = new Feed({
-    id: `${base}${meta.htmlPath}`,
-    title: meta.title,
-    description: meta.description,
-    link: `${base}${meta.htmlPath}`,
-    language: meta.language ?? 'en',
-    updated: updated ?? new Date(0),
-    generator: meta.siteName,
-    copyright: `© ${meta.siteName}`,
-    favicon: `${base}/static/favicon.svg`,
-    feedLinks: {
-      rss: `${base}${meta.basePath}/feed.xml`,
-      atom: `${base}${meta.basePath}/atom.xml`,
-      json: `${base}${meta.basePath}/feed.json`,
-    },
-  });
-  for (const p of posts) {
-    const link = `${base}/posts/${p.slug}`;
-    const note = p.content_note ? `<p><strong>Content note:</strong> ${escapeHtml(p.content_note)}</p>` : '';
-    feed.addItem({
-      title: p.title,
-      id: link,
-      guid: link,
-      link,
-      // RSS takes pubDate from `date`: the publication time, so an edit does not move a post up.
-      date: new Date(p.published_at),
-      published: new Date(p.published_at),
-      description: p.excerpt || undefined,
-      content: note + absolutise(renderMarkdown(p.body_md), base),
-      author: [{ name: p.author_name, link: `${base}/authors/${p.author_slug}` }],
-      category: p.tags.map((t) => ({ name: t.name, domain: `${base}/tags/${t.slug}` })),
-      image: p.cover_image ? `${base}/media/posts/${p.cover_image}` : undefined,
-    });
+function titles(source: FeedSource): { title: string; description: string } {
+  if (source.kind === 'tag') {
+    const tag = source.tag.name;
+    return { title: t('en', 'feedTagTitle', { tag }), description: t('en', 'feedTagDescription', { tag }) };
   }
-  return feed;
+  if (source.kind === 'author') {
+    const name = source.author.display_name;
+    return { title: t('en', 'feedAuthorTitle', { name }), description: t('en', 'feedAuthorDescription', { name }) };
+  }
+  return { title: SITE, description: t('en', 'feedSiteDescription') };
 }
 
-/** JSON Feed 1.1 (https://www.jsonfeed.org/version/1.1/): the package writes 1.0; lift it to 1.1 fields. */
-export function jsonFeed11(feed: Feed, posts: PostSummary[], language: string | undefined): string {
-  const doc = JSON.parse(feed.json1()) as Record<string, unknown> & {
-    items: Record<string, unknown>[];
-    author?: unknown;
+export function feedMeta(publicUrl: string, source: FeedSource, lang: string | undefined): FeedMeta {
+  const { basePath, htmlPath } = paths(source);
+  return {
+    publicUrl,
+    siteName: SITE,
+    ...titles(source),
+    link: htmlPath,
+    self: { rss: `${basePath}/feed.xml`, atom: `${basePath}/atom.xml`, json: `${basePath}/feed.json` },
+    language: lang ?? 'en',
+    favicon: '/static/favicon.svg',
+    rights: `© ${SITE}`,
+    fallbackAuthor: SITE,
   };
-  doc.version = 'https://jsonfeed.org/version/1.1';
-  if (language) doc.language = language;
-  delete doc.author;
-  doc.items = doc.items.map((item, i) => {
-    const post = posts[i]!;
-    const { author, ...rest } = item as Record<string, unknown> & { author?: unknown };
-    return {
-      ...rest,
-      authors: author ? [author] : undefined,
-      language: post.language,
-      tags: post.tags.map((t) => t.name),
-    };
-  });
-  return JSON.stringify(doc);
 }
 
-function escapeHtml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+/** One post: titles, excerpts, names and tags as plain text; only our Markdown renderer's output as HTML. */
+export function feedEntry(p: PostSummary): FeedEntry {
+  const note = p.content_note
+    ? `<p><strong>${escapeHtml(t('en', 'feedContentNote'))}</strong> ${escapeHtml(p.content_note)}</p>`
+    : '';
+  return {
+    link: `/posts/${p.slug}`,
+    title: p.title,
+    summary: p.excerpt || undefined,
+    trustedHtml: note + renderMarkdown(p.body_md),
+    authors: [{ name: p.author_name, link: `/authors/${p.author_slug}` }],
+    categories: p.tags.map((tag) => ({ name: tag.name, term: tag.slug, link: `/tags/${tag.slug}` })),
+    // First publication: an edit does not move a post up; the later of the two is when it last changed.
+    published: new Date(p.published_at),
+    updated: new Date(p.updated_at > p.published_at ? p.updated_at : p.published_at),
+    language: p.language,
+    image: p.cover_image ? `/media/posts/${p.cover_image}` : undefined,
+  };
+}
+
+export function postsFeed(
+  publicUrl: string,
+  source: FeedSource,
+  posts: PostSummary[],
+  lang: string | undefined,
+): BuiltFeed {
+  return buildFeed(feedMeta(publicUrl, source, lang), posts.map(feedEntry));
 }
 
 export function xmlEscape(s: string): string {
@@ -98,4 +81,34 @@ export function xmlEscape(s: string): string {
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;')
     .replace(/'/g, '&apos;');
+}
+
+type SitemapEntries = Awaited<ReturnType<typeof sitemapEntries>>;
+
+/** sitemaps.org XML: the home page, every live post with its language versions, tags and authors. */
+export function sitemapXml(base: string, all: SitemapEntries): string {
+  const loc = (path: string) => `<url><loc>${xmlEscape(`${base}${path}`)}</loc></url>`;
+  const urls: string[] = [loc('/')];
+  for (const p of all.posts) {
+    const alternates = p.translations.length
+      ? [...p.translations, { slug: p.slug, language: p.language }]
+          .map(
+            (tr) =>
+              `<xhtml:link rel="alternate" hreflang="${xmlEscape(tr.language)}" href="${xmlEscape(`${base}/posts/${tr.slug}`)}"/>`,
+          )
+          .join('')
+      : '';
+    urls.push(
+      `<url><loc>${xmlEscape(`${base}/posts/${p.slug}`)}</loc><lastmod>${xmlEscape(p.updated_at)}</lastmod>${alternates}</url>`,
+    );
+  }
+  for (const tag of all.tags) urls.push(loc(`/tags/${tag.slug}`));
+  for (const a of all.authors) urls.push(loc(`/authors/${a.slug}`));
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n${urls.join('\n')}\n</urlset>\n`;
+}
+
+export function robotsTxt(publicUrl: string): string {
+  return ['User-agent: *', 'Disallow: /admin/', 'Disallow: /search', '', `Sitemap: ${publicUrl}/sitemap.xml`, ''].join(
+    '\n',
+  );
 }

@@ -1,7 +1,10 @@
-import { createTranslator } from '../../core/i18n/index.ts';
+import { defineMessages } from '../../core/i18n/index.ts';
 
-/* Reader-facing text of publishing pages; a post page follows the post's language where a catalog exists. */
-export const tp = createTranslator({
+/*
+ * Publishing's text: what readers see on post pages (a post page follows the post's language where a
+ * catalog exists), the feeds' own words, and every message the publishing service returns.
+ */
+export const { t, msg } = defineMessages('posts', {
   en: {
     latestPosts: 'Latest posts',
     noPosts: 'Nothing has been published yet.',
@@ -19,11 +22,44 @@ export const tp = createTranslator({
     results: '{n} results for “{q}”',
     noResults: 'No published post matches “{q}”.',
     feeds: 'Feeds',
-    readMore: 'Read “{title}”',
     pages: 'Pages',
-    published: 'Published',
-    updated: 'Updated',
     allTags: 'All tags',
+    // feeds
+    feedSiteDescription:
+      'News and articles on sex work, trafficking and harm reduction, from a support-not-rescue position.',
+    feedTagTitle: 'Alongside: {tag}',
+    feedTagDescription: 'Posts tagged “{tag}”.',
+    feedAuthorTitle: 'Alongside: {name}',
+    feedAuthorDescription: 'Posts by {name}.',
+    feedContentNote: 'Content note:',
+    // read API
+    apiUnknownFields: 'Unknown fields: {unknown}. Known: {known}.',
+    apiNoPost: 'No published post has this slug.',
+    // the editors' service
+    postNotFound: 'There is no post with this number.',
+    revisionNotFound: 'There is no such revision of this post.',
+    confirmDelete: 'Tick the box to confirm the deletion; nothing was deleted.',
+    titleRequired: 'Enter a title.',
+    titleTooLong: 'The title must be at most {max} characters (it has {length}).',
+    slugTooLong: 'The slug must be at most {max} characters.',
+    slugFormat:
+      'The slug may contain only lower-case letters, digits and single hyphens, such as "harm-reduction-basics".',
+    slugTaken: 'Another post already uses the slug "{slug}". Choose a different one.',
+    excerptTooLong: 'The excerpt must be at most {max} characters.',
+    bodyTooLong: 'The text must be at most {max} characters (it has {length}).',
+    contentNoteTooLong: 'The content note must be at most {max} characters.',
+    coverAltTooLong: 'The image description must be at most {max} characters.',
+    languageInvalid: 'Enter a language code such as "en", "fr" or "pt-BR".',
+    tooManyTags: 'Use at most {max} tags.',
+    tagTooLong: 'Each tag must be at most {max} characters.',
+    publishAtRequired: 'Enter the date and time (UTC) to publish at.',
+    publishAtInvalid: 'Enter a real date and time, such as 2026-12-01T09:30 (UTC).',
+    publishAtPast: 'The publication time is in the past. Choose a time in the future, or publish now.',
+    translationMissing: 'There is no post with the slug "{slug}".',
+    translationOfItself: 'A post cannot be a translation of itself.',
+    translationLanguageTaken: 'That family already has a post in "{language}".',
+    coverTooLarge: 'The image is larger than 5 MB. Choose a smaller one.',
+    coverType: 'Choose a JPEG, PNG or WebP image. Other file types are not accepted.',
   },
   fr: {
     latestPosts: 'Derniers articles',
@@ -43,21 +79,40 @@ export const tp = createTranslator({
     results: '{n} résultats pour « {q} »',
     noResults: 'Aucun article publié ne correspond à « {q} ».',
     feeds: 'Flux',
-    readMore: 'Lire « {title} »',
     pages: 'Pages',
-    published: 'Publié',
-    updated: 'Mis à jour',
     allTags: 'Toutes les étiquettes',
+    feedSiteDescription:
+      'Actualités et articles sur le travail du sexe, la traite et la réduction des risques, pour soutenir et non pour « sauver ».',
+    feedTagTitle: 'Alongside : {tag}',
+    feedTagDescription: 'Articles étiquetés « {tag} ».',
+    feedAuthorTitle: 'Alongside : {name}',
+    feedAuthorDescription: 'Articles de {name}.',
+    feedContentNote: 'Avertissement :',
+    apiUnknownFields: 'Champs inconnus : {unknown}. Champs connus : {known}.',
+    apiNoPost: 'Aucun article publié n’a cette adresse.',
+    postNotFound: 'Il n’y a pas d’article avec ce numéro.',
+    revisionNotFound: 'Cette version de l’article n’existe pas.',
+    confirmDelete: 'Cochez la case pour confirmer la suppression ; rien n’a été supprimé.',
+    titleRequired: 'Saisissez un titre.',
+    titleTooLong: 'Le titre doit faire au plus {max} caractères (il en a {length}).',
+    slugTooLong: 'L’adresse (slug) doit faire au plus {max} caractères.',
+    slugFormat:
+      'L’adresse (slug) ne peut contenir que des lettres minuscules, des chiffres et des tirets simples, par exemple « reduction-des-risques ».',
+    slugTaken: 'Un autre article utilise déjà l’adresse « {slug} ». Choisissez-en une autre.',
+    excerptTooLong: 'Le résumé doit faire au plus {max} caractères.',
+    bodyTooLong: 'Le texte doit faire au plus {max} caractères (il en a {length}).',
+    contentNoteTooLong: 'L’avertissement doit faire au plus {max} caractères.',
+    coverAltTooLong: 'La description de l’image doit faire au plus {max} caractères.',
+    languageInvalid: 'Saisissez un code de langue comme « en », « fr » ou « pt-BR ».',
+    tooManyTags: 'Utilisez au plus {max} étiquettes.',
+    tagTooLong: 'Chaque étiquette doit faire au plus {max} caractères.',
+    publishAtRequired: 'Saisissez la date et l’heure (UTC) de publication.',
+    publishAtInvalid: 'Saisissez une date et une heure réelles, par exemple 2026-12-01T09:30 (UTC).',
+    publishAtPast: 'L’heure de publication est passée. Choisissez une heure à venir, ou publiez maintenant.',
+    translationMissing: 'Aucun article n’a l’adresse « {slug} ».',
+    translationOfItself: 'Un article ne peut pas être sa propre traduction.',
+    translationLanguageTaken: 'Cette famille a déjà un article en « {language} ».',
+    coverTooLarge: 'L’image dépasse 5 Mo. Choisissez-en une plus petite.',
+    coverType: 'Choisissez une image JPEG, PNG ou WebP. Les autres types de fichiers ne sont pas acceptés.',
   },
 });
-
-/** Language names for the language switcher, in their own language. */
-export const LANGUAGE_NAMES: Record<string, string> = {
-  en: 'English',
-  fr: 'Français',
-  es: 'Español',
-  pt: 'Português',
-  de: 'Deutsch',
-  it: 'Italiano',
-};
-export const languageName = (code: string) => LANGUAGE_NAMES[code.split('-')[0]!] ?? code;

@@ -4,8 +4,9 @@ import Parser from 'rss-parser';
 import { h, type VNode } from 'preact';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
+import { cacheTags } from '../../core/cache/tags.ts';
+import { importApprovedComment } from '../comments/service.ts';
 import * as posts from './service.ts';
-import { insertImportedComment } from './repo.ts';
 
 /* Publishing over HTTP on both dialects: public pages, editor actions, feeds, cache, API. */
 
@@ -196,17 +197,14 @@ for (const dialect of DIALECTS) {
       const id = await create(t, editor, { title: 'With comments', slug: 'with-comments' });
       await t.inject('/posts/with-comments');
       assert.equal((await t.inject('/posts/with-comments')).headers['x-cache'], 'hit');
-      await insertImportedComment(t.db, {
-        post_id: id,
-        parent_id: null,
-        display_name: 'Kit',
-        body_md: 'A freshly approved comment.',
-        fingerprint: 'fp',
-        legacy_id: 'x1',
-        created_at: t.clock.now().toISOString(),
+      await importApprovedComment(t.db, t.clock, id, {
+        legacyId: 'x1',
+        parentId: null,
+        displayName: 'Kit',
+        bodyMd: 'A freshly approved comment.',
       });
       // What the comments feature does when a moderator approves: invalidate the post's tag.
-      await t.app.deps.pageCache.invalidate(`post:${id}`);
+      await t.app.deps.pageCache.invalidate(cacheTags.post(id));
       const page = await t.inject('/posts/with-comments');
       assert.equal(page.headers['x-cache'], undefined);
       assert.match(page.body, /A freshly approved comment\./);
@@ -257,13 +255,21 @@ for (const dialect of DIALECTS) {
       const del = await postForm(t, `/admin/posts/${id}/delete`, { confirm: 'yes' }, editor);
       assert.equal(del.statusCode, 303);
       assert.equal(await t.db.selectFrom('posts').where('id', '=', id).select('id').executeTakeFirst(), undefined);
+      // Publishing, unpublishing and deleting are staff decisions the audit log keeps, in order.
       const audit = await t.db
         .selectFrom('audit_log')
         .where('subject', '=', `post:${id}`)
         .selectAll()
-        .executeTakeFirstOrThrow();
-      assert.equal(audit.action, 'post.delete');
-      assert.equal(audit.user_id, editor.userId);
+        .orderBy('id')
+        .execute();
+      assert.deepEqual(
+        audit.map((a) => [a.action, a.user_id, a.detail]),
+        [
+          ['post.publish', editor.userId, 'Short lived (/posts/short-lived)'],
+          ['post.unpublish', editor.userId, 'Short lived (/posts/short-lived)'],
+          ['post.delete', editor.userId, 'Short lived (/posts/short-lived)'],
+        ],
+      );
       assert.equal(
         (await t.inject({ url: `/admin/posts/${id}/edit`, headers: { cookie: editor.cookie } })).statusCode,
         404,
@@ -297,7 +303,22 @@ for (const dialect of DIALECTS) {
       const restore = await postForm(t, `/admin/posts/${id}/revisions/${revs[0]!.id}/restore`, {}, editor);
       assert.equal(restore.statusCode, 303);
       assert.match((await t.inject('/posts/revised')).body, /first version/);
-      assert.equal((await t.db.selectFrom('post_revisions').where('post_id', '=', id).selectAll().execute()).length, 3);
+      const after = await t.db
+        .selectFrom('post_revisions')
+        .where('post_id', '=', id)
+        .selectAll()
+        .orderBy('id')
+        .execute();
+      assert.equal(after.length, 3);
+      assert.equal(after[2]!.action, `restore #${revs[0]!.id}`);
+      const restored = await t.db
+        .selectFrom('audit_log')
+        .where('subject', '=', `post:${id}`)
+        .where('action', '=', 'post.restore')
+        .selectAll()
+        .executeTakeFirstOrThrow();
+      assert.equal(restored.user_id, editor.userId);
+      assert.equal(restored.detail, `revision #${revs[0]!.id}: Revised`);
     });
 
     it('previews with the public renderer, live and without JavaScript', async () => {
@@ -395,6 +416,34 @@ for (const dialect of DIALECTS) {
       assert.ok(!(await t.inject('/feed.xml')).body.includes('href="/'), 'no relative links in feeds');
     });
 
+    it('keeps titles and excerpts with < and & as text in every feed', async () => {
+      const title = 'Rights & <wrongs>: "Q&A" </title><script>alert(1)</script>';
+      const excerpt = 'Tom &amp; Jerry & <b>bold</b> ]]> end';
+      await create(t, editor, { title, slug: 'rights-and-wrongs', excerpt, tags: 'Feed escaping' });
+      /** What a reader shows for a field the format calls HTML: escaped text only, never markup. */
+      const asText = (html: string | undefined) => {
+        assert.equal(typeof html, 'string');
+        assert.doesNotMatch(html!, /</, `markup in an HTML field: ${html}`);
+        return html!.replace(/&(amp|lt|gt|quot|#39);/g, (_m, e: string) =>
+          e === 'amp' ? '&' : e === 'lt' ? '<' : e === 'gt' ? '>' : e === 'quot' ? '"' : "'",
+        );
+      };
+      const parser = new Parser();
+      for (const url of ['/tags/feed-escaping/feed.xml', '/tags/feed-escaping/atom.xml']) {
+        const body = (await t.inject(url)).body;
+        assert.doesNotMatch(body, /<script|<wrongs>|<b>/, url);
+        const [item] = (await parser.parseString(body)).items;
+        assert.equal(asText(item?.title), title, url);
+        // RSS carries the excerpt as <description> (rss-parser: content), Atom as <summary>.
+        assert.equal(asText(url.endsWith('atom.xml') ? item?.summary : item?.content), excerpt, url);
+      }
+      const json = JSON.parse((await t.inject('/tags/feed-escaping/feed.json')).body) as {
+        items: { title: string; summary: string }[];
+      };
+      assert.equal(json.items[0]?.title, title, 'JSON Feed titles are plain text');
+      assert.equal(json.items[0]?.summary, excerpt);
+    });
+
     it('serves a sitemap and robots.txt', async () => {
       const sitemap = await t.inject('/sitemap.xml');
       assert.match(sitemap.body, /<loc>http:\/\/alongside.test\/posts\/draft-then-live<\/loc>/);
@@ -443,8 +492,8 @@ for (const dialect of DIALECTS) {
       const hostile = await t.inject('/search?q=' + encodeURIComponent('"<script> OR NEAR( * ) AND'));
       assert.equal(hostile.statusCode, 200);
       assert.doesNotMatch(hostile.body, /<script>/);
-      const hits = await posts.searchPosts(t.db, t.dialect, 'supporting', t.clock.now());
-      assert.equal(hits.hits[0]?.slug, 'supporting-workers');
+      const hits = await posts.searchPosts(t.db, t.dialect, t.clock, 'supporting');
+      assert.equal(hits.items[0]?.slug, 'supporting-workers');
     });
 
     it('offers a read API with filters, pagination and fields', async () => {
@@ -476,11 +525,41 @@ for (const dialect of DIALECTS) {
       assert.ok(authors.authors.length >= 1 && !('email' in authors.authors[0]!));
     });
 
+    it('opens and closes comments on a post for moderators, audited', async () => {
+      const id = await create(t, editor, { title: 'Closing comments', slug: 'closing-comments' });
+      const mod = await loginAs(t, 'moderator');
+      const refused = await posts.setCommentsClosed(t.db, t.clock, { id: editor.userId, role: 'editor' }, id, true);
+      assert.equal(refused.ok, false, 'editors do not moderate comments');
+      const closed = await posts.setCommentsClosed(t.db, t.clock, { id: mod.userId, role: 'moderator' }, id, true);
+      assert.deepEqual(closed, { ok: true, value: { id, slug: 'closing-comments' } });
+      const row = await t.db
+        .selectFrom('posts')
+        .where('id', '=', id)
+        .select('comments_closed')
+        .executeTakeFirstOrThrow();
+      assert.equal(row.comments_closed, 1);
+      const audit = await t.db
+        .selectFrom('audit_log')
+        .where('subject', '=', `post:${id}`)
+        .where('action', '=', 'comments.close')
+        .selectAll()
+        .executeTakeFirstOrThrow();
+      assert.equal(audit.user_id, mod.userId);
+      const missing = await posts.setCommentsClosed(
+        t.db,
+        t.clock,
+        { id: mod.userId, role: 'moderator' },
+        999_999,
+        false,
+      );
+      assert.equal(missing.ok ? '' : missing.kind, 'not_found');
+    });
+
     it('lists published posts by tag for other features', async () => {
-      const list = await posts.listPublishedPostsByTag(t.db, 'rights', t.clock.now(), 10);
+      const list = await posts.listPublishedPostsByTag(t.db, t.clock, 'rights', 10);
       assert.deepEqual(list.map((p) => p.slug).sort(), ['connaitre-vos-droits', 'know-your-rights']);
-      assert.ok(await posts.findPublishedPostBySlug(t.db, 'know-your-rights', t.clock.now()));
-      assert.equal(await posts.findPublishedPostBySlug(t.db, 'secret-draft', t.clock.now()), undefined);
+      assert.ok(await posts.findPublishedPostBySlug(t.db, t.clock, 'know-your-rights'));
+      assert.equal(await posts.findPublishedPostBySlug(t.db, t.clock, 'secret-draft'), undefined);
     });
   });
 }

@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable } from 'kysely';
-import type { Dialect, Executor, PostRevisionsTable, PostsTable, PostStatus, TagsTable } from '../../core/db/schema.ts';
+import type { Executor, PostRevisionsTable, PostsTable, PostStatus, TagsTable } from '../../core/db/schema.ts';
 
 /* SQL for posts, tags, old slugs and revisions. Returns plain typed rows; no rules here. */
 
@@ -185,11 +185,12 @@ export async function listAllTags(db: Executor): Promise<TagRow[]> {
   return db.selectFrom('tags').selectAll().orderBy('name').execute();
 }
 
-export async function ensureTag(db: Executor, slug: string, name: string): Promise<number> {
+/** The tag with this slug, created (with this name) when there is none. */
+export async function ensureTag(db: Executor, slug: string, name: string): Promise<{ id: number; created: boolean }> {
   const existing = await findTag(db, slug);
-  if (existing) return existing.id;
+  if (existing) return { id: existing.id, created: false };
   const row = await db.insertInto('tags').values({ slug, name }).returning('id').executeTakeFirstOrThrow();
-  return row.id;
+  return { id: row.id, created: true };
 }
 
 export async function setPostTags(db: Executor, postId: number, tagIds: number[]): Promise<void> {
@@ -357,67 +358,6 @@ export async function findRevision(db: Executor, postId: number, revisionId: num
     .executeTakeFirst();
 }
 
-// ── search ──
-
-export interface SearchHit extends Pick<
-  PostListItem,
-  'id' | 'slug' | 'title' | 'excerpt' | 'published_at' | 'language' | 'author_name'
-> {
-  /** Text around the matches, with \u0001 … \u0002 around each matched word (escaped and marked later). */
-  snippet: string;
-}
-
-/** Full-text search over live posts, best match first (FTS5 bm25 / PostgreSQL ts_rank). */
-export async function searchLive(
-  db: Executor,
-  dialect: Dialect,
-  query: string,
-  now: string,
-  limit: number,
-  offset: number,
-): Promise<{ hits: SearchHit[]; total: number }> {
-  if (dialect === 'postgres') {
-    const tsq = sql`websearch_to_tsquery('english', ${query})`;
-    const base = sql`from posts p join users u on u.id = p.author_id
-      where p.status in ('published', 'scheduled') and p.published_at <= ${now} and p.search @@ ${tsq}`;
-    const hits =
-      await sql<SearchHit>`select p.id, p.slug, p.title, p.excerpt, p.published_at, p.language, u.display_name as author_name,
-        ts_headline('english', p.title || ' — ' || p.body_md, ${tsq}, 'StartSel=' || chr(1) || ', StopSel=' || chr(2) || ', MaxWords=30, MinWords=12, MaxFragments=2') as snippet
-      ${base} order by ts_rank(p.search, ${tsq}) desc, p.published_at desc limit ${limit} offset ${offset}`.execute(db);
-    const total = await sql<{ n: string }>`select count(*) as n ${base}`.execute(db);
-    return { hits: hits.rows, total: Number(total.rows[0]?.n ?? 0) };
-  }
-  const match = ftsQuery(query);
-  if (!match) return { hits: [], total: 0 };
-  const base = sql`from posts_fts f join posts p on p.id = f.rowid join users u on u.id = p.author_id
-    where posts_fts match ${match} and p.status in ('published', 'scheduled') and p.published_at <= ${now}`;
-  const hits =
-    await sql<SearchHit>`select p.id, p.slug, p.title, p.excerpt, p.published_at, p.language, u.display_name as author_name,
-      snippet(posts_fts, 2, char(1), char(2), '…', 24) as snippet
-    ${base} order by bm25(posts_fts, 10.0, 4.0, 1.0), p.published_at desc limit ${limit} offset ${offset}`.execute(db);
-  const total = await sql<{ n: number }>`select count(*) as n ${base}`.execute(db);
-  return { hits: hits.rows, total: Number(total.rows[0]?.n ?? 0) };
-}
-
-/** Turns reader text into a safe FTS5 query: each word quoted (no operators), all words required. */
-export function ftsQuery(q: string): string {
-  const words = q.match(/[\p{L}\p{N}]+/gu) ?? [];
-  return words
-    .slice(0, 12)
-    .map((w) => `"${w}"`)
-    .join(' ');
-}
-
-export async function relabelLatestRevision(db: Executor, postId: number, action: string): Promise<void> {
-  const latest = await db
-    .selectFrom('post_revisions')
-    .where('post_id', '=', postId)
-    .select((eb) => eb.fn.max('id').as('id'))
-    .executeTakeFirst();
-  if (latest?.id != null)
-    await db.updateTable('post_revisions').set({ action }).where('id', '=', Number(latest.id)).execute();
-}
-
 export async function listLiveForSitemap(db: Executor, now: string) {
   return db
     .selectFrom('posts')
@@ -435,95 +375,11 @@ export async function findByLegacyId(db: Executor, legacyId: string): Promise<Po
   return db.selectFrom('posts').where('legacy_id', '=', legacyId).selectAll().executeTakeFirst();
 }
 
-export async function setLegacyId(db: Executor, postId: number, legacyId: string): Promise<void> {
-  await db.updateTable('posts').set({ legacy_id: legacyId }).where('id', '=', postId).execute();
-}
-
-export async function findUserIdByEmail(db: Executor, email: string): Promise<number | undefined> {
-  return (await db.selectFrom('users').where('email', '=', email).select('id').executeTakeFirst())?.id;
-}
-
-/** An imported author: a disabled editor account (an admin enables it to let the person log in). */
-export async function insertImportedAuthor(
-  db: Executor,
-  values: { email: string; display_name: string; slug: string; password_hash: string; created_at: string },
-): Promise<number> {
-  let slug = values.slug;
-  for (let n = 2; await db.selectFrom('users').where('slug', '=', slug).select('id').executeTakeFirst(); n++)
-    slug = `${values.slug}-${n}`;
-  const row = await db
-    .insertInto('users')
-    .values({ ...values, slug, role: 'editor', bio: '', is_disabled: 1 })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
 export async function slugTaken(db: Executor, slug: string): Promise<boolean> {
   return (
     !!(await db.selectFrom('posts').where('slug', '=', slug).select('id').executeTakeFirst()) ||
     !!(await findOldSlug(db, slug))
   );
-}
-
-/*
- * Approved comments from an import go straight into the comments feature's table, in the shape
- * it defines for them (src/core/db/schema.ts, section comments): status approved, no private
- * link (token_hash null), legacy_id = the source comment id, unique per post.
- */
-export async function findImportedComment(db: Executor, postId: number, legacyId: string): Promise<number | undefined> {
-  return (
-    await db
-      .selectFrom('comments')
-      .where('post_id', '=', postId)
-      .where('legacy_id', '=', legacyId)
-      .select('id')
-      .executeTakeFirst()
-  )?.id;
-}
-
-export async function insertImportedComment(
-  db: Executor,
-  values: {
-    post_id: number;
-    parent_id: number | null;
-    display_name: string;
-    body_md: string;
-    fingerprint: string;
-    legacy_id: string;
-    created_at: string;
-  },
-): Promise<number> {
-  const row = await db
-    .insertInto('comments')
-    .values({
-      ...values,
-      status: 'approved',
-      is_staff: 0,
-      staff_user_id: null,
-      challenge_passed: 1,
-      token_hash: null,
-      updated_at: values.created_at,
-      editable_until: null,
-      status_changed_at: values.created_at,
-      moderated_by: null,
-      edit_count: 0,
-    })
-    .returning('id')
-    .executeTakeFirstOrThrow();
-  return row.id;
-}
-
-/** Deletions leave no revision behind, so they are written to the shared audit log. */
-export async function recordAudit(
-  db: Executor,
-  userId: number,
-  action: string,
-  subject: string,
-  detail: string,
-  now: string,
-): Promise<void> {
-  await db.insertInto('audit_log').values({ user_id: userId, action, subject, detail, created_at: now }).execute();
 }
 
 /** Sets a post's comments_closed flag; the post's id and slug, or undefined when there is no such post. */

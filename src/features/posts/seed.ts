@@ -1,3 +1,4 @@
+import { translate } from '../../core/i18n/index.ts';
 import type { SeedContext } from '../../core/seed.ts';
 import { savePost, type Intent, type PostInput } from './service.ts';
 
@@ -117,6 +118,6 @@ We carry no forms to sign and no camera. Nothing is written down about who we me
   ];
   for (const [post, intent] of posts) {
     const result = await savePost(db, clock, editor, undefined, post, intent);
-    if (!result.ok) throw new Error(`demo post "${post.title}": ${result.message}`);
+    if (!result.ok) throw new Error(`demo post "${post.title}": ${translate('en', result.message)}`);
   }
 }

@@ -3,7 +3,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { invalid, ok, type Result } from '../../core/result.ts';
-import type { CoverImage } from './service.ts';
+import { msg } from './messages.ts';
 
 /*
  * Cover images: the type is read from the bytes (never from the name or the declared type),
@@ -13,6 +13,7 @@ import type { CoverImage } from './service.ts';
 export const MAX_COVER_BYTES = 5 * 1024 * 1024;
 const FORMATS = { jpeg: 'jpg', png: 'png', webp: 'webp' } as const;
 const NAME = /^[a-f0-9]{24}\.(jpg|png|webp)$/;
+const isFormat = (f: string | undefined): f is keyof typeof FORMATS => f !== undefined && Object.hasOwn(FORMATS, f);
 
 export const coverDir = (dataDir: string) => path.join(dataDir, 'uploads', 'posts');
 
@@ -21,28 +22,45 @@ export function coverPath(dataDir: string, file: string): string | undefined {
   return NAME.test(file) ? path.join(coverDir(dataDir), file) : undefined;
 }
 
-export interface Upload {
-  buffer: Buffer;
-  truncated: boolean;
+/** A stored cover: its generated file name and its size after re-encoding. */
+export interface CoverImage {
+  file: string;
+  width: number;
+  height: number;
 }
 
-export async function storeCover(dataDir: string, upload: Upload): Promise<Result<CoverImage>> {
-  if (upload.truncated || upload.buffer.length > MAX_COVER_BYTES)
-    return invalid('The image is larger than 5 MB. Choose a smaller one.', 'cover');
+/**
+ * A file from the editor's cover field, as the multipart parser's onFile hands it over. A class, so
+ * nothing but that parser can make one: a text field or a JSON body named "cover" is not an upload.
+ */
+export class CoverUpload {
+  constructor(
+    readonly buffer: Buffer,
+    /** The file went over MAX_COVER_BYTES and was cut off. */
+    readonly truncated: boolean,
+  ) {}
+
+  /** A file input left empty still sends a part, with no bytes. */
+  get isEmpty(): boolean {
+    return this.buffer.length === 0 && !this.truncated;
+  }
+}
+
+export async function storeCover(dataDir: string, upload: CoverUpload): Promise<Result<CoverImage>> {
+  if (upload.truncated || upload.buffer.length > MAX_COVER_BYTES) return invalid(msg('coverTooLarge'), 'cover');
   let format: string | undefined;
   try {
     format = (await sharp(upload.buffer).metadata()).format;
   } catch {
     format = undefined;
   }
-  if (!format || !(format in FORMATS))
-    return invalid('Choose a JPEG, PNG or WebP image. Other file types are not accepted.', 'cover');
-  const ext = FORMATS[format as keyof typeof FORMATS];
+  if (!isFormat(format)) return invalid(msg('coverType'), 'cover');
+  const ext = FORMATS[format];
   // rotate() applies the EXIF orientation before the metadata is dropped.
   const { data, info } = await sharp(upload.buffer)
     .rotate()
     .resize({ width: 1600, withoutEnlargement: true })
-    .toFormat(format as keyof typeof FORMATS)
+    .toFormat(format)
     .toBuffer({ resolveWithObject: true });
   const file = `${crypto.randomBytes(12).toString('hex')}.${ext}`;
   await fs.mkdir(coverDir(dataDir), { recursive: true });

@@ -1,26 +1,28 @@
 import type { VNode } from 'preact';
-import {
-  CsrfField,
-  ErrorSummary,
-  Field,
-  formatDate,
-  Notice,
-  Pagination,
-  type FieldErrors,
-} from '../../core/views/components.tsx';
+import type { Page } from '../../core/pagination.ts';
+import { CsrfField, ErrorSummary, Field, formatDate, Notice, Pagination } from '../../core/views/components.tsx';
+import type { FieldErrors } from '../../core/result.ts';
 import { Layout, type HeadMeta } from '../../core/views/layout.tsx';
 import type { PageContext } from '../../core/views/context.ts';
-import type { Locale } from '../../core/i18n/index.ts';
 import { renderMarkdown } from '../../core/markdown/render.ts';
-import { languageName, tp } from './messages.ts';
-import type { TagRow, AuthorRow, AdminListItem, SearchHit } from './repo.ts';
-import type { Page, PostPageData, PostSummary, PostInput } from './service.ts';
+import { t } from './messages.ts';
+import type { TagRow } from './repo.ts';
+import type { SearchHit } from './search-repo.ts';
+import type { DisplayStatus, EditorListItem, PostPageData, PostSummary, PostInput } from './service.ts';
 import { LIMITS } from './service.ts';
 
 /* Pure views for publishing: data in, markup out. Post bodies come only from renderMarkdown. */
 
-const t = (ctx: PageContext, key: Parameters<typeof tp>[1], params?: Record<string, string | number>) =>
-  tp(ctx.locale, key, params);
+/** Language names for the language switcher, in their own language. */
+const LANGUAGE_NAMES: Record<string, string> = {
+  en: 'English',
+  fr: 'Français',
+  es: 'Español',
+  pt: 'Português',
+  de: 'Deutsch',
+  it: 'Italiano',
+};
+export const languageName = (code: string) => LANGUAGE_NAMES[code.split('-')[0]!] ?? code;
 export const coverUrl = (file: string) => `/media/posts/${file}`;
 const FEEDS = (ctx: PageContext): HeadMeta['feeds'] => [
   { title: `${ctx.siteName} (RSS)`, href: '/feed.xml', type: 'application/rss+xml' },
@@ -39,9 +41,9 @@ function PostMeta({
 }) {
   return (
     <p class="meta">
-      {t(ctx, 'by')} <a href={`/authors/${post.author_slug}`}>{post.author_name}</a> ·{' '}
+      {t(ctx.locale, 'by')} <a href={`/authors/${post.author_slug}`}>{post.author_name}</a> ·{' '}
       <time datetime={post.published_at}>{formatDate(post.published_at, ctx.locale)}</time> ·{' '}
-      {t(ctx, 'minutesRead', { n: readingMinutes })}
+      {t(ctx.locale, 'minutesRead', { n: readingMinutes })}
     </p>
   );
 }
@@ -49,7 +51,7 @@ function PostMeta({
 function TagLinks({ ctx, tags }: { ctx: PageContext; tags: TagRow[] }) {
   if (!tags.length) return null;
   return (
-    <ul class="tag-list" aria-label={t(ctx, 'tags')}>
+    <ul class="tag-list" aria-label={t(ctx.locale, 'tags')}>
       {tags.map((tag) => (
         <li>
           <a class="badge" href={`/tags/${tag.slug}`} rel="tag">
@@ -70,7 +72,7 @@ export function PostCards({
   posts: PostSummary[];
   headingLevel?: 2 | 3;
 }) {
-  if (!posts.length) return <p>{t(ctx, 'noPosts')}</p>;
+  if (!posts.length) return <p>{t(ctx.locale, 'noPosts')}</p>;
   const H = headingLevel === 2 ? 'h2' : 'h3';
   return (
     <ul class="card-list post-list">
@@ -82,7 +84,7 @@ export function PostCards({
           <PostMeta ctx={ctx} post={p} readingMinutes={p.readingMinutes} />
           {p.content_note && (
             <p class="content-note-inline">
-              <strong>{t(ctx, 'contentNote')}:</strong> {p.content_note}
+              <strong>{t(ctx.locale, 'contentNote')}:</strong> {p.content_note}
             </p>
           )}
           {p.excerpt && <p>{p.excerpt}</p>}
@@ -105,11 +107,11 @@ export function HomePosts({
 }) {
   return (
     <section class="home-posts" aria-labelledby="latest-posts">
-      <h2 id="latest-posts">{t(ctx, 'latestPosts')}</h2>
+      <h2 id="latest-posts">{t(ctx.locale, 'latestPosts')}</h2>
       <PostCards ctx={ctx} posts={page.items} headingLevel={3} />
-      <Pagination page={page.page} pageCount={page.pageCount} href={hrefFor} label={t(ctx, 'pages')} />
+      <Pagination page={page.page} pageCount={page.pageCount} href={hrefFor} label={t(ctx.locale, 'pages')} />
       <p>
-        <a href="/search">{t(ctx, 'search')}</a> · <a href="/feed.xml">RSS</a> · <a href="/atom.xml">Atom</a> ·{' '}
+        <a href="/search">{t(ctx.locale, 'search')}</a> · <a href="/feed.xml">RSS</a> · <a href="/atom.xml">Atom</a> ·{' '}
         <a href="/feed.json">JSON Feed</a>
       </p>
     </section>
@@ -164,8 +166,8 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
           <h1>{post.title}</h1>
           <PostMeta ctx={ctx} post={post} readingMinutes={readingMinutes} />
           {translations.length > 0 && (
-            <nav class="translations" aria-label={t(ctx, 'readIn')}>
-              {t(ctx, 'readIn')}:{' '}
+            <nav class="translations" aria-label={t(ctx.locale, 'readIn')}>
+              {t(ctx.locale, 'readIn')}:{' '}
               {translations.map((tr, i) => (
                 <>
                   {i > 0 && ', '}
@@ -179,11 +181,11 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
           <TagLinks ctx={ctx} tags={tags} />
         </header>
         {post.content_note && (
-          <aside class="notice notice--warning content-note" aria-label={t(ctx, 'contentNote')}>
+          <aside class="notice notice--warning content-note" aria-label={t(ctx.locale, 'contentNote')}>
             <p>
-              <strong>{t(ctx, 'contentNote')}:</strong> {post.content_note}
+              <strong>{t(ctx.locale, 'contentNote')}:</strong> {post.content_note}
             </p>
-            <p class="hint">{t(ctx, 'contentNoteHint')}</p>
+            <p class="hint">{t(ctx.locale, 'contentNoteHint')}</p>
           </aside>
         )}
         {post.cover_image && (
@@ -202,45 +204,40 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
   );
 }
 
+/** A tag's or an author's posts, at `path` ("/tags/<slug>"), with its own RSS feed. */
 export function ListingPage({
   ctx,
   title,
   intro,
   page,
-  hrefFor,
-  feedHref,
-  canonical,
-  lang,
+  path,
 }: {
   ctx: PageContext;
   title: string;
   intro?: string;
   page: Page<PostSummary>;
-  hrefFor: (n: number) => string;
-  feedHref?: string;
-  canonical: string;
-  lang?: string;
+  path: string;
 }) {
-  const feeds = feedHref ? [{ title: `${title} (RSS)`, href: feedHref, type: 'application/rss+xml' }] : FEEDS(ctx);
+  const feedHref = `${path}/feed.xml`;
+  const feeds = [{ title: `${title} (RSS)`, href: feedHref, type: 'application/rss+xml' }];
+  const hrefFor = (n: number) => `${path}${n > 1 ? `?page=${n}` : ''}`;
   return (
-    <Layout ctx={ctx} title={title} lang={lang} head={{ canonical, feeds, description: intro }}>
+    <Layout ctx={ctx} title={title} head={{ canonical: `${ctx.publicUrl}${path}`, feeds, description: intro }}>
       <h1>{title}</h1>
       {intro && <p class="lead">{intro}</p>}
       <PostCards ctx={ctx} posts={page.items} />
-      <Pagination page={page.page} pageCount={page.pageCount} href={hrefFor} label={t(ctx, 'pages')} />
-      {feedHref && (
-        <p>
-          <a href={feedHref}>{t(ctx, 'feeds')} (RSS)</a>
-        </p>
-      )}
+      <Pagination page={page.page} pageCount={page.pageCount} href={hrefFor} label={t(ctx.locale, 'pages')} />
+      <p>
+        <a href={feedHref}>{t(ctx.locale, 'feeds')} (RSS)</a>
+      </p>
     </Layout>
   );
 }
 
 export function TagsIndexPage({ ctx, tags }: { ctx: PageContext; tags: (TagRow & { post_count: number })[] }) {
   return (
-    <Layout ctx={ctx} title={t(ctx, 'allTags')} head={{ canonical: `${ctx.publicUrl}/tags` }}>
-      <h1>{t(ctx, 'allTags')}</h1>
+    <Layout ctx={ctx} title={t(ctx.locale, 'allTags')} head={{ canonical: `${ctx.publicUrl}/tags` }}>
+      <h1>{t(ctx.locale, 'allTags')}</h1>
       <ul>
         {tags.map((tag) => (
           <li>
@@ -266,30 +263,19 @@ export function Highlighted({ text }: { text: string }) {
   return <>{parts.map((p) => (typeof p === 'string' ? p.replace(/[\u0001\u0002]/g, '') : p))}</>;
 }
 
-export function SearchPage({
-  ctx,
-  q,
-  hits,
-  total,
-  page,
-  pageCount,
-}: {
-  ctx: PageContext;
-  q: string;
-  hits: SearchHit[];
-  total: number;
-  page: number;
-  pageCount: number;
-}) {
+export function SearchPage({ ctx, q, page }: { ctx: PageContext; q: string; page: Page<SearchHit> }) {
+  const { items: hits, total } = page;
   return (
-    <Layout ctx={ctx} title={q ? `${t(ctx, 'search')}: ${q}` : t(ctx, 'search')} head={{ noindex: true }}>
-      <h1>{t(ctx, 'search')}</h1>
+    <Layout ctx={ctx} title={q ? `${t(ctx.locale, 'search')}: ${q}` : t(ctx.locale, 'search')} head={{ noindex: true }}>
+      <h1>{t(ctx.locale, 'search')}</h1>
       <form method="get" action="/search" role="search" class="search-form">
-        <label for="q">{t(ctx, 'searchLabel')}</label>
+        <label for="q">{t(ctx.locale, 'searchLabel')}</label>
         <input type="search" id="q" name="q" value={q} maxLength={200} />
-        <button type="submit">{t(ctx, 'searchButton')}</button>
+        <button type="submit">{t(ctx.locale, 'searchButton')}</button>
       </form>
-      {q && <p role="status">{total ? t(ctx, 'results', { n: total, q }) : t(ctx, 'noResults', { q })}</p>}
+      {q && (
+        <p role="status">{total ? t(ctx.locale, 'results', { n: total, q }) : t(ctx.locale, 'noResults', { q })}</p>
+      )}
       <ol class="card-list search-results">
         {hits.map((h) => (
           <li class="card" lang={h.language}>
@@ -306,10 +292,10 @@ export function SearchPage({
         ))}
       </ol>
       <Pagination
-        page={page}
-        pageCount={pageCount}
+        page={page.page}
+        pageCount={page.pageCount}
         href={(n) => `/search?q=${encodeURIComponent(q)}&page=${n}`}
-        label={t(ctx, 'pages')}
+        label={t(ctx.locale, 'pages')}
       />
     </Layout>
   );
@@ -321,23 +307,18 @@ const STATUS_LABEL = { draft: 'Draft', scheduled: 'Scheduled', published: 'Publi
 
 export function AdminPostsPage({
   ctx,
-  items,
   page,
-  pageCount,
-  statusOf,
-  notice,
+  done,
 }: {
   ctx: PageContext;
-  items: AdminListItem[];
-  page: number;
-  pageCount: number;
-  statusOf: (p: AdminListItem) => keyof typeof STATUS_LABEL;
-  notice?: string;
+  page: Page<EditorListItem>;
+  /** What was just done, from the redirect's `?done=`. */
+  done?: 'deleted';
 }) {
   return (
     <Layout ctx={ctx} title="Posts" head={{ noindex: true }}>
       <h1>Posts</h1>
-      {notice && <Notice kind="success">{notice}</Notice>}
+      {done === 'deleted' && <Notice kind="success">The post was deleted.</Notice>}
       <p>
         <a class="button" href="/admin/posts/new">
           Write a new post
@@ -354,8 +335,8 @@ export function AdminPostsPage({
           </tr>
         </thead>
         <tbody>
-          {items.map((p) => {
-            const status = statusOf(p);
+          {page.items.map((p) => {
+            const status = p.status;
             return (
               <tr>
                 <td>
@@ -381,44 +362,49 @@ export function AdminPostsPage({
           })}
         </tbody>
       </table>
-      <Pagination page={page} pageCount={pageCount} href={(n) => `/admin/posts?page=${n}`} />
+      <Pagination page={page.page} pageCount={page.pageCount} href={(n) => `/admin/posts?page=${n}`} />
     </Layout>
   );
 }
 
+export const EDITOR_DONE = ['create', 'save', 'publish', 'schedule', 'unpublish', 'restore'] as const;
+export type EditorDone = (typeof EDITOR_DONE)[number];
+
+const DONE_NOTICE: Record<EditorDone, string> = {
+  create: 'Saved.',
+  save: 'Saved.',
+  publish: 'Published.',
+  schedule: 'Scheduled.',
+  unpublish: 'Unpublished: the post is a draft again.',
+  restore: 'The revision was restored.',
+};
+
 export interface EditorProps {
   ctx: PageContext;
-  /** Undefined for a new post. */
-  postId?: number;
   input: PostInput;
-  status: 'draft' | 'scheduled' | 'published';
+  status: DisplayStatus;
   errors?: FieldErrors;
-  notice?: string;
-  previewHtml?: string;
-  cover?: { file: string; alt: string } | null;
-  revisions?: { id: number; action: string; changed: string; user_name: string | null; created_at: string }[];
-  translations?: { id: number; slug: string; language: string; title: string }[];
-  knownTags?: string[];
-  slug?: string;
+  /** What was just done, from the redirect's `?done=`. */
+  done?: EditorDone;
+  knownTags: string[];
+  /** The post as stored, when editing one (undefined for a new post). */
+  existing?: {
+    post: { id: number; slug: string; cover_image: string | null; cover_alt: string };
+    revisions: { id: number; action: string; changed: string; user_name: string | null; created_at: string }[];
+    translations: { id: number; slug: string; language: string; title: string }[];
+  };
 }
 
-export function PostEditorPage({
-  ctx,
-  postId,
-  input,
-  status,
-  errors,
-  notice,
-  previewHtml,
-  cover,
-  revisions = [],
-  translations = [],
-  knownTags = [],
-  slug,
-}: EditorProps) {
+export function PostEditorPage({ ctx, input, status, errors, done, knownTags, existing }: EditorProps) {
+  const postId = existing?.post.id;
+  const slug = existing?.post.slug;
+  const cover = existing?.post.cover_image ? { file: existing.post.cover_image, alt: existing.post.cover_alt } : null;
+  const revisions = existing?.revisions ?? [];
+  const translations = existing?.translations ?? [];
+  const notice = done && DONE_NOTICE[done];
   const action = postId ? `/admin/posts/${postId}` : '/admin/posts';
   const title = postId ? `Edit “${input.title || 'untitled'}”` : 'New post';
-  const preview = previewHtml ?? renderMarkdown(input.body_md);
+  const preview = renderMarkdown(input.body_md);
   return (
     <Layout ctx={ctx} title={title} head={{ noindex: true }} scripts={['/static/posts-editor.js']}>
       <p>
@@ -676,5 +662,3 @@ export function RevisionPage({
     </Layout>
   );
 }
-
-export type { AuthorRow, Locale };

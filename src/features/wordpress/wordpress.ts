@@ -1,6 +1,8 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import TurndownService from 'turndown';
+import { translate, type Message } from '../../core/i18n/index.ts';
 import { isSafeLink } from '../../core/markdown/render.ts';
+import { msg } from './messages.ts';
 
 /*
  * Reads a WordPress export (WXR 1.x: RSS 2.0 with the wp:, content:, excerpt: and dc:
@@ -45,8 +47,12 @@ export interface Wxr {
   items: WxrItem[];
 }
 
+/** A file that is not a readable WordPress export; `problem` says why, for the person who gave it. */
 export class WxrError extends Error {
   override name = 'WxrError';
+  constructor(readonly problem: Message) {
+    super(translate('en', problem));
+  }
 }
 
 type Node = Record<string, unknown>;
@@ -73,9 +79,7 @@ function wpDate(gmt: string, local: string): string {
 export function parseWxr(xml: string): Wxr {
   const valid = XMLValidator.validate(xml);
   if (valid !== true)
-    throw new WxrError(
-      `The file is not well-formed XML (line ${valid.err.line}, column ${valid.err.col}: ${valid.err.msg}). Nothing was imported.`,
-    );
+    throw new WxrError(msg('notXml', { line: valid.err.line, col: valid.err.col, detail: valid.err.msg }));
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -88,13 +92,9 @@ export function parseWxr(xml: string): Wxr {
   });
   const doc = parser.parse(xml) as Node;
   const channel = (doc.rss as Node | undefined)?.channel as Node | undefined;
-  if (!channel || typeof channel !== 'object')
-    throw new WxrError('The file is XML but not a WordPress export: it has no <rss><channel>. Nothing was imported.');
+  if (!channel || typeof channel !== 'object') throw new WxrError(msg('noChannel'));
   const version = text(channel['wp:wxr_version']);
-  if (!version)
-    throw new WxrError(
-      'The file is RSS but not a WordPress export (no wp:wxr_version). Export it from WordPress with Tools → Export. Nothing was imported.',
-    );
+  if (!version) throw new WxrError(msg('notWxr'));
   const siteUrl = text(channel['wp:base_site_url']) || text(channel.link) || 'wordpress';
   const authors = list(channel['wp:author']).map((a) => ({
     login: text(a['wp:author_login']),

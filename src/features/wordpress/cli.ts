@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
+import { translate } from '../../core/i18n/index.ts';
 import { importWordPress } from './import.ts';
 
 export const IMPORT_USAGE = `  import-wordpress FILE.xml [--pages import|skip]
@@ -43,7 +44,7 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
   return withMigratedDatabase(config.database, async (handle) => {
     const result = await importWordPress(handle.db, systemClock, xml, { pages });
     if (!result.ok) {
-      console.error(result.message);
+      console.error(translate('en', result.message));
       return 1;
     }
     const r = result.value;

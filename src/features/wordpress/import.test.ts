@@ -4,6 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { translate } from '../../core/i18n/index.ts';
 import { DIALECTS, createTestApp, createTestDatabase, dumpDatabase, type TestApp } from '../../../test/support/app.ts';
 import { importWordPress } from './import.ts';
 
@@ -42,14 +43,14 @@ for (const dialect of DIALECTS) {
       const before = await counts(t);
       const broken = await importWordPress(t.db, t.clock, WXR.replace('</channel>', ''));
       assert.equal(broken.ok, false);
-      assert.match(broken.ok ? '' : broken.message, /^The file is not well-formed XML \(line \d+/);
+      assert.match(broken.ok ? '' : translate('en', broken.message), /^The file is not well-formed XML \(line \d+/);
       const notWp = await importWordPress(
         t.db,
         t.clock,
         '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
       );
       assert.equal(notWp.ok, false);
-      assert.match(notWp.ok ? '' : notWp.message, /not a WordPress export/);
+      assert.match(notWp.ok ? '' : translate('en', notWp.message), /not a WordPress export/);
       assert.deepEqual(await counts(t), before);
     });
 
