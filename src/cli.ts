@@ -1,5 +1,5 @@
-import fs from 'node:fs';
 import path from 'node:path';
+import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './core/clock.ts';
 import { strictArgs, UsageError, type Command } from './core/cli/command.ts';
@@ -7,6 +7,10 @@ import { translate } from './core/i18n/index.ts';
 import { openDatabase } from './core/db/connect.ts';
 import { migrateToLatest, withMigratedDatabase } from './core/db/migrate.ts';
 import { createStaff } from './core/auth/service.ts';
+import { createBackup } from './core/backup/backup.ts';
+import { existingPassphrase, newPassphrase, PASSPHRASE_ENV } from './core/backup/encryption.ts';
+import { BackupError } from './core/backup/manifest.ts';
+import { restoreBackup } from './core/backup/restore.ts';
 import { seedDemo } from './demo/seed.ts';
 import { buildApp } from './server.ts';
 import { directoryCommands } from './features/directory/cli.ts';
@@ -22,7 +26,14 @@ Commands:
   create-user --email E --role admin|editor|moderator|trainer [--name "Display name"]
                              create a staff account; the password comes from ALONGSIDE_PASSWORD
                              or is generated and printed once
-  backup --out FILE          write a consistent copy of the SQLite database while it runs
+  backup --out FILE [--encrypt]
+                             write one archive (tar.gz) with the database (SQLite online backup, or
+                             pg_dump), the uploads and secret.key, and a manifest of checksums, while
+                             the site runs; never overwrites FILE. --encrypt: age, with the passphrase
+                             from ${PASSPHRASE_ENV} or asked on the terminal
+  restore FILE [--check]     restore such an archive into an empty data folder or empty database
+                             (never over existing data), after checking every checksum, then migrate;
+                             --check only verifies the archive
   export-hsds DIR            write the resource directory as an HSDS data package (CSV + datapackage.json)
   import-hsds DIR            read an HSDS data package into the resource directory
 ${IMPORT_USAGE}
@@ -139,30 +150,74 @@ const commands: Record<string, Command> = {
   },
 
   async backup(args, config) {
-    const opts = strictArgs(args, { out: { type: 'string' } });
+    const opts = strictArgs(args, { out: { type: 'string' }, encrypt: { type: 'boolean' } });
     if (!opts.out) throw new UsageError('backup needs --out FILE.');
-    if (config.database.dialect === 'postgres') {
-      console.error(
-        'This site runs on PostgreSQL: back it up with pg_dump, for example  pg_dump --format=custom "$DATABASE_URL" > alongside.dump',
-      );
-      return 1;
+    const started = performance.now();
+    const result = await createBackup({
+      config,
+      out: opts.out,
+      passphrase: opts.encrypt ? () => newPassphrase() : undefined,
+    });
+    const { manifest } = result;
+    const database = manifest.dialect === 'sqlite' ? 'the SQLite database' : 'the PostgreSQL database (pg_dump)';
+    const secret = manifest.files['secret.key'] ? ', secret.key' : '';
+    console.log(
+      `Backup written to ${result.out} (${formatBytes(result.bytes)}, ${Math.round(performance.now() - started)} ms): ` +
+        `${database}, ${result.uploads} uploaded file(s)${secret}; schema ${manifest.schemaVersion}.`,
+    );
+    console.log(
+      result.encrypted
+        ? 'It is encrypted with age: keep the passphrase apart from the file (`age --decrypt` opens it too).'
+        : 'It holds everything on the site, including the signing secret: keep it where only operators can read it, or use --encrypt.',
+    );
+    if (manifest.signingSecret === 'environment') {
+      console.log('The signing secret comes from ALONGSIDE_SECRET and is not in the backup: keep it with the backup.');
     }
-    const out = path.resolve(opts.out);
-    if (fs.existsSync(out)) {
-      console.error(`${out} already exists; choose a new file name so no backup is overwritten.`);
-      return 1;
-    }
-    const handle = openDatabase(config.database);
+    for (const file of result.skipped) console.error(`Left out ${file}: its name cannot be restored safely.`);
+    return 0;
+  },
+
+  async restore(args, config) {
+    let parsed;
     try {
-      // SQLite's online backup API copies a consistent snapshot while the site keeps serving.
-      await handle.sqlite!.backup(out);
-      console.log(`Backup written to ${out}`);
-      return 0;
-    } finally {
-      await handle.close();
+      parsed = parseArgs({ args, options: { check: { type: 'boolean' } }, allowPositionals: true, strict: true });
+    } catch (err) {
+      throw new UsageError((err as Error).message);
     }
+    const [file, ...extra] = parsed.positionals;
+    if (!file || extra.length) throw new UsageError('restore needs exactly one FILE.');
+    const check = parsed.values.check === true;
+    const result = await restoreBackup({ config, file, checkOnly: check, passphrase: () => existingPassphrase() });
+    const { manifest } = result;
+    const made = `made ${manifest.createdAt} by Alongside ${manifest.appVersion}, schema ${manifest.schemaVersion}`;
+    const contents = `${manifest.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} database, ${result.uploads} uploaded file(s)${manifest.files['secret.key'] ? ', secret.key' : ''}`;
+    if (check) {
+      console.log(`The backup is complete and matches its manifest (${made}): ${contents}.`);
+      return 0;
+    }
+    const where =
+      config.database.dialect === 'sqlite' ? `${config.database.file}` : 'the PostgreSQL database in DATABASE_URL';
+    console.log(`Restored ${path.resolve(file)} (${made}) into ${where} and ${config.dataDir}: ${contents}.`);
+    console.log(
+      result.applied.length
+        ? `The backup was older than this version: applied ${result.applied.length} migration(s): ${result.applied.join(', ')}.`
+        : 'Its schema is this version’s: no migration was needed.',
+    );
+    if (manifest.signingSecret === 'environment') {
+      console.log(
+        'The site signed with ALONGSIDE_SECRET when it was backed up: set the same ALONGSIDE_SECRET here, or private links and certificates stop verifying.',
+      );
+    }
+    return 0;
   },
 };
+
+function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  if (n < 1024 * 1024) return `${(n / 1024).toFixed(1)} KiB`;
+  if (n < 1024 ** 3) return `${(n / 1024 / 1024).toFixed(1)} MiB`;
+  return `${(n / 1024 ** 3).toFixed(2)} GiB`;
+}
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...args] = argv;
@@ -185,6 +240,10 @@ export async function main(argv: string[]): Promise<number> {
     if (err instanceof UsageError) {
       console.error(`${err.message}\n\n${USAGE}`);
       return 2;
+    }
+    if (err instanceof BackupError) {
+      console.error(err.message);
+      return 1;
     }
     if (err instanceof ConfigError) {
       console.error(err.message);

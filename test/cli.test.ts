@@ -28,6 +28,8 @@ describe('alongside CLI', () => {
     assert.equal(r.code, 0);
     assert.match(r.out, /Usage: alongside <command>/);
     assert.match(r.out, /create-user --email E --role admin\|editor\|moderator\|trainer/);
+    assert.match(r.out, /backup --out FILE \[--encrypt\]/);
+    assert.match(r.out, /restore FILE \[--check\]/);
   });
 
   it('prints usage and exits non-zero for no command, an unknown command or bad arguments', () => {
@@ -38,6 +40,9 @@ describe('alongside CLI', () => {
       ['create-user', '--email'],
       ['migrate', '--bogus'],
       ['backup'],
+      // The passphrase is never a command-line argument (other users can read those).
+      ['backup', '--out', 'x.tar.gz', '--passphrase', 'secret words'],
+      ['restore'],
     ]) {
       const r = run(args, { DATA_DIR: tempDataDir() });
       assert.equal(r.code, 2, `exit code for ${args.join(' ')}`);
@@ -109,23 +114,22 @@ describe('alongside CLI', () => {
     assert.equal(run(['create-user', '--email', 'mod@example.org', '--role', 'editor'], { DATA_DIR }).code, 1);
   });
 
-  it('backs up a SQLite database to a consistent file, and explains pg_dump for PostgreSQL', () => {
+  it('backs up to one archive and never overwrites it (backup.test.ts tests restoring it)', () => {
     const DATA_DIR = tempDataDir();
     assert.equal(run(['seed-demo'], { DATA_DIR }).code, 0);
-    const out = path.join(DATA_DIR, 'backup.sqlite');
+    const out = path.join(DATA_DIR, 'backup.tar.gz');
     const r = run(['backup', '--out', out], { DATA_DIR });
     assert.equal(r.code, 0, r.err);
-    const copy = new SQLite(out, { readonly: true });
-    const users = copy.prepare('select count(*) as n from users').get() as { n: number };
-    copy.close();
-    assert.ok(users.n >= 1);
-    assert.equal(run(['backup', '--out', out], { DATA_DIR }).code, 1, 'never overwrites a backup');
-    const pg = run(['backup', '--out', path.join(DATA_DIR, 'x')], {
-      DATA_DIR,
-      DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none',
-    });
-    assert.equal(pg.code, 1);
-    assert.match(pg.err, /pg_dump/);
+    assert.match(r.out, /Backup written to .*backup\.tar\.gz .*the SQLite database, 0 uploaded file\(s\)/);
+    assert.deepEqual([...fs.readFileSync(out).subarray(0, 2)], [0x1f, 0x8b], 'a gzip archive');
+    const before = fs.readFileSync(out);
+    const again = run(['backup', '--out', out], { DATA_DIR });
+    assert.equal(again.code, 1, 'never overwrites a backup');
+    assert.match(again.err, /already exists; choose a new file name/);
+    assert.ok(fs.readFileSync(out).equals(before));
+    const missing = run(['restore', path.join(DATA_DIR, 'no-such.tar.gz')], { DATA_DIR: tempDataDir() });
+    assert.equal(missing.code, 1);
+    assert.match(missing.err, /^There is no file .*no-such\.tar\.gz\.$/m);
   });
 
   it('seeds demo content only into an empty database', () => {
