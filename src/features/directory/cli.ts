@@ -2,6 +2,7 @@ import path from 'node:path';
 import type { Command } from '../../core/cli/command.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
+import { translate } from '../../core/i18n/index.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';
 
 /** `alongside export-hsds DIR` and `alongside import-hsds DIR`: HSDS tabular data packages. */
@@ -35,7 +36,7 @@ export const directoryCommands: Record<string, Command> = {
       const started = performance.now();
       const result = await importPackage(handle.db, handle.dialect, systemClock, path.resolve(dir));
       if (!result.ok) {
-        console.error(result.message);
+        console.error(translate('en', result.message));
         return 1;
       }
       const r = result.value;

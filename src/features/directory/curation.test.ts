@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import { DIALECTS, createTestApp, createTestDatabase, type TestApp } from '../../../test/support/app.ts';
+import { translate } from '../../core/i18n/index.ts';
 import { csrfFrom, formValues as readForm, loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';
 import { seedDirectory } from './seed.ts';
@@ -98,8 +99,10 @@ for (const dialect of DIALECTS) {
         .executeTakeFirstOrThrow();
       const review = await get(`/admin/resources/suggestions/${s.id}`);
       assert.match(review.body, /Approve as a new listing/);
+      // The suggestion is approved at its own address (its id in the path, typed by the route's schema).
+      const approve = `/admin/resources/suggestions/${s.id}/approve`;
+      assert.match(review.body, new RegExp(`<form method="post" action="${approve}"`));
       const fields = {
-        suggestionId: String(s.id),
         name: 'Glasgow Night Bus (demo)',
         description: 'A warm bus with tea and harm-reduction supplies.',
         status: 'active',
@@ -118,11 +121,11 @@ for (const dialect of DIALECTS) {
         loc0_postalCode: 'G1 0AA',
         loc0_region: 'Scotland',
       };
-      const badHours = await postForm(t, '/admin/resources/new', { ...fields, hours: 'whenever' }, mod);
+      const badHours = await postForm(t, approve, { ...fields, hours: 'whenever' }, mod);
       assert.equal(badHours.statusCode, 400);
       assert.match(badHours.body, /Write hours like/);
       assert.match(badHours.body, /A warm bus with tea/);
-      const res = await postForm(t, '/admin/resources/new', fields, mod);
+      const res = await postForm(t, approve, fields, mod);
       assert.equal(res.statusCode, 303);
       const approved = await t.db
         .selectFrom('resource_suggestions')
@@ -437,7 +440,7 @@ for (const dialect of DIALECTS) {
       t = await createTestApp(dialect);
       await seedDirectory({ db: t.db, clock: t.clock });
       const imported = await importPackage(t.db, dialect, t.clock, writeMultiSitePackage());
-      assert.ok(imported.ok, imported.ok ? '' : imported.message);
+      assert.ok(imported.ok, imported.ok ? '' : translate('en', imported.message));
       mod = await loginAs(t, 'moderator');
     });
     after(() => t.close());
@@ -720,7 +723,7 @@ for (const dialect of DIALECTS) {
       const fresh = await createTestDatabase(dialect);
       try {
         const result = await importPackage(fresh.db, dialect, t.clock, dir);
-        assert.ok(result.ok, result.ok ? '' : result.message);
+        assert.ok(result.ok, result.ok ? '' : translate('en', result.message));
       } finally {
         await fresh.destroy();
       }

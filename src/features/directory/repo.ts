@@ -510,13 +510,6 @@ export function needingVerification(db: Executor, before: string, limit = 200) {
     .limit(limit)
     .execute();
 }
-export async function getSetting(db: Executor, key: string) {
-  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
-}
-export async function putSetting(db: Executor, key: string, value: string) {
-  const updated = await db.updateTable('settings').set({ value }).where('key', '=', key).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) await db.insertInto('settings').values({ key, value }).execute();
-}
 export function listServices(db: Executor, limit = 500) {
   return db
     .selectFrom('service')
