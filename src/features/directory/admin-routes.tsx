@@ -38,13 +38,17 @@ const manage = { preHandler: requireStaff('taxonomy.manage') };
 /** A listing or a term in the path: an HSDS id (a UUID for rows made here, any text for imported ones). */
 const RowParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 /**
- * The listing form: a location is a set of fields named loc<N>_<field>, so the form is a map of field
- * names to text (or, for checkboxes, lists of codes); what the text must say is checked by listing-form.ts,
- * which answers with a message beside the field.
+ * The listing form. A location is a set of fields named loc<N>_<field>, so besides the checkbox lists
+ * (one per vocabulary) the form is a map of field names to one text each; what the text must say is
+ * checked by listing-form.ts, which answers beside the field. (TypeBox infers no type for "any other
+ * field is text", hence the declared one.)
  */
-const ListingFormBody = Type.Record(Type.String(), Type.Union([FormText(10_000), FormList(200, 200)]), {
-  maxProperties: 2000,
-});
+const ListingFormBody = Type.Unsafe<ListingForm>(
+  Type.Object(Object.fromEntries(FACETS.map((f) => [f, Type.Optional(FormList(200, 200))])), {
+    additionalProperties: FormText(10_000),
+    maxProperties: 2000,
+  }),
+);
 const NOTICES = ['merged', 'rejected', 'already-done', 'resolved'] as const;
 const NOTICE_TEXT = {
   merged: msg('suggestionMerged'),

@@ -1,6 +1,7 @@
 import { Type, type Static } from '../../core/http/schemas.ts';
 import type { Message } from '../../core/i18n/index.ts';
 import { msg } from './messages.ts';
+import { Decimal, Whole } from './numbers.ts';
 import { MAX_RADIUS_KM } from './search.ts';
 
 /*
@@ -15,25 +16,7 @@ export const MAX_PROXIMITY_M = MAX_RADIUS_KM * 1000;
 const MAX_SEARCH = 200;
 const MAX_ID = 100;
 
-/**
- * A whole number as an address writes it: digits only — not 1e3, 0x10 or " 5", which JSON Schema's
- * coercion would read as numbers — then the number within its range. (TypeBox has no builder for
- * "this string, read as that number", hence the declared type.)
- */
-const Whole = (max: number) =>
-  Type.Unsafe<number>({
-    allOf: [
-      { type: 'string', pattern: '^[0-9]{1,12}$' },
-      { type: 'integer', minimum: 1, maximum: max },
-    ],
-  });
-/** A distance in metres: digits with an optional decimal part, above 0 and at most the largest radius. */
-const Metres = Type.Unsafe<number>({
-  allOf: [
-    { type: 'string', pattern: '^[0-9]{1,9}(\\.[0-9]{1,6})?$' },
-    { type: 'number', exclusiveMinimum: 0, maximum: MAX_PROXIMITY_M },
-  ],
-});
+const Metres = Decimal({ max: MAX_PROXIMITY_M });
 const Flag = Type.Optional(Type.Enum(['true', 'false', '1', '0']));
 const Text = (max: number) => Type.Optional(Type.String({ maxLength: max }));
 const IdText = Text(MAX_ID);

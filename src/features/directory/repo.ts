@@ -212,16 +212,9 @@ export async function contactsFor(db: Executor, serviceIds: string[]) {
 // ── writing ──
 type Row = Record<string, unknown>;
 /** Inserts HSDS rows, keeping only the table's known columns. */
-export async function insertRows(
-  db: Executor,
-  table: HsdsTable | 'service' | 'location' | 'schedule',
-  rows: Row[],
-  extra: string[] = [],
-) {
+export async function insertRows(db: Executor, table: HsdsTable, rows: Row[], extra: string[] = []) {
   if (rows.length === 0) return;
-  const cols = [...HSDS_FIELDS[table as HsdsTable].map((f) => f.name), ...extra].filter((c) =>
-    rows.some((r) => c in r),
-  );
+  const cols = [...HSDS_FIELDS[table].map((f) => f.name), ...extra].filter((c) => rows.some((r) => c in r));
   await bulkInsert(
     db,
     table,

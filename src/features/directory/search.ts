@@ -9,6 +9,7 @@ import { FACETS, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import { WORLD_URI, areaUri } from './listing-model.ts';
 import * as repo from './repo.ts';
 import { msg } from './messages.ts';
+import { Decimal } from './numbers.ts';
 import * as searchRepo from './search-repo.ts';
 
 /*
@@ -47,7 +48,7 @@ export const SearchQuery = Type.Object({
   place: Type.Optional(Type.String({ maxLength: 1000 })),
   placeId: Type.Optional(Id),
   at: Type.Optional(Type.String({ maxLength: 100 })),
-  radius: Type.Optional(Type.Number({ minimum: 1, maximum: MAX_RADIUS_KM })),
+  radius: Type.Optional(Decimal({ min: 1, max: MAX_RADIUS_KM })),
   open: Type.Optional(Type.Enum(['1'])),
   sort: Type.Optional(Type.Enum(['relevance', 'distance'])),
   page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
