@@ -3,6 +3,7 @@ import { cacheTags } from '../../core/cache/tags.ts';
 import { requireStaff } from '../../core/http/guard.tsx';
 import { FormList, FormText, IdParams, Type, typed, type App } from '../../core/http/schemas.ts';
 import { fieldErrorsOf, statusOf, type FieldErrors, type Problem } from '../../core/result.ts';
+import type { Db } from '../../core/db/schema.ts';
 import type { PageContext } from '../../core/views/context.ts';
 import { CurationHome, ListingFormPage, SuggestionPage, TaxonomyPage, VerificationPage } from './admin-views.tsx';
 import {
@@ -124,6 +125,17 @@ async function newListingRoutes(app: App) {
 async function listingEditorRoutes(app: App) {
   const { db, dialect, clock, pageCache } = app.deps;
   const changed = (id: string) => pageCache.invalidate(cacheTags.resource(id), cacheTags.resources);
+  const showEditor = async (
+    req: FastifyRequest,
+    reply: FastifyReply,
+    id: string,
+    values?: ListingForm,
+    errors?: FieldErrors,
+    status = 200,
+  ) => {
+    const page = await editorPage(db, req.pageContext(), id, values, errors);
+    return page ? reply.page(page, status) : reply.callNotFound();
+  };
 
   app.get('/admin/resources/:id/edit', { ...curate, schema: { params: RowParams } }, async (req, reply) =>
     showEditor(req, reply, req.params.id),
@@ -159,61 +171,54 @@ async function listingEditorRoutes(app: App) {
       return reply.redirect(back, 303);
     },
   );
+}
 
-  async function showEditor(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    id: string,
-    values?: ListingForm,
-    errors?: FieldErrors,
-    status = 200,
-  ) {
-    const loaded = await listingForEditor(db, id);
-    if (!loaded) return reply.callNotFound();
-    const places = Object.fromEntries(
-      loaded.locations.map((l) => [
-        l.row.id,
-        { sharedWith: l.sharedWith, keptHours: l.keptHours.map(describeSchedule) },
-      ]),
-    );
-    const page = (
-      <ListingFormPage
-        ctx={req.pageContext()}
-        title={`Edit: ${loaded.listing.service.name}`}
-        action={`/admin/resources/${id}/edit`}
-        values={values ?? toForm(loaded.input)}
-        errors={errors}
-        terms={await vocabulary(db)}
-        history={loaded.history}
-        serviceId={id}
-        slug={loaded.listing.service.slug}
-        places={places}
-        keptHours={loaded.keptHours.map(describeSchedule)}
-      />
-    );
-    return reply.page(page, status);
-  }
+/** The editor page of a listing, showing `values` (else the listing as saved); null when there is no such listing. */
+async function editorPage(db: Db, ctx: PageContext, id: string, values?: ListingForm, errors?: FieldErrors) {
+  const loaded = await listingForEditor(db, id);
+  if (!loaded) return null;
+  const places = Object.fromEntries(
+    loaded.locations.map((l) => [l.row.id, { sharedWith: l.sharedWith, keptHours: l.keptHours.map(describeSchedule) }]),
+  );
+  return (
+    <ListingFormPage
+      ctx={ctx}
+      title={`Edit: ${loaded.listing.service.name}`}
+      action={`/admin/resources/${id}/edit`}
+      values={values ?? toForm(loaded.input)}
+      errors={errors}
+      terms={await vocabulary(db)}
+      history={loaded.history}
+      serviceId={id}
+      slug={loaded.listing.service.slug}
+      places={places}
+      keptHours={loaded.keptHours.map(describeSchedule)}
+    />
+  );
+}
+
+/** A suggestion's review page, its approval form holding `values` (else the suggestion's own words); null when there is none. */
+async function reviewPage(db: Db, ctx: PageContext, id: number, values?: ListingForm, errors?: FieldErrors) {
+  const found = await suggestionForReview(db, id);
+  if (!found) return null;
+  const { s, duplicates } = found;
+  const shown = values ?? {
+    name: s.name,
+    url: s.url,
+    description: s.context,
+    [locationField(0, 'city')]: s.where_text,
+    timezone: 'UTC',
+    status: 'active',
+  };
+  const terms = await vocabulary(db);
+  return <SuggestionPage ctx={ctx} s={s} duplicates={duplicates} values={shown} terms={terms} errors={errors} />;
 }
 
 /** A suggestion reviewed: approved as a new listing, merged into an existing one, or rejected. */
 async function suggestionRoutes(app: App) {
   const { db, dialect, clock, pageCache } = app.deps;
-  /** The review page, with the approval form holding `values`; null when there is no such suggestion. */
-  const review = async (ctx: PageContext, id: number, values?: ListingForm, errors?: FieldErrors) => {
-    const found = await suggestionForReview(db, id);
-    if (!found) return null;
-    const { s, duplicates } = found;
-    const shown = values ?? {
-      name: s.name,
-      url: s.url,
-      description: s.context,
-      [locationField(0, 'city')]: s.where_text,
-      timezone: 'UTC',
-      status: 'active',
-    };
-    const terms = await vocabulary(db);
-    return <SuggestionPage ctx={ctx} s={s} duplicates={duplicates} values={shown} terms={terms} errors={errors} />;
-  };
+  const review = (ctx: PageContext, id: number, values?: ListingForm, errors?: FieldErrors) =>
+    reviewPage(db, ctx, id, values, errors);
   const params = { params: IdParams };
 
   app.get('/admin/resources/suggestions/:id', { ...curate, schema: params }, async (req, reply) => {
