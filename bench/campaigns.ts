@@ -1,70 +1,52 @@
 /*
- * Campaign page throughput with 5,000 approved pledges, against a bare node:http server sending
- * the same bytes, measured in the same run; then "me too" clicks per second while the page is
- * under load. Run: node --import tsx bench/campaigns.ts [--duration 8] [--connections 50]
+ * Campaign page throughput with 5,000 approved pledges, served by `alongside serve` in its own
+ * process, against a bare node:http server sending the same bytes (interleaved rounds); then the
+ * page while "me too" clicks come in, and the cost of an uncached render.
+ * Run: node --import tsx bench/campaigns.ts [--duration 8] [--connections 50]  (BENCH_ROUNDS=3 by default)
+ * BENCH_SERVE_ONLY=<seconds> prepares the data and only serves it that long (for profiling by hand).
  *
  * The page is served from the anonymous page cache (tag campaign:<id>). "Me too" clicks are
  * summed in memory and written in one transaction at most once a second, followed by one
  * invalidation, so under load most page requests are hits and one shared re-render happens
- * about once a second. The load generator, both servers and the clickers share one process and
- * this machine's two cores with whatever else runs: compare the ratios, not the absolute rates. Me-too clicks come through app.inject with a distinct
- * client address each (as many different visitors would), so the per-client limits do not
- * reject them; they go through the full route (CSRF, rate limit, in-memory dedupe, UPDATE).
+ * about once a second. Clicks come over HTTP from this process, each from a loopback address of
+ * its own (as many different visitors would), so the per-client limits do not reject them; they
+ * go through the full route (CSRF, rate limit, in-memory dedupe, UPDATE). Afterwards the counts in
+ * the database are checked against the clicks the app accepted.
  */
-import fs from 'node:fs';
-import http from 'node:http';
-import os from 'node:os';
-import path from 'node:path';
-import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
-import { createRequire } from 'node:module';
-import { loadConfig } from '../src/config.ts';
-import { openDatabase } from '../src/core/db/connect.ts';
-import { migrateToLatest } from '../src/core/db/migrate.ts';
 import { createPrivateToken } from '../src/core/antispam/private-link.ts';
-import { buildApp } from '../src/server.ts';
+import type { Db } from '../src/core/db/schema.ts';
 import { sixteenDaysTemplate } from '../src/features/campaigns/calendar.ts';
-import { PLEDGE_KINDS } from '../src/features/campaigns/messages.ts';
+import { PLEDGE_KINDS } from '../src/features/campaigns/kinds.ts';
 import * as repo from '../src/features/campaigns/repo.ts';
+import { csrfFrom } from '../test/support/staff.ts';
+import { openBenchDatabase } from './database.ts';
+import {
+  benchSettings,
+  clientAddress,
+  describeLoad,
+  httpRequest,
+  measureRatio,
+  postForm,
+  runLoad,
+  sameResponseAs,
+  startApp,
+  startBareServer,
+} from './harness.ts';
 
-// autocannon ships no types; the few fields used here.
-interface AutocannonResult {
-  requests: { average: number };
-  latency: { p99: number };
-  non2xx: number;
-}
-interface AutocannonRequest {
-  path?: string;
-  [key: string]: unknown;
-}
-type Autocannon = (opts: {
-  url: string;
-  connections: number;
-  duration: number;
-  requests?: { setupRequest: (req: AutocannonRequest) => AutocannonRequest }[];
-}) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '8' }, connections: { type: 'string', default: '50' } },
-});
-const duration = Number(values.duration);
-const connections = Number(values.connections);
+const settings = benchSettings({ duration: 8, connections: 50, rounds: 3 });
 const PLEDGES = 5000;
-/** Concurrent "me too" clients (in-process inject) while autocannon loads the page. */
+/** Concurrent "me too" visitors while autocannon loads the page. */
 const CLICKERS = 4;
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-campaigns-'));
-const handle = openDatabase({ dialect: 'sqlite', file: path.join(dataDir, 'bench.sqlite') });
-await migrateToLatest(handle.db, 'sqlite');
-
-// A running 16 Days campaign (whatever today is) with 5,000 approved pledges.
+// ── data: a running 16 Days campaign (whatever today is) with 5,000 approved pledges ──
+const database = await openBenchDatabase('sqlite', 'campaigns');
+const { db } = database.handle;
 const today = new Date();
 const tpl = sixteenDaysTemplate(today.getUTCFullYear());
 const start = new Date(today.getTime() - 3 * 86_400_000).toISOString().slice(0, 10);
 const end = new Date(today.getTime() + 12 * 86_400_000).toISOString().slice(0, 10);
 const now = today.toISOString();
-const campaignId = await repo.insertCampaign(handle.db, {
+const campaignId = await repo.insertCampaign(db, {
   slug: 'bench',
   title: tpl.title,
   description: tpl.description,
@@ -76,7 +58,7 @@ const campaignId = await repo.insertCampaign(handle.db, {
   created_at: now,
   updated_at: now,
 });
-await repo.replaceDays(handle.db, campaignId, tpl.themes);
+await repo.replaceDays(db, campaignId, tpl.themes);
 const rows = Array.from({ length: PLEDGES }, (_, i) => ({
   campaign_id: campaignId,
   action: `Pledge number ${i}: writing to a representative about decriminalisation and funding peer-led services.`,
@@ -96,133 +78,90 @@ const rows = Array.from({ length: PLEDGES }, (_, i) => ({
   moderated_at: now,
 }));
 for (let i = 0; i < rows.length; i += 500)
-  await handle.db
+  await db
     .insertInto('campaign_pledges')
     .values(rows.slice(i, i + 500))
     .execute();
+const pledgeIds = (
+  await db.selectFrom('campaign_pledges').select('id').where('campaign_id', '=', campaignId).execute()
+).map((r) => r.id);
 
-const discard = new Writable({ write: (_c, _e, cb) => cb() });
-const config = loadConfig({
-  DATA_DIR: dataDir,
-  PORT: '3999',
-  LOG_LEVEL: process.env.LOG_LEVEL ?? 'info',
-  PUBLIC_URL: 'http://127.0.0.1',
-});
-const app = await buildApp({ config, handle, logStream: discard });
-await app.listen({ port: 0, host: '127.0.0.1' });
-const appUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-
+const app = await startApp(database);
 const PAGE = '/campaigns/bench';
 if (process.env.BENCH_SERVE_ONLY) {
-  console.log(`serving ${appUrl}${PAGE}`);
+  console.log(`serving ${app.url}${PAGE}`);
   await new Promise((r) => setTimeout(r, Number(process.env.BENCH_SERVE_ONLY) * 1000));
-  await app.close();
+  await app.stop();
+  await database.close();
   process.exit(0);
 }
-const first = await fetch(appUrl + PAGE);
-const body = Buffer.from(await first.arrayBuffer());
+
+// ── the cached page against the bare server ──
+const first = await httpRequest(app.url + PAGE);
 if (first.status !== 200) throw new Error(`page answered ${first.status}`);
-const headers = Object.fromEntries(first.headers.entries());
-
-const bare = http.createServer((_req, res) => {
-  res.writeHead(200, { 'content-type': headers['content-type']!, 'content-length': body.length });
-  res.end(body);
+const hit = await httpRequest(app.url + PAGE);
+if (hit.headers['x-cache'] !== 'hit') throw new Error('the second request for the page was not a cache hit');
+const bare = await startBareServer(sameResponseAs(hit));
+console.log(`Campaign page: ${(hit.body.length / 1024).toFixed(1)} KB, ${PLEDGES} approved pledges, SQLite`);
+const ratio = await measureRatio({
+  label: 'campaign page',
+  app: { url: app.url + PAGE },
+  bare: { url: bare.url + PAGE },
+  settings,
+  target: 'target ≥ 0.7×',
 });
-await new Promise<void>((r) => bare.listen(0, '127.0.0.1', r));
-const bareUrl = `http://127.0.0.1:${(bare.address() as { port: number }).port}`;
 
-const run = (url: string) => autocannon({ url, connections, duration });
-const rps = (r: AutocannonResult) => r.requests.average;
-
-console.log(
-  `Campaign page: ${(body.length / 1024).toFixed(1)} KB, ${PLEDGES} approved pledges, ${connections} connections, ${duration} s per run, SQLite`,
-);
-// Alternate the two servers so load from other processes on this machine hits both alike.
-const ratios: number[] = [];
-let bareResult!: AutocannonResult;
-for (let round = 1; round <= 3; round++) {
-  bareResult = await run(bareUrl + PAGE);
-  const pageResult = await run(appUrl + PAGE);
-  ratios.push(rps(pageResult) / rps(bareResult));
-  console.log(
-    `round ${round}: bare node:http ${rps(bareResult).toFixed(0)} req/s (p99 ${bareResult.latency.p99} ms) · campaign page ${rps(pageResult).toFixed(0)} req/s (p99 ${pageResult.latency.p99} ms, non-2xx ${pageResult.non2xx}) · ratio ${ratios.at(-1)!.toFixed(2)}×`,
-  );
-}
-const median = [...ratios].sort((a, b) => a - b)[1]!;
-console.log(`median ratio campaign page / bare node:http: ${median.toFixed(2)}× (target ≥ 0.7×)`);
-
-// "Me too" while the page is under load.
-const csrf = /name="_csrf" value="([^"]+)"/.exec(body.toString('utf8'))![1]!;
-const ids = (
-  await handle.db.selectFrom('campaign_pledges').select('id').where('campaign_id', '=', campaignId).execute()
-).map((r) => r.id);
+// ── "me too" while the page is under load ──
+const csrf = csrfFrom(hit.text());
+const sumOfCounts = (db: Db) =>
+  db
+    .selectFrom('campaign_pledges')
+    .select((eb) => eb.fn.sum<number>('me_too_count').as('s'))
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.s));
+const sumBefore = await database.read(sumOfCounts);
 let clicks = 0;
-let counted303 = 0;
+let answered303 = 0;
 let stop = false;
-let ip = 0;
 async function clicker() {
   while (!stop) {
-    ip++;
-    const res = await app.inject({
-      method: 'POST',
-      url: `${PAGE}/pledges/${ids[ip % ids.length]}/me-too`,
-      remoteAddress: `10.${(ip >> 16) & 255}.${(ip >> 8) & 255}.${ip & 255}`,
-      payload: `_csrf=${encodeURIComponent(csrf)}`,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-    clicks++;
-    if (res.statusCode === 303) counted303++;
+    const n = clicks++;
+    const res = await postForm(
+      `${app.url}${PAGE}/pledges/${pledgeIds[n % pledgeIds.length]}/me-too`,
+      { _csrf: csrf },
+      { from: clientAddress(n) },
+    );
+    if (res.status === 303) answered303++;
   }
 }
-const sumBefore = Number(
-  (
-    await handle.db
-      .selectFrom('campaign_pledges')
-      .select((eb) => eb.fn.sum<number>('me_too_count').as('s'))
-      .executeTakeFirstOrThrow()
-  ).s,
-);
 const started = performance.now();
 const clickers = Array.from({ length: CLICKERS }, clicker);
-const underLoad = await run(appUrl + PAGE);
+const underLoad = await runLoad({ url: app.url + PAGE }, settings);
 stop = true;
 await Promise.all(clickers);
 const seconds = (performance.now() - started) / 1000;
 console.log(
-  `page while "me too" clicks : ${rps(underLoad).toFixed(0)} req/s (p99 ${underLoad.latency.p99} ms, non-2xx ${underLoad.non2xx}) → ${(rps(underLoad) / rps(bareResult)).toFixed(2)}× bare`,
+  `page while "me too" clicks : ${describeLoad(underLoad)} → ${(underLoad.requestsPerSecond / ratio.medianBareRequestsPerSecond).toFixed(2)}× the bare server's median`,
 );
 
-// Uncached render cost, for reference: a new filter/page combination each request.
-let n = 0;
-const uncached = await autocannon({
-  url: appUrl,
-  connections: 10,
-  duration: Math.min(duration, 5),
-  requests: [
-    {
-      setupRequest: (req: AutocannonRequest) => ({
-        ...req,
-        path: `${PAGE}?page=${(n++ % 100) + 1}&day=${(n % 16) + 1}&x=${n}`,
-      }),
-    },
-  ],
-});
+// ── uncached render cost, for reference: a new filter/page combination and a new URL each request ──
+const uncached = await runLoad(
+  {
+    url: app.url,
+    paths: Array.from({ length: 100 }, (_, i) => `${PAGE}?page=${i + 1}&day=${(i % 16) + 1}&x=[<id>]`),
+    uniqueIds: true,
+    connections: 10,
+  },
+  { ...settings, duration: Math.min(settings.duration, 5) },
+);
 console.log(
-  `uncached render (each URL new, 10 connections): ${rps(uncached).toFixed(0)} req/s (p99 ${uncached.latency.p99} ms)`,
+  `uncached render (each URL new, 10 connections): ${describeLoad(uncached)}; app rss ${app.rssMb().toFixed(0)} MB`,
 );
 
-await app.close(); // writes the clicks still waiting for the once-a-second flush
-const sumAfter = Number(
-  (
-    await handle.db
-      .selectFrom('campaign_pledges')
-      .select((eb) => eb.fn.sum<number>('me_too_count').as('s'))
-      .executeTakeFirstOrThrow()
-  ).s,
-);
+await app.stop(); // on SIGTERM the app writes the clicks still waiting for the once-a-second flush
+const added = (await database.read(sumOfCounts)) - sumBefore;
 console.log(
-  `"me too" clicks (${CLICKERS} concurrent clients): ${(clicks / seconds).toFixed(0)} /s (${clicks} sent, ${counted303} answered 303, ${sumAfter - sumBefore} added to counts)`,
+  `"me too" clicks (${CLICKERS} concurrent visitors): ${(clicks / seconds).toFixed(0)} /s (${clicks} sent, ${answered303} answered 303, ${added} added to counts: ${added === answered303 ? 'every accepted click counted' : 'COUNTS DIFFER'})`,
 );
-await new Promise((r) => bare.close(r));
-await handle.close();
-fs.rmSync(dataDir, { recursive: true, force: true });
+await bare.stop();
+await database.close();

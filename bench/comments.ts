@@ -1,81 +1,56 @@
 /*
- * Comment submissions accepted into the moderation queue per second, on SQLite and PostgreSQL,
- * at 20 concurrent clients, against a bare node:http server sending the same bytes (same run);
- * then the post page throughput (50 connections) alone and while comments are being submitted.
- * Run: node --import tsx bench/comments.ts [--duration 6] [--dialect both|sqlite|postgres]
+ * Comment submissions accepted into the moderation queue per second, on SQLite and PostgreSQL, at
+ * 20 concurrent clients, against a bare node:http server answering with the same bytes; then the
+ * post page (50 connections) against its bare server, and while comments are being submitted.
+ * `alongside serve` runs in its own process; autocannon too.
+ * Run: node --import tsx bench/comments.ts [--duration 6] [--connections 50] [--dialect both|sqlite|postgres]
+ * (BENCH_ROUNDS=3 interleaved pairs by default; --connections is the page's readers).
  *
  * For the measurement the proof of work is NOT solved (every submission takes the no-JavaScript
  * path into the stricter queue, so no challenge verification runs) and the per-client rate
  * limit is disabled (setting comments.rate_limit_per_10_minutes = 0). Everything else runs:
  * CSRF check, honeypot, text validation, link limit, blocked words (10 words configured),
- * duplicate check against the table, private-link token, INSERT.
+ * duplicate check against the table, private-link token, INSERT. Each submission's text is made
+ * unique by autocannon ([<id>] replaced per request), so none is refused as a duplicate.
  */
-import http from 'node:http';
-import os from 'node:os';
-import { createRequire } from 'node:module';
-import { Writable } from 'node:stream';
-import { parseArgs } from 'node:util';
-import { loadConfig } from '../src/config.ts';
+import { systemClock } from '../src/core/clock.ts';
 import { saveBlockedWords } from '../src/core/antispam/index.ts';
-import { writeSetting } from '../src/core/antispam/repo.ts';
-import type { Dialect } from '../src/core/db/schema.ts';
-import { RATE_LIMIT_SETTING } from '../src/features/comments/routes.tsx';
-import { makePost } from '../src/features/comments/testing.ts';
-import { buildApp } from '../src/server.ts';
+import { writeSetting } from '../src/core/settings/index.ts';
+import type { Db, Dialect } from '../src/core/db/schema.ts';
+import { RATE_LIMIT } from '../src/features/comments/service.ts';
+import { savePost } from '../src/features/posts/service.ts';
+import { csrfFrom } from '../test/support/staff.ts';
 import { openBenchDatabase } from './database.ts';
+import {
+  benchSettings,
+  describeLoad,
+  httpRequest,
+  machine,
+  measureRatio,
+  runLoad,
+  sameResponseAs,
+  startApp,
+  startBareServer,
+  type Load,
+} from './harness.ts';
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p99: number };
-  non2xx: number;
-  errors: number;
-  '2xx': number;
-}
-interface Req {
-  method?: string;
-  path?: string;
-  headers?: Record<string, string>;
-  body?: string;
-}
-type Autocannon = (opts: {
-  url: string;
-  connections: number;
-  duration: number;
-  method?: string;
-  headers?: Record<string, string>;
-  body?: string;
-  requests?: { setupRequest?: (r: Req) => Req }[];
-}) => Promise<AutocannonResult>;
-const autocannon = createRequire(import.meta.url)('autocannon') as Autocannon;
-
-const { values } = parseArgs({
-  options: { duration: { type: 'string', default: '6' }, dialect: { type: 'string', default: 'both' } },
-});
-const DURATION = Number(values.duration);
+const settings = benchSettings({ duration: 6, connections: 50, rounds: 3 }, { dialect: 'both' });
 const SUBMITTERS = 20;
-const READERS = 50;
-const discard = new Writable({ write: (_c, _e, cb) => cb() });
-const rps = (r: AutocannonResult) => r.requests.average;
 
-async function bare(body: string, status: number, type: string) {
-  const server = http.createServer((_req, res) => {
-    _req.resume();
-    _req.on('end', () =>
-      res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(body) }).end(body),
-    );
-  });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return {
-    url: `http://127.0.0.1:${(server.address() as { port: number }).port}`,
-    close: () => new Promise((r) => server.close(r)),
-  };
-}
+const countComments = (db: Db) =>
+  db
+    .selectFrom('comments')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow()
+    .then((r) => Number(r.n));
 
 async function benchDialect(dialect: Dialect) {
-  const bench = await openBenchDatabase(dialect, 'comments');
-  const { handle, dataDir } = bench;
-  await writeSetting(handle.db, RATE_LIMIT_SETTING, '0');
-  await saveBlockedWords(handle.db, [
+  const prefix = `[${dialect}] `;
+  // ── data: anti-spam settings and a post open for comments ──
+  const database = await openBenchDatabase(dialect, 'comments');
+  const { db } = database.handle;
+  await writeSetting(db, RATE_LIMIT, 0);
+  await saveBlockedWords(db, [
     'casino bonus',
     'cheap pills',
     'crypto doubler',
@@ -87,99 +62,99 @@ async function benchDialect(dialect: Dialect) {
     'escort agency ad',
     'seo services',
   ]);
-  const post = await makePost(handle.db, { title: 'If you know more resources, please share them below' });
+  const post = await savePost(
+    db,
+    systemClock,
+    { id: database.staff.id, role: 'admin' },
+    undefined,
+    {
+      title: 'If you know more resources, please share them below',
+      slug: 'share-resources',
+      excerpt: '',
+      body_md: 'If you know more resources, please share them below.',
+      content_note: '',
+      language: 'en',
+      tags: '',
+      publish_at: '',
+      translation_of: '',
+      cover_alt: '',
+    },
+    'publish',
+  );
+  if (!post.ok) throw new Error(`the post was not saved: ${JSON.stringify(post)}`);
 
-  const config = loadConfig({ DATA_DIR: dataDir, PORT: '3999', LOG_LEVEL: 'warn', PUBLIC_URL: 'http://127.0.0.1' });
-  const app = await buildApp({ config, handle, logStream: discard });
-  await app.listen({ port: 0, host: '127.0.0.1' });
-  const appUrl = `http://127.0.0.1:${(app.server.address() as { port: number }).port}`;
-
-  const form = await (await fetch(`${appUrl}/posts/${post.slug}/comments/new`)).text();
-  const csrf = /name="_csrf" value="([^"]+)"/.exec(form)![1]!;
-  let n = 0;
-  const bodyFor = () =>
-    new URLSearchParams({
-      _csrf: csrf,
-      name: `Reader ${n}`,
-      body: `Comment ${n++} ${Math.random().toString(36).slice(2)}: the (demo) drop-in at https://dropin.example.org/ has evening hours and does not ask for ID.`,
-      website: '',
-    }).toString();
-  const sample = await fetch(`${appUrl}/posts/${post.slug}/comments`, {
+  const app = await startApp(database);
+  const submitPath = '/posts/share-resources/comments';
+  const form = await httpRequest(`${app.url}${submitPath}/new`);
+  const csrf = encodeURIComponent(csrfFrom(form.text()));
+  // `id` goes in unencoded, so autocannon can find its [<id>] placeholder.
+  const formBody = (id: string) =>
+    `_csrf=${csrf}&name=Reader&body=Comment%20${id}${encodeURIComponent(': the (demo) drop-in at https://dropin.example.org/ has evening hours and does not ask for ID.')}&website=`;
+  const sample = await httpRequest(app.url + submitPath, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: bodyFor(),
+    body: formBody('sample'),
   });
-  const sampleBody = await sample.text();
-  if (sample.status !== 201) throw new Error(`submission failed: ${sample.status} ${sampleBody.slice(0, 300)}`);
-  const submit = (connections: number) =>
-    autocannon({
-      url: `${appUrl}/posts/${post.slug}/comments`,
-      connections,
-      duration: DURATION,
-      requests: [
-        {
-          setupRequest: (r) => ({
-            ...r,
-            method: 'POST',
-            headers: { 'content-type': 'application/x-www-form-urlencoded' },
-            body: bodyFor(),
-          }),
-        },
-      ],
-    });
-
-  const bareSubmit = await bare(sampleBody, 201, 'text/html; charset=utf-8');
-  const bareResult = await autocannon({
-    url: bareSubmit.url,
+  if (sample.status !== 201) throw new Error(`submission failed: ${sample.status} ${sample.text().slice(0, 300)}`);
+  const bareSubmit = await startBareServer(sameResponseAs(sample));
+  const submissions = (url: string): Load => ({
+    url: url + submitPath,
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: formBody('[<id>]'),
+    uniqueIds: true,
     connections: SUBMITTERS,
-    duration: DURATION,
-    method: 'POST',
-    headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    body: bodyFor(),
   });
-  const before = Number(
-    (
-      await handle.db
-        .selectFrom('comments')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-  const submitResult = await submit(SUBMITTERS);
-  const after = Number(
-    (
-      await handle.db
-        .selectFrom('comments')
-        .select((eb) => eb.fn.countAll<number>().as('n'))
-        .executeTakeFirstOrThrow()
-    ).n,
-  );
-  const accepted = (after - before) / DURATION;
+
+  // ── submissions against the bare server ──
+  const before = await database.read(countComments);
+  const submitting = await measureRatio({
+    label: 'comment submission',
+    app: submissions(app.url),
+    bare: submissions(bareSubmit.url),
+    settings,
+    prefix,
+  });
+  const added = (await database.read(countComments)) - before;
+  const runs = [submitting.warmUp, ...submitting.rounds.map((r) => r.app)].filter((r) => r !== undefined);
+  const answered201 = runs.reduce((sum, r) => sum + r.ok2xx, 0);
+  // A run stops with up to one request per connection sent but not yet answered: stored, not counted.
+  const inFlight = added - answered201;
+  const consistent = inFlight >= 0 && inFlight <= runs.length * SUBMITTERS;
   console.log(
-    `[${dialect}] submissions, ${SUBMITTERS} clients: ${accepted.toFixed(0)} comments/s accepted into the queue (${after - before} rows; autocannon ${rps(submitResult).toFixed(0)} req/s, p50 ${submitResult.latency.p50} ms, p99 ${submitResult.latency.p99} ms, non-2xx ${submitResult.non2xx}) | bare node:http same bytes ${rps(bareResult).toFixed(0)} req/s | ratio ${(rps(submitResult) / rps(bareResult)).toFixed(3)}×`,
+    `${prefix}comments accepted into the queue: ${submitting.medianAppRequestsPerSecond.toFixed(0)}/s (median of rounds, ${SUBMITTERS} clients); rows added ${added} = ${answered201} answered 201 + ${inFlight} in flight when a run stopped (at most ${SUBMITTERS} per run): ${consistent ? 'consistent' : 'INCONSISTENT'}`,
   );
 
-  const pageUrl = `${appUrl}/posts/${post.slug}`;
-  const pageBytes = await (await fetch(pageUrl)).text();
-  const barePage = await bare(pageBytes, 200, 'text/html; charset=utf-8');
-  const barePageResult = await autocannon({ url: barePage.url, connections: READERS, duration: DURATION });
-  const pageAlone = await autocannon({ url: pageUrl, connections: READERS, duration: DURATION });
+  // ── the post page, alone and while comments are submitted ──
+  const pagePath = '/posts/share-resources';
+  await httpRequest(app.url + pagePath); // renders it into the page cache
+  const page = await httpRequest(app.url + pagePath);
+  if (page.status !== 200) throw new Error(`post page answered ${page.status}`);
+  const barePage = await startBareServer(sameResponseAs(page));
+  const reading = await measureRatio({
+    label: `post page (${(page.body.length / 1024).toFixed(1)} KB)`,
+    app: { url: app.url + pagePath },
+    bare: { url: barePage.url + pagePath },
+    settings,
+    prefix,
+  });
   const [pageLoaded, submitLoaded] = await Promise.all([
-    autocannon({ url: pageUrl, connections: READERS, duration: DURATION }),
-    submit(SUBMITTERS),
+    runLoad({ url: app.url + pagePath }, settings),
+    runLoad(submissions(app.url), settings),
   ]);
   console.log(
-    `[${dialect}] post page (${(pageBytes.length / 1024).toFixed(1)} KB), ${READERS} connections: alone ${rps(pageAlone).toFixed(0)} req/s (p99 ${pageAlone.latency.p99} ms) | while ${SUBMITTERS} clients submit comments ${rps(pageLoaded).toFixed(0)} req/s (p99 ${pageLoaded.latency.p99} ms; submissions meanwhile ${rps(submitLoaded).toFixed(0)}/s) | bare node:http ${rps(barePageResult).toFixed(0)} req/s | ratios ${(rps(pageAlone) / rps(barePageResult)).toFixed(2)}× alone, ${(rps(pageLoaded) / rps(barePageResult)).toFixed(2)}× under submissions`,
+    `${prefix}post page while ${SUBMITTERS} clients submit comments: ${describeLoad(pageLoaded)}, ${(pageLoaded.requestsPerSecond / reading.medianBareRequestsPerSecond).toFixed(2)}× the bare server's median (alone ${reading.medianRatio.toFixed(2)}×); submissions meanwhile ${describeLoad(submitLoaded)}; app rss ${app.rssMb().toFixed(0)} MB`,
   );
 
-  await app.close();
-  await bareSubmit.close();
-  await barePage.close();
-  await bench.close();
+  await app.stop();
+  await bareSubmit.stop();
+  await barePage.stop();
+  await database.close();
 }
 
 console.log(
-  `Comments benchmark: ${DURATION} s per run, Node ${process.version}, ${os.cpus().length} cores; proof of work not solved (no-JS path) and rate limit disabled for the measurement.`,
+  `Comments benchmark: ${settings.duration} s per run, ${machine()}; proof of work not solved (no-JS path) and rate limit disabled for the measurement.`,
 );
-for (const dialect of (values.dialect === 'both' ? ['sqlite', 'postgres'] : [values.dialect]) as Dialect[])
-  await benchDialect(dialect);
+const dialect = settings.flags.dialect;
+if (!['both', 'sqlite', 'postgres'].includes(dialect)) throw new Error('--dialect must be both, sqlite or postgres.');
+for (const d of dialect === 'both' ? (['sqlite', 'postgres'] as const) : [dialect as Dialect]) await benchDialect(d);

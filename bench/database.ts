@@ -2,31 +2,51 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { createStaff } from '../src/core/auth/service.ts';
+import { systemClock } from '../src/core/clock.ts';
 import { openDatabase, type DbHandle } from '../src/core/db/connect.ts';
 import { migrateToLatest } from '../src/core/db/migrate.ts';
-import type { Dialect } from '../src/core/db/schema.ts';
+import type { Db, Dialect } from '../src/core/db/schema.ts';
 import { startPostgres } from '../test/support/postgres.ts';
 
+/**
+ * A benchmark's database, in three steps: the benchmark prepares its data through `handle`; the
+ * harness's startApp hands it over (closes that connection) to `alongside serve` in its own
+ * process; afterwards `read` may look at what the app wrote.
+ */
 export interface BenchDatabase {
+  dialect: Dialect;
+  /** The benchmark's own connection, for preparing data; closed by handOver(). */
   handle: DbHandle;
   /** A fresh data folder for the app under test. */
   dataDir: string;
-  /** DATABASE_URL for a server process on the same database. */
+  /** DATABASE_URL for the app process on the same database. */
   databaseUrl: string;
-  /** Closes the database, stops the PostgreSQL server it started, and removes the data folder. */
+  /**
+   * A staff admin, for checks made through the app's own forms. Its existence also keeps
+   * `alongside serve` from adding its demo content, which it does to a database with no staff.
+   */
+  staff: { id: number; email: string; password: string };
+  /** Closes the preparing connection (once; later calls do nothing). */
+  handOver(): Promise<void>;
+  /**
+   * Runs `fn` on a short-lived connection of its own, to read what the app wrote (counts). Writes
+   * made here would not reach the app's page cache: make those through the app.
+   */
+  read<T>(fn: (db: Db) => Promise<T>): Promise<T>;
+  /** Closes everything, stops the PostgreSQL server it started, and removes the data folder. */
   close(): Promise<void>;
 }
+
+const STAFF = { email: 'bench@alongside.invalid', password: 'bench staff password, not secret' };
 
 /** A fresh, migrated database for a benchmark: a SQLite file, or a throwaway PostgreSQL server. */
 export async function openBenchDatabase(dialect: Dialect, name: string): Promise<BenchDatabase> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `alongside-bench-${name}-${dialect}-`));
-  let handle: DbHandle;
   let stopPg: (() => Promise<void>) | undefined;
   let databaseUrl: string;
   if (dialect === 'sqlite') {
-    const file = path.join(dataDir, 'bench.sqlite');
-    handle = openDatabase({ dialect: 'sqlite', file });
-    databaseUrl = `sqlite:${file}`;
+    databaseUrl = `sqlite:${path.join(dataDir, 'bench.sqlite')}`;
   } else {
     const server = await startPostgres();
     stopPg = () => server.stop();
@@ -37,16 +57,47 @@ export async function openBenchDatabase(dialect: Dialect, name: string): Promise
     await admin.end();
     const u = new URL(server.url);
     u.pathname = `/${database}`;
-    handle = openDatabase({ dialect: 'postgres', url: u.href }, { poolSize: 10 });
     databaseUrl = u.href;
   }
+  const connect = (): DbHandle =>
+    dialect === 'sqlite'
+      ? openDatabase({ dialect, file: databaseUrl.slice('sqlite:'.length) })
+      : openDatabase({ dialect, url: databaseUrl }, { poolSize: 10 });
+  const handle = connect();
   await migrateToLatest(handle.db, dialect);
+  const created = await createStaff(handle.db, systemClock, {
+    ...STAFF,
+    role: 'admin',
+    displayName: 'Bench Staff',
+  });
+  if (!created.ok) throw new Error(`the bench staff account was not created: ${JSON.stringify(created)}`);
+  let handedOver: Promise<void> | undefined;
+  const handOver = () => (handedOver ??= handle.close());
+  // A benchmark that fails half-way leaves no data folder behind, nor a system PostgreSQL server
+  // (its stop is synchronous; an embedded one is stopped by its own exit hooks).
+  const cleanUpOnExit = () => {
+    void stopPg?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  };
+  process.once('exit', cleanUpOnExit);
   return {
+    dialect,
     handle,
     dataDir,
     databaseUrl,
+    staff: { id: created.value.id, ...STAFF },
+    handOver,
+    async read(fn) {
+      const reader = connect();
+      try {
+        return await fn(reader.db);
+      } finally {
+        await reader.close();
+      }
+    },
     async close() {
-      await handle.close();
+      process.off('exit', cleanUpOnExit);
+      await handOver();
       await stopPg?.();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

@@ -4,14 +4,14 @@
  * measures keyword + category + 50 km searches in-process and over HTTP (the real server in its own
  * process; 1 to 20 concurrent clients), against a bare node:http server sending the same bytes, on
  * SQLite and PostgreSQL.
- * Run: node --expose-gc --import tsx bench/directory.ts [--services 100000] [--duration 5] [--dialect both|sqlite|postgres]
+ * Run: node --expose-gc --import tsx bench/directory.ts [--services 100000] [--duration 5] [--connections 20]
+ *        [--dialect both|sqlite|postgres]   (BENCH_ROUNDS=3 interleaved pairs against the bare server)
  * (--expose-gc lets it collect the import's garbage before measuring searches and memory).
  */
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { parseArgs } from 'node:util';
 import { stringify } from 'csv-stringify/sync';
 import { sql } from 'kysely';
 import { systemClock } from '../src/core/clock.ts';
@@ -21,35 +21,18 @@ import { importPackage } from '../src/features/directory/hsds-io.ts';
 import { search } from '../src/features/directory/search.ts';
 import { DEFAULT_TERMS, stableUuid } from '../src/features/directory/vocabulary.ts';
 import { openBenchDatabase } from './database.ts';
-import { startAlongside, startBareServer } from './processes.ts';
+import {
+  benchSettings,
+  httpRequest,
+  machine,
+  measureRatio,
+  sameResponseAs,
+  startApp,
+  startBareServer,
+  type BenchSettings,
+} from './harness.ts';
 
-interface AutocannonResult {
-  requests: { average: number; total: number };
-  latency: { p50: number; p90: number; p97_5: number; p99: number };
-  non2xx: number;
-  errors: number;
-}
-type Autocannon = (opts: {
-  url: string;
-  connections: number;
-  duration: number;
-  requests?: { path: string }[];
-}) => Promise<AutocannonResult>;
 const require = createRequire(import.meta.url);
-const autocannon = require('autocannon') as Autocannon;
-
-const { values } = parseArgs({
-  options: {
-    services: { type: 'string', default: '100000' },
-    duration: { type: 'string', default: '5' },
-    dialect: { type: 'string', default: 'both' },
-    connections: { type: 'string', default: '20' },
-  },
-});
-const SERVICES = Number(values.services);
-const LOCATIONS = Math.round(SERVICES * 1.2);
-const DURATION = Number(values.duration);
-const CONNECTIONS = Number(values.connections);
 
 interface City {
   cityId: number;
@@ -87,7 +70,7 @@ const pickN = <T>(r: () => number, list: readonly T[], n: number) => {
 };
 
 /** Writes a synthetic HSDS tabular package to `dir`; returns the towns it used, for realistic queries. */
-export function generatePackage(dir: string, services = SERVICES, locations = Math.round(services * 1.2)) {
+export function generatePackage(dir: string, services = 100_000, locations = Math.round(services * 1.2)) {
   fs.mkdirSync(dir, { recursive: true });
   const r = rng(42);
   const term = (facet: Facet, code: string) => stableUuid(`${facet}:${code}`);
@@ -209,20 +192,27 @@ const queries = QUERY_CITIES.map((c, i) => ({
   radius: '50',
 }));
 
-async function benchDialect(dialect: Dialect, pkg: string) {
-  const bench = await openBenchDatabase(dialect, 'directory');
-  const { handle, dataDir } = bench;
+/** What one run generated, for the figures' labels. */
+interface Generated {
+  services: number;
+  locations: number;
+}
+
+async function benchDialect(dialect: Dialect, pkg: string, generated: Generated, settings: BenchSettings) {
+  const prefix = `[${dialect}] `;
+  const database = await openBenchDatabase(dialect, 'directory');
+  const { handle } = database;
   const t0 = performance.now();
   const imported = await importPackage(handle.db, dialect, systemClock, pkg);
-  if (!imported.ok) throw new Error(imported.message);
+  if (!imported.ok) throw new Error(`the import failed: ${JSON.stringify(imported)}`);
   const importS = (performance.now() - t0) / 1000;
   await sql`analyze`.execute(handle.db);
   (globalThis as { gc?: () => void }).gc?.();
   console.log(
-    `[${dialect}] import of ${SERVICES.toLocaleString('en')} services / ${LOCATIONS.toLocaleString('en')} locations: ${importS.toFixed(1)} s (target < 60 s)`,
+    `${prefix}import of ${generated.services.toLocaleString('en')} services / ${generated.locations.toLocaleString('en')} locations: ${importS.toFixed(1)} s (target < 60 s)`,
   );
 
-  // In-process: the search service alone, one query at a time.
+  // In this process: the search service alone, one query at a time (no HTTP, no server).
   const times: number[] = [];
   let matched = 0;
   for (let round = 0; round < 5; round++) {
@@ -235,14 +225,13 @@ async function benchDialect(dialect: Dialect, pkg: string) {
     }
   }
   console.log(
-    `[${dialect}] in-process keyword + category + 50 km: ${times.length} searches, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (target p95 < 20 ms); ${(matched / times.length).toFixed(1)} matches on average`,
+    `${prefix}in-process keyword + category + 50 km: ${times.length} searches, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (target p95 < 20 ms); ${(matched / times.length).toFixed(1)} matches on average`,
   );
 
   // Over HTTP: `alongside serve` in its own process on this database; the clients run here.
-  const server = await startAlongside({ DATABASE_URL: bench.databaseUrl, DATA_DIR: dataDir });
+  const app = await startApp(database);
   const paths = queries.map((q) => `/resources?${new URLSearchParams(q).toString()}`);
-  const sample = await fetch(server.url + paths[0]!);
-  const bytes = Buffer.from(await sample.arrayBuffer());
+  const sample = await httpRequest(app.url + paths[0]!);
   if (sample.status !== 200) throw new Error(`search answered ${sample.status}`);
   /**
    * `clients` searching for `seconds`. Closed loop (each sends its next search as soon as the last is
@@ -259,7 +248,7 @@ async function benchDialect(dialect: Dialect, pkg: string) {
         if (pauses) await new Promise((r) => setTimeout(r, pause() * 1000));
         while (performance.now() < until) {
           const s = performance.now();
-          const res = await fetch(server.url + paths[next++ % paths.length]!);
+          const res = await fetch(app.url + paths[next++ % paths.length]!);
           await res.arrayBuffer();
           if (res.status !== 200) failures++;
           times.push(performance.now() - s);
@@ -273,46 +262,48 @@ async function benchDialect(dialect: Dialect, pkg: string) {
     return `${who}: ${(times.length / seconds).toFixed(0)} searches/s, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms${failures ? `, non-200 ${failures}` : ''}`;
   };
   // Warm-up, as after any restart: compiled code paths, the place list and the database's page cache.
-  for (const p of paths) await (await fetch(server.url + p)).arrayBuffer();
-  await load(2, 3);
-  for (const clients of [1, 2, 5, 10, CONNECTIONS])
+  for (const p of paths) await (await fetch(app.url + p)).arrayBuffer();
+  await load(2, Math.min(3, settings.duration));
+  const { connections, duration } = settings;
+  for (const clients of [1, 2, 5, 10, connections])
     console.log(
-      `[${dialect}] HTTP ${await load(clients, clients === CONNECTIONS ? DURATION : Math.min(DURATION, 3))}${clients === CONNECTIONS ? ' (target p95 < 20 ms)' : ''}`,
+      `${prefix}HTTP ${await load(clients, clients === connections ? duration : Math.min(duration, 3))}${clients === connections ? ' (target p95 < 20 ms)' : ''}`,
     );
   // People rather than load generators: 20 clients who each read their results for about a second
   // before searching again — about 20 searches a second in all.
-  console.log(`[${dialect}] HTTP ${await load(CONNECTIONS, Math.max(DURATION, 10), true)}`);
+  console.log(`${prefix}HTTP ${await load(connections, Math.max(duration, 10), true)}`);
 
-  const bare = await startBareServer(bytes);
-  const ac = (url: string, list?: { path: string }[]) =>
-    autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests: list });
-  const bareResult = await ac(bare.url + '/');
-  const appResult = await ac(
-    server.url,
-    paths.map((p) => ({ path: p })),
-  );
+  // autocannon cycles through the 60 searches; the bare server sends the first one's page.
+  const bare = await startBareServer(sameResponseAs(sample));
+  await measureRatio({
+    label: `search (page ${(sample.body.length / 1024).toFixed(1)} KB)`,
+    app: { url: app.url, paths },
+    bare: { url: bare.url + paths[0]! },
+    settings,
+    prefix,
+  });
   console.log(
-    `[${dialect}] autocannon ${CONNECTIONS} connections: bare node:http ${bareResult.requests.average.toFixed(0)} req/s | search ${appResult.requests.average.toFixed(0)} req/s (p50 ${appResult.latency.p50} ms, p97.5 ${appResult.latency.p97_5} ms, p99 ${appResult.latency.p99} ms, non-2xx ${appResult.non2xx}) | ratio ${(appResult.requests.average / bareResult.requests.average).toFixed(3)}× (page ${(bytes.length / 1024).toFixed(1)} KB)`,
-  );
-  console.log(
-    `[${dialect}] server memory after the load: rss ${server.rssMb().toFixed(0)} MB (the server process alone; the offline gazetteer is about 90 MB of it)`,
+    `${prefix}server memory after the load: rss ${app.rssMb().toFixed(0)} MB (the server process alone; the offline gazetteer is about 90 MB of it)`,
   );
   await bare.stop();
-  await server.stop();
-  await bench.close();
+  await app.stop();
+  await database.close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  const settings = benchSettings({ duration: 5, connections: 20, rounds: 3 }, { services: '100000', dialect: 'both' });
+  const services = Number(settings.flags.services);
+  if (!Number.isInteger(services) || services < 1) throw new Error('--services must be a positive whole number.');
+  const { dialect } = settings.flags;
+  if (!['both', 'sqlite', 'postgres'].includes(dialect)) throw new Error('--dialect must be both, sqlite or postgres.');
+  const generated = { services, locations: Math.round(services * 1.2) };
   const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-pkg-'));
   const g0 = performance.now();
-  generatePackage(pkg, SERVICES, LOCATIONS);
+  generatePackage(pkg, generated.services, generated.locations);
   console.log(
-    `Directory benchmark: generated ${SERVICES.toLocaleString('en')} services at ${LOCATIONS.toLocaleString('en')} locations in ${((performance.now() - g0) / 1000).toFixed(1)} s; Node ${process.version}, ${os.cpus().length} cores, load ${os
-      .loadavg()
-      .map((l) => l.toFixed(1))
-      .join(' ')}`,
+    `Directory benchmark: generated ${services.toLocaleString('en')} services at ${generated.locations.toLocaleString('en')} locations in ${((performance.now() - g0) / 1000).toFixed(1)} s; ${machine()}`,
   );
-  for (const d of values.dialect === 'both' ? (['sqlite', 'postgres'] as const) : [values.dialect as Dialect])
-    await benchDialect(d, pkg);
+  for (const d of dialect === 'both' ? (['sqlite', 'postgres'] as const) : [dialect as Dialect])
+    await benchDialect(d, pkg, generated, settings);
   fs.rmSync(pkg, { recursive: true, force: true });
 }

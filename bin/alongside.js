@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// Runs the TypeScript sources directly (tsx): no build step between a fresh clone and a running site.
-import { register } from 'tsx/esm/api';
+// Production runs the compiled JavaScript in dist/ (built by `npm ci` through the `prepare` script,
+// or `npm run build`). Without dist/ — or with ALONGSIDE_FROM_SOURCE=1 — the TypeScript sources run
+// through tsx, a development dependency.
+import fs from 'node:fs';
 
-register();
-const { main } = await import('../src/cli.ts');
-const code = await main(process.argv.slice(2));
-process.exitCode = code;
+const compiled = new URL('../dist/main.js', import.meta.url);
+if (process.env.ALONGSIDE_FROM_SOURCE !== '1' && fs.existsSync(compiled)) {
+  await import(compiled.href);
+} else {
+  const { register } = await import('tsx/esm/api');
+  register();
+  await import('../src/main.ts');
+}

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './core/clock.ts';
 import { strictArgs, UsageError, type Command } from './core/cli/command.ts';
 import { translate } from './core/i18n/index.ts';
@@ -32,6 +32,41 @@ ${COMMENTS_USAGE}
 Configuration comes from environment variables: PORT, HOST, DATA_DIR, DATABASE_URL,
 PUBLIC_URL, QUICK_EXIT_URL, LOG_LEVEL, ALONGSIDE_SECRET (see README.md).`;
 
+/**
+ * What an operator reads at start: where the site is and on which database, then either the
+ * one-time admin login (first start) or how to create an admin. Request lines are debug-level,
+ * so nothing follows this block at the default level until something fails.
+ */
+function startBanner(opts: {
+  where: string;
+  config: Config;
+  ms: number;
+  seeded: { seeded: boolean; adminEmail?: string; adminPassword?: string };
+}): string {
+  const { where, config, seeded } = opts;
+  const database = config.database.dialect === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL';
+  const lines = [
+    '',
+    `Alongside is serving ${where}  (public address ${config.publicUrl})`,
+    `  database: ${database}; ready in ${Math.round(opts.ms)} ms`,
+    '',
+  ];
+  if (seeded.seeded) {
+    lines.push(
+      'Demo content was added, and a staff admin account was created for you:',
+      `  e-mail:   ${seeded.adminEmail}`,
+      `  password: ${seeded.adminPassword}`,
+      `This password is shown only once and stored only as a hash. Log in at ${config.publicUrl}/admin/login`,
+    );
+  } else {
+    lines.push(
+      `Staff log in at ${config.publicUrl}/admin/login. To add an admin (the password is printed once):`,
+      '  npx alongside create-user --email you@example.org --role admin',
+    );
+  }
+  return lines.join('\n') + '\n';
+}
+
 const commands: Record<string, Command> = {
   ...directoryCommands,
   ...commentCommands,
@@ -52,15 +87,7 @@ const commands: Record<string, Command> = {
     process.once('SIGTERM', close);
     await app.listen({ port: config.port, host: config.host });
     const where = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-    console.log(
-      `Alongside is serving ${where} (${handle.dialect}, ready in ${Math.round(performance.now() - started)} ms)`,
-    );
-    if (seeded.seeded) {
-      console.log('\nDemo content added. A staff admin account was created for you:');
-      console.log(`  e-mail:   ${seeded.adminEmail}`);
-      console.log(`  password: ${seeded.adminPassword}`);
-      console.log('This password is shown only once and stored only as a hash. Log in at ' + where + '/admin/login\n');
-    }
+    console.log(startBanner({ where, config, ms: performance.now() - started, seeded }));
     return new Promise<number>(() => {});
   },
 

@@ -20,6 +20,18 @@ describe('configuration', () => {
     assert.equal(c.secureCookies, true);
   });
 
+  it('trusts no proxy by default, and takes hops or proxy addresses and ranges from TRUST_PROXY', () => {
+    assert.equal(loadConfig({}).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: 'off' }).trustProxy, false);
+    assert.equal(loadConfig({ TRUST_PROXY: '2' }).trustProxy, 2);
+    assert.deepEqual(loadConfig({ TRUST_PROXY: '127.0.0.1, 10.0.0.0/8,::1, loopback' }).trustProxy, [
+      '127.0.0.1',
+      '10.0.0.0/8',
+      '::1',
+      'loopback',
+    ]);
+  });
+
   for (const [name, value, mentions] of [
     ['PORT', 'eighty', 'PORT'],
     ['PORT', '70000', 'PORT'],
@@ -29,6 +41,11 @@ describe('configuration', () => {
     ['DATABASE_URL', 'mysql://x', 'DATABASE_URL'],
     ['LOG_LEVEL', 'loud', 'LOG_LEVEL'],
     ['ALONGSIDE_SECRET', 'short', 'ALONGSIDE_SECRET'],
+    ['TRUST_PROXY', 'true', 'TRUST_PROXY'],
+    ['METRICS_TOKEN', 'short', 'METRICS_TOKEN'],
+    ['TRUST_PROXY', '0', 'TRUST_PROXY'],
+    ['TRUST_PROXY', '127.0.0.1, my-proxy', 'TRUST_PROXY'],
+    ['TRUST_PROXY', '10.0.0.0/33', 'TRUST_PROXY'],
   ] as const) {
     it(`rejects ${name}=${value} with one sentence naming the variable`, () => {
       assert.throws(

@@ -1,3 +1,4 @@
+import net from 'node:net';
 import path from 'node:path';
 
 export type DatabaseConfig = { dialect: 'sqlite'; file: string } | { dialect: 'postgres'; url: string };
@@ -16,6 +17,13 @@ export interface Config {
   /** Optional secret from the environment; otherwise one is generated and kept in dataDir. */
   secret: string | undefined;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'silent';
+  /**
+   * Which peers may say who the client is (X-Forwarded-For): false (nobody, the default), a number
+   * of proxy hops, or addresses and CIDR ranges of the proxies (Fastify's `trustProxy`).
+   */
+  trustProxy: false | number | string[];
+  /** Bearer token for /metrics; without one, /metrics does not exist. */
+  metricsToken: string | undefined;
 }
 
 /** Thrown with one sentence that names the variable; the CLI prints only the message. */
@@ -45,6 +53,53 @@ function parseHttpUrl(name: string, raw: string): URL {
     throw new ConfigError(`${name} must start with http:// or https://, but it is "${raw}".`);
   }
   return url;
+}
+
+/** proxy-addr's names for address ranges, accepted as they are. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+function isAddressOrRange(value: string): boolean {
+  if (PROXY_RANGE_NAMES.has(value)) return true;
+  const [address, bits, extra] = value.split('/');
+  if (extra !== undefined || !address) return false;
+  const family = net.isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  const max = family === 4 ? 32 : 128;
+  return /^\d{1,3}$/.test(bits) && Number(bits) <= max;
+}
+
+function parseTrustProxy(raw: string | undefined): Config['trustProxy'] {
+  const text = (raw ?? '').trim();
+  if (text === '' || text === 'false' || text === 'off') return false;
+  if (/^\d+$/.test(text)) {
+    const hops = Number(text);
+    if (hops >= 1 && hops <= 10) return hops;
+    throw new ConfigError(`TRUST_PROXY as a number of proxy hops must be from 1 to 10, but it is "${raw}".`);
+  }
+  if (text === 'true') {
+    throw new ConfigError(
+      'TRUST_PROXY=true would let any client choose its own address. Give the proxy addresses (e.g. 127.0.0.1 or 10.0.0.0/8) or a number of hops.',
+    );
+  }
+  const list = text.split(',').map((part) => part.trim());
+  const bad = list.find((part) => !isAddressOrRange(part));
+  if (bad !== undefined) {
+    throw new ConfigError(
+      `TRUST_PROXY must be off, a number of hops, or a comma-separated list of IP addresses or CIDR ranges, but "${bad}" is none of these.`,
+    );
+  }
+  return list;
+}
+
+function parseMetricsToken(raw: string | undefined): string | undefined {
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 24 || !/^[\x21-\x7e]+$/.test(raw)) {
+    throw new ConfigError(
+      'METRICS_TOKEN must be at least 24 printable characters without spaces (e.g. from `openssl rand -hex 16`).',
+    );
+  }
+  return raw;
 }
 
 function parseDatabase(raw: string | undefined, dataDir: string): DatabaseConfig {
@@ -94,5 +149,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.protocol === 'https:',
     secret,
     logLevel,
+    trustProxy: parseTrustProxy(env.TRUST_PROXY),
+    metricsToken: parseMetricsToken(env.METRICS_TOKEN),
   };
 }

@@ -9,7 +9,8 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { DbHandle } from './core/db/connect.ts';
 import { PageCache } from './core/cache/page-cache.ts';
 import { loggerOptions } from './core/http/logging.ts';
-import { httpCore } from './core/http/plugin.tsx';
+import { registerMetrics } from './core/http/metrics.ts';
+import { frameworkErrorAnswer, httpCore } from './core/http/plugin.tsx';
 import { antispam } from './core/antispam/plugin.ts';
 import { createClientKeyer } from './core/security/client-key.ts';
 import { loadOrCreateSecret } from './core/security/secrets.ts';
@@ -23,6 +24,17 @@ import { directoryRoutes } from './features/directory/routes.tsx';
 import { trainingRoutes } from './features/training/routes.tsx';
 import { campaignRoutes } from './features/campaigns/routes.tsx';
 import { commentRoutes } from './features/comments/routes.tsx';
+
+/**
+ * Fastify reads a bare number as "trust nobody" (it cannot check the peer), so a hop count becomes
+ * the usual rule: the first `hops` addresses from the socket outwards are proxies. Only safe when
+ * the app cannot be reached except through them (README: Deployment).
+ */
+function trustProxyOption(
+  trust: Config['trustProxy'],
+): boolean | string[] | ((address: string, hop: number) => boolean) {
+  return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
+}
 
 export interface BuildOptions {
   config: Config;
@@ -53,8 +65,14 @@ export async function buildApp({
     logger: loggerOptions(config.logLevel, logStream),
     // Fastify's own request lines carry the URL; core/http logs its own, without client details.
     logController: new LogController({ disableRequestLogging: true }),
-    trustProxy: false,
+    trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
+    // A client that stops sending (a stalled body, an idle connection) is cut after 10 s of silence,
+    // and no request may take more than a minute to arrive; idle keep-alive connections close first.
+    connectionTimeout: 10_000,
+    requestTimeout: 60_000,
+    keepAliveTimeout: 5_000,
+    frameworkErrors: frameworkErrorAnswer(config),
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });
   const deps: AppDeps = {
@@ -81,6 +99,7 @@ export async function buildApp({
   app.addHook('onReady', () => deps.jobs.runStartJobs());
   app.addHook('onClose', async () => deps.jobs.stop());
   await app.register(httpCore);
+  if (config.metricsToken) registerMetrics(app, config.metricsToken);
   // Shared anti-spam (ALTCHA widget and challenges) for comments and pledges.
   await app.register(antispam);
   await app.register(healthRoutes);

@@ -137,33 +137,59 @@ describe('alongside CLI', () => {
   });
 });
 
+/** `npm start` in its own process group; resolves once `ready` matches what it printed. */
+async function npmStart(env: Record<string, string>, ready: RegExp) {
+  const child = spawn('npm', ['start', '--silent'], {
+    env: { ...process.env, LOG_LEVEL: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
+  let out = '';
+  child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+  child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+  const deadline = Date.now() + 60_000;
+  while (!ready.test(out) && Date.now() < deadline && child.exitCode === null)
+    await new Promise((r) => setTimeout(r, 100));
+  return {
+    output: () => out,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        child.once('exit', () => resolve());
+        process.kill(-child.pid!, 'SIGTERM');
+      }),
+  };
+}
+
 describe('npm start from a fresh data folder', () => {
-  it('migrates, seeds, prints the address and a one-time admin login, and serves /', async () => {
+  it('migrates, seeds, prints the address and a one-time admin login, serves /, and stays quiet', async () => {
     const DATA_DIR = tempDataDir();
     const port = await freePort();
     const started = Date.now();
-    const child = spawn('npm', ['start', '--silent'], {
-      env: { ...process.env, DATA_DIR, PORT: String(port), LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      detached: true,
-    });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const first = await npmStart({ DATA_DIR, PORT: String(port) }, /password: \S+/);
     try {
-      const deadline = Date.now() + 60_000;
-      while (!/password: \S+/.test(out) && Date.now() < deadline && child.exitCode === null)
-        await new Promise((r) => setTimeout(r, 100));
-      assert.match(out, new RegExp(`serving http://127\\.0\\.0\\.1:${port}`));
-      assert.match(out, /e-mail: +admin@alongside\.invalid/);
+      assert.match(first.output(), new RegExp(`serving http://127\\.0\\.0\\.1:${port}`));
+      assert.match(first.output(), /e-mail: +admin@alongside\.invalid/);
       const res = await fetch(`http://127.0.0.1:${port}/`);
       assert.equal(res.status, 200);
       assert.match(await res.text(), /Exit this page/);
-      console.log(`# start-up to first response: ${Date.now() - started} ms (includes npm and tsx start)`);
+      console.log(`# start-up to first response: ${Date.now() - started} ms (includes npm start)`);
       const health = await fetch(`http://127.0.0.1:${port}/healthz`);
       assert.equal(health.status, 200);
+      await fetch(`http://127.0.0.1:${port}/no/such/page`);
+      assert.doesNotMatch(
+        first.output(),
+        /"msg":"request"/,
+        'request lines are debug-level: the login block stays visible',
+      );
     } finally {
-      process.kill(-child.pid!, 'SIGTERM');
+      await first.stop();
+    }
+    const again = await npmStart({ DATA_DIR, PORT: String(port) }, /create-user/);
+    try {
+      assert.doesNotMatch(again.output(), /password:/, 'no second admin and no password on a later start');
+      assert.match(again.output(), /npx alongside create-user --email \S+ --role admin/);
+    } finally {
+      await again.stop();
     }
   });
 });

@@ -51,14 +51,21 @@ export interface PostFooter {
   render(post: { id: number; slug: string; language: string }, ctx: PageContext): Promise<VNode | null>;
 }
 
+/** A list of work waiting for staff (pending comments, pledges, suggestions…), counted for /metrics. */
+export interface QueueGauge {
+  name: string;
+  count(): Promise<number>;
+}
+
 export interface Registry {
   homeSections: HomeSection[];
   adminLinks: AdminLink[];
   postFooters: PostFooter[];
+  queues: QueueGauge[];
 }
 
 export function emptyRegistry(): Registry {
-  return { homeSections: [], adminLinks: [], postFooters: [] };
+  return { homeSections: [], adminLinks: [], postFooters: [], queues: [] };
 }
 
 declare module 'fastify' {

@@ -5,9 +5,9 @@ import { createStaff } from '../../src/core/auth/service.ts';
 import { systemClock } from '../../src/core/clock.ts';
 import { PAYLOADS, easyChallenges, makePost } from '../support/comments.ts';
 import { writeSetting } from '../../src/core/settings/index.ts';
-import { RATE_LIMIT } from '../../src/features/comments/routes.tsx';
 import { DIALECTS } from '../support/app.ts';
-import { moderateComments } from '../../src/features/comments/service.ts';
+import { cacheTags } from '../../src/core/cache/tags.ts';
+import { moderateComments, RATE_LIMIT } from '../../src/features/comments/service.ts';
 import { foreignRequests, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
 import { liveBrowserAndServer } from '../support/live.ts';
 
@@ -108,7 +108,7 @@ for (const dialect of DIALECTS) {
           'approve',
         );
         assert.ok(done.ok);
-        await live.server.app.deps.pageCache.invalidate(`post:${post.id}`, 'comments');
+        await live.server.app.deps.pageCache.invalidate(cacheTags.post(post.id), cacheTags.comments);
       };
       await page.goto(`${live.server.url}/posts/${post.slug}`);
       await page.fill('#field-body', 'Top-level comment to answer.');

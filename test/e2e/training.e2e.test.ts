@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import { describe, it } from 'node:test';
-import type { Page, Request } from 'playwright-core';
+import type { Download, Page, Request } from 'playwright-core';
 import { DIALECTS } from '../support/app.ts';
 import { foreignRequests, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
 import { liveBrowserAndServer } from '../support/live.ts';
@@ -25,6 +25,24 @@ async function content(server: LiveServer): Promise<CourseContent> {
     .where('c.slug', '=', 'supporting-not-rescuing')
     .executeTakeFirstOrThrow();
   return JSON.parse(row.content_json) as CourseContent;
+}
+
+/**
+ * A download's file, failing by name after 30 s: Playwright's `download.path()` has no timeout of
+ * its own, so a download that never finishes would otherwise stall the test until the runner's limit.
+ */
+async function downloaded(download: Download, what: string): Promise<string> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not finish downloading within 30 s`)), 30_000);
+  });
+  try {
+    const file = await Promise.race([download.path(), timeout]);
+    assert.ok(file, `${what} was saved`);
+    return file;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 async function answerRight(page: Page, lesson: Lesson) {
@@ -66,7 +84,7 @@ for (const dialect of DIALECTS) {
       assert.ok(await one.isVisible('button[data-copy]'), 'copy appears with scripts');
       assert.ok(await one.isVisible('button[data-print]'));
       const [download] = await Promise.all([one.waitForEvent('download'), one.click('text=Download as a text file')]);
-      const saved = fs.readFileSync((await download.path())!, 'utf8');
+      const saved = fs.readFileSync(await downloaded(download, 'the progress code file'), 'utf8');
       assert.ok(saved.includes(code), 'the downloaded file holds the code');
       assert.deepEqual(await seriousAxeViolations(one), []);
       const cookies = await deviceOne.cookies();
@@ -85,6 +103,8 @@ for (const dialect of DIALECTS) {
       assert.match((await one.textContent('.quiz-result')) ?? '', /Not passed yet/);
       assert.deepEqual(await seriousAxeViolations(one), []);
       await one.click('text=Try the quiz again');
+      // The click returns once the new page commits; training.js (deferred) restores the note by "load".
+      await one.waitForURL(live.server.url + `${COURSE}/${lessons[0]!.slug}#quiz-title`);
       assert.equal(
         await one.inputValue('textarea[data-reflection]'),
         REFLECTION,
@@ -125,7 +145,7 @@ for (const dialect of DIALECTS) {
       const [pdf] = await Promise.all([two.waitForEvent('download'), two.click('text=Download the certificate (PDF)')]);
       assert.equal(
         fs
-          .readFileSync((await pdf.path())!)
+          .readFileSync(await downloaded(pdf, 'the certificate PDF'))
           .subarray(0, 5)
           .toString(),
         '%PDF-',
@@ -141,8 +161,10 @@ for (const dialect of DIALECTS) {
       await admin.waitForURL(/\/admin\/training$/);
       await admin.click('text=Supporting, not rescuing');
       await admin.fill('input[name="reason"]', 'Issued in error (test)');
-      await admin.click('text=Revoke');
-      await admin.waitForURL(/\/admin\/training\/\d+$/);
+      // The revocation redirects back to the page the form was on: wait for that navigation, not for a URL
+      // the page already has (which would not wait at all, and let the check below race the revocation).
+      await Promise.all([admin.waitForNavigation(), admin.click('text=Revoke')]);
+      assert.match(admin.url(), /\/admin\/training\/\d+$/);
       const stranger = await newContext(live.browser);
       const check = await stranger.newPage();
       await check.goto(certUrl);

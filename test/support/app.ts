@@ -198,7 +198,8 @@ export async function createTestApp(dialect: Dialect, opts: TestAppOptions = {})
     DATA_DIR: database.dataDir,
     PUBLIC_URL: 'http://alongside.test',
     QUICK_EXIT_URL: 'https://neutral.example.org/',
-    LOG_LEVEL: 'info',
+    // Debug: request lines are captured too, so the privacy check reads them.
+    LOG_LEVEL: 'debug',
     ...opts.env,
   });
   const clock = opts.clock ?? new ManualClock();

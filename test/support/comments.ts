@@ -14,7 +14,7 @@ let n = 0;
 /** A published post written straight into the table (publishing owns the real editor). */
 export async function makePost(
   db: Db,
-  opts: { slug?: string; closed?: boolean; title?: string } = {},
+  opts: { slug?: string; closed?: boolean; title?: string; language?: string } = {},
 ): Promise<{ id: number; slug: string }> {
   n++;
   let author = await db
@@ -45,7 +45,7 @@ export async function makePost(
       excerpt: '',
       body_md: 'If you know more resources, please share them below.',
       content_note: '',
-      language: 'en',
+      language: opts.language ?? 'en',
       translation_group: null,
       author_id: author.id,
       status: 'published',

@@ -30,7 +30,8 @@ export interface LiveServer {
 
 export async function startLiveServer(
   dialect: Dialect,
-  opts: { seed?: boolean; env?: Record<string, string> } = {},
+  /** `clientAddresses`: other loopback addresses the test connects from; none may be stored or logged either. */
+  opts: { seed?: boolean; env?: Record<string, string>; clientAddresses?: string[] } = {},
 ): Promise<LiveServer> {
   const database = await createTestDatabase(dialect);
   const port = await freePort();
@@ -48,7 +49,8 @@ export async function startLiveServer(
     PORT: String(port),
     PUBLIC_URL: origin,
     QUICK_EXIT_URL: exitUrl,
-    LOG_LEVEL: 'info',
+    // Debug: request lines are captured too, so the privacy check reads them.
+    LOG_LEVEL: 'debug',
     ...opts.env,
   });
   let adminPassword: string | undefined;
@@ -79,7 +81,7 @@ export async function startLiveServer(
         .split('\n')
         .filter((l) => !l.includes('Server listening at'))
         .join('\n');
-      await assertNoClientTraces(database.db, dialect, clientLogs, ['127.0.0.1']);
+      await assertNoClientTraces(database.db, dialect, clientLogs, ['127.0.0.1', ...(opts.clientAddresses ?? [])]);
       await database.destroy();
     },
   };

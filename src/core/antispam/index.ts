@@ -8,6 +8,7 @@
  * - blocked-words.ts admin-configured list in `settings`
  * - text.ts          UTF-8/control-character validation, normalisation, link counting
  * - private-link.ts  long random tokens shown once; only SHA-256 stored
+ * - verdict.ts       the one decision over those signals, with one catalog of refusals (messages.ts)
  */
 export * from './text.ts';
 export * from './honeypot.ts';
@@ -16,3 +17,4 @@ export * from '../limits.ts';
 export * from './duplicates.ts';
 export * from './blocked-words.ts';
 export * from './private-link.ts';
+export * from './verdict.ts';

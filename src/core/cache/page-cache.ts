@@ -79,6 +79,17 @@ export class PageCache {
     return this.queued;
   }
 
+  /** Requests answered from the cache, and cacheable requests that were not (for /metrics). */
+  readonly stats = { hits: 0, misses: 0 };
+
+  /** A cached page for a request, counted as a hit or a miss. */
+  lookup(key: string): CachedPage | undefined {
+    const entry = this.get(key);
+    if (entry) this.stats.hits++;
+    else this.stats.misses++;
+    return entry;
+  }
+
   get(key: string): CachedPage | undefined {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
@@ -138,6 +149,7 @@ export class PageCache {
     if (!entry?.raw) return false;
     const cookie = req.headers.cookie;
     if (cookie && entry.raw.skipIfCookies.some((name) => cookie.includes(`${name}=`))) return false;
+    this.stats.hits++;
     res.writeHead(entry.status, entry.raw.headers);
     res.end(req.method === 'HEAD' ? undefined : entry.body);
     return true;

@@ -131,3 +131,91 @@ for (const dialect of DIALECTS) {
     });
   });
 }
+
+describe('HTTPS sites', () => {
+  it('send HSTS and Secure staff cookies when PUBLIC_URL is https, and no HSTS over plain http', async () => {
+    const secure = await createTestApp('sqlite', { env: { PUBLIC_URL: 'https://alongside.test' } });
+    const plain = await createTestApp('sqlite');
+    try {
+      assert.equal((await secure.inject('/')).headers['strict-transport-security'], 'max-age=31536000');
+      assert.equal((await plain.inject('/')).headers['strict-transport-security'], undefined);
+    } finally {
+      await secure.close();
+      await plain.close();
+    }
+  });
+});
+
+describe('the input gate', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp('sqlite', {
+      extend(app) {
+        app.post('/__test/echo', async (req) => ({ ok: true, body: req.body }));
+        app.get('/__test/q', async (req) => ({ ok: true, query: req.query }));
+      },
+    });
+  });
+  after(() => t.close());
+
+  const form = (payload: Buffer | string) =>
+    t.inject({
+      method: 'POST',
+      url: '/__test/echo',
+      payload,
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+
+  it('refuses a form field that is not UTF-8, naming the field, before anything else runs', async () => {
+    const res = await form(Buffer.concat([Buffer.from('_csrf=x&note='), Buffer.from([0x62, 0xff, 0x63])]));
+    assert.equal(res.statusCode, 400);
+    assert.match(res.body, /“note” contains characters that could not be read/);
+  });
+
+  for (const [name, value] of [
+    ['NUL', 'a%00b'],
+    ['a bell', 'a%07b'],
+    ['a C1 control', 'a%C2%85b'],
+    ['a right-to-left override', 'a%E2%80%AEb'],
+    ['a lone surrogate written as CESU bytes', 'a%ED%A0%80b'],
+  ]) {
+    it(`refuses ${name} in a form field`, async () => {
+      const res = await form(`note=${value}`);
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /“note” contains/);
+    });
+  }
+
+  it('keeps tabs and line breaks in form text, and refuses them in a query', async () => {
+    const res = await form('_csrf=x&note=a%09b%0D%0Ac');
+    assert.equal(res.statusCode, 403, 'the text passed the gate and reached the CSRF check');
+    assert.equal((await t.inject('/__test/q?q=a%0Ab')).statusCode, 400);
+  });
+
+  it('decodes queries strictly: invalid UTF-8 and controls are refused, other scripts pass', async () => {
+    assert.equal((await t.inject('/__test/q?q=%FF')).statusCode, 400);
+    assert.equal((await t.inject('/__test/q?q=a%00')).statusCode, 400);
+    const ok = await t.inject('/__test/q?q=%C5%81%C3%B3d%C5%BA+%CE%BA&q=2');
+    assert.equal(ok.statusCode, 200);
+    assert.deepEqual(JSON.parse(ok.body).query, { q: ['Łódź κ', '2'] });
+  });
+});
+
+describe('addresses Fastify refuses before routing', () => {
+  it('answer with the site’s 400 page (JSON under /api), not raw JSON or a 500', async () => {
+    const t = await createTestApp('sqlite');
+    try {
+      for (const url of ['/posts/%FF%FE', `/posts/${'a'.repeat(200)}`, '/campaigns/%C0%AF']) {
+        const res = await t.inject(url);
+        assert.ok(res.statusCode === 400 || res.statusCode === 414, `${url}: ${res.statusCode}`);
+        assert.match(String(res.headers['content-type']), /text\/html/, url);
+        assert.match(res.body, /could not be understood/);
+      }
+      const api = await t.inject('/api/hsds/services/%FF');
+      assert.equal(api.statusCode, 400);
+      assert.match(String(api.headers['content-type']), /application\/json/);
+    } finally {
+      await t.close();
+    }
+  });
+});

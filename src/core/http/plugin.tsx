@@ -8,11 +8,12 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { staffForSession, type StaffMember } from '../auth/service.ts';
 import type { Locale } from '../i18n/index.ts';
+import type { Config } from '../../config.ts';
 import { renderDocument } from '../views/render.ts';
 import type { PageContext } from '../views/context.ts';
 import { createCsrf } from './csrf.ts';
 import { ErrorPage } from './error-pages.tsx';
-import { isCrossSite, noStore, registerSecurityHeaders } from './security.ts';
+import { isCrossSite, noStore, registerSecurityHeaders, warnOnUntrustedForwarding } from './security.ts';
 import { translate, type Message } from '../i18n/index.ts';
 import { msg } from '../views/messages.ts';
 import '../app.ts';
@@ -58,6 +59,28 @@ declare module 'fastify' {
   }
 }
 
+/**
+ * Requests Fastify refuses before routing (a path that is not UTF-8, a path parameter over its
+ * length limit) get the site's own error page, or JSON under /api, like every other refusal.
+ */
+export function frameworkErrorAnswer(config: Config) {
+  // No request decorators exist yet at this stage: the page gets a plain anonymous context.
+  const ctx: PageContext = {
+    siteName: 'Alongside',
+    publicUrl: config.publicUrl,
+    quickExitUrl: config.quickExitUrl,
+    locale: 'en',
+    csrfToken: '',
+  };
+  return (error: { statusCode?: number }, req: FastifyRequest, reply: FastifyReply) => {
+    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
+    const message = msg('notUnderstood');
+    if (wantsJson(req)) return reply.code(status).send({ error: translate('en', message), statusCode: status });
+    const page = renderDocument(<ErrorPage ctx={ctx} status={400} message={message} />);
+    return reply.code(status).type('text/html; charset=utf-8').send(page);
+  };
+}
+
 function wantsJson(req: FastifyRequest): boolean {
   return req.url.startsWith('/api/') || req.url.startsWith('/healthz');
 }
@@ -67,7 +90,8 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   const { config, db, clock, secret, clientKey, pageCache } = app.deps;
   const csrf = createCsrf(secret);
 
-  await registerSecurityHeaders(app);
+  await registerSecurityHeaders(app, { https: config.secureCookies });
+  warnOnUntrustedForwarding(app);
   // Every form on the site goes through the one strict parser (UTF-8 checked field by field).
   app.addContentTypeParser(
     'application/x-www-form-urlencoded',
@@ -146,7 +170,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     req.cacheTags = [...rule.tags];
     await pageCache.sync();
     req.cacheGeneration = pageCache.currentGeneration;
-    const hit = pageCache.get(req.url);
+    const hit = pageCache.lookup(req.url);
     if (!hit) return;
     for (const [name, value] of Object.entries(hit.headers)) reply.header(name, value);
     return reply.code(hit.status).header('x-cache', 'hit').send(hit.body);
@@ -204,8 +228,9 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   });
 
   // Replaces Fastify's request log: method, route pattern, status, time; nothing about the client.
+  // At debug level, so an operator's default log shows start-up and failures only.
   app.addHook('onResponse', async (req, reply) => {
-    req.log.info(
+    req.log.debug(
       {
         method: req.method,
         route: req.routeOptions.url ?? '(no route)',

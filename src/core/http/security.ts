@@ -1,7 +1,8 @@
 import helmet from '@fastify/helmet';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 
-export async function registerSecurityHeaders(app: FastifyInstance): Promise<void> {
+/** `https` sites also tell browsers to come back over HTTPS only (HSTS, one year, this host). */
+export async function registerSecurityHeaders(app: FastifyInstance, opts: { https: boolean }): Promise<void> {
   await app.register(helmet, {
     contentSecurityPolicy: {
       useDefaults: false,
@@ -21,13 +22,31 @@ export async function registerSecurityHeaders(app: FastifyInstance): Promise<voi
     },
     referrerPolicy: { policy: 'no-referrer' },
     crossOriginEmbedderPolicy: false,
-    strictTransportSecurity: false,
+    strictTransportSecurity: opts.https ? { maxAge: 31_536_000, includeSubDomains: false } : false,
     xFrameOptions: { action: 'deny' },
   });
   app.addHook('onSend', async (_req, reply, payload) => {
     // Browsers must not send or store a location, camera or similar permission for this site.
     reply.header('Permissions-Policy', 'geolocation=(self), camera=(), microphone=(), interest-cohort=()');
     return payload;
+  });
+}
+
+/**
+ * Behind a reverse proxy every request seems to come from the proxy unless TRUST_PROXY names it:
+ * then all visitors share one rate limit. Warns once (without any address) when a request carries
+ * X-Forwarded-For from a peer that is not trusted.
+ */
+export function warnOnUntrustedForwarding(app: FastifyInstance): void {
+  let warned = false;
+  app.addHook('onRequest', async (req) => {
+    if (warned || req.headers['x-forwarded-for'] === undefined) return;
+    // `ips` runs from the peer outwards through trusted proxies: more than one means the peer was trusted.
+    if (app.deps.config.trustProxy !== false && (req.ips?.length ?? 0) > 1) return;
+    warned = true;
+    req.log.warn(
+      'A request arrived with X-Forwarded-For from a peer that TRUST_PROXY does not name, so the header was ignored. Behind a reverse proxy, set TRUST_PROXY to its address (or hop count), or every visitor shares one rate limit.',
+    );
   });
 }
 

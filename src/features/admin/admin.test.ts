@@ -1,3 +1,4 @@
+import { safeNext } from './routes.tsx';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { can } from '../../core/auth/policy.ts';
@@ -100,6 +101,25 @@ for (const dialect of DIALECTS) {
     it('does not redirect to another site after login', async () => {
       const res = await t.inject('/admin/login?next=//evil.example/');
       assert.match(res.body, /name="next" value="\/admin"/);
+    });
+
+    it('keeps only paths of this site as the place to go after login', () => {
+      const site = 'https://alongside.test';
+      for (const hostile of [
+        '//evil.example/x',
+        '/\\evil.example/x',
+        '/\t/evil.example/x',
+        '/\n/evil.example',
+        'https://evil.example/',
+        'javascript:alert(1)',
+        '',
+        undefined,
+        '/' + 'a'.repeat(600),
+      ]) {
+        assert.equal(safeNext(hostile, site), '/admin', JSON.stringify(hostile));
+      }
+      assert.equal(safeNext('/admin/posts?page=2#top', site), '/admin/posts?page=2#top');
+      assert.equal(safeNext('/admin/../safety', site), '/safety');
     });
 
     it('rate-limits login attempts', async () => {

@@ -5,9 +5,22 @@ import { FormText, Type, typed } from '../../core/http/schemas.ts';
 import { noStore } from '../../core/http/security.ts';
 import { LoginPage } from './views.tsx';
 
-/** Only same-site paths: a login link must not bounce staff to another site. */
-function safeNext(next: string | undefined): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) && next.length < 500 ? next : '/admin';
+/**
+ * Only this site's own paths: a login link must not bounce staff to another site. The target is
+ * resolved as a browser would resolve it against PUBLIC_URL (so `/\\evil`, `//evil` or a tab
+ * trick cannot change the host) and kept only as a path on the same origin.
+ */
+export function safeNext(next: string | undefined, publicUrl: string): string {
+  if (!next || next.length > 500 || !next.startsWith('/')) return '/admin';
+  const base = new URL(publicUrl);
+  let target: URL;
+  try {
+    target = new URL(next, base);
+  } catch {
+    return '/admin';
+  }
+  if (target.origin !== base.origin) return '/admin';
+  return target.pathname + target.search + target.hash;
 }
 
 const LoginQuery = Type.Object({ next: Type.Optional(FormText(2000)) });
@@ -24,7 +37,7 @@ export async function loginRoutes(fastify: FastifyInstance) {
 
   app.get('/admin/login', { schema: { querystring: LoginQuery } }, async (req, reply) => {
     noStore(reply);
-    const next = safeNext(req.query.next);
+    const next = safeNext(req.query.next, config.publicUrl);
     if (req.staff) return reply.redirect(next, 303);
     return reply.page(<LoginPage ctx={req.pageContext()} next={next} />);
   });
@@ -35,7 +48,7 @@ export async function loginRoutes(fastify: FastifyInstance) {
     async (req, reply) => {
       noStore(reply);
       const { email, password } = req.body;
-      const next = safeNext(req.body.next);
+      const next = safeNext(req.body.next, config.publicUrl);
       const result = await logIn(db, clock, email, password);
       if (!result.ok) {
         return reply.page(<LoginPage ctx={req.pageContext()} next={next} email={email} error={result.message} />, 401);

@@ -2,13 +2,18 @@ import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../
 import { Layout } from '../../core/views/layout.tsx';
 import type { PageContext } from '../../core/views/context.ts';
 import { campaignLength, dateOfDay, dayLabel, formatDateRange, formatEventTime, utcToLocalInput } from './calendar.ts';
-import { kindKey, t } from './messages.ts';
-import type { Campaign, CampaignEvent, PublicPledge } from './service.ts';
-import { daysOf } from './service.ts';
+import { kindKey } from './kinds.ts';
+import { t } from './messages.ts';
+import type { PublicPledge } from './pledge-repo.ts';
+import { daysOf } from './pledge-service.ts';
+import type { Campaign, CampaignEvent } from './repo.ts';
 import { CampaignStyles } from './views.tsx';
 
-type Values = Record<string, string | string[] | undefined>;
-const str = (v: Values, k: string) => (typeof v[k] === 'string' ? (v[k] as string) : '');
+type Values = Record<string, string | readonly string[] | undefined>;
+const str = (v: Values, k: string) => {
+  const value = v[k];
+  return typeof value === 'string' ? value : '';
+};
 
 export function AdminCampaignsPage({
   ctx,

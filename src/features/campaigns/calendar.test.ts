@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { campaignLength, campaignPhase, dateOfDay, sixteenDaysTemplate } from './calendar.ts';
 import { checkCityLevelPlace, looksLikeStreetAddress } from './place.ts';
-import { checkLink } from './service.ts';
+import { checkLink } from './link.ts';
 import { eventsCalendar } from './ics.ts';
 import ICAL from 'ical.js';
 
@@ -86,7 +86,7 @@ describe('city-level places', () => {
 
 describe('links', () => {
   it('keeps http and https links and refuses every other scheme', () => {
-    assert.deepEqual(checkLink('https://example.org/a'), { ok: true, link: 'https://example.org/a' });
+    assert.deepEqual(checkLink('https://example.org/a'), { ok: true, value: 'https://example.org/a' });
     assert.ok(checkLink('http://example.org').ok);
     for (const bad of [
       'javascript:alert(1)',

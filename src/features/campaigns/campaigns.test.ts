@@ -13,6 +13,9 @@ import * as campaigns from './service.ts';
 import { EDIT_WINDOW_MS } from '../../core/antispam/private-link.ts';
 import { PURGE_DAYS, PURGE_EVERY_MS } from '../../core/antispam/retention.ts';
 import { readSetting } from '../../core/settings/index.ts';
+import { cacheTags } from '../../core/cache/tags.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { PledgeSignals } from './pledge-service.ts';
 import { EDIT_WINDOW_MS as COMMENTS_EDIT_WINDOW_MS } from '../comments/service.ts';
 
 const SLUG = '16-days-2026';
@@ -28,6 +31,11 @@ const PAYLOADS = [
   'data:text/html;base64,PHNjcmlwdD53aW5kb3cuX19wd25lZD0xPC9zY3JpcHQ+',
   "' onmouseover='window.__pwned=1",
 ];
+
+/** A clock stopped at one instant, for the services that read time from a clock. */
+const at = (iso: string): Clock => ({ now: () => new Date(iso) });
+/** What the route gathers for a person within the limit who solved the proof of work. */
+const PASSED: PledgeSignals = { withinRateLimit: true, form: {}, challenge: 'verified' };
 
 let ipCounter = 0;
 /** A distinct client per form post, so the per-client rate limit does not mask what is tested. */
@@ -106,27 +114,27 @@ for (const dialect of DIALECTS) {
 
     it('says when the campaign has not started or has ended, and the home banner shows only while it runs', async () => {
       t.clock.set('2026-11-20T12:00:00Z');
-      await t.app.deps.pageCache.invalidate('*');
+      await t.app.deps.pageCache.invalidate(cacheTags.all);
       assert.match((await t.inject(PAGE)).body, /starts in 5 days/);
       assert.doesNotMatch((await t.inject('/')).body, /campaign-banner/);
       t.clock.set('2026-12-03T12:00:00Z');
-      await t.app.deps.pageCache.invalidate('*');
+      await t.app.deps.pageCache.invalidate(cacheTags.all);
       assert.match((await t.inject(PAGE)).body, /Today is day 9 of 16/);
       const home = await t.inject('/');
       assert.match(home.body, /campaign-banner/);
       assert.match(home.body, /day 9 of 16/);
       t.clock.set('2026-12-11T12:00:00Z');
-      await t.app.deps.pageCache.invalidate('*');
+      await t.app.deps.pageCache.invalidate(cacheTags.all);
       assert.match((await t.inject(PAGE)).body, /has ended/);
       assert.doesNotMatch((await t.inject('/')).body, /campaign-banner/);
       const list = await t.inject('/campaigns');
       assert.match(list.body, /Past campaigns/);
       // Cached pages that show the banner expire at the campaign's local midnight (London: GMT in December).
-      assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, new Date('2026-12-10T23:59:30Z')), 30_000);
-      assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, new Date('2026-11-24T23:00:00Z')), 3_600_000);
-      assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, new Date('2026-10-01T12:00:00Z')), undefined);
+      assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, at('2026-12-10T23:59:30Z')), 30_000);
+      assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, at('2026-11-24T23:00:00Z')), 3_600_000);
+      assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, at('2026-10-01T12:00:00Z')), undefined);
       t.clock.set('2026-11-25T12:00:00Z');
-      await t.app.deps.pageCache.invalidate('*');
+      await t.app.deps.pageCache.invalidate(cacheTags.all);
     });
 
     it('takes a pledge into moderation, shows it once approved, counts "me too" once per client, and lets the author edit and delete it', async () => {
@@ -158,6 +166,10 @@ for (const dialect of DIALECTS) {
       assert.match((await t.inject(`${PAGE}?day=3&kind=organise`)).body, /council to fund/);
       assert.doesNotMatch((await t.inject(`${PAGE}?day=2`)).body, /council to fund/);
       assert.doesNotMatch((await t.inject(`${PAGE}?kind=learn`)).body, /council to fund/);
+      // The filter form sends "" for "All days" and "All kinds"; a day outside the campaign shows every day.
+      assert.match((await t.inject(`${PAGE}?day=&kind=`)).body, /council to fund/);
+      assert.match((await t.inject(`${PAGE}?day=&kind=organise`)).body, /council to fund/);
+      assert.match((await t.inject(`${PAGE}?day=17`)).body, /council to fund/);
 
       // Me too: counted once per client per pledge per day.
       const click = (ip: string) =>
@@ -291,7 +303,7 @@ for (const dialect of DIALECTS) {
         'save',
       );
       assert.ok(draft.ok);
-      await t.app.deps.pageCache.invalidate('posts');
+      await t.app.deps.pageCache.invalidate(cacheTags.posts);
       const page = await t.inject(PAGE);
       assert.match(page.body, /Posts for this campaign/);
       assert.match(page.body, /Why we mark the 16 Days/);
@@ -335,7 +347,7 @@ for (const dialect of DIALECTS) {
             ...good('A forged proof of work is refused'),
             altcha: Buffer.from('{"challenge":{},"solution":{}}').toString('base64'),
           },
-          /anti-spam check failed/,
+          /anti-spam check did not pass/,
         ],
       ];
       for (const [fields, message] of cases) {
@@ -427,9 +439,15 @@ for (const dialect of DIALECTS) {
           place: s.slice(0, 80),
           link: s,
         };
-        let r = await campaigns.submitPledge(t.db, t.clock, SLUG, input);
+        let r = await campaigns.submitPledge(t.db, t.clock, SLUG, input, PASSED);
         if (!r.ok)
-          r = await campaigns.submitPledge(t.db, t.clock, SLUG, { ...input, place: '', link: '', display_name: '' });
+          r = await campaigns.submitPledge(
+            t.db,
+            t.clock,
+            SLUG,
+            { ...input, place: '', link: '', display_name: '' },
+            PASSED,
+          );
         if (!r.ok) continue;
         stored++;
         const approved = await campaigns.moderatePledge(t.db, t.clock, actor, campaign.id, r.value.pledgeId, 'approve');
@@ -483,6 +501,56 @@ for (const dialect of DIALECTS) {
         const id = Number(/#pledge-(\d+)$/.exec(item.link ?? '')![1]);
         assert.equal(rows.find((r) => r.id === id)?.status, 'approved', 'only approved pledges are in the feed');
       }
+    });
+
+    it('keeps markup in pledges as text in pledges.atom, and gives every entry an author', async () => {
+      const actor = { id: moderator.userId, role: 'moderator' as const };
+      const hostile = {
+        action:
+          'Feed check <img src="https://tracker.example/pixel.gif" onerror="alert(1)"> & <script>alert(2)</script>',
+        name: '<script>alert(3)</script><img src=x>',
+      };
+      const named = await campaigns.submitPledge(
+        t.db,
+        t.clock,
+        SLUG,
+        { ...good(hostile.action), display_name: hostile.name, place: '' },
+        PASSED,
+      );
+      const anonymous = await campaigns.submitPledge(
+        t.db,
+        t.clock,
+        SLUG,
+        { ...good('Feed check without a name to show'), display_name: '' },
+        PASSED,
+      );
+      assert.ok(named.ok && anonymous.ok, JSON.stringify([named, anonymous]));
+      for (const id of [named.value.pledgeId, anonymous.value.pledgeId])
+        assert.ok((await campaigns.moderatePledge(t.db, t.clock, actor, campaignId, id, 'approve')).ok);
+      await t.app.deps.pageCache.invalidate(cacheTags.campaign(campaignId)); // as the moderation route does
+
+      const res = await t.inject(`${PAGE}/pledges.atom`);
+      assert.equal(res.statusCode, 200);
+      assert.doesNotMatch(res.body, /<(img|script)\b/i, 'no markup from a pledge reaches the XML as markup');
+      const feed = await new Parser<object, { author?: string; summary?: string }>().parseString(res.body);
+      // type="html" fields: what a feed reader renders is the HTML-unescaped text, never an element.
+      const asText = (html: string) =>
+        html
+          .replace(/&lt;/g, '<')
+          .replace(/&gt;/g, '>')
+          .replace(/&quot;/g, '"')
+          .replace(/&#39;/g, "'")
+          .replace(/&amp;/g, '&');
+      const entryOf = (id: number) => feed.items.find((i) => i.link?.endsWith(`#pledge-${id}`))!;
+      const entry = entryOf(named.value.pledgeId);
+      assert.doesNotMatch(entry.title ?? '', /<(img|script)\b/i);
+      assert.equal(asText(entry.title ?? ''), `${hostile.name}: Organise`);
+      assert.doesNotMatch(entry.summary ?? '', /<(img|script)\b/i);
+      assert.equal(asText(entry.summary ?? ''), hostile.action);
+      assert.equal(entry.author, hostile.name, 'the name is the Atom author, as text');
+      assert.equal(entryOf(anonymous.value.pledgeId).author, 'Anonymous');
+      assert.ok(feed.items.length > 2);
+      for (const item of feed.items) assert.ok(item.author, `an author for ${item.link}`);
     });
 
     it('lets editors create a campaign from the 16 Days template for any year, set themes and add events; moderators and trainers cannot', async () => {
@@ -827,21 +895,21 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(
         campaigns.pledgeEditWindow(
           { created_at: '2026-01-01T00:00:00.000Z', status: 'pending' },
-          new Date('2026-01-01T00:14:59.999Z'),
+          at('2026-01-01T00:14:59.999Z'),
         ),
         { canEdit: true, until: '2026-01-01T00:15:00.000Z', minutesLeft: 1 },
       );
       assert.equal(
         campaigns.pledgeEditWindow(
           { created_at: '2026-01-01T00:00:00.000Z', status: 'pending' },
-          new Date('2026-01-01T00:15:00.000Z'),
+          at('2026-01-01T00:15:00.000Z'),
         ).canEdit,
         false,
       );
       assert.equal(
         campaigns.pledgeEditWindow(
           { created_at: '2026-01-01T00:00:00.000Z', status: 'spam' },
-          new Date('2026-01-01T00:01:00.000Z'),
+          at('2026-01-01T00:01:00.000Z'),
         ).canEdit,
         false,
       );
@@ -866,6 +934,7 @@ for (const dialect of DIALECTS) {
           t.clock,
           SLUG,
           good(`Retention check pledge that ends up ${outcome} here.`),
+          PASSED,
         );
         assert.ok(sent.ok, JSON.stringify(sent));
         ids[outcome] = sent.value.pledgeId;
@@ -931,6 +1000,7 @@ for (const dialect of DIALECTS) {
         t.clock,
         SLUG,
         good('Spam pledge the timer should remove later on.'),
+        PASSED,
       );
       assert.ok(sent.ok);
       await postForm(t, `/admin/campaigns/${campaignId}/pledges/${sent.value.pledgeId}`, { action: 'spam' }, mod);

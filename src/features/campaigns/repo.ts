@@ -1,33 +1,9 @@
-import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type {
-  CampaignEventsTable,
-  CampaignPledgesTable,
-  CampaignsTable,
-  Executor,
-  PledgeStatus,
-} from '../../core/db/schema.ts';
+import type { Insertable, Selectable, Updateable } from 'kysely';
+import type { CampaignEventsTable, CampaignsTable, Executor } from '../../core/db/schema.ts';
 
+/* Campaigns, their day themes and their events (pledges: pledge-repo.ts). */
 export type Campaign = Selectable<CampaignsTable>;
 export type CampaignEvent = Selectable<CampaignEventsTable>;
-export type Pledge = Selectable<CampaignPledgesTable>;
-export type PublicPledge = Omit<Pledge, 'token_hash' | 'fingerprint' | 'moderated_by'>;
-
-const PUBLIC_PLEDGE_COLUMNS = [
-  'id',
-  'campaign_id',
-  'action',
-  'days',
-  'kind',
-  'display_name',
-  'place',
-  'link',
-  'status',
-  'is_featured',
-  'me_too_count',
-  'created_at',
-  'updated_at',
-  'moderated_at',
-] as const;
 
 // ── campaigns ──
 export const listCampaigns = (db: Executor) =>
@@ -47,13 +23,13 @@ export const slugTaken = async (db: Executor, slug: string, exceptId?: number) =
     .$if(exceptId !== undefined, (q) => q.where('id', '!=', exceptId!))
     .executeTakeFirst());
 
-/** Campaigns whose local dates may include `todayUtc` (±1 day for time zones; the caller checks the zone). */
-export const campaignsAround = (db: Executor, date: string) =>
+/** Campaigns whose dates overlap `from`…`to` (YYYY-MM-DD, both included), earliest first. */
+export const campaignsOverlapping = (db: Executor, from: string, to: string) =>
   db
     .selectFrom('campaigns')
     .selectAll()
-    .where('starts_on', '<=', date)
-    .where('ends_on', '>=', date)
+    .where('starts_on', '<=', to)
+    .where('ends_on', '>=', from)
     .orderBy('starts_on')
     .execute();
 
@@ -116,151 +92,3 @@ export const updateEvent = (db: Executor, campaignId: number, id: number, row: U
 
 export const deleteEvent = (db: Executor, campaignId: number, id: number) =>
   db.deleteFrom('campaign_events').where('campaign_id', '=', campaignId).where('id', '=', id).executeTakeFirst();
-
-// ── pledges ──
-/** Deletes rejected and spam pledges turned down before the cut-off (moderation time, else last change); returns how many. */
-export async function purgeTurnedDownBefore(db: Executor, cutoffIso: string): Promise<number> {
-  const r = await db
-    .deleteFrom('campaign_pledges')
-    .where('status', 'in', ['rejected', 'spam'])
-    .where((eb) => eb.fn.coalesce('moderated_at', 'updated_at'), '<', cutoffIso)
-    .executeTakeFirst();
-  return Number(r.numDeletedRows);
-}
-
-export async function insertPledge(db: Executor, row: Insertable<CampaignPledgesTable>): Promise<number> {
-  const r = await db.insertInto('campaign_pledges').values(row).returning('id').executeTakeFirstOrThrow();
-  return r.id;
-}
-
-export const findPledgeByTokenHash = (db: Executor, tokenHash: string) =>
-  db.selectFrom('campaign_pledges').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-
-export const findPledge = (db: Executor, campaignId: number, id: number) =>
-  db
-    .selectFrom('campaign_pledges')
-    .selectAll()
-    .where('campaign_id', '=', campaignId)
-    .where('id', '=', id)
-    .executeTakeFirst();
-
-export const fingerprintExists = async (db: Executor, campaignId: number, fingerprint: string, exceptId?: number) =>
-  !!(await db
-    .selectFrom('campaign_pledges')
-    .select('id')
-    .where('campaign_id', '=', campaignId)
-    .where('fingerprint', '=', fingerprint)
-    .where('status', 'in', ['pending', 'approved'])
-    .$if(exceptId !== undefined, (q) => q.where('id', '!=', exceptId!))
-    .executeTakeFirst());
-
-export const updatePledge = (db: Executor, id: number, patch: Updateable<CampaignPledgesTable>) =>
-  db.updateTable('campaign_pledges').set(patch).where('id', '=', id).executeTakeFirst();
-
-export const deletePledge = (db: Executor, id: number) =>
-  db.deleteFrom('campaign_pledges').where('id', '=', id).executeTakeFirst();
-
-export interface BoardFilter {
-  day?: number;
-  kind?: string;
-}
-
-function boardQuery(db: Executor, campaignId: number, filter: BoardFilter) {
-  return db
-    .selectFrom('campaign_pledges')
-    .where('campaign_id', '=', campaignId)
-    .where('status', '=', 'approved')
-    .$if(filter.day !== undefined, (q) => q.where('days', 'like', `%,${filter.day},%`))
-    .$if(filter.kind !== undefined, (q) => q.where('kind', '=', filter.kind!));
-}
-
-/** Approved pledges, featured first, newest next; one page. */
-export const listBoard = (db: Executor, campaignId: number, filter: BoardFilter, limit: number, offset: number) =>
-  boardQuery(db, campaignId, filter)
-    .select([...PUBLIC_PLEDGE_COLUMNS])
-    .orderBy('is_featured', 'desc')
-    .orderBy('created_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .offset(offset)
-    .execute();
-
-export async function countBoard(db: Executor, campaignId: number, filter: BoardFilter): Promise<number> {
-  const r = await boardQuery(db, campaignId, filter)
-    .select((eb) => eb.fn.countAll<string | number>().as('n'))
-    .executeTakeFirstOrThrow();
-  return Number(r.n);
-}
-
-/** Counts of approved pledges by kind and the days strings, for the board's counts per day. */
-export async function boardCounts(
-  db: Executor,
-  campaignId: number,
-): Promise<{ byKind: Map<string, number>; byDay: Map<number, number>; total: number; meToo: number }> {
-  const kinds = await db
-    .selectFrom('campaign_pledges')
-    .select([
-      'kind',
-      (eb) => eb.fn.countAll<string | number>().as('n'),
-      (eb) => eb.fn.sum<string | number>('me_too_count').as('m'),
-    ])
-    .where('campaign_id', '=', campaignId)
-    .where('status', '=', 'approved')
-    .groupBy('kind')
-    .execute();
-  const days = await db
-    .selectFrom('campaign_pledges')
-    .select(['days', (eb) => eb.fn.countAll<string | number>().as('n')])
-    .where('campaign_id', '=', campaignId)
-    .where('status', '=', 'approved')
-    .groupBy('days')
-    .execute();
-  const byKind = new Map(kinds.map((k) => [k.kind, Number(k.n)]));
-  const byDay = new Map<number, number>();
-  for (const d of days)
-    for (const n of d.days.split(',').filter(Boolean).map(Number)) byDay.set(n, (byDay.get(n) ?? 0) + Number(d.n));
-  const total = kinds.reduce((s, k) => s + Number(k.n), 0);
-  const meToo = kinds.reduce((s, k) => s + Number(k.m ?? 0), 0);
-  return { byKind, byDay, total, meToo };
-}
-
-export const listByStatus = (db: Executor, campaignId: number, status: PledgeStatus, limit = 200) =>
-  db
-    .selectFrom('campaign_pledges')
-    .select([...PUBLIC_PLEDGE_COLUMNS])
-    .where('campaign_id', '=', campaignId)
-    .where('status', '=', status)
-    .orderBy('created_at')
-    .orderBy('id')
-    .limit(limit)
-    .execute();
-
-export async function pendingCounts(db: Executor): Promise<Map<number, number>> {
-  const rows = await db
-    .selectFrom('campaign_pledges')
-    .select(['campaign_id', (eb) => eb.fn.countAll<string | number>().as('n')])
-    .where('status', '=', 'pending')
-    .groupBy('campaign_id')
-    .execute();
-  return new Map(rows.map((r) => [r.campaign_id, Number(r.n)]));
-}
-
-/** Adds n to a pledge's count in one relative statement, so concurrent writers never lose clicks. */
-export const incrementMeToo = (db: Executor, pledgeId: number, n = 1) =>
-  db
-    .updateTable('campaign_pledges')
-    .set({ me_too_count: sql`me_too_count + ${n}` })
-    .where('id', '=', pledgeId)
-    .where('status', '=', 'approved')
-    .executeTakeFirst();
-
-export const recentApproved = (db: Executor, campaignId: number, limit: number) =>
-  db
-    .selectFrom('campaign_pledges')
-    .select([...PUBLIC_PLEDGE_COLUMNS])
-    .where('campaign_id', '=', campaignId)
-    .where('status', '=', 'approved')
-    .orderBy('moderated_at', 'desc')
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();

@@ -2,6 +2,7 @@ import type { SeedContext } from '../../core/seed.ts';
 import { createPrivateToken } from '../../core/antispam/private-link.ts';
 import { fingerprintHash } from '../../core/antispam/duplicates.ts';
 import { localToUtc, sixteenDaysTemplate } from './calendar.ts';
+import * as pledgeRepo from './pledge-repo.ts';
 import * as repo from './repo.ts';
 
 /*
@@ -142,7 +143,7 @@ export async function seedCampaigns({ db, clock, authors }: SeedContext): Promis
     });
   }
   for (const p of PLEDGES) {
-    await repo.insertPledge(db, {
+    await pledgeRepo.insertPledge(db, {
       campaign_id: id,
       action: p.action,
       days: `,${p.days.join(',')},`,

@@ -1,14 +1,18 @@
-import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
-import { Layout } from '../../core/views/layout.tsx';
-import type { PageContext } from '../../core/views/context.ts';
-import { HoneypotField, ProofOfWorkField } from '../../core/antispam/views.tsx';
-import { dateOfDay, dayLabel, formatDateRange, formatEventTime } from './calendar.ts';
-import { kindKey, PLEDGE_KINDS, t } from './messages.ts';
-import type { CampaignMessage } from './messages.ts';
-import type { Campaign, CampaignEvent, CampaignPage, Pledge, PledgeEditWindow, PublicPledge } from './service.ts';
 import { DateTime } from 'luxon';
-import { ACTION_MAX, daysOf, LINK_MAX, NAME_MAX, PLACE_MAX } from './service.ts';
-import type { BoardFilter } from './repo.ts';
+import { HoneypotField, ProofOfWorkField } from '../../core/antispam/views.tsx';
+import type { PledgeStatus } from '../../core/db/schema.ts';
+import type { Params } from '../../core/i18n/index.ts';
+import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
+import type { PageContext } from '../../core/views/context.ts';
+import { Layout } from '../../core/views/layout.tsx';
+import { useTranslate } from '../../core/views/locale.ts';
+import type { CampaignPage } from './board-service.ts';
+import { dateOfDay, dayLabel, formatDateRange, formatEventTime } from './calendar.ts';
+import { kindKey, PLEDGE_KINDS } from './kinds.ts';
+import { t, type CampaignKey } from './messages.ts';
+import type { BoardFilter, PublicPledge } from './pledge-repo.ts';
+import { ACTION_MAX, daysOf, LINK_MAX, NAME_MAX, PLACE_MAX, type OwnPledge } from './pledge-service.ts';
+import type { Campaign, CampaignEvent } from './repo.ts';
 
 export interface TaggedPost {
   slug: string;
@@ -19,7 +23,7 @@ export interface TaggedPost {
 
 export interface PledgeFormValues {
   action?: string;
-  days?: string[];
+  days?: readonly string[];
   kind?: string;
   display_name?: string;
   place?: string;
@@ -30,8 +34,7 @@ export interface PledgeFormValues {
 export const CampaignStyles = () => <link rel="stylesheet" href="/static/campaigns.css" />;
 
 const pledgeCount = (m: ReturnType<typeof tr>, n: number) => (n === 1 ? m('pledgeOne') : m('pledgeCount', { n }));
-const tr = (ctx: PageContext) => (key: CampaignMessage, params?: Record<string, string | number>) =>
-  t(ctx.locale, key, params);
+const tr = (ctx: PageContext) => (key: CampaignKey, params?: Params) => t(ctx.locale, key, params);
 
 export function boardHref(slug: string, filter: BoardFilter, page = 1, hash = '#board'): string {
   const q = new URLSearchParams();
@@ -239,6 +242,7 @@ export function PledgeFields({
   errors?: FieldErrors;
 }) {
   const m = tr(ctx);
+  const translate = useTranslate();
   const chosen = new Set(values.days ?? []);
   return (
     <>
@@ -257,7 +261,7 @@ export function PledgeFields({
         <legend>{m('days')}</legend>
         {errors?.days && (
           <p class="field-error" id="field-days-error">
-            {errors.days}
+            {translate(errors.days)}
           </p>
         )}
         <div class="checkbox-grid">
@@ -450,7 +454,7 @@ export function CampaignPageView({
           page={data.page}
           pageCount={data.pageCount}
           href={(p) => boardHref(c.slug, f, p)}
-          label="Pledge pages"
+          label={m('pledgePages')}
         />
         <p>
           <a href={`/campaigns/${c.slug}/pledges.atom`}>{m('feed')}</a>
@@ -488,6 +492,13 @@ export function PledgeThanksPage({
   );
 }
 
+const STATUS_KEYS: Record<PledgeStatus, CampaignKey> = {
+  pending: 'status_pending',
+  approved: 'status_approved',
+  rejected: 'status_rejected',
+  spam: 'status_spam',
+};
+
 export function PrivatePledgePage({
   ctx,
   campaign,
@@ -498,13 +509,9 @@ export function PrivatePledgePage({
   values,
   errors,
   notice,
-}: {
+}: OwnPledge & {
   ctx: PageContext;
-  campaign: Campaign;
-  pledge: Pledge;
-  length: number;
   token: string;
-  editWindow: PledgeEditWindow;
   values?: PledgeFormValues;
   errors?: FieldErrors;
   notice?: string;
@@ -527,7 +534,7 @@ export function PrivatePledgePage({
       {notice && <Notice kind="success">{notice}</Notice>}
       <p>
         <a href={`/campaigns/${campaign.slug}`}>{campaign.title}</a> —{' '}
-        <strong data-pledge-status={pledge.status}>{m(`status_${pledge.status}` as CampaignMessage)}</strong>
+        <strong data-pledge-status={pledge.status}>{m(STATUS_KEYS[pledge.status])}</strong>
       </p>
       {editable ? (
         <form method="post" action={`/campaigns/pledges/${token}`} novalidate>

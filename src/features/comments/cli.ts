@@ -1,4 +1,4 @@
-import type { Command } from '../../core/cli/command.ts';
+import { strictArgs, type Command } from '../../core/cli/command.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { loadCommentSettings, purgeRejectedComments } from './service.ts';
@@ -9,10 +9,7 @@ export const COMMENTS_USAGE =
 /** `alongside purge-comments`: the retention rule, on demand (e.g. from cron when the site is not running). */
 export const commentCommands: Record<string, Command> = {
   async 'purge-comments'(args, config) {
-    if (args.length > 0) {
-      console.error('Usage: alongside purge-comments');
-      return 2;
-    }
+    strictArgs(args, {});
     return withMigratedDatabase(config.database, async (handle) => {
       const { purgeDays } = await loadCommentSettings(handle.db);
       const count = await purgeRejectedComments(handle.db, systemClock, purgeDays);

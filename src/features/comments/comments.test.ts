@@ -249,11 +249,15 @@ for (const dialect of DIALECTS) {
       });
 
       const cases: [string, () => Record<string, string>, RegExp, { altcha?: string | false }?][] = [
-        ['an empty comment', () => ({ name: 'KEEP', body: '   ' }), /Enter comment/],
+        ['an empty comment', () => ({ name: 'KEEP', body: '   ' }), /Fill in “Comment”/],
         ['an over-long comment', () => ({ body: 'x'.repeat(5001) + ' KEEP' }), /5000 characters or fewer/],
         ['an over-long name', () => ({ name: 'n'.repeat(61), body: 'Name too long KEEP' }), /60 characters or fewer/],
-        ['control characters', () => ({ body: 'bell \u0007 KEEP' }), /control characters/],
-        ['invalid UTF-8', () => ({ body: 'broken \uFFFD KEEP' }), /invalid UTF-8/],
+        [
+          'a replacement character left by a broken decoder',
+          () => ({ body: 'broken \uFFFD KEEP' }),
+          /Comment contains characters that could not be read \(invalid UTF-8\)/,
+        ],
+        ['zero-width characters', () => ({ body: 'hidden\u200Btext KEEP' }), /invisible control characters/],
         [
           'a reply to a comment that does not exist',
           () => ({ body: 'Reply to nothing KEEP', parent_id: '999999' }),
@@ -304,18 +308,41 @@ for (const dialect of DIALECTS) {
         });
       }
 
-      it('refuses raw invalid UTF-8 bytes in the form body', async () => {
-        const before = await count();
-        const csrf = await anonCsrf(t, post.slug);
-        const res = await t.inject({
-          method: 'POST',
-          url: `/posts/${post.slug}/comments`,
-          headers: { 'content-type': 'application/x-www-form-urlencoded' },
-          payload: `_csrf=${encodeURIComponent(csrf)}&body=caf%C3%28KEEP`,
+      // The input gate refuses these before any route runs: the 400 page names the field; the form is not shown again.
+      const gated: [string, string, RegExp][] = [
+        [
+          'control characters',
+          `body=${encodeURIComponent('bell \u0007 KEEP')}`,
+          /The field “body” contains invisible control or text-direction characters/,
+        ],
+        [
+          'a text-direction override',
+          `name=${encodeURIComponent('evil\u202Eeman')}&body=KEEP`,
+          /The field “name” contains invisible control or text-direction characters/,
+        ],
+        [
+          'raw invalid UTF-8 bytes',
+          'body=caf%C3%28KEEP',
+          /The field “body” contains characters that could not be read \(invalid UTF-8\)/,
+        ],
+      ];
+      for (const [label, fields, message] of gated) {
+        it(`refuses ${label} with the input gate's 400 page`, async () => {
+          const before = await count();
+          const csrf = await anonCsrf(t, post.slug);
+          const res = await t.inject({
+            method: 'POST',
+            url: `/posts/${post.slug}/comments`,
+            headers: { 'content-type': 'application/x-www-form-urlencoded' },
+            payload: `_csrf=${encodeURIComponent(csrf)}&${fields}`,
+          });
+          assert.equal(res.statusCode, 400);
+          assert.match(res.body, /Something in that request was not right/);
+          assert.match(res.body, message);
+          assert.doesNotMatch(res.body, /id="comment-form"/);
+          assert.equal(await count(), before);
         });
-        assert.equal(res.statusCode, 400);
-        assert.equal(await count(), before);
-      });
+      }
 
       it('refuses a replayed challenge', async () => {
         const altcha = await solvedAltcha(t);
@@ -356,7 +383,8 @@ for (const dialect of DIALECTS) {
         const before = await count();
         const res = await postComment(t, post.slug, { body: 'Buy CHEAP pills KEEP' });
         assert.equal(res.statusCode, 400);
-        assert.match(res.body, /does not accept/);
+        assert.match(res.body, /does not publish/);
+        assert.match(res.body, /Buy CHEAP pills KEEP/);
         assert.equal(await count(), before);
         await saveBlockedWords(t.db, []);
       });
@@ -378,6 +406,25 @@ for (const dialect of DIALECTS) {
         });
         assert.equal(res.statusCode, 404);
       });
+    });
+
+    it('answers on a French post in French: the form, its refusals and the confirmation', async () => {
+      const post = await makePost(t.db, { language: 'fr' });
+      const form = await t.inject(`/posts/${post.slug}/comments/new`);
+      assert.match(form.body, /Ajouter un commentaire/);
+      const before = await count();
+      const empty = await postComment(t, post.slug, { name: 'GARDER', body: '  ' });
+      assert.equal(empty.statusCode, 400);
+      assert.match(empty.body, /Remplissez « Commentaire »\./);
+      assert.match(empty.body, /GARDER/);
+      await saveBlockedWords(t.db, ['pilules']);
+      const blocked = await postComment(t, post.slug, { body: 'Des pilules pas chères' });
+      assert.match(blocked.body, /Votre texte contient un mot ou une expression que ce site ne publie pas/);
+      await saveBlockedWords(t.db, []);
+      assert.equal(await count(), before);
+      const sent = await postComment(t, post.slug, { body: 'Merci pour ces ressources' });
+      assert.equal(sent.statusCode, 201);
+      assert.match(sent.body, /Votre commentaire attend la modération/);
     });
 
     it('publishes staff comments at once, marked as staff', async () => {
@@ -575,7 +622,7 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(res.statusCode, 303);
       const post = await makePost(t.db);
-      assert.match((await postComment(t, post.slug, { body: 'You had a lottery win!' })).body, /does not accept/);
+      assert.match((await postComment(t, post.slug, { body: 'You had a lottery win!' })).body, /does not publish/);
       assert.match(
         (await postComment(t, post.slug, { body: 'https://a.example.org and https://b.example.org' })).body,
         /at most 1 links/,
@@ -611,20 +658,24 @@ for (const dialect of DIALECTS) {
         await easyChallenges(limited.db);
         const post = await makePost(limited.db);
         const csrf = await anonCsrf(limited, post.slug);
-        const codes: number[] = [];
+        const responses = [];
         for (let i = 0; i < 11; i++)
-          codes.push(
-            (
-              await postComment(
-                limited,
-                post.slug,
-                { _csrf: csrf, body: `Comment number ${i}` },
-                { altcha: false, advance: false },
-              )
-            ).statusCode,
+          responses.push(
+            await postComment(
+              limited,
+              post.slug,
+              { _csrf: csrf, body: `Comment number ${i}` },
+              { altcha: false, advance: false },
+            ),
           );
+        const codes = responses.map((r) => r.statusCode);
         assert.deepEqual(codes.slice(0, 10), Array(10).fill(201));
         assert.equal(codes[10], 429);
+        // The form comes back with the refusal and the reader's text, and nothing more is stored.
+        assert.match(responses[10]!.body, /Too many forms were sent from your connection/);
+        assert.match(responses[10]!.body, /Comment number 10/);
+        const stored = await limited.db.selectFrom('comments').select('id').execute();
+        assert.equal(stored.length, 10);
       } finally {
         await limited.close();
       }

@@ -1,17 +1,13 @@
 import type { Insertable, Selectable } from 'kysely';
 import type { CommentStatus, CommentsTable, Executor } from '../../core/db/schema.ts';
 
-/* SQL for comments. Plain typed rows out; the rules live in service.ts. */
+/*
+ * SQL for comments. Plain typed rows out; the rules live in service.ts. Comments write only their
+ * own tables. Lists that show comments with their post's title join `posts` to read it; finding a
+ * post and opening or closing its comments go through the posts service.
+ */
 
 export type CommentRow = Selectable<CommentsTable>;
-
-export interface PostForComments {
-  id: number;
-  slug: string;
-  title: string;
-  language: string;
-  comments_closed: number;
-}
 
 export async function insertComment(db: Executor, row: Insertable<CommentsTable>): Promise<number> {
   const inserted = await db.insertInto('comments').values(row).returning('id').executeTakeFirstOrThrow();
@@ -27,15 +23,19 @@ export async function findByIds(db: Executor, ids: number[]): Promise<CommentRow
   return db.selectFrom('comments').selectAll().where('id', 'in', ids).execute();
 }
 
-export async function findByTokenHash(db: Executor, hash: string): Promise<CommentRow | undefined> {
-  return db.selectFrom('comments').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+export interface CommentWithPost extends CommentRow {
+  post_slug: string;
+  post_title: string;
 }
 
-export async function findPost(db: Executor, postId: number): Promise<PostForComments | undefined> {
+/** The comment a private link opens, with the title of its post (shown as a link back to it). */
+export async function findByTokenHash(db: Executor, hash: string): Promise<CommentWithPost | undefined> {
   return db
-    .selectFrom('posts')
-    .select(['id', 'slug', 'title', 'language', 'comments_closed'])
-    .where('id', '=', postId)
+    .selectFrom('comments')
+    .innerJoin('posts', 'posts.id', 'comments.post_id')
+    .selectAll('comments')
+    .select(['posts.slug as post_slug', 'posts.title as post_title'])
+    .where('comments.token_hash', '=', hash)
     .executeTakeFirst();
 }
 
@@ -198,15 +198,15 @@ export async function purgeBefore(db: Executor, cutoffIso: string): Promise<numb
   return Number(result.numDeletedRows);
 }
 
-export interface FeedComment extends CommentRow {
-  post_slug: string;
-  post_title: string;
-}
-
+/**
+ * Approved comments, newest first, with their post's title, for the feeds: only under posts
+ * readers can see now. (The condition repeats the posts service's meaning of "live", which has no
+ * query of its own to join with yet.)
+ */
 export async function listRecentApproved(
   db: Executor,
   opts: { postId?: number; limit: number; nowIso: string },
-): Promise<FeedComment[]> {
+): Promise<CommentWithPost[]> {
   let q = db
     .selectFrom('comments')
     .innerJoin('posts', 'posts.id', 'comments.post_id')
@@ -217,24 +217,4 @@ export async function listRecentApproved(
     .where('posts.published_at', '<=', opts.nowIso);
   if (opts.postId !== undefined) q = q.where('comments.post_id', '=', opts.postId);
   return q.orderBy('comments.created_at', 'desc').orderBy('comments.id', 'desc').limit(opts.limit).execute();
-}
-
-/** Opening and closing comments is a comments concern, stored on the post row publishing owns. */
-export async function setCommentsClosed(db: Executor, postId: number, closed: boolean): Promise<void> {
-  await db
-    .updateTable('posts')
-    .set({ comments_closed: closed ? 1 : 0 })
-    .where('id', '=', postId)
-    .execute();
-}
-
-export async function recordAudit(
-  db: Executor,
-  userId: number,
-  action: string,
-  subject: string,
-  detail: string,
-  now: string,
-): Promise<void> {
-  await db.insertInto('audit_log').values({ user_id: userId, action, subject, detail, created_at: now }).execute();
 }

@@ -1,5 +1,6 @@
 import type { SeedContext } from '../../core/seed.ts';
 import { fingerprintHash } from '../../core/antispam/index.ts';
+import { findPublishedPostBySlug } from '../posts/service.ts';
 import * as repo from './repo.ts';
 
 /*
@@ -51,7 +52,7 @@ export async function seedComments({ db, clock, authors }: SeedContext): Promise
   let at = clock.now().getTime() - 3 * 24 * 60 * 60_000;
   const next = () => new Date((at += 47 * 60_000)).toISOString();
   for (const thread of THREADS) {
-    const post = await db.selectFrom('posts').select('id').where('slug', '=', thread.slug).executeTakeFirst();
+    const post = await findPublishedPostBySlug(db, thread.slug, clock.now());
     if (!post) continue;
     const insert = async (
       c: { name: string; body: string; staff?: boolean },

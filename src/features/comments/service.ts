@@ -1,10 +1,13 @@
-import type { Clock } from '../../core/clock.ts';
+import type { AppDeps } from '../../core/app.ts';
+import { recordAudit } from '../../core/audit/index.ts';
 import { can, type Actor } from '../../core/auth/policy.ts';
+import { cacheTags } from '../../core/cache/tags.ts';
+import type { Clock } from '../../core/clock.ts';
 import type { CommentStatus, Db, Executor } from '../../core/db/schema.ts';
-import { denied, invalid, notFound, ok, type Problem, type Result } from '../../core/result.ts';
 import {
   cleanText,
   createPrivateToken,
+  createRateLimiter,
   EDIT_WINDOW_MS,
   editableUntil,
   findBlockedWord,
@@ -12,46 +15,157 @@ import {
   fingerprintHash,
   hashPrivateToken,
   isWellFormedToken,
-  type ChallengeOutcome,
+  judgeSubmission,
+  loadBlockedWords,
+  parseBlockedWords,
+  saveBlockedWords,
+  type RateLimiter,
+  type SubmissionSignals,
+  type Verdict,
 } from '../../core/antispam/index.ts';
-import { intSetting, isValidSetting, readSetting, writeSetting } from '../../core/settings/index.ts';
+import { msg as antispamMsg } from '../../core/antispam/messages.ts';
 import { PURGE_DAYS, purgeCutoff } from '../../core/antispam/retention.ts';
+import { pageCount, pageWindow } from '../../core/pagination.ts';
+import {
+  denied,
+  invalid,
+  invalidFields,
+  notFound,
+  ok,
+  statusOf,
+  type Failure,
+  type FieldErrors,
+  type Problem,
+  type Result,
+} from '../../core/result.ts';
+import { intSetting, readSetting, writeSetting } from '../../core/settings/index.ts';
 import { submitSuggestion } from '../directory/service.ts';
+import { findPublishedPostBySlug, setCommentsClosed as setPostCommentsClosed } from '../posts/service.ts';
+import { msg } from './messages.ts';
 import * as repo from './repo.ts';
 
 /*
- * The rules for comments, in words a moderator would recognise. No HTTP, no HTML; the clock is
- * passed in. Nothing about a writer is stored beyond what they typed.
+ * The rules for comments, in words a moderator would recognise. No HTTP, no HTML; time comes
+ * from the app clock. Nothing about a writer is stored beyond what they typed. Posts are read and
+ * their comments flag is written through the posts service.
  */
 export const LIMITS = { name: 60, body: 5000 } as const;
 /** The private-link edit window is shared with campaign pledges (core/antispam/private-link.ts). */
 export { EDIT_WINDOW_MS };
 const DUPLICATE_WINDOW_MS = 7 * 24 * 60 * 60_000;
-/** The purge period is shared with campaign pledges (core/antispam/retention.ts). */
+/** The purge period (PURGE_DAYS) is shared with campaign pledges (core/antispam/retention.ts). */
 export const MAX_LINKS = intSetting('comments.max_links', { defaultValue: 3, min: 0, max: 50 });
+/** Comments one client may send per 10 minutes; 0 turns the limit off (benchmarks measure without it). */
+export const RATE_LIMIT = intSetting('comments.rate_limit_per_10_minutes', { defaultValue: 10, min: 0, max: 100_000 });
+const RATE_WINDOW_MS = 10 * 60_000;
+/** Anti-spam rules are re-read from settings at most this often (settings saved here drop them at once). */
+const RULES_TTL_MS = 10_000;
+/** The largest id a comment can have (PostgreSQL `integer`): larger ones are not looked up. */
+const MAX_ID = 2_147_483_647;
 
-export type ModerationAction = 'approve' | 'reject' | 'spam';
+export type QueueName = repo.QueueName;
+export const QUEUE_NAMES = ['pending', 'unverified', 'approved', 'rejected', 'spam'] as const satisfies QueueName[];
+export const QUEUE_PAGE_SIZE = 50;
+
+export const MODERATION_ACTIONS = ['approve', 'reject', 'spam'] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
 const ACTION_STATUS: Record<ModerationAction, CommentStatus> = {
   approve: 'approved',
   reject: 'rejected',
   spam: 'spam',
 };
 export const isModerationAction = (v: unknown): v is ModerationAction =>
-  v === 'approve' || v === 'reject' || v === 'spam';
+  (MODERATION_ACTIONS as readonly unknown[]).includes(v);
 
-type Failure = { ok: false } & Problem;
-const fieldError = (field: string, message: string): Failure => ({
-  ok: false,
-  kind: 'invalid',
-  message,
-  field,
-  fields: { [field]: message },
-});
+// ── posts, as comments need them ───────────────────────────────────────────
+
+export interface PostForComments {
+  id: number;
+  slug: string;
+  title: string;
+  language: string;
+  comments_closed: number;
+}
+
+/** A post readers can see now, with what comments need of it; undefined for drafts, future and missing posts. */
+export async function findPostForComments(db: Db, clock: Clock, slug: string): Promise<PostForComments | undefined> {
+  const post = await findPublishedPostBySlug(db, slug, clock.now());
+  return (
+    post && {
+      id: post.id,
+      slug: post.slug,
+      title: post.title,
+      language: post.language,
+      comments_closed: post.comments_closed,
+    }
+  );
+}
+
+/** Moderators open or close comments on a post; the flag is the post's, so the posts service writes it. */
+export const setCommentsClosed = setPostCommentsClosed;
+
+// ── the state of the comment routes: one object per app ───────────────────
+
+export interface SpamRuleSet {
+  blockedWords: string[];
+  maxLinks: number;
+}
+
+export interface CommentsRuntime {
+  /** Counts one submission from a client (`deps.clientKey(ip)`); false once it is over the limit. */
+  allowSubmission(clientKey: string): Promise<boolean>;
+  /** Blocked words and the link limit, re-read from settings at most every 10 seconds (app clock). */
+  spamRules(): Promise<SpamRuleSet>;
+  /** Saves the anti-spam settings and drops the kept rules, so the next submission sees them. */
+  saveSettings(actor: Actor, form: SettingsForm): Promise<Result<CommentSettings>>;
+  /** Drops the cached pages that show these posts' comments (post pages, feeds, home). */
+  postsChanged(postIds: number[]): Promise<void>;
+}
+
+/**
+ * What the comment routes remember between requests, created once from the app's deps: the
+ * submission limiter (in memory only, keyed by the daily-rotating client key, counted on the app
+ * clock; its limit is read from settings on first use), a short-lived copy of the anti-spam rules
+ * so a burst of comments does not re-read settings each time, and page-cache invalidation.
+ */
+export function createCommentsRuntime({ db, clock, pageCache }: Pick<AppDeps, 'db' | 'clock' | 'pageCache'>) {
+  let limiter: RateLimiter | undefined;
+  let rules: { at: number; value: SpamRuleSet } | undefined;
+  const runtime: CommentsRuntime = {
+    async allowSubmission(clientKey) {
+      if (!limiter) {
+        const max = await readSetting(db, RATE_LIMIT);
+        limiter = createRateLimiter({ clock, max, windowMs: RATE_WINDOW_MS, enabled: max > 0 });
+      }
+      return limiter.hit(clientKey);
+    },
+    async spamRules() {
+      const now = clock.now().getTime();
+      if (!rules || now - rules.at > RULES_TTL_MS || now < rules.at) {
+        const [blockedWords, settings] = await Promise.all([loadBlockedWords(db), loadCommentSettings(db)]);
+        rules = { at: now, value: { blockedWords, maxLinks: settings.maxLinks } };
+      }
+      return rules.value;
+    },
+    async saveSettings(actor, form) {
+      const saved = await saveCommentSettings(db, actor, form);
+      if (saved.ok) rules = undefined;
+      return saved;
+    },
+    async postsChanged(postIds) {
+      await pageCache.invalidate(...postIds.map((id) => cacheTags.post(id)), cacheTags.comments, cacheTags.home);
+    },
+  };
+  return runtime;
+}
+
+// ── text ───────────────────────────────────────────────────────────────────
 
 export interface CommentInput {
-  displayName?: unknown;
-  body?: unknown;
-  parentId?: unknown;
+  displayName?: string;
+  body?: string;
+  /** The comment this one answers, from the form's hidden field. */
+  parentId?: number;
 }
 
 export interface CleanComment {
@@ -59,70 +173,64 @@ export interface CleanComment {
   bodyMd: string;
 }
 
-export interface CommentSettings {
-  purgeDays: number;
-  maxLinks: number;
-}
-
-export async function loadCommentSettings(db: Executor): Promise<CommentSettings> {
-  return { purgeDays: await readSetting(db, PURGE_DAYS), maxLinks: await readSetting(db, MAX_LINKS) };
-}
-
-export async function saveCommentSettings(
-  db: Db,
-  actor: Actor,
-  settings: CommentSettings,
-): Promise<Result<CommentSettings>> {
-  if (!can(actor, 'comments.moderate')) return denied();
-  if (!isValidSetting(PURGE_DAYS, settings.purgeDays))
-    return fieldError('purgeDays', 'Enter a number of days from 1 to 3650.');
-  if (!isValidSetting(MAX_LINKS, settings.maxLinks))
-    return fieldError('maxLinks', 'Enter a number of links from 0 to 50.');
-  await writeSetting(db, PURGE_DAYS, settings.purgeDays);
-  await writeSetting(db, MAX_LINKS, settings.maxLinks);
-  return ok(settings);
-}
-
 /** Validates name and text the same way for new comments, the writer's edits and moderators' edits. */
-export function cleanCommentText(
-  input: CommentInput,
-  rules: { blockedWords: string[]; maxLinks: number | null },
-): Result<CleanComment> {
-  const errors: Record<string, string> = {};
-  const name = cleanText(input.displayName, { field: 'name', label: 'Display name', maxLength: LIMITS.name });
-  if (!name.ok) errors.name = name.message;
+export function cleanCommentText(input: CommentInput, rules: { maxLinks: number | null }): Result<CleanComment> {
+  const name = cleanText(input.displayName, { field: 'name', label: msg('nameField'), maxLength: LIMITS.name });
   const body = cleanText(input.body, {
     field: 'body',
-    label: 'Comment',
+    label: msg('bodyField'),
     maxLength: LIMITS.body,
     minLength: 1,
     multiline: true,
   });
-  if (!body.ok) errors.body = body.message;
-  if (name.ok && body.ok) {
-    const links = findLinks(body.value).length;
-    if (rules.maxLinks !== null && links > rules.maxLinks) {
-      errors.body =
-        rules.maxLinks === 0
-          ? 'Comments cannot contain links at the moment.'
-          : `A comment can contain at most ${rules.maxLinks} links (this one has ${links}). Keep the most useful ones.`;
-    } else if (findBlockedWord([name.value, body.value], rules.blockedWords)) {
-      errors.body = 'Your comment contains a word or phrase this site does not accept. Reword it and try again.';
-    }
+  if (!name.ok || !body.ok) {
+    const errors: FieldErrors = {};
+    if (!name.ok) errors.name = name.message;
+    if (!body.ok) errors.body = body.message;
+    return invalidFields(errors);
   }
-  const fields = Object.keys(errors);
-  if (fields.length > 0)
-    return { ok: false, kind: 'invalid', message: errors[fields[0]!]!, field: fields[0], fields: errors };
-  return ok({ displayName: (name as { value: string }).value, bodyMd: (body as { value: string }).value });
+  const links = findLinks(body.value).length;
+  if (rules.maxLinks !== null && links > rules.maxLinks) {
+    const message = rules.maxLinks === 0 ? msg('noLinks') : msg('tooManyLinks', { max: rules.maxLinks, count: links });
+    return invalid(message, 'body');
+  }
+  return ok({ displayName: name.value, bodyMd: body.value });
 }
 
+// ── replies ────────────────────────────────────────────────────────────────
+
+/** The one rule for replies: a usable parent is an approved top-level comment of the same post. */
+export async function findReplyParent(
+  db: Executor,
+  post: { id: number },
+  parentId: number | undefined,
+): Promise<Result<repo.CommentRow | null>> {
+  if (parentId === undefined) return ok(null);
+  const parent = parentId <= MAX_ID ? await repo.findById(db, parentId) : undefined;
+  if (!parent || parent.post_id !== post.id || parent.status !== 'approved')
+    return invalid(msg('parentUnavailable'), '_form');
+  if (parent.parent_id !== null) return invalid(msg('replyTooDeep'), '_form');
+  return ok(parent);
+}
+
+/** The parent a reply form shows, if the rule allows replying to it. */
+export async function usableParent(
+  db: Executor,
+  post: { id: number },
+  parentId: number | undefined,
+): Promise<repo.CommentRow | undefined> {
+  const found = await findReplyParent(db, post, parentId);
+  return (found.ok && found.value) || undefined;
+}
+
+// ── submitting ─────────────────────────────────────────────────────────────
+
 export interface SubmitOptions {
-  now: Date;
-  /** A logged-in staff member: published at once and marked as staff. */
+  /** A logged-in staff member: published at once, marked as staff, and not judged by the anti-spam verdict. */
   staff?: Actor;
-  challenge: ChallengeOutcome;
-  blockedWords: string[];
-  settings: CommentSettings;
+  /** What the route gathered for the verdict: its limiter's answer, the form (honeypot), the proof of work. */
+  signals: Pick<SubmissionSignals, 'withinRateLimit' | 'form' | 'challenge'>;
+  rules: SpamRuleSet;
 }
 
 export interface Submitted {
@@ -132,99 +240,94 @@ export interface Submitted {
   token: string | null;
 }
 
-const CHALLENGE_MESSAGES: Partial<Record<ChallengeOutcome, string>> = {
-  invalid: 'The anti-spam check did not pass. Try sending your comment again.',
-  expired: 'The anti-spam check expired. Send your comment again.',
-  replayed: 'This form was already sent once. Send your comment again to post a new one.',
-};
+/** A refused submission: why, and the status to show the form again with (429 when over the rate limit). */
+export interface Refused {
+  ok: false;
+  status: number;
+  problem: Problem;
+}
+
+const refusedBy = (failure: Failure): Refused => ({ ok: false, status: statusOf(failure), problem: failure });
 
 /** A reader (or staff member) comments on a post; reader comments wait for moderation. */
 export async function submitComment(
   db: Db,
-  post: repo.PostForComments,
+  clock: Clock,
+  post: PostForComments,
   input: CommentInput,
   opts: SubmitOptions,
-): Promise<Result<Submitted>> {
-  if (post.comments_closed) return fieldError('_form', 'Comments on this post are closed.');
-  const isStaff = !!opts.staff && can(opts.staff, 'admin.enter');
-  if (!isStaff) {
-    const message = CHALLENGE_MESSAGES[opts.challenge];
-    if (message) return fieldError('_form', message);
-  }
-  const text = cleanCommentText(input, {
-    blockedWords: isStaff ? [] : opts.blockedWords,
-    maxLinks: isStaff ? null : opts.settings.maxLinks,
-  });
-  if (!text.ok) return text;
-
-  let parentId: number | null = null;
-  const rawParent = typeof input.parentId === 'string' ? input.parentId.trim() : input.parentId;
-  if (rawParent !== undefined && rawParent !== null && rawParent !== '') {
-    const n =
-      typeof rawParent === 'number' ? rawParent : /^\d{1,12}$/.test(String(rawParent)) ? Number(rawParent) : NaN;
-    const parent = Number.isSafeInteger(n) ? await repo.findById(db, n) : undefined;
-    if (!parent || parent.post_id !== post.id || parent.status !== 'approved') {
-      return fieldError(
-        '_form',
-        'The comment you are replying to is not available. Your text is kept below: you can post it as a new comment.',
-      );
-    }
-    if (parent.parent_id !== null)
-      return fieldError('_form', 'Replies can only be made to a top-level comment, not to another reply.');
-    parentId = parent.id;
-  }
-
-  const nowIso = opts.now.toISOString();
+): Promise<{ ok: true; value: Submitted } | Refused> {
+  if (post.comments_closed) return refusedBy(invalid(msg('closed'), '_form'));
+  const staff = opts.staff && can(opts.staff, 'admin.enter') ? opts.staff : undefined;
+  const text = cleanCommentText(input, { maxLinks: staff ? null : opts.rules.maxLinks });
+  if (!text.ok) return refusedBy(text);
+  const parent = await findReplyParent(db, post, input.parentId);
+  if (!parent.ok) return refusedBy(parent);
   const fingerprint = fingerprintHash(text.value.bodyMd);
-  if (
-    !isStaff &&
-    (await repo.hasDuplicate(
-      db,
-      post.id,
-      fingerprint,
-      new Date(opts.now.getTime() - DUPLICATE_WINDOW_MS).toISOString(),
-    ))
-  ) {
-    return fieldError('body', 'This comment has already been sent on this post. There is no need to send it again.');
-  }
-  const link = isStaff ? null : createPrivateToken();
-  const status: CommentStatus = isStaff ? 'approved' : 'pending';
+  const verdict = staff ? undefined : await judgeComment(db, clock, post, text.value, fingerprint, opts);
+  if (verdict && !verdict.ok) return verdict;
+  const now = clock.now();
+  const nowIso = now.toISOString();
+  const link = staff ? null : createPrivateToken();
+  const status: CommentStatus = staff ? 'approved' : 'pending';
   const id = await repo.insertComment(db, {
     post_id: post.id,
-    parent_id: parentId,
+    parent_id: parent.value?.id ?? null,
     display_name: text.value.displayName,
     body_md: text.value.bodyMd,
     status,
-    is_staff: isStaff ? 1 : 0,
-    staff_user_id: isStaff ? opts.staff!.id : null,
-    challenge_passed: isStaff || opts.challenge === 'verified' ? 1 : 0,
+    is_staff: staff ? 1 : 0,
+    staff_user_id: staff?.id ?? null,
+    challenge_passed: staff || verdict?.queue === 'pending' ? 1 : 0,
     token_hash: link?.hash ?? null,
     fingerprint,
     legacy_id: null,
     created_at: nowIso,
     updated_at: nowIso,
-    editable_until: isStaff ? null : editableUntil(opts.now),
+    editable_until: staff ? null : editableUntil(now),
     status_changed_at: nowIso,
-    moderated_by: isStaff ? opts.staff!.id : null,
+    moderated_by: staff?.id ?? null,
     edit_count: 0,
   });
-  return ok({ id, status, token: link?.token ?? null });
+  return { ok: true, value: { id, status, token: link?.token ?? null } };
 }
+
+/** The shared anti-spam verdict on a reader's comment, with this post's duplicate check. */
+async function judgeComment(
+  db: Executor,
+  clock: Clock,
+  post: PostForComments,
+  text: CleanComment,
+  fingerprint: string,
+  opts: SubmitOptions,
+): Promise<Verdict> {
+  const since = new Date(clock.now().getTime() - DUPLICATE_WINDOW_MS).toISOString();
+  const duplicate = await repo.hasDuplicate(db, post.id, fingerprint, since);
+  return judgeSubmission(
+    { ...opts.signals, texts: [text.displayName, text.bodyMd], duplicate },
+    { blockedWords: opts.rules.blockedWords, fields: { blockedWord: 'body', duplicate: 'body' } },
+  );
+}
+
+// ── the private link ───────────────────────────────────────────────────────
 
 /** What the private link shows: the comment, its post, and whether it can still be edited. */
 export interface OwnComment {
   comment: repo.CommentRow;
-  post: repo.PostForComments;
+  post: { id: number; slug: string; title: string };
   canEdit: boolean;
 }
 
-export async function findOwnComment(db: Db, token: unknown, now: Date): Promise<Result<OwnComment>> {
-  if (!isWellFormedToken(token)) return notFound('comment');
-  const comment = await repo.findByTokenHash(db, hashPrivateToken(token));
-  if (!comment) return notFound('comment');
-  const post = await repo.findPost(db, comment.post_id);
-  if (!post) return notFound('comment');
-  return ok({ comment, post, canEdit: isEditable(comment, now) });
+export async function findOwnComment(db: Db, clock: Clock, token: string): Promise<Result<OwnComment>> {
+  if (!isWellFormedToken(token)) return notFound();
+  const found = await repo.findByTokenHash(db, hashPrivateToken(token));
+  if (!found) return notFound();
+  const { post_slug, post_title, ...comment } = found;
+  return ok({
+    comment,
+    post: { id: comment.post_id, slug: post_slug, title: post_title },
+    canEdit: isEditable(comment, clock.now()),
+  });
 }
 
 function isEditable(comment: repo.CommentRow, now: Date): boolean {
@@ -239,40 +342,39 @@ function isEditable(comment: repo.CommentRow, now: Date): boolean {
 /** The writer edits within 15 minutes; an approved comment goes back to the queue so the change is seen. */
 export async function editOwnComment(
   db: Db,
-  token: unknown,
+  clock: Clock,
+  token: string,
   input: CommentInput,
-  opts: { now: Date; blockedWords: string[]; settings: CommentSettings },
-): Promise<Result<OwnComment & { wasApproved: boolean }>> {
-  const found = await findOwnComment(db, token, opts.now);
+  rules: SpamRuleSet,
+): Promise<Result<{ postId: number; wasApproved: boolean }>> {
+  const found = await findOwnComment(db, clock, token);
   if (!found.ok) return found;
   const { comment } = found.value;
-  if (!found.value.canEdit)
-    return fieldError('_form', 'The 15 minutes for editing this comment have passed. You can still delete it.');
-  const text = cleanCommentText(input, { blockedWords: opts.blockedWords, maxLinks: opts.settings.maxLinks });
+  if (!found.value.canEdit) return invalid(msg('editWindowPassed'), '_form');
+  const text = cleanCommentText(input, { maxLinks: rules.maxLinks });
   if (!text.ok) return text;
-  const nowIso = opts.now.toISOString();
+  if (findBlockedWord([text.value.displayName, text.value.bodyMd], rules.blockedWords) !== undefined)
+    return invalid(antispamMsg('blockedWord'), 'body');
   await db.transaction().execute(async (tx) => {
     await repo.updateText(tx, comment, {
       displayName: text.value.displayName,
       bodyMd: text.value.bodyMd,
       fingerprint: fingerprintHash(text.value.bodyMd),
       editorId: null,
-      now: nowIso,
+      now: clock.now().toISOString(),
       status: 'pending',
     });
   });
-  const updated = await findOwnComment(db, token, opts.now);
-  if (!updated.ok) return updated;
-  return ok({ ...updated.value, wasApproved: comment.status === 'approved' });
+  return ok({ postId: comment.post_id, wasApproved: comment.status === 'approved' });
 }
 
 /** The writer deletes their comment at any time (its replies go with it). */
 export async function deleteOwnComment(
   db: Db,
-  token: unknown,
-  now: Date,
+  clock: Clock,
+  token: string,
 ): Promise<Result<{ postId: number; postSlug: string; wasApproved: boolean }>> {
-  const found = await findOwnComment(db, token, now);
+  const found = await findOwnComment(db, clock, token);
   if (!found.ok) return found;
   await repo.deleteComment(db, found.value.comment.id);
   return ok({
@@ -282,27 +384,74 @@ export async function deleteOwnComment(
   });
 }
 
+// ── moderation ─────────────────────────────────────────────────────────────
+
+export interface QueueView {
+  queue: QueueName;
+  items: (repo.QueueItem & { links: string[] })[];
+  counts: Record<QueueName, number>;
+  page: number;
+  pageCount: number;
+}
+
+/** One page of a moderation queue (a page past the end shows the last), with every queue's size. */
+export async function moderationQueue(db: Db, queue: QueueName, page: number): Promise<QueueView> {
+  const counts: Record<QueueName, number> = { pending: 0, unverified: 0, approved: 0, rejected: 0, spam: 0 };
+  await Promise.all(
+    QUEUE_NAMES.map(async (name) => {
+      counts[name] = await repo.countQueue(db, name);
+    }),
+  );
+  const pages = pageCount(counts[queue], QUEUE_PAGE_SIZE);
+  const current = Math.min(page, pages);
+  const { limit, offset } = pageWindow({ page: current, perPage: QUEUE_PAGE_SIZE });
+  const rows = await repo.listQueue(db, queue, limit, offset);
+  return {
+    queue,
+    counts,
+    page: current,
+    pageCount: pages,
+    items: rows.map((c) => ({ ...c, links: linksIn(c.body_md) })),
+  };
+}
+
+/** The queue a comment is listed in. */
+export function queueOf(comment: repo.CommentRow): QueueName {
+  if (comment.status !== 'pending') return comment.status;
+  return comment.challenge_passed ? 'pending' : 'unverified';
+}
+
 /** Approve, reject or mark as spam one or many comments; returns the posts whose pages changed. */
 export async function moderateComments(
   db: Db,
   clock: Clock,
   actor: Actor,
   ids: number[],
-  action: ModerationAction,
+  action: ModerationAction | undefined,
 ): Promise<Result<{ count: number; postIds: number[] }>> {
   if (!can(actor, 'comments.moderate')) return denied();
-  if (!isModerationAction(action)) return invalid('Choose approve, reject or spam.', 'action');
-  const unique = [...new Set(ids)].filter((n) => Number.isSafeInteger(n) && n > 0).slice(0, 500);
-  if (unique.length === 0) return invalid('Select at least one comment.', 'ids');
+  if (!isModerationAction(action)) return invalid(msg('chooseAction'), 'action');
+  const unique = [...new Set(ids)].filter((n) => Number.isSafeInteger(n) && n > 0 && n <= MAX_ID).slice(0, 500);
+  if (unique.length === 0) return invalid(msg('selectComments'), 'ids');
   const now = clock.now().toISOString();
   return db.transaction().execute(async (tx) => {
     const rows = await repo.findByIds(tx, unique);
-    if (rows.length === 0) return notFound('comment');
-    const ids = rows.map((r) => r.id);
-    await repo.setStatus(tx, ids, ACTION_STATUS[action], actor.id, now);
-    await repo.recordAudit(tx, actor.id, `comment.${action}`, `comments:${ids.join(',')}`, '', now);
-    return ok({ count: ids.length, postIds: [...new Set(rows.map((r) => r.post_id))] });
+    if (rows.length === 0) return notFound();
+    const found = rows.map((r) => r.id);
+    await repo.setStatus(tx, found, ACTION_STATUS[action], actor.id, now);
+    await recordAudit(tx, clock, {
+      actorId: actor.id,
+      action: `comment.${action}`,
+      subject: `comments:${found.join(',')}`,
+    });
+    return ok({ count: found.length, postIds: [...new Set(rows.map((r) => r.post_id))] });
   });
+}
+
+/** What the moderator's edit page shows: the comment and its earlier versions. */
+export async function findForModerator(db: Db, id: number) {
+  const comment = id <= MAX_ID ? await repo.findById(db, id) : undefined;
+  return comment && { comment, edits: await repo.listEdits(db, comment.id) };
 }
 
 /** A moderator edits a comment (spelling, removing a phone number); the previous text is kept. */
@@ -315,49 +464,20 @@ export async function editCommentAsModerator(
 ): Promise<Result<repo.CommentRow>> {
   if (!can(actor, 'comments.moderate')) return denied();
   const comment = await repo.findById(db, id);
-  if (!comment) return notFound('comment');
-  const text = cleanCommentText(input, { blockedWords: [], maxLinks: null });
+  if (!comment) return notFound();
+  const text = cleanCommentText(input, { maxLinks: null });
   if (!text.ok) return text;
-  const now = clock.now().toISOString();
   await db.transaction().execute(async (tx) => {
     await repo.updateText(tx, comment, {
       displayName: text.value.displayName,
       bodyMd: text.value.bodyMd,
       fingerprint: fingerprintHash(text.value.bodyMd),
       editorId: actor.id,
-      now,
+      now: clock.now().toISOString(),
     });
-    await repo.recordAudit(tx, actor.id, 'comment.edit', `comment:${id}`, '', now);
+    await recordAudit(tx, clock, { actorId: actor.id, action: 'comment.edit', subject: `comment:${id}` });
   });
   return ok((await repo.findById(db, id))!);
-}
-
-export async function setCommentsClosed(
-  db: Db,
-  clock: Clock,
-  actor: Actor,
-  postId: number,
-  closed: boolean,
-): Promise<Result<repo.PostForComments>> {
-  if (!can(actor, 'comments.moderate')) return denied();
-  const post = await repo.findPost(db, postId);
-  if (!post) return notFound('post');
-  await repo.setCommentsClosed(db, postId, closed);
-  await repo.recordAudit(
-    db,
-    actor.id,
-    closed ? 'comments.close' : 'comments.open',
-    `post:${postId}`,
-    '',
-    clock.now().toISOString(),
-  );
-  return ok({ ...post, comments_closed: closed ? 1 : 0 });
-}
-
-/** Deletes rejected and spam comments older than the configured period (default 30 days). */
-export async function purgeRejectedComments(db: Db, clock: Clock, days?: number): Promise<number> {
-  const period = days ?? (await loadCommentSettings(db)).purgeDays;
-  return repo.purgeBefore(db, purgeCutoff(clock, period));
 }
 
 /** The http(s) links a comment contains, as they will be offered to moderators. */
@@ -385,8 +505,8 @@ export async function suggestResourceFromComment(
 ): Promise<Result<{ id: number }>> {
   if (!can(actor, 'comments.moderate')) return denied();
   const comment = await repo.findById(db, commentId);
-  if (!comment) return notFound('comment');
-  if (!linksIn(comment.body_md).includes(url)) return invalid('That link is not in this comment.', 'url');
+  if (!comment) return notFound();
+  if (!linksIn(comment.body_md).includes(url)) return invalid(msg('linkNotInComment'), 'url');
   const result = await submitSuggestion(db, clock, {
     url,
     context: comment.body_md.slice(0, 2000),
@@ -394,16 +514,60 @@ export async function suggestResourceFromComment(
     sourceCommentId: comment.id,
   });
   if (result.ok)
-    await repo.recordAudit(
-      db,
-      actor.id,
-      'comment.suggest_resource',
-      `comment:${commentId}`,
-      `suggestion:${result.value.id}`,
-      clock.now().toISOString(),
-    );
+    await recordAudit(db, clock, {
+      actorId: actor.id,
+      action: 'comment.suggest_resource',
+      subject: `comment:${commentId}`,
+      detail: `suggestion:${result.value.id}`,
+    });
   return result;
 }
+
+// ── settings and retention ─────────────────────────────────────────────────
+
+export interface CommentSettings {
+  purgeDays: number;
+  maxLinks: number;
+}
+
+export async function loadCommentSettings(db: Executor): Promise<CommentSettings> {
+  return { purgeDays: await readSetting(db, PURGE_DAYS), maxLinks: await readSetting(db, MAX_LINKS) };
+}
+
+/** The settings form as moderators type it. */
+export interface SettingsForm {
+  blockedWords: string;
+  purgeDays: string;
+  maxLinks: string;
+}
+
+export async function settingsForm(db: Executor): Promise<SettingsForm> {
+  const [words, settings] = await Promise.all([loadBlockedWords(db), loadCommentSettings(db)]);
+  return { blockedWords: words.join('\n'), purgeDays: String(settings.purgeDays), maxLinks: String(settings.maxLinks) };
+}
+
+/** Saves blocked words, the link limit and the purge period (shared with pledges) together. */
+export async function saveCommentSettings(db: Db, actor: Actor, form: SettingsForm): Promise<Result<CommentSettings>> {
+  if (!can(actor, 'comments.moderate')) return denied();
+  const purgeDays = PURGE_DAYS.parse(form.purgeDays);
+  const maxLinks = MAX_LINKS.parse(form.maxLinks);
+  if (purgeDays === undefined) return invalid(msg('purgeDaysRange'), 'purgeDays');
+  if (maxLinks === undefined) return invalid(msg('maxLinksRange'), 'maxLinks');
+  await db.transaction().execute(async (tx) => {
+    await writeSetting(tx, PURGE_DAYS, purgeDays);
+    await writeSetting(tx, MAX_LINKS, maxLinks);
+    await saveBlockedWords(tx, parseBlockedWords(form.blockedWords));
+  });
+  return ok({ purgeDays, maxLinks });
+}
+
+/** Deletes rejected and spam comments older than the configured period (default 30 days). */
+export async function purgeRejectedComments(db: Db, clock: Clock, days?: number): Promise<number> {
+  const period = days ?? (await loadCommentSettings(db)).purgeDays;
+  return repo.purgeBefore(db, purgeCutoff(clock, period));
+}
+
+// ── reading ────────────────────────────────────────────────────────────────
 
 export interface ThreadComment {
   comment: repo.CommentRow;
@@ -424,4 +588,19 @@ export async function approvedThread(db: Db, postId: number): Promise<ThreadComm
     if (root) top.get(root.id)?.replies.push(r);
   }
   return [...top.values()];
+}
+
+/** The thread under a live post (the post page's footer), or undefined when the post is not live. */
+export async function threadUnderPost(db: Db, clock: Clock, slug: string) {
+  const post = await findPostForComments(db, clock, slug);
+  return post && { post, thread: await approvedThread(db, post.id) };
+}
+
+/** Approved comments for a feed, newest first: the whole site's 50, or a post's 100. */
+export async function feedComments(db: Db, clock: Clock, postId?: number): Promise<repo.CommentWithPost[]> {
+  return repo.listRecentApproved(db, {
+    postId,
+    limit: postId === undefined ? 50 : 100,
+    nowIso: clock.now().toISOString(),
+  });
 }

@@ -4,21 +4,31 @@ import { HoneypotField, ProofOfWorkField } from '../../core/antispam/views.tsx';
 import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import type { PageContext } from '../../core/views/context.ts';
-import type { CommentRow, PostForComments, QueueItem, QueueName } from './repo.ts';
-import type { ThreadComment } from './service.ts';
-import { EDIT_WINDOW_MS, LIMITS } from './service.ts';
-import { tm, type CommentMessage } from './messages.ts';
+import type { CommentRow } from './repo.ts';
+import {
+  LIMITS,
+  type PostForComments,
+  type QueueName,
+  type QueueView,
+  type SettingsForm,
+  type ThreadComment,
+} from './service.ts';
+import { t, type CommentMessageKey } from './messages.ts';
 
 /* Pure views: data in, markup out. User text is escaped; comment bodies go through the safe comment renderer only. */
 
-const t = (ctx: PageContext, key: CommentMessage, params?: Record<string, string | number>) =>
-  tm(ctx.locale, key, params);
+const STATUS: Record<CommentRow['status'], CommentMessageKey> = {
+  pending: 'status_pending',
+  approved: 'status_approved',
+  rejected: 'status_rejected',
+  spam: 'status_spam',
+};
 const when = (iso: string) => iso.slice(0, 16).replace('T', ' ');
 
 export interface CommentFormValues {
   name?: string;
   body?: string;
-  parentId?: string;
+  parentId?: number;
 }
 
 function Styles() {
@@ -32,8 +42,8 @@ function CommentBody({ md }: { md: string }) {
 function Byline({ ctx, comment }: { ctx: PageContext; comment: CommentRow }) {
   return (
     <p class="comment__meta">
-      <span class="comment__author">{comment.display_name || t(ctx, 'anonymous')}</span>
-      {comment.is_staff ? <span class="comment__badge"> ({t(ctx, 'staff')})</span> : null}
+      <span class="comment__author">{comment.display_name || t(ctx.locale, 'anonymous')}</span>
+      {comment.is_staff ? <span class="comment__badge"> ({t(ctx.locale, 'staff')})</span> : null}
       {' · '}
       <time datetime={comment.created_at}>{when(comment.created_at)} UTC</time>
     </p>
@@ -53,7 +63,7 @@ function SingleComment({
     <article
       class={comment.is_staff ? 'comment comment--staff' : 'comment'}
       id={`comment-${comment.id}`}
-      aria-label={`${t(ctx, 'heading')}: ${comment.display_name || t(ctx, 'anonymous')}`}
+      aria-label={`${t(ctx.locale, 'heading')}: ${comment.display_name || t(ctx.locale, 'anonymous')}`}
     >
       <Byline ctx={ctx} comment={comment} />
       <CommentBody md={comment.body_md} />
@@ -84,14 +94,16 @@ export function CommentForm({
       id="comment-form"
       novalidate
     >
-      <h3>{parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}</h3>
+      <h3>{parent ? t(ctx.locale, 'replyHeading') : t(ctx.locale, 'formHeading')}</h3>
       <CsrfField token={ctx.csrfToken} />
       {parent && <input type="hidden" name="parent_id" value={String(parent.id)} />}
-      {!parent && values.parentId && <input type="hidden" name="parent_id" value={values.parentId} />}
-      <Field name="name" label={t(ctx, 'nameLabel')} hint={t(ctx, 'nameHint')} errors={errors}>
+      {!parent && values.parentId !== undefined && (
+        <input type="hidden" name="parent_id" value={String(values.parentId)} />
+      )}
+      <Field name="name" label={t(ctx.locale, 'nameLabel')} hint={t(ctx.locale, 'nameHint')} errors={errors}>
         {(a) => <input {...a} type="text" maxLength={LIMITS.name} autocomplete="off" value={values.name ?? ''} />}
       </Field>
-      <Field name="body" label={t(ctx, 'bodyLabel')} hint={t(ctx, 'bodyHint')} errors={errors}>
+      <Field name="body" label={t(ctx.locale, 'bodyLabel')} hint={t(ctx.locale, 'bodyHint')} errors={errors}>
         {(a) => (
           <textarea {...a} rows={6} maxLength={LIMITS.body} required>
             {values.body ?? ''}
@@ -99,9 +111,9 @@ export function CommentForm({
         )}
       </Field>
       <HoneypotField />
-      {!ctx.staff && <ProofOfWorkField hint={t(ctx, 'powHint')} />}
+      {!ctx.staff && <ProofOfWorkField hint={t(ctx.locale, 'powHint')} />}
       <button type="submit" class="button">
-        {ctx.staff ? t(ctx, 'postAs') : t(ctx, 'submit')}
+        {ctx.staff ? t(ctx.locale, 'postAs') : t(ctx.locale, 'submit')}
       </button>
     </form>
   );
@@ -122,14 +134,14 @@ export function CommentSection({
     <section class="comments" id="comments" aria-labelledby="comments-heading">
       <Styles />
       <h2 id="comments-heading">
-        {t(ctx, 'heading')} {count > 0 ? `(${count})` : ''}
+        {t(ctx.locale, 'heading')} {count > 0 ? `(${count})` : ''}
       </h2>
-      <p class="hint">{t(ctx, 'intro')}</p>
+      <p class="hint">{t(ctx.locale, 'intro')}</p>
       <p>
-        <a href={`/posts/${encodeURIComponent(post.slug)}/comments.atom`}>{t(ctx, 'feedLink')}</a>
+        <a href={`/posts/${encodeURIComponent(post.slug)}/comments.atom`}>{t(ctx.locale, 'feedLink')}</a>
       </p>
       {thread.length === 0 ? (
-        <p>{t(ctx, 'none')}</p>
+        <p>{t(ctx.locale, 'none')}</p>
       ) : (
         <ol class="comment-list">
           {thread.map(({ comment, replies }) => (
@@ -138,17 +150,17 @@ export function CommentSection({
                 {!post.comments_closed && (
                   <p class="comment__actions">
                     <a href={`/posts/${encodeURIComponent(post.slug)}/comments/new?reply=${comment.id}`}>
-                      {t(ctx, 'reply')}
+                      {t(ctx.locale, 'reply')}
                       <span class="visually-hidden">
                         {' '}
-                        — {t(ctx, 'replyTo', { name: comment.display_name || t(ctx, 'anonymous') })}
+                        — {t(ctx.locale, 'replyTo', { name: comment.display_name || t(ctx.locale, 'anonymous') })}
                       </span>
                     </a>
                   </p>
                 )}
               </SingleComment>
               {replies.length > 0 && (
-                <ol class="comment-replies" aria-label={t(ctx, 'replies')}>
+                <ol class="comment-replies" aria-label={t(ctx.locale, 'replies')}>
                   {replies.map((r) => (
                     <li>
                       <SingleComment ctx={ctx} comment={r} />
@@ -160,7 +172,7 @@ export function CommentSection({
           ))}
         </ol>
       )}
-      {post.comments_closed ? <Notice>{t(ctx, 'closed')}</Notice> : <CommentForm ctx={ctx} post={post} />}
+      {post.comments_closed ? <Notice>{t(ctx.locale, 'closed')}</Notice> : <CommentForm ctx={ctx} post={post} />}
     </section>
   );
 }
@@ -182,18 +194,18 @@ export function CommentFormPage({
   return (
     <Layout
       ctx={ctx}
-      title={`${parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}: ${post.title}`}
+      title={`${parent ? t(ctx.locale, 'replyHeading') : t(ctx.locale, 'formHeading')}: ${post.title}`}
       head={{ noindex: true }}
     >
       <Styles />
       <p>
         <a href={`/posts/${encodeURIComponent(post.slug)}#comments`}>← {post.title}</a>
       </p>
-      <h1>{parent ? t(ctx, 'replyHeading') : t(ctx, 'formHeading')}</h1>
+      <h1>{parent ? t(ctx.locale, 'replyHeading') : t(ctx.locale, 'formHeading')}</h1>
       <ErrorSummary errors={errors} />
       {parent && <SingleComment ctx={ctx} comment={parent} />}
       {post.comments_closed ? (
-        <Notice>{t(ctx, 'closed')}</Notice>
+        <Notice>{t(ctx.locale, 'closed')}</Notice>
       ) : (
         <CommentForm ctx={ctx} post={post} values={values} errors={errors} parent={parent} />
       )}
@@ -211,14 +223,18 @@ export function SubmittedPage({
   privateUrl: string | null;
 }) {
   return (
-    <Layout ctx={ctx} title={privateUrl ? t(ctx, 'awaitingTitle') : t(ctx, 'publishedStaff')} head={{ noindex: true }}>
+    <Layout
+      ctx={ctx}
+      title={privateUrl ? t(ctx.locale, 'awaitingTitle') : t(ctx.locale, 'publishedStaff')}
+      head={{ noindex: true }}
+    >
       <Styles />
       {privateUrl ? (
         <>
-          <h1>{t(ctx, 'awaitingTitle')}</h1>
-          <p>{t(ctx, 'awaitingText')}</p>
-          <h2>{t(ctx, 'privateLinkHeading')}</h2>
-          <p>{t(ctx, 'privateLinkText')}</p>
+          <h1>{t(ctx.locale, 'awaitingTitle')}</h1>
+          <p>{t(ctx.locale, 'awaitingText')}</p>
+          <h2>{t(ctx.locale, 'privateLinkHeading')}</h2>
+          <p>{t(ctx.locale, 'privateLinkText')}</p>
           <p class="private-link">
             <a href={new URL(privateUrl).pathname} data-private-link>
               {privateUrl}
@@ -226,10 +242,10 @@ export function SubmittedPage({
           </p>
         </>
       ) : (
-        <h1>{t(ctx, 'publishedStaff')}</h1>
+        <h1>{t(ctx.locale, 'publishedStaff')}</h1>
       )}
       <p>
-        <a href={`/posts/${encodeURIComponent(post.slug)}#comments`}>{t(ctx, 'backToPost')}</a>
+        <a href={`/posts/${encodeURIComponent(post.slug)}#comments`}>{t(ctx.locale, 'backToPost')}</a>
       </p>
     </Layout>
   );
@@ -246,7 +262,7 @@ export function OwnCommentPage({
   notice,
 }: {
   ctx: PageContext;
-  post: PostForComments;
+  post: { slug: string; title: string };
   comment: CommentRow;
   canEdit: boolean;
   token: string;
@@ -256,25 +272,25 @@ export function OwnCommentPage({
 }) {
   const base = `/comments/${token}`;
   return (
-    <Layout ctx={ctx} title={t(ctx, 'yourComment')} head={{ noindex: true }}>
+    <Layout ctx={ctx} title={t(ctx.locale, 'yourComment')} head={{ noindex: true }}>
       <Styles />
-      <h1>{t(ctx, 'yourComment')}</h1>
+      <h1>{t(ctx.locale, 'yourComment')}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
       <ErrorSummary errors={errors} />
       <p>
         <a href={`/posts/${encodeURIComponent(post.slug)}#comments`}>{post.title}</a>
       </p>
       <p>
-        {t(ctx, 'status')}:{' '}
-        <strong data-comment-status={comment.status}>{t(ctx, `status_${comment.status}` as CommentMessage)}</strong>
+        {t(ctx.locale, 'status')}:{' '}
+        <strong data-comment-status={comment.status}>{t(ctx.locale, STATUS[comment.status])}</strong>
       </p>
       <SingleComment ctx={ctx} comment={comment} />
-      <h2>{t(ctx, 'editHeading')}</h2>
+      <h2>{t(ctx.locale, 'editHeading')}</h2>
       {canEdit ? (
         <form method="post" action={`${base}/edit`} class="comment-form" novalidate>
-          <p class="hint">{t(ctx, 'editUntil', { time: when(comment.editable_until!) })}</p>
+          <p class="hint">{t(ctx.locale, 'editUntil', { time: when(comment.editable_until!) })}</p>
           <CsrfField token={ctx.csrfToken} />
-          <Field name="name" label={t(ctx, 'nameLabel')} errors={errors}>
+          <Field name="name" label={t(ctx.locale, 'nameLabel')} errors={errors}>
             {(a) => (
               <input
                 {...a}
@@ -285,7 +301,7 @@ export function OwnCommentPage({
               />
             )}
           </Field>
-          <Field name="body" label={t(ctx, 'bodyLabel')} hint={t(ctx, 'bodyHint')} errors={errors}>
+          <Field name="body" label={t(ctx.locale, 'bodyLabel')} hint={t(ctx.locale, 'bodyHint')} errors={errors}>
             {(a) => (
               <textarea {...a} rows={6} maxLength={LIMITS.body}>
                 {values?.body ?? comment.body_md}
@@ -293,26 +309,26 @@ export function OwnCommentPage({
             )}
           </Field>
           <button type="submit" class="button">
-            {t(ctx, 'save')}
+            {t(ctx.locale, 'save')}
           </button>
         </form>
       ) : (
         <>
-          <p>{t(ctx, 'editClosed')}</p>
+          <p>{t(ctx.locale, 'editClosed')}</p>
           {values?.body && (
             <div class="kept-text">
-              <p class="hint">{t(ctx, 'bodyLabel')}:</p>
+              <p class="hint">{t(ctx.locale, 'bodyLabel')}:</p>
               <pre>{values.body}</pre>
             </div>
           )}
         </>
       )}
-      <h2>{t(ctx, 'deleteHeading')}</h2>
+      <h2>{t(ctx.locale, 'deleteHeading')}</h2>
       <form method="post" action={`${base}/delete`}>
         <CsrfField token={ctx.csrfToken} />
-        <p>{t(ctx, 'deleteText')}</p>
+        <p>{t(ctx.locale, 'deleteText')}</p>
         <button type="submit" class="danger">
-          {t(ctx, 'deleteButton')}
+          {t(ctx.locale, 'deleteButton')}
         </button>
       </form>
     </Layout>
@@ -321,11 +337,11 @@ export function OwnCommentPage({
 
 export function DeletedPage({ ctx, post }: { ctx: PageContext; post: { slug: string } }) {
   return (
-    <Layout ctx={ctx} title={t(ctx, 'deletedTitle')} head={{ noindex: true }}>
-      <h1>{t(ctx, 'deletedTitle')}</h1>
-      <p>{t(ctx, 'deletedText')}</p>
+    <Layout ctx={ctx} title={t(ctx.locale, 'deletedTitle')} head={{ noindex: true }}>
+      <h1>{t(ctx.locale, 'deletedTitle')}</h1>
+      <p>{t(ctx.locale, 'deletedText')}</p>
       <p>
-        <a href={`/posts/${encodeURIComponent(post.slug)}`}>{t(ctx, 'backToPost')}</a>
+        <a href={`/posts/${encodeURIComponent(post.slug)}`}>{t(ctx.locale, 'backToPost')}</a>
       </p>
     </Layout>
   );
@@ -341,15 +357,23 @@ const QUEUES: { name: QueueName; label: string }[] = [
   { name: 'spam', label: 'Spam' },
 ];
 
-export interface QueuePageProps {
+export interface QueuePageProps extends QueueView {
   ctx: PageContext;
-  queue: QueueName;
-  items: (QueueItem & { links: string[] })[];
-  counts: Record<QueueName, number>;
-  page: number;
-  pageCount: number;
+  /** What the last action did or why it failed, as the redirect to this page carried it (plain text). */
   notice?: string;
   error?: string;
+}
+
+/** The last action's problem, shown like every form's error summary. */
+function ActionProblem({ text }: { text: string }) {
+  return (
+    <div class="error-summary" role="alert" tabindex={-1} aria-labelledby="error-summary-title">
+      <h2 id="error-summary-title">There is a problem</h2>
+      <ul>
+        <li>{text}</li>
+      </ul>
+    </div>
+  );
 }
 
 export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, error }: QueuePageProps) {
@@ -361,7 +385,7 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
       </p>
       <h1>Comment moderation</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
-      {error && <ErrorSummary errors={{ _form: error }} />}
+      {error && <ActionProblem text={error} />}
       <nav aria-label="Queues" class="queue-tabs">
         <ul>
           {QUEUES.map((q) => (
@@ -535,16 +559,12 @@ export function ModeratorEditPage({
 
 export function SettingsPage({
   ctx,
-  blockedWords,
-  purgeDays,
-  maxLinks,
+  form,
   errors,
   notice,
 }: {
   ctx: PageContext;
-  blockedWords: string;
-  purgeDays: string;
-  maxLinks: string;
+  form: SettingsForm;
   errors?: FieldErrors;
   notice?: string;
 }) {
@@ -566,19 +586,19 @@ export function SettingsPage({
         >
           {(a) => (
             <textarea {...a} rows={8}>
-              {blockedWords}
+              {form.blockedWords}
             </textarea>
           )}
         </Field>
         <Field name="maxLinks" label="Most links allowed in one comment" errors={errors}>
-          {(a) => <input {...a} type="number" min={0} max={50} value={maxLinks} />}
+          {(a) => <input {...a} type="number" min={0} max={50} value={form.maxLinks} />}
         </Field>
         <Field
           name="purgeDays"
           label="Delete rejected and spam comments and campaign pledges after (days)"
           errors={errors}
         >
-          {(a) => <input {...a} type="number" min={1} max={3650} value={purgeDays} />}
+          {(a) => <input {...a} type="number" min={1} max={3650} value={form.purgeDays} />}
         </Field>
         <button type="submit" class="button">
           Save settings
@@ -587,5 +607,3 @@ export function SettingsPage({
     </Layout>
   );
 }
-
-export const editWindowMinutes = EDIT_WINDOW_MS / 60_000;

@@ -525,3 +525,17 @@ export async function recordAudit(
 ): Promise<void> {
   await db.insertInto('audit_log').values({ user_id: userId, action, subject, detail, created_at: now }).execute();
 }
+
+/** Sets a post's comments_closed flag; the post's id and slug, or undefined when there is no such post. */
+export async function setCommentsClosed(
+  db: Executor,
+  postId: number,
+  closed: boolean,
+): Promise<{ id: number; slug: string } | undefined> {
+  return db
+    .updateTable('posts')
+    .set({ comments_closed: closed ? 1 : 0 })
+    .where('id', '=', postId)
+    .returning(['id', 'slug'])
+    .executeTakeFirst();
+}

@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.ts';
 import type { Db, Dialect, PostStatus } from '../../core/db/schema.ts';
 import { can, type Actor } from '../../core/auth/policy.ts';
+import { recordAudit } from '../../core/audit/index.ts';
 import { slugify } from '../../core/auth/service.ts';
 import { markdownToText } from '../../core/markdown/render.ts';
 import { denied, notFound, ok, type Result } from '../../core/result.ts';
@@ -583,4 +584,30 @@ export async function sitemapEntries(db: Db, now: Date) {
     tags,
     authors,
   };
+}
+
+// ── comments on a post ──────────────────────────────────────────────────────
+
+/**
+ * Opens or closes comments on a post. Moderators do this from the comments queue; the flag is
+ * the post's, so it is written here, with the audit entry in the same transaction.
+ */
+export async function setCommentsClosed(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  postId: number,
+  closed: boolean,
+): Promise<Result<{ id: number; slug: string }>> {
+  if (!can(actor, 'comments.moderate')) return denied();
+  return db.transaction().execute(async (tx) => {
+    const post = await repo.setCommentsClosed(tx, postId, closed);
+    if (!post) return notFound();
+    await recordAudit(tx, clock, {
+      actorId: actor.id,
+      action: closed ? 'comments.close' : 'comments.open',
+      subject: `post:${postId}`,
+    });
+    return ok(post);
+  });
 }

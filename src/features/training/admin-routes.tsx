@@ -1,452 +1,413 @@
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { cacheTags } from '../../core/cache/tags.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
-import { statusOf, type Problem, type Result } from '../../core/result.ts';
-import { uiLocale } from '../../core/i18n/index.ts';
 import { requireStaff } from '../../core/http/guard.tsx';
+import { FormFlag, FormText, Id, IdParams, Slug, Type, type App } from '../../core/http/schemas.ts';
+import { uiLocale, type Message } from '../../core/i18n/index.ts';
+import { fieldErrorsOf, statusOf, type Problem, type Result } from '../../core/result.ts';
 import * as authoring from './authoring.ts';
 import { findLesson } from './content.ts';
-import * as repo from './repo.ts';
-import type { TrainingDeps } from './service.ts';
+import { msg } from './messages.ts';
+import type { Training } from './service.ts';
 import { AdminCoursePage, AdminCoursesPage, AdminLessonPage, AdminStatsPage, type FormState } from './admin-views.tsx';
 import { CoursePage, LessonPage } from './views.tsx';
 
 /*
  * Trainers' pages under /admin/training. Every form carries the course revision it was built
  * from; a stale one is refused (409) with the page reloaded, so nothing is overwritten silently.
+ * HTTP only: one plugin per resource (courses, modules, lessons, questions, previews, certificates).
  */
-type Body = Record<string, string | undefined>;
-type IdParams = { id: string };
+interface Opts {
+  training: Training;
+}
 
-export async function adminTrainingRoutes(
-  app: FastifyInstance,
-  opts: { deps: TrainingDeps; invalidate: (...tags: string[]) => Promise<void> },
+const author = { preHandler: requireStaff('training.author') };
+
+// ── schemas ──
+/** The revision a trainer's form was built from (a hidden field). */
+const Revision = Type.Integer({ minimum: 1, maximum: 2_147_483_647 });
+const RevisionForm = Type.Object({ revision: Revision });
+/** "Save and publish a new version" (a button). */
+const Publish = Type.Optional(Type.Enum(['1']));
+// What trainers type stays text, long enough for the service to answer with a field error and the form kept.
+const courseFields = {
+  title: FormText(),
+  slug: FormText(),
+  summary: FormText(),
+  audience: FormText(),
+  language: FormText(),
+  minutes: FormText(),
+};
+const NewCourseForm = Type.Object(courseFields);
+const CourseForm = Type.Object({ ...courseFields, revision: Revision, publish: Publish });
+const ModuleForm = Type.Object({ title: FormText(), revision: Revision });
+const MoveForm = Type.Object({
+  kind: Type.Enum(['module', 'lesson', 'question']),
+  id: Id,
+  direction: Type.Enum(['-1', '1']),
+  back: Type.Optional(FormText(300)),
+  revision: Revision,
+});
+const NewLessonForm = Type.Object({ title: FormText(), slug: FormText(), revision: Revision });
+const LessonForm = Type.Object({
+  title: FormText(),
+  slug: FormText(),
+  body: FormText(200_000),
+  passMark: FormText(),
+  required: Type.Optional(FormFlag),
+  revision: Revision,
+  publish: Publish,
+});
+const QuestionForm = Type.Object({
+  kind: Type.Enum(['single', 'multiple', 'reflection']),
+  prompt: FormText(),
+  options: Type.Optional(FormText(50_000)),
+  revision: Revision,
+});
+const RevokeForm = Type.Object({ reason: FormText(2000), course: Type.Optional(Id) });
+const ModuleParams = Type.Object({ id: Id, mid: Id });
+const LessonParams = Type.Object({ id: Id, lid: Id });
+const QuestionParams = Type.Object({ id: Id, qid: Id });
+const PreviewParams = Type.Object({ id: Id, lesson: Slug });
+const CodeParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
+const PublishedQuery = Type.Object({ published: Type.Optional(Type.Integer({ minimum: 1, maximum: 2_147_483_647 })) });
+
+export async function trainingAdminRoutes(app: App, opts: Opts) {
+  await app.register(courseListRoutes, opts);
+  await app.register(courseEditRoutes, opts);
+  await app.register(moduleRoutes, opts);
+  await app.register(lessonEditRoutes, opts);
+  await app.register(questionRoutes, opts);
+  await app.register(previewRoutes, opts);
+  await app.register(revokeRoutes, opts);
+}
+
+// ── helpers shared by the plugins (HTTP only) ──
+type Where = { courseId: number; lessonId?: number };
+
+function notFoundPage(req: FastifyRequest, reply: FastifyReply, message: Message = msg('courseNotFound')) {
+  return reply.page(<ErrorPage ctx={req.pageContext()} status={404} message={message} />, 404);
+}
+
+async function coursePage(
+  training: Training,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  courseId: number,
+  status = 200,
+  state?: FormState,
+  notice?: string,
 ) {
-  const { deps, invalidate } = opts;
-  const author = { preHandler: requireStaff('training.author') };
-  /** A positive id from a path or form field; -1 (matches nothing) for anything else. */
-  const idOf = (s: string | undefined) => (s && /^\d{1,9}$/.test(s) ? Number(s) : -1);
-  const bodyOf = (req: FastifyRequest): Body => {
-    const out: Body = {};
-    for (const [k, v] of Object.entries((req.body ?? {}) as Record<string, unknown>))
-      out[k] = Array.isArray(v) ? String(v[0]) : typeof v === 'string' ? v : undefined;
-    return out;
-  };
-  const courseInput = (b: Body): authoring.CourseInput => ({
-    slug: b.slug ?? '',
-    title: b.title ?? '',
-    summary: b.summary ?? '',
-    audience: b.audience ?? '',
-    language: b.language ?? '',
-    minutes: b.minutes ?? '',
-  });
-  const notFoundPage = (req: FastifyRequest, reply: FastifyReply, message = 'That course does not exist.') =>
-    reply.page(<ErrorPage ctx={req.pageContext()} status={404} message={message} />, 404);
+  const editor = await authoring.courseEditor(training, courseId);
+  if (!editor) return notFoundPage(req, reply);
+  return reply.page(<AdminCoursePage ctx={req.pageContext()} {...editor} state={state} notice={notice} />, status);
+}
 
-  async function renderCourse(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    courseId: number,
-    status = 200,
-    state?: FormState,
-    notice?: string,
-  ) {
-    const course = await repo.findCourse(deps.db, courseId);
-    if (!course) return notFoundPage(req, reply);
-    const [modules, lessons, questions, versions, certificates] = await Promise.all([
-      repo.listModules(deps.db, courseId),
-      repo.listLessonsOfCourse(deps.db, courseId),
-      repo.listQuestionsOfCourse(deps.db, courseId),
-      repo.listVersions(deps.db, courseId),
-      repo.listCertificates(deps.db, courseId),
-    ]);
-    const questionCounts = new Map<number, number>();
-    for (const q of questions) questionCounts.set(q.lesson_id, (questionCounts.get(q.lesson_id) ?? 0) + 1);
-    return reply.page(
-      <AdminCoursePage
-        ctx={req.pageContext()}
-        course={course}
-        modules={modules}
-        lessons={lessons}
-        questionCounts={questionCounts}
-        versions={versions}
-        certificates={certificates}
-        state={state}
-        notice={notice}
-      />,
-      status,
-    );
-  }
+async function lessonPage(
+  training: Training,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  where: Where,
+  status = 200,
+  state?: FormState,
+) {
+  const editor = where.lessonId ? await authoring.lessonEditor(training, where.courseId, where.lessonId) : undefined;
+  if (!editor) return notFoundPage(req, reply, msg('lessonNotFound'));
+  return reply.page(<AdminLessonPage ctx={req.pageContext()} {...editor} state={state} />, status);
+}
 
-  async function renderLesson(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    courseId: number,
-    lessonId: number,
-    status = 200,
-    state?: FormState,
-  ) {
-    const course = await repo.findCourse(deps.db, courseId);
-    const lesson = await repo.findLessonRow(deps.db, lessonId);
-    if (!course || !lesson || lesson.course_id !== courseId)
-      return notFoundPage(req, reply, 'That lesson does not exist.');
-    const questions = (await repo.listQuestionsOfCourse(deps.db, courseId)).filter((q) => q.lesson_id === lessonId);
-    return reply.page(
-      <AdminLessonPage ctx={req.pageContext()} course={course} lesson={lesson} questions={questions} state={state} />,
-      status,
-    );
-  }
+/** Turns a refused change into the page again, with the trainer's input and the reason. */
+function stateOf(problem: Problem, form: string, body: object): FormState {
+  if (problem.kind === 'conflict') return { form: '_page', errors: { _form: problem.message }, input: {} };
+  const input: Record<string, string> = {};
+  for (const [k, v] of Object.entries(body)) if (k !== '_csrf' && v !== undefined) input[k] = String(v);
+  const hasFields = problem.kind === 'invalid' && !!problem.fields;
+  return { form: hasFields ? form : '_page', errors: fieldErrorsOf(problem), input };
+}
 
-  /** Turns a refused change into the page again, with the trainer's input and the reason. */
-  function stateOf(problem: Problem, form: string, body: Body): FormState {
-    const input = Object.fromEntries(
-      Object.entries(body).filter(([k, v]) => k !== '_csrf' && v !== undefined),
-    ) as Record<string, string>;
-    if (problem.kind === 'conflict') return { form: '_page', errors: { _form: problem.message }, input: {} };
-    const errors =
-      problem.kind === 'invalid'
-        ? (problem.fields ?? (problem.field ? { [problem.field]: problem.message } : { _form: problem.message }))
-        : { _form: problem.message };
-    return { form: problem.kind === 'invalid' && (problem.fields || problem.field) ? form : '_page', errors, input };
-  }
+/** A change done goes on to `onOk`; a refused one shows its page again with the reason. */
+async function respond<T>(
+  training: Training,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  change: { result: Result<T>; form: string; body: object; where: Where },
+  onOk: (value: T) => string,
+) {
+  const { result, form, body, where } = change;
+  if (result.ok) return reply.redirect(onOk(result.value), 303);
+  if (result.kind === 'denied')
+    return reply.page(<ErrorPage ctx={req.pageContext()} status={403} message={result.message} />, 403);
+  if (result.kind === 'not_found') return notFoundPage(req, reply, result.message);
+  const state = stateOf(result, form, body);
+  const status = statusOf(result);
+  return where.lessonId
+    ? lessonPage(training, req, reply, where, status, state)
+    : coursePage(training, req, reply, where.courseId, status, state);
+}
 
-  async function respond<T>(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    result: Result<T>,
-    form: string,
-    where: { courseId: number; lessonId?: number },
-    onOk: (value: T) => string,
-  ) {
-    if (result.ok) return reply.redirect(onOk(result.value), 303);
-    if (result.kind === 'denied')
-      return reply.page(<ErrorPage ctx={req.pageContext()} status={403} message={result.message} />, 403);
-    if (result.kind === 'not_found') return notFoundPage(req, reply, result.message);
-    const state = stateOf(result, form, bodyOf(req));
-    const status = statusOf(result);
-    return where.lessonId
-      ? renderLesson(req, reply, where.courseId, where.lessonId, status, state)
-      : renderCourse(req, reply, where.courseId, status, state);
-  }
+/** After a publish or a withdrawal: the catalogue and the home page show something else now. */
+const catalogueChanged = (req: FastifyRequest) =>
+  req.server.deps.pageCache.invalidate(cacheTags.training, cacheTags.home);
 
-  const revisionOf = (b: Body) => idOf(b.revision);
+/** "Save and publish": the saved change moved the revision on by one; publish from there. */
+async function saveThenMaybePublish(
+  training: Training,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  saved: { result: Result<true>; form: string; body: { revision: number; publish?: '1' }; where: Where },
+  back: string,
+) {
+  const { body, where } = saved;
+  if (!saved.result.ok || body.publish !== '1') return respond(training, req, reply, saved, () => back);
+  const published = await authoring.publishCourse(training, req.staff!, where.courseId, body.revision + 1);
+  if (published.ok) await catalogueChanged(req);
+  const change = { result: published, form: '_page', body, where };
+  return respond(training, req, reply, change, (v) => `/admin/training/${where.courseId}?published=${v.version}`);
+}
 
-  /** "Save and publish": the saved change moved the revision on by one; publish from there. */
-  async function saveThenMaybePublish(
-    req: FastifyRequest,
-    reply: FastifyReply,
-    saved: Result<true>,
-    form: string,
-    where: { courseId: number; lessonId?: number },
-    back: string,
-  ) {
-    const body = bodyOf(req);
-    if (!saved.ok || body.publish !== '1') return respond(req, reply, saved, form, where, () => back);
-    const published = await authoring.publishCourse(deps, req.staff!, where.courseId, revisionOf(body) + 1);
-    if (published.ok) await invalidate('training', 'home');
-    return respond(
-      req,
-      reply,
-      published,
-      '_page',
-      where,
-      (v) => `/admin/training/${where.courseId}?published=${v.version}`,
-    );
-  }
+// ── plugins ──
+/** The list of courses, and creating one. */
+async function courseListRoutes(app: App, { training }: Opts) {
+  app.get('/admin/training', author, async (req, reply) =>
+    reply.page(<AdminCoursesPage ctx={req.pageContext()} courses={await authoring.listCourses(training)} />),
+  );
 
-  app.get('/admin/training', author, async (req, reply) => {
-    return reply.page(<AdminCoursesPage ctx={req.pageContext()} courses={await repo.listCourses(deps.db)} />);
-  });
-
-  app.post('/admin/training', author, async (req, reply) => {
-    const body = bodyOf(req);
-    const result = await authoring.createCourse(deps, req.staff!, courseInput(body));
+  app.post('/admin/training', { ...author, schema: { body: NewCourseForm } }, async (req, reply) => {
+    const result = await authoring.createCourse(training, req.staff!, req.body);
     if (result.ok) return reply.redirect(`/admin/training/${result.value}`, 303);
-    const state = stateOf(result, 'create', body);
-    return reply.page(
-      <AdminCoursesPage
-        ctx={req.pageContext()}
-        courses={await repo.listCourses(deps.db)}
-        state={{ ...state, form: 'create' }}
-      />,
-      statusOf(result),
-    );
+    const state = { ...stateOf(result, 'create', req.body), form: 'create' };
+    const courses = await authoring.listCourses(training);
+    return reply.page(<AdminCoursesPage ctx={req.pageContext()} courses={courses} state={state} />, statusOf(result));
+  });
+}
+
+/** One course: its editing page, its details, publishing and withdrawing it. */
+async function courseEditRoutes(app: App, { training }: Opts) {
+  app.get(
+    '/admin/training/:id',
+    { ...author, schema: { params: IdParams, querystring: PublishedQuery } },
+    async (req, reply) => {
+      const { published } = req.query;
+      const notice = published ? `Published version ${published}.` : undefined;
+      return coursePage(training, req, reply, req.params.id, 200, undefined, notice);
+    },
+  );
+
+  app.post('/admin/training/:id', { ...author, schema: { params: IdParams, body: CourseForm } }, async (req, reply) => {
+    const courseId = req.params.id;
+    const result = await authoring.updateCourse(training, req.staff!, courseId, req.body.revision, req.body);
+    const saved = { result, form: 'course', body: req.body, where: { courseId } };
+    return saveThenMaybePublish(training, req, reply, saved, `/admin/training/${courseId}`);
   });
 
-  app.get<{ Params: IdParams }>('/admin/training/:id', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    if (id < 0) return notFoundPage(req, reply);
-    const published = (req.query as { published?: string }).published;
-    return renderCourse(req, reply, id, 200, undefined, published ? `Published version ${published}.` : undefined);
+  const revised = { ...author, schema: { params: IdParams, body: RevisionForm } };
+  app.post('/admin/training/:id/publish', revised, async (req, reply) => {
+    const courseId = req.params.id;
+    const result = await authoring.publishCourse(training, req.staff!, courseId, req.body.revision);
+    if (result.ok) await catalogueChanged(req);
+    const change = { result, form: '_page', body: req.body, where: { courseId } };
+    return respond(training, req, reply, change, (v) => `/admin/training/${courseId}?published=${v.version}`);
   });
 
-  app.post<{ Params: IdParams }>('/admin/training/:id', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const body = bodyOf(req);
-    const result = await authoring.updateCourse(deps, req.staff!, id, revisionOf(body), courseInput(body));
-    return saveThenMaybePublish(req, reply, result, 'course', { courseId: id }, `/admin/training/${id}`);
+  app.post('/admin/training/:id/unpublish', revised, async (req, reply) => {
+    const courseId = req.params.id;
+    const result = await authoring.unpublishCourse(training, req.staff!, courseId, req.body.revision);
+    if (result.ok) await catalogueChanged(req);
+    const change = { result, form: '_page', body: req.body, where: { courseId } };
+    return respond(training, req, reply, change, () => `/admin/training/${courseId}`);
   });
+}
 
-  app.post<{ Params: IdParams }>('/admin/training/:id/publish', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const result = await authoring.publishCourse(deps, req.staff!, id, revisionOf(bodyOf(req)));
-    if (result.ok) await invalidate('training', 'home');
-    return respond(
-      req,
-      reply,
-      result,
-      '_page',
-      { courseId: id },
-      (v) => `/admin/training/${id}?published=${v.version}`,
-    );
-  });
+/** Modules: adding, renaming, deleting; and moving any item up or down. */
+async function moduleRoutes(app: App, { training }: Opts) {
+  app.post(
+    '/admin/training/:id/modules',
+    { ...author, schema: { params: IdParams, body: ModuleForm } },
+    async (req, reply) => {
+      const courseId = req.params.id;
+      const result = await authoring.addModule(training, req.staff!, courseId, req.body.revision, req.body.title);
+      const change = { result, form: 'module', body: req.body, where: { courseId } };
+      return respond(training, req, reply, change, () => `/admin/training/${courseId}`);
+    },
+  );
 
-  app.post<{ Params: IdParams }>('/admin/training/:id/unpublish', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const result = await authoring.unpublishCourse(deps, req.staff!, id, revisionOf(bodyOf(req)));
-    if (result.ok) await invalidate('training', 'home');
-    return respond(req, reply, result, '_page', { courseId: id }, () => `/admin/training/${id}`);
-  });
+  app.post(
+    '/admin/training/:id/modules/:mid',
+    { ...author, schema: { params: ModuleParams, body: ModuleForm } },
+    async (req, reply) => {
+      const { id: courseId, mid } = req.params;
+      const { revision, title } = req.body;
+      const result = await authoring.renameModule(training, req.staff!, courseId, revision, mid, title);
+      const change = { result, form: '_page', body: req.body, where: { courseId } };
+      return respond(training, req, reply, change, () => `/admin/training/${courseId}`);
+    },
+  );
 
-  app.post<{ Params: IdParams }>('/admin/training/:id/modules', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const body = bodyOf(req);
-    const result = await authoring.addModule(deps, req.staff!, id, revisionOf(body), body.title ?? '');
-    return respond(req, reply, result, 'module', { courseId: id }, () => `/admin/training/${id}`);
-  });
-
-  app.post<{ Params: IdParams & { mid: string } }>('/admin/training/:id/modules/:mid', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const body = bodyOf(req);
-    const result = await authoring.renameModule(
-      deps,
-      req.staff!,
-      id,
-      revisionOf(body),
-      idOf(req.params.mid),
-      body.title ?? '',
-    );
-    return respond(req, reply, result, '_page', { courseId: id }, () => `/admin/training/${id}`);
-  });
-
-  app.post<{ Params: IdParams & { mid: string } }>(
+  app.post(
     '/admin/training/:id/modules/:mid/delete',
-    author,
+    { ...author, schema: { params: ModuleParams, body: RevisionForm } },
     async (req, reply) => {
-      const id = idOf(req.params.id);
-      const result = await authoring.removeModule(deps, req.staff!, id, revisionOf(bodyOf(req)), idOf(req.params.mid));
-      return respond(req, reply, result, '_page', { courseId: id }, () => `/admin/training/${id}`);
+      const { id: courseId, mid } = req.params;
+      const result = await authoring.removeModule(training, req.staff!, courseId, req.body.revision, mid);
+      const change = { result, form: '_page', body: req.body, where: { courseId } };
+      return respond(training, req, reply, change, () => `/admin/training/${courseId}`);
     },
   );
 
-  app.post<{ Params: IdParams }>('/admin/training/:id/move', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const body = bodyOf(req);
-    const kind = body.kind as authoring.MoveKind;
-    if (!['module', 'lesson', 'question'].includes(kind) || !['-1', '1'].includes(body.direction ?? ''))
-      return notFoundPage(req, reply, 'That item does not exist.');
-    const result = await authoring.moveItem(
-      deps,
-      req.staff!,
-      id,
-      revisionOf(body),
-      kind,
-      idOf(body.id),
-      body.direction === '-1' ? -1 : 1,
-    );
-    const back =
-      body.back && new RegExp(`^/admin/training/${id}(/lessons/\\d+)?$`).test(body.back)
-        ? body.back
-        : `/admin/training/${id}`;
-    return respond(req, reply, result, '_page', { courseId: id }, () => back);
-  });
+  app.post(
+    '/admin/training/:id/move',
+    { ...author, schema: { params: IdParams, body: MoveForm } },
+    async (req, reply) => {
+      const courseId = req.params.id;
+      const { kind, id, direction, back, revision } = req.body;
+      const result = await authoring.moveItem(
+        training,
+        req.staff!,
+        courseId,
+        revision,
+        kind,
+        id,
+        direction === '-1' ? -1 : 1,
+      );
+      // Back to the page the buttons were on, when it is one of this course's pages.
+      const here = back && new RegExp(`^/admin/training/${courseId}(/lessons/\\d+)?$`).test(back) ? back : undefined;
+      const change = { result, form: '_page', body: req.body, where: { courseId } };
+      return respond(training, req, reply, change, () => here ?? `/admin/training/${courseId}`);
+    },
+  );
+}
 
-  const lessonInput = (b: Body): authoring.LessonInput => ({
-    slug: b.slug ?? '',
-    title: b.title ?? '',
-    body: b.body ?? '',
-    isRequired: b.required === '1',
-    passMark: b.passMark ?? '',
-  });
-
-  app.post<{ Params: IdParams & { mid: string } }>(
+/** Lessons: adding one to a module, its editing page, saving it (and publishing), deleting it. */
+async function lessonEditRoutes(app: App, { training }: Opts) {
+  app.post(
     '/admin/training/:id/modules/:mid/lessons',
-    author,
+    { ...author, schema: { params: ModuleParams, body: NewLessonForm } },
     async (req, reply) => {
-      const id = idOf(req.params.id);
-      const body = bodyOf(req);
-      const result = await authoring.addLesson(deps, req.staff!, id, revisionOf(body), idOf(req.params.mid), {
-        ...lessonInput(body),
-        isRequired: true,
-        passMark: '70',
-      });
-      return respond(
-        req,
-        reply,
-        result,
-        `lesson-${req.params.mid}`,
-        { courseId: id },
-        (lessonId) => `/admin/training/${id}/lessons/${lessonId}`,
-      );
+      const { id: courseId, mid } = req.params;
+      const input = { ...req.body, body: '', isRequired: true, passMark: '70' };
+      const result = await authoring.addLesson(training, req.staff!, courseId, req.body.revision, mid, input);
+      const change = { result, form: `lesson-${mid}`, body: req.body, where: { courseId } };
+      return respond(training, req, reply, change, (lessonId) => `/admin/training/${courseId}/lessons/${lessonId}`);
     },
   );
 
-  app.get<{ Params: IdParams & { lid: string } }>('/admin/training/:id/lessons/:lid', author, async (req, reply) => {
-    return renderLesson(req, reply, idOf(req.params.id), idOf(req.params.lid));
-  });
+  app.get('/admin/training/:id/lessons/:lid', { ...author, schema: { params: LessonParams } }, async (req, reply) =>
+    lessonPage(training, req, reply, { courseId: req.params.id, lessonId: req.params.lid }),
+  );
 
-  app.post<{ Params: IdParams & { lid: string } }>('/admin/training/:id/lessons/:lid', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const lid = idOf(req.params.lid);
-    const body = bodyOf(req);
-    const result = await authoring.updateLesson(deps, req.staff!, id, revisionOf(body), lid, lessonInput(body));
-    return saveThenMaybePublish(
-      req,
-      reply,
-      result,
-      'lesson',
-      { courseId: id, lessonId: lid },
-      `/admin/training/${id}/lessons/${lid}`,
-    );
-  });
+  app.post(
+    '/admin/training/:id/lessons/:lid',
+    { ...author, schema: { params: LessonParams, body: LessonForm } },
+    async (req, reply) => {
+      const { id: courseId, lid: lessonId } = req.params;
+      const input = { ...req.body, isRequired: req.body.required === '1' };
+      const result = await authoring.updateLesson(training, req.staff!, courseId, req.body.revision, lessonId, input);
+      const saved = { result, form: 'lesson', body: req.body, where: { courseId, lessonId } };
+      return saveThenMaybePublish(training, req, reply, saved, `/admin/training/${courseId}/lessons/${lessonId}`);
+    },
+  );
 
-  app.post<{ Params: IdParams & { lid: string } }>(
+  app.post(
     '/admin/training/:id/lessons/:lid/delete',
-    author,
+    { ...author, schema: { params: LessonParams, body: RevisionForm } },
     async (req, reply) => {
-      const id = idOf(req.params.id);
-      const result = await authoring.removeLesson(deps, req.staff!, id, revisionOf(bodyOf(req)), idOf(req.params.lid));
-      return respond(req, reply, result, '_page', { courseId: id }, () => `/admin/training/${id}`);
+      const { id: courseId, lid } = req.params;
+      const result = await authoring.removeLesson(training, req.staff!, courseId, req.body.revision, lid);
+      const change = { result, form: '_page', body: req.body, where: { courseId } };
+      return respond(training, req, reply, change, () => `/admin/training/${courseId}`);
     },
   );
+}
 
-  const questionInput = (b: Body): authoring.QuestionInput => ({
-    kind: b.kind ?? '',
-    prompt: b.prompt ?? '',
-    options: b.options ?? '',
-  });
-
-  app.post<{ Params: IdParams & { lid: string } }>(
+/** Quiz questions and reflection prompts of a lesson. */
+async function questionRoutes(app: App, { training }: Opts) {
+  app.post(
     '/admin/training/:id/lessons/:lid/questions',
-    author,
+    { ...author, schema: { params: LessonParams, body: QuestionForm } },
     async (req, reply) => {
-      const id = idOf(req.params.id);
-      const lid = idOf(req.params.lid);
-      const body = bodyOf(req);
-      const result = await authoring.addQuestion(deps, req.staff!, id, revisionOf(body), lid, questionInput(body));
-      return respond(
-        req,
-        reply,
-        result,
-        'new-question',
-        { courseId: id, lessonId: lid },
-        () => `/admin/training/${id}/lessons/${lid}`,
-      );
+      const { id: courseId, lid: lessonId } = req.params;
+      const input = { ...req.body, options: req.body.options ?? '' };
+      const result = await authoring.addQuestion(training, req.staff!, courseId, req.body.revision, lessonId, input);
+      const change = { result, form: 'new-question', body: req.body, where: { courseId, lessonId } };
+      return respond(training, req, reply, change, () => `/admin/training/${courseId}/lessons/${lessonId}`);
     },
   );
 
-  app.post<{ Params: IdParams & { qid: string } }>('/admin/training/:id/questions/:qid', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const qid = idOf(req.params.qid);
-    const body = bodyOf(req);
-    const q = await repo.findQuestionRow(deps.db, qid);
-    const result = await authoring.updateQuestion(deps, req.staff!, id, revisionOf(body), qid, questionInput(body));
-    return respond(
-      req,
-      reply,
-      result,
-      `q-${qid}`,
-      { courseId: id, lessonId: q?.lesson_id },
-      () => `/admin/training/${id}/lessons/${q?.lesson_id}`,
-    );
-  });
+  app.post(
+    '/admin/training/:id/questions/:qid',
+    { ...author, schema: { params: QuestionParams, body: QuestionForm } },
+    async (req, reply) => {
+      const { id: courseId, qid } = req.params;
+      const lessonId = await authoring.lessonOfQuestion(training, courseId, qid);
+      const input = { ...req.body, options: req.body.options ?? '' };
+      const result = await authoring.updateQuestion(training, req.staff!, courseId, req.body.revision, qid, input);
+      const change = { result, form: `q-${qid}`, body: req.body, where: { courseId, lessonId } };
+      return respond(training, req, reply, change, () => `/admin/training/${courseId}/lessons/${lessonId}`);
+    },
+  );
 
-  app.post<{ Params: IdParams & { qid: string } }>(
+  app.post(
     '/admin/training/:id/questions/:qid/delete',
-    author,
+    { ...author, schema: { params: QuestionParams, body: RevisionForm } },
     async (req, reply) => {
-      const id = idOf(req.params.id);
-      const qid = idOf(req.params.qid);
-      const q = await repo.findQuestionRow(deps.db, qid);
-      const result = await authoring.removeQuestion(deps, req.staff!, id, revisionOf(bodyOf(req)), qid);
-      return respond(
-        req,
-        reply,
-        result,
-        '_page',
-        { courseId: id, lessonId: q?.lesson_id },
-        () => `/admin/training/${id}/lessons/${q?.lesson_id}`,
-      );
+      const { id: courseId, qid } = req.params;
+      const lessonId = await authoring.lessonOfQuestion(training, courseId, qid);
+      const result = await authoring.removeQuestion(training, req.staff!, courseId, req.body.revision, qid);
+      const change = { result, form: '_page', body: req.body, where: { courseId, lessonId } };
+      return respond(training, req, reply, change, () => `/admin/training/${courseId}/lessons/${lessonId}`);
     },
   );
+}
 
-  app.get<{ Params: IdParams }>('/admin/training/:id/preview', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const content = id < 0 ? undefined : await authoring.loadDraft(deps.db, id);
+/** The working copy as a learner would see it, and the aggregate figures. */
+async function previewRoutes(app: App, { training }: Opts) {
+  app.get('/admin/training/:id/preview', { ...author, schema: { params: IdParams } }, async (req, reply) => {
+    const content = await authoring.loadDraft(training.db, req.params.id);
     if (!content) return notFoundPage(req, reply);
+    const ctx = req.pageContext(uiLocale(content.language));
+    const previewBase = `/admin/training/${req.params.id}/preview`;
     return reply.page(
-      <CoursePage
-        ctx={req.pageContext(uiLocale(content.language))}
-        course={content}
-        hasLearner={false}
-        remaining={0}
-        previewBase={`/admin/training/${id}/preview`}
-      />,
+      <CoursePage ctx={ctx} course={content} hasLearner={false} remaining={0} previewBase={previewBase} />,
     );
   });
 
-  app.get<{ Params: IdParams & { lesson: string } }>(
+  app.get(
     '/admin/training/:id/preview/:lesson',
-    author,
+    { ...author, schema: { params: PreviewParams } },
     async (req, reply) => {
-      const id = idOf(req.params.id);
-      const content = id < 0 ? undefined : await authoring.loadDraft(deps.db, id);
+      const content = await authoring.loadDraft(training.db, req.params.id);
       const place = content && findLesson(content, req.params.lesson);
-      if (!content || !place) return notFoundPage(req, reply, 'That lesson does not exist.');
-      return reply.page(
-        <LessonPage
-          ctx={req.pageContext(uiLocale(content.language))}
-          course={content}
-          {...place}
-          previewBase={`/admin/training/${id}/preview`}
-        />,
-      );
+      if (!content || !place) return notFoundPage(req, reply, msg('lessonNotFound'));
+      const ctx = req.pageContext(uiLocale(content.language));
+      const previewBase = `/admin/training/${req.params.id}/preview`;
+      return reply.page(<LessonPage ctx={ctx} course={content} {...place} previewBase={previewBase} />);
     },
   );
 
-  app.get<{ Params: IdParams }>('/admin/training/:id/stats', author, async (req, reply) => {
-    const id = idOf(req.params.id);
-    const course = id < 0 ? undefined : await repo.findCourse(deps.db, id);
-    if (!course) return notFoundPage(req, reply);
-    const content = course.published_version_id
-      ? await deps.versions.get(deps.db, course.published_version_id)
-      : undefined;
-    return reply.page(
-      <AdminStatsPage
-        ctx={req.pageContext()}
-        course={course}
-        content={content}
-        stats={await authoring.courseStats(deps, id)}
-      />,
-    );
+  app.get('/admin/training/:id/stats', { ...author, schema: { params: IdParams } }, async (req, reply) => {
+    const figures = await authoring.courseStats(training, req.params.id);
+    if (!figures) return notFoundPage(req, reply);
+    return reply.page(<AdminStatsPage ctx={req.pageContext()} {...figures} />);
   });
+}
 
-  app.post<{ Params: { code: string } }>(
+/** Revoking a certificate, from its page or from its course's list. */
+async function revokeRoutes(app: App, { training }: Opts) {
+  app.post(
     '/admin/training/certificates/:code/revoke',
-    { preHandler: requireStaff('certificates.revoke') },
+    { preHandler: requireStaff('certificates.revoke'), schema: { params: CodeParams, body: RevokeForm } },
     async (req, reply) => {
-      const body = bodyOf(req);
-      const courseId = idOf(body.course);
-      const result = await authoring.revokeCertificate(deps, req.staff!, req.params.code, body.reason ?? '');
+      const { code } = req.params;
+      const { course, reason } = req.body;
+      const result = await authoring.revokeCertificate(training, req.staff!, code, reason);
       if (result.ok) {
-        await invalidate(`certificate:${req.params.code}`);
-        return reply.redirect(courseId < 0 ? `/certificates/${req.params.code}` : `/admin/training/${courseId}`, 303);
+        await req.server.deps.pageCache.invalidate(cacheTags.certificate(code));
+        return reply.redirect(course ? `/admin/training/${course}` : `/certificates/${code}`, 303);
       }
-      if (result.kind === 'not_found' || courseId < 0)
-        return reply.page(
-          <ErrorPage ctx={req.pageContext()} status={statusOf(result)} message={result.message} />,
-          statusOf(result),
-        );
-      return renderCourse(req, reply, courseId, statusOf(result), {
+      const status = statusOf(result);
+      if (result.kind === 'not_found' || !course)
+        return reply.page(<ErrorPage ctx={req.pageContext()} status={status} message={result.message} />, status);
+      return coursePage(training, req, reply, course, status, {
         form: '_page',
         errors: { _form: result.message },
         input: {},

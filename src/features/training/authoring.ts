@@ -1,8 +1,19 @@
+import { recordAudit } from '../../core/audit/index.ts';
 import { can, type Actor } from '../../core/auth/policy.ts';
-import type { Executor } from '../../core/db/schema.ts';
-import { conflict, denied, invalid, notFound, ok, type Result } from '../../core/result.ts';
 import { iso } from '../../core/clock.ts';
+import type { Executor } from '../../core/db/schema.ts';
+import {
+  conflict,
+  denied,
+  invalid,
+  invalidFields,
+  notFound,
+  ok,
+  type FieldErrors,
+  type Result,
+} from '../../core/result.ts';
 import type { CourseContent, QuestionKind, QuizOption } from './content.ts';
+import { msg } from './messages.ts';
 import * as repo from './repo.ts';
 import type { TrainingDeps } from './service.ts';
 
@@ -15,6 +26,20 @@ import type { TrainingDeps } from './service.ts';
 const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 /** Paths under /training that a course slug must not take. */
 const RESERVED = new Set(['resume', 'forget', 'my-code', 'passphrase', 'mine', 'code']);
+const TITLE_MAX = 200;
+const SUMMARY_MAX = 2000;
+const AUDIENCE_MAX = 300;
+const LESSON_MAX = 100_000;
+const PROMPT_MAX = 2000;
+const REASON_MAX = 500;
+
+/** What authoring needs: the database and the clock (no learner state). */
+export type AuthoringDeps = Pick<TrainingDeps, 'db' | 'clock'>;
+
+/** Refused input: the check's summary message, with one message per field. */
+function refused(message: Parameters<typeof msg>[0], fields: FieldErrors) {
+  return { ...invalidFields(fields), message: msg(message) };
+}
 
 export interface CourseInput {
   slug: string;
@@ -28,44 +53,40 @@ export interface CourseInput {
 function checkCourse(
   input: CourseInput,
 ): Result<{ slug: string; title: string; summary: string; audience: string; language: string; minutes: number }> {
-  const fields: Record<string, string> = {};
+  const fields: FieldErrors = {};
   const slug = input.slug.trim().toLowerCase();
   const title = input.title.trim();
-  if (!title) fields.title = 'Enter a title.';
-  else if (title.length > 200) fields.title = 'Use at most 200 characters for the title.';
-  if (!SLUG.test(slug) || slug.length > 80)
-    fields.slug = 'Use lower-case letters, digits and dashes for the address (e.g. supporting-not-rescuing).';
-  else if (RESERVED.has(slug)) fields.slug = 'That address is used by the site; choose another.';
-  if (input.summary.length > 2000) fields.summary = 'Keep the summary under 2000 characters.';
-  if (input.audience.length > 300) fields.audience = 'Keep the audience under 300 characters.';
+  if (!title) fields.title = msg('titleRequired');
+  else if (title.length > TITLE_MAX) fields.title = msg('titleTooLong', { max: TITLE_MAX });
+  if (!SLUG.test(slug) || slug.length > 80) fields.slug = msg('courseSlugFormat');
+  else if (RESERVED.has(slug)) fields.slug = msg('slugReserved');
+  if (input.summary.length > SUMMARY_MAX) fields.summary = msg('summaryTooLong', { max: SUMMARY_MAX });
+  if (input.audience.length > AUDIENCE_MAX) fields.audience = msg('audienceTooLong', { max: AUDIENCE_MAX });
   const language = input.language.trim() || 'en';
-  if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(language))
-    fields.language = 'Use a language tag such as en, fr or pt-BR.';
-  const minutes = Number(input.minutes || '0');
-  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 100_000)
-    fields.minutes = 'Enter the length in whole minutes.';
-  if (Object.keys(fields).length) return { ok: false, kind: 'invalid', message: 'Check the course details.', fields };
+  if (!/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$/.test(language)) fields.language = msg('languageTag');
+  const minutes = Number(input.minutes.trim() || '0');
+  if (!Number.isInteger(minutes) || minutes < 0 || minutes > 100_000) fields.minutes = msg('minutesWhole');
+  if (Object.keys(fields).length) return refused('checkCourse', fields);
   return ok({ slug, title, summary: input.summary.trim(), audience: input.audience.trim(), language, minutes });
 }
 
-export async function createCourse(deps: TrainingDeps, actor: Actor, input: CourseInput): Promise<Result<number>> {
+export async function createCourse(deps: AuthoringDeps, actor: Actor, input: CourseInput): Promise<Result<number>> {
   if (!can(actor, 'training.author')) return denied();
   const checked = checkCourse(input);
   if (!checked.ok) return checked;
   if (await repo.findCourseBySlug(deps.db, checked.value.slug))
-    return {
-      ok: false,
-      kind: 'invalid',
-      message: 'Check the course details.',
-      fields: { slug: 'Another course already uses that address.' },
-    };
-  const id = await repo.insertCourse(deps.db, { ...checked.value, created_by: actor.id, now: iso(deps.clock.now()) });
+    return refused('checkCourse', { slug: msg('courseSlugTaken') });
+  const id = await repo.insertCourse(deps.db, {
+    ...checked.value,
+    created_by: actor.id,
+    created_at: iso(deps.clock.now()),
+  });
   return ok(id);
 }
 
 /** Runs a change inside one transaction after claiming the next revision of the course. */
 async function withRevision<T>(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -73,15 +94,11 @@ async function withRevision<T>(
 ): Promise<Result<T>> {
   if (!can(actor, 'training.author')) return denied();
   const course = await repo.findCourse(deps.db, courseId);
-  if (!course) return notFound('course');
-  return deps.db
-    .transaction()
-    .execute(async (tx) => {
+  if (!course) return notFound(msg('courseNotFound'));
+  return repo
+    .inTransaction(deps.db, async (tx) => {
       const claimed = await repo.bumpRevision(tx, courseId, revision, iso(deps.clock.now()));
-      if (!claimed)
-        return conflict(
-          'Another trainer changed this course while you were editing. Nothing was saved: reload the page to see their changes, then make yours again.',
-        );
+      if (!claimed) return conflict(msg('staleRevision'));
       const result = await change(tx);
       // A refused change must leave the revision as it was.
       if (!result.ok) throw new RollBack(result);
@@ -100,7 +117,7 @@ class RollBack extends Error {
 }
 
 export async function updateCourse(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -110,32 +127,26 @@ export async function updateCourse(
   if (!checked.ok) return checked;
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const other = await repo.findCourseBySlug(tx, checked.value.slug);
-    if (other && other.id !== courseId)
-      return {
-        ok: false,
-        kind: 'invalid',
-        message: 'Check the course details.',
-        fields: { slug: 'Another course already uses that address.' },
-      };
+    if (other && other.id !== courseId) return refused('checkCourse', { slug: msg('courseSlugTaken') });
     await repo.updateCourseMeta(tx, courseId, checked.value);
     return ok(true);
   });
 }
 
 export async function addModule(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
   title: string,
 ): Promise<Result<number>> {
   const t = title.trim();
-  if (!t || t.length > 200) return invalid('Enter a module title of at most 200 characters.', 'title');
+  if (!t || t.length > TITLE_MAX) return invalid(msg('moduleTitle', { max: TITLE_MAX }), 'title');
   return withRevision(deps, actor, courseId, revision, async (tx) => ok(await repo.insertModule(tx, courseId, t)));
 }
 
 export async function renameModule(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -143,17 +154,17 @@ export async function renameModule(
   title: string,
 ): Promise<Result<true>> {
   const t = title.trim();
-  if (!t || t.length > 200) return invalid('Enter a module title of at most 200 characters.', 'title');
+  if (!t || t.length > TITLE_MAX) return invalid(msg('moduleTitle', { max: TITLE_MAX }), 'title');
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const m = await repo.findModule(tx, moduleId);
-    if (!m || m.course_id !== courseId) return notFound('module');
+    if (!m || m.course_id !== courseId) return notFound(msg('moduleNotFound'));
     await repo.updateModule(tx, moduleId, t);
     return ok(true);
   });
 }
 
 export async function removeModule(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -161,16 +172,18 @@ export async function removeModule(
 ): Promise<Result<true>> {
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const m = await repo.findModule(tx, moduleId);
-    if (!m || m.course_id !== courseId) return notFound('module');
+    if (!m || m.course_id !== courseId) return notFound(msg('moduleNotFound'));
     await repo.deleteModule(tx, moduleId);
     return ok(true);
   });
 }
 
-export type MoveKind = 'module' | 'lesson' | 'question';
+export type MoveKind = repo.ItemKind;
+const ITEM = { module: 'itemModule', lesson: 'itemLesson', question: 'itemQuestion' } as const;
+const ITEM_NOT_FOUND = { module: 'moduleNotFound', lesson: 'lessonNotFound', question: 'questionNotFound' } as const;
 
 export async function moveItem(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -179,16 +192,8 @@ export async function moveItem(
   direction: -1 | 1,
 ): Promise<Result<true>> {
   return withRevision(deps, actor, courseId, revision, async (tx) => {
-    const owner =
-      kind === 'module'
-        ? (await repo.findModule(tx, id))?.course_id
-        : kind === 'lesson'
-          ? (await repo.findLessonRow(tx, id))?.course_id
-          : (await repo.findQuestionRow(tx, id))?.course_id;
-    if (owner !== courseId) return notFound(kind);
-    const table =
-      kind === 'module' ? 'training_modules' : kind === 'lesson' ? 'training_lessons' : 'training_questions';
-    if (!(await repo.moveItem(tx, table, id, direction))) return invalid(`That ${kind} cannot move further.`);
+    if ((await repo.courseOfItem(tx, kind, id)) !== courseId) return notFound(msg(ITEM_NOT_FOUND[kind]));
+    if (!(await repo.moveItem(tx, kind, id, direction))) return invalid(msg('cannotMove', { item: msg(ITEM[kind]) }));
     return ok(true);
   });
 }
@@ -204,16 +209,15 @@ export interface LessonInput {
 function checkLesson(
   input: LessonInput,
 ): Result<{ slug: string; title: string; body_md: string; is_required: number; pass_mark: number }> {
-  const fields: Record<string, string> = {};
+  const fields: FieldErrors = {};
   const slug = input.slug.trim().toLowerCase();
   const title = input.title.trim();
-  if (!title || title.length > 200) fields.title = 'Enter a lesson title of at most 200 characters.';
-  if (!SLUG.test(slug) || slug.length > 80) fields.slug = 'Use lower-case letters, digits and dashes for the address.';
-  if (input.body.length > 100_000) fields.body = 'Keep the lesson under 100,000 characters.';
-  const passMark = Number(input.passMark || '70');
-  if (!Number.isInteger(passMark) || passMark < 0 || passMark > 100)
-    fields.passMark = 'Enter a pass mark from 0 to 100.';
-  if (Object.keys(fields).length) return { ok: false, kind: 'invalid', message: 'Check the lesson.', fields };
+  if (!title || title.length > TITLE_MAX) fields.title = msg('lessonTitle', { max: TITLE_MAX });
+  if (!SLUG.test(slug) || slug.length > 80) fields.slug = msg('lessonSlugFormat');
+  if (input.body.length > LESSON_MAX) fields.body = msg('lessonTooLong', { max: LESSON_MAX });
+  const passMark = Number(input.passMark.trim() || '70');
+  if (!Number.isInteger(passMark) || passMark < 0 || passMark > 100) fields.passMark = msg('passMarkRange');
+  if (Object.keys(fields).length) return refused('checkLesson', fields);
   return ok({ slug, title, body_md: input.body, is_required: input.isRequired ? 1 : 0, pass_mark: passMark });
 }
 
@@ -223,7 +227,7 @@ async function slugTaken(tx: Executor, courseId: number, slug: string, exceptId?
 }
 
 export async function addLesson(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -234,20 +238,15 @@ export async function addLesson(
   if (!checked.ok) return checked;
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const m = await repo.findModule(tx, moduleId);
-    if (!m || m.course_id !== courseId) return notFound('module');
+    if (!m || m.course_id !== courseId) return notFound(msg('moduleNotFound'));
     if (await slugTaken(tx, courseId, checked.value.slug))
-      return {
-        ok: false,
-        kind: 'invalid',
-        message: 'Check the lesson.',
-        fields: { slug: 'Another lesson in this course uses that address.' },
-      };
+      return refused('checkLesson', { slug: msg('lessonSlugTaken') });
     return ok(await repo.insertLesson(tx, moduleId, checked.value));
   });
 }
 
 export async function updateLesson(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -258,21 +257,16 @@ export async function updateLesson(
   if (!checked.ok) return checked;
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const l = await repo.findLessonRow(tx, lessonId);
-    if (!l || l.course_id !== courseId) return notFound('lesson');
+    if (!l || l.course_id !== courseId) return notFound(msg('lessonNotFound'));
     if (await slugTaken(tx, courseId, checked.value.slug, lessonId))
-      return {
-        ok: false,
-        kind: 'invalid',
-        message: 'Check the lesson.',
-        fields: { slug: 'Another lesson in this course uses that address.' },
-      };
+      return refused('checkLesson', { slug: msg('lessonSlugTaken') });
     await repo.updateLesson(tx, lessonId, checked.value);
     return ok(true);
   });
 }
 
 export async function removeLesson(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -280,7 +274,7 @@ export async function removeLesson(
 ): Promise<Result<true>> {
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const l = await repo.findLessonRow(tx, lessonId);
-    if (!l || l.course_id !== courseId) return notFound('lesson');
+    if (!l || l.course_id !== courseId) return notFound(msg('lessonNotFound'));
     await repo.deleteLesson(tx, lessonId);
     return ok(true);
   });
@@ -315,27 +309,25 @@ export function formatOptions(options: QuizOption[]): string {
 }
 
 function checkQuestion(input: QuestionInput): Result<{ kind: string; prompt: string; options_json: string }> {
-  const fields: Record<string, string> = {};
+  const fields: FieldErrors = {};
   const kind = input.kind as QuestionKind;
-  if (!['single', 'multiple', 'reflection'].includes(kind)) fields.kind = 'Choose a kind of question.';
+  if (!['single', 'multiple', 'reflection'].includes(kind)) fields.kind = msg('questionKind');
   const prompt = input.prompt.trim();
-  if (!prompt || prompt.length > 2000) fields.prompt = 'Enter the question (at most 2000 characters).';
+  if (!prompt || prompt.length > PROMPT_MAX) fields.prompt = msg('questionPrompt', { max: PROMPT_MAX });
   const options = kind === 'reflection' ? [] : parseOptions(input.options);
   if (kind !== 'reflection') {
     const correct = options.filter((o) => o.isCorrect).length;
-    if (options.length < 2 || options.length > 10) fields.options = 'Give between 2 and 10 options, one per line.';
-    else if (options.some((o) => !o.text || !o.explanation))
-      fields.options = 'Give every option its text and, after a “|”, an explanation learners see after answering.';
-    else if (kind === 'single' && correct !== 1)
-      fields.options = 'Mark exactly one option as right with “*” for a single-choice question.';
-    else if (kind === 'multiple' && correct < 1) fields.options = 'Mark at least one option as right with “*”.';
+    if (options.length < 2 || options.length > 10) fields.options = msg('optionsCount');
+    else if (options.some((o) => !o.text || !o.explanation)) fields.options = msg('optionsExplained');
+    else if (kind === 'single' && correct !== 1) fields.options = msg('optionsOneRight');
+    else if (kind === 'multiple' && correct < 1) fields.options = msg('optionsSomeRight');
   }
-  if (Object.keys(fields).length) return { ok: false, kind: 'invalid', message: 'Check the question.', fields };
+  if (Object.keys(fields).length) return refused('checkQuestion', fields);
   return ok({ kind, prompt, options_json: JSON.stringify(options) });
 }
 
 export async function addQuestion(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -346,13 +338,13 @@ export async function addQuestion(
   if (!checked.ok) return checked;
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const l = await repo.findLessonRow(tx, lessonId);
-    if (!l || l.course_id !== courseId) return notFound('lesson');
+    if (!l || l.course_id !== courseId) return notFound(msg('lessonNotFound'));
     return ok(await repo.insertQuestion(tx, lessonId, checked.value));
   });
 }
 
 export async function updateQuestion(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -363,14 +355,14 @@ export async function updateQuestion(
   if (!checked.ok) return checked;
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const q = await repo.findQuestionRow(tx, questionId);
-    if (!q || q.course_id !== courseId) return notFound('question');
+    if (!q || q.course_id !== courseId) return notFound(msg('questionNotFound'));
     await repo.updateQuestion(tx, questionId, checked.value);
     return ok(true);
   });
 }
 
 export async function removeQuestion(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
@@ -378,7 +370,7 @@ export async function removeQuestion(
 ): Promise<Result<true>> {
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const q = await repo.findQuestionRow(tx, questionId);
-    if (!q || q.course_id !== courseId) return notFound('question');
+    if (!q || q.course_id !== courseId) return notFound(msg('questionNotFound'));
     await repo.deleteQuestion(tx, questionId);
     return ok(true);
   });
@@ -427,16 +419,16 @@ export async function loadDraft(db: Executor, courseId: number): Promise<CourseC
 
 /** Publishes the working copy as a new version; learners part way keep the version they started. */
 export async function publishCourse(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
 ): Promise<Result<{ version: number; slug: string }>> {
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     const content = await loadDraft(tx, courseId);
-    if (!content) return notFound('course');
+    if (!content) return notFound(msg('courseNotFound'));
     const lessons = content.modules.flatMap((m) => m.lessons);
-    if (lessons.length === 0) return invalid('Add at least one lesson before publishing.');
+    if (lessons.length === 0) return invalid(msg('publishNeedsLesson'));
     const v = await repo.insertVersion(tx, {
       course_id: courseId,
       content_json: JSON.stringify(content),
@@ -444,12 +436,11 @@ export async function publishCourse(
       published_by: actor.id,
     });
     await repo.setPublishedVersion(tx, courseId, v.id);
-    await repo.recordAudit(tx, {
-      user_id: actor.id,
+    await recordAudit(tx, deps.clock, {
+      actorId: actor.id,
       action: 'training.publish',
       subject: `course:${courseId}`,
       detail: `version ${v.version}`,
-      created_at: iso(deps.clock.now()),
     });
     return ok({ version: v.version, slug: content.slug });
   });
@@ -457,58 +448,95 @@ export async function publishCourse(
 
 /** Takes a course out of the catalogue; enrolled learners keep their version and can finish. */
 export async function unpublishCourse(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   courseId: number,
   revision: number,
 ): Promise<Result<true>> {
   return withRevision(deps, actor, courseId, revision, async (tx) => {
     await repo.setPublishedVersion(tx, courseId, null);
-    await repo.recordAudit(tx, {
-      user_id: actor.id,
+    await recordAudit(tx, deps.clock, {
+      actorId: actor.id,
       action: 'training.withdraw',
       subject: `course:${courseId}`,
-      detail: '',
-      created_at: iso(deps.clock.now()),
     });
     return ok(true);
   });
 }
 
 export async function revokeCertificate(
-  deps: TrainingDeps,
+  deps: AuthoringDeps,
   actor: Actor,
   code: string,
   reason: string,
 ): Promise<Result<true>> {
   if (!can(actor, 'certificates.revoke')) return denied();
   const r = reason.trim();
-  if (!r || r.length > 500)
-    return invalid('Give a short reason (at most 500 characters); it is shown on the verification page.', 'reason');
+  if (!r || r.length > REASON_MAX) return invalid(msg('revokeReason', { max: REASON_MAX }), 'reason');
   const row = await repo.findCertificate(deps.db, code);
-  if (!row) return notFound('certificate');
-  if (row.revoked_at) return conflict('That certificate was already revoked.');
-  await deps.db.transaction().execute(async (tx) => {
+  if (!row) return notFound(msg('certificateNotFound'));
+  if (row.revoked_at) return conflict(msg('alreadyRevoked'));
+  await repo.inTransaction(deps.db, async (tx) => {
     await repo.revokeCertificate(tx, code, iso(deps.clock.now()), r);
-    await repo.recordAudit(tx, {
-      user_id: actor.id,
+    await recordAudit(tx, deps.clock, {
+      actorId: actor.id,
       action: 'certificate.revoke',
       subject: `certificate:${code}`,
       detail: r,
-      created_at: iso(deps.clock.now()),
     });
   });
   return ok(true);
 }
 
+// ── what the trainers' pages show ──
+export function listCourses(deps: AuthoringDeps) {
+  return repo.listCourses(deps.db);
+}
+
+/** Everything the course editing page shows, or undefined for an unknown course. */
+export async function courseEditor(deps: AuthoringDeps, courseId: number) {
+  const course = await repo.findCourse(deps.db, courseId);
+  if (!course) return undefined;
+  const [modules, lessons, questions, versions, certificates] = await Promise.all([
+    repo.listModules(deps.db, courseId),
+    repo.listLessonsOfCourse(deps.db, courseId),
+    repo.listQuestionsOfCourse(deps.db, courseId),
+    repo.listVersions(deps.db, courseId),
+    repo.listCertificates(deps.db, courseId),
+  ]);
+  const questionCounts = new Map<number, number>();
+  for (const q of questions) questionCounts.set(q.lesson_id, (questionCounts.get(q.lesson_id) ?? 0) + 1);
+  return { course, modules, lessons, questionCounts, versions, certificates };
+}
+
+/** A lesson of the working copy with its questions, for its editing page; undefined unless it is in the course. */
+export async function lessonEditor(deps: AuthoringDeps, courseId: number, lessonId: number) {
+  const [course, lesson] = await Promise.all([
+    repo.findCourse(deps.db, courseId),
+    repo.findLessonRow(deps.db, lessonId),
+  ]);
+  if (!course || !lesson || lesson.course_id !== courseId) return undefined;
+  const questions = (await repo.listQuestionsOfCourse(deps.db, courseId)).filter((q) => q.lesson_id === lessonId);
+  return { course, lesson, questions };
+}
+
+/** The lesson a question belongs to, when the question is in the course. */
+export async function lessonOfQuestion(deps: AuthoringDeps, courseId: number, questionId: number) {
+  const q = await repo.findQuestionRow(deps.db, questionId);
+  return q && q.course_id === courseId ? q.lesson_id : undefined;
+}
+
 /** Aggregates only: counts per version, per lesson and per question; nothing per learner. */
-export async function courseStats(deps: TrainingDeps, courseId: number) {
-  const [counts, lessons, questions] = await Promise.all([
+export async function courseStats(deps: Pick<TrainingDeps, 'db' | 'versions'>, courseId: number) {
+  const course = await repo.findCourse(deps.db, courseId);
+  if (!course) return undefined;
+  const [content, counts, lessons, questions] = await Promise.all([
+    course.published_version_id ? deps.versions.load(deps.db, course.published_version_id) : undefined,
     repo.enrolmentCounts(deps.db, courseId),
     repo.lessonCompletionCounts(deps.db, courseId),
     repo.questionStats(deps.db, courseId),
   ]);
-  return {
+  const stats = {
     starts: counts.reduce((n, c) => n + Number(c.starts), 0),
     completions: counts.reduce((n, c) => n + Number(c.completions ?? 0), 0),
     lessonCompletions: new Map(lessons.map((l) => [l.lesson_key, Number(l.completed)])),
@@ -516,4 +544,5 @@ export async function courseStats(deps: TrainingDeps, courseId: number) {
       questions.map((q) => [q.question_key, { attempts: Number(q.attempts), correct: Number(q.correct) }]),
     ),
   };
+  return { course, content, stats };
 }

@@ -1,7 +1,12 @@
 import { sql } from 'kysely';
-import type { Executor } from '../../core/db/schema.ts';
+import type { Db, Executor } from '../../core/db/schema.ts';
 
-/* SQL for training, and nothing else: rows in, rows out. */
+/* SQL for training, and nothing else: rows in, rows out. Services never call Kysely themselves. */
+
+/** Runs `work` in one transaction: everything it writes lands together or not at all. */
+export function inTransaction<T>(db: Db, work: (tx: Executor) => Promise<T>): Promise<T> {
+  return db.transaction().execute(work);
+}
 
 // ── courses (working copy) ──
 export function listCourses(db: Executor) {
@@ -26,13 +31,12 @@ export async function insertCourse(
     language: string;
     minutes: number;
     created_by: number | null;
-    now: string;
+    created_at: string;
   },
 ): Promise<number> {
-  const { now, ...rest } = row;
   const r = await db
     .insertInto('training_courses')
-    .values({ ...rest, revision: 1, published_version_id: null, created_at: now, updated_at: now })
+    .values({ ...row, revision: 1, published_version_id: null, updated_at: row.created_at })
     .returning('id')
     .executeTakeFirstOrThrow();
   return r.id;
@@ -47,10 +51,10 @@ export function updateCourseMeta(
 }
 
 /** Moves the revision on only if nobody else did since the form was loaded: true when it did. */
-export async function bumpRevision(db: Executor, id: number, expected: number, now: string): Promise<boolean> {
+export async function bumpRevision(db: Executor, id: number, expected: number, at: string): Promise<boolean> {
   const r = await db
     .updateTable('training_courses')
-    .set({ revision: expected + 1, updated_at: now })
+    .set({ revision: expected + 1, updated_at: at })
     .where('id', '=', id)
     .where('revision', '=', expected)
     .executeTakeFirst();
@@ -204,17 +208,25 @@ export function deleteQuestion(db: Executor, id: number) {
   return db.deleteFrom('training_questions').where('id', '=', id).execute();
 }
 
-type Sortable = 'training_modules' | 'training_lessons' | 'training_questions';
-const PARENT: Record<Sortable, 'course_id' | 'module_id' | 'lesson_id'> = {
-  training_modules: 'course_id',
-  training_lessons: 'module_id',
-  training_questions: 'lesson_id',
-};
+/** What trainers can reorder: modules in a course, lessons in a module, questions in a lesson. */
+export type ItemKind = 'module' | 'lesson' | 'question';
+const SORTABLE = {
+  module: { table: 'training_modules', parent: 'course_id' },
+  lesson: { table: 'training_lessons', parent: 'module_id' },
+  question: { table: 'training_questions', parent: 'lesson_id' },
+} as const;
+
+/** The course an item belongs to, or undefined when there is no such item. */
+export async function courseOfItem(db: Executor, kind: ItemKind, id: number): Promise<number | undefined> {
+  if (kind === 'module') return (await findModule(db, id))?.course_id;
+  if (kind === 'lesson') return (await findLessonRow(db, id))?.course_id;
+  return (await findQuestionRow(db, id))?.course_id;
+}
 
 /** Swaps an item with its neighbour above (-1) or below (+1); false at either end. */
-export async function moveItem(db: Executor, table: Sortable, id: number, direction: -1 | 1): Promise<boolean> {
-  const t = table as 'training_modules';
-  const parentCol = PARENT[table] as 'course_id';
+export async function moveItem(db: Executor, kind: ItemKind, id: number, direction: -1 | 1): Promise<boolean> {
+  const t = SORTABLE[kind].table as 'training_modules';
+  const parentCol = SORTABLE[kind].parent as 'course_id';
   const item = await db.selectFrom(t).select(['id', 'position', parentCol]).where('id', '=', id).executeTakeFirst();
   if (!item) return false;
   const siblings = await db
@@ -301,6 +313,10 @@ export function setLearnerExpiry(db: Executor, id: number, expiresOn: string) {
 
 export function setPassphraseHash(db: Executor, id: number, hash: string | null) {
   return db.updateTable('training_learners').set({ passphrase_hash: hash }).where('id', '=', id).execute();
+}
+
+export function findEnrolmentById(db: Executor, id: number) {
+  return db.selectFrom('training_enrolments').selectAll().where('id', '=', id).executeTakeFirst();
 }
 
 export function findEnrolment(db: Executor, learnerId: number, courseId: number) {
@@ -442,15 +458,7 @@ export function revokeCertificate(db: Executor, code: string, at: string, reason
     .executeTakeFirst();
 }
 
-// ── audit ──
-/** Staff actions worth answering for later: publishing, withdrawing, revoking. */
-export function recordAudit(
-  db: Executor,
-  row: { user_id: number; action: string; subject: string; detail: string; created_at: string },
-) {
-  return db.insertInto('audit_log').values(row).execute();
-}
-
+// ── retention ──
 /** Codes unused past their expiry go, with their progress (enrolments and lesson rows cascade). */
 export async function deleteExpiredLearners(db: Executor, today: string): Promise<number> {
   const r = await db.deleteFrom('training_learners').where('expires_on', '<', today).executeTakeFirst();

@@ -1,31 +1,36 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../core/auth/policy.ts';
+import { cacheTags, type CacheTag } from '../../core/cache/tags.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
+import { FormList, FormText, Slug, Type, typed, type App } from '../../core/http/schemas.ts';
 import { noStore } from '../../core/http/security.ts';
-import { statusOf, type Problem } from '../../core/result.ts';
 import { uiLocale } from '../../core/i18n/index.ts';
-import { adminTrainingRoutes } from './admin-routes.tsx';
-import { findLesson } from './content.ts';
-import { createAttemptLimiter } from '../../core/limits.ts';
-import { tt } from './messages.ts';
+import { fieldErrorsOf, statusOf, type FieldErrors, type Problem } from '../../core/result.ts';
+import { trainingAdminRoutes } from './admin-routes.tsx';
 import { certificatePdf } from './pdf.ts';
 import {
   completeLesson,
   courseFor,
+  createTraining,
   findCertificate,
   issueCertificate,
   learnerForCode,
+  lessonFor,
   listCatalogue,
   myCourses,
+  printableCertificate,
   purgeExpiredLearners,
   requiredRemaining,
   resumeWithCode,
   setPassphrase,
   startCourse,
   submitQuiz,
-  VersionCache,
+  type CourseView,
+  type Enrolment,
   type Learner,
-  type TrainingDeps,
+  type LessonView,
+  type QuizResult,
+  type Training,
 } from './service.ts';
 import {
   CataloguePage,
@@ -33,31 +38,51 @@ import {
   CodePage,
   CoursePage,
   LessonPage,
+  progressCodeFile,
   ResumePage,
   TrainingHomeSection,
 } from './views.tsx';
+
+/*
+ * The learner's pages under /training and the public certificate check under /certificates.
+ * HTTP only: each plugin below is one resource; training's state (the cache of published
+ * content, the wrong-code limiter) is built once by `createTraining` and handed to them.
+ */
 
 /** Carries the progress code, and only after the learner pressed "start" or typed their code. */
 export const PROGRESS_COOKIE = 'alongside_training';
 const COOKIE_PATH = '/training';
 const COOKIE_MAX_AGE_S = 365 * 24 * 3600;
 
-type CourseParams = { course: string };
-type LessonParams = { course: string; lesson: string };
+interface Opts {
+  training: Training;
+}
 
-export async function trainingRoutes(app: FastifyInstance) {
-  const { db, clock, secret, config, pageCache, clientKey } = app.deps;
-  const deps: TrainingDeps = { db, clock, secret, versions: new VersionCache() };
-  const limiter = createAttemptLimiter({ clock, max: 5, windowMs: 15 * 60_000 });
-  // Anonymous pages are the same for everyone and cached; a progress cookie makes them personal.
-  const cached = (tags: string[]) => ({ pageCache: { tags, personalCookie: PROGRESS_COOKIE } });
+// ── schemas ──
+/** A course slug the site itself put in a link or a hidden field. */
+const CourseSlug = Type.String({ pattern: '^[a-z0-9-]{1,80}$' });
+const CourseParams = Type.Object({ course: Slug });
+const LessonParams = Type.Object({ course: Slug, lesson: Slug });
+/** A certificate code as typed or printed; whether one exists is the service's question. */
+const CertificateParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
+const CodeQuery = Type.Object({ course: Type.Optional(CourseSlug) });
+const ResumeForm = Type.Object({ code: FormText(300), passphrase: Type.Optional(FormText(300)) });
+const PassphraseForm = Type.Object({ passphrase: Type.Optional(FormText(1000)), course: Type.Optional(CourseSlug) });
+const CertificateForm = Type.Object({ name: Type.Optional(FormText(2000)) });
+/** `q_<question key>` → the option numbers ticked; which questions and options exist is the service's question. */
+const QuizForm = Type.Record(Type.String({ pattern: '^q_' }), FormList(20, 3), { maxProperties: 200 });
 
+/** Anonymous pages are the same for everyone and cached; a progress cookie makes them personal. */
+const personal = (...tags: CacheTag[]) => ({ pageCache: { tags, personalCookie: PROGRESS_COOKIE } });
+
+export async function trainingRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  const training = createTraining(app.deps);
   // Retention runs in the background: at start and every six hours.
-  app.deps.jobs.every('training purge', 6 * 3600_000, () => purgeExpiredLearners(deps), { atStart: true });
-
+  app.deps.jobs.every('training purge', 6 * 3600_000, () => purgeExpiredLearners(training), { atStart: true });
   app.deps.registry.homeSections.push({
     order: 40,
-    render: async (ctx) => <TrainingHomeSection ctx={ctx} courses={await listCatalogue(deps)} />,
+    render: async (ctx) => <TrainingHomeSection ctx={ctx} courses={await listCatalogue(training)} />,
   });
   app.deps.registry.adminLinks.push({
     href: '/admin/training',
@@ -65,78 +90,108 @@ export async function trainingRoutes(app: FastifyInstance) {
     description: 'Build and publish courses, preview them as a learner, see aggregate figures and revoke certificates.',
     action: 'training.author',
   });
+  const opts: Opts = { training };
+  await app.register(catalogueRoutes, opts);
+  await app.register(resumeRoutes, opts);
+  await app.register(progressCodeRoutes, opts);
+  await app.register(courseRoutes, opts);
+  await app.register(lessonRoutes, opts);
+  await app.register(certificateRoutes, opts);
+  await app.register(trainingAdminRoutes, opts);
+}
 
-  function setProgressCookie(reply: FastifyReply, code: string) {
-    reply.setCookie(PROGRESS_COOKIE, code, {
-      path: COOKIE_PATH,
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: config.secureCookies,
-      maxAge: COOKIE_MAX_AGE_S,
-    });
-  }
+// ── helpers shared by the plugins (HTTP only) ──
+function setProgressCookie(req: FastifyRequest, reply: FastifyReply, code: string) {
+  reply.setCookie(PROGRESS_COOKIE, code, {
+    path: COOKIE_PATH,
+    httpOnly: true,
+    sameSite: 'lax',
+    secure: req.server.deps.config.secureCookies,
+    maxAge: COOKIE_MAX_AGE_S,
+  });
+}
 
-  /** The learner whose code this browser carries; a stale cookie is removed. Personal pages are never stored. */
-  async function learnerOf(req: FastifyRequest, reply: FastifyReply): Promise<Learner | undefined> {
-    const raw = req.cookies[PROGRESS_COOKIE];
-    if (!raw) return undefined;
-    noStore(reply);
-    const learner = await learnerForCode(deps, raw);
-    if (!learner) reply.clearCookie(PROGRESS_COOKIE, { path: COOKIE_PATH });
-    return learner;
-  }
+/** The learner whose code this browser carries; a stale cookie is removed. Personal pages are never stored. */
+async function learnerOf(training: Training, req: FastifyRequest, reply: FastifyReply): Promise<Learner | undefined> {
+  const raw = req.cookies[PROGRESS_COOKIE];
+  if (!raw) return undefined;
+  noStore(reply);
+  const learner = await learnerForCode(training, raw);
+  if (!learner) reply.clearCookie(PROGRESS_COOKIE, { path: COOKIE_PATH });
+  return learner;
+}
 
-  function problem(req: FastifyRequest, reply: FastifyReply, p: Problem) {
-    const status = statusOf(p);
-    return reply.page(<ErrorPage ctx={req.pageContext()} status={status} message={p.message} />, status);
-  }
+function problemPage(req: FastifyRequest, reply: FastifyReply, problem: Problem) {
+  const status = statusOf(problem);
+  return reply.page(<ErrorPage ctx={req.pageContext()} status={status} message={problem.message} />, status);
+}
 
-  app.get('/training', { config: cached(['training']) }, async (req, reply) => {
-    const learner = await learnerOf(req, reply);
-    const courses = await listCatalogue(deps);
-    const mine = learner ? await myCourses(deps, learner) : undefined;
+/** The course page, in the course's language. */
+function coursePage(
+  req: FastifyRequest,
+  view: CourseView & { enrolment?: Enrolment },
+  hasLearner: boolean,
+  form: { errors?: FieldErrors; name?: string } = {},
+) {
+  const { content, enrolment } = view;
+  return (
+    <CoursePage
+      ctx={req.pageContext(uiLocale(content.language))}
+      course={content}
+      enrolment={enrolment}
+      hasLearner={hasLearner}
+      remaining={requiredRemaining(content, enrolment).length}
+      {...form}
+    />
+  );
+}
+
+/** A lesson page, in the course's language; with quiz feedback or a refusal after an answer. */
+function lessonPage(req: FastifyRequest, view: LessonView, after: { result?: QuizResult; error?: Problem } = {}) {
+  const { content, enrolment, lesson, previous, next } = view;
+  return (
+    <LessonPage
+      ctx={req.pageContext(uiLocale(content.language))}
+      course={content}
+      lesson={lesson}
+      previous={previous}
+      next={next}
+      enrolment={enrolment}
+      result={after.result}
+      error={after.error?.message}
+    />
+  );
+}
+
+// ── plugins ──
+/** The catalogue, with "your courses" for a browser that carries a progress code. */
+async function catalogueRoutes(app: App, { training }: Opts) {
+  app.get('/training', { config: personal(cacheTags.training) }, async (req, reply) => {
+    const learner = await learnerOf(training, req, reply);
+    const courses = await listCatalogue(training);
+    const mine = learner ? await myCourses(training, learner) : undefined;
     return reply.page(<CataloguePage ctx={req.pageContext()} courses={courses} mine={mine} />);
   });
+}
 
-  app.get('/training/resume', { config: cached(['training']) }, async (req, reply) => {
-    return reply.page(<ResumePage ctx={req.pageContext()} />);
-  });
+/** Typing a progress code back in (wrong codes are limited per connection), and forgetting this device. */
+async function resumeRoutes(app: App, { training }: Opts) {
+  app.get('/training/resume', { config: personal(cacheTags.training) }, async (req, reply) =>
+    reply.page(<ResumePage ctx={req.pageContext()} />),
+  );
 
   app.post(
     '/training/resume',
-    {
-      config: { rateLimit: { max: 30, timeWindow: '15 minutes' } },
-      schema: {
-        body: {
-          type: 'object',
-          properties: { code: { type: 'string', maxLength: 300 }, passphrase: { type: 'string', maxLength: 300 } },
-          required: ['code'],
-        },
-      },
-    },
+    { config: { rateLimit: { max: 30, timeWindow: '15 minutes' } }, schema: { body: ResumeForm } },
     async (req, reply) => {
       noStore(reply);
-      const body = req.body as { code: string; passphrase?: string };
-      const ctx = req.pageContext();
-      const key = clientKey(req.ip);
-      if (limiter.isBlocked(key))
-        return reply.page(
-          <ResumePage ctx={ctx} code={body.code} errors={{ code: tt(ctx.locale, 'tooManyCodes') }} />,
-          429,
-        );
-      const result = await resumeWithCode(deps, body.code, body.passphrase ?? '');
+      const { code, passphrase = '' } = req.body;
+      const result = await resumeWithCode(training, app.deps.clientKey(req.ip), code, passphrase);
       if (!result.ok) {
-        limiter.recordFailure(key);
-        return reply.page(
-          <ResumePage
-            ctx={ctx}
-            code={body.code}
-            errors={{ [('field' in result && result.field) || 'code']: result.message }}
-          />,
-          400,
-        );
+        const status = 'blocked' in result ? 429 : 400;
+        return reply.page(<ResumePage ctx={req.pageContext()} code={code} errors={fieldErrorsOf(result)} />, status);
       }
-      setProgressCookie(reply, result.value.code);
+      setProgressCookie(req, reply, result.value.code);
       return reply.redirect('/training', 303);
     },
   );
@@ -146,259 +201,163 @@ export async function trainingRoutes(app: FastifyInstance) {
     reply.clearCookie(PROGRESS_COOKIE, { path: COOKIE_PATH });
     return reply.redirect('/training', 303);
   });
+}
 
-  app.get('/training/code', async (req, reply) => {
+/** The learner's own code: shown, downloaded as a file, protected with a passphrase. */
+async function progressCodeRoutes(app: App, { training }: Opts) {
+  app.get('/training/code', { schema: { querystring: CodeQuery } }, async (req, reply) => {
     noStore(reply);
-    const learner = await learnerOf(req, reply);
+    const learner = await learnerOf(training, req, reply);
     if (!learner) return reply.redirect('/training/resume', 303);
-    const course = (req.query as { course?: string }).course;
-    const courseSlug = typeof course === 'string' && /^[a-z0-9-]{1,80}$/.test(course) ? course : undefined;
+    const { code, hasPassphrase } = learner;
     return reply.page(
-      <CodePage
-        ctx={req.pageContext()}
-        code={learner.code}
-        courseSlug={courseSlug}
-        hasPassphrase={learner.hasPassphrase}
-      />,
+      <CodePage ctx={req.pageContext()} code={code} courseSlug={req.query.course} hasPassphrase={hasPassphrase} />,
     );
   });
 
   app.get('/training/my-code.txt', async (req, reply) => {
     noStore(reply);
-    const learner = await learnerOf(req, reply);
+    const learner = await learnerOf(training, req, reply);
     if (!learner) return reply.redirect('/training/resume', 303);
-    const text = [
-      `Your ${req.pageContext().siteName} training progress code:`,
-      '',
-      `    ${learner.code}`,
-      '',
-      `To continue on any device, go to ${config.publicUrl}/training/resume and type the five words.`,
-      'Anyone with this code can continue your courses: keep it somewhere private.',
-      '',
-    ].join('\r\n');
+    const { locale, siteName, publicUrl } = req.pageContext();
     return reply
       .type('text/plain; charset=utf-8')
       .header('content-disposition', 'attachment; filename="progress-code.txt"')
-      .send(text);
+      .send(progressCodeFile(locale, siteName, publicUrl, learner.code));
   });
 
   app.post(
     '/training/passphrase',
-    {
-      config: { rateLimit: { max: 10, timeWindow: '15 minutes' } },
-      schema: {
-        body: {
-          type: 'object',
-          properties: { passphrase: { type: 'string', maxLength: 1000 }, course: { type: 'string', maxLength: 100 } },
-        },
-      },
-    },
+    { config: { rateLimit: { max: 10, timeWindow: '15 minutes' } }, schema: { body: PassphraseForm } },
     async (req, reply) => {
       noStore(reply);
-      const learner = await learnerOf(req, reply);
+      const learner = await learnerOf(training, req, reply);
       if (!learner) return reply.redirect('/training/resume', 303);
-      const body = req.body as { passphrase?: string; course?: string };
-      const courseSlug = body.course && /^[a-z0-9-]{1,80}$/.test(body.course) ? body.course : undefined;
-      const result = await setPassphrase(deps, learner, body.passphrase ?? '');
-      if (!result.ok) {
-        return reply.page(
-          <CodePage
-            ctx={req.pageContext()}
-            code={learner.code}
-            courseSlug={courseSlug}
-            hasPassphrase={false}
-            errors={{ passphrase: result.message }}
-          />,
-          400,
-        );
-      }
-      return reply.page(
-        <CodePage ctx={req.pageContext()} code={learner.code} courseSlug={courseSlug} hasPassphrase justSet />,
-      );
+      const { passphrase = '', course } = req.body;
+      const result = await setPassphrase(training, learner, passphrase);
+      const page = { ctx: req.pageContext(), code: learner.code, courseSlug: course };
+      if (!result.ok)
+        return reply.page(<CodePage {...page} hasPassphrase={false} errors={fieldErrorsOf(result)} />, 400);
+      return reply.page(<CodePage {...page} hasPassphrase justSet />);
     },
   );
+}
 
-  app.get<{ Params: CourseParams }>('/training/:course', { config: cached(['training']) }, async (req, reply) => {
-    const learner = await learnerOf(req, reply);
-    const found = await courseFor(deps, req.params.course, learner);
-    if (!found.ok) return problem(req, reply, found);
-    const { content, enrolment } = found.value;
-    const ctx = req.pageContext(uiLocale(content.language));
-    return reply.page(
-      <CoursePage
-        ctx={ctx}
-        course={content}
-        enrolment={enrolment}
-        hasLearner={!!learner}
-        remaining={requiredRemaining(content, enrolment).length}
-      />,
-    );
+/** A course: its page, starting it (which gives a new visitor their code) and asking for the certificate. */
+async function courseRoutes(app: App, { training }: Opts) {
+  const cached = { config: personal(cacheTags.training), schema: { params: CourseParams } };
+  app.get('/training/:course', cached, async (req, reply) => {
+    const learner = await learnerOf(training, req, reply);
+    const found = await courseFor(training, req.params.course, learner);
+    if (!found.ok) return problemPage(req, reply, found);
+    return reply.page(coursePage(req, found.value, !!learner));
   });
 
-  app.post<{ Params: CourseParams }>(
+  app.post(
     '/training/:course/start',
-    { config: { rateLimit: { max: 20, timeWindow: '1 hour' } } },
+    { config: { rateLimit: { max: 20, timeWindow: '1 hour' } }, schema: { params: CourseParams } },
     async (req, reply) => {
       noStore(reply);
-      const learner = await learnerOf(req, reply);
-      const result = await startCourse(deps, req.params.course, learner);
-      if (!result.ok) return problem(req, reply, result);
-      if (!result.value.isNewCode) return reply.redirect(`/training/${encodeURIComponent(req.params.course)}`, 303);
-      setProgressCookie(reply, result.value.code);
-      return reply.redirect(`/training/code?course=${encodeURIComponent(req.params.course)}`, 303);
+      const course = encodeURIComponent(req.params.course);
+      const result = await startCourse(training, req.params.course, await learnerOf(training, req, reply));
+      if (!result.ok) return problemPage(req, reply, result);
+      if (!result.value.isNewCode) return reply.redirect(`/training/${course}`, 303);
+      setProgressCookie(req, reply, result.value.code);
+      return reply.redirect(`/training/code?course=${course}`, 303);
     },
   );
 
-  app.post<{ Params: CourseParams }>(
+  app.post(
     '/training/:course/certificate',
     {
       config: { rateLimit: { max: 10, timeWindow: '1 hour' } },
-      schema: { body: { type: 'object', properties: { name: { type: 'string', maxLength: 2000 } } } },
+      schema: { params: CourseParams, body: CertificateForm },
     },
     async (req, reply) => {
       noStore(reply);
-      const learner = await learnerOf(req, reply);
-      const name = (req.body as { name?: string }).name ?? '';
-      const result = await issueCertificate(deps, req.params.course, learner, name);
+      const learner = await learnerOf(training, req, reply);
+      const name = req.body.name ?? '';
+      const result = await issueCertificate(training, req.params.course, learner, name);
       if (result.ok) return reply.redirect(`/certificates/${result.value.code}`, 303);
-      if (result.kind === 'not_found') return problem(req, reply, result);
-      const found = await courseFor(deps, req.params.course, learner);
-      if (!found.ok || !found.value.enrolment) return problem(req, reply, result);
-      const { content, enrolment } = found.value;
-      const errors =
-        result.kind === 'invalid' && result.field ? { [result.field]: result.message } : { _form: result.message };
-      return reply.page(
-        <CoursePage
-          ctx={req.pageContext(uiLocale(content.language))}
-          course={content}
-          enrolment={enrolment}
-          hasLearner
-          remaining={requiredRemaining(content, enrolment).length}
-          errors={errors}
-          name={name}
-        />,
-        statusOf(result),
-      );
+      const found = result.kind === 'not_found' ? result : await courseFor(training, req.params.course, learner);
+      if (!found.ok || !found.value.enrolment) return problemPage(req, reply, result);
+      return reply.page(coursePage(req, found.value, true, { errors: fieldErrorsOf(result), name }), statusOf(result));
     },
   );
+}
 
-  app.get<{ Params: LessonParams }>(
+/** A lesson: its page, checking its quiz, and marking a lesson without a quiz as done. */
+async function lessonRoutes(app: App, { training }: Opts) {
+  const limited = { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } };
+  app.get(
     '/training/:course/:lesson',
-    { config: cached(['training']) },
+    { config: personal(cacheTags.training), schema: { params: LessonParams } },
     async (req, reply) => {
-      const learner = await learnerOf(req, reply);
-      const found = await courseFor(deps, req.params.course, learner);
-      if (!found.ok) return problem(req, reply, found);
-      const { content, enrolment } = found.value;
-      const place = findLesson(content, req.params.lesson);
-      if (!place)
-        return problem(req, reply, { kind: 'not_found', message: 'That lesson does not exist in this course.' });
-      return reply.page(
-        <LessonPage
-          ctx={req.pageContext(uiLocale(content.language))}
-          course={content}
-          {...place}
-          enrolment={enrolment}
-        />,
-      );
+      const learner = await learnerOf(training, req, reply);
+      const found = await lessonFor(training, req.params.course, req.params.lesson, learner);
+      if (!found.ok) return problemPage(req, reply, found);
+      return reply.page(lessonPage(req, found.value));
     },
   );
 
-  app.post<{ Params: LessonParams }>(
+  app.post(
     '/training/:course/:lesson/quiz',
-    { config: { rateLimit: { max: 60, timeWindow: '1 minute' } }, schema: { body: { type: 'object' } } },
+    { ...limited, schema: { params: LessonParams, body: QuizForm } },
     async (req, reply) => {
       noStore(reply);
-      const learner = await learnerOf(req, reply);
-      const result = await submitQuiz(
-        deps,
-        req.params.course,
-        req.params.lesson,
-        learner,
-        req.body as Record<string, unknown>,
-      );
-      if (!result.ok) {
-        if (result.kind === 'not_found') return problem(req, reply, result);
-        const found = await courseFor(deps, req.params.course, learner);
-        const place = found.ok ? findLesson(found.value.content, req.params.lesson) : undefined;
-        if (!found.ok || !place) return problem(req, reply, result);
-        return reply.page(
-          <LessonPage
-            ctx={req.pageContext(uiLocale(found.value.content.language))}
-            course={found.value.content}
-            {...place}
-            enrolment={found.value.enrolment}
-            error={result.message}
-          />,
-          statusOf(result),
-        );
-      }
-      const { view, lesson, result: quiz } = result.value;
-      const place = findLesson(view.content, lesson.slug)!;
-      return reply.page(
-        <LessonPage
-          ctx={req.pageContext(uiLocale(view.content.language))}
-          course={view.content}
-          {...place}
-          enrolment={view.enrolment}
-          result={quiz}
-        />,
-      );
+      const { course, lesson } = req.params;
+      const learner = await learnerOf(training, req, reply);
+      const result = await submitQuiz(training, course, lesson, learner, req.body);
+      if (result.ok) return reply.page(lessonPage(req, result.value.view, { result: result.value.result }));
+      // A refused answer shows the lesson again, with the reason.
+      const found = result.kind === 'not_found' ? result : await lessonFor(training, course, lesson, learner);
+      if (!found.ok) return problemPage(req, reply, result);
+      return reply.page(lessonPage(req, found.value, { error: result }), statusOf(result));
     },
   );
 
-  app.post<{ Params: LessonParams }>(
+  app.post(
     '/training/:course/:lesson/complete',
-    { config: { rateLimit: { max: 60, timeWindow: '1 minute' } } },
+    { ...limited, schema: { params: LessonParams } },
     async (req, reply) => {
       noStore(reply);
-      const learner = await learnerOf(req, reply);
-      const result = await completeLesson(deps, req.params.course, req.params.lesson, learner);
-      if (!result.ok) return problem(req, reply, result);
-      const course = encodeURIComponent(req.params.course);
-      return reply.redirect(
-        result.value.next ? `/training/${course}/${encodeURIComponent(result.value.next.slug)}` : `/training/${course}`,
-        303,
-      );
+      const { course, lesson } = req.params;
+      const result = await completeLesson(training, course, lesson, await learnerOf(training, req, reply));
+      if (!result.ok) return problemPage(req, reply, result);
+      const next = result.value.next;
+      const base = `/training/${encodeURIComponent(course)}`;
+      return reply.redirect(next ? `${base}/${encodeURIComponent(next.slug)}` : base, 303);
     },
   );
+}
 
-  app.get<{ Params: { code: string } }>(
+/** The public check of a certificate, and its PDF while it stands. */
+async function certificateRoutes(app: App, { training }: Opts) {
+  const schema = { params: CertificateParams };
+  app.get(
     '/certificates/:code',
-    { config: { pageCache: { tags: ['certificates'] } } },
+    { config: { pageCache: { tags: [cacheTags.certificates] } }, schema },
     async (req, reply) => {
-      const found = await findCertificate(deps, req.params.code);
-      if (!found.ok)
-        return problem(req, reply, {
-          kind: 'not_found',
-          message: 'No certificate has that code. Check the code as printed on the certificate.',
-        });
-      if (found.value.code !== req.params.code) return reply.redirect(`/certificates/${found.value.code}`, 301);
-      req.cacheTags?.push(`certificate:${found.value.code}`);
-      return reply.page(
-        <CertificatePage
-          ctx={req.pageContext()}
-          cert={found.value}
-          canRevoke={can(req.staff, 'certificates.revoke')}
-        />,
-      );
+      const found = await findCertificate(training, req.params.code);
+      if (!found.ok) return problemPage(req, reply, found);
+      const cert = found.value;
+      // One address per certificate: a code typed loosely (lower case, no dashes) goes to the canonical one.
+      if (cert.code !== req.params.code) return reply.redirect(`/certificates/${cert.code}`, 301);
+      req.cacheTags?.push(cacheTags.certificate(cert.code));
+      const canRevoke = can(req.staff, 'certificates.revoke');
+      return reply.page(<CertificatePage ctx={req.pageContext()} cert={cert} canRevoke={canRevoke} />);
     },
   );
 
   // A PDF costs tens of milliseconds of CPU: limited per client so it cannot be used to load the server.
-  app.get<{ Params: { code: string } }>(
+  app.get(
     '/certificates/:code/pdf',
-    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } } },
+    { config: { rateLimit: { max: 30, timeWindow: '1 minute' } }, schema },
     async (req, reply) => {
-      const found = await findCertificate(deps, req.params.code);
-      if (!found.ok) return problem(req, reply, found);
-      if (found.value.revokedAt)
-        return problem(req, reply, { kind: 'conflict', message: 'This certificate has been revoked.' });
-      const pdf = await certificatePdf(
-        found.value,
-        req.pageContext().siteName,
-        `${config.publicUrl}/certificates/${found.value.code}`,
-      );
+      const found = await printableCertificate(training, req.params.code);
+      if (!found.ok) return problemPage(req, reply, found);
+      const { siteName, publicUrl } = req.pageContext();
+      const pdf = await certificatePdf(found.value, siteName, `${publicUrl}/certificates/${found.value.code}`);
       noStore(reply);
       return reply
         .type('application/pdf')
@@ -406,6 +365,4 @@ export async function trainingRoutes(app: FastifyInstance) {
         .send(pdf);
     },
   );
-
-  await app.register(adminTrainingRoutes, { deps, invalidate: (...tags: string[]) => pageCache.invalidate(...tags) });
 }

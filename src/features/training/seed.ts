@@ -1,6 +1,6 @@
+import { valueOf } from '../../core/result.ts';
 import type { SeedContext } from '../../core/seed.ts';
 import * as authoring from './authoring.ts';
-import { VersionCache, type TrainingDeps } from './service.ts';
 
 /*
  * Demo course, written for Alongside: "Supporting, not rescuing". Built through the same
@@ -222,12 +222,9 @@ Good practice is collective: regular supervision, debriefs after difficult conve
 ];
 
 export async function seedTraining(ctx: SeedContext): Promise<void> {
-  const deps: TrainingDeps = { db: ctx.db, clock: ctx.clock, secret: '', versions: new VersionCache() };
+  const deps: authoring.AuthoringDeps = { db: ctx.db, clock: ctx.clock };
   const actor = { id: ctx.authors.adminId, role: 'admin' as const };
-  const must = <T>(r: { ok: true; value: T } | { ok: false; message: string }): T => {
-    if (!r.ok) throw new Error(`demo training: ${r.message}`);
-    return r.value;
-  };
+  const must = valueOf;
   const courseId = must(
     await authoring.createCourse(deps, actor, {
       slug: 'supporting-not-rescuing',

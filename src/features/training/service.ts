@@ -1,7 +1,9 @@
 import { hash as argonHash, verify as argonVerify } from '@node-rs/argon2';
+import type { AppDeps } from '../../core/app.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Db, Executor } from '../../core/db/schema.ts';
-import { conflict, invalid, notFound, ok, type Result } from '../../core/result.ts';
+import { createAttemptLimiter, type AttemptLimiter } from '../../core/limits.ts';
+import { conflict, invalid, notFound, ok, type Failure, type Result } from '../../core/result.ts';
 import {
   generateCertificateCode,
   generateProgressCode,
@@ -18,6 +20,7 @@ import {
   type Lesson,
   type Question,
 } from './content.ts';
+import { msg } from './messages.ts';
 import * as repo from './repo.ts';
 
 /* The learner's side of training: browse, start, answer, resume, finish, certify. */
@@ -27,12 +30,34 @@ export interface TrainingDeps {
   clock: Clock;
   secret: string;
   versions: VersionCache;
+  /** Wrong progress codes per client key (kept in memory only). */
+  codeAttempts: AttemptLimiter;
+}
+
+/** Training's dependencies with its state, as the app builds them once (`createTraining`). */
+export type Training = TrainingDeps;
+
+/** Wrong progress codes a client may type before waiting: 5 per 15 minutes. */
+export const CODE_ATTEMPTS = { max: 5, windowMs: 15 * 60_000 };
+
+/**
+ * Training's state, built once per app from its dependencies: the cache of published course
+ * content and the wrong-code limiter. Route plugins receive it; they keep no state of their own.
+ */
+export function createTraining(deps: Pick<AppDeps, 'db' | 'clock' | 'secret'>): Training {
+  return {
+    db: deps.db,
+    clock: deps.clock,
+    secret: deps.secret,
+    versions: new VersionCache(),
+    codeAttempts: createAttemptLimiter({ clock: deps.clock, ...CODE_ATTEMPTS }),
+  };
 }
 
 /** Published versions never change, so each is parsed once per process. */
 export class VersionCache {
   private readonly map = new Map<number, CourseContent>();
-  async get(db: Executor, versionId: number): Promise<CourseContent | undefined> {
+  async load(db: Executor, versionId: number): Promise<CourseContent | undefined> {
     const hit = this.map.get(versionId);
     if (hit) return hit;
     const row = await repo.findVersion(db, versionId);
@@ -74,7 +99,7 @@ export async function listCatalogue(deps: TrainingDeps): Promise<CourseView[]> {
   const rows = await repo.listPublished(deps.db);
   const out: CourseView[] = [];
   for (const r of rows) {
-    const content = await deps.versions.get(deps.db, r.version_id);
+    const content = await deps.versions.load(deps.db, r.version_id);
     if (content) out.push({ courseId: r.course_id, versionId: r.version_id, content });
   }
   return out;
@@ -87,11 +112,11 @@ export async function courseFor(
   learner?: Learner | null,
 ): Promise<Result<CourseView & { enrolment?: Enrolment }>> {
   const course = await repo.findCourseBySlug(deps.db, slug);
-  if (!course) return notFound('course');
+  if (!course) return notFound(msg('courseNotFound'));
   if (learner) {
     const e = await repo.findEnrolment(deps.db, learner.id, course.id);
     if (e) {
-      const content = await deps.versions.get(deps.db, e.version_id);
+      const content = await deps.versions.load(deps.db, e.version_id);
       if (content)
         return ok({
           courseId: course.id,
@@ -101,9 +126,9 @@ export async function courseFor(
         });
     }
   }
-  if (!course.published_version_id) return notFound('course');
-  const content = await deps.versions.get(deps.db, course.published_version_id);
-  if (!content) return notFound('course');
+  if (!course.published_version_id) return notFound(msg('courseNotFound'));
+  const content = await deps.versions.load(deps.db, course.published_version_id);
+  if (!content) return notFound(msg('courseNotFound'));
   return ok({ courseId: course.id, versionId: course.published_version_id, content });
 }
 
@@ -151,10 +176,10 @@ export async function startCourse(
   learner: Learner | undefined,
 ): Promise<Result<{ code: string; isNewCode: boolean }>> {
   const course = await repo.findCourseBySlug(deps.db, slug);
-  if (!course || !course.published_version_id) return notFound('course');
+  if (!course || !course.published_version_id) return notFound(msg('courseNotFound'));
   const versionId = course.published_version_id;
   const now = deps.clock.now();
-  return deps.db.transaction().execute(async (tx) => {
+  return repo.inTransaction(deps.db, async (tx) => {
     let learnerId = learner?.id;
     let code = learner?.code;
     const isNewCode = !learner;
@@ -177,47 +202,49 @@ export async function purgeExpiredLearners(deps: Pick<TrainingDeps, 'db' | 'cloc
   return repo.deleteExpiredLearners(deps.db, day(deps.clock.now()));
 }
 
-export type ResumeFailure = 'unknown' | 'passphrase';
+/** A refused code; `blocked` when this client has typed too many wrong codes to be heard now. */
+export type ResumeResult = Result<Learner> | (Failure & { blocked: true });
 
-/** Checks a typed code (and passphrase, when the learner set one); extends the code's life. */
+/**
+ * Checks a typed code (and passphrase, when the learner set one) and extends the code's life.
+ * Wrong codes count against the client key: after too many, nothing is checked for a while.
+ */
 export async function resumeWithCode(
   deps: TrainingDeps,
+  clientKey: string,
   rawCode: string,
   passphrase: string,
-): Promise<Result<Learner> & { failure?: ResumeFailure }> {
+): Promise<ResumeResult> {
+  if (deps.codeAttempts.isBlocked(clientKey)) return { ...invalid(msg('tooManyCodes'), 'code'), blocked: true };
+  const result = await checkCode(deps, rawCode, passphrase);
+  if (!result.ok) deps.codeAttempts.recordFailure(clientKey);
+  return result;
+}
+
+async function checkCode(deps: TrainingDeps, rawCode: string, passphrase: string): Promise<Result<Learner>> {
   const code = normalizeProgressCode(rawCode);
-  const fail = (failure: ResumeFailure, message: string, field: string) => ({ ...invalid(message, field), failure });
-  if (!code)
-    return fail(
-      'unknown',
-      'A progress code is five words from our list, like “maple-river-lamp-otter-seed”. Check the code and try again.',
-      'code',
-    );
+  if (!code) return invalid(msg('codeShape'), 'code');
   const row = await repo.findLearnerByHash(deps.db, hashProgressCode(deps.secret, code));
   const today = day(deps.clock.now());
-  if (!row) return fail('unknown', 'We do not know that progress code. Check each word and try again.', 'code');
-  if (row.expires_on < today)
-    return fail(
-      'unknown',
-      'That progress code has expired: it was not used for a year. Start the course again to get a new code.',
-      'code',
-    );
+  if (!row) return invalid(msg('codeUnknown'), 'code');
+  if (row.expires_on < today) return invalid(msg('codeExpired'), 'code');
   if (row.passphrase_hash) {
     if (!passphrase || !(await argonVerify(row.passphrase_hash, passphrase))) {
-      return fail(
-        'passphrase',
-        'This code is protected by a passphrase, and the passphrase does not match.',
-        'passphrase',
-      );
+      return invalid(msg('passphraseMismatch'), 'passphrase');
     }
   }
   await repo.setLearnerExpiry(deps.db, row.id, day(addDays(deps.clock.now(), CODE_LIFETIME_DAYS)));
   return ok({ id: row.id, code, hasPassphrase: row.passphrase_hash !== null });
 }
 
+export const PASSPHRASE_MIN = 8;
+export const PASSPHRASE_MAX = 200;
+
 export async function setPassphrase(deps: TrainingDeps, learner: Learner, passphrase: string): Promise<Result<true>> {
-  if (passphrase.length < 8) return invalid('Choose a passphrase of at least 8 characters.', 'passphrase');
-  if (passphrase.length > 200) return invalid('Choose a passphrase of at most 200 characters.', 'passphrase');
+  if (passphrase.length < PASSPHRASE_MIN)
+    return invalid(msg('passphraseTooShort', { min: PASSPHRASE_MIN }), 'passphrase');
+  if (passphrase.length > PASSPHRASE_MAX)
+    return invalid(msg('passphraseTooLong', { max: PASSPHRASE_MAX }), 'passphrase');
   const h = await argonHash(passphrase, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
   await repo.setPassphraseHash(deps.db, learner.id, h);
   return ok(true);
@@ -239,24 +266,25 @@ export interface QuizResult {
   isSaved: boolean;
 }
 
+/** A quiz form's fields: `q_<question key>` → the chosen option numbers (other fields are ignored). */
+export type QuizAnswers = Record<string, string | number | readonly (string | number)[] | undefined>;
+
 /**
  * Reads `q_<key>` fields from a form into answers, refusing any field for a question that is not
  * in the lesson or an option that does not exist.
  */
-export function parseAnswers(lesson: Lesson, body: Record<string, unknown>): Result<Map<string, number[]>> {
+export function parseAnswers(lesson: Lesson, body: QuizAnswers): Result<Map<string, number[]>> {
   const answers = new Map<string, number[]>();
   const graded = new Map(lesson.questions.filter(isGraded).map((q) => [q.key, q]));
   for (const [field, value] of Object.entries(body)) {
     if (!field.startsWith('q_')) continue;
     const key = field.slice(2);
     const q = graded.get(key);
-    if (!q)
-      return invalid('Some answers were for questions that are not in this lesson. Reload the lesson and try again.');
+    if (!q) return invalid(msg('answersNotInLesson'));
     const values = (Array.isArray(value) ? value : [value]).map(String);
     const picks = values.map((v) => (/^\d{1,3}$/.test(v) ? Number(v) : -1));
-    if (picks.some((p) => p < 0 || p >= q.options.length))
-      return invalid('Some answers were not among the options. Reload the lesson and try again.');
-    if (q.kind === 'single' && picks.length > 1) return invalid('Choose one answer for each single-choice question.');
+    if (picks.some((p) => p < 0 || p >= q.options.length)) return invalid(msg('answersNotOptions'));
+    if (q.kind === 'single' && picks.length > 1) return invalid(msg('oneAnswerEach'));
     answers.set(
       key,
       [...new Set(picks)].sort((a, b) => a - b),
@@ -278,40 +306,61 @@ export function gradeQuiz(lesson: Lesson, answers: Map<string, number[]>): Omit<
   return { score, passMark: lesson.passMark, isPassed: score >= lesson.passMark, results };
 }
 
+/** A course as this visitor sees it, opened at one lesson, with its neighbours for the pager. */
+export type LessonView = CourseView & {
+  enrolment?: Enrolment;
+  lesson: Lesson;
+  previous?: Lesson;
+  next?: Lesson;
+};
+
+/** One lesson of the course as this visitor sees it (their own version once started). */
+export async function lessonFor(
+  deps: TrainingDeps,
+  slug: string,
+  lessonSlug: string,
+  learner?: Learner | null,
+): Promise<Result<LessonView>> {
+  const found = await courseFor(deps, slug, learner);
+  if (!found.ok) return found;
+  const place = findLesson(found.value.content, lessonSlug);
+  if (!place) return notFound(msg('lessonNotFound'));
+  return ok({ ...found.value, ...place });
+}
+
+/** Grades a quiz; for a learner who started the course, keeps the best score and progress. */
 export async function submitQuiz(
   deps: TrainingDeps,
   slug: string,
   lessonSlug: string,
   learner: Learner | undefined,
-  body: Record<string, unknown>,
-): Promise<Result<{ view: CourseView & { enrolment?: Enrolment }; lesson: Lesson; result: QuizResult }>> {
-  const found = await courseFor(deps, slug, learner);
+  answers: QuizAnswers,
+): Promise<Result<{ view: LessonView; result: QuizResult }>> {
+  const found = await lessonFor(deps, slug, lessonSlug, learner);
   if (!found.ok) return found;
   const view = found.value;
-  const place = findLesson(view.content, lessonSlug);
-  if (!place) return notFound('lesson');
-  const { lesson } = place;
-  if (!hasQuiz(lesson)) return invalid('This lesson has no quiz.');
-  const parsed = parseAnswers(lesson, body);
+  const { lesson } = view;
+  if (!hasQuiz(lesson)) return invalid(msg('noQuiz'));
+  const parsed = parseAnswers(lesson, answers);
   if (!parsed.ok) return parsed;
   const graded = gradeQuiz(lesson, parsed.value);
-  await deps.db.transaction().execute(async (tx) => {
+  const enrolment = view.enrolment;
+  await repo.inTransaction(deps.db, async (tx) => {
     for (const r of graded.results) await repo.countAnswer(tx, view.courseId, r.question.key, r.isCorrect);
-    if (!view.enrolment) return;
-    const before = view.enrolment.lessons.get(lesson.key);
-    const best = Math.max(before?.bestScore ?? 0, graded.score);
+    if (!enrolment) return;
+    const before = enrolment.lessons.get(lesson.key);
     const isPassed = graded.isPassed || !!before?.isPassed;
     await repo.upsertProgress(tx, {
-      enrolment_id: view.enrolment.id,
+      enrolment_id: enrolment.id,
       lesson_key: lesson.key,
       is_complete: isPassed ? 1 : 0,
-      best_score: best,
+      best_score: Math.max(before?.bestScore ?? 0, graded.score),
       is_passed: isPassed ? 1 : 0,
     });
-    await refreshCompletion(tx, view.enrolment.id, view.content);
+    await refreshCompletion(tx, enrolment.id, view.content);
   });
-  const enrolment = view.enrolment ? await reloadEnrolment(deps.db, view.enrolment.id) : undefined;
-  return ok({ view: { ...view, enrolment }, lesson, result: { ...graded, isSaved: !!view.enrolment } });
+  const reloaded = enrolment ? await reloadEnrolment(deps.db, enrolment.id) : undefined;
+  return ok({ view: { ...view, enrolment: reloaded }, result: { ...graded, isSaved: !!enrolment } });
 }
 
 /** Lessons without a quiz are done when the learner says so. */
@@ -321,29 +370,27 @@ export async function completeLesson(
   lessonSlug: string,
   learner: Learner | undefined,
 ): Promise<Result<{ next?: Lesson }>> {
-  if (!learner) return invalid('Start the course first, so your progress can be kept.');
-  const found = await courseFor(deps, slug, learner);
+  if (!learner) return invalid(msg('startFirst'));
+  const found = await lessonFor(deps, slug, lessonSlug, learner);
   if (!found.ok) return found;
-  const { enrolment, content } = found.value;
-  if (!enrolment) return invalid('Start the course first, so your progress can be kept.');
-  const place = findLesson(content, lessonSlug);
-  if (!place) return notFound('lesson');
-  if (hasQuiz(place.lesson)) return invalid('Pass the quiz to finish this lesson.');
-  await deps.db.transaction().execute(async (tx) => {
+  const { enrolment, content, lesson, next } = found.value;
+  if (!enrolment) return invalid(msg('startFirst'));
+  if (hasQuiz(lesson)) return invalid(msg('passQuizFirst'));
+  await repo.inTransaction(deps.db, async (tx) => {
     await repo.upsertProgress(tx, {
       enrolment_id: enrolment.id,
-      lesson_key: place.lesson.key,
+      lesson_key: lesson.key,
       is_complete: 1,
       best_score: null,
       is_passed: 0,
     });
     await refreshCompletion(tx, enrolment.id, content);
   });
-  return ok({ next: place.next });
+  return ok({ next });
 }
 
 async function reloadEnrolment(db: Executor, id: number): Promise<Enrolment | undefined> {
-  const row = await db.selectFrom('training_enrolments').selectAll().where('id', '=', id).executeTakeFirst();
+  const row = await repo.findEnrolmentById(db, id);
   return row ? loadEnrolment(db, row) : undefined;
 }
 
@@ -357,7 +404,7 @@ export async function myCourses(deps: TrainingDeps, learner: Learner) {
   const rows = await repo.listEnrolmentsOfLearner(deps.db, learner.id);
   const out: { slug: string; title: string; isComplete: boolean; done: number; total: number }[] = [];
   for (const r of rows) {
-    const content = await deps.versions.get(deps.db, r.version_id);
+    const content = await deps.versions.load(deps.db, r.version_id);
     if (!content) continue;
     const e = await loadEnrolment(deps.db, r);
     const lessons = allLessons(content);
@@ -378,12 +425,12 @@ export const NAME_MAX = 120;
 /** A name as it will print: trimmed, NFC, no control or direction-override characters. */
 export function validateCertificateName(input: string): Result<string> {
   const name = input.normalize('NFC').trim().replace(/\s+/g, ' ');
-  if (!name) return invalid('Enter the name to print on the certificate.', 'name');
-  if ([...name].length > NAME_MAX) return invalid(`Use at most ${NAME_MAX} characters for the name.`, 'name');
+  if (!name) return invalid(msg('nameRequired'), 'name');
+  if ([...name].length > NAME_MAX) return invalid(msg('nameTooLong', { max: NAME_MAX }), 'name');
   if (/[\p{Cc}\p{Co}\p{Cs}\u202A-\u202E\u2066-\u2069\u200E\u200F\uFFF0-\uFFFF]/u.test(input.trim())) {
-    return invalid('The name contains control characters that cannot be printed. Type it again without them.', 'name');
+    return invalid(msg('nameControl'), 'name');
   }
-  if (!/\p{L}/u.test(name)) return invalid('Enter a name with at least one letter.', 'name');
+  if (!/\p{L}/u.test(name)) return invalid(msg('nameNoLetter'), 'name');
   return ok(name);
 }
 
@@ -403,16 +450,14 @@ export async function issueCertificate(
   learner: Learner | undefined,
   rawName: string,
 ): Promise<Result<Certificate>> {
-  if (!learner) return invalid('Start the course and finish it before asking for a certificate.');
+  if (!learner) return invalid(msg('certificateStartFirst'));
   const found = await courseFor(deps, slug, learner);
   if (!found.ok) return found;
   const { enrolment, content, courseId, versionId } = found.value;
-  if (!enrolment) return invalid('Start the course and finish it before asking for a certificate.');
+  if (!enrolment) return invalid(msg('certificateStartFirst'));
   const remaining = requiredRemaining(content, enrolment);
   if (remaining.length > 0) {
-    return conflict(
-      `Finish every required lesson and quiz first: ${remaining.length} still to do (${remaining.map((l) => l.title).join(', ')}).`,
-    );
+    return conflict(msg('finishFirst', { count: remaining.length, lessons: remaining.map((l) => l.title).join(', ') }));
   }
   const name = validateCertificateName(rawName);
   if (!name.ok) return name;
@@ -437,11 +482,11 @@ export async function issueCertificate(
   });
 }
 
+/** A certificate by its code, typed forgivingly (lower case, O for 0); for anyone to verify. */
 export async function findCertificate(deps: Pick<TrainingDeps, 'db'>, rawCode: string): Promise<Result<Certificate>> {
   const code = normalizeCertificateCode(rawCode);
-  if (!code) return notFound('certificate');
-  const row = await repo.findCertificate(deps.db, code);
-  if (!row) return notFound('certificate');
+  const row = code ? await repo.findCertificate(deps.db, code) : undefined;
+  if (!row) return notFound(msg('certificateNotFound'));
   return ok({
     code: row.code,
     courseTitle: row.course_title,
@@ -450,4 +495,14 @@ export async function findCertificate(deps: Pick<TrainingDeps, 'db'>, rawCode: s
     revokedAt: row.revoked_at,
     revokedReason: row.revoked_reason,
   });
+}
+
+/** A certificate to print: only while it stands (a revoked one is shown on its page, never printed). */
+export async function printableCertificate(
+  deps: Pick<TrainingDeps, 'db'>,
+  rawCode: string,
+): Promise<Result<Certificate>> {
+  const found = await findCertificate(deps, rawCode);
+  if (found.ok && found.value.revokedAt) return conflict(msg('certificateRevoked'));
+  return found;
 }

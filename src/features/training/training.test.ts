@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createStaff } from '../../core/auth/service.ts';
+import { cacheTags } from '../../core/cache/tags.ts';
 import { DIALECTS, createTestApp, dumpDatabase, type TestApp } from '../../../test/support/app.ts';
 import { cookieFrom, csrfFrom, loginAs, postForm } from '../../../test/support/staff.ts';
 import {
@@ -454,10 +455,15 @@ for (const dialect of DIALECTS) {
         ).ok,
       );
       assert.ok((await publishCourse(deps, actor, id.value, 3)).ok);
-      await t.app.deps.pageCache.invalidate('training');
+      await t.app.deps.pageCache.invalidate(cacheTags.training);
       const page = await t.inject('/training/soutenir');
       assert.match(page.body, /<html lang="fr"/);
       assert.match(page.body, /Commencer cette formation/);
+      // What the service answers is translated there too: its messages carry a key, not a sentence.
+      const refused = await post(t, '/training/soutenir/un/quiz', {});
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /<html lang="fr"/);
+      assert.match(refused.body, /Cette leçon n’a pas de quiz\./);
     });
 
     it('limits wrong codes per connection without storing the address', async () => {
@@ -755,12 +761,21 @@ for (const dialect of DIALECTS) {
         .selectAll()
         .where('slug', '=', COURSE)
         .executeTakeFirstOrThrow();
+      // Ids and revisions are typed at the edge: what no page of the site sends is a 400 (the house rule).
       assert.equal(
         (await t.inject({ url: '/admin/training/abc', headers: { cookie: trainer.cookie } })).statusCode,
+        400,
+      );
+      assert.equal(
+        (await t.inject({ url: '/admin/training/999999', headers: { cookie: trainer.cookie } })).statusCode,
         404,
       );
       assert.equal(
         (await postForm(t, '/admin/training/abc/modules', { title: 'x', revision: '1' }, trainer)).statusCode,
+        400,
+      );
+      assert.equal(
+        (await postForm(t, '/admin/training/999999/modules', { title: 'x', revision: '1' }, trainer)).statusCode,
         404,
       );
       const stale = await postForm(
@@ -769,7 +784,8 @@ for (const dialect of DIALECTS) {
         { title: 'x', revision: 'not-a-number' },
         trainer,
       );
-      assert.equal(stale.statusCode, 409);
+      assert.equal(stale.statusCode, 400);
+      assert.match(stale.body, /Some of what was sent is missing or in the wrong form/);
       assert.equal(
         (
           await postForm(

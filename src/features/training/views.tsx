@@ -1,9 +1,10 @@
+import type { Locale, Message, Params } from '../../core/i18n/index.ts';
 import type { PageContext } from '../../core/views/context.ts';
 import { CsrfField, ErrorSummary, Field, Notice, formatDate, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { renderMarkdown } from '../../core/markdown/render.ts';
 import { allLessons, hasQuiz, isGraded, type CourseContent, type Lesson } from './content.ts';
-import { tt, type TrainingKey } from './messages.ts';
+import { t, type TrainingKey } from './messages.ts';
 import type { Certificate, Enrolment, QuizResult } from './service.ts';
 
 const SCRIPTS = ['/static/training.js'];
@@ -18,11 +19,12 @@ function lessonHtml(lesson: Lesson): string {
   }
   return html;
 }
-type T = (key: TrainingKey, params?: Record<string, string | number>) => string;
+type T = (key: TrainingKey, params?: Params) => string;
+/** The catalog's `t` bound to the page's locale; components name it `t` too. */
 const translator =
   (ctx: PageContext): T =>
   (key, params) =>
-    tt(ctx.locale, key, params);
+    t(ctx.locale, key, params);
 
 export interface CatalogueItem {
   content: CourseContent;
@@ -174,7 +176,7 @@ export function CoursePage({
       }}
       scripts={SCRIPTS}
     >
-      {previewBase && <Notice kind="warning">Preview of the working copy: learners see the published version.</Notice>}
+      {previewBase && <Notice kind="warning">{t('previewNotice')}</Notice>}
       <p>
         <a href="/training">← {t('catalogueTitle')}</a>
       </p>
@@ -242,7 +244,7 @@ export interface LessonPageProps {
   next?: Lesson;
   enrolment?: Enrolment;
   result?: QuizResult;
-  error?: string;
+  error?: Message;
   previewBase?: string;
 }
 
@@ -271,7 +273,7 @@ export function LessonPage({
       head={{ canonical: `${ctx.publicUrl}${action}`, noindex: !!previewBase }}
       scripts={SCRIPTS}
     >
-      {previewBase && <Notice kind="warning">Preview of the working copy: learners see the published version.</Notice>}
+      {previewBase && <Notice kind="warning">{t('previewNotice')}</Notice>}
       <p>
         <a href={base}>← {course.title}</a>
       </p>
@@ -560,11 +562,11 @@ export function CertificatePage({
       {canRevoke && !cert.revokedAt && (
         <form method="post" action={`/admin/training/certificates/${cert.code}/revoke`} class="panel stack">
           <CsrfField token={ctx.csrfToken} />
-          <Field name="reason" label="Revoke this certificate: reason (shown on this page)">
+          <Field name="reason" label={t('revokeLabel')}>
             {(a) => <input {...a} type="text" required maxLength={500} />}
           </Field>
           <button type="submit" class="danger">
-            Revoke
+            {t('revoke')}
           </button>
         </form>
       )}
@@ -591,4 +593,17 @@ export function TrainingHomeSection({ ctx, courses }: { ctx: PageContext; course
       </p>
     </section>
   );
+}
+
+/** The text file a learner downloads to keep their progress code (CRLF, for every platform's editor). */
+export function progressCodeFile(locale: Locale, siteName: string, publicUrl: string, code: string): string {
+  return [
+    t(locale, 'codeFileTitle', { siteName }),
+    '',
+    `    ${code}`,
+    '',
+    t(locale, 'codeFileHow', { url: `${publicUrl}/training/resume` }),
+    t(locale, 'codeFileKeep'),
+    '',
+  ].join('\r\n');
 }

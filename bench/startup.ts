@@ -1,0 +1,121 @@
+/*
+ * What an operator sees: time from `alongside serve` to the first answer, on an empty data folder
+ * (migrations, demo content, the place index) and on an existing one, and the server's resident
+ * memory after start and after a visitor has browsed every public page. On SQLite and PostgreSQL.
+ * Run: node --import tsx bench/startup.ts [--dialect sqlite|postgres] (both by default)
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { freePort, startPostgres } from '../test/support/postgres.ts';
+import { httpRequest, machine } from './harness.ts';
+
+const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+const { values } = parseArgs({ options: { dialect: { type: 'string' } } });
+const dialects = values.dialect ? [values.dialect] : ['sqlite', 'postgres'];
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  msToFirstAnswer: number;
+}
+
+function rssMb(child: ChildProcess): number {
+  const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+async function serve(env: Record<string, string>): Promise<Started> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const started = performance.now();
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'alongside.js'), 'serve'], {
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  for (;;) {
+    if (child.exitCode !== null) throw new Error('the server stopped');
+    try {
+      if ((await httpRequest(`${url}/`)).status === 200) break;
+    } catch {
+      /* not listening yet */
+    }
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return { child, url, msToFirstAnswer: performance.now() - started };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+/** Every public page reachable from the home page by links (no staff area, no static files). */
+async function browseEverything(base: string): Promise<number> {
+  const seen = new Set<string>(['/']);
+  const queue = ['/'];
+  while (queue.length > 0 && seen.size < 400) {
+    const page = queue.shift()!;
+    const res = await httpRequest(`${base}${page}`);
+    if (!String(res.headers['content-type'] ?? '').includes('text/html')) continue;
+    for (const [, href] of res.body.toString('utf8').matchAll(/href="(\/[^"#]*)"/g)) {
+      const target = href!.replace(/&amp;/g, '&');
+      if (/^\/(admin|static|antispam)\b/.test(target) || seen.has(target)) continue;
+      seen.add(target);
+      queue.push(target);
+    }
+  }
+  return seen.size;
+}
+
+console.log(
+  `# ${machine()}; serving ${fs.existsSync(path.join(ROOT, 'dist', 'main.js')) ? 'compiled dist/' : 'sources through tsx'}`,
+);
+for (const dialect of dialects) {
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `alongside-bench-startup-${dialect}-`));
+  let stopPg: (() => Promise<void>) | undefined;
+  const env: Record<string, string> = { DATA_DIR: dataDir };
+  if (dialect === 'postgres') {
+    const server = await startPostgres();
+    stopPg = () => server.stop();
+    const admin = new pg.Client({ connectionString: server.url });
+    await admin.connect();
+    await admin.query('create database bench_startup');
+    await admin.end();
+    const u = new URL(server.url);
+    u.pathname = '/bench_startup';
+    env.DATABASE_URL = u.href;
+  }
+  try {
+    const first = await serve(env);
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssAfterFirstStart = rssMb(first.child);
+    const pages = await browseEverything(first.url);
+    const rssAfterBrowsing = rssMb(first.child);
+    await stop(first.child);
+    const again = await serve(env);
+    await new Promise((r) => setTimeout(r, 1000));
+    const rssAfterStart = rssMb(again.child);
+    const pagesAgain = await browseEverything(again.url);
+    const rssAfterBrowsingAgain = rssMb(again.child);
+    await stop(again.child);
+    console.log(
+      `[${dialect}] first start on an empty data folder: ${first.msToFirstAnswer.toFixed(0)} ms to the home page; ` +
+        `RSS ${rssAfterFirstStart.toFixed(0)} MB after start, ${rssAfterBrowsing.toFixed(0)} MB after browsing ${pages} pages`,
+    );
+    console.log(
+      `[${dialect}] start on the existing data folder: ${again.msToFirstAnswer.toFixed(0)} ms to the home page; ` +
+        `RSS ${rssAfterStart.toFixed(0)} MB after start, ${rssAfterBrowsingAgain.toFixed(0)} MB after browsing ${pagesAgain} pages`,
+    );
+  } finally {
+    await stopPg?.();
+    fs.rmSync(dataDir, { recursive: true, force: true });
+  }
+}
