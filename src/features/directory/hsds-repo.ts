@@ -22,11 +22,6 @@ export async function rowsAfter<T extends HsdsTable>(
   return rows.rows;
 }
 
-export async function countRows(db: Executor, table: HsdsTable): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
-}
-
 export async function confidentialLocationIds(db: Executor): Promise<Set<string>> {
   const rows = await db.selectFrom('location').select('id').where('is_confidential', '=', 1).execute();
   return new Set(rows.map((r) => r.id));

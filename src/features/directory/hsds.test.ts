@@ -152,6 +152,13 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(result.value.ignoredFiles.sort(), ['program.csv', 'url.csv']);
         assert.deepEqual(result.value.ignoredColumns, ['service.csv:x_local_code']);
         assert.equal(result.value.counts.service, 2);
+        // An import from the command line is the system's action in the audit log, with what it brought.
+        const audit = await fresh.db.selectFrom('audit_log').selectAll().execute();
+        assert.deepEqual(
+          audit.map((e) => [e.user_id, e.action]),
+          [[null, 'hsds.import']],
+        );
+        assert.match(audit[0]!.detail, /service 2, location 2/);
         const s = await fresh.db
           .selectFrom('service')
           .selectAll()

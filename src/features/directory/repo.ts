@@ -204,10 +204,6 @@ export async function areasFor(db: Executor, serviceIds: string[]) {
   if (serviceIds.length === 0) return [];
   return db.selectFrom('service_area').selectAll().where('service_id', 'in', serviceIds).execute();
 }
-export async function contactsFor(db: Executor, serviceIds: string[]) {
-  if (serviceIds.length === 0) return [];
-  return db.selectFrom('contact').selectAll().where('service_id', 'in', serviceIds).execute();
-}
 
 // ── writing ──
 type Row = Record<string, unknown>;
@@ -310,9 +306,6 @@ export function slugExists(db: Executor, slug: string) {
 }
 export function findOrganizationByName(db: Executor, name: string) {
   return db.selectFrom('organization').selectAll().where('name', '=', name).executeTakeFirst();
-}
-export function organizationById(db: Executor, id: string) {
-  return db.selectFrom('organization').selectAll().where('id', '=', id).executeTakeFirst();
 }
 export async function updateOrganization(
   db: Executor,
