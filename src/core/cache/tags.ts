@@ -19,7 +19,8 @@ export const cacheTags = {
   comments: tag('comments'),
   /** Directory pages and the HSDS API. */
   resources: tag('resources'),
-  resource: (id: number) => tag(`resource:${id}`),
+  /** One listing's page; directory services are known by their HSDS id (a UUID string). */
+  resource: (id: number | string) => tag(`resource:${id}`),
   training: tag('training'),
   certificates: tag('certificates'),
   certificate: (code: string) => tag(`certificate:${code}`),

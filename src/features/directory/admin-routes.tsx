@@ -1,311 +1,329 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { statusOf, type Problem } from '../../core/result.ts';
+import { cacheTags } from '../../core/cache/tags.ts';
 import { requireStaff } from '../../core/http/guard.tsx';
+import { FormList, FormText, IdParams, Type, typed, type App } from '../../core/http/schemas.ts';
+import { fieldErrorsOf, statusOf, type FieldErrors, type Problem } from '../../core/result.ts';
+import type { Db } from '../../core/db/schema.ts';
+import type { PageContext } from '../../core/views/context.ts';
 import { CurationHome, ListingFormPage, SuggestionPage, TaxonomyPage, VerificationPage } from './admin-views.tsx';
-import { FACETS, type Facet } from './hsds.ts';
-import { describeSchedule, loadListingForEdit } from './listing.ts';
-import { locationField, parseListingForm, toForm, withAnotherLocation, type ListingForm } from './listing-form.ts';
-import * as repo from './repo.ts';
 import {
   addTerm,
   createListing,
-  duplicateHints,
+  curationOverview,
+  listingForEditor,
   mergeSuggestion,
   rejectSuggestion,
   renameTerm,
   resolveReport,
   setVerifyAfterMonths,
+  suggestionForReview,
   updateListing,
   verificationQueue,
   verifyAfterMonths,
   verifyListing,
+  vocabulary,
   type Curator,
-} from './service.ts';
+} from './curation.ts';
+import { FACETS } from './hsds.ts';
+import { describeSchedule } from './listing-model.ts';
+import { locationField, parseListingForm, toForm, withAnotherLocation, type ListingForm } from './listing-form.ts';
+import { msg } from './messages.ts';
 
-const curate = requireStaff('resources.curate');
-const manage = requireStaff('taxonomy.manage');
+/*
+ * The curators' pages (staff, English): the queue of suggestions and reports, the listing editor,
+ * verification and (admins) the vocabulary. Handlers read typed values and call curation.ts.
+ */
+const curate = { preHandler: requireStaff('resources.curate') };
+const manage = { preHandler: requireStaff('taxonomy.manage') };
+
+/** A listing or a term in the path: an HSDS id (a UUID for rows made here, any text for imported ones). */
+const RowParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
+/**
+ * The listing form. A location is a set of fields named loc<N>_<field>, so besides the checkbox lists
+ * (one per vocabulary) the form is a map of field names to one text each; what the text must say is
+ * checked by listing-form.ts, which answers beside the field. (TypeBox infers no type for "any other
+ * field is text", hence the declared one.)
+ */
+const ListingFormBody = Type.Unsafe<ListingForm>(
+  Type.Object(Object.fromEntries(FACETS.map((f) => [f, Type.Optional(FormList(200, 200))])), {
+    additionalProperties: FormText(10_000),
+    maxProperties: 2000,
+  }),
+);
+const NOTICES = ['merged', 'rejected', 'already-done', 'resolved'] as const;
+const NOTICE_TEXT = {
+  merged: msg('suggestionMerged'),
+  rejected: msg('suggestionRejected'),
+  'already-done': msg('suggestionDone'),
+  resolved: msg('reportResolved'),
+} as const;
 
 function curator(req: FastifyRequest): Curator {
   const s = req.staff!;
   return { id: s.id, role: s.role, displayName: s.displayName };
 }
-const errorsOf = (p: Problem & { fields?: Record<string, string> }) =>
-  p.fields ?? (p.kind === 'invalid' && p.field ? { [p.field]: p.message } : { _form: p.message });
 
-export async function directoryAdminRoutes(app: FastifyInstance) {
-  const { db, dialect, clock, pageCache } = app.deps;
-  const changed = () => pageCache.invalidate('resources');
+export async function directoryAdminRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  await app.register(curationHomeRoutes);
+  await app.register(newListingRoutes);
+  await app.register(listingEditorRoutes);
+  await app.register(suggestionRoutes);
+  await app.register(verificationRoutes);
+  await app.register(vocabularyRoutes);
+}
 
-  app.get('/admin/resources', { preHandler: curate }, async (req, reply) => {
-    const pending = await repo.pendingSuggestions(db);
-    const suggestions = [];
-    for (const s of pending) suggestions.push({ s, duplicates: await duplicateHints(db, s) });
-    const months = await verifyAfterMonths(db);
-    const due = await verificationQueue(db, clock, months);
-    const notice = (req.query as { done?: string }).done;
-    return reply.page(
-      <CurationHome
-        ctx={req.pageContext()}
-        suggestions={suggestions}
-        reports={await repo.openReports(db)}
-        dueCount={due.rows.length}
-        months={months}
-        listings={await repo.listServices(db)}
-        notice={notice ? String(notice).slice(0, 100) : undefined}
-      />,
-    );
+/** The curators' home: suggestions and reports waiting, listings due for verification, every listing. */
+async function curationHomeRoutes(app: App) {
+  const { db, clock } = app.deps;
+  const query = Type.Object({ done: Type.Optional(Type.Enum(NOTICES)) });
+  app.get('/admin/resources', { ...curate, schema: { querystring: query } }, async (req, reply) => {
+    const overview = await curationOverview(db, clock);
+    const notice = req.query.done && NOTICE_TEXT[req.query.done];
+    return reply.page(<CurationHome ctx={req.pageContext()} {...overview} notice={notice} />);
   });
 
-  const showNew = async (
-    req: FastifyRequest,
-    reply: FastifyReply,
-    values: ListingForm,
-    errors?: Record<string, string>,
-    status = 200,
-  ) =>
-    reply.page(
-      <ListingFormPage
-        ctx={req.pageContext()}
-        title="New listing"
-        action="/admin/resources/new"
-        values={values}
-        errors={errors}
-        terms={await repo.loadTerms(db)}
-      />,
-      status,
-    );
+  app.post('/admin/resources/reports/:id/resolve', { ...curate, schema: { params: IdParams } }, async (req, reply) => {
+    const result = await resolveReport(db, clock, curator(req), req.params.id);
+    if (!result.ok) return reply.callNotFound();
+    return reply.redirect('/admin/resources?done=resolved', 303);
+  });
+}
 
-  app.get('/admin/resources/new', { preHandler: curate }, async (req, reply) =>
-    showNew(req, reply, { timezone: 'UTC', status: 'active' }),
+/** A new listing from scratch. */
+async function newListingRoutes(app: App) {
+  const { db, dialect, clock, pageCache } = app.deps;
+  const page = async (req: FastifyRequest, values: ListingForm, errors?: FieldErrors) => (
+    <ListingFormPage
+      ctx={req.pageContext()}
+      title="New listing"
+      action="/admin/resources/new"
+      values={values}
+      errors={errors}
+      terms={await vocabulary(db)}
+    />
   );
 
-  app.post('/admin/resources/new', { preHandler: curate }, async (req, reply) => {
-    const body = req.body as ListingForm;
-    const suggestionId = body.suggestionId ? Number(body.suggestionId) : undefined;
-    if (suggestionId !== undefined && !Number.isInteger(suggestionId)) return reply.callNotFound();
-    const terms = await repo.loadTerms(db);
-    const again = async (values: ListingForm, errors: Record<string, string>, status: number) => {
-      if (suggestionId !== undefined) {
-        const s = await repo.findSuggestion(db, suggestionId);
-        if (s)
-          return reply.page(
-            <SuggestionPage
-              ctx={req.pageContext()}
-              s={s}
-              duplicates={await duplicateHints(db, s)}
-              values={values}
-              terms={terms}
-              errors={errors}
-            />,
-            status,
-          );
-      }
-      return showNew(req, reply, values, errors, status);
-    };
+  app.get('/admin/resources/new', curate, async (req, reply) =>
+    reply.page(await page(req, { timezone: 'UTC', status: 'active' })),
+  );
+
+  app.post('/admin/resources/new', { ...curate, schema: { body: ListingFormBody } }, async (req, reply) => {
+    const body = req.body;
     // "Add another location": the same form again with one more empty place, nothing saved.
-    if (body.addLocation !== undefined) return again(withAnotherLocation(body), {}, 200);
-    const { input, errors } = parseListingForm(body, terms);
-    if (Object.keys(errors).length) return again(body, errors, 400);
-    const result = await createListing(db, dialect, clock, curator(req), input, suggestionId);
-    if (!result.ok) return showNew(req, reply, body, errorsOf(result), statusOf(result));
-    await changed();
+    if (body.addLocation !== undefined) return reply.page(await page(req, withAnotherLocation(body)));
+    const { input, errors } = parseListingForm(body, await vocabulary(db));
+    if (Object.keys(errors).length) return reply.page(await page(req, body, errors), 400);
+    const result = await createListing(db, dialect, clock, curator(req), input);
+    if (!result.ok) return reply.page(await page(req, body, fieldErrorsOf(result)), statusOf(result));
+    await pageCache.invalidate(cacheTags.resources);
     return reply.redirect(`/admin/resources/${result.value.id}/edit?created=1`, 303);
   });
+}
 
-  const showEdit = async (
+/** Editing a listing, and marking it verified. */
+async function listingEditorRoutes(app: App) {
+  const { db, dialect, clock, pageCache } = app.deps;
+  const changed = (id: string) => pageCache.invalidate(cacheTags.resource(id), cacheTags.resources);
+  const showEditor = async (
     req: FastifyRequest,
     reply: FastifyReply,
     id: string,
     values?: ListingForm,
-    errors?: Record<string, string>,
+    errors?: FieldErrors,
     status = 200,
   ) => {
-    const loaded = await loadListingForEdit(db, id);
-    if (!loaded) return reply.callNotFound();
-    const { listing, locations, keptHours } = loaded;
-    const places = Object.fromEntries(
-      locations.map((l) => [l.row.id, { sharedWith: l.sharedWith, keptHours: l.keptHours.map(describeSchedule) }]),
-    );
-    return reply.page(
-      <ListingFormPage
-        ctx={req.pageContext()}
-        title={`Edit: ${listing.service.name}`}
-        action={`/admin/resources/${id}/edit`}
-        values={values ?? toForm(loaded.input)}
-        errors={errors}
-        terms={await repo.loadTerms(db)}
-        history={await repo.changesFor(db, id)}
-        serviceId={id}
-        slug={listing.service.slug}
-        places={places}
-        keptHours={keptHours.map(describeSchedule)}
-      />,
-      status,
-    );
+    const page = await editorPage(db, req.pageContext(), id, values, errors);
+    return page ? reply.page(page, status) : reply.callNotFound();
   };
 
-  app.get('/admin/resources/:id/edit', { preHandler: curate }, async (req, reply) =>
-    showEdit(req, reply, (req.params as { id: string }).id),
+  app.get('/admin/resources/:id/edit', { ...curate, schema: { params: RowParams } }, async (req, reply) =>
+    showEditor(req, reply, req.params.id),
   );
 
-  app.post('/admin/resources/:id/edit', { preHandler: curate }, async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const body = req.body as ListingForm;
-    if (body.addLocation !== undefined) return showEdit(req, reply, id, withAnotherLocation(body));
-    const { input, errors } = parseListingForm(body, await repo.loadTerms(db));
-    if (Object.keys(errors).length) return showEdit(req, reply, id, body, errors, 400);
-    const result = await updateListing(db, dialect, clock, curator(req), id, input);
-    if (!result.ok)
-      return result.kind === 'not_found'
-        ? reply.callNotFound()
-        : showEdit(req, reply, id, body, errorsOf(result), statusOf(result));
-    await pageCache.invalidate(`resource:${id}`, 'resources');
-    return reply.redirect(`/admin/resources/${id}/edit`, 303);
+  app.post(
+    '/admin/resources/:id/edit',
+    { ...curate, schema: { params: RowParams, body: ListingFormBody } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const body = req.body;
+      if (body.addLocation !== undefined) return showEditor(req, reply, id, withAnotherLocation(body));
+      const { input, errors } = parseListingForm(body, await vocabulary(db));
+      if (Object.keys(errors).length) return showEditor(req, reply, id, body, errors, 400);
+      const result = await updateListing(db, dialect, clock, curator(req), id, input);
+      if (!result.ok && result.kind === 'not_found') return reply.callNotFound();
+      if (!result.ok) return showEditor(req, reply, id, body, fieldErrorsOf(result), statusOf(result));
+      await changed(id);
+      return reply.redirect(`/admin/resources/${id}/edit`, 303);
+    },
+  );
+
+  const VerifyForm = Type.Object({ back: Type.Optional(Type.Enum(['verification'])) });
+  app.post(
+    '/admin/resources/:id/verify',
+    { ...curate, schema: { params: RowParams, body: VerifyForm } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const result = await verifyListing(db, clock, curator(req), id);
+      if (!result.ok) return reply.callNotFound();
+      await changed(id);
+      const back = req.body.back === 'verification' ? '/admin/resources/verification' : `/admin/resources/${id}/edit`;
+      return reply.redirect(back, 303);
+    },
+  );
+}
+
+/** The editor page of a listing, showing `values` (else the listing as saved); null when there is no such listing. */
+async function editorPage(db: Db, ctx: PageContext, id: string, values?: ListingForm, errors?: FieldErrors) {
+  const loaded = await listingForEditor(db, id);
+  if (!loaded) return null;
+  const places = Object.fromEntries(
+    loaded.locations.map((l) => [l.row.id, { sharedWith: l.sharedWith, keptHours: l.keptHours.map(describeSchedule) }]),
+  );
+  return (
+    <ListingFormPage
+      ctx={ctx}
+      title={`Edit: ${loaded.listing.service.name}`}
+      action={`/admin/resources/${id}/edit`}
+      values={values ?? toForm(loaded.input)}
+      errors={errors}
+      terms={await vocabulary(db)}
+      history={loaded.history}
+      serviceId={id}
+      slug={loaded.listing.service.slug}
+      places={places}
+      keptHours={loaded.keptHours.map(describeSchedule)}
+    />
+  );
+}
+
+/** A suggestion's review page, its approval form holding `values` (else the suggestion's own words); null when there is none. */
+async function reviewPage(db: Db, ctx: PageContext, id: number, values?: ListingForm, errors?: FieldErrors) {
+  const found = await suggestionForReview(db, id);
+  if (!found) return null;
+  const { s, duplicates } = found;
+  const shown = values ?? {
+    name: s.name,
+    url: s.url,
+    description: s.context,
+    [locationField(0, 'city')]: s.where_text,
+    timezone: 'UTC',
+    status: 'active',
+  };
+  const terms = await vocabulary(db);
+  return <SuggestionPage ctx={ctx} s={s} duplicates={duplicates} values={shown} terms={terms} errors={errors} />;
+}
+
+/** A suggestion reviewed: approved as a new listing, merged into an existing one, or rejected. */
+async function suggestionRoutes(app: App) {
+  const { db, dialect, clock, pageCache } = app.deps;
+  const review = (ctx: PageContext, id: number, values?: ListingForm, errors?: FieldErrors) =>
+    reviewPage(db, ctx, id, values, errors);
+  const params = { params: IdParams };
+
+  app.get('/admin/resources/suggestions/:id', { ...curate, schema: params }, async (req, reply) => {
+    const page = await review(req.pageContext(), req.params.id);
+    return page ? reply.page(page) : reply.callNotFound();
   });
 
-  app.post('/admin/resources/:id/verify', { preHandler: curate }, async (req, reply) => {
-    const { id } = req.params as { id: string };
-    const result = await verifyListing(db, clock, curator(req), id);
-    if (!result.ok)
-      return result.kind === 'not_found' ? reply.callNotFound() : reply.code(statusOf(result)).send(result.message);
-    await pageCache.invalidate(`resource:${id}`, 'resources');
-    const back = (req.body as { back?: string } | undefined)?.back;
-    return reply.redirect(
-      back === 'verification' ? '/admin/resources/verification' : `/admin/resources/${id}/edit`,
-      303,
-    );
-  });
+  app.post(
+    '/admin/resources/suggestions/:id/approve',
+    { ...curate, schema: { ...params, body: ListingFormBody } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const again = async (values: ListingForm, errors: FieldErrors, status: number) => {
+        const page = await review(req.pageContext(), id, values, errors);
+        return page ? reply.page(page, status) : reply.callNotFound();
+      };
+      if (req.body.addLocation !== undefined) return again(withAnotherLocation(req.body), {}, 200);
+      const { input, errors } = parseListingForm(req.body, await vocabulary(db));
+      if (Object.keys(errors).length) return again(req.body, errors, 400);
+      const result = await createListing(db, dialect, clock, curator(req), input, id);
+      if (!result.ok) return again(req.body, fieldErrorsOf(result), statusOf(result));
+      await pageCache.invalidate(cacheTags.resources);
+      return reply.redirect(`/admin/resources/${result.value.id}/edit?created=1`, 303);
+    },
+  );
 
-  app.get('/admin/resources/suggestions/:id', { preHandler: curate }, async (req, reply) => {
-    const id = Number((req.params as { id: string }).id);
-    const s = Number.isInteger(id) ? await repo.findSuggestion(db, id) : undefined;
-    if (!s) return reply.callNotFound();
-    const values: ListingForm = {
-      name: s.name,
-      url: s.url,
-      description: s.context,
-      [locationField(0, 'city')]: s.where_text,
-      timezone: 'UTC',
-      status: 'active',
-    };
-    return reply.page(
-      <SuggestionPage
-        ctx={req.pageContext()}
-        s={s}
-        duplicates={await duplicateHints(db, s)}
-        values={values}
-        terms={await repo.loadTerms(db)}
-      />,
-    );
-  });
+  const MergeForm = Type.Object({ target: FormText(200) });
+  app.post(
+    '/admin/resources/suggestions/:id/merge',
+    { ...curate, schema: { ...params, body: MergeForm } },
+    async (req, reply) => {
+      const { id } = req.params;
+      const result = await mergeSuggestion(db, clock, curator(req), id, req.body.target);
+      if (result.ok) {
+        await pageCache.invalidate(cacheTags.resources);
+        return reply.redirect('/admin/resources?done=merged', 303);
+      }
+      const page = await review(req.pageContext(), id, undefined, fieldErrorsOf(result));
+      return page ? reply.page(page, statusOf(result)) : reply.callNotFound();
+    },
+  );
 
-  app.post('/admin/resources/suggestions/:id/merge', { preHandler: curate }, async (req, reply) => {
-    const id = Number((req.params as { id: string }).id);
-    if (!Number.isInteger(id)) return reply.callNotFound();
-    const target = String((req.body as { target?: string }).target ?? '');
-    const result = await mergeSuggestion(db, clock, curator(req), id, target);
-    if (!result.ok) {
-      const s = await repo.findSuggestion(db, id);
-      if (!s) return reply.callNotFound();
-      const values: ListingForm = { name: s.name, url: s.url, description: s.context, timezone: 'UTC' };
-      return reply.page(
-        <SuggestionPage
-          ctx={req.pageContext()}
-          s={s}
-          duplicates={await duplicateHints(db, s)}
-          values={values}
-          terms={await repo.loadTerms(db)}
-          errors={errorsOf(result)}
-        />,
-        statusOf(result),
-      );
-    }
-    await changed();
-    return reply.redirect(`/admin/resources?done=${encodeURIComponent('Suggestion merged.')}`, 303);
+  app.post('/admin/resources/suggestions/:id/reject', { ...curate, schema: params }, async (req, reply) => {
+    const result = await rejectSuggestion(db, clock, curator(req), req.params.id);
+    if (!result.ok && result.kind === 'not_found') return reply.callNotFound();
+    return reply.redirect(`/admin/resources?done=${result.ok ? 'rejected' : 'already-done'}`, 303);
   });
+}
 
-  app.post('/admin/resources/suggestions/:id/reject', { preHandler: curate }, async (req, reply) => {
-    const id = Number((req.params as { id: string }).id);
-    const result = Number.isInteger(id) ? await rejectSuggestion(db, clock, curator(req), id) : null;
-    if (!result || (!result.ok && result.kind === 'not_found')) return reply.callNotFound();
-    return reply.redirect(
-      `/admin/resources?done=${encodeURIComponent(result.ok ? 'Suggestion rejected.' : result.message)}`,
-      303,
-    );
-  });
-
-  app.post('/admin/resources/reports/:id/resolve', { preHandler: curate }, async (req, reply) => {
-    const id = Number((req.params as { id: string }).id);
-    const result = Number.isInteger(id) ? await resolveReport(db, clock, curator(req), id) : null;
-    if (!result || !result.ok) return reply.callNotFound();
-    return reply.redirect(`/admin/resources?done=${encodeURIComponent('Report marked as dealt with.')}`, 303);
-  });
-
-  app.get('/admin/resources/verification', { preHandler: curate }, async (req, reply) => {
+/** Listings due for another check with the service, and after how long that is. */
+async function verificationRoutes(app: App) {
+  const { db, clock } = app.deps;
+  const page = async (ctx: PageContext, errors?: FieldErrors) => {
     const months = await verifyAfterMonths(db);
     const { cutoff, rows } = await verificationQueue(db, clock, months);
-    return reply.page(<VerificationPage ctx={req.pageContext()} months={months} cutoff={cutoff} rows={rows} />);
-  });
-  app.post('/admin/resources/verification', { preHandler: curate }, async (req, reply) => {
-    const months = Number((req.body as { months?: string }).months);
-    const result = await setVerifyAfterMonths(db, curator(req), months);
-    if (!result.ok) {
-      const current = await verifyAfterMonths(db);
-      const { cutoff, rows } = await verificationQueue(db, clock, current);
-      return reply.page(
-        <VerificationPage
-          ctx={req.pageContext()}
-          months={current}
-          cutoff={cutoff}
-          rows={rows}
-          errors={errorsOf(result)}
-        />,
-        statusOf(result),
-      );
-    }
+    return <VerificationPage ctx={ctx} months={months} cutoff={cutoff} rows={rows} errors={errors} />;
+  };
+
+  app.get('/admin/resources/verification', curate, async (req, reply) => reply.page(await page(req.pageContext())));
+
+  // Staff type the number: the service answers anything but a whole number from 1 to 60 beside the field.
+  const MonthsForm = Type.Object({ months: FormText(20) });
+  app.post('/admin/resources/verification', { ...curate, schema: { body: MonthsForm } }, async (req, reply) => {
+    const result = await setVerifyAfterMonths(db, clock, curator(req), req.body.months);
+    if (!result.ok) return reply.page(await page(req.pageContext(), fieldErrorsOf(result)), statusOf(result));
     return reply.redirect('/admin/resources/verification', 303);
   });
+}
 
-  app.get('/admin/resources/taxonomy', { preHandler: manage }, async (req, reply) =>
-    reply.page(<TaxonomyPage ctx={req.pageContext()} terms={await repo.loadTerms(db)} />),
+/** The directory's vocabulary (admins): terms added and renamed. */
+async function vocabularyRoutes(app: App) {
+  const { db, dialect, clock, pageCache } = app.deps;
+  const page = async (ctx: PageContext, problem?: Problem, values?: Record<string, string>) => (
+    <TaxonomyPage ctx={ctx} terms={await vocabulary(db)} errors={problem && fieldErrorsOf(problem)} values={values} />
   );
-  app.post('/admin/resources/taxonomy', { preHandler: manage }, async (req, reply) => {
-    const body = req.body as Record<string, string>;
-    const facet = body.facet as Facet;
-    const result = (FACETS as readonly string[]).includes(facet)
-      ? await addTerm(db, curator(req), facet, {
-          code: String(body.code ?? ''),
-          name: String(body.name ?? ''),
-          description: String(body.description ?? ''),
-        })
-      : ({ ok: false, kind: 'invalid', message: 'Choose a list.', field: 'facet' } as const);
-    if (!result.ok)
-      return reply.page(
-        <TaxonomyPage
-          ctx={req.pageContext()}
-          terms={await repo.loadTerms(db)}
-          errors={errorsOf(result)}
-          values={body}
-        />,
-        statusOf(result),
-      );
-    await changed();
+  const done = async (reply: FastifyReply) => {
+    await pageCache.invalidate(cacheTags.resources);
     return reply.redirect('/admin/resources/taxonomy', 303);
+  };
+
+  app.get('/admin/resources/taxonomy', manage, async (req, reply) => reply.page(await page(req.pageContext())));
+
+  const NewTerm = Type.Object({
+    facet: Type.Enum(FACETS),
+    code: FormText(200),
+    name: FormText(1000),
+    description: Type.Optional(FormText(2000)),
   });
-  app.post('/admin/resources/taxonomy/:id', { preHandler: manage }, async (req, reply) => {
-    const body = req.body as Record<string, string>;
-    const result = await renameTerm(db, dialect, curator(req), (req.params as { id: string }).id, {
-      name: String(body.name ?? ''),
-      description: String(body.description ?? ''),
-    });
-    if (!result.ok) {
-      if (result.kind === 'not_found') return reply.callNotFound();
-      return reply.page(
-        <TaxonomyPage ctx={req.pageContext()} terms={await repo.loadTerms(db)} errors={errorsOf(result)} />,
-        statusOf(result),
-      );
-    }
-    await changed();
-    return reply.redirect('/admin/resources/taxonomy', 303);
+  app.post('/admin/resources/taxonomy', { ...manage, schema: { body: NewTerm } }, async (req, reply) => {
+    const { facet, code, name, description = '' } = req.body;
+    const result = await addTerm(db, clock, curator(req), facet, { code, name, description });
+    if (!result.ok) return reply.page(await page(req.pageContext(), result, req.body), statusOf(result));
+    return done(reply);
   });
+
+  const TermForm = Type.Object({ name: FormText(1000), description: Type.Optional(FormText(2000)) });
+  app.post(
+    '/admin/resources/taxonomy/:id',
+    { ...manage, schema: { params: RowParams, body: TermForm } },
+    async (req, reply) => {
+      const { name, description = '' } = req.body;
+      const result = await renameTerm(db, dialect, clock, curator(req), req.params.id, { name, description });
+      if (!result.ok && result.kind === 'not_found') return reply.callNotFound();
+      if (!result.ok) return reply.page(await page(req.pageContext(), result), statusOf(result));
+      return done(reply);
+    },
+  );
 }

@@ -1,6 +1,8 @@
+import { translate, type Message } from '../../core/i18n/index.ts';
 import type { PageContext } from '../../core/views/context.ts';
 import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
+import { useTranslate } from '../../core/views/locale.ts';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import {
   locationField,
@@ -35,12 +37,12 @@ export function CurationHome({
   dueCount: number;
   months: number;
   listings: Awaited<ReturnType<typeof repo.listServices>>;
-  notice?: string;
+  notice?: Message;
 }) {
   return (
     <Layout ctx={ctx} title="Resource directory" head={{ noindex: true }}>
       <h1>Resource directory</h1>
-      {notice && <Notice kind="success">{notice}</Notice>}
+      {notice && <Notice kind="success">{translate(ctx.locale, notice)}</Notice>}
       <p>
         <a class="button" href="/admin/resources/new">
           New listing
@@ -153,7 +155,11 @@ export function ListingFormFields({
   places?: PlaceNotes;
   keptHours?: string[];
 }) {
-  const v = (k: string) => (typeof values[k] === 'string' ? (values[k] as string) : '');
+  const tr = useTranslate();
+  const v = (k: string) => {
+    const value = values[k];
+    return typeof value === 'string' ? value : '';
+  };
   const checked = (f: Facet, code: string) => {
     const x = values[f];
     return Array.isArray(x) ? x.includes(code) : x === code;
@@ -195,7 +201,7 @@ export function ListingFormFields({
       {FACETS.map((f) => (
         <fieldset id={`field-${f}`}>
           <legend>{FACET_TITLE[f]}</legend>
-          {errors?.[f] && <p class="field-error">{errors[f]}</p>}
+          {errors?.[f] && <p class="field-error">{tr(errors[f])}</p>}
           {terms
             .filter((t) => t.taxonomy_id === TAXONOMY_IDS[f])
             .map((t) => (
@@ -254,7 +260,10 @@ function LocationFieldset({
   notes?: PlaceNotes[string];
 }) {
   const name = (k: LocationKey) => locationField(index, k);
-  const v = (k: LocationKey) => (typeof values[name(k)] === 'string' ? (values[name(k)] as string) : '');
+  const v = (k: LocationKey) => {
+    const value = values[name(k)];
+    return typeof value === 'string' ? value : '';
+  };
   const text = (k: LocationKey, label: string, hint?: string) => (
     <Field name={name(k)} label={label} hint={hint} errors={errors}>
       {(a) => <input {...a} type="text" value={v(k)} />}
@@ -339,7 +348,6 @@ export function ListingFormPage({
   terms,
   history,
   serviceId,
-  suggestionId,
   slug,
   places,
   keptHours,
@@ -352,7 +360,6 @@ export function ListingFormPage({
   terms: repo.TermRow[];
   history?: Awaited<ReturnType<typeof repo.changesFor>>;
   serviceId?: string;
-  suggestionId?: number;
   slug?: string;
   places?: PlaceNotes;
   keptHours?: string[];
@@ -379,7 +386,6 @@ export function ListingFormPage({
       <ErrorSummary errors={errors} />
       <form method="post" action={action} class="stack">
         <CsrfField token={ctx.csrfToken} />
-        {suggestionId !== undefined && <input type="hidden" name="suggestionId" value={String(suggestionId)} />}
         <ListingFormFields values={values} errors={errors} terms={terms} places={places} keptHours={keptHours} />
         <ListingFormActions action={action} values={values} saveLabel="Save listing" />
       </form>
@@ -485,11 +491,14 @@ export function SuggestionPage({
           </section>
           <section aria-labelledby="approve">
             <h2 id="approve">Approve as a new listing</h2>
-            <form method="post" action="/admin/resources/new" class="stack">
+            <form method="post" action={`/admin/resources/suggestions/${s.id}/approve`} class="stack">
               <CsrfField token={ctx.csrfToken} />
-              <input type="hidden" name="suggestionId" value={String(s.id)} />
               <ListingFormFields values={values} errors={errors} terms={terms} />
-              <ListingFormActions action="/admin/resources/new" values={values} saveLabel="Create listing" />
+              <ListingFormActions
+                action={`/admin/resources/suggestions/${s.id}/approve`}
+                values={values}
+                saveLabel="Create listing"
+              />
             </form>
           </section>
           <form method="post" action={`/admin/resources/suggestions/${s.id}/reject`}>
@@ -582,7 +591,7 @@ export function TaxonomyPage({
   ctx: PageContext;
   terms: repo.TermRow[];
   errors?: FieldErrors;
-  values?: Record<string, string>;
+  values?: { facet?: string; code?: string; name?: string; description?: string };
 }) {
   return (
     <Layout ctx={ctx} title="Directory vocabulary" head={{ noindex: true }}>

@@ -1,102 +1,111 @@
+import { Type, type Static } from '../../core/http/schemas.ts';
+import type { Message } from '../../core/i18n/index.ts';
+import { msg } from './messages.ts';
+import { Decimal, Whole } from './numbers.ts';
 import { MAX_RADIUS_KM } from './search.ts';
 
 /*
- * The HSDS API's query parameters. Every value is checked here, so nothing malformed reaches the
- * database; a bad one throws BadParam, which the routes answer with 400 and its message.
+ * The HSDS API's parameters as schemas, one per route: Fastify checks every value before a handler
+ * runs, so nothing malformed reaches the database, and a refused parameter is answered with 400 and a
+ * message naming it (parameterProblem). What a schema cannot say — a date that does not exist, two
+ * parameters that cannot be combined — the API service checks.
  */
-const MAX_PER_PAGE = 100;
-const MAX_PAGE = 100_000;
-const MAX_PROXIMITY_M = MAX_RADIUS_KM * 1000;
+export const MAX_PER_PAGE = 100;
+export const MAX_PAGE = 100_000;
+export const MAX_PROXIMITY_M = MAX_RADIUS_KM * 1000;
+const MAX_SEARCH = 200;
+const MAX_ID = 100;
 
-export type Query = Record<string, unknown>;
-export class BadParam extends Error {}
+const Metres = Decimal({ max: MAX_PROXIMITY_M });
+const Flag = Type.Optional(Type.Enum(['true', 'false', '1', '0']));
+const Text = (max: number) => Type.Optional(Type.String({ maxLength: max }));
+const IdText = Text(MAX_ID);
+/** `modified_after`: a date or date-time (ISO 8601); whether that day and time exist is the service's check. */
+const DateText = Type.Optional(
+  Type.String({
+    maxLength: 40,
+    pattern: '^[0-9]{4}-[0-9]{2}-[0-9]{2}(T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,9})?)?(Z|[+-][0-9]{2}:?[0-9]{2})?)?$',
+  }),
+);
+/** A postcode: up to 16 letters, digits, spaces or hyphens, with spaces around it allowed. */
+const Postcode = Type.Optional(Type.String({ maxLength: 24, pattern: '^\\s*([A-Za-z0-9][A-Za-z0-9 -]{0,15})?\\s*$' }));
 
-// Control characters are refused: PostgreSQL cannot store NUL and no identifier or word contains one.
-export const CONTROL = /[\u0000-\u001f\u007f]/;
+const listing = {
+  page: Type.Optional(Whole(MAX_PAGE)),
+  per_page: Type.Optional(Whole(MAX_PER_PAGE)),
+  format: Type.Optional(Type.Enum(['json', 'ndjson'])),
+};
+const serviceFilters = {
+  search: Text(MAX_SEARCH),
+  taxonomy_term_id: IdText,
+  taxonomy_id: IdText,
+  organization_id: IdText,
+  modified_after: DateText,
+  postcode: Postcode,
+  proximity: Type.Optional(Metres),
+};
 
-export function text(q: Query, name: string, max = 200): string | undefined {
-  const v = q[name];
-  if (v === undefined || v === '') return undefined;
-  if (typeof v !== 'string') throw new BadParam(`${name} must be given once.`);
-  if (v.length > max) throw new BadParam(`${name} must be at most ${max} characters.`);
-  if (CONTROL.test(v)) throw new BadParam(`${name} must not contain control characters.`);
-  return v;
+export const ServicesQuery = Type.Object({ ...listing, ...serviceFilters, minimal: Flag, full: Flag });
+export const ServiceAtLocationsQuery = Type.Object({ ...listing, ...serviceFilters, service_id: IdText, full: Flag });
+export const OrganizationsQuery = Type.Object({
+  ...listing,
+  search: Text(MAX_SEARCH),
+  taxonomy_term_id: IdText,
+  taxonomy_id: IdText,
+  full: Flag,
+  full_service: Flag,
+});
+export const OrganizationQuery = Type.Object({ full_service: Flag });
+export const TaxonomiesQuery = Type.Object({ ...listing, search: Text(MAX_SEARCH) });
+export const TaxonomyTermsQuery = Type.Object({
+  ...listing,
+  search: Text(MAX_SEARCH),
+  taxonomy_id: IdText,
+  parent_id: IdText,
+  top_only: Flag,
+});
+/** A record's id in the path; one that no record has is simply not found. */
+export const RecordParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: MAX_ID }) });
+
+export const ListingQuery = Type.Object(listing);
+export type ListingQuery = Static<typeof ListingQuery>;
+export type ServicesQuery = Static<typeof ServicesQuery>;
+export type ServiceAtLocationsQuery = Static<typeof ServiceAtLocationsQuery>;
+export type OrganizationsQuery = Static<typeof OrganizationsQuery>;
+export type TaxonomiesQuery = Static<typeof TaxonomiesQuery>;
+export type TaxonomyTermsQuery = Static<typeof TaxonomyTermsQuery>;
+
+/** A flag's value: true or 1 say yes. */
+export const isOn = (flag: string | undefined) => flag === 'true' || flag === '1';
+
+const whole = (name: string, max: number) => msg('apiWhole', { name, max });
+const text = (name: string, max: number) => msg('apiText', { name, max });
+const flag = (name: string) => msg('apiFlag', { name });
+/** What each parameter must be, said when it is refused. */
+const MUST: Record<string, Message> = {
+  page: whole('page', MAX_PAGE),
+  per_page: whole('per_page', MAX_PER_PAGE),
+  format: msg('apiFormat'),
+  search: text('search', MAX_SEARCH),
+  taxonomy_term_id: text('taxonomy_term_id', MAX_ID),
+  taxonomy_id: text('taxonomy_id', MAX_ID),
+  organization_id: text('organization_id', MAX_ID),
+  service_id: text('service_id', MAX_ID),
+  parent_id: text('parent_id', MAX_ID),
+  id: text('id', MAX_ID),
+  modified_after: msg('apiModifiedAfter'),
+  postcode: msg('apiPostcode'),
+  proximity: msg('apiProximity', { max: MAX_PROXIMITY_M }),
+  minimal: flag('minimal'),
+  full: flag('full'),
+  full_service: flag('full_service'),
+  top_only: flag('top_only'),
+};
+
+/** The message for a request that failed its schema: the first parameter refused, and what it must be. */
+export function parameterProblem(errors: { instancePath: string }[], query: unknown): Message {
+  const name = errors[0]?.instancePath.split('/')[1] ?? '';
+  const given: unknown = typeof query === 'object' && query !== null ? Reflect.get(query, name) : undefined;
+  if (Array.isArray(given)) return msg('apiOnce', { name });
+  return MUST[name] ?? msg('apiBadParameter', { name: name || 'a parameter' });
 }
-export const id = (q: Query, name: string) => text(q, name, 100);
-
-export function flag(q: Query, name: string): boolean {
-  const v = text(q, name, 10);
-  if (v === undefined || v === 'false' || v === '0') return false;
-  if (v === 'true' || v === '1') return true;
-  throw new BadParam(`${name} must be true or false.`);
-}
-
-export function whole(q: Query, name: string, fallback: number, max: number): number {
-  const v = text(q, name, 12);
-  if (v === undefined) return fallback;
-  const n = /^\d+$/.test(v) ? Number(v) : NaN;
-  if (!(n >= 1 && n <= max)) throw new BadParam(`${name} must be a whole number from 1 to ${max}.`);
-  return n;
-}
-
-export interface Listing {
-  page: number;
-  perPage: number;
-  ndjson: boolean;
-}
-export function listing(q: Query): Listing {
-  const format = text(q, 'format', 10) ?? 'json';
-  if (format !== 'json' && format !== 'ndjson') throw new BadParam('format must be json or ndjson.');
-  return {
-    page: whole(q, 'page', 1, MAX_PAGE),
-    perPage: whole(q, 'per_page', 20, MAX_PER_PAGE),
-    ndjson: format === 'ndjson',
-  };
-}
-
-/** `modified_after`: a date or date-time (ISO 8601); without a zone it is read as UTC. */
-export function modifiedAfter(q: Query): string | undefined {
-  const v = text(q, 'modified_after', 40);
-  if (v === undefined) return undefined;
-  const bad = new BadParam('modified_after must be a date or date-time such as 2026-01-01 or 2026-01-01T09:30:00Z.');
-  const m = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2})(?::(\d{2})(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/.exec(v);
-  if (!m) throw bad;
-  const [year, month, day, hour, minute, second] = [1, 2, 3, 4, 5, 6].map((i) => Number(m[i] ?? 0)) as [
-    number,
-    number,
-    number,
-    number,
-    number,
-    number,
-  ];
-  const date = new Date(Date.UTC(year, month - 1, day));
-  if (date.getUTCMonth() !== month - 1 || date.getUTCDate() !== day || hour > 23 || minute > 59 || second > 59)
-    throw bad;
-  const zone = m[8] === undefined ? 'Z' : m[8] === 'Z' ? 'Z' : `${m[8].slice(0, 3)}:${m[8].slice(-2)}`;
-  const pad = (n: number) => String(n).padStart(2, '0');
-  const at = new Date(
-    `${m[1]}-${m[2]}-${m[3]}T${pad(hour)}:${pad(minute)}:${pad(second)}${(m[7] ?? '').slice(0, 4)}${zone}`,
-  );
-  if (Number.isNaN(at.getTime())) throw bad;
-  return at.toISOString();
-}
-
-/** The `postcode` and `proximity` parameters, checked (the place itself is looked up later). */
-export function placeParams(q: Query): { postalCode: string; radiusKm?: number } | undefined {
-  const postcode = text(q, 'postcode', 24)?.trim() || undefined;
-  const proximity = text(q, 'proximity', 20);
-  if (proximity !== undefined) {
-    const metres = /^\d+(\.\d+)?$/.test(proximity) ? Number(proximity) : NaN;
-    if (!(metres > 0 && metres <= MAX_PROXIMITY_M))
-      throw new BadParam(`proximity must be a distance in metres, above 0 and at most ${MAX_PROXIMITY_M}.`);
-    if (postcode === undefined) throw new BadParam('proximity is measured from a postcode: give postcode too.');
-  }
-  if (postcode === undefined) return undefined;
-  if (!/^[A-Za-z0-9][A-Za-z0-9 -]{0,15}$/.test(postcode))
-    throw new BadParam('postcode must be at most 16 letters, digits, spaces or hyphens.');
-  return {
-    postalCode: normalisePostalCode(postcode),
-    radiusKm: proximity === undefined ? undefined : Number(proximity) / 1000,
-  };
-}
-export const normalisePostalCode = (code: string) => code.replace(/\s+/g, '').toUpperCase();

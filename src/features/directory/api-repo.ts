@@ -1,7 +1,8 @@
-import { sql, type RawBuilder, type SelectQueryBuilder } from 'kysely';
-import type { Database, Dialect, Executor } from '../../core/db/schema.ts';
+import { sql, type RawBuilder, type Selectable } from 'kysely';
+import type { Dialect, Executor, HsdsOrganizationTable } from '../../core/db/schema.ts';
+import { fts5Match, tsqueryText } from '../../core/search/words.ts';
 import { boundingBox } from './geo.ts';
-import { ftsQuery, haversine } from './search-repo.ts';
+import { haversine } from './search-repo.ts';
 
 /* The HSDS read API's SQL: service, location, organisation and vocabulary pages with their filters. */
 /** Filters of the API's service lists (HSDS API reference: /services and /service_at_locations). */
@@ -40,8 +41,8 @@ function apiServiceWhere(dialect: Dialect, f: ApiServiceFilter): RawBuilder<unkn
   if (f.words.length) {
     out.push(
       dialect === 'postgres'
-        ? sql`s.id in (select service_id from directory_text where tsv @@ plainto_tsquery('english', ${f.words.join(' ')}))`
-        : sql`s.id in (select t.service_id from directory_fts join directory_text t on t.rowid = directory_fts.rowid where directory_fts match ${ftsQuery(f.words)})`,
+        ? sql`s.id in (select service_id from directory_text where tsv @@ plainto_tsquery('english', ${tsqueryText(f.words)}))`
+        : sql`s.id in (select t.service_id from directory_fts join directory_text t on t.rowid = directory_fts.rowid where directory_fts match ${fts5Match(f.words)})`,
     );
   }
   return out;
@@ -183,7 +184,7 @@ export async function apiOrganizationPage(
         sql`(o.id in ${termLinks(cond)} or o.id in (select s.organization_id from service s where s.id in ${termLinks(cond)}))`,
       );
   }
-  return pageOf<Record<string, unknown> & { id: string }>(
+  return pageOf<Selectable<HsdsOrganizationTable>>(
     db,
     sql`from organization o ${whereClause(where)}`,
     sql`o.*`,
@@ -196,39 +197,57 @@ export async function apiOrganizationPage(
 
 const likeText = (text: string) => text.toLowerCase().replace(/[%_\\]/g, '');
 
-/** A page of a small table; `value: null` asks for an empty column. */
-export async function simplePage<T extends 'organization' | 'taxonomy' | 'taxonomy_term'>(
+/** One page of taxonomies by id, optionally those whose name contains `search`. */
+export async function taxonomyPage(
   db: Executor,
-  table: T,
+  search: string | undefined,
   page: number,
   perPage: number,
-  where: { column: string; value: string | null }[] = [],
-  search?: { column: string; text: string },
   withTotal = true,
 ) {
-  let q = db.selectFrom(table as 'organization') as unknown as SelectQueryBuilder<Database, 'organization', object>;
-  for (const w of where)
-    q = w.value === null ? q.where(sql.ref(w.column), 'is', null) : q.where(sql.ref(w.column), '=', w.value);
-  if (search) q = q.where(sql`lower(${sql.ref(search.column)})`, 'like', `%${likeText(search.text)}%`);
+  let q = db.selectFrom('taxonomy');
+  if (search) q = q.where(sql`lower(name)`, 'like', `%${likeText(search)}%`);
   const total = withTotal
     ? Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
     : -1;
-  const rows = (await q
+  const rows = await q
     .selectAll()
     .orderBy('id')
     .limit(perPage)
     .offset((page - 1) * perPage)
-    .execute()) as unknown as Record<string, unknown>[];
+    .execute();
   return { total, rows };
 }
-export function rowById(
+
+/** Filters of the API's taxonomy term list; `topOnly` asks for terms without a parent. */
+export interface ApiTermFilter {
+  search?: string;
+  taxonomyId?: string;
+  parentId?: string;
+  topOnly?: boolean;
+}
+
+/** One page of taxonomy terms by id, under the filters. */
+export async function taxonomyTermPage(
   db: Executor,
-  table: 'organization' | 'taxonomy' | 'taxonomy_term' | 'service_at_location' | 'service',
-  id: string,
+  f: ApiTermFilter,
+  page: number,
+  perPage: number,
+  withTotal = true,
 ) {
-  return db
-    .selectFrom(table as 'organization')
+  let q = db.selectFrom('taxonomy_term');
+  if (f.taxonomyId) q = q.where('taxonomy_id', '=', f.taxonomyId);
+  if (f.parentId) q = q.where('parent_id', '=', f.parentId);
+  if (f.topOnly) q = q.where('parent_id', 'is', null);
+  if (f.search) q = q.where(sql`lower(name)`, 'like', `%${likeText(f.search)}%`);
+  const total = withTotal
+    ? Number((await q.select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()).n)
+    : -1;
+  const rows = await q
     .selectAll()
-    .where('id', '=', id)
-    .executeTakeFirst() as Promise<Record<string, unknown> | undefined>;
+    .orderBy('id')
+    .limit(perPage)
+    .offset((page - 1) * perPage)
+    .execute();
+  return { total, rows };
 }

@@ -539,6 +539,10 @@ for (const dialect of DIALECTS) {
         assert.equal(r.statusCode, 400, `${url}: ${r.statusCode} ${r.body.slice(0, 200)}`);
         assert.match(String(r.headers['content-type']), /application\/json/, url);
         assert.equal(typeof r.json().error, 'string', url);
+        assert.equal(r.json().statusCode, 400, url);
+        // The message names the parameter that is wrong (the last one in each address here).
+        const name = [...new URLSearchParams(url.slice(url.indexOf('?'))).keys()].at(-1)!;
+        assert.ok(r.json().error.includes(name), `${url}: ${r.json().error}`);
         assert.equal(r.headers['access-control-allow-origin'], '*', url);
       }
       // Query syntax of the search engines and LIKE wildcards are plain text here.
@@ -564,18 +568,18 @@ for (const dialect of DIALECTS) {
       );
       // Fastify refuses a path parameter over 100 characters itself (414).
       assert.equal((await t.inject(`/api/hsds/services/${'x'.repeat(101)}`)).statusCode, 414);
-      for (const url of [
-        'services/%00',
-        'services/nope',
-        `services/${'x'.repeat(100)}`,
-        'organizations/%00',
-        'service_at_locations/a%0Ab',
-        'taxonomies/nope',
-        'taxonomy_terms/%7F',
-      ]) {
+      for (const url of ['services/nope', `services/${'x'.repeat(100)}`, 'taxonomies/nope', 'taxonomy_terms/nope']) {
         const r = await t.inject(`/api/hsds/${url}`);
         assert.equal(r.statusCode, 404, url);
         assert.equal(r.json().error, 'Not found');
+      }
+      // Control characters in the path are refused before any route runs (the input gate), naming the parameter.
+      for (const url of ['services/%00', 'organizations/%00', 'service_at_locations/a%0Ab', 'taxonomy_terms/%7F']) {
+        const r = await t.inject(`/api/hsds/${url}`);
+        assert.equal(r.statusCode, 400, url);
+        assert.deepEqual(Object.keys(r.json()).sort(), ['error', 'statusCode'], url);
+        assert.match(r.json().error, /“id”.*control/, url);
+        assert.equal(r.headers['access-control-allow-origin'], '*', url);
       }
     });
 

@@ -1,17 +1,22 @@
 import path from 'node:path';
-import type { Command } from '../../core/cli/command.ts';
+import { UsageError, type Command } from '../../core/cli/command.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
+import { translate } from '../../core/i18n/index.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';
+
+/** The one argument both commands take: a folder (a mistake is a usage error: the command line prints the usage, exit 2). */
+function folderArgument(command: string, args: string[]): string {
+  const [dir, ...rest] = args;
+  if (!dir || dir.startsWith('-') || rest.length > 0)
+    throw new UsageError(`${command} takes one folder: alongside ${command} DIR`);
+  return dir;
+}
 
 /** `alongside export-hsds DIR` and `alongside import-hsds DIR`: HSDS tabular data packages. */
 export const directoryCommands: Record<string, Command> = {
   async 'export-hsds'(args, config) {
-    const dir = args.filter((a) => !a.startsWith('-'))[0];
-    if (!dir || args.length !== 1) {
-      console.error('Usage: alongside export-hsds DIR   (writes one CSV per HSDS table and datapackage.json into DIR)');
-      return 2;
-    }
+    const dir = folderArgument('export-hsds', args);
     return withMigratedDatabase(config.database, async (handle) => {
       const counts = await exportPackage(handle.db, path.resolve(dir));
       console.log(
@@ -24,18 +29,12 @@ export const directoryCommands: Record<string, Command> = {
     });
   },
   async 'import-hsds'(args, config) {
-    const dir = args.filter((a) => !a.startsWith('-'))[0];
-    if (!dir || args.length !== 1) {
-      console.error(
-        'Usage: alongside import-hsds DIR   (reads an HSDS tabular data package: CSV files and datapackage.json)',
-      );
-      return 2;
-    }
+    const dir = folderArgument('import-hsds', args);
     return withMigratedDatabase(config.database, async (handle) => {
       const started = performance.now();
       const result = await importPackage(handle.db, handle.dialect, systemClock, path.resolve(dir));
       if (!result.ok) {
-        console.error(result.message);
+        console.error(translate('en', result.message));
         return 1;
       }
       const r = result.value;

@@ -5,9 +5,11 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import { DIALECTS, createTestApp, createTestDatabase, type TestApp } from '../../../test/support/app.ts';
+import { translate } from '../../core/i18n/index.ts';
 import { csrfFrom, formValues as readForm, loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';
 import { seedDirectory } from './seed.ts';
+import { submitSuggestion } from './service.ts';
 
 async function publicPost(t: TestApp, pageUrl: string, action: string, fields: Record<string, string>) {
   const page = await t.inject(pageUrl);
@@ -98,8 +100,10 @@ for (const dialect of DIALECTS) {
         .executeTakeFirstOrThrow();
       const review = await get(`/admin/resources/suggestions/${s.id}`);
       assert.match(review.body, /Approve as a new listing/);
+      // The suggestion is approved at its own address (its id in the path, typed by the route's schema).
+      const approve = `/admin/resources/suggestions/${s.id}/approve`;
+      assert.match(review.body, new RegExp(`<form method="post" action="${approve}"`));
       const fields = {
-        suggestionId: String(s.id),
         name: 'Glasgow Night Bus (demo)',
         description: 'A warm bus with tea and harm-reduction supplies.',
         status: 'active',
@@ -118,11 +122,11 @@ for (const dialect of DIALECTS) {
         loc0_postalCode: 'G1 0AA',
         loc0_region: 'Scotland',
       };
-      const badHours = await postForm(t, '/admin/resources/new', { ...fields, hours: 'whenever' }, mod);
+      const badHours = await postForm(t, approve, { ...fields, hours: 'whenever' }, mod);
       assert.equal(badHours.statusCode, 400);
       assert.match(badHours.body, /Write hours like/);
       assert.match(badHours.body, /A warm bus with tea/);
-      const res = await postForm(t, '/admin/resources/new', fields, mod);
+      const res = await postForm(t, approve, fields, mod);
       assert.equal(res.statusCode, 303);
       const approved = await t.db
         .selectFrom('resource_suggestions')
@@ -259,6 +263,60 @@ for (const dialect of DIALECTS) {
       assert.equal(add.statusCode, 303);
       const search = await t.inject('/resources?q=drop-in');
       assert.match(search.body, /name="approach" value="childcare"/);
+    });
+
+    it("records every curator's action in the audit log, by whom and on what, never a reader's words", async () => {
+      // A status change, a rejected suggestion and a renamed term, beside what the tests above did.
+      const bangkok = await serviceBySlug('bangkok-sisters-drop-in');
+      const edit = `/admin/resources/${bangkok.id}/edit`;
+      const values = readForm((await get(edit)).body, edit);
+      assert.equal((await postForm(t, edit, { ...values, status: 'temporarily closed' }, mod)).statusCode, 303);
+      assert.ok((await submitSuggestion(t.db, t.clock, { name: 'Spam Clinic', source: 'form' })).ok);
+      const spam = await t.db
+        .selectFrom('resource_suggestions')
+        .select('id')
+        .where('name', '=', 'Spam Clinic')
+        .executeTakeFirstOrThrow();
+      assert.equal((await postForm(t, `/admin/resources/suggestions/${spam.id}/reject`, {}, mod)).statusCode, 303);
+      const admin = await loginAs(t, 'admin');
+      const term = await t.db
+        .selectFrom('taxonomy_term')
+        .select('id')
+        .where('code', '=', 'childcare')
+        .executeTakeFirstOrThrow();
+      const renamed = { name: 'Childcare on site', description: '' };
+      assert.equal((await postForm(t, `/admin/resources/taxonomy/${term.id}`, renamed, admin)).statusCode, 303);
+
+      const log = await t.db.selectFrom('audit_log').selectAll().orderBy('id').execute();
+      const entry = (action: string, subject?: string) =>
+        log.find((e) => e.action === action && (subject === undefined || e.subject === subject));
+      for (const action of [
+        'suggestion.merge',
+        'listing.create',
+        'suggestion.approve',
+        'listing.update',
+        'listing.verify',
+        'setting.change',
+        'report.resolve',
+        'taxonomy.add',
+      ])
+        assert.ok(entry(action), `${action} is recorded`);
+      assert.equal(entry('listing.status', `listing:${bangkok.id}`)?.detail, 'active → temporarily closed');
+      assert.equal(entry('listing.update', `listing:${bangkok.id}`)?.detail, 'status');
+      assert.equal(entry('listing.update', `listing:${bangkok.id}`)?.user_id, mod.userId);
+      assert.equal(entry('suggestion.reject', `suggestion:${spam.id}`)?.user_id, mod.userId);
+      assert.equal(entry('taxonomy.rename', `term:${term.id}`)?.user_id, admin.userId);
+      assert.equal(entry('setting.change')?.detail, '6 → 24');
+      // Readers' suggestions and reports reach the curators, not the log.
+      assert.doesNotMatch(
+        JSON.stringify(log),
+        /evening clinic|red-umbrella\.example\.org\/clinic|Glasgow|moved to a new street|Spam Clinic/i,
+      );
+      // A form that fails, or changes nothing, records nothing.
+      const count = log.length;
+      assert.equal((await postForm(t, edit, { ...values, name: '' }, mod)).statusCode, 400);
+      assert.equal((await postForm(t, edit, readForm((await get(edit)).body, edit), mod)).statusCode, 303);
+      assert.equal((await t.db.selectFrom('audit_log').select('id').execute()).length, count);
     });
   });
 }
@@ -437,7 +495,7 @@ for (const dialect of DIALECTS) {
       t = await createTestApp(dialect);
       await seedDirectory({ db: t.db, clock: t.clock });
       const imported = await importPackage(t.db, dialect, t.clock, writeMultiSitePackage());
-      assert.ok(imported.ok, imported.ok ? '' : imported.message);
+      assert.ok(imported.ok, imported.ok ? '' : translate('en', imported.message));
       mod = await loginAs(t, 'moderator');
     });
     after(() => t.close());
@@ -720,7 +778,7 @@ for (const dialect of DIALECTS) {
       const fresh = await createTestDatabase(dialect);
       try {
         const result = await importPackage(fresh.db, dialect, t.clock, dir);
-        assert.ok(result.ok, result.ok ? '' : result.message);
+        assert.ok(result.ok, result.ok ? '' : translate('en', result.message));
       } finally {
         await fresh.destroy();
       }

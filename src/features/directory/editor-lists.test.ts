@@ -5,6 +5,7 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { stringify } from 'csv-stringify/sync';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { translate } from '../../core/i18n/index.ts';
 import { formValues as readForm, loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { importPackage } from './hsds-io.ts';
 import { seedDirectory } from './seed.ts';
@@ -112,7 +113,7 @@ for (const dialect of DIALECTS) {
       t = await createTestApp(dialect);
       await seedDirectory({ db: t.db, clock: t.clock });
       const imported = await importPackage(t.db, dialect, t.clock, writePackage());
-      assert.ok(imported.ok, imported.ok ? '' : imported.message);
+      assert.ok(imported.ok, imported.ok ? '' : translate('en', imported.message));
       mod = await loginAs(t, 'moderator');
     });
     after(() => t.close());

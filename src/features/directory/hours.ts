@@ -1,6 +1,6 @@
 import { DateTime } from 'luxon';
 import { LOCALES, type Locale } from '../../core/i18n/index.ts';
-import { t as msg } from './messages.ts';
+import { t } from './messages.ts';
 
 /*
  * Regular opening hours from HSDS schedule rows (RFC 5545 style: freq WEEKLY, byday "MO,TU",
@@ -69,16 +69,16 @@ export function isOpenAt(schedules: ScheduleLike[], now: Date): boolean | null {
     if (s.valid_to && date > s.valid_to) continue;
     const today = DAYS[local.weekday - 1]!;
     const yesterday = DAYS[(local.weekday + 5) % 7]!;
-    const t = local.hour * 60 + local.minute;
+    const minute = local.hour * 60 + local.minute;
     const open = minutes(s.opens_at)!;
     const close = minutes(s.closes_at)!;
     const on = days(s);
     if (close > open) {
-      if (on.includes(today) && t >= open && t < close) return true;
+      if (on.includes(today) && minute >= open && minute < close) return true;
     } else {
       // Overnight (22:00–06:00) or round the clock (00:00–00:00).
-      if (on.includes(today) && t >= open) return true;
-      if (on.includes(yesterday) && t < close) return true;
+      if (on.includes(today) && minute >= open) return true;
+      if (on.includes(yesterday) && minute < close) return true;
     }
   }
   return false;
@@ -102,9 +102,9 @@ export function describeHours(
               .join(', ')
           : '';
       const dayText = monthDays
-        ? msg(locale, 'monthlyOn', { days: monthDays })
+        ? t(locale, 'monthlyOn', { days: monthDays })
         : d.length === 7
-          ? msg(locale, 'everyDay')
+          ? t(locale, 'everyDay')
           : d.map((x) => DAY_NAMES[locale][x]).join(', ');
       return `${dayText} ${s.opens_at!.slice(0, 5)}–${s.closes_at!.slice(0, 5)}`;
     });

@@ -1,183 +1,156 @@
-import { sql } from 'kysely';
-import type { Db, Executor } from '../../core/db/schema.ts';
+import type { Executor } from '../../core/db/schema.ts';
 import { HSDS_FIELDS, type HsdsTable } from './hsds.ts';
+import * as hsdsRepo from './hsds-repo.ts';
 
 /*
- * HSDS rows as the outside world sees them (API and export). A confidential location is reduced to
+ * HSDS records as the outside world sees them (API and export). A confidential location is reduced to
  * its area: no street, no postal code, no name beyond the area, and the area's centre as coordinates.
+ * The rows come from hsds-repo.ts; this module only shapes them.
  */
-export type HsdsRow = Record<string, string | number | null>;
+export type HsdsValue = string | number | null;
+/** One table's fields in their HSDS form. */
+export type HsdsRow = Record<string, HsdsValue>;
+/** A record with others nested in it, as the API's full records are. */
+export interface HsdsRecord {
+  [field: string]: HsdsValue | HsdsRecord | HsdsRecord[];
+}
 
 /** Extension fields that travel with the HSDS fields in exports (and are read back by the import). */
 export const EXPORT_EXTENSIONS: Partial<Record<HsdsTable, string[]>> = { schedule: ['timezone_name'] };
 
-export function redactLocation(
-  row: HsdsRow & { is_confidential?: number | null },
-  publicLat: number | null,
-  publicLon: number | null,
-  areaName: string | null,
-): HsdsRow {
+/** A row of a table in its HSDS form: the specification's fields, typed as it types them. */
+export function pick(table: HsdsTable, row: object): HsdsRow {
+  const out: HsdsRow = {};
+  for (const f of HSDS_FIELDS[table]) {
+    const v: unknown = Reflect.get(row, f.name);
+    out[f.name] = v === undefined || v === null ? null : f.type === 's' ? String(v) : Number(v);
+  }
+  for (const e of EXPORT_EXTENSIONS[table] ?? []) {
+    const v: unknown = Reflect.get(row, e);
+    out[e] = v === undefined || v === null ? null : String(v);
+  }
+  return out;
+}
+
+interface LocationLike {
+  is_confidential: number | null;
+  public_latitude: number | null;
+  public_longitude: number | null;
+  area_name: string | null;
+}
+
+/** A location in public: a confidential one by its area's name and centre only. */
+export function redactLocation(row: LocationLike): HsdsRow {
   const out = pick('location', row);
   if (!row.is_confidential) return out;
   return {
     ...out,
-    name: areaName,
+    name: row.area_name,
     alternate_name: null,
     description: null,
     transportation: null,
-    latitude: publicLat,
-    longitude: publicLon,
+    latitude: row.public_latitude,
+    longitude: row.public_longitude,
     external_identifier: null,
     external_identifier_type: null,
   };
 }
-export function redactAddress(row: HsdsRow): HsdsRow {
+export function redactAddress(row: object): HsdsRow {
   return { ...pick('address', row), attention: null, address_1: '', address_2: null, postal_code: '' };
 }
 
-export function pick(table: HsdsTable, row: Record<string, unknown>): HsdsRow {
-  const out: HsdsRow = {};
-  for (const f of HSDS_FIELDS[table]) {
-    const v = row[f.name];
-    out[f.name] = v === undefined || v === null ? null : f.type === 's' ? String(v) : Number(v);
-  }
-  for (const e of EXPORT_EXTENSIONS[table] ?? []) out[e] = (row[e] as string | null | undefined) ?? null;
-  return out;
-}
-
 /** Every row of a table in its public form, in id order, in batches (an export may hold 100k services). */
-export async function* publicRows(db: Db, table: HsdsTable, batch = 5000): AsyncGenerator<HsdsRow[]> {
-  const confidential = await confidentialLocations(db);
+export async function* publicRows(db: Executor, table: HsdsTable, batch = 5000): AsyncGenerator<HsdsRow[]> {
+  const confidential = await hsdsRepo.confidentialLocationIds(db);
   let after = '';
   for (;;) {
-    const rows = (await db
-      .selectFrom(table as 'service')
-      .selectAll()
-      .where('id', '>', after)
-      .orderBy('id')
-      .limit(batch)
-      .execute()) as unknown as Record<string, unknown>[];
-    if (rows.length === 0) return;
-    after = String(rows[rows.length - 1]!.id);
-    yield rows.map((r) => {
-      if (table === 'location')
-        return redactLocation(
-          r as HsdsRow,
-          r.public_latitude as number | null,
-          r.public_longitude as number | null,
-          r.area_name as string | null,
-        );
-      if (table === 'address' && confidential.has(String(r.location_id))) return redactAddress(r as HsdsRow);
-      return pick(table, r);
-    });
+    const rows = await hsdsRepo.rowsAfter(db, table, after, batch);
+    const last = rows[rows.length - 1];
+    if (!last) return;
+    after = last.id;
+    yield rows.map((r) => publicRow(table, r, confidential));
   }
 }
 
-export async function confidentialLocations(db: Executor): Promise<Set<string>> {
-  const rows = await db.selectFrom('location').select('id').where('is_confidential', '=', 1).execute();
-  return new Set(rows.map((r) => r.id));
+function publicRow(table: HsdsTable, row: object, confidential: Set<string>): HsdsRow {
+  if (table === 'location' && isLocation(row)) return redactLocation(row);
+  const locationId: unknown = Reflect.get(row, 'location_id');
+  if (table === 'address' && typeof locationId === 'string' && confidential.has(locationId)) return redactAddress(row);
+  return pick(table, row);
 }
+const isLocation = (row: object): row is LocationLike => 'is_confidential' in row && 'public_latitude' in row;
 
 /** Locations in their public form with their addresses and opening hours, by id (a confidential one by area only). */
-export async function publicLocations(db: Db, ids: string[]): Promise<Map<string, HsdsRow>> {
-  const out = new Map<string, HsdsRow>();
+export async function publicLocations(db: Executor, ids: string[]): Promise<Map<string, HsdsRecord>> {
+  const out = new Map<string, HsdsRecord>();
   if (ids.length === 0) return out;
-  const locs = await db.selectFrom('location').selectAll().where('id', 'in', ids).execute();
-  const addrs = await db.selectFrom('address').selectAll().where('location_id', 'in', ids).execute();
-  const schedules = await db
-    .selectFrom('schedule')
-    .selectAll()
-    .where('location_id', 'in', ids)
-    .where('service_id', 'is', null)
-    .execute();
-  for (const l of locs) {
+  const locations = await hsdsRepo.locationsByIds(db, ids);
+  const { addresses, schedules } = await hsdsRepo.placeDetails(db, ids);
+  for (const l of locations) {
     out.set(l.id, {
-      ...redactLocation(l as unknown as HsdsRow, l.public_latitude, l.public_longitude, l.area_name),
-      addresses: addrs
+      ...redactLocation(l),
+      addresses: addresses
         .filter((a) => a.location_id === l.id)
-        .map((a) => (l.is_confidential ? redactAddress(a as unknown as HsdsRow) : pick('address', a))),
+        .map((a) => (l.is_confidential ? redactAddress(a) : pick('address', a))),
       schedules: schedules.filter((z) => z.location_id === l.id).map((z) => pick('schedule', z)),
-    } as unknown as HsdsRow);
+    });
   }
   return out;
 }
 
+const byIdOf = <T extends { id: string }>(rows: T[]) => new Map(rows.map((r) => [r.id, r]));
+
 /** The fully nested service of the HSDS API (schema/compiled/service.json), public form. */
-export async function nestedServices(db: Db, ids: string[]): Promise<HsdsRow[]> {
+export async function nestedServices(db: Executor, ids: string[]): Promise<HsdsRecord[]> {
   if (ids.length === 0) return [];
-  const services = await db.selectFrom('service').selectAll().where('id', 'in', ids).execute();
-  const orgIds = [...new Set(services.map((s) => s.organization_id))];
-  const orgs = await db
-    .selectFrom('organization')
-    .selectAll()
-    .where('id', 'in', orgIds.length ? orgIds : [''])
-    .execute();
-  const sals = await db.selectFrom('service_at_location').selectAll().where('service_id', 'in', ids).execute();
-  const phones = await db.selectFrom('phone').selectAll().where('service_id', 'in', ids).execute();
-  const schedules = await db.selectFrom('schedule').selectAll().where('service_id', 'in', ids).execute();
-  const langs = await db.selectFrom('language').selectAll().where('service_id', 'in', ids).execute();
-  const areas = await db.selectFrom('service_area').selectAll().where('service_id', 'in', ids).execute();
-  const contacts = await db.selectFrom('contact').selectAll().where('service_id', 'in', ids).execute();
-  const attrs = await db.selectFrom('attribute').selectAll().where('link_id', 'in', ids).execute();
-  const locations = await publicLocations(db, [...new Set(sals.map((s) => s.location_id))]);
-  const termIds = [...new Set(attrs.map((a) => a.taxonomy_term_id))];
-  const terms = await db
-    .selectFrom('taxonomy_term')
-    .selectAll()
-    .where('id', 'in', termIds.length ? termIds : [''])
-    .execute();
-  const byId = new Map(services.map((s) => [s.id, s]));
-  return ids
-    .filter((id) => byId.has(id))
-    .map((id) => {
-      const s = byId.get(id)!;
-      const org = orgs.find((o) => o.id === s.organization_id);
-      return {
-        ...pick('service', s),
-        organization: org ? pick('organization', org) : null,
-        phones: phones.filter((p) => p.service_id === id).map((p) => pick('phone', p)),
-        schedules: schedules.filter((x) => x.service_id === id).map((x) => pick('schedule', x)),
-        service_areas: areas.filter((a) => a.service_id === id).map((a) => pick('service_area', a)),
-        languages: langs.filter((l) => l.service_id === id).map((l) => pick('language', l)),
-        contacts: contacts.filter((c) => c.service_id === id).map((c) => pick('contact', c)),
-        attributes: attrs
-          .filter((a) => a.link_id === id)
-          .map((a) => ({
-            ...pick('attribute', a),
-            taxonomy_term: (() => {
-              const term = terms.find((x) => x.id === a.taxonomy_term_id);
-              return term ? pick('taxonomy_term', term) : null;
-            })(),
-          })),
-        service_at_locations: sals
-          .filter((x) => x.service_id === id)
-          .map((x) => ({ ...pick('service_at_location', x), location: locations.get(x.location_id) ?? null })),
-      } as unknown as HsdsRow;
-    });
+  const services = byIdOf(await hsdsRepo.servicesByIds(db, ids));
+  const orgs = byIdOf(
+    await hsdsRepo.organizationsByIds(db, [...new Set([...services.values()].map((s) => s.organization_id))]),
+  );
+  const c = await hsdsRepo.serviceChildren(db, ids);
+  const locations = await publicLocations(db, [...new Set(c.links.map((s) => s.location_id))]);
+  const terms = byIdOf(await hsdsRepo.termsByIds(db, [...new Set(c.attributes.map((a) => a.taxonomy_term_id))]));
+  const mine = <T extends { service_id: string | null }>(rows: T[], id: string) =>
+    rows.filter((r) => r.service_id === id);
+  return ids.flatMap((id) => {
+    const s = services.get(id);
+    if (!s) return [];
+    const org = orgs.get(s.organization_id);
+    const attributes = c.attributes.filter((a) => a.link_id === id);
+    const record: HsdsRecord = {
+      ...pick('service', s),
+      organization: org ? pick('organization', org) : null,
+      phones: mine(c.phones, id).map((p) => pick('phone', p)),
+      schedules: mine(c.schedules, id).map((x) => pick('schedule', x)),
+      service_areas: mine(c.areas, id).map((a) => pick('service_area', a)),
+      languages: mine(c.languages, id).map((l) => pick('language', l)),
+      contacts: mine(c.contacts, id).map((x) => pick('contact', x)),
+      attributes: attributes.map((a) => {
+        const term = terms.get(a.taxonomy_term_id);
+        return { ...pick('attribute', a), taxonomy_term: term ? pick('taxonomy_term', term) : null };
+      }),
+      service_at_locations: mine(c.links, id).map((x) => ({
+        ...pick('service_at_location', x),
+        location: locations.get(x.location_id) ?? null,
+      })),
+    };
+    return [record];
+  });
 }
 
 /** Services as the API lists them (schema/compiled/service_list.json): one-to-one fields and the organization. */
-export async function listedServices(db: Db, ids: string[]): Promise<HsdsRow[]> {
+export async function listedServices(db: Executor, ids: string[]): Promise<HsdsRecord[]> {
   if (ids.length === 0) return [];
-  const services = await db.selectFrom('service').selectAll().where('id', 'in', ids).execute();
-  const orgIds = [...new Set(services.map((s) => s.organization_id))];
-  const orgs = new Map(
-    (
-      await db
-        .selectFrom('organization')
-        .selectAll()
-        .where('id', 'in', orgIds.length ? orgIds : [''])
-        .execute()
-    ).map((o) => [o.id, o]),
+  const services = byIdOf(await hsdsRepo.servicesByIds(db, ids));
+  const orgs = byIdOf(
+    await hsdsRepo.organizationsByIds(db, [...new Set([...services.values()].map((s) => s.organization_id))]),
   );
-  const byId = new Map(services.map((s) => [s.id, s]));
-  return ids
-    .filter((id) => byId.has(id))
-    .map((id) => {
-      const s = byId.get(id)!;
-      const org = orgs.get(s.organization_id);
-      return { ...pick('service', s), organization: org ? pick('organization', org) : null } as unknown as HsdsRow;
-    });
+  return ids.flatMap((id) => {
+    const s = services.get(id);
+    if (!s) return [];
+    const org = orgs.get(s.organization_id);
+    return [{ ...pick('service', s), organization: org ? pick('organization', org) : null }];
+  });
 }
 
 /**
@@ -185,130 +158,79 @@ export async function listedServices(db: Db, ids: string[]): Promise<HsdsRow[]> 
  * with its location's and service's one-to-one fields. Full (compiled/service_at_location.json): the nested
  * location, the fully nested service and the link's own phones, contacts, schedules and service areas.
  */
-export async function servicesAtLocations(db: Db, ids: string[], full: boolean): Promise<HsdsRow[]> {
+export async function servicesAtLocations(db: Executor, ids: string[], full: boolean): Promise<HsdsRecord[]> {
   if (ids.length === 0) return [];
-  const sals = await db.selectFrom('service_at_location').selectAll().where('id', 'in', ids).execute();
-  const serviceIds = [...new Set(sals.map((x) => x.service_id))];
-  const locIds = [...new Set(sals.map((x) => x.location_id))];
+  const links = byIdOf(await hsdsRepo.linksByIds(db, ids));
+  const serviceIds = [...new Set([...links.values()].map((x) => x.service_id))];
+  const locationIds = [...new Set([...links.values()].map((x) => x.location_id))];
   const services = new Map(
-    (full ? await nestedServices(db, serviceIds) : await listedServices(db, serviceIds)).map((s) => [
-      s.id as string,
-      s,
-    ]),
+    (full ? await nestedServices(db, serviceIds) : await listedServices(db, serviceIds)).map((s) => [s.id, s]),
   );
-  let locations: Map<string, HsdsRow>;
-  if (full) locations = await publicLocations(db, locIds);
-  else {
-    const rows = await db.selectFrom('location').selectAll().where('id', 'in', locIds).execute();
-    locations = new Map(
-      rows.map((l) => [
-        l.id,
-        redactLocation(l as unknown as HsdsRow, l.public_latitude, l.public_longitude, l.area_name),
-      ]),
-    );
-  }
-  const own = full
-    ? {
-        phones: await db.selectFrom('phone').selectAll().where('service_at_location_id', 'in', ids).execute(),
-        contacts: await db.selectFrom('contact').selectAll().where('service_at_location_id', 'in', ids).execute(),
-        schedules: await db.selectFrom('schedule').selectAll().where('service_at_location_id', 'in', ids).execute(),
-        service_areas: await db
-          .selectFrom('service_area')
-          .selectAll()
-          .where('service_at_location_id', 'in', ids)
-          .execute(),
-      }
-    : null;
-  const byId = new Map(sals.map((x) => [x.id, x]));
-  return ids
-    .filter((id) => byId.has(id))
-    .map((id) => {
-      const x = byId.get(id)!;
-      const children = own
-        ? {
-            phones: own.phones.filter((r) => r.service_at_location_id === id).map((r) => pick('phone', r)),
-            contacts: own.contacts.filter((r) => r.service_at_location_id === id).map((r) => pick('contact', r)),
-            schedules: own.schedules.filter((r) => r.service_at_location_id === id).map((r) => pick('schedule', r)),
-            service_areas: own.service_areas
-              .filter((r) => r.service_at_location_id === id)
-              .map((r) => pick('service_area', r)),
-          }
-        : {};
-      return {
-        ...pick('service_at_location', x),
-        ...children,
-        location: locations.get(x.location_id) ?? null,
-        service: services.get(x.service_id) ?? null,
-      } as unknown as HsdsRow;
-    });
+  const locations: Map<string, HsdsRecord> = full
+    ? await publicLocations(db, locationIds)
+    : new Map((await hsdsRepo.locationsByIds(db, locationIds)).map((l) => [l.id, redactLocation(l)]));
+  const own = full ? await hsdsRepo.linkChildren(db, ids) : null;
+  const of = <T extends { service_at_location_id: string | null }>(rows: T[], id: string) =>
+    rows.filter((r) => r.service_at_location_id === id);
+  return ids.flatMap((id) => {
+    const x = links.get(id);
+    if (!x) return [];
+    const children: HsdsRecord = own
+      ? {
+          phones: of(own.phones, id).map((r) => pick('phone', r)),
+          contacts: of(own.contacts, id).map((r) => pick('contact', r)),
+          schedules: of(own.schedules, id).map((r) => pick('schedule', r)),
+          service_areas: of(own.service_areas, id).map((r) => pick('service_area', r)),
+        }
+      : {};
+    const record: HsdsRecord = {
+      ...pick('service_at_location', x),
+      ...children,
+      location: locations.get(x.location_id) ?? null,
+      service: services.get(x.service_id) ?? null,
+    };
+    return [record];
+  });
 }
 
 /**
  * The fully nested organization (schema/compiled/organization.json): its phones, contacts, locations (public
  * form) and attributes, and its services — one-to-one fields only, or fully nested with `fullServices`.
  */
-export async function nestedOrganizations(db: Db, ids: string[], fullServices: boolean): Promise<HsdsRow[]> {
+export async function nestedOrganizations(db: Executor, ids: string[], fullServices: boolean): Promise<HsdsRecord[]> {
   if (ids.length === 0) return [];
-  const orgs = await db.selectFrom('organization').selectAll().where('id', 'in', ids).execute();
-  const services = await db
-    .selectFrom('service')
-    .select(['id', 'organization_id'])
-    .where('organization_id', 'in', ids)
-    .orderBy('name')
-    .orderBy('id')
-    .execute();
-  const serviceRows = new Map(
-    (fullServices
-      ? await nestedServices(
-          db,
-          services.map((s) => s.id),
-        )
-      : await listedServices(
-          db,
-          services.map((s) => s.id),
-        )
-    ).map((s) => [s.id as string, s]),
+  const orgs = byIdOf(await hsdsRepo.organizationsByIds(db, ids));
+  const c = await hsdsRepo.organizationChildren(db, ids);
+  const serviceIds = c.services.map((s) => s.id);
+  const serviceRecords = new Map(
+    (fullServices ? await nestedServices(db, serviceIds) : await listedServices(db, serviceIds)).map((s) => [s.id, s]),
   );
-  const phones = await db.selectFrom('phone').selectAll().where('organization_id', 'in', ids).execute();
-  const contacts = await db.selectFrom('contact').selectAll().where('organization_id', 'in', ids).execute();
-  const locRows = await db
-    .selectFrom('location')
-    .select(['id', 'organization_id'])
-    .where('organization_id', 'in', ids)
-    .orderBy('id')
-    .execute();
   const locations = await publicLocations(
     db,
-    locRows.map((l) => l.id),
+    c.locations.map((l) => l.id),
   );
-  const attrs = await db.selectFrom('attribute').selectAll().where('link_id', 'in', ids).execute();
-  const byId = new Map(orgs.map((o) => [o.id, o]));
-  return ids
-    .filter((id) => byId.has(id))
-    .map(
-      (id) =>
-        ({
-          ...pick('organization', byId.get(id)!),
-          phones: phones.filter((p) => p.organization_id === id).map((p) => pick('phone', p)),
-          contacts: contacts.filter((c) => c.organization_id === id).map((c) => pick('contact', c)),
-          locations: locRows
-            .filter((l) => l.organization_id === id)
-            .map((l) => locations.get(l.id))
-            .filter((l) => l !== undefined),
-          attributes: attrs.filter((a) => a.link_id === id).map((a) => pick('attribute', a)),
-          services: services
-            .filter((s) => s.organization_id === id)
-            .map((s) => {
-              const row = serviceRows.get(s.id)!;
-              if (fullServices) return row;
-              const { organization: _omit, ...rest } = row as Record<string, unknown>;
-              return rest;
-            }),
-        }) as unknown as HsdsRow,
-    );
-}
-
-export async function countRows(db: Executor, table: HsdsTable): Promise<number> {
-  const r = await sql<{ n: number }>`select count(*) as n from ${sql.table(table)}`.execute(db);
-  return Number(r.rows[0]?.n ?? 0);
+  const mine = <T extends { organization_id: string | null }>(rows: T[], id: string) =>
+    rows.filter((r) => r.organization_id === id);
+  return ids.flatMap((id) => {
+    const org = orgs.get(id);
+    if (!org) return [];
+    const record: HsdsRecord = {
+      ...pick('organization', org),
+      phones: mine(c.phones, id).map((p) => pick('phone', p)),
+      contacts: mine(c.contacts, id).map((x) => pick('contact', x)),
+      locations: mine(c.locations, id)
+        .map((l) => locations.get(l.id))
+        .filter((l): l is HsdsRecord => l !== undefined),
+      attributes: c.attributes.filter((a) => a.link_id === id).map((a) => pick('attribute', a)),
+      services: mine(c.services, id).flatMap((s) => {
+        const service = serviceRecords.get(s.id);
+        if (!service) return [];
+        if (fullServices) return [service];
+        // Listed under their organisation, services do not repeat it.
+        const { organization: _omit, ...rest } = service;
+        return [rest];
+      }),
+    };
+    return [record];
+  });
 }

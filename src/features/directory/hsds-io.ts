@@ -4,10 +4,14 @@ import { parse } from 'csv-parse/sync';
 import { stringify } from 'csv-stringify/sync';
 import type { Clock } from '../../core/clock.ts';
 import type { Db, Dialect } from '../../core/db/schema.ts';
+import { recordAudit } from '../../core/audit/index.ts';
+import type { Message } from '../../core/i18n/index.ts';
 import { invalid, ok, type Result } from '../../core/result.ts';
 import { EXPORT_EXTENSIONS, publicRows } from './hsds-data.ts';
+import * as hsdsRepo from './hsds-repo.ts';
 import { HSDS_FIELDS, HSDS_TABLES, LOAD_ORDER, type FieldSpec, type HsdsTable } from './hsds.ts';
-import { slugify } from './listing.ts';
+import { slugify } from './listing-model.ts';
+import { msg } from './messages.ts';
 import * as repo from './repo.ts';
 
 /*
@@ -180,196 +184,180 @@ function packageDocuments(data: Map<HsdsTable, { rows: Row[] }>, termNames: Map<
   return { complete, needDatabase };
 }
 
-export async function importPackage(
-  db: Db,
-  dialect: Dialect,
-  clock: Clock,
-  dir: string,
-): Promise<Result<ImportReport>> {
-  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return invalid(`${dir} is not a folder.`);
-  const errors: string[] = [];
-  const fail = (msg: string) => {
-    if (errors.length < MAX_ERRORS) errors.push(msg);
-  };
+type PackageData = Map<HsdsTable, { rows: Row[]; lines: number[] }>;
+/** Collects what is wrong with a package, up to MAX_ERRORS messages. */
+type Fail = (problem: Message) => void;
+
+/** The problems as one message, each on its own line (in whatever language it is read). */
+function lines(problems: Message[]): Message {
+  const [first, ...rest] = problems;
+  if (!first) return msg('importLines', { first: '', rest: '' });
+  return rest.length ? msg('importLines', { first, rest: lines(rest) }) : first;
+}
+
+/** datapackage.json, when there is one, must be JSON with a list of resources. */
+function checkDescriptor(dir: string, fail: Fail) {
   const dpPath = path.join(dir, 'datapackage.json');
-  if (fs.existsSync(dpPath)) {
-    try {
-      const dp = JSON.parse(fs.readFileSync(dpPath, 'utf8')) as { resources?: unknown };
-      if (!Array.isArray(dp.resources)) fail('datapackage.json: it has no "resources" list.');
-    } catch (err) {
-      fail(`datapackage.json: it is not valid JSON (${(err as Error).message}).`);
-    }
+  if (!fs.existsSync(dpPath)) return;
+  try {
+    const dp: unknown = JSON.parse(fs.readFileSync(dpPath, 'utf8'));
+    const resources: unknown = typeof dp === 'object' && dp !== null ? Reflect.get(dp, 'resources') : undefined;
+    if (!Array.isArray(resources)) fail(msg('importNoResources'));
+  } catch (err) {
+    fail(msg('importBadJson', { reason: err instanceof Error ? err.message : String(err) }));
   }
-  const files = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.csv'));
-  const report: ImportReport = {
-    counts: {},
-    ignoredFiles: files.filter((f) => !(HSDS_TABLES as readonly string[]).includes(f.slice(0, -4))),
-    ignoredColumns: [],
-  };
-  const data = new Map<HsdsTable, { rows: Row[]; lines: number[]; extras: string[] }>();
+}
 
-  for (const table of HSDS_TABLES) {
-    const file = `${table}.csv`;
-    const full = path.join(dir, file);
-    if (!fs.existsSync(full)) continue;
-    let records: string[][];
-    try {
-      records = parse(fs.readFileSync(full), {
-        bom: true,
-        skip_empty_lines: true,
-        relax_column_count: false,
-      }) as string[][];
-    } catch (err) {
-      const e = err as Error & { lines?: number };
-      fail(`${file}: the CSV is broken${e.lines ? ` near line ${e.lines}` : ''}: ${e.message.split('\n')[0]}`);
-      continue;
-    }
-    if (records.length === 0) {
-      fail(`${file}: the file is empty; it needs at least a header row.`);
-      continue;
-    }
-    const header = records[0]!.map((h) => h.trim());
-    const fields = HSDS_FIELDS[table];
-    const known = new Set([...fields.map((f) => f.name), ...(EXPORT_EXTENSIONS[table] ?? [])]);
-    const dup = header.find((h, i) => header.indexOf(h) !== i);
-    if (dup) fail(`${file}: the column "${dup}" appears twice.`);
-    const missing = ['id', ...(MUST_HAVE[table] ?? [])].filter((c) => !header.includes(c));
-    if (missing.length) {
-      fail(
-        `${file}: wrong columns: ${missing.map((m) => `"${m}"`).join(', ')} ${missing.length > 1 ? 'are' : 'is'} missing (found: ${header.slice(0, 12).join(', ')}).`,
-      );
-      continue;
-    }
-    const extras = header.filter((h) => !known.has(h));
-    report.ignoredColumns.push(...extras.map((h) => `${file}:${h}`));
-    const rows: Row[] = [];
-    const lines: number[] = [];
-    const seen = new Set<string>();
-    for (let i = 1; i < records.length; i++) {
-      const rec = records[i]!;
-      const line = i + 1;
-      const row: Row = {};
-      for (const f of fields) {
-        const idx = header.indexOf(f.name);
-        const raw = idx === -1 ? '' : (rec[idx] ?? '').trim();
-        const at = `${file}, row ${line}, field ${f.name}`;
-        if (raw === '') {
-          row[f.name] = DEFAULTS[table]?.[f.name] ?? null;
-          if (f.name === 'id' || MUST_HAVE[table]?.includes(f.name)) fail(`${at}: a value is required.`);
-          continue;
-        }
-        if (f.type !== 's') {
-          const n = Number(raw);
-          if (!Number.isFinite(n) || (f.type === 'i' && !Number.isInteger(n))) {
-            fail(`${at}: "${raw.slice(0, 40)}" is not a ${f.type === 'i' ? 'whole number' : 'number'}.`);
-            continue;
-          }
-          if ((f.name === 'latitude' && Math.abs(n) > 90) || (f.name === 'longitude' && Math.abs(n) > 180))
-            fail(`${at}: ${n} is out of range.`);
-          row[f.name] = n;
-          continue;
-        }
-        if (f.enum && !f.enum.includes(raw)) {
-          fail(`${at}: "${raw.slice(0, 40)}" is not one of ${f.enum.join(', ')}.`);
-          continue;
-        }
-        if (raw.length > 20000) fail(`${at}: the value is too long.`);
-        row[f.name] = raw;
-      }
-      for (const e of EXPORT_EXTENSIONS[table] ?? []) {
-        const idx = header.indexOf(e);
-        row[e] = idx === -1 ? null : (rec[idx] ?? '').trim() || null;
-      }
-      const id = String(row.id ?? '');
-      if (id && seen.has(id)) fail(`${file}, row ${line}, field id: "${id}" is used by an earlier row.`);
-      seen.add(id);
-      rows.push(row);
-      lines.push(line);
-    }
-    data.set(table, { rows, lines, extras });
+/** A CSV file's records, or null (with the reason) when it cannot be read or has no header. */
+function readCsv(full: string, file: string, fail: Fail): string[][] | null {
+  let records: string[][];
+  try {
+    records = parse(fs.readFileSync(full), { bom: true, skip_empty_lines: true, relax_column_count: false });
+  } catch (err) {
+    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+    const line: unknown = typeof err === 'object' && err !== null ? Reflect.get(err, 'lines') : undefined;
+    fail(
+      typeof line === 'number' && line
+        ? msg('importBrokenCsvNear', { file, line, reason })
+        : msg('importBrokenCsv', { file, reason }),
+    );
+    return null;
   }
-  if (data.size === 0 && errors.length === 0)
-    fail(`${dir}: no HSDS files were found (expected organization.csv, service.csv, …).`);
+  if (records.length === 0) {
+    fail(msg('importEmptyFile', { file }));
+    return null;
+  }
+  return records;
+}
 
-  // References: every id a row points to must be in the package or already in the directory.
+/** One field's value from the file, checked against the specification; undefined when it is refused. */
+function fieldValue(table: HsdsTable, f: FieldSpec, raw: string, at: Message, fail: Fail): Row[string] | undefined {
+  if (raw === '') {
+    if (f.name === 'id' || MUST_HAVE[table]?.includes(f.name)) fail(msg('importRequired', { at }));
+    return DEFAULTS[table]?.[f.name] ?? null;
+  }
+  if (f.type !== 's') {
+    const n = Number(raw);
+    if (!Number.isFinite(n) || (f.type === 'i' && !Number.isInteger(n))) {
+      fail(msg(f.type === 'i' ? 'importNotWhole' : 'importNotNumber', { at, value: raw.slice(0, 40) }));
+      return undefined;
+    }
+    if ((f.name === 'latitude' && Math.abs(n) > 90) || (f.name === 'longitude' && Math.abs(n) > 180))
+      fail(msg('importOutOfRange', { at, value: n }));
+    return n;
+  }
+  if (f.enum && !f.enum.includes(raw)) {
+    fail(msg('importNotOneOf', { at, value: raw.slice(0, 40), allowed: f.enum.join(', ') }));
+    return undefined;
+  }
+  if (raw.length > 20000) fail(msg('importTooLong', { at }));
+  return raw;
+}
+
+/** One table's file: its header checked, every row read and checked; null when it cannot be used at all. */
+function readTable(dir: string, table: HsdsTable, report: ImportReport, fail: Fail) {
+  const file = `${table}.csv`;
+  const full = path.join(dir, file);
+  if (!fs.existsSync(full)) return null;
+  const records = readCsv(full, file, fail);
+  if (!records) return null;
+  const header = records[0]!.map((h) => h.trim());
+  const fields = HSDS_FIELDS[table];
+  const known = new Set([...fields.map((f) => f.name), ...(EXPORT_EXTENSIONS[table] ?? [])]);
+  const dup = header.find((h, i) => header.indexOf(h) !== i);
+  if (dup) fail(msg('importColumnTwice', { file, column: dup }));
+  const missing = ['id', ...(MUST_HAVE[table] ?? [])].filter((c) => !header.includes(c));
+  if (missing.length) {
+    const params = { file, missing: missing.map((m) => `"${m}"`).join(', '), found: header.slice(0, 12).join(', ') };
+    fail(msg(missing.length > 1 ? 'importMissingColumns' : 'importMissingColumn', params));
+    return null;
+  }
+  report.ignoredColumns.push(...header.filter((h) => !known.has(h)).map((h) => `${file}:${h}`));
+  const rows: Row[] = [];
+  const lines: number[] = [];
+  const seen = new Set<string>();
+  for (let i = 1; i < records.length; i++) {
+    const rec = records[i]!;
+    const row: Row = {};
+    for (const f of fields) {
+      const idx = header.indexOf(f.name);
+      const raw = idx === -1 ? '' : (rec[idx] ?? '').trim();
+      const value = fieldValue(table, f, raw, msg('importAt', { file, row: i + 1, field: f.name }), fail);
+      if (value !== undefined) row[f.name] = value;
+    }
+    for (const e of EXPORT_EXTENSIONS[table] ?? []) {
+      const idx = header.indexOf(e);
+      row[e] = idx === -1 ? null : (rec[idx] ?? '').trim() || null;
+    }
+    const id = String(row.id ?? '');
+    if (id && seen.has(id)) fail(msg('importIdTwice', { at: msg('importAt', { file, row: i + 1, field: 'id' }), id }));
+    seen.add(id);
+    rows.push(row);
+    lines.push(i + 1);
+  }
+  return { rows, lines };
+}
+
+/** Every id a row points to must be in the package or already in the directory; new rows must not collide with it. */
+async function checkReferences(db: Db, data: PackageData, fail: Fail) {
   const ids = new Map<HsdsTable, Set<string>>();
   for (const [table, d] of data) ids.set(table, new Set(d.rows.map((r) => String(r.id))));
   const dbHits = new Map<string, boolean>();
-  const existsInDb = async (table: HsdsTable, id: string) => {
+  const known = async (table: HsdsTable, id: string) => {
+    if (ids.get(table)?.has(id)) return true;
     const key = `${table}:${id}`;
     let hit = dbHits.get(key);
-    if (hit === undefined) {
-      hit = !!(await db
-        .selectFrom(table as 'service')
-        .select('id')
-        .where('id', '=', id)
-        .executeTakeFirst());
-      dbHits.set(key, hit);
-    }
+    if (hit === undefined) dbHits.set(key, (hit = await hsdsRepo.idExists(db, table, id)));
     return hit;
   };
   for (const [table, d] of data) {
+    const at = (i: number, field: string) => msg('importAt', { file: `${table}.csv`, row: d.lines[i]!, field });
     for (const f of HSDS_FIELDS[table].filter((x) => x.ref)) {
       for (let i = 0; i < d.rows.length; i++) {
         const v = d.rows[i]![f.name];
-        if (v === null || v === undefined) continue;
-        if (ids.get(f.ref!)?.has(String(v))) continue;
-        if (await existsInDb(f.ref!, String(v))) continue;
-        fail(
-          `${table}.csv, row ${d.lines[i]}, field ${f.name}: "${String(v).slice(0, 60)}" does not match any ${f.ref} id.`,
-        );
+        if (v === null || v === undefined || (await known(f.ref!, String(v)))) continue;
+        fail(msg('importNoMatch', { at: at(i, f.name), value: String(v).slice(0, 60), table: f.ref! }));
       }
     }
     if (table === 'attribute') {
       for (let i = 0; i < d.rows.length; i++) {
-        const entity = String(d.rows[i]!.link_entity ?? '') as HsdsTable;
+        const entity = String(d.rows[i]!.link_entity ?? '');
         const link = String(d.rows[i]!.link_id ?? '');
-        if (!(HSDS_TABLES as readonly string[]).includes(entity)) continue; // attributes of tables not stored here
-        if (!ids.get(entity)?.has(link) && !(await existsInDb(entity, link)))
-          fail(
-            `attribute.csv, row ${d.lines[i]}, field link_id: "${link.slice(0, 60)}" does not match any ${entity} id.`,
-          );
+        // Attributes of tables not stored here are kept as they are.
+        if (!isHsdsTable(entity) || (await known(entity, link))) continue;
+        fail(msg('importNoMatch', { at: at(i, 'link_id'), value: link.slice(0, 60), table: entity }));
       }
     }
     // New rows must not collide with rows already in the directory (the vocabulary may be replaced).
-    if (!REPLACEABLE.includes(table)) {
-      for (let i = 0; i < d.rows.length; i += 500) {
-        const chunk = d.rows.slice(i, i + 500).map((r) => String(r.id));
-        const clash = await db
-          .selectFrom(table as 'service')
-          .select('id')
-          .where('id', 'in', chunk)
-          .executeTakeFirst();
-        if (clash)
-          fail(
-            `${table}.csv: the id "${clash.id}" is already in the directory; import into an empty directory or remove that row.`,
-          );
-      }
+    if (REPLACEABLE.includes(table)) continue;
+    for (let i = 0; i < d.rows.length; i += 500) {
+      const clash = await hsdsRepo.anyExistingId(
+        db,
+        table,
+        d.rows.slice(i, i + 500).map((r) => String(r.id)),
+      );
+      if (clash) fail(msg('importIdTaken', { file: `${table}.csv`, id: clash }));
     }
   }
-  if (errors.length)
-    return {
-      ok: false,
-      kind: 'invalid',
-      message: `The package was not imported; nothing was changed.\n${errors.join('\n')}`,
-    };
+}
+const isHsdsTable = (name: string): name is HsdsTable => (HSDS_TABLES as readonly string[]).includes(name);
 
+/** Writes a checked package in one transaction, indexes its services, and records the import in the audit log. */
+async function writePackage(db: Db, dialect: Dialect, clock: Clock, data: PackageData, report: ImportReport) {
   const now = clock.now().toISOString();
-  const slugs = new Set((await db.selectFrom('service').select('slug').execute()).map((r) => r.slug));
+  const slugs = await hsdsRepo.serviceSlugs(db);
   await db.transaction().execute(async (tx) => {
     for (const table of LOAD_ORDER) {
       const d = data.get(table);
       if (!d) continue;
       let rows: Row[] = d.rows;
       const extra = [...(EXPORT_EXTENSIONS[table] ?? [])];
-      if (REPLACEABLE.includes(table)) {
-        const list = rows.map((r) => String(r.id));
-        for (let i = 0; i < list.length; i += 500)
-          await tx
-            .deleteFrom(table as 'taxonomy')
-            .where('id', 'in', list.slice(i, i + 500))
-            .execute();
-      }
+      if (table === 'taxonomy' || table === 'taxonomy_term')
+        await hsdsRepo.deleteVocabularyRows(
+          tx,
+          table,
+          rows.map((r) => String(r.id)),
+        );
       if (table === 'service') {
         extra.push('slug', 'created_at');
         rows = rows.map((r) => {
@@ -397,7 +385,47 @@ export async function importPackage(
     await repo.reindex(tx, dialect, docs.needDatabase, { fresh: true });
     // Fresh statistics for the planner after a bulk load (PostgreSQL would otherwise plan for the empty tables).
     await repo.analyze(tx, [...data.keys()]);
+    const counts = Object.entries(report.counts).map(([t, n]) => `${t} ${n}`);
+    await recordAudit(tx, clock, {
+      actorId: null,
+      action: 'hsds.import',
+      subject: 'directory',
+      detail: counts.join(', '),
+    });
   });
   await repo.compactText(db, dialect);
+}
+
+/**
+ * Reads an HSDS tabular data package into the directory: every file, row and reference is checked
+ * first, and nothing is written if anything is wrong (the problem lists each, by file, row and field).
+ */
+export async function importPackage(
+  db: Db,
+  dialect: Dialect,
+  clock: Clock,
+  dir: string,
+): Promise<Result<ImportReport>> {
+  if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) return invalid(msg('importNotFolder', { dir }));
+  const problems: Message[] = [];
+  const fail: Fail = (problem) => {
+    if (problems.length < MAX_ERRORS) problems.push(problem);
+  };
+  checkDescriptor(dir, fail);
+  const files = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.csv'));
+  const report: ImportReport = {
+    counts: {},
+    ignoredFiles: files.filter((f) => !isHsdsTable(f.slice(0, -4))),
+    ignoredColumns: [],
+  };
+  const data: PackageData = new Map();
+  for (const table of HSDS_TABLES) {
+    const read = readTable(dir, table, report, fail);
+    if (read) data.set(table, read);
+  }
+  if (data.size === 0 && problems.length === 0) fail(msg('importNoFiles', { dir }));
+  await checkReferences(db, data, fail);
+  if (problems.length) return invalid(msg('importFailed', { errors: lines(problems) }));
+  await writePackage(db, dialect, clock, data, report);
   return ok(report);
 }

@@ -9,6 +9,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'csv-parse/sync';
 import { sql } from 'kysely';
 import { DIALECTS, createTestApp, createTestDatabase, type TestApp } from '../../../test/support/app.ts';
+import { translate } from '../../core/i18n/index.ts';
 import { HSDS_TABLES } from './hsds.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';
 import { reindex } from './repo.ts';
@@ -97,7 +98,7 @@ for (const dialect of DIALECTS) {
       const fresh = await createTestDatabase(dialect);
       try {
         const result = await importPackage(fresh.db, dialect, t.clock, exported);
-        assert.ok(result.ok, result.ok ? '' : result.message);
+        assert.ok(result.ok, result.ok ? '' : translate('en', result.message));
         const again = tmp();
         await exportPackage(fresh.db, again);
         for (const table of HSDS_TABLES) {
@@ -107,7 +108,7 @@ for (const dialect of DIALECTS) {
             `${table}.csv differs`,
           );
         }
-        const found = await search(fresh.db, dialect, t.clock, { q: 'drop-in', category: 'sex-work-support' });
+        const found = await search(fresh.db, dialect, t.clock, { q: 'drop-in', category: ['sex-work-support'] });
         assert.ok(found.results.some((r) => r.card.name === 'Red Umbrella Drop-in (demo)'));
       } finally {
         await fresh.destroy();
@@ -119,7 +120,7 @@ for (const dialect of DIALECTS) {
         const fresh = await createTestDatabase(dialect);
         try {
           const result = await importPackage(fresh.db, dialect, t.clock, pkg);
-          assert.ok(result.ok, result.ok ? '' : result.message);
+          assert.ok(result.ok, result.ok ? '' : translate('en', result.message));
           const words = async () => {
             const rows = (
               await sql<{
@@ -147,10 +148,17 @@ for (const dialect of DIALECTS) {
       const fresh = await createTestDatabase(dialect);
       try {
         const result = await importPackage(fresh.db, dialect, t.clock, PUBLISHED);
-        assert.ok(result.ok, result.ok ? '' : result.message);
+        assert.ok(result.ok, result.ok ? '' : translate('en', result.message));
         assert.deepEqual(result.value.ignoredFiles.sort(), ['program.csv', 'url.csv']);
         assert.deepEqual(result.value.ignoredColumns, ['service.csv:x_local_code']);
         assert.equal(result.value.counts.service, 2);
+        // An import from the command line is the system's action in the audit log, with what it brought.
+        const audit = await fresh.db.selectFrom('audit_log').selectAll().execute();
+        assert.deepEqual(
+          audit.map((e) => [e.user_id, e.action]),
+          [[null, 'hsds.import']],
+        );
+        assert.match(audit[0]!.detail, /service 2, location 2/);
         const s = await fresh.db
           .selectFrom('service')
           .selectAll()
@@ -162,8 +170,8 @@ for (const dialect of DIALECTS) {
         const near = await search(fresh.db, dialect, t.clock, {
           q: 'trafficking',
           place: 'Liverpool',
-          placeId: '2644210',
-          radius: '10',
+          placeId: 2644210,
+          radius: 10,
         });
         assert.deepEqual(near.errors, {});
         assert.equal(near.results[0]?.card.name, 'Immigration and exploitation advice (sample)');
@@ -224,7 +232,8 @@ for (const dialect of DIALECTS) {
           const dir = copyPackage(PUBLISHED, edit);
           const result = await importPackage(fresh.db, dialect, t.clock, dir);
           assert.equal(result.ok, false, name);
-          assert.match(result.ok ? '' : result.message, expected, name);
+          assert.match(result.ok ? '' : translate('en', result.message), expected, name);
+          assert.match(result.ok ? '' : translate('fr', result.message), /n’a pas été importé/, `${name}, in French`);
           const n = await fresh.db
             .selectFrom('service')
             .select((eb) => eb.fn.countAll<number>().as('n'))

@@ -1,6 +1,8 @@
+import type { FieldErrors } from '../../core/result.ts';
 import { parseHoursLine } from './hours.ts';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
-import { hasAddress, hoursText, type HoursInput, type ListingInput, type LocationInput } from './listing.ts';
+import { hasAddress, hoursText, type HoursInput, type ListingInput, type LocationInput } from './listing-model.ts';
+import { msg } from './messages.ts';
 import type * as repo from './repo.ts';
 
 /*
@@ -54,7 +56,8 @@ export function withAnotherLocation(form: ListingForm): ListingForm {
 const str = (v: unknown) => (Array.isArray(v) ? String(v[0] ?? '') : typeof v === 'string' ? v : '').trim();
 const list = (v: unknown) => (Array.isArray(v) ? v.map(String) : typeof v === 'string' && v !== '' ? [v] : []);
 
-function parseHours(text: string, field: string, errors: Record<string, string>, prefix = ''): HoursInput[] {
+/** Hours lines of a textarea; `n` is the location's number when they are a place's own hours. */
+function parseHours(text: string, field: string, errors: FieldErrors, n?: number): HoursInput[] {
   const hours: HoursInput[] = [];
   for (const line of text
     .split('\n')
@@ -62,7 +65,8 @@ function parseHours(text: string, field: string, errors: Record<string, string>,
     .filter(Boolean)) {
     const parsed = parseHoursLine(line);
     if (!parsed) {
-      errors[field] = `${prefix}Write hours like "MO,TU,WE 09:00-17:00": "${line.slice(0, 40)}" is not in that form.`;
+      const shown = line.slice(0, 40);
+      errors[field] = n === undefined ? msg('listingHours', { line: shown }) : msg('locationHours', { n, line: shown });
       break;
     }
     hours.push(parsed);
@@ -74,25 +78,23 @@ function parseHours(text: string, field: string, errors: Record<string, string>,
 export function parseListingForm(
   body: ListingForm,
   knownTerms: repo.TermRow[],
-): { input: ListingInput; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
+): { input: ListingInput; errors: FieldErrors } {
+  const errors: FieldErrors = {};
   const name = str(body.name);
-  if (!name) errors.name = 'Enter the name of the service.';
-  else if (name.length > 200) errors.name = 'Keep the name under 200 characters.';
+  if (!name) errors.name = msg('listingName');
+  else if (name.length > 200) errors.name = msg('listingNameTooLong', { max: 200 });
   const organizationName = str(body.organizationName) || name;
   const url = str(body.url);
-  if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(url))
-    errors.url = 'Enter the website as a full address starting with https://';
+  if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(url)) errors.url = msg('listingUrl');
   const email = str(body.email);
-  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email))
-    errors.email = 'Enter an e-mail address like name@example.org.';
+  if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = msg('listingEmail');
   const status = str(body.status) || 'active';
-  if (!(SERVICE_STATUSES as readonly string[]).includes(status)) errors.status = 'Choose a status from the list.';
+  if (!(SERVICE_STATUSES as readonly string[]).includes(status)) errors.status = msg('listingStatus');
   const terms = {} as Record<Facet, string[]>;
   for (const f of FACETS) {
     const codes = [...new Set(list(body[f]))];
     const unknown = codes.filter((c) => !knownTerms.some((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code === c));
-    if (unknown.length) errors[f] = `Unknown ${f}: ${unknown.join(', ')}.`;
+    if (unknown.length) errors[f] = msg('listingTerms', { facet: f, codes: unknown.join(', ').slice(0, 200) });
     terms[f] = codes.sort();
   }
   const languages = [
@@ -103,8 +105,7 @@ export function parseListingForm(
         .map((c) => c.toLowerCase()),
     ),
   ].sort();
-  if (languages.some((c) => !/^[a-z]{2,3}$/.test(c)))
-    errors.languages = 'Give languages as two- or three-letter codes separated by commas, for example: en, fr, ro.';
+  if (languages.some((c) => !/^[a-z]{2,3}$/.test(c))) errors.languages = msg('listingLanguages');
   const phones: ListingInput['phones'] = [];
   for (const line of str(body.phones)
     .split('\n')
@@ -112,7 +113,7 @@ export function parseListingForm(
     .filter(Boolean)) {
     const [number = '', type = 'voice', description = ''] = line.split('|').map((x) => x.trim());
     if (!/^\+?[\d\s().-]{5,30}$/.test(number) || !['voice', 'text'].includes(type)) {
-      errors.phones = `Write each phone as "number | voice or text | note": "${line.slice(0, 40)}" is not in that form.`;
+      errors.phones = msg('listingPhones', { line: line.slice(0, 40) });
       break;
     }
     phones.push({ number, type: type as 'voice' | 'text', description });
@@ -122,7 +123,7 @@ export function parseListingForm(
   try {
     new Intl.DateTimeFormat('en', { timeZone: timezone });
   } catch {
-    errors.timezone = 'Give a time zone such as Europe/London or America/Toronto.';
+    errors.timezone = msg('listingTimezone');
   }
   const areas = [
     ...new Set(
@@ -132,8 +133,7 @@ export function parseListingForm(
         .map((c) => (c.toLowerCase() === 'world' ? 'world' : c.toUpperCase())),
     ),
   ].sort();
-  if (areas.some((c) => c !== 'world' && !/^[A-Z]{2}$/.test(c)))
-    errors.areas = 'Give areas as two-letter country codes (GB, FR) or "world".';
+  if (areas.some((c) => c !== 'world' && !/^[A-Z]{2}$/.test(c))) errors.areas = msg('listingAreas');
 
   const locations: LocationInput[] = [];
   const removedLocationIds: string[] = [];
@@ -141,11 +141,10 @@ export function parseListingForm(
   locationIndexes(body).forEach((i, position) => {
     const f = (k: LocationKey) => str(body[locationField(i, k)]);
     const key = (k: LocationKey) => locationField(i, k);
-    const where = `Location ${position + 1}: `;
+    const n = position + 1;
     const id = f('id');
     if (id) {
-      if (seen.has(id))
-        errors._form = 'The form lists one location twice. Reload the editor and make your changes again.';
+      if (seen.has(id)) errors._form = msg('locationTwice');
       seen.add(id);
     }
     if (f('remove') === '1') {
@@ -174,9 +173,9 @@ export function parseListingForm(
     const latitude = lat === '' ? null : Number(lat);
     const longitude = lon === '' ? null : Number(lon);
     if (latitude !== null && !(Number.isFinite(latitude) && latitude >= -90 && latitude <= 90))
-      errors[key('latitude')] = `${where}latitude is a number from -90 to 90.`;
+      errors[key('latitude')] = msg('locationLatitude', { n });
     if (longitude !== null && !(Number.isFinite(longitude) && longitude >= -180 && longitude <= 180))
-      errors[key('longitude')] = `${where}longitude is a number from -180 to 180.`;
+      errors[key('longitude')] = msg('locationLongitude', { n });
     const loc: LocationInput = {
       ...(id ? { id } : {}),
       name: f('name'),
@@ -191,16 +190,14 @@ export function parseListingForm(
       isConfidential: f('isConfidential') === '1',
       areaName: f('areaName'),
       transportation: f('transportation'),
-      hours: parseHours(f('hours'), key('hours'), errors, where),
+      hours: parseHours(f('hours'), key('hours'), errors, n),
     };
     // A new place needs its town and country; a location imported without an address may stay without one.
     if (!id || hasAddress(loc)) {
-      if (!/^[A-Z]{2}$/.test(loc.country))
-        errors[key('country')] = `${where}give the country as a two-letter code, for example GB.`;
-      if (!loc.city) errors[key('city')] = `${where}enter the town or city.`;
+      if (!/^[A-Z]{2}$/.test(loc.country)) errors[key('country')] = msg('locationCountry', { n });
+      if (!loc.city) errors[key('city')] = msg('locationCity', { n });
     }
-    if (loc.isConfidential && !loc.city && !loc.areaName)
-      errors[key('areaName')] = `${where}name the area shown for a confidential address.`;
+    if (loc.isConfidential && !loc.city && !loc.areaName) errors[key('areaName')] = msg('locationAreaName', { n });
     locations.push(loc);
   });
   const input: ListingInput = {

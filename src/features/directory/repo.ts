@@ -204,24 +204,13 @@ export async function areasFor(db: Executor, serviceIds: string[]) {
   if (serviceIds.length === 0) return [];
   return db.selectFrom('service_area').selectAll().where('service_id', 'in', serviceIds).execute();
 }
-export async function contactsFor(db: Executor, serviceIds: string[]) {
-  if (serviceIds.length === 0) return [];
-  return db.selectFrom('contact').selectAll().where('service_id', 'in', serviceIds).execute();
-}
 
 // ── writing ──
 type Row = Record<string, unknown>;
 /** Inserts HSDS rows, keeping only the table's known columns. */
-export async function insertRows(
-  db: Executor,
-  table: HsdsTable | 'service' | 'location' | 'schedule',
-  rows: Row[],
-  extra: string[] = [],
-) {
+export async function insertRows(db: Executor, table: HsdsTable, rows: Row[], extra: string[] = []) {
   if (rows.length === 0) return;
-  const cols = [...HSDS_FIELDS[table as HsdsTable].map((f) => f.name), ...extra].filter((c) =>
-    rows.some((r) => c in r),
-  );
+  const cols = [...HSDS_FIELDS[table].map((f) => f.name), ...extra].filter((c) => rows.some((r) => c in r));
   await bulkInsert(
     db,
     table,
@@ -317,9 +306,6 @@ export function slugExists(db: Executor, slug: string) {
 }
 export function findOrganizationByName(db: Executor, name: string) {
   return db.selectFrom('organization').selectAll().where('name', '=', name).executeTakeFirst();
-}
-export function organizationById(db: Executor, id: string) {
-  return db.selectFrom('organization').selectAll().where('id', '=', id).executeTakeFirst();
 }
 export async function updateOrganization(
   db: Executor,
@@ -509,13 +495,6 @@ export function needingVerification(db: Executor, before: string, limit = 200) {
     .orderBy('name')
     .limit(limit)
     .execute();
-}
-export async function getSetting(db: Executor, key: string) {
-  return (await db.selectFrom('settings').select('value').where('key', '=', key).executeTakeFirst())?.value;
-}
-export async function putSetting(db: Executor, key: string, value: string) {
-  const updated = await db.updateTable('settings').set({ value }).where('key', '=', key).executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) await db.insertInto('settings').values({ key, value }).execute();
 }
 export function listServices(db: Executor, limit = 500) {
   return db

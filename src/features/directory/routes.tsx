@@ -1,21 +1,30 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import { cacheTags } from '../../core/cache/tags.ts';
+import { FormText, Slug, Type, typed, type App } from '../../core/http/schemas.ts';
 import { noStore } from '../../core/http/security.ts';
-import { localeFromQuery } from '../../core/i18n/index.ts';
-import { statusOf } from '../../core/result.ts';
+import { isLocale, type Locale } from '../../core/i18n/index.ts';
+import { fieldErrorsOf, statusOf } from '../../core/result.ts';
 import { directoryAdminRoutes } from './admin-routes.tsx';
-import { hsdsApiRoutes } from './api.ts';
+import { hsdsApiRoutes } from './api-routes.ts';
 import { loadGazetteer } from './gazetteer.ts';
-import { loadListings } from './listing.ts';
-import * as repo from './repo.ts';
-import { search } from './search.ts';
-import { reportOutdated, submitSuggestion } from './service.ts';
-import { HomeDirectorySection, ListingPage, SearchPage, SuggestPage, type SuggestValues } from './views.tsx';
+import { search, searchRefused, SearchQuery } from './search.ts';
+import { publicListing, reportOutdated, submitSuggestion } from './service.ts';
+import { HomeDirectorySection, ListingPage, SearchPage, SuggestPage } from './views.tsx';
 
-export const DIRECTORY_TAG = 'resources';
+/*
+ * The public directory: search, a listing's page (with its "report outdated information" form) and
+ * the suggestion form. Public pages speak the language the address asks for (?lang=fr); one this site
+ * does not have falls back to English. Staff pages (admin-routes.tsx) stay English.
+ */
+const PageLang = Type.Optional(Type.String({ maxLength: 10 }));
+const LangQuery = Type.Object({ lang: PageLang });
+const pageLocale = (lang: unknown): Locale => (isLocale(lang) ? lang : 'en');
+/** Results show "open now", so a cached page lives one minute. */
+const CACHE_TTL_MS = 60_000;
 
-export async function directoryRoutes(app: FastifyInstance) {
-  const { db, dialect, clock, registry } = app.deps;
-
+export async function directoryRoutes(fastify: FastifyInstance) {
+  const app = typed(fastify);
+  const { registry } = app.deps;
   registry.homeSections.push({ order: 30, render: async (ctx) => <HomeDirectorySection ctx={ctx} /> });
   registry.adminLinks.push(
     {
@@ -31,109 +40,120 @@ export async function directoryRoutes(app: FastifyInstance) {
       action: 'taxonomy.manage',
     },
   );
-
   // A listening server loads the place list straight away, so the first visitor to search near a place does not wait for it.
   app.addHook('onListen', async () => {
     setImmediate(loadGazetteer);
   });
 
-  // Results show "open now", so a cached page lives one minute; searches with a location are never cached.
-  const nearSomewhere = (query: Record<string, unknown>) => !!(query.at || query.place || query.placeId);
+  await app.register(searchRoutes);
+  await app.register(suggestRoutes);
+  await app.register(listingRoutes);
+  await app.register(directoryAdminRoutes);
+  await app.register(hsdsApiRoutes);
+}
+
+/** A search near a place or a point: never cached, and the answer tells the browser not to keep it either. */
+function nearSomewhere(query: unknown): boolean {
+  if (typeof query !== 'object' || query === null) return false;
+  return ['at', 'place', 'placeId'].some((name) => !!Reflect.get(query, name));
+}
+
+async function searchRoutes(app: App) {
+  const { db, dialect, clock } = app.deps;
   const pageCache = {
-    tags: [DIRECTORY_TAG],
-    ttlMs: 60_000,
-    bypass: (req: { query: unknown }) => nearSomewhere(req.query as Record<string, unknown>),
+    tags: [cacheTags.resources],
+    ttlMs: CACHE_TTL_MS,
+    bypass: (req: FastifyRequest) => nearSomewhere(req.query),
   };
-  app.get('/resources', { config: { pageCache } }, async (req, reply) => {
-    const query = req.query as Record<string, unknown>;
-    if (nearSomewhere(query)) noStore(reply);
-    const outcome = await search(db, dialect, clock, query);
-    const status = Object.keys(outcome.errors).length ? 400 : 200;
-    return reply.page(<SearchPage ctx={req.pageContext(localeFromQuery(req.query))} outcome={outcome} />, status);
+  // A search address that fails its schema still gets the search page, with the message beside the field.
+  app.get(
+    '/resources',
+    { config: { pageCache }, schema: { querystring: SearchQuery }, attachValidation: true },
+    async (req, reply) => {
+      if (nearSomewhere(req.query)) noStore(reply);
+      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const refused = req.validationError?.validation;
+      const outcome = refused ? searchRefused(refused) : await search(db, dialect, clock, req.query);
+      const status = Object.keys(outcome.errors).length ? 400 : 200;
+      return reply.page(<SearchPage ctx={ctx} outcome={outcome} />, status);
+    },
+  );
+}
+
+/** Anyone may suggest a resource; nothing about them is kept. */
+async function suggestRoutes(app: App) {
+  const { db, clock } = app.deps;
+  const SuggestForm = Type.Object({
+    name: Type.Optional(FormText(5000)),
+    url: Type.Optional(FormText(5000)),
+    context: Type.Optional(FormText(5000)),
+    where: Type.Optional(FormText(5000)),
+    contact: Type.Optional(FormText(5000)),
   });
 
-  // Public pages speak the language the address asks for (?lang=fr); staff pages stay English.
-  app.get('/resources/suggest', async (req, reply) =>
-    reply.page(<SuggestPage ctx={req.pageContext(localeFromQuery(req.query))} />),
+  app.get('/resources/suggest', { schema: { querystring: LangQuery } }, async (req, reply) =>
+    reply.page(<SuggestPage ctx={req.pageContext(pageLocale(req.query.lang))} />),
   );
 
   app.post(
     '/resources/suggest',
     {
       config: { rateLimit: { max: 10, timeWindow: '1 hour' } },
-      schema: {
-        body: {
-          type: 'object',
-          properties: {
-            name: { type: 'string' },
-            url: { type: 'string' },
-            context: { type: 'string' },
-            where: { type: 'string' },
-            contact: { type: 'string' },
-            _csrf: { type: 'string' },
-          },
-        },
-      },
+      schema: { querystring: LangQuery, body: SuggestForm },
     },
     async (req, reply) => {
       noStore(reply);
-      const ctx = req.pageContext(localeFromQuery(req.query));
-      const body = req.body as SuggestValues;
-      const result = await submitSuggestion(db, clock, { ...body, source: 'form' }, ctx.locale);
+      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const result = await submitSuggestion(db, clock, { ...req.body, source: 'form' });
       if (!result.ok) {
-        const errors = 'fields' in result && result.fields ? result.fields : { _form: result.message };
-        return reply.page(<SuggestPage ctx={ctx} values={body} errors={errors} />, statusOf(result));
+        return reply.page(<SuggestPage ctx={ctx} values={req.body} errors={fieldErrorsOf(result)} />, statusOf(result));
       }
       return reply.page(<SuggestPage ctx={ctx} done />);
     },
   );
+}
+
+/** A listing's public page, and a reader's note that it is out of date. */
+async function listingRoutes(app: App) {
+  const { db, clock } = app.deps;
+  const params = Type.Object({ slug: Slug });
 
   app.get(
     '/resources/:slug',
-    { config: { pageCache: { tags: [DIRECTORY_TAG], ttlMs: 60_000 } } },
+    {
+      config: { pageCache: { tags: [cacheTags.resources], ttlMs: CACHE_TTL_MS } },
+      schema: { params, querystring: LangQuery },
+    },
     async (req, reply) => {
-      const { slug } = req.params as { slug: string };
-      const found = slug.length <= 100 ? await repo.serviceBySlug(db, slug) : undefined;
-      if (!found) return reply.callNotFound();
-      const [listing] = await loadListings(db, [found.id]);
-      req.cacheTags.push(`resource:${found.id}`);
-      return reply.page(
-        <ListingPage ctx={req.pageContext(localeFromQuery(req.query))} listing={listing!} now={clock.now()} />,
-      );
+      const found = await publicListing(db, req.params.slug);
+      if (!found.ok) return reply.callNotFound();
+      req.cacheTags.push(cacheTags.resource(found.value.service.id));
+      const ctx = req.pageContext(pageLocale(req.query.lang));
+      return reply.page(<ListingPage ctx={ctx} listing={found.value} now={clock.now()} />);
     },
   );
 
+  const ReportForm = Type.Object({ message: Type.Optional(FormText(10_000)) });
   app.post(
     '/resources/:slug/report',
     {
       config: { rateLimit: { max: 10, timeWindow: '1 hour' } },
-      schema: { body: { type: 'object', properties: { message: { type: 'string' }, _csrf: { type: 'string' } } } },
+      schema: { params, querystring: LangQuery, body: ReportForm },
     },
     async (req, reply) => {
       noStore(reply);
-      const { slug } = req.params as { slug: string };
-      const message = (req.body as { message?: string }).message ?? '';
-      const found = slug.length <= 100 ? await repo.serviceBySlug(db, slug) : undefined;
-      if (!found) return reply.callNotFound();
-      const [listing] = await loadListings(db, [found.id]);
-      const ctx = req.pageContext(localeFromQuery(req.query));
-      const result = await reportOutdated(db, clock, found.id, message, ctx.locale);
-      if (!result.ok) {
-        return reply.page(
-          <ListingPage
-            ctx={ctx}
-            listing={listing!}
-            now={clock.now()}
-            reportText={message}
-            reportErrors={{ message: result.message }}
-          />,
-          statusOf(result),
-        );
-      }
-      return reply.page(<ListingPage ctx={ctx} listing={listing!} now={clock.now()} reported />);
+      const found = await publicListing(db, req.params.slug);
+      if (!found.ok) return reply.callNotFound();
+      const listing = found.value;
+      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const message = req.body.message ?? '';
+      const result = await reportOutdated(db, clock, listing.service.id, message);
+      if (result.ok) return reply.page(<ListingPage ctx={ctx} listing={listing} now={clock.now()} reported />);
+      const errors = fieldErrorsOf(result);
+      const page = (
+        <ListingPage ctx={ctx} listing={listing} now={clock.now()} reportText={message} reportErrors={errors} />
+      );
+      return reply.page(page, statusOf(result));
     },
   );
-
-  await app.register(directoryAdminRoutes);
-  await app.register(hsdsApiRoutes);
 }

@@ -1,5 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Dialect, Executor } from '../../core/db/schema.ts';
+import { fts5Match, tsqueryText } from '../../core/search/words.ts';
 import { EARTH_RADIUS_KM, boundingBox } from './geo.ts';
 import { TAXONOMY_IDS } from './hsds.ts';
 import type { ScheduleRow } from './repo.ts';
@@ -40,10 +41,6 @@ export function haversine(
   const inner = sql`sqrt(power(sin(radians(${at.lat} - ${la}) / 2), 2) + cos(radians(${la})) * cos(radians(${at.lat})) * power(sin(radians(${at.lon} - ${lo}) / 2), 2))`;
   const clamped = dialect === 'postgres' ? sql`least(1.0, ${inner})` : sql`min(1.0, ${inner})`;
   return sql<number>`(${sql.lit(2 * EARTH_RADIUS_KM)} * asin(${clamped}))`;
-}
-
-export function ftsQuery(words: string[]): string {
-  return words.map((w) => `"${w.replace(/"/g, '')}"`).join(' ');
 }
 
 /** Matching services: ids with distance and relevance, best first, at most `limit`. */
@@ -112,14 +109,14 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   }
   if (spec.words.length) {
     if (dialect === 'postgres') {
-      const q = sql`plainto_tsquery('english', ${spec.words.join(' ')})`;
+      const q = sql`plainto_tsquery('english', ${tsqueryText(spec.words)})`;
       joins.push(sql`join directory_text f on f.service_id = s.id and f.tsv @@ ${q}`);
       score = sql`ts_rank(f.tsv, ${q})`;
     } else if (spec.near) {
       // Near a place, the few services in the radius drive the query (CROSS JOIN fixes SQLite's join
       // order) and each is checked against the full-text index by rowid, instead of reading every
       // document that has a common word.
-      const m = ftsQuery(spec.words);
+      const m = fts5Match(spec.words);
       joins.push(sql`cross join directory_text t on t.service_id = s.id`);
       where.push(
         sql`exists (select 1 from directory_fts where directory_fts match ${m} and directory_fts.rowid = t.rowid)`,
@@ -132,7 +129,7 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       )})`;
     } else {
       joins.push(sql`join (select t.service_id as service_id, -bm25(directory_fts) as score from directory_fts join directory_text t on t.rowid = directory_fts.rowid
-        where directory_fts match ${ftsQuery(spec.words)}) f on f.service_id = s.id`);
+        where directory_fts match ${fts5Match(spec.words)}) f on f.service_id = s.id`);
       score = sql`f.score`;
     }
   }

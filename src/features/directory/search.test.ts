@@ -4,14 +4,15 @@ import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app
 import { distanceKm, resolvePlace } from './gazetteer.ts';
 import { isOpenAt } from './hours.ts';
 import { FACETS } from './hsds.ts';
-import { writeListing, type ListingInput } from './listing.ts';
+import type { ListingInput } from './listing-model.ts';
+import { writeListing } from './listing-store.ts';
 import { boundingBox } from './geo.ts';
 import { deleteService } from './repo.ts';
-import { search } from './search.ts';
+import { search, type SearchQuery } from './search.ts';
 import { demoInput, seedDirectory } from './seed.ts';
 
 const names = (o: Awaited<ReturnType<typeof search>>) => o.results.map((r) => r.card.name);
-const LONDON_GB = '2643743';
+const LONDON_GB = 2643743;
 
 function point(name: string, lat: number, lon: number, extra: Partial<ListingInput> = {}): ListingInput {
   return demoInput({
@@ -110,7 +111,7 @@ describe('geometry', () => {
 for (const dialect of DIALECTS) {
   describe(`directory search (${dialect})`, () => {
     let t: TestApp;
-    const run = (q: Record<string, unknown>) => search(t.db, dialect, t.clock, q);
+    const run = (q: SearchQuery) => search(t.db, dialect, t.clock, q);
     before(async () => {
       t = await createTestApp(dialect);
       await seedDirectory({ db: t.db, clock: t.clock });
@@ -146,12 +147,12 @@ for (const dialect of DIALECTS) {
       );
       const legalOrHousing = await run({ category: ['legal', 'housing'] });
       assert.equal(legalOrHousing.total, 4);
-      const strict = await run({ category: 'legal', approach: ['no-police', 'migrant-inclusive'] });
+      const strict = await run({ category: ['legal'], approach: ['no-police', 'migrant-inclusive'] });
       assert.deepEqual(
         names(strict).sort(),
         ['Toronto Peer Legal Clinic (demo)', 'Écoute Travail du Sexe (demo)'].sort(),
       );
-      const spanish = await run({ category: 'legal', language: 'es' });
+      const spanish = await run({ category: ['legal'], language: ['es'] });
       assert.deepEqual(
         names(spanish).sort(),
         ['Rede Direitos São Paulo (demo)', 'Écoute Travail du Sexe (demo)'].sort(),
@@ -164,7 +165,7 @@ for (const dialect of DIALECTS) {
 
     it('keeps the spatial index current when a listing moves, its point changes or it is removed', async () => {
       const near = async (at: string) =>
-        (await run({ at, radius: '5' })).results.filter((r) => !r.remote).map((r) => r.card.name);
+        (await run({ at, radius: 5 })).results.filter((r) => !r.remote).map((r) => r.card.name);
       const first = await writeListing(t.db, dialect, t.clock, point('Mover (test)', 10, 10));
       assert.deepEqual(await near('10,10'), ['Mover (test)']);
       const orgId = (
@@ -197,7 +198,7 @@ for (const dialect of DIALECTS) {
       const ambiguous = await run({ place: 'London' });
       assert.ok(ambiguous.placeChoices.length >= 2);
       assert.equal(ambiguous.results.length, 0);
-      const uk = await run({ place: 'London', placeId: LONDON_GB, radius: '25' });
+      const uk = await run({ place: 'London', placeId: LONDON_GB, radius: 25 });
       const local = uk.results.filter((r) => !r.remote).map((r) => r.card.name);
       assert.deepEqual(local, ['Red Umbrella Drop-in (demo)']);
       const red = uk.results.find((r) => r.card.name.startsWith('Red Umbrella'))!;
@@ -208,7 +209,7 @@ for (const dialect of DIALECTS) {
         .sort();
       assert.deepEqual(remote, ['Nightline for Sex Workers (demo)', 'Worldwide Peer Chat (demo)']);
       assert.ok(!names(uk).includes('Trafficking Support Line USA (demo)'), 'a US-only line does not cover London');
-      const ontario = await run({ place: 'London, Ontario', radius: '10' });
+      const ontario = await run({ place: 'London, Ontario', radius: 10 });
       assert.deepEqual(
         ontario.results.filter((r) => !r.remote).map((r) => r.card.name),
         ['Forest City Outreach (demo)'],
@@ -216,7 +217,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('measures a confidential location from its area centre, never its address', async () => {
-      const r = await run({ at: '53.48,-2.24', radius: '5' });
+      const r = await run({ at: '53.48,-2.24', radius: 5 });
       const shelter = r.results.find((x) => x.card.name.startsWith('Safe Harbour'));
       assert.ok(shelter, names(r).join());
       const loc = shelter.card.places[0]!;
@@ -225,7 +226,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('finds neighbours across the date line and near the pole', async () => {
-      const east = await run({ at: '0,179.99', radius: '50' });
+      const east = await run({ at: '0,179.99', radius: 50 });
       assert.deepEqual(
         east.results
           .filter((r) => !r.remote)
@@ -233,12 +234,12 @@ for (const dialect of DIALECTS) {
           .sort(),
         ['Dateline East (test)', 'Dateline West (test)'],
       );
-      const west = await run({ at: '0,-179.99', radius: '5' });
+      const west = await run({ at: '0,-179.99', radius: 5 });
       assert.deepEqual(
         west.results.filter((r) => !r.remote).map((r) => r.card.name),
         ['Dateline West (test)'],
       );
-      const pole = await run({ at: '89.95,45', radius: '50' });
+      const pole = await run({ at: '89.95,45', radius: 50 });
       assert.deepEqual(
         pole.results
           .filter((r) => !r.remote)
@@ -246,14 +247,14 @@ for (const dialect of DIALECTS) {
           .sort(),
         ['Polar A (test)', 'Polar B (test)'],
       );
-      const far = await run({ at: '89.95,45', radius: '300' });
+      const far = await run({ at: '89.95,45', radius: 300 });
       assert.ok(names(far).includes('Polar Far (test)'));
     });
 
     it('keeps only services open now, in their own time zones', async () => {
       // Wednesday 2026-11-25 13:00 UTC: London drop-in (12–18 Mon/Wed/Fri) open; Paris (Tue/Thu) closed.
       t.clock.set('2026-11-25T13:00:00Z');
-      const open = await run({ open: '1', category: 'sex-work-support' });
+      const open = await run({ open: '1', category: ['sex-work-support'] });
       assert.ok(names(open).includes('Red Umbrella Drop-in (demo)'));
       assert.ok(!names(open).includes('Écoute Travail du Sexe (demo)'));
       assert.ok(names(open).includes('Worldwide Peer Chat (demo)'), 'open round the clock');
@@ -266,22 +267,37 @@ for (const dialect of DIALECTS) {
     });
 
     it('refuses bad input with a message instead of failing', async () => {
-      for (const [q, field] of [
-        [{ radius: '1000', place: 'Paris' }, 'radius'],
+      // What the address's schema cannot say: terms of the vocabulary, language codes, points on Earth.
+      const refused: [SearchQuery, string][] = [
         [{ at: '95,10' }, 'at'],
         [{ at: 'abc' }, 'at'],
-        [{ category: 'nope' }, 'category'],
-        [{ q: 'x'.repeat(201) }, 'q'],
-        [{ placeId: '12ab' }, 'place'],
-        [{ page: '-1' }, 'page'],
-        [{ language: 'english!' }, 'language'],
-      ] as const) {
+        [{ category: ['nope'] }, 'category'],
+        [{ language: ['english!'] }, 'language'],
+        [{ placeId: 999_999_999 }, 'place'],
+        [{ sort: 'distance' }, 'sort'],
+      ];
+      for (const [q, field] of refused) {
         const r = await run(q);
         assert.ok(r.errors[field], `${JSON.stringify(q)} → ${field}`);
         assert.equal(r.results.length, 0);
       }
       const weird = await run({ q: '" OR 1=1 -- NEAR( * ^' });
       assert.deepEqual(weird.errors, {});
+      // What the schema refuses still gets the search page, with the message beside the field.
+      for (const [query, field, text] of [
+        ['radius=1000&place=Paris', 'radius', /between 1 and 500 km/],
+        [`q=${'x'.repeat(201)}`, 'q', /Keep the search under 200 characters/],
+        ['placeId=12ab', 'place', /That place is not in the list/],
+        ['page=-1', 'page', /That page does not exist/],
+        ['sort=nearest', 'sort', /Sort by relevance or distance/],
+        [`category=${Array.from({ length: 21 }, (_, i) => `c${i}`).join('&category=')}`, 'category', /at most 20/],
+      ] as const) {
+        const res = await t.inject(`/resources?${query}`);
+        assert.equal(res.statusCode, 400, query);
+        assert.match(res.body, new RegExp(`<a href="#field-${field}">`), query);
+        assert.match(res.body, text, query);
+        assert.doesNotMatch(res.body, /class="card result"/, query);
+      }
     });
 
     it('serves the search page without JavaScript, with 400 for bad input and 404 for unknown listings', async () => {

@@ -1,10 +1,15 @@
 import type { Clock } from '../../core/clock.ts';
+import { FormList, Id, Type, type Static } from '../../core/http/schemas.ts';
+import type { FieldErrors } from '../../core/result.ts';
+import { queryWords } from '../../core/search/words.ts';
 import type { Db, Dialect } from '../../core/db/schema.ts';
-import { countryName, describePlace, nearestPlace, placeById, resolvePlace, type Place } from './gazetteer.ts';
+import { describePlace, nearestPlace, placeById, resolvePlace, type Place } from './gazetteer.ts';
 import { describeHours, isOpenAt } from './hours.ts';
 import { FACETS, TAXONOMY_IDS, type Facet } from './hsds.ts';
-import { WORLD_URI, areaUri } from './listing.ts';
+import { WORLD_URI, areaUri } from './listing-model.ts';
 import * as repo from './repo.ts';
+import { msg } from './messages.ts';
+import { Decimal } from './numbers.ts';
 import * as searchRepo from './search-repo.ts';
 
 /*
@@ -19,6 +24,8 @@ export const PAGE_SIZE = 20;
 /** Results are ranked, then capped: counts beyond this are shown as "more than". */
 export const MAX_MATCHES = 5000;
 const MAX_QUERY = 200;
+const MAX_PAGE = 1000;
+const FILTERS = [...FACETS, 'language'] as const;
 /** Within a facet, "any of" the chosen terms, except approach where every chosen term must hold. */
 export const FACET_MODE: Record<Facet, 'any' | 'all'> = {
   category: 'any',
@@ -27,12 +34,39 @@ export const FACET_MODE: Record<Facet, 'any' | 'all'> = {
   delivery: 'any',
 };
 
-export type RawQuery = Record<string, unknown>;
+/** Most choices in one filter (the page has fewer terms than this in any list). */
+const MAX_CHOICES = 20;
+const Choices = Type.Optional(FormList(MAX_CHOICES, 100));
+
+/**
+ * The search page's address: one schema for every parameter (filters are repeated checkboxes, so
+ * lists). Whether a filter value is a term of the vocabulary, a language code, a place or a point is
+ * the search's own question, answered beside the field; so is whatever fails this schema (searchRefused).
+ */
+export const SearchQuery = Type.Object({
+  q: Type.Optional(Type.String({ maxLength: MAX_QUERY })),
+  place: Type.Optional(Type.String({ maxLength: 1000 })),
+  placeId: Type.Optional(Id),
+  at: Type.Optional(Type.String({ maxLength: 100 })),
+  radius: Type.Optional(Decimal({ min: 1, max: MAX_RADIUS_KM })),
+  open: Type.Optional(Type.Enum(['1'])),
+  sort: Type.Optional(Type.Enum(['relevance', 'distance'])),
+  page: Type.Optional(Type.Integer({ minimum: 1, maximum: MAX_PAGE })),
+  category: Choices,
+  approach: Choices,
+  population: Choices,
+  delivery: Choices,
+  language: Choices,
+  /** The page's language; one this site does not have falls back to English. */
+  lang: Type.Optional(Type.String({ maxLength: 10 })),
+});
+export type SearchQuery = Static<typeof SearchQuery>;
+
 export interface SearchParams {
   q: string;
   filters: Record<Facet, string[]> & { language: string[] };
   place: string;
-  placeId: string;
+  placeId: number | null;
   at: string;
   radius: number;
   openNow: boolean;
@@ -52,9 +86,10 @@ export interface FacetView {
 }
 export interface SearchOutcome {
   params: SearchParams;
-  errors: Record<string, string>;
+  errors: FieldErrors;
   placeChoices: Place[];
-  near: { label: string; lat: number; lon: number; country: string | null } | null;
+  /** Where the search is centred; a null label is the visitor's own location. */
+  near: { label: string | null; lat: number; lon: number; country: string | null } | null;
   results: ResultCard[];
   total: number;
   capped: boolean;
@@ -64,57 +99,59 @@ export interface SearchOutcome {
   searched: boolean;
 }
 
-const one = (v: unknown): string =>
-  (Array.isArray(v) ? String(v[0] ?? '') : v === undefined || v === null ? '' : String(v)).trim();
-const many = (v: unknown): string[] => [
-  ...new Set(
-    (Array.isArray(v) ? v : v === undefined || v === '' ? [] : [v]).map((x) => String(x).trim()).filter(Boolean),
-  ),
-];
+const unique = (list: string[] | undefined) => [...new Set((list ?? []).map((x) => x.trim()).filter(Boolean))];
 
-export function parseParams(raw: RawQuery): { params: SearchParams; errors: Record<string, string> } {
-  const errors: Record<string, string> = {};
-  const q = one(raw.q);
-  if (q.length > MAX_QUERY) errors.q = `Keep the search under ${MAX_QUERY} characters.`;
-  const radiusText = one(raw.radius);
-  let radius = radiusText === '' ? DEFAULT_RADIUS_KM : Number(radiusText);
-  if (!Number.isFinite(radius) || radius < 1 || radius > MAX_RADIUS_KM) {
-    errors.radius = `Choose a distance between 1 and ${MAX_RADIUS_KM} km.`;
-    radius = DEFAULT_RADIUS_KM;
-  }
-  const pageText = one(raw.page);
-  let page = pageText === '' ? 1 : Number(pageText);
-  if (!Number.isInteger(page) || page < 1 || page > 1000) {
-    errors.page = 'That page does not exist.';
-    page = 1;
-  }
-  const sortText = one(raw.sort);
-  if (sortText && sortText !== 'relevance' && sortText !== 'distance') errors.sort = 'Sort by relevance or distance.';
-  const filters = Object.fromEntries(
-    [...FACETS, 'language'].map((f) => [f, many(raw[f]).slice(0, 20)]),
-  ) as SearchParams['filters'];
-  const place = one(raw.place).slice(0, 200);
-  const placeId = one(raw.placeId);
-  const at = one(raw.at);
+/** The search's settings from its address: defaults filled in, text trimmed, repeated choices once. */
+export function searchParams(query: SearchQuery): SearchParams {
   return {
-    params: {
-      q: q.slice(0, MAX_QUERY),
-      filters,
-      place,
-      placeId,
-      at,
-      radius,
-      openNow: one(raw.open) === '1',
-      sort: sortText === 'distance' ? 'distance' : 'relevance',
-      page,
+    q: (query.q ?? '').trim(),
+    filters: {
+      category: unique(query.category),
+      approach: unique(query.approach),
+      population: unique(query.population),
+      delivery: unique(query.delivery),
+      language: unique(query.language),
     },
-    errors,
+    place: (query.place ?? '').trim().slice(0, 200),
+    placeId: query.placeId ?? null,
+    at: (query.at ?? '').trim(),
+    radius: query.radius ?? DEFAULT_RADIUS_KM,
+    openNow: query.open === '1',
+    sort: query.sort ?? 'relevance',
+    page: query.page ?? 1,
   };
 }
 
-/** Plain words from a query: letters and digits only, so no query syntax reaches the full-text engine. */
-export function queryWords(q: string): string[] {
-  return (q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).slice(0, 12);
+const emptyOutcome = (params: SearchParams, errors: FieldErrors = {}): SearchOutcome => ({
+  params,
+  errors,
+  placeChoices: [],
+  near: null,
+  results: [],
+  total: 0,
+  capped: false,
+  pageCount: 0,
+  facets: [],
+  correctedQuery: null,
+  searched: false,
+});
+
+/** The field a schema failure is about (its first error), with what to say there. */
+function refusal(error: { instancePath: string; keyword: string } | undefined): FieldErrors {
+  const field = error?.instancePath.split('/')[1] ?? '';
+  if (field === 'q') return { q: msg('queryTooLong', { max: MAX_QUERY }) };
+  if (field === 'radius') return { radius: msg('radiusRange', { max: MAX_RADIUS_KM }) };
+  if (field === 'page') return { page: msg('pageMissing') };
+  if (field === 'placeId') return { place: msg('placeNotListed') };
+  if (field === 'sort') return { sort: msg('sortChoice') };
+  if ((FILTERS as readonly string[]).includes(field) && error?.keyword === 'maxItems')
+    return { [field]: msg('tooManyChoices', { max: MAX_CHOICES }) };
+  return { _form: msg('badSearch') };
+}
+
+/** A search whose address failed the schema: no results, a message beside the field that was wrong. */
+export function searchRefused(errors: { instancePath: string; keyword: string }[]): SearchOutcome {
+  return emptyOutcome(searchParams({}), refusal(errors[0]));
 }
 
 function parseAt(at: string): { lat: number; lon: number } | null {
@@ -142,152 +179,106 @@ function editDistance(a: string, b: string, max: number): number {
   return prev[b.length]!;
 }
 
-export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQuery): Promise<SearchOutcome> {
-  const { params, errors } = parseParams(raw);
-  const terms = await repo.loadTerms(db);
-  const outcome: SearchOutcome = {
-    params,
-    errors,
-    placeChoices: [],
-    near: null,
-    results: [],
-    total: 0,
-    capped: false,
-    pageCount: 0,
-    facets: [],
-    correctedQuery: null,
-    searched: false,
-  };
-  const termGroups: searchRepo.SearchSpec['termGroups'] = [];
+/** The filters' term ids, each filter's own way of combining them; a code the vocabulary lacks is a field error. */
+function termGroupsFor(params: SearchParams, terms: repo.TermRow[], errors: FieldErrors) {
+  const groups: searchRepo.SearchSpec['termGroups'] = [];
   for (const f of FACETS) {
     const ids: string[] = [];
     for (const code of params.filters[f]) {
       const term = terms.find((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code === code);
-      if (!term) errors[f] = `There is no ${f} called "${code.slice(0, 40)}".`;
+      if (!term) errors[f] = msg('unknownTerm', { facet: msg(f), code: code.slice(0, 40) });
       else ids.push(term.id);
     }
-    termGroups.push({ ids, mode: FACET_MODE[f] });
+    groups.push({ ids, mode: FACET_MODE[f] });
   }
-  if (params.filters.language.some((c) => !/^[a-z]{2,3}$/.test(c)))
-    errors.language = 'Languages are chosen by their two- or three-letter code.';
+  if (params.filters.language.some((c) => !/^[a-z]{2,3}$/.test(c))) errors.language = msg('languageCode');
+  return groups;
+}
 
-  // Where: a chosen place, a typed place name, or coordinates from "use my location".
+/** Where: coordinates from "use my location", a chosen place, or a typed place name (which may need a choice). */
+function locate(params: SearchParams, outcome: SearchOutcome): void {
+  const { errors } = outcome;
   if (params.at) {
     const point = parseAt(params.at);
-    if (!point)
-      errors.at = 'Those coordinates are not valid: latitude runs from -90 to 90 and longitude from -180 to 180.';
-    else {
-      const country = nearestPlace(point.lat, point.lon)?.country ?? null;
-      outcome.near = { label: 'your location', ...point, country };
-    }
-  } else if (params.placeId) {
-    const p = /^\d{1,10}$/.test(params.placeId) ? placeById(Number(params.placeId)) : undefined;
-    if (!p) errors.place = 'That place is not in the list. Type the name of a town or city.';
+    if (!point) errors.at = msg('badCoordinates');
+    else outcome.near = { label: null, ...point, country: nearestPlace(point.lat, point.lon)?.country ?? null };
+  } else if (params.placeId !== null) {
+    const p = placeById(params.placeId);
+    if (!p) errors.place = msg('placeNotListed');
     else outcome.near = { label: describePlace(p), lat: p.lat, lon: p.lon, country: p.country };
   } else if (params.place) {
     const r = resolvePlace(params.place);
-    if (r.kind === 'none')
-      errors.place = `We could not find "${params.place.slice(0, 60)}". Try the name of a nearby town or city.`;
+    if (r.kind === 'none') errors.place = msg('placeNotFound', { place: params.place.slice(0, 60) });
     else if (r.kind === 'ambiguous') outcome.placeChoices = r.choices;
     else outcome.near = { label: describePlace(r.place), lat: r.place.lat, lon: r.place.lon, country: r.place.country };
   }
   if (params.sort === 'distance' && !outcome.near && !outcome.placeChoices.length && !errors.place && !errors.at)
-    errors.sort = 'Sorting by distance needs a place.';
-  if (Object.keys(errors).length > 0 || outcome.placeChoices.length > 0) return outcome;
+    errors.sort = msg('distanceNeedsPlace');
+}
 
-  outcome.searched = true;
-  let words = queryWords(params.q);
-  const spec = (w: string[]): searchRepo.SearchSpec => ({
-    words: w,
-    termGroups,
+/** Small typos: each unknown word swapped for the closest indexed word, or null when nothing changed. */
+async function correctedWords(db: Db, words: string[]): Promise<string[] | null> {
+  const known = await searchRepo.knownWords(db, words);
+  let changed = false;
+  const fixed: string[] = [];
+  for (const w of words) {
+    if (known.has(w) || w.length < 4) {
+      fixed.push(w);
+      continue;
+    }
+    const max = w.length > 7 ? 2 : 1;
+    let best: string | null = null;
+    let bestD = max + 1;
+    for (const v of await searchRepo.wordsLike(db, w, max)) {
+      const d = editDistance(w, v, max);
+      if (d < bestD) {
+        bestD = d;
+        best = v;
+      }
+    }
+    if (best) changed = true;
+    fixed.push(best ?? w);
+  }
+  return changed ? fixed : null;
+}
+
+/** Matching services, best first; a search that finds nothing is tried once more with its typos corrected. */
+async function findCandidates(
+  db: Db,
+  dialect: Dialect,
+  params: SearchParams,
+  outcome: SearchOutcome,
+  groups: searchRepo.SearchSpec['termGroups'],
+) {
+  const near = outcome.near;
+  const spec = (words: string[]): searchRepo.SearchSpec => ({
+    words,
+    termGroups: groups,
     languages: params.filters.language,
-    near: outcome.near
+    near: near
       ? {
-          lat: outcome.near.lat,
-          lon: outcome.near.lon,
+          lat: near.lat,
+          lon: near.lon,
           radiusKm: params.radius,
-          areaUris: outcome.near.country ? [areaUri(outcome.near.country), WORLD_URI] : [WORLD_URI],
+          areaUris: near.country ? [areaUri(near.country), WORLD_URI] : [WORLD_URI],
         }
       : undefined,
     limit: MAX_MATCHES,
   });
-  let candidates = await searchRepo.searchCandidates(db, dialect, spec(words));
-  if (candidates.length === 0 && words.length > 0) {
-    // Small typos: swap unknown words for the closest indexed word and say so.
-    const known = await searchRepo.knownWords(db, words);
-    let changed = false;
-    const fixed: string[] = [];
-    for (const w of words) {
-      if (known.has(w) || w.length < 4) {
-        fixed.push(w);
-        continue;
-      }
-      const max = w.length > 7 ? 2 : 1;
-      let best: string | null = null;
-      let bestD = max + 1;
-      for (const v of await searchRepo.wordsLike(db, w, max)) {
-        const d = editDistance(w, v, max);
-        if (d < bestD) {
-          bestD = d;
-          best = v;
-        }
-      }
-      if (best) changed = true;
-      fixed.push(best ?? w);
-    }
-    if (changed) {
-      const retry = await searchRepo.searchCandidates(db, dialect, spec(fixed));
-      if (retry.length) {
-        candidates = retry;
-        words = fixed;
-        outcome.correctedQuery = fixed.join(' ');
-      }
-    }
-  }
+  const words = queryWords(params.q);
+  const candidates = await searchRepo.searchCandidates(db, dialect, spec(words));
+  if (candidates.length > 0 || words.length === 0) return { candidates, words };
+  const fixed = await correctedWords(db, words);
+  const retry = fixed ? await searchRepo.searchCandidates(db, dialect, spec(fixed)) : [];
+  if (!fixed || retry.length === 0) return { candidates, words };
+  outcome.correctedQuery = fixed.join(' ');
+  return { candidates: retry, words: fixed };
+}
 
-  const now = clock.now();
-  if (params.openNow) {
-    const listings = await loadSchedulesOnly(
-      db,
-      candidates.map((c) => c.id),
-    );
-    candidates = candidates.filter((c) => isOpenAt(listings.get(c.id) ?? [], now) === true);
-  }
-  if (params.sort === 'distance' || (!words.length && outcome.near)) {
-    candidates.sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity));
-  }
-  outcome.capped = candidates.length >= MAX_MATCHES;
-  outcome.total = candidates.length;
-  outcome.pageCount = Math.max(1, Math.ceil(candidates.length / PAGE_SIZE));
-  const pageRows = candidates.slice((params.page - 1) * PAGE_SIZE, params.page * PAGE_SIZE);
-  const cards = new Map(
-    (
-      await searchRepo.resultCards(
-        db,
-        dialect,
-        pageRows.map((c) => c.id),
-      )
-    ).map((card) => [card.id, card]),
-  );
-  outcome.results = pageRows.flatMap((c) => {
-    const card = cards.get(c.id);
-    if (!card) return [];
-    return [
-      {
-        card,
-        distanceKm: c.distance,
-        remote: c.remote === 1 && c.distance === null,
-        openNow: isOpenAt(card.schedules, now),
-        hours: describeHours(card.schedules),
-      },
-    ];
-  });
-
-  const counts = await searchRepo.facetCounts(
-    db,
-    candidates.map((c) => c.id),
-  );
-  outcome.facets = FACETS.map((f) => ({
+/** Each filter's choices with how many of the results carry them. */
+async function facetViews(db: Db, params: SearchParams, terms: repo.TermRow[], ids: string[]): Promise<FacetView[]> {
+  const counts = await searchRepo.facetCounts(db, ids);
+  const facets: FacetView[] = FACETS.map((f) => ({
     facet: f,
     options: terms
       .filter((t) => t.taxonomy_id === TAXONOMY_IDS[f] && t.code)
@@ -306,10 +297,75 @@ export async function search(db: Db, dialect: Dialect, clock: Clock, raw: RawQue
   }));
   for (const code of params.filters.language)
     if (!counts.languages.has(code)) langs.push({ code, name: code, count: 0, selected: true });
-  outcome.facets.push({
-    facet: 'language',
-    options: langs.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)),
+  facets.push({ facet: 'language', options: langs.sort((a, b) => b.count - a.count || a.name.localeCompare(b.name)) });
+  return facets;
+}
+
+/** One page of result cards, in the candidates' order. */
+async function resultPage(
+  db: Db,
+  dialect: Dialect,
+  pageRows: searchRepo.Candidate[],
+  now: Date,
+): Promise<ResultCard[]> {
+  const cards = new Map(
+    (
+      await searchRepo.resultCards(
+        db,
+        dialect,
+        pageRows.map((c) => c.id),
+      )
+    ).map((card) => [card.id, card]),
+  );
+  return pageRows.flatMap((c) => {
+    const card = cards.get(c.id);
+    if (!card) return [];
+    return [
+      {
+        card,
+        distanceKm: c.distance,
+        remote: c.remote === 1 && c.distance === null,
+        openNow: isOpenAt(card.schedules, now),
+        hours: describeHours(card.schedules),
+      },
+    ];
   });
+}
+
+/** A search from its (schema-checked) address: what the vocabulary, the places and the index say. */
+export async function search(db: Db, dialect: Dialect, clock: Clock, query: SearchQuery): Promise<SearchOutcome> {
+  const params = searchParams(query);
+  const outcome = emptyOutcome(params);
+  const terms = await repo.loadTerms(db);
+  const groups = termGroupsFor(params, terms, outcome.errors);
+  locate(params, outcome);
+  if (Object.keys(outcome.errors).length > 0 || outcome.placeChoices.length > 0) return outcome;
+
+  outcome.searched = true;
+  const found = await findCandidates(db, dialect, params, outcome, groups);
+  let candidates = found.candidates;
+  const now = clock.now();
+  if (params.openNow) {
+    const schedules = await loadSchedulesOnly(
+      db,
+      candidates.map((c) => c.id),
+    );
+    candidates = candidates.filter((c) => isOpenAt(schedules.get(c.id) ?? [], now) === true);
+  }
+  if (params.sort === 'distance' || (!found.words.length && outcome.near)) {
+    candidates.sort((a, b) => (a.distance ?? Infinity) - (b.distance ?? Infinity));
+  }
+  outcome.capped = candidates.length >= MAX_MATCHES;
+  outcome.total = candidates.length;
+  outcome.pageCount = Math.max(1, Math.ceil(candidates.length / PAGE_SIZE));
+  const pageRows = candidates.slice((params.page - 1) * PAGE_SIZE, params.page * PAGE_SIZE);
+  outcome.results = await resultPage(db, dialect, pageRows, now);
+  outcome.facets = await facetViews(
+    db,
+    params,
+    terms,
+    candidates.map((c) => c.id),
+  );
   return outcome;
 }
 
@@ -335,5 +391,3 @@ async function loadSchedulesOnly(db: Db, ids: string[]) {
   }
   return out;
 }
-
-export { countryName };

@@ -3,7 +3,8 @@ import { PostgresAdapter } from 'kysely';
 import type { Database, Dialect } from '../../core/db/schema.ts';
 import type { SeedContext } from '../../core/seed.ts';
 import { FACETS, type Facet } from './hsds.ts';
-import { writeListing, type ListingInput, type LocationInput } from './listing.ts';
+import type { ListingInput, LocationInput } from './listing-model.ts';
+import { writeListing } from './listing-store.ts';
 import * as repo from './repo.ts';
 
 /*

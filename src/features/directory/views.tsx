@@ -13,7 +13,7 @@ import { Layout } from '../../core/views/layout.tsx';
 import { countryName, describePlace } from './gazetteer.ts';
 import { describeHours, isOpenAt, zoneOf } from './hours.ts';
 import { FACETS, TAXONOMY_IDS, type Facet } from './hsds.ts';
-import { areaCode, listingPlaces, type Listing, type ListingPlace } from './listing.ts';
+import { areaCode, listingPlaces, type Listing, type ListingPlace } from './listing-model.ts';
 import { t, type MessageKey } from './messages.ts';
 import type { ScheduleRow } from './repo.ts';
 import { MAX_MATCHES, RADII, type ResultCard, type SearchOutcome, type SearchParams } from './search.ts';
@@ -36,11 +36,11 @@ export function searchHref(
   const u = new URLSearchParams();
   if (v.q) u.set('q', v.q);
   if (v.at) u.set('at', v.at);
-  else if (v.placeId) {
+  else if (v.placeId !== null) {
     u.set('place', v.place);
-    u.set('placeId', v.placeId);
+    u.set('placeId', String(v.placeId));
   } else if (v.place) u.set('place', v.place);
-  if (v.radius && (v.at || v.place || v.placeId)) u.set('radius', String(v.radius));
+  if (v.radius && (v.at || v.place || v.placeId !== null)) u.set('radius', String(v.radius));
   for (const f of [...FACETS, 'language'] as const) for (const code of v.filters[f]) u.append(f, code);
   if (v.openNow) u.set('open', '1');
   if (v.sort === 'distance') u.set('sort', 'distance');
@@ -225,7 +225,7 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
           <ul>
             {outcome.placeChoices.map((c) => (
               <li>
-                <a href={localised(searchHref(p, { placeId: String(c.id), place: describePlace(c), page: 1 }), L)}>
+                <a href={localised(searchHref(p, { placeId: c.id, place: describePlace(c), page: 1 }), L)}>
                   {describePlace(c)}
                 </a>
               </li>
@@ -241,7 +241,7 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
             {p.q && <input type="hidden" name="q" value={p.q} />}
             {p.at && <input type="hidden" name="at" value={p.at} />}
             {!p.at && p.place && <input type="hidden" name="place" value={p.place} />}
-            {!p.at && p.placeId && <input type="hidden" name="placeId" value={p.placeId} />}
+            {!p.at && p.placeId !== null && <input type="hidden" name="placeId" value={String(p.placeId)} />}
             {outcome.near && <input type="hidden" name="radius" value={String(p.radius)} />}
             {p.openNow && <input type="hidden" name="open" value="1" />}
             {outcome.near && (
@@ -275,7 +275,7 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
           <section class="results" aria-labelledby="results-title">
             <h2 id="results-title">
               {outcome.capped ? t(L, 'resultsMore', { count: MAX_MATCHES }) : t(L, 'results', { count: outcome.total })}
-              {outcome.near ? ` — ${outcome.near.label}, ${p.radius} km` : ''}
+              {outcome.near ? ` — ${outcome.near.label ?? t(L, 'yourLocation')}, ${p.radius} km` : ''}
             </h2>
             {outcome.correctedQuery && <Notice>{t(L, 'showingFor', { q: outcome.correctedQuery })}</Notice>}
             {outcome.total === 0 && <p>{t(L, 'noResults')}</p>}

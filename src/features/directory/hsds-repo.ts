@@ -1,0 +1,130 @@
+import { sql, type Selectable } from 'kysely';
+import type { Database, Executor } from '../../core/db/schema.ts';
+import type { HsdsTable } from './hsds.ts';
+
+/*
+ * SQL for HSDS records as a whole: the rows the API nests and the export writes, and the checks an
+ * import makes against what the directory already holds. Rows come back as the Database interface
+ * types them; hsds-data.ts turns them into the public HSDS shape.
+ */
+export type HsdsRowOf<T extends HsdsTable> = Selectable<Database[T]>;
+
+/** One batch of a table's rows in id order, after `after` (an export reads every table this way). */
+export async function rowsAfter<T extends HsdsTable>(
+  db: Executor,
+  table: T,
+  after: string,
+  limit: number,
+): Promise<HsdsRowOf<T>[]> {
+  const rows = await sql<
+    HsdsRowOf<T>
+  >`select * from ${sql.table(table)} where id > ${after} order by id limit ${limit}`.execute(db);
+  return rows.rows;
+}
+
+export async function confidentialLocationIds(db: Executor): Promise<Set<string>> {
+  const rows = await db.selectFrom('location').select('id').where('is_confidential', '=', 1).execute();
+  return new Set(rows.map((r) => r.id));
+}
+
+// ── records by id ──
+export function servicesByIds(db: Executor, ids: string[]) {
+  return db.selectFrom('service').selectAll().where('id', 'in', ids).execute();
+}
+export async function organizationsByIds(db: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('organization').selectAll().where('id', 'in', ids).execute();
+}
+export async function locationsByIds(db: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('location').selectAll().where('id', 'in', ids).execute();
+}
+export async function termsByIds(db: Executor, ids: string[]) {
+  if (ids.length === 0) return [];
+  return db.selectFrom('taxonomy_term').selectAll().where('id', 'in', ids).execute();
+}
+export function linksByIds(db: Executor, ids: string[]) {
+  return db.selectFrom('service_at_location').selectAll().where('id', 'in', ids).execute();
+}
+/** A taxonomy or a term by id. */
+export function vocabularyRow(db: Executor, table: 'taxonomy' | 'taxonomy_term', id: string) {
+  return db.selectFrom(table).selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** Locations' addresses, and the schedules of the places themselves (no service). */
+export async function placeDetails(db: Executor, locationIds: string[]) {
+  const addresses = await db.selectFrom('address').selectAll().where('location_id', 'in', locationIds).execute();
+  const schedules = await db
+    .selectFrom('schedule')
+    .selectAll()
+    .where('location_id', 'in', locationIds)
+    .where('service_id', 'is', null)
+    .execute();
+  return { addresses, schedules };
+}
+
+/** Everything that hangs off these services, one query after another (a request holds one connection). */
+export async function serviceChildren(db: Executor, ids: string[]) {
+  return {
+    links: await db.selectFrom('service_at_location').selectAll().where('service_id', 'in', ids).execute(),
+    phones: await db.selectFrom('phone').selectAll().where('service_id', 'in', ids).execute(),
+    schedules: await db.selectFrom('schedule').selectAll().where('service_id', 'in', ids).execute(),
+    languages: await db.selectFrom('language').selectAll().where('service_id', 'in', ids).execute(),
+    areas: await db.selectFrom('service_area').selectAll().where('service_id', 'in', ids).execute(),
+    contacts: await db.selectFrom('contact').selectAll().where('service_id', 'in', ids).execute(),
+    attributes: await db.selectFrom('attribute').selectAll().where('link_id', 'in', ids).execute(),
+  };
+}
+
+/** The rows that belong to these services-at-locations themselves. */
+export async function linkChildren(db: Executor, ids: string[]) {
+  return {
+    phones: await db.selectFrom('phone').selectAll().where('service_at_location_id', 'in', ids).execute(),
+    contacts: await db.selectFrom('contact').selectAll().where('service_at_location_id', 'in', ids).execute(),
+    schedules: await db.selectFrom('schedule').selectAll().where('service_at_location_id', 'in', ids).execute(),
+    service_areas: await db.selectFrom('service_area').selectAll().where('service_at_location_id', 'in', ids).execute(),
+  };
+}
+
+/** What hangs off these organisations: their services and locations (ids, in a stable order), phones, contacts, attributes. */
+export async function organizationChildren(db: Executor, ids: string[]) {
+  return {
+    services: await db
+      .selectFrom('service')
+      .select(['id', 'organization_id'])
+      .where('organization_id', 'in', ids)
+      .orderBy('name')
+      .orderBy('id')
+      .execute(),
+    locations: await db
+      .selectFrom('location')
+      .select(['id', 'organization_id'])
+      .where('organization_id', 'in', ids)
+      .orderBy('id')
+      .execute(),
+    phones: await db.selectFrom('phone').selectAll().where('organization_id', 'in', ids).execute(),
+    contacts: await db.selectFrom('contact').selectAll().where('organization_id', 'in', ids).execute(),
+    attributes: await db.selectFrom('attribute').selectAll().where('link_id', 'in', ids).execute(),
+  };
+}
+
+// ── what an import checks and replaces ──
+export async function idExists(db: Executor, table: HsdsTable, id: string): Promise<boolean> {
+  return !!(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
+}
+/** One of these ids that the table already holds, if any. */
+export async function anyExistingId(db: Executor, table: HsdsTable, ids: string[]): Promise<string | undefined> {
+  if (ids.length === 0) return undefined;
+  return (await db.selectFrom(table).select('id').where('id', 'in', ids).executeTakeFirst())?.id;
+}
+export async function serviceSlugs(db: Executor): Promise<Set<string>> {
+  return new Set((await db.selectFrom('service').select('slug').execute()).map((r) => r.slug));
+}
+/** Removes vocabulary rows an import replaces. */
+export async function deleteVocabularyRows(db: Executor, table: 'taxonomy' | 'taxonomy_term', ids: string[]) {
+  for (let i = 0; i < ids.length; i += 500)
+    await db
+      .deleteFrom(table)
+      .where('id', 'in', ids.slice(i, i + 500))
+      .execute();
+}
