@@ -2,6 +2,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { routeSize } from './eslint/route-size.js';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'data/', 'dist/', '**/testdata/', '**/fixtures/'] },
@@ -17,6 +18,12 @@ export default tseslint.config(
       // Input checks match control characters on purpose.
       'no-control-regex': 'off',
     },
+  },
+  {
+    // Routes are HTTP only: short handlers, plugin functions split by resource.
+    files: ['src/**/*routes.ts', 'src/**/*routes.tsx', 'src/core/http/*.ts', 'src/core/http/*.tsx'],
+    plugins: { house: { rules: { 'route-size': routeSize } } },
+    rules: { 'house/route-size': ['error', { handlerLines: 25, pluginLines: 60 }] },
   },
   {
     // Migrations describe tables as they were then, not as schema.ts says now (Kysely's advice).

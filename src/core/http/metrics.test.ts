@@ -61,6 +61,16 @@ for (const dialect of DIALECTS) {
       assert.match(body, /alongside_page_cache_requests_total\{result="hit"\} [1-9]/);
       assert.match(body, /alongside_page_cache_requests_total\{result="miss"\} [1-9]/);
       assert.match(body, /alongside_moderation_queue_length\{queue="test_queue"\} 7/);
+      for (const queue of [
+        'comments_pending',
+        'comments_unverified',
+        'pledges_pending',
+        'resource_suggestions',
+        'resource_reports',
+        'listings_due_for_verification',
+      ]) {
+        assert.match(body, new RegExp(`alongside_moderation_queue_length\\{queue="${queue}"\\} \\d+`), queue);
+      }
       assert.match(body, /alongside_db_pool_connections\{state="total"\} \d+/);
       assert.match(body, /alongside_process_resident_memory_bytes \d+/);
       for (const secret of ['51.501', '-0.142', 'no/such/page', PROBE_IP, 'AlongsidePrivacyProbe']) {

@@ -1,7 +1,7 @@
 import crypto from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
-import '../app.ts';
+import type { AppDeps } from '../app.ts';
 
 /*
  * Prometheus metrics at /metrics, off unless METRICS_TOKEN is set, then only for a request
@@ -10,7 +10,27 @@ import '../app.ts';
  * Each app has its own prom-client registry: no global state shared between test apps.
  */
 export function registerMetrics(app: FastifyInstance, token: string): void {
-  const { pageCache, handle, registry: appRegistry } = app.deps;
+  const { registry, duration } = createMetrics(app.deps);
+
+  app.addHook('onResponse', async (req, reply) => {
+    duration.observe(
+      { route: req.routeOptions.url ?? '(no route)', method: req.method, status: String(reply.statusCode) },
+      reply.elapsedTime / 1000,
+    );
+  });
+
+  const expected = Buffer.from(`Bearer ${token}`);
+  app.get('/metrics', { config: { csrf: false } }, async (req, reply) => {
+    const given = Buffer.from(req.headers.authorization ?? '');
+    const allowed = given.length === expected.length && crypto.timingSafeEqual(given, expected);
+    reply.header('cache-control', 'no-store');
+    if (!allowed) return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');
+    return reply.type(registry.contentType).send(await registry.metrics());
+  });
+}
+
+/** The app's own prom-client registry: process figures, request durations, and gauges read at scrape time. */
+function createMetrics({ pageCache, handle, registry: appRegistry }: AppDeps) {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'alongside_' });
 
@@ -21,7 +41,7 @@ export function registerMetrics(app: FastifyInstance, token: string): void {
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     registers: [registry],
   });
-  const cache = new Counter({
+  new Counter({
     name: 'alongside_page_cache_requests_total',
     help: 'Cacheable anonymous requests, by whether the page cache answered them.',
     labelNames: ['result'],
@@ -65,21 +85,5 @@ export function registerMetrics(app: FastifyInstance, token: string): void {
       this.set({ state: 'waiting' }, pool.waitingCount);
     },
   });
-  void cache;
-
-  app.addHook('onResponse', async (req, reply) => {
-    duration.observe(
-      { route: req.routeOptions.url ?? '(no route)', method: req.method, status: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
-  });
-
-  const expected = Buffer.from(`Bearer ${token}`);
-  app.get('/metrics', { config: { csrf: false } }, async (req, reply) => {
-    const given = Buffer.from(req.headers.authorization ?? '');
-    const allowed = given.length === expected.length && crypto.timingSafeEqual(given, expected);
-    reply.header('cache-control', 'no-store');
-    if (!allowed) return reply.code(401).header('www-authenticate', 'Bearer').type('text/plain').send('Unauthorized\n');
-    return reply.type(registry.contentType).send(await registry.metrics());
-  });
+  return { registry, duration };
 }

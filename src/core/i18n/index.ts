@@ -57,18 +57,12 @@ export function defineMessages<const E extends Record<string, string>>(
 
 /** The text of a message in `locale`; an unknown key is a bug and says so rather than showing nothing. */
 export function translate(locale: Locale, message: Message): string {
-  // TRANSITIONAL: sentences from features not yet moved to messages pass through as they are.
-  if (typeof message === 'string') return message;
   const dot = message.key.indexOf('.');
   const catalog = catalogs.get(message.key.slice(0, dot));
   const key = message.key.slice(dot + 1);
   const text = catalog?.[locale][key] ?? catalog?.en[key];
   if (text === undefined) throw new Error(`No message "${message.key}" in any catalog.`);
   return fill(locale, text, message.params);
-}
-
-export function isMessage(value: unknown): value is Message {
-  return typeof value === 'object' && value !== null && typeof (value as Message).key === 'string';
 }
 
 export function isLocale(value: unknown): value is Locale {
@@ -79,25 +73,4 @@ export function isLocale(value: unknown): value is Locale {
 export function uiLocale(language: string | null | undefined): Locale {
   const base = (language ?? '').toLowerCase().split('-')[0];
   return isLocale(base) ? base : 'en';
-}
-
-/**
- * The UI locale a page asks for in its address (`?lang=fr`), else English. The choice lives in the URL,
- * not in Accept-Language or a cookie: anonymous pages are cached by URL, so each language is its own entry.
- */
-export function localeFromQuery(query: unknown): Locale {
-  const lang = (query as { lang?: unknown } | null | undefined)?.lang;
-  return isLocale(lang) ? lang : 'en';
-}
-
-/** @deprecated Transitional: use `defineMessages`. Kept until every feature's catalog has moved. */
-export type Translate<K extends string> = (locale: Locale, key: K, params?: Params) => string;
-
-/** @deprecated Transitional: use `defineMessages`. */
-export function createTranslator<K extends string>(catalog: {
-  en: Record<K, string>;
-  fr?: Partial<Record<K, string>>;
-}): Translate<K> {
-  return (locale, key, params) =>
-    fill(locale, (locale === 'fr' ? catalog.fr?.[key] : undefined) ?? catalog.en[key], params);
 }

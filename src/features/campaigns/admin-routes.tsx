@@ -18,7 +18,13 @@ import {
   type NewCampaign,
 } from './authoring-service.ts';
 import { findCampaignById, listCampaigns } from './board-service.ts';
-import { MODERATION_ACTIONS, moderatePledge, moderationLists, pendingCounts } from './pledge-service.ts';
+import {
+  MODERATION_ACTIONS,
+  moderatePledge,
+  moderationLists,
+  pendingCounts,
+  pendingPledgeCount,
+} from './pledge-service.ts';
 
 /*
  * The staff side of campaigns: editors write campaigns (from the 16 Days template or blank), their
@@ -40,6 +46,7 @@ export async function campaignStaffRoutes(app: App) {
       action: 'pledges.moderate',
     },
   );
+  app.deps.registry.queues.push({ name: 'pledges_pending', count: () => pendingPledgeCount(app.deps.db) });
   await app.register(campaignAuthoringRoutes);
   await app.register(campaignEventRoutes);
   await app.register(pledgeModerationRoutes);

@@ -327,6 +327,13 @@ export async function moderationLists(
 /** Pending pledges per campaign id. */
 export const pendingCounts = (db: Db) => pledgeRepo.pendingCounts(db);
 
+/** Pledges waiting for a moderator on every board (for /metrics). */
+export async function pendingPledgeCount(db: Db): Promise<number> {
+  let total = 0;
+  for (const n of (await pledgeRepo.pendingCounts(db)).values()) total += n;
+  return total;
+}
+
 /**
  * Retention, the same rule and period as comments (core/antispam/retention.ts): rejected and spam
  * pledges older than the configured period (default 30 days) are deleted.

@@ -14,6 +14,7 @@ import {
   moderationQueue,
   MODERATION_ACTIONS,
   QUEUE_NAMES,
+  queueLength,
   queueOf,
   setCommentsClosed,
   settingsForm,
@@ -42,6 +43,11 @@ export async function commentAdminRoutes(app: App, options: CommentPluginOptions
     description: 'Moderate readers’ comments, turn shared links into resource suggestions, set anti-spam rules.',
     action: 'comments.moderate',
   });
+  const { db } = app.deps;
+  app.deps.registry.queues.push(
+    { name: 'comments_pending', count: () => queueLength(db, 'pending') },
+    { name: 'comments_unverified', count: () => queueLength(db, 'unverified') },
+  );
   await app.register(moderationQueueRoutes, options);
   await app.register(queueActionRoutes, options);
   await app.register(moderatorEditRoutes, options);

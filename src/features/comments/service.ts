@@ -394,6 +394,9 @@ export interface QueueView {
   pageCount: number;
 }
 
+/** How many comments wait in a queue (for /metrics). */
+export const queueLength = (db: Executor, queue: QueueName) => repo.countQueue(db, queue);
+
 /** One page of a moderation queue (a page past the end shows the last), with every queue's size. */
 export async function moderationQueue(db: Db, queue: QueueName, page: number): Promise<QueueView> {
   const counts: Record<QueueName, number> = { pending: 0, unverified: 0, approved: 0, rejected: 0, spam: 0 };

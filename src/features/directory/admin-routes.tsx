@@ -10,6 +10,7 @@ import {
   addTerm,
   createListing,
   curationOverview,
+  waitingWork,
   listingForEditor,
   mergeSuggestion,
   rejectSuggestion,
@@ -65,6 +66,14 @@ function curator(req: FastifyRequest): Curator {
 
 export async function directoryAdminRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
+  const { db, clock, registry } = app.deps;
+  // Counted at scrape time, one query set per gauge (/metrics is for operators, not readers).
+  const waiting = () => waitingWork(db, clock);
+  registry.queues.push(
+    { name: 'resource_suggestions', count: async () => (await waiting()).suggestions },
+    { name: 'resource_reports', count: async () => (await waiting()).reports },
+    { name: 'listings_due_for_verification', count: async () => (await waiting()).due },
+  );
   await app.register(curationHomeRoutes);
   await app.register(newListingRoutes);
   await app.register(listingEditorRoutes);

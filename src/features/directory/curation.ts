@@ -327,6 +327,13 @@ export async function curationOverview(db: Db, clock: Clock) {
   return { suggestions, reports, dueCount: due.rows.length, months, listings: await repo.listServices(db) };
 }
 
+/** Work waiting for curators, counted for /metrics: suggestions, open reports, listings due for verification. */
+export async function waitingWork(db: Db, clock: Clock) {
+  const { suggestions, reports } = await repo.countWaiting(db);
+  const due = await verificationQueue(db, clock, await verifyAfterMonths(db));
+  return { suggestions, reports, due: due.rows.length };
+}
+
 /** A suggestion with its possible duplicates, for review; null when there is none with that id. */
 export async function suggestionForReview(db: Db, id: number) {
   const s = await repo.findSuggestion(db, id);

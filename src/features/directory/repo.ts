@@ -782,3 +782,20 @@ export async function detachLocation(db: Executor, serviceId: string, locationId
   await db.deleteFrom('attribute').where('link_id', '=', locationId).where('link_entity', '=', 'location').execute();
   await db.deleteFrom('location').where('id', '=', locationId).execute();
 }
+
+/** Suggestions and reports waiting for a curator (for /metrics). */
+export async function countWaiting(db: Executor): Promise<{ suggestions: number; reports: number }> {
+  const [suggestions, reports] = await Promise.all([
+    db
+      .selectFrom('resource_suggestions')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'pending')
+      .executeTakeFirstOrThrow(),
+    db
+      .selectFrom('directory_reports')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('status', '=', 'open')
+      .executeTakeFirstOrThrow(),
+  ]);
+  return { suggestions: Number(suggestions.n), reports: Number(reports.n) };
+}
