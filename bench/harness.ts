@@ -20,6 +20,8 @@ import { freePort } from '../test/support/postgres.ts';
 import type { BenchDatabase } from './database.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The flags `npm start`, the container and the systemd unit run the server with (bin/alongside.js). */
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
 const AUTOCANNON_BIN = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
 // ── settings ────────────────────────────────────────────────────────────────────────────────
@@ -165,7 +167,7 @@ export async function startApp(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = track(
-    spawn(process.execPath, [path.join(ROOT, 'bin', 'alongside.js'), 'serve'], {
+    spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, 'bin', 'alongside.js'), 'serve'], {
       env: {
         ...process.env,
         DATABASE_URL: database.databaseUrl,

@@ -1,4 +1,6 @@
-#!/usr/bin/env node
+#!/usr/bin/env -S node --max-semi-space-size=4
+// The V8 flag keeps the young generation small (about 30 MB less resident memory for a server,
+// a few per cent of throughput): `npm start`, the container and the systemd unit pass it too.
 // Production runs the compiled JavaScript in dist/ (built by `npm ci` through the `prepare` script,
 // or `npm run build`). Without dist/ — or with ALONGSIDE_FROM_SOURCE=1 — the TypeScript sources run
 // through tsx, a development dependency.

@@ -36,6 +36,7 @@ Commands:
                              --check only verifies the archive
   export-hsds DIR            write the resource directory as an HSDS data package (CSV + datapackage.json)
   import-hsds DIR            read an HSDS data package into the resource directory
+  build-place-index [FILE]   build the offline place index (npm ci does; the server does when it is missing)
 ${IMPORT_USAGE}
 ${COMMENTS_USAGE}
   help, --help               show this help

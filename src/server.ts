@@ -9,7 +9,6 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { DbHandle } from './core/db/connect.ts';
 import { PageCache } from './core/cache/page-cache.ts';
 import { loggerOptions } from './core/http/logging.ts';
-import { registerMetrics } from './core/http/metrics.ts';
 import { frameworkErrorAnswer, httpCore } from './core/http/plugin.tsx';
 import { antispam } from './core/antispam/plugin.ts';
 import { createClientKeyer } from './core/security/client-key.ts';
@@ -103,7 +102,8 @@ export async function buildApp({
   app.addHook('onReady', () => deps.jobs.runStartJobs());
   app.addHook('onClose', async () => deps.jobs.stop());
   await app.register(httpCore);
-  if (config.metricsToken) registerMetrics(app, config.metricsToken);
+  // prom-client is loaded only when metrics are on.
+  if (config.metricsToken) (await import('./core/http/metrics.ts')).registerMetrics(app, config.metricsToken);
   // Shared anti-spam (ALTCHA widget and challenges) for comments and pledges.
   await app.register(antispam);
   await app.register(healthRoutes);

@@ -1,4 +1,5 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,6 +28,15 @@ if (files.length === 0) {
 }
 
 const started = Date.now();
+// The command-line tests run bin/alongside.js, which runs the compiled dist/ as production does:
+// bring it up to date with the sources first (incremental; a type error fails the run here).
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+if (build.status !== 0) {
+  console.error('The build (tsc -p tsconfig.build.json) failed: fix the errors above.');
+  process.exit(1);
+}
+console.log(`# compiled src/ into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-tap-')), 'results.tap');
 const server = await startPostgres();
 console.log(`# PostgreSQL for tests: ${server.how}`);

@@ -26,6 +26,21 @@ describe('page cache', () => {
     assert.equal(cache.get('/a'), undefined);
   });
 
+  it('keeps its bodies within a byte budget, dropping the oldest pages first', () => {
+    const cache = new PageCache({ maxBytes: 10_000 });
+    for (let i = 0; i < 10; i++) cache.set(`/p${i}`, page('x'.repeat(2_000), []), undefined, cache.currentGeneration);
+    assert.ok(cache.byteSize <= 10_000, `${cache.byteSize} bytes held`);
+    assert.equal(cache.size, 5);
+    assert.equal(cache.get('/p0'), undefined, 'the oldest went first');
+    assert.ok(cache.get('/p9'));
+    cache.set('/p9', page('y'.repeat(1_000), []), undefined, cache.currentGeneration);
+    assert.equal(cache.byteSize, 4 * 2_000 + 1_000, 'replacing a page counts only the new body');
+    cache.set('/huge', page('z'.repeat(3_000), []), undefined, cache.currentGeneration);
+    assert.equal(cache.get('/huge'), undefined, 'a page over a quarter of the budget is not kept');
+    void cache.invalidate(cacheTags.all);
+    assert.equal(cache.byteSize, 0);
+  });
+
   it('expires entries on the clock it was given', () => {
     let now = 1_000;
     const cache = new PageCache({ now: () => now });

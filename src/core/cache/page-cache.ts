@@ -28,6 +28,8 @@ export interface CachedPage {
 
 export interface PageCacheOptions {
   maxEntries?: number;
+  /** Bodies kept in all, in bytes (16 MB by default): the cache never grows the process without bound. */
+  maxBytes?: number;
   defaultTtlMs?: number;
   now?: () => number;
   /** The shared database, when other instances may invalidate too (PostgreSQL). */
@@ -36,6 +38,7 @@ export interface PageCacheOptions {
 
 export class PageCache {
   private readonly entries = new Map<string, CachedPage>();
+  private bytes = 0;
   /** Bumped by every local drop: a page rendered across a drop may be stale and is not stored. */
   private generation = 0;
   private lastSeq = 0;
@@ -94,25 +97,39 @@ export class PageCache {
     const entry = this.entries.get(key);
     if (!entry) return undefined;
     if (entry.expiresAt <= this.now()) {
-      this.entries.delete(key);
+      this.delete(key);
       return undefined;
     }
     return entry;
   }
 
+  private delete(key: string): void {
+    const entry = this.entries.get(key);
+    if (!entry) return;
+    this.entries.delete(key);
+    this.bytes -= byteSize(entry.body);
+  }
+
   /** Stores a page unless something was invalidated since its render began (`generation`). */
   set(key: string, page: Omit<CachedPage, 'expiresAt'>, ttlMs: number | undefined, generation: number): void {
     if (generation !== this.generation) return;
-    const max = this.opts.maxEntries ?? 2000;
-    if (this.entries.size >= max) {
-      // Maps keep insertion order: drop the oldest tenth.
-      let n = Math.ceil(max / 10);
-      for (const k of this.entries.keys()) {
-        this.entries.delete(k);
-        if (--n <= 0) break;
-      }
+    const maxEntries = this.opts.maxEntries ?? 2000;
+    const maxBytes = this.opts.maxBytes ?? 16 * 1024 * 1024;
+    const size = byteSize(page.body);
+    if (size > maxBytes / 4) return;
+    this.delete(key);
+    // Maps keep insertion order: the oldest entries go first.
+    for (const oldest of this.entries.keys()) {
+      if (this.entries.size < maxEntries && this.bytes + size <= maxBytes) break;
+      this.delete(oldest);
     }
     this.entries.set(key, { ...page, expiresAt: this.now() + (ttlMs ?? this.opts.defaultTtlMs ?? 5 * 60_000) });
+    this.bytes += size;
+  }
+
+  /** Bytes of page bodies held now. */
+  get byteSize(): number {
+    return this.bytes;
   }
 
   /**
@@ -173,12 +190,15 @@ export class PageCache {
     this.generation++;
     if (tags.includes('*')) {
       this.entries.clear();
+      this.bytes = 0;
       return;
     }
-    for (const [key, entry] of this.entries) if (entry.tags.some((t) => tags.includes(t))) this.entries.delete(key);
+    for (const [key, entry] of this.entries) if (entry.tags.some((t) => tags.includes(t))) this.delete(key);
   }
 
   private now(): number {
     return this.opts.now ? this.opts.now() : Date.now();
   }
 }
+
+const byteSize = (body: string | Buffer) => (typeof body === 'string' ? Buffer.byteLength(body) : body.length);

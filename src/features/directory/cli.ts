@@ -4,6 +4,7 @@ import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { translate } from '../../core/i18n/index.ts';
 import { exportPackage, importPackage } from './hsds-io.ts';
+import { placeIndexFile, sharedPlaceCacheDir, writePlaceIndex } from './place-index-build.ts';
 
 /** The one argument both commands take: a folder (a mistake is a usage error: the command line prints the usage, exit 2). */
 function folderArgument(command: string, args: string[]): string {
@@ -15,6 +16,15 @@ function folderArgument(command: string, args: string[]): string {
 
 /** `alongside export-hsds DIR` and `alongside import-hsds DIR`: HSDS tabular data packages. */
 export const directoryCommands: Record<string, Command> = {
+  /** Builds the offline place index (npm ci does, through `prepare`; the server does when it is missing). */
+  async 'build-place-index'(args) {
+    const [file, ...rest] = args;
+    if (rest.length > 0 || file?.startsWith('-')) throw new UsageError('build-place-index takes at most one file.');
+    const target = file ?? placeIndexFile(sharedPlaceCacheDir());
+    writePlaceIndex(target);
+    console.log(`Wrote the place index to ${target}.`);
+    return 0;
+  },
   async 'export-hsds'(args, config) {
     const dir = folderArgument('export-hsds', args);
     return withMigratedDatabase(config.database, async (handle) => {

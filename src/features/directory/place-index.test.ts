@@ -92,3 +92,22 @@ describe('the place index file', () => {
     );
   });
 });
+
+describe('finding the place index file', () => {
+  it('reads the app’s own copy first, and passes over an unreadable one', async () => {
+    const fs = await import('node:fs');
+    const os = await import('node:os');
+    const path = await import('node:path');
+    const { openPlaceIndex, placeIndexFile } = await import('./place-index-build.ts');
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-places-'));
+    try {
+      const own = buildPlaceIndex([place({ id: 1, name: 'Only Town' })], 'test-data');
+      fs.writeFileSync(placeIndexFile(dir), own);
+      assert.equal(openPlaceIndex(dir).count, 1, 'the app’s copy is used');
+      fs.writeFileSync(placeIndexFile(dir), 'garbage');
+      assert.ok(openPlaceIndex(dir).count > 100_000, 'an unreadable copy is passed over for the shared one');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

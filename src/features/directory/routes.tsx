@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { FormText, Slug, Type, typed, type App } from '../../core/http/schemas.ts';
@@ -6,7 +7,7 @@ import { isLocale, type Locale } from '../../core/i18n/index.ts';
 import { fieldErrorsOf, statusOf } from '../../core/result.ts';
 import { directoryAdminRoutes } from './admin-routes.tsx';
 import { hsdsApiRoutes } from './api-routes.ts';
-import { loadGazetteer } from './gazetteer.ts';
+import { loadGazetteer, usePlaceCache } from './gazetteer.ts';
 import { search, searchRefused, SearchQuery } from './search.ts';
 import { publicListing, reportOutdated, submitSuggestion } from './service.ts';
 import { HomeDirectorySection, ListingPage, SearchPage, SuggestPage } from './views.tsx';
@@ -41,6 +42,7 @@ export async function directoryRoutes(fastify: FastifyInstance) {
     },
   );
   // A listening server loads the place list straight away, so the first visitor to search near a place does not wait for it.
+  usePlaceCache(path.join(app.deps.config.dataDir, 'cache'));
   app.addHook('onListen', async () => {
     setImmediate(loadGazetteer);
   });

@@ -1,7 +1,6 @@
 import crypto from 'node:crypto';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import sharp from 'sharp';
 import { invalid, ok, type Result } from '../../core/result.ts';
 import { msg } from './messages.ts';
 
@@ -48,6 +47,8 @@ export class CoverUpload {
 
 export async function storeCover(dataDir: string, upload: CoverUpload): Promise<Result<CoverImage>> {
   if (upload.truncated || upload.buffer.length > MAX_COVER_BYTES) return invalid(msg('coverTooLarge'), 'cover');
+  // Loaded on the first upload: libvips is large and most processes never see an image.
+  const { default: sharp } = await import('sharp');
   let format: string | undefined;
   try {
     format = (await sharp(upload.buffer).metadata()).format;

@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
-import PDFDocument from 'pdfkit';
 import type { Certificate } from './service.ts';
 
 /*
@@ -23,7 +22,9 @@ function longDate(isoDay: string): string {
   );
 }
 
-export function certificatePdf(cert: Certificate, siteName: string, verifyUrl: string): Promise<Buffer> {
+export async function certificatePdf(cert: Certificate, siteName: string, verifyUrl: string): Promise<Buffer> {
+  // Loaded on the first certificate: pdfkit is large and most requests never need it.
+  const { default: PDFDocument } = await import('pdfkit');
   const { regular, bold } = loadFonts();
   const doc = new PDFDocument({
     size: 'A4',
