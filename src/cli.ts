@@ -7,12 +7,8 @@ import { translate } from './core/i18n/index.ts';
 import { openDatabase } from './core/db/connect.ts';
 import { migrateToLatest, withMigratedDatabase } from './core/db/migrate.ts';
 import { createStaff } from './core/auth/service.ts';
-import { createBackup } from './core/backup/backup.ts';
-import { existingPassphrase, newPassphrase, PASSPHRASE_ENV } from './core/backup/encryption.ts';
-import { BackupError } from './core/backup/manifest.ts';
-import { restoreBackup } from './core/backup/restore.ts';
+import { BackupError, PASSPHRASE_ENV } from './core/backup/manifest.ts';
 import { seedDemo } from './demo/seed.ts';
-import { buildApp } from './server.ts';
 import { directoryCommands } from './features/directory/cli.ts';
 import { COMMENTS_USAGE, commentCommands } from './features/comments/cli.ts';
 import { IMPORT_USAGE, importWordPressCommand } from './features/wordpress/cli.ts';
@@ -89,6 +85,7 @@ const commands: Record<string, Command> = {
     const handle = openDatabase(config.database);
     await migrateToLatest(handle.db, handle.dialect);
     const seeded = await seedDemo(handle.db, systemClock);
+    const { buildApp } = await import('./server.ts');
     const app = await buildApp({ config, handle });
     const close = async () => {
       await app.close();
@@ -154,6 +151,8 @@ const commands: Record<string, Command> = {
     const opts = strictArgs(args, { out: { type: 'string' }, encrypt: { type: 'boolean' } });
     if (!opts.out) throw new UsageError('backup needs --out FILE.');
     const started = performance.now();
+    const { createBackup } = await import('./core/backup/backup.ts');
+    const { newPassphrase } = await import('./core/backup/encryption.ts');
     const result = await createBackup({
       config,
       out: opts.out,
@@ -188,6 +187,8 @@ const commands: Record<string, Command> = {
     const [file, ...extra] = parsed.positionals;
     if (!file || extra.length) throw new UsageError('restore needs exactly one FILE.');
     const check = parsed.values.check === true;
+    const { restoreBackup } = await import('./core/backup/restore.ts');
+    const { existingPassphrase } = await import('./core/backup/encryption.ts');
     const result = await restoreBackup({ config, file, checkOnly: check, passphrase: () => existingPassphrase() });
     const { manifest } = result;
     const made = `made ${manifest.createdAt} by Alongside ${manifest.appVersion}, schema ${manifest.schemaVersion}`;

@@ -10,6 +10,7 @@ import type { DbHandle } from './core/db/connect.ts';
 import { PageCache } from './core/cache/page-cache.ts';
 import { loggerOptions } from './core/http/logging.ts';
 import { frameworkErrorAnswer, httpCore } from './core/http/plugin.tsx';
+import { lazyValidatorFactory } from './core/http/validators.ts';
 import { antispam } from './core/antispam/plugin.ts';
 import { createClientKeyer } from './core/security/client-key.ts';
 import { loadOrCreateSecret } from './core/security/secrets.ts';
@@ -76,6 +77,7 @@ export async function buildApp({
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
     frameworkErrors: frameworkErrorAnswer(config),
+    schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory() } },
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });
   const deps: AppDeps = {

@@ -1,5 +1,4 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,15 +27,14 @@ if (files.length === 0) {
 }
 
 const started = Date.now();
-// The command-line tests run bin/alongside.js, which runs the compiled dist/ as production does:
-// bring it up to date with the sources first (incremental; a type error fails the run here).
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
-const build = spawnSync(process.execPath, [tsc, '-p', 'tsconfig.build.json'], { stdio: 'inherit' });
+// The command-line tests run bin/alongside.js, which runs the bundle in dist/ as production does:
+// build it from the sources first, so what the tests start is what ships.
+const build = spawnSync(process.execPath, ['scripts/build.mjs'], { stdio: 'inherit' });
 if (build.status !== 0) {
-  console.error('The build (tsc -p tsconfig.build.json) failed: fix the errors above.');
+  console.error('The build (scripts/build.mjs) failed: fix the errors above.');
   process.exit(1);
 }
-console.log(`# compiled src/ into dist/ in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+console.log(`# built dist/alongside.mjs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
 const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-tap-')), 'results.tap');
 const server = await startPostgres();
 console.log(`# PostgreSQL for tests: ${server.how}`);

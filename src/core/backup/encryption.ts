@@ -10,7 +10,9 @@ import { BackupError } from './manifest.ts';
  * so a changed, cut or re-ordered file does not decrypt. The passphrase comes from the environment
  * or a terminal prompt, never from the command line, which other users can read in the process list.
  */
-export const PASSPHRASE_ENV = 'ALONGSIDE_BACKUP_PASSPHRASE';
+import { PASSPHRASE_ENV } from './manifest.ts';
+
+export { PASSPHRASE_ENV };
 export const MIN_PASSPHRASE_LENGTH = 10;
 
 export type ArchiveKind = 'gzip' | 'age' | 'age-armored' | 'unknown';

@@ -1,6 +1,10 @@
 import fs from 'node:fs';
 import type { Dialect } from '../db/schema.ts';
+import { projectPath } from '../paths.ts';
 import { migrations } from '../db/migrations/index.ts';
+
+/** Where --encrypt and restore read the passphrase from (never a command-line argument, which others can see). */
+export const PASSPHRASE_ENV = 'ALONGSIDE_BACKUP_PASSPHRASE';
 
 /*
  * What a backup archive says about itself: manifest.json, the archive's last entry. It names the
@@ -43,7 +47,7 @@ export class BackupError extends Error {
 
 export function appVersion(): string {
   // src/core/backup → the project root, also from dist/core/backup after a build.
-  const pkg = JSON.parse(fs.readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as {
+  const pkg = JSON.parse(fs.readFileSync(projectPath('package.json'), 'utf8')) as {
     version?: string;
   };
   return pkg.version ?? 'unknown';

@@ -1,5 +1,3 @@
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
@@ -9,6 +7,7 @@ import type { VNode } from 'preact';
 import { staffForSession, type StaffMember } from '../auth/service.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Config } from '../../config.ts';
+import { projectPath } from '../paths.ts';
 import { renderDocument } from '../views/render.ts';
 import type { PageContext } from '../views/context.ts';
 import { createCsrf } from './csrf.ts';
@@ -22,7 +21,7 @@ import { parseFormStrict } from './form-parser.ts';
 import { refusedInput } from './input-gate.ts';
 
 export const SESSION_COOKIE = 'alongside_staff';
-const PUBLIC_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../public');
+const PUBLIC_DIR = projectPath('public');
 
 declare module 'fastify' {
   interface FastifyRequest {

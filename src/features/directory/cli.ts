@@ -3,7 +3,6 @@ import { UsageError, type Command } from '../../core/cli/command.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { translate } from '../../core/i18n/index.ts';
-import { exportPackage, importPackage } from './hsds-io.ts';
 import { placeIndexFile, sharedPlaceCacheDir, writePlaceIndex } from './place-index-build.ts';
 
 /** The one argument both commands take: a folder (a mistake is a usage error: the command line prints the usage, exit 2). */
@@ -27,6 +26,7 @@ export const directoryCommands: Record<string, Command> = {
   },
   async 'export-hsds'(args, config) {
     const dir = folderArgument('export-hsds', args);
+    const { exportPackage } = await import('./hsds-io.ts');
     return withMigratedDatabase(config.database, async (handle) => {
       const counts = await exportPackage(handle.db, path.resolve(dir));
       console.log(
@@ -40,6 +40,7 @@ export const directoryCommands: Record<string, Command> = {
   },
   async 'import-hsds'(args, config) {
     const dir = folderArgument('import-hsds', args);
+    const { importPackage } = await import('./hsds-io.ts');
     return withMigratedDatabase(config.database, async (handle) => {
       const started = performance.now();
       const result = await importPackage(handle.db, handle.dialect, systemClock, path.resolve(dir));

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../../core/paths.ts';
 import { buildPlaceIndex, PLACE_INDEX_VERSION, PlaceIndex, type PlaceInput } from './place-index.ts';
 
 /*
@@ -73,7 +73,7 @@ export function writePlaceIndex(file: string): void {
   fs.renameSync(tmp, file);
 }
 
-const BIN = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bin/alongside.js');
+const BIN = projectPath('bin', 'alongside.js');
 
 /** node_modules/.cache/alongside: shared by every data folder of this install (tests, several sites). */
 export function sharedPlaceCacheDir(): string {

@@ -4,7 +4,6 @@ import type { Config } from '../../config.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { translate } from '../../core/i18n/index.ts';
-import { importWordPress } from './import.ts';
 
 export const IMPORT_USAGE = `  import-wordpress FILE.xml [--pages import|skip]
                              import a WordPress export (WXR): posts, tags and categories,
@@ -42,6 +41,7 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
     return 1;
   }
   return withMigratedDatabase(config.database, async (handle) => {
+    const { importWordPress } = await import('./import.ts');
     const result = await importWordPress(handle.db, systemClock, xml, { pages });
     if (!result.ok) {
       console.error(translate('en', result.message));

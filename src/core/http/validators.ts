@@ -1,0 +1,33 @@
+import { AjvCompiler } from '@fastify/ajv-compiler';
+
+/*
+ * Route schemas compiled when a route is first used, not at start: compiling the ~400 schemas of
+ * every route took about 300 ms of each start, most of them for staff and API routes a given
+ * process may never serve. Fastify's own compiler (same ajv, same options: coercion, defaults)
+ * does the work; this only defers it.
+ */
+type BuildFromPool = ReturnType<typeof AjvCompiler>;
+type Compile = ReturnType<BuildFromPool>;
+type Validate = ReturnType<Compile>;
+
+export function lazyValidatorFactory(): BuildFromPool {
+  const pool = AjvCompiler();
+  return (externalSchemas, options) => {
+    const compile = pool(externalSchemas, options);
+    return (route) => {
+      let compiled: Validate | undefined;
+      const validate = (data: unknown, context?: object) => {
+        compiled ??= compile(route);
+        const result = compiled(data, context as Parameters<Validate>[1]);
+        validate.errors = compiled.errors;
+        return result;
+      };
+      validate.errors = null as Validate['errors'];
+      // Fastify hands ajv functions (marked by schemaEnv) the parent object, so coercion can
+      // replace a root value; the deferred function is always an ajv one.
+      validate.schemaEnv = true;
+      // The wrapper answers exactly as the ajv function it defers to (result and errors).
+      return validate as unknown as Validate;
+    };
+  };
+}
