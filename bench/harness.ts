@@ -538,3 +538,21 @@ export async function measureRatio(spec: {
   );
   return result;
 }
+
+/** Every public page reachable from the home page by links (no staff area, no static files). */
+export async function browseEverything(base: string): Promise<number> {
+  const seen = new Set<string>(['/']);
+  const queue = ['/'];
+  while (queue.length > 0 && seen.size < 400) {
+    const page = queue.shift()!;
+    const res = await httpRequest(`${base}${page}`);
+    if (!String(res.headers['content-type'] ?? '').includes('text/html')) continue;
+    for (const [, href] of res.body.toString('utf8').matchAll(/href="(\/[^"#]*)"/g)) {
+      const target = href!.replace(/&amp;/g, '&');
+      if (/^\/(admin|static|antispam)\b/.test(target) || seen.has(target)) continue;
+      seen.add(target);
+      queue.push(target);
+    }
+  }
+  return seen.size;
+}

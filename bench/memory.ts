@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, startPostgres } from '../test/support/postgres.ts';
-import { httpRequest, machine, SERVER_NODE_FLAGS } from './harness.ts';
+import { browseEverything, httpRequest, machine, SERVER_NODE_FLAGS } from './harness.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'sqlite' } } });
@@ -47,22 +47,6 @@ function largestKinds(file: string, top = 12): [string, number, number][] {
     .sort((a, b) => b[1].bytes - a[1].bytes)
     .slice(0, top)
     .map(([k, v]) => [k, v.bytes, v.count]);
-}
-
-async function browseEverything(base: string): Promise<number> {
-  const seen = new Set<string>(['/']);
-  const queue = ['/'];
-  while (queue.length > 0 && seen.size < 400) {
-    const res = await httpRequest(`${base}${queue.shift()!}`);
-    if (!String(res.headers['content-type'] ?? '').includes('text/html')) continue;
-    for (const [, href] of res.body.toString('utf8').matchAll(/href="(\/[^"#]*)"/g)) {
-      const target = href!.replace(/&amp;/g, '&');
-      if (/^\/(admin|static|antispam)\b/.test(target) || seen.has(target)) continue;
-      seen.add(target);
-      queue.push(target);
-    }
-  }
-  return seen.size;
 }
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-memory-'));
