@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, startPostgres } from '../test/support/postgres.ts';
-import { browseEverything, httpRequest, machine, SERVER_NODE_FLAGS } from './harness.ts';
+import { browseEverything, httpRequest, machine, SERVER_ENV, SERVER_NODE_FLAGS } from './harness.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { dialect: { type: 'string', default: 'sqlite' } } });
@@ -70,7 +70,15 @@ const child = spawn(
   [...SERVER_NODE_FLAGS, '--heapsnapshot-signal=SIGUSR2', path.join(ROOT, 'bin', 'alongside.js'), 'serve'],
   {
     cwd: dataDir,
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      ...SERVER_ENV,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      LOG_LEVEL: 'warn',
+    },
     stdio: 'ignore',
   },
 );
