@@ -33,13 +33,19 @@ export interface Detector {
   inspect(page: Page): Promise<string>;
 }
 
+/** Findings kept per document (and console messages per page): enough to say what ran, few enough to stay fast. */
+const PER_PAGE = 20;
+
 /**
  * Installed in every document of the context before its own scripts: the traps and the CSP
  * listener. Plain JavaScript in a string: functions compiled by tsx carry helper calls that do
  * not exist in the page.
  */
 const INIT_SCRIPT = (ids: string[]) => `(() => {
+  // A page full of blocked payloads raises thousands of violations: the first few make the point.
+  let reports = 0;
   const report = (what) => {
+    if (++reports > ${PER_PAGE}) return;
     try {
       if (typeof window.__xssReport === 'function') return void window.__xssReport(what);
     } catch (e) {}
@@ -99,7 +105,7 @@ const SCAN_SCRIPT = String.raw`(() => {
       else if (/stylesheet/i.test(rel) && !own(el.getAttribute('href') || '')) found.push('stylesheet from ' + el.getAttribute('href'));
     }
   }
-  return found;
+  return found.slice(0, 50);
 })()`;
 
 const SETTLE_SCRIPT = 'new Promise((r) => requestAnimationFrame(() => setTimeout(r, 20)))';
@@ -109,6 +115,13 @@ const TEXT_SCRIPT = `(() => {
   const values = Array.from(document.querySelectorAll('input, textarea')).map((el) => el.value);
   return (document.documentElement ? document.documentElement.textContent : '') + '\\n' + values.join('\\n');
 })()`;
+
+/** A script in a page, or `fallback` after 10 s: a frame a payload broke may never answer. */
+function within<T>(run: Promise<T>, fallback: T): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<T>((resolve) => (timer = setTimeout(() => resolve(fallback), 10_000)));
+  return Promise.race([run, late]).finally(() => clearTimeout(timer));
+}
 
 export async function armDetector(context: BrowserContext, trapIds: string[]): Promise<Detector> {
   let findings: Finding[] = [];
@@ -121,8 +134,13 @@ export async function armDetector(context: BrowserContext, trapIds: string[]): P
       void d.dismiss().catch(() => {});
     });
     page.on('pageerror', (err) => add(page.url(), `uncaught error: ${err.message.slice(0, 120)}`));
+    let messages = 0;
+    page.on('load', () => (messages = 0));
     page.on('console', (m) => {
-      if (/Content Security Policy|Refused to (execute|load|apply|frame|connect)/i.test(m.text()))
+      if (
+        /Content Security Policy|Refused to (execute|load|apply|frame|connect)/i.test(m.text()) &&
+        messages++ < PER_PAGE
+      )
         add(page.url(), `console: ${m.text().slice(0, 160)}`);
     });
     page.on('request', (req) => {
@@ -134,15 +152,19 @@ export async function armDetector(context: BrowserContext, trapIds: string[]): P
 
   const settle = async (page: Page) => {
     // Image errors, <details> toggles and autofocus fire just after load: give them a frame and a tick.
-    await page.evaluate(SETTLE_SCRIPT).catch(() => {});
+    await within(page.evaluate(SETTLE_SCRIPT), undefined).catch(() => {});
   };
   const inspect = async (page: Page) => {
     await settle(page);
     for (const frame of page.frames()) {
-      const found = await frame.evaluate<string[]>(SCAN_SCRIPT).catch((err: Error) => [`scan failed: ${err.message}`]);
+      const found = await within(frame.evaluate<string[]>(SCAN_SCRIPT), ['the scan did not finish']).catch(
+        (err: Error) => [`scan failed: ${err.message}`],
+      );
       for (const what of found) add(frame.url(), what);
     }
-    return page.evaluate<string>(TEXT_SCRIPT);
+    const text = await within(page.evaluate<string>(TEXT_SCRIPT), undefined);
+    if (text === undefined) add(page.url(), 'the page did not answer');
+    return text ?? '';
   };
   return {
     take() {
@@ -151,7 +173,8 @@ export async function armDetector(context: BrowserContext, trapIds: string[]): P
       return out;
     },
     async visit(page, url) {
-      const res = await page.goto(url, { waitUntil: 'load' });
+      // A page that never finishes loading fails here, by name, rather than as the file's time-out.
+      const res = await page.goto(url, { waitUntil: 'load', timeout: 30_000 });
       if (!res || res.status() >= 400) add(url, `the page answered ${res?.status()}`);
       return inspect(page);
     },
