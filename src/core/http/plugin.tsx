@@ -237,10 +237,16 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     return gateInput(req, reply);
   });
   // A route's own hooks run after every instance hook, so after its scope's multipart parser.
+  // Requests that got this far had a body the parser could read (see the error handler).
+  const multipartRead = new WeakSet<FastifyRequest>();
+  async function gateMultipart(req: FastifyRequest, reply: FastifyReply) {
+    multipartRead.add(req);
+    return gateInput(req, reply);
+  }
   app.addHook('onRoute', (route) => {
     if (!route.config?.multipart) return;
     const own = route.preValidation === undefined ? [] : [route.preValidation].flat();
-    route.preValidation = [gateInput, ...own];
+    route.preValidation = [gateMultipart, ...own];
   });
 
   // Replaces Fastify's request log: method, route pattern, status, time; nothing about the client.
@@ -267,7 +273,10 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   app.setNotFoundHandler((req, reply) => sendError(req, reply, 404));
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    // A multipart body the parser gave up on (cut short, no boundary: busboy throws plain errors)
+    // fails before the gate, for anyone, session or not: the client's mistake, so a 400.
+    if (status === 500 && req.routeOptions.config?.multipart && !multipartRead.has(req)) status = 400;
     if (status >= 500)
       req.log.error({ err: { message: error.message, stack: error.stack, code: error.code } }, 'request failed');
     let message: Message | undefined;
