@@ -15,54 +15,84 @@ const isErrorPage = (res: { headers: Record<string, unknown>; body: string }) =>
   /^<!doctype html>/i.test(res.body) &&
   /<a class="quick-exit__button"/.test(res.body);
 
-/** Broken multipart bodies, as a client cut off or careless would send them. */
-function brokenMultiparts(): { label: string; contentType: string; payload: string }[] {
+/** Broken multipart bodies, as a client cut off or careless would send them (`token` leads the body). */
+function brokenMultiparts(token: string): { label: string; contentType: string; payload: string }[] {
   const b = '----broken';
   const type = `multipart/form-data; boundary=${b}`;
+  const csrfPart = `--${b}\r\nContent-Disposition: form-data; name="_csrf"\r\n\r\n${token}\r\n`;
   return [
+    { label: 'not multipart at all', contentType: type, payload: 'garbage' },
+    { label: 'no boundary parameter', contentType: 'multipart/form-data', payload: 'x' },
     {
       label: 'cut off inside a field',
       contentType: type,
-      payload: `--${b}\r\nContent-Disposition: form-data; name="title"\r\n\r\nhello`,
+      payload: `${csrfPart}--${b}\r\nContent-Disposition: form-data; name="title"\r\n\r\nhello`,
     },
     {
       label: 'cut off inside a file',
       contentType: type,
-      payload: `--${b}\r\nContent-Disposition: form-data; name="cover"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG`,
+      payload: `${csrfPart}--${b}\r\nContent-Disposition: form-data; name="cover"; filename="a.png"\r\nContent-Type: image/png\r\n\r\n\x89PNG`,
     },
     {
       label: 'no closing boundary',
       contentType: type,
-      payload: `--${b}\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--${b}`,
+      payload: `${csrfPart}--${b}\r\nContent-Disposition: form-data; name="title"\r\n\r\nx\r\n--${b}`,
     },
-    { label: 'not multipart at all', contentType: type, payload: 'garbage' },
-    { label: 'no boundary parameter', contentType: 'multipart/form-data', payload: 'x' },
+    {
+      label: 'a part header cut off',
+      contentType: type,
+      payload: `${csrfPart}--${b}\r\nContent-Disposition: form-da`,
+    },
     { label: 'an empty boundary', contentType: 'multipart/form-data; boundary=', payload: '--\r\n' },
   ];
 }
 
+/** Every POST route's address, read from Fastify's route tree, parameters filled with 1. */
+function postRoutes(app: TestApp['app']): string[] {
+  const stack: string[] = [];
+  const urls: string[] = [];
+  for (const line of app.printRoutes({ commonPrefix: false, method: 'POST' }).split('\n')) {
+    const m = /^([│ ]*)[├└]── (\S+) \(POST\)/.exec(line);
+    if (!m) continue;
+    const depth = m[1]!.length / 4;
+    stack.length = depth;
+    stack.push(m[2]!);
+    urls.push(stack.join('').replace(/:[A-Za-z]+/g, '1'));
+  }
+  return urls;
+}
+
 for (const dialect of DIALECTS) {
-  describe(`broken multipart bodies to the post editor (${dialect})`, () => {
+  describe(`broken multipart bodies (${dialect})`, () => {
     let t: TestApp;
     before(async () => {
       t = await createTestApp(dialect);
     });
     after(() => t.close());
 
-    it('answer 400 with the error page, with or without a session, and change nothing', async () => {
-      const editor = await loginAs(t, 'editor');
+    it('to the post editor: a 400 page, anonymous, signed in, with or without a token; nothing saved', async () => {
+      const admin = await loginAs(t, 'admin');
       const count = async () => (await t.db.selectFrom('posts').select('id').execute()).length;
       const before = await count();
+      const senders = [
+        { who: 'anonymous', headers: {}, token: 'forged' },
+        { who: 'signed in, no token', headers: { cookie: admin.cookie }, token: '' },
+        {
+          who: 'signed in with a token',
+          headers: { cookie: admin.cookie, 'x-csrf-token': admin.csrf },
+          token: admin.csrf,
+        },
+      ];
       for (const url of ['/admin/posts', '/admin/posts/1']) {
-        for (const cookie of [undefined, editor.cookie]) {
-          for (const body of brokenMultiparts()) {
+        for (const sender of senders) {
+          for (const body of brokenMultiparts(sender.token)) {
             const res = await t.inject({
               method: 'POST',
               url,
               payload: body.payload,
-              headers: { 'content-type': body.contentType, accept: 'text/html', ...(cookie ? { cookie } : {}) },
+              headers: { 'content-type': body.contentType, accept: 'text/html', ...sender.headers },
             });
-            const label = `${url} ${cookie ? 'signed in' : 'anonymous'}: ${body.label}`;
+            const label = `${url} ${sender.who}: ${body.label}`;
             assert.equal(res.statusCode, 400, label);
             assert.ok(isErrorPage(res), label);
             assert.match(res.body, /The request could not be understood/, label);
@@ -71,6 +101,29 @@ for (const dialect of DIALECTS) {
       }
       assert.equal(await count(), before);
       assert.doesNotMatch(t.logs(), /"level":50/, 'no error logged: the client’s mistake, not the site’s');
+    });
+
+    it('to every POST route: refused with a 4xx page, never a 500', async () => {
+      const admin = await loginAs(t, 'admin');
+      const routes = postRoutes(t.app);
+      assert.ok(routes.includes('/admin/posts/1') && routes.length > 40, `routes found: ${routes.length}`);
+      const bodies = brokenMultiparts(admin.csrf).filter((b) => /cut off inside a file|no boundary/.test(b.label));
+      for (const url of routes) {
+        for (const headers of [{}, { cookie: admin.cookie, 'x-csrf-token': admin.csrf }]) {
+          for (const body of bodies) {
+            const res = await t.inject({
+              method: 'POST',
+              url,
+              payload: body.payload,
+              headers: { 'content-type': body.contentType, accept: 'text/html', ...headers },
+            });
+            const label = `${url} ${'cookie' in headers ? 'signed in' : 'anonymous'}: ${body.label} → ${res.statusCode}`;
+            assert.ok(res.statusCode >= 400 && res.statusCode < 500, label);
+            assert.ok(url.startsWith('/api/') || isErrorPage(res), label);
+          }
+        }
+      }
+      assert.doesNotMatch(t.logs(), /"level":50/, 'no error logged');
     });
   });
 
