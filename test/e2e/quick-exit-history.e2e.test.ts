@@ -63,7 +63,7 @@ describe('quick exit and the browser history in Chromium', () => {
     const page = await context.newPage();
     await page.goto(live.server.url + '/');
     const before = await historyLength(page);
-    const opened = context.waitForEvent('page');
+    const opened = context.waitForEvent('page', { timeout: 5_000 });
     await page.click('footer a[href="/safety"]', { modifiers: ['ControlOrMeta'] });
     await (await opened).close();
     assert.equal(new URL(page.url()).pathname, '/', 'a Ctrl-click opens a tab; this one stays');
