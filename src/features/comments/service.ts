@@ -39,6 +39,7 @@ import {
   type Result,
 } from '../../core/result.ts';
 import { intSetting, readSetting, writeSetting } from '../../core/settings/index.ts';
+import { checkUrl } from '../../core/text/urls.ts';
 import { submitSuggestion } from '../directory/service.ts';
 import { findPublishedPostBySlug, setCommentsClosed as setPostCommentsClosed } from '../posts/service.ts';
 import { msg } from './messages.ts';
@@ -487,13 +488,8 @@ export async function editCommentAsModerator(
 export function linksIn(bodyMd: string): string[] {
   const out: string[] = [];
   for (const raw of findLinks(bodyMd)) {
-    const candidate = /^https?:\/\//i.test(raw) ? raw : `https://${raw}`;
-    try {
-      const u = new URL(candidate);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && !out.includes(u.href)) out.push(u.href);
-    } catch {
-      /* not a link */
-    }
+    const checked = checkUrl(/^https?:\/\//i.test(raw) ? raw : `https://${raw}`, { publicHost: true });
+    if (checked.ok && !out.includes(checked.url)) out.push(checked.url);
   }
   return out;
 }

@@ -31,9 +31,10 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
     return 2;
   }
   const file = positionals[0]!;
-  let xml: string;
+  // As bytes: the import finds and names any that are not UTF-8 (reading as text would hide them).
+  let xml: Buffer;
   try {
-    xml = fs.readFileSync(file, 'utf8');
+    xml = fs.readFileSync(file);
   } catch (err) {
     console.error(
       `Cannot read ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}.`,

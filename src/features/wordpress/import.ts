@@ -4,9 +4,12 @@ import { slugify } from '../../core/auth/service.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Db, Executor, PostStatus } from '../../core/db/schema.ts';
 import { invalid, ok, type Result } from '../../core/result.ts';
+import { decodeUtf8Marked } from '../../core/text/gate.ts';
 import { importApprovedComment } from '../comments/service.ts';
 import { findImportedPost, importPost, LIMITS, parseTags } from '../posts/service.ts';
+import { msg } from './messages.ts';
 import * as repo from './repo.ts';
+import { refusedWxrText } from './text-check.ts';
 import {
   htmlToMarkdown,
   htmlToText,
@@ -50,19 +53,25 @@ const STATUS: Record<string, PostStatus | undefined> = {
   private: 'draft',
 };
 
+/**
+ * `file` as its bytes (what the command line reads: bytes that are not UTF-8 are then found and
+ * named) or as text. Every piece of text passes the one text gate before anything is stored.
+ */
 export async function importWordPress(
   db: Db,
   clock: Clock,
-  xml: string,
+  file: string | Uint8Array,
   opts: ImportOptions = { pages: 'skip' },
 ): Promise<Result<ImportReport>> {
   let wxr: Wxr;
   try {
-    wxr = parseWxr(xml);
+    wxr = parseWxr(typeof file === 'string' ? file : decodeUtf8Marked(file));
   } catch (err) {
     if (err instanceof WxrError) return invalid(err.problem);
     throw err;
   }
+  const refused = refusedWxrText(wxr);
+  if (refused) return invalid(msg('refusedText', { problem: refused }));
   // Imported authors cannot log in until an admin enables them, so one unusable password hash serves all.
   const lockedHash = await hashPassword(crypto.randomBytes(24).toString('base64url'));
   const report = await db.transaction().execute(async (tx) => {

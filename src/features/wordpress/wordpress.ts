@@ -79,7 +79,7 @@ function wpDate(gmt: string, local: string): string {
 export function parseWxr(xml: string): Wxr {
   const valid = XMLValidator.validate(xml);
   if (valid !== true)
-    throw new WxrError(msg('notXml', { line: valid.err.line, col: valid.err.col, detail: valid.err.msg }));
+    throw new WxrError(msg('notXml', { line: valid.err.line, col: valid.err.col, detail: printable(valid.err.msg) }));
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -129,6 +129,11 @@ export function parseWxr(xml: string): Wxr {
     })),
   }));
   return { siteUrl, language: text(channel.language), authors, items };
+}
+
+/** The parser's words may quote the file: controls, overrides and unreadable bytes are not passed on to a terminal. */
+function printable(detail: string): string {
+  return detail.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/gu, '?');
 }
 
 function safeDecode(s: string): string {
