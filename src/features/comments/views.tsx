@@ -404,7 +404,9 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
             <>
               {' '}
               <a href="/admin/comments/reject-unverified" data-reject-all-unverified>
-                Reject all {counts.unverified} unverified comments…
+                {counts.unverified === 1
+                  ? 'Reject the 1 unverified comment…'
+                  : `Reject all ${counts.unverified} unverified comments…`}
               </a>
             </>
           )}
