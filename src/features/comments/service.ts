@@ -138,15 +138,20 @@ export function createCommentsRuntime({
   pageCache,
   ceiling,
 }: Pick<AppDeps, 'db' | 'clock' | 'pageCache'> & { ceiling: UnverifiedCeiling }) {
-  let limiter: RateLimiter | undefined;
+  // The promise is kept, not the limiter: submissions arriving while the setting is read share the
+  // one limiter being made, instead of each making (and passing) a fresh one.
+  let limiter: Promise<RateLimiter> | undefined;
   let rules: { at: number; value: SpamRuleSet } | undefined;
   const runtime: CommentsRuntime = {
     async allowSubmission(clientKey) {
-      if (!limiter) {
-        const max = await readSetting(db, RATE_LIMIT);
-        limiter = createRateLimiter({ clock, max, windowMs: RATE_WINDOW_MS, enabled: max > 0 });
-      }
-      return limiter.hit(clientKey);
+      limiter ??= readSetting(db, RATE_LIMIT).then(
+        (max) => createRateLimiter({ clock, max, windowMs: RATE_WINDOW_MS, enabled: max > 0 }),
+        (error: unknown) => {
+          limiter = undefined; // a failed read is tried again by the next submission
+          throw error;
+        },
+      );
+      return (await limiter).hit(clientKey);
     },
     async spamRules() {
       const now = clock.now().getTime();
