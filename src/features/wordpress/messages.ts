@@ -7,6 +7,8 @@ export const { t, msg } = defineMessages('wordpress', {
     noChannel: 'The file is XML but not a WordPress export: it has no <rss><channel>. Nothing was imported.',
     notWxr:
       'The file is RSS but not a WordPress export (no wp:wxr_version). Export it from WordPress with Tools → Export. Nothing was imported.',
+    noUploads:
+      'The uploads folder {dir} cannot be read: give a copy of the old site’s wp-content/uploads folder. Nothing was imported.',
   },
   fr: {
     notXml: 'Le fichier n’est pas du XML bien formé (ligne {line}, colonne {col} : {detail}). Rien n’a été importé.',
@@ -14,5 +16,7 @@ export const { t, msg } = defineMessages('wordpress', {
       'Le fichier est du XML mais pas un export WordPress : il n’a pas de <rss><channel>. Rien n’a été importé.',
     notWxr:
       'Le fichier est du RSS mais pas un export WordPress (pas de wp:wxr_version). Exportez-le depuis WordPress avec Outils → Exporter. Rien n’a été importé.',
+    noUploads:
+      'Le dossier d’images {dir} est illisible : donnez une copie du dossier wp-content/uploads de l’ancien site. Rien n’a été importé.',
   },
 });
