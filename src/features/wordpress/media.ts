@@ -43,6 +43,8 @@ const variants = (rel: string) => {
 
 export class UploadsFolder {
   private readonly done = new Map<string, CoverImage | undefined>();
+  /** By real path: "van-300x200.jpg" missing and "van.jpg" are one file, stored once. */
+  private readonly byFile = new Map<string, CoverImage | undefined>();
   readonly stored: string[] = [];
 
   private constructor(
@@ -82,10 +84,12 @@ export class UploadsFolder {
     } catch {
       return undefined;
     }
+    if (this.byFile.has(file)) return this.byFile.get(file);
     const stored = await storeImportedImage(this.dataDir, await fs.readFile(file));
-    if (!stored.ok) return undefined;
-    this.stored.push(stored.value.file);
-    return stored.value;
+    const image = stored.ok ? stored.value : undefined;
+    this.byFile.set(file, image);
+    if (image) this.stored.push(image.file);
+    return image;
   }
 
   /** The import failed: the files it stored go too. */
