@@ -240,6 +240,8 @@ for (const dialect of DIALECTS) {
       assert.ok(left.some((u) => u.includes('..%2f')));
       assert.ok(left.some((u) => u.endsWith('linked.jpg')));
       assert.ok(left.includes('https://cdn.example.net/flyer.png'));
+      assert.match(ru.body_md, /\[flyer\.png\]\(https:\/\/example\.org\/flyer\)/, 'an image link keeps a text');
+      assert.match(ru.body_md, /\[leaflet\.pdf\]\(https:\/\/example\.org\/leaflet\.pdf\)/, 'an empty link gets one');
       assert.deepEqual(
         r.shortcodesRemoved.map((s) => s.shortcode),
         ['[contact-form-7]', '[su_box]'],
