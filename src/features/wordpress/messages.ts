@@ -14,6 +14,8 @@ export const { t, msg } = defineMessages('wordpress', {
     atItemNoId: 'Item {n}, {field}',
     atComment: 'Item {n} (wp:post_id {id}), comment {c}, {field}',
     atCommentNoId: 'Item {n}, comment {c}, {field}',
+    noUploads:
+      'The uploads folder {dir} cannot be read: give a copy of the old site’s wp-content/uploads folder. Nothing was imported.',
   },
   fr: {
     notXml: 'Le fichier n’est pas du XML bien formé (ligne {line}, colonne {col} : {detail}). Rien n’a été importé.',
@@ -28,5 +30,7 @@ export const { t, msg } = defineMessages('wordpress', {
     atItemNoId: 'Élément {n}, {field}',
     atComment: 'Élément {n} (wp:post_id {id}), commentaire {c}, {field}',
     atCommentNoId: 'Élément {n}, commentaire {c}, {field}',
+    noUploads:
+      'Le dossier d’images {dir} est illisible : donnez une copie du dossier wp-content/uploads de l’ancien site. Rien n’a été importé.',
   },
 });
