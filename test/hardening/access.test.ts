@@ -17,7 +17,7 @@ import { browserRequest, buildWorld, staffSession, type World } from '../support
  * as every role and as an anonymous visitor, with a form token and a body that passes its schema
  * (so nothing but the guard can refuse it): the roles policy.ts allows are never refused by the
  * guard; any other role gets 403, a visitor the login page (GET) or 401; a refused request changes
- * nothing in the database.
+ * nothing in the database; and no request, allowed or not, gets a server error.
  */
 const PUBLIC: Record<string, string> = {
   ...because('files, health and the anti-spam challenge every reader’s page needs', [
@@ -186,6 +186,7 @@ for (const dialect of DIALECTS) {
           requests++;
           const label = `${route.key} as ${actor} → ${res.statusCode}`;
           const refusedByGuard = guardRefused(res, actor, route.method);
+          if (res.statusCode >= 500) problems.push(`${label}: a server error`);
           if (allowed.includes(actor)) {
             const own = OWN_REFUSALS[route.key]?.status === res.statusCode;
             const refused = refusedByGuard || [401, 403].includes(res.statusCode);
