@@ -290,7 +290,7 @@ async function benchDialect(dialect: Dialect, pkg: string, generated: Generated,
     prefix,
   });
   console.log(
-    `${prefix}server memory after the load: rss ${app.rssMb().toFixed(0)} MB (the server process alone; the offline gazetteer is about 90 MB of it)`,
+    `${prefix}server memory after the load: rss ${app.rssMb().toFixed(0)} MB (the server process alone, run as npm start runs it)`,
   );
   await bare.stop();
   await app.stop();

@@ -21,7 +21,9 @@ import type { BenchDatabase } from './database.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 /** The flags `npm start`, the container and the systemd unit run the server with (bin/alongside.js). */
-export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4'];
+export const SERVER_NODE_FLAGS = ['--max-semi-space-size=4', '--max-old-space-size=128'];
+/** The environment they set for it (fewer malloc arenas: less memory held after bursts). */
+export const SERVER_ENV = { MALLOC_ARENA_MAX: '2' };
 const AUTOCANNON_BIN = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
 
 // ── settings ────────────────────────────────────────────────────────────────────────────────
@@ -170,6 +172,7 @@ export async function startApp(
     spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, 'bin', 'alongside.js'), 'serve'], {
       env: {
         ...process.env,
+        ...SERVER_ENV,
         DATABASE_URL: database.databaseUrl,
         DATA_DIR: database.dataDir,
         PORT: String(port),
@@ -537,4 +540,22 @@ export async function measureRatio(spec: {
     `${prefix}median ratio ${spec.label} / bare node:http: ${result.medianRatio.toFixed(2)}×${spec.target ? ` (${spec.target})` : ''}; median p99 ${result.medianAppP99} ms; ${settings.rounds} rounds of ${settings.duration} s at ${spec.app.connections ?? settings.connections} connections; ${machine()}`,
   );
   return result;
+}
+
+/** Every public page reachable from the home page by links (no staff area, no static files). */
+export async function browseEverything(base: string): Promise<number> {
+  const seen = new Set<string>(['/']);
+  const queue = ['/'];
+  while (queue.length > 0 && seen.size < 400) {
+    const page = queue.shift()!;
+    const res = await httpRequest(`${base}${page}`);
+    if (!String(res.headers['content-type'] ?? '').includes('text/html')) continue;
+    for (const [, href] of res.body.toString('utf8').matchAll(/href="(\/[^"#]*)"/g)) {
+      const target = href!.replace(/&amp;/g, '&');
+      if (/^\/(admin|static|antispam)\b/.test(target) || seen.has(target)) continue;
+      seen.add(target);
+      queue.push(target);
+    }
+  }
+  return seen.size;
 }

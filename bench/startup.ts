@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { freePort, startPostgres } from '../test/support/postgres.ts';
-import { httpRequest, machine, SERVER_NODE_FLAGS } from './harness.ts';
+import { browseEverything, httpRequest, machine, SERVER_ENV, SERVER_NODE_FLAGS } from './harness.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { dialect: { type: 'string' } } });
@@ -34,7 +34,15 @@ async function serve(env: Record<string, string>): Promise<Started> {
   const url = `http://127.0.0.1:${port}`;
   const started = performance.now();
   const child = spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, 'bin', 'alongside.js'), 'serve'], {
-    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', PUBLIC_URL: url, LOG_LEVEL: 'warn' },
+    env: {
+      ...process.env,
+      ...SERVER_ENV,
+      ...env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      PUBLIC_URL: url,
+      LOG_LEVEL: 'warn',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   for (;;) {
@@ -55,24 +63,6 @@ function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
-}
-
-/** Every public page reachable from the home page by links (no staff area, no static files). */
-async function browseEverything(base: string): Promise<number> {
-  const seen = new Set<string>(['/']);
-  const queue = ['/'];
-  while (queue.length > 0 && seen.size < 400) {
-    const page = queue.shift()!;
-    const res = await httpRequest(`${base}${page}`);
-    if (!String(res.headers['content-type'] ?? '').includes('text/html')) continue;
-    for (const [, href] of res.body.toString('utf8').matchAll(/href="(\/[^"#]*)"/g)) {
-      const target = href!.replace(/&amp;/g, '&');
-      if (/^\/(admin|static|antispam)\b/.test(target) || seen.has(target)) continue;
-      seen.add(target);
-      queue.push(target);
-    }
-  }
-  return seen.size;
 }
 
 console.log(

@@ -25,7 +25,7 @@ pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
  * SQL text is compiled once and its statement reused (Kysely only runs them to completion, never
  * holding one open). Long texts, such as bulk inserts, are not kept.
  */
-export function withStatementCache(sqlite: SQLite.Database, entries = 256) {
+export function withStatementCache(sqlite: SQLite.Database, entries = 64) {
   const cache = new Map<string, SQLite.Statement>();
   return {
     close: () => sqlite.close(),
@@ -55,6 +55,9 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
     sqlite.pragma('synchronous = NORMAL');
+    // 1 MB of pages per connection (SQLite's default is 2): the OS caches the file anyway, and the
+    // server's memory stays bounded on a large directory.
+    sqlite.pragma('cache_size = -1024');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }

@@ -1,7 +1,14 @@
 import type { FieldErrors } from '../../core/result.ts';
 import { parseHoursLine } from './hours.ts';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
-import { hasAddress, hoursText, type HoursInput, type ListingInput, type LocationInput } from './listing-model.ts';
+import {
+  hasAddress,
+  hoursText,
+  LOCATION_FIELDS,
+  type HoursInput,
+  type ListingInput,
+  type LocationInput,
+} from './listing-model.ts';
 import { msg } from './messages.ts';
 import type * as repo from './repo.ts';
 
@@ -12,23 +19,7 @@ import type * as repo from './repo.ts';
  * empty fieldset; a location goes only when its "remove" box is ticked.
  */
 export type ListingForm = Record<string, string | string[] | undefined>;
-export const LOCATION_KEYS = [
-  'id',
-  'name',
-  'address1',
-  'address2',
-  'city',
-  'region',
-  'postalCode',
-  'country',
-  'latitude',
-  'longitude',
-  'isConfidential',
-  'areaName',
-  'transportation',
-  'hours',
-  'remove',
-] as const;
+export const LOCATION_KEYS = ['id', ...LOCATION_FIELDS, 'remove'] as const;
 export type LocationKey = (typeof LOCATION_KEYS)[number];
 export const locationField = (index: number, key: LocationKey) => `loc${index}_${key}`;
 const LOCATION_FIELD = /^loc(\d{1,4})_([A-Za-z0-9]+)$/;

@@ -312,7 +312,8 @@ const scheduleOrder = (s: repo.ScheduleRow) => {
 };
 
 // ── change history ──
-const LOCATION_FIELDS = [
+/** What a location holds that a curator edits (the form's fields and the history's columns). */
+export const LOCATION_FIELDS = [
   'name',
   'address1',
   'address2',
