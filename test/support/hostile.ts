@@ -144,8 +144,14 @@ const nastyChar = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom('a', 'b', '1', '-', '_') },
 );
 
-/** Hostile text: a JS string, which may hold lone surrogates (no UTF-8 can carry those). */
-export const hostileText: fc.Arbitrary<string> = fc.oneof(
+/** A character repeated past every length limit (a field's, the body's, a URL's): kept as the pair, so it can be encoded once and repeated. */
+const huge = fc.tuple(
+  fc.constantFrom('x', 'é', '😀', '\u0000', '9', '\u202E'),
+  fc.constantFrom(101, 1001, 10_001, 100_001, 300_001),
+);
+
+/** Hostile text of ordinary length: a JS string, which may hold lone surrogates (no UTF-8 can carry those). */
+const shortText: fc.Arbitrary<string> = fc.oneof(
   { weight: 5, arbitrary: fc.string({ unit: nastyChar, maxLength: 24 }) },
   { weight: 3, arbitrary: fc.constantFrom(...WORDS) },
   {
@@ -154,61 +160,85 @@ export const hostileText: fc.Arbitrary<string> = fc.oneof(
       .tuple(fc.constantFrom(...WORDS), fc.string({ unit: nastyChar, maxLength: 4 }))
       .map(([word, tail]) => word + tail),
   },
-  {
-    weight: 1,
-    arbitrary: fc
-      .tuple(fc.constantFrom('x', 'é', '😀', '\u0000', '9', '\u202E'), fc.constantFrom(101, 1001, 10_001, 100_001, 300_001))
-      .map(([c, n]) => c.repeat(n)),
-  },
+);
+
+/** Hostile text, now and then huge. */
+export const hostileText: fc.Arbitrary<string> = fc.oneof(
+  { weight: 10, arbitrary: shortText },
+  { weight: 1, arbitrary: huge.map(([c, n]) => c.repeat(n)) },
 );
 
 /** Raw bytes, valid UTF-8 or (usually) not: overlong forms, surrogates, truncated sequences, 0xFF. */
 export const hostileBytes: fc.Arbitrary<Buffer> = fc.oneof(
-  fc.constantFrom(
-    [0xff],
-    [0xfe, 0xff],
-    [0xc0, 0xaf],
-    [0xc0, 0x80],
-    [0xe0, 0x80, 0xaf],
-    [0xed, 0xa0, 0x80],
-    [0xed, 0xbf, 0xbf],
-    [0xf4, 0x90, 0x80, 0x80],
-    [0xf8, 0x88, 0x80, 0x80, 0x80],
-    [0xe2, 0x82],
-    [0x80],
-    [0x61, 0x00, 0x62],
-    [0xef, 0xbb, 0xbf],
-  ).map((b) => Buffer.from(b)),
+  fc
+    .constantFrom(
+      [0xff],
+      [0xfe, 0xff],
+      [0xc0, 0xaf],
+      [0xc0, 0x80],
+      [0xe0, 0x80, 0xaf],
+      [0xed, 0xa0, 0x80],
+      [0xed, 0xbf, 0xbf],
+      [0xf4, 0x90, 0x80, 0x80],
+      [0xf8, 0x88, 0x80, 0x80, 0x80],
+      [0xe2, 0x82],
+      [0x80],
+      [0x61, 0x00, 0x62],
+      [0xef, 0xbb, 0xbf],
+    )
+    .map((b) => Buffer.from(b)),
   fc.uint8Array({ minLength: 1, maxLength: 12 }).map((b) => Buffer.from(b)),
 );
 
-const UNRESERVED = /[A-Za-z0-9\-._~]/;
-/** Every byte percent-escaped except the unreserved ASCII ones, as a URL carries it. */
+/** Each byte as a URL carries it: the unreserved ASCII ones as they are, every other one percent-escaped. */
+const ESCAPED = Array.from({ length: 256 }, (_, b) =>
+  /[A-Za-z0-9\-._~]/.test(String.fromCharCode(b))
+    ? String.fromCharCode(b)
+    : `%${b.toString(16).toUpperCase().padStart(2, '0')}`,
+);
 export function percentEncode(bytes: Buffer): string {
   let out = '';
-  for (const b of bytes) {
-    const c = String.fromCharCode(b);
-    out += UNRESERVED.test(c) ? c : `%${b.toString(16).toUpperCase().padStart(2, '0')}`;
-  }
+  for (const b of bytes) out += ESCAPED[b];
   return out;
 }
 
+export const URL_BYTES = 16 * 1024;
+
 /** A hostile value as it appears in a URL: escaped text, escaped invalid bytes, or broken escapes. */
 export const urlPiece: fc.Arbitrary<string> = fc.oneof(
-  { weight: 4, arbitrary: hostileText.map((s) => percentEncode(Buffer.from(s, 'utf8'))) },
+  { weight: 4, arbitrary: shortText.map((s) => percentEncode(Buffer.from(s, 'utf8'))) },
+  {
+    weight: 1,
+    // Node refuses a request line and headers over 16 KB (431) before the app sees them: longer is not worth sending.
+    arbitrary: huge.map(([c, n]) => {
+      const one = percentEncode(Buffer.from(c, 'utf8'));
+      return one.repeat(Math.min(n, Math.floor(URL_BYTES / one.length)));
+    }),
+  },
   { weight: 3, arbitrary: hostileBytes.map(percentEncode) },
   {
     weight: 1,
-    arbitrary: fc.constantFrom('%', '%2', '%G0', '%%', '%u0041', '%C0%AF', '%ED%A0%80', '%E2%80%AE', '%00', '%2F', '%5C'),
+    arbitrary: fc.constantFrom(
+      '%',
+      '%2',
+      '%G0',
+      '%%',
+      '%u0041',
+      '%C0%AF',
+      '%ED%A0%80',
+      '%E2%80%AE',
+      '%00',
+      '%2F',
+      '%5C',
+    ),
   },
 );
 
 /** A form value: text (percent-escaped, or its UTF-8 sent raw), or raw bytes. */
 export const formValue: fc.Arbitrary<Buffer> = fc.oneof(
-  { weight: 3, arbitrary: hostileText.map((s) => Buffer.from(percentEncode(Buffer.from(s, 'utf8')))) },
+  { weight: 3, arbitrary: urlPiece.map((s) => Buffer.from(s)) },
   { weight: 2, arbitrary: hostileText.map((s) => Buffer.from(s, 'utf8')) },
   { weight: 2, arbitrary: hostileBytes },
-  { weight: 1, arbitrary: urlPiece.map((s) => Buffer.from(s)) },
 );
 
 /** Field names: the route's own (more often), the prototype's, or anything. */
@@ -221,17 +251,26 @@ export function fieldName(known: string[]): fc.Arbitrary<string> {
   );
 }
 
-const NUMBERS = ['9007199254740993', '-9007199254740993', '1e400', '-1e400', '123456789012345678901234567890', '-0', '0.1e-400', '2147483648'];
+const NUMBERS = [
+  '9007199254740993',
+  '-9007199254740993',
+  '1e400',
+  '-1e400',
+  '123456789012345678901234567890',
+  '-0',
+  '0.1e-400',
+  '2147483648',
+];
 
 /** JSON text (built as text, so numbers beyond 2^53 and duplicate keys survive), nested at most `depth` deep. */
 export const jsonText: fc.Arbitrary<string> = fc.letrec<{ value: string }>((tie) => ({
   value: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    hostileText.map((s) => JSON.stringify(s)),
+    shortText.map((s) => JSON.stringify(s)),
     fc.constantFrom(...NUMBERS, 'true', 'false', 'null', '0', '1'),
     fc.array(tie('value'), { maxLength: 4 }).map((items) => `[${items.join(',')}]`),
     fc
-      .array(fc.tuple(hostileText, tie('value')), { maxLength: 4 })
+      .array(fc.tuple(shortText, tie('value')), { maxLength: 4 })
       .map((pairs) => `{${pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`).join(',')}}`),
   ),
 })).value;
@@ -243,10 +282,15 @@ export const deepJson: fc.Arbitrary<string> = fc
 
 /** A JSON object body: the given fields (values from `jsonText` or `deepJson`), as text. */
 export function jsonBody(known: string[], fixed: Record<string, string>): fc.Arbitrary<string> {
-  const value = fc.oneof({ weight: 5, arbitrary: jsonText }, { weight: 1, arbitrary: deepJson });
+  const value = fc.oneof(
+    { weight: 8, arbitrary: jsonText },
+    { weight: 1, arbitrary: deepJson },
+    { weight: 1, arbitrary: huge.map(([c, n]) => JSON.stringify(c.repeat(n))) },
+  );
   return fc
     .array(fc.tuple(fieldName(known), value), { maxLength: 6 })
-    .map((pairs) =>
-      `{${[...Object.entries(fixed).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`), ...pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`)].join(',')}}`,
+    .map(
+      (pairs) =>
+        `{${[...Object.entries(fixed).map(([k, v]) => `${JSON.stringify(k)}:${JSON.stringify(v)}`), ...pairs.map(([k, v]) => `${JSON.stringify(k)}:${v}`)].join(',')}}`,
     );
 }
