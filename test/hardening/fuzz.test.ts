@@ -214,6 +214,7 @@ for (const dialect of DIALECTS) {
      * before the next route.
      */
     let adminLost = false;
+    let sent = 0;
     async function keepAdmin() {
       if (!adminLost) return;
       admin = await staffSession(t, 'admin');
@@ -227,6 +228,8 @@ for (const dialect of DIALECTS) {
 
     async function send(request: FuzzRequest) {
       const options: InjectOptions = {
+        // Each from its own address (documentation range), so the per-client rate limits do not stop the fuzzing.
+        remoteAddress: `198.51.100.${++sent % 250}`,
         method: request.method as 'GET',
         url: request.url,
         headers: {
