@@ -57,7 +57,8 @@ declare module 'fastify' {
     };
   }
   interface FastifyRequest {
-    cacheTags: CacheTag[];
+    /** null when this response will not be cached (staff, personal pages, not GET): add tags with `?.push`. */
+    cacheTags: CacheTag[] | null;
     /** A handler may shorten this response's cache lifetime (e.g. until the next scheduled post goes live). */
     cacheTtlMs: number | null;
     /** The page cache's generation when this render began: a page rendered across an invalidation is not stored. */
@@ -147,7 +148,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   });
 
   // Anonymous page cache: a hit is answered before any handler runs.
-  app.decorateRequest('cacheTags', null as unknown as CacheTag[]);
+  app.decorateRequest('cacheTags', null);
   app.decorateRequest('cacheTtlMs', null);
   app.decorateRequest('cacheGeneration', 0);
   const RAW_SKIP = new Set([

@@ -136,7 +136,7 @@ async function listingRoutes(app: App) {
     async (req, reply) => {
       const found = await publicListing(db, req.params.slug);
       if (!found.ok) return reply.callNotFound();
-      req.cacheTags.push(cacheTags.resource(found.value.service.id));
+      req.cacheTags?.push(cacheTags.resource(found.value.service.id));
       const ctx = req.pageContext(pageLocale(req.query.lang));
       return reply.page(<ListingPage ctx={ctx} listing={found.value} now={clock.now()} />);
     },
