@@ -4,6 +4,7 @@ import type { TSchema } from 'typebox';
 import { Value } from 'typebox/value';
 import { ROLES } from '../../src/core/auth/policy.ts';
 import { createStaff, logIn } from '../../src/core/auth/service.ts';
+import { createAccountLoginLimit } from '../../src/core/auth/login-limit.ts';
 import type { Role } from '../../src/core/db/schema.ts';
 import { translate } from '../../src/core/i18n/index.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
@@ -39,7 +40,7 @@ export async function staffSession(t: TestApp, role: Role): Promise<StaffSession
     displayName: `World ${role}`,
   });
   assert.ok(created.ok, created.ok ? '' : translate('en', created.message));
-  const opened = await logIn(t.db, t.clock, email, TEST_PASSWORD);
+  const opened = await logIn(t.db, t.clock, createAccountLoginLimit({ clock: t.clock }), email, TEST_PASSWORD);
   assert.ok(opened.ok, `${role} logs in`);
   const cookie = `alongside_staff=${opened.value.token}`;
   const home = await t.inject({ url: '/admin', headers: { cookie } });
