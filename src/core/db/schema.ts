@@ -24,6 +24,10 @@ export interface UsersTable {
   bio: string;
   is_disabled: Generated<number>;
   created_at: string;
+  /** Failed login attempts since the last successful login (a count only: no address, no user-agent). */
+  failed_logins: Generated<number>;
+  /** Failed attempts to tell the owner about once, on the staff home after their next login. */
+  failed_logins_notice: Generated<number>;
 }
 
 export interface SessionsTable {

@@ -1,4 +1,5 @@
-import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
+import type { Page } from '../../core/pagination.ts';
+import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import type { PageContext } from '../../core/views/context.ts';
 import { campaignLength, dateOfDay, dayLabel, formatDateRange, formatEventTime, utcToLocalInput } from './calendar.ts';
@@ -388,10 +389,13 @@ export function AdminModerationPage({
 }: {
   ctx: PageContext;
   campaign: Campaign;
-  pending: PublicPledge[];
-  approved: PublicPledge[];
+  pending: Page<PublicPledge>;
+  approved: Page<PublicPledge>;
   notice?: string;
 }) {
+  // Each list is paged on its own; a link keeps the other list's page.
+  const base = `/admin/campaigns/${campaign.id}/pledges`;
+  const href = (queuePage: number, boardPage: number) => `${base}?page=${queuePage}&board=${boardPage}`;
   return (
     <Layout ctx={ctx} title={`Pledges: ${campaign.title}`} head={{ noindex: true }}>
       <p>
@@ -400,12 +404,12 @@ export function AdminModerationPage({
       <CampaignStyles />
       <h1>Pledges: {campaign.title}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
-      <h2>Waiting for moderation ({pending.length})</h2>
-      {pending.length === 0 ? (
-        <p>Nothing to moderate.</p>
+      <h2 id="queue">Waiting for moderation ({pending.total})</h2>
+      {pending.items.length === 0 ? (
+        <p>{pending.total === 0 ? 'Nothing to moderate.' : 'No pledges on this page.'}</p>
       ) : (
         <ul class="pledges">
-          {pending.map((p) => (
+          {pending.items.map((p) => (
             <ModerationItem
               ctx={ctx}
               campaign={campaign}
@@ -419,9 +423,15 @@ export function AdminModerationPage({
           ))}
         </ul>
       )}
-      <h2>On the board ({approved.length})</h2>
+      <Pagination
+        page={pending.page}
+        pageCount={pending.pageCount}
+        href={(n) => `${href(n, approved.page)}#queue`}
+        label="Pages of the moderation queue"
+      />
+      <h2 id="board">On the board ({approved.total})</h2>
       <ul class="pledges">
-        {approved.map((p) => (
+        {approved.items.map((p) => (
           <ModerationItem
             ctx={ctx}
             campaign={campaign}
@@ -433,6 +443,12 @@ export function AdminModerationPage({
           />
         ))}
       </ul>
+      <Pagination
+        page={approved.page}
+        pageCount={approved.pageCount}
+        href={(n) => `${href(pending.page, n)}#board`}
+        label="Pages of the board"
+      />
     </Layout>
   );
 }

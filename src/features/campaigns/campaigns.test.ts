@@ -439,7 +439,7 @@ for (const dialect of DIALECTS) {
           place: s.slice(0, 80),
           link: s,
         };
-        let r = await campaigns.submitPledge(t.db, t.clock, SLUG, input, PASSED);
+        let r = await campaigns.submitPledge(t.db, t.clock, SLUG, input, PASSED, t.app.unverifiedCeiling);
         if (!r.ok)
           r = await campaigns.submitPledge(
             t.db,
@@ -447,6 +447,7 @@ for (const dialect of DIALECTS) {
             SLUG,
             { ...input, place: '', link: '', display_name: '' },
             PASSED,
+            t.app.unverifiedCeiling,
           );
         if (!r.ok) continue;
         stored++;
@@ -516,6 +517,7 @@ for (const dialect of DIALECTS) {
         SLUG,
         { ...good(hostile.action), display_name: hostile.name, place: '' },
         PASSED,
+        t.app.unverifiedCeiling,
       );
       const anonymous = await campaigns.submitPledge(
         t.db,
@@ -523,6 +525,7 @@ for (const dialect of DIALECTS) {
         SLUG,
         { ...good('Feed check without a name to show'), display_name: '' },
         PASSED,
+        t.app.unverifiedCeiling,
       );
       assert.ok(named.ok && anonymous.ok, JSON.stringify([named, anonymous]));
       for (const id of [named.value.pledgeId, anonymous.value.pledgeId])
@@ -935,6 +938,7 @@ for (const dialect of DIALECTS) {
           SLUG,
           good(`Retention check pledge that ends up ${outcome} here.`),
           PASSED,
+          t.app.unverifiedCeiling,
         );
         assert.ok(sent.ok, JSON.stringify(sent));
         ids[outcome] = sent.value.pledgeId;
@@ -1001,6 +1005,7 @@ for (const dialect of DIALECTS) {
         SLUG,
         good('Spam pledge the timer should remove later on.'),
         PASSED,
+        t.app.unverifiedCeiling,
       );
       assert.ok(sent.ok);
       await postForm(t, `/admin/campaigns/${campaignId}/pledges/${sent.value.pledgeId}`, { action: 'spam' }, mod);

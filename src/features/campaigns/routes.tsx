@@ -207,10 +207,10 @@ async function pledgeBoardRoutes(app: App, { services }: WithServices) {
     const signals = {
       withinRateLimit: services.pledges.allowSubmission(clientKey(req.ip)),
       form: req.body,
-      // Without JavaScript there is no solution ("missing"): the pledge still goes to moderation.
+      // Without JavaScript there is no solution ("missing"): the pledge still goes to moderation, under the ceiling.
       challenge: await app.proofOfWork.verify(req.body.altcha),
     };
-    const result = await submitPledge(db, clock, req.params.slug, req.body, signals);
+    const result = await submitPledge(db, clock, req.params.slug, req.body, signals, app.unverifiedCeiling);
     if (!result.ok) {
       const { problem, status } = refusalOf(result);
       if (status === 404) return reply.callNotFound();

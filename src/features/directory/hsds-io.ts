@@ -7,6 +7,9 @@ import type { Db, Dialect } from '../../core/db/schema.ts';
 import { recordAudit } from '../../core/audit/index.ts';
 import type { Message } from '../../core/i18n/index.ts';
 import { invalid, ok, type Result } from '../../core/result.ts';
+import { decodeUtf8Marked, findTextFault, type TextFault } from '../../core/text/gate.ts';
+import { textFaultMessage } from '../../core/text/messages.ts';
+import { checkUrl } from '../../core/text/urls.ts';
 import { EXPORT_EXTENSIONS, publicRows } from './hsds-data.ts';
 import * as hsdsRepo from './hsds-repo.ts';
 import { HSDS_FIELDS, HSDS_TABLES, LOAD_ORDER, type FieldSpec, type HsdsTable } from './hsds.ts';
@@ -195,39 +198,104 @@ function lines(problems: Message[]): Message {
   return rest.length ? msg('importLines', { first, rest: lines(rest) }) : first;
 }
 
-/** datapackage.json, when there is one, must be JSON with a list of resources. */
+/** datapackage.json, when there is one, must be JSON with a list of resources, every string in it clean text. */
 function checkDescriptor(dir: string, fail: Fail) {
-  const dpPath = path.join(dir, 'datapackage.json');
+  const file = 'datapackage.json';
+  const dpPath = path.join(dir, file);
   if (!fs.existsSync(dpPath)) return;
+  let dp: unknown;
   try {
-    const dp: unknown = JSON.parse(fs.readFileSync(dpPath, 'utf8'));
-    const resources: unknown = typeof dp === 'object' && dp !== null ? Reflect.get(dp, 'resources') : undefined;
-    if (!Array.isArray(resources)) fail(msg('importNoResources'));
+    dp = JSON.parse(decodeUtf8Marked(withoutBom(fs.readFileSync(dpPath))));
   } catch (err) {
     fail(msg('importBadJson', { reason: err instanceof Error ? err.message : String(err) }));
+    return;
+  }
+  checkJsonText(dp, '', (field, fault) => fail(textFaultMessage(msg('importAtJson', { file, field }), fault)));
+  const resources: unknown = typeof dp === 'object' && dp !== null ? Reflect.get(dp, 'resources') : undefined;
+  if (!Array.isArray(resources)) fail(msg('importNoResources'));
+}
+
+/** Every string and key in a JSON value through the text gate; `field` is its path (resources[0].title). */
+function checkJsonText(value: unknown, field: string, refuse: (field: string, fault: TextFault) => void) {
+  if (typeof value === 'string') {
+    const fault = findTextFault(value, true);
+    if (fault) refuse(field || '(the document)', fault);
+  } else if (Array.isArray(value)) {
+    value.forEach((inner, i) => checkJsonText(inner, `${field}[${i}]`, refuse));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      const keyFault = findTextFault(key, false);
+      // A refused key is not printed: the path stops at its parent.
+      if (keyFault) refuse(`${field || '(the document)'} (a key)`, keyFault);
+      else checkJsonText(inner, field ? `${field}.${key}` : key, refuse);
+    }
   }
 }
 
-/** A CSV file's records, or null (with the reason) when it cannot be read or has no header. */
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+const withoutBom = (bytes: Buffer) => (UTF8_BOM.every((b, i) => bytes[i] === b) ? bytes.subarray(3) : bytes);
+
+/**
+ * A CSV file's records, or null (with the reason) when it cannot be read or has no header. Cells are
+ * split on bytes and then decoded one by one (bytes that are not UTF-8 marked, see decodeUtf8Marked),
+ * so the text gate can name the row and field of a bad byte.
+ */
 function readCsv(full: string, file: string, fail: Fail): string[][] | null {
-  let records: string[][];
+  const bytes = withoutBom(fs.readFileSync(full));
+  let records: Uint8Array[][];
   try {
-    records = parse(fs.readFileSync(full), { bom: true, skip_empty_lines: true, relax_column_count: false });
-  } catch (err) {
-    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
-    const line: unknown = typeof err === 'object' && err !== null ? Reflect.get(err, 'lines') : undefined;
-    fail(
-      typeof line === 'number' && line
-        ? msg('importBrokenCsvNear', { file, line, reason })
-        : msg('importBrokenCsv', { file, reason }),
-    );
+    records = parse(bytes, {
+      encoding: null,
+      skip_empty_lines: true,
+      relax_column_count: false,
+    }) as unknown as Uint8Array[][];
+  } catch {
+    // The same parse as text gives the reason in words (as bytes it would quote byte lists).
+    try {
+      parse(bytes, { skip_empty_lines: true, relax_column_count: false });
+    } catch (err) {
+      const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0] ?? '';
+      const line: unknown = typeof err === 'object' && err !== null ? Reflect.get(err, 'lines') : undefined;
+      fail(
+        typeof line === 'number' && line
+          ? msg('importBrokenCsvNear', { file, line, reason })
+          : msg('importBrokenCsv', { file, reason }),
+      );
+    }
     return null;
   }
   if (records.length === 0) {
     fail(msg('importEmptyFile', { file }));
     return null;
   }
-  return records;
+  return records.map((record) => record.map((cell) => decodeUtf8Marked(cell)));
+}
+
+/**
+ * Every cell through the text gate (multi-line text allowed: descriptions span lines). Refused
+ * cells are reported by row and field and returned as "row:column" so no other check repeats them;
+ * a refused header cell makes the file unusable (null).
+ */
+function refusedCells(file: string, records: string[][], fail: Fail): Set<string> | null {
+  const header = records[0]!;
+  let headerRefused = false;
+  header.forEach((name, j) => {
+    const fault = findTextFault(name, false);
+    if (!fault) return;
+    headerRefused = true;
+    fail(textFaultMessage(msg('importAtHeader', { file, column: j + 1 }), fault));
+  });
+  if (headerRefused) return null;
+  const refused = new Set<string>();
+  for (let i = 1; i < records.length; i++) {
+    records[i]!.forEach((cell, j) => {
+      const fault = findTextFault(cell, true);
+      if (!fault) return;
+      refused.add(`${i}:${j}`);
+      fail(textFaultMessage(msg('importAt', { file, row: i + 1, field: header[j]!.trim() }), fault));
+    });
+  }
+  return refused;
 }
 
 /** One field's value from the file, checked against the specification; undefined when it is refused. */
@@ -251,6 +319,11 @@ function fieldValue(table: HsdsTable, f: FieldSpec, raw: string, at: Message, fa
     return undefined;
   }
   if (raw.length > 20000) fail(msg('importTooLong', { at }));
+  // Addresses become links on the listing page: only http(s) ones.
+  if (f.format === 'uri' && !checkUrl(raw).ok) {
+    fail(msg('importNotWebAddress', { at, value: raw.slice(0, 60) }));
+    return undefined;
+  }
   return raw;
 }
 
@@ -261,6 +334,8 @@ function readTable(dir: string, table: HsdsTable, report: ImportReport, fail: Fa
   if (!fs.existsSync(full)) return null;
   const records = readCsv(full, file, fail);
   if (!records) return null;
+  const refused = refusedCells(file, records, fail);
+  if (!refused) return null;
   const header = records[0]!.map((h) => h.trim());
   const fields = HSDS_FIELDS[table];
   const known = new Set([...fields.map((f) => f.name), ...(EXPORT_EXTENSIONS[table] ?? [])]);
@@ -281,6 +356,7 @@ function readTable(dir: string, table: HsdsTable, report: ImportReport, fail: Fa
     const row: Row = {};
     for (const f of fields) {
       const idx = header.indexOf(f.name);
+      if (refused.has(`${i}:${idx}`)) continue;
       const raw = idx === -1 ? '' : (rec[idx] ?? '').trim();
       const value = fieldValue(table, f, raw, msg('importAt', { file, row: i + 1, field: f.name }), fail);
       if (value !== undefined) row[f.name] = value;

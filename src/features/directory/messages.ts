@@ -178,6 +178,9 @@ export const { t, msg } = defineMessages('directory', {
     importNoMatch: '{at}: "{value}" does not match any {table} id.',
     importIdTaken:
       '{file}: the id "{id}" is already in the directory; import into an empty directory or remove that row.',
+    importAtHeader: '{file}, row 1 (the header), column {column}',
+    importAtJson: '{file}, field {field}',
+    importNotWebAddress: '{at}: "{value}" is not a web address; only http:// and https:// addresses are accepted.',
     // The HSDS API's refusals (JSON, in English; every one names its parameter)
     apiOnce: '{name} must be given once.',
     apiWhole: '{name} must be a whole number from 1 to {max}.',
@@ -361,6 +364,10 @@ export const { t, msg } = defineMessages('directory', {
     importNoMatch: '{at} : « {value} » ne correspond à aucun identifiant de {table}.',
     importIdTaken:
       '{file} : l’identifiant « {id} » est déjà dans l’annuaire ; importez dans un annuaire vide ou retirez cette ligne.',
+    importAtHeader: '{file}, ligne 1 (l’en-tête), colonne {column}',
+    importAtJson: '{file}, champ {field}',
+    importNotWebAddress:
+      '{at} : « {value} » n’est pas une adresse web ; seules les adresses http:// et https:// sont acceptées.',
     apiOnce: '{name} ne doit être donné qu’une fois.',
     apiWhole: '{name} doit être un nombre entier de 1 à {max}.',
     apiText: '{name} doit faire au plus {max} caractères.',

@@ -24,14 +24,16 @@ export async function insertSuggestion(db: Executor, row: Insertable<ResourceSug
 export function findSuggestion(db: Executor, id: number) {
   return db.selectFrom('resource_suggestions').selectAll().where('id', '=', id).executeTakeFirst();
 }
-export function pendingSuggestions(db: Executor, limit = 100) {
+/** One page of the suggestions waiting, oldest first (`pageWindow` gives limit and offset; `countWaiting` the total). */
+export function pendingSuggestions(db: Executor, window: { limit: number; offset: number }) {
   return db
     .selectFrom('resource_suggestions')
     .selectAll()
     .where('status', '=', 'pending')
     .orderBy('created_at')
     .orderBy('id')
-    .limit(limit)
+    .limit(window.limit)
+    .offset(window.offset)
     .execute();
 }
 export async function setSuggestionStatus(
