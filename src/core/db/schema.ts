@@ -563,8 +563,16 @@ export interface CacheInvalidationsTable {
   created_at: string;
 }
 
+/** One demo row: `entity` names what it is (see core/demo/repo.ts), `entity_id` its id as text. */
+export interface DemoContentTable {
+  entity: string;
+  entity_id: string;
+  created_at: string;
+}
+
 export interface Database {
   cache_invalidations: CacheInvalidationsTable;
+  demo_content: DemoContentTable;
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
+import { printDemoNotice } from '../../core/demo/notice.ts';
 import { translate } from '../../core/i18n/index.ts';
 
 export const IMPORT_USAGE = `  import-wordpress FILE.xml [--pages import|skip]
@@ -41,6 +42,7 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
     return 1;
   }
   return withMigratedDatabase(config.database, async (handle) => {
+    await printDemoNotice(handle.db);
     const { importWordPress } = await import('./import.ts');
     const result = await importWordPress(handle.db, systemClock, xml, { pages });
     if (!result.ok) {
