@@ -310,7 +310,13 @@ export interface CampaignEventsTable {
   place: string;
   link: string;
   created_at: string;
+  /** '' (once), 'daily' or 'weekly': the event repeats at the same local time in the campaign's zone. */
+  repeat: Generated<EventRepeat>;
+  /** How many times it happens in all (1 when it does not repeat). */
+  repeat_count: Generated<number>;
 }
+
+export type EventRepeat = '' | 'daily' | 'weekly';
 
 export type PledgeStatus = 'pending' | 'approved' | 'rejected' | 'spam';
 
