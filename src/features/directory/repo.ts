@@ -823,3 +823,28 @@ export async function countWaiting(db: Executor): Promise<{ suggestions: number;
   ]);
   return { suggestions: Number(suggestions.n), reports: Number(reports.n) };
 }
+
+/**
+ * Listings for the sitemap: open ones (as search shows them), and none with a confidential
+ * location: a safe house's page is public, but search engines are not pointed at it.
+ */
+export function sitemapListings(db: Executor) {
+  return db
+    .selectFrom('service')
+    .select(['slug', 'last_modified'])
+    .where('status', 'in', ['active', 'temporarily closed'])
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('service_at_location as sal')
+            .innerJoin('location as l', 'l.id', 'sal.location_id')
+            .select('l.id')
+            .whereRef('sal.service_id', '=', 'service.id')
+            .where('l.is_confidential', '=', 1),
+        ),
+      ),
+    )
+    .orderBy('slug')
+    .execute();
+}
