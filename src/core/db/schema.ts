@@ -314,7 +314,13 @@ export interface CampaignEventsTable {
   place: string;
   link: string;
   created_at: string;
+  /** '' (once), 'daily' or 'weekly': the event repeats at the same local time in the campaign's zone. */
+  repeat: Generated<EventRepeat>;
+  /** How many times it happens in all (1 when it does not repeat). */
+  repeat_count: Generated<number>;
 }
+
+export type EventRepeat = '' | 'daily' | 'weekly';
 
 export type PledgeStatus = 'pending' | 'approved' | 'rejected' | 'spam';
 
@@ -567,8 +573,16 @@ export interface CacheInvalidationsTable {
   created_at: string;
 }
 
+/** One demo row: `entity` names what it is (see core/demo/repo.ts), `entity_id` its id as text. */
+export interface DemoContentTable {
+  entity: string;
+  entity_id: string;
+  created_at: string;
+}
+
 export interface Database {
   cache_invalidations: CacheInvalidationsTable;
+  demo_content: DemoContentTable;
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;

@@ -668,7 +668,21 @@ for (const dialect of DIALECTS) {
         editor,
       );
       assert.equal(badEvent.statusCode, 400);
+      const repeating = { title: 'Vigil', starts_at: '2031-11-27T18:00', ends_at: '', place: 'Online', link: '' };
+      for (const bad of [
+        { repeat: 'hourly', repeat_count: '3' },
+        { repeat: 'weekly', repeat_count: '1' },
+        { repeat: 'weekly', repeat_count: '61' },
+        { repeat: 'daily', repeat_count: '2.5' },
+      ]) {
+        const refused = await postForm(t, `/admin/campaigns/${c.id}/events`, { ...repeating, ...bad }, editor);
+        assert.equal(refused.statusCode, 400, JSON.stringify(bad));
+      }
+      const weekly = { ...repeating, repeat: 'weekly', repeat_count: '3', description: '' };
+      assert.equal((await postForm(t, `/admin/campaigns/${c.id}/events`, weekly, editor)).statusCode, 303);
       const ics = await t.inject('/campaigns/16-days-2031/events.ics');
+      assert.match(ics.body, /^BEGIN:VTIMEZONE\r\nTZID:America\/Toronto\r$/m);
+      assert.match(ics.body, /^RRULE:FREQ=WEEKLY;COUNT=3\r$/m);
       const ev = new ICAL.Event(new ICAL.Component(ICAL.parse(ics.body)).getFirstSubcomponent('vevent')!);
       // 19:00 in Toronto in November is 00:00 UTC the next day (EST, UTC−5).
       assert.equal(ev.startDate.toJSDate().toISOString(), '2031-11-27T00:00:00.000Z');

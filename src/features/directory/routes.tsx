@@ -9,7 +9,7 @@ import { directoryAdminRoutes } from './admin-routes.tsx';
 import { hsdsApiRoutes } from './api-routes.ts';
 import { loadGazetteer, usePlaceCache } from './gazetteer.ts';
 import { search, searchRefused, SearchQuery } from './search.ts';
-import { publicListing, reportOutdated, submitSuggestion } from './service.ts';
+import { publicListing, reportOutdated, sitemapListings, submitSuggestion } from './service.ts';
 import { HomeDirectorySection, ListingPage, SearchPage, SuggestPage } from './views.tsx';
 
 /*
@@ -27,6 +27,10 @@ export async function directoryRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
   const { registry } = app.deps;
   registry.homeSections.push({ order: 30, render: async (ctx) => <HomeDirectorySection ctx={ctx} /> });
+  registry.sitemap.push({
+    tags: [cacheTags.resources],
+    entries: () => sitemapListings(app.deps.db),
+  });
   registry.adminLinks.push(
     {
       href: '/admin/resources',

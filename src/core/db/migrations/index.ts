@@ -9,8 +9,10 @@ import * as directoryText from './2026_11_25_0301_directory_text.ts';
 import * as directorySearch from './2026_11_25_0302_directory_search.ts';
 import * as training from './2026_11_25_0400_training.ts';
 import * as campaigns from './2026_11_25_0500_campaigns.ts';
+import * as campaignEventRepeat from './2026_11_25_0501_campaign_event_repeat.ts';
 import * as pageCache from './2026_11_25_0600_page_cache.ts';
 import * as failedLogins from './2026_11_25_0700_failed_logins.ts';
+import * as demoContent from './2026_11_25_0701_demo_content.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -27,6 +29,8 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0302_directory_search': directorySearch,
   '2026_11_25_0400_training': training,
   '2026_11_25_0500_campaigns': campaigns,
+  '2026_11_25_0501_campaign_event_repeat': campaignEventRepeat,
   '2026_11_25_0600_page_cache': pageCache,
   '2026_11_25_0700_failed_logins': failedLogins,
+  '2026_11_25_0701_demo_content': demoContent,
 };
