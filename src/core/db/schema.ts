@@ -518,6 +518,12 @@ export interface HsdsTaxonomyTermTable {
   taxonomy_id: S;
   term_uri: S;
 }
+/** Words readers use for a term, per language (migration 2026_12_01_1300). */
+export interface TaxonomyTermSynonymsTable {
+  term_id: string;
+  language: string;
+  word: string;
+}
 export interface HsdsAttributeTable {
   id: string;
   link_id: string;
@@ -610,6 +616,7 @@ export interface Database {
   contact: HsdsContactTable;
   taxonomy: HsdsTaxonomyTable;
   taxonomy_term: HsdsTaxonomyTermTable;
+  taxonomy_term_synonyms: TaxonomyTermSynonymsTable;
   attribute: HsdsAttributeTable;
   resource_suggestions: ResourceSuggestionsTable;
   directory_reports: DirectoryReportsTable;
