@@ -518,7 +518,7 @@ export interface HsdsTaxonomyTermTable {
   taxonomy_id: S;
   term_uri: S;
 }
-/** Words readers use for a term, per language (migration 2026_12_01_1300). */
+/** Words readers use for a term, per language (migration 2026_11_29_0200). */
 export interface TaxonomyTermSynonymsTable {
   term_id: string;
   language: string;
