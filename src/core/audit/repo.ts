@@ -57,6 +57,8 @@ export const listAuditActors = (db: Executor) =>
   db
     .selectFrom('users')
     .select(['id', 'display_name', 'email'])
-    .where((eb) => eb.exists(eb.selectFrom('audit_log').select('audit_log.id').whereRef('audit_log.user_id', '=', 'users.id')))
+    .where((eb) =>
+      eb.exists(eb.selectFrom('audit_log').select('audit_log.id').whereRef('audit_log.user_id', '=', 'users.id')),
+    )
     .orderBy('email')
     .execute();

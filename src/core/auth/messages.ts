@@ -26,7 +26,8 @@ export const { t, msg } = defineMessages('auth', {
     enrolNoPending: 'Start the set-up again: that code was for a key that is no longer being set up.',
     enrolCodeWrong: 'That code does not match. Check the time on your phone and enter the code your app shows now.',
     factorRequired: 'A second factor is required for every staff account on this site: it cannot be turned off.',
-    resetInvalid: 'This reset link is not valid: it may have expired (links last 24 hours) or been used already. Ask an admin for a new one.',
+    resetInvalid:
+      'This reset link is not valid: it may have expired (links last 24 hours) or been used already. Ask an admin for a new one.',
     action_admin_enter: 'Enter the staff area and change their own password',
     action_users_manage: 'Manage staff accounts, reset links and security settings',
     action_posts_edit: 'Write, edit and publish posts',
@@ -58,12 +59,18 @@ export const { t, msg } = defineMessages('auth', {
       'Ce mot de passe est l’un des plus courants, ou une suite de caractères répétés ou consécutifs : les attaquants les essaient d’abord. Quelques mots sans rapport font un mot de passe solide et facile à retenir.',
     passwordContext: 'Ce mot de passe reprend votre adresse e-mail ou le nom du site : choisissez-en un autre.',
     passwordsDiffer: 'Les deux nouveaux mots de passe ne sont pas identiques.',
-    codeWrong: 'Ce code n’est pas le bon, ou il a déjà servi. Saisissez le code que votre application affiche maintenant, ou un code de secours.',
-    challengeExpired: 'Votre connexion a pris trop de temps ou a reçu trop de codes erronés. Reconnectez-vous avec votre mot de passe.',
-    enrolNoPending: 'Recommencez la configuration : ce code correspondait à une clé qui n’est plus en cours de configuration.',
-    enrolCodeWrong: 'Ce code ne correspond pas. Vérifiez l’heure de votre téléphone et saisissez le code affiché maintenant.',
-    factorRequired: 'Un second facteur est exigé pour chaque compte de l’équipe sur ce site : il ne peut pas être désactivé.',
-    resetInvalid: 'Ce lien de réinitialisation n’est pas valide : il a peut-être expiré (24 heures) ou déjà servi. Demandez-en un nouveau à un administrateur.',
+    codeWrong:
+      'Ce code n’est pas le bon, ou il a déjà servi. Saisissez le code que votre application affiche maintenant, ou un code de secours.',
+    challengeExpired:
+      'Votre connexion a pris trop de temps ou a reçu trop de codes erronés. Reconnectez-vous avec votre mot de passe.',
+    enrolNoPending:
+      'Recommencez la configuration : ce code correspondait à une clé qui n’est plus en cours de configuration.',
+    enrolCodeWrong:
+      'Ce code ne correspond pas. Vérifiez l’heure de votre téléphone et saisissez le code affiché maintenant.',
+    factorRequired:
+      'Un second facteur est exigé pour chaque compte de l’équipe sur ce site : il ne peut pas être désactivé.',
+    resetInvalid:
+      'Ce lien de réinitialisation n’est pas valide : il a peut-être expiré (24 heures) ou déjà servi. Demandez-en un nouveau à un administrateur.',
     action_admin_enter: 'Entrer dans l’espace équipe et changer son mot de passe',
     action_users_manage: 'Gérer les comptes de l’équipe, les liens de réinitialisation et la sécurité',
     action_posts_edit: 'Écrire, modifier et publier des articles',

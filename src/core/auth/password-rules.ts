@@ -15,8 +15,7 @@ export const MAX_PASSWORD_LENGTH = 1024;
 const SEQUENCES = ['abcdefghijklmnopqrstuvwxyz', '01234567890123456789', 'qwertyuiopasdfghjklzxcvbnm'];
 
 const isRepetitive = (pw: string) => new Set(pw).size < 4;
-const isSequential = (pw: string) =>
-  SEQUENCES.some((s) => s.includes(pw) || [...s].reverse().join('').includes(pw));
+const isSequential = (pw: string) => SEQUENCES.some((s) => s.includes(pw) || [...s].reverse().join('').includes(pw));
 
 /** The message to show when a chosen password is refused, or undefined when it may be used. */
 export function passwordProblem(password: string, context: { email?: string } = {}): Message | undefined {

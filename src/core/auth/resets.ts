@@ -69,7 +69,11 @@ export async function resetPassword(
     await repo.setPasswordHash(tx, reset.user_id, hash);
     await repo.deleteUserSessions(tx, reset.user_id);
     await factorRepo.deleteUserChallenges(tx, reset.user_id);
-    await recordAudit(tx, clock, { actorId: reset.user_id, action: 'user.password.reset', subject: `user:${reset.user_id}` });
+    await recordAudit(tx, clock, {
+      actorId: reset.user_id,
+      action: 'user.password.reset',
+      subject: `user:${reset.user_id}`,
+    });
     return true;
   });
   return done ? ok(undefined) : invalid(msg('resetInvalid'));

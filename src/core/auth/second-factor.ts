@@ -134,7 +134,10 @@ export async function completeLogin(
     return invalid(msg('challengeExpired'));
   }
   const email = normaliseEmail(row.email);
-  if (!limit.isBlocked(email) && (await codeAccepted(db, clock, row.user_id, row.totp_secret, row.totp_last_step, code))) {
+  if (
+    !limit.isBlocked(email) &&
+    (await codeAccepted(db, clock, row.user_id, row.totp_secret, row.totp_last_step, code))
+  ) {
     await factorRepo.deleteChallenge(db, tokenHash);
     await repo.moveFailedLoginsToNotice(db, row.user_id);
     return ok({ token: await openSession(db, clock, row.user_id, row.device) });

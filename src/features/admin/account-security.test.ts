@@ -63,12 +63,18 @@ async function enrol(t: TestApp, s: StaffSession) {
   assert.equal(page.statusCode, 200);
   const secret = /data-totp-secret="?[^>]*>([A-Z2-7]+)</.exec(page.body)?.[1];
   assert.ok(secret, 'the page shows the key to type');
-  assert.match(page.body, /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+"/, 'the QR code is an inline SVG image');
+  assert.match(
+    page.body,
+    /<img src="data:image\/svg\+xml;base64,[A-Za-z0-9+/=]+"/,
+    'the QR code is an inline SVG image',
+  );
   const wrong = await postForm(t, '/admin/account/two-factor', { code: '000000' }, s);
   assert.equal(wrong.statusCode, 400, 'a wrong code does not turn the factor on');
   const res = await postForm(t, '/admin/account/two-factor', { code: await totpCodeAt(secret, t.clock.now()) }, s);
   assert.equal(res.statusCode, 200);
-  const codes = [...res.body.matchAll(/<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})<\/code>/g)].map((m) => m[1]!);
+  const codes = [...res.body.matchAll(/<code>([a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4})<\/code>/g)].map(
+    (m) => m[1]!,
+  );
   assert.equal(codes.length, 10, 'ten recovery codes, shown once');
   return { secret, codes };
 }
@@ -113,7 +119,11 @@ for (const dialect of DIALECTS) {
       const { secret, codes } = await enrol(t, s);
       const dump = await dumpDatabase(t.db, dialect);
       for (const code of codes) assert.ok(!dump.includes(code), 'recovery codes are stored only as hashes');
-      const stored = await t.db.selectFrom('recovery_codes').select('code_hash').where('user_id', '=', s.userId).execute();
+      const stored = await t.db
+        .selectFrom('recovery_codes')
+        .select('code_hash')
+        .where('user_id', '=', s.userId)
+        .execute();
       assert.equal(stored.length, 10);
 
       const first = await passwordStep(t, s.email);
@@ -151,7 +161,10 @@ for (const dialect of DIALECTS) {
       const second = await passwordStep(t, s.email);
       const reused = await codeStep(t, second.challenge!, codes[3]!);
       assert.equal(reused.res.statusCode, 401, 'a recovery code works once');
-      const left = await t.inject({ url: '/admin/account/two-factor', headers: { cookie: `alongside_staff=${recovered.session}` } });
+      const left = await t.inject({
+        url: '/admin/account/two-factor',
+        headers: { cookie: `alongside_staff=${recovered.session}` },
+      });
       assert.match(left.body, /9 unused recovery codes/);
 
       for (let i = 0; i < 4; i++) assert.equal((await codeStep(t, second.challenge!, `00000${i}`)).res.statusCode, 401);
@@ -189,14 +202,26 @@ for (const dialect of DIALECTS) {
       const page = await t.inject(`/admin/reset/${token}`);
       assert.equal(page.statusCode, 200);
       const csrf = csrfFrom(page.body);
-      const common = await form(t, `/admin/reset/${token}`, { password: 'password1234', confirm: 'password1234', _csrf: csrf });
+      const common = await form(t, `/admin/reset/${token}`, {
+        password: 'password1234',
+        confirm: 'password1234',
+        _csrf: csrf,
+      });
       assert.equal(common.statusCode, 400, 'a common password is refused');
       assert.equal(await sessionsOf(t, target.userId), 2, 'a refused reset changes nothing');
-      const done = await form(t, `/admin/reset/${token}`, { password: NEW_PASSWORD, confirm: NEW_PASSWORD, _csrf: csrf });
+      const done = await form(t, `/admin/reset/${token}`, {
+        password: NEW_PASSWORD,
+        confirm: NEW_PASSWORD,
+        _csrf: csrf,
+      });
       assert.equal(done.statusCode, 200);
       assert.equal(await sessionsOf(t, target.userId), 0, 'every session of the account ended');
       assert.ok(!(await reaches(t, target.cookie)));
-      const reused = await form(t, `/admin/reset/${token}`, { password: `${NEW_PASSWORD} x`, confirm: `${NEW_PASSWORD} x`, _csrf: csrf });
+      const reused = await form(t, `/admin/reset/${token}`, {
+        password: `${NEW_PASSWORD} x`,
+        confirm: `${NEW_PASSWORD} x`,
+        _csrf: csrf,
+      });
       assert.equal(reused.statusCode, 404, 'the link works once');
       assert.equal((await passwordStep(t, target.email, NEW_PASSWORD)).res.statusCode, 303, 'the new password logs in');
       assert.equal((await passwordStep(t, target.email, `${NEW_PASSWORD} x`)).res.statusCode, 401);
@@ -206,9 +231,17 @@ for (const dialect of DIALECTS) {
       const csrf2 = csrfFrom((await t.inject(`/admin/reset/${token2}`)).body);
       t.clock.advance(24 * 60 * 60 * 1000);
       assert.equal((await t.inject(`/admin/reset/${token2}`)).statusCode, 404, 'expired after 24 hours');
-      const late = await form(t, `/admin/reset/${token2}`, { password: `${NEW_PASSWORD} 2`, confirm: `${NEW_PASSWORD} 2`, _csrf: csrf2 });
+      const late = await form(t, `/admin/reset/${token2}`, {
+        password: `${NEW_PASSWORD} 2`,
+        confirm: `${NEW_PASSWORD} 2`,
+        _csrf: csrf2,
+      });
       assert.equal(late.statusCode, 404);
-      assert.equal((await passwordStep(t, target.email, NEW_PASSWORD)).res.statusCode, 303, 'the password is unchanged');
+      assert.equal(
+        (await passwordStep(t, target.email, NEW_PASSWORD)).res.statusCode,
+        303,
+        'the password is unchanged',
+      );
     });
 
     it('lists the account’s sessions as coarse devices and signs out everywhere', async () => {
@@ -221,11 +254,21 @@ for (const dialect of DIALECTS) {
       assert.match(page.body, /Firefox on Linux/);
       assert.match(page.body, /Safari on iOS/);
       const devices = await t.db.selectFrom('sessions').select('device').where('user_id', '=', s.userId).execute();
-      assert.deepEqual(devices.map((d) => d.device).sort(), ['Firefox on Linux', 'Safari on iOS', 'Unknown browser on an unknown system']);
+      assert.deepEqual(devices.map((d) => d.device).sort(), [
+        'Firefox on Linux',
+        'Safari on iOS',
+        'Unknown browser on an unknown system',
+      ]);
       const dump = await dumpDatabase(t.db, dialect);
-      for (const needle of ['Gecko/20100101', 'Firefox/128', 'iPhone OS 17_5', 'AppleWebKit']) assert.ok(!dump.includes(needle), needle);
+      for (const needle of ['Gecko/20100101', 'Firefox/128', 'iPhone OS 17_5', 'AppleWebKit'])
+        assert.ok(!dump.includes(needle), needle);
 
-      const end = await postForm(t, '/admin/account/sessions/end-all', { _csrf: csrfFrom(page.body) }, { ...s, cookie });
+      const end = await postForm(
+        t,
+        '/admin/account/sessions/end-all',
+        { _csrf: csrfFrom(page.body) },
+        { ...s, cookie },
+      );
       assert.equal(end.statusCode, 303);
       assert.equal(await sessionsOf(t, s.userId), 0);
       for (const c of [cookie, `alongside_staff=${safari.session}`, s.cookie]) assert.ok(!(await reaches(t, c)));
@@ -233,6 +276,7 @@ for (const dialect of DIALECTS) {
 
     it('sends staff without a second factor to enrolment once an admin requires it', async () => {
       const admin = await loginAs(t, 'admin');
+      await enrol(t, admin);
       const editor = await loginAs(t, 'editor');
       assert.ok(await reaches(t, editor.cookie));
       assert.equal((await postForm(t, '/admin/users/security', { required: '1' }, editor)).statusCode, 403);
@@ -240,12 +284,16 @@ for (const dialect of DIALECTS) {
       const home = await t.inject({ url: '/admin/posts', headers: { cookie: editor.cookie } });
       assert.equal(home.statusCode, 303);
       assert.equal(home.headers.location, '/admin/account/two-factor');
-      assert.equal((await postForm(t, '/admin/account', { current: TEST_PASSWORD, next: NEW_PASSWORD }, editor)).statusCode, 303);
+      assert.equal(
+        (await postForm(t, '/admin/account', { current: TEST_PASSWORD, next: NEW_PASSWORD }, editor)).statusCode,
+        303,
+      );
       const enrolPage = await t.inject({ url: '/admin/account/two-factor', headers: { cookie: editor.cookie } });
       assert.equal(enrolPage.statusCode, 200);
       await enrol(t, editor);
       assert.ok(await reaches(t, editor.cookie, '/admin/posts'), 'enrolled: the staff area opens');
       assert.equal((await postForm(t, '/admin/users/security', {}, admin)).statusCode, 303);
+      assert.ok(await reaches(t, (await loginAs(t, 'moderator')).cookie), 'no longer required: no enrolment first');
     });
 
     it('defaults new staff to the least powerful role and says what each role may do', async () => {
@@ -265,11 +313,17 @@ for (const dialect of DIALECTS) {
       assert.equal(all.statusCode, 200);
       assert.match(all.body, /user\.totp\.enable/);
       assert.match(all.body, /user\.reset-link/);
-      const byAction = await t.inject({ url: '/admin/audit?action=user.reset-link&person=', headers: { cookie: admin.cookie } });
+      const byAction = await t.inject({
+        url: '/admin/audit?action=user.reset-link&person=',
+        headers: { cookie: admin.cookie },
+      });
       assert.equal(byAction.statusCode, 200);
       assert.doesNotMatch(byAction.body, /<code>user\.totp\.enable<\/code>/);
       assert.match(byAction.body, /<code>user\.reset-link<\/code>/);
-      const byPerson = await t.inject({ url: `/admin/audit?person=${editor.userId}`, headers: { cookie: admin.cookie } });
+      const byPerson = await t.inject({
+        url: `/admin/audit?person=${editor.userId}`,
+        headers: { cookie: admin.cookie },
+      });
       assert.equal(byPerson.statusCode, 200);
       assert.doesNotMatch(byPerson.body, /<td><code>/, 'the editor did nothing yet');
       const bad = await t.inject({ url: '/admin/audit?person=x%3Cscript', headers: { cookie: admin.cookie } });
@@ -283,19 +337,29 @@ for (const dialect of DIALECTS) {
 describe('password rules (NIST 800-63B) and device labels', () => {
   it('asks for length and refuses common, repetitive, sequential and self-referring passwords, with no composition rules', () => {
     assert.deepEqual(passwordProblem('elevenchars'), passwordProblem('short'), 'under 12 is refused');
-    assert.ok(passwordProblem('elevenchars')?.key === 'newPasswordTooShort');
+    assert.ok(passwordProblem('elevenchars')?.key === 'auth.newPasswordTooShort');
     assert.equal(passwordProblem('lantern orchard fiddle'), undefined, 'lower-case words, no digit or symbol: fine');
     assert.equal(passwordProblem('ñandú café 🌻 lumière'), undefined);
-    for (const common of ['password1234', 'Password1234', 'QWERTYUIOPASDF', 'correct horse battery staple', 'aaaaaaaaaaaaaaa', 'abcdefghijklmn', '9876543210987'])
-      assert.equal(passwordProblem(common)?.key, 'passwordCommon', common);
-    assert.equal(passwordProblem('maria.lopez!!', { email: 'maria.lopez@example.org' })?.key, 'passwordContext');
-    assert.equal(passwordProblem('x'.repeat(1025))?.key, 'passwordTooLong');
+    for (const common of [
+      'password1234',
+      'Password1234',
+      'QWERTYUIOPASDF',
+      'correct horse battery staple',
+      'aaaaaaaaaaaaaaa',
+      'abcdefghijklmn',
+      '9876543210987',
+    ])
+      assert.equal(passwordProblem(common)?.key, 'auth.passwordCommon', common);
+    assert.equal(passwordProblem('maria.lopez!!', { email: 'maria.lopez@example.org' })?.key, 'auth.passwordContext');
+    assert.equal(passwordProblem('x'.repeat(1025))?.key, 'auth.passwordTooLong');
   });
   it('keeps only a coarse browser-on-system label', () => {
     assert.equal(describeDevice(FIREFOX_LINUX), 'Firefox on Linux');
     assert.equal(describeDevice(SAFARI_IOS), 'Safari on iOS');
     assert.equal(
-      describeDevice('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0'),
+      describeDevice(
+        'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36 Edg/126.0',
+      ),
       'Edge on Windows',
     );
     assert.equal(describeDevice(undefined), 'Unknown browser on an unknown system');

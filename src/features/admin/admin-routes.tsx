@@ -97,7 +97,10 @@ async function staffSecurityRoutes(app: App) {
   app.post('/admin/users/:id/reset-link', { ...guard, schema: { params: IdParams } }, async (req, reply) => {
     const result = await createResetLink(db, clock, req.staff!.id, req.params.id);
     if (!result.ok) return reply.page(await usersPage(req.pageContext(), { errors: fieldErrorsOf(result) }), 404);
-    const resetLink = { email: result.value.email, url: new URL(`/admin/reset/${result.value.token}`, config.publicUrl).href };
+    const resetLink = {
+      email: result.value.email,
+      url: new URL(`/admin/reset/${result.value.token}`, config.publicUrl).href,
+    };
     return reply.page(await usersPage(req.pageContext(), { resetLink }), 201);
   });
   app.post('/admin/users/:id/remove-two-factor', { ...guard, schema: { params: IdParams } }, async (req, reply) => {

@@ -88,7 +88,8 @@ export async function resetLinkRoutes(app: App) {
       if (!account) return reply.page(invalidLink(req.pageContext(), token), 404);
       const result = await resetPassword(db, clock, token, req.body.password, req.body.confirm);
       const ctx = req.pageContext();
-      if (!result.ok) return reply.page(<ResetPage ctx={ctx} token={token} account={account} errors={fieldErrorsOf(result)} />, 400);
+      if (!result.ok)
+        return reply.page(<ResetPage ctx={ctx} token={token} account={account} errors={fieldErrorsOf(result)} />, 400);
       // The browser that reset the password is logged out too: it held no session of this account anyway.
       if (req.staff?.id === account.user_id) reply.clearCookie(SESSION_COOKIE, { path: '/' });
       return reply.page(<ResetPage ctx={ctx} token={token} done />);

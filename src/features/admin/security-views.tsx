@@ -47,7 +47,9 @@ export function TwoFactorPage({ ctx, status, enrolment, recoveryCodes, mustEnrol
     <Layout ctx={ctx} title="Two-step login" head={{ noindex: true }}>
       <h1>Two-step login</h1>
       {mustEnrol && (
-        <Notice kind="warning">This site requires a second step at login for every staff account. Set it up to go on.</Notice>
+        <Notice kind="warning">
+          This site requires a second step at login for every staff account. Set it up to go on.
+        </Notice>
       )}
       <ErrorSummary errors={errors} />
       {recoveryCodes && <RecoveryCodes codes={recoveryCodes} />}
@@ -142,8 +144,8 @@ export function SessionsPage({ ctx, sessions }: { ctx: PageContext; sessions: Se
     <Layout ctx={ctx} title="Your sessions" head={{ noindex: true }}>
       <h1>Your sessions</h1>
       <p>
-        Where your account is logged in now. Only a rough description of each device is kept — never its address or
-        full browser details.
+        Where your account is logged in now. Only a rough description of each device is kept — never its address or full
+        browser details.
       </p>
       <div class="table-scroll">
         <table data-sessions>

@@ -207,7 +207,11 @@ export function UsersPage({ ctx, rows, errors, input = {}, created, resetLink, f
           {ROLES.map((r) => (
             <>
               <dt>{r}</dt>
-              <dd>{actionsOf(r).map((action) => t(ctx.locale, `action_${action.replace('.', '_')}` as ActionKey)).join('; ')}</dd>
+              <dd>
+                {actionsOf(r)
+                  .map((action) => t(ctx.locale, `action_${action.replace('.', '_')}` as ActionKey))
+                  .join('; ')}
+              </dd>
             </>
           ))}
         </dl>
