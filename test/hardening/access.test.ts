@@ -22,7 +22,6 @@ import { browserRequest, buildWorld, staffSession, type World } from '../support
 const PUBLIC: Record<string, string> = {
   ...because('files, health and the anti-spam challenge every reader’s page needs', [
     'GET /static/*',
-    'GET /static/altcha/:file',
     'GET /antispam/challenge',
     'GET /healthz',
   ]),

@@ -17,6 +17,7 @@ import { cacheTags } from '../../core/cache/tags.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { PledgeSignals } from './pledge-service.ts';
 import { EDIT_WINDOW_MS as COMMENTS_EDIT_WINDOW_MS } from '../comments/service.ts';
+import { assetUrl } from '../../core/http/assets.ts';
 
 const SLUG = '16-days-2026';
 const PAGE = `/campaigns/${SLUG}`;
@@ -464,10 +465,10 @@ for (const dialect of DIALECTS) {
         // Only the site's own scripts: the layout's and the proof-of-work widget's.
         const scripts = res.body.match(/<script\b[^>]*>/g) ?? [];
         const allowed = [
-          '/static/quick-exit.js',
-          '/static/landing.js',
-          '/static/campaigns.js',
-          '/static/altcha-init.js',
+          assetUrl('quick-exit.js'),
+          assetUrl('landing.js'),
+          assetUrl('campaigns.js'),
+          assetUrl('altcha-init.js'),
         ];
         assert.ok(
           scripts.every((s) => allowed.includes(/src="([^"]+)"/.exec(s)?.[1] ?? '')),

@@ -14,6 +14,7 @@ import { t, type CampaignKey } from './messages.ts';
 import type { BoardFilter, PublicPledge } from './pledge-repo.ts';
 import { ACTION_MAX, daysOf, LINK_MAX, NAME_MAX, PLACE_MAX, type OwnPledge } from './pledge-service.ts';
 import type { Campaign, CampaignEvent } from './repo.ts';
+import { assetUrl } from '../../core/http/assets.ts';
 
 export interface TaggedPost {
   slug: string;
@@ -32,7 +33,7 @@ export interface PledgeFormValues {
 }
 
 /** The campaign stylesheet (same origin); the layout has no slot for per-feature CSS in <head>. */
-export const CampaignStyles = () => <link rel="stylesheet" href="/static/campaigns.css" />;
+export const CampaignStyles = () => <link rel="stylesheet" href={assetUrl('campaigns.css')} />;
 
 const pledgeCount = (m: ReturnType<typeof tr>, n: number) => (n === 1 ? m('pledgeOne') : m('pledgeCount', { n }));
 const tr = (ctx: PageContext) => (key: CampaignKey, params?: Params) => t(ctx.locale, key, params);
@@ -372,7 +373,7 @@ export function CampaignPageView({
     <Layout
       ctx={ctx}
       title={c.title}
-      scripts={[...(scripts ?? []), '/static/campaigns.js']}
+      scripts={[...(scripts ?? []), assetUrl('campaigns.js')]}
       head={{
         description: c.description.slice(0, 200),
         canonical: `${ctx.publicUrl}/campaigns/${c.slug}`,

@@ -6,8 +6,9 @@ import { renderMarkdown } from '../../core/markdown/render.ts';
 import { allLessons, hasQuiz, isGraded, type CourseContent, type Lesson } from './content.ts';
 import { t, type TrainingKey } from './messages.ts';
 import type { Certificate, Enrolment, QuizResult } from './service.ts';
+import { assetUrl } from '../../core/http/assets.ts';
 
-const SCRIPTS = ['/static/training.js'];
+const SCRIPTS = [assetUrl('training.js')];
 
 /* Published versions are immutable and cached as objects, so each lesson body is rendered once. */
 const renderedBodies = new WeakMap<Lesson, string>();
