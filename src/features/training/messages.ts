@@ -25,6 +25,9 @@ export const { t, msg } = defineMessages('training', {
       'Removes the progress code and your reflection notes from this browser. Your progress stays under the code: keep it safe to come back.',
     start: 'Start this course',
     startHint: 'Starting gives you a progress code of five words. Nothing else about you is asked for or kept.',
+    rememberLabel: 'Remember me on this device for 30 days',
+    rememberHint:
+      'Without this, your browser forgets the code when you close it. Leave it off on a shared device: anyone using this browser could continue your course while it remembers you.',
     continue: 'Continue',
     done: 'done',
     required: 'required',
@@ -179,6 +182,9 @@ export const { t, msg } = defineMessages('training', {
     start: 'Commencer cette formation',
     startHint:
       'En commençant, vous recevez un code de progression de cinq mots. Rien d’autre sur vous n’est demandé ni conservé.',
+    rememberLabel: 'Se souvenir de moi sur cet appareil pendant 30 jours',
+    rememberHint:
+      'Sans cela, votre navigateur oublie le code quand vous le fermez. Laissez cette case décochée sur un appareil partagé : tant que le navigateur se souvient de vous, toute personne qui l’utilise peut continuer votre formation.',
     continue: 'Continuer',
     done: 'terminée',
     required: 'obligatoire',

@@ -262,6 +262,32 @@ for (const dialect of DIALECTS) {
       assert.equal(await dumpDatabase(t.db, t.dialect), before);
     });
 
+    it('keeps the code in a session cookie unless the learner asks to be remembered for 30 days', async () => {
+      const lifetimeOf = (res: { headers: Record<string, unknown> }) => {
+        const header = String(res.headers['set-cookie']);
+        assert.match(header, /^alongside_training=[a-z-]+;/);
+        assert.doesNotMatch(header, /Expires=/i, 'never an absolute expiry');
+        return /Max-Age=(\d+)/.exec(header)?.[1] ?? 'session';
+      };
+      const page = await t.inject(`/training/${COURSE}`);
+      assert.match(page.body, /<input type="checkbox" id="field-remember" name="remember" value="1"(?! checked)/);
+      assert.match(page.body, /Remember me on this device for 30 days/);
+      const start = (fields: Record<string, string>) => post(t, `/training/${COURSE}/start`, fields);
+      const plain = await start({});
+      assert.equal(plain.statusCode, 303);
+      assert.equal(lifetimeOf(plain), 'session');
+      const remembered = await start({ remember: '1' });
+      assert.equal(lifetimeOf(remembered), String(30 * 24 * 3600));
+      const code = decodeURIComponent(cookieFrom(plain.headers['set-cookie'], 'alongside_training')!);
+      assert.equal(lifetimeOf(await post(t, '/training/resume', { code })), 'session');
+      assert.equal(lifetimeOf(await post(t, '/training/resume', { code, remember: '1' })), String(30 * 24 * 3600));
+      // A refused code keeps the choice the learner made on the form.
+      const wrong = await post(t, '/training/resume', { code: 'not a code', remember: '1' });
+      assert.equal(wrong.statusCode, 400);
+      assert.match(wrong.body, /id="field-remember" name="remember" value="1" checked/);
+      assert.equal(wrong.headers['set-cookie'], undefined);
+    });
+
     it('start → code shown once with download → answer → resume elsewhere → complete → certificate → verify', async () => {
       // Start: a cookie carrying the code, HttpOnly and SameSite=Lax, limited to /training.
       const page = await t.inject(`/training/${COURSE}`);
@@ -459,6 +485,7 @@ for (const dialect of DIALECTS) {
       const page = await t.inject('/training/soutenir');
       assert.match(page.body, /<html lang="fr"/);
       assert.match(page.body, /Commencer cette formation/);
+      assert.match(page.body, /Se souvenir de moi sur cet appareil pendant 30 jours/);
       // What the service answers is translated there too: its messages carry a key, not a sentence.
       const refused = await post(t, '/training/soutenir/un/quiz', {});
       assert.equal(refused.statusCode, 400);

@@ -75,6 +75,31 @@ export function ForgetDeviceForm({ ctx, t }: { ctx: PageContext; t: T }) {
   );
 }
 
+/**
+ * "Remember me on this device for 30 days", off by default: without it the progress code lives in a
+ * session cookie the browser drops when it closes (the device may be shared).
+ */
+function RememberChoice({ t, checked = false }: { t: T; checked?: boolean }) {
+  return (
+    <div class="field">
+      <div class="choice">
+        <input
+          type="checkbox"
+          id="field-remember"
+          name="remember"
+          value="1"
+          checked={checked}
+          aria-describedby="remember-hint"
+        />
+        <label for="field-remember">{t('rememberLabel')}</label>
+      </div>
+      <p class="hint" id="remember-hint">
+        {t('rememberHint')}
+      </p>
+    </div>
+  );
+}
+
 export function CataloguePage({
   ctx,
   courses,
@@ -188,6 +213,7 @@ export function CoursePage({
         <form method="post" action={`/training/${course.slug}/start`} class="panel">
           <CsrfField token={ctx.csrfToken} />
           <p>{t('startHint')}</p>
+          <RememberChoice t={t} />
           <button type="submit">{t('start')}</button>
         </form>
       )}
@@ -480,7 +506,17 @@ export function CodePage({
   );
 }
 
-export function ResumePage({ ctx, errors, code = '' }: { ctx: PageContext; errors?: FieldErrors; code?: string }) {
+export function ResumePage({
+  ctx,
+  errors,
+  code = '',
+  remember = false,
+}: {
+  ctx: PageContext;
+  errors?: FieldErrors;
+  code?: string;
+  remember?: boolean;
+}) {
   const t = translator(ctx);
   return (
     <Layout ctx={ctx} title={t('resumeTitle')} head={{ noindex: true }}>
@@ -505,6 +541,7 @@ export function ResumePage({ ctx, errors, code = '' }: { ctx: PageContext; error
         <Field name="passphrase" label={t('passphraseOptional')} errors={errors}>
           {(a) => <input {...a} type="password" autocomplete="current-password" />}
         </Field>
+        <RememberChoice t={t} checked={remember} />
         <button type="submit">{t('resume')}</button>
       </form>
     </Layout>
