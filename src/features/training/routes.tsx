@@ -34,6 +34,7 @@ import {
 } from './service.ts';
 import {
   CataloguePage,
+  CertificateIssuedPage,
   CertificatePage,
   CodePage,
   CoursePage,
@@ -294,7 +295,7 @@ async function courseRoutes(app: App, { training }: Opts) {
       const learner = await learnerOf(training, req, reply);
       const name = req.body.name ?? '';
       const result = await issueCertificate(training, req.params.course, learner, name);
-      if (result.ok) return reply.redirect(`/certificates/${result.value.code}`, 303);
+      if (result.ok) return reply.redirect(`/certificates/${result.value.code}/issued`, 303);
       const found = result.kind === 'not_found' ? result : await courseFor(training, req.params.course, learner);
       if (!found.ok || !found.value.enrolment) return problemPage(req, reply, result);
       return reply.page(coursePage(req, found.value, true, { errors: fieldErrorsOf(result), name }), statusOf(result));
@@ -364,6 +365,17 @@ async function certificateRoutes(app: App, { training }: Opts) {
       return reply.page(<CertificatePage ctx={req.pageContext()} cert={cert} canRevoke={canRevoke} />);
     },
   );
+
+  // Where a new certificate lands: congratulations first, then the PDF and the public check. Not cached:
+  // it is the holder's moment, and the verification page stays the one address to share.
+  app.get('/certificates/:code/issued', { schema }, async (req, reply) => {
+    noStore(reply);
+    const found = await findCertificate(training, req.params.code);
+    if (!found.ok) return problemPage(req, reply, found);
+    const cert = found.value;
+    if (cert.code !== req.params.code) return reply.redirect(`/certificates/${cert.code}/issued`, 301);
+    return reply.page(<CertificateIssuedPage ctx={req.pageContext()} cert={cert} />);
+  });
 
   // A PDF costs tens of milliseconds of CPU: limited per client so it cannot be used to load the server.
   app.get(

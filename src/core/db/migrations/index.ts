@@ -11,6 +11,7 @@ import * as training from './2026_11_25_0400_training.ts';
 import * as campaigns from './2026_11_25_0500_campaigns.ts';
 import * as pageCache from './2026_11_25_0600_page_cache.ts';
 import * as failedLogins from './2026_11_25_0700_failed_logins.ts';
+import * as trainingReveal from './2026_11_26_0400_training_reveal.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -29,4 +30,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0500_campaigns': campaigns,
   '2026_11_25_0600_page_cache': pageCache,
   '2026_11_25_0700_failed_logins': failedLogins,
+  '2026_11_26_0400_training_reveal': trainingReveal,
 };
