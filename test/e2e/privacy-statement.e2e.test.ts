@@ -25,6 +25,9 @@ const CAMPAIGN = '/campaigns/16-days-2026';
 
 async function startCourse(page: Page, server: LiveServer, remember: boolean) {
   await page.goto(server.url + COURSE);
+  // The choice is off unless ticked, and the page with it stays accessible.
+  assert.equal(await page.isChecked('#field-remember'), false);
+  assert.deepEqual(await seriousAxeViolations(page), []);
   if (remember) await page.check('#field-remember');
   await page.click('text=Start this course');
   await page.waitForURL(/\/training\/code/);

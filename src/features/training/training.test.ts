@@ -689,19 +689,24 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(badQ.statusCode, 400);
       assert.match(badQ.body, /No right answer/);
+      // When the right answers show is set per quiz: 1 to 20 failed tries.
+      const lessonForm = { title: 'First lesson', slug: 'first', body: 'Version **one** text.', passMark: '100' };
+      for (const bad of ['0', '21', 'two']) {
+        const refused = await postForm(
+          t,
+          `/admin/training/${id}/lessons/${lessonId}`,
+          { ...lessonForm, revealAfter: bad, required: '1', revision },
+          trainer,
+        );
+        assert.equal(refused.statusCode, 400, bad);
+        assert.match(refused.body, /Enter a number of tries from 1 to 20\./);
+      }
       assert.equal(
         (
           await postForm(
             t,
             `/admin/training/${id}/lessons/${lessonId}`,
-            {
-              title: 'First lesson',
-              slug: 'first',
-              body: 'Version **one** text.',
-              passMark: '100',
-              required: '1',
-              revision,
-            },
+            { ...lessonForm, revealAfter: '1', required: '1', revision },
             trainer,
           )
         ).statusCode,
@@ -722,6 +727,8 @@ for (const dialect of DIALECTS) {
       assert.match((await t.inject('/training')).body, /Consent basics/);
 
       const learner = await startAs(t, 'consent-basics');
+      // The setting travels with the published version the learner studies.
+      assert.equal(allLessons(await publishedContent(t, 'consent-basics'))[0]!.revealAfter, 1);
 
       // A second trainer's stale form is refused and changes nothing.
       page = await coursePage(trainer, id);
