@@ -66,6 +66,7 @@ const PUBLIC: Record<string, string> = {
     'GET /training/:course/:lesson',
     'GET /certificates/:code',
     'GET /certificates/:code/pdf',
+    'GET /certificates/:code/issued',
     'GET /campaigns',
     'GET /campaigns/:slug',
     'GET /campaigns/:slug/events.ics',

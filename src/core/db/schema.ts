@@ -121,6 +121,8 @@ export interface TrainingLessonsTable {
   is_required: number;
   /** Percentage of quiz questions to answer correctly. */
   pass_mark: number;
+  /** Failed tries after which the quiz shows its right answers (a pass always does). */
+  reveal_after: Generated<number>;
 }
 
 export interface TrainingQuestionsTable {
@@ -170,6 +172,8 @@ export interface TrainingLessonProgressTable {
   /** Best quiz score in percent, null for lessons without a quiz. */
   best_score: number | null;
   is_passed: number;
+  /** Quiz tries so far, to know when the right answers may be shown. */
+  attempts: Generated<number>;
 }
 
 /** Aggregate counters only: no row says who answered. */

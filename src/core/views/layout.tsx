@@ -109,7 +109,11 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
           <LocaleContext.Provider value={ctx.locale}>{children}</LocaleContext.Provider>
         </main>
         <footer class="site-footer">
-          <p>{text('footerPrivacy')}</p>
+          <p>
+            {/* The exact statement is on /safety; test/e2e/privacy-statement.e2e.test.ts holds both to the browser. */}
+            {text('footerPrivacy')}{' '}
+            <a href={ctx.locale === 'fr' ? '/safety?lang=fr#stored' : '/safety#stored'}>{text('footerStored')}</a>
+          </p>
           <p>
             <a href="/safety">{text('safety')}</a>
           </p>

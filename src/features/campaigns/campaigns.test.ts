@@ -106,6 +106,16 @@ for (const dialect of DIALECTS) {
       t.clock.set('2026-11-25T12:00:00Z');
       const res = await t.inject(PAGE);
       assert.equal(res.statusCode, 200);
+      // "Add your pledge" comes before the description and the board, and leads to the form.
+      const jump = res.body.indexOf('<a class="button" href="#pledge-form">Add your pledge</a>');
+      assert.ok(jump > 0 && jump < res.body.indexOf('id="days-title"'), 'the jump link is at the top');
+      assert.match(
+        res.body,
+        /<form method="post" action="\/campaigns\/16-days-2026\/pledges" class="pledge-form" id="pledge-form"/,
+      );
+      // Honest counts: clicks, not people.
+      assert.doesNotMatch(res.body, /people said|person said/);
+      assert.match(res.body, /Clicked “me too” (once|\d+ times)/);
       assert.match(res.body, /Today is day 1 of 16\./);
       assert.match(res.body, /Opening vigil \(demo\)/);
       assert.match(res.body, /Writing to my MP every week/);
@@ -130,6 +140,16 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch((await t.inject('/')).body, /campaign-banner/);
       const list = await t.inject('/campaigns');
       assert.match(list.body, /Past campaigns/);
+      // A card per campaign, with its dates and the pledges on its board.
+      const approved = (await pledgeRows(t)).filter(
+        (r) => r.status === 'approved' && r.campaign_id === campaignId,
+      ).length;
+      assert.ok(approved > 1);
+      const card = /<li class="campaign-card" data-campaign="16-days-2026">([\s\S]*?)<\/li>/.exec(list.body)?.[1] ?? '';
+      assert.match(card, /<h3><a href="\/campaigns\/16-days-2026">16 Days of Activism 2026<\/a><\/h3>/);
+      assert.match(card, /25 Nov/);
+      assert.match(card, new RegExp(`<p class="campaign-card__count">${approved} pledges</p>`));
+      assert.match(list.body, /<meta name="description" content="Campaigns running now, coming up and past/);
       // Cached pages that show the banner expire at the campaign's local midnight (London: GMT in December).
       assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, at('2026-12-10T23:59:30Z')), 30_000);
       assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, at('2026-11-24T23:00:00Z')), 3_600_000);
@@ -235,7 +255,7 @@ for (const dialect of DIALECTS) {
       await click('10.8.0.1');
       assert.equal(
         (await countOnPage()).text,
-        `${start + 1} people said “me too”`,
+        `Clicked “me too” ${start + 1} times`,
         'the first click refreshes the page at once',
       );
       await click('10.8.0.2');
@@ -243,12 +263,16 @@ for (const dialect of DIALECTS) {
       assert.equal(batched.cache, 'hit');
       assert.equal(
         batched.text,
-        `${start + 1} people said “me too”`,
+        `Clicked “me too” ${start + 1} times`,
         'a click within the same second waits for the next refresh',
       );
       t.clock.advance(1000);
       await click('10.8.0.3');
-      assert.equal((await countOnPage()).text, `${start + 3} people said “me too”`, 'a second later both clicks show');
+      assert.equal(
+        (await countOnPage()).text,
+        `Clicked “me too” ${start + 3} times`,
+        'a second later both clicks show',
+      );
       assert.equal(
         (await pledgeRows(t)).find((r) => r.id === demo.id)!.me_too_count,
         start + 3,
