@@ -163,7 +163,6 @@ export const HSDS_FIELDS: Record<HsdsTable, FieldSpec[]> = {
   service_area: [
     id,
     ref('service_id', 'service'),
-    ref('service_at_location_id', 'service_at_location'),
     s('name'),
     s('description'),
     s('extent'),
@@ -206,7 +205,6 @@ export const HSDS_FIELDS: Record<HsdsTable, FieldSpec[]> = {
     s('link_type'),
     s('link_entity', { required: true }),
     s('value'),
-    s('label'),
   ],
 };
 
