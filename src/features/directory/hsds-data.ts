@@ -15,8 +15,21 @@ export interface HsdsRecord {
   [field: string]: HsdsValue | HsdsRecord | HsdsRecord[];
 }
 
-/** Extension fields that travel with the HSDS fields in exports (and are read back by the import). */
-export const EXPORT_EXTENSIONS: Partial<Record<HsdsTable, string[]>> = { schedule: ['timezone_name'] };
+/**
+ * Extension fields that travel with the HSDS fields in exports (and are read back by the import). In a package
+ * their columns are named `x-<field>`: HSDS leaves names starting with `x-` to extensions, and a table-schema
+ * validator accepts extra fields the descriptor declares (docs: README, "HSDS data packages").
+ */
+export const EXPORT_EXTENSIONS: Partial<Record<HsdsTable, string[]>> = {
+  location: ['confidential'],
+  schedule: ['timezone_name'],
+};
+export const extensionColumn = (field: string) => `x-${field}`;
+export const EXTENSION_NOTES: Record<string, string> = {
+  confidential:
+    'Alongside: "true" when the location is confidential. It is then given by its area only (name and centre), and an import keeps it confidential.',
+  timezone_name: 'Alongside: the IANA time zone of the opening hours (timezone gives only the offset).',
+};
 
 /**
  * A row of a table in its HSDS form: the specification's fields, typed as it types them. An empty field is left
@@ -92,7 +105,8 @@ export async function* publicRows(db: Executor, table: HsdsTable, batch = 5000):
 }
 
 function publicRow(table: HsdsTable, row: object, confidential: Set<string>): HsdsRow {
-  if (table === 'location' && isLocation(row)) return redactLocation(row);
+  if (table === 'location' && isLocation(row))
+    return { ...redactLocation(row), ...(row.is_confidential ? { confidential: 'true' } : {}) };
   const locationId: unknown = Reflect.get(row, 'location_id');
   if (table === 'address' && typeof locationId === 'string' && confidential.has(locationId)) return redactAddress(row);
   return pick(table, row);

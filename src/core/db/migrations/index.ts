@@ -10,6 +10,7 @@ import * as directorySearch from './2026_11_25_0302_directory_search.ts';
 import * as training from './2026_11_25_0400_training.ts';
 import * as campaigns from './2026_11_25_0500_campaigns.ts';
 import * as pageCache from './2026_11_25_0600_page_cache.ts';
+import * as hsdsTables from './2026_12_12_0300_hsds_tables.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -27,4 +28,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0400_training': training,
   '2026_11_25_0500_campaigns': campaigns,
   '2026_11_25_0600_page_cache': pageCache,
+  '2026_12_12_0300_hsds_tables': hsdsTables,
 };
