@@ -163,7 +163,10 @@ function serverProcess(child: ChildProcess, url: string): ServerProcess {
  */
 export async function startApp(
   database: BenchDatabase,
-  opts: { logLevel?: 'warn' | 'debug' } = {},
+  opts: {
+    logLevel?: 'warn' | 'debug';
+    /** More environment for the server, e.g. TRUST_PROXY. */ env?: Record<string, string>;
+  } = {},
 ): Promise<AppProcess> {
   await database.handOver();
   const port = await freePort();
@@ -179,6 +182,7 @@ export async function startApp(
         HOST: '127.0.0.1',
         LOG_LEVEL: opts.logLevel ?? 'warn',
         PUBLIC_URL: url,
+        ...opts.env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     }),

@@ -19,7 +19,9 @@
         field.value = pos.coords.latitude.toFixed(2) + ',' + pos.coords.longitude.toFixed(2);
         var place = form.querySelector('input[name=place]');
         if (place) place.value = '';
-        form.submit();
+        // requestSubmit fires the submit event, so the search replaces this history entry (quick-exit.js).
+        if (form.requestSubmit) form.requestSubmit();
+        else form.submit();
       },
       function () {
         button.disabled = false;

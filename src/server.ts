@@ -9,6 +9,7 @@ import { systemClock, type Clock } from './core/clock.ts';
 import type { DbHandle } from './core/db/connect.ts';
 import { PageCache } from './core/cache/page-cache.ts';
 import { loggerOptions } from './core/http/logging.ts';
+import { clientErrorAnswer } from './core/http/client-errors.tsx';
 import { frameworkErrorAnswer, httpCore } from './core/http/plugin.tsx';
 import { lazyValidatorFactory } from './core/http/validators.ts';
 import { antispam } from './core/antispam/plugin.ts';
@@ -77,6 +78,7 @@ export async function buildApp({
     trustProxy: trustProxyOption(config.trustProxy),
     bodyLimit: 1024 * 1024,
     frameworkErrors: frameworkErrorAnswer(config),
+    clientErrorHandler: clientErrorAnswer(config),
     schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory() } },
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });

@@ -15,6 +15,7 @@ import { startLiveServer } from '../support/server.ts';
 const PUBLIC_PAGES = [
   '/',
   '/safety',
+  '/safety?lang=fr',
   '/admin/login',
   '/no-such-page',
   '/posts/support-not-rescue',

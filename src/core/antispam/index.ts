@@ -9,6 +9,7 @@
  * - text.ts          UTF-8/control-character validation, normalisation, link counting
  * - private-link.ts  long random tokens shown once; only SHA-256 stored
  * - verdict.ts       the one decision over those signals, with one catalog of refusals (messages.ts)
+ * - ceiling.ts       the site-wide ceiling on submissions without a proof of work, applied after the verdict
  */
 export * from './text.ts';
 export * from './honeypot.ts';
@@ -18,3 +19,4 @@ export * from './duplicates.ts';
 export * from './blocked-words.ts';
 export * from './private-link.ts';
 export * from './verdict.ts';
+export * from './ceiling.ts';

@@ -17,6 +17,8 @@ export const { t, msg } = defineMessages('antispam', {
     blockedWord: 'Your text contains a word or phrase this site does not publish. Reword it and send the form again.',
     duplicate:
       'This text has already been sent here, so there is no need to send it again. If it is waiting for moderation, it will appear once approved.',
+    unverifiedCeiling:
+      'Too many messages arrived without the anti-spam check in the last hour. Try again later, or enable JavaScript.',
   },
   fr: {
     tooMany:
@@ -30,5 +32,7 @@ export const { t, msg } = defineMessages('antispam', {
       'Votre texte contient un mot ou une expression que ce site ne publie pas. Reformulez-le et renvoyez le formulaire.',
     duplicate:
       'Ce texte a déjà été envoyé ici : inutile de le renvoyer. S’il attend la modération, il apparaîtra une fois approuvé.',
+    unverifiedCeiling:
+      'Trop de messages sont arrivés sans la vérification anti-spam au cours de la dernière heure. Réessayez plus tard, ou activez JavaScript.',
   },
 });

@@ -4,12 +4,15 @@ import path from 'node:path';
 import fp from 'fastify-plugin';
 import type { FastifyInstance } from 'fastify';
 import { noStore } from '../http/security.ts';
+import { createUnverifiedCeiling, type UnverifiedCeiling } from './ceiling.ts';
 import { createProofOfWork, type ProofOfWork } from './challenge.ts';
 
 declare module 'fastify' {
   interface FastifyInstance {
     /** The shared proof-of-work checker (ALTCHA): comments and pledges use the same one. */
     proofOfWork: ProofOfWork;
+    /** The site-wide ceiling on submissions without a proof of work: comments and pledges share it. */
+    unverifiedCeiling: UnverifiedCeiling;
   }
 }
 
@@ -33,6 +36,7 @@ export const antispam = fp(
   async function antispam(app: FastifyInstance) {
     const { secret, clock, db, dialect } = app.deps;
     app.decorate('proofOfWork', createProofOfWork({ secret, clock, db, dialect }));
+    app.decorate('unverifiedCeiling', createUnverifiedCeiling({ db, clock }));
 
     const files = new Map<string, { body: Buffer; type: string }>();
     for (const [name, { file, type }] of Object.entries(WIDGET_FILES)) {

@@ -10,7 +10,9 @@ import { msg } from './messages.ts';
  * duplicate query — and this decides, always in the same order and with the same words. Pure:
  * no clock, no database, nothing remembered; the same signals give the same verdict.
  *
- * Staff writing as staff are not judged: the feature skips this for them.
+ * Staff writing as staff are not judged: the feature skips this for them. An accepted submission
+ * without a proof of work then passes the site-wide ceiling (ceiling.ts `applyUnverifiedCeiling`),
+ * the one part that remembers anything.
  */
 
 /**
@@ -27,7 +29,9 @@ export type RefusalReason =
   | 'challengeExpired'
   | 'challengeReplayed'
   | 'blockedWord'
-  | 'duplicate';
+  | 'duplicate'
+  /** The site-wide ceiling on submissions without a proof of work (ceiling.ts) is reached. */
+  | 'unverifiedCeiling';
 
 export type Verdict =
   { ok: true; queue: ModerationQueue } | { ok: false; status: 400 | 429; reason: RefusalReason; problem: Problem };
@@ -66,7 +70,8 @@ const BY_CHALLENGE: Record<ChallengeOutcome, ModerationQueue | ChallengeRefusal>
   replayed: 'challengeReplayed',
 };
 
-function refuse(reason: RefusalReason, status: 400 | 429, field?: string): Verdict {
+/** A refusal with its one wording (ceiling.ts refuses through this too). */
+export function refusal(reason: RefusalReason, status: 400 | 429, field?: string): Refusal {
   const message = msg(reason === 'rateLimited' ? 'tooMany' : reason);
   const problem: Problem = field
     ? { kind: 'invalid', message, fields: { [field]: message } }
@@ -80,14 +85,14 @@ function refuse(reason: RefusalReason, status: 400 | 429, field?: string): Verdi
  * text is judged last.
  */
 export function judgeSubmission(input: SubmissionSignals, rules: SpamRules): Verdict {
-  if (!input.withinRateLimit) return refuse('rateLimited', 429);
+  if (!input.withinRateLimit) return refusal('rateLimited', 429);
   if (isHoneypotTripped((input.form ?? undefined) as Record<string, unknown> | undefined))
-    return refuse('honeypot', 400);
+    return refusal('honeypot', 400);
   // An outcome the type does not know (a caller passing something else) is refused, never queued.
   const challenge = Object.hasOwn(BY_CHALLENGE, input.challenge) ? BY_CHALLENGE[input.challenge] : 'challengeInvalid';
-  if (challenge !== 'pending' && challenge !== 'unverified') return refuse(challenge, 400);
+  if (challenge !== 'pending' && challenge !== 'unverified') return refusal(challenge, 400);
   if (findBlockedWord([...input.texts], [...rules.blockedWords]) !== undefined)
-    return refuse('blockedWord', 400, rules.fields?.blockedWord);
-  if (input.duplicate) return refuse('duplicate', 400, rules.fields?.duplicate);
+    return refusal('blockedWord', 400, rules.fields?.blockedWord);
+  if (input.duplicate) return refusal('duplicate', 400, rules.fields?.duplicate);
   return { ok: true, queue: challenge };
 }

@@ -1,6 +1,6 @@
 import { defineMessages } from '../i18n/index.ts';
 
-/* Staff accounts: creating them, logging in, passwords. */
+/* Staff accounts: creating them, logging in (and the failed-login notice), passwords. */
 export const { t, msg } = defineMessages('auth', {
   en: {
     emailInvalid: 'Give a valid e-mail address, such as name@example.org.',
@@ -12,6 +12,10 @@ export const { t, msg } = defineMessages('auth', {
     accountMissing: 'That account does not exist.',
     currentPasswordWrong: 'Your current password is not right.',
     newPasswordTooShort: 'Choose a new password of at least {min} characters.',
+    failedLoginOne: '1 failed attempt to log into your account since your last login.',
+    failedLoginsMany: '{count} failed attempts to log into your account since your last login.',
+    failedLoginsAdvice: 'If that was not you, someone may be trying to guess your password:',
+    changePasswordLink: 'choose a new, longer one.',
   },
   fr: {
     emailInvalid: 'Indiquez une adresse e-mail valide, par exemple nom@example.org.',
@@ -23,5 +27,9 @@ export const { t, msg } = defineMessages('auth', {
     accountMissing: 'Ce compte n’existe pas.',
     currentPasswordWrong: 'Votre mot de passe actuel n’est pas le bon.',
     newPasswordTooShort: 'Choisissez un nouveau mot de passe d’au moins {min} caractères.',
+    failedLoginOne: '1 tentative de connexion à votre compte a échoué depuis votre dernière connexion.',
+    failedLoginsMany: '{count} tentatives de connexion à votre compte ont échoué depuis votre dernière connexion.',
+    failedLoginsAdvice: 'Si ce n’était pas vous, quelqu’un essaie peut-être de deviner votre mot de passe :',
+    changePasswordLink: 'choisissez-en un nouveau, plus long.',
   },
 });

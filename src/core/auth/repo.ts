@@ -69,3 +69,37 @@ export const setPasswordHash = (db: Executor, id: number, passwordHash: string) 
 
 export const deleteOtherSessions = (db: Executor, userId: number, keepTokenHash: string) =>
   db.deleteFrom('sessions').where('user_id', '=', userId).where('token_hash', '!=', keepTokenHash).execute();
+
+/** One more failed attempt on the account with this e-mail, if there is one (an unknown e-mail changes nothing). */
+export const countFailedLogin = (db: Executor, email: string) =>
+  db
+    .updateTable('users')
+    .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+    .where('email', '=', email)
+    .executeTakeFirst();
+
+/**
+ * At a successful login: the attempts since the last one become the notice to show (added to one
+ * not seen yet), and the count starts again. One statement, so an attempt counted meanwhile is
+ * neither lost nor shown twice (both sides read the row as it was before the update).
+ */
+export const moveFailedLoginsToNotice = (db: Executor, id: number) =>
+  db
+    .updateTable('users')
+    .set((eb) => ({ failed_logins_notice: eb('failed_logins_notice', '+', eb.ref('failed_logins')), failed_logins: 0 }))
+    .where('id', '=', id)
+    .executeTakeFirst();
+
+/** The notice's count, cleared as it is read; a concurrent read of the same count gets 0. */
+export async function takeFailedLoginNotice(db: Executor, id: number): Promise<number> {
+  const row = await db.selectFrom('users').select('failed_logins_notice').where('id', '=', id).executeTakeFirst();
+  const count = row?.failed_logins_notice ?? 0;
+  if (count === 0) return 0;
+  const cleared = await db
+    .updateTable('users')
+    .set({ failed_logins_notice: 0 })
+    .where('id', '=', id)
+    .where('failed_logins_notice', '=', count)
+    .executeTakeFirst();
+  return Number(cleared.numUpdatedRows) === 1 ? count : 0;
+}

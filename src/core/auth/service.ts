@@ -3,6 +3,7 @@ import type { Clock } from '../clock.ts';
 import type { Db, Role } from '../db/schema.ts';
 import { invalid, ok, type Result } from '../result.ts';
 import { randomToken, sha256 } from '../security/secrets.ts';
+import { normaliseEmail, type AccountLoginLimit } from './login-limit.ts';
 import { burnPasswordCheck, generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { msg } from './messages.ts';
 import { isRole } from './policy.ts';
@@ -72,19 +73,33 @@ export async function createStaff(
   return ok({ id, generatedPassword });
 }
 
-/** The same answer for an unknown e-mail and a wrong password, after the same amount of work. */
+/**
+ * The same answer for an unknown e-mail and a wrong password, after the same amount of work; and
+ * the same answer again once the e-mail is over the per-account limit (then the password is not
+ * even checked, so a flood against one account costs no hashing). Every failure, refused ones
+ * included, is counted on the account's row for its owner's notice (an unknown e-mail has no row).
+ */
 export async function logIn(
   db: Db,
   clock: Clock,
+  limit: AccountLoginLimit,
   email: string,
   password: string,
 ): Promise<Result<{ token: string; staff: StaffMember }>> {
-  const user = await repo.findUserByEmail(db, email.trim().toLowerCase());
-  if (!user || user.is_disabled) {
-    await burnPasswordCheck(password);
+  const normalised = normaliseEmail(email);
+  const failed = async () => {
+    await repo.countFailedLogin(db, normalised);
     return invalid(msg('loginFailed'));
+  };
+  if (limit.isBlocked(normalised)) return failed();
+  const user = await repo.findUserByEmail(db, normalised);
+  const passwordRight = user && !user.is_disabled && (await verifyPassword(user.password_hash, password));
+  if (!user || user.is_disabled) await burnPasswordCheck(password);
+  if (!user || !passwordRight) {
+    limit.recordFailure(normalised);
+    return failed();
   }
-  if (!(await verifyPassword(user.password_hash, password))) return invalid(msg('loginFailed'));
+  await repo.moveFailedLoginsToNotice(db, user.id);
   const token = randomToken();
   const now = clock.now();
   await repo.insertSession(db, {
@@ -112,6 +127,9 @@ export async function staffForSession(
 }
 
 export const logOut = (db: Db, tokenHash: string) => repo.deleteSession(db, tokenHash);
+
+/** Failed attempts on this account before its owner's last login, told once: 0 when there is nothing (left) to tell. */
+export const takeFailedLoginNotice = (db: Db, userId: number) => repo.takeFailedLoginNotice(db, userId);
 
 /** Revokes every session of a user, e.g. after a password change or a lost device. */
 export const revokeAllSessions = (db: Db, userId: number) => repo.deleteUserSessions(db, userId);

@@ -24,6 +24,10 @@ export interface UsersTable {
   bio: string;
   is_disabled: Generated<number>;
   created_at: string;
+  /** Failed login attempts since the last successful login (a count only: no address, no user-agent). */
+  failed_logins: Generated<number>;
+  /** Failed attempts to tell the owner about once, on the staff home after their next login. */
+  failed_logins_notice: Generated<number>;
 }
 
 export interface SessionsTable {
@@ -310,7 +314,13 @@ export interface CampaignEventsTable {
   place: string;
   link: string;
   created_at: string;
+  /** '' (once), 'daily' or 'weekly': the event repeats at the same local time in the campaign's zone. */
+  repeat: Generated<EventRepeat>;
+  /** How many times it happens in all (1 when it does not repeat). */
+  repeat_count: Generated<number>;
 }
+
+export type EventRepeat = '' | 'daily' | 'weekly';
 
 export type PledgeStatus = 'pending' | 'approved' | 'rejected' | 'spam';
 
@@ -518,7 +528,7 @@ export interface HsdsAttributeTable {
   label: S;
 }
 /*
- * The other HSDS 3.0 tables (migration 2026_12_12_0300_hsds_tables): kept as they come in a package and exported
+ * The other HSDS 3.0 tables (migration 2026_11_29_0100_hsds_tables): kept as they come in a package and exported
  * again. Only the id is NOT NULL: the importer checks what HSDS requires.
  */
 export interface HsdsProgramTable {
@@ -627,8 +637,16 @@ export interface CacheInvalidationsTable {
   created_at: string;
 }
 
+/** One demo row: `entity` names what it is (see core/demo/repo.ts), `entity_id` its id as text. */
+export interface DemoContentTable {
+  entity: string;
+  entity_id: string;
+  created_at: string;
+}
+
 export interface Database {
   cache_invalidations: CacheInvalidationsTable;
+  demo_content: DemoContentTable;
   users: UsersTable;
   sessions: SessionsTable;
   settings: SettingsTable;

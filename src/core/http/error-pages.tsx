@@ -9,7 +9,9 @@ const TITLES: Record<number, [Key, Key | null]> = {
   400: ['badRequestTitle', null],
   403: ['forbiddenTitle', null],
   404: ['notFoundTitle', 'notFoundText'],
+  408: ['badRequestTitle', null],
   413: ['tooLargeTitle', 'tooLargeText'],
+  431: ['tooLargeTitle', null],
   429: ['tooManyTitle', 'tooManyText'],
   500: ['errorTitle', 'errorText'],
 };

@@ -1,25 +1,21 @@
 import type { FastifyRequest } from 'fastify';
 import type { Message } from '../i18n/index.ts';
 import { msg } from '../views/messages.ts';
+import { isCleanText } from '../text/gate.ts';
 import { INVALID_FIELDS } from './form-parser.ts';
 
 /*
  * The input gate: every string a request carries (path, query, form or JSON body) is well-formed
  * text or the request is refused with a 400 that names the field — before any handler, schema or
- * database sees it. Refused: bytes that are not UTF-8, lone surrogates, NUL and other C0/C1
- * controls (tab, line feed and carriage return are allowed in bodies, where text can span lines),
- * and the bidirectional overrides and isolates used to make text read differently than it is.
+ * database sees it. What counts as text is core/text/gate.ts, the same check the file imports use:
+ * UTF-8, no NUL or other C0/C1 controls (tab, line feed and carriage return are allowed in bodies,
+ * where text can span lines), no bidirectional overrides or isolates.
  */
-const BIDI_OVERRIDES = '\u202A-\u202E\u2066-\u2069';
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const FORBIDDEN_IN_LINE = new RegExp(`[\\u0000-\\u001F\\u007F-\\u009F${BIDI_OVERRIDES}]`);
-const FORBIDDEN_IN_TEXT = new RegExp(`[\\u0000-\\u0008\\u000B\\u000C\\u000E-\\u001F\\u007F-\\u009F${BIDI_OVERRIDES}]`);
+/** Kept here too for callers that knew it from this module. */
+export { isCleanText };
+
 /** Deeper than any form or API body this site takes; deeper input is refused, not walked. */
 const MAX_DEPTH = 8;
-
-export function isCleanText(value: string, multiline: boolean): boolean {
-  return !(multiline ? FORBIDDEN_IN_TEXT : FORBIDDEN_IN_LINE).test(value) && !LONE_SURROGATE.test(value);
-}
 
 /** The first field whose text is refused, with the reason, or null. */
 function findRefused(value: unknown, field: string, multiline: boolean, depth = 0): Message | null {

@@ -57,7 +57,8 @@ declare module 'fastify' {
     };
   }
   interface FastifyRequest {
-    cacheTags: CacheTag[];
+    /** null when this response will not be cached (staff, personal pages, not GET): add tags with `?.push`. */
+    cacheTags: CacheTag[] | null;
     /** A handler may shorten this response's cache lifetime (e.g. until the next scheduled post goes live). */
     cacheTtlMs: number | null;
     /** The page cache's generation when this render began: a page rendered across an invalidation is not stored. */
@@ -147,7 +148,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   });
 
   // Anonymous page cache: a hit is answered before any handler runs.
-  app.decorateRequest('cacheTags', null as unknown as CacheTag[]);
+  app.decorateRequest('cacheTags', null);
   app.decorateRequest('cacheTtlMs', null);
   app.decorateRequest('cacheGeneration', 0);
   const RAW_SKIP = new Set([
@@ -232,15 +233,22 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     const token = body?._csrf ?? req.headers['x-csrf-token'];
     if (!csrf.verify(token, req.staff?.tokenHash)) return sendError(req, reply, 403, msg('formExpired'));
   }
+  // Multipart requests between here and the gate are being read by their scope's parser (see the
+  // error handler): whatever fails in that window is the body, not the site.
+  const readingMultipart = new WeakSet<FastifyRequest>();
   app.addHook('preValidation', async (req, reply) => {
-    if (req.routeOptions.config?.multipart) return; // gated by the route's own hook below, after its parser
-    return gateInput(req, reply);
+    if (!req.routeOptions.config?.multipart) return gateInput(req, reply);
+    readingMultipart.add(req); // gated by the route's own hook below, after its parser
   });
   // A route's own hooks run after every instance hook, so after its scope's multipart parser.
+  async function gateMultipart(req: FastifyRequest, reply: FastifyReply) {
+    readingMultipart.delete(req);
+    return gateInput(req, reply);
+  }
   app.addHook('onRoute', (route) => {
     if (!route.config?.multipart) return;
     const own = route.preValidation === undefined ? [] : [route.preValidation].flat();
-    route.preValidation = [gateInput, ...own];
+    route.preValidation = [gateMultipart, ...own];
   });
 
   // Replaces Fastify's request log: method, route pattern, status, time; nothing about the client.
@@ -267,7 +275,10 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   app.setNotFoundHandler((req, reply) => sendError(req, reply, 404));
 
   app.setErrorHandler((error: Error & { statusCode?: number; validation?: unknown; code?: string }, req, reply) => {
-    const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    let status = error.statusCode && error.statusCode >= 400 && error.statusCode < 600 ? error.statusCode : 500;
+    // A multipart body the parser gave up on (cut short, no boundary, a broken part header: busboy
+    // throws plain errors) fails before the gate, for anyone, session or not: the client's mistake.
+    if (status === 500 && readingMultipart.has(req)) status = 400;
     if (status >= 500)
       req.log.error({ err: { message: error.message, stack: error.stack, code: error.code } }, 'request failed');
     let message: Message | undefined;

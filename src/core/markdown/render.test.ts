@@ -52,6 +52,16 @@ describe('renderCommentMarkdown', () => {
   it('does not link same-site-looking paths in comments', () => {
     assert.doesNotMatch(renderCommentMarkdown('[x](/admin)'), /<a /);
   });
+
+  it('links only what the one URL check takes: no user names in links, no empty hosts', () => {
+    const html = renderCommentMarkdown(
+      '[bank](https://bank.example@evil.example/login) [empty](https://) [ok](https://help.example.org/) [mail](mailto:hi@example.org)',
+    );
+    assert.doesNotMatch(html, /href="[^"]*evil|href="https:\/\/"/);
+    assert.match(html, /<a href="https:\/\/help.example.org\/"/);
+    assert.match(html, /<a href="mailto:hi@example.org"/);
+    assert.doesNotMatch(renderMarkdown('[bank](https://bank.example@evil.example/)'), /href="[^"]*evil/);
+  });
 });
 
 describe('markdownToText', () => {

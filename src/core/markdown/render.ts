@@ -1,4 +1,5 @@
 import MarkdownIt, { type Token } from 'markdown-it';
+import { isAllowedUrl } from '../text/urls.ts';
 
 /*
  * The one Markdown renderer for the whole site (posts, lessons, comments). Safe by
@@ -9,7 +10,9 @@ import MarkdownIt, { type Token } from 'markdown-it';
  * - headings get ids so readers can link to a section.
  */
 
-const SAFE_LINK = /^(https?:\/\/|mailto:)/i;
+/** Absolute links: the one URL check (core/text/urls.ts), for web and e-mail addresses. */
+const LINK_SCHEMES = ['http', 'https', 'mailto'] as const;
+const isAbsoluteLink = (href: string) => isAllowedUrl(href, { schemes: LINK_SCHEMES });
 
 /** A same-site path or fragment: "/x", "#x", "x/y" — never "//host" or anything with a scheme. */
 function isSameSite(href: string): boolean {
@@ -19,7 +22,7 @@ function isSameSite(href: string): boolean {
 }
 
 export function isSafeLink(href: string): boolean {
-  return SAFE_LINK.test(href) || isSameSite(href);
+  return isAbsoluteLink(href) || isSameSite(href);
 }
 
 export function isSafeImage(src: string): boolean {
@@ -85,7 +88,7 @@ function createCommentRenderer() {
   const md = new MarkdownIt('default', { html: false, linkify: true, typographer: false, breaks: true });
   md.disable(['image', 'heading', 'lheading', 'table', 'hr', 'reference']);
   // Comments: only absolute http(s) and mailto links; no same-site trickery needed.
-  md.validateLink = (url: string) => SAFE_LINK.test(url.trim());
+  md.validateLink = (url: string) => isAbsoluteLink(url.trim());
   md.renderer.rules.link_open = (tokens, idx, options, _env, self) => {
     tokens[idx]!.attrSet('rel', 'ugc nofollow noopener noreferrer');
     return self.renderToken(tokens, idx, options);

@@ -43,6 +43,9 @@ export const { t, msg } = defineMessages('core', {
     badInput: 'Some of what was sent is missing or in the wrong form. Check the form and try again.',
     badMediaType: 'This form was sent in a format the site does not accept.',
     notUnderstood: 'The request could not be understood.',
+    headersTooLarge:
+      'Your browser sent more with this request than the site accepts, often too many or too large cookies for this address. Clear this site’s cookies and try again.',
+    timedOut: 'The request took too long to arrive, so the site stopped waiting. Try again.',
     invalidEncoding:
       'The field “{field}” contains characters that could not be read (invalid UTF-8). Remove them and try again.',
     controlCharacters:
@@ -98,6 +101,9 @@ export const { t, msg } = defineMessages('core', {
       'Une partie de ce qui a été envoyé manque ou n’a pas la bonne forme. Vérifiez le formulaire et réessayez.',
     badMediaType: 'Ce formulaire a été envoyé dans un format que le site n’accepte pas.',
     notUnderstood: 'La demande n’a pas pu être comprise.',
+    headersTooLarge:
+      'Votre navigateur a envoyé avec cette demande plus que ce que le site accepte, souvent trop de cookies ou des cookies trop gros pour cette adresse. Effacez les cookies de ce site et réessayez.',
+    timedOut: 'La demande a mis trop de temps à arriver : le site a cessé d’attendre. Réessayez.',
     invalidEncoding:
       'Le champ « {field} » contient des caractères illisibles (UTF-8 invalide). Retirez-les et réessayez.',
     controlCharacters:

@@ -6,6 +6,7 @@ import {
   listStaff,
   revokeAllSessions,
   setStaffDisabled,
+  takeFailedLoginNotice,
 } from '../../core/auth/service.ts';
 import { requireStaff } from '../../core/http/guard.tsx';
 import { FormText, Id, Type, typed, type App } from '../../core/http/schemas.ts';
@@ -35,7 +36,10 @@ export async function staffAreaRoutes(fastify: FastifyInstance) {
   app.get('/admin', { preHandler: requireStaff('admin.enter') }, async (req, reply) => {
     const staff = req.staff!;
     const links = app.deps.registry.adminLinks.filter((l) => can(staff, l.action));
-    return reply.page(<AdminHomePage ctx={req.pageContext()} links={links} role={staff.role} />);
+    // Shown once: reading the count clears it.
+    const failedLogins = await takeFailedLoginNotice(app.deps.db, staff.id);
+    const page = <AdminHomePage ctx={req.pageContext()} links={links} role={staff.role} failedLogins={failedLogins} />;
+    return reply.page(page);
   });
   await app.register(staffAccountRoutes);
   await app.register(ownAccountRoutes);

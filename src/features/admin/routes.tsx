@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { createAccountLoginLimit } from '../../core/auth/login-limit.ts';
 import { logIn, logOut, SESSION_TTL_MS } from '../../core/auth/service.ts';
 import { SESSION_COOKIE } from '../../core/http/plugin.tsx';
 import { FormText, Type, typed } from '../../core/http/schemas.ts';
@@ -30,10 +31,14 @@ const LoginForm = Type.Object({
   next: Type.Optional(FormText(2000)),
 });
 
-/** Logging in and out: the way into the staff area (admin-routes.tsx is the area itself). */
+/**
+ * Logging in and out: the way into the staff area (admin-routes.tsx is the area itself). Two limits
+ * hold the login form: per client (the route's rate limit) and per account (in the service).
+ */
 export async function loginRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
   const { db, clock, config } = app.deps;
+  const accountLimit = createAccountLoginLimit({ clock });
 
   app.get('/admin/login', { schema: { querystring: LoginQuery } }, async (req, reply) => {
     noStore(reply);
@@ -49,7 +54,7 @@ export async function loginRoutes(fastify: FastifyInstance) {
       noStore(reply);
       const { email, password } = req.body;
       const next = safeNext(req.body.next, config.publicUrl);
-      const result = await logIn(db, clock, email, password);
+      const result = await logIn(db, clock, accountLimit, email, password);
       if (!result.ok) {
         return reply.page(<LoginPage ctx={req.pageContext()} next={next} email={email} error={result.message} />, 401);
       }

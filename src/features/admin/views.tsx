@@ -3,6 +3,7 @@ import { CsrfField, ErrorSummary, Field, formatDate, Notice, type FieldErrors } 
 import { Layout } from '../../core/views/layout.tsx';
 import type { AdminLink } from '../../core/app.ts';
 import { ROLES } from '../../core/auth/policy.ts';
+import { t } from '../../core/auth/messages.ts';
 import type { listStaff } from '../../core/auth/service.ts';
 import type { Message } from '../../core/i18n/index.ts';
 
@@ -39,10 +40,29 @@ export function LoginPage({
   );
 }
 
-export function AdminHomePage({ ctx, links, role }: { ctx: PageContext; links: AdminLink[]; role: string }) {
+export function AdminHomePage({
+  ctx,
+  links,
+  role,
+  failedLogins = 0,
+}: {
+  ctx: PageContext;
+  links: AdminLink[];
+  role: string;
+  /** Failed attempts to log into this account before this login, shown once. */
+  failedLogins?: number;
+}) {
   return (
     <Layout ctx={ctx} title="Staff area" head={{ noindex: true }}>
       <h1>Staff area</h1>
+      {failedLogins > 0 && (
+        <Notice kind="warning">
+          <p data-failed-logins>
+            {t(ctx.locale, failedLogins === 1 ? 'failedLoginOne' : 'failedLoginsMany', { count: failedLogins })}{' '}
+            {t(ctx.locale, 'failedLoginsAdvice')} <a href="/admin/account">{t(ctx.locale, 'changePasswordLink')}</a>
+          </p>
+        </Notice>
+      )}
       <p>
         You are logged in as <strong>{ctx.staff?.displayName}</strong> with the role <strong>{role}</strong>.{' '}
         <a href="/admin/account">Change your password</a>.

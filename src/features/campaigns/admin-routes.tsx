@@ -3,7 +3,17 @@ import { can } from '../../core/auth/policy.ts';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
 import { requireStaff } from '../../core/http/guard.tsx';
-import { FormFlag, FormList, FormText, Id, IdParams, Type, type App, type Static } from '../../core/http/schemas.ts';
+import {
+  FormFlag,
+  FormList,
+  FormText,
+  Id,
+  IdParams,
+  PageNumber,
+  Type,
+  type App,
+  type Static,
+} from '../../core/http/schemas.ts';
 import { fieldErrorsOf, statusOf, type FieldErrors, type Problem } from '../../core/result.ts';
 import { AdminCampaignEditPage, AdminCampaignsPage, AdminEventEditPage, AdminModerationPage } from './admin-views.tsx';
 import {
@@ -174,6 +184,8 @@ const EventForm = Type.Object({
   ends_at: Type.Optional(FormText(50)),
   place: Type.Optional(FormText(1000)),
   link: Type.Optional(FormText(5000)),
+  repeat: Type.Optional(FormText(20)),
+  repeat_count: Type.Optional(FormText(20)),
 });
 const EventParams = Type.Object({ id: Id, eventId: Id });
 
@@ -242,15 +254,20 @@ const ModerationSchema = {
 /** A campaign's moderation queue and board, and one decision on one pledge. */
 async function pledgeModerationRoutes(app: App) {
   const { db, clock, pageCache } = app.deps;
-  const Done = Type.Object({ done: Type.Optional(FormFlag) });
+  // `page` pages the queue, `board` the approved pledges.
+  const Query = Type.Object({
+    done: Type.Optional(FormFlag),
+    page: Type.Optional(PageNumber),
+    board: Type.Optional(PageNumber),
+  });
 
   app.get(
     '/admin/campaigns/:id/pledges',
-    { ...moderator, schema: { params: IdParams, querystring: Done } },
+    { ...moderator, schema: { params: IdParams, querystring: Query } },
     async (req, reply) => {
       const campaign = await findCampaignById(db, req.params.id);
       if (!campaign) return reply.callNotFound();
-      const lists = await moderationLists(db, campaign.id);
+      const lists = await moderationLists(db, campaign.id, { pending: req.query.page, approved: req.query.board });
       const notice = req.query.done ? 'Done.' : undefined;
       return reply.page(<AdminModerationPage ctx={req.pageContext()} campaign={campaign} {...lists} notice={notice} />);
     },

@@ -1,4 +1,5 @@
-import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
+import type { Page } from '../../core/pagination.ts';
+import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import type { PageContext } from '../../core/views/context.ts';
 import { campaignLength, dateOfDay, dayLabel, formatDateRange, formatEventTime, utcToLocalInput } from './calendar.ts';
@@ -8,6 +9,7 @@ import type { PublicPledge } from './pledge-repo.ts';
 import { daysOf } from './pledge-service.ts';
 import type { Campaign, CampaignEvent } from './repo.ts';
 import { CampaignStyles } from './views.tsx';
+import { REPEAT_MAX } from './authoring-service.ts';
 
 type Values = Record<string, string | readonly string[] | undefined>;
 const str = (v: Values, k: string) => {
@@ -268,6 +270,7 @@ export function AdminCampaignEditPage({
         <Field name="event_place" label="Town, city or “Online”" errors={eventErrors}>
           {(a) => <input {...a} name="place" type="text" value={str(eventValues, 'place')} />}
         </Field>
+        <RepeatFields values={eventValues} errors={eventErrors} prefix="event_" />
         <Field name="event_link" label="Link" errors={eventErrors}>
           {(a) => <input {...a} name="link" type="url" value={str(eventValues, 'link')} />}
         </Field>
@@ -305,6 +308,8 @@ export function AdminEventEditPage({
     place: event.place,
     link: event.link,
     description: event.description,
+    repeat: event.repeat,
+    repeat_count: event.repeat ? String(event.repeat_count) : '',
   };
   return (
     <Layout ctx={ctx} title={`Edit event: ${event.title}`} head={{ noindex: true }}>
@@ -328,6 +333,7 @@ export function AdminEventEditPage({
         <Field name="place" label="Town, city or “Online”" errors={errors}>
           {(a) => <input {...a} type="text" value={str(v, 'place')} />}
         </Field>
+        <RepeatFields values={v} errors={errors} prefix="" />
         <Field name="link" label="Link" errors={errors}>
           {(a) => <input {...a} type="url" value={str(v, 'link')} />}
         </Field>
@@ -388,10 +394,13 @@ export function AdminModerationPage({
 }: {
   ctx: PageContext;
   campaign: Campaign;
-  pending: PublicPledge[];
-  approved: PublicPledge[];
+  pending: Page<PublicPledge>;
+  approved: Page<PublicPledge>;
   notice?: string;
 }) {
+  // Each list is paged on its own; a link keeps the other list's page.
+  const base = `/admin/campaigns/${campaign.id}/pledges`;
+  const href = (queuePage: number, boardPage: number) => `${base}?page=${queuePage}&board=${boardPage}`;
   return (
     <Layout ctx={ctx} title={`Pledges: ${campaign.title}`} head={{ noindex: true }}>
       <p>
@@ -400,12 +409,12 @@ export function AdminModerationPage({
       <CampaignStyles />
       <h1>Pledges: {campaign.title}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
-      <h2>Waiting for moderation ({pending.length})</h2>
-      {pending.length === 0 ? (
-        <p>Nothing to moderate.</p>
+      <h2 id="queue">Waiting for moderation ({pending.total})</h2>
+      {pending.items.length === 0 ? (
+        <p>{pending.total === 0 ? 'Nothing to moderate.' : 'No pledges on this page.'}</p>
       ) : (
         <ul class="pledges">
-          {pending.map((p) => (
+          {pending.items.map((p) => (
             <ModerationItem
               ctx={ctx}
               campaign={campaign}
@@ -419,9 +428,15 @@ export function AdminModerationPage({
           ))}
         </ul>
       )}
-      <h2>On the board ({approved.length})</h2>
+      <Pagination
+        page={pending.page}
+        pageCount={pending.pageCount}
+        href={(n) => `${href(n, approved.page)}#queue`}
+        label="Pages of the moderation queue"
+      />
+      <h2 id="board">On the board ({approved.total})</h2>
       <ul class="pledges">
-        {approved.map((p) => (
+        {approved.items.map((p) => (
           <ModerationItem
             ctx={ctx}
             campaign={campaign}
@@ -433,6 +448,46 @@ export function AdminModerationPage({
           />
         ))}
       </ul>
+      <Pagination
+        page={approved.page}
+        pageCount={approved.pageCount}
+        href={(n) => `${href(pending.page, n)}#board`}
+        label="Pages of the board"
+      />
     </Layout>
+  );
+}
+
+/** Whether an event repeats (at the same local time) and how many times in all: the add and edit forms. */
+function RepeatFields({ values, errors, prefix }: { values?: Values; errors?: FieldErrors; prefix: string }) {
+  const v: Values = values ?? {};
+  const repeat = str(v, 'repeat');
+  return (
+    <>
+      <Field name={`${prefix}repeat`} label="Repeats" errors={errors}>
+        {(a) => (
+          <select {...a} name="repeat">
+            <option value="" selected={repeat === ''}>
+              Does not repeat
+            </option>
+            <option value="daily" selected={repeat === 'daily'}>
+              Every day
+            </option>
+            <option value="weekly" selected={repeat === 'weekly'}>
+              Every week
+            </option>
+          </select>
+        )}
+      </Field>
+      <Field
+        name={`${prefix}repeat_count`}
+        label={`Times in all, when it repeats (2 to ${REPEAT_MAX})`}
+        errors={errors}
+      >
+        {(a) => (
+          <input {...a} name="repeat_count" type="number" min={2} max={REPEAT_MAX} value={str(v, 'repeat_count')} />
+        )}
+      </Field>
+    </>
   );
 }

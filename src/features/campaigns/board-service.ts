@@ -178,3 +178,11 @@ export class SingleFlight<T> {
     return started;
   }
 }
+
+/** Every campaign page for the sitemap (campaigns have no draft state: each one is public), with when it last changed. */
+export async function sitemapCampaigns(db: Db): Promise<{ path: string; lastmod: string }[]> {
+  return (await repo.listCampaigns(db)).map((c) => ({
+    path: `/campaigns/${encodeURIComponent(c.slug)}`,
+    lastmod: c.updated_at,
+  }));
+}

@@ -439,7 +439,7 @@ for (const dialect of DIALECTS) {
           place: s.slice(0, 80),
           link: s,
         };
-        let r = await campaigns.submitPledge(t.db, t.clock, SLUG, input, PASSED);
+        let r = await campaigns.submitPledge(t.db, t.clock, SLUG, input, PASSED, t.app.unverifiedCeiling);
         if (!r.ok)
           r = await campaigns.submitPledge(
             t.db,
@@ -447,6 +447,7 @@ for (const dialect of DIALECTS) {
             SLUG,
             { ...input, place: '', link: '', display_name: '' },
             PASSED,
+            t.app.unverifiedCeiling,
           );
         if (!r.ok) continue;
         stored++;
@@ -516,6 +517,7 @@ for (const dialect of DIALECTS) {
         SLUG,
         { ...good(hostile.action), display_name: hostile.name, place: '' },
         PASSED,
+        t.app.unverifiedCeiling,
       );
       const anonymous = await campaigns.submitPledge(
         t.db,
@@ -523,6 +525,7 @@ for (const dialect of DIALECTS) {
         SLUG,
         { ...good('Feed check without a name to show'), display_name: '' },
         PASSED,
+        t.app.unverifiedCeiling,
       );
       assert.ok(named.ok && anonymous.ok, JSON.stringify([named, anonymous]));
       for (const id of [named.value.pledgeId, anonymous.value.pledgeId])
@@ -665,7 +668,21 @@ for (const dialect of DIALECTS) {
         editor,
       );
       assert.equal(badEvent.statusCode, 400);
+      const repeating = { title: 'Vigil', starts_at: '2031-11-27T18:00', ends_at: '', place: 'Online', link: '' };
+      for (const bad of [
+        { repeat: 'hourly', repeat_count: '3' },
+        { repeat: 'weekly', repeat_count: '1' },
+        { repeat: 'weekly', repeat_count: '61' },
+        { repeat: 'daily', repeat_count: '2.5' },
+      ]) {
+        const refused = await postForm(t, `/admin/campaigns/${c.id}/events`, { ...repeating, ...bad }, editor);
+        assert.equal(refused.statusCode, 400, JSON.stringify(bad));
+      }
+      const weekly = { ...repeating, repeat: 'weekly', repeat_count: '3', description: '' };
+      assert.equal((await postForm(t, `/admin/campaigns/${c.id}/events`, weekly, editor)).statusCode, 303);
       const ics = await t.inject('/campaigns/16-days-2031/events.ics');
+      assert.match(ics.body, /^BEGIN:VTIMEZONE\r\nTZID:America\/Toronto\r$/m);
+      assert.match(ics.body, /^RRULE:FREQ=WEEKLY;COUNT=3\r$/m);
       const ev = new ICAL.Event(new ICAL.Component(ICAL.parse(ics.body)).getFirstSubcomponent('vevent')!);
       // 19:00 in Toronto in November is 00:00 UTC the next day (EST, UTC−5).
       assert.equal(ev.startDate.toJSDate().toISOString(), '2031-11-27T00:00:00.000Z');
@@ -935,6 +952,7 @@ for (const dialect of DIALECTS) {
           SLUG,
           good(`Retention check pledge that ends up ${outcome} here.`),
           PASSED,
+          t.app.unverifiedCeiling,
         );
         assert.ok(sent.ok, JSON.stringify(sent));
         ids[outcome] = sent.value.pledgeId;
@@ -1001,6 +1019,7 @@ for (const dialect of DIALECTS) {
         SLUG,
         good('Spam pledge the timer should remove later on.'),
         PASSED,
+        t.app.unverifiedCeiling,
       );
       assert.ok(sent.ok);
       await postForm(t, `/admin/campaigns/${campaignId}/pledges/${sent.value.pledgeId}`, { action: 'spam' }, mod);

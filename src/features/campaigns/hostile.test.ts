@@ -72,6 +72,7 @@ for (const dialect of DIALECTS) {
         SLUG,
         { action: 'A pledge for the hostile checks', days: ['1'], kind: 'learn' },
         { withinRateLimit: true, form: {}, challenge: 'verified' },
+        t.app.unverifiedCeiling,
       );
       assert.ok(sent.ok);
       pledgeId = sent.value.pledgeId;

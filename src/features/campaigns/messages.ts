@@ -121,6 +121,8 @@ export const { t, msg } = defineMessages('campaigns', {
     eventEndInvalid: 'Give the end as a date and time.',
     eventEndBeforeStart: 'The end must be after the start.',
     eventPlace: 'Give a town or city or “Online” — share exact venues privately with people who sign up.',
+    eventRepeatInvalid: 'Choose whether the event repeats: not, every day or every week.',
+    eventRepeatCount: 'A repeating event happens from 2 to {max} times in all.',
   },
   fr: {
     campaigns: 'Campagnes',
@@ -241,6 +243,8 @@ export const { t, msg } = defineMessages('campaigns', {
     eventEndBeforeStart: 'La fin doit être après le début.',
     eventPlace:
       'Indiquez une ville ou « En ligne » — partagez le lieu exact en privé avec les personnes qui s’inscrivent.',
+    eventRepeatInvalid: 'Indiquez si l’événement se répète : non, chaque jour ou chaque semaine.',
+    eventRepeatCount: 'Un événement répété a lieu de 2 à {max} fois en tout.',
   },
 });
 

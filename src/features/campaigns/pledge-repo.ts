@@ -128,7 +128,13 @@ export async function boardCounts(
   return { byKind, byDay, total, meToo };
 }
 
-export const listByStatus = (db: Executor, campaignId: number, status: PledgeStatus, limit = 200) =>
+/** One page of a campaign's pledges with a status, oldest first (`pageWindow` gives limit and offset). */
+export const listByStatus = (
+  db: Executor,
+  campaignId: number,
+  status: PledgeStatus,
+  window: { limit: number; offset: number },
+) =>
   db
     .selectFrom('campaign_pledges')
     .select([...PUBLIC_PLEDGE_COLUMNS])
@@ -136,8 +142,19 @@ export const listByStatus = (db: Executor, campaignId: number, status: PledgeSta
     .where('status', '=', status)
     .orderBy('created_at')
     .orderBy('id')
-    .limit(limit)
+    .limit(window.limit)
+    .offset(window.offset)
     .execute();
+
+export async function countByStatus(db: Executor, campaignId: number, status: PledgeStatus): Promise<number> {
+  const row = await db
+    .selectFrom('campaign_pledges')
+    .select((eb) => eb.fn.countAll<string | number>().as('n'))
+    .where('campaign_id', '=', campaignId)
+    .where('status', '=', status)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
 
 export async function pendingCounts(db: Executor): Promise<Map<number, number>> {
   const rows = await db

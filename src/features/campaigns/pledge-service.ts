@@ -1,4 +1,5 @@
 import { loadBlockedWords } from '../../core/antispam/blocked-words.ts';
+import { applyUnverifiedCeiling, type UnverifiedCeiling } from '../../core/antispam/ceiling.ts';
 import { fingerprintHash } from '../../core/antispam/duplicates.ts';
 import {
   createPrivateToken,
@@ -17,6 +18,7 @@ import type { PageCache } from '../../core/cache/page-cache.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Db, PledgeStatus } from '../../core/db/schema.ts';
 import { createRateLimiter } from '../../core/limits.ts';
+import { pageWindow, toPage, type Page } from '../../core/pagination.ts';
 import { readSetting } from '../../core/settings/index.ts';
 import {
   denied,
@@ -160,13 +162,18 @@ export interface SubmittedPledge {
 const boardTakesPledges = (campaign: Campaign, clock: Clock) =>
   !!campaign.is_board_open && campaignPhase(campaign, clock.now()).phase !== 'after';
 
-/** A new pledge goes to the moderation queue (pledges have one: both verdict queues are `pending`). */
+/**
+ * A new pledge goes to the moderation queue (pledges have one: both verdict queues are `pending`).
+ * One sent without a proof of work also takes a place under the site-wide ceiling (shared with
+ * comments), last, so a pledge refused for another reason does not use one up.
+ */
 export async function submitPledge(
   db: Db,
   clock: Clock,
   slug: string,
   input: PledgeInput,
   signals: PledgeSignals,
+  ceiling: UnverifiedCeiling,
 ): Promise<Result<SubmittedPledge> | Refusal> {
   const campaign = await repo.findCampaignBySlug(db, slug);
   if (!campaign) return notFound(msg('campaignNotFound'));
@@ -175,6 +182,8 @@ export async function submitPledge(
   if (!verdict.ok) return verdict;
   if (!boardTakesPledges(campaign, clock)) return invalid(msg('boardClosedKept'));
   if (!clean.ok) return clean;
+  const admitted = await applyUnverifiedCeiling(verdict, ceiling);
+  if (!admitted.ok) return admitted;
   const { token, hash } = createPrivateToken();
   const now = clock.now().toISOString();
   const pledgeId = await pledgeRepo.insertPledge(db, {
@@ -312,14 +321,27 @@ export async function moderatePledge(
   });
 }
 
-/** A campaign's moderation queue and its board, for staff. */
+/** Pledges per page of the staff lists (the queue and the board are paged separately). */
+export const MODERATION_PAGE_SIZE = 50;
+
+async function pledgePage(db: Db, campaignId: number, status: PledgeStatus, page: number): Promise<Page<PublicPledge>> {
+  const request = { page, perPage: MODERATION_PAGE_SIZE };
+  const [items, total] = await Promise.all([
+    pledgeRepo.listByStatus(db, campaignId, status, pageWindow(request)),
+    pledgeRepo.countByStatus(db, campaignId, status),
+  ]);
+  return toPage(items, total, request);
+}
+
+/** A campaign's moderation queue and its board, for staff: one page of each (a page past the end is empty). */
 export async function moderationLists(
   db: Db,
   campaignId: number,
-): Promise<{ pending: PublicPledge[]; approved: PublicPledge[] }> {
+  pages: { pending?: number; approved?: number } = {},
+): Promise<{ pending: Page<PublicPledge>; approved: Page<PublicPledge> }> {
   const [pending, approved] = await Promise.all([
-    pledgeRepo.listByStatus(db, campaignId, 'pending'),
-    pledgeRepo.listByStatus(db, campaignId, 'approved'),
+    pledgePage(db, campaignId, 'pending', pages.pending ?? 1),
+    pledgePage(db, campaignId, 'approved', pages.approved ?? 1),
   ]);
   return { pending, approved };
 }

@@ -4,6 +4,7 @@ import type { PledgeStatus } from '../../core/db/schema.ts';
 import type { Params } from '../../core/i18n/index.ts';
 import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
 import type { PageContext } from '../../core/views/context.ts';
+import { safeHref } from '../../core/text/urls.ts';
 import { Layout } from '../../core/views/layout.tsx';
 import { useTranslate } from '../../core/views/locale.ts';
 import type { CampaignPage } from './board-service.ts';
@@ -143,8 +144,8 @@ function Events({ ctx, campaign, events }: { ctx: PageContext; campaign: Campaig
           {events.map((e) => (
             <li>
               <strong>
-                {e.link ? (
-                  <a href={e.link} rel="nofollow noopener noreferrer">
+                {safeHref(e.link) ? (
+                  <a href={safeHref(e.link)} rel="nofollow noopener noreferrer">
                     {e.title}
                   </a>
                 ) : (
@@ -199,9 +200,9 @@ export function PledgeCard({
           .map((d) => m('day', { day: d }))
           .join(', ')}
       </p>
-      {pledge.link && (
+      {safeHref(pledge.link) && (
         <p class="pledge__link">
-          <a href={pledge.link} rel="ugc nofollow noopener noreferrer">
+          <a href={safeHref(pledge.link)} rel="ugc nofollow noopener noreferrer">
             {linkDomain(pledge.link)}
           </a>
         </p>

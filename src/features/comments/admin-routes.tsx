@@ -16,14 +16,16 @@ import {
   QUEUE_NAMES,
   queueLength,
   queueOf,
+  rejectAllUnverified,
   setCommentsClosed,
   settingsForm,
   suggestResourceFromComment,
+  unverifiedSummary,
   type CommentsRuntime,
   type ModerationAction,
   type QueueName,
 } from './service.ts';
-import { ModeratorEditPage, QueuePage, SettingsPage } from './views.tsx';
+import { ModeratorEditPage, QueuePage, RejectUnverifiedPage, SettingsPage } from './views.tsx';
 
 /*
  * HTTP for moderators: the queues with their bulk and one-click actions, moderators' edits, and
@@ -50,6 +52,7 @@ export async function commentAdminRoutes(app: App, options: CommentPluginOptions
   );
   await app.register(moderationQueueRoutes, options);
   await app.register(queueActionRoutes, options);
+  await app.register(rejectUnverifiedRoutes, options);
   await app.register(moderatorEditRoutes, options);
   await app.register(commentSettingsRoutes, options);
 }
@@ -149,6 +152,32 @@ async function queueActionRoutes(app: App, { comments }: CommentPluginOptions) {
   }
 }
 
+const RejectUnverifiedForm = Type.Object({ upTo: Id });
+
+/**
+ * "Reject all unverified" for a flood of comments sent without the anti-spam check: a page that
+ * asks with the count, then one action over the whole queue up to the newest comment it counted.
+ */
+async function rejectUnverifiedRoutes(app: App, { comments }: CommentPluginOptions) {
+  const { db, clock } = app.deps;
+
+  app.get('/admin/comments/reject-unverified', moderate, async (req, reply) => {
+    const summary = await unverifiedSummary(db);
+    return reply.page(<RejectUnverifiedPage ctx={req.pageContext()} {...summary} />);
+  });
+
+  app.post(
+    '/admin/comments/reject-unverified',
+    { ...moderate, schema: { body: RejectUnverifiedForm } },
+    async (req, reply) => {
+      const result = await rejectAllUnverified(db, clock, req.staff!, req.body.upTo);
+      if (!result.ok) return backToQueue(reply, 'unverified', { error: result.message });
+      await comments.postsChanged(result.value.postIds);
+      return backToQueue(reply, 'unverified', { done: msg('rejectedAllUnverified', { count: result.value.count }) });
+    },
+  );
+}
+
 /** A moderator corrects a comment; the earlier versions are listed under the form. */
 async function moderatorEditRoutes(app: App, { comments }: CommentPluginOptions) {
   const { db, clock } = app.deps;
@@ -180,9 +209,10 @@ const SettingsBody = Type.Object({
   blockedWords: Type.Optional(FormText(100_000)),
   purgeDays: Type.Optional(FormText(20)),
   maxLinks: Type.Optional(FormText(20)),
+  unverifiedPerHour: Type.Optional(FormText(20)),
 });
 
-/** Blocked words, the link limit and the purge period. */
+/** Blocked words, the link limit, the purge period and the ceiling on submissions without the anti-spam check. */
 async function commentSettingsRoutes(app: App, { comments }: CommentPluginOptions) {
   const { db } = app.deps;
 
@@ -193,8 +223,8 @@ async function commentSettingsRoutes(app: App, { comments }: CommentPluginOption
   });
 
   app.post('/admin/comments/settings', { ...moderate, schema: { body: SettingsBody } }, async (req, reply) => {
-    const { blockedWords = '', purgeDays = '', maxLinks = '' } = req.body;
-    const form = { blockedWords, purgeDays, maxLinks };
+    const { blockedWords = '', purgeDays = '', maxLinks = '', unverifiedPerHour } = req.body;
+    const form = { blockedWords, purgeDays, maxLinks, unverifiedPerHour };
     const result = await comments.saveSettings(req.staff!, form);
     if (result.ok) return reply.redirect('/admin/comments/settings?saved=1', 303);
     const page = <SettingsPage ctx={req.pageContext()} form={form} errors={fieldErrorsOf(result)} />;

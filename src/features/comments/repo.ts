@@ -113,6 +113,42 @@ export async function setStatus(
     .execute();
 }
 
+/** The unverified queue's size and its newest comment: what "reject all unverified" would reject. */
+export async function unverifiedSummary(db: Executor): Promise<{ count: number; newestId: number | null }> {
+  const row = await queueQuery(db, 'unverified')
+    .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.max('comments.id').as('newest')])
+    .executeTakeFirstOrThrow();
+  return { count: Number(row.n), newestId: row.newest === null ? null : Number(row.newest) };
+}
+
+/**
+ * Rejects every comment of the unverified queue up to an id (the newest one the moderator was
+ * shown), in one statement; returns how many and the posts they were under.
+ */
+export async function rejectUnverifiedUpTo(
+  db: Executor,
+  upToId: number,
+  userId: number,
+  now: string,
+): Promise<{ count: number; postIds: number[] }> {
+  const posts = await db
+    .selectFrom('comments')
+    .select('post_id')
+    .distinct()
+    .where('status', '=', 'pending')
+    .where('challenge_passed', '=', 0)
+    .where('id', '<=', upToId)
+    .execute();
+  const result = await db
+    .updateTable('comments')
+    .set({ status: 'rejected', moderated_by: userId, status_changed_at: now, updated_at: now })
+    .where('status', '=', 'pending')
+    .where('challenge_passed', '=', 0)
+    .where('id', '<=', upToId)
+    .executeTakeFirst();
+  return { count: Number(result.numUpdatedRows), postIds: posts.map((p) => p.post_id) };
+}
+
 /** Changes the text and keeps the previous version in comment_edits. */
 export async function updateText(
   db: Executor,

@@ -42,7 +42,7 @@ interface CommentPluginOptions {
 export async function commentRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
   const { db, clock, registry, jobs } = app.deps;
-  const comments = createCommentsRuntime(app.deps);
+  const comments = createCommentsRuntime({ ...app.deps, ceiling: app.unverifiedCeiling });
   registry.postFooters.push({
     order: 50,
     async render(post, ctx) {
@@ -101,6 +101,7 @@ async function readerCommentRoutes(app: App, { comments }: CommentPluginOptions)
       staff,
       rules: await comments.spamRules(),
       signals: { withinRateLimit, form: req.body, challenge },
+      ceiling: app.unverifiedCeiling,
     });
     const ctx = req.pageContext(uiLocale(post.language));
     if (!result.ok) return reply.page(await formAgain(ctx, post, req.body, result.problem), result.status);

@@ -5,6 +5,7 @@ import { cacheTags } from '../../core/cache/tags.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { CommentStatus, Db, Executor } from '../../core/db/schema.ts';
 import {
+  applyUnverifiedCeiling,
   cleanText,
   createPrivateToken,
   createRateLimiter,
@@ -21,7 +22,9 @@ import {
   saveBlockedWords,
   type RateLimiter,
   type SubmissionSignals,
+  type UnverifiedCeiling,
   type Verdict,
+  UNVERIFIED_PER_HOUR,
 } from '../../core/antispam/index.ts';
 import { msg as antispamMsg } from '../../core/antispam/messages.ts';
 import { PURGE_DAYS, purgeCutoff } from '../../core/antispam/retention.ts';
@@ -39,6 +42,7 @@ import {
   type Result,
 } from '../../core/result.ts';
 import { intSetting, readSetting, writeSetting } from '../../core/settings/index.ts';
+import { checkUrl } from '../../core/text/urls.ts';
 import { submitSuggestion } from '../directory/service.ts';
 import { findPublishedPostBySlug, setCommentsClosed as setPostCommentsClosed } from '../posts/service.ts';
 import { msg } from './messages.ts';
@@ -116,7 +120,7 @@ export interface CommentsRuntime {
   allowSubmission(clientKey: string): Promise<boolean>;
   /** Blocked words and the link limit, re-read from settings at most every 10 seconds (app clock). */
   spamRules(): Promise<SpamRuleSet>;
-  /** Saves the anti-spam settings and drops the kept rules, so the next submission sees them. */
+  /** Saves the anti-spam settings and drops the kept rules (and the ceiling's), so the next submission sees them. */
   saveSettings(actor: Actor, form: SettingsForm): Promise<Result<CommentSettings>>;
   /** Drops the cached pages that show these posts' comments (post pages, feeds, home). */
   postsChanged(postIds: number[]): Promise<void>;
@@ -126,18 +130,29 @@ export interface CommentsRuntime {
  * What the comment routes remember between requests, created once from the app's deps: the
  * submission limiter (in memory only, keyed by the daily-rotating client key, counted on the app
  * clock; its limit is read from settings on first use), a short-lived copy of the anti-spam rules
- * so a burst of comments does not re-read settings each time, and page-cache invalidation.
+ * so a burst of comments does not re-read settings each time, and page-cache invalidation. The
+ * site-wide ceiling is the app's (shared with pledges); saving the settings here tells it.
  */
-export function createCommentsRuntime({ db, clock, pageCache }: Pick<AppDeps, 'db' | 'clock' | 'pageCache'>) {
-  let limiter: RateLimiter | undefined;
+export function createCommentsRuntime({
+  db,
+  clock,
+  pageCache,
+  ceiling,
+}: Pick<AppDeps, 'db' | 'clock' | 'pageCache'> & { ceiling: UnverifiedCeiling }) {
+  // The promise is kept, not the limiter: submissions arriving while the setting is read share the
+  // one limiter being made, instead of each making (and passing) a fresh one.
+  let limiter: Promise<RateLimiter> | undefined;
   let rules: { at: number; value: SpamRuleSet } | undefined;
   const runtime: CommentsRuntime = {
     async allowSubmission(clientKey) {
-      if (!limiter) {
-        const max = await readSetting(db, RATE_LIMIT);
-        limiter = createRateLimiter({ clock, max, windowMs: RATE_WINDOW_MS, enabled: max > 0 });
-      }
-      return limiter.hit(clientKey);
+      limiter ??= readSetting(db, RATE_LIMIT).then(
+        (max) => createRateLimiter({ clock, max, windowMs: RATE_WINDOW_MS, enabled: max > 0 }),
+        (error: unknown) => {
+          limiter = undefined; // a failed read is tried again by the next submission
+          throw error;
+        },
+      );
+      return (await limiter).hit(clientKey);
     },
     async spamRules() {
       const now = clock.now().getTime();
@@ -149,7 +164,10 @@ export function createCommentsRuntime({ db, clock, pageCache }: Pick<AppDeps, 'd
     },
     async saveSettings(actor, form) {
       const saved = await saveCommentSettings(db, actor, form);
-      if (saved.ok) rules = undefined;
+      if (saved.ok) {
+        rules = undefined;
+        ceiling.settingChanged();
+      }
       return saved;
     },
     async postsChanged(postIds) {
@@ -231,6 +249,8 @@ export interface SubmitOptions {
   /** What the route gathered for the verdict: its limiter's answer, the form (honeypot), the proof of work. */
   signals: Pick<SubmissionSignals, 'withinRateLimit' | 'form' | 'challenge'>;
   rules: SpamRuleSet;
+  /** The site-wide ceiling a reader's comment without a proof of work must pass (`app.unverifiedCeiling`). */
+  ceiling: UnverifiedCeiling;
 }
 
 export interface Submitted {
@@ -292,7 +312,7 @@ export async function submitComment(
   return { ok: true, value: { id, status, token: link?.token ?? null } };
 }
 
-/** The shared anti-spam verdict on a reader's comment, with this post's duplicate check. */
+/** The shared anti-spam verdict on a reader's comment, with this post's duplicate check, then the site-wide ceiling. */
 async function judgeComment(
   db: Executor,
   clock: Clock,
@@ -303,10 +323,11 @@ async function judgeComment(
 ): Promise<Verdict> {
   const since = new Date(clock.now().getTime() - DUPLICATE_WINDOW_MS).toISOString();
   const duplicate = await repo.hasDuplicate(db, post.id, fingerprint, since);
-  return judgeSubmission(
+  const verdict = judgeSubmission(
     { ...opts.signals, texts: [text.displayName, text.bodyMd], duplicate },
     { blockedWords: opts.rules.blockedWords, fields: { blockedWord: 'body', duplicate: 'body' } },
   );
+  return applyUnverifiedCeiling(verdict, opts.ceiling);
 }
 
 // ── the private link ───────────────────────────────────────────────────────
@@ -451,6 +472,34 @@ export async function moderateComments(
   });
 }
 
+/** What "reject all unverified" would reject: how many, and the newest one (the confirmation carries its id). */
+export const unverifiedSummary = (db: Executor) => repo.unverifiedSummary(db);
+
+/**
+ * Rejects every comment in the unverified queue up to the newest the moderator confirmed (a flood
+ * still arriving is not rejected unseen), in one transaction with its audit entry; returns how many
+ * and the posts whose pages may show them.
+ */
+export async function rejectAllUnverified(
+  db: Db,
+  clock: Clock,
+  actor: Actor,
+  upToId: number,
+): Promise<Result<{ count: number; postIds: number[] }>> {
+  if (!can(actor, 'comments.moderate')) return denied();
+  const now = clock.now().toISOString();
+  return db.transaction().execute(async (tx) => {
+    const done = await repo.rejectUnverifiedUpTo(tx, Math.min(upToId, MAX_ID), actor.id, now);
+    await recordAudit(tx, clock, {
+      actorId: actor.id,
+      action: 'comment.reject_all_unverified',
+      subject: 'comments:unverified',
+      detail: `${done.count} rejected, up to comment ${upToId}`,
+    });
+    return ok(done);
+  });
+}
+
 /** What the moderator's edit page shows: the comment and its earlier versions. */
 export async function findForModerator(db: Db, id: number) {
   const comment = id <= MAX_ID ? await repo.findById(db, id) : undefined;
@@ -487,13 +536,8 @@ export async function editCommentAsModerator(
 export function linksIn(bodyMd: string): string[] {
   const out: string[] = [];
   for (const raw of findLinks(bodyMd)) {
-    const candidate = /^https?:\/\//i.test(raw) ? raw : `https://${raw}`;
-    try {
-      const u = new URL(candidate);
-      if ((u.protocol === 'http:' || u.protocol === 'https:') && !out.includes(u.href)) out.push(u.href);
-    } catch {
-      /* not a link */
-    }
+    const checked = checkUrl(/^https?:\/\//i.test(raw) ? raw : `https://${raw}`, { publicHost: true });
+    if (checked.ok && !out.includes(checked.url)) out.push(checked.url);
   }
   return out;
 }
@@ -531,10 +575,16 @@ export async function suggestResourceFromComment(
 export interface CommentSettings {
   purgeDays: number;
   maxLinks: number;
+  /** The site-wide ceiling on comments and pledges without a proof of work (core/antispam/ceiling.ts). */
+  unverifiedPerHour: number;
 }
 
 export async function loadCommentSettings(db: Executor): Promise<CommentSettings> {
-  return { purgeDays: await readSetting(db, PURGE_DAYS), maxLinks: await readSetting(db, MAX_LINKS) };
+  return {
+    purgeDays: await readSetting(db, PURGE_DAYS),
+    maxLinks: await readSetting(db, MAX_LINKS),
+    unverifiedPerHour: await readSetting(db, UNVERIFIED_PER_HOUR),
+  };
 }
 
 /** The settings form as moderators type it. */
@@ -542,26 +592,39 @@ export interface SettingsForm {
   blockedWords: string;
   purgeDays: string;
   maxLinks: string;
+  /** Absent (a form from before this setting existed) keeps the value saved. */
+  unverifiedPerHour?: string;
 }
 
 export async function settingsForm(db: Executor): Promise<SettingsForm> {
   const [words, settings] = await Promise.all([loadBlockedWords(db), loadCommentSettings(db)]);
-  return { blockedWords: words.join('\n'), purgeDays: String(settings.purgeDays), maxLinks: String(settings.maxLinks) };
+  return {
+    blockedWords: words.join('\n'),
+    purgeDays: String(settings.purgeDays),
+    maxLinks: String(settings.maxLinks),
+    unverifiedPerHour: String(settings.unverifiedPerHour),
+  };
 }
 
-/** Saves blocked words, the link limit and the purge period (shared with pledges) together. */
+/** Saves blocked words, the link limit, the purge period and the unverified ceiling (the last two shared with pledges) together. */
 export async function saveCommentSettings(db: Db, actor: Actor, form: SettingsForm): Promise<Result<CommentSettings>> {
   if (!can(actor, 'comments.moderate')) return denied();
   const purgeDays = PURGE_DAYS.parse(form.purgeDays);
   const maxLinks = MAX_LINKS.parse(form.maxLinks);
+  const unverifiedPerHour =
+    form.unverifiedPerHour === undefined
+      ? await readSetting(db, UNVERIFIED_PER_HOUR)
+      : UNVERIFIED_PER_HOUR.parse(form.unverifiedPerHour);
   if (purgeDays === undefined) return invalid(msg('purgeDaysRange'), 'purgeDays');
   if (maxLinks === undefined) return invalid(msg('maxLinksRange'), 'maxLinks');
+  if (unverifiedPerHour === undefined) return invalid(msg('unverifiedPerHourRange'), 'unverifiedPerHour');
   await db.transaction().execute(async (tx) => {
     await writeSetting(tx, PURGE_DAYS, purgeDays);
     await writeSetting(tx, MAX_LINKS, maxLinks);
+    await writeSetting(tx, UNVERIFIED_PER_HOUR, unverifiedPerHour);
     await saveBlockedWords(tx, parseBlockedWords(form.blockedWords));
   });
-  return ok({ purgeDays, maxLinks });
+  return ok({ purgeDays, maxLinks, unverifiedPerHour });
 }
 
 /** Deletes rejected and spam comments older than the configured period (default 30 days). */

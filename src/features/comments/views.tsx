@@ -400,6 +400,16 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
       {queue === 'unverified' && (
         <p class="hint">
           These were sent without the proof-of-work check (usually JavaScript was off). Read them with more care.
+          {counts.unverified > 0 && (
+            <>
+              {' '}
+              <a href="/admin/comments/reject-unverified" data-reject-all-unverified>
+                {counts.unverified === 1
+                  ? 'Reject the 1 unverified comment…'
+                  : `Reject all ${counts.unverified} unverified comments…`}
+              </a>
+            </>
+          )}
         </p>
       )}
       <details class="shortcuts">
@@ -490,6 +500,49 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
         </form>
       )}
       <Pagination page={page} pageCount={pageCount} href={(p) => `/admin/comments?queue=${queue}&page=${p}`} />
+    </Layout>
+  );
+}
+
+/** The confirmation before rejecting the whole unverified queue (up to its newest comment, counted here). */
+export function RejectUnverifiedPage({
+  ctx,
+  count,
+  newestId,
+}: {
+  ctx: PageContext;
+  count: number;
+  newestId: number | null;
+}) {
+  const title = count === 1 ? 'Reject the 1 unverified comment?' : `Reject all ${count} unverified comments?`;
+  return (
+    <Layout ctx={ctx} title={count === 0 ? 'No unverified comments' : title} head={{ noindex: true }}>
+      <p>
+        <a href="/admin/comments?queue=unverified">← Unverified queue</a>
+      </p>
+      {count === 0 || newestId === null ? (
+        <>
+          <h1>No unverified comments</h1>
+          <p>The unverified queue is empty: there is nothing to reject.</p>
+        </>
+      ) : (
+        <>
+          <h1>{title}</h1>
+          <p>
+            Every comment now waiting in the unverified queue (sent without the anti-spam check) will be rejected: it
+            will not be published, and it is deleted with the other rejected comments after the retention period.
+            Comments that arrive after this page was shown are not included. This is recorded in the audit log.
+          </p>
+          <form method="post" action="/admin/comments/reject-unverified">
+            <CsrfField token={ctx.csrfToken} />
+            <input type="hidden" name="upTo" value={String(newestId)} />
+            <button type="submit" class="button">
+              Reject {count === 1 ? 'it' : `all ${count}`}
+            </button>{' '}
+            <a href="/admin/comments?queue=unverified">Cancel</a>
+          </form>
+        </>
+      )}
     </Layout>
   );
 }
@@ -599,6 +652,14 @@ export function SettingsPage({
           errors={errors}
         >
           {(a) => <input {...a} type="number" min={1} max={3650} value={form.purgeDays} />}
+        </Field>
+        <Field
+          name="unverifiedPerHour"
+          label="Comments and pledges accepted without the anti-spam check, per hour, for the whole site"
+          hint="Readers without JavaScript send forms without the proof-of-work check. Beyond this many in the last hour, such forms are refused with “try again later, or enable JavaScript”; checked forms are never refused by it. 0 accepts none without the check."
+          errors={errors}
+        >
+          {(a) => <input {...a} type="number" min={0} max={1_000_000} value={form.unverifiedPerHour ?? ''} />}
         </Field>
         <button type="submit" class="button">
           Save settings

@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { requireStaff } from '../../core/http/guard.tsx';
-import { FormList, FormText, IdParams, Type, typed, type App } from '../../core/http/schemas.ts';
+import { FormList, FormText, IdParams, PageNumber, Type, typed, type App } from '../../core/http/schemas.ts';
 import { fieldErrorsOf, statusOf, type FieldErrors, type Problem } from '../../core/result.ts';
 import type { Db } from '../../core/db/schema.ts';
 import type { PageContext } from '../../core/views/context.ts';
@@ -85,9 +85,10 @@ export async function directoryAdminRoutes(fastify: FastifyInstance) {
 /** The curators' home: suggestions and reports waiting, listings due for verification, every listing. */
 async function curationHomeRoutes(app: App) {
   const { db, clock } = app.deps;
-  const query = Type.Object({ done: Type.Optional(Type.Enum(NOTICES)) });
+  // `page` pages the suggestions waiting.
+  const query = Type.Object({ done: Type.Optional(Type.Enum(NOTICES)), page: Type.Optional(PageNumber) });
   app.get('/admin/resources', { ...curate, schema: { querystring: query } }, async (req, reply) => {
-    const overview = await curationOverview(db, clock);
+    const overview = await curationOverview(db, clock, req.query.page);
     const notice = req.query.done && NOTICE_TEXT[req.query.done];
     return reply.page(<CurationHome ctx={req.pageContext()} {...overview} notice={notice} />);
   });

@@ -1,6 +1,7 @@
 import { translate, type Message } from '../../core/i18n/index.ts';
 import type { PageContext } from '../../core/views/context.ts';
-import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
+import type { Page } from '../../core/pagination.ts';
+import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { useTranslate } from '../../core/views/locale.ts';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
@@ -32,7 +33,7 @@ export function CurationHome({
   notice,
 }: {
   ctx: PageContext;
-  suggestions: { s: Suggestion; duplicates: Duplicate[] }[];
+  suggestions: Page<{ s: Suggestion; duplicates: Duplicate[] }>;
   reports: Awaited<ReturnType<typeof repo.openReports>>;
   dueCount: number;
   months: number;
@@ -52,12 +53,12 @@ export function CurationHome({
         </a>
       </p>
       <section aria-labelledby="sugg">
-        <h2 id="sugg">Suggestions waiting ({suggestions.length})</h2>
-        {suggestions.length === 0 ? (
-          <p>No suggestions are waiting.</p>
+        <h2 id="sugg">Suggestions waiting ({suggestions.total})</h2>
+        {suggestions.items.length === 0 ? (
+          <p>{suggestions.total === 0 ? 'No suggestions are waiting.' : 'No suggestions on this page.'}</p>
         ) : (
           <ul class="stack">
-            {suggestions.map(({ s, duplicates }) => (
+            {suggestions.items.map(({ s, duplicates }) => (
               <li class="card">
                 <h3>
                   <a href={`/admin/resources/suggestions/${s.id}`}>{s.name}</a>
@@ -81,6 +82,12 @@ export function CurationHome({
             ))}
           </ul>
         )}
+        <Pagination
+          page={suggestions.page}
+          pageCount={suggestions.pageCount}
+          href={(n) => `/admin/resources?page=${n}#sugg`}
+          label="Pages of suggestions"
+        />
       </section>
       <section aria-labelledby="reports">
         <h2 id="reports">Outdated-information reports ({reports.length})</h2>

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UsageError, type Command } from '../../core/cli/command.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
+import { printDemoNotice } from '../../core/demo/notice.ts';
 import { translate } from '../../core/i18n/index.ts';
 import { placeIndexFile, sharedPlaceCacheDir, writePlaceIndex } from './place-index-build.ts';
 
@@ -48,6 +49,7 @@ export const directoryCommands: Record<string, Command> = {
     );
     const { importPackage } = await import('./hsds-io.ts');
     return withMigratedDatabase(config.database, async (handle) => {
+      await printDemoNotice(handle.db);
       const started = performance.now();
       const result = await importPackage(handle.db, handle.dialect, systemClock, path.resolve(dir), { skipInvalid });
       if (!result.ok) {

@@ -12,6 +12,7 @@ import {
   type FieldErrors,
   type Result,
 } from '../../core/result.ts';
+import { pageWindow, toPage } from '../../core/pagination.ts';
 import { intSetting, isValidSetting, readSetting, writeSetting } from '../../core/settings/index.ts';
 import { TAXONOMY_IDS, type Facet } from './hsds.ts';
 import { diffInputs, type ListingInput } from './listing-model.ts';
@@ -317,10 +318,19 @@ export async function renameTerm(
 }
 
 // ── what the staff pages show ──
-/** The curators' home: suggestions waiting (with possible duplicates), open reports, how many listings are due, every listing. */
-export async function curationOverview(db: Db, clock: Clock) {
-  const suggestions = [];
-  for (const s of await repo.pendingSuggestions(db)) suggestions.push({ s, duplicates: await duplicateHints(db, s) });
+/** Suggestions per page of the curators' home. */
+export const SUGGESTIONS_PAGE_SIZE = 50;
+
+/**
+ * The curators' home: one page of the suggestions waiting (with possible duplicates; a page past
+ * the end is empty), open reports, how many listings are due, every listing.
+ */
+export async function curationOverview(db: Db, clock: Clock, suggestionsPage = 1) {
+  const request = { page: suggestionsPage, perPage: SUGGESTIONS_PAGE_SIZE };
+  const items = [];
+  for (const s of await repo.pendingSuggestions(db, pageWindow(request)))
+    items.push({ s, duplicates: await duplicateHints(db, s) });
+  const suggestions = toPage(items, (await repo.countWaiting(db)).suggestions, request);
   const months = await verifyAfterMonths(db);
   const due = await verificationQueue(db, clock, months);
   const reports = await repo.openReports(db);

@@ -1,6 +1,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Message } from '../../core/i18n/index.ts';
+import { decodeUtf8Marked, findTextFault, type TextFault } from '../../core/text/gate.ts';
+import { textFaultMessage } from '../../core/text/messages.ts';
 import { HSDS_FILES, HSDS_TABLES, type HsdsTable } from './hsds.ts';
 import { msg } from './messages.ts';
 
@@ -17,6 +19,10 @@ export interface TableFile {
   full: string;
 }
 type Fail = (problem: Message) => void;
+
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
+/** A file's bytes without a UTF-8 byte-order mark (spreadsheets save one). */
+export const withoutBom = (bytes: Buffer) => (UTF8_BOM.every((b, i) => bytes[i] === b) ? bytes.subarray(3) : bytes);
 
 /** The table a resource name or file name stands for: the table's own name, or the specification's plural. */
 export function tableNamed(name: string): HsdsTable | undefined {
@@ -36,18 +42,50 @@ function inside(dir: string, relative: string): string | null {
   return full;
 }
 
-function descriptorResources(dir: string, fail: Fail): unknown[] | null {
-  const dpPath = path.join(dir, 'datapackage.json');
+/**
+ * datapackage.json's resources: null without a descriptor, false when it cannot be used (the reason given to
+ * `fail`; the files it would have named are then not listed as unknown on top).
+ */
+function descriptorResources(dir: string, fail: Fail): unknown[] | null | false {
+  const file = 'datapackage.json';
+  const dpPath = path.join(dir, file);
   if (!fs.existsSync(dpPath)) return null;
+  let dp: unknown;
   try {
-    const dp: unknown = JSON.parse(fs.readFileSync(dpPath, 'utf8'));
-    const resources: unknown = typeof dp === 'object' && dp !== null ? Reflect.get(dp, 'resources') : undefined;
-    if (Array.isArray(resources)) return resources;
-    fail(msg('importNoResources'));
+    // Bytes that are not UTF-8 are marked, not replaced, so the text gate names the field they are in.
+    dp = JSON.parse(decodeUtf8Marked(withoutBom(fs.readFileSync(dpPath))));
   } catch (err) {
-    fail(msg('importBadJson', { reason: err instanceof Error ? err.message : String(err) }));
+    fail(msg('importBadJson', { reason: (err instanceof Error ? err.message : String(err)).slice(0, 200) }));
+    return false;
   }
-  return [];
+  let clean = true;
+  checkJsonText(dp, '', (field, fault) => {
+    clean = false;
+    fail(textFaultMessage(msg('importAtJson', { file, field }), fault));
+  });
+  // A descriptor that is not clean text is not followed: its paths would name files that do not exist.
+  if (!clean) return false;
+  const resources: unknown = typeof dp === 'object' && dp !== null ? Reflect.get(dp, 'resources') : undefined;
+  if (Array.isArray(resources)) return resources;
+  fail(msg('importNoResources'));
+  return false;
+}
+
+/** Every string and key in a JSON value through the text gate; `field` is its path (resources[0].title). */
+function checkJsonText(value: unknown, field: string, refuse: (field: string, fault: TextFault) => void) {
+  if (typeof value === 'string') {
+    const fault = findTextFault(value, true);
+    if (fault) refuse(field || '(the document)', fault);
+  } else if (Array.isArray(value)) {
+    value.forEach((inner, i) => checkJsonText(inner, `${field}[${i}]`, refuse));
+  } else if (typeof value === 'object' && value !== null) {
+    for (const [key, inner] of Object.entries(value)) {
+      const keyFault = findTextFault(key, false);
+      // A refused key is not printed: the path stops at its parent.
+      if (keyFault) refuse(`${field || '(the document)'} (a key)`, keyFault);
+      else checkJsonText(inner, field ? `${field}.${key}` : key, refuse);
+    }
+  }
 }
 
 /** The files of the package's tables; every problem (unknown file or resource, path outside) goes to `fail`. */
@@ -60,6 +98,7 @@ export function locateTables(dir: string, fail: Fail): Map<HsdsTable, TableFile>
   };
   const csvFiles = fs.readdirSync(dir).filter((f) => f.toLowerCase().endsWith('.csv'));
   const resources = descriptorResources(dir, fail);
+  if (resources === false) return found;
   if (resources === null) {
     for (const f of csvFiles) {
       const table = tableNamed(f);

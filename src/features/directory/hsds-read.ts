@@ -2,8 +2,11 @@ import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../../core/db/schema.ts';
 import type { Message } from '../../core/i18n/index.ts';
+import { decodeUtf8Marked, findTextFault } from '../../core/text/gate.ts';
+import { textFaultMessage } from '../../core/text/messages.ts';
+import { checkUrl } from '../../core/text/urls.ts';
 import { EXPORT_EXTENSIONS, extensionColumn } from './hsds-data.ts';
-import type { TableFile } from './hsds-package.ts';
+import { withoutBom, type TableFile } from './hsds-package.ts';
 import * as hsdsRepo from './hsds-repo.ts';
 import { HSDS_FIELDS, HSDS_TABLES, type FieldSpec, type HsdsTable } from './hsds.ts';
 import { msg } from './messages.ts';
@@ -67,31 +70,65 @@ const DEFAULTS: Partial<Record<HsdsTable, Record<string, string>>> = {
 /** The columns a file must have (the others may be absent: an absent column is an empty one). */
 export const requiredColumns = (table: HsdsTable) => ['id', ...(MUST_HAVE[table] ?? [])];
 
-/** A CSV file's records, or null (with the reason) when it cannot be read or has no header. */
+/**
+ * A CSV file's records, or null (with the reason) when it cannot be read or has no header. Cells are split on
+ * bytes and then decoded one by one (bytes that are not UTF-8 marked, see decodeUtf8Marked), so the text gate
+ * can name the row and field of a bad byte.
+ */
 function readCsv(full: string, file: string, fail: Fail): string[][] | null {
-  let records: string[][];
+  const bytes = withoutBom(fs.readFileSync(full));
+  const options = { skip_empty_lines: true, relax_column_count: false, max_record_size: MAX_CELL * 64 };
+  let records: Uint8Array[][];
   try {
-    records = parse(fs.readFileSync(full), {
-      bom: true,
-      skip_empty_lines: true,
-      relax_column_count: false,
-      max_record_size: MAX_CELL * 64,
-    });
-  } catch (err) {
-    const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 200) ?? '';
-    const line: unknown = typeof err === 'object' && err !== null ? Reflect.get(err, 'lines') : undefined;
-    fail(
-      typeof line === 'number' && line
-        ? msg('importBrokenCsvNear', { file, line, reason })
-        : msg('importBrokenCsv', { file, reason }),
-    );
+    records = parse(bytes, { ...options, encoding: null }) as unknown as Uint8Array[][];
+  } catch {
+    // The same parse as text gives the reason in words (as bytes it would quote byte lists).
+    try {
+      parse(bytes, options);
+    } catch (err) {
+      const reason = (err instanceof Error ? err.message : String(err)).split('\n')[0]?.slice(0, 200) ?? '';
+      const line: unknown = typeof err === 'object' && err !== null ? Reflect.get(err, 'lines') : undefined;
+      fail(
+        typeof line === 'number' && line
+          ? msg('importBrokenCsvNear', { file, line, reason })
+          : msg('importBrokenCsv', { file, reason }),
+      );
+    }
     return null;
   }
   if (records.length === 0) {
     fail(msg('importEmptyFile', { file }));
     return null;
   }
-  return records;
+  return records.map((record) => record.map((cell) => decodeUtf8Marked(cell)));
+}
+
+/** A header cell the text gate refuses makes the file unusable: each is named by its column. */
+function headerClean(file: string, header: string[], fail: Fail): boolean {
+  let clean = true;
+  header.forEach((name, j) => {
+    const fault = findTextFault(name, false);
+    if (!fault) return;
+    clean = false;
+    fail(textFaultMessage(msg('importAtHeader', { file, column: j + 1 }), fault));
+  });
+  return clean;
+}
+
+/**
+ * Every cell of a row through the text gate (multi-line text allowed: descriptions span lines), the columns
+ * the directory does not use too; a refused cell is a problem of its row. Returns the refused columns, so no
+ * other check repeats them.
+ */
+function refusedCells(file: string, line: number, header: string[], rec: string[], bad: Fail): Set<number> {
+  const refused = new Set<number>();
+  rec.forEach((cell, j) => {
+    const fault = findTextFault(cell, true);
+    if (!fault) return;
+    refused.add(j);
+    bad(textFaultMessage(msg('importAt', { file, row: line, field: header[j]!.slice(0, 100) }), fault));
+  });
+  return refused;
 }
 
 /** One field's value from the file, checked against the specification; undefined when it is refused. */
@@ -130,6 +167,11 @@ function fieldValue(table: HsdsTable, f: FieldSpec, raw: string, at: Message, ba
     bad(msg('importNotOneOf', { at, value, allowed: f.enum.join(', ') }));
     return undefined;
   }
+  // Addresses become links on the listing page and in the API: only http(s) ones.
+  if (f.format === 'uri' && !checkUrl(raw).ok) {
+    bad(msg('importNotWebAddress', { at, value: raw.slice(0, 60) }));
+    return undefined;
+  }
   return raw;
 }
 
@@ -137,7 +179,7 @@ function fieldValue(table: HsdsTable, f: FieldSpec, raw: string, at: Message, ba
 export function readTable(table: HsdsTable, tf: TableFile, ignoredColumns: string[], fail: Fail): TableData | null {
   const { file } = tf;
   const records = readCsv(tf.full, file, fail);
-  if (!records) return null;
+  if (!records || !headerClean(file, records[0]!, fail)) return null;
   const header = records[0]!.map((h) => h.trim());
   const fields = HSDS_FIELDS[table];
   const extensions = EXPORT_EXTENSIONS[table] ?? [];
@@ -163,14 +205,17 @@ export function readTable(table: HsdsTable, tf: TableFile, ignoredColumns: strin
     const r = data.rows.length;
     const bad: Fail = (problem) => (data.bad.get(r) ?? data.bad.set(r, []).get(r)!).push(problem);
     const row: Row = {};
+    const refused = refusedCells(file, i + 1, header, rec, bad);
     for (const f of fields) {
       const idx = index.get(f.name);
+      if (idx !== undefined && refused.has(idx)) continue;
       const raw = idx === undefined ? '' : (rec[idx] ?? '').trim();
       const value = fieldValue(table, f, raw, msg('importAt', { file, row: i + 1, field: f.name }), bad);
       if (value !== undefined) row[f.name] = value;
     }
     for (const e of extensions) {
       const idx = index.get(extensionColumn(e)) ?? index.get(e);
+      if (idx !== undefined && refused.has(idx)) continue;
       const raw = idx === undefined ? '' : (rec[idx] ?? '').trim();
       if (raw.length > MAX_CELL) bad(msg('importTooLong', { at: msg('importAt', { file, row: i + 1, field: e }) }));
       else row[e] = raw || null;

@@ -1,4 +1,5 @@
 import type { FieldErrors } from '../../core/result.ts';
+import { isAllowedUrl } from '../../core/text/urls.ts';
 import { parseHoursLine } from './hours.ts';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import {
@@ -76,7 +77,7 @@ export function parseListingForm(
   else if (name.length > 200) errors.name = msg('listingNameTooLong', { max: 200 });
   const organizationName = str(body.organizationName) || name;
   const url = str(body.url);
-  if (url && !/^https?:\/\/[^\s/]+\.[^\s]+$/i.test(url)) errors.url = msg('listingUrl');
+  if (url && !isAllowedUrl(url, { publicHost: true })) errors.url = msg('listingUrl');
   const email = str(body.email);
   if (email && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) errors.email = msg('listingEmail');
   const status = str(body.status) || 'active';

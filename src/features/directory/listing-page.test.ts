@@ -367,5 +367,17 @@ for (const dialect of DIALECTS) {
       assert.equal(staff.statusCode, 200);
       assert.match(staff.body, /<html lang="en">/);
     });
+
+    it('shows a listing page that is not cached: HEAD, a staff member, any session cookie', async () => {
+      // These requests skip the page cache (no cache tags to add to): the page answered 500 to them.
+      const head = await t.inject({ method: 'HEAD', url: SLUG });
+      assert.equal(head.statusCode, 200);
+      const mod = await loginAs(t, 'moderator');
+      const staff = await t.inject({ url: SLUG, headers: { cookie: mod.cookie } });
+      assert.equal(staff.statusCode, 200);
+      assert.match(staff.body, /Two Doors Advice/);
+      const stale = await t.inject({ url: SLUG, headers: { cookie: 'alongside_staff=ended' } });
+      assert.equal(stale.statusCode, 200);
+    });
   });
 }

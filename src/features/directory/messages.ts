@@ -187,6 +187,9 @@ export const { t, msg } = defineMessages('directory', {
     importMissingFile: 'datapackage.json: the resource "{name}" names "{path}", which is not in the package folder.',
     importTableTwice: '{file}: the table {table} is already read from {other}.',
     importSkipped: '{at}: row left out ({reason}).',
+    importAtHeader: '{file}, row 1 (the header), column {column}',
+    importAtJson: '{file}, field {field}',
+    importNotWebAddress: '{at}: "{value}" is not a web address; only http:// and https:// addresses are accepted.',
     // The HSDS API's refusals (JSON, in English; every one names its parameter)
     apiOnce: '{name} must be given once.',
     apiWhole: '{name} must be a whole number from 1 to {max}.',
@@ -380,6 +383,10 @@ export const { t, msg } = defineMessages('directory', {
     importMissingFile: 'datapackage.json : la ressource « {name} » désigne « {path} », absent du dossier du paquet.',
     importTableTwice: '{file} : la table {table} est déjà lue depuis {other}.',
     importSkipped: '{at} : ligne laissée de côté ({reason}).',
+    importAtHeader: '{file}, ligne 1 (l’en-tête), colonne {column}',
+    importAtJson: '{file}, champ {field}',
+    importNotWebAddress:
+      '{at} : « {value} » n’est pas une adresse web ; seules les adresses http:// et https:// sont acceptées.',
     apiOnce: '{name} ne doit être donné qu’une fois.',
     apiWhole: '{name} doit être un nombre entier de 1 à {max}.',
     apiText: '{name} doit faire au plus {max} caractères.',

@@ -9,7 +9,7 @@ import { directoryAdminRoutes } from './admin-routes.tsx';
 import { hsdsApiRoutes } from './api-routes.ts';
 import { loadGazetteer, usePlaceCache } from './gazetteer.ts';
 import { search, searchRefused, SearchQuery } from './search.ts';
-import { publicListing, reportOutdated, submitSuggestion } from './service.ts';
+import { publicListing, reportOutdated, sitemapListings, submitSuggestion } from './service.ts';
 import { HomeDirectorySection, ListingPage, SearchPage, SuggestPage } from './views.tsx';
 
 /*
@@ -27,6 +27,10 @@ export async function directoryRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
   const { registry } = app.deps;
   registry.homeSections.push({ order: 30, render: async (ctx) => <HomeDirectorySection ctx={ctx} /> });
+  registry.sitemap.push({
+    tags: [cacheTags.resources],
+    entries: () => sitemapListings(app.deps.db),
+  });
   registry.adminLinks.push(
     {
       href: '/admin/resources',
@@ -54,10 +58,17 @@ export async function directoryRoutes(fastify: FastifyInstance) {
   await app.register(hsdsApiRoutes);
 }
 
-/** A search near a place or a point: never cached, and the answer tells the browser not to keep it either. */
-function nearSomewhere(query: unknown): boolean {
+/**
+ * A search that shows what the reader typed (keywords, a place) or where they are: never cached,
+ * and the answer tells the browser and any proxy not to keep it either — like /search. Browsing
+ * by the directory's own filters (a category, a language) shows nothing of the reader's and stays cached.
+ */
+function personalSearch(query: unknown): boolean {
   if (typeof query !== 'object' || query === null) return false;
-  return ['at', 'place', 'placeId'].some((name) => !!Reflect.get(query, name));
+  return ['q', 'at', 'place', 'placeId'].some((name) => {
+    const value: unknown = Reflect.get(query, name);
+    return [value].flat().some((v) => (typeof v === 'string' ? v.trim() !== '' : !!v));
+  });
 }
 
 async function searchRoutes(app: App) {
@@ -65,14 +76,14 @@ async function searchRoutes(app: App) {
   const pageCache = {
     tags: [cacheTags.resources],
     ttlMs: CACHE_TTL_MS,
-    bypass: (req: FastifyRequest) => nearSomewhere(req.query),
+    bypass: (req: FastifyRequest) => personalSearch(req.query),
   };
   // A search address that fails its schema still gets the search page, with the message beside the field.
   app.get(
     '/resources',
     { config: { pageCache }, schema: { querystring: SearchQuery }, attachValidation: true },
     async (req, reply) => {
-      if (nearSomewhere(req.query)) noStore(reply);
+      if (personalSearch(req.query)) noStore(reply);
       const ctx = req.pageContext(pageLocale(req.query.lang));
       const refused = req.validationError?.validation;
       const outcome = refused ? searchRefused(refused) : await search(db, dialect, clock, req.query);
@@ -129,7 +140,7 @@ async function listingRoutes(app: App) {
     async (req, reply) => {
       const found = await publicListing(db, req.params.slug);
       if (!found.ok) return reply.callNotFound();
-      req.cacheTags.push(cacheTags.resource(found.value.service.id));
+      req.cacheTags?.push(cacheTags.resource(found.value.service.id));
       const ctx = req.pageContext(pageLocale(req.query.lang));
       return reply.page(<ListingPage ctx={ctx} listing={found.value} now={clock.now()} />);
     },

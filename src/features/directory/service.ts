@@ -1,6 +1,7 @@
 import type { Clock } from '../../core/clock.ts';
 import type { Db } from '../../core/db/schema.ts';
 import { invalid, invalidFields, notFound, ok, type FieldErrors, type Result } from '../../core/result.ts';
+import { checkUrl } from '../../core/text/urls.ts';
 import type { Listing } from './listing-model.ts';
 import { listingBySlug } from './listing-store.ts';
 import { msg } from './messages.ts';
@@ -28,16 +29,12 @@ export interface SuggestionInput {
 const LIMITS = { name: 200, url: 500, context: 2000, where: 200, contact: 200 } as const;
 export const REPORT_MAX = 2000;
 
-/** Only http(s) links become suggestions; the domain helps moderators spot duplicates. */
+/** Only http(s) links to a named site become suggestions (core/text/urls.ts); the domain helps moderators spot duplicates. */
 export function parseLink(raw: string): { url: string; domain: string } | null {
-  try {
-    const u = new URL(raw.trim());
-    if (u.protocol !== 'http:' && u.protocol !== 'https:') return null;
-    if (!u.hostname.includes('.')) return null;
-    return { url: u.href, domain: u.hostname.toLowerCase().replace(/^www\./, '') };
-  } catch {
-    return null;
-  }
+  const checked = checkUrl(raw, { publicHost: true });
+  if (!checked.ok) return null;
+  const host = new URL(checked.url).hostname.toLowerCase();
+  return { url: checked.url, domain: host.replace(/^www\./, '') };
 }
 
 /** A suggestion's link: a web address, with https:// assumed when the scheme is left out. */
@@ -95,4 +92,12 @@ export async function reportOutdated(db: Db, clock: Clock, serviceId: string, me
   if (text.length > REPORT_MAX) return invalid(msg('reportTooLong', { max: REPORT_MAX }), 'message');
   await repo.insertReport(db, { service_id: serviceId, message: text, created_at: clock.now().toISOString() });
   return ok(null);
+}
+
+/** Listing pages for the sitemap: open listings without a confidential location (see repo.sitemapListings). */
+export async function sitemapListings(db: Db): Promise<{ path: string; lastmod?: string }[]> {
+  return (await repo.sitemapListings(db)).map((l) => ({
+    path: `/resources/${encodeURIComponent(l.slug)}`,
+    lastmod: l.last_modified ?? undefined,
+  }));
 }

@@ -10,6 +10,7 @@ import {
   type FieldErrors,
 } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
+import { safeHref } from '../../core/text/urls.ts';
 import { countryName, describePlace } from './gazetteer.ts';
 import { describeHours, isOpenAt, zoneOf } from './hours.ts';
 import { FACETS, TAXONOMY_IDS, type Facet } from './hsds.ts';
@@ -528,10 +529,10 @@ export function ListingPage({
               {t(L, 'emailLabel')} <a href={`mailto:${s.email}`}>{s.email}</a>
             </li>
           )}
-          {s.url && (
+          {safeHref(s.url) && (
             <li>
               {t(L, 'websiteLabel')}{' '}
-              <a href={s.url} rel="noreferrer noopener nofollow">
+              <a href={safeHref(s.url)} rel="noreferrer noopener nofollow">
                 {s.url}
               </a>
             </li>

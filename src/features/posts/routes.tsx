@@ -78,7 +78,7 @@ async function postPageRoutes(app: App) {
   const { db, clock, registry } = app.deps;
   app.get('/posts/:slug', { schema: { params: SlugParams }, config: cached }, async (req, reply) => {
     const result = await posts.postPage(db, clock, req.params.slug);
-    if (!result.ok && result.kind === 'moved') return reply.redirect(`/posts/${result.slug}`, 301);
+    if (!result.ok && result.kind === 'moved') return reply.redirect(`/posts/${encodeURIComponent(result.slug)}`, 301);
     if (!result.ok) return notFoundPage(req, reply);
     const { post } = result.value;
     req.cacheTags?.push(cacheTags.post(post.id));

@@ -12,7 +12,7 @@ import { queryWords } from '../../core/search/words.ts';
 import { msg } from './messages.ts';
 import * as repo from './repo.ts';
 import { searchLive, type SearchHit } from './search-repo.ts';
-import { removeCover, storeCover, type CoverImage, type CoverUpload } from './uploads.ts';
+import { CoverUpload, MAX_COVER_BYTES, removeCover, storeCover, type CoverImage } from './uploads.ts';
 
 /*
  * The rules of publishing. A post is live (readers see it) when its status is published or
@@ -35,7 +35,8 @@ const MAX_PER_PAGE = 100;
 const EDITOR_PAGE_SIZE = 50;
 /** How long the page cache keeps an anonymous page (its default), unless a scheduled post goes live sooner. */
 const CACHE_TTL_MS = 5 * 60_000;
-const SLUG = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
+// Lower-case letters of any script (imported Greek, Cyrillic or Thai slugs), marks and digits.
+const SLUG = /^[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+(?:-[\p{Ll}\p{Lo}\p{Lm}\p{M}\p{Nd}]+)*$/u;
 const LANGUAGE = /^[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$/;
 
 export type { CoverImage, Page, SearchHit };
@@ -792,6 +793,10 @@ export interface ImportedPost {
   createdAt: string;
   authorId: number;
   tags: TagName[];
+  /** Comments were closed there: they stay closed here. */
+  commentsClosed?: boolean;
+  /** The featured image, already stored with storeImportedImage. */
+  cover?: CoverImage & { alt: string };
 }
 
 export const findImportedPost = (db: Executor, legacyId: string) => repo.findByLegacyId(db, legacyId);
@@ -816,10 +821,11 @@ export async function importPost(
     author_id: post.authorId,
     status: post.status,
     published_at: post.publishedAt,
-    cover_image: null,
-    cover_alt: '',
-    cover_width: null,
-    cover_height: null,
+    cover_image: post.cover?.file ?? null,
+    cover_alt: post.cover?.alt.slice(0, LIMITS.coverAlt) ?? '',
+    cover_width: post.cover?.width ?? null,
+    cover_height: post.cover?.height ?? null,
+    comments_closed: post.commentsClosed ? 1 : 0,
     created_at: post.createdAt,
     updated_at: nowIso,
     updated_by: null,
@@ -845,6 +851,14 @@ export async function importPost(
   });
   return { id, slug, newTags: tags.filter((t) => t.created).length };
 }
+
+/** An image from another system (the importer's copy of wp-content/uploads), stored and re-encoded as covers are. */
+export const storeImportedImage = (dataDir: string, bytes: Buffer) =>
+  storeCover(dataDir, new CoverUpload(bytes, false));
+export const removeImportedImage = removeCover;
+export const MAX_IMAGE_BYTES = MAX_COVER_BYTES;
+/** Where a stored image is served (the posts routes' /media/posts/:file). */
+export const imageUrl = (file: string) => `/media/posts/${file}`;
 
 // ── comments on a post ──────────────────────────────────────────────────────
 

@@ -4,29 +4,30 @@ import { slugify } from '../../core/auth/service.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Db, Executor, PostStatus } from '../../core/db/schema.ts';
 import { invalid, ok, type Result } from '../../core/result.ts';
+import { decodeUtf8Marked } from '../../core/text/gate.ts';
 import { importApprovedComment } from '../comments/service.ts';
-import { findImportedPost, importPost, LIMITS, parseTags } from '../posts/service.ts';
+import { findImportedPost, imageUrl, importPost, LIMITS, type CoverImage, type TagName } from '../posts/service.ts';
+import { htmlToMarkdown, htmlToText } from './markdown.ts';
+import { UploadsFolder, uploadsPath } from './media.ts';
+import { msg } from './messages.ts';
 import * as repo from './repo.ts';
-import {
-  htmlToMarkdown,
-  htmlToText,
-  parseWxr,
-  WxrError,
-  type Wxr,
-  type WxrComment,
-  type WxrItem,
-} from './wordpress.ts';
+import { refusedWxrText } from './text-check.ts';
+import { expandShortcodes, type Attachment } from './shortcodes.ts';
+import { unicodeSlug } from './slug.ts';
+import { parseWxr, WxrError, type Wxr, type WxrComment, type WxrItem } from './wordpress.ts';
 
 /*
  * `alongside import-wordpress FILE.xml`: posts (and pages, if asked), tags and categories as
  * tags, authors, dates and approved comments, in one transaction. Every imported post keeps its
- * source id, so a second run skips what is already here instead of duplicating it. Posts are
- * stored by the publishing service and comments by the comments service; only the authors'
- * accounts are written here.
+ * source identity (guid, blog address and id), so a second run skips what is already here
+ * instead of duplicating it. Posts are stored by the publishing service and comments by the
+ * comments service; only the authors' accounts are written here.
  */
 export interface ImportOptions {
   /** WordPress pages: imported as posts, or skipped (the default). */
   pages: 'import' | 'skip';
+  /** A copy of the old site's wp-content/uploads, and the data folder to copy its images into. */
+  uploads?: { dir: string; dataDir: string };
 }
 
 export interface ImportReport {
@@ -36,6 +37,15 @@ export interface ImportReport {
   alreadyImported: number;
   skippedOther: { title: string; reason: string }[];
   renamedSlugs: { from: string; to: string }[];
+  /** Password-protected and private posts: imported as drafts, for an editor to decide. */
+  heldBack: { title: string; slug: string; reason: 'password' | 'private' }[];
+  /** Child pages, whose slug carries their parents' ("about-team"). */
+  childPages: { title: string; slug: string }[];
+  /** Shortcodes nothing here stands for, removed from the text. */
+  shortcodesRemoved: { title: string; shortcode: string }[];
+  /** Images still on the old site (not found in --uploads, or no --uploads given). */
+  imagesLeftBehind: { title: string; url: string }[];
+  imagesCopied: number;
   authors: number;
   tags: number;
   comments: number;
@@ -50,28 +60,64 @@ const STATUS: Record<string, PostStatus | undefined> = {
   private: 'draft',
 };
 
+/**
+ * `file` as its bytes (what the command line reads: bytes that are not UTF-8 are then found and
+ * named) or as text. Every piece of text passes the one text gate before anything is stored.
+ */
 export async function importWordPress(
   db: Db,
   clock: Clock,
-  xml: string,
+  file: string | Uint8Array,
   opts: ImportOptions = { pages: 'skip' },
 ): Promise<Result<ImportReport>> {
   let wxr: Wxr;
   try {
-    wxr = parseWxr(xml);
+    wxr = parseWxr(typeof file === 'string' ? file : decodeUtf8Marked(file));
   } catch (err) {
     if (err instanceof WxrError) return invalid(err.problem);
     throw err;
   }
+  const refused = refusedWxrText(wxr);
+  if (refused) return invalid(msg('refusedText', { problem: refused }));
+  let folder: UploadsFolder | undefined;
+  if (opts.uploads) {
+    folder = await UploadsFolder.open(opts.uploads.dir, opts.uploads.dataDir);
+    if (!folder) return invalid(msg('noUploads', { dir: opts.uploads.dir }));
+  }
   // Imported authors cannot log in until an admin enables them, so one unusable password hash serves all.
   const lockedHash = await hashPassword(crypto.randomBytes(24).toString('base64url'));
-  const report = await db.transaction().execute(async (tx) => {
-    const run = new ImportRun(tx, clock, wxr, lockedHash);
-    for (const item of wxr.items) await run.item(item, opts);
-    return run.report;
-  });
-  return ok(report);
+  try {
+    const report = await db.transaction().execute(async (tx) => {
+      const run = new ImportRun(tx, clock, wxr, lockedHash, folder);
+      for (const item of wxr.items) await run.item(item, opts);
+      return run.report;
+    });
+    return ok(report);
+  } catch (err) {
+    await folder?.discard();
+    throw err;
+  }
 }
+
+/**
+ * What makes a post the same post in a second import. The guid is WordPress's own identity; the
+ * blog's address and the post id name it too when the export has both. base_site_url is not
+ * used: every WordPress.com blog exports the same one. An item with neither is known by its
+ * content, so two different posts are never taken for one.
+ */
+export function legacyIdOf(item: WxrItem, blogUrl: string): string {
+  const blog = blogUrl.replace(/\/+$/, '');
+  const parts = [item.guid, blog && item.id ? `${blog}:${item.id}` : ''].filter(Boolean);
+  const key = parts.length
+    ? parts.join(' ')
+    : `sha256:${crypto
+        .createHash('sha256')
+        .update(JSON.stringify([item.type, item.slug, item.title, item.dateGmt, item.contentHtml]))
+        .digest('hex')}`;
+  return key.length <= 400 ? `wp:${key}` : `wp:sha256:${crypto.createHash('sha256').update(key).digest('hex')}`;
+}
+
+const hasParent = (id: string) => id !== '' && id !== '0';
 
 /** One import, inside its transaction: what it has stored so far and what it will report. */
 class ImportRun {
@@ -82,6 +128,11 @@ class ImportRun {
     alreadyImported: 0,
     skippedOther: [],
     renamedSlugs: [],
+    heldBack: [],
+    childPages: [],
+    shortcodesRemoved: [],
+    imagesLeftBehind: [],
+    imagesCopied: 0,
     authors: 0,
     tags: 0,
     comments: 0,
@@ -91,17 +142,33 @@ class ImportRun {
   private readonly nowIso: string;
   private readonly site: string;
   private readonly language: string;
+  private readonly attachments = new Map<string, Attachment>();
+  private readonly byId = new Map<string, WxrItem>();
+  private readonly seen = new Set<string>();
 
   constructor(
     private readonly tx: Executor,
     private readonly clock: Clock,
     private readonly wxr: Wxr,
     private readonly lockedHash: string,
+    private readonly folder: UploadsFolder | undefined,
   ) {
     this.nowIso = clock.now().toISOString();
-    this.site = wxr.siteUrl.replace(/\/+$/, '');
+    this.site = (wxr.blogUrl || wxr.siteUrl).replace(/\/+$/, '');
     const base = (wxr.language || 'en').split('-')[0]!.toLowerCase();
     this.language = /^[a-z]{2,3}$/.test(base) ? base : 'en';
+    for (const it of wxr.items) {
+      if (it.id) this.byId.set(it.id, it);
+      if (it.type === 'attachment' && it.attachmentUrl)
+        this.attachments.set(it.id, {
+          id: it.id,
+          url: it.attachmentUrl,
+          title: it.title,
+          caption: it.excerptHtml,
+          alt: it.meta.get('_wp_attachment_image_alt') ?? '',
+          parentId: it.parentId,
+        });
+    }
   }
 
   async item(item: WxrItem, opts: ImportOptions): Promise<void> {
@@ -110,44 +177,116 @@ class ImportRun {
       return;
     }
     if (item.type !== 'post' && item.type !== 'page') return; // attachments, menus, blocks: not content
-    const status = STATUS[item.status];
-    if (!status) {
+    const published = STATUS[item.status];
+    if (!published) {
       this.report.skippedOther.push({ title: item.title, reason: `status "${item.status}"` });
       return;
     }
-    const legacyId = `wp:${this.site}:${item.id}`;
-    const existing = await findImportedPost(this.tx, legacyId);
+    const legacyId = legacyIdOf(item, this.wxr.blogUrl);
+    const existing = this.seen.has(legacyId) ? undefined : await findImportedPost(this.tx, legacyId);
+    if (this.seen.has(legacyId)) {
+      this.report.skippedOther.push({ title: item.title, reason: 'the same guid twice in the file' });
+      return;
+    }
+    this.seen.add(legacyId);
     if (existing) this.report.alreadyImported++;
-    const postId = existing ? existing.id : await this.post(item, status, legacyId);
+    // Readers never saw a password-protected or private post: it waits as a draft for an editor.
+    const held = item.password ? 'password' : item.status === 'private' ? 'private' : undefined;
+    const status = held ? 'draft' : published;
+    const postId = existing ? existing.id : await this.post(item, status, legacyId, held);
     await this.comments(item, postId);
   }
 
-  private async post(item: WxrItem, status: PostStatus, legacyId: string): Promise<number> {
-    const wanted =
-      slugify(item.slug || item.title)
-        .slice(0, LIMITS.slug)
-        .replace(/-+$/, '') || 'post';
+  /** A page's slug carries its parents' slugs, as its address did on WordPress (/about/team/). */
+  private slugOf(item: WxrItem): string {
+    const own = (it: WxrItem) => unicodeSlug(it.slug || it.title) || (it.id ? `post-${it.id}` : 'post');
+    const parts = [own(item)];
+    const visited = new Set([item.id]);
+    for (let p = this.byId.get(item.parentId); item.type === 'page' && p && p.type === 'page';) {
+      if (visited.has(p.id)) break;
+      visited.add(p.id);
+      parts.unshift(own(p));
+      p = hasParent(p.parentId) ? this.byId.get(p.parentId) : undefined;
+    }
+    return parts.join('-').slice(0, LIMITS.slug).replace(/-+$/, '');
+  }
+
+  private async post(
+    item: WxrItem,
+    status: PostStatus,
+    legacyId: string,
+    held: 'password' | 'private' | undefined,
+  ): Promise<number> {
+    const wanted = this.slugOf(item);
     const date = item.dateGmt || this.nowIso;
-    const tags = parseTags(item.tags.map((t) => t.name.replace(/,/g, ' ')).join(',')).names.slice(0, LIMITS.tags);
+    const title = (item.title.trim() || '(untitled)').slice(0, LIMITS.title);
+    const expanded = expandShortcodes(item.contentHtml, { attachments: this.attachments, postId: item.id });
+    for (const shortcode of new Set(expanded.removed)) this.report.shortcodesRemoved.push({ title, shortcode });
+    const copied = await this.copyImages(expanded.html);
+    const leftBehind = new Set<string>();
+    const bodyMd = htmlToMarkdown(expanded.html, {
+      localImage: (src) => {
+        const rel = uploadsPath(src, this.site);
+        const image = rel ? copied.get(rel) : undefined;
+        return image ? imageUrl(image.file) : undefined;
+      },
+      leftBehind: (src) => leftBehind.add(src),
+    });
+    const cover = await this.featuredImage(item, leftBehind);
+    for (const url of leftBehind) this.report.imagesLeftBehind.push({ title, url });
     const stored = await importPost(this.tx, this.clock, {
       legacyId,
-      title: (item.title.trim() || '(untitled)').slice(0, LIMITS.title),
+      title,
       slug: wanted,
       excerpt: htmlToText(item.excerptHtml).slice(0, LIMITS.excerpt),
-      bodyMd: htmlToMarkdown(item.contentHtml).slice(0, LIMITS.body),
+      bodyMd: bodyMd.slice(0, LIMITS.body),
       language: this.language,
       status,
       // A "future" post whose date has passed is simply published.
       publishedAt: status === 'draft' ? null : date,
       createdAt: date,
       authorId: await this.author(item.creator),
-      tags,
+      tags: tagsOf(item),
+      commentsClosed: item.commentsClosed,
+      cover,
     });
     if (stored.slug !== wanted) this.report.renamedSlugs.push({ from: wanted, to: stored.slug });
+    if (held) this.report.heldBack.push({ title, slug: stored.slug, reason: held });
+    if (item.type === 'page' && hasParent(item.parentId)) this.report.childPages.push({ title, slug: stored.slug });
     this.report.tags += stored.newTags;
     if (item.type === 'page') this.report.pagesImported++;
     else this.report.posts++;
     return stored.id;
+  }
+
+  /** Copies every upload the HTML refers to (images and links to them) from --uploads. */
+  private async copyImages(html: string): Promise<Map<string, CoverImage>> {
+    const copied = new Map<string, CoverImage>();
+    if (!this.folder) return copied;
+    for (const m of html.matchAll(/\b(?:src|href)\s*=\s*["']([^"']+)["']/gi)) {
+      const rel = uploadsPath(m[1]!.replace(/&amp;/g, '&'), this.site);
+      if (!rel || copied.has(rel)) continue;
+      const image = await this.folder.copy(rel);
+      if (image) {
+        copied.set(rel, image);
+        this.report.imagesCopied++;
+      }
+    }
+    return copied;
+  }
+
+  /** The featured image (_thumbnail_id): the post's cover when its file is in --uploads. */
+  private async featuredImage(item: WxrItem, leftBehind: Set<string>) {
+    const a = this.attachments.get(item.meta.get('_thumbnail_id') ?? '');
+    if (!a) return undefined;
+    const rel = uploadsPath(a.url, this.site);
+    const image = rel && this.folder ? await this.folder.copy(rel) : undefined;
+    if (!image) {
+      leftBehind.add(a.url);
+      return undefined;
+    }
+    this.report.imagesCopied++;
+    return { ...image, alt: a.alt || a.title };
   }
 
   private async author(login: string): Promise<number> {
@@ -198,6 +337,23 @@ class ImportRun {
       if (stored.created) this.report.comments++;
     }
   }
+}
+
+/**
+ * Every category and tag of the post: WordPress has no limit, and neither has an import. The
+ * slug is WordPress's own (its addresses were /tag/<slug>), in any script.
+ */
+function tagsOf(item: WxrItem): TagName[] {
+  const out = new Map<string, string>();
+  for (const t of item.tags) {
+    const name = t.name.replace(/\s+/g, ' ').trim();
+    const slug =
+      unicodeSlug(t.slug) ||
+      unicodeSlug(name) ||
+      `term-${crypto.createHash('sha256').update(name).digest('hex').slice(0, 8)}`;
+    if (name && !out.has(slug)) out.set(slug, name);
+  }
+  return [...out].map(([slug, name]) => ({ slug, name }));
 }
 
 /** Threads here are two levels deep: a reply to a reply hangs under the top-level comment. */

@@ -1,7 +1,6 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import TurndownService from 'turndown';
 import { translate, type Message } from '../../core/i18n/index.ts';
-import { isSafeLink } from '../../core/markdown/render.ts';
 import { msg } from './messages.ts';
 
 /*
@@ -28,6 +27,8 @@ export interface WxrComment {
 
 export interface WxrItem {
   id: string;
+  guid: string;
+  /** Plain text: WordPress titles are HTML (tags and entities). */
   title: string;
   slug: string;
   type: string;
@@ -38,10 +39,21 @@ export interface WxrItem {
   excerptHtml: string;
   tags: { domain: 'category' | 'post_tag'; slug: string; name: string }[];
   comments: WxrComment[];
+  /** wp:post_password: set on password-protected posts. */
+  password: string;
+  commentsClosed: boolean;
+  /** wp:post_parent: the parent page, or the post an attachment belongs to ('' or '0' for none). */
+  parentId: string;
+  /** Attachments only: the file's address. */
+  attachmentUrl: string;
+  /** wp:postmeta, key → value (_thumbnail_id, _wp_attachment_image_alt…). */
+  meta: Map<string, string>;
 }
 
 export interface Wxr {
   siteUrl: string;
+  /** wp:base_blog_url: the blog itself (WordPress.com exports share one base_site_url). */
+  blogUrl: string;
   language: string;
   authors: WxrAuthor[];
   items: WxrItem[];
@@ -79,7 +91,7 @@ function wpDate(gmt: string, local: string): string {
 export function parseWxr(xml: string): Wxr {
   const valid = XMLValidator.validate(xml);
   if (valid !== true)
-    throw new WxrError(msg('notXml', { line: valid.err.line, col: valid.err.col, detail: valid.err.msg }));
+    throw new WxrError(msg('notXml', { line: valid.err.line, col: valid.err.col, detail: printable(valid.err.msg) }));
   const parser = new XMLParser({
     ignoreAttributes: false,
     attributeNamePrefix: '@',
@@ -103,7 +115,8 @@ export function parseWxr(xml: string): Wxr {
   }));
   const items = list(channel.item).map((it): WxrItem => ({
     id: text(it['wp:post_id']),
-    title: text(it.title),
+    guid: text(it.guid),
+    title: htmlTitleToText(text(it.title)),
     slug: safeDecode(text(it['wp:post_name'])),
     type: text(it['wp:post_type']) || 'post',
     status: text(it['wp:status']) || 'draft',
@@ -127,8 +140,19 @@ export function parseWxr(xml: string): Wxr {
       approved: text(c['wp:comment_approved']) === '1',
       type: text(c['wp:comment_type']),
     })),
+    password: text(it['wp:post_password']),
+    commentsClosed: text(it['wp:comment_status']) === 'closed',
+    parentId: text(it['wp:post_parent']),
+    attachmentUrl: text(it['wp:attachment_url']),
+    meta: new Map(list(it['wp:postmeta']).map((m) => [text(m['wp:meta_key']), text(m['wp:meta_value'])])),
   }));
-  return { siteUrl, language: text(channel.language), authors, items };
+  const blogUrl = text(channel['wp:base_blog_url']);
+  return { siteUrl, blogUrl, language: text(channel.language), authors, items };
+}
+
+/** The parser's words may quote the file: controls, overrides and unreadable bytes are not passed on to a terminal. */
+function printable(detail: string): string {
+  return detail.replace(/[\u0000-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uD800-\uDFFF]/gu, '?');
 }
 
 function safeDecode(s: string): string {
@@ -139,45 +163,12 @@ function safeDecode(s: string): string {
   }
 }
 
-const turndown = new TurndownService({
-  headingStyle: 'atx',
-  codeBlockStyle: 'fenced',
-  bulletListMarker: '-',
-  emDelimiter: '*',
-});
-// Scripts, styles and embeds carry nothing a reader should get back as text.
-turndown.remove(['script', 'style', 'iframe', 'object', 'embed', 'form']);
-// Links with a scheme the site does not allow (javascript:, data:) keep only their text.
-turndown.addRule('unsafeLinks', {
-  filter: (node) => node.nodeName === 'A' && !isSafeLink((node.getAttribute('href') ?? '').trim()),
-  replacement: (content) => content,
-});
-
-const BLOCK = /^<(p|div|h[1-6]|ul|ol|li|blockquote|pre|table|figure|hr|!--)/i;
-
-/** WordPress stores posts with blank lines for paragraphs (wpautop): restore them before converting. */
-function autop(html: string): string {
-  return html
-    .replace(/\r\n/g, '\n')
-    .split(/\n\s*\n/)
-    .map((chunk) => chunk.trim())
-    .filter(Boolean)
-    .map((chunk) => (BLOCK.test(chunk) ? chunk : `<p>${chunk.replace(/\n/g, '<br>')}</p>`))
-    .join('\n');
+/** A WordPress title (HTML: <em>, &amp;…) as the plain text a reader saw. */
+export function htmlTitleToText(html: string): string {
+  if (!/[<&]/.test(html)) return html.replace(/\s+/g, ' ').trim();
+  return plain.turndown(html).replace(/\s+/g, ' ').trim();
 }
 
-/** WordPress HTML → Markdown for the site's one renderer (which shows no raw HTML). */
-export function htmlToMarkdown(html: string): string {
-  if (!html.trim()) return '';
-  // Block editor comments (<!-- wp:paragraph -->) are markup, not text.
-  const cleaned = html.replace(/<!--[\s\S]*?-->/g, '');
-  return turndown.turndown(autop(cleaned)).trim();
-}
-
-export function htmlToText(html: string): string {
-  return htmlToMarkdown(html)
-    .replace(/[*_`#>[\]]/g, '')
-    .replace(/\(https?:[^)]*\)/g, '')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
+const plain = new TurndownService();
+plain.escape = (s: string) => s;
+plain.addRule('text', { filter: () => true, replacement: (content) => content });

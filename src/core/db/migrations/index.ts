@@ -9,8 +9,11 @@ import * as directoryText from './2026_11_25_0301_directory_text.ts';
 import * as directorySearch from './2026_11_25_0302_directory_search.ts';
 import * as training from './2026_11_25_0400_training.ts';
 import * as campaigns from './2026_11_25_0500_campaigns.ts';
+import * as campaignEventRepeat from './2026_11_25_0501_campaign_event_repeat.ts';
 import * as pageCache from './2026_11_25_0600_page_cache.ts';
-import * as hsdsTables from './2026_12_12_0300_hsds_tables.ts';
+import * as failedLogins from './2026_11_25_0700_failed_logins.ts';
+import * as demoContent from './2026_11_25_0701_demo_content.ts';
+import * as hsdsTables from './2026_11_29_0100_hsds_tables.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -27,6 +30,9 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0302_directory_search': directorySearch,
   '2026_11_25_0400_training': training,
   '2026_11_25_0500_campaigns': campaigns,
+  '2026_11_25_0501_campaign_event_repeat': campaignEventRepeat,
   '2026_11_25_0600_page_cache': pageCache,
-  '2026_12_12_0300_hsds_tables': hsdsTables,
+  '2026_11_25_0700_failed_logins': failedLogins,
+  '2026_11_25_0701_demo_content': demoContent,
+  '2026_11_29_0100_hsds_tables': hsdsTables,
 };
