@@ -32,3 +32,9 @@
     );
   });
 })();
+
+// Filters fold into a <details> so results come first on a phone; a wide screen has room for both.
+(function () {
+  var fold = document.querySelector('[data-filters]');
+  if (fold && window.matchMedia && window.matchMedia('(min-width: 52rem)').matches) fold.open = true;
+})();

@@ -518,6 +518,12 @@ export interface HsdsTaxonomyTermTable {
   taxonomy_id: S;
   term_uri: S;
 }
+/** Words readers use for a term, per language (migration 2026_11_29_0200). */
+export interface TaxonomyTermSynonymsTable {
+  term_id: string;
+  language: string;
+  word: string;
+}
 export interface HsdsAttributeTable {
   id: string;
   link_id: string;
@@ -674,6 +680,7 @@ export interface Database {
   contact: HsdsContactTable;
   taxonomy: HsdsTaxonomyTable;
   taxonomy_term: HsdsTaxonomyTermTable;
+  taxonomy_term_synonyms: TaxonomyTermSynonymsTable;
   attribute: HsdsAttributeTable;
   program: HsdsProgramTable;
   funding: HsdsFundingTable;

@@ -16,7 +16,8 @@ export function ErrorSummary({ errors, title }: { errors: FieldErrors | undefine
   const entries = Object.entries(errors ?? {});
   if (entries.length === 0) return null;
   return (
-    <div class="error-summary" role="alert" tabindex={-1} aria-labelledby="error-summary-title">
+    // The id is where a form posting to `…#error-summary` lands (landing.js then moves focus to it).
+    <div id="error-summary" class="error-summary" role="alert" tabindex={-1} aria-labelledby="error-summary-title">
       <h2 id="error-summary-title">{title ?? t(locale, 'problemTitle')}</h2>
       <ul>
         {entries.map(([field, message]) => (

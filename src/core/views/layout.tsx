@@ -56,6 +56,7 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
         <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/site.css" />
         <script src="/static/quick-exit.js" defer />
+        <script src="/static/landing.js" defer />
         {scripts.map((src) => (
           <script src={src} defer />
         ))}

@@ -463,7 +463,12 @@ for (const dialect of DIALECTS) {
         assert.equal(res.statusCode, 200);
         // Only the site's own scripts: the layout's and the proof-of-work widget's.
         const scripts = res.body.match(/<script\b[^>]*>/g) ?? [];
-        const allowed = ['/static/quick-exit.js', '/static/campaigns.js', '/static/altcha-init.js'];
+        const allowed = [
+          '/static/quick-exit.js',
+          '/static/landing.js',
+          '/static/campaigns.js',
+          '/static/altcha-init.js',
+        ];
         assert.ok(
           scripts.every((s) => allowed.includes(/src="([^"]+)"/.exec(s)?.[1] ?? '')),
           scripts.join(' '),

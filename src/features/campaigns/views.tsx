@@ -334,7 +334,13 @@ export function PledgeForm({
     );
   }
   return (
-    <form method="post" action={`/campaigns/${campaign.slug}/pledges`} class="pledge-form" id="pledge-form" novalidate>
+    <form
+      method="post"
+      action={`/campaigns/${campaign.slug}/pledges#error-summary`}
+      class="pledge-form"
+      id="pledge-form"
+      novalidate
+    >
       <h3>{m('formTitle')}</h3>
       <ErrorSummary errors={errors} />
       <CsrfField token={ctx.csrfToken} />

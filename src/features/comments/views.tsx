@@ -89,7 +89,7 @@ export function CommentForm({
   return (
     <form
       method="post"
-      action={`/posts/${encodeURIComponent(post.slug)}/comments`}
+      action={`/posts/${encodeURIComponent(post.slug)}/comments#error-summary`}
       class="comment-form"
       id="comment-form"
       novalidate

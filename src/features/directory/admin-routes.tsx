@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { setSynonyms, synonymsByTerm } from './synonyms.ts';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { requireStaff } from '../../core/http/guard.tsx';
 import { FormList, FormText, IdParams, PageNumber, Type, typed, type App } from '../../core/http/schemas.ts';
@@ -302,7 +303,13 @@ async function verificationRoutes(app: App) {
 async function vocabularyRoutes(app: App) {
   const { db, dialect, clock, pageCache } = app.deps;
   const page = async (ctx: PageContext, problem?: Problem, values?: Record<string, string>) => (
-    <TaxonomyPage ctx={ctx} terms={await vocabulary(db)} errors={problem && fieldErrorsOf(problem)} values={values} />
+    <TaxonomyPage
+      ctx={ctx}
+      terms={await vocabulary(db)}
+      synonyms={await synonymsByTerm(db)}
+      errors={problem && fieldErrorsOf(problem)}
+      values={values}
+    />
   );
   const done = async (reply: FastifyReply) => {
     await pageCache.invalidate(cacheTags.resources);
@@ -331,6 +338,19 @@ async function vocabularyRoutes(app: App) {
     async (req, reply) => {
       const { name, description = '' } = req.body;
       const result = await renameTerm(db, dialect, clock, curator(req), req.params.id, { name, description });
+      if (!result.ok && result.kind === 'not_found') return reply.callNotFound();
+      if (!result.ok) return reply.page(await page(req.pageContext(), result), statusOf(result));
+      return done(reply);
+    },
+  );
+
+  // Synonyms change what searches find, so the cached directory pages go too.
+  const SynonymsForm = Type.Object({ en: Type.Optional(FormText(5000)), fr: Type.Optional(FormText(5000)) });
+  app.post(
+    '/admin/resources/taxonomy/:id/synonyms',
+    { ...manage, schema: { params: RowParams, body: SynonymsForm } },
+    async (req, reply) => {
+      const result = await setSynonyms(db, clock, curator(req), req.params.id, req.body);
       if (!result.ok && result.kind === 'not_found') return reply.callNotFound();
       if (!result.ok) return reply.page(await page(req.pageContext(), result), statusOf(result));
       return done(reply);

@@ -589,14 +589,40 @@ export function VerificationPage({
   );
 }
 
+/** A term's synonyms, English and French: words readers type that should find it. */
+function SynonymsForm({
+  ctx,
+  term,
+  words = { en: [], fr: [] },
+}: {
+  ctx: PageContext;
+  term: repo.TermRow;
+  words?: Record<'en' | 'fr', string[]>;
+}) {
+  return (
+    <form method="post" action={`/admin/resources/taxonomy/${term.id}/synonyms`} class="stack">
+      <CsrfField token={ctx.csrfToken} />
+      <label for={`se-${term.id}`}>English synonyms of {term.name}</label>
+      <input id={`se-${term.id}`} type="text" name="en" value={words.en.join(', ')} />
+      <label for={`sf-${term.id}`}>French synonyms of {term.name}</label>
+      <input id={`sf-${term.id}`} type="text" name="fr" value={words.fr.join(', ')} />
+      <button type="submit" class="secondary">
+        Save synonyms
+      </button>
+    </form>
+  );
+}
+
 export function TaxonomyPage({
   ctx,
   terms,
+  synonyms = new Map(),
   errors,
   values = {},
 }: {
   ctx: PageContext;
   terms: repo.TermRow[];
+  synonyms?: Map<string, Record<'en' | 'fr', string[]>>;
   errors?: FieldErrors;
   values?: { facet?: string; code?: string; name?: string; description?: string };
 }) {
@@ -606,6 +632,10 @@ export function TaxonomyPage({
         <a href="/admin/resources">← Resource directory</a>
       </p>
       <h1>Directory vocabulary</h1>
+      <p class="lead">
+        Synonyms are single words readers might type for a term, separated by commas: a search for any of them also
+        finds the services carrying the term (“lawyer” finds Legal).
+      </p>
       <ErrorSummary errors={errors} />
       {FACETS.map((f) => (
         <section>
@@ -615,6 +645,7 @@ export function TaxonomyPage({
               <tr>
                 <th>Code</th>
                 <th>Name and description</th>
+                <th>Synonyms</th>
               </tr>
             </thead>
             <tbody>
@@ -638,6 +669,9 @@ export function TaxonomyPage({
                           Rename
                         </button>
                       </form>
+                    </td>
+                    <td>
+                      <SynonymsForm ctx={ctx} term={t} words={synonyms.get(t.id)} />
                     </td>
                   </tr>
                 ))}

@@ -37,13 +37,22 @@ export function describePlace(p: Place): string {
   return [p.name, p.region, countryName(p.country)].filter(Boolean).join(', ');
 }
 
-export type Resolution = { kind: 'found'; place: Place } | { kind: 'ambiguous'; choices: Place[] } | { kind: 'none' };
+export type Resolution =
+  { kind: 'found'; place: Place; others: Place[] } | { kind: 'ambiguous'; choices: Place[] } | { kind: 'none' };
 
 /**
- * "London" has several answers: the reader chooses. "London, CA" or "London, Ontario" narrows by
+ * A place at least this many times as populous as the next one of the same name is what a reader
+ * almost always means ("London" is London, England, not London, Ontario): the search picks it at
+ * once and offers the others ("Not this London?") instead of asking first.
+ */
+export const CLEAR_LEAD = 10;
+const MAX_CHOICES = 8;
+
+/**
+ * "Springfield" has several answers: the reader chooses (with `preferLikely`, unless one is far more populous). "London, CA" or "London, Ontario" narrows by
  * country code, country name or region.
  */
-export function resolvePlace(text: string): Resolution {
+export function resolvePlace(text: string, opts: { preferLikely?: boolean } = {}): Resolution {
   const [head, ...rest] = text.split(',');
   const matches = places().named(normalisePlaceName(head ?? ''));
   const qualifier = normalisePlaceName(rest.join(' '));
@@ -53,8 +62,12 @@ export function resolvePlace(text: string): Resolution {
       )
     : matches;
   if (narrowed.length === 0) return { kind: 'none' };
-  if (narrowed.length === 1) return { kind: 'found', place: narrowed[0]! };
-  return { kind: 'ambiguous', choices: narrowed.slice(0, 8) };
+  const [first, second] = narrowed as [Place, Place | undefined];
+  if (!second) return { kind: 'found', place: first, others: [] };
+  // Places of one name come most populous first (place-index.ts).
+  if (opts.preferLikely && first.population >= CLEAR_LEAD * Math.max(1, second.population))
+    return { kind: 'found', place: first, others: narrowed.slice(1, MAX_CHOICES) };
+  return { kind: 'ambiguous', choices: narrowed.slice(0, MAX_CHOICES) };
 }
 
 /** The most populous place with exactly this name (any country), if there is one. */

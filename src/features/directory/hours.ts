@@ -84,6 +84,11 @@ export function isOpenAt(schedules: ScheduleLike[], now: Date): boolean | null {
   return false;
 }
 
+/** A session from midnight to midnight (00:00–00:00 or 00:00–24:00): open all day, not "00:00–00:00". */
+function roundTheClock(s: ScheduleLike): boolean {
+  return minutes(s.opens_at) === 0 && (minutes(s.closes_at) === 0 || minutes(s.closes_at) === 24 * 60);
+}
+
 /** "Mon, Tue 09:00–17:00" lines for display, in the page's language; a monthly session reads "Day 1 of each month 10:00–12:00". */
 export function describeHours(
   schedules: (ScheduleLike & { bymonthday?: string | null })[],
@@ -106,6 +111,8 @@ export function describeHours(
         : d.length === 7
           ? t(locale, 'everyDay')
           : d.map((x) => DAY_NAMES[locale][x]).join(', ');
+      if (roundTheClock(s) && !monthDays)
+        return d.length === 7 ? t(locale, 'open24') : t(locale, 'open24On', { days: dayText });
       return `${dayText} ${s.opens_at!.slice(0, 5)}–${s.closes_at!.slice(0, 5)}`;
     });
 }

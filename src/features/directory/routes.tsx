@@ -88,7 +88,7 @@ async function searchRoutes(app: App) {
       const refused = req.validationError?.validation;
       const outcome = refused ? searchRefused(refused) : await search(db, dialect, clock, req.query);
       const status = Object.keys(outcome.errors).length ? 400 : 200;
-      return reply.page(<SearchPage ctx={ctx} outcome={outcome} />, status);
+      return reply.page(<SearchPage ctx={ctx} outcome={outcome} now={clock.now()} />, status);
     },
   );
 }

@@ -1,6 +1,6 @@
 import { sql, type RawBuilder } from 'kysely';
 import type { Dialect, Executor } from '../../core/db/schema.ts';
-import { fts5Match, tsqueryText } from '../../core/search/words.ts';
+import { fts5Match, queryWords, tsqueryText } from '../../core/search/words.ts';
 import { EARTH_RADIUS_KM, boundingBox } from './geo.ts';
 import { TAXONOMY_IDS } from './hsds.ts';
 import type { ScheduleRow } from './repo.ts';
@@ -12,6 +12,8 @@ import type { ScheduleRow } from './repo.ts';
 export interface SearchSpec {
   /** Words to match, already split into plain tokens. */
   words: string[];
+  /** Other words a query word also matches (the names of the terms it is a synonym of), by word. */
+  alternatives?: Record<string, string[]>;
   termGroups: { ids: string[]; mode: 'any' | 'all' }[];
   languages: string[];
   near?: { lat: number; lon: number; radiusKm: number; areaUris: string[] };
@@ -41,6 +43,44 @@ export function haversine(
   const inner = sql`sqrt(power(sin(radians(${at.lat} - ${la}) / 2), 2) + cos(radians(${la})) * cos(radians(${at.lat})) * power(sin(radians(${at.lon} - ${lo}) / 2), 2))`;
   const clamped = dialect === 'postgres' ? sql`least(1.0, ${inner})` : sql`min(1.0, ${inner})`;
   return sql<number>`(${sql.lit(2 * EARTH_RADIUS_KM)} * asin(${clamped}))`;
+}
+
+/** Terms a query word is a synonym of (any language): each word with the term's name. */
+export async function synonymTerms(db: Executor, words: string[]): Promise<{ word: string; name: string }[]> {
+  if (words.length === 0) return [];
+  return db
+    .selectFrom('taxonomy_term_synonyms as y')
+    .innerJoin('taxonomy_term as t', 't.id', 'y.term_id')
+    .select(['y.word', 't.name'])
+    .where('y.word', 'in', words)
+    .distinct()
+    .execute();
+}
+
+/** Alternatives of a word, each as plain words (never query syntax). */
+const alternativesOf = (spec: SearchSpec, word: string): string[] =>
+  (spec.alternatives?.[word] ?? []).map((a) => queryWords(a).join(' ')).filter(Boolean);
+const hasAlternatives = (spec: SearchSpec) => spec.words.some((w) => alternativesOf(spec, w).length > 0);
+
+/** FTS5: every word required, a word with alternatives as "word OR alternative phrase". */
+function ftsMatch(spec: SearchSpec): string {
+  if (!hasAlternatives(spec)) return fts5Match(spec.words);
+  return spec.words
+    .map((w) => {
+      const alts = alternativesOf(spec, w);
+      return alts.length ? `(${[w, ...alts].map((x) => fts5Match([x])).join(' OR ')})` : fts5Match([w]);
+    })
+    .join(' AND ');
+}
+
+/** PostgreSQL: the same, as tsqueries combined with || and && (each piece through plainto_tsquery). */
+function tsQuery(spec: SearchSpec): RawBuilder<unknown> {
+  if (!hasAlternatives(spec)) return sql`plainto_tsquery('english', ${tsqueryText(spec.words)})`;
+  const one = (x: string) => sql`plainto_tsquery('english', ${x})`;
+  return sql`(${sql.join(
+    spec.words.map((w) => sql`(${sql.join([w, ...alternativesOf(spec, w)].map(one), sql` || `)})`),
+    sql` && `,
+  )})`;
 }
 
 /** Matching services: ids with distance and relevance, best first, at most `limit`. */
@@ -109,14 +149,14 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   }
   if (spec.words.length) {
     if (dialect === 'postgres') {
-      const q = sql`plainto_tsquery('english', ${tsqueryText(spec.words)})`;
+      const q = tsQuery(spec);
       joins.push(sql`join directory_text f on f.service_id = s.id and f.tsv @@ ${q}`);
       score = sql`ts_rank(f.tsv, ${q})`;
     } else if (spec.near) {
       // Near a place, the few services in the radius drive the query (CROSS JOIN fixes SQLite's join
       // order) and each is checked against the full-text index by rowid, instead of reading every
       // document that has a common word.
-      const m = fts5Match(spec.words);
+      const m = ftsMatch(spec);
       joins.push(sql`cross join directory_text t on t.service_id = s.id`);
       where.push(
         sql`exists (select 1 from directory_fts where directory_fts match ${m} and directory_fts.rowid = t.rowid)`,
@@ -129,7 +169,7 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
       )})`;
     } else {
       joins.push(sql`join (select t.service_id as service_id, -bm25(directory_fts) as score from directory_fts join directory_text t on t.rowid = directory_fts.rowid
-        where directory_fts match ${fts5Match(spec.words)}) f on f.service_id = s.id`);
+        where directory_fts match ${ftsMatch(spec)}) f on f.service_id = s.id`);
       score = sql`f.score`;
     }
   }

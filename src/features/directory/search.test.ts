@@ -194,10 +194,15 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await near('30,30'), [], 'a removed listing is not found');
     });
 
-    it('asks which London, then searches near the chosen one with remote services marked', async () => {
-      const ambiguous = await run({ place: 'London' });
+    it('asks which Springfield, picks London, England at once, and searches near the chosen one with remote services marked', async () => {
+      const ambiguous = await run({ place: 'Springfield' });
       assert.ok(ambiguous.placeChoices.length >= 2);
       assert.equal(ambiguous.results.length, 0);
+      // London, England is over ten times as populous as any other London: searched at once, the others offered.
+      const likely = await run({ place: 'London' });
+      assert.equal(likely.placeChoices.length, 0);
+      assert.match(likely.near?.label ?? '', /England/);
+      assert.ok(likely.otherPlaces.some((p) => p.country === 'CA'));
       const uk = await run({ place: 'London', placeId: LONDON_GB, radius: 25 });
       const local = uk.results.filter((r) => !r.remote).map((r) => r.card.name);
       assert.deepEqual(local, ['Red Umbrella Drop-in (demo)']);
@@ -310,8 +315,9 @@ for (const dialect of DIALECTS) {
       assert.equal(bad.statusCode, 400);
       assert.match(bad.body, /between 1 and 500 km/);
       const choice = await t.inject('/resources?place=London');
-      assert.match(choice.body, /Which London do you mean/);
+      assert.match(choice.body, /Not this London\?/);
       assert.match(choice.body, /placeId=6058560/);
+      assert.match((await t.inject('/resources?place=Springfield')).body, /Which Springfield do you mean/);
       assert.equal((await t.inject('/resources/no-such-listing')).statusCode, 404);
       const chars = await t.inject('/resources?q=%00%FF%FE&at=1e999,2');
       assert.equal(chars.statusCode, 400);
@@ -355,7 +361,7 @@ for (const dialect of DIALECTS) {
       assert.match(fr.body, /<html lang="fr"/);
       const forms =
         fr.body.match(
-          /<form method="get" action="\/resources"[^>]*>\s*<input type="hidden" name="lang" value="fr"\/>/g,
+          /<form method="get" action="\/resources#answer"[^>]*>\s*<input type="hidden" name="lang" value="fr"\/>/g,
         ) ?? [];
       assert.equal(forms.length, 2, 'the search box and the filters both keep the language');
       assert.match(fr.body, /<a href="\/resources\/red-umbrella-drop-in\?lang=fr">Red Umbrella Drop-in \(demo\)<\/a>/);
@@ -376,7 +382,7 @@ for (const dialect of DIALECTS) {
     it('puts a directory search box on the home page', async () => {
       const home = await t.inject('/');
       assert.equal(home.statusCode, 200);
-      assert.match(home.body, /<form method="get" action="\/resources"[^>]*role="search"/);
+      assert.match(home.body, /<form method="get" action="\/resources#answer"[^>]*role="search"/);
     });
 
     it('never caches or logs a search with coordinates', async () => {

@@ -97,6 +97,8 @@ export interface SearchOutcome {
   facets: FacetView[];
   correctedQuery: string | null;
   searched: boolean;
+  /** Other places of the name typed, when the search picked the far more populous one ("Not this London?"). */
+  otherPlaces: Place[];
 }
 
 const unique = (list: string[] | undefined) => [...new Set((list ?? []).map((x) => x.trim()).filter(Boolean))];
@@ -134,6 +136,7 @@ const emptyOutcome = (params: SearchParams, errors: FieldErrors = {}): SearchOut
   facets: [],
   correctedQuery: null,
   searched: false,
+  otherPlaces: [],
 });
 
 /** The field a schema failure is about (its first error), with what to say there. */
@@ -207,10 +210,13 @@ function locate(params: SearchParams, outcome: SearchOutcome): void {
     if (!p) errors.place = msg('placeNotListed');
     else outcome.near = { label: describePlace(p), lat: p.lat, lon: p.lon, country: p.country };
   } else if (params.place) {
-    const r = resolvePlace(params.place);
+    const r = resolvePlace(params.place, { preferLikely: true });
     if (r.kind === 'none') errors.place = msg('placeNotFound', { place: params.place.slice(0, 60) });
     else if (r.kind === 'ambiguous') outcome.placeChoices = r.choices;
-    else outcome.near = { label: describePlace(r.place), lat: r.place.lat, lon: r.place.lon, country: r.place.country };
+    else {
+      outcome.near = { label: describePlace(r.place), lat: r.place.lat, lon: r.place.lon, country: r.place.country };
+      outcome.otherPlaces = r.others;
+    }
   }
   if (params.sort === 'distance' && !outcome.near && !outcome.placeChoices.length && !errors.place && !errors.at)
     errors.sort = msg('distanceNeedsPlace');
@@ -242,6 +248,21 @@ async function correctedWords(db: Db, words: string[]): Promise<string[] | null>
   return changed ? fixed : null;
 }
 
+/**
+ * What each query word also means: the names of the terms it is a synonym of ("lawyer" → "Legal"),
+ * whatever the language of the synonym. A plural finds its singular's synonyms ("clinics" → "clinic").
+ */
+async function synonymsOf(db: Db, words: string[]): Promise<Record<string, string[]>> {
+  const singular = (w: string) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w);
+  const rows = await searchRepo.synonymTerms(db, [...new Set(words.flatMap((w) => [w, singular(w)]))]);
+  const out: Record<string, string[]> = {};
+  for (const w of words) {
+    const names = rows.filter((r) => r.word === w || r.word === singular(w)).map((r) => r.name);
+    if (names.length) out[w] = [...new Set(names)];
+  }
+  return out;
+}
+
 /** Matching services, best first; a search that finds nothing is tried once more with its typos corrected. */
 async function findCandidates(
   db: Db,
@@ -251,8 +272,9 @@ async function findCandidates(
   groups: searchRepo.SearchSpec['termGroups'],
 ) {
   const near = outcome.near;
-  const spec = (words: string[]): searchRepo.SearchSpec => ({
+  const spec = async (words: string[]): Promise<searchRepo.SearchSpec> => ({
     words,
+    alternatives: await synonymsOf(db, words),
     termGroups: groups,
     languages: params.filters.language,
     near: near
@@ -266,10 +288,10 @@ async function findCandidates(
     limit: MAX_MATCHES,
   });
   const words = queryWords(params.q);
-  const candidates = await searchRepo.searchCandidates(db, dialect, spec(words));
+  const candidates = await searchRepo.searchCandidates(db, dialect, await spec(words));
   if (candidates.length > 0 || words.length === 0) return { candidates, words };
   const fixed = await correctedWords(db, words);
-  const retry = fixed ? await searchRepo.searchCandidates(db, dialect, spec(fixed)) : [];
+  const retry = fixed ? await searchRepo.searchCandidates(db, dialect, await spec(fixed)) : [];
   if (!fixed || retry.length === 0) return { candidates, words };
   outcome.correctedQuery = fixed.join(' ');
   return { candidates: retry, words: fixed };

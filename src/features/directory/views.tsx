@@ -81,25 +81,43 @@ function TermBadges({ names, facet, label = facet }: { names: string[]; facet: F
 const termNames = (listing: Listing, facet: Facet) =>
   listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS[facet]).map((x) => x.name);
 
+/** A listing not checked with the service for this long tells readers so. */
+export const STALE_MONTHS = 6;
+/** Whether a listing's last check (or its absence) is older than STALE_MONTHS at `now`. */
+export function isStale(assuredDate: string | null, now: Date): boolean {
+  if (!assuredDate) return false;
+  const limit = new Date(now);
+  limit.setUTCMonth(limit.getUTCMonth() - STALE_MONTHS);
+  return new Date(assuredDate).getTime() < limit.getTime();
+}
+
 function VerifiedLine({
   ctx,
   s,
+  now,
 }: {
   ctx: PageContext;
   s: { assured_date: string | null; verified_by: string | null };
+  now: Date;
 }) {
+  const L = ctx.locale;
   return (
     <p class="meta">
-      {s.assured_date
-        ? t(ctx.locale, 'verified', { date: formatDate(s.assured_date, ctx.locale) })
-        : t(ctx.locale, 'notVerified')}
+      {s.assured_date ? t(L, 'verified', { date: formatDate(s.assured_date, L) }) : t(L, 'notVerified')}
       {s.assured_date && s.verified_by ? ` (${s.verified_by})` : ''}
+      {isStale(s.assured_date, now) && (
+        <>
+          {' · '}
+          <strong class="stale">{t(L, 'staleShort', { months: STALE_MONTHS })}</strong>
+        </>
+      )}
     </p>
   );
 }
 
-function ResultItem({ ctx, r }: { ctx: PageContext; r: ResultCard }) {
+function ResultItem({ ctx, r, now }: { ctx: PageContext; r: ResultCard; now: Date }) {
   const s = r.card;
+  const hours = describeHours(s.schedules, ctx.locale);
   const where = s.places.map((l) => publicPlace(l).area).filter(Boolean)[0];
   return (
     <li class="card result">
@@ -116,7 +134,7 @@ function ResultItem({ ctx, r }: { ctx: PageContext; r: ResultCard }) {
       {r.remote && <p class="badge badge--remote">{t(ctx.locale, 'coversArea')}</p>}
       {s.status === 'temporarily closed' && <p class="badge badge--closed">{t(ctx.locale, 'tempClosed')}</p>}
       {s.description && <p>{s.description.length > 220 ? `${s.description.slice(0, 217)}…` : s.description}</p>}
-      {r.hours.length > 0 && (
+      {hours.length > 0 && (
         <p class="meta">
           {r.openNow === true ? (
             <strong class="open-now">{t(ctx.locale, 'openNowBadge')}</strong>
@@ -126,11 +144,11 @@ function ResultItem({ ctx, r }: { ctx: PageContext; r: ResultCard }) {
             ''
           )}
           {' · '}
-          {r.hours.join('; ')}
+          {hours.join('; ')}
         </p>
       )}
       <TermBadges names={s.approach} facet="approach" />
-      <VerifiedLine ctx={ctx} s={s} />
+      <VerifiedLine ctx={ctx} s={s} now={now} />
     </li>
   );
 }
@@ -146,7 +164,7 @@ export function SearchForm({
 }) {
   const L = ctx.locale;
   return (
-    <form method="get" action="/resources" class="directory-search" role="search" data-directory-search>
+    <form method="get" action={`/resources#${ANSWER_ID}`} class="directory-search" role="search" data-directory-search>
       {L !== 'en' && <input type="hidden" name="lang" value={L} />}
       <Field name="q" label={t(L, 'keywords')} hint={compact ? undefined : t(L, 'keywordsHint')}>
         {(a) => <input {...a} type="search" maxLength={200} value={params?.q ?? ''} />}
@@ -201,9 +219,114 @@ export function SearchForm({
   );
 }
 
-export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: SearchOutcome }) {
+/** Where every search form lands: the answer (results, the place question or the errors) carries this id. */
+export const ANSWER_ID = 'answer';
+const plurals = Object.fromEntries(LOCALES.map((l) => [l, new Intl.PluralRules(l)])) as Record<
+  Locale,
+  Intl.PluralRules
+>;
+const numbers = Object.fromEntries(LOCALES.map((l) => [l, new Intl.NumberFormat(l)])) as Record<
+  Locale,
+  Intl.NumberFormat
+>;
+/** "1 result", "2 results", « 0 résultat »: the plural category from Intl.PluralRules, the number from Intl.NumberFormat. */
+export function resultCount(L: Locale, n: number): string {
+  return t(L, plurals[L].select(n) === 'one' ? 'resultsOne' : 'results', { count: numbers[L].format(n) });
+}
+
+/** How many filters the reader has chosen (the count on the folded filters). */
+const chosenFilters = (p: SearchParams) =>
+  [...FACETS, 'language' as const].reduce((n, f) => n + p.filters[f].length, 0);
+
+/** One filter's choices: those with results (or chosen) first; choices with no results here fold away. */
+function FacetFieldset({ L, f }: { L: Locale; f: SearchOutcome['facets'][number] }) {
+  const shown = f.options.filter((o) => o.count > 0 || o.selected);
+  const empty = f.options.filter((o) => o.count === 0 && !o.selected);
+  const option = (o: (typeof f.options)[number]) => (
+    <label class={o.count === 0 && !o.selected ? 'facet facet--empty' : 'facet'}>
+      <input type="checkbox" name={f.facet} value={o.code} checked={o.selected} />
+      <span>
+        {o.name} <span class="count">({numbers[L].format(o.count)})</span>
+      </span>
+    </label>
+  );
+  return (
+    <fieldset>
+      <legend>{t(L, FACET_LABEL[f.facet])}</legend>
+      {shown.map(option)}
+      {empty.length > 0 && (
+        <details class="facet-more">
+          <summary>{t(L, 'emptyFacets', { count: empty.length })}</summary>
+          {empty.map(option)}
+        </details>
+      )}
+    </fieldset>
+  );
+}
+
+/** The filters, folded into a <details> whose summary counts the reader's choices (opened on wide screens by directory-locate.js). */
+function FiltersForm({ ctx, outcome }: { ctx: PageContext; outcome: SearchOutcome }) {
   const L = ctx.locale;
   const p = outcome.params;
+  const chosen = chosenFilters(p);
+  return (
+    <details class="filters-fold" data-filters>
+      <summary>{chosen > 0 ? t(L, 'filtersActive', { count: chosen }) : t(L, 'filters')}</summary>
+      <form method="get" action={`/resources#${ANSWER_ID}`} class="filters" aria-label={t(L, 'filters')}>
+        {L !== 'en' && <input type="hidden" name="lang" value={L} />}
+        {p.q && <input type="hidden" name="q" value={p.q} />}
+        {p.at && <input type="hidden" name="at" value={p.at} />}
+        {!p.at && p.place && <input type="hidden" name="place" value={p.place} />}
+        {!p.at && p.placeId !== null && <input type="hidden" name="placeId" value={String(p.placeId)} />}
+        {outcome.near && <input type="hidden" name="radius" value={String(p.radius)} />}
+        {p.openNow && <input type="hidden" name="open" value="1" />}
+        {outcome.near && (
+          <fieldset>
+            <legend>{t(L, 'sort')}</legend>
+            <label class="facet">
+              <input type="radio" name="sort" value="relevance" checked={p.sort === 'relevance'} />
+              <span>{t(L, 'sortRelevance')}</span>
+            </label>
+            <label class="facet">
+              <input type="radio" name="sort" value="distance" checked={p.sort === 'distance'} />
+              <span>{t(L, 'sortDistance')}</span>
+            </label>
+          </fieldset>
+        )}
+        {outcome.facets.map((f) => (f.options.length === 0 ? null : <FacetFieldset L={L} f={f} />))}
+        <button type="submit">{t(L, 'applyFilters')}</button>
+      </form>
+    </details>
+  );
+}
+
+/** The place the search picked for an ambiguous name, with the others one tap away ("Not this London?"). */
+function OtherPlaces({ L, p, outcome }: { L: Locale; p: SearchParams; outcome: SearchOutcome }) {
+  if (outcome.otherPlaces.length === 0) return null;
+  const name = p.place.split(',')[0]!.trim();
+  return (
+    <details class="other-places">
+      <summary>{t(L, 'notThisPlace', { place: name })}</summary>
+      <p>{t(L, 'otherPlaces', { place: name })}</p>
+      <ul>
+        {outcome.otherPlaces.map((c) => (
+          <li>
+            <a
+              href={`${localised(searchHref(p, { placeId: c.id, place: describePlace(c), page: 1 }), L)}#${ANSWER_ID}`}
+            >
+              {describePlace(c)}
+            </a>
+          </li>
+        ))}
+      </ul>
+    </details>
+  );
+}
+
+export function SearchPage({ ctx, outcome, now }: { ctx: PageContext; outcome: SearchOutcome; now: Date }) {
+  const L = ctx.locale;
+  const p = outcome.params;
+  const hasErrors = Object.keys(outcome.errors).length > 0;
   return (
     <Layout
       ctx={ctx}
@@ -218,15 +341,21 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
       <LanguageSwitch ctx={ctx} path={searchHref(p)} />
       <h1>{t(L, 'title')}</h1>
       <p class="lead">{t(L, 'intro')}</p>
-      <ErrorSummary errors={outcome.errors} />
+      {hasErrors && (
+        <div id={ANSWER_ID} class="answer">
+          <ErrorSummary errors={outcome.errors} />
+        </div>
+      )}
       <SearchForm ctx={ctx} params={p} />
-      {outcome.placeChoices.length > 0 && (
-        <section aria-labelledby="place-choices">
+      {!hasErrors && outcome.placeChoices.length > 0 && (
+        <section aria-labelledby="place-choices" id={ANSWER_ID} class="answer" tabindex={-1}>
           <h2 id="place-choices">{t(L, 'whichPlace', { place: p.place })}</h2>
           <ul>
             {outcome.placeChoices.map((c) => (
               <li>
-                <a href={localised(searchHref(p, { placeId: c.id, place: describePlace(c), page: 1 }), L)}>
+                <a
+                  href={`${localised(searchHref(p, { placeId: c.id, place: describePlace(c), page: 1 }), L)}#${ANSWER_ID}`}
+                >
                   {describePlace(c)}
                 </a>
               </li>
@@ -236,65 +365,36 @@ export function SearchPage({ ctx, outcome }: { ctx: PageContext; outcome: Search
       )}
       {outcome.searched && (
         <div class="directory-layout">
-          <form method="get" action="/resources" class="filters" aria-labelledby="filters-title">
-            {L !== 'en' && <input type="hidden" name="lang" value={L} />}
-            <h2 id="filters-title">{t(L, 'filters')}</h2>
-            {p.q && <input type="hidden" name="q" value={p.q} />}
-            {p.at && <input type="hidden" name="at" value={p.at} />}
-            {!p.at && p.place && <input type="hidden" name="place" value={p.place} />}
-            {!p.at && p.placeId !== null && <input type="hidden" name="placeId" value={String(p.placeId)} />}
-            {outcome.near && <input type="hidden" name="radius" value={String(p.radius)} />}
-            {p.openNow && <input type="hidden" name="open" value="1" />}
-            {outcome.near && (
-              <fieldset>
-                <legend>{t(L, 'sort')}</legend>
-                <label>
-                  <input type="radio" name="sort" value="relevance" checked={p.sort === 'relevance'} />{' '}
-                  {t(L, 'sortRelevance')}
-                </label>
-                <label>
-                  <input type="radio" name="sort" value="distance" checked={p.sort === 'distance'} />{' '}
-                  {t(L, 'sortDistance')}
-                </label>
-              </fieldset>
-            )}
-            {outcome.facets.map((f) =>
-              f.options.length === 0 ? null : (
-                <fieldset>
-                  <legend>{t(L, FACET_LABEL[f.facet])}</legend>
-                  {f.options.map((o) => (
-                    <label class={o.count === 0 && !o.selected ? 'facet facet--empty' : 'facet'}>
-                      <input type="checkbox" name={f.facet} value={o.code} checked={o.selected} /> {o.name}{' '}
-                      <span class="count">({o.count})</span>
-                    </label>
-                  ))}
-                </fieldset>
-              ),
-            )}
-            <button type="submit">{t(L, 'applyFilters')}</button>
-          </form>
-          <section class="results" aria-labelledby="results-title">
+          <section
+            class="results answer"
+            aria-labelledby="results-title"
+            id={hasErrors ? undefined : ANSWER_ID}
+            tabindex={-1}
+          >
             <h2 id="results-title">
-              {outcome.capped ? t(L, 'resultsMore', { count: MAX_MATCHES }) : t(L, 'results', { count: outcome.total })}
+              {outcome.capped ? t(L, 'resultsMore', { count: MAX_MATCHES }) : resultCount(L, outcome.total)}
               {outcome.near ? ` — ${outcome.near.label ?? t(L, 'yourLocation')}, ${p.radius} km` : ''}
             </h2>
+            <OtherPlaces L={L} p={p} outcome={outcome} />
             {outcome.correctedQuery && <Notice>{t(L, 'showingFor', { q: outcome.correctedQuery })}</Notice>}
             {outcome.total === 0 && <p>{t(L, 'noResults')}</p>}
             <ol class="result-list">
               {outcome.results.map((r) => (
-                <ResultItem ctx={ctx} r={r} />
+                <ResultItem ctx={ctx} r={r} now={now} />
               ))}
             </ol>
             <Pagination
               page={p.page}
               pageCount={outcome.pageCount}
-              href={(page) => localised(searchHref(p, { page }), L)}
+              href={(page) => `${localised(searchHref(p, { page }), L)}#${ANSWER_ID}`}
             />
           </section>
+          <FiltersForm ctx={ctx} outcome={outcome} />
         </div>
       )}
       <p>
-        <a href="/resources/suggest">{t(L, 'suggest')}</a> · <a href="/api/hsds/">Open data (HSDS API)</a>
+        <a href={localised('/resources/suggest', L)}>{t(L, 'suggest')}</a> ·{' '}
+        <a href="/api/hsds/">Open data (HSDS API)</a>
       </p>
     </Layout>
   );
@@ -507,7 +607,12 @@ export function ListingPage({
       {s.status === 'temporarily closed' && <Notice kind="warning">{t(L, 'tempClosed')}</Notice>}
       {s.status === 'defunct' && <Notice kind="warning">{t(L, 'closedForGood')}</Notice>}
       {s.alert && <Notice kind="warning">{s.alert}</Notice>}
-      <VerifiedLine ctx={ctx} s={s} />
+      {isStale(s.assured_date, now) && (
+        <Notice kind="warning">
+          {t(L, 'staleWarning', { months: STALE_MONTHS, date: formatDate(s.assured_date!, L) })}
+        </Notice>
+      )}
+      <VerifiedLine ctx={ctx} s={s} now={now} />
       {s.description && <p class="prose">{s.description}</p>}
       <section aria-labelledby="contact-title">
         <h2 id="contact-title">{t(L, 'contactTitle')}</h2>
@@ -560,7 +665,7 @@ export function ListingPage({
       <section aria-labelledby="expect-title">
         <h2 id="expect-title">{t(L, 'expectTitle')}</h2>
         <TermBadges names={termNames(listing, 'approach')} facet="approach" label={t(L, 'approach')} />
-        <dl>
+        <dl class="details-list">
           <dt>{t(L, 'categories')}</dt>
           <dd>{terms(TAXONOMY_IDS.category) || '—'}</dd>
           <dt>{t(L, 'population')}</dt>

@@ -14,6 +14,7 @@ import * as pageCache from './2026_11_25_0600_page_cache.ts';
 import * as failedLogins from './2026_11_25_0700_failed_logins.ts';
 import * as demoContent from './2026_11_25_0701_demo_content.ts';
 import * as hsdsTables from './2026_11_29_0100_hsds_tables.ts';
+import * as directorySynonyms from './2026_11_29_0200_directory_synonyms.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -35,4 +36,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0700_failed_logins': failedLogins,
   '2026_11_25_0701_demo_content': demoContent,
   '2026_11_29_0100_hsds_tables': hsdsTables,
+  '2026_11_29_0200_directory_synonyms': directorySynonyms,
 };
