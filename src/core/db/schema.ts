@@ -28,6 +28,12 @@ export interface UsersTable {
   failed_logins: Generated<number>;
   /** Failed attempts to tell the owner about once, on the staff home after their next login. */
   failed_logins_notice: Generated<number>;
+  /** Base32 TOTP secret once the second factor is on; null without one. */
+  totp_secret: string | null;
+  /** A secret shown for enrolment, not yet confirmed with a code. */
+  totp_pending_secret: string | null;
+  /** The last time step whose code was accepted: a code of that step or earlier is refused (no replay). */
+  totp_last_step: number | null;
 }
 
 export interface SessionsTable {
@@ -36,6 +42,34 @@ export interface SessionsTable {
   user_id: number;
   created_at: string;
   expires_at: string;
+  /** Coarse "browser on system" from a fixed vocabulary, derived at login; never the user-agent. */
+  device: Generated<string>;
+  last_seen_at: string | null;
+}
+
+/** Recovery codes for a lost second factor: SHA-256 of each (80 random bits), deleted when used. */
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: number;
+}
+
+/** Between a right password and a right code: a short-lived, attempt-limited pending login. */
+export interface LoginChallengesTable {
+  token_hash: string;
+  user_id: number;
+  device: Generated<string>;
+  attempts: Generated<number>;
+  expires_at: string;
+}
+
+/** Single-use password-reset links an admin made; only the token's hash is kept. */
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: number;
+  created_by: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface SettingsTable {
@@ -655,6 +689,9 @@ export interface Database {
   demo_content: DemoContentTable;
   users: UsersTable;
   sessions: SessionsTable;
+  recovery_codes: RecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
+  password_resets: PasswordResetsTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
   // ── posts (publishing) ──

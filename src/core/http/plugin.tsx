@@ -25,7 +25,8 @@ const PUBLIC_DIR = projectPath('public');
 
 declare module 'fastify' {
   interface FastifyRequest {
-    staff: (StaffMember & { tokenHash: string }) | null;
+    /** `mustEnrol`: a second factor is required and this account has none yet (the guard sends it to enrolment). */
+    staff: (StaffMember & { tokenHash: string; mustEnrol?: boolean }) | null;
     /** The page context for views; pass the content's locale when a page has one. */
     pageContext(locale?: Locale): PageContext;
   }

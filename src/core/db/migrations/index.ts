@@ -15,6 +15,7 @@ import * as failedLogins from './2026_11_25_0700_failed_logins.ts';
 import * as demoContent from './2026_11_25_0701_demo_content.ts';
 import * as hsdsTables from './2026_11_29_0100_hsds_tables.ts';
 import * as directorySynonyms from './2026_11_29_0200_directory_synonyms.ts';
+import * as accountSecurity from './2026_11_29_0300_account_security.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -37,4 +38,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0701_demo_content': demoContent,
   '2026_11_29_0100_hsds_tables': hsdsTables,
   '2026_11_29_0200_directory_synonyms': directorySynonyms,
+  '2026_11_29_0300_account_security': accountSecurity,
 };
