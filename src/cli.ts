@@ -33,7 +33,9 @@ ${DEMO_USAGE}
                              (never over existing data), after checking every checksum, then migrate;
                              --check only verifies the archive
   export-hsds DIR            write the resource directory as an HSDS data package (CSV + datapackage.json)
-  import-hsds DIR            read an HSDS data package into the resource directory
+  import-hsds DIR [--skip-invalid]
+                             read an HSDS data package into the resource directory
+                             (--skip-invalid: import every valid row, list the others)
   build-place-index [FILE]   build the offline place index (npm ci does; the server does when it is missing)
 ${IMPORT_USAGE}
 ${COMMENTS_USAGE}

@@ -571,6 +571,70 @@ export interface HsdsAttributeTable {
   value: S;
   label: S;
 }
+/*
+ * The other HSDS 3.0 tables (migration 2026_11_29_0100_hsds_tables): kept as they come in a package and exported
+ * again. Only the id is NOT NULL: the importer checks what HSDS requires.
+ */
+export interface HsdsProgramTable {
+  id: string;
+  organization_id: S;
+  name: S;
+  alternate_name: S;
+  description: S;
+}
+export interface HsdsFundingTable {
+  id: string;
+  organization_id: S;
+  service_id: S;
+  source: S;
+}
+export interface HsdsCostOptionTable {
+  id: string;
+  service_id: S;
+  valid_from: S;
+  valid_to: S;
+  option: S;
+  currency: S;
+  amount: N;
+  amount_description: S;
+}
+export interface HsdsRequiredDocumentTable {
+  id: string;
+  service_id: S;
+  document: S;
+  uri: S;
+}
+export interface HsdsAccessibilityTable {
+  id: string;
+  location_id: S;
+  description: S;
+  details: S;
+  url: S;
+}
+export interface HsdsOrganizationIdentifierTable {
+  id: string;
+  organization_id: S;
+  identifier_scheme: S;
+  identifier_type: S;
+  identifier: S;
+}
+export interface HsdsMetadataTable {
+  id: string;
+  resource_id: S;
+  resource_type: S;
+  last_action_date: S;
+  last_action_type: S;
+  field_name: S;
+  previous_value: S;
+  replacement_value: S;
+  updated_by: S;
+}
+export interface HsdsMetaTableDescriptionTable {
+  id: string;
+  name: S;
+  language: S;
+  character_set: S;
+}
 export interface ResourceSuggestionsTable {
   id: Generated<number>;
   name: string;
@@ -659,6 +723,14 @@ export interface Database {
   taxonomy_term: HsdsTaxonomyTermTable;
   taxonomy_term_synonyms: TaxonomyTermSynonymsTable;
   attribute: HsdsAttributeTable;
+  program: HsdsProgramTable;
+  funding: HsdsFundingTable;
+  cost_option: HsdsCostOptionTable;
+  required_document: HsdsRequiredDocumentTable;
+  accessibility: HsdsAccessibilityTable;
+  organization_identifier: HsdsOrganizationIdentifierTable;
+  metadata: HsdsMetadataTable;
+  meta_table_description: HsdsMetaTableDescriptionTable;
   resource_suggestions: ResourceSuggestionsTable;
   directory_reports: DirectoryReportsTable;
   directory_changes: DirectoryChangesTable;

@@ -13,6 +13,7 @@ import * as campaignEventRepeat from './2026_11_25_0501_campaign_event_repeat.ts
 import * as pageCache from './2026_11_25_0600_page_cache.ts';
 import * as failedLogins from './2026_11_25_0700_failed_logins.ts';
 import * as demoContent from './2026_11_25_0701_demo_content.ts';
+import * as hsdsTables from './2026_11_29_0100_hsds_tables.ts';
 import * as directorySynonyms from './2026_11_29_0200_directory_synonyms.ts';
 import * as accountSecurity from './2026_11_29_0300_account_security.ts';
 import * as trainingReveal from './2026_11_29_0400_training_reveal.ts';
@@ -36,6 +37,7 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0600_page_cache': pageCache,
   '2026_11_25_0700_failed_logins': failedLogins,
   '2026_11_25_0701_demo_content': demoContent,
+  '2026_11_29_0100_hsds_tables': hsdsTables,
   '2026_11_29_0200_directory_synonyms': directorySynonyms,
   '2026_11_29_0300_account_security': accountSecurity,
   '2026_11_29_0400_training_reveal': trainingReveal,
