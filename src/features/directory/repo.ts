@@ -287,8 +287,12 @@ export async function deleteServiceChildren(db: Executor, serviceId: string) {
   await db.deleteFrom('service_area').where('service_id', '=', serviceId).execute();
   await db.deleteFrom('contact').where('service_id', '=', serviceId).execute();
   await db.deleteFrom('schedule').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('funding').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('cost_option').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('required_document').where('service_id', '=', serviceId).execute();
   await db.deleteFrom('service_at_location').where('service_id', '=', serviceId).execute();
   if (own.length) {
+    await db.deleteFrom('accessibility').where('location_id', 'in', own).execute();
     await db.deleteFrom('schedule').where('location_id', 'in', own).execute();
     await db.deleteFrom('address').where('location_id', 'in', own).execute();
     await db.deleteFrom('location').where('id', 'in', own).execute();
