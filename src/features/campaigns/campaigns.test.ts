@@ -111,7 +111,7 @@ for (const dialect of DIALECTS) {
       assert.ok(jump > 0 && jump < res.body.indexOf('id="days-title"'), 'the jump link is at the top');
       assert.match(
         res.body,
-        /<form method="post" action="\/campaigns\/16-days-2026\/pledges" class="pledge-form" id="pledge-form"/,
+        /<form method="post" action="\/campaigns\/16-days-2026\/pledges#error-summary" class="pledge-form" id="pledge-form"/,
       );
       // Honest counts: clicks, not people.
       assert.doesNotMatch(res.body, /people said|person said/);
