@@ -16,7 +16,7 @@ const StaticParams = Type.Object({ '*': Type.String({ minLength: 1, maxLength: 2
  */
 export async function staticFiles(fastify: FastifyInstance): Promise<void> {
   const app = typed(fastify);
-  app.get('/static/*', { config: { csrf: false }, schema: { params: StaticParams } }, async (req, reply) => {
+  app.get('/static/*', { schema: { params: StaticParams } }, async (req, reply) => {
     const found = findAsset(req.params['*']);
     if (!found) return reply.callNotFound();
     const { asset, immutable } = found;
