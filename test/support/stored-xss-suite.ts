@@ -447,7 +447,12 @@ export function storedXssSuite(dialect: Dialect): void {
         assert.equal(
           res.status,
           303,
-          `suggestion ${id} approved: ${/<div class="error-summary"[\s\S]*?<\/div>/.exec(res.text())?.[0]} ${live.server.logs().split('\n').filter((l) => /"level":50/.test(l)).slice(-2).join('\n')}`,
+          `suggestion ${id} approved: ${/<div class="error-summary"[\s\S]*?<\/div>/.exec(res.text())?.[0]} ${live.server
+            .logs()
+            .split('\n')
+            .filter((l) => /"level":50/.test(l))
+            .slice(-2)
+            .join('\n')}`,
         );
       });
       const left = await db.selectFrom('comments').select('id').where('status', '!=', 'approved').execute();
