@@ -5,7 +5,13 @@ import { Layout } from '../../core/views/layout.tsx';
 
 /** The home page is the sections features registered, in order; a section may have nothing to show. */
 /** `?page=` pages the latest posts below the other sections. */
-const HomeQuery = Type.Object({ page: Type.Optional(PageNumber) });
+const HomeQuery = Type.Object({
+  page: Type.Optional(PageNumber),
+  /** The reader's region for the crisis lines (directory); checked there. */
+  region: Type.Optional(Type.String({ maxLength: 10 })),
+});
+/** Sections ordered below this come before the introduction: help is the first thing on a phone screen. */
+const BEFORE_INTRO = 10;
 
 export async function homeRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
@@ -31,6 +37,8 @@ export async function homeRoutes(fastify: FastifyInstance) {
       const ctx = req.pageContext();
       const sections = [...app.deps.registry.homeSections].sort((a, b) => a.order - b.order);
       const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
+      const first = rendered.filter((_, i) => sections[i]!.order < BEFORE_INTRO);
+      const rest = rendered.filter((_, i) => sections[i]!.order >= BEFORE_INTRO);
       return reply.page(
         <Layout
           ctx={ctx}
@@ -41,6 +49,7 @@ export async function homeRoutes(fastify: FastifyInstance) {
           }}
         >
           <h1 class="visually-hidden">{ctx.siteName}</h1>
+          {first}
           <section class="intro">
             <p class="lead">
               Alongside publishes news, a directory of support services and free training for people who sell sex,
@@ -48,7 +57,7 @@ export async function homeRoutes(fastify: FastifyInstance) {
               and without “rescue”.
             </p>
           </section>
-          {rendered}
+          {rest}
         </Layout>,
       );
     },

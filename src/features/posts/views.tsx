@@ -81,6 +81,8 @@ export function PostCards({
           <H>
             <a href={`/posts/${p.slug}`}>{p.title}</a>
           </H>
+          {/* A card in another language than the page says which, in that language's own name. */}
+          {p.language.split('-')[0] !== ctx.locale && <p class="lang-label">{languageName(p.language)}</p>}
           <PostMeta ctx={ctx} post={p} readingMinutes={p.readingMinutes} />
           {p.content_note && (
             <p class="content-note-inline">

@@ -1,0 +1,102 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DIALECTS, PROBE_UA } from '../support/app.ts';
+import { seriousAxeViolations } from '../support/browser.ts';
+import { easyChallenges, makePost } from '../support/comments.ts';
+import { liveBrowserAndServer } from '../support/live.ts';
+
+/*
+ * A reader on a phone (390×844), with and without JavaScript: help is on the home page's first
+ * screen, and every submit lands on its answer — the directory's results, the place question, the
+ * pledge and comment error summaries — inside the first viewport, with focus moved there when
+ * JavaScript runs (public/landing.js).
+ */
+const PHONE = { width: 390, height: 844 };
+
+function phone(browser: Browser, javaScriptEnabled: boolean) {
+  return browser.newContext({ userAgent: PROBE_UA, javaScriptEnabled, viewport: PHONE });
+}
+
+/** Whether the element's top and some of its first line are on screen now. */
+async function inFirstViewport(page: Page, selector: string): Promise<string | true> {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) return `${selector} is not displayed`;
+  return box.y >= 0 && box.y + Math.min(box.height, 40) <= PHONE.height ? true : `${selector} is at y=${box.y}`;
+}
+
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+
+for (const dialect of DIALECTS)
+  describe(`readers land on their answers at 390×844 (${dialect})`, () => {
+    let postSlug = '';
+    const live = liveBrowserAndServer(dialect, { seed: true }, async (server) => {
+      await easyChallenges(server.db);
+      postSlug = (await makePost(server.db, { title: 'Landing test post' })).slug;
+    });
+
+    for (const js of [false, true]) {
+      const mode = js ? 'with JavaScript' : 'without JavaScript';
+
+      it(`home: the three ways to help are on the first screen (${mode})`, { timeout: 120_000 }, async () => {
+        const context = await phone(live.browser, js);
+        const page = await context.newPage();
+        await page.goto(live.server.url + '/');
+        for (const selector of ['#home-directory-title', '#help-talk-title', '#help-safe-title', '.help-safe a']) {
+          assert.equal(await inFirstViewport(page, selector), true);
+        }
+        assert.match((await page.textContent('.help-talk')) ?? '', /Worldwide Peer Chat \(demo\)/);
+        if (js) assert.deepEqual(await seriousAxeViolations(page), []);
+        await context.close();
+      });
+
+      it(`directory: results and the place question land in view (${mode})`, { timeout: 120_000 }, async () => {
+        const context = await phone(live.browser, js);
+        const page = await context.newPage();
+        await page.goto(live.server.url + '/resources');
+        await page.fill('#field-q', 'lawyer');
+        await page.click('form[data-directory-search] button[type=submit]');
+        await page.waitForURL(/q=lawyer/);
+        assert.equal(new URL(page.url()).hash, '#answer');
+        assert.equal(await inFirstViewport(page, '#results-title'), true);
+        assert.match((await page.textContent('#results-title')) ?? '', /^\d+ results?/);
+        if (js) {
+          assert.equal(await focusedId(page), 'answer', 'focus moves to the results');
+          assert.deepEqual(await seriousAxeViolations(page), []);
+        }
+        // The filters are folded below the results on a phone, with the count of chosen ones.
+        assert.equal(await page.isVisible('.filters button[type=submit]'), false);
+        await page.click('.filters-fold > summary');
+        await page.check('.filters input[name="category"][value="legal"]');
+        await page.click('.filters button[type=submit]');
+        await page.waitForURL(/category=legal/);
+        assert.equal(await inFirstViewport(page, '#results-title'), true);
+        assert.match((await page.textContent('.filters-fold > summary')) ?? '', /chosen: 1/);
+
+        await page.fill('#field-q', '');
+        await page.fill('#field-place', 'Springfield');
+        await page.click('form[data-directory-search] button[type=submit]');
+        await page.waitForURL(/place=Springfield/);
+        assert.equal(await inFirstViewport(page, '#place-choices'), true);
+        if (js) assert.equal(await focusedId(page), 'answer');
+        await context.close();
+      });
+
+      it(`pledge and comment error summaries land in view (${mode})`, { timeout: 120_000 }, async () => {
+        const context = await phone(live.browser, js);
+        const page = await context.newPage();
+        await page.goto(live.server.url + '/campaigns/16-days-2026');
+        await page.click('#pledge-form button[type="submit"]');
+        await page.waitForSelector('.error-summary', { timeout: 60_000 });
+        assert.equal(await inFirstViewport(page, '.error-summary'), true);
+        if (js) assert.equal(await focusedId(page), 'error-summary');
+
+        await page.goto(`${live.server.url}/posts/${postSlug}`);
+        await page.click('#comment-form button[type="submit"]');
+        await page.waitForSelector('.error-summary', { timeout: 60_000 });
+        assert.equal(await inFirstViewport(page, '.error-summary'), true);
+        if (js) assert.equal(await focusedId(page), 'error-summary');
+        await context.close();
+      });
+    }
+  });
