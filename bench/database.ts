@@ -41,24 +41,30 @@ export interface BenchDatabase {
 const STAFF = { email: 'bench@alongside.invalid', password: 'bench staff password, not secret' };
 
 /** A fresh, migrated database for a benchmark: a SQLite file, or a throwaway PostgreSQL server. */
-export async function openBenchDatabase(dialect: Dialect, name: string): Promise<BenchDatabase> {
+/**
+ * A data folder and a database nobody has used yet: on SQLite the app makes its file in the folder;
+ * on PostgreSQL a database on a throwaway server. The caller removes the folder and stops the server.
+ */
+export async function emptyBenchDatabase(
+  dialect: Dialect,
+  name: string,
+): Promise<{ dataDir: string; postgresUrl?: string; stopServer?: () => Promise<void> }> {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `alongside-bench-${name}-${dialect}-`));
-  let stopPg: (() => Promise<void>) | undefined;
-  let databaseUrl: string;
-  if (dialect === 'sqlite') {
-    databaseUrl = `sqlite:${path.join(dataDir, 'bench.sqlite')}`;
-  } else {
-    const server = await startPostgres();
-    stopPg = () => server.stop();
-    const database = `bench_${name}`;
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query(`create database ${database}`);
-    await admin.end();
-    const u = new URL(server.url);
-    u.pathname = `/${database}`;
-    databaseUrl = u.href;
-  }
+  if (dialect === 'sqlite') return { dataDir };
+  const server = await startPostgres();
+  const database = `bench_${name}`;
+  const admin = new pg.Client({ connectionString: server.url });
+  await admin.connect();
+  await admin.query(`create database ${database}`);
+  await admin.end();
+  const u = new URL(server.url);
+  u.pathname = `/${database}`;
+  return { dataDir, postgresUrl: u.href, stopServer: () => server.stop() };
+}
+
+export async function openBenchDatabase(dialect: Dialect, name: string): Promise<BenchDatabase> {
+  const { dataDir, postgresUrl, stopServer: stopPg } = await emptyBenchDatabase(dialect, name);
+  const databaseUrl = postgresUrl ?? `sqlite:${path.join(dataDir, 'bench.sqlite')}`;
   const connect = (): DbHandle =>
     dialect === 'sqlite'
       ? openDatabase({ dialect, file: databaseUrl.slice('sqlite:'.length) })

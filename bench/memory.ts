@@ -6,12 +6,11 @@
  */
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { freePort, startPostgres } from '../test/support/postgres.ts';
+import { freePort } from '../test/support/postgres.ts';
+import { emptyBenchDatabase } from './database.ts';
 import { browseEverything, httpRequest, machine, SERVER_ENV, SERVER_NODE_FLAGS } from './harness.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -49,20 +48,12 @@ function largestKinds(file: string, top = 12): [string, number, number][] {
     .map(([k, v]) => [k, v.bytes, v.count]);
 }
 
-const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-memory-'));
-const env: Record<string, string> = { DATA_DIR: dataDir };
-let stopPg: (() => Promise<void>) | undefined;
-if (values.dialect === 'postgres') {
-  const server = await startPostgres();
-  stopPg = () => server.stop();
-  const admin = new pg.Client({ connectionString: server.url });
-  await admin.connect();
-  await admin.query('create database bench_memory');
-  await admin.end();
-  const u = new URL(server.url);
-  u.pathname = '/bench_memory';
-  env.DATABASE_URL = u.href;
-}
+const {
+  dataDir,
+  postgresUrl,
+  stopServer: stopPg,
+} = await emptyBenchDatabase(values.dialect === 'postgres' ? 'postgres' : 'sqlite', 'memory');
+const env: Record<string, string> = { DATA_DIR: dataDir, ...(postgresUrl ? { DATABASE_URL: postgresUrl } : {}) };
 const port = await freePort();
 const url = `http://127.0.0.1:${port}`;
 const child = spawn(

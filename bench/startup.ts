@@ -6,17 +6,19 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import pg from 'pg';
-import { freePort, startPostgres } from '../test/support/postgres.ts';
+import type { Dialect } from '../src/core/db/schema.ts';
+import { freePort } from '../test/support/postgres.ts';
+import { emptyBenchDatabase } from './database.ts';
 import { browseEverything, httpRequest, machine, SERVER_ENV, SERVER_NODE_FLAGS } from './harness.ts';
 
 const ROOT = path.join(path.dirname(fileURLToPath(import.meta.url)), '..');
 const { values } = parseArgs({ options: { dialect: { type: 'string' } } });
-const dialects = values.dialect ? [values.dialect] : ['sqlite', 'postgres'];
+const dialects: Dialect[] = values.dialect
+  ? [values.dialect === 'postgres' ? 'postgres' : 'sqlite']
+  : ['sqlite', 'postgres'];
 
 interface Started {
   child: ChildProcess;
@@ -69,20 +71,8 @@ console.log(
   `# ${machine()}; serving ${fs.existsSync(path.join(ROOT, 'dist', 'main.js')) ? 'compiled dist/' : 'sources through tsx'}`,
 );
 for (const dialect of dialects) {
-  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), `alongside-bench-startup-${dialect}-`));
-  let stopPg: (() => Promise<void>) | undefined;
-  const env: Record<string, string> = { DATA_DIR: dataDir };
-  if (dialect === 'postgres') {
-    const server = await startPostgres();
-    stopPg = () => server.stop();
-    const admin = new pg.Client({ connectionString: server.url });
-    await admin.connect();
-    await admin.query('create database bench_startup');
-    await admin.end();
-    const u = new URL(server.url);
-    u.pathname = '/bench_startup';
-    env.DATABASE_URL = u.href;
-  }
+  const { dataDir, postgresUrl, stopServer: stopPg } = await emptyBenchDatabase(dialect, 'startup');
+  const env: Record<string, string> = { DATA_DIR: dataDir, ...(postgresUrl ? { DATABASE_URL: postgresUrl } : {}) };
   try {
     const first = await serve(env);
     await new Promise((r) => setTimeout(r, 1000));

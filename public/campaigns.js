@@ -16,7 +16,9 @@ document.addEventListener('submit', async (event) => {
     });
     if (!res.ok) throw new Error(String(res.status));
     const data = await res.json();
-    const text = data.count === 1 ? form.dataset.one : (form.dataset.many || '').replace('{n}', String(data.count));
+    // The plural form by the page language's rules, as the server chose it (French: 0 and 1 are "one").
+    const one = new Intl.PluralRules(form.dataset.lang || 'en').select(data.count) === 'one';
+    const text = ((one ? form.dataset.one : form.dataset.many) || '').replace('{n}', String(data.count));
     if (output) output.textContent = data.counted ? text : `${text} · ${form.dataset.already}`;
   } catch {
     form.submit();

@@ -33,3 +33,20 @@ await build({
   },
   logLevel: 'warning',
 });
+
+// Brotli and gzip copies of the static files (dist/static/, named by content hash), so the server
+// sends them compressed at the highest quality from its first request without compressing anything
+// itself. The asset list is the server's own (src/core/http/assets.ts), bundled for this step only.
+const step = 'dist/precompress-static.mjs';
+await build({
+  entryPoints: ['src/core/http/assets.ts'],
+  outfile: step,
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: 'node20',
+  logLevel: 'warning',
+});
+const { writePrecompressed } = await import(new URL(`../${step}`, import.meta.url).href);
+writePrecompressed();
+(await import('node:fs')).rmSync(step);

@@ -8,7 +8,8 @@ import { openDatabase } from './core/db/connect.ts';
 import { migrateToLatest, withMigratedDatabase } from './core/db/migrate.ts';
 import { createStaff } from './core/auth/service.ts';
 import { BackupError, PASSPHRASE_ENV } from './core/backup/manifest.ts';
-import { seedDemo } from './demo/seed.ts';
+import { DEMO_USAGE, demoCommands } from './demo/cli.ts';
+import { createdByMigrations, seedDemo } from './demo/seed.ts';
 import { directoryCommands } from './features/directory/cli.ts';
 import { COMMENTS_USAGE, commentCommands } from './features/comments/cli.ts';
 import { IMPORT_USAGE, importWordPressCommand } from './features/wordpress/cli.ts';
@@ -16,9 +17,10 @@ import { IMPORT_USAGE, importWordPressCommand } from './features/wordpress/cli.t
 const USAGE = `Usage: alongside <command> [options]
 
 Commands:
-  serve                      migrate, add demo content to an empty database, and serve the site
+  serve                      migrate, add demo content to a brand-new database, and serve the site
   migrate                    apply pending database migrations
   seed-demo                  add demo content (only to a database with no staff accounts)
+${DEMO_USAGE}
   create-user --email E --role admin|editor|moderator|trainer [--name "Display name"]
                              create a staff account; the password comes from ALONGSIDE_PASSWORD
                              or is generated and printed once
@@ -31,7 +33,9 @@ Commands:
                              (never over existing data), after checking every checksum, then migrate;
                              --check only verifies the archive
   export-hsds DIR            write the resource directory as an HSDS data package (CSV + datapackage.json)
-  import-hsds DIR            read an HSDS data package into the resource directory
+  import-hsds DIR [--skip-invalid]
+                             read an HSDS data package into the resource directory
+                             (--skip-invalid: import every valid row, list the others)
   build-place-index [FILE]   build the offline place index (npm ci does; the server does when it is missing)
 ${IMPORT_USAGE}
 ${COMMENTS_USAGE}
@@ -65,6 +69,7 @@ function startBanner(opts: {
       `  e-mail:   ${seeded.adminEmail}`,
       `  password: ${seeded.adminPassword}`,
       `This password is shown only once and stored only as a hash. Log in at ${config.publicUrl}/admin/login`,
+      'Before adding real data, remove the demo content with: npx alongside demo remove',
     );
   } else {
     lines.push(
@@ -78,13 +83,15 @@ function startBanner(opts: {
 const commands: Record<string, Command> = {
   ...directoryCommands,
   ...commentCommands,
+  ...demoCommands,
   'import-wordpress': importWordPressCommand,
   async serve(args, config) {
     strictArgs(args, {});
     const started = performance.now();
     const handle = openDatabase(config.database);
-    await migrateToLatest(handle.db, handle.dialect);
-    const seeded = await seedDemo(handle.db, systemClock);
+    const applied = await migrateToLatest(handle.db, handle.dialect);
+    // Demo content only at the first start of a brand-new database, never beside imported data.
+    const seeded = createdByMigrations(applied) ? await seedDemo(handle.db, systemClock) : { seeded: false };
     const { buildApp } = await import('./server.ts');
     const app = await buildApp({ config, handle });
     const close = async () => {

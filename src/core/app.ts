@@ -3,6 +3,7 @@ import type { VNode } from 'preact';
 import type { Config } from '../config.ts';
 import type { Action } from './auth/policy.ts';
 import type { PageCache } from './cache/page-cache.ts';
+import type { CacheTag } from './cache/tags.ts';
 import type { Clock } from './clock.ts';
 import type { DbHandle } from './db/connect.ts';
 import type { Db, Dialect } from './db/schema.ts';
@@ -57,15 +58,24 @@ export interface QueueGauge {
   count(): Promise<number>;
 }
 
+/** Public pages a feature adds to /sitemap.xml (directory listings, campaigns). */
+export interface SitemapSection {
+  /** The page-cache tags of what it lists: the cached sitemap is dropped when one changes. */
+  tags: CacheTag[];
+  /** Site paths ("/resources/slug"), with when each last changed (ISO date or date-time) when known. */
+  entries(): Promise<{ path: string; lastmod?: string }[]>;
+}
+
 export interface Registry {
   homeSections: HomeSection[];
   adminLinks: AdminLink[];
   postFooters: PostFooter[];
   queues: QueueGauge[];
+  sitemap: SitemapSection[];
 }
 
 export function emptyRegistry(): Registry {
-  return { homeSections: [], adminLinks: [], postFooters: [], queues: [] };
+  return { homeSections: [], adminLinks: [], postFooters: [], queues: [], sitemap: [] };
 }
 
 declare module 'fastify' {

@@ -115,21 +115,24 @@ for (const dialect of DIALECTS)
       await card.getByRole('button', { name: 'Me too' }).click();
       await page.waitForFunction(
         () =>
-          /^1 person/.test(
+          /^Clicked “me too” once/.test(
             document.querySelector('li.pledge:has(.pledge__action) [data-me-too-count]')?.textContent ?? '',
-          ) || [...document.querySelectorAll('[data-me-too-count]')].some((e) => /^1 person/.test(e.textContent ?? '')),
+          ) ||
+          [...document.querySelectorAll('[data-me-too-count]')].some((e) =>
+            /^Clicked “me too” once/.test(e.textContent ?? ''),
+          ),
       );
-      assert.match((await count().textContent()) ?? '', /^1 person said/);
+      assert.match((await count().textContent()) ?? '', /^Clicked “me too” once$/);
       await card.getByRole('button', { name: 'Me too' }).click();
       await page.waitForFunction(() =>
         [...document.querySelectorAll('[data-me-too-count]')].some((e) => /Already counted/.test(e.textContent ?? '')),
       );
-      assert.match((await count().textContent()) ?? '', /^1 person said .* Already counted/);
+      assert.match((await count().textContent()) ?? '', /^Clicked “me too” once · Already counted/);
       await page.waitForTimeout(1200); // the cached page is refreshed at most once a second after a click
       await page.reload();
       assert.match(
         (await count().textContent()) ?? '',
-        /^1 person/,
+        /^Clicked “me too” once/,
         'a second click from the same client is not counted',
       );
 
@@ -172,6 +175,23 @@ for (const dialect of DIALECTS)
         await context.close();
       });
     }
+
+    for (const javaScriptEnabled of [true, false])
+      it(`on a phone, "Add your pledge" is on the first screen and lands on the form (JavaScript ${javaScriptEnabled ? 'on' : 'off'})`, async () => {
+        const context = await newContext(live.browser, { javaScriptEnabled });
+        const page = await context.newPage();
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.goto(live.server.url + PAGE);
+        const jump = page.locator('a[href="#pledge-form"]');
+        assert.equal(await jump.textContent(), 'Add your pledge');
+        const box = (await jump.boundingBox())!;
+        assert.ok(box.y + box.height <= 844, `the link is on the first screen (y=${box.y})`);
+        await jump.click();
+        await page.waitForURL(/#pledge-form$/);
+        const form = (await page.locator('#pledge-form').boundingBox())!;
+        assert.ok(form.y >= -1 && form.y < 844, `the form is in view (y=${form.y})`);
+        await context.close();
+      });
 
     it('works without JavaScript: the pledge is still sent to moderation', async () => {
       const context = await newContext(live.browser, { javaScriptEnabled: false });

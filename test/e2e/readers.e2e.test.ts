@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { DIALECTS, PROBE_UA } from '../support/app.ts';
-import { seriousAxeViolations } from '../support/browser.ts';
+import { foreignRequests, recordRequests, seriousAxeViolations } from '../support/browser.ts';
 import { easyChallenges, makePost } from '../support/comments.ts';
 import { liveBrowserAndServer } from '../support/live.ts';
 
@@ -41,12 +41,15 @@ for (const dialect of DIALECTS)
       it(`home: the three ways to help are on the first screen (${mode})`, { timeout: 120_000 }, async () => {
         const context = await phone(live.browser, js);
         const page = await context.newPage();
+        const requests = recordRequests(page);
         await page.goto(live.server.url + '/');
         for (const selector of ['#home-directory-title', '#help-talk-title', '#help-safe-title', '.help-safe a']) {
           assert.equal(await inFirstViewport(page, selector), true);
         }
         assert.match((await page.textContent('.help-talk')) ?? '', /Worldwide Peer Chat \(demo\)/);
         if (js) assert.deepEqual(await seriousAxeViolations(page), []);
+        assert.deepEqual(await context.cookies(), [], 'the home page sets no cookie');
+        assert.deepEqual(foreignRequests(requests, live.server.origin), []);
         await context.close();
       });
 

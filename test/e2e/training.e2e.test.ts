@@ -137,7 +137,14 @@ for (const dialect of DIALECTS) {
       await two.goto(live.server.url + COURSE);
       await two.fill('#field-name', NAME);
       await two.click('text=Issue my certificate');
-      await two.waitForURL(/\/certificates\/[0-9A-Z-]+$/);
+      // Congratulations first, then the download and the public check.
+      await two.waitForURL(/\/certificates\/[0-9A-Z-]+\/issued$/);
+      assert.match((await two.textContent('h1')) ?? '', /Congratulations/);
+      assert.deepEqual(await seriousAxeViolations(two), []);
+      await Promise.all([
+        two.waitForURL(/\/certificates\/[0-9A-Z-]+$/),
+        two.click('text=See its public verification page'),
+      ]);
       const certUrl = two.url();
       assert.match((await two.textContent('main')) ?? '', /This certificate is genuine/);
       assert.ok(((await two.textContent('main')) ?? '').includes(NAME));

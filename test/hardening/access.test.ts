@@ -22,12 +22,21 @@ import { browserRequest, buildWorld, staffSession, type World } from '../support
 const PUBLIC: Record<string, string> = {
   ...because('files, health and the anti-spam challenge every reader’s page needs', [
     'GET /static/*',
-    'GET /static/altcha/:file',
     'GET /antispam/challenge',
     'GET /healthz',
   ]),
   ...because('protected by its own bearer token (METRICS_TOKEN), not a staff session', ['GET /metrics']),
-  ...because('the way in and out of the staff area', ['GET /admin/login', 'POST /admin/login', 'POST /admin/logout']),
+  ...because('the way in and out of the staff area', [
+    'GET /admin/login',
+    'POST /admin/login',
+    'POST /admin/logout',
+    'GET /admin/login/code',
+    'POST /admin/login/code',
+  ]),
+  ...because('a password-reset link an admin made: whoever holds the unguessable token sets that password, once', [
+    'GET /admin/reset/:token',
+    'POST /admin/reset/:token',
+  ]),
   ...because('readers’ pages and feeds', [
     'GET /',
     'GET /safety',
@@ -57,6 +66,7 @@ const PUBLIC: Record<string, string> = {
     'GET /training/:course/:lesson',
     'GET /certificates/:code',
     'GET /certificates/:code/pdf',
+    'GET /certificates/:code/issued',
     'GET /campaigns',
     'GET /campaigns/:slug',
     'GET /campaigns/:slug/events.ics',
@@ -116,10 +126,12 @@ const OWN_REFUSALS: Record<string, { status: number; reason: string }> = {
   'POST /admin/login': { status: 401, reason: 'wrong credentials (the test sends an empty e-mail and password)' },
   'GET /metrics': { status: 401, reason: 'no bearer token: the test sends a staff session, which does not count here' },
   'HEAD /metrics': { status: 401, reason: 'no bearer token' },
+  'GET /admin/login/code': { status: 303, reason: 'no pending login (no password step first): back to the login page' },
+  'POST /admin/login/code': { status: 401, reason: 'no pending login: the code step refuses' },
 };
 
 /** Requests that end the session they are sent with: each gets a session of its own. */
-const ENDS_SESSION = new Set(['POST /admin/logout']);
+const ENDS_SESSION = new Set(['POST /admin/logout', 'POST /admin/account/sessions/end-all']);
 
 type Actor = Role | 'anonymous';
 

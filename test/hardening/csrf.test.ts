@@ -61,7 +61,7 @@ const OPT_OUTS: Record<string, string> = {
 };
 
 /** Requests that end the session they are sent with: each gets a session of its own. */
-const ENDS_SESSION = new Set(['POST /admin/logout']);
+const ENDS_SESSION = new Set(['POST /admin/logout', 'POST /admin/account/sessions/end-all']);
 
 for (const dialect of DIALECTS) {
   describe(`forged requests on every state-changing route (${dialect})`, () => {

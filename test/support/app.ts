@@ -30,7 +30,7 @@ const TEMPLATE_DB = 'alongside_template';
 
 let pgAdminUrl: Promise<string> | undefined;
 
-async function postgresAdminUrl(): Promise<string> {
+export async function postgresAdminUrl(): Promise<string> {
   pgAdminUrl ??= (async () => {
     if (process.env.ALONGSIDE_TEST_PG_URL) return process.env.ALONGSIDE_TEST_PG_URL;
     // Run outside `npm test` (one file by hand): start a server for this process only.

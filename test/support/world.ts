@@ -270,7 +270,6 @@ export function paramsFor(route: InventoryRoute, world: World): Record<string, s
     const known = rule ? world.ids[rule[2]] : undefined;
     out[name] = known ?? String(placeholder(props[name]) ?? 'x');
   }
-  if (route.url.startsWith('/static/altcha/')) out.file = 'altcha.css';
   if (route.url === '/static/*') out['*'] = 'quick-exit.js';
   return out;
 }

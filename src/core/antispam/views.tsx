@@ -1,3 +1,4 @@
+import { assetUrl } from '../http/assets.ts';
 import { HONEYPOT_FIELD } from './honeypot.ts';
 
 /** The honeypot field: off-screen (CSS class), hidden from assistive technology, skipped by keyboard. */
@@ -11,18 +12,24 @@ export function HoneypotField() {
 }
 
 /**
- * The proof-of-work widget (ALTCHA) with its script; without JavaScript the form still posts
- * and the submission is held for a closer look. Place inside a <form>.
+ * The proof-of-work widget (ALTCHA). Only a small loader comes with the page: the widget itself
+ * (script, stylesheet, worker) is fetched when the form gets focus or is submitted, so readers who
+ * never comment never download it. Without JavaScript the form still posts and the submission is
+ * held for a closer look. Place inside a <form>.
  */
 export function ProofOfWorkField({ hint }: { hint: string }) {
   return (
-    <div class="pow-field">
-      <link rel="stylesheet" href="/static/altcha/altcha.css" />
+    <div
+      class="pow-field"
+      data-altcha-js={assetUrl('altcha/altcha.js')}
+      data-altcha-css={assetUrl('altcha/altcha.css')}
+      data-altcha-worker={assetUrl('altcha/sha-worker.js')}
+    >
       <altcha-widget challenge="/antispam/challenge" name="altcha" auto="onsubmit" />
       <noscript>
         <p class="hint">{hint}</p>
       </noscript>
-      <script type="module" src="/static/altcha-init.js" />
+      <script type="module" src={assetUrl('altcha-init.js')} />
     </div>
   );
 }

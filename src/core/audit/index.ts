@@ -1,6 +1,16 @@
 import type { Clock } from '../clock.ts';
 import type { Executor } from '../db/schema.ts';
-import { insertAuditEntry } from './repo.ts';
+import { pageWindow, toPage } from '../pagination.ts';
+import {
+  countAuditEntries,
+  insertAuditEntry,
+  listAuditActions,
+  listAuditActors,
+  listAuditEntries,
+  type AuditFilter,
+} from './repo.ts';
+
+export type { AuditFilter } from './repo.ts';
 
 /*
  * The audit log: who did what to which thing, and when — for staff actions only. It never holds
@@ -25,4 +35,18 @@ export async function recordAudit(db: Executor, clock: Clock, entry: AuditEntry)
     detail: entry.detail ?? '',
     created_at: clock.now().toISOString(),
   });
+}
+
+export const AUDIT_PER_PAGE = 50;
+
+/** The audit-log page's data: one page of entries under the filter, and the filter's choices. */
+export async function auditLogPage(db: Executor, filter: AuditFilter, page: number) {
+  const request = { page, perPage: AUDIT_PER_PAGE };
+  const [items, total, actions, actors] = await Promise.all([
+    listAuditEntries(db, filter, pageWindow(request)),
+    countAuditEntries(db, filter),
+    listAuditActions(db),
+    listAuditActors(db),
+  ]);
+  return { page: toPage(items, total, request), actions, actors };
 }

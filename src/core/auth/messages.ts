@@ -16,6 +16,29 @@ export const { t, msg } = defineMessages('auth', {
     failedLoginsMany: '{count} failed attempts to log into your account since your last login.',
     failedLoginsAdvice: 'If that was not you, someone may be trying to guess your password:',
     changePasswordLink: 'choose a new, longer one.',
+    passwordTooLong: 'Passwords can have at most {max} characters.',
+    passwordCommon:
+      'That password is one of the most common ones, or a run of repeated or sequential characters: attackers try those first. A few unrelated words make a strong, memorable password.',
+    passwordContext: 'That password is built from your e-mail address or the site’s name: choose one that is not.',
+    passwordsDiffer: 'The two new passwords are not the same.',
+    codeWrong: 'That code is not right, or it was already used. Enter the code your app shows now, or a recovery code.',
+    challengeExpired: 'Your login took too long or had too many wrong codes. Log in again with your password.',
+    enrolNoPending: 'Start the set-up again: that code was for a key that is no longer being set up.',
+    enrolCodeWrong: 'That code does not match. Check the time on your phone and enter the code your app shows now.',
+    factorRequired: 'A second factor is required for every staff account on this site: it cannot be turned off.',
+    resetInvalid:
+      'This reset link is not valid: it may have expired (links last 24 hours) or been used already. Ask an admin for a new one.',
+    action_admin_enter: 'Enter the staff area and change their own password',
+    action_users_manage: 'Manage staff accounts, reset links and security settings',
+    action_posts_edit: 'Write, edit and publish posts',
+    action_comments_moderate: 'Moderate comments',
+    action_resources_curate: 'Curate the resource directory',
+    action_taxonomy_manage: 'Manage the directory’s categories',
+    action_training_author: 'Write and publish training courses',
+    action_certificates_revoke: 'Revoke training certificates',
+    action_campaigns_edit: 'Edit campaigns',
+    action_pledges_moderate: 'Moderate pledges',
+    action_audit_read: 'Read the audit log',
   },
   fr: {
     emailInvalid: 'Indiquez une adresse e-mail valide, par exemple nom@example.org.',
@@ -31,5 +54,33 @@ export const { t, msg } = defineMessages('auth', {
     failedLoginsMany: '{count} tentatives de connexion à votre compte ont échoué depuis votre dernière connexion.',
     failedLoginsAdvice: 'Si ce n’était pas vous, quelqu’un essaie peut-être de deviner votre mot de passe :',
     changePasswordLink: 'choisissez-en un nouveau, plus long.',
+    passwordTooLong: 'Les mots de passe peuvent avoir au plus {max} caractères.',
+    passwordCommon:
+      'Ce mot de passe est l’un des plus courants, ou une suite de caractères répétés ou consécutifs : les attaquants les essaient d’abord. Quelques mots sans rapport font un mot de passe solide et facile à retenir.',
+    passwordContext: 'Ce mot de passe reprend votre adresse e-mail ou le nom du site : choisissez-en un autre.',
+    passwordsDiffer: 'Les deux nouveaux mots de passe ne sont pas identiques.',
+    codeWrong:
+      'Ce code n’est pas le bon, ou il a déjà servi. Saisissez le code que votre application affiche maintenant, ou un code de secours.',
+    challengeExpired:
+      'Votre connexion a pris trop de temps ou a reçu trop de codes erronés. Reconnectez-vous avec votre mot de passe.',
+    enrolNoPending:
+      'Recommencez la configuration : ce code correspondait à une clé qui n’est plus en cours de configuration.',
+    enrolCodeWrong:
+      'Ce code ne correspond pas. Vérifiez l’heure de votre téléphone et saisissez le code affiché maintenant.',
+    factorRequired:
+      'Un second facteur est exigé pour chaque compte de l’équipe sur ce site : il ne peut pas être désactivé.',
+    resetInvalid:
+      'Ce lien de réinitialisation n’est pas valide : il a peut-être expiré (24 heures) ou déjà servi. Demandez-en un nouveau à un administrateur.',
+    action_admin_enter: 'Entrer dans l’espace équipe et changer son mot de passe',
+    action_users_manage: 'Gérer les comptes de l’équipe, les liens de réinitialisation et la sécurité',
+    action_posts_edit: 'Écrire, modifier et publier des articles',
+    action_comments_moderate: 'Modérer les commentaires',
+    action_resources_curate: 'Tenir à jour l’annuaire des ressources',
+    action_taxonomy_manage: 'Gérer les catégories de l’annuaire',
+    action_training_author: 'Écrire et publier des formations',
+    action_certificates_revoke: 'Révoquer des certificats de formation',
+    action_campaigns_edit: 'Modifier les campagnes',
+    action_pledges_moderate: 'Modérer les engagements',
+    action_audit_read: 'Lire le journal d’audit',
   },
 });

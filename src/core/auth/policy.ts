@@ -16,7 +16,8 @@ export type Action =
   | 'training.author'
   | 'certificates.revoke'
   | 'campaigns.edit'
-  | 'pledges.moderate';
+  | 'pledges.moderate'
+  | 'audit.read';
 
 const RULES: Record<Action, readonly Role[]> = {
   'admin.enter': ROLES,
@@ -29,7 +30,20 @@ const RULES: Record<Action, readonly Role[]> = {
   'certificates.revoke': ['admin', 'trainer'],
   'campaigns.edit': ['admin', 'editor'],
   'pledges.moderate': ['admin', 'editor', 'moderator'],
+  'audit.read': ['admin'],
 };
+
+export const ACTIONS = Object.keys(RULES) as Action[];
+
+/** What a role may do, in the table's order (the new-staff form lists it). */
+export const actionsOf = (role: Role): Action[] => ACTIONS.filter((action) => RULES[action].includes(role));
+
+/**
+ * The least powerful role: the one allowed the fewest actions (the first such in ROLES). New staff
+ * default to it, so an admin who does not look at the role field gives away as little as possible.
+ */
+export const leastPowerfulRole = (): Role =>
+  ROLES.reduce((least, role) => (actionsOf(role).length < actionsOf(least).length ? role : least));
 
 export interface Actor {
   id: number;

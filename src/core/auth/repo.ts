@@ -25,14 +25,19 @@ export const countUsers = async (db: Executor) =>
 
 export const insertSession = (
   db: Executor,
-  row: { token_hash: string; user_id: number; created_at: string; expires_at: string },
-) => db.insertInto('sessions').values(row).execute();
+  row: { token_hash: string; user_id: number; created_at: string; expires_at: string; device: string },
+) =>
+  db
+    .insertInto('sessions')
+    .values({ ...row, last_seen_at: row.created_at })
+    .execute();
 
 export const findSessionUser = (db: Executor, tokenHash: string, nowIso: string) =>
   db
     .selectFrom('sessions')
     .innerJoin('users', 'users.id', 'sessions.user_id')
     .select(['users.id', 'users.email', 'users.display_name', 'users.slug', 'users.role', 'sessions.expires_at'])
+    .select(['users.totp_secret', 'sessions.last_seen_at'])
     .where('sessions.token_hash', '=', tokenHash)
     .where('sessions.expires_at', '>', nowIso)
     .where('users.is_disabled', '=', 0)
@@ -103,3 +108,17 @@ export async function takeFailedLoginNotice(db: Executor, id: number): Promise<n
     .executeTakeFirst();
   return Number(cleared.numUpdatedRows) === 1 ? count : 0;
 }
+
+/** "Last seen" (the service writes it at most every few minutes, so a busy session does not write on every request). */
+export const touchSession = (db: Executor, tokenHash: string, nowIso: string) =>
+  db.updateTable('sessions').set({ last_seen_at: nowIso }).where('token_hash', '=', tokenHash).execute();
+
+/** A user's live sessions, newest first: what the session list shows (the token hash only to mark "this one"). */
+export const listUserSessions = (db: Executor, userId: number, nowIso: string) =>
+  db
+    .selectFrom('sessions')
+    .select(['token_hash', 'device', 'created_at', 'last_seen_at'])
+    .where('user_id', '=', userId)
+    .where('expires_at', '>', nowIso)
+    .orderBy('created_at', 'desc')
+    .execute();

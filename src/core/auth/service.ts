@@ -6,10 +6,18 @@ import { randomToken, sha256 } from '../security/secrets.ts';
 import { normaliseEmail, type AccountLoginLimit } from './login-limit.ts';
 import { burnPasswordCheck, generatePassword, hashPassword, MIN_PASSWORD_LENGTH, verifyPassword } from './passwords.ts';
 import { msg } from './messages.ts';
+import { passwordProblem } from './password-rules.ts';
 import { isRole } from './policy.ts';
 import * as repo from './repo.ts';
+import * as factorRepo from './factor-repo.ts';
+import { readSetting } from '../settings/index.ts';
+import { REQUIRE_TOTP } from './settings.ts';
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+/** How long the step between a right password and the second factor may take. */
+export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
+/** "Last seen" is written at most this often. */
+const TOUCH_EVERY_MS = 5 * 60 * 1000;
 const EMAIL = /^[^\s@<>]{1,64}@[^\s@<>]{1,255}$/;
 
 export interface StaffMember {
@@ -73,11 +81,29 @@ export async function createStaff(
   return ok({ id, generatedPassword });
 }
 
+/** A new session for the user: returns the cookie token (only its hash is stored). */
+export async function openSession(db: Db, clock: Clock, userId: number, device: string): Promise<string> {
+  const token = randomToken();
+  const now = clock.now();
+  await repo.insertSession(db, {
+    token_hash: sha256(token),
+    user_id: userId,
+    created_at: now.toISOString(),
+    expires_at: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
+    device,
+  });
+  await repo.deleteExpiredSessions(db, now.toISOString());
+  return token;
+}
+
 /**
  * The same answer for an unknown e-mail and a wrong password, after the same amount of work; and
  * the same answer again once the e-mail is over the per-account limit (then the password is not
  * even checked, so a flood against one account costs no hashing). Every failure, refused ones
  * included, is counted on the account's row for its owner's notice (an unknown e-mail has no row).
+ *
+ * With a second factor on, a right password opens no session: `needsCode` is true and `token` is
+ * a short-lived login challenge for the code step (second-factor.ts), not a session.
  */
 export async function logIn(
   db: Db,
@@ -85,7 +111,8 @@ export async function logIn(
   limit: AccountLoginLimit,
   email: string,
   password: string,
-): Promise<Result<{ token: string; staff: StaffMember }>> {
+  device = '',
+): Promise<Result<{ token: string; staff: StaffMember; needsCode: boolean }>> {
   const normalised = normaliseEmail(email);
   const failed = async () => {
     await repo.countFailedLogin(db, normalised);
@@ -99,31 +126,38 @@ export async function logIn(
     limit.recordFailure(normalised);
     return failed();
   }
+  const staff = { id: user.id, email: user.email, displayName: user.display_name, slug: user.slug, role: user.role };
+  if (user.totp_secret) {
+    const challenge = randomToken();
+    const now = clock.now();
+    await factorRepo.deleteExpiredChallenges(db, now.toISOString());
+    await factorRepo.insertChallenge(db, {
+      token_hash: sha256(challenge),
+      user_id: user.id,
+      device,
+      expires_at: new Date(now.getTime() + CHALLENGE_TTL_MS).toISOString(),
+    });
+    return ok({ token: challenge, staff, needsCode: true });
+  }
   await repo.moveFailedLoginsToNotice(db, user.id);
-  const token = randomToken();
-  const now = clock.now();
-  await repo.insertSession(db, {
-    token_hash: sha256(token),
-    user_id: user.id,
-    created_at: now.toISOString(),
-    expires_at: new Date(now.getTime() + SESSION_TTL_MS).toISOString(),
-  });
-  await repo.deleteExpiredSessions(db, now.toISOString());
-  return ok({
-    token,
-    staff: { id: user.id, email: user.email, displayName: user.display_name, slug: user.slug, role: user.role },
-  });
+  return ok({ token: await openSession(db, clock, user.id, device), staff, needsCode: false });
 }
 
 export async function staffForSession(
   db: Db,
   clock: Clock,
   token: string,
-): Promise<(StaffMember & { tokenHash: string }) | undefined> {
+): Promise<(StaffMember & { tokenHash: string; mustEnrol: boolean }) | undefined> {
   const tokenHash = sha256(token);
-  const row = await repo.findSessionUser(db, tokenHash, clock.now().toISOString());
+  const now = clock.now();
+  const row = await repo.findSessionUser(db, tokenHash, now.toISOString());
   if (!row) return undefined;
-  return { id: row.id, email: row.email, displayName: row.display_name, slug: row.slug, role: row.role, tokenHash };
+  if (!row.last_seen_at || now.getTime() - Date.parse(row.last_seen_at) >= TOUCH_EVERY_MS) {
+    await repo.touchSession(db, tokenHash, now.toISOString());
+  }
+  const mustEnrol = !row.totp_secret && (await readSetting(db, REQUIRE_TOTP)) === 1;
+  const staff = { id: row.id, email: row.email, displayName: row.display_name, slug: row.slug, role: row.role };
+  return { ...staff, tokenHash, mustEnrol };
 }
 
 export const logOut = (db: Db, tokenHash: string) => repo.deleteSession(db, tokenHash);
@@ -170,8 +204,8 @@ export async function changePassword(
   const user = await repo.findUserById(db, staff.id);
   if (!user || !(await verifyPassword(user.password_hash, current)))
     return invalid(msg('currentPasswordWrong'), 'current');
-  if (next.length < MIN_PASSWORD_LENGTH)
-    return invalid(msg('newPasswordTooShort', { min: MIN_PASSWORD_LENGTH }), 'next');
+  const problem = passwordProblem(next, { email: user.email });
+  if (problem) return invalid(problem, 'next');
   const hash = await hashPassword(next);
   await db.transaction().execute(async (tx) => {
     await repo.setPasswordHash(tx, staff.id, hash);
@@ -179,4 +213,23 @@ export async function changePassword(
     await recordAudit(tx, clock, { actorId: staff.id, action: 'user.password', subject: `user:${staff.id}` });
   });
   return ok(undefined);
+}
+
+/** The account's live sessions for its owner's session list, the current one marked. */
+export async function listOwnSessions(db: Db, clock: Clock, staff: { id: number; tokenHash: string }) {
+  const rows = await repo.listUserSessions(db, staff.id, clock.now().toISOString());
+  return rows.map((r) => ({
+    device: r.device || 'Unknown browser on an unknown system',
+    startedAt: r.created_at,
+    lastSeenAt: r.last_seen_at ?? r.created_at,
+    current: r.token_hash === staff.tokenHash,
+  }));
+}
+
+/** "Sign out everywhere": every session of the account ends, this one included. */
+export async function signOutEverywhere(db: Db, clock: Clock, userId: number): Promise<void> {
+  await db.transaction().execute(async (tx) => {
+    await repo.deleteUserSessions(tx, userId);
+    await recordAudit(tx, clock, { actorId: userId, action: 'user.sessions.end', subject: `user:${userId}` });
+  });
 }

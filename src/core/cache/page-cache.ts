@@ -2,6 +2,7 @@ import type { CacheTag } from './tags.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/schema.ts';
 import * as repo from './repo.ts';
+import { compress, MIN_COMPRESS_BYTES, negotiateEncoding, type Encoding } from '../http/compression.ts';
 
 /*
  * Anonymous pages are the same for every visitor, so they are rendered once and served from
@@ -22,8 +23,12 @@ export interface CachedPage {
   status: number;
   tags: CacheTag[];
   expiresAt: number;
-  /** Every response header, for hits answered before Fastify runs (see serveRaw). */
+  /** Every response header but the length, for hits answered before Fastify runs (see serveRaw). */
   raw?: { headers: string[]; skipIfCookies: string[] };
+  /** The body may be sent Brotli- or gzip-compressed (a text type, large enough; see compression.ts). */
+  compressible?: boolean;
+  /** Compressed bodies, made once per encoding on first demand and kept with the page. */
+  variants?: Partial<Record<Encoding, Buffer | Promise<Buffer>>>;
 }
 
 export interface PageCacheOptions {
@@ -107,24 +112,61 @@ export class PageCache {
     const entry = this.entries.get(key);
     if (!entry) return;
     this.entries.delete(key);
-    this.bytes -= byteSize(entry.body);
+    this.bytes -= entrySize(entry);
   }
 
-  /** Stores a page unless something was invalidated since its render began (`generation`). */
-  set(key: string, page: Omit<CachedPage, 'expiresAt'>, ttlMs: number | undefined, generation: number): void {
-    if (generation !== this.generation) return;
+  /**
+   * The encoding a request gets for a cached page (null: the body as it is), and that body. A
+   * compressed body is made once, at the highest quality, and kept with the entry; requests that
+   * arrive while it is being made share the same work.
+   */
+  encodingFor(entry: CachedPage, acceptEncoding: string | string[] | undefined): Encoding | null {
+    if (!entry.compressible || byteSize(entry.body) < MIN_COMPRESS_BYTES) return null;
+    return negotiateEncoding(acceptEncoding);
+  }
+
+  encodedBody(key: string, entry: CachedPage, encoding: Encoding | null): Buffer | Promise<Buffer> {
+    const plain = typeof entry.body === 'string' ? Buffer.from(entry.body) : entry.body;
+    if (!encoding) return plain;
+    const variants = (entry.variants ??= {});
+    const known = variants[encoding];
+    if (known) return known;
+    const making = compress(plain, encoding, 'max').then((encoded) => {
+      variants[encoding] = encoded;
+      // Counted only while the entry is still the one cached under its key.
+      if (this.entries.get(key) === entry) this.bytes += encoded.length;
+      return encoded;
+    });
+    variants[encoding] = making;
+    making.catch(() => delete variants[encoding]);
+    return making;
+  }
+
+  /**
+   * Stores a page unless something was invalidated since its render began (`generation`), and
+   * returns the stored entry (undefined when not stored).
+   */
+  set(
+    key: string,
+    page: Omit<CachedPage, 'expiresAt'>,
+    ttlMs: number | undefined,
+    generation: number,
+  ): CachedPage | undefined {
+    if (generation !== this.generation) return undefined;
     const maxEntries = this.opts.maxEntries ?? 2000;
     const maxBytes = this.opts.maxBytes ?? 16 * 1024 * 1024;
-    const size = byteSize(page.body);
-    if (size > maxBytes / 4) return;
+    const size = entrySize(page);
+    if (size > maxBytes / 4) return undefined;
     this.delete(key);
     // Maps keep insertion order: the oldest entries go first.
     for (const oldest of this.entries.keys()) {
       if (this.entries.size < maxEntries && this.bytes + size <= maxBytes) break;
       this.delete(oldest);
     }
-    this.entries.set(key, { ...page, expiresAt: this.now() + (ttlMs ?? this.opts.defaultTtlMs ?? 5 * 60_000) });
+    const entry = { ...page, expiresAt: this.now() + (ttlMs ?? this.opts.defaultTtlMs ?? 5 * 60_000) };
+    this.entries.set(key, entry);
     this.bytes += size;
+    return entry;
   }
 
   /** Bytes of page bodies held now. */
@@ -161,15 +203,23 @@ export class PageCache {
     return this.entries.size;
   }
 
-  private writeHit(req: IncomingMessage, res: ServerResponse, url: string): boolean {
+  private writeHit(req: IncomingMessage, res: ServerResponse, url: string): boolean | Promise<boolean> {
     const entry = this.get(url);
     if (!entry?.raw) return false;
+    const raw = entry.raw;
     const cookie = req.headers.cookie;
-    if (cookie && entry.raw.skipIfCookies.some((name) => cookie.includes(`${name}=`))) return false;
+    if (cookie && raw.skipIfCookies.some((name) => cookie.includes(`${name}=`))) return false;
     this.stats.hits++;
-    res.writeHead(entry.status, entry.raw.headers);
-    res.end(req.method === 'HEAD' ? undefined : entry.body);
-    return true;
+    const encoding = this.encodingFor(entry, req.headers['accept-encoding']);
+    const write = (body: Buffer) => {
+      const headers = [...raw.headers, 'content-length', String(body.length)];
+      if (encoding) headers.push('content-encoding', encoding);
+      res.writeHead(entry.status, headers);
+      res.end(req.method === 'HEAD' ? undefined : body);
+      return true;
+    };
+    const body = this.encodedBody(url, entry, encoding);
+    return Buffer.isBuffer(body) ? write(body) : body.then(write, () => false);
   }
 
   private async applySharedLog(): Promise<void> {
@@ -202,3 +252,10 @@ export class PageCache {
 }
 
 const byteSize = (body: string | Buffer) => (typeof body === 'string' ? Buffer.byteLength(body) : body.length);
+
+/** The page and the compressed bodies made so far. */
+function entrySize(entry: Pick<CachedPage, 'body' | 'variants'>): number {
+  let size = byteSize(entry.body);
+  for (const variant of Object.values(entry.variants ?? {})) if (Buffer.isBuffer(variant)) size += variant.length;
+  return size;
+}

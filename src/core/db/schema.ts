@@ -28,6 +28,12 @@ export interface UsersTable {
   failed_logins: Generated<number>;
   /** Failed attempts to tell the owner about once, on the staff home after their next login. */
   failed_logins_notice: Generated<number>;
+  /** Base32 TOTP secret once the second factor is on; null without one. */
+  totp_secret: string | null;
+  /** A secret shown for enrolment, not yet confirmed with a code. */
+  totp_pending_secret: string | null;
+  /** The last time step whose code was accepted: a code of that step or earlier is refused (no replay). */
+  totp_last_step: number | null;
 }
 
 export interface SessionsTable {
@@ -36,6 +42,34 @@ export interface SessionsTable {
   user_id: number;
   created_at: string;
   expires_at: string;
+  /** Coarse "browser on system" from a fixed vocabulary, derived at login; never the user-agent. */
+  device: Generated<string>;
+  last_seen_at: string | null;
+}
+
+/** Recovery codes for a lost second factor: SHA-256 of each (80 random bits), deleted when used. */
+export interface RecoveryCodesTable {
+  code_hash: string;
+  user_id: number;
+}
+
+/** Between a right password and a right code: a short-lived, attempt-limited pending login. */
+export interface LoginChallengesTable {
+  token_hash: string;
+  user_id: number;
+  device: Generated<string>;
+  attempts: Generated<number>;
+  expires_at: string;
+}
+
+/** Single-use password-reset links an admin made; only the token's hash is kept. */
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: number;
+  created_by: number | null;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
 }
 
 export interface SettingsTable {
@@ -87,6 +121,8 @@ export interface TrainingLessonsTable {
   is_required: number;
   /** Percentage of quiz questions to answer correctly. */
   pass_mark: number;
+  /** Failed tries after which the quiz shows its right answers (a pass always does). */
+  reveal_after: Generated<number>;
 }
 
 export interface TrainingQuestionsTable {
@@ -136,6 +172,8 @@ export interface TrainingLessonProgressTable {
   /** Best quiz score in percent, null for lessons without a quiz. */
   best_score: number | null;
   is_passed: number;
+  /** Quiz tries so far, to know when the right answers may be shown. */
+  attempts: Generated<number>;
 }
 
 /** Aggregate counters only: no row says who answered. */
@@ -314,7 +352,13 @@ export interface CampaignEventsTable {
   place: string;
   link: string;
   created_at: string;
+  /** '' (once), 'daily' or 'weekly': the event repeats at the same local time in the campaign's zone. */
+  repeat: Generated<EventRepeat>;
+  /** How many times it happens in all (1 when it does not repeat). */
+  repeat_count: Generated<number>;
 }
+
+export type EventRepeat = '' | 'daily' | 'weekly';
 
 export type PledgeStatus = 'pending' | 'approved' | 'rejected' | 'spam';
 
@@ -512,7 +556,7 @@ export interface HsdsTaxonomyTermTable {
   taxonomy_id: S;
   term_uri: S;
 }
-/** Words readers use for a term, per language (migration 2026_12_01_1300). */
+/** Words readers use for a term, per language (migration 2026_11_29_0200). */
 export interface TaxonomyTermSynonymsTable {
   term_id: string;
   language: string;
@@ -526,6 +570,70 @@ export interface HsdsAttributeTable {
   link_entity: string;
   value: S;
   label: S;
+}
+/*
+ * The other HSDS 3.0 tables (migration 2026_11_29_0100_hsds_tables): kept as they come in a package and exported
+ * again. Only the id is NOT NULL: the importer checks what HSDS requires.
+ */
+export interface HsdsProgramTable {
+  id: string;
+  organization_id: S;
+  name: S;
+  alternate_name: S;
+  description: S;
+}
+export interface HsdsFundingTable {
+  id: string;
+  organization_id: S;
+  service_id: S;
+  source: S;
+}
+export interface HsdsCostOptionTable {
+  id: string;
+  service_id: S;
+  valid_from: S;
+  valid_to: S;
+  option: S;
+  currency: S;
+  amount: N;
+  amount_description: S;
+}
+export interface HsdsRequiredDocumentTable {
+  id: string;
+  service_id: S;
+  document: S;
+  uri: S;
+}
+export interface HsdsAccessibilityTable {
+  id: string;
+  location_id: S;
+  description: S;
+  details: S;
+  url: S;
+}
+export interface HsdsOrganizationIdentifierTable {
+  id: string;
+  organization_id: S;
+  identifier_scheme: S;
+  identifier_type: S;
+  identifier: S;
+}
+export interface HsdsMetadataTable {
+  id: string;
+  resource_id: S;
+  resource_type: S;
+  last_action_date: S;
+  last_action_type: S;
+  field_name: S;
+  previous_value: S;
+  replacement_value: S;
+  updated_by: S;
+}
+export interface HsdsMetaTableDescriptionTable {
+  id: string;
+  name: S;
+  language: S;
+  character_set: S;
 }
 export interface ResourceSuggestionsTable {
   id: Generated<number>;
@@ -573,10 +681,21 @@ export interface CacheInvalidationsTable {
   created_at: string;
 }
 
+/** One demo row: `entity` names what it is (see core/demo/repo.ts), `entity_id` its id as text. */
+export interface DemoContentTable {
+  entity: string;
+  entity_id: string;
+  created_at: string;
+}
+
 export interface Database {
   cache_invalidations: CacheInvalidationsTable;
+  demo_content: DemoContentTable;
   users: UsersTable;
   sessions: SessionsTable;
+  recovery_codes: RecoveryCodesTable;
+  login_challenges: LoginChallengesTable;
+  password_resets: PasswordResetsTable;
   settings: SettingsTable;
   audit_log: AuditLogTable;
   // ── posts (publishing) ──
@@ -604,6 +723,14 @@ export interface Database {
   taxonomy_term: HsdsTaxonomyTermTable;
   taxonomy_term_synonyms: TaxonomyTermSynonymsTable;
   attribute: HsdsAttributeTable;
+  program: HsdsProgramTable;
+  funding: HsdsFundingTable;
+  cost_option: HsdsCostOptionTable;
+  required_document: HsdsRequiredDocumentTable;
+  accessibility: HsdsAccessibilityTable;
+  organization_identifier: HsdsOrganizationIdentifierTable;
+  metadata: HsdsMetadataTable;
+  meta_table_description: HsdsMetaTableDescriptionTable;
   resource_suggestions: ResourceSuggestionsTable;
   directory_reports: DirectoryReportsTable;
   directory_changes: DirectoryChangesTable;

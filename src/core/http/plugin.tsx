@@ -1,13 +1,11 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
-import fastifyStatic from '@fastify/static';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { staffForSession, type StaffMember } from '../auth/service.ts';
 import type { Locale } from '../i18n/index.ts';
 import type { Config } from '../../config.ts';
-import { projectPath } from '../paths.ts';
 import { renderDocument } from '../views/render.ts';
 import type { PageContext } from '../views/context.ts';
 import { createCsrf } from './csrf.ts';
@@ -18,14 +16,16 @@ import { msg } from '../views/messages.ts';
 import '../app.ts';
 import type { CacheTag } from '../cache/tags.ts';
 import { parseFormStrict } from './form-parser.ts';
+import { isCompressible, registerCompression, varyOnEncoding } from './compression.ts';
+import { staticFiles } from './static-files.ts';
 import { refusedInput } from './input-gate.ts';
 
 export const SESSION_COOKIE = 'alongside_staff';
-const PUBLIC_DIR = projectPath('public');
 
 declare module 'fastify' {
   interface FastifyRequest {
-    staff: (StaffMember & { tokenHash: string }) | null;
+    /** `mustEnrol`: a second factor is required and this account has none yet (the guard sends it to enrolment). */
+    staff: (StaffMember & { tokenHash: string; mustEnrol?: boolean }) | null;
     /** The page context for views; pass the content's locale when a page has one. */
     pageContext(locale?: Locale): PageContext;
   }
@@ -115,12 +115,6 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
       message: `Too many requests. Try again in ${ctx.after}.`,
     }),
   });
-  await app.register(fastifyStatic, {
-    root: PUBLIC_DIR,
-    prefix: '/static/',
-    maxAge: '1h',
-    index: false,
-  });
 
   app.decorateRequest('staff', null);
   app.decorateRequest('pageContext', function (this: FastifyRequest, locale: Locale = 'en'): PageContext {
@@ -158,6 +152,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     'connection',
     'keep-alive',
     'transfer-encoding',
+    'content-encoding',
     'x-cache',
   ]);
   const CACHED_HEADERS = [
@@ -168,6 +163,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     'access-control-allow-origin',
     'etag',
     'last-modified',
+    'vary',
   ];
   app.addHook('onRequest', async (req, reply) => {
     const rule = req.routeOptions.config?.pageCache;
@@ -180,7 +176,10 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     const hit = pageCache.lookup(req.url);
     if (!hit) return;
     for (const [name, value] of Object.entries(hit.headers)) reply.header(name, value);
-    return reply.code(hit.status).header('x-cache', 'hit').send(hit.body);
+    const encoding = pageCache.encodingFor(hit, req.headers['accept-encoding']);
+    if (encoding) reply.header('content-encoding', encoding);
+    const body = await pageCache.encodedBody(req.url, hit, encoding);
+    return reply.code(hit.status).header('x-cache', 'hit').send(body);
   });
   app.addHook('onSend', async (req, reply, payload) => {
     const rule = req.routeOptions.config?.pageCache;
@@ -194,6 +193,8 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     )
       return payload;
     if (reply.getHeader('set-cookie')) return payload;
+    const compressible = isCompressible(reply.getHeader('content-type'));
+    if (compressible) reply.header('vary', varyOnEncoding(reply.getHeader('vary')));
     const headers: Record<string, string> = {};
     for (const name of CACHED_HEADERS) {
       const value = reply.getHeader(name);
@@ -207,16 +208,24 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
       if (value === undefined || RAW_SKIP.has(name)) continue;
       for (const v of Array.isArray(value) ? value : [value]) rawHeaders.push(name, String(v));
     }
-    rawHeaders.push('content-length', String(body.length), 'x-cache', 'hit');
+    rawHeaders.push('x-cache', 'hit');
     const skipIfCookies = rule.personalCookie ? [SESSION_COOKIE, rule.personalCookie] : [SESSION_COOKIE];
-    pageCache.set(
+    const entry = pageCache.set(
       req.url,
-      { body, status: 200, headers, tags: req.cacheTags, raw: { headers: rawHeaders, skipIfCookies } },
+      { body, status: 200, headers, tags: req.cacheTags, raw: { headers: rawHeaders, skipIfCookies }, compressible },
       req.cacheTtlMs ?? rule.ttlMs,
       req.cacheGeneration,
     );
-    return body;
+    // The compressed body is made once and kept with the page (not stored: compressed per request, below).
+    const encoding = entry && pageCache.encodingFor(entry, req.headers['accept-encoding']);
+    if (!entry || !encoding) return body;
+    const encoded = await pageCache.encodedBody(req.url, entry, encoding);
+    reply.header('content-encoding', encoding);
+    reply.header('content-length', String(encoded.length));
+    return encoded;
   });
+
+  registerCompression(app);
 
   // Before schemas and handlers: text that is not clean text is refused naming the field, then
   // state-changing requests must come from this site with a form token (no cookie needed).
@@ -287,4 +296,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     else if (status === 400) message = msg('notUnderstood');
     return sendError(req, reply, status === 415 ? 400 : status, message);
   });
+
+  // After the error handler, so a refused range gets the site's error page.
+  await app.register(staticFiles);
 });

@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { PageContext } from './context.ts';
 import { LocaleContext } from './locale.ts';
 import { t } from './messages.ts';
+import { assetUrl } from '../http/assets.ts';
 
 export interface HeadMeta {
   description?: string;
@@ -53,10 +54,10 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
         {(head.feeds ?? []).map((f) => (
           <link rel="alternate" type={f.type} title={f.title} href={f.href} />
         ))}
-        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
-        <link rel="stylesheet" href="/static/site.css" />
-        <script src="/static/quick-exit.js" defer />
-        <script src="/static/landing.js" defer />
+        <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
+        <link rel="stylesheet" href={assetUrl('site.css')} />
+        <script src={assetUrl('quick-exit.js')} defer />
+        <script src={assetUrl('landing.js')} defer />
         {scripts.map((src) => (
           <script src={src} defer />
         ))}
@@ -117,7 +118,11 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
           <LocaleContext.Provider value={ctx.locale}>{children}</LocaleContext.Provider>
         </main>
         <footer class="site-footer">
-          <p>{text('footerPrivacy')}</p>
+          <p>
+            {/* The exact statement is on /safety; test/e2e/privacy-statement.e2e.test.ts holds both to the browser. */}
+            {text('footerPrivacy')}{' '}
+            <a href={ctx.locale === 'fr' ? '/safety?lang=fr#stored' : '/safety#stored'}>{text('footerStored')}</a>
+          </p>
           <p>
             <a href="/safety">{text('safety')}</a>
           </p>

@@ -15,7 +15,9 @@ export const { t, msg } = defineMessages('core', {
     quickExitHint: 'Leave quickly: press Shift three times',
     quickExitAnnounce: 'Shift pressed {count} of 3 times. Press {left} more to leave this page.',
     safety: 'Staying safe on this site',
-    footerPrivacy: 'No cookies, no tracking, nothing loaded from other sites.',
+    footerPrivacy:
+      'No tracking, nothing loaded from other sites, and nothing kept in your browser unless you start a training course, write a reflection note or log in as staff.',
+    footerStored: 'What each page stores',
     staffArea: 'Staff area',
     logout: 'Log out',
     notFoundTitle: 'Page not found',
@@ -74,7 +76,9 @@ export const { t, msg } = defineMessages('core', {
     quickExitHint: 'Partir vite : appuyez trois fois sur Maj',
     quickExitAnnounce: 'Maj appuyée {count} fois sur 3. Encore {left} pour quitter la page.',
     safety: 'Rester en sécurité sur ce site',
-    footerPrivacy: 'Aucun cookie, aucun pistage, rien chargé depuis d’autres sites.',
+    footerPrivacy:
+      'Aucun pistage, rien chargé depuis d’autres sites, et rien gardé dans votre navigateur sauf si vous commencez une formation, écrivez une note de réflexion ou vous connectez comme membre de l’équipe.',
+    footerStored: 'Ce que chaque page garde',
     staffArea: 'Espace équipe',
     logout: 'Se déconnecter',
     notFoundTitle: 'Page introuvable',

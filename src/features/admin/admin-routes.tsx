@@ -9,8 +9,12 @@ import {
   takeFailedLoginNotice,
 } from '../../core/auth/service.ts';
 import { requireStaff } from '../../core/http/guard.tsx';
-import { FormText, Id, Type, typed, type App } from '../../core/http/schemas.ts';
+import { FormText, Id, IdParams, Type, typed, type App } from '../../core/http/schemas.ts';
 import { fieldErrorsOf } from '../../core/result.ts';
+import { createResetLink } from '../../core/auth/resets.ts';
+import { adminRemoveFactor, isFactorRequired, setFactorRequired } from '../../core/auth/second-factor.ts';
+import { auditRoutes } from './audit-routes.tsx';
+import { ownSecurityRoutes, resetLinkRoutes } from './security-routes.tsx';
 import type { PageContext } from '../../core/views/context.ts';
 import { AccountPage, AdminHomePage, UsersPage, type UsersPageProps } from './views.tsx';
 
@@ -42,7 +46,11 @@ export async function staffAreaRoutes(fastify: FastifyInstance) {
     return reply.page(page);
   });
   await app.register(staffAccountRoutes);
+  await app.register(staffSecurityRoutes);
   await app.register(ownAccountRoutes);
+  await app.register(ownSecurityRoutes);
+  await app.register(resetLinkRoutes);
+  await app.register(auditRoutes);
 }
 
 /** Admins add staff (the password is generated and shown once), disable accounts and end sessions. */
@@ -50,7 +58,7 @@ async function staffAccountRoutes(app: App) {
   const { db, clock } = app.deps;
   const guard = { preHandler: requireStaff('users.manage') };
   const usersPage = async (ctx: PageContext, extra: Partial<UsersPageProps> = {}) => (
-    <UsersPage ctx={ctx} rows={await listStaff(db, clock)} {...extra} />
+    <UsersPage ctx={ctx} rows={await listStaff(db, clock)} factorRequired={await isFactorRequired(db)} {...extra} />
   );
 
   app.get('/admin/users', guard, async (req, reply) => reply.page(await usersPage(req.pageContext())));
@@ -72,6 +80,36 @@ async function staffAccountRoutes(app: App) {
       const result = await setStaffDisabled(db, clock, req.staff!.id, id, action === 'disable');
       if (!result.ok) return reply.page(await usersPage(req.pageContext(), { errors: fieldErrorsOf(result) }), 400);
     }
+    return reply.redirect('/admin/users', 303);
+  });
+}
+
+const RequireForm = Type.Object({ required: Type.Optional(Type.Literal('1')) });
+
+/** Admins make reset links, remove a lost second factor, and require a second factor of everyone. */
+async function staffSecurityRoutes(app: App) {
+  const { db, clock, config } = app.deps;
+  const guard = { preHandler: requireStaff('users.manage') };
+  const usersPage = async (ctx: PageContext, extra: Partial<UsersPageProps> = {}) => (
+    <UsersPage ctx={ctx} rows={await listStaff(db, clock)} factorRequired={await isFactorRequired(db)} {...extra} />
+  );
+
+  app.post('/admin/users/:id/reset-link', { ...guard, schema: { params: IdParams } }, async (req, reply) => {
+    const result = await createResetLink(db, clock, req.staff!.id, req.params.id);
+    if (!result.ok) return reply.page(await usersPage(req.pageContext(), { errors: fieldErrorsOf(result) }), 404);
+    const resetLink = {
+      email: result.value.email,
+      url: new URL(`/admin/reset/${result.value.token}`, config.publicUrl).href,
+    };
+    return reply.page(await usersPage(req.pageContext(), { resetLink }), 201);
+  });
+  app.post('/admin/users/:id/remove-two-factor', { ...guard, schema: { params: IdParams } }, async (req, reply) => {
+    const result = await adminRemoveFactor(db, clock, req.staff!.id, req.params.id);
+    if (!result.ok) return reply.page(await usersPage(req.pageContext(), { errors: fieldErrorsOf(result) }), 404);
+    return reply.redirect('/admin/users', 303);
+  });
+  app.post('/admin/users/security', { ...guard, schema: { body: RequireForm } }, async (req, reply) => {
+    await setFactorRequired(db, clock, req.staff!.id, req.body.required === '1');
     return reply.redirect('/admin/users', 303);
   });
 }

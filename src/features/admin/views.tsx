@@ -2,11 +2,12 @@ import type { PageContext } from '../../core/views/context.ts';
 import { CsrfField, ErrorSummary, Field, formatDate, Notice, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import type { AdminLink } from '../../core/app.ts';
-import { ROLES } from '../../core/auth/policy.ts';
+import { actionsOf, leastPowerfulRole, ROLES } from '../../core/auth/policy.ts';
 import { t } from '../../core/auth/messages.ts';
 import type { listStaff } from '../../core/auth/service.ts';
 import type { Message } from '../../core/i18n/index.ts';
 
+type ActionKey = Parameters<typeof t>[1];
 type StaffRow = Awaited<ReturnType<typeof listStaff>>[number];
 
 export function LoginPage({
@@ -65,7 +66,8 @@ export function AdminHomePage({
       )}
       <p>
         You are logged in as <strong>{ctx.staff?.displayName}</strong> with the role <strong>{role}</strong>.{' '}
-        <a href="/admin/account">Change your password</a>.
+        <a href="/admin/account">Change your password</a>, <a href="/admin/account/two-factor">two-step login</a>,{' '}
+        <a href="/admin/account/sessions">your sessions</a>.
       </p>
       {links.length === 0 ? (
         <p>Your role has no tools yet.</p>
@@ -91,9 +93,13 @@ export interface UsersPageProps {
   errors?: FieldErrors;
   input?: { email?: string; role?: string; name?: string };
   created?: { email: string; password: string };
+  /** A reset link just made, shown once. */
+  resetLink?: { email: string; url: string };
+  factorRequired?: boolean;
 }
 
-export function UsersPage({ ctx, rows, errors, input = {}, created }: UsersPageProps) {
+export function UsersPage({ ctx, rows, errors, input = {}, created, resetLink, factorRequired }: UsersPageProps) {
+  const defaultRole = input.role ?? leastPowerfulRole();
   return (
     <Layout ctx={ctx} title="Staff accounts" head={{ noindex: true }}>
       <h1>Staff accounts</h1>
@@ -101,6 +107,18 @@ export function UsersPage({ ctx, rows, errors, input = {}, created }: UsersPageP
         <Notice kind="success">
           Account created for <strong>{created.email}</strong>. Its password is <code>{created.password}</code> — give
           it to them privately now: it is shown only this once and stored only as a hash.
+        </Notice>
+      )}
+      {resetLink && (
+        <Notice kind="success">
+          <p>
+            Password-reset link for <strong>{resetLink.email}</strong>, valid for 24 hours and usable once:{' '}
+            <code data-reset-link>{resetLink.url}</code>
+          </p>
+          <p>
+            Give it to them by a channel you trust (in person, a call). It is shown only this once; when they use it,
+            every session of their account ends.
+          </p>
         </Notice>
       )}
       <ErrorSummary errors={errors} />
@@ -142,6 +160,18 @@ export function UsersPage({ ctx, rows, errors, input = {}, created }: UsersPageP
                   <button type="submit" class={u.is_disabled ? 'secondary' : 'danger'}>
                     {u.is_disabled ? 'Enable' : 'Disable'}
                   </button>
+                </form>{' '}
+                <form method="post" action={`/admin/users/${u.id}/reset-link`} class="inline-form">
+                  <CsrfField token={ctx.csrfToken} />
+                  <button type="submit" class="secondary">
+                    Make a reset link
+                  </button>
+                </form>{' '}
+                <form method="post" action={`/admin/users/${u.id}/remove-two-factor`} class="inline-form">
+                  <CsrfField token={ctx.csrfToken} />
+                  <button type="submit" class="secondary">
+                    Remove two-step login (lost phone)
+                  </button>
                 </form>
               </td>
             </tr>
@@ -157,18 +187,49 @@ export function UsersPage({ ctx, rows, errors, input = {}, created }: UsersPageP
         <Field name="name" label="Display name" hint="Shown as the author of posts they write." errors={errors}>
           {(a) => <input {...a} type="text" maxLength={80} value={input.name ?? ''} />}
         </Field>
-        <Field name="role" label="Role" errors={errors}>
+        <Field
+          name="role"
+          label="Role"
+          hint="Give the least a person needs; you can add more later. What each role may do is listed below."
+          errors={errors}
+        >
           {(a) => (
             <select {...a}>
               {ROLES.map((r) => (
-                <option value={r} selected={input.role === r}>
+                <option value={r} selected={defaultRole === r}>
                   {r}
                 </option>
               ))}
             </select>
           )}
         </Field>
+        <dl class="role-list" data-roles>
+          {ROLES.map((r) => (
+            <>
+              <dt>{r}</dt>
+              <dd>
+                {actionsOf(r)
+                  .map((action) => t(ctx.locale, `action_${action.replace('.', '_')}` as ActionKey))
+                  .join('; ')}
+              </dd>
+            </>
+          ))}
+        </dl>
         <button type="submit">Add and generate a password</button>
+      </form>
+      <h2>Two-step login for everyone</h2>
+      <form method="post" action="/admin/users/security">
+        <CsrfField token={ctx.csrfToken} />
+        <p>
+          <label>
+            <input type="checkbox" name="required" value="1" checked={factorRequired} /> Require two-step login (an
+            authenticator app code after the password) of every staff account. Staff without it are sent to set it up
+            after they log in.
+          </label>
+        </p>
+        <button type="submit" class="secondary">
+          Save
+        </button>
       </form>
     </Layout>
   );
@@ -182,6 +243,9 @@ export function AccountPage({ ctx, errors, changed }: { ctx: PageContext; errors
         <Notice kind="success">Your password was changed. Every other session of your account has been ended.</Notice>
       )}
       <ErrorSummary errors={errors} />
+      <p>
+        <a href="/admin/account/two-factor">Two-step login</a> · <a href="/admin/account/sessions">Your sessions</a>
+      </p>
       <h2>Change your password</h2>
       <form method="post" action="/admin/account">
         <CsrfField token={ctx.csrfToken} />
@@ -191,7 +255,7 @@ export function AccountPage({ ctx, errors, changed }: { ctx: PageContext; errors
         <Field
           name="next"
           label="New password"
-          hint="At least 12 characters. A few unrelated words make a strong, memorable password."
+          hint="At least 12 characters; no rules about digits or symbols. A few unrelated words make a strong, memorable password. Very common passwords are refused."
           errors={errors}
         >
           {(a) => <input {...a} type="password" autocomplete="new-password" minLength={12} required />}

@@ -184,6 +184,8 @@ const EventForm = Type.Object({
   ends_at: Type.Optional(FormText(50)),
   place: Type.Optional(FormText(1000)),
   link: Type.Optional(FormText(5000)),
+  repeat: Type.Optional(FormText(20)),
+  repeat_count: Type.Optional(FormText(20)),
 });
 const EventParams = Type.Object({ id: Id, eventId: Id });
 

@@ -9,6 +9,7 @@ import type { PublicPledge } from './pledge-repo.ts';
 import { daysOf } from './pledge-service.ts';
 import type { Campaign, CampaignEvent } from './repo.ts';
 import { CampaignStyles } from './views.tsx';
+import { REPEAT_MAX } from './authoring-service.ts';
 
 type Values = Record<string, string | readonly string[] | undefined>;
 const str = (v: Values, k: string) => {
@@ -269,6 +270,7 @@ export function AdminCampaignEditPage({
         <Field name="event_place" label="Town, city or “Online”" errors={eventErrors}>
           {(a) => <input {...a} name="place" type="text" value={str(eventValues, 'place')} />}
         </Field>
+        <RepeatFields values={eventValues} errors={eventErrors} prefix="event_" />
         <Field name="event_link" label="Link" errors={eventErrors}>
           {(a) => <input {...a} name="link" type="url" value={str(eventValues, 'link')} />}
         </Field>
@@ -306,6 +308,8 @@ export function AdminEventEditPage({
     place: event.place,
     link: event.link,
     description: event.description,
+    repeat: event.repeat,
+    repeat_count: event.repeat ? String(event.repeat_count) : '',
   };
   return (
     <Layout ctx={ctx} title={`Edit event: ${event.title}`} head={{ noindex: true }}>
@@ -329,6 +333,7 @@ export function AdminEventEditPage({
         <Field name="place" label="Town, city or “Online”" errors={errors}>
           {(a) => <input {...a} type="text" value={str(v, 'place')} />}
         </Field>
+        <RepeatFields values={v} errors={errors} prefix="" />
         <Field name="link" label="Link" errors={errors}>
           {(a) => <input {...a} type="url" value={str(v, 'link')} />}
         </Field>
@@ -450,5 +455,39 @@ export function AdminModerationPage({
         label="Pages of the board"
       />
     </Layout>
+  );
+}
+
+/** Whether an event repeats (at the same local time) and how many times in all: the add and edit forms. */
+function RepeatFields({ values, errors, prefix }: { values?: Values; errors?: FieldErrors; prefix: string }) {
+  const v: Values = values ?? {};
+  const repeat = str(v, 'repeat');
+  return (
+    <>
+      <Field name={`${prefix}repeat`} label="Repeats" errors={errors}>
+        {(a) => (
+          <select {...a} name="repeat">
+            <option value="" selected={repeat === ''}>
+              Does not repeat
+            </option>
+            <option value="daily" selected={repeat === 'daily'}>
+              Every day
+            </option>
+            <option value="weekly" selected={repeat === 'weekly'}>
+              Every week
+            </option>
+          </select>
+        )}
+      </Field>
+      <Field
+        name={`${prefix}repeat_count`}
+        label={`Times in all, when it repeats (2 to ${REPEAT_MAX})`}
+        errors={errors}
+      >
+        {(a) => (
+          <input {...a} name="repeat_count" type="number" min={2} max={REPEAT_MAX} value={str(v, 'repeat_count')} />
+        )}
+      </Field>
+    </>
   );
 }

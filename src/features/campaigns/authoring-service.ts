@@ -3,7 +3,7 @@ import { recordAudit } from '../../core/audit/index.ts';
 import { can, type Actor } from '../../core/auth/policy.ts';
 import { slugify } from '../../core/auth/service.ts';
 import type { Clock } from '../../core/clock.ts';
-import type { Db } from '../../core/db/schema.ts';
+import type { Db, EventRepeat } from '../../core/db/schema.ts';
 import { denied, invalid, invalidFields, notFound, ok, type FieldErrors, type Result } from '../../core/result.ts';
 import { campaignLength, isIsoDate, isTimeZone, localToUtc, sixteenDaysTemplate } from './calendar.ts';
 import { readLink } from './link.ts';
@@ -219,7 +219,14 @@ export interface EventInput {
   ends_at?: string;
   place?: string;
   link?: string;
+  /** '', 'daily' or 'weekly'. */
+  repeat?: string;
+  /** How many times in all, when it repeats. */
+  repeat_count?: string;
 }
+
+/** At most a year of weekly events, or two months of daily ones. */
+export const REPEAT_MAX = 60;
 
 type CleanEvent = Omit<CampaignEvent, 'id' | 'campaign_id' | 'created_at'>;
 
@@ -247,6 +254,20 @@ function readEventPlace(raw: string | undefined, fields: FieldErrors): string {
   return '';
 }
 
+/** How often an event repeats and how many times in all (1 when it does not). */
+function readRepeat(input: EventInput, fields: FieldErrors): { repeat: EventRepeat; repeat_count: number } {
+  const repeat = input.repeat ?? '';
+  if (repeat !== '' && repeat !== 'daily' && repeat !== 'weekly') {
+    fields.repeat = msg('eventRepeatInvalid');
+    return { repeat: '', repeat_count: 1 };
+  }
+  if (repeat === '') return { repeat, repeat_count: 1 };
+  const raw = (input.repeat_count ?? '').trim();
+  const count = /^\d{1,3}$/.test(raw) ? Number(raw) : NaN;
+  if (!(count >= 2 && count <= REPEAT_MAX)) fields.repeat_count = msg('eventRepeatCount', { max: REPEAT_MAX });
+  return { repeat, repeat_count: count };
+}
+
 /** The same rules for adding and editing an event. */
 function validateEvent(campaign: Campaign, input: EventInput): Result<CleanEvent> {
   const fields: FieldErrors = {};
@@ -262,8 +283,17 @@ function validateEvent(campaign: Campaign, input: EventInput): Result<CleanEvent
   const { startsAt, endsAt } = readTimes(campaign, input, fields);
   const place = readEventPlace(input.place, fields);
   const link = readLink(input.link, fields);
+  const repeat = readRepeat(input, fields);
   if (Object.keys(fields).length || !title.ok || !description.ok || !startsAt || !endsAt) return invalidFields(fields);
-  return ok({ title: title.value, description: description.value, starts_at: startsAt, ends_at: endsAt, place, link });
+  return ok({
+    title: title.value,
+    description: description.value,
+    starts_at: startsAt,
+    ends_at: endsAt,
+    place,
+    link,
+    ...repeat,
+  });
 }
 
 export async function addEvent(

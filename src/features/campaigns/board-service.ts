@@ -28,18 +28,23 @@ export const findCampaignById = (db: Db, id: number) => repo.findCampaignById(db
 export const listEvents = (db: Db, campaignId: number) => repo.listEvents(db, campaignId);
 export const listDays = (db: Db, campaignId: number) => repo.listDays(db, campaignId);
 
-/** Every campaign by where it stands today: running, coming up (soonest first) and past. */
+/**
+ * Every campaign by where it stands today: running, coming up (soonest first) and past, with the
+ * number of pledges on its board (approved ones: what a visitor can see there).
+ */
 export async function campaignsByPhase(
   db: Db,
   clock: Clock,
-): Promise<{ running: Campaign[]; upcoming: Campaign[]; past: Campaign[] }> {
+): Promise<{ running: Campaign[]; upcoming: Campaign[]; past: Campaign[]; pledges: Map<number, number> }> {
   const all = await repo.listCampaigns(db);
+  const pledges = await pledgeRepo.approvedCounts(db);
   const now = clock.now();
   const phase = (c: Campaign) => campaignPhase(c, now).phase;
   return {
     running: all.filter((c) => phase(c) === 'running'),
     upcoming: all.filter((c) => phase(c) === 'before').reverse(),
     past: all.filter((c) => phase(c) === 'after'),
+    pledges,
   };
 }
 
@@ -177,4 +182,12 @@ export class SingleFlight<T> {
     void started.finally(() => this.inflight.delete(key)).catch(() => {});
     return started;
   }
+}
+
+/** Every campaign page for the sitemap (campaigns have no draft state: each one is public), with when it last changed. */
+export async function sitemapCampaigns(db: Db): Promise<{ path: string; lastmod: string }[]> {
+  return (await repo.listCampaigns(db)).map((c) => ({
+    path: `/campaigns/${encodeURIComponent(c.slug)}`,
+    lastmod: c.updated_at,
+  }));
 }

@@ -131,12 +131,16 @@ describe('iCalendar', () => {
           place: 'Manchester',
           link: '',
           created_at: '2026-11-02T10:00:00.000Z',
+          repeat: '',
+          repeat_count: 1,
         },
       ],
       { publicUrl: 'http://alongside.test', host: 'alongside.test' },
     );
     for (const line of ics.split('\r\n')) assert.ok(Buffer.byteLength(line) <= 75, `line too long: ${line}`);
     const comp = new ICAL.Component(ICAL.parse(ics));
+    // Times are local with a TZID now: ical.js reads them through the calendar's own VTIMEZONE.
+    ICAL.TimezoneService.register(comp.getFirstSubcomponent('vtimezone')!);
     const vevent = comp.getFirstSubcomponent('vevent')!;
     const event = new ICAL.Event(vevent);
     assert.equal(event.summary, long);
@@ -145,5 +149,89 @@ describe('iCalendar', () => {
     assert.equal(event.startDate.toJSDate().toISOString(), '2026-11-28T14:00:00.000Z');
     assert.equal(event.endDate.toJSDate().toISOString(), '2026-11-28T16:00:00.000Z');
     assert.equal(event.uid, 'campaign-event-7@alongside.test');
+  });
+});
+
+describe('iCalendar time zones and repeating events', () => {
+  const campaign = {
+    id: 1,
+    slug: 'vigils',
+    title: 'Vigils,\r\nEND:VCALENDAR',
+    description: '',
+    tag_slug: '',
+    time_zone: 'Europe/London',
+    starts_on: '2026-10-01',
+    ends_on: '2026-12-10',
+    is_board_open: 1,
+    created_at: '2026-09-01T00:00:00.000Z',
+    updated_at: '',
+  };
+  const event = {
+    id: 9,
+    campaign_id: 1,
+    title: 'Weekly vigil\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nSUMMARY:<script>alert(1)</script>',
+    description: '<img src=x onerror=alert(1)>; a, b',
+    // 18:00 in London, British Summer Time: 17:00 UTC.
+    starts_at: '2026-10-18T17:00:00Z',
+    ends_at: '2026-10-18T18:30:00Z',
+    place: 'London',
+    link: '',
+    created_at: '2026-09-02T10:00:00.000Z',
+    repeat: 'weekly' as const,
+    repeat_count: 3,
+  };
+  const site = { publicUrl: 'http://alongside.test', host: 'alongside.test' };
+
+  it('carries the campaign zone as a VTIMEZONE that ical.js uses, and text stays text', () => {
+    const ics = eventsCalendar(campaign, [event], site);
+    const comp = new ICAL.Component(ICAL.parse(ics));
+    const zones = comp.getAllSubcomponents('vtimezone');
+    assert.equal(zones.length, 1);
+    assert.equal(zones[0]!.getFirstPropertyValue('tzid'), 'Europe/London');
+    assert.match(ics, /^DTSTART;TZID=Europe\/London:20261018T180000\r$/m);
+    // The name is one TEXT value (§3.3.11): a line break in it cannot end the calendar.
+    assert.match(ics, /^X-WR-CALNAME:Vigils\\,\\nEND:VCALENDAR\r$/m);
+    assert.equal(ics.match(/^END:VCALENDAR/gm)?.length, 1);
+    const vevents = comp.getAllSubcomponents('vevent');
+    assert.equal(vevents.length, 1, 'a line break in a title cannot start another event');
+    const parsed = new ICAL.Event(vevents[0]!);
+    assert.equal(parsed.summary, event.title.replace(/\r\n/g, '\n'), 'iCalendar text has one kind of line break');
+    assert.equal(parsed.description, event.description);
+    // ical.js converts with the calendar's own VTIMEZONE, not a zone database of its own.
+    const tz = new ICAL.Timezone(zones[0]!);
+    const start = parsed.startDate.convertToZone(ICAL.Timezone.utcTimezone);
+    assert.equal(parsed.startDate.zone?.tzid ?? tz.tzid, 'Europe/London');
+    assert.equal(start.toJSDate().toISOString(), '2026-10-18T17:00:00.000Z');
+  });
+
+  it('writes a repeating event as one RRULE that keeps its local time across the change of clocks', () => {
+    const ics = eventsCalendar(campaign, [event], site);
+    const comp = new ICAL.Component(ICAL.parse(ics));
+    ICAL.TimezoneService.register(comp.getFirstSubcomponent('vtimezone')!);
+    const parsed = new ICAL.Event(comp.getFirstSubcomponent('vevent')!);
+    assert.ok(parsed.isRecurring());
+    assert.equal(String(parsed.component.getFirstPropertyValue('rrule')), 'FREQ=WEEKLY;COUNT=3');
+    const it = parsed.iterator();
+    const starts: string[] = [];
+    for (let next = it.next(); next; next = it.next()) starts.push(next.toJSDate().toISOString());
+    // Clocks go back on 25 October 2026: 18:00 local is 17:00 UTC, then 18:00 UTC.
+    assert.deepEqual(starts, ['2026-10-18T17:00:00.000Z', '2026-10-25T18:00:00.000Z', '2026-11-01T18:00:00.000Z']);
+    const daily = eventsCalendar(campaign, [{ ...event, repeat: 'daily', repeat_count: 2 }], site);
+    assert.match(daily, /^RRULE:FREQ=DAILY;COUNT=2\r$/m);
+    const once = eventsCalendar(campaign, [{ ...event, repeat: '', repeat_count: 1 }], site);
+    assert.doesNotMatch(once, /RRULE/);
+  });
+
+  it('describes every change of offset in the years the events fall in', () => {
+    const ics = eventsCalendar(campaign, [{ ...event, repeat: 'weekly', repeat_count: 15 }], site);
+    const tz = new ICAL.Timezone(new ICAL.Component(ICAL.parse(ics)).getFirstSubcomponent('vtimezone')!);
+    // 15 weeks from 18 October 2026 reach into 2027: its spring change is described too.
+    const utc = (iso: string) => ICAL.Time.fromDateTimeString(iso, undefined as never);
+    const offsetAt = (iso: string) => tz.utcOffset(utc(iso)) / 3600;
+    assert.equal(offsetAt('2026-07-01T12:00:00'), 1);
+    assert.equal(offsetAt('2026-12-01T12:00:00'), 0);
+    assert.equal(offsetAt('2027-01-20T12:00:00'), 0);
+    const tokyo = eventsCalendar({ ...campaign, time_zone: 'Asia/Tokyo' }, [event], site);
+    assert.match(tokyo, /TZID:Asia\/Tokyo[\s\S]*TZOFFSETTO:\+0900/);
   });
 });

@@ -17,6 +17,7 @@ import { cacheTags } from '../../core/cache/tags.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { PledgeSignals } from './pledge-service.ts';
 import { EDIT_WINDOW_MS as COMMENTS_EDIT_WINDOW_MS } from '../comments/service.ts';
+import { assetUrl } from '../../core/http/assets.ts';
 
 const SLUG = '16-days-2026';
 const PAGE = `/campaigns/${SLUG}`;
@@ -105,6 +106,16 @@ for (const dialect of DIALECTS) {
       t.clock.set('2026-11-25T12:00:00Z');
       const res = await t.inject(PAGE);
       assert.equal(res.statusCode, 200);
+      // "Add your pledge" comes before the description and the board, and leads to the form.
+      const jump = res.body.indexOf('<a class="button" href="#pledge-form">Add your pledge</a>');
+      assert.ok(jump > 0 && jump < res.body.indexOf('id="days-title"'), 'the jump link is at the top');
+      assert.match(
+        res.body,
+        /<form method="post" action="\/campaigns\/16-days-2026\/pledges#error-summary" class="pledge-form" id="pledge-form"/,
+      );
+      // Honest counts: clicks, not people.
+      assert.doesNotMatch(res.body, /people said|person said/);
+      assert.match(res.body, /Clicked “me too” (once|\d+ times)/);
       assert.match(res.body, /Today is day 1 of 16\./);
       assert.match(res.body, /Opening vigil \(demo\)/);
       assert.match(res.body, /Writing to my MP every week/);
@@ -129,6 +140,16 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch((await t.inject('/')).body, /campaign-banner/);
       const list = await t.inject('/campaigns');
       assert.match(list.body, /Past campaigns/);
+      // A card per campaign, with its dates and the pledges on its board.
+      const approved = (await pledgeRows(t)).filter(
+        (r) => r.status === 'approved' && r.campaign_id === campaignId,
+      ).length;
+      assert.ok(approved > 1);
+      const card = /<li class="campaign-card" data-campaign="16-days-2026">([\s\S]*?)<\/li>/.exec(list.body)?.[1] ?? '';
+      assert.match(card, /<h3><a href="\/campaigns\/16-days-2026">16 Days of Activism 2026<\/a><\/h3>/);
+      assert.match(card, /25 Nov/);
+      assert.match(card, new RegExp(`<p class="campaign-card__count">${approved} pledges</p>`));
+      assert.match(list.body, /<meta name="description" content="Campaigns running now, coming up and past/);
       // Cached pages that show the banner expire at the campaign's local midnight (London: GMT in December).
       assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, at('2026-12-10T23:59:30Z')), 30_000);
       assert.equal(await campaigns.msUntilNextCampaignBoundary(t.db, at('2026-11-24T23:00:00Z')), 3_600_000);
@@ -234,7 +255,7 @@ for (const dialect of DIALECTS) {
       await click('10.8.0.1');
       assert.equal(
         (await countOnPage()).text,
-        `${start + 1} people said “me too”`,
+        `Clicked “me too” ${start + 1} times`,
         'the first click refreshes the page at once',
       );
       await click('10.8.0.2');
@@ -242,12 +263,16 @@ for (const dialect of DIALECTS) {
       assert.equal(batched.cache, 'hit');
       assert.equal(
         batched.text,
-        `${start + 1} people said “me too”`,
+        `Clicked “me too” ${start + 1} times`,
         'a click within the same second waits for the next refresh',
       );
       t.clock.advance(1000);
       await click('10.8.0.3');
-      assert.equal((await countOnPage()).text, `${start + 3} people said “me too”`, 'a second later both clicks show');
+      assert.equal(
+        (await countOnPage()).text,
+        `Clicked “me too” ${start + 3} times`,
+        'a second later both clicks show',
+      );
       assert.equal(
         (await pledgeRows(t)).find((r) => r.id === demo.id)!.me_too_count,
         start + 3,
@@ -464,10 +489,10 @@ for (const dialect of DIALECTS) {
         // Only the site's own scripts: the layout's and the proof-of-work widget's.
         const scripts = res.body.match(/<script\b[^>]*>/g) ?? [];
         const allowed = [
-          '/static/quick-exit.js',
-          '/static/landing.js',
-          '/static/campaigns.js',
-          '/static/altcha-init.js',
+          assetUrl('quick-exit.js'),
+          assetUrl('landing.js'),
+          assetUrl('campaigns.js'),
+          assetUrl('altcha-init.js'),
         ];
         assert.ok(
           scripts.every((s) => allowed.includes(/src="([^"]+)"/.exec(s)?.[1] ?? '')),
@@ -673,7 +698,21 @@ for (const dialect of DIALECTS) {
         editor,
       );
       assert.equal(badEvent.statusCode, 400);
+      const repeating = { title: 'Vigil', starts_at: '2031-11-27T18:00', ends_at: '', place: 'Online', link: '' };
+      for (const bad of [
+        { repeat: 'hourly', repeat_count: '3' },
+        { repeat: 'weekly', repeat_count: '1' },
+        { repeat: 'weekly', repeat_count: '61' },
+        { repeat: 'daily', repeat_count: '2.5' },
+      ]) {
+        const refused = await postForm(t, `/admin/campaigns/${c.id}/events`, { ...repeating, ...bad }, editor);
+        assert.equal(refused.statusCode, 400, JSON.stringify(bad));
+      }
+      const weekly = { ...repeating, repeat: 'weekly', repeat_count: '3', description: '' };
+      assert.equal((await postForm(t, `/admin/campaigns/${c.id}/events`, weekly, editor)).statusCode, 303);
       const ics = await t.inject('/campaigns/16-days-2031/events.ics');
+      assert.match(ics.body, /^BEGIN:VTIMEZONE\r\nTZID:America\/Toronto\r$/m);
+      assert.match(ics.body, /^RRULE:FREQ=WEEKLY;COUNT=3\r$/m);
       const ev = new ICAL.Event(new ICAL.Component(ICAL.parse(ics.body)).getFirstSubcomponent('vevent')!);
       // 19:00 in Toronto in November is 00:00 UTC the next day (EST, UTC−5).
       assert.equal(ev.startDate.toJSDate().toISOString(), '2031-11-27T00:00:00.000Z');

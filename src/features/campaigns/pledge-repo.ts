@@ -156,6 +156,17 @@ export async function countByStatus(db: Executor, campaignId: number, status: Pl
   return Number(row.n);
 }
 
+/** Approved pledges per campaign, for the campaigns index: campaign id → count. */
+export async function approvedCounts(db: Executor): Promise<Map<number, number>> {
+  const rows = await db
+    .selectFrom('campaign_pledges')
+    .select(['campaign_id', (eb) => eb.fn.countAll<string | number>().as('n')])
+    .where('status', '=', 'approved')
+    .groupBy('campaign_id')
+    .execute();
+  return new Map(rows.map((r) => [r.campaign_id, Number(r.n)]));
+}
+
 export async function pendingCounts(db: Executor): Promise<Map<number, number>> {
   const rows = await db
     .selectFrom('campaign_pledges')

@@ -31,6 +31,7 @@ import {
   SingleFlight,
   taggedPosts,
   type BoardQuery,
+  sitemapCampaigns,
 } from './board-service.ts';
 import { pledgesAtom } from './feed.ts';
 import { eventsCalendar } from './ics.ts';
@@ -167,6 +168,10 @@ async function campaignPageRoutes(app: App, { services }: WithServices) {
   const { db, clock } = app.deps;
   const sendPage = campaignPageSender(app, services.renders);
   app.deps.registry.homeSections.push({ order: 10, render: (ctx, req) => homeBanner(app, ctx, req) });
+  app.deps.registry.sitemap.push({
+    tags: [cacheTags.campaigns],
+    entries: () => sitemapCampaigns(db),
+  });
 
   const listCache = { pageCache: { tags: [cacheTags.campaigns], ttlMs: 60_000 } };
   app.get('/campaigns', { config: listCache }, async (req, reply) =>

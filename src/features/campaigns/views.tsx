@@ -14,6 +14,7 @@ import { t, type CampaignKey } from './messages.ts';
 import type { BoardFilter, PublicPledge } from './pledge-repo.ts';
 import { ACTION_MAX, daysOf, LINK_MAX, NAME_MAX, PLACE_MAX, type OwnPledge } from './pledge-service.ts';
 import type { Campaign, CampaignEvent } from './repo.ts';
+import { assetUrl } from '../../core/http/assets.ts';
 
 export interface TaggedPost {
   slug: string;
@@ -32,10 +33,13 @@ export interface PledgeFormValues {
 }
 
 /** The campaign stylesheet (same origin); the layout has no slot for per-feature CSS in <head>. */
-export const CampaignStyles = () => <link rel="stylesheet" href="/static/campaigns.css" />;
+export const CampaignStyles = () => <link rel="stylesheet" href={assetUrl('campaigns.css')} />;
 
-const pledgeCount = (m: ReturnType<typeof tr>, n: number) => (n === 1 ? m('pledgeOne') : m('pledgeCount', { n }));
 const tr = (ctx: PageContext) => (key: CampaignKey, params?: Params) => t(ctx.locale, key, params);
+/** The "one" or "other" sentence for `n` by the reader's language's plural rules (French: 0 and 1 are "one"). */
+const plural = (ctx: PageContext, n: number, one: CampaignKey, other: CampaignKey) =>
+  t(ctx.locale, new Intl.PluralRules(ctx.locale).select(n) === 'one' ? one : other, { n });
+const pledgeCount = (ctx: PageContext, n: number) => plural(ctx, n, 'pledgeOne', 'pledgeCount');
 
 export function boardHref(slug: string, filter: BoardFilter, page = 1, hash = '#board'): string {
   const q = new URLSearchParams();
@@ -51,48 +55,54 @@ export function CampaignListPage({
   running,
   upcoming,
   past,
+  pledges,
 }: {
   ctx: PageContext;
   running: Campaign[];
   upcoming: Campaign[];
   past: Campaign[];
+  /** Campaign id → pledges on its board. */
+  pledges: Map<number, number>;
 }) {
   const m = tr(ctx);
-  const list = (items: Campaign[]) => (
-    <ul class="campaign-list">
-      {items.map((c) => (
-        <li>
-          <a href={`/campaigns/${c.slug}`}>{c.title}</a>{' '}
-          <span class="muted">{formatDateRange(c.starts_on, c.ends_on, ctx.locale)}</span>
-        </li>
-      ))}
-    </ul>
-  );
+  const section = (id: string, title: string, items: Campaign[]) =>
+    items.length > 0 && (
+      <section aria-labelledby={id}>
+        <h2 id={id}>{title}</h2>
+        <ul class="campaign-cards">
+          {items.map((c) => (
+            <li class="campaign-card" data-campaign={c.slug}>
+              <h3>
+                <a href={`/campaigns/${c.slug}`}>{c.title}</a>
+              </h3>
+              <p class="muted">{formatDateRange(c.starts_on, c.ends_on, ctx.locale)}</p>
+              {c.description && <p>{summary(c.description)}</p>}
+              <p class="campaign-card__count">{pledgeCount(ctx, pledges.get(c.id) ?? 0)}</p>
+            </li>
+          ))}
+        </ul>
+      </section>
+    );
   return (
-    <Layout ctx={ctx} title={m('campaigns')} head={{ canonical: `${ctx.publicUrl}/campaigns` }}>
+    <Layout
+      ctx={ctx}
+      title={m('campaigns')}
+      head={{ description: m('campaignsDescription'), canonical: `${ctx.publicUrl}/campaigns` }}
+    >
       <CampaignStyles />
       <h1>{m('campaigns')}</h1>
       {running.length + upcoming.length + past.length === 0 && <p>{m('noCampaigns')}</p>}
-      {running.length > 0 && (
-        <section>
-          <h2>{m('running')}</h2>
-          {list(running)}
-        </section>
-      )}
-      {upcoming.length > 0 && (
-        <section>
-          <h2>{m('upcoming')}</h2>
-          {list(upcoming)}
-        </section>
-      )}
-      {past.length > 0 && (
-        <section>
-          <h2>{m('past')}</h2>
-          {list(past)}
-        </section>
-      )}
+      {section('running', m('running'), running)}
+      {section('upcoming', m('upcoming'), upcoming)}
+      {section('past', m('past'), past)}
     </Layout>
   );
+}
+
+/** A card's summary: the description's first paragraph, cut at a word near 200 characters. */
+function summary(description: string): string {
+  const first = description.split(/\n{2,}/)[0]!.trim();
+  return first.length <= 200 ? first : `${first.slice(0, 197).replace(/\s+\S*$/, '')}…`;
 }
 
 function PhaseNotice({ ctx, data }: { ctx: PageContext; data: CampaignPage }) {
@@ -124,7 +134,7 @@ function DayByDay({ ctx, data }: { ctx: PageContext; data: CampaignPage }) {
             <span class="muted">{dayLabel(dateOfDay(data.campaign.starts_on, day), ctx.locale)}</span>
             {day === today && <span class="badge"> {m('today')}</span>}
             {themes.get(day) ? <span> — {themes.get(day)}</span> : null}{' '}
-            <a href={boardHref(data.campaign.slug, { day })}>{pledgeCount(m, data.counts.byDay.get(day) ?? 0)}</a>
+            <a href={boardHref(data.campaign.slug, { day })}>{pledgeCount(ctx, data.counts.byDay.get(day) ?? 0)}</a>
           </li>
         ))}
       </ol>
@@ -212,8 +222,9 @@ export function PledgeCard({
           method="post"
           action={`/campaigns/${campaign.slug}/pledges/${pledge.id}/me-too`}
           class="inline-form me-too"
-          data-one={m('meTooOne')}
+          data-one={m('meTooOne', { n: '{n}' })}
           data-many={m('meTooCount', { n: '{n}' })}
+          data-lang={ctx.locale}
           data-already={m('meTooAlready')}
         >
           <CsrfField token={ctx.csrfToken} />
@@ -221,7 +232,7 @@ export function PledgeCard({
             {m('meToo')}
           </button>{' '}
           <span class="muted" data-me-too-count aria-live="polite">
-            {pledge.me_too_count === 1 ? m('meTooOne') : m('meTooCount', { n: pledge.me_too_count })}
+            {plural(ctx, pledge.me_too_count, 'meTooOne', 'meTooCount')}
           </span>
         </form>
       )}
@@ -372,7 +383,7 @@ export function CampaignPageView({
     <Layout
       ctx={ctx}
       title={c.title}
-      scripts={[...(scripts ?? []), '/static/campaigns.js']}
+      scripts={[...(scripts ?? []), assetUrl('campaigns.js')]}
       head={{
         description: c.description.slice(0, 200),
         canonical: `${ctx.publicUrl}/campaigns/${c.slug}`,
@@ -389,6 +400,13 @@ export function CampaignPageView({
       <h1>{c.title}</h1>
       <p class="muted">{formatDateRange(c.starts_on, c.ends_on, ctx.locale)}</p>
       <PhaseNotice ctx={ctx} data={data} />
+      {c.is_board_open ? (
+        <p class="jump-to-pledge">
+          <a class="button" href="#pledge-form">
+            {m('addPledgeJump')}
+          </a>
+        </p>
+      ) : null}
       {c.description.split(/\n{2,}/).map((para) => (
         <p>{para}</p>
       ))}
@@ -411,7 +429,7 @@ export function CampaignPageView({
         <h2 id="board-title">{m('board')}</h2>
         <p>{m('boardIntro')}</p>
         <p class="board-counts">
-          <strong>{pledgeCount(m, data.counts.total)}</strong>
+          <strong>{pledgeCount(ctx, data.counts.total)}</strong>
           {PLEDGE_KINDS.filter((k) => data.counts.byKind.get(k)).map((k) => (
             <span>
               {' '}

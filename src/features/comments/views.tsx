@@ -14,6 +14,7 @@ import {
   type ThreadComment,
 } from './service.ts';
 import { t, type CommentMessageKey } from './messages.ts';
+import { assetUrl } from '../../core/http/assets.ts';
 
 /* Pure views: data in, markup out. User text is escaped; comment bodies go through the safe comment renderer only. */
 
@@ -32,7 +33,7 @@ export interface CommentFormValues {
 }
 
 function Styles() {
-  return <link rel="stylesheet" href="/static/comments.css" />;
+  return <link rel="stylesheet" href={assetUrl('comments.css')} />;
 }
 
 function CommentBody({ md }: { md: string }) {
@@ -378,7 +379,7 @@ function ActionProblem({ text }: { text: string }) {
 
 export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, error }: QueuePageProps) {
   return (
-    <Layout ctx={ctx} title="Comment moderation" head={{ noindex: true }} scripts={['/static/comments-admin.js']}>
+    <Layout ctx={ctx} title="Comment moderation" head={{ noindex: true }} scripts={[assetUrl('comments-admin.js')]}>
       <Styles />
       <p>
         <a href="/admin">← Staff area</a> · <a href="/admin/comments/settings">Anti-spam settings</a>

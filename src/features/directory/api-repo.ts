@@ -100,7 +100,7 @@ async function pageOf<R>(
   return { total, rows };
 }
 
-/** One page of services (id and last_modified): by name, or nearest first when a radius is given. */
+/** One page of services (id, name, status and last_modified): by name, or nearest first when a radius is given. */
 export async function apiServicePage(
   db: Executor,
   dialect: Dialect,
@@ -119,10 +119,10 @@ export async function apiServicePage(
       order = sql`(select min(${apiDistance(dialect, f.place.centres)}) from service_at_location sal join location l on l.id = sal.location_id where sal.service_id = s.id), s.name, s.id`;
     }
   }
-  return pageOf<{ id: string; last_modified: string | null }>(
+  return pageOf<{ id: string; name: string; status: string; last_modified: string | null }>(
     db,
     sql`from service s ${whereClause(where)}`,
-    sql`s.id, s.last_modified`,
+    sql`s.id, s.name, s.status, s.last_modified`,
     order,
     page,
     perPage,

@@ -197,7 +197,8 @@ export async function serviceList(db: Db, dialect: Dialect, q: ServicesQuery): P
       const { total, rows } = await apiRepo.apiServicePage(db, dialect, filter.value, page, perPage, withTotal);
       const ids = rows.map((r) => r.id);
       const items = minimal
-        ? rows.map((r) => ({ id: r.id, last_modified: r.last_modified }))
+        ? // The reference's "id and modified date", with the fields compiled/service_list.json requires.
+          rows.map((r) => pick('service', r))
         : full
           ? await nestedServices(db, ids)
           : await listedServices(db, ids);

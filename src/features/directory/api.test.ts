@@ -1,26 +1,30 @@
 import assert from 'node:assert/strict';
 import crypto from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { Ajv2020 } from 'ajv/dist/2020.js';
-import addFormats from 'ajv-formats';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { distanceKm } from './gazetteer.ts';
 import { TAXONOMY_IDS } from './hsds.ts';
 import { seedDirectory } from './seed.ts';
-import * as schemas from './testdata/hsds-schemas.ts';
+import { pageProblems, problems, type OfficialSchema } from './testdata/official-schemas.ts';
 
 /*
  * The read-only HSDS API against the Open Referral API reference (schema/openapi.json, branch 3.0):
  * every list parameter, the Page object, ndjson output, postcode/proximity, and what must never leak —
  * a confidential location's street, postal code and exact coordinates.
  */
-const ajv = new Ajv2020({ allErrors: true, strict: false });
-(addFormats as unknown as (a: Ajv2020) => void)(ajv);
-const validatePage = ajv.compile(schemas.page);
-const validateNested = ajv.compile(schemas.nestedService);
+/** Each list's items as schema/openapi.json gives them (the taxonomies' schemas are not compiled upstream). */
+const LIST_ITEM: Record<(typeof LISTS)[number], OfficialSchema> = {
+  services: 'compiled/service_list.json',
+  organizations: 'compiled/organization_list.json',
+  service_at_locations: 'compiled/service_at_location_list.json',
+  taxonomies: 'taxonomy.json',
+  taxonomy_terms: 'taxonomy_term.json',
+};
 
 const SECRET = /Hidden Street|M1 0ZZ|53\.4794|-2\.2453/;
 const LISTS = ['services', 'organizations', 'service_at_locations', 'taxonomies', 'taxonomy_terms'] as const;
+const valid = (schema: OfficialSchema, value: unknown, what: string) =>
+  assert.deepEqual(problems(schema, value), [], `${what} against ${schema}`);
 type Item = Record<string, unknown> & { id: string; name?: string };
 
 for (const dialect of DIALECTS) {
@@ -92,7 +96,7 @@ for (const dialect of DIALECTS) {
         const seen: string[] = [];
         for (let page = 1; page <= pages; page++) {
           const body = await get(`/api/hsds/${list}?per_page=${perPage}&page=${page}`);
-          assert.ok(validatePage(body), `${list}: ${ajv.errorsText(validatePage.errors)}`);
+          assert.deepEqual(pageProblems(LIST_ITEM[list], body), [], `${list} page ${page}`);
           assert.deepEqual(
             {
               total_items: body.total_items,
@@ -148,6 +152,70 @@ for (const dialect of DIALECTS) {
       );
     });
 
+    it('answers every endpoint, list and item, at every variant, valid against the official schemas', async () => {
+      // A record with every optional field empty, so that "left out, never null" is checked too.
+      const bare = crypto.randomUUID();
+      const org = await orgOf('Safe Harbour House (demo)');
+      await t.db
+        .insertInto('service')
+        .values({
+          id: bare,
+          organization_id: org,
+          name: 'Bare',
+          status: 'active',
+          slug: `bare-${bare}`,
+          created_at: '2024-01-01T00:00:00.000Z',
+        })
+        .execute();
+      const lists: [string, OfficialSchema, OfficialSchema][] = [
+        ['services', 'compiled/service_list.json', 'compiled/service.json'],
+        ['services?minimal=true', 'compiled/service_list.json', 'compiled/service.json'],
+        ['services?full=true', 'compiled/service.json', 'compiled/service.json'],
+        ['service_at_locations', 'compiled/service_at_location_list.json', 'compiled/service_at_location.json'],
+        ['service_at_locations?full=true', 'compiled/service_at_location.json', 'compiled/service_at_location.json'],
+        ['organizations', 'compiled/organization_list.json', 'compiled/organization.json'],
+        ['organizations?full=true', 'compiled/organization.json', 'compiled/organization.json'],
+        ['organizations?full_service=true', 'compiled/organization.json', 'compiled/organization.json'],
+        ['taxonomies', 'taxonomy.json', 'taxonomy.json'],
+        ['taxonomy_terms', 'taxonomy_term.json', 'taxonomy_term.json'],
+      ];
+      let checked = 0;
+      for (const [list, itemSchema, recordSchema] of lists) {
+        const [route, query = ''] = list.split('?');
+        const sep = query ? `&${query}` : '';
+        const body = await get(`/api/hsds/${route}?per_page=100${sep}`);
+        assert.ok(body.contents.length > 0, list);
+        assert.deepEqual(pageProblems(itemSchema, body), [], list);
+        assert.doesNotMatch(JSON.stringify(body), /:null[,}\]]/, `${list}: no field is null`);
+        // ndjson: every result, each line valid.
+        const nd = await t.inject(`/api/hsds/${route}?format=ndjson${sep}`);
+        const lines = nd.body
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l) as unknown);
+        assert.equal(lines.length, body.total_items, `${list} ndjson`);
+        for (const line of lines) valid(itemSchema, line, `${list} ndjson`);
+        // Each record by id (organizations also with full_service).
+        for (const item of body.contents) {
+          for (const q of route === 'organizations' ? ['', '?full_service=true'] : ['']) {
+            const one = await t.inject(`/api/hsds/${route}/${item.id}${q}`);
+            assert.equal(one.statusCode, 200, `${route}/${item.id}${q}`);
+            assert.doesNotMatch(one.body, /:null[,}\]]/, `${route}/${item.id}${q}: no field is null`);
+            valid(recordSchema, one.json(), `${route}/${item.id}${q}`);
+            checked++;
+          }
+        }
+      }
+      assert.ok(checked > 40, `${checked} records checked`);
+      const listed = await get(`/api/hsds/services?organization_id=${org}&per_page=100`);
+      assert.deepEqual(
+        Object.keys(listed.contents.find((c) => c.id === bare)!).sort(),
+        ['id', 'name', 'organization', 'organization_id', 'status'],
+        'empty fields are left out',
+      );
+      await t.db.deleteFrom('service').where('id', '=', bare).execute();
+    });
+
     it('lists services with one-to-one fields, minimal ids or fully nested records', async () => {
       const listed = await get('/api/hsds/services?search=trafficking');
       assert.ok(names(listed).includes('Safe Harbour House (demo)'));
@@ -157,14 +225,15 @@ for (const dialect of DIALECTS) {
       const minimal = await get('/api/hsds/services?search=trafficking&minimal=true');
       assert.deepEqual(
         minimal.contents.map((c) => Object.keys(c).sort()),
-        minimal.contents.map(() => ['id', 'last_modified']),
+        // The reference's "id and modified date", with the fields compiled/service_list.json requires.
+        minimal.contents.map(() => ['id', 'last_modified', 'name', 'status']),
       );
       assert.deepEqual(
         minimal.contents.map((c) => c.id),
         listed.contents.map((c) => c.id),
       );
       const full = await get('/api/hsds/services?search=trafficking&full=true');
-      for (const s of full.contents) assert.ok(validateNested(s), ajv.errorsText(validateNested.errors));
+      for (const s of full.contents) valid('compiled/service.json', s, s.id);
       assert.doesNotMatch(JSON.stringify(full), SECRET);
     });
 
@@ -229,14 +298,8 @@ for (const dialect of DIALECTS) {
     it('lists services at locations with their location and service, under the same filters', async () => {
       const list = await get('/api/hsds/service_at_locations?per_page=100');
       const item = list.contents[0]!;
-      assert.deepEqual(Object.keys(item).sort(), [
-        'description',
-        'id',
-        'location',
-        'location_id',
-        'service',
-        'service_id',
-      ]);
+      // (Its empty description is left out, never null.)
+      assert.deepEqual(Object.keys(item).sort(), ['id', 'location', 'location_id', 'service', 'service_id']);
       assert.equal(typeof (item.location as Item).location_type, 'string');
       assert.equal(typeof ((item.service as Item).organization as Item).name, 'string');
       assert.equal((item.location as Item).addresses, undefined, 'one-to-one fields only');
@@ -260,7 +323,7 @@ for (const dialect of DIALECTS) {
       );
       const nested = full.contents[0]!;
       assert.ok(Array.isArray((nested.location as Item).addresses));
-      assert.ok(validateNested(nested.service), ajv.errorsText(validateNested.errors));
+      valid('compiled/service.json', nested.service, 'nested service');
       const one = await t.inject(`/api/hsds/service_at_locations/${harbour.id}`);
       assert.equal(one.statusCode, 200);
       for (const body of [JSON.stringify(list), JSON.stringify(full), one.body]) assert.doesNotMatch(body, SECRET);
@@ -366,7 +429,7 @@ for (const dialect of DIALECTS) {
         .split('\n')
         .map((l) => JSON.parse(l));
       assert.equal(minimal.length, 3);
-      assert.deepEqual(Object.keys(minimal[0]).sort(), ['id', 'last_modified']);
+      assert.deepEqual(Object.keys(minimal[0]).sort(), ['id', 'last_modified', 'name', 'status']);
       const full = await t.inject('/api/hsds/service_at_locations?format=ndjson&full=true');
       assert.doesNotMatch(full.body, SECRET);
       assert.equal((await t.inject('/api/hsds/services?format=ndjson&search=zzqxjw')).body, '');
@@ -406,7 +469,7 @@ for (const dialect of DIALECTS) {
       assert.equal((harbour.locations as Item[])[0]!.name, 'Greater Manchester');
       const fullService = await get('/api/hsds/organizations?per_page=100&full_service=true');
       const nestedService = (fullService.contents.find((o) => o.id === harbourOrg)!.services as Item[])[0]!;
-      assert.ok(validateNested(nestedService), ajv.errorsText(validateNested.errors));
+      valid('compiled/service.json', nestedService, 'nested service');
 
       const one = await t.inject(`/api/hsds/organizations/${harbourOrg}`);
       assert.equal((one.json().services as Item[])[0]!.service_at_locations, undefined);
@@ -473,7 +536,10 @@ for (const dialect of DIALECTS) {
       assert.ok(category.contents.some((c) => c.id === child));
       const top = await get(`/api/hsds/taxonomy_terms?taxonomy_id=${TAXONOMY_IDS.category}&top_only=true&per_page=100`);
       assert.equal(top.total_items, category.total_items - 1);
-      assert.ok(top.contents.every((c) => c.parent_id === null));
+      assert.ok(
+        top.contents.every((c) => !('parent_id' in c)),
+        'a top term has no parent_id (left out, never null)',
+      );
       assert.deepEqual(
         (await get(`/api/hsds/taxonomy_terms?parent_id=${legal}`)).contents.map((c) => c.id),
         [child],

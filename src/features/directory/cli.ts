@@ -2,6 +2,7 @@ import path from 'node:path';
 import { UsageError, type Command } from '../../core/cli/command.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
+import { printDemoNotice } from '../../core/demo/notice.ts';
 import { translate } from '../../core/i18n/index.ts';
 import { placeIndexFile, sharedPlaceCacheDir, writePlaceIndex } from './place-index-build.ts';
 
@@ -28,22 +29,29 @@ export const directoryCommands: Record<string, Command> = {
     const dir = folderArgument('export-hsds', args);
     const { exportPackage } = await import('./hsds-io.ts');
     return withMigratedDatabase(config.database, async (handle) => {
-      const counts = await exportPackage(handle.db, path.resolve(dir));
+      const report = await exportPackage(handle.db, path.resolve(dir));
       console.log(
-        `Wrote an HSDS data package to ${path.resolve(dir)}: ${Object.entries(counts)
+        `Wrote an HSDS data package to ${path.resolve(dir)}: ${Object.entries(report.counts)
           .map(([t, n]) => `${t} ${n}`)
           .join(', ')}.`,
       );
-      console.log('Confidential locations are exported by area only.');
+      console.log('Confidential locations are exported by area only (column x-confidential).');
+      if (report.leftOut.length)
+        console.log(`Rows left out (a field HSDS requires is empty):\n  ${report.leftOut.join('\n  ')}`);
       return 0;
     });
   },
   async 'import-hsds'(args, config) {
-    const dir = folderArgument('import-hsds', args);
+    const skipInvalid = args.includes('--skip-invalid');
+    const dir = folderArgument(
+      'import-hsds',
+      args.filter((a) => a !== '--skip-invalid'),
+    );
     const { importPackage } = await import('./hsds-io.ts');
     return withMigratedDatabase(config.database, async (handle) => {
+      await printDemoNotice(handle.db);
       const started = performance.now();
-      const result = await importPackage(handle.db, handle.dialect, systemClock, path.resolve(dir));
+      const result = await importPackage(handle.db, handle.dialect, systemClock, path.resolve(dir), { skipInvalid });
       if (!result.ok) {
         console.error(translate('en', result.message));
         return 1;
@@ -54,7 +62,8 @@ export const directoryCommands: Record<string, Command> = {
           .map(([t, n]) => `${t} ${n}`)
           .join(', ')}.`,
       );
-      if (r.ignoredFiles.length) console.log(`Files not used by this directory: ${r.ignoredFiles.join(', ')}`);
+      if (r.skipped.length)
+        console.log(`Rows left out (${r.skipped.length}):\n  ${r.skipped.map((m) => translate('en', m)).join('\n  ')}`);
       if (r.ignoredColumns.length)
         console.log(
           `Columns not used: ${r.ignoredColumns.slice(0, 20).join(', ')}${r.ignoredColumns.length > 20 ? '…' : ''}`,

@@ -114,7 +114,7 @@ const CASES: [string, (dir: string) => void, RegExp][] = [
   [
     'a text-direction isolate in a resource of datapackage.json',
     replaceIn('datapackage.json', '"organization.csv"', '"organization\u2067.csv"'),
-    /datapackage\.json, field resources\[0\]\.path: the text holds the text-direction override U\+2067/,
+    /datapackage\.json, field resources\[5\]\.path: the text holds the text-direction override U\+2067/,
   ],
   [
     'a byte that is not UTF-8 in datapackage.json',
@@ -141,6 +141,8 @@ for (const dialect of DIALECTS) {
           const text = result.ok ? '' : translate('en', result.message);
           assert.match(text, /^The package was not imported; nothing was changed\./);
           assert.match(text, expected);
+          // A refused descriptor is not followed, so the files it lists are not named as unknown on top.
+          assert.doesNotMatch(text, /is not an HSDS 3\.0 table/);
           // The message names the character by its code and never carries it to the terminal.
           assert.doesNotMatch(text, /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/);
           assert.match(result.ok ? '' : translate('fr', result.message), /n’a pas été importé/);
@@ -150,6 +152,31 @@ for (const dialect of DIALECTS) {
         }
       });
     }
+
+    it('with --skip-invalid leaves out the row with refused text (and what points at it) and names it', async () => {
+      const fresh = await createTestDatabase(dialect);
+      try {
+        const dir = hostilePackage(replaceIn('organization.csv', 'Northside Health', 'North\u0000side Health'));
+        const result = await importPackage(fresh.db, dialect, t.clock, dir, { skipInvalid: true });
+        assert.ok(result.ok, result.ok ? '' : translate('en', result.message));
+        const skipped = result.value.skipped.map((m) => translate('en', m)).join('\n');
+        assert.match(
+          skipped,
+          /organization\.csv, row 3, field name: the text holds the invisible control character U\+0000/,
+        );
+        // Its service is left out with it; the other organisation's rows are in.
+        assert.match(skipped, /service\.csv, row 3, field organization_id/);
+        const names = (await fresh.db.selectFrom('organization').select('name').execute()).map((o) => o.name);
+        assert.deepEqual(names, ['Harbourside Community Legal (sample)']);
+        const services = await fresh.db.selectFrom('service').select('id').execute();
+        assert.deepEqual(
+          services.map((s) => s.id),
+          ['1c000000-0000-4000-8000-000000000001'],
+        );
+      } finally {
+        await fresh.destroy();
+      }
+    });
 
     it('still imports a package saved with a byte-order mark, with tabs and line breaks in its text', async () => {
       const fresh = await createTestDatabase(dialect);

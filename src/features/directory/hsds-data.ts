@@ -7,7 +7,7 @@ import * as hsdsRepo from './hsds-repo.ts';
  * its area: no street, no postal code, no name beyond the area, and the area's centre as coordinates.
  * The rows come from hsds-repo.ts; this module only shapes them.
  */
-export type HsdsValue = string | number | null;
+export type HsdsValue = string | number;
 /** One table's fields in their HSDS form. */
 export type HsdsRow = Record<string, HsdsValue>;
 /** A record with others nested in it, as the API's full records are. */
@@ -15,20 +15,46 @@ export interface HsdsRecord {
   [field: string]: HsdsValue | HsdsRecord | HsdsRecord[];
 }
 
-/** Extension fields that travel with the HSDS fields in exports (and are read back by the import). */
-export const EXPORT_EXTENSIONS: Partial<Record<HsdsTable, string[]>> = { schedule: ['timezone_name'] };
+/**
+ * Extension fields that travel with the HSDS fields in exports (and are read back by the import). In a package
+ * their columns are named `x-<field>`: HSDS leaves names starting with `x-` to extensions, and a table-schema
+ * validator accepts extra fields the descriptor declares (docs: README, "HSDS data packages").
+ */
+export const EXPORT_EXTENSIONS: Partial<Record<HsdsTable, string[]>> = {
+  location: ['confidential'],
+  schedule: ['timezone_name'],
+};
+export const extensionColumn = (field: string) => `x-${field}`;
+export const EXTENSION_NOTES: Record<string, string> = {
+  confidential:
+    'Alongside: "true" when the location is confidential. It is then given by its area only (name and centre), and an import keeps it confidential.',
+  timezone_name: 'Alongside: the IANA time zone of the opening hours (timezone gives only the offset).',
+};
 
-/** A row of a table in its HSDS form: the specification's fields, typed as it types them. */
+/**
+ * A row of a table in its HSDS form: the specification's fields, typed as it types them. An empty field is left
+ * out, never null: HSDS 3.0 types its fields as plain strings and numbers, so `null` (or an empty string in a
+ * `uri` or `email` field) would make the record invalid against the official schemas. A required field keeps
+ * its empty string.
+ */
 export function pick(table: HsdsTable, row: object): HsdsRow {
   const out: HsdsRow = {};
   for (const f of HSDS_FIELDS[table]) {
     const v: unknown = Reflect.get(row, f.name);
-    out[f.name] = v === undefined || v === null ? null : f.type === 's' ? String(v) : Number(v);
+    if (v === undefined || v === null || (v === '' && !f.required)) continue;
+    out[f.name] = f.type === 's' ? String(v) : Number(v);
   }
   for (const e of EXPORT_EXTENSIONS[table] ?? []) {
     const v: unknown = Reflect.get(row, e);
-    out[e] = v === undefined || v === null ? null : String(v);
+    if (v !== undefined && v !== null && v !== '') out[e] = String(v);
   }
+  return out;
+}
+
+/** `record` without the fields named (a confidential location's details are left out, not emptied). */
+function without(record: HsdsRow, fields: string[]): HsdsRow {
+  const out = { ...record };
+  for (const f of fields) delete out[f];
   return out;
 }
 
@@ -43,20 +69,26 @@ interface LocationLike {
 export function redactLocation(row: LocationLike): HsdsRow {
   const out = pick('location', row);
   if (!row.is_confidential) return out;
-  return {
-    ...out,
-    name: row.area_name,
-    alternate_name: null,
-    description: null,
-    transportation: null,
-    latitude: row.public_latitude,
-    longitude: row.public_longitude,
-    external_identifier: null,
-    external_identifier_type: null,
-  };
+  const area = without(out, [
+    'name',
+    'alternate_name',
+    'description',
+    'transportation',
+    'latitude',
+    'longitude',
+    'external_identifier',
+    'external_identifier_type',
+  ]);
+  if (row.area_name) area.name = row.area_name;
+  if (row.public_latitude !== null && row.public_longitude !== null) {
+    area.latitude = row.public_latitude;
+    area.longitude = row.public_longitude;
+  }
+  return area;
 }
+/** A confidential location's address: its area only (the street and postal code, required by HSDS, are empty). */
 export function redactAddress(row: object): HsdsRow {
-  return { ...pick('address', row), attention: null, address_1: '', address_2: null, postal_code: '' };
+  return { ...without(pick('address', row), ['attention', 'address_2']), address_1: '', postal_code: '' };
 }
 
 /** Every row of a table in its public form, in id order, in batches (an export may hold 100k services). */
@@ -73,7 +105,8 @@ export async function* publicRows(db: Executor, table: HsdsTable, batch = 5000):
 }
 
 function publicRow(table: HsdsTable, row: object, confidential: Set<string>): HsdsRow {
-  if (table === 'location' && isLocation(row)) return redactLocation(row);
+  if (table === 'location' && isLocation(row))
+    return { ...redactLocation(row), ...(row.is_confidential ? { confidential: 'true' } : {}) };
   const locationId: unknown = Reflect.get(row, 'location_id');
   if (table === 'address' && typeof locationId === 'string' && confidential.has(locationId)) return redactAddress(row);
   return pick(table, row);
@@ -119,7 +152,7 @@ export async function nestedServices(db: Executor, ids: string[]): Promise<HsdsR
     const attributes = c.attributes.filter((a) => a.link_id === id);
     const record: HsdsRecord = {
       ...pick('service', s),
-      organization: org ? pick('organization', org) : null,
+      ...(org ? { organization: pick('organization', org) } : {}),
       phones: mine(c.phones, id).map((p) => pick('phone', p)),
       schedules: mine(c.schedules, id).map((x) => pick('schedule', x)),
       service_areas: mine(c.areas, id).map((a) => pick('service_area', a)),
@@ -127,12 +160,12 @@ export async function nestedServices(db: Executor, ids: string[]): Promise<HsdsR
       contacts: mine(c.contacts, id).map((x) => pick('contact', x)),
       attributes: attributes.map((a) => {
         const term = terms.get(a.taxonomy_term_id);
-        return { ...pick('attribute', a), taxonomy_term: term ? pick('taxonomy_term', term) : null };
+        return { ...pick('attribute', a), ...(term ? { taxonomy_term: pick('taxonomy_term', term) } : {}) };
       }),
-      service_at_locations: mine(c.links, id).map((x) => ({
-        ...pick('service_at_location', x),
-        location: locations.get(x.location_id) ?? null,
-      })),
+      service_at_locations: mine(c.links, id).map((x) => {
+        const location = locations.get(x.location_id);
+        return { ...pick('service_at_location', x), ...(location ? { location } : {}) };
+      }),
     };
     return [record];
   });
@@ -149,7 +182,7 @@ export async function listedServices(db: Executor, ids: string[]): Promise<HsdsR
     const s = services.get(id);
     if (!s) return [];
     const org = orgs.get(s.organization_id);
-    return [{ ...pick('service', s), organization: org ? pick('organization', org) : null }];
+    return [{ ...pick('service', s), ...(org ? { organization: pick('organization', org) } : {}) }];
   });
 }
 
@@ -183,11 +216,13 @@ export async function servicesAtLocations(db: Executor, ids: string[], full: boo
           service_areas: of(own.service_areas, id).map((r) => pick('service_area', r)),
         }
       : {};
+    const location = locations.get(x.location_id);
+    const service = services.get(x.service_id);
     const record: HsdsRecord = {
       ...pick('service_at_location', x),
       ...children,
-      location: locations.get(x.location_id) ?? null,
-      service: services.get(x.service_id) ?? null,
+      ...(location ? { location } : {}),
+      ...(service ? { service } : {}),
     };
     return [record];
   });

@@ -112,6 +112,11 @@ export async function organizationChildren(db: Executor, ids: string[]) {
 export async function idExists(db: Executor, table: HsdsTable, id: string): Promise<boolean> {
   return !!(await db.selectFrom(table).select('id').where('id', '=', id).executeTakeFirst());
 }
+/** Those of these ids that the table already holds. */
+export async function existingIds(db: Executor, table: HsdsTable, ids: string[]): Promise<string[]> {
+  if (ids.length === 0) return [];
+  return (await db.selectFrom(table).select('id').where('id', 'in', ids).execute()).map((r) => r.id);
+}
 /** One of these ids that the table already holds, if any. */
 export async function anyExistingId(db: Executor, table: HsdsTable, ids: string[]): Promise<string | undefined> {
   if (ids.length === 0) return undefined;

@@ -1,13 +1,15 @@
 /*
- * The HSDS 3.x tabular fields this directory stores, table by table, in the specification's order
- * (https://docs.openreferral.org/en/latest/hsds/schema_reference.html, schema/simple/schema.csv).
- * One list drives the migration, the export, the import and the JSON-schema tests, so they cannot drift.
- * Types: 's' string, 'n' number (decimal), 'i' integer number. `required` is the tabular requirement.
+ * The HSDS 3.0 tabular fields, table by table, in the specification's order (datapackage.json of
+ * openreferral/specification, branch 3.0; a test checks this list against it field by field). One list drives
+ * the export, the import and the API, so they cannot drift. Types: 's' string, 'n' number (decimal), 'i' integer
+ * number (a `number` in the package, checked as whole on import). `tabular` is the Frictionless type of a string
+ * field that holds a date, a date-time or a time. `required` is the tabular requirement.
  */
 export type FieldType = 's' | 'n' | 'i';
 export interface FieldSpec {
   name: string;
   type: FieldType;
+  tabular?: 'date' | 'datetime' | 'time';
   required?: boolean;
   /** Identifier of another HSDS table (checked on import). */
   ref?: HsdsTable;
@@ -15,25 +17,61 @@ export interface FieldSpec {
   format?: 'uuid' | 'uri' | 'email' | 'date-time';
 }
 
+/** Every HSDS 3.0 table, in the order of the specification's datapackage.json. */
 export const HSDS_TABLES = [
   'organization',
+  'program',
   'service',
-  'location',
-  'service_at_location',
-  'address',
-  'phone',
-  'schedule',
-  'language',
-  'service_area',
-  'contact',
-  'taxonomy',
-  'taxonomy_term',
   'attribute',
+  'service_at_location',
+  'location',
+  'phone',
+  'contact',
+  'address',
+  'schedule',
+  'funding',
+  'service_area',
+  'required_document',
+  'language',
+  'accessibility',
+  'taxonomy_term',
+  'metadata',
+  'meta_table_description',
+  'cost_option',
+  'organization_identifier',
+  'taxonomy',
 ] as const;
 export type HsdsTable = (typeof HSDS_TABLES)[number];
 
+/** Each table's file in the specification's package (its datapackage.json `path`). */
+export const HSDS_FILES: Record<HsdsTable, string> = {
+  organization: 'organizations.csv',
+  program: 'programs.csv',
+  service: 'services.csv',
+  attribute: 'attributes.csv',
+  service_at_location: 'service_at_location.csv',
+  location: 'locations.csv',
+  phone: 'phones.csv',
+  contact: 'contacts.csv',
+  address: 'addresses.csv',
+  schedule: 'schedules.csv',
+  funding: 'funding.csv',
+  service_area: 'service_areas.csv',
+  required_document: 'required_documents.csv',
+  language: 'languages.csv',
+  accessibility: 'accessibility.csv',
+  taxonomy_term: 'taxonomy_terms.csv',
+  metadata: 'metadata.csv',
+  meta_table_description: 'meta_table_descriptions.csv',
+  cost_option: 'cost_options.csv',
+  organization_identifier: 'organization_identifiers.csv',
+  taxonomy: 'taxonomies.csv',
+};
+
 const id: FieldSpec = { name: 'id', type: 's', required: true, format: 'uuid' };
 const s = (name: string, extra: Partial<FieldSpec> = {}): FieldSpec => ({ name, type: 's', ...extra });
+const date = (name: string, required = false): FieldSpec => ({ name, type: 's', tabular: 'date', required });
+const time = (name: string): FieldSpec => ({ name, type: 's', tabular: 'time' });
 const ref = (name: string, table: HsdsTable, required = false): FieldSpec => ({
   name,
   type: 's',
@@ -64,7 +102,7 @@ export const HSDS_FIELDS: Record<HsdsTable, FieldSpec[]> = {
   service: [
     id,
     ref('organization_id', 'organization', true),
-    s('program_id'),
+    ref('program_id', 'program'),
     s('name', { required: true }),
     s('alternate_name'),
     s('description'),
@@ -80,11 +118,11 @@ export const HSDS_FIELDS: Record<HsdsTable, FieldSpec[]> = {
     s('eligibility_description'),
     { name: 'minimum_age', type: 'n' },
     { name: 'maximum_age', type: 'n' },
-    s('assured_date'),
+    date('assured_date'),
     s('assurer_email', { format: 'email' }),
     s('licenses'),
     s('alert'),
-    s('last_modified', { format: 'date-time' }),
+    s('last_modified', { format: 'date-time', tabular: 'datetime' }),
   ],
   location: [
     id,
@@ -131,11 +169,11 @@ export const HSDS_FIELDS: Record<HsdsTable, FieldSpec[]> = {
     ref('service_id', 'service'),
     ref('location_id', 'location'),
     ref('service_at_location_id', 'service_at_location'),
-    s('valid_from'),
-    s('valid_to'),
-    s('dtstart'),
+    date('valid_from'),
+    date('valid_to'),
+    date('dtstart'),
     { name: 'timezone', type: 'n' },
-    s('until'),
+    date('until'),
     { name: 'count', type: 'i' },
     s('wkst', { enum: ['MO', 'TU', 'WE', 'TH', 'FR', 'SA', 'SU'] }),
     s('freq', { enum: ['WEEKLY', 'MONTHLY'] }),
@@ -145,8 +183,8 @@ export const HSDS_FIELDS: Record<HsdsTable, FieldSpec[]> = {
     s('bymonthday'),
     s('byyearday'),
     s('description'),
-    s('opens_at'),
-    s('closes_at'),
+    time('opens_at'),
+    time('closes_at'),
     s('schedule_link', { format: 'uri' }),
     s('attending_type'),
     s('notes'),
@@ -163,7 +201,6 @@ export const HSDS_FIELDS: Record<HsdsTable, FieldSpec[]> = {
   service_area: [
     id,
     ref('service_id', 'service'),
-    ref('service_at_location_id', 'service_at_location'),
     s('name'),
     s('description'),
     s('extent'),
@@ -201,18 +238,58 @@ export const HSDS_FIELDS: Record<HsdsTable, FieldSpec[]> = {
   ],
   attribute: [
     id,
-    s('link_id', { required: true }),
+    s('link_id', { required: true, format: 'uuid' }),
     ref('taxonomy_term_id', 'taxonomy_term', true),
     s('link_type'),
     s('link_entity', { required: true }),
     s('value'),
-    s('label'),
+  ],
+  program: [
+    id,
+    ref('organization_id', 'organization', true),
+    s('name', { required: true }),
+    s('alternate_name'),
+    s('description', { required: true }),
+  ],
+  funding: [id, ref('organization_id', 'organization'), ref('service_id', 'service'), s('source')],
+  required_document: [id, ref('service_id', 'service'), s('document'), s('uri', { format: 'uri' })],
+  accessibility: [id, ref('location_id', 'location'), s('description'), s('details'), s('url', { format: 'uri' })],
+  metadata: [
+    id,
+    s('resource_id', { required: true, format: 'uuid' }),
+    s('resource_type', { required: true }),
+    date('last_action_date', true),
+    s('last_action_type', { required: true }),
+    s('field_name', { required: true }),
+    s('previous_value', { required: true }),
+    s('replacement_value', { required: true }),
+    s('updated_by', { required: true }),
+  ],
+  meta_table_description: [id, s('name'), s('language'), s('character_set')],
+  cost_option: [
+    id,
+    ref('service_id', 'service', true),
+    date('valid_from'),
+    date('valid_to'),
+    s('option'),
+    s('currency'),
+    { name: 'amount', type: 'n' },
+    s('amount_description'),
+  ],
+  organization_identifier: [
+    id,
+    ref('organization_id', 'organization', true),
+    s('identifier_scheme'),
+    s('identifier_type', { required: true }),
+    s('identifier', { required: true }),
   ],
 };
 
 /** Tables in an order where every reference points to a table already loaded (import, delete in reverse). */
 export const LOAD_ORDER: HsdsTable[] = [
   'organization',
+  'organization_identifier',
+  'program',
   'taxonomy',
   'taxonomy_term',
   'service',
@@ -224,7 +301,13 @@ export const LOAD_ORDER: HsdsTable[] = [
   'schedule',
   'language',
   'service_area',
+  'funding',
+  'cost_option',
+  'required_document',
+  'accessibility',
   'attribute',
+  'metadata',
+  'meta_table_description',
 ];
 
 /** Taxonomies this directory defines; the term codes are what the search filters use in URLs. */

@@ -12,6 +12,7 @@ import {
 } from './listing-model.ts';
 import { msg } from './messages.ts';
 import type * as repo from './repo.ts';
+import { clipText } from '../../core/text/clip.ts';
 
 /*
  * The curator's listing form: field names, parsing with a message per field, and refilling it.
@@ -195,7 +196,7 @@ export function parseListingForm(
   const input: ListingInput = {
     name,
     organizationName,
-    description: str(body.description).slice(0, 5000),
+    description: clipText(str(body.description), 5000),
     url,
     email,
     status,

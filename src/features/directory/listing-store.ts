@@ -29,6 +29,7 @@ import {
   type LocationInput,
 } from './listing-model.ts';
 import * as repo from './repo.ts';
+import { clipText } from '../../core/text/clip.ts';
 
 /*
  * Loading and writing listings through the repo. A listing is written as HSDS rows; `loadListings`
@@ -65,7 +66,7 @@ export async function writeListing(
         {
           id: organizationId,
           name: input.organizationName,
-          description: input.description.slice(0, 500),
+          description: clipText(input.description, 500),
           website: nul(input.url),
           email: nul(input.email),
         },

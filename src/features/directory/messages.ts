@@ -199,6 +199,15 @@ export const { t, msg } = defineMessages('directory', {
     importNoMatch: '{at}: "{value}" does not match any {table} id.',
     importIdTaken:
       '{file}: the id "{id}" is already in the directory; import into an empty directory or remove that row.',
+    importNotUuid: '{at}: "{value}" is not a UUID (HSDS 3.0 identifiers are UUIDs).',
+    importNotDate: '{at}: "{value}" is not a {type} (the table schema\'s format: {example}).',
+    importUnknownFile: '{file}: this file is not an HSDS 3.0 table; remove it or name it as the specification does.',
+    importUnknownResource: 'datapackage.json: the resource "{name}" is not an HSDS 3.0 table.',
+    importBadPath:
+      'datapackage.json: the resource "{name}" has the path "{path}", which is not a file inside the package folder.',
+    importMissingFile: 'datapackage.json: the resource "{name}" names "{path}", which is not in the package folder.',
+    importTableTwice: '{file}: the table {table} is already read from {other}.',
+    importSkipped: '{at}: row left out ({reason}).',
     importAtHeader: '{file}, row 1 (the header), column {column}',
     importAtJson: '{file}, field {field}',
     importNotWebAddress: '{at}: "{value}" is not a web address; only http:// and https:// addresses are accepted.',
@@ -248,7 +257,8 @@ export const { t, msg } = defineMessages('directory', {
     helpRegionAny: 'Le monde entier seulement',
     helpShow: 'Afficher',
     helpSafe: 'Rester en sécurité sur ce site',
-    helpSafeText: 'Partez tout de suite avec « Quitter cette page » (ou appuyez trois fois sur Maj). Vos recherches ne sont pas enregistrées.',
+    helpSafeText:
+      'Partez tout de suite avec « Quitter cette page » (ou appuyez trois fois sur Maj). Vos recherches ne sont pas enregistrées.',
     helpSafeLink: 'Visiter ce site en sécurité',
     filtersActive: 'Filtres (choisis : {count})',
     emptyFacets: 'Autres choix sans résultat ici ({count})',
@@ -406,6 +416,16 @@ export const { t, msg } = defineMessages('directory', {
     importNoMatch: '{at} : « {value} » ne correspond à aucun identifiant de {table}.',
     importIdTaken:
       '{file} : l’identifiant « {id} » est déjà dans l’annuaire ; importez dans un annuaire vide ou retirez cette ligne.',
+    importNotUuid: '{at} : « {value} » n’est pas un UUID (les identifiants HSDS 3.0 sont des UUID).',
+    importNotDate: '{at} : « {value} » n’est pas de type {type} (format du schéma de table : {example}).',
+    importUnknownFile:
+      '{file} : ce fichier n’est pas une table HSDS 3.0 ; retirez-le ou nommez-le comme la spécification.',
+    importUnknownResource: 'datapackage.json : la ressource « {name} » n’est pas une table HSDS 3.0.',
+    importBadPath:
+      'datapackage.json : la ressource « {name} » a le chemin « {path} », qui n’est pas un fichier du dossier du paquet.',
+    importMissingFile: 'datapackage.json : la ressource « {name} » désigne « {path} », absent du dossier du paquet.',
+    importTableTwice: '{file} : la table {table} est déjà lue depuis {other}.',
+    importSkipped: '{at} : ligne laissée de côté ({reason}).',
     importAtHeader: '{file}, ligne 1 (l’en-tête), colonne {column}',
     importAtJson: '{file}, champ {field}',
     importNotWebAddress:

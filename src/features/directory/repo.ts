@@ -287,8 +287,12 @@ export async function deleteServiceChildren(db: Executor, serviceId: string) {
   await db.deleteFrom('service_area').where('service_id', '=', serviceId).execute();
   await db.deleteFrom('contact').where('service_id', '=', serviceId).execute();
   await db.deleteFrom('schedule').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('funding').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('cost_option').where('service_id', '=', serviceId).execute();
+  await db.deleteFrom('required_document').where('service_id', '=', serviceId).execute();
   await db.deleteFrom('service_at_location').where('service_id', '=', serviceId).execute();
   if (own.length) {
+    await db.deleteFrom('accessibility').where('location_id', 'in', own).execute();
     await db.deleteFrom('schedule').where('location_id', 'in', own).execute();
     await db.deleteFrom('address').where('location_id', 'in', own).execute();
     await db.deleteFrom('location').where('id', 'in', own).execute();
@@ -410,9 +414,14 @@ export async function writeDocuments(
     ['service_id', 'body'],
     docs.map((d) => [d.service_id, d.body]),
   );
-  const words = [...new Set(docs.flatMap((d) => d.body.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []))].filter(
-    (w) => w.length >= 3 && w.length <= 40,
-  );
+  await insertWords(db, [...new Set(docs.flatMap((d) => wordsOf(d.body)))]);
+}
+
+/** The words of a listing's text that typo suggestions may offer. */
+const wordsOf = (body: string) =>
+  (body.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).filter((w) => w.length >= 3 && w.length <= 40);
+
+async function insertWords(db: Executor, words: string[]) {
   for (let j = 0; j < words.length; j += 5000) {
     await bulkInsert(
       db,
@@ -422,6 +431,25 @@ export async function writeDocuments(
       ' on conflict (word) do nothing',
     );
   }
+}
+
+/**
+ * Rebuilds the suggestion words from the listings there are now. Indexing only adds words; after
+ * listings are deleted in bulk (the demo content), their words would still be offered as suggestions.
+ */
+export async function rebuildWords(db: Executor) {
+  await sql`delete from directory_words`.execute(db);
+  const words = new Set<string>();
+  for (let after = ''; ;) {
+    const page = (
+      await sql<{ service_id: string; body: string }>`select service_id, body from directory_text
+        where service_id > ${after} order by service_id limit 5000`.execute(db)
+    ).rows;
+    if (!page.length) break;
+    for (const d of page) for (const w of wordsOf(d.body)) words.add(w);
+    after = page[page.length - 1]!.service_id;
+  }
+  await insertWords(db, [...words]);
 }
 
 /** Every taxonomy term's name by id. */
@@ -800,4 +828,29 @@ export async function countWaiting(db: Executor): Promise<{ suggestions: number;
       .executeTakeFirstOrThrow(),
   ]);
   return { suggestions: Number(suggestions.n), reports: Number(reports.n) };
+}
+
+/**
+ * Listings for the sitemap: open ones (as search shows them), and none with a confidential
+ * location: a safe house's page is public, but search engines are not pointed at it.
+ */
+export function sitemapListings(db: Executor) {
+  return db
+    .selectFrom('service')
+    .select(['slug', 'last_modified'])
+    .where('status', 'in', ['active', 'temporarily closed'])
+    .where((eb) =>
+      eb.not(
+        eb.exists(
+          eb
+            .selectFrom('service_at_location as sal')
+            .innerJoin('location as l', 'l.id', 'sal.location_id')
+            .select('l.id')
+            .whereRef('sal.service_id', '=', 'service.id')
+            .where('l.is_confidential', '=', 1),
+        ),
+      ),
+    )
+    .orderBy('slug')
+    .execute();
 }

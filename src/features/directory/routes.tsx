@@ -9,7 +9,7 @@ import { directoryAdminRoutes } from './admin-routes.tsx';
 import { hsdsApiRoutes } from './api-routes.ts';
 import { loadGazetteer, usePlaceCache } from './gazetteer.ts';
 import { search, searchRefused, SearchQuery } from './search.ts';
-import { publicListing, reportOutdated, submitSuggestion } from './service.ts';
+import { publicListing, reportOutdated, sitemapListings, submitSuggestion } from './service.ts';
 import { crisisView, regionOf } from './crisis.ts';
 import { HelpFirst } from './help-first.tsx';
 import { ListingPage, SearchPage, SuggestPage } from './views.tsx';
@@ -37,6 +37,10 @@ export async function directoryRoutes(fastify: FastifyInstance) {
       const region = regionOf(req ? Reflect.get(req.query as object, 'region') : undefined);
       return <HelpFirst ctx={ctx} crisis={await crisisView(app.deps.db, region)} />;
     },
+  });
+  registry.sitemap.push({
+    tags: [cacheTags.resources],
+    entries: () => sitemapListings(app.deps.db),
   });
   registry.adminLinks.push(
     {

@@ -93,3 +93,11 @@ export async function reportOutdated(db: Db, clock: Clock, serviceId: string, me
   await repo.insertReport(db, { service_id: serviceId, message: text, created_at: clock.now().toISOString() });
   return ok(null);
 }
+
+/** Listing pages for the sitemap: open listings without a confidential location (see repo.sitemapListings). */
+export async function sitemapListings(db: Db): Promise<{ path: string; lastmod?: string }[]> {
+  return (await repo.sitemapListings(db)).map((l) => ({
+    path: `/resources/${encodeURIComponent(l.slug)}`,
+    lastmod: l.last_modified ?? undefined,
+  }));
+}

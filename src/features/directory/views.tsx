@@ -19,6 +19,7 @@ import { t, type MessageKey } from './messages.ts';
 import type { ScheduleRow } from './repo.ts';
 import { MAX_MATCHES, RADII, type ResultCard, type SearchOutcome, type SearchParams } from './search.ts';
 import { REPORT_MAX } from './service.ts';
+import { assetUrl } from '../../core/http/assets.ts';
 
 const FACET_LABEL: Record<Facet | 'language', MessageKey> = {
   category: 'category',
@@ -336,7 +337,7 @@ export function SearchPage({ ctx, outcome, now }: { ctx: PageContext; outcome: S
         canonical: `${ctx.publicUrl}${localised('/resources', L)}`,
         alternates: alternates(ctx, '/resources'),
       }}
-      scripts={['/static/directory-locate.js']}
+      scripts={[assetUrl('directory-locate.js')]}
     >
       <LanguageSwitch ctx={ctx} path={searchHref(p)} />
       <h1>{t(L, 'title')}</h1>

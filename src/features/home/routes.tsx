@@ -1,6 +1,8 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HomeSection } from '../../core/app.ts';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { PageNumber, Type, typed } from '../../core/http/schemas.ts';
+import type { PageContext } from '../../core/views/context.ts';
 import { Layout } from '../../core/views/layout.tsx';
 
 /** The home page is the sections features registered, in order; a section may have nothing to show. */
@@ -12,6 +14,16 @@ const HomeQuery = Type.Object({
 });
 /** Sections ordered below this come before the introduction: help is the first thing on a phone screen. */
 const BEFORE_INTRO = 10;
+
+/** Every section rendered, split into those before the introduction and those after it. */
+async function renderSections(homeSections: HomeSection[], ctx: PageContext, req: FastifyRequest) {
+  const sections = [...homeSections].sort((a, b) => a.order - b.order);
+  const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
+  return {
+    first: rendered.filter((_, i) => sections[i]!.order < BEFORE_INTRO),
+    rest: rendered.filter((_, i) => sections[i]!.order >= BEFORE_INTRO),
+  };
+}
 
 export async function homeRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
@@ -35,10 +47,7 @@ export async function homeRoutes(fastify: FastifyInstance) {
     },
     async (req, reply) => {
       const ctx = req.pageContext();
-      const sections = [...app.deps.registry.homeSections].sort((a, b) => a.order - b.order);
-      const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
-      const first = rendered.filter((_, i) => sections[i]!.order < BEFORE_INTRO);
-      const rest = rendered.filter((_, i) => sections[i]!.order >= BEFORE_INTRO);
+      const { first, rest } = await renderSections(app.deps.registry.homeSections, ctx, req);
       return reply.page(
         <Layout
           ctx={ctx}

@@ -43,13 +43,16 @@ export async function feedRoutes(app: App) {
   }
 }
 
-/** What search engines read: the sitemap of live posts, tags and authors, and robots.txt. */
+/** What search engines read: the sitemap of live posts, tags, authors and what other features list (registry.sitemap), and robots.txt. */
 export async function crawlerRoutes(app: App) {
   const { db, clock, config } = app.deps;
   app.get('/sitemap.xml', { config: cached }, async (req, reply) => {
     const all = await posts.sitemapEntries(db, clock);
+    const sections = app.deps.registry.sitemap;
+    for (const s of sections) req.cacheTags?.push(...s.tags);
+    const others = (await Promise.all(sections.map((s) => s.entries()))).flat();
     await capCacheLifetime(req, app.deps);
-    return reply.type('application/xml; charset=utf-8').send(sitemapXml(config.publicUrl, all));
+    return reply.type('application/xml; charset=utf-8').send(sitemapXml(config.publicUrl, all, others));
   });
   app.get('/robots.txt', { config: { pageCache: { tags: [cacheTags.robots] } } }, async (_req, reply) =>
     reply.type('text/plain; charset=utf-8').send(robotsTxt(config.publicUrl)),

@@ -85,8 +85,12 @@ export function xmlEscape(s: string): string {
 
 type SitemapEntries = Awaited<ReturnType<typeof sitemapEntries>>;
 
-/** sitemaps.org XML: the home page, every live post with its language versions, tags and authors. */
-export function sitemapXml(base: string, all: SitemapEntries): string {
+/** sitemaps.org XML: the home page, every live post with its language versions, tags, authors, and other features' pages. */
+export function sitemapXml(
+  base: string,
+  all: SitemapEntries,
+  others: readonly { path: string; lastmod?: string }[] = [],
+): string {
   const loc = (path: string) => `<url><loc>${xmlEscape(`${base}${path}`)}</loc></url>`;
   const urls: string[] = [loc('/')];
   for (const p of all.posts) {
@@ -104,6 +108,10 @@ export function sitemapXml(base: string, all: SitemapEntries): string {
   }
   for (const tag of all.tags) urls.push(loc(`/tags/${tag.slug}`));
   for (const a of all.authors) urls.push(loc(`/authors/${a.slug}`));
+  for (const o of others)
+    urls.push(
+      `<url><loc>${xmlEscape(`${base}${o.path}`)}</loc>${o.lastmod ? `<lastmod>${xmlEscape(o.lastmod)}</lastmod>` : ''}</url>`,
+    );
   return `<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n${urls.join('\n')}\n</urlset>\n`;
 }
 

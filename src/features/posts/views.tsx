@@ -10,6 +10,7 @@ import type { TagRow } from './repo.ts';
 import type { SearchHit } from './search-repo.ts';
 import type { DisplayStatus, EditorListItem, PostPageData, PostSummary, PostInput } from './service.ts';
 import { LIMITS } from './service.ts';
+import { assetUrl } from '../../core/http/assets.ts';
 
 /* Pure views for publishing: data in, markup out. Post bodies come only from renderMarkdown. */
 
@@ -408,7 +409,7 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
   const title = postId ? `Edit “${input.title || 'untitled'}”` : 'New post';
   const preview = renderMarkdown(input.body_md);
   return (
-    <Layout ctx={ctx} title={title} head={{ noindex: true }} scripts={['/static/posts-editor.js']}>
+    <Layout ctx={ctx} title={title} head={{ noindex: true }} scripts={[assetUrl('posts-editor.js')]}>
       <p>
         <a href="/admin/posts">← All posts</a>
       </p>

@@ -35,7 +35,54 @@ export const { t } = defineMessages('safety', {
     tor: 'The Tor Browser hides which sites you visit from your network.',
     keepsTitle: 'What this site keeps',
     keeps:
-      'This site sets no cookies for visitors, runs no analytics and loads nothing from other websites. It does not record your IP address or which browser you use. If you start a training course, the only thing kept is your progress, under a code you choose to save. Comments and suggestions keep only what you type in them.',
+      'This site runs no analytics and loads nothing from other websites. It does not record your IP address or which browser you use. If you start a training course, the site keeps your progress under your code, and nothing else about you. Comments, pledges and suggestions keep only what you type in them.',
+    storedTitle: 'What each page stores in your browser',
+    storedLead:
+      'This is everything this site leaves in your browser, and when. Your browser also keeps its own history of the pages you open: see the next section.',
+    colAction: 'What you do',
+    colStored: 'What stays in your browser',
+    colLifetime: 'For how long',
+    flowReading: 'Reading posts, the directory and its listings, campaigns, or this page',
+    flowSearching: 'Searching posts or the directory',
+    flowPledging: 'Adding a pledge, saying “me too”, writing a comment or suggesting a listing',
+    flowCourse: 'Starting a training course, or continuing one with your progress code',
+    flowCourseRemembered: 'The same, with “Remember me on this device for 30 days” ticked',
+    flowReflection: 'Writing a reflection note in a lesson',
+    flowStaff: 'Logging in as staff',
+    noteNothing: 'Nothing.',
+    noteSearching:
+      'Nothing from this site. Your search words and the place you typed are in the page address, so your browser history keeps them (see below).',
+    noteCourse:
+      'One cookie holding your progress code, sent only to the training pages. It goes when you close the browser (every window of it) or press “Forget this device”. A browser set to reopen your last tabs may keep it longer: press “Forget this device” when you finish.',
+    noteCourseRemembered: 'The same cookie, kept on this device for 30 days unless you press “Forget this device”.',
+    noteReflection:
+      'Your note, in this browser’s local storage (one entry per question), never sent to the site. It stays until you press “Delete my notes from this browser” or “Forget this device”, or clear this site’s data in your browser.',
+    noteStaff: 'One cookie for the staff session, until logging out or for 12 hours at most.',
+    kindCookie: 'cookie',
+    kindLocal: 'local storage',
+    lifeSession: 'until the browser closes',
+    lifeDays: '{days} days',
+    lifeHours: '{hours} hours',
+    lifeUntilDeleted: 'until you delete it',
+    lifeNothing: '—',
+    addressTitle: 'Your searches and the address bar',
+    addressText:
+      'When you search posts or the directory, your words and the place you type become part of the page address (for example …/resources?q=legal&near=Leeds). This site keeps no record of them, but your browser’s history does, and the address bar may suggest them to the next person who types there.',
+    clearTitle: 'Removing this site from your browser',
+    clearChrome:
+      'Chrome and Edge on a computer: press Ctrl+H (⌘+Y on a Mac) to open the history, tick the pages of this site and choose Delete.',
+    clearFirefox:
+      'Firefox: press Ctrl+Shift+H (⌘+Shift+H on a Mac), right-click a page of this site and choose “Forget About This Site”: its history, cookies and notes all go.',
+    clearSafari:
+      'Safari on a Mac: History menu, Show All History, select the pages and press Delete. On an iPhone or iPad: tap the Bookmarks button, then the clock, and swipe left on each page.',
+    clearAndroid:
+      'Chrome on Android: menu ⋮, History, then × beside each page of this site. Samsung Internet: menu ☰, History, then Edit.',
+    clearSuggestion:
+      'To remove one suggestion from the address bar, highlight it with the arrow keys and press Shift+Delete (Shift+Fn+Delete on a Mac).',
+    clearData:
+      'Deleting history does not always delete cookies and local storage: in the same settings, also choose “Cookies and site data”, or press “Forget this device” on the training pages.',
+    privateStored:
+      'In a private window, the training cookie and your reflection notes are deleted when you close the last private window, even if you ticked “Remember me”.',
   },
   fr: {
     title: 'Rester en sécurité sur ce site',
@@ -66,6 +113,56 @@ export const { t } = defineMessages('safety', {
     tor: 'Le navigateur Tor cache à votre réseau les sites que vous visitez.',
     keepsTitle: 'Ce que ce site garde',
     keeps:
-      'Ce site ne dépose aucun cookie chez les visiteurs, ne fait aucune mesure d’audience et ne charge rien depuis d’autres sites. Il n’enregistre ni votre adresse IP ni votre navigateur. Si vous commencez une formation, seule votre progression est gardée, sous un code que vous choisissez d’enregistrer. Les commentaires et suggestions ne gardent que ce que vous y écrivez.',
+      'Ce site ne fait aucune mesure d’audience et ne charge rien depuis d’autres sites. Il n’enregistre ni votre adresse IP ni votre navigateur. Si vous commencez une formation, le site garde votre progression sous votre code, et rien d’autre sur vous. Les commentaires, engagements et suggestions ne gardent que ce que vous y écrivez.',
+    storedTitle: 'Ce que chaque page garde dans votre navigateur',
+    storedLead:
+      'Voici tout ce que ce site laisse dans votre navigateur, et quand. Votre navigateur garde aussi son propre historique des pages ouvertes : voir la section suivante.',
+    colAction: 'Ce que vous faites',
+    colStored: 'Ce qui reste dans votre navigateur',
+    colLifetime: 'Pour combien de temps',
+    flowReading: 'Lire les articles, l’annuaire et ses fiches, les campagnes ou cette page',
+    flowSearching: 'Chercher dans les articles ou l’annuaire',
+    flowPledging: 'Ajouter un engagement, dire « moi aussi », écrire un commentaire ou suggérer une fiche',
+    flowCourse: 'Commencer une formation, ou la reprendre avec votre code de progression',
+    flowCourseRemembered: 'La même chose, avec « Se souvenir de moi sur cet appareil pendant 30 jours » coché',
+    flowReflection: 'Écrire une note de réflexion dans une leçon',
+    flowStaff: 'Se connecter comme membre de l’équipe',
+    noteNothing: 'Rien.',
+    noteSearching:
+      'Rien de la part de ce site. Vos mots de recherche et le lieu saisi sont dans l’adresse de la page : l’historique de votre navigateur les garde (voir plus bas).',
+    noteCourse:
+      'Un cookie qui contient votre code de progression, envoyé seulement aux pages de formation. Il disparaît quand vous fermez le navigateur (toutes ses fenêtres) ou appuyez sur « Oublier cet appareil ». Un navigateur réglé pour rouvrir vos derniers onglets peut le garder plus longtemps : appuyez sur « Oublier cet appareil » en partant.',
+    noteCourseRemembered:
+      'Le même cookie, gardé sur cet appareil pendant 30 jours, sauf si vous appuyez sur « Oublier cet appareil ».',
+    noteReflection:
+      'Votre note, dans le stockage local de ce navigateur (une entrée par question), jamais envoyée au site. Elle reste jusqu’à ce que vous appuyiez sur « Effacer mes notes de ce navigateur » ou « Oublier cet appareil », ou que vous effaciez les données de ce site dans votre navigateur.',
+    noteStaff: 'Un cookie pour la session de l’équipe, jusqu’à la déconnexion et pour 12 heures au plus.',
+    kindCookie: 'cookie',
+    kindLocal: 'stockage local',
+    lifeSession: 'jusqu’à la fermeture du navigateur',
+    lifeDays: '{days} jours',
+    lifeHours: '{hours} heures',
+    lifeUntilDeleted: 'jusqu’à ce que vous l’effaciez',
+    lifeNothing: '—',
+    addressTitle: 'Vos recherches et la barre d’adresse',
+    addressText:
+      'Quand vous cherchez dans les articles ou l’annuaire, vos mots et le lieu saisi font partie de l’adresse de la page (par exemple …/resources?q=juridique&near=Lyon). Ce site n’en garde aucune trace, mais l’historique de votre navigateur, si, et la barre d’adresse peut les proposer à la prochaine personne qui y tape.',
+    clearTitle: 'Retirer ce site de votre navigateur',
+    clearChrome:
+      'Chrome et Edge sur ordinateur : appuyez sur Ctrl+H (⌘+Y sur Mac) pour ouvrir l’historique, cochez les pages de ce site et choisissez Supprimer.',
+    clearFirefox:
+      'Firefox : appuyez sur Ctrl+Maj+H (⌘+Maj+H sur Mac), faites un clic droit sur une page de ce site et choisissez « Oublier ce site » : son historique, ses cookies et vos notes disparaissent.',
+    clearSafari:
+      'Safari sur Mac : menu Historique, Afficher tout l’historique, sélectionnez les pages et appuyez sur Supprimer. Sur iPhone ou iPad : touchez le bouton Signets, puis l’horloge, et balayez chaque page vers la gauche.',
+    clearAndroid:
+      'Chrome sur Android : menu ⋮, Historique, puis × à côté de chaque page de ce site. Samsung Internet : menu ☰, Historique, puis Modifier.',
+    clearSuggestion:
+      'Pour retirer une suggestion de la barre d’adresse, sélectionnez-la avec les flèches du clavier et appuyez sur Maj+Suppr (Maj+Fn+Suppr sur Mac).',
+    clearData:
+      'Effacer l’historique n’efface pas toujours les cookies et le stockage local : dans les mêmes réglages, choisissez aussi « Cookies et données de site », ou appuyez sur « Oublier cet appareil » dans les pages de formation.',
+    privateStored:
+      'Dans une fenêtre privée, le cookie de formation et vos notes de réflexion sont effacés quand vous fermez la dernière fenêtre privée, même si vous avez coché « Se souvenir de moi ».',
   },
 });
+
+export type SafetyKey = Parameters<typeof t>[1];

@@ -35,5 +35,27 @@ for (const dialect of DIALECTS) {
       assert.match(fr.body, /Quitter cette page/);
       assert.equal((await t.inject('/safety?lang=de')).statusCode, 400);
     });
+
+    it('says what each page stores, where addresses are kept and how to clear them, in English and in French', async () => {
+      const en = await t.inject('/safety');
+      assert.equal(en.headers['set-cookie'], undefined);
+      assert.match(en.body, /<h2 id="stored">What each page stores in your browser<\/h2>/);
+      assert.match(en.body, /data-flow="course".*data-name="alongside_training" data-lifetime="session"/s);
+      assert.match(en.body, /data-flow="course-remembered".*data-lifetime="days:30"/s);
+      assert.match(en.body, /data-store="localStorage" data-prefix="alongside-reflection:"/);
+      assert.match(en.body, /your browser’s history does/);
+      assert.match(en.body, /Ctrl\+H/);
+      assert.match(en.body, /Forget About This Site/);
+      assert.match(en.body, /In a private window, the training cookie and your reflection notes are deleted/);
+      assert.doesNotMatch(en.body, /sets no cookies|No cookies/);
+      assert.match(en.body, /nothing kept in your browser unless you start a training course/);
+      const fr = await t.inject('/safety?lang=fr');
+      assert.match(fr.body, /<h2 id="stored">Ce que chaque page garde dans votre navigateur<\/h2>/);
+      assert.match(fr.body, /l’historique de votre navigateur, si/);
+      assert.match(fr.body, /Dans une fenêtre privée, le cookie de formation et vos notes de réflexion sont effacés/);
+      assert.match(fr.body, /rien gardé dans votre navigateur sauf si vous commencez une formation/);
+      assert.match(fr.body, /href="\/safety\?lang=fr#stored"/);
+      assert.doesNotMatch(fr.body, /Aucun cookie/);
+    });
   });
 }

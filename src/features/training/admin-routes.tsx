@@ -54,6 +54,7 @@ const LessonForm = Type.Object({
   slug: FormText(),
   body: FormText(200_000),
   passMark: FormText(),
+  revealAfter: Type.Optional(FormText(10)),
   required: Type.Optional(FormFlag),
   revision: Revision,
   publish: Publish,

@@ -439,6 +439,14 @@ export function AdminLessonPage({
         <Field name="passMark" label="Quiz pass mark (%)" errors={errors}>
           {(a) => <input {...a} type="number" min={0} max={100} value={v('passMark', String(lesson.pass_mark))} />}
         </Field>
+        <Field
+          name="revealAfter"
+          label="Show the right answers after this many tries"
+          hint="Before a pass, a failed try shows which answers were wrong and why, not the right answers. A pass always shows them."
+          errors={errors}
+        >
+          {(a) => <input {...a} type="number" min={1} max={20} value={v('revealAfter', String(lesson.reveal_after))} />}
+        </Field>
         <div class="choice">
           <input type="checkbox" id="field-required" name="required" value="1" checked={requiredChecked} />
           <label for="field-required">Required for the certificate</label>

@@ -12,7 +12,7 @@ import {
   type FieldErrors,
   type Result,
 } from '../../core/result.ts';
-import type { CourseContent, QuestionKind, QuizOption } from './content.ts';
+import { REVEAL_AFTER_DEFAULT, type CourseContent, type QuestionKind, type QuizOption } from './content.ts';
 import { msg } from './messages.ts';
 import * as repo from './repo.ts';
 import type { TrainingDeps } from './service.ts';
@@ -204,11 +204,18 @@ export interface LessonInput {
   body: string;
   isRequired: boolean;
   passMark: string;
+  /** Failed tries before the right answers are shown; empty means 3. */
+  revealAfter?: string;
 }
 
-function checkLesson(
-  input: LessonInput,
-): Result<{ slug: string; title: string; body_md: string; is_required: number; pass_mark: number }> {
+function checkLesson(input: LessonInput): Result<{
+  slug: string;
+  title: string;
+  body_md: string;
+  is_required: number;
+  pass_mark: number;
+  reveal_after: number;
+}> {
   const fields: FieldErrors = {};
   const slug = input.slug.trim().toLowerCase();
   const title = input.title.trim();
@@ -217,8 +224,18 @@ function checkLesson(
   if (input.body.length > LESSON_MAX) fields.body = msg('lessonTooLong', { max: LESSON_MAX });
   const passMark = Number(input.passMark.trim() || '70');
   if (!Number.isInteger(passMark) || passMark < 0 || passMark > 100) fields.passMark = msg('passMarkRange');
+  const revealAfter = Number((input.revealAfter ?? '').trim() || String(REVEAL_AFTER_DEFAULT));
+  if (!Number.isInteger(revealAfter) || revealAfter < 1 || revealAfter > 20)
+    fields.revealAfter = msg('revealAfterRange');
   if (Object.keys(fields).length) return refused('checkLesson', fields);
-  return ok({ slug, title, body_md: input.body, is_required: input.isRequired ? 1 : 0, pass_mark: passMark });
+  return ok({
+    slug,
+    title,
+    body_md: input.body,
+    is_required: input.isRequired ? 1 : 0,
+    pass_mark: passMark,
+    reveal_after: revealAfter,
+  });
 }
 
 async function slugTaken(tx: Executor, courseId: number, slug: string, exceptId?: number): Promise<boolean> {
@@ -404,6 +421,7 @@ export async function loadDraft(db: Executor, courseId: number): Promise<CourseC
           bodyMd: l.body_md,
           isRequired: l.is_required === 1,
           passMark: l.pass_mark,
+          revealAfter: l.reveal_after,
           questions: questions
             .filter((q) => q.lesson_id === l.id)
             .map((q) => ({

@@ -26,8 +26,12 @@ export interface Lesson {
   isRequired: boolean;
   /** Percentage of quiz questions to get right. */
   passMark: number;
+  /** Failed tries after which the quiz shows its right answers; versions published before it: 3. */
+  revealAfter?: number;
   questions: Question[];
 }
+
+export const REVEAL_AFTER_DEFAULT = 3;
 
 export interface Module {
   key: string;

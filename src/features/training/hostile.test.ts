@@ -210,6 +210,7 @@ function routes(f: Fixture): RouteSpec[] {
     },
     { method: 'GET', path: '/certificates/:code', params: { code: slug('AAAA-BBBB-CCCC') } },
     { method: 'GET', path: '/certificates/:code/pdf', params: { code: slug('AAAA-BBBB-CCCC') } },
+    { method: 'GET', path: '/certificates/:code/issued', params: { code: slug('AAAA-BBBB-CCCC') } },
     // ── trainers ──
     { method: 'GET', path: '/admin/training', params: {}, staff: true },
     {

@@ -163,7 +163,7 @@ export function deleteModule(db: Executor, id: number) {
 export async function insertLesson(
   db: Executor,
   moduleId: number,
-  row: { slug: string; title: string; body_md: string; is_required: number; pass_mark: number },
+  row: { slug: string; title: string; body_md: string; is_required: number; pass_mark: number; reveal_after: number },
 ): Promise<number> {
   const position = await nextPosition(db, 'training_lessons', 'module_id', moduleId);
   const r = await db
@@ -177,7 +177,7 @@ export async function insertLesson(
 export function updateLesson(
   db: Executor,
   id: number,
-  row: { slug: string; title: string; body_md: string; is_required: number; pass_mark: number },
+  row: { slug: string; title: string; body_md: string; is_required: number; pass_mark: number; reveal_after: number },
 ) {
   return db.updateTable('training_lessons').set(row).where('id', '=', id).execute();
 }
@@ -359,15 +359,25 @@ export function listProgress(db: Executor, enrolmentId: number) {
 
 export function upsertProgress(
   db: Executor,
-  row: { enrolment_id: number; lesson_key: string; is_complete: number; best_score: number | null; is_passed: number },
+  row: {
+    enrolment_id: number;
+    lesson_key: string;
+    is_complete: number;
+    best_score: number | null;
+    is_passed: number;
+    attempts?: number;
+  },
 ) {
   return db
     .insertInto('training_lesson_progress')
     .values(row)
     .onConflict((oc) =>
-      oc
-        .columns(['enrolment_id', 'lesson_key'])
-        .doUpdateSet({ is_complete: row.is_complete, best_score: row.best_score, is_passed: row.is_passed }),
+      oc.columns(['enrolment_id', 'lesson_key']).doUpdateSet({
+        is_complete: row.is_complete,
+        best_score: row.best_score,
+        is_passed: row.is_passed,
+        ...(row.attempts === undefined ? {} : { attempts: row.attempts }),
+      }),
     )
     .execute();
 }

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { can } from '../../core/auth/policy.ts';
 import { cacheTags, type CacheTag } from '../../core/cache/tags.ts';
 import { ErrorPage } from '../../core/http/error-pages.tsx';
-import { FormList, FormText, Slug, Type, typed, type App } from '../../core/http/schemas.ts';
+import { FormFlag, FormList, FormText, Slug, Type, typed, type App } from '../../core/http/schemas.ts';
 import { noStore } from '../../core/http/security.ts';
 import { uiLocale } from '../../core/i18n/index.ts';
 import { fieldErrorsOf, statusOf, type FieldErrors, type Problem } from '../../core/result.ts';
@@ -34,6 +34,7 @@ import {
 } from './service.ts';
 import {
   CataloguePage,
+  CertificateIssuedPage,
   CertificatePage,
   CodePage,
   CoursePage,
@@ -49,10 +50,16 @@ import {
  * content, the wrong-code limiter) is built once by `createTraining` and handed to them.
  */
 
-/** Carries the progress code, and only after the learner pressed "start" or typed their code. */
+/**
+ * Carries the progress code, and only after the learner pressed "start" or typed their code. It is a
+ * session cookie (the browser drops it when it closes) unless the learner ticked "remember me": the
+ * code is a credential, and the device may be shared. /safety states both lifetimes, and
+ * test/e2e/privacy-statement.e2e.test.ts compares that statement with what Chromium holds.
+ */
 export const PROGRESS_COOKIE = 'alongside_training';
 const COOKIE_PATH = '/training';
-const COOKIE_MAX_AGE_S = 365 * 24 * 3600;
+export const REMEMBER_DAYS = 30;
+const REMEMBER_MAX_AGE_S = REMEMBER_DAYS * 24 * 3600;
 
 interface Opts {
   training: Training;
@@ -66,7 +73,13 @@ const LessonParams = Type.Object({ course: Slug, lesson: Slug });
 /** A certificate code as typed or printed; whether one exists is the service's question. */
 const CertificateParams = Type.Object({ code: Type.String({ minLength: 1, maxLength: 40 }) });
 const CodeQuery = Type.Object({ course: Type.Optional(CourseSlug) });
-const ResumeForm = Type.Object({ code: FormText(300), passphrase: Type.Optional(FormText(300)) });
+/** `remember`: the "Remember me on this device" checkbox; absent means a session cookie. */
+const ResumeForm = Type.Object({
+  code: FormText(300),
+  passphrase: Type.Optional(FormText(300)),
+  remember: Type.Optional(FormFlag),
+});
+const StartForm = Type.Object({ remember: Type.Optional(FormFlag) });
 const PassphraseForm = Type.Object({ passphrase: Type.Optional(FormText(1000)), course: Type.Optional(CourseSlug) });
 const CertificateForm = Type.Object({ name: Type.Optional(FormText(2000)) });
 /** `q_<question key>` → the option numbers ticked; which questions and options exist is the service's question. */
@@ -101,13 +114,14 @@ export async function trainingRoutes(fastify: FastifyInstance) {
 }
 
 // ── helpers shared by the plugins (HTTP only) ──
-function setProgressCookie(req: FastifyRequest, reply: FastifyReply, code: string) {
+function setProgressCookie(req: FastifyRequest, reply: FastifyReply, code: string, remember: boolean) {
   reply.setCookie(PROGRESS_COOKIE, code, {
     path: COOKIE_PATH,
     httpOnly: true,
     sameSite: 'lax',
     secure: req.server.deps.config.secureCookies,
-    maxAge: COOKIE_MAX_AGE_S,
+    // No maxAge and no expires: a session cookie, gone when the browser closes.
+    ...(remember ? { maxAge: REMEMBER_MAX_AGE_S } : {}),
   });
 }
 
@@ -185,13 +199,16 @@ async function resumeRoutes(app: App, { training }: Opts) {
     { config: { rateLimit: { max: 30, timeWindow: '15 minutes' } }, schema: { body: ResumeForm } },
     async (req, reply) => {
       noStore(reply);
-      const { code, passphrase = '' } = req.body;
+      const { code, passphrase = '', remember } = req.body;
       const result = await resumeWithCode(training, app.deps.clientKey(req.ip), code, passphrase);
       if (!result.ok) {
         const status = 'blocked' in result ? 429 : 400;
-        return reply.page(<ResumePage ctx={req.pageContext()} code={code} errors={fieldErrorsOf(result)} />, status);
+        const page = (
+          <ResumePage ctx={req.pageContext()} code={code} remember={!!remember} errors={fieldErrorsOf(result)} />
+        );
+        return reply.page(page, status);
       }
-      setProgressCookie(req, reply, result.value.code);
+      setProgressCookie(req, reply, result.value.code, !!remember);
       return reply.redirect('/training', 303);
     },
   );
@@ -255,14 +272,14 @@ async function courseRoutes(app: App, { training }: Opts) {
 
   app.post(
     '/training/:course/start',
-    { config: { rateLimit: { max: 20, timeWindow: '1 hour' } }, schema: { params: CourseParams } },
+    { config: { rateLimit: { max: 20, timeWindow: '1 hour' } }, schema: { params: CourseParams, body: StartForm } },
     async (req, reply) => {
       noStore(reply);
       const course = encodeURIComponent(req.params.course);
       const result = await startCourse(training, req.params.course, await learnerOf(training, req, reply));
       if (!result.ok) return problemPage(req, reply, result);
       if (!result.value.isNewCode) return reply.redirect(`/training/${course}`, 303);
-      setProgressCookie(req, reply, result.value.code);
+      setProgressCookie(req, reply, result.value.code, !!req.body.remember);
       return reply.redirect(`/training/code?course=${course}`, 303);
     },
   );
@@ -278,7 +295,7 @@ async function courseRoutes(app: App, { training }: Opts) {
       const learner = await learnerOf(training, req, reply);
       const name = req.body.name ?? '';
       const result = await issueCertificate(training, req.params.course, learner, name);
-      if (result.ok) return reply.redirect(`/certificates/${result.value.code}`, 303);
+      if (result.ok) return reply.redirect(`/certificates/${result.value.code}/issued`, 303);
       const found = result.kind === 'not_found' ? result : await courseFor(training, req.params.course, learner);
       if (!found.ok || !found.value.enrolment) return problemPage(req, reply, result);
       return reply.page(coursePage(req, found.value, true, { errors: fieldErrorsOf(result), name }), statusOf(result));
@@ -348,6 +365,17 @@ async function certificateRoutes(app: App, { training }: Opts) {
       return reply.page(<CertificatePage ctx={req.pageContext()} cert={cert} canRevoke={canRevoke} />);
     },
   );
+
+  // Where a new certificate lands: congratulations first, then the PDF and the public check. Not cached:
+  // it is the holder's moment, and the verification page stays the one address to share.
+  app.get('/certificates/:code/issued', { schema }, async (req, reply) => {
+    noStore(reply);
+    const found = await findCertificate(training, req.params.code);
+    if (!found.ok) return problemPage(req, reply, found);
+    const cert = found.value;
+    if (cert.code !== req.params.code) return reply.redirect(`/certificates/${cert.code}/issued`, 301);
+    return reply.page(<CertificateIssuedPage ctx={req.pageContext()} cert={cert} />);
+  });
 
   // A PDF costs tens of milliseconds of CPU: limited per client so it cannot be used to load the server.
   app.get(

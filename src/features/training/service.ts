@@ -16,6 +16,7 @@ import {
   findLesson,
   hasQuiz,
   isGraded,
+  REVEAL_AFTER_DEFAULT,
   type CourseContent,
   type Lesson,
   type Question,
@@ -91,7 +92,7 @@ export interface Enrolment {
   versionId: number;
   isComplete: boolean;
   /** lesson key → progress */
-  lessons: Map<string, { isComplete: boolean; bestScore: number | null; isPassed: boolean }>;
+  lessons: Map<string, { isComplete: boolean; bestScore: number | null; isPassed: boolean; attempts: number }>;
 }
 
 // ── catalogue and courses ──
@@ -144,7 +145,7 @@ async function loadEnrolment(
     lessons: new Map(
       rows.map((r) => [
         r.lesson_key,
-        { isComplete: r.is_complete === 1, bestScore: r.best_score, isPassed: r.is_passed === 1 },
+        { isComplete: r.is_complete === 1, bestScore: r.best_score, isPassed: r.is_passed === 1, attempts: r.attempts },
       ]),
     ),
   };
@@ -264,6 +265,14 @@ export interface QuizResult {
   results: QuestionResult[];
   /** False when the visitor has not started the course: nothing was kept. */
   isSaved: boolean;
+  /**
+   * Whether the right answers may be shown: after a pass, or once a learner has tried `revealAfter`
+   * times. Before that a failed try shows which answers were wrong and why the chosen options were,
+   * never the answer key (else the pass mark and the certificate would mean little).
+   */
+  showAnswers: boolean;
+  /** Tries left before the right answers are shown; undefined for visitors who did not start (nothing counted). */
+  triesLeft?: number;
 }
 
 /** A quiz form's fields: `q_<question key>` → the chosen option numbers (other fields are ignored). */
@@ -293,7 +302,10 @@ export function parseAnswers(lesson: Lesson, body: QuizAnswers): Result<Map<stri
   return ok(answers);
 }
 
-export function gradeQuiz(lesson: Lesson, answers: Map<string, number[]>): Omit<QuizResult, 'isSaved'> {
+export function gradeQuiz(
+  lesson: Lesson,
+  answers: Map<string, number[]>,
+): Omit<QuizResult, 'isSaved' | 'showAnswers' | 'triesLeft'> {
   const graded = lesson.questions.filter(isGraded);
   const results = graded.map((question) => {
     const chosen = answers.get(question.key) ?? [];
@@ -345,10 +357,11 @@ export async function submitQuiz(
   if (!parsed.ok) return parsed;
   const graded = gradeQuiz(lesson, parsed.value);
   const enrolment = view.enrolment;
+  const before = enrolment?.lessons.get(lesson.key);
+  const attempts = (before?.attempts ?? 0) + 1;
   await repo.inTransaction(deps.db, async (tx) => {
     for (const r of graded.results) await repo.countAnswer(tx, view.courseId, r.question.key, r.isCorrect);
     if (!enrolment) return;
-    const before = enrolment.lessons.get(lesson.key);
     const isPassed = graded.isPassed || !!before?.isPassed;
     await repo.upsertProgress(tx, {
       enrolment_id: enrolment.id,
@@ -356,11 +369,17 @@ export async function submitQuiz(
       is_complete: isPassed ? 1 : 0,
       best_score: Math.max(before?.bestScore ?? 0, graded.score),
       is_passed: isPassed ? 1 : 0,
+      attempts,
     });
     await refreshCompletion(tx, enrolment.id, view.content);
   });
   const reloaded = enrolment ? await reloadEnrolment(deps.db, enrolment.id) : undefined;
-  return ok({ view: { ...view, enrolment: reloaded }, result: { ...graded, isSaved: !!enrolment } });
+  // Anonymous tries are not counted (nothing is kept for them): only a pass shows them the answers.
+  const revealAfter = lesson.revealAfter ?? REVEAL_AFTER_DEFAULT;
+  const earned = graded.isPassed || !!before?.isPassed || (!!enrolment && attempts >= revealAfter);
+  const triesLeft = enrolment && !earned ? revealAfter - attempts : undefined;
+  const result = { ...graded, isSaved: !!enrolment, showAnswers: earned, triesLeft };
+  return ok({ view: { ...view, enrolment: reloaded }, result });
 }
 
 /** Lessons without a quiz are done when the learner says so. */

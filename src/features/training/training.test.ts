@@ -1,3 +1,4 @@
+import { assetUrl } from '../../core/http/assets.ts';
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { createStaff } from '../../core/auth/service.ts';
@@ -118,6 +119,40 @@ function wrongAnswers(lesson: Lesson): Record<string, string | string[]> {
   return out;
 }
 
+/** An explanation as the page escapes it (the first 40 characters are enough to tell them apart). */
+const shown = (body: string, text: string) =>
+  body.includes(
+    text
+      .slice(0, 40)
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/'/g, '&#39;')
+      .replace(/"/g, '&quot;'),
+  );
+
+/** A failed try: each chosen option's explanation, no right answer marked, no unchosen option explained. */
+function assertFailedFeedback(body: string, lesson: Lesson, answers: Record<string, string | string[]>) {
+  assert.doesNotMatch(body, /\(right answer\)/);
+  for (const q of lesson.questions.filter(isGraded)) {
+    const chosen = [answers[`q_${q.key}`] ?? []].flat().map(Number);
+    for (const [i, o] of q.options.entries()) {
+      if (chosen.includes(i)) assert.ok(shown(body, o.explanation), `chosen: ${o.explanation}`);
+      else assert.ok(!shown(body, o.explanation), `not chosen, not shown: ${o.explanation}`);
+    }
+  }
+}
+
+/** Every option explained, the right ones marked. */
+function assertAnswersShown(body: string, lesson: Lesson) {
+  for (const q of lesson.questions.filter(isGraded)) {
+    for (const o of q.options) assert.ok(shown(body, o.explanation), o.explanation);
+    const right = q.options.filter((o) => o.isCorrect).length;
+    assert.ok(right > 0);
+  }
+  assert.match(body, /\(right answer\)/);
+}
+
 interface Learner {
   cookie: string;
   code: string;
@@ -224,7 +259,7 @@ for (const dialect of DIALECTS) {
       }
       const forms = lesson.body.match(/<form[\s\S]*?<\/form>/g) ?? [];
       assert.ok(forms.every((f) => !f.includes('<textarea')));
-      assert.match(lesson.body, /src="\/static\/training\.js"/);
+      assert.ok(lesson.body.includes(`src="${assetUrl('training.js')}"`), 'the lesson loads training.js');
     });
 
     it('grades quizzes for anonymous visitors without keeping anything but aggregate counts', async () => {
@@ -234,16 +269,52 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 200);
       assert.match(res.body, /Not passed yet/);
       assert.match(res.body, /Your answers were not kept/);
-      // Every option's explanation is shown after answering.
-      for (const q of lesson.questions.filter(isGraded))
-        for (const o of q.options)
-          assert.ok(
-            res.body.includes(o.explanation.slice(0, 30).replace(/'/g, '&#39;').replace(/"/g, '&quot;')) ||
-              res.body.includes(o.explanation.slice(0, 20)),
-            o.explanation,
-          );
+      // Which answers were wrong and why the chosen options were; never the right answers on a failed try.
+      assertFailedFeedback(res.body, lesson, wrongAnswers(lesson));
+      assert.match(res.body, /The right answers are shown once you pass\./);
       assert.equal((await t.db.selectFrom('training_learners').selectAll().execute()).length, 0);
       assert.equal(res.headers['set-cookie'], undefined);
+    });
+
+    it('gives every training page a meta description', async () => {
+      const learner = await startAs(t);
+      const content = await publishedContent(t);
+      const pages = ['/training', `/training/${COURSE}`, '/training/resume', '/training/code'];
+      for (const lesson of allLessons(content)) pages.push(`/training/${COURSE}/${lesson.slug}`);
+      for (const url of pages) {
+        const res = await t.inject({ url, headers: { cookie: learner.cookie } });
+        assert.equal(res.statusCode, 200, url);
+        const description = /<meta name="description" content="([^"]{20,})"/.exec(res.body)?.[1];
+        assert.ok(description, `${url} has a meta description`);
+        assert.ok(description.length <= 300, url);
+        assert.doesNotMatch(description, /[#*`]|\]\(/, `${url}: plain text`);
+      }
+    });
+
+    it('shows a learner the right answers only after a pass or after three tries', async () => {
+      const learner = await startAs(t);
+      const content = await publishedContent(t);
+      const [first, second] = allLessons(content);
+      const quiz = (lesson: Lesson, answers: Record<string, string | string[]>) =>
+        post(t, `/training/${COURSE}/${lesson.slug}/quiz`, answers, learner.cookie);
+      const one = await quiz(first!, wrongAnswers(first!));
+      assertFailedFeedback(one.body, first!, wrongAnswers(first!));
+      assert.match(one.body, /or after 2 more tries\./);
+      const two = await quiz(first!, {});
+      assert.match(two.body, /You did not choose an answer\./);
+      assert.match(two.body, /or after 1 more try\./);
+      assert.doesNotMatch(two.body, /\(right answer\)/);
+      const three = await quiz(first!, wrongAnswers(first!));
+      assert.match(three.body, /Not passed yet/);
+      assert.match(three.body, /here are the right answers/);
+      assertAnswersShown(three.body, first!);
+      // A pass shows them at once, on a lesson never failed.
+      const passed = await quiz(second!, rightAnswers(second!));
+      assert.match(passed.body, /Passed\./);
+      assertAnswersShown(passed.body, second!);
+      // …and after a pass, a later failed try may see them too.
+      const again = await quiz(second!, wrongAnswers(second!));
+      assertAnswersShown(again.body, second!);
     });
 
     it('refuses answers to questions that are not in the lesson, and changes nothing', async () => {
@@ -260,6 +331,32 @@ for (const dialect of DIALECTS) {
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /not in this lesson/);
       assert.equal(await dumpDatabase(t.db, t.dialect), before);
+    });
+
+    it('keeps the code in a session cookie unless the learner asks to be remembered for 30 days', async () => {
+      const lifetimeOf = (res: { headers: Record<string, unknown> }) => {
+        const header = String(res.headers['set-cookie']);
+        assert.match(header, /^alongside_training=[a-z-]+;/);
+        assert.doesNotMatch(header, /Expires=/i, 'never an absolute expiry');
+        return /Max-Age=(\d+)/.exec(header)?.[1] ?? 'session';
+      };
+      const page = await t.inject(`/training/${COURSE}`);
+      assert.match(page.body, /<input type="checkbox" id="field-remember" name="remember" value="1"(?! checked)/);
+      assert.match(page.body, /Remember me on this device for 30 days/);
+      const start = (fields: Record<string, string>) => post(t, `/training/${COURSE}/start`, fields);
+      const plain = await start({});
+      assert.equal(plain.statusCode, 303);
+      assert.equal(lifetimeOf(plain), 'session');
+      const remembered = await start({ remember: '1' });
+      assert.equal(lifetimeOf(remembered), String(30 * 24 * 3600));
+      const code = decodeURIComponent(cookieFrom(plain.headers['set-cookie'], 'alongside_training')!);
+      assert.equal(lifetimeOf(await post(t, '/training/resume', { code })), 'session');
+      assert.equal(lifetimeOf(await post(t, '/training/resume', { code, remember: '1' })), String(30 * 24 * 3600));
+      // A refused code keeps the choice the learner made on the form.
+      const wrong = await post(t, '/training/resume', { code: 'not a code', remember: '1' });
+      assert.equal(wrong.statusCode, 400);
+      assert.match(wrong.body, /id="field-remember" name="remember" value="1" checked/);
+      assert.equal(wrong.headers['set-cookie'], undefined);
     });
 
     it('start → code shown once with download → answer → resume elsewhere → complete → certificate → verify', async () => {
@@ -336,8 +433,26 @@ for (const dialect of DIALECTS) {
 
       const issued = await post(t, `/training/${COURSE}/certificate`, { name: NAME }, newCookie);
       assert.equal(issued.statusCode, 303);
-      const certUrl = String(issued.headers.location);
-      assert.match(certUrl, /^\/certificates\/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}$/);
+      // A new certificate lands on a congratulation page that links to the PDF and the verification page.
+      const issuedUrl = String(issued.headers.location);
+      assert.match(issuedUrl, /^\/certificates\/[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}\/issued$/);
+      const certUrl = issuedUrl.replace(/\/issued$/, '');
+      const congrats = await t.inject(issuedUrl);
+      assert.equal(congrats.statusCode, 200);
+      assert.equal(congrats.headers['cache-control'], 'no-store');
+      assert.match(congrats.body, /<h1>Congratulations, /);
+      assert.ok(congrats.body.includes(NAME));
+      const [pdfAt, verifyAt] = [
+        congrats.body.indexOf(`href="${certUrl}/pdf"`),
+        congrats.body.indexOf(`href="${certUrl}"`),
+      ];
+      const congratsAt = congrats.body.indexOf('Congratulations');
+      assert.ok(
+        congratsAt > 0 && pdfAt > congratsAt && verifyAt > pdfAt,
+        'congratulations, then download, then verify',
+      );
+      assert.match(congrats.body, /<meta name="description" content="Your training certificate is ready/);
+      assert.equal((await t.inject('/certificates/AAAA-BBBB-CCCC/issued')).statusCode, 404);
       const verify = await t.inject(certUrl);
       assert.equal(verify.statusCode, 200);
       assert.ok(verify.body.includes(NAME));
@@ -459,6 +574,7 @@ for (const dialect of DIALECTS) {
       const page = await t.inject('/training/soutenir');
       assert.match(page.body, /<html lang="fr"/);
       assert.match(page.body, /Commencer cette formation/);
+      assert.match(page.body, /Se souvenir de moi sur cet appareil pendant 30 jours/);
       // What the service answers is translated there too: its messages carry a key, not a sentence.
       const refused = await post(t, '/training/soutenir/un/quiz', {});
       assert.equal(refused.statusCode, 400);
@@ -574,19 +690,24 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(badQ.statusCode, 400);
       assert.match(badQ.body, /No right answer/);
+      // When the right answers show is set per quiz: 1 to 20 failed tries.
+      const lessonForm = { title: 'First lesson', slug: 'first', body: 'Version **one** text.', passMark: '100' };
+      for (const bad of ['0', '21', 'two']) {
+        const refused = await postForm(
+          t,
+          `/admin/training/${id}/lessons/${lessonId}`,
+          { ...lessonForm, revealAfter: bad, required: '1', revision },
+          trainer,
+        );
+        assert.equal(refused.statusCode, 400, bad);
+        assert.match(refused.body, /Enter a number of tries from 1 to 20\./);
+      }
       assert.equal(
         (
           await postForm(
             t,
             `/admin/training/${id}/lessons/${lessonId}`,
-            {
-              title: 'First lesson',
-              slug: 'first',
-              body: 'Version **one** text.',
-              passMark: '100',
-              required: '1',
-              revision,
-            },
+            { ...lessonForm, revealAfter: '1', required: '1', revision },
             trainer,
           )
         ).statusCode,
@@ -607,6 +728,8 @@ for (const dialect of DIALECTS) {
       assert.match((await t.inject('/training')).body, /Consent basics/);
 
       const learner = await startAs(t, 'consent-basics');
+      // The setting travels with the published version the learner studies.
+      assert.equal(allLessons(await publishedContent(t, 'consent-basics'))[0]!.revealAfter, 1);
 
       // A second trainer's stale form is refused and changes nothing.
       page = await coursePage(trainer, id);
@@ -705,7 +828,7 @@ for (const dialect of DIALECTS) {
       assert.match(done.body, /Passed/);
       const cert = await post(t, '/training/consent-basics/certificate', { name: 'Sam Okafor' }, learner.cookie);
       assert.equal(cert.statusCode, 303);
-      const certUrl = String(cert.headers.location);
+      const certUrl = String(cert.headers.location).replace(/\/issued$/, '');
       assert.match((await t.inject(certUrl)).body, /genuine/);
       assert.doesNotMatch((await t.inject(certUrl)).body, /revoke/i, 'visitors see no revoke form');
       assert.match(

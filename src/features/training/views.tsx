@@ -6,8 +6,9 @@ import { renderMarkdown } from '../../core/markdown/render.ts';
 import { allLessons, hasQuiz, isGraded, type CourseContent, type Lesson } from './content.ts';
 import { t, type TrainingKey } from './messages.ts';
 import type { Certificate, Enrolment, QuizResult } from './service.ts';
+import { assetUrl } from '../../core/http/assets.ts';
 
-const SCRIPTS = ['/static/training.js'];
+const SCRIPTS = [assetUrl('training.js')];
 
 /* Published versions are immutable and cached as objects, so each lesson body is rendered once. */
 const renderedBodies = new WeakMap<Lesson, string>();
@@ -72,6 +73,31 @@ export function ForgetDeviceForm({ ctx, t }: { ctx: PageContext; t: T }) {
       </button>
       <p class="hint">{t('forgetHint')}</p>
     </form>
+  );
+}
+
+/**
+ * "Remember me on this device for 30 days", off by default: without it the progress code lives in a
+ * session cookie the browser drops when it closes (the device may be shared).
+ */
+function RememberChoice({ t, checked = false }: { t: T; checked?: boolean }) {
+  return (
+    <div class="field">
+      <div class="choice">
+        <input
+          type="checkbox"
+          id="field-remember"
+          name="remember"
+          value="1"
+          checked={checked}
+          aria-describedby="remember-hint"
+        />
+        <label for="field-remember">{t('rememberLabel')}</label>
+      </div>
+      <p class="hint" id="remember-hint">
+        {t('rememberHint')}
+      </p>
+    </div>
   );
 }
 
@@ -188,6 +214,7 @@ export function CoursePage({
         <form method="post" action={`/training/${course.slug}/start`} class="panel">
           <CsrfField token={ctx.csrfToken} />
           <p>{t('startHint')}</p>
+          <RememberChoice t={t} />
           <button type="submit">{t('start')}</button>
         </form>
       )}
@@ -236,6 +263,23 @@ export function CoursePage({
   );
 }
 
+/** A lesson's meta description: its first paragraph as plain text, else the course summary; at most 160 characters. */
+export function lessonDescription(lesson: Lesson, course: CourseContent): string {
+  const paragraph =
+    lesson.bodyMd
+      .split(/\n\s*\n/)
+      .map((p) =>
+        p
+          .replace(/!?\[([^\]]*)\]\([^)]*\)/g, '$1')
+          .replace(/[#>*_`~|]/g, '')
+          .replace(/\s+/g, ' ')
+          .trim(),
+      )
+      .find((p) => p.length >= 40) ?? '';
+  const text = paragraph || course.summary || `${lesson.title} · ${course.title}`;
+  return text.length <= 160 ? text : `${text.slice(0, 157).replace(/\s+\S*$/, '')}…`;
+}
+
 export interface LessonPageProps {
   ctx: PageContext;
   course: CourseContent;
@@ -270,7 +314,11 @@ export function LessonPage({
       ctx={ctx}
       title={`${lesson.title} · ${course.title}`}
       lang={course.language}
-      head={{ canonical: `${ctx.publicUrl}${action}`, noindex: !!previewBase }}
+      head={{
+        description: lessonDescription(lesson, course),
+        canonical: `${ctx.publicUrl}${action}`,
+        noindex: !!previewBase,
+      }}
       scripts={SCRIPTS}
     >
       {previewBase && <Notice kind="warning">{t('previewNotice')}</Notice>}
@@ -309,7 +357,7 @@ export function LessonPage({
         <section aria-labelledby="quiz-title" class="panel quiz">
           <h2 id="quiz-title">{t('quizTitle')}</h2>
           {result ? (
-            <QuizFeedback result={result} t={t} retakeHref={`${base}/${lesson.slug}#quiz-title`} />
+            <QuizFeedback result={result} t={t} locale={ctx.locale} retakeHref={`${base}/${lesson.slug}#quiz-title`} />
           ) : (
             <form method="post" action={`${action}/quiz`} class="stack">
               <CsrfField token={ctx.csrfToken} />
@@ -376,7 +424,29 @@ export function LessonPage({
   );
 }
 
-function QuizFeedback({ result, t, retakeHref }: { result: QuizResult; t: T; retakeHref: string }) {
+/** "{n} more tries" in the reader's language: the plural form comes from Intl.PluralRules. */
+function triesLeftText(t: T, locale: Locale, count: number): string {
+  return new Intl.PluralRules(locale).select(count) === 'one'
+    ? t('answersAfterOne', { count })
+    : t('answersAfterMany', { count });
+}
+
+/**
+ * After a try: the score, which questions were wrong and the explanations of the options chosen.
+ * The right answers (every option, marked) only once the quiz is passed or tried often enough.
+ */
+function QuizFeedback({
+  result,
+  t,
+  locale,
+  retakeHref,
+}: {
+  result: QuizResult;
+  t: T;
+  locale: Locale;
+  retakeHref: string;
+}) {
+  const { showAnswers } = result;
   return (
     <div class="quiz-result">
       <Notice kind={result.isPassed ? 'success' : 'warning'}>
@@ -385,22 +455,34 @@ function QuizFeedback({ result, t, retakeHref }: { result: QuizResult; t: T; ret
           {result.isPassed ? t('passed') : t('notPassed')}
         </p>
         {!result.isSaved && <p>{t('notSaved')}</p>}
+        {!result.isPassed && (
+          <p data-answers-policy>
+            {showAnswers
+              ? t('answersShown')
+              : result.triesLeft !== undefined
+                ? triesLeftText(t, locale, result.triesLeft)
+                : t('answersOnPass')}
+          </p>
+        )}
       </Notice>
       {result.results.map((r, qi) => (
         <div class={r.isCorrect ? 'question question--right' : 'question question--wrong'}>
           <h3>
             {qi + 1}. {r.question.prompt} — {r.isCorrect ? t('correct') : t('incorrect')}
           </h3>
+          {!showAnswers && r.chosen.length === 0 && <p>{t('noAnswerChosen')}</p>}
           <ul class="explanations">
-            {r.question.options.map((o, i) => (
-              <li>
-                <strong>{o.text}</strong>
-                {r.chosen.includes(i) && <span class="tag"> ({t('yourAnswer')})</span>}
-                {o.isCorrect && <span class="tag"> ({t('rightAnswer')})</span>}
-                <br />
-                {o.explanation}
-              </li>
-            ))}
+            {r.question.options.map((o, i) =>
+              showAnswers || r.chosen.includes(i) ? (
+                <li>
+                  <strong>{o.text}</strong>
+                  {r.chosen.includes(i) && <span class="tag"> ({t('yourAnswer')})</span>}
+                  {showAnswers && o.isCorrect && <span class="tag"> ({t('rightAnswer')})</span>}
+                  <br />
+                  {o.explanation}
+                </li>
+              ) : null,
+            )}
           </ul>
         </div>
       ))}
@@ -428,7 +510,7 @@ export function CodePage({
 }) {
   const t = translator(ctx);
   return (
-    <Layout ctx={ctx} title={t('codeTitle')} head={{ noindex: true }} scripts={SCRIPTS}>
+    <Layout ctx={ctx} title={t('codeTitle')} head={{ description: t('codeLead'), noindex: true }} scripts={SCRIPTS}>
       <h1>{t('codeTitle')}</h1>
       <p class="lead">{t('codeLead')}</p>
       <p class="progress-code" id="progress-code" data-progress-code>
@@ -480,10 +562,20 @@ export function CodePage({
   );
 }
 
-export function ResumePage({ ctx, errors, code = '' }: { ctx: PageContext; errors?: FieldErrors; code?: string }) {
+export function ResumePage({
+  ctx,
+  errors,
+  code = '',
+  remember = false,
+}: {
+  ctx: PageContext;
+  errors?: FieldErrors;
+  code?: string;
+  remember?: boolean;
+}) {
   const t = translator(ctx);
   return (
-    <Layout ctx={ctx} title={t('resumeTitle')} head={{ noindex: true }}>
+    <Layout ctx={ctx} title={t('resumeTitle')} head={{ description: t('resumeLead'), noindex: true }}>
       <h1>{t('resumeTitle')}</h1>
       <p>{t('resumeLead')}</p>
       <ErrorSummary errors={errors} />
@@ -505,6 +597,7 @@ export function ResumePage({ ctx, errors, code = '' }: { ctx: PageContext; error
         <Field name="passphrase" label={t('passphraseOptional')} errors={errors}>
           {(a) => <input {...a} type="password" autocomplete="current-password" />}
         </Field>
+        <RememberChoice t={t} checked={remember} />
         <button type="submit">{t('resume')}</button>
       </form>
     </Layout>
@@ -522,7 +615,7 @@ export function CertificatePage({
 }) {
   const t = translator(ctx);
   return (
-    <Layout ctx={ctx} title={t('verifyTitle')} head={{ noindex: true }}>
+    <Layout ctx={ctx} title={t('verifyTitle')} head={{ description: t('verifyDescription'), noindex: true }}>
       <h1>{t('verifyTitle')}</h1>
       {cert.revokedAt ? (
         <Notice kind="warning">
@@ -570,6 +663,35 @@ export function CertificatePage({
           </button>
         </form>
       )}
+    </Layout>
+  );
+}
+
+/** Where a new certificate lands: congratulations, then the PDF and the public verification page. */
+export function CertificateIssuedPage({ ctx, cert }: { ctx: PageContext; cert: Certificate }) {
+  const t = translator(ctx);
+  const verify = `/certificates/${cert.code}`;
+  return (
+    <Layout ctx={ctx} title={t('issuedTitle')} head={{ description: t('issuedDescription'), noindex: true }}>
+      <h1>{t('issuedHeading', { name: cert.holderName })}</h1>
+      <p class="lead">{t('issuedLead', { course: cert.courseTitle })}</p>
+      <ul class="actions">
+        <li>
+          <a class="button" href={`${verify}/pdf`}>
+            {t('downloadPdf')}
+          </a>
+        </li>
+        <li>
+          <a href={verify}>{t('issuedVerify')}</a>
+        </li>
+      </ul>
+      <p>{t('issuedShare')}</p>
+      <p>
+        <code>
+          {ctx.publicUrl}
+          {verify}
+        </code>
+      </p>
     </Layout>
   );
 }

@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Config } from '../../config.ts';
 import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
+import { printDemoNotice } from '../../core/demo/notice.ts';
 import { translate } from '../../core/i18n/index.ts';
 import type { ImportReport } from './import.ts';
 
@@ -45,6 +46,7 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
     return 1;
   }
   return withMigratedDatabase(config.database, async (handle) => {
+    await printDemoNotice(handle.db);
     const { importWordPress } = await import('./import.ts');
     const uploads = values.uploads ? { dir: values.uploads, dataDir: config.dataDir } : undefined;
     const result = await importWordPress(handle.db, systemClock, xml, { pages, uploads });

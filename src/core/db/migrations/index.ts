@@ -9,9 +9,14 @@ import * as directoryText from './2026_11_25_0301_directory_text.ts';
 import * as directorySearch from './2026_11_25_0302_directory_search.ts';
 import * as training from './2026_11_25_0400_training.ts';
 import * as campaigns from './2026_11_25_0500_campaigns.ts';
+import * as campaignEventRepeat from './2026_11_25_0501_campaign_event_repeat.ts';
 import * as pageCache from './2026_11_25_0600_page_cache.ts';
 import * as failedLogins from './2026_11_25_0700_failed_logins.ts';
-import * as directorySynonyms from './2026_12_01_1300_directory_synonyms.ts';
+import * as demoContent from './2026_11_25_0701_demo_content.ts';
+import * as hsdsTables from './2026_11_29_0100_hsds_tables.ts';
+import * as directorySynonyms from './2026_11_29_0200_directory_synonyms.ts';
+import * as accountSecurity from './2026_11_29_0300_account_security.ts';
+import * as trainingReveal from './2026_11_29_0400_training_reveal.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -28,7 +33,12 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_25_0302_directory_search': directorySearch,
   '2026_11_25_0400_training': training,
   '2026_11_25_0500_campaigns': campaigns,
+  '2026_11_25_0501_campaign_event_repeat': campaignEventRepeat,
   '2026_11_25_0600_page_cache': pageCache,
   '2026_11_25_0700_failed_logins': failedLogins,
-  '2026_12_01_1300_directory_synonyms': directorySynonyms,
+  '2026_11_25_0701_demo_content': demoContent,
+  '2026_11_29_0100_hsds_tables': hsdsTables,
+  '2026_11_29_0200_directory_synonyms': directorySynonyms,
+  '2026_11_29_0300_account_security': accountSecurity,
+  '2026_11_29_0400_training_reveal': trainingReveal,
 };

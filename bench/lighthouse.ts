@@ -1,0 +1,84 @@
+/*
+ * Lighthouse (mobile, its default) on the eight public pages readers meet first: home, a post, the
+ * directory with a search, a listing, a course, a lesson, a campaign and /safety, served by
+ * `alongside serve` in its own process on the demo content. Prints the four category scores, the
+ * Largest Contentful Paint and the bytes transferred per page. Lighthouse drives Debian's Chromium
+ * (CHROMIUM_PATH, /usr/bin/chromium by default) headless; it never downloads a browser.
+ * Timings depend on the machine: on a shared, loaded one LCP and the performance score drop.
+ * Run: node --import tsx bench/lighthouse.ts
+ */
+import * as chromeLauncher from 'chrome-launcher';
+import lighthouse from 'lighthouse';
+import { systemClock } from '../src/core/clock.ts';
+import { seedDemo } from '../src/demo/seed.ts';
+import { openBenchDatabase } from './database.ts';
+import { httpRequest, machine, startApp } from './harness.ts';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+
+const database = await openBenchDatabase('sqlite', 'lighthouse');
+// The demo content goes only into a database without staff: the bench's own account is not needed here.
+await database.handle.db.deleteFrom('users').execute();
+if (!(await seedDemo(database.handle.db, systemClock)).seeded) throw new Error('the demo content was not added');
+const app = await startApp(database);
+
+/** The first link in a page's main content matching the pattern. */
+async function linkOn(path: string, pattern: RegExp): Promise<string> {
+  const html = (await httpRequest(app.url + path)).text();
+  const main = html.slice(html.indexOf('<main'));
+  for (const [, href] of main.matchAll(/href="([^"]+)"/g)) {
+    const target = href!.replace(/&amp;/g, '&');
+    if (pattern.test(target)) return target;
+  }
+  throw new Error(`${path} links nothing like ${pattern}`);
+}
+
+const course = await linkOn('/training', /^\/training\/(?!code|resume|my-code)[^/?#]+$/);
+const pages: [string, string][] = [
+  ['home', '/'],
+  ['post', await linkOn('/', /^\/posts\/[^/?#]+$/)],
+  ['directory search', '/resources?q=support'],
+  ['listing', await linkOn('/resources?q=support', /^\/resources\/(?!suggest)[^?#]+$/)],
+  ['course', course],
+  ['lesson', await linkOn(course, new RegExp(`^${course}/[^/?#]+$`))],
+  ['campaign', await linkOn('/campaigns', /^\/campaigns\/[^/?#]+$/)],
+  ['safety', '/safety'],
+];
+
+const chrome = await chromeLauncher.launch({
+  chromePath: CHROMIUM,
+  // No sandbox: the benchmark runs as root on the development machines.
+  chromeFlags: ['--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage'],
+});
+const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
+console.log(`Lighthouse ${'mobile'} on ${app.url}; ${machine()}`);
+console.log('page               perf  a11y  bp    seo   LCP      transferred');
+try {
+  for (const [label, path] of pages) {
+    const result = await lighthouse(app.url + path, {
+      port: chrome.port,
+      output: 'json',
+      logLevel: 'error',
+      onlyCategories: [...CATEGORIES],
+    });
+    if (!result) throw new Error(`Lighthouse returned nothing for ${path}`);
+    const { categories, audits, runtimeError } = result.lhr;
+    if (runtimeError)
+      console.log(`${label}: Lighthouse could not measure the page: ${runtimeError.code} ${runtimeError.message}`);
+    const scores = CATEGORIES.map((c) => (categories[c]?.score ?? 0).toFixed(2).padEnd(6)).join('');
+    const lcp = audits['largest-contentful-paint']?.numericValue ?? NaN;
+    const bytes = audits['total-byte-weight']?.numericValue ?? NaN;
+    console.log(
+      `${label.padEnd(19)}${scores}${(lcp / 1000).toFixed(2).padStart(5)} s  ${(bytes / 1024).toFixed(1).padStart(6)} KB   ${path}`,
+    );
+    const failed = Object.values(audits)
+      .filter((a) => a.score !== null && a.score < 1 && ['binary', 'numeric'].includes(a.scoreDisplayMode ?? ''))
+      .filter((a) => a.scoreDisplayMode === 'binary' || (a.score ?? 1) < 0.9)
+      .map((a) => a.id);
+    if (failed.length) console.log(`${''.padEnd(19)}failing audits: ${failed.join(', ')}`);
+  }
+} finally {
+  chrome.kill();
+  await app.stop();
+  await database.close();
+}
