@@ -5,11 +5,13 @@ import { DIALECTS, PROBE_UA } from '../support/app.ts';
 import { foreignRequests, recordRequests, seriousAxeViolations } from '../support/browser.ts';
 import { easyChallenges, makePost } from '../support/comments.ts';
 import { liveBrowserAndServer } from '../support/live.ts';
+import type { LiveServer } from '../support/server.ts';
+import { allLessons, isGraded, type CourseContent } from '../../src/features/training/content.ts';
 
 /*
  * A reader on a phone (390×844), with and without JavaScript: help is on the home page's first
  * screen, and every submit lands on its answer — the directory's results, the place question, the
- * pledge and comment error summaries — inside the first viewport, with focus moved there when
+ * pledge and comment error summaries, the quiz score — inside the first viewport, with focus moved there when
  * JavaScript runs (public/landing.js).
  */
 const PHONE = { width: 390, height: 844 };
@@ -25,14 +27,29 @@ async function inFirstViewport(page: Page, selector: string): Promise<string | t
   return box.y >= 0 && box.y + Math.min(box.height, 40) <= PHONE.height ? true : `${selector} is at y=${box.y}`;
 }
 
+/** `course/lesson` of the demo course's first lesson with a graded quiz. */
+async function firstQuizLesson(server: LiveServer): Promise<string> {
+  const row = await server.db
+    .selectFrom('training_courses as c')
+    .innerJoin('training_course_versions as v', 'v.id', 'c.published_version_id')
+    .select(['c.slug', 'v.content_json'])
+    .where('c.slug', '=', 'supporting-not-rescuing')
+    .executeTakeFirstOrThrow();
+  const lesson = allLessons(JSON.parse(row.content_json) as CourseContent).find((l) => l.questions.some(isGraded));
+  assert.ok(lesson, 'the demo course has a quiz');
+  return `${row.slug}/${lesson.slug}`;
+}
+
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
 for (const dialect of DIALECTS)
   describe(`readers land on their answers at 390×844 (${dialect})`, () => {
     let postSlug = '';
+    let quizLesson = '';
     const live = liveBrowserAndServer(dialect, { seed: true }, async (server) => {
       await easyChallenges(server.db);
       postSlug = (await makePost(server.db, { title: 'Landing test post' })).slug;
+      quizLesson = await firstQuizLesson(server);
     });
 
     for (const js of [false, true]) {
@@ -82,6 +99,24 @@ for (const dialect of DIALECTS)
         await page.waitForURL(/place=Springfield/);
         assert.equal(await inFirstViewport(page, '#place-choices'), true);
         if (js) assert.equal(await focusedId(page), 'answer');
+        await context.close();
+      });
+
+      it(`the quiz score lands in view (${mode})`, { timeout: 120_000 }, async () => {
+        const context = await phone(live.browser, js);
+        const page = await context.newPage();
+        await page.goto(`${live.server.url}/training/${quizLesson}`);
+        // Answer the first question only; the rest stay unanswered (and count as wrong).
+        await page.locator('.quiz fieldset.question input').first().check();
+        await page.click('.quiz button[type="submit"]');
+        await page.waitForSelector('.quiz-result');
+        assert.equal(new URL(page.url()).hash, '#answer');
+        assert.equal(await inFirstViewport(page, '.quiz-result strong'), true);
+        assert.match((await page.textContent('.quiz-result strong')) ?? '', /You scored \d+%/);
+        if (js) {
+          assert.equal(await focusedId(page), 'answer', 'focus moves to the score');
+          assert.deepEqual(await seriousAxeViolations(page), []);
+        }
         await context.close();
       });
 
