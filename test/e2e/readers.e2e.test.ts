@@ -5,6 +5,7 @@ import { DIALECTS, PROBE_UA } from '../support/app.ts';
 import { foreignRequests, recordRequests, seriousAxeViolations } from '../support/browser.ts';
 import { easyChallenges, makePost } from '../support/comments.ts';
 import { liveBrowserAndServer } from '../support/live.ts';
+import { insertImportedComment } from '../../src/features/comments/repo.ts';
 import type { LiveServer } from '../support/server.ts';
 import { allLessons, isGraded, type CourseContent } from '../../src/features/training/content.ts';
 
@@ -12,7 +13,8 @@ import { allLessons, isGraded, type CourseContent } from '../../src/features/tra
  * A reader on a phone (390×844), with and without JavaScript: help is on the home page's first
  * screen, and every submit lands on its answer — the directory's results, the place question, the
  * pledge and comment error summaries, the quiz score — inside the first viewport, with focus moved there when
- * JavaScript runs (public/landing.js).
+ * JavaScript runs (public/landing.js). Dates read "3 days ago" in the reader's language with
+ * JavaScript (public/relative-time.js) and stay absolute dates without it.
  */
 const PHONE = { width: 390, height: 844 };
 
@@ -46,11 +48,60 @@ for (const dialect of DIALECTS)
   describe(`readers land on their answers at 390×844 (${dialect})`, () => {
     let postSlug = '';
     let quizLesson = '';
+    let frenchSlug = '';
     const live = liveBrowserAndServer(dialect, { seed: true }, async (server) => {
       await easyChallenges(server.db);
       postSlug = (await makePost(server.db, { title: 'Landing test post' })).slug;
       quizLesson = await firstQuizLesson(server);
+      frenchSlug = (await makePost(server.db, { title: 'Note datée', language: 'fr' })).slug;
+      const post = await server.db
+        .selectFrom('posts')
+        .select('id')
+        .where('slug', '=', postSlug)
+        .executeTakeFirstOrThrow();
+      await insertImportedComment(server.db, {
+        post_id: post.id,
+        parent_id: null,
+        display_name: 'Robin',
+        body_md: 'Thank you.',
+        fingerprint: 'f',
+        created_at: '2026-11-03T23:15:00.000Z',
+        legacy_id: 'readers-dates',
+      });
     });
+
+    // Posts are made on 1 November 2026 at 00:00 UTC (test/support/comments.ts); the reader's clock says 4 November.
+    for (const js of [false, true])
+      it(`dates read "3 days ago" in the reader's language with JavaScript, the date without (${js ? 'with' : 'without'} JavaScript)`, async () => {
+        const context = await live.browser.newContext({
+          userAgent: PROBE_UA,
+          javaScriptEnabled: js,
+          viewport: PHONE,
+          timezoneId: 'UTC',
+        });
+        const page = await context.newPage();
+        await page.clock.setFixedTime(new Date('2026-11-04T00:00:00Z'));
+        const time = async (selector: string) => {
+          const el = page.locator(selector).first();
+          return [await el.textContent(), await el.getAttribute('title')];
+        };
+        await page.goto(`${live.server.url}/posts/${postSlug}`);
+        assert.deepEqual(
+          await time('.post header time'),
+          js
+            ? ['3 days ago', 'Sunday, 1 November 2026 at 00:00:00 UTC']
+            : ['1 November 2026', 'Sunday, 1 November 2026 at 00:00:00 UTC'],
+        );
+        assert.deepEqual(
+          await time('.comment__meta time'),
+          js
+            ? ['45 minutes ago', 'Tuesday, 3 November 2026 at 23:15:00 UTC']
+            : ['3 November 2026 at 23:15 UTC', 'Tuesday, 3 November 2026 at 23:15:00 UTC'],
+        );
+        await page.goto(`${live.server.url}/posts/${frenchSlug}`);
+        assert.deepEqual((await time('.post header time'))[0], js ? 'il y a 3 jours' : '1 novembre 2026');
+        await context.close();
+      });
 
     for (const js of [false, true]) {
       const mode = js ? 'with JavaScript' : 'without JavaScript';

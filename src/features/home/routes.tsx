@@ -2,8 +2,8 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HomeSection } from '../../core/app.ts';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { PageNumber, Type, typed } from '../../core/http/schemas.ts';
-import type { PageContext } from '../../core/views/context.ts';
 import { Layout } from '../../core/views/layout.tsx';
+import { relativeTimeScript } from '../../core/views/time.tsx';
 
 /** The home page is the sections features registered, in order; a section may have nothing to show. */
 /** `?page=` pages the latest posts below the other sections. */
@@ -15,11 +15,13 @@ const HomeQuery = Type.Object({
 /** Sections ordered below this come before the introduction: help is the first thing on a phone screen. */
 const BEFORE_INTRO = 10;
 
-/** Every section rendered, split into those before the introduction and those after it. */
-async function renderSections(homeSections: HomeSection[], ctx: PageContext, req: FastifyRequest) {
+/** The page's context and every section rendered, split into those before the introduction and those after it. */
+async function renderSections(homeSections: HomeSection[], req: FastifyRequest) {
+  const ctx = req.pageContext();
   const sections = [...homeSections].sort((a, b) => a.order - b.order);
   const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
   return {
+    ctx,
     first: rendered.filter((_, i) => sections[i]!.order < BEFORE_INTRO),
     rest: rendered.filter((_, i) => sections[i]!.order >= BEFORE_INTRO),
   };
@@ -46,12 +48,12 @@ export async function homeRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const ctx = req.pageContext();
-      const { first, rest } = await renderSections(app.deps.registry.homeSections, ctx, req);
+      const { ctx, first, rest } = await renderSections(app.deps.registry.homeSections, req);
       return reply.page(
         <Layout
           ctx={ctx}
           title={ctx.siteName}
+          scripts={[relativeTimeScript()]}
           head={{
             description: 'Support, resources and training, from a support-not-rescue position.',
             canonical: `${ctx.publicUrl}/`,
