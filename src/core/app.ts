@@ -33,7 +33,7 @@ export interface AppDeps {
 }
 
 export interface HomeSection {
-  /** Lower comes first: campaign banner 10, posts 20, resources 30, training 40. */
+  /** Lower comes first: help first 0 (before the introduction), campaign banner 10, posts 20, training 40. */
   order: number;
   /** `req` gives the query (e.g. ?page=) and lets a section shorten the page's cache lifetime. */
   render(ctx: PageContext, req?: FastifyRequest): Promise<VNode | null>;

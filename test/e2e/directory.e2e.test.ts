@@ -101,7 +101,7 @@ for (const dialect of DIALECTS)
           await page.goto(`${live.server.url}/admin/login?next=/admin/resources/${red.id}/edit`);
           await page.fill('#field-email', 'curator@alongside.invalid');
           await page.fill('#field-password', TEST_PASSWORD);
-          await page.click('button[type=submit]');
+          await page.click('main button[type=submit]');
           await page.waitForURL(editUrl);
         };
         const legends = (page: Page) => page.locator('fieldset.location > legend').allTextContents();

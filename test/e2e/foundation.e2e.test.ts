@@ -127,10 +127,10 @@ describe('quick exit, login, accessibility and origin checks in Chromium', () =>
     await page.goto(live.server.url + '/admin');
     await page.fill('#field-email', 'admin@alongside.invalid');
     await page.fill('#field-password', 'wrong password here');
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     assert.match((await page.textContent('.error-summary')) ?? '', /do not match/);
     await page.fill('#field-password', live.server.adminPassword!);
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     await page.waitForURL(live.server.url + '/admin');
     assert.match((await page.textContent('h1')) ?? '', /Staff area/);
     const cookies = await context.cookies();

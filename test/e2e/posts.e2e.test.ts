@@ -25,7 +25,7 @@ describe('publishing in Chromium', () => {
     await page.goto(live.server.url + '/admin/login?next=/admin/posts/new');
     await page.fill('#field-email', 'writer@alongside.invalid');
     await page.fill('#field-password', TEST_PASSWORD);
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     await page.waitForURL(live.server.url + '/admin/posts/new');
 
     await page.fill('#field-title', 'Outreach on the night bus');

@@ -104,6 +104,15 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
               )}
             </ul>
           </nav>
+          <form method="get" action="/search" role="search" class="header-search" aria-label={text('searchPosts')}>
+            <label for="header-search-q" class="visually-hidden">
+              {text('searchPosts')}
+            </label>
+            <input id="header-search-q" type="search" name="q" maxLength={200} placeholder={text('searchPosts')} />
+            <button type="submit" class="secondary">
+              {text('searchButton')}
+            </button>
+          </form>
         </header>
         <main id="main" tabindex={-1}>
           <LocaleContext.Provider value={ctx.locale}>{children}</LocaleContext.Provider>

@@ -3,6 +3,7 @@ import { renderCommentMarkdown } from '../../core/markdown/render.ts';
 import { HoneypotField, ProofOfWorkField } from '../../core/antispam/views.tsx';
 import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
+import { When, readerDate, relativeTimeScript } from '../../core/views/time.tsx';
 import type { PageContext } from '../../core/views/context.ts';
 import type { CommentRow } from './repo.ts';
 import {
@@ -46,7 +47,7 @@ function Byline({ ctx, comment }: { ctx: PageContext; comment: CommentRow }) {
       <span class="comment__author">{comment.display_name || t(ctx.locale, 'anonymous')}</span>
       {comment.is_staff ? <span class="comment__badge"> ({t(ctx.locale, 'staff')})</span> : null}
       {' · '}
-      <time datetime={comment.created_at}>{when(comment.created_at)} UTC</time>
+      <When iso={comment.created_at} locale={ctx.locale} withTime />
     </p>
   );
 }
@@ -197,6 +198,7 @@ export function CommentFormPage({
       ctx={ctx}
       title={`${parent ? t(ctx.locale, 'replyHeading') : t(ctx.locale, 'formHeading')}: ${post.title}`}
       head={{ noindex: true }}
+      scripts={[relativeTimeScript()]}
     >
       <Styles />
       <p>
@@ -273,7 +275,7 @@ export function OwnCommentPage({
 }) {
   const base = `/comments/${token}`;
   return (
-    <Layout ctx={ctx} title={t(ctx.locale, 'yourComment')} head={{ noindex: true }}>
+    <Layout ctx={ctx} title={t(ctx.locale, 'yourComment')} head={{ noindex: true }} scripts={[relativeTimeScript()]}>
       <Styles />
       <h1>{t(ctx.locale, 'yourComment')}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
@@ -289,7 +291,9 @@ export function OwnCommentPage({
       <h2>{t(ctx.locale, 'editHeading')}</h2>
       {canEdit ? (
         <form method="post" action={`${base}/edit`} class="comment-form" novalidate>
-          <p class="hint">{t(ctx.locale, 'editUntil', { time: when(comment.editable_until!) })}</p>
+          <p class="hint">
+            {t(ctx.locale, 'editUntil', { time: readerDate(comment.editable_until!, ctx.locale, true) })}
+          </p>
           <CsrfField token={ctx.csrfToken} />
           <Field name="name" label={t(ctx.locale, 'nameLabel')} errors={errors}>
             {(a) => (

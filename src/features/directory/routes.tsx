@@ -10,7 +10,9 @@ import { hsdsApiRoutes } from './api-routes.ts';
 import { loadGazetteer, usePlaceCache } from './gazetteer.ts';
 import { search, searchRefused, SearchQuery } from './search.ts';
 import { publicListing, reportOutdated, sitemapListings, submitSuggestion } from './service.ts';
-import { HomeDirectorySection, ListingPage, SearchPage, SuggestPage } from './views.tsx';
+import { crisisView, regionOf } from './crisis.ts';
+import { HelpFirst } from './help-first.tsx';
+import { ListingPage, SearchPage, SuggestPage } from './views.tsx';
 
 /*
  * The public directory: search, a listing's page (with its "report outdated information" form) and
@@ -20,13 +22,22 @@ import { HomeDirectorySection, ListingPage, SearchPage, SuggestPage } from './vi
 const PageLang = Type.Optional(Type.String({ maxLength: 10 }));
 const LangQuery = Type.Object({ lang: PageLang });
 const pageLocale = (lang: unknown): Locale => (isLocale(lang) ? lang : 'en');
+/** The home page shows sections ordered below 10 before its introduction (home/routes.tsx). */
+const HELP_FIRST_ORDER = 0;
 /** Results show "open now", so a cached page lives one minute. */
 const CACHE_TTL_MS = 60_000;
 
 export async function directoryRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
   const { registry } = app.deps;
-  registry.homeSections.push({ order: 30, render: async (ctx) => <HomeDirectorySection ctx={ctx} /> });
+  // Help comes first on the home page: the search, crisis lines for the reader's region, staying safe.
+  registry.homeSections.push({
+    order: HELP_FIRST_ORDER,
+    render: async (ctx, req) => {
+      const region = regionOf(req ? Reflect.get(req.query as object, 'region') : undefined);
+      return <HelpFirst ctx={ctx} crisis={await crisisView(app.deps.db, region)} />;
+    },
+  });
   registry.sitemap.push({
     tags: [cacheTags.resources],
     entries: () => sitemapListings(app.deps.db),

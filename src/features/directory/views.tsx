@@ -793,13 +793,3 @@ export function SuggestPage({
     </Layout>
   );
 }
-
-/** The home page's directory section. */
-export function HomeDirectorySection({ ctx }: { ctx: PageContext }) {
-  return (
-    <section class="home-directory" aria-labelledby="home-directory-title">
-      <h2 id="home-directory-title">{t(ctx.locale, 'title')}</h2>
-      <SearchForm ctx={ctx} compact />
-    </section>
-  );
-}

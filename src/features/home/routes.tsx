@@ -1,11 +1,31 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { HomeSection } from '../../core/app.ts';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { PageNumber, Type, typed } from '../../core/http/schemas.ts';
 import { Layout } from '../../core/views/layout.tsx';
+import { relativeTimeScript } from '../../core/views/time.tsx';
 
 /** The home page is the sections features registered, in order; a section may have nothing to show. */
 /** `?page=` pages the latest posts below the other sections. */
-const HomeQuery = Type.Object({ page: Type.Optional(PageNumber) });
+const HomeQuery = Type.Object({
+  page: Type.Optional(PageNumber),
+  /** The reader's region for the crisis lines (directory); checked there. */
+  region: Type.Optional(Type.String({ maxLength: 10 })),
+});
+/** Sections ordered below this come before the introduction: help is the first thing on a phone screen. */
+const BEFORE_INTRO = 10;
+
+/** The page's context and every section rendered, split into those before the introduction and those after it. */
+async function renderSections(homeSections: HomeSection[], req: FastifyRequest) {
+  const ctx = req.pageContext();
+  const sections = [...homeSections].sort((a, b) => a.order - b.order);
+  const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
+  return {
+    ctx,
+    first: rendered.filter((_, i) => sections[i]!.order < BEFORE_INTRO),
+    rest: rendered.filter((_, i) => sections[i]!.order >= BEFORE_INTRO),
+  };
+}
 
 export async function homeRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
@@ -28,19 +48,19 @@ export async function homeRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const ctx = req.pageContext();
-      const sections = [...app.deps.registry.homeSections].sort((a, b) => a.order - b.order);
-      const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
+      const { ctx, first, rest } = await renderSections(app.deps.registry.homeSections, req);
       return reply.page(
         <Layout
           ctx={ctx}
           title={ctx.siteName}
+          scripts={[relativeTimeScript()]}
           head={{
             description: 'Support, resources and training, from a support-not-rescue position.',
             canonical: `${ctx.publicUrl}/`,
           }}
         >
           <h1 class="visually-hidden">{ctx.siteName}</h1>
+          {first}
           <section class="intro">
             <p class="lead">
               Alongside publishes news, a directory of support services and free training for people who sell sex,
@@ -48,7 +68,7 @@ export async function homeRoutes(fastify: FastifyInstance) {
               and without “rescue”.
             </p>
           </section>
-          {rendered}
+          {rest}
         </Layout>,
       );
     },

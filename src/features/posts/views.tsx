@@ -1,6 +1,7 @@
 import type { VNode } from 'preact';
 import type { Page } from '../../core/pagination.ts';
-import { CsrfField, ErrorSummary, Field, formatDate, Notice, Pagination } from '../../core/views/components.tsx';
+import { CsrfField, ErrorSummary, Field, Notice, Pagination } from '../../core/views/components.tsx';
+import { When, relativeTimeScript } from '../../core/views/time.tsx';
 import type { FieldErrors } from '../../core/result.ts';
 import { Layout, type HeadMeta } from '../../core/views/layout.tsx';
 import type { PageContext } from '../../core/views/context.ts';
@@ -43,8 +44,7 @@ function PostMeta({
   return (
     <p class="meta">
       {t(ctx.locale, 'by')} <a href={`/authors/${post.author_slug}`}>{post.author_name}</a> ·{' '}
-      <time datetime={post.published_at}>{formatDate(post.published_at, ctx.locale)}</time> ·{' '}
-      {t(ctx.locale, 'minutesRead', { n: readingMinutes })}
+      <When iso={post.published_at} locale={ctx.locale} /> · {t(ctx.locale, 'minutesRead', { n: readingMinutes })}
     </p>
   );
 }
@@ -82,6 +82,8 @@ export function PostCards({
           <H>
             <a href={`/posts/${p.slug}`}>{p.title}</a>
           </H>
+          {/* A card in another language than the page says which, in that language's own name. */}
+          {p.language.split('-')[0] !== ctx.locale && <p class="lang-label">{languageName(p.language)}</p>}
           <PostMeta ctx={ctx} post={p} readingMinutes={p.readingMinutes} />
           {p.content_note && (
             <p class="content-note-inline">
@@ -147,6 +149,7 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
       ctx={ctx}
       title={post.title}
       lang={post.language}
+      scripts={[relativeTimeScript()]}
       head={{
         description,
         canonical: url,
@@ -223,7 +226,12 @@ export function ListingPage({
   const feeds = [{ title: `${title} (RSS)`, href: feedHref, type: 'application/rss+xml' }];
   const hrefFor = (n: number) => `${path}${n > 1 ? `?page=${n}` : ''}`;
   return (
-    <Layout ctx={ctx} title={title} head={{ canonical: `${ctx.publicUrl}${path}`, feeds, description: intro }}>
+    <Layout
+      ctx={ctx}
+      title={title}
+      head={{ canonical: `${ctx.publicUrl}${path}`, feeds, description: intro }}
+      scripts={[relativeTimeScript()]}
+    >
       <h1>{title}</h1>
       {intro && <p class="lead">{intro}</p>}
       <PostCards ctx={ctx} posts={page.items} />
@@ -267,7 +275,12 @@ export function Highlighted({ text }: { text: string }) {
 export function SearchPage({ ctx, q, page }: { ctx: PageContext; q: string; page: Page<SearchHit> }) {
   const { items: hits, total } = page;
   return (
-    <Layout ctx={ctx} title={q ? `${t(ctx.locale, 'search')}: ${q}` : t(ctx.locale, 'search')} head={{ noindex: true }}>
+    <Layout
+      ctx={ctx}
+      title={q ? `${t(ctx.locale, 'search')}: ${q}` : t(ctx.locale, 'search')}
+      head={{ noindex: true }}
+      scripts={[relativeTimeScript()]}
+    >
       <h1>{t(ctx.locale, 'search')}</h1>
       <form method="get" action="/search" role="search" class="search-form">
         <label for="q">{t(ctx.locale, 'searchLabel')}</label>
@@ -284,7 +297,7 @@ export function SearchPage({ ctx, q, page }: { ctx: PageContext; q: string; page
               <a href={`/posts/${h.slug}`}>{h.title}</a>
             </h2>
             <p class="meta">
-              {h.author_name} · <time datetime={h.published_at}>{formatDate(h.published_at, ctx.locale)}</time>
+              {h.author_name} · <When iso={h.published_at} locale={ctx.locale} />
             </p>
             <p>
               <Highlighted text={h.snippet} />

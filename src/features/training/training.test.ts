@@ -276,6 +276,26 @@ for (const dialect of DIALECTS) {
       assert.equal(res.headers['set-cookie'], undefined);
     });
 
+    it('lands a quiz submit on its answer: the score, or the refusal (#answer)', async () => {
+      const lesson = allLessons(await publishedContent(t))[0]!;
+      const url = `/training/${COURSE}/${lesson.slug}`;
+      const page = await t.inject(url);
+      assert.match(page.body, new RegExp(`<form method="post" action="${url}/quiz#answer"`));
+      assert.doesNotMatch(page.body, /id="answer"/, 'nothing to land on before an answer');
+      const scored = await post(t, `${url}/quiz`, wrongAnswers(lesson));
+      // The score is the first thing inside the element the fragment names.
+      assert.match(
+        scored.body,
+        /<div class="quiz-result answer" id="answer"><div[^>]*class="notice[^"]*"[^>]*><p><strong>You scored \d+%/,
+      );
+      assert.equal(scored.body.match(/id="answer"/g)?.length, 1);
+      const key = lesson.questions.find(isGraded)!.key;
+      const refused = await post(t, `${url}/quiz`, { [`q_${key}`]: '99' });
+      assert.equal(refused.statusCode, 400);
+      assert.match(refused.body, /<div id="answer" class="answer"><div id="error-summary"/);
+      assert.equal(refused.body.match(/id="answer"/g)?.length, 1);
+    });
+
     it('gives every training page a meta description', async () => {
       const learner = await startAs(t);
       const content = await publishedContent(t);

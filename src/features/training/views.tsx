@@ -280,6 +280,12 @@ export function lessonDescription(lesson: Lesson, course: CourseContent): string
   return text.length <= 160 ? text : `${text.slice(0, 157).replace(/\s+\S*$/, '')}…`;
 }
 
+/**
+ * Where the quiz form lands after a submit (the score, or the refusal), without JavaScript by the
+ * fragment in its action; public/landing.js moves focus there.
+ */
+export const ANSWER_ID = 'answer';
+
 export interface LessonPageProps {
   ctx: PageContext;
   course: CourseContent;
@@ -329,7 +335,12 @@ export function LessonPage({
         <h1>{lesson.title}</h1>
         <div class="prose" dangerouslySetInnerHTML={{ __html: lessonHtml(lesson) }} />
       </article>
-      {error && <ErrorSummary errors={{ _form: error }} />}
+      {/* The quiz form posts to …/quiz#answer: a refusal lands here, a score in the quiz below. */}
+      {error && (
+        <div id={ANSWER_ID} class="answer">
+          <ErrorSummary errors={{ _form: error }} />
+        </div>
+      )}
       {reflections.length > 0 && (
         <section aria-labelledby="reflect-title" class="panel reflections">
           <h2 id="reflect-title">{t('reflectTitle')}</h2>
@@ -359,7 +370,7 @@ export function LessonPage({
           {result ? (
             <QuizFeedback result={result} t={t} locale={ctx.locale} retakeHref={`${base}/${lesson.slug}#quiz-title`} />
           ) : (
-            <form method="post" action={`${action}/quiz`} class="stack">
+            <form method="post" action={`${action}/quiz#${ANSWER_ID}`} class="stack">
               <CsrfField token={ctx.csrfToken} />
               <p class="hint">{t('quizHint', { passMark: lesson.passMark })}</p>
               {progress?.isPassed && <Notice kind="success">{t('passed')}</Notice>}
@@ -448,7 +459,7 @@ function QuizFeedback({
 }) {
   const { showAnswers } = result;
   return (
-    <div class="quiz-result">
+    <div class="quiz-result answer" id={ANSWER_ID}>
       <Notice kind={result.isPassed ? 'success' : 'warning'}>
         <p>
           <strong>{t('scored', { score: result.score, passMark: result.passMark })}</strong>{' '}

@@ -1,0 +1,191 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { Browser, Page } from 'playwright-core';
+import { DIALECTS, PROBE_UA } from '../support/app.ts';
+import { foreignRequests, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { easyChallenges, makePost } from '../support/comments.ts';
+import { liveBrowserAndServer } from '../support/live.ts';
+import { insertImportedComment } from '../../src/features/comments/repo.ts';
+import type { LiveServer } from '../support/server.ts';
+import { allLessons, isGraded, type CourseContent } from '../../src/features/training/content.ts';
+
+/*
+ * A reader on a phone (390×844), with and without JavaScript: help is on the home page's first
+ * screen, and every submit lands on its answer — the directory's results, the place question, the
+ * pledge and comment error summaries, the quiz score — inside the first viewport, with focus moved there when
+ * JavaScript runs (public/landing.js). Dates read "3 days ago" in the reader's language with
+ * JavaScript (public/relative-time.js) and stay absolute dates without it.
+ */
+const PHONE = { width: 390, height: 844 };
+
+function phone(browser: Browser, javaScriptEnabled: boolean) {
+  return browser.newContext({ userAgent: PROBE_UA, javaScriptEnabled, viewport: PHONE });
+}
+
+/** Whether the element's top and some of its first line are on screen now. */
+async function inFirstViewport(page: Page, selector: string): Promise<string | true> {
+  const box = await page.locator(selector).first().boundingBox();
+  if (!box) return `${selector} is not displayed`;
+  return box.y >= 0 && box.y + Math.min(box.height, 40) <= PHONE.height ? true : `${selector} is at y=${box.y}`;
+}
+
+/** `course/lesson` of the demo course's first lesson with a graded quiz. */
+async function firstQuizLesson(server: LiveServer): Promise<string> {
+  const row = await server.db
+    .selectFrom('training_courses as c')
+    .innerJoin('training_course_versions as v', 'v.id', 'c.published_version_id')
+    .select(['c.slug', 'v.content_json'])
+    .where('c.slug', '=', 'supporting-not-rescuing')
+    .executeTakeFirstOrThrow();
+  const lesson = allLessons(JSON.parse(row.content_json) as CourseContent).find((l) => l.questions.some(isGraded));
+  assert.ok(lesson, 'the demo course has a quiz');
+  return `${row.slug}/${lesson.slug}`;
+}
+
+const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
+
+for (const dialect of DIALECTS)
+  describe(`readers land on their answers at 390×844 (${dialect})`, () => {
+    let postSlug = '';
+    let quizLesson = '';
+    let frenchSlug = '';
+    const live = liveBrowserAndServer(dialect, { seed: true }, async (server) => {
+      await easyChallenges(server.db);
+      postSlug = (await makePost(server.db, { title: 'Landing test post' })).slug;
+      quizLesson = await firstQuizLesson(server);
+      frenchSlug = (await makePost(server.db, { title: 'Note datée', language: 'fr' })).slug;
+      const post = await server.db
+        .selectFrom('posts')
+        .select('id')
+        .where('slug', '=', postSlug)
+        .executeTakeFirstOrThrow();
+      await insertImportedComment(server.db, {
+        post_id: post.id,
+        parent_id: null,
+        display_name: 'Robin',
+        body_md: 'Thank you.',
+        fingerprint: 'f',
+        created_at: '2026-11-03T23:15:00.000Z',
+        legacy_id: 'readers-dates',
+      });
+    });
+
+    // Posts are made on 1 November 2026 at 00:00 UTC (test/support/comments.ts); the reader's clock says 4 November.
+    for (const js of [false, true])
+      it(`dates read "3 days ago" in the reader's language with JavaScript, the date without (${js ? 'with' : 'without'} JavaScript)`, async () => {
+        const context = await live.browser.newContext({
+          userAgent: PROBE_UA,
+          javaScriptEnabled: js,
+          viewport: PHONE,
+          timezoneId: 'UTC',
+        });
+        const page = await context.newPage();
+        await page.clock.setFixedTime(new Date('2026-11-04T00:00:00Z'));
+        const time = async (selector: string) => {
+          const el = page.locator(selector).first();
+          return [await el.textContent(), await el.getAttribute('title')];
+        };
+        await page.goto(`${live.server.url}/posts/${postSlug}`);
+        assert.deepEqual(
+          await time('.post header time'),
+          js
+            ? ['3 days ago', 'Sunday, 1 November 2026 at 00:00:00 UTC']
+            : ['1 November 2026', 'Sunday, 1 November 2026 at 00:00:00 UTC'],
+        );
+        assert.deepEqual(
+          await time('.comment__meta time'),
+          js
+            ? ['45 minutes ago', 'Tuesday, 3 November 2026 at 23:15:00 UTC']
+            : ['3 November 2026 at 23:15 UTC', 'Tuesday, 3 November 2026 at 23:15:00 UTC'],
+        );
+        await page.goto(`${live.server.url}/posts/${frenchSlug}`);
+        assert.deepEqual((await time('.post header time'))[0], js ? 'il y a 3 jours' : '1 novembre 2026');
+        await context.close();
+      });
+
+    for (const js of [false, true]) {
+      const mode = js ? 'with JavaScript' : 'without JavaScript';
+
+      it(`home: the three ways to help are on the first screen (${mode})`, { timeout: 120_000 }, async () => {
+        const context = await phone(live.browser, js);
+        const page = await context.newPage();
+        const requests = recordRequests(page);
+        await page.goto(live.server.url + '/');
+        for (const selector of ['#home-directory-title', '#help-talk-title', '#help-safe-title', '.help-safe a']) {
+          assert.equal(await inFirstViewport(page, selector), true);
+        }
+        assert.match((await page.textContent('.help-talk')) ?? '', /Worldwide Peer Chat \(demo\)/);
+        if (js) assert.deepEqual(await seriousAxeViolations(page), []);
+        assert.deepEqual(await context.cookies(), [], 'the home page sets no cookie');
+        assert.deepEqual(foreignRequests(requests, live.server.origin), []);
+        await context.close();
+      });
+
+      it(`directory: results and the place question land in view (${mode})`, { timeout: 120_000 }, async () => {
+        const context = await phone(live.browser, js);
+        const page = await context.newPage();
+        await page.goto(live.server.url + '/resources');
+        await page.fill('#field-q', 'lawyer');
+        await page.click('form[data-directory-search] button[type=submit]');
+        await page.waitForURL(/q=lawyer/);
+        assert.equal(new URL(page.url()).hash, '#answer');
+        assert.equal(await inFirstViewport(page, '#results-title'), true);
+        assert.match((await page.textContent('#results-title')) ?? '', /^\d+ results?/);
+        if (js) {
+          assert.equal(await focusedId(page), 'answer', 'focus moves to the results');
+          assert.deepEqual(await seriousAxeViolations(page), []);
+        }
+        // The filters are folded below the results on a phone, with the count of chosen ones.
+        assert.equal(await page.isVisible('.filters button[type=submit]'), false);
+        await page.click('.filters-fold > summary');
+        await page.check('.filters input[name="category"][value="legal"]');
+        await page.click('.filters button[type=submit]');
+        await page.waitForURL(/category=legal/);
+        assert.equal(await inFirstViewport(page, '#results-title'), true);
+        assert.match((await page.textContent('.filters-fold > summary')) ?? '', /chosen: 1/);
+
+        await page.fill('#field-q', '');
+        await page.fill('#field-place', 'Springfield');
+        await page.click('form[data-directory-search] button[type=submit]');
+        await page.waitForURL(/place=Springfield/);
+        assert.equal(await inFirstViewport(page, '#place-choices'), true);
+        if (js) assert.equal(await focusedId(page), 'answer');
+        await context.close();
+      });
+
+      it(`the quiz score lands in view (${mode})`, { timeout: 120_000 }, async () => {
+        const context = await phone(live.browser, js);
+        const page = await context.newPage();
+        await page.goto(`${live.server.url}/training/${quizLesson}`);
+        // Answer the first question only; the rest stay unanswered (and count as wrong).
+        await page.locator('.quiz fieldset.question input').first().check();
+        await page.click('.quiz button[type="submit"]');
+        await page.waitForSelector('.quiz-result');
+        assert.equal(new URL(page.url()).hash, '#answer');
+        assert.equal(await inFirstViewport(page, '.quiz-result strong'), true);
+        assert.match((await page.textContent('.quiz-result strong')) ?? '', /You scored \d+%/);
+        if (js) {
+          assert.equal(await focusedId(page), 'answer', 'focus moves to the score');
+          assert.deepEqual(await seriousAxeViolations(page), []);
+        }
+        await context.close();
+      });
+
+      it(`pledge and comment error summaries land in view (${mode})`, { timeout: 120_000 }, async () => {
+        const context = await phone(live.browser, js);
+        const page = await context.newPage();
+        await page.goto(live.server.url + '/campaigns/16-days-2026');
+        await page.click('#pledge-form button[type="submit"]');
+        await page.waitForSelector('.error-summary', { timeout: 60_000 });
+        assert.equal(await inFirstViewport(page, '.error-summary'), true);
+        if (js) assert.equal(await focusedId(page), 'error-summary');
+
+        await page.goto(`${live.server.url}/posts/${postSlug}`);
+        await page.click('#comment-form button[type="submit"]');
+        await page.waitForSelector('.error-summary', { timeout: 60_000 });
+        assert.equal(await inFirstViewport(page, '.error-summary'), true);
+        if (js) assert.equal(await focusedId(page), 'error-summary');
+        await context.close();
+      });
+    }
+  });
