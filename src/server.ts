@@ -8,6 +8,9 @@ import { createJobs } from './core/jobs.ts';
 import { systemClock, type Clock } from './core/clock.ts';
 import type { DbHandle } from './core/db/connect.ts';
 import { PageCache } from './core/cache/page-cache.ts';
+import { cacheTags } from './core/cache/tags.ts';
+import { identityFiles } from './core/identity/routes.ts';
+import { IdentityStore } from './core/identity/store.ts';
 import { loggerOptions } from './core/http/logging.ts';
 import { clientErrorAnswer } from './core/http/client-errors.tsx';
 import { frameworkErrorAnswer, httpCore } from './core/http/plugin.tsx';
@@ -82,6 +85,7 @@ export async function buildApp({
     schemaController: { compilersFactory: { buildValidator: lazyValidatorFactory() } },
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });
+  const identity = new IdentityStore(handle.db, { quickExitUrl: config.quickExitUrl });
   const deps: AppDeps = {
     config,
     db: handle.db,
@@ -95,13 +99,17 @@ export async function buildApp({
     pageCache: new PageCache({
       shared: handle.dialect === 'postgres' ? handle.db : undefined,
       now: () => clock.now().getTime(),
+      // Another instance changed the identity (it drops every page): read it again before the next page.
+      onSharedDrop: (tags) => tags.includes(cacheTags.all) && identity.markStale(),
     }),
     registry: emptyRegistry(),
     jobs: createJobs(app.log),
+    identity,
   };
   app.decorate('deps', deps);
   answerFromCache = (req, res) => deps.pageCache.serveRaw(req, res);
   await deps.pageCache.start();
+  await identity.load();
   app.addHook('onClose', () => deps.pageCache.stop());
   app.addHook('onReady', () => deps.jobs.runStartJobs());
   app.addHook('onClose', async () => deps.jobs.stop());
@@ -111,6 +119,7 @@ export async function buildApp({
   // Shared anti-spam (ALTCHA widget and challenges) for comments and pledges.
   await app.register(antispam);
   await app.register(healthRoutes);
+  await app.register(identityFiles);
   await app.register(safetyRoutes);
   await app.register(loginRoutes);
   await app.register(staffAreaRoutes);

@@ -7,6 +7,7 @@ import type { CacheTag } from './cache/tags.ts';
 import type { Clock } from './clock.ts';
 import type { DbHandle } from './db/connect.ts';
 import type { Db, Dialect } from './db/schema.ts';
+import type { IdentityStore } from './identity/store.ts';
 import type { Jobs } from './jobs.ts';
 import type { PageContext } from './views/context.ts';
 
@@ -30,6 +31,8 @@ export interface AppDeps {
   registry: Registry;
   /** Background jobs (retention purges): started with the app, stopped when it closes. */
   jobs: Jobs;
+  /** The organisation's name, tagline, logo, accent and quick-exit destination, as pages show them. */
+  identity: IdentityStore;
 }
 
 export interface HomeSection {

@@ -10,6 +10,8 @@ import type { Db, Dialect } from '../core/db/schema.ts';
 import { demoContentNotice } from '../core/demo/notice.ts';
 import { demoCounts, hasDemoContent } from '../core/demo/repo.ts';
 import { valueOf } from '../core/result.ts';
+import { readSetting } from '../core/settings/index.ts';
+import { identitySetting, logoSetting } from '../core/identity/settings.ts';
 import * as campaignRepo from '../features/campaigns/repo.ts';
 import * as commentRepo from '../features/comments/repo.ts';
 import { demoInput, DEMO_LISTINGS } from '../features/directory/seed.ts';
@@ -154,6 +156,9 @@ for (const dialect of DIALECTS) {
         .where('entity_id', '=', String(admin.id))
         .executeTakeFirst();
       assert.equal(adminMark, undefined);
+      const identity = await readSetting(withDemo.db, identitySetting);
+      assert.ok(identity.demo && identity.name.endsWith('(demo)'), 'a fictional identity, marked as demo');
+      assert.notEqual(await readSetting(withDemo.db, logoSetting), '', 'with a logo');
       const notice = await demoContentNotice(withDemo.db);
       assert.match(
         notice ?? '',
@@ -181,6 +186,7 @@ for (const dialect of DIALECTS) {
       assert.equal(removed.user, 1);
       assert.equal(await hasDemoContent(withDemo.db), false);
       assert.equal(await demoContentNotice(withDemo.db), undefined);
+      assert.equal((await readSetting(withDemo.db, identitySetting)).name, 'Alongside', 'the demo identity is gone');
 
       assert.deepEqual(await rowCounts(withDemo.db, dialect), await rowCounts(realOnly.db, dialect));
       const names = async (db: Db) => ({

@@ -4,6 +4,7 @@ import { cacheTags } from '../core/cache/tags.ts';
 import type { Clock } from '../core/clock.ts';
 import type { Db, Dialect } from '../core/db/schema.ts';
 import { demoIds, forgetDemoMarks, type DemoEntity } from '../core/demo/repo.ts';
+import { removeDemoIdentity } from '../core/identity/demo.ts';
 import { deleteService, rebuildWords } from '../features/directory/repo.ts';
 import { deletePost } from '../features/posts/repo.ts';
 import * as repo from './repo.ts';
@@ -35,6 +36,7 @@ export async function removeDemo(db: Db, dialect: Dialect, clock: Clock): Promis
     const campaign = await repo.deleteCampaigns(tx, numbers(await ids('campaign')));
     const user = await repo.deleteUsersWithoutPosts(tx, numbers(await ids('user')));
     await forgetDemoMarks(tx);
+    const identity = await removeDemoIdentity(tx);
     const removed: DemoRemoval = {
       post: posts.length,
       comment,
@@ -48,7 +50,12 @@ export async function removeDemo(db: Db, dialect: Dialect, clock: Clock): Promis
     const detail = Object.entries(removed)
       .map(([k, n]) => `${k} ${n}`)
       .join(', ');
-    await recordAudit(tx, clock, { actorId: null, action: 'demo.remove', subject: 'demo', detail });
+    await recordAudit(tx, clock, {
+      actorId: null,
+      action: 'demo.remove',
+      subject: 'demo',
+      detail: identity ? `${detail}, identity` : detail,
+    });
     // Instances sharing a PostgreSQL database drop every cached page on their next request.
     await appendInvalidation(tx, cacheTags.all, clock.now().toISOString());
     return removed;

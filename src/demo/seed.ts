@@ -11,6 +11,7 @@ import { seedPosts } from '../features/posts/seed.ts';
 import { seedComments } from '../features/comments/seed.ts';
 import { seedCampaigns } from '../features/campaigns/seed.ts';
 import { seedTraining } from '../features/training/seed.ts';
+import { seedIdentity } from '../core/identity/demo.ts';
 
 /*
  * Demo content, written for Alongside. Every organisation in it is fictional and marked as demo:
@@ -28,6 +29,8 @@ const seeders: Seeder[] = [
   seedComments,
   seedCampaigns,
   seedTraining,
+  // A fictional organisation's name, logo and colour (core/identity).
+  seedIdentity,
 ];
 
 export interface SeedResult {

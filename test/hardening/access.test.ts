@@ -25,6 +25,9 @@ const PUBLIC: Record<string, string> = {
     'GET /antispam/challenge',
     'GET /healthz',
   ]),
+  ...because('the site’s identity every reader’s page shows: the accent stylesheet and the logo', [
+    'GET /identity/:file',
+  ]),
   ...because('protected by its own bearer token (METRICS_TOKEN), not a staff session', ['GET /metrics']),
   ...because('the way in and out of the staff area', [
     'GET /admin/login',

@@ -39,6 +39,7 @@ export const { t, msg } = defineMessages('auth', {
     action_campaigns_edit: 'Edit campaigns',
     action_pledges_moderate: 'Moderate pledges',
     action_audit_read: 'Read the audit log',
+    action_identity_manage: 'Set the site’s name, logo, colour and quick-exit destination',
   },
   fr: {
     emailInvalid: 'Indiquez une adresse e-mail valide, par exemple nom@example.org.',
@@ -82,5 +83,6 @@ export const { t, msg } = defineMessages('auth', {
     action_campaigns_edit: 'Modifier les campagnes',
     action_pledges_moderate: 'Modérer les engagements',
     action_audit_read: 'Lire le journal d’audit',
+    action_identity_manage: 'Régler le nom, le logo, la couleur et la sortie rapide du site',
   },
 });

@@ -17,7 +17,8 @@ export type Action =
   | 'certificates.revoke'
   | 'campaigns.edit'
   | 'pledges.moderate'
-  | 'audit.read';
+  | 'audit.read'
+  | 'identity.manage';
 
 const RULES: Record<Action, readonly Role[]> = {
   'admin.enter': ROLES,
@@ -31,6 +32,7 @@ const RULES: Record<Action, readonly Role[]> = {
   'campaigns.edit': ['admin', 'editor'],
   'pledges.moderate': ['admin', 'editor', 'moderator'],
   'audit.read': ['admin'],
+  'identity.manage': ['admin'],
 };
 
 export const ACTIONS = Object.keys(RULES) as Action[];

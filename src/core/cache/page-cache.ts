@@ -39,6 +39,8 @@ export interface PageCacheOptions {
   now?: () => number;
   /** The shared database, when other instances may invalidate too (PostgreSQL). */
   shared?: Db;
+  /** Told the tags another instance invalidated (state it keeps beside the pages, such as the site's identity). */
+  onSharedDrop?: (tags: string[]) => void;
 }
 
 export class PageCache {
@@ -227,11 +229,13 @@ export class PageCache {
       const rows = await repo.invalidationsAfter(this.opts.shared!, this.lastSeq);
       for (const row of rows) {
         this.dropLocal(row.tags.split(','));
+        this.opts.onSharedDrop?.(row.tags.split(','));
         this.lastSeq = Math.max(this.lastSeq, Number(row.seq));
       }
     } catch (err) {
       // Without the log nothing cached can be trusted.
       this.dropLocal(['*']);
+      this.opts.onSharedDrop?.(['*']);
       throw err;
     }
   }

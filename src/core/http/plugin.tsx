@@ -95,7 +95,7 @@ function wantsJson(req: FastifyRequest): boolean {
 
 /** Cross-cutting HTTP behaviour shared by every feature plugin, on purpose (fastify-plugin). */
 export const httpCore = fp(async function httpCore(app: FastifyInstance) {
-  const { config, db, clock, secret, clientKey, pageCache } = app.deps;
+  const { config, db, clock, secret, clientKey, pageCache, identity } = app.deps;
   const csrf = createCsrf(secret);
 
   await registerSecurityHeaders(app, { https: config.secureCookies });
@@ -121,9 +121,8 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   app.decorateRequest('pageContext', function (this: FastifyRequest, locale: Locale = 'en'): PageContext {
     const staff = this.staff;
     return {
-      siteName: 'Alongside',
+      ...identity.current(),
       publicUrl: config.publicUrl,
-      quickExitUrl: config.quickExitUrl,
       locale,
       staff: staff ? { displayName: staff.displayName, role: staff.role } : undefined,
       csrfToken: csrf.create(staff?.tokenHash),
@@ -182,6 +181,8 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     const body = await pageCache.encodedBody(req.url, hit, encoding);
     return reply.code(hit.status).header('x-cache', 'hit').send(body);
   });
+  // After the cache's sync: another instance's identity change is read before this page renders.
+  app.addHook('onRequest', () => identity.fresh());
   app.addHook('onSend', async (req, reply, payload) => {
     const rule = req.routeOptions.config?.pageCache;
     if (

@@ -1,5 +1,5 @@
 import type { Executor } from '../db/schema.ts';
-import { readSettingText, writeSettingText } from './repo.ts';
+import { deleteSettingText, readSettingText, writeSettingText } from './repo.ts';
 
 /*
  * Settings staff change at run time (anti-spam rules, retention periods), kept in the `settings`
@@ -57,4 +57,9 @@ export async function readSetting<T>(db: Executor, setting: Setting<T>): Promise
 export async function writeSetting<T>(db: Executor, setting: Setting<T>, value: T): Promise<void> {
   if (!isValidSetting(setting, value)) throw new Error(`Not a valid value for the setting ${setting.key}.`);
   await writeSettingText(db, setting.key, setting.serialize(value));
+}
+
+/** Forgets a stored value: reading it gives the default again. */
+export async function clearSetting<T>(db: Executor, setting: Setting<T>): Promise<void> {
+  await deleteSettingText(db, setting.key);
 }

@@ -14,3 +14,7 @@ export async function writeSettingText(db: Executor, key: string, value: string)
     .onConflict((oc) => oc.column('key').doUpdateSet({ value }))
     .execute();
 }
+
+export async function deleteSettingText(db: Executor, key: string): Promise<void> {
+  await db.deleteFrom('settings').where('key', '=', key).execute();
+}

@@ -6,6 +6,13 @@ export interface PageContext {
   siteName: string;
   publicUrl: string;
   quickExitUrl: string;
+  /** The organisation's identity (core/identity), set by an admin; absent parts keep the defaults. */
+  tagline?: string;
+  logo?: { url: string; width: number; height: number };
+  /** The accent-colour stylesheet, loaded after site.css. */
+  themeUrl?: string;
+  /** The identity is the demo content's fictional organisation. */
+  demo?: boolean;
   locale: Locale;
   /** Present only for a logged-in staff member: anonymous pages carry none, so they can be cached. */
   staff?: { displayName: string; role: Role };

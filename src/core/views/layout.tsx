@@ -57,6 +57,7 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
         ))}
         <link rel="icon" href={assetUrl('favicon.svg')} type="image/svg+xml" />
         <link rel="stylesheet" href={assetUrl('site.css')} />
+        {ctx.themeUrl && <link rel="stylesheet" href={ctx.themeUrl} />}
         <script src={assetUrl('quick-exit.js')} defer />
         <script src={assetUrl('landing.js')} defer />
         {scripts.map((src) => (
@@ -88,9 +89,7 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
           />
         </div>
         <header class="site-header">
-          <a class="site-name" href="/">
-            {ctx.siteName}
-          </a>
+          <SiteName ctx={ctx} />
           <nav aria-label={text('mainNav')}>
             <ul>
               {NAV.map((item) => (
@@ -149,5 +148,21 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
         </footer>
       </body>
     </html>
+  );
+}
+
+/** The organisation's name (with its logo beside it, decorative: the name is the link's text) and tagline. */
+function SiteName({ ctx }: { ctx: PageContext }) {
+  return (
+    <div class="site-identity" data-site-identity>
+      <a class="site-name" href="/">
+        {ctx.logo && (
+          <img class="site-logo" src={ctx.logo.url} width={ctx.logo.width} height={ctx.logo.height} alt="" />
+        )}
+        <span>{ctx.siteName}</span>
+      </a>
+      {ctx.tagline && <p class="site-tagline">{ctx.tagline}</p>}
+      {ctx.demo && <p class="site-tagline">{t(ctx.locale, 'demoIdentity')}</p>}
+    </div>
   );
 }

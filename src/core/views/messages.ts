@@ -19,6 +19,7 @@ export const { t, msg } = defineMessages('core', {
       'No tracking, nothing loaded from other sites, and nothing kept in your browser unless you start a training course, write a reflection note or log in as staff.',
     footerStored: 'What each page stores',
     staffArea: 'Staff area',
+    demoIdentity: 'Demo site: this organisation is fictional.',
     logout: 'Log out',
     signedInAs: 'Signed in as {name}',
     footerStaff:
@@ -86,6 +87,7 @@ export const { t, msg } = defineMessages('core', {
       'Aucun pistage, rien chargé depuis d’autres sites, et rien gardé dans votre navigateur sauf si vous commencez une formation, écrivez une note de réflexion ou vous connectez comme membre de l’équipe.',
     footerStored: 'Ce que chaque page garde',
     staffArea: 'Espace équipe',
+    demoIdentity: 'Site de démonstration : cette organisation est fictive.',
     logout: 'Se déconnecter',
     signedInAs: 'Connecté·e : {name}',
     footerStaff:

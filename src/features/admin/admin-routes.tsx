@@ -15,6 +15,7 @@ import { createResetLink } from '../../core/auth/resets.ts';
 import { adminRemoveFactor, isFactorRequired, setFactorRequired } from '../../core/auth/second-factor.ts';
 import { auditRoutes } from './audit-routes.tsx';
 import { waitingQueues } from './dashboard.ts';
+import { identityRoutes } from './identity-routes.tsx';
 import { ownSecurityRoutes, resetLinkRoutes } from './security-routes.tsx';
 import type { PageContext } from '../../core/views/context.ts';
 import { AccountPage, AdminHomePage, UsersPage, type UsersPageProps } from './views.tsx';
@@ -53,6 +54,7 @@ export async function staffAreaRoutes(fastify: FastifyInstance) {
   await app.register(ownSecurityRoutes);
   await app.register(resetLinkRoutes);
   await app.register(auditRoutes);
+  await app.register(identityRoutes);
 }
 
 /** Admins add staff (the password is generated and shown once), disable accounts and end sessions. */
