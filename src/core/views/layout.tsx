@@ -3,6 +3,7 @@ import type { PageContext } from './context.ts';
 import { LocaleContext } from './locale.ts';
 import { t } from './messages.ts';
 import { assetUrl } from '../http/assets.ts';
+import { LinkLangContext, localHref } from './href.tsx';
 
 export interface HeadMeta {
   description?: string;
@@ -35,6 +36,7 @@ const NAV = [
 
 export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: LayoutProps) {
   const text = (key: Parameters<typeof t>[1]) => t(ctx.locale, key);
+  const href = (path: string) => localHref(ctx, path);
   return (
     <html lang={lang ?? ctx.locale}>
       <head>
@@ -87,14 +89,14 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
           />
         </div>
         <header class="site-header">
-          <a class="site-name" href="/">
+          <a class="site-name" href={href('/')}>
             {ctx.siteName}
           </a>
           <nav aria-label={text('mainNav')}>
             <ul>
               {NAV.map((item) => (
                 <li>
-                  <a href={item.href}>{text(item.key)}</a>
+                  <a href={href(item.href)}>{text(item.key)}</a>
                 </li>
               ))}
               {ctx.staff && (
@@ -106,16 +108,17 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
           </nav>
         </header>
         <main id="main" tabindex={-1}>
-          <LocaleContext.Provider value={ctx.locale}>{children}</LocaleContext.Provider>
+          <LocaleContext.Provider value={ctx.locale}>
+            <LinkLangContext.Provider value={ctx.linkLang}>{children}</LinkLangContext.Provider>
+          </LocaleContext.Provider>
         </main>
         <footer class="site-footer">
           <p>
             {/* The exact statement is on /safety; test/e2e/privacy-statement.e2e.test.ts holds both to the browser. */}
-            {text('footerPrivacy')}{' '}
-            <a href={ctx.locale === 'fr' ? '/safety?lang=fr#stored' : '/safety#stored'}>{text('footerStored')}</a>
+            {text('footerPrivacy')} <a href={href('/safety#stored')}>{text('footerStored')}</a>
           </p>
           <p>
-            <a href="/safety">{text('safety')}</a>
+            <a href={href('/safety')}>{text('safety')}</a>
           </p>
           {ctx.staff && (
             <form method="post" action="/admin/logout" class="inline-form">
