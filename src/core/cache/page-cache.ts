@@ -2,6 +2,7 @@ import type { CacheTag } from './tags.ts';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../db/schema.ts';
 import * as repo from './repo.ts';
+import { localeCacheKey } from '../i18n/negotiate.ts';
 import { compress, MIN_COMPRESS_BYTES, negotiateEncoding, type Encoding } from '../http/compression.ts';
 
 /*
@@ -185,11 +186,13 @@ export class PageCache {
    */
   serveRaw(req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean> {
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-    const url = req.url;
-    if (!url || !this.entries.has(url)) return false;
-    if (!this.opts.shared) return this.writeHit(req, res, url);
+    if (!req.url) return false;
+    // Keyed as the full path keys it (plugin.tsx): the URL and the language the reader gets.
+    const key = localeCacheKey(req.url, req.headers['accept-language']);
+    if (!this.entries.has(key)) return false;
+    if (!this.opts.shared) return this.writeHit(req, res, key);
     return this.sync().then(
-      () => this.writeHit(req, res, url),
+      () => this.writeHit(req, res, key),
       () => false,
     );
   }
@@ -205,8 +208,8 @@ export class PageCache {
     return this.entries.size;
   }
 
-  private writeHit(req: IncomingMessage, res: ServerResponse, url: string): boolean | Promise<boolean> {
-    const entry = this.get(url);
+  private writeHit(req: IncomingMessage, res: ServerResponse, key: string): boolean | Promise<boolean> {
+    const entry = this.get(key);
     if (!entry?.raw) return false;
     const raw = entry.raw;
     const cookie = req.headers.cookie;
@@ -220,7 +223,7 @@ export class PageCache {
       res.end(req.method === 'HEAD' ? undefined : body);
       return true;
     };
-    const body = this.encodedBody(url, entry, encoding);
+    const body = this.encodedBody(key, entry, encoding);
     return Buffer.isBuffer(body) ? write(body) : body.then(write, () => false);
   }
 

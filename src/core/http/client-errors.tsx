@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { Socket } from 'node:net';
 import type { Config } from '../../config.ts';
 import { translate } from '../i18n/index.ts';
+import { localeOfRequest } from '../i18n/negotiate.ts';
 import type { PageContext } from '../views/context.ts';
 import { msg } from '../views/messages.ts';
 import { renderDocument } from '../views/render.ts';
@@ -36,6 +37,13 @@ function pathOf(err: ClientError): string {
   return /^[A-Z]+ (\S+)/.exec(line)?.[1] ?? '';
 }
 
+/** The Accept-Language header, when the parser read that far (the page's language, like every page's). */
+function acceptLanguageOf(err: ClientError): string | undefined {
+  if (!Buffer.isBuffer(err.rawPacket)) return undefined;
+  const head = err.rawPacket.subarray(0, 16_384).toString('latin1');
+  return /\r\naccept-language:[ \t]*([^\r\n]{0,1000})/i.exec(head)?.[1];
+}
+
 export function clientErrorAnswer(config: Config) {
   const ctx: PageContext = {
     siteName: 'Alongside',
@@ -49,11 +57,13 @@ export function clientErrorAnswer(config: Config) {
     const status = statusOf(err);
     const path = pathOf(err);
     const json = path.startsWith('/api/') || path.startsWith('/healthz');
+    const locale = localeOfRequest(path, acceptLanguageOf(err));
+    const page = { ...ctx, locale, ...(locale === 'en' ? {} : { linkLang: locale }) };
     const message = status === 408 ? msg('timedOut') : status === 431 ? msg('headersTooLarge') : msg('notUnderstood');
     const body = Buffer.from(
       json
         ? JSON.stringify({ error: translate('en', message), statusCode: status })
-        : renderDocument(<ErrorPage ctx={ctx} status={status} message={message} />),
+        : renderDocument(<ErrorPage ctx={page} status={status} message={message} />),
     );
     const headers = [
       `HTTP/1.1 ${status} ${http.STATUS_CODES[status]}`,

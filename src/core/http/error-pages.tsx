@@ -2,6 +2,7 @@ import { translate, type Message } from '../i18n/index.ts';
 import type { PageContext } from '../views/context.ts';
 import { Layout } from '../views/layout.tsx';
 import { t } from '../views/messages.ts';
+import { localHref } from '../views/href.tsx';
 
 type Key = Parameters<typeof t>[1];
 
@@ -25,7 +26,7 @@ export function ErrorPage({ ctx, status, message }: { ctx: PageContext; status: 
       {message && <p>{translate(ctx.locale, message)}</p>}
       {textKey && !message && <p>{t(ctx.locale, textKey)}</p>}
       <p>
-        <a href="/">{t(ctx.locale, 'backHome')}</a>
+        <a href={localHref(ctx, '/')}>{t(ctx.locale, 'backHome')}</a>
       </p>
     </Layout>
   );

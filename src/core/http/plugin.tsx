@@ -5,6 +5,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
 import { staffForSession, type StaffMember } from '../auth/service.ts';
 import type { Locale } from '../i18n/index.ts';
+import { explicitLocale, localeCacheKey, localeOfRequest, negotiateLocale } from '../i18n/negotiate.ts';
 import type { Config } from '../../config.ts';
 import { renderDocument } from '../views/render.ts';
 import type { PageContext } from '../views/context.ts';
@@ -27,8 +28,19 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** `mustEnrol`: a second factor is required and this account has none yet (the guard sends it to enrolment). */
     staff: (StaffMember & { tokenHash: string; mustEnrol?: boolean }) | null;
-    /** The page context for views; pass the content's locale when a page has one. */
+    /**
+     * The page context for views, in `locale` when given, otherwise the reader's (`readerLocale`);
+     * staff pages (/admin) stay English.
+     */
     pageContext(locale?: Locale): PageContext;
+    /**
+     * The reader's language: `?lang=` when it names one, else Accept-Language, else `fallback` (a
+     * page's own content language), else English. Consulting Accept-Language marks the response
+     * `Vary: Accept-Language`.
+     */
+    readerLocale(fallback?: Locale): Locale;
+    /** Set when this response's language came from Accept-Language (see readerLocale). */
+    localeNegotiated: boolean;
   }
   interface FastifyReply {
     /** Sends a rendered page with the given status (200 by default). */
@@ -84,9 +96,42 @@ export function frameworkErrorAnswer(config: Config) {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 400;
     const message = msg('notUnderstood');
     if (wantsJson(req)) return reply.code(status).send({ error: translate('en', message), statusCode: status });
-    const page = renderDocument(<ErrorPage ctx={ctx} status={400} message={message} />);
+    const locale = localeOfRequest(req.url, req.headers['accept-language']);
+    const page = renderDocument(
+      <ErrorPage
+        ctx={{ ...ctx, locale, ...(locale === 'en' ? {} : { linkLang: locale }) }}
+        status={400}
+        message={message}
+      />,
+    );
     return reply.code(status).type('text/html; charset=utf-8').send(page);
   };
+}
+
+/** The page's language and the language its links carry (see PageContext.linkLang). */
+function languages(req: FastifyRequest, given: Locale | undefined): { locale: Locale; linkLang?: Locale } {
+  if (isStaffPath(req.url)) return { locale: given ?? 'en' };
+  const locale = given ?? req.readerLocale();
+  const chosen = explicitLocale((req.query as Record<string, unknown> | undefined)?.lang);
+  const linkLang = chosen ?? (locale === 'en' ? undefined : locale);
+  return linkLang ? { locale, linkLang } : { locale };
+}
+
+/** Staff pages are not translated (readers only): they stay English whatever the browser asks. */
+function isStaffPath(url: string): boolean {
+  return url === '/admin' || url.startsWith('/admin/') || url.startsWith('/admin?');
+}
+
+function varyOn(current: unknown, header: string): string {
+  const value = current === undefined ? '' : String(current);
+  if (
+    value
+      .toLowerCase()
+      .split(/\s*,\s*/)
+      .includes(header.toLowerCase())
+  )
+    return value;
+  return value ? `${value}, ${header}` : header;
 }
 
 function wantsJson(req: FastifyRequest): boolean {
@@ -118,12 +163,19 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   });
 
   app.decorateRequest('staff', null);
-  app.decorateRequest('pageContext', function (this: FastifyRequest, locale: Locale = 'en'): PageContext {
+  app.decorateRequest('localeNegotiated', false);
+  app.decorateRequest('readerLocale', function (this: FastifyRequest, fallback?: Locale): Locale {
+    const chosen = explicitLocale((this.query as Record<string, unknown> | undefined)?.lang);
+    if (chosen) return chosen;
+    this.localeNegotiated = true;
+    return negotiateLocale(this.headers['accept-language']) ?? fallback ?? 'en';
+  });
+  app.decorateRequest('pageContext', function (this: FastifyRequest, locale?: Locale): PageContext {
     const staff = this.staff;
     return {
       ...identity.current(),
       publicUrl: config.publicUrl,
-      locale,
+      ...languages(this, locale),
       staff: staff ? { displayName: staff.displayName, role: staff.role } : undefined,
       csrfToken: csrf.create(staff?.tokenHash),
     };
@@ -173,16 +225,21 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     req.cacheTags = [...rule.tags];
     await pageCache.sync();
     req.cacheGeneration = pageCache.currentGeneration;
-    const hit = pageCache.lookup(req.url);
+    const hit = pageCache.lookup(localeCacheKey(req.url, req.headers['accept-language']));
     if (!hit) return;
     for (const [name, value] of Object.entries(hit.headers)) reply.header(name, value);
     const encoding = pageCache.encodingFor(hit, req.headers['accept-encoding']);
     if (encoding) reply.header('content-encoding', encoding);
-    const body = await pageCache.encodedBody(req.url, hit, encoding);
+    const body = await pageCache.encodedBody(localeCacheKey(req.url, req.headers['accept-language']), hit, encoding);
     return reply.code(hit.status).header('x-cache', 'hit').send(body);
   });
   // After the cache's sync: another instance's identity change is read before this page renders.
   app.addHook('onRequest', () => identity.fresh());
+  // Before the cache stores the headers: a page whose language came from Accept-Language says so.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.localeNegotiated) reply.header('vary', varyOn(reply.getHeader('vary'), 'Accept-Language'));
+    return payload;
+  });
   app.addHook('onSend', async (req, reply, payload) => {
     const rule = req.routeOptions.config?.pageCache;
     if (
@@ -212,8 +269,9 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     }
     rawHeaders.push('x-cache', 'hit');
     const skipIfCookies = rule.personalCookie ? [SESSION_COOKIE, rule.personalCookie] : [SESSION_COOKIE];
+    const key = localeCacheKey(req.url, req.headers['accept-language']);
     const entry = pageCache.set(
-      req.url,
+      key,
       { body, status: 200, headers, tags: req.cacheTags, raw: { headers: rawHeaders, skipIfCookies }, compressible },
       req.cacheTtlMs ?? rule.ttlMs,
       req.cacheGeneration,
@@ -221,7 +279,7 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
     // The compressed body is made once and kept with the page (not stored: compressed per request, below).
     const encoding = entry && pageCache.encodingFor(entry, req.headers['accept-encoding']);
     if (!entry || !encoding) return body;
-    const encoded = await pageCache.encodedBody(req.url, entry, encoding);
+    const encoded = await pageCache.encodedBody(key, entry, encoding);
     reply.header('content-encoding', encoding);
     reply.header('content-length', String(encoded.length));
     return encoded;

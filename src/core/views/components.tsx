@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { FieldErrors } from '../result.ts';
 import { useLocale, useTranslate } from './locale.ts';
 import { t } from './messages.ts';
+import { useLocalHref } from './href.tsx';
 
 export type { FieldErrors };
 
@@ -83,13 +84,14 @@ export function Pagination({
   label?: string;
 }) {
   const locale = useLocale();
+  const local = useLocalHref();
   if (pageCount <= 1) return null;
   return (
     <nav class="pagination" aria-label={label ?? t(locale, 'pages')}>
       <ul>
         {page > 1 && (
           <li>
-            <a href={href(page - 1)} rel="prev">
+            <a href={local(href(page - 1))} rel="prev">
               ← {t(locale, 'previous')}
             </a>
           </li>
@@ -97,7 +99,7 @@ export function Pagination({
         <li aria-current="page">{t(locale, 'pageOf', { page, pageCount })}</li>
         {page < pageCount && (
           <li>
-            <a href={href(page + 1)} rel="next">
+            <a href={local(href(page + 1))} rel="next">
               {t(locale, 'next')} →
             </a>
           </li>

@@ -14,6 +14,8 @@ export interface PageContext {
   /** The identity is the demo content's fictional organisation. */
   demo?: boolean;
   locale: Locale;
+  /** The language every link and form of the page carries (`?lang=`): the reader's choice, or French on a French page. */
+  linkLang?: Locale;
   /** Present only for a logged-in staff member: anonymous pages carry none, so they can be cached. */
   staff?: { displayName: string; role: Role };
   /** Token for state-changing forms; anonymous tokens are not tied to any visitor. */

@@ -4,6 +4,7 @@ import { LocaleContext } from './locale.ts';
 import { t } from './messages.ts';
 import { assetUrl } from '../http/assets.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session-cookie.ts';
+import { LangField, LinkLangContext, localHref } from './href.tsx';
 
 export interface HeadMeta {
   description?: string;
@@ -36,6 +37,7 @@ const NAV = [
 
 export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: LayoutProps) {
   const text = (key: Parameters<typeof t>[1]) => t(ctx.locale, key);
+  const href = (path: string) => localHref(ctx, path);
   return (
     <html lang={lang ?? ctx.locale}>
       <head>
@@ -89,12 +91,12 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
           />
         </div>
         <header class="site-header">
-          <SiteName ctx={ctx} />
+          <SiteName ctx={ctx} href={href('/')} />
           <nav aria-label={text('mainNav')}>
             <ul>
               {NAV.map((item) => (
                 <li>
-                  <a href={item.href}>{text(item.key)}</a>
+                  <a href={href(item.href)}>{text(item.key)}</a>
                 </li>
               ))}
               {ctx.staff && (
@@ -108,6 +110,7 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
             <label for="header-search-q" class="visually-hidden">
               {text('searchPosts')}
             </label>
+            <LangField lang={ctx.linkLang} />
             <input id="header-search-q" type="search" name="q" maxLength={200} placeholder={text('searchPosts')} />
             <button type="submit" class="secondary">
               {text('searchButton')}
@@ -126,24 +129,25 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
           )}
         </header>
         <main id="main" tabindex={-1}>
-          <LocaleContext.Provider value={ctx.locale}>{children}</LocaleContext.Provider>
+          <LocaleContext.Provider value={ctx.locale}>
+            <LinkLangContext.Provider value={ctx.linkLang}>{children}</LinkLangContext.Provider>
+          </LocaleContext.Provider>
         </main>
         <footer class="site-footer">
           {ctx.staff ? (
             // Staff are not anonymous readers: the footer says what their session keeps instead.
             <p data-staff-footer>
               {t(ctx.locale, 'footerStaff', { cookie: SESSION_COOKIE, hours: SESSION_TTL_MS / 3_600_000 })}{' '}
-              <a href={ctx.locale === 'fr' ? '/safety?lang=fr#stored' : '/safety#stored'}>{text('footerStored')}</a>
+              <a href={href('/safety#stored')}>{text('footerStored')}</a>
             </p>
           ) : (
             <p>
               {/* The exact statement is on /safety; test/e2e/privacy-statement.e2e.test.ts holds both to the browser. */}
-              {text('footerPrivacy')}{' '}
-              <a href={ctx.locale === 'fr' ? '/safety?lang=fr#stored' : '/safety#stored'}>{text('footerStored')}</a>
+              {text('footerPrivacy')} <a href={href('/safety#stored')}>{text('footerStored')}</a>
             </p>
           )}
           <p>
-            <a href="/safety">{text('safety')}</a>
+            <a href={href('/safety')}>{text('safety')}</a>
           </p>
         </footer>
       </body>
@@ -152,10 +156,10 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
 }
 
 /** The organisation's name (with its logo beside it, decorative: the name is the link's text) and tagline. */
-function SiteName({ ctx }: { ctx: PageContext }) {
+function SiteName({ ctx, href }: { ctx: PageContext; href: string }) {
   return (
     <div class="site-identity" data-site-identity>
-      <a class="site-name" href="/">
+      <a class="site-name" href={href}>
         {ctx.logo && (
           <img class="site-logo" src={ctx.logo.url} width={ctx.logo.width} height={ctx.logo.height} alt="" />
         )}
