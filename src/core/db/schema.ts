@@ -688,6 +688,14 @@ export interface DemoContentTable {
   created_at: string;
 }
 
+/** What an HSDS import last wrote for a record (migration 2026_11_29_1600_hsds_sync; see directory/hsds-sync.ts). */
+export interface HsdsImportStateTable {
+  table_name: string;
+  id: string;
+  imported_last_modified: string | null;
+  imported_hash: string;
+}
+
 export interface Database {
   cache_invalidations: CacheInvalidationsTable;
   demo_content: DemoContentTable;
@@ -734,6 +742,7 @@ export interface Database {
   resource_suggestions: ResourceSuggestionsTable;
   directory_reports: DirectoryReportsTable;
   directory_changes: DirectoryChangesTable;
+  hsds_import_state: HsdsImportStateTable;
   // ── training ──
   training_courses: TrainingCoursesTable;
   training_modules: TrainingModulesTable;
