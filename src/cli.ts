@@ -35,9 +35,12 @@ ${DEMO_USAGE}
                              (never over existing data), after checking every checksum, then migrate;
                              --check only verifies the archive
   export-hsds DIR            write the resource directory as an HSDS data package (CSV + datapackage.json)
-  import-hsds DIR [--skip-invalid]
+  import-hsds DIR [--skip-invalid] [--remove-missing]
                              read an HSDS data package into the resource directory
-                             (--skip-invalid: import every valid row, list the others)
+                             (--skip-invalid: import every valid row, list the others); records
+                             already here are synced (newer last_modified wins, curator edits are
+                             kept and listed as conflicts); --remove-missing: set inactive the
+                             listings the package no longer holds
   build-place-index [FILE]   build the offline place index (npm ci does; the server does when it is missing)
 ${IMPORT_USAGE}
 ${COMMENTS_USAGE}

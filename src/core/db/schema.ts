@@ -698,6 +698,14 @@ export interface MediaFilesTable {
   created_at: string;
 }
 
+/** What an HSDS import last wrote for a record (migration 2026_11_29_1600_hsds_sync; see directory/hsds-sync.ts). */
+export interface HsdsImportStateTable {
+  table_name: string;
+  id: string;
+  imported_last_modified: string | null;
+  imported_hash: string;
+}
+
 export interface Database {
   media_files: MediaFilesTable;
   cache_invalidations: CacheInvalidationsTable;
@@ -745,6 +753,7 @@ export interface Database {
   resource_suggestions: ResourceSuggestionsTable;
   directory_reports: DirectoryReportsTable;
   directory_changes: DirectoryChangesTable;
+  hsds_import_state: HsdsImportStateTable;
   // ── training ──
   training_courses: TrainingCoursesTable;
   training_modules: TrainingModulesTable;

@@ -4,6 +4,7 @@ import { systemClock } from '../../core/clock.ts';
 import { withMigratedDatabase } from '../../core/db/migrate.ts';
 import { printDemoNotice } from '../../core/demo/notice.ts';
 import { translate } from '../../core/i18n/index.ts';
+import type { SyncReport } from './hsds-sync.ts';
 import { placeIndexFile, sharedPlaceCacheDir, writePlaceIndex } from './place-index-build.ts';
 
 /** The one argument both commands take: a folder (a mistake is a usage error: the command line prints the usage, exit 2). */
@@ -42,16 +43,17 @@ export const directoryCommands: Record<string, Command> = {
     });
   },
   async 'import-hsds'(args, config) {
-    const skipInvalid = args.includes('--skip-invalid');
+    const flags = ['--skip-invalid', '--remove-missing'];
     const dir = folderArgument(
       'import-hsds',
-      args.filter((a) => a !== '--skip-invalid'),
+      args.filter((a) => !flags.includes(a)),
     );
+    const options = { skipInvalid: args.includes('--skip-invalid'), removeMissing: args.includes('--remove-missing') };
     const { importPackage } = await import('./hsds-io.ts');
     return withMigratedDatabase(config.database, async (handle) => {
       await printDemoNotice(handle.db);
       const started = performance.now();
-      const result = await importPackage(handle.db, handle.dialect, systemClock, path.resolve(dir), { skipInvalid });
+      const result = await importPackage(handle.db, handle.dialect, systemClock, path.resolve(dir), options);
       if (!result.ok) {
         console.error(translate('en', result.message));
         return 1;
@@ -62,6 +64,7 @@ export const directoryCommands: Record<string, Command> = {
           .map(([t, n]) => `${t} ${n}`)
           .join(', ')}.`,
       );
+      console.log(syncSummary(r.sync));
       if (r.skipped.length)
         console.log(`Rows left out (${r.skipped.length}):\n  ${r.skipped.map((m) => translate('en', m)).join('\n  ')}`);
       if (r.ignoredColumns.length)
@@ -72,3 +75,21 @@ export const directoryCommands: Record<string, Command> = {
     });
   },
 };
+
+/** The records a sync added, updated, left and retired; every conflict and retired listing by id and name. */
+function syncSummary(s: SyncReport): string {
+  const lines = [
+    `Records: ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.older} older than the directory's (kept), ${s.conflicts.length} conflicts, ${s.retired.length} retired.`,
+  ];
+  if (s.conflicts.length)
+    lines.push(
+      `Conflicts (edited here since they were imported, or never imported here; kept as they are):`,
+      ...s.conflicts.map((c) => `  ${c.table} ${c.id} ${JSON.stringify(c.name)}`),
+    );
+  if (s.retired.length)
+    lines.push(
+      'Retired (no longer in the package; now inactive):',
+      ...s.retired.map((x) => `  ${x.id} ${JSON.stringify(x.name)}`),
+    );
+  return lines.join('\n');
+}

@@ -104,7 +104,8 @@ export async function* publicRows(db: Executor, table: HsdsTable, batch = 5000):
   }
 }
 
-function publicRow(table: HsdsTable, row: object, confidential: Set<string>): HsdsRow {
+/** A stored row in its public HSDS form (a confidential location and its addresses by area only). */
+export function publicRow(table: HsdsTable, row: object, confidential: Set<string>): HsdsRow {
   if (table === 'location' && isLocation(row))
     return { ...redactLocation(row), ...(row.is_confidential ? { confidential: 'true' } : {}) };
   const locationId: unknown = Reflect.get(row, 'location_id');

@@ -6,9 +6,11 @@ import type { Db, Dialect } from '../../core/db/schema.ts';
 import { recordAudit } from '../../core/audit/index.ts';
 import type { Message } from '../../core/i18n/index.ts';
 import { invalid, ok, type Result } from '../../core/result.ts';
-import { EXPORT_EXTENSIONS, EXTENSION_NOTES, extensionColumn, publicRows, type HsdsRow } from './hsds-data.ts';
+import { EXPORT_EXTENSIONS, EXTENSION_NOTES, extensionColumn, publicRows } from './hsds-data.ts';
+import { exportCells, exportColumns, exportHeader } from './hsds-line.ts';
 import { locateTables } from './hsds-package.ts';
-import { checkReferences, readTable, type Fail, type PackageData, type Row } from './hsds-read.ts';
+import { checkReferences, readTable, type Fail, type PackageData, type Row, type TableData } from './hsds-read.ts';
+import { planSync, storedRow, type SyncPlan, type SyncReport } from './hsds-sync.ts';
 import * as hsdsRepo from './hsds-repo.ts';
 import { HSDS_FIELDS, HSDS_FILES, HSDS_TABLES, LOAD_ORDER, type FieldSpec, type HsdsTable } from './hsds.ts';
 import { slugify } from './listing-model.ts';
@@ -71,45 +73,6 @@ export function datapackage() {
   };
 }
 
-/** A cell as the table schema's type writes it: times with seconds, date-times without fractions, in UTC. */
-function cell(f: FieldSpec | undefined, v: HsdsRow[string] | undefined): string {
-  if (v === undefined) return '';
-  const text = String(v);
-  if (f?.tabular === 'time' && /^\d{2}:\d{2}$/.test(text)) return `${text}:00`;
-  if (f?.tabular === 'datetime') {
-    const at = new Date(text);
-    if (!Number.isNaN(at.getTime())) return at.toISOString().replace(/\.\d{3}Z$/, 'Z');
-  }
-  return text;
-}
-
-/**
- * A row ready for the package, or the field that makes it unusable: a required description left empty is
- * the row's name (HSDS requires one; an empty one is "missing" to a table-schema validator); any other
- * required field left empty leaves the row out, with a report.
- */
-function completeRow(table: HsdsTable, row: HsdsRow): HsdsRow | string {
-  const out = { ...row };
-  if (table === 'schedule') moveZone(out);
-  for (const f of HSDS_FIELDS[table]) {
-    if (!f.required || (out[f.name] !== undefined && out[f.name] !== '')) continue;
-    if (f.name === 'description' && out.name) out.description = out.name;
-    else return f.name;
-  }
-  return out;
-}
-
-/** A zone written on opens_at/closes_at ("17:00Z") goes to `timezone` (hours east of UTC): the `time` type has none. */
-function moveZone(row: HsdsRow) {
-  for (const f of ['opens_at', 'closes_at']) {
-    const m = /^(\d{2}:\d{2}(?::\d{2})?)(Z|([+-])(\d{2}):?(\d{2}))$/.exec(String(row[f] ?? ''));
-    if (!m) continue;
-    row[f] = m[1]!;
-    const hours = m[2] === 'Z' ? 0 : (m[3] === '-' ? -1 : 1) * (Number(m[4]) + Number(m[5]) / 60);
-    if (row.timezone === undefined) row.timezone = hours;
-  }
-}
-
 export interface ExportReport {
   counts: Record<HsdsTable, number>;
   /** Rows left out because a field HSDS requires is empty: "file, id: field". */
@@ -121,17 +84,16 @@ export async function exportPackage(db: Db, dir: string): Promise<ExportReport> 
   fs.mkdirSync(dir, { recursive: true });
   const report: ExportReport = { counts: {} as Record<HsdsTable, number>, leftOut: [] };
   for (const table of HSDS_TABLES) {
-    const fields = new Map(HSDS_FIELDS[table].map((f) => [f.name, f]));
-    const columns = [...fields.keys(), ...(EXPORT_EXTENSIONS[table] ?? [])];
+    const columns = exportColumns(table);
     const file = path.join(dir, HSDS_FILES[table]);
-    fs.writeFileSync(file, stringify([columns.map((c) => (fields.has(c) ? c : extensionColumn(c)))]));
+    fs.writeFileSync(file, stringify([exportHeader(table)]));
     let n = 0;
     for await (const rows of publicRows(db, table)) {
       const lines: string[][] = [];
       for (const r of rows) {
-        const row = completeRow(table, r);
-        if (typeof row === 'string') report.leftOut.push(`${HSDS_FILES[table]}, ${String(r.id)}: ${row}`);
-        else lines.push(columns.map((c) => cell(fields.get(c), row[c])));
+        const cells = exportCells(table, r, columns);
+        if (typeof cells === 'string') report.leftOut.push(`${HSDS_FILES[table]}, ${String(r.id)}: ${cells}`);
+        else lines.push(cells);
       }
       fs.appendFileSync(file, stringify(lines));
       n += lines.length;
@@ -147,6 +109,8 @@ export interface ImportReport {
   ignoredColumns: string[];
   /** With `skipInvalid`: why each row left out was left out. */
   skipped: Message[];
+  /** What happened to the records the package holds (and, with `removeMissing`, to those it does not). */
+  sync: SyncReport;
 }
 const MAX_ERRORS = 25;
 /** Tables whose rows may already exist (the default vocabulary): imported rows replace them. */
@@ -232,75 +196,98 @@ function lines(problems: Message[]): Message {
   return rest.length ? msg('importLines', { first, rest: lines(rest) }) : first;
 }
 
-/** Writes a checked package in one transaction, indexes its services, and records the import in the audit log. */
-async function writePackage(db: Db, dialect: Dialect, clock: Clock, data: PackageData, report: ImportReport) {
+/** The rows of a table that a sync writes, as the directory stores them (a service with its address on the site). */
+function rowsToWrite(table: HsdsTable, d: TableData, plan: SyncPlan, slugs: Set<string>, now: string) {
+  const rows = d.rows.flatMap((r, i) => (plan.writes(table, i) ? [storedRow(table, r)] : []));
+  if (table !== 'service') return rows;
+  return rows.map((r) => {
+    const kept = plan.kept.get(String(r.id));
+    if (kept) return { ...r, ...kept };
+    const base = slugify(String(r.name));
+    let slug = base;
+    for (let n = 2; slugs.has(slug); n++) slug = `${base}-${n}`;
+    slugs.add(slug);
+    return { ...r, slug, created_at: now, verified_by: null };
+  });
+}
+/** Columns beside the HSDS fields that an import writes. */
+const STORED_EXTRA: Partial<Record<HsdsTable, string[]>> = {
+  service: ['slug', 'created_at', 'verified_by'],
+  // A confidential location comes as its area (x-confidential): its name is the area's, its coordinates
+  // the area's centre, and it stays confidential.
+  location: ['is_confidential', 'area_name', 'public_latitude', 'public_longitude'],
+};
+
+/**
+ * Writes a checked package in one transaction: into empty tables as it comes, otherwise as a sync (see
+ * hsds-sync.ts) — then indexes the services it wrote and records the import in the audit log.
+ */
+async function writePackage(
+  db: Db,
+  dialect: Dialect,
+  clock: Clock,
+  data: PackageData,
+  report: ImportReport,
+  removeMissing: boolean,
+): Promise<Message[]> {
   const now = clock.now().toISOString();
-  const slugs = await hsdsRepo.serviceSlugs(db);
+  let refused: Message[] = [];
   await db.transaction().execute(async (tx) => {
+    const synced = [...data.keys()].filter((t) => !REPLACEABLE.includes(t));
+    const fresh = !(await hsdsRepo.holdsAnyRow(tx, synced));
+    const plan = await planSync(tx, data, { fresh, removeMissing });
+    if (plan.clashes.length) {
+      refused = plan.clashes.slice(0, MAX_ERRORS).map(([table, i]) => {
+        const d = data.get(table)!;
+        const at = msg('importAt', { file: d.file, row: d.lines[i]!, field: 'id' });
+        return msg('importIdTaken', { at, id: String(d.rows[i]!.id) });
+      });
+      return;
+    }
+    report.sync = plan.report;
+    const slugs = await hsdsRepo.serviceSlugs(tx);
+    if (fresh)
+      for (const table of REPLACEABLE)
+        await hsdsRepo.deleteRowsByIds(
+          tx,
+          table,
+          (data.get(table)?.rows ?? []).map((r) => String(r.id)),
+        );
+    for (const [table, ids] of plan.remove) await hsdsRepo.deleteRowsByIds(tx, table, ids);
     for (const table of LOAD_ORDER) {
       const d = data.get(table);
       if (!d) continue;
-      let rows: Row[] = d.rows;
-      const extra = [...(EXPORT_EXTENSIONS[table] ?? [])];
-      if (table === 'taxonomy' || table === 'taxonomy_term')
-        await hsdsRepo.deleteVocabularyRows(
-          tx,
-          table,
-          rows.map((r) => String(r.id)),
-        );
-      if (table === 'service') {
-        extra.push('slug', 'created_at');
-        rows = rows.map((r) => {
-          const base = slugify(String(r.name));
-          let slug = base;
-          for (let n = 2; slugs.has(slug); n++) slug = `${base}-${n}`;
-          slugs.add(slug);
-          return { ...r, slug, created_at: now };
-        });
-      }
-      if (table === 'location') {
-        // A confidential location comes as its area (x-confidential): its name is the area's, its coordinates
-        // the area's centre, and it stays confidential.
-        extra.splice(0, extra.length, 'is_confidential', 'area_name', 'public_latitude', 'public_longitude');
-        rows = rows.map((r) => ({
-          ...r,
-          is_confidential: r.confidential === 'true' ? 1 : 0,
-          area_name: r.confidential === 'true' ? (r.name ?? null) : null,
-          public_latitude: r.latitude ?? null,
-          public_longitude: r.longitude ?? null,
-        }));
-      }
-      await repo.insertRows(tx, table, rows, extra);
+      const rows = rowsToWrite(table, d, plan, slugs, now);
+      await repo.insertRows(tx, table, rows, [...(STORED_EXTRA[table] ?? EXPORT_EXTENSIONS[table] ?? [])]);
       report.counts[table] = rows.length;
     }
-    const docs = packageDocuments(data, await repo.termNames(tx));
-    await repo.writeDocuments(tx, dialect, docs.complete, { fresh: true });
-    await repo.reindex(tx, dialect, docs.needDatabase, { fresh: true });
+    if (fresh) {
+      const docs = packageDocuments(data, await repo.termNames(tx));
+      await repo.writeDocuments(tx, dialect, docs.complete, { fresh: true });
+      await repo.reindex(tx, dialect, docs.needDatabase, { fresh: true });
+    } else await repo.reindex(tx, dialect, plan.reindex);
+    await hsdsRepo.setServiceStatus(tx, plan.retire, 'inactive', now);
+    await hsdsRepo.deleteImportStates(
+      tx,
+      'service',
+      plan.retire.map((r) => r.id),
+    );
+    await hsdsRepo.writeImportStates(tx, plan.states);
     // Fresh statistics for the planner after a bulk load (PostgreSQL would otherwise plan for the empty tables).
     await repo.analyze(tx, [...data.keys()]);
     const counts = Object.entries(report.counts).map(([t, n]) => `${t} ${n}`);
+    const s = plan.report;
+    const summary = `added ${s.added}, updated ${s.updated}, unchanged ${s.unchanged}, older ${s.older}, conflicts ${s.conflicts.length}, retired ${s.retired.length}`;
     await recordAudit(tx, clock, {
       actorId: null,
       action: 'hsds.import',
       subject: 'directory',
-      detail: counts.join(', '),
+      detail: `${counts.join(', ')}; ${summary}`,
     });
   });
+  if (refused.length) return refused;
   await repo.compactText(db, dialect);
-}
-
-/** Rows that are already in the directory (outside the replaceable vocabulary) are refused, each by its row. */
-async function checkTaken(db: Db, data: PackageData) {
-  for (const [table, d] of data) {
-    if (REPLACEABLE.includes(table)) continue;
-    for (let i = 0; i < d.rows.length; i += 500) {
-      const ids = d.rows.slice(i, i + 500).map((r) => String(r.id));
-      const taken = new Set(await hsdsRepo.existingIds(db, table, ids));
-      ids.forEach((id, j) => {
-        if (taken.has(id) && !d.bad.has(i + j)) d.bad.set(i + j, [msg('importIdTaken', { file: d.file, id })]);
-      });
-    }
-  }
+  return [];
 }
 
 /** The package without its invalid rows (what a `--skip-invalid` import writes). */
@@ -316,6 +303,8 @@ function validRows(data: PackageData): PackageData {
 export interface ImportOptions {
   /** Import every valid row and report the others (and the rows that point at them) instead of refusing. */
   skipInvalid?: boolean;
+  /** Retire (set inactive) the directory's listings whose service the package no longer holds. */
+  removeMissing?: boolean;
 }
 
 /**
@@ -337,7 +326,12 @@ export async function importPackage(
     if (problems.length < MAX_ERRORS) problems.push(problem);
   };
   const files = locateTables(dir, fail);
-  const report: ImportReport = { counts: {}, ignoredColumns: [], skipped: [] };
+  const report: ImportReport = {
+    counts: {},
+    ignoredColumns: [],
+    skipped: [],
+    sync: { added: 0, updated: 0, unchanged: 0, older: 0, conflicts: [], retired: [] },
+  };
   const data: PackageData = new Map();
   for (const table of HSDS_TABLES) {
     const tf = files.get(table);
@@ -346,12 +340,12 @@ export async function importPackage(
   }
   if (data.size === 0 && problems.length === 0) fail(msg('importNoFiles', { dir }));
   if (problems.length) return invalid(msg('importFailed', { errors: lines(problems) }));
-  await checkTaken(db, data);
   await checkReferences(db, data, !!options.skipInvalid);
   const rowProblems = [...data.values()].flatMap((d) => [...d.bad.values()].flat());
   if (rowProblems.length && !options.skipInvalid)
     return invalid(msg('importFailed', { errors: lines(rowProblems.slice(0, MAX_ERRORS)) }));
   report.skipped = rowProblems;
-  await writePackage(db, dialect, clock, validRows(data), report);
+  const refused = await writePackage(db, dialect, clock, validRows(data), report, !!options.removeMissing);
+  if (refused.length) return invalid(msg('importFailed', { errors: lines(refused) }));
   return ok(report);
 }

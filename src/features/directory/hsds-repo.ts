@@ -1,6 +1,7 @@
 import { sql, type Selectable } from 'kysely';
 import type { Database, Executor } from '../../core/db/schema.ts';
 import type { HsdsTable } from './hsds.ts';
+import { bulkInsert } from './repo.ts';
 
 /*
  * SQL for HSDS records as a whole: the rows the API nests and the export writes, and the checks an
@@ -132,4 +133,73 @@ export async function deleteVocabularyRows(db: Executor, table: 'taxonomy' | 'ta
       .deleteFrom(table)
       .where('id', 'in', ids.slice(i, i + 500))
       .execute();
+}
+
+// ── what a sync reads and writes ──
+/** Whether any of these tables holds a row (an import into tables that are all empty has nothing to sync). */
+export async function holdsAnyRow(db: Executor, tables: HsdsTable[]): Promise<boolean> {
+  for (const table of tables)
+    if ((await sql`select 1 as one from ${sql.table(table)} limit 1`.execute(db)).rows.length) return true;
+  return false;
+}
+export interface ImportState {
+  table_name: string;
+  id: string;
+  imported_last_modified: string | null;
+  imported_hash: string;
+}
+/** What earlier imports wrote, by `table:id`. */
+export async function importStates(db: Executor): Promise<Map<string, ImportState>> {
+  const rows = await db.selectFrom('hsds_import_state').selectAll().execute();
+  return new Map(rows.map((r) => [`${r.table_name}:${r.id}`, r]));
+}
+/** Records (or replaces) what an import wrote. */
+export async function writeImportStates(db: Executor, rows: ImportState[]) {
+  const cols = ['table_name', 'id', 'imported_last_modified', 'imported_hash'];
+  await bulkInsert(
+    db,
+    'hsds_import_state',
+    cols,
+    rows.map((r) => [r.table_name, r.id, r.imported_last_modified, r.imported_hash]),
+    ' on conflict (table_name, id) do update set imported_last_modified = excluded.imported_last_modified, imported_hash = excluded.imported_hash',
+  );
+}
+export async function deleteImportStates(db: Executor, table: string, ids: string[]) {
+  for (let i = 0; i < ids.length; i += 5000)
+    await db
+      .deleteFrom('hsds_import_state')
+      .where('table_name', '=', table)
+      .where('id', 'in', ids.slice(i, i + 5000))
+      .execute();
+}
+/** Deletes rows of a table by id (a sync replacing records). */
+export async function deleteRowsByIds(db: Executor, table: HsdsTable, ids: string[]) {
+  for (let i = 0; i < ids.length; i += 5000)
+    await sql`delete from ${sql.table(table)} where id in (${sql.join(ids.slice(i, i + 5000))})`.execute(db);
+}
+/** Sets these services' status to `status` and records the change in their history (no curator: an import). */
+export async function setServiceStatus(
+  db: Executor,
+  ids: { id: string; before: string }[],
+  status: string,
+  at: string,
+) {
+  for (let i = 0; i < ids.length; i += 5000) {
+    const chunk = ids.slice(i, i + 5000);
+    await db
+      .updateTable('service')
+      .set({ status })
+      .where(
+        'id',
+        'in',
+        chunk.map((s) => s.id),
+      )
+      .execute();
+    await bulkInsert(
+      db,
+      'directory_changes',
+      ['service_id', 'user_id', 'action', 'detail', 'created_at'],
+      chunk.map((s) => [s.id, null, 'edited', JSON.stringify({ status: [s.before, status] }), at]),
+    );
+  }
 }

@@ -198,7 +198,7 @@ export const { t, msg } = defineMessages('directory', {
     importIdTwice: '{at}: "{id}" is used by an earlier row.',
     importNoMatch: '{at}: "{value}" does not match any {table} id.',
     importIdTaken:
-      '{file}: the id "{id}" is already in the directory; import into an empty directory or remove that row.',
+      '{at}: the id "{id}" is already in the directory as a row of another record (another service, location or organisation); give the row a new id or remove it.',
     importNotUuid: '{at}: "{value}" is not a UUID (HSDS 3.0 identifiers are UUIDs).',
     importNotDate: '{at}: "{value}" is not a {type} (the table schema\'s format: {example}).',
     importUnknownFile: '{file}: this file is not an HSDS 3.0 table; remove it or name it as the specification does.',
@@ -415,7 +415,7 @@ export const { t, msg } = defineMessages('directory', {
     importIdTwice: '{at} : « {id} » est déjà utilisé par une ligne précédente.',
     importNoMatch: '{at} : « {value} » ne correspond à aucun identifiant de {table}.',
     importIdTaken:
-      '{file} : l’identifiant « {id} » est déjà dans l’annuaire ; importez dans un annuaire vide ou retirez cette ligne.',
+      '{at} : l’identifiant « {id} » est déjà dans l’annuaire comme ligne d’un autre enregistrement (un autre service, lieu ou organisme) ; donnez-lui un nouvel identifiant ou retirez-la.',
     importNotUuid: '{at} : « {value} » n’est pas un UUID (les identifiants HSDS 3.0 sont des UUID).',
     importNotDate: '{at} : « {value} » n’est pas de type {type} (format du schéma de table : {example}).',
     importUnknownFile:

@@ -1,0 +1,105 @@
+/*
+ * HSDS import and sync benchmark. Generates the directory benchmark's synthetic package (100,000 services at
+ * 120,000 locations, 20,000 organisations, with phones, schedules, languages, attributes, addresses and links),
+ * times `import-hsds` of it into an empty database, then a sync of the same package with 10 % of the services
+ * changed (name, description and a newer last_modified), on SQLite and PostgreSQL. Migrations run before the
+ * clock starts; the import is the command's own importPackage.
+ * Run: node --import tsx bench/directory-import.ts [--services 100000] [--dialect both|sqlite|postgres]
+ * (add --cpu-prof before --import to profile; target: each step under 60 s at 100,000 services).
+ */
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { parse } from 'csv-parse/sync';
+import { stringify } from 'csv-stringify/sync';
+import { systemClock } from '../src/core/clock.ts';
+import type { Dialect } from '../src/core/db/schema.ts';
+import { importPackage } from '../src/features/directory/hsds-io.ts';
+import { openBenchDatabase } from './database.ts';
+import { generatePackage } from './directory.ts';
+import { machine } from './harness.ts';
+
+/** A copy of the package with every tenth service changed; returns how many. */
+function changedCopy(from: string, to: string): number {
+  fs.mkdirSync(to, { recursive: true });
+  for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(to, f));
+  const file = path.join(to, 'service.csv');
+  const [header, ...rows] = parse(fs.readFileSync(file)) as string[][];
+  const name = header!.indexOf('name');
+  const description = header!.indexOf('description');
+  const modified = header!.indexOf('last_modified');
+  let changed = 0;
+  rows.forEach((row, i) => {
+    if (i % 10 !== 0) return;
+    row[name] = `${row[name]} (renamed)`;
+    row[description] = `${row[description]} Now open on Sundays.`;
+    row[modified] = '2026-11-20T00:00:00.000Z';
+    changed++;
+  });
+  fs.writeFileSync(file, stringify([header!, ...rows]));
+  return changed;
+}
+
+/** CPU time of this process since `from` (user + system): less sensitive than wall time to others' load. */
+const cpuSeconds = (from: NodeJS.CpuUsage) => {
+  const u = process.cpuUsage(from);
+  return ((u.user + u.system) / 1e6).toFixed(1);
+};
+
+async function benchDialect(dialect: Dialect, pkg: string, changedPkg: string, changed: number) {
+  const database = await openBenchDatabase(dialect, 'hsdsimport');
+  const { db } = database.handle;
+  try {
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    const imported = await importPackage(db, dialect, systemClock, pkg);
+    const importS = (performance.now() - t0) / 1000;
+    const importCpu = cpuSeconds(c0);
+    if (!imported.ok) throw new Error(`the import failed: ${JSON.stringify(imported)}`);
+    const services = imported.value.counts.service ?? 0;
+    console.log(
+      `[${dialect}] import of ${services.toLocaleString('en')} services into an empty database: ${importS.toFixed(1)} s (target < 60 s; this process's CPU ${importCpu} s)`,
+    );
+    const t1 = performance.now();
+    const c1 = process.cpuUsage();
+    const synced = await importPackage(db, dialect, systemClock, changedPkg);
+    const syncS = (performance.now() - t1) / 1000;
+    const syncCpu = cpuSeconds(c1);
+    if (!synced.ok) throw new Error(`the sync failed: ${JSON.stringify(synced)}`);
+    const s = synced.value.sync;
+    console.log(
+      `[${dialect}] sync of the same package with ${changed.toLocaleString('en')} services changed: ${syncS.toFixed(1)} s (target < 60 s; this process's CPU ${syncCpu} s); ${s.added} added, ${s.updated} updated, ${s.unchanged} unchanged, ${s.older} older, ${s.conflicts.length} conflicts`,
+    );
+    if (s.updated !== changed || s.conflicts.length || s.added)
+      throw new Error(`the sync should update exactly the ${changed} changed services`);
+  } finally {
+    await database.close();
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const { values: flags } = parseArgs({
+    options: { services: { type: 'string', default: '100000' }, dialect: { type: 'string', default: 'both' } },
+    strict: true,
+  });
+  const services = Number(flags.services);
+  if (!Number.isInteger(services) || services < 10) throw new Error('--services must be a whole number ≥ 10.');
+  const { dialect } = flags;
+  if (!['both', 'sqlite', 'postgres'].includes(dialect)) throw new Error('--dialect must be both, sqlite or postgres.');
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-hsds-'));
+  const pkg = path.join(root, 'package');
+  const changedPkg = path.join(root, 'changed');
+  const g0 = performance.now();
+  generatePackage(pkg, services);
+  const changed = changedCopy(pkg, changedPkg);
+  console.log(
+    `HSDS import benchmark: generated ${services.toLocaleString('en')} services in ${((performance.now() - g0) / 1000).toFixed(1)} s; ${machine()}`,
+  );
+  try {
+    for (const d of dialect === 'both' ? (['sqlite', 'postgres'] as const) : [dialect as Dialect])
+      await benchDialect(d, pkg, changedPkg, changed);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+}
