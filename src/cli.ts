@@ -6,6 +6,8 @@ import { strictArgs, UsageError, type Command } from './core/cli/command.ts';
 import { translate } from './core/i18n/index.ts';
 import { openDatabase } from './core/db/connect.ts';
 import { migrateToLatest, withMigratedDatabase } from './core/db/migrate.ts';
+import type { Db } from './core/db/schema.ts';
+import { moveDiskUploads } from './core/media/index.ts';
 import { createStaff } from './core/auth/service.ts';
 import { BackupError, PASSPHRASE_ENV } from './core/backup/manifest.ts';
 import { DEMO_USAGE, demoCommands } from './demo/cli.ts';
@@ -80,6 +82,17 @@ function startBanner(opts: {
   return lines.join('\n') + '\n';
 }
 
+/** Uploads live in the database; files an older version left in DATA_DIR/uploads travel beside it until `serve` moves them. */
+const olderUploads = (n: number) => (n ? `, ${n} older file(s) from the uploads folder` : '');
+
+/** Images an older version wrote under DATA_DIR/uploads go into the database, once, before serving. */
+async function moveOlderUploads(db: Db, dataDir: string): Promise<void> {
+  const { moved, leftOnDisk } = await moveDiskUploads(db, systemClock, dataDir);
+  if (moved) console.log(`Moved ${moved} uploaded file(s) from ${path.join(dataDir, 'uploads')} into the database.`);
+  for (const name of leftOnDisk)
+    console.error(`Left ${name} in the uploads folder: it is not an image this site serves.`);
+}
+
 const commands: Record<string, Command> = {
   ...directoryCommands,
   ...commentCommands,
@@ -92,6 +105,7 @@ const commands: Record<string, Command> = {
     const applied = await migrateToLatest(handle.db, handle.dialect);
     // Demo content only at the first start of a brand-new database, never beside imported data.
     const seeded = createdByMigrations(applied) ? await seedDemo(handle.db, systemClock) : { seeded: false };
+    await moveOlderUploads(handle.db, config.dataDir);
     const { buildApp } = await import('./server.ts');
     const app = await buildApp({ config, handle });
     const close = async () => {
@@ -166,11 +180,14 @@ const commands: Record<string, Command> = {
       passphrase: opts.encrypt ? () => newPassphrase() : undefined,
     });
     const { manifest } = result;
-    const database = manifest.dialect === 'sqlite' ? 'the SQLite database' : 'the PostgreSQL database (pg_dump)';
+    const database =
+      manifest.dialect === 'sqlite'
+        ? 'the SQLite database with its uploaded images'
+        : 'the PostgreSQL database with its uploaded images (pg_dump)';
     const secret = manifest.files['secret.key'] ? ', secret.key' : '';
     console.log(
       `Backup written to ${result.out} (${formatBytes(result.bytes)}, ${Math.round(performance.now() - started)} ms): ` +
-        `${database}, ${result.uploads} uploaded file(s)${secret}; schema ${manifest.schemaVersion}.`,
+        `${database}${olderUploads(result.uploads)}${secret}; schema ${manifest.schemaVersion}.`,
     );
     console.log(
       result.encrypted
@@ -199,7 +216,7 @@ const commands: Record<string, Command> = {
     const result = await restoreBackup({ config, file, checkOnly: check, passphrase: () => existingPassphrase() });
     const { manifest } = result;
     const made = `made ${manifest.createdAt} by Alongside ${manifest.appVersion}, schema ${manifest.schemaVersion}`;
-    const contents = `${manifest.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} database, ${result.uploads} uploaded file(s)${manifest.files['secret.key'] ? ', secret.key' : ''}`;
+    const contents = `${manifest.dialect === 'sqlite' ? 'SQLite' : 'PostgreSQL'} database with its uploaded images${olderUploads(result.uploads)}${manifest.files['secret.key'] ? ', secret.key' : ''}`;
     if (check) {
       console.log(`The backup is complete and matches its manifest (${made}): ${contents}.`);
       return 0;

@@ -120,7 +120,7 @@ describe('alongside CLI', () => {
     const out = path.join(DATA_DIR, 'backup.tar.gz');
     const r = run(['backup', '--out', out], { DATA_DIR });
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /Backup written to .*backup\.tar\.gz .*the SQLite database, 0 uploaded file\(s\)/);
+    assert.match(r.out, /Backup written to .*backup\.tar\.gz .*the SQLite database with its uploaded images[,;]/);
     assert.deepEqual([...fs.readFileSync(out).subarray(0, 2)], [0x1f, 0x8b], 'a gzip archive');
     const before = fs.readFileSync(out);
     const again = run(['backup', '--out', out], { DATA_DIR });

@@ -56,6 +56,8 @@ export interface PostFooter {
 export interface QueueGauge {
   name: string;
   count(): Promise<number>;
+  /** Shown on the staff dashboard to those whose role may `action`, linking to the queue (else /metrics only). */
+  dashboard?: { label: string; href: string; action: Action };
 }
 
 /** Public pages a feature adds to /sitemap.xml (directory listings, campaigns). */

@@ -18,6 +18,7 @@ import { openDatabase, type DbHandle } from '../../src/core/db/connect.ts';
 import type { Db, Dialect } from '../../src/core/db/schema.ts';
 import { BackupError } from '../../src/core/backup/manifest.ts';
 import { restoreBackup } from '../../src/core/backup/restore.ts';
+import { putMedia } from '../../src/core/media/index.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { buildApp } from '../../src/server.ts';
 import { assertNoClientTraces, createTestDatabase, PROBE_IP, PROBE_UA, type TestDatabase } from './app.ts';
@@ -193,7 +194,7 @@ export function treeOf(dir: string): Record<string, string> {
   return out;
 }
 
-/** A site with demo content and one uploaded cover, as the original of every backup. */
+/** A site with demo content and one uploaded cover (in the database), as the original of every backup. */
 export async function originalSite(dialect: Dialect) {
   const clock = new ManualClock();
   const database = await createTestDatabase(dialect);
@@ -202,8 +203,7 @@ export async function originalSite(dialect: Dialect) {
     .png()
     .toBuffer();
   const coverName = `${crypto.randomBytes(12).toString('hex')}.png`;
-  fs.mkdirSync(path.join(database.dataDir, 'uploads', 'posts'), { recursive: true });
-  fs.writeFileSync(path.join(database.dataDir, 'uploads', 'posts', coverName), cover);
+  await putMedia(database.db, clock, `posts/${coverName}`, 'image/png', cover);
   const updated = await database.db
     .updateTable('posts')
     .set({ cover_image: coverName, cover_alt: 'A green test cover', cover_width: 32, cover_height: 18 })
@@ -266,9 +266,7 @@ export async function restoreAndCompare(
   const handle = openDatabase(config.database, { poolSize: 2 });
   try {
     assert.deepEqual(await snapshot(handle.db, dialect), await snapshot(original.database.db, dialect));
-    // The upload and the signing secret, byte for byte.
-    const coverPath = path.join('uploads', 'posts', original.coverName);
-    assert.ok(fs.readFileSync(path.join(target.dataDir, coverPath)).equals(original.cover));
+    // The signing secret, byte for byte (the upload is in the database: compared above, served below).
     assert.ok(
       fs
         .readFileSync(path.join(target.dataDir, 'secret.key'))

@@ -12,8 +12,9 @@ import * as repo from './repo.ts';
 import * as factorRepo from './factor-repo.ts';
 import { readSetting } from '../settings/index.ts';
 import { REQUIRE_TOTP } from './settings.ts';
+import { SESSION_TTL_MS } from './session-cookie.ts';
 
-export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+export { SESSION_TTL_MS };
 /** How long the step between a right password and the second factor may take. */
 export const CHALLENGE_TTL_MS = 5 * 60 * 1000;
 /** "Last seen" is written at most this often. */

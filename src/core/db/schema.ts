@@ -688,7 +688,18 @@ export interface DemoContentTable {
   created_at: string;
 }
 
+/** An uploaded file, stored whole (see core/media). */
+export interface MediaFilesTable {
+  name: string;
+  content_type: string;
+  bytes: Buffer;
+  size: number;
+  sha256: string;
+  created_at: string;
+}
+
 export interface Database {
+  media_files: MediaFilesTable;
   cache_invalidations: CacheInvalidationsTable;
   demo_content: DemoContentTable;
   users: UsersTable;

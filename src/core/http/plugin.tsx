@@ -14,13 +14,14 @@ import { isCrossSite, noStore, registerSecurityHeaders, warnOnUntrustedForwardin
 import { translate, type Message } from '../i18n/index.ts';
 import { msg } from '../views/messages.ts';
 import '../app.ts';
+import { SESSION_COOKIE } from '../auth/session-cookie.ts';
 import type { CacheTag } from '../cache/tags.ts';
 import { parseFormStrict } from './form-parser.ts';
 import { isCompressible, registerCompression, varyOnEncoding } from './compression.ts';
 import { staticFiles } from './static-files.ts';
 import { refusedInput } from './input-gate.ts';
 
-export const SESSION_COOKIE = 'alongside_staff';
+export { SESSION_COOKIE };
 
 declare module 'fastify' {
   interface FastifyRequest {

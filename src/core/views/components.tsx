@@ -107,6 +107,19 @@ export function Pagination({
   );
 }
 
+/**
+ * A wide table on a phone: it scrolls sideways inside this box (its first column stays in view)
+ * instead of pushing the whole page wider. The box is a named, focusable region so a keyboard can
+ * scroll it too.
+ */
+export function TableScroll({ label, children }: { label: string; children: ComponentChildren }) {
+  return (
+    <div class="table-scroll" role="region" aria-label={label} tabindex={0}>
+      {children}
+    </div>
+  );
+}
+
 export function Notice({
   children,
   kind = 'info',

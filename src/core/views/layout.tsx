@@ -3,6 +3,7 @@ import type { PageContext } from './context.ts';
 import { LocaleContext } from './locale.ts';
 import { t } from './messages.ts';
 import { assetUrl } from '../http/assets.ts';
+import { SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session-cookie.ts';
 
 export interface HeadMeta {
   description?: string;
@@ -113,27 +114,38 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
               {text('searchButton')}
             </button>
           </form>
+          {ctx.staff && (
+            <div class="site-header__staff" data-staff-bar>
+              <a href="/admin/account">{t(ctx.locale, 'signedInAs', { name: ctx.staff.displayName })}</a>
+              <form method="post" action="/admin/logout">
+                <input type="hidden" name="_csrf" value={ctx.csrfToken} />
+                <button type="submit" class="link-button" data-logout>
+                  {text('logout')}
+                </button>
+              </form>
+            </div>
+          )}
         </header>
         <main id="main" tabindex={-1}>
           <LocaleContext.Provider value={ctx.locale}>{children}</LocaleContext.Provider>
         </main>
         <footer class="site-footer">
-          <p>
-            {/* The exact statement is on /safety; test/e2e/privacy-statement.e2e.test.ts holds both to the browser. */}
-            {text('footerPrivacy')}{' '}
-            <a href={ctx.locale === 'fr' ? '/safety?lang=fr#stored' : '/safety#stored'}>{text('footerStored')}</a>
-          </p>
+          {ctx.staff ? (
+            // Staff are not anonymous readers: the footer says what their session keeps instead.
+            <p data-staff-footer>
+              {t(ctx.locale, 'footerStaff', { cookie: SESSION_COOKIE, hours: SESSION_TTL_MS / 3_600_000 })}{' '}
+              <a href={ctx.locale === 'fr' ? '/safety?lang=fr#stored' : '/safety#stored'}>{text('footerStored')}</a>
+            </p>
+          ) : (
+            <p>
+              {/* The exact statement is on /safety; test/e2e/privacy-statement.e2e.test.ts holds both to the browser. */}
+              {text('footerPrivacy')}{' '}
+              <a href={ctx.locale === 'fr' ? '/safety?lang=fr#stored' : '/safety#stored'}>{text('footerStored')}</a>
+            </p>
+          )}
           <p>
             <a href="/safety">{text('safety')}</a>
           </p>
-          {ctx.staff && (
-            <form method="post" action="/admin/logout" class="inline-form">
-              <input type="hidden" name="_csrf" value={ctx.csrfToken} />
-              <button type="submit" class="link-button">
-                {text('logout')} ({ctx.staff.displayName})
-              </button>
-            </form>
-          )}
         </footer>
       </body>
     </html>

@@ -14,6 +14,7 @@ import { fieldErrorsOf } from '../../core/result.ts';
 import { createResetLink } from '../../core/auth/resets.ts';
 import { adminRemoveFactor, isFactorRequired, setFactorRequired } from '../../core/auth/second-factor.ts';
 import { auditRoutes } from './audit-routes.tsx';
+import { waitingQueues } from './dashboard.ts';
 import { ownSecurityRoutes, resetLinkRoutes } from './security-routes.tsx';
 import type { PageContext } from '../../core/views/context.ts';
 import { AccountPage, AdminHomePage, UsersPage, type UsersPageProps } from './views.tsx';
@@ -42,8 +43,9 @@ export async function staffAreaRoutes(fastify: FastifyInstance) {
     const links = app.deps.registry.adminLinks.filter((l) => can(staff, l.action));
     // Shown once: reading the count clears it.
     const failedLogins = await takeFailedLoginNotice(app.deps.db, staff.id);
-    const page = <AdminHomePage ctx={req.pageContext()} links={links} role={staff.role} failedLogins={failedLogins} />;
-    return reply.page(page);
+    const queues = await waitingQueues(app.deps.registry.queues, staff);
+    const props = { links, queues, role: staff.role, failedLogins };
+    return reply.page(<AdminHomePage ctx={req.pageContext()} {...props} />);
   });
   await app.register(staffAccountRoutes);
   await app.register(staffSecurityRoutes);

@@ -1,5 +1,5 @@
 import type { PageContext } from '../../core/views/context.ts';
-import { Pagination } from '../../core/views/components.tsx';
+import { Pagination, TableScroll } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import type { auditLogPage } from '../../core/audit/index.ts';
 
@@ -50,7 +50,7 @@ export function AuditPage({
           Filter
         </button>
       </form>
-      <div class="table-scroll">
+      <TableScroll label="Audit log">
         <table data-audit>
           <thead>
             <tr>
@@ -75,7 +75,7 @@ export function AuditPage({
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <Pagination page={page.page} pageCount={page.pageCount} href={query} label="Audit log pages" />
     </Layout>
   );

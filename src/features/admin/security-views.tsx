@@ -1,5 +1,5 @@
 import type { PageContext } from '../../core/views/context.ts';
-import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors } from '../../core/views/components.tsx';
+import { CsrfField, ErrorSummary, Field, Notice, type FieldErrors, TableScroll } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import type { FactorStatus } from '../../core/auth/second-factor.ts';
 import type { listOwnSessions } from '../../core/auth/service.ts';
@@ -147,7 +147,7 @@ export function SessionsPage({ ctx, sessions }: { ctx: PageContext; sessions: Se
         Where your account is logged in now. Only a rough description of each device is kept — never its address or full
         browser details.
       </p>
-      <div class="table-scroll">
+      <TableScroll label="Your sessions">
         <table data-sessions>
           <thead>
             <tr>
@@ -169,7 +169,7 @@ export function SessionsPage({ ctx, sessions }: { ctx: PageContext; sessions: Se
             ))}
           </tbody>
         </table>
-      </div>
+      </TableScroll>
       <form method="post" action="/admin/account/sessions/end-all">
         <CsrfField token={ctx.csrfToken} />
         <p>Don’t recognise one, or left yourself logged in somewhere? End them all — you will log in again here.</p>

@@ -1,7 +1,16 @@
 import type { PageContext } from '../../core/views/context.ts';
-import { CsrfField, ErrorSummary, Field, formatDate, Notice, type FieldErrors } from '../../core/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  formatDate,
+  Notice,
+  type FieldErrors,
+  TableScroll,
+} from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import type { AdminLink } from '../../core/app.ts';
+import type { WaitingQueue } from './dashboard.ts';
 import { actionsOf, leastPowerfulRole, ROLES } from '../../core/auth/policy.ts';
 import { t } from '../../core/auth/messages.ts';
 import type { listStaff } from '../../core/auth/service.ts';
@@ -41,14 +50,37 @@ export function LoginPage({
   );
 }
 
+/** The queues waiting for this staff member, each count a link to its queue. */
+function WaitingWork({ queues }: { queues: WaitingQueue[] }) {
+  if (queues.length === 0) return null;
+  const total = queues.reduce((sum, q) => sum + q.count, 0);
+  return (
+    <section aria-labelledby="waiting-title" data-waiting>
+      <h2 id="waiting-title">Waiting for you {total === 0 ? '(nothing)' : `(${total})`}</h2>
+      <ul class="queue-counts">
+        {queues.map((q) => (
+          <li class={q.count > 0 ? 'queue-count queue-count--waiting' : 'queue-count'} data-queue={q.name}>
+            <a href={q.href}>
+              <span class="queue-count__number">{q.count}</span> <span class="queue-count__label">{q.label}</span>
+            </a>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 export function AdminHomePage({
   ctx,
   links,
+  queues = [],
   role,
   failedLogins = 0,
 }: {
   ctx: PageContext;
   links: AdminLink[];
+  /** Pending work the staff member's role may handle (comments, pledges, suggestions, reports, stale listings). */
+  queues?: WaitingQueue[];
   role: string;
   /** Failed attempts to log into this account before this login, shown once. */
   failedLogins?: number;
@@ -69,6 +101,7 @@ export function AdminHomePage({
         <a href="/admin/account">Change your password</a>, <a href="/admin/account/two-factor">two-step login</a>,{' '}
         <a href="/admin/account/sessions">your sessions</a>.
       </p>
+      <WaitingWork queues={queues} />
       {links.length === 0 ? (
         <p>Your role has no tools yet.</p>
       ) : (
@@ -122,62 +155,64 @@ export function UsersPage({ ctx, rows, errors, input = {}, created, resetLink, f
         </Notice>
       )}
       <ErrorSummary errors={errors} />
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Name and e-mail</th>
-            <th scope="col">Role</th>
-            <th scope="col">Since</th>
-            <th scope="col">Active sessions</th>
-            <th scope="col">Actions</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((u) => (
+      <TableScroll label="Staff accounts">
+        <table>
+          <thead>
             <tr>
-              <td>
-                {u.display_name}
-                <br />
-                <span class="meta">{u.email}</span>
-                {u.is_disabled ? <span class="badge">disabled</span> : null}
-              </td>
-              <td>{u.role}</td>
-              <td>{formatDate(u.created_at)}</td>
-              <td>{Number(u.sessions)}</td>
-              <td>
-                <form method="post" action={`/admin/users/${u.id}/revoke-sessions`} class="inline-form">
-                  <CsrfField token={ctx.csrfToken} />
-                  <button type="submit" class="secondary">
-                    End sessions
-                  </button>
-                </form>{' '}
-                <form
-                  method="post"
-                  action={`/admin/users/${u.id}/${u.is_disabled ? 'enable' : 'disable'}`}
-                  class="inline-form"
-                >
-                  <CsrfField token={ctx.csrfToken} />
-                  <button type="submit" class={u.is_disabled ? 'secondary' : 'danger'}>
-                    {u.is_disabled ? 'Enable' : 'Disable'}
-                  </button>
-                </form>{' '}
-                <form method="post" action={`/admin/users/${u.id}/reset-link`} class="inline-form">
-                  <CsrfField token={ctx.csrfToken} />
-                  <button type="submit" class="secondary">
-                    Make a reset link
-                  </button>
-                </form>{' '}
-                <form method="post" action={`/admin/users/${u.id}/remove-two-factor`} class="inline-form">
-                  <CsrfField token={ctx.csrfToken} />
-                  <button type="submit" class="secondary">
-                    Remove two-step login (lost phone)
-                  </button>
-                </form>
-              </td>
+              <th scope="col">Name and e-mail</th>
+              <th scope="col">Role</th>
+              <th scope="col">Since</th>
+              <th scope="col">Active sessions</th>
+              <th scope="col">Actions</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {rows.map((u) => (
+              <tr>
+                <td>
+                  {u.display_name}
+                  <br />
+                  <span class="meta">{u.email}</span>
+                  {u.is_disabled ? <span class="badge">disabled</span> : null}
+                </td>
+                <td>{u.role}</td>
+                <td>{formatDate(u.created_at)}</td>
+                <td>{Number(u.sessions)}</td>
+                <td>
+                  <form method="post" action={`/admin/users/${u.id}/revoke-sessions`} class="inline-form">
+                    <CsrfField token={ctx.csrfToken} />
+                    <button type="submit" class="secondary">
+                      End sessions
+                    </button>
+                  </form>{' '}
+                  <form
+                    method="post"
+                    action={`/admin/users/${u.id}/${u.is_disabled ? 'enable' : 'disable'}`}
+                    class="inline-form"
+                  >
+                    <CsrfField token={ctx.csrfToken} />
+                    <button type="submit" class={u.is_disabled ? 'secondary' : 'danger'}>
+                      {u.is_disabled ? 'Enable' : 'Disable'}
+                    </button>
+                  </form>{' '}
+                  <form method="post" action={`/admin/users/${u.id}/reset-link`} class="inline-form">
+                    <CsrfField token={ctx.csrfToken} />
+                    <button type="submit" class="secondary">
+                      Make a reset link
+                    </button>
+                  </form>{' '}
+                  <form method="post" action={`/admin/users/${u.id}/remove-two-factor`} class="inline-form">
+                    <CsrfField token={ctx.csrfToken} />
+                    <button type="submit" class="secondary">
+                      Remove two-step login (lost phone)
+                    </button>
+                  </form>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </TableScroll>
       <h2>Add a staff member</h2>
       <form method="post" action="/admin/users">
         <CsrfField token={ctx.csrfToken} />

@@ -56,7 +56,11 @@ export async function campaignStaffRoutes(app: App) {
       action: 'pledges.moderate',
     },
   );
-  app.deps.registry.queues.push({ name: 'pledges_pending', count: () => pendingPledgeCount(app.deps.db) });
+  app.deps.registry.queues.push({
+    name: 'pledges_pending',
+    count: () => pendingPledgeCount(app.deps.db),
+    dashboard: { label: 'Pledges waiting', href: '/admin/campaigns', action: 'pledges.moderate' },
+  });
   await app.register(campaignAuthoringRoutes);
   await app.register(campaignEventRoutes);
   await app.register(pledgeModerationRoutes);

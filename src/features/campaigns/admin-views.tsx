@@ -1,6 +1,16 @@
 import type { Page } from '../../core/pagination.ts';
-import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  Notice,
+  Pagination,
+  type FieldErrors,
+  TableScroll,
+} from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
+import { ModerationActions } from '../../core/views/moderation.tsx';
+import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../core/views/context.ts';
 import { campaignLength, dateOfDay, dayLabel, formatDateRange, formatEventTime, utcToLocalInput } from './calendar.ts';
 import { kindKey } from './kinds.ts';
@@ -44,47 +54,49 @@ export function AdminCampaignsPage({
       {campaigns.length === 0 ? (
         <p>No campaigns yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Campaign</th>
-              <th>Dates</th>
-              <th>Board</th>
-              <th>Pending pledges</th>
-            </tr>
-          </thead>
-          <tbody>
-            {campaigns.map((c) => (
+        <TableScroll label="Campaigns">
+          <table>
+            <thead>
               <tr>
-                <td>
-                  <a href={`/campaigns/${c.slug}`}>{c.title}</a>
-                  {canEdit && (
-                    <>
-                      {' '}
-                      · <a href={`/admin/campaigns/${c.id}`}>Edit</a>
-                    </>
-                  )}
-                </td>
-                <td>{formatDateRange(c.starts_on, c.ends_on)}</td>
-                <td>
-                  {c.is_board_open ? 'Open' : 'Closed'}
-                  {canEdit && (
-                    <form method="post" action={`/admin/campaigns/${c.id}/board`} class="inline-form">
-                      <CsrfField token={ctx.csrfToken} />
-                      <input type="hidden" name="open" value={c.is_board_open ? '0' : '1'} />{' '}
-                      <button type="submit" class="link-button" data-board-toggle={c.slug}>
-                        {c.is_board_open ? 'Close the board' : 'Reopen the board'}
-                      </button>
-                    </form>
-                  )}
-                </td>
-                <td>
-                  <a href={`/admin/campaigns/${c.id}/pledges`}>{pending.get(c.id) ?? 0} to moderate</a>
-                </td>
+                <th>Campaign</th>
+                <th>Dates</th>
+                <th>Board</th>
+                <th>Pending pledges</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {campaigns.map((c) => (
+                <tr>
+                  <td>
+                    <a href={`/campaigns/${c.slug}`}>{c.title}</a>
+                    {canEdit && (
+                      <>
+                        {' '}
+                        · <a href={`/admin/campaigns/${c.id}`}>Edit</a>
+                      </>
+                    )}
+                  </td>
+                  <td>{formatDateRange(c.starts_on, c.ends_on)}</td>
+                  <td>
+                    {c.is_board_open ? 'Open' : 'Closed'}
+                    {canEdit && (
+                      <form method="post" action={`/admin/campaigns/${c.id}/board`} class="inline-form">
+                        <CsrfField token={ctx.csrfToken} />
+                        <input type="hidden" name="open" value={c.is_board_open ? '0' : '1'} />{' '}
+                        <button type="submit" class="link-button" data-board-toggle={c.slug}>
+                          {c.is_board_open ? 'Close the board' : 'Reopen the board'}
+                        </button>
+                      </form>
+                    )}
+                  </td>
+                  <td>
+                    <a href={`/admin/campaigns/${c.id}/pledges`}>{pending.get(c.id) ?? 0} to moderate</a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       {canEdit && (
         <>
@@ -350,17 +362,7 @@ export function AdminEventEditPage({
   );
 }
 
-function ModerationItem({
-  ctx,
-  campaign,
-  pledge,
-  actions,
-}: {
-  ctx: PageContext;
-  campaign: Campaign;
-  pledge: PublicPledge;
-  actions: [string, string][];
-}) {
+function ModerationItem({ pledge, actions }: { pledge: PublicPledge; actions: ComponentChildren }) {
   return (
     <li class="pledge" id={`pledge-${pledge.id}`}>
       <p class="pledge__action">{pledge.action}</p>
@@ -368,19 +370,7 @@ function ModerationItem({
         {pledge.display_name || 'Anonymous'} {pledge.place && `· ${pledge.place}`} · {t('en', kindKey(pledge.kind))} ·
         days {daysOf(pledge).join(', ')} {pledge.link && `· ${pledge.link}`} · me too: {pledge.me_too_count}
       </p>
-      {actions.map(([action, label]) => (
-        <form method="post" action={`/admin/campaigns/${campaign.id}/pledges/${pledge.id}`} class="inline-form">
-          <CsrfField token={ctx.csrfToken} />
-          <input type="hidden" name="action" value={action} />
-          <button
-            type="submit"
-            class={action === 'spam' || action === 'reject' ? 'button-secondary' : undefined}
-            data-moderate={action}
-          >
-            {label}
-          </button>{' '}
-        </form>
-      ))}
+      {actions}
     </li>
   );
 }
@@ -416,14 +406,18 @@ export function AdminModerationPage({
         <ul class="pledges">
           {pending.items.map((p) => (
             <ModerationItem
-              ctx={ctx}
-              campaign={campaign}
               pledge={p}
-              actions={[
-                ['approve', 'Approve'],
-                ['reject', 'Reject'],
-                ['spam', 'Spam'],
-              ]}
+              actions={
+                <ModerationActions
+                  label={`Pledge by ${p.display_name || 'Anonymous'}`}
+                  form={{ action: `${base}/${p.id}`, csrfToken: ctx.csrfToken }}
+                  buttons={{
+                    approve: { name: 'action', value: 'approve', data: { 'data-moderate': 'approve' } },
+                    reject: { name: 'action', value: 'reject', data: { 'data-moderate': 'reject' } },
+                    spam: { name: 'action', value: 'spam', data: { 'data-moderate': 'spam' } },
+                  }}
+                />
+              }
             />
           ))}
         </ul>
@@ -438,13 +432,24 @@ export function AdminModerationPage({
       <ul class="pledges">
         {approved.items.map((p) => (
           <ModerationItem
-            ctx={ctx}
-            campaign={campaign}
             pledge={p}
-            actions={[
-              p.is_featured ? ['unfeature', 'Stop featuring'] : ['feature', 'Feature'],
-              ['reject', 'Remove from board'],
-            ]}
+            actions={
+              <form method="post" action={`${base}/${p.id}`} class="moderation-actions">
+                <CsrfField token={ctx.csrfToken} />
+                <button
+                  type="submit"
+                  name="action"
+                  value={p.is_featured ? 'unfeature' : 'feature'}
+                  class="secondary"
+                  data-moderate={p.is_featured ? 'unfeature' : 'feature'}
+                >
+                  {p.is_featured ? 'Stop featuring' : 'Feature'}
+                </button>
+                <button type="submit" name="action" value="reject" class="secondary" data-moderate="reject">
+                  Remove from board
+                </button>
+              </form>
+            }
           />
         ))}
       </ul>

@@ -73,6 +73,19 @@ export function formatEventTime(startsAt: string, endsAt: string, zone: string, 
   return `${s.toFormat('ccc d LLL yyyy, HH:mm')}–${end} (${s.toFormat('ZZZZ')}, ${zone})`;
 }
 
+/** The day a repeating event happens for the last time, in the campaign's zone and the reader's language. */
+export function lastOccurrenceDay(
+  startsAt: string,
+  repeat: 'daily' | 'weekly',
+  count: number,
+  zone: string,
+  locale = 'en',
+): string {
+  const first = DateTime.fromISO(startsAt, { zone: 'UTC' }).setZone(zone);
+  const last = first.plus(repeat === 'daily' ? { days: count - 1 } : { weeks: count - 1 });
+  return last.setLocale(locale === 'fr' ? 'fr' : 'en-GB').toFormat('ccc d LLL yyyy');
+}
+
 /*
  * The 16 Days of Activism against Gender-Based Violence run every year from 25 November
  * (International Day for the Elimination of Violence against Women) to 10 December (Human

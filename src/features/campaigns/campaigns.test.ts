@@ -719,6 +719,8 @@ for (const dialect of DIALECTS) {
       const page = await t.inject('/campaigns/16-days-2031');
       assert.match(page.body, /Theme number 16/);
       assert.match(page.body, /starts in/);
+      // The page names the whole series, not only its first date.
+      assert.match(page.body, /Then every week at the same time, 3 times in all; the last on Thu 11 Dec 2031\./);
 
       // Feature a pledge: featured ones come first.
       const demo = (await pledgeRows(t)).find((r) => r.action.startsWith('Checking that my newsroom'))!;

@@ -8,7 +8,7 @@ import { safeHref } from '../../core/text/urls.ts';
 import { Layout } from '../../core/views/layout.tsx';
 import { useTranslate } from '../../core/views/locale.ts';
 import type { CampaignPage } from './board-service.ts';
-import { dateOfDay, dayLabel, formatDateRange, formatEventTime } from './calendar.ts';
+import { dateOfDay, dayLabel, formatDateRange, formatEventTime, lastOccurrenceDay } from './calendar.ts';
 import { kindKey, PLEDGE_KINDS } from './kinds.ts';
 import { t, type CampaignKey } from './messages.ts';
 import type { BoardFilter, PublicPledge } from './pledge-repo.ts';
@@ -167,6 +167,14 @@ function Events({ ctx, campaign, events }: { ctx: PageContext; campaign: Campaig
                 {formatEventTime(e.starts_at, e.ends_at, campaign.time_zone, ctx.locale)}
               </time>
               {e.place && <span> · {e.place}</span>}
+              {e.repeat && (
+                <p class="event-repeats">
+                  {m(e.repeat === 'daily' ? 'repeatsDaily' : 'repeatsWeekly', {
+                    count: e.repeat_count,
+                    last: lastOccurrenceDay(e.starts_at, e.repeat, e.repeat_count, campaign.time_zone, ctx.locale),
+                  })}
+                </p>
+              )}
               {e.description && <p>{e.description}</p>}
             </li>
           ))}

@@ -47,8 +47,20 @@ export async function commentAdminRoutes(app: App, options: CommentPluginOptions
   });
   const { db } = app.deps;
   app.deps.registry.queues.push(
-    { name: 'comments_pending', count: () => queueLength(db, 'pending') },
-    { name: 'comments_unverified', count: () => queueLength(db, 'unverified') },
+    {
+      name: 'comments_pending',
+      count: () => queueLength(db, 'pending'),
+      dashboard: { label: 'Comments waiting', href: '/admin/comments?queue=pending', action: 'comments.moderate' },
+    },
+    {
+      name: 'comments_unverified',
+      count: () => queueLength(db, 'unverified'),
+      dashboard: {
+        label: 'Comments without the anti-spam check',
+        href: '/admin/comments?queue=unverified',
+        action: 'comments.moderate',
+      },
+    },
   );
   await app.register(moderationQueueRoutes, options);
   await app.register(queueActionRoutes, options);

@@ -4,6 +4,7 @@ import { HoneypotField, ProofOfWorkField } from '../../core/antispam/views.tsx';
 import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { When, readerDate, relativeTimeScript } from '../../core/views/time.tsx';
+import { ModerationActions } from '../../core/views/moderation.tsx';
 import type { PageContext } from '../../core/views/context.ts';
 import type { CommentRow } from './repo.ts';
 import {
@@ -433,15 +434,19 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
           <input type="hidden" name="queue" value={queue} />
           <fieldset class="bulk-actions">
             <legend>Selected comments</legend>
-            <button type="submit" name="action" value="approve" data-bulk="approve">
-              Approve selected
-            </button>{' '}
-            <button type="submit" name="action" value="reject" data-bulk="reject">
-              Reject selected
-            </button>{' '}
-            <button type="submit" name="action" value="spam" data-bulk="spam">
-              Mark selected as spam
-            </button>
+            <ModerationActions
+              label="Selected comments"
+              buttons={{
+                approve: {
+                  name: 'action',
+                  value: 'approve',
+                  label: 'Approve selected',
+                  data: { 'data-bulk': 'approve' },
+                },
+                reject: { name: 'action', value: 'reject', label: 'Reject selected', data: { 'data-bulk': 'reject' } },
+                spam: { name: 'action', value: 'spam', label: 'Mark selected as spam', data: { 'data-bulk': 'spam' } },
+              }}
+            />
           </fieldset>
           <ol class="queue">
             {items.map((c) => (
@@ -462,20 +467,18 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
                   </blockquote>
                 )}
                 <CommentBody md={c.body_md} />
-                <p class="queue-item__actions">
-                  <button type="submit" name="single" value={`${c.id}:approve`} data-action="approve">
-                    Approve
-                  </button>{' '}
-                  <button type="submit" name="single" value={`${c.id}:reject`} data-action="reject">
-                    Reject
-                  </button>{' '}
-                  <button type="submit" name="single" value={`${c.id}:spam`} data-action="spam">
-                    Spam
-                  </button>{' '}
+                <ModerationActions
+                  label={`Comment by ${c.display_name || 'Anonymous'} on “${c.post_title}”`}
+                  buttons={{
+                    approve: { name: 'single', value: `${c.id}:approve`, data: { 'data-action': 'approve' } },
+                    reject: { name: 'single', value: `${c.id}:reject`, data: { 'data-action': 'reject' } },
+                    spam: { name: 'single', value: `${c.id}:spam`, data: { 'data-action': 'spam' } },
+                  }}
+                >
                   <a href={`/admin/comments/${c.id}/edit`} data-action="edit">
                     Edit
-                  </a>{' '}
-                  · <a href={`/posts/${encodeURIComponent(c.post_slug)}#comments`}>Post</a> ·{' '}
+                  </a>
+                  <a href={`/posts/${encodeURIComponent(c.post_slug)}#comments`}>Post</a>
                   <button
                     type="submit"
                     formaction={`/admin/comments/posts/${c.post_id}/${c.post_comments_closed ? 'open' : 'close'}`}
@@ -483,7 +486,7 @@ export function QueuePage({ ctx, queue, items, counts, page, pageCount, notice, 
                   >
                     {c.post_comments_closed ? 'Reopen comments on this post' : 'Close comments on this post'}
                   </button>
-                </p>
+                </ModerationActions>
                 {c.links.length > 0 && (
                   <div class="queue-item__links">
                     <p class="hint">Links in this comment — suggest one for the resource directory:</p>

@@ -71,9 +71,29 @@ export async function directoryAdminRoutes(fastify: FastifyInstance) {
   // Counted at scrape time, one query set per gauge (/metrics is for operators, not readers).
   const waiting = () => waitingWork(db, clock);
   registry.queues.push(
-    { name: 'resource_suggestions', count: async () => (await waiting()).suggestions },
-    { name: 'resource_reports', count: async () => (await waiting()).reports },
-    { name: 'listings_due_for_verification', count: async () => (await waiting()).due },
+    {
+      name: 'resource_suggestions',
+      count: async () => (await waiting()).suggestions,
+      dashboard: { label: 'Resource suggestions', href: '/admin/resources#sugg', action: 'resources.curate' },
+    },
+    {
+      name: 'resource_reports',
+      count: async () => (await waiting()).reports,
+      dashboard: {
+        label: 'Outdated-information reports',
+        href: '/admin/resources#reports',
+        action: 'resources.curate',
+      },
+    },
+    {
+      name: 'listings_due_for_verification',
+      count: async () => (await waiting()).due,
+      dashboard: {
+        label: 'Listings due for verification',
+        href: '/admin/resources/verification',
+        action: 'resources.curate',
+      },
+    },
   );
   await app.register(curationHomeRoutes);
   await app.register(newListingRoutes);

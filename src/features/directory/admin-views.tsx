@@ -1,8 +1,17 @@
 import { translate, type Message } from '../../core/i18n/index.ts';
 import type { PageContext } from '../../core/views/context.ts';
 import type { Page } from '../../core/pagination.ts';
-import { CsrfField, ErrorSummary, Field, Notice, Pagination, type FieldErrors } from '../../core/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  Notice,
+  Pagination,
+  type FieldErrors,
+  TableScroll,
+} from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
+import { ModerationActions } from '../../core/views/moderation.tsx';
 import { useTranslate } from '../../core/views/locale.ts';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import {
@@ -104,12 +113,13 @@ export function CurationHome({
                   · {r.created_at.slice(0, 10)}
                 </p>
                 <p>{r.message}</p>
-                <form method="post" action={`/admin/resources/reports/${r.id}/resolve`} class="inline-form">
-                  <CsrfField token={ctx.csrfToken} />
-                  <button type="submit" class="secondary">
-                    Mark as dealt with
-                  </button>
-                </form>
+                <ModerationActions
+                  label={`Report on ${r.name}`}
+                  form={{ action: `/admin/resources/reports/${r.id}/resolve`, csrfToken: ctx.csrfToken }}
+                  buttons={{ approve: { label: 'Mark as dealt with', data: { 'data-report-resolve': String(r.id) } } }}
+                >
+                  <a href={`/admin/resources/${r.service_id}/edit`}>Edit the listing</a>
+                </ModerationActions>
               </li>
             ))}
           </ul>
@@ -117,30 +127,32 @@ export function CurationHome({
       </section>
       <section aria-labelledby="all">
         <h2 id="all">Listings</h2>
-        <table>
-          <thead>
-            <tr>
-              <th>Name</th>
-              <th>Status</th>
-              <th>Last verified</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {listings.map((l) => (
+        <TableScroll label="Listings">
+          <table>
+            <thead>
               <tr>
-                <td>
-                  <a href={`/resources/${l.slug}`}>{l.name}</a>
-                </td>
-                <td>{l.status}</td>
-                <td>{l.assured_date ?? 'never'}</td>
-                <td>
-                  <a href={`/admin/resources/${l.id}/edit`}>Edit</a>
-                </td>
+                <th>Name</th>
+                <th>Status</th>
+                <th>Last verified</th>
+                <th></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {listings.map((l) => (
+                <tr>
+                  <td>
+                    <a href={`/resources/${l.slug}`}>{l.name}</a>
+                  </td>
+                  <td>{l.status}</td>
+                  <td>{l.assured_date ?? 'never'}</td>
+                  <td>
+                    <a href={`/admin/resources/${l.id}/edit`}>Edit</a>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       </section>
     </Layout>
   );
@@ -508,12 +520,14 @@ export function SuggestionPage({
               />
             </form>
           </section>
-          <form method="post" action={`/admin/resources/suggestions/${s.id}/reject`}>
-            <CsrfField token={ctx.csrfToken} />
-            <button type="submit" class="danger">
-              Reject suggestion
-            </button>
-          </form>
+          <section aria-labelledby="reject">
+            <h2 id="reject">Not for the directory? Reject it</h2>
+            <ModerationActions
+              label={`Suggestion: ${s.name}`}
+              form={{ action: `/admin/resources/suggestions/${s.id}/reject`, csrfToken: ctx.csrfToken }}
+              buttons={{ reject: { label: 'Reject suggestion', data: { 'data-suggestion-reject': String(s.id) } } }}
+            />
+          </section>
         </>
       )}
     </Layout>
@@ -556,34 +570,38 @@ export function VerificationPage({
       {rows.length === 0 ? (
         <p>Every listing has been verified recently.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th>Listing</th>
-              <th>Last verified</th>
-              <th></th>
-            </tr>
-          </thead>
-          <tbody>
-            {rows.map((r) => (
+        <TableScroll label="Listings due for verification">
+          <table>
+            <thead>
               <tr>
-                <td>
-                  <a href={`/admin/resources/${r.id}/edit`}>{r.name}</a>
-                </td>
-                <td>{r.assured_date ? `${r.assured_date}${r.verified_by ? ` by ${r.verified_by}` : ''}` : 'never'}</td>
-                <td>
-                  <form method="post" action={`/admin/resources/${r.id}/verify`} class="inline-form">
-                    <CsrfField token={ctx.csrfToken} />
-                    <input type="hidden" name="back" value="verification" />
-                    <button type="submit" class="secondary">
-                      Verified today
-                    </button>
-                  </form>
-                </td>
+                <th>Listing</th>
+                <th>Last verified</th>
+                <th></th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {rows.map((r) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/resources/${r.id}/edit`}>{r.name}</a>
+                  </td>
+                  <td>
+                    {r.assured_date ? `${r.assured_date}${r.verified_by ? ` by ${r.verified_by}` : ''}` : 'never'}
+                  </td>
+                  <td>
+                    <form method="post" action={`/admin/resources/${r.id}/verify`} class="inline-form">
+                      <CsrfField token={ctx.csrfToken} />
+                      <input type="hidden" name="back" value="verification" />
+                      <button type="submit" class="secondary">
+                        Verified today
+                      </button>
+                    </form>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </Layout>
   );
@@ -640,43 +658,45 @@ export function TaxonomyPage({
       {FACETS.map((f) => (
         <section>
           <h2>{FACET_TITLE[f]}</h2>
-          <table>
-            <thead>
-              <tr>
-                <th>Code</th>
-                <th>Name and description</th>
-                <th>Synonyms</th>
-              </tr>
-            </thead>
-            <tbody>
-              {terms
-                .filter((t) => t.taxonomy_id === TAXONOMY_IDS[f])
-                .map((t) => (
-                  <tr>
-                    <td>{t.code}</td>
-                    <td>
-                      <form method="post" action={`/admin/resources/taxonomy/${t.id}`} class="stack">
-                        <CsrfField token={ctx.csrfToken} />
-                        <label for={`n-${t.id}`} class="visually-hidden">
-                          Name
-                        </label>
-                        <input id={`n-${t.id}`} type="text" name="name" value={t.name} />
-                        <label for={`d-${t.id}`} class="visually-hidden">
-                          Description
-                        </label>
-                        <input id={`d-${t.id}`} type="text" name="description" value={t.description} />
-                        <button type="submit" class="secondary">
-                          Rename
-                        </button>
-                      </form>
-                    </td>
-                    <td>
-                      <SynonymsForm ctx={ctx} term={t} words={synonyms.get(t.id)} />
-                    </td>
-                  </tr>
-                ))}
-            </tbody>
-          </table>
+          <TableScroll label={FACET_TITLE[f]}>
+            <table>
+              <thead>
+                <tr>
+                  <th>Code</th>
+                  <th>Name and description</th>
+                  <th>Synonyms</th>
+                </tr>
+              </thead>
+              <tbody>
+                {terms
+                  .filter((t) => t.taxonomy_id === TAXONOMY_IDS[f])
+                  .map((t) => (
+                    <tr>
+                      <td>{t.code}</td>
+                      <td>
+                        <form method="post" action={`/admin/resources/taxonomy/${t.id}`} class="stack">
+                          <CsrfField token={ctx.csrfToken} />
+                          <label for={`n-${t.id}`} class="visually-hidden">
+                            Name
+                          </label>
+                          <input id={`n-${t.id}`} type="text" name="name" value={t.name} />
+                          <label for={`d-${t.id}`} class="visually-hidden">
+                            Description
+                          </label>
+                          <input id={`d-${t.id}`} type="text" name="description" value={t.description} />
+                          <button type="submit" class="secondary">
+                            Rename
+                          </button>
+                        </form>
+                      </td>
+                      <td>
+                        <SynonymsForm ctx={ctx} term={t} words={synonyms.get(t.id)} />
+                      </td>
+                    </tr>
+                  ))}
+              </tbody>
+            </table>
+          </TableScroll>
         </section>
       ))}
       <section>

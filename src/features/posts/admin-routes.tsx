@@ -161,7 +161,7 @@ async function saveFromForm(
   id: number | undefined,
   form: EditorFields,
 ) {
-  const { db, clock, config, pageCache } = app.deps;
+  const { db, clock, pageCache } = app.deps;
   const input = inputFromForm(form);
   const intent = form.intent ?? 'save';
   if (intent === 'preview') return showEditor(app, req, reply, id, input);
@@ -169,7 +169,7 @@ async function saveFromForm(
     upload: form.cover instanceof CoverUpload ? form.cover : undefined,
     remove: form.remove_cover === '1',
   };
-  const result = await posts.saveFromEditor(db, clock, config.dataDir, req.staff!, id, input, intent, cover);
+  const result = await posts.saveFromEditor(db, clock, req.staff!, id, input, intent, cover);
   if (!result.ok && result.kind === 'invalid') return showEditor(app, req, reply, id, input, fieldErrorsOf(result));
   if (!result.ok) return problemPage(req, reply, result);
   await pageCache.invalidate(...result.value.tags);
@@ -177,13 +177,13 @@ async function saveFromForm(
 }
 
 async function deleteRoutes(app: App) {
-  const { db, clock, config, pageCache } = app.deps;
+  const { db, clock, pageCache } = app.deps;
   app.post(
     '/admin/posts/:id/delete',
     { ...guard, schema: { params: IdParams, body: DeleteForm } },
     async (req, reply) => {
       if (req.body.confirm !== 'yes') return errorPage(req, reply, 400, msg('confirmDelete'));
-      const result = await posts.deletePost(db, clock, config.dataDir, req.staff!, req.params.id);
+      const result = await posts.deletePost(db, clock, req.staff!, req.params.id);
       if (!result.ok) return problemPage(req, reply, result);
       await pageCache.invalidate(...result.value.tags);
       return reply.redirect('/admin/posts?done=deleted', 303);

@@ -5,7 +5,6 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { loginAs, type StaffSession } from '../../../test/support/staff.ts';
-import { coverDir } from './uploads.ts';
 
 /* Cover images: type read from the bytes, metadata stripped, generated names, nothing half-saved. */
 
@@ -50,6 +49,10 @@ for (const dialect of DIALECTS) {
     });
     after(() => t.close());
 
+    const storedNames = async () => (await t.db.selectFrom('media_files').select('name').execute()).map((r) => r.name);
+    const storedFile = (name: string) =>
+      t.db.selectFrom('media_files').select('bytes').where('name', '=', name).executeTakeFirst();
+
     const send = (url: string, fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }) => {
       const { payload, contentType } = multipart({ ...fields, _csrf: editor.csrf }, file);
       return t.inject({
@@ -81,10 +84,11 @@ for (const dialect of DIALECTS) {
         .selectAll()
         .executeTakeFirstOrThrow();
       assert.match(post.cover_image!, /^[a-f0-9]{24}\.jpg$/);
-      const stored = fs.readFileSync(path.join(coverDir(t.config.dataDir), post.cover_image!));
+      const stored = Buffer.from((await storedFile(`posts/${post.cover_image}`))!.bytes);
       assert.ok(!stored.includes('SecretCam') && !stored.includes('Jane Secret'), 'metadata is stripped');
       assert.equal((await sharp(stored).metadata()).exif, undefined);
-      assert.ok(!fs.readdirSync(coverDir(t.config.dataDir)).some((f) => f.includes('passwd')));
+      assert.ok(!(await storedNames()).some((f) => f.includes('passwd')));
+      assert.ok(!fs.existsSync(path.join(t.config.dataDir, 'uploads')), 'nothing is written to the disk');
       const page = await t.inject('/posts/with-a-cover');
       assert.match(
         page.body,
@@ -95,6 +99,15 @@ for (const dialect of DIALECTS) {
       const img = await t.inject(`/media/posts/${post.cover_image}`);
       assert.equal(img.statusCode, 200);
       assert.equal(img.headers['content-type'], 'image/jpeg');
+      assert.ok(img.rawPayload.equals(stored), 'the stored bytes are served');
+      assert.equal(img.headers['cache-control'], 'public, max-age=31536000, immutable');
+      const etag = String(img.headers.etag);
+      assert.match(etag, /^"[\w-]{43}"$/);
+      const again = await t.inject({ url: `/media/posts/${post.cover_image}`, headers: { 'if-none-match': etag } });
+      assert.equal(again.statusCode, 304);
+      assert.equal(again.rawPayload.length, 0);
+      const other = await t.inject({ url: `/media/posts/${post.cover_image}`, headers: { 'if-none-match': '"x"' } });
+      assert.equal(other.statusCode, 200);
       assert.equal((await t.inject('/media/posts/..%2F..%2Fsecret')).statusCode, 404);
     });
 
@@ -138,7 +151,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('removes the stored file when the post itself is refused', async () => {
-      const before = fs.existsSync(coverDir(t.config.dataDir)) ? fs.readdirSync(coverDir(t.config.dataDir)).length : 0;
+      const before = (await storedNames()).length;
       const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
         .png()
         .toBuffer();
@@ -149,7 +162,7 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(res.statusCode, 400);
       assert.match(res.body, /already uses the slug/);
-      assert.equal(fs.readdirSync(coverDir(t.config.dataDir)).length, before);
+      assert.equal((await storedNames()).length, before);
     });
   });
 }

@@ -1,10 +1,10 @@
-import fs from 'node:fs';
 import type { FastifyInstance } from 'fastify';
 import { Check } from 'typebox/value';
 import type { PostFooter } from '../../core/app.ts';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { PageNumber, SlugParams, Type, typed, type App } from '../../core/http/schemas.ts';
 import { noStore } from '../../core/http/security.ts';
+import { mediaEtag, readMedia } from '../../core/media/index.ts';
 import { uiLocale } from '../../core/i18n/index.ts';
 import type { PageContext } from '../../core/views/context.ts';
 import { staffPostRoutes } from './admin-routes.tsx';
@@ -13,7 +13,7 @@ import { crawlerRoutes, feedRoutes } from './feed-routes.ts';
 import { capCacheLifetime, notFoundPage } from './http.tsx';
 import { t } from './messages.ts';
 import * as posts from './service.ts';
-import { coverPath } from './uploads.ts';
+import { coverMediaName } from './uploads.ts';
 import { HomePosts, ListingPage, PostPage, SearchPage, TagsIndexPage } from './views.tsx';
 
 const cached = { pageCache: { tags: [cacheTags.posts] } };
@@ -133,19 +133,19 @@ async function searchRoutes(app: App) {
   });
 }
 
-const MEDIA_TYPES = { png: 'image/png', webp: 'image/webp', jpg: 'image/jpeg' } as const;
-
-/** Cover images, by the names uploads.ts gave them. */
+/** Cover images, by the names uploads.ts gave them, from the database (core/media). */
 async function mediaRoutes(app: App) {
-  const { dataDir } = app.deps.config;
+  const { db } = app.deps;
   app.get('/media/posts/:file', { schema: { params: MediaParams } }, async (req, reply) => {
-    const file = coverPath(dataDir, req.params.file);
-    if (!file || !fs.existsSync(file)) return notFoundPage(req, reply);
-    const type = file.endsWith('.png') ? MEDIA_TYPES.png : file.endsWith('.webp') ? MEDIA_TYPES.webp : MEDIA_TYPES.jpg;
+    const name = coverMediaName(req.params.file);
+    // A revalidation is answered from the tag alone, without reading the bytes.
+    const tag = name && (await mediaEtag(db, name));
+    if (!name || !tag) return notFoundPage(req, reply);
     // Names are random and never reused: cache for a long time.
-    return reply
-      .type(type)
-      .header('cache-control', 'public, max-age=31536000, immutable')
-      .send(fs.createReadStream(file));
+    reply.header('cache-control', 'public, max-age=31536000, immutable').header('etag', tag);
+    if (req.headers['if-none-match'] === tag) return reply.code(304).send();
+    const file = await readMedia(db, name);
+    if (!file) return notFoundPage(req, reply);
+    return reply.type(file.contentType).send(file.bytes);
   });
 }

@@ -630,7 +630,6 @@ async function auditPublication(
 export async function saveFromEditor(
   db: Db,
   clock: Clock,
-  dataDir: string,
   actor: Actor,
   id: number | undefined,
   input: PostInput,
@@ -641,13 +640,13 @@ export async function saveFromEditor(
   const previous = id === undefined ? undefined : (await repo.findById(db, id))?.cover_image;
   let next: CoverImage | null | undefined;
   if (cover.upload && !cover.upload.isEmpty) {
-    const stored = await storeCover(dataDir, cover.upload);
+    const stored = await storeCover(db, clock, cover.upload);
     if (!stored.ok) return stored;
     next = stored.value;
   } else if (cover.remove) next = null;
   const saved = await savePost(db, clock, actor, id, input, intent, next);
-  if (!saved.ok && next) await removeCover(dataDir, next.file);
-  if (saved.ok && next !== undefined) await removeCover(dataDir, previous);
+  if (!saved.ok && next) await removeCover(db, next.file);
+  if (saved.ok && next !== undefined) await removeCover(db, previous);
   return saved;
 }
 
@@ -690,7 +689,6 @@ export function blankInput(translationOf = ''): PostInput {
 export async function deletePost(
   db: Db,
   clock: Clock,
-  dataDir: string,
   actor: Actor,
   id: number,
 ): Promise<Result<{ tags: CacheTag[] }>> {
@@ -705,8 +703,8 @@ export async function deletePost(
       subject: `post:${id}`,
       detail: `${post.title} (/posts/${post.slug})`,
     });
+    await removeCover(tx, post.cover_image);
   });
-  await removeCover(dataDir, post.cover_image);
   return ok({ tags: [cacheTags.posts, cacheTags.post(id), cacheTags.home] });
 }
 
@@ -852,10 +850,12 @@ export async function importPost(
   return { id, slug, newTags: tags.filter((t) => t.created).length };
 }
 
-/** An image from another system (the importer's copy of wp-content/uploads), stored and re-encoded as covers are. */
-export const storeImportedImage = (dataDir: string, bytes: Buffer) =>
-  storeCover(dataDir, new CoverUpload(bytes, false));
-export const removeImportedImage = removeCover;
+/**
+ * An image from another system (the importer's copy of wp-content/uploads), stored and re-encoded
+ * as covers are — inside the importer's transaction, so a failed import leaves no file behind.
+ */
+export const storeImportedImage = (tx: Executor, clock: Clock, bytes: Buffer) =>
+  storeCover(tx, clock, new CoverUpload(bytes, false));
 export const MAX_IMAGE_BYTES = MAX_COVER_BYTES;
 /** Where a stored image is served (the posts routes' /media/posts/:file). */
 export const imageUrl = (file: string) => `/media/posts/${file}`;

@@ -1,24 +1,23 @@
 import crypto from 'node:crypto';
-import fs from 'node:fs/promises';
-import path from 'node:path';
+import type { Clock } from '../../core/clock.ts';
+import type { Executor } from '../../core/db/schema.ts';
+import { MEDIA_TYPES, putMedia, removeMedia } from '../../core/media/index.ts';
 import { invalid, ok, type Result } from '../../core/result.ts';
 import { msg } from './messages.ts';
 
 /*
  * Cover images: the type is read from the bytes (never from the name or the declared type),
  * the image is re-encoded, which drops EXIF/XMP/IPTC (GPS position, camera serial), and it is
- * stored under a generated name, so nothing the uploader chose reaches the file system.
+ * stored (in the database, core/media) under a generated name: nothing the uploader chose is used.
  */
 export const MAX_COVER_BYTES = 5 * 1024 * 1024;
 const FORMATS = { jpeg: 'jpg', png: 'png', webp: 'webp' } as const;
 const NAME = /^[a-f0-9]{24}\.(jpg|png|webp)$/;
 const isFormat = (f: string | undefined): f is keyof typeof FORMATS => f !== undefined && Object.hasOwn(FORMATS, f);
 
-export const coverDir = (dataDir: string) => path.join(dataDir, 'uploads', 'posts');
-
-/** The absolute path of a stored cover, or undefined for any name this module did not generate. */
-export function coverPath(dataDir: string, file: string): string | undefined {
-  return NAME.test(file) ? path.join(coverDir(dataDir), file) : undefined;
+/** The stored name of a cover (served at /media/<name>), or undefined for any name this module did not generate. */
+export function coverMediaName(file: string): string | undefined {
+  return NAME.test(file) ? `posts/${file}` : undefined;
 }
 
 /** A stored cover: its generated file name and its size after re-encoding. */
@@ -45,7 +44,7 @@ export class CoverUpload {
   }
 }
 
-export async function storeCover(dataDir: string, upload: CoverUpload): Promise<Result<CoverImage>> {
+export async function storeCover(db: Executor, clock: Clock, upload: CoverUpload): Promise<Result<CoverImage>> {
   if (upload.truncated || upload.buffer.length > MAX_COVER_BYTES) return invalid(msg('coverTooLarge'), 'cover');
   // Loaded on the first upload: libvips is large and most processes never see an image.
   const { default: sharp } = await import('sharp');
@@ -64,12 +63,11 @@ export async function storeCover(dataDir: string, upload: CoverUpload): Promise<
     .toFormat(format)
     .toBuffer({ resolveWithObject: true });
   const file = `${crypto.randomBytes(12).toString('hex')}.${ext}`;
-  await fs.mkdir(coverDir(dataDir), { recursive: true });
-  await fs.writeFile(path.join(coverDir(dataDir), file), data, { flag: 'wx' });
+  await putMedia(db, clock, `posts/${file}`, MEDIA_TYPES[ext]!, data);
   return ok({ file, width: info.width, height: info.height });
 }
 
-export async function removeCover(dataDir: string, file: string | null | undefined): Promise<void> {
-  const p = file ? coverPath(dataDir, file) : undefined;
-  if (p) await fs.rm(p, { force: true });
+export async function removeCover(db: Executor, file: string | null | undefined): Promise<void> {
+  const name = file ? coverMediaName(file) : undefined;
+  if (name) await removeMedia(db, name);
 }

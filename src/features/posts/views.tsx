@@ -1,6 +1,6 @@
 import type { VNode } from 'preact';
 import type { Page } from '../../core/pagination.ts';
-import { CsrfField, ErrorSummary, Field, Notice, Pagination } from '../../core/views/components.tsx';
+import { CsrfField, ErrorSummary, Field, Notice, Pagination, TableScroll } from '../../core/views/components.tsx';
 import { When, relativeTimeScript } from '../../core/views/time.tsx';
 import type { FieldErrors } from '../../core/result.ts';
 import { Layout, type HeadMeta } from '../../core/views/layout.tsx';
@@ -338,44 +338,46 @@ export function AdminPostsPage({
           Write a new post
         </a>
       </p>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">Title</th>
-            <th scope="col">Status</th>
-            <th scope="col">Language</th>
-            <th scope="col">Author</th>
-            <th scope="col">Last change (UTC)</th>
-          </tr>
-        </thead>
-        <tbody>
-          {page.items.map((p) => {
-            const status = p.status;
-            return (
-              <tr>
-                <td>
-                  <a href={`/admin/posts/${p.id}/edit`}>{p.title}</a>
-                  {status === 'published' && (
-                    <>
-                      {' '}
-                      (<a href={`/posts/${p.slug}`}>view</a>)
-                    </>
-                  )}
-                </td>
-                <td>
-                  {STATUS_LABEL[status]}
-                  {status === 'scheduled' && p.published_at && (
-                    <> for {p.published_at.slice(0, 16).replace('T', ' ')}</>
-                  )}
-                </td>
-                <td>{p.language}</td>
-                <td>{p.author_name}</td>
-                <td>{p.updated_at.slice(0, 16).replace('T', ' ')}</td>
-              </tr>
-            );
-          })}
-        </tbody>
-      </table>
+      <TableScroll label="Posts">
+        <table>
+          <thead>
+            <tr>
+              <th scope="col">Title</th>
+              <th scope="col">Status</th>
+              <th scope="col">Language</th>
+              <th scope="col">Author</th>
+              <th scope="col">Last change (UTC)</th>
+            </tr>
+          </thead>
+          <tbody>
+            {page.items.map((p) => {
+              const status = p.status;
+              return (
+                <tr>
+                  <td>
+                    <a href={`/admin/posts/${p.id}/edit`}>{p.title}</a>
+                    {status === 'published' && (
+                      <>
+                        {' '}
+                        (<a href={`/posts/${p.slug}`}>view</a>)
+                      </>
+                    )}
+                  </td>
+                  <td>
+                    {STATUS_LABEL[status]}
+                    {status === 'scheduled' && p.published_at && (
+                      <> for {p.published_at.slice(0, 16).replace('T', ' ')}</>
+                    )}
+                  </td>
+                  <td>{p.language}</td>
+                  <td>{p.author_name}</td>
+                  <td>{p.updated_at.slice(0, 16).replace('T', ' ')}</td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+      </TableScroll>
       <Pagination page={page.page} pageCount={page.pageCount} href={(n) => `/admin/posts?page=${n}`} />
     </Layout>
   );
@@ -585,30 +587,32 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
         <>
           <section aria-labelledby="revisions-title">
             <h2 id="revisions-title">Revisions</h2>
-            <table>
-              <thead>
-                <tr>
-                  <th scope="col">When (UTC)</th>
-                  <th scope="col">Who</th>
-                  <th scope="col">What</th>
-                  <th scope="col">Changed</th>
-                  <th scope="col" />
-                </tr>
-              </thead>
-              <tbody>
-                {revisions.map((r) => (
+            <TableScroll label="Revisions">
+              <table>
+                <thead>
                   <tr>
-                    <td>{r.created_at.slice(0, 16).replace('T', ' ')}</td>
-                    <td>{r.user_name ?? '(removed account)'}</td>
-                    <td>{r.action}</td>
-                    <td>{r.changed.replaceAll(',', ', ').replace('body_md', 'text')}</td>
-                    <td>
-                      <a href={`/admin/posts/${postId}/revisions/${r.id}`}>View</a>
-                    </td>
+                    <th scope="col">When (UTC)</th>
+                    <th scope="col">Who</th>
+                    <th scope="col">What</th>
+                    <th scope="col">Changed</th>
+                    <th scope="col" />
                   </tr>
-                ))}
-              </tbody>
-            </table>
+                </thead>
+                <tbody>
+                  {revisions.map((r) => (
+                    <tr>
+                      <td>{r.created_at.slice(0, 16).replace('T', ' ')}</td>
+                      <td>{r.user_name ?? '(removed account)'}</td>
+                      <td>{r.action}</td>
+                      <td>{r.changed.replaceAll(',', ', ').replace('body_md', 'text')}</td>
+                      <td>
+                        <a href={`/admin/posts/${postId}/revisions/${r.id}`}>View</a>
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </TableScroll>
           </section>
           <form method="post" action={`/admin/posts/${postId}/delete`} class="danger-zone">
             <CsrfField token={ctx.csrfToken} />

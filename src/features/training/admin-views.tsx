@@ -7,7 +7,15 @@ import type {
   TrainingQuestionsTable,
 } from '../../core/db/schema.ts';
 import type { PageContext } from '../../core/views/context.ts';
-import { CsrfField, ErrorSummary, Field, Notice, formatDate, type FieldErrors } from '../../core/views/components.tsx';
+import {
+  CsrfField,
+  ErrorSummary,
+  Field,
+  Notice,
+  formatDate,
+  type FieldErrors,
+  TableScroll,
+} from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { formatOptions } from './authoring.ts';
 import type { CourseContent, QuizOption } from './content.ts';
@@ -104,26 +112,28 @@ export function AdminCoursesPage({ ctx, courses, state }: { ctx: PageContext; co
       {courses.length === 0 ? (
         <p>No courses yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Course</th>
-              <th scope="col">Status</th>
-              <th scope="col">Last change</th>
-            </tr>
-          </thead>
-          <tbody>
-            {courses.map((c) => (
+        <TableScroll label="Training courses">
+          <table>
+            <thead>
               <tr>
-                <td>
-                  <a href={`/admin/training/${c.id}`}>{c.title}</a>
-                </td>
-                <td>{c.published_version_id ? 'published' : 'draft'}</td>
-                <td>{formatDate(c.updated_at)}</td>
+                <th scope="col">Course</th>
+                <th scope="col">Status</th>
+                <th scope="col">Last change</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {courses.map((c) => (
+                <tr>
+                  <td>
+                    <a href={`/admin/training/${c.id}`}>{c.title}</a>
+                  </td>
+                  <td>{c.published_version_id ? 'published' : 'draft'}</td>
+                  <td>{formatDate(c.updated_at)}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
       <h2>New course</h2>
       <CourseForm ctx={ctx} action="/admin/training" state={state} form="create" submit="Create course" />
@@ -355,42 +365,44 @@ export function AdminCoursePage({
       {certificates.length === 0 ? (
         <p>None issued yet.</p>
       ) : (
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">Code</th>
-              <th scope="col">Name</th>
-              <th scope="col">Issued</th>
-              <th scope="col">Status</th>
-            </tr>
-          </thead>
-          <tbody>
-            {certificates.map((c) => (
+        <TableScroll label="Certificates">
+          <table>
+            <thead>
               <tr>
-                <td>
-                  <a href={`/certificates/${c.code}`}>
-                    <code>{c.code}</code>
-                  </a>
-                </td>
-                <td>{c.holder_name}</td>
-                <td>{c.issued_on}</td>
-                <td>
-                  {c.revoked_at ? (
-                    <>revoked: {c.revoked_reason}</>
-                  ) : (
-                    <form method="post" action={`/admin/training/certificates/${c.code}/revoke`} class="inline-form">
-                      <CsrfField token={ctx.csrfToken} />
-                      <input type="hidden" name="course" value={String(course.id)} />
-                      <label for={`reason-${c.id}`}>Reason</label>{' '}
-                      <input id={`reason-${c.id}`} name="reason" type="text" required maxLength={500} />{' '}
-                      <button type="submit">Revoke</button>
-                    </form>
-                  )}
-                </td>
+                <th scope="col">Code</th>
+                <th scope="col">Name</th>
+                <th scope="col">Issued</th>
+                <th scope="col">Status</th>
               </tr>
-            ))}
-          </tbody>
-        </table>
+            </thead>
+            <tbody>
+              {certificates.map((c) => (
+                <tr>
+                  <td>
+                    <a href={`/certificates/${c.code}`}>
+                      <code>{c.code}</code>
+                    </a>
+                  </td>
+                  <td>{c.holder_name}</td>
+                  <td>{c.issued_on}</td>
+                  <td>
+                    {c.revoked_at ? (
+                      <>revoked: {c.revoked_reason}</>
+                    ) : (
+                      <form method="post" action={`/admin/training/certificates/${c.code}/revoke`} class="inline-form">
+                        <CsrfField token={ctx.csrfToken} />
+                        <input type="hidden" name="course" value={String(course.id)} />
+                        <label for={`reason-${c.id}`}>Reason</label>{' '}
+                        <input id={`reason-${c.id}`} name="reason" type="text" required maxLength={500} />{' '}
+                        <button type="submit">Revoke</button>
+                      </form>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </TableScroll>
       )}
     </Layout>
   );
@@ -605,57 +617,61 @@ export function AdminStatsPage({ ctx, course, content, stats }: StatsProps) {
       {content && (
         <>
           <h2>Where people stop</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Lesson (current version)</th>
-                <th scope="col">Finished by</th>
-                <th scope="col">Of starts</th>
-              </tr>
-            </thead>
-            <tbody>
-              {content.modules.flatMap((m) =>
-                m.lessons.map((l) => {
-                  const n = stats.lessonCompletions.get(l.key) ?? 0;
-                  return (
-                    <tr>
-                      <td>{l.title}</td>
-                      <td>{n}</td>
-                      <td>{pct(n, stats.starts)}</td>
-                    </tr>
-                  );
-                }),
-              )}
-            </tbody>
-          </table>
+          <TableScroll label="Where people stop">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Lesson (current version)</th>
+                  <th scope="col">Finished by</th>
+                  <th scope="col">Of starts</th>
+                </tr>
+              </thead>
+              <tbody>
+                {content.modules.flatMap((m) =>
+                  m.lessons.map((l) => {
+                    const n = stats.lessonCompletions.get(l.key) ?? 0;
+                    return (
+                      <tr>
+                        <td>{l.title}</td>
+                        <td>{n}</td>
+                        <td>{pct(n, stats.starts)}</td>
+                      </tr>
+                    );
+                  }),
+                )}
+              </tbody>
+            </table>
+          </TableScroll>
           <h2>Pass rate per question</h2>
-          <table>
-            <thead>
-              <tr>
-                <th scope="col">Question</th>
-                <th scope="col">Answers</th>
-                <th scope="col">Right</th>
-              </tr>
-            </thead>
-            <tbody>
-              {content.modules.flatMap((m) =>
-                m.lessons.flatMap((l) =>
-                  l.questions
-                    .filter((q) => q.kind !== 'reflection')
-                    .map((q) => {
-                      const s = stats.questions.get(q.key) ?? { attempts: 0, correct: 0 };
-                      return (
-                        <tr>
-                          <td>{q.prompt}</td>
-                          <td>{s.attempts}</td>
-                          <td>{pct(s.correct, s.attempts)}</td>
-                        </tr>
-                      );
-                    }),
-                ),
-              )}
-            </tbody>
-          </table>
+          <TableScroll label="Pass rate per question">
+            <table>
+              <thead>
+                <tr>
+                  <th scope="col">Question</th>
+                  <th scope="col">Answers</th>
+                  <th scope="col">Right</th>
+                </tr>
+              </thead>
+              <tbody>
+                {content.modules.flatMap((m) =>
+                  m.lessons.flatMap((l) =>
+                    l.questions
+                      .filter((q) => q.kind !== 'reflection')
+                      .map((q) => {
+                        const s = stats.questions.get(q.key) ?? { attempts: 0, correct: 0 };
+                        return (
+                          <tr>
+                            <td>{q.prompt}</td>
+                            <td>{s.attempts}</td>
+                            <td>{pct(s.correct, s.attempts)}</td>
+                          </tr>
+                        );
+                      }),
+                  ),
+                )}
+              </tbody>
+            </table>
+          </TableScroll>
         </>
       )}
     </Layout>

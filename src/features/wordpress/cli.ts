@@ -48,7 +48,7 @@ export async function importWordPressCommand(args: string[], config: Config): Pr
   return withMigratedDatabase(config.database, async (handle) => {
     await printDemoNotice(handle.db);
     const { importWordPress } = await import('./import.ts');
-    const uploads = values.uploads ? { dir: values.uploads, dataDir: config.dataDir } : undefined;
+    const uploads = values.uploads ? { dir: values.uploads } : undefined;
     const result = await importWordPress(handle.db, systemClock, xml, { pages, uploads });
     if (!result.ok) {
       console.error(translate('en', result.message));

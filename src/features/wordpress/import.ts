@@ -26,8 +26,8 @@ import { parseWxr, WxrError, type Wxr, type WxrComment, type WxrItem } from './w
 export interface ImportOptions {
   /** WordPress pages: imported as posts, or skipped (the default). */
   pages: 'import' | 'skip';
-  /** A copy of the old site's wp-content/uploads, and the data folder to copy its images into. */
-  uploads?: { dir: string; dataDir: string };
+  /** A copy of the old site's wp-content/uploads; the images posts use are stored on the site. */
+  uploads?: { dir: string };
 }
 
 export interface ImportReport {
@@ -81,22 +81,17 @@ export async function importWordPress(
   if (refused) return invalid(msg('refusedText', { problem: refused }));
   let folder: UploadsFolder | undefined;
   if (opts.uploads) {
-    folder = await UploadsFolder.open(opts.uploads.dir, opts.uploads.dataDir);
+    folder = await UploadsFolder.open(opts.uploads.dir);
     if (!folder) return invalid(msg('noUploads', { dir: opts.uploads.dir }));
   }
   // Imported authors cannot log in until an admin enables them, so one unusable password hash serves all.
   const lockedHash = await hashPassword(crypto.randomBytes(24).toString('base64url'));
-  try {
-    const report = await db.transaction().execute(async (tx) => {
-      const run = new ImportRun(tx, clock, wxr, lockedHash, folder);
-      for (const item of wxr.items) await run.item(item, opts);
-      return run.report;
-    });
-    return ok(report);
-  } catch (err) {
-    await folder?.discard();
-    throw err;
-  }
+  const report = await db.transaction().execute(async (tx) => {
+    const run = new ImportRun(tx, clock, wxr, lockedHash, folder);
+    for (const item of wxr.items) await run.item(item, opts);
+    return run.report;
+  });
+  return ok(report);
 }
 
 /**
@@ -266,7 +261,7 @@ class ImportRun {
     for (const m of html.matchAll(/\b(?:src|href)\s*=\s*["']([^"']+)["']/gi)) {
       const rel = uploadsPath(m[1]!.replace(/&amp;/g, '&'), this.site);
       if (!rel || copied.has(rel)) continue;
-      const image = await this.folder.copy(rel);
+      const image = await this.folder.copy(this.tx, this.clock, rel);
       if (image) {
         copied.set(rel, image);
         this.report.imagesCopied++;
@@ -280,7 +275,7 @@ class ImportRun {
     const a = this.attachments.get(item.meta.get('_thumbnail_id') ?? '');
     if (!a) return undefined;
     const rel = uploadsPath(a.url, this.site);
-    const image = rel && this.folder ? await this.folder.copy(rel) : undefined;
+    const image = rel && this.folder ? await this.folder.copy(this.tx, this.clock, rel) : undefined;
     if (!image) {
       leftBehind.add(a.url);
       return undefined;

@@ -1,6 +1,8 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { MAX_IMAGE_BYTES, removeImportedImage, storeImportedImage, type CoverImage } from '../posts/service.ts';
+import type { Clock } from '../../core/clock.ts';
+import type { Executor } from '../../core/db/schema.ts';
+import { MAX_IMAGE_BYTES, storeImportedImage, type CoverImage } from '../posts/service.ts';
 
 /*
  * Images of the old site, found in a copy of its wp-content/uploads folder (`--uploads DIR`),
@@ -45,37 +47,36 @@ export class UploadsFolder {
   private readonly done = new Map<string, CoverImage | undefined>();
   /** By real path: "van-300x200.jpg" missing and "van.jpg" are one file, stored once. */
   private readonly byFile = new Map<string, CoverImage | undefined>();
-  readonly stored: string[] = [];
 
-  private constructor(
-    private readonly root: string,
-    private readonly dataDir: string,
-  ) {}
+  private constructor(private readonly root: string) {}
 
   /** Undefined when DIR is not a readable folder. */
-  static async open(dir: string, dataDir: string): Promise<UploadsFolder | undefined> {
+  static async open(dir: string): Promise<UploadsFolder | undefined> {
     try {
       const root = await fs.realpath(dir);
       if (!(await fs.stat(root)).isDirectory()) return undefined;
-      return new UploadsFolder(root, dataDir);
+      return new UploadsFolder(root);
     } catch {
       return undefined;
     }
   }
 
-  /** Copies the image onto the site (once per file); undefined when it is not in DIR or not an image. */
-  async copy(rel: string): Promise<CoverImage | undefined> {
+  /**
+   * Copies the image onto the site (once per file) inside the import's transaction, so a failed
+   * import stores none; undefined when it is not in DIR or not an image.
+   */
+  async copy(tx: Executor, clock: Clock, rel: string): Promise<CoverImage | undefined> {
     if (this.done.has(rel)) return this.done.get(rel);
     let result: CoverImage | undefined;
     for (const candidate of variants(rel)) {
-      result = await this.store(candidate);
+      result = await this.store(tx, clock, candidate);
       if (result) break;
     }
     this.done.set(rel, result);
     return result;
   }
 
-  private async store(rel: string): Promise<CoverImage | undefined> {
+  private async store(tx: Executor, clock: Clock, rel: string): Promise<CoverImage | undefined> {
     let file: string;
     try {
       file = await fs.realpath(path.join(this.root, rel));
@@ -85,15 +86,9 @@ export class UploadsFolder {
       return undefined;
     }
     if (this.byFile.has(file)) return this.byFile.get(file);
-    const stored = await storeImportedImage(this.dataDir, await fs.readFile(file));
+    const stored = await storeImportedImage(tx, clock, await fs.readFile(file));
     const image = stored.ok ? stored.value : undefined;
     this.byFile.set(file, image);
-    if (image) this.stored.push(image.file);
     return image;
-  }
-
-  /** The import failed: the files it stored go too. */
-  async discard(): Promise<void> {
-    for (const file of this.stored) await removeImportedImage(this.dataDir, file);
   }
 }

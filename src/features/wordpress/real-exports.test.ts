@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { DIALECTS, createTestApp, createTestDatabase, type TestApp } from '../../../test/support/app.ts';
+import type { Executor } from '../../core/db/schema.ts';
 import { importWordPress, type ImportReport } from './import.ts';
 
 /*
@@ -15,6 +16,7 @@ import { importWordPress, type ImportReport } from './import.ts';
  * of our own for what those lack (Cyrillic and Thai slugs, unknown shortcodes, a table, images
  * to copy from --uploads, hostile image paths).
  */
+const mediaCount = (db: Executor) => db.selectFrom('media_files').select('name').execute();
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const ROOT = path.resolve(HERE, '../../..');
 const read = (p: string) => fs.readFileSync(path.join(ROOT, p), 'utf8');
@@ -211,8 +213,7 @@ for (const dialect of DIALECTS) {
 
     it('copies the images posts use, re-encoded, rewrites their addresses, featured image as cover', async () => {
       const { dir } = await uploadsFolder();
-      const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'wp-data-'));
-      const result = await importWordPress(t.db, t.clock, COM, { pages: 'skip', uploads: { dir, dataDir } });
+      const result = await importWordPress(t.db, t.clock, COM, { pages: 'skip', uploads: { dir } });
       assert.ok(result.ok);
       const r = result.value;
       const ru = await post(t, 'привет-мир');
@@ -228,8 +229,12 @@ for (const dialect of DIALECTS) {
       assert.ok(ru.cover_image && /\.png$/.test(ru.cover_image), 'featured image as the cover');
       assert.equal(ru.cover_alt, 'Hot drinks');
       for (const file of new Set([...local, ru.cover_image])) {
-        const bytes = fs.readFileSync(path.join(dataDir, 'uploads/posts', file));
-        assert.ok(!bytes.includes('secret-photographer'), 'metadata dropped by re-encoding');
+        const stored = await t.db
+          .selectFrom('media_files')
+          .select('bytes')
+          .where('name', '=', `posts/${file}`)
+          .executeTakeFirstOrThrow();
+        assert.ok(!Buffer.from(stored.bytes).includes('secret-photographer'), 'metadata dropped by re-encoding');
       }
       assert.equal(r.imagesCopied, 4, 'van.jpg (as 300x200, full and in the gallery) and tea.png');
       const shown = await page(t, ru.slug);
@@ -255,14 +260,14 @@ for (const dialect of DIALECTS) {
       );
       assert.equal((await page(t, 'volunteer-rota')).statusCode, 404);
       assert.equal((await post(t, 'สวัสดีชาวโลก')).title, 'สวัสดีชาวโลก');
-      assert.equal(fs.readdirSync(path.join(dataDir, 'uploads/posts')).length, 2, 'each file copied once');
+      assert.equal((await mediaCount(t.db)).length, 2, 'each file copied once');
     });
 
     it('refuses an uploads folder that does not exist, changing nothing', async () => {
       const before = await t.db.selectFrom('posts').select('id').execute();
       const result = await importWordPress(t.db, t.clock, COM.replaceAll('nightline', 'other'), {
         pages: 'skip',
-        uploads: { dir: '/nonexistent/uploads', dataDir: os.tmpdir() },
+        uploads: { dir: '/nonexistent/uploads' },
       });
       assert.equal(result.ok, false);
       assert.equal((await t.db.selectFrom('posts').select('id').execute()).length, before.length);
@@ -298,7 +303,7 @@ describe('alongside import-wordpress with real exports (command line)', () => {
       assert.equal(comRun.status, 0, comRun.stderr);
       assert.match(comRun.stdout, /Copied 4 image\(s\) from the uploads folder/);
       assert.match(comRun.stdout, /Removed the shortcode \[contact-form-7\]/);
-      assert.equal(fs.readdirSync(path.join(db.dataDir, 'uploads/posts')).length, 2);
+      assert.equal((await mediaCount(db.db)).length, 2);
       const missing = run(path.join(ROOT, COM_FILE), '--uploads', path.join(dir, 'nope'));
       assert.equal(missing.status, 1);
       assert.match(missing.stderr, /uploads folder .* cannot be read.*Nothing was imported/);
