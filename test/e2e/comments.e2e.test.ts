@@ -172,7 +172,7 @@ for (const dialect of DIALECTS) {
       await mod.goto(`${live.server.url}/admin/login`);
       await mod.fill('#field-email', 'mod@staff.test');
       await mod.fill('#field-password', PASSWORD);
-      await mod.click('form button[type="submit"]');
+      await mod.click('main form button[type="submit"]');
       await mod.waitForURL(/\/admin$/);
       for (const queue of ['pending', 'unverified']) {
         await mod.goto(`${live.server.url}/admin/comments?queue=${queue}`);

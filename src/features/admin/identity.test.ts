@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { csrfFrom, loginAs, type StaffSession } from '../../../test/support/staff.ts';
+import { buildApp } from '../../server.ts';
 import { accentContrast, contrastRatio, formatRatio } from '../../core/identity/colour.ts';
 import { t } from '../../core/identity/messages.ts';
 
@@ -180,6 +181,26 @@ for (const dialect of DIALECTS) {
       assert.equal(png.headers['content-type'], 'image/png');
       assert.ok(!png.rawPayload.includes(Buffer.from('<svg')), 'no markup reaches readers');
     });
+
+    if (dialect === 'postgres')
+      it('shows a change made through another instance on this one’s next page', async () => {
+        // A second app on the same database: its own page cache and its own copy of the identity.
+        const other = await buildApp({ config: t0.config, handle: t0.database.handle, clock: t0.clock });
+        await other.ready();
+        try {
+          const page = (url: string) => other.inject({ url, remoteAddress: '10.9.8.7' });
+          await page('/');
+          assert.equal((await page('/')).headers['x-cache'], 'hit', 'cached on the other instance');
+          assert.equal((await save({ ...VALID, name: 'Renamed elsewhere' })).statusCode, 303);
+          const after = await page('/');
+          assert.notEqual(after.headers['x-cache'], 'hit');
+          assert.match(after.body, /Renamed elsewhere/);
+          // Pages the cache does not hold (staff pages, errors) are rendered with it too.
+          assert.match((await page('/no-such-page')).body, /Renamed elsewhere/);
+        } finally {
+          await other.close();
+        }
+      });
 
     const hostile: { name: string; fields: Record<string, string | Buffer>; field: string; text: string }[] = [
       { name: 'a colour name', fields: { accent: 'red' }, field: 'accent', text: t('en', 'accentFormat') },

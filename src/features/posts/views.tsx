@@ -496,8 +496,16 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
         >
           {(a) => <input type="text" {...a} value={input.tags} />}
         </Field>
-        <Field name="language" label="Language" hint='A language code: "en", "fr", "pt-BR"…' errors={errors}>
-          {(a) => <input type="text" {...a} value={input.language} />}
+        <Field name="language" label="Language" errors={errors}>
+          {(a) => (
+            <select {...a}>
+              {languageChoices(input.language).map(([code, name]) => (
+                <option value={code} selected={code === input.language}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <Field
           name="translation_of"
@@ -555,33 +563,25 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
             on this post
           </label>
         </div>
-        <Field
-          name="publish_at"
-          label="Publish at (UTC, for scheduling)"
-          hint="Pick a future date and time, then choose “Schedule”."
-          errors={errors}
-        >
-          {(a) => <input type="datetime-local" {...a} value={input.publish_at} />}
-        </Field>
-        <div class="actions">
-          <button type="submit" name="intent" value="save" class="secondary">
-            {status === 'draft' ? 'Save draft' : 'Save changes'}
-          </button>
-          <button type="submit" name="intent" value="preview" class="secondary">
-            Preview
-          </button>
-          <button type="submit" name="intent" value="schedule" class="secondary">
-            Schedule
-          </button>
-          <button type="submit" name="intent" value="publish">
-            {status === 'published' ? 'Update and keep published' : 'Publish now'}
-          </button>
-          {status !== 'draft' && (
-            <button type="submit" name="intent" value="unpublish" class="secondary">
-              Unpublish
-            </button>
-          )}
-        </div>
+        {status !== 'published' && (
+          <fieldset class="schedule" data-schedule>
+            <legend>Publish later</legend>
+            <Field
+              name="publish_at"
+              label="Publish at (UTC)"
+              hint={status === 'draft' ? 'Pick a future date and time, then choose “Schedule”.' : undefined}
+              errors={errors}
+            >
+              {(a) => <input type="datetime-local" {...a} value={input.publish_at} />}
+            </Field>
+            {status === 'draft' && (
+              <button type="submit" name="intent" value="schedule" class="secondary">
+                Schedule
+              </button>
+            )}
+          </fieldset>
+        )}
+        <EditorActions status={status} />
       </form>
       {postId && (
         <>
@@ -678,5 +678,44 @@ export function RevisionPage({
         <button type="submit">Restore this revision</button>
       </form>
     </Layout>
+  );
+}
+
+/**
+ * The languages a post may be written in: the site's (those readers can pick), by name; a post
+ * already in another language (an import) keeps its own as a choice, so saving never changes it.
+ */
+export function languageChoices(current: string): [string, string][] {
+  const choices = Object.entries(LANGUAGE_NAMES);
+  const known = choices.some(([code]) => code === current);
+  return known || !current.trim() ? choices : [[current, `${languageName(current)} (${current})`], ...choices];
+}
+
+/**
+ * One primary action per state, secondary actions apart (left, in reading order, so Enter in a
+ * field — the form's first button — never publishes a draft): a draft is published, a scheduled
+ * post rescheduled, a published one updated (saving keeps it published).
+ */
+function EditorActions({ status }: { status: DisplayStatus }) {
+  const button = (intent: string, label: string, primary = false) => (
+    <button type="submit" name="intent" value={intent} class={primary ? 'primary' : 'secondary'}>
+      {label}
+    </button>
+  );
+  return (
+    <div class="actions actions--split" data-editor-actions>
+      <div class="actions">
+        {status === 'draft' && button('save', 'Save draft')}
+        {button('preview', 'Preview')}
+        {status === 'scheduled' && button('publish', 'Publish now')}
+        {status === 'scheduled' && button('unpublish', 'Back to draft')}
+        {status === 'published' && button('unpublish', 'Unpublish')}
+      </div>
+      <div class="actions">
+        {status === 'draft' && button('publish', 'Publish', true)}
+        {status === 'scheduled' && button('schedule', 'Schedule', true)}
+        {status === 'published' && button('save', 'Update', true)}
+      </div>
+    </div>
   );
 }
