@@ -117,7 +117,7 @@ for (const dialect of DIALECTS)
         await page.fill('#field-loc1_name', 'Red Umbrella east (demo)');
         await page.fill('#field-loc1_address1', '9 Example Row');
         await page.fill('#field-loc1_city', 'London');
-        await page.fill('#field-loc1_country', 'GB');
+        await page.selectOption('#field-loc1_country', 'GB');
         await page.fill('#field-loc1_latitude', '51.5390');
         await page.fill('#field-loc1_longitude', '-0.0420');
         await page.click('button:has-text("Save listing")');

@@ -83,11 +83,17 @@ export function formValues(html: string, action: string): Record<string, string 
     const value = unescape(/value="([^"]*)"/.exec(tag)?.[1] ?? '');
     if (/type="checkbox"/.test(tag)) {
       if (/checked/.test(tag)) values[name] = [...((values[name] as string[]) ?? []), value];
+    } else if (/type="radio"/.test(tag)) {
+      if (/checked/.test(tag)) values[name] = value;
     } else values[name] = value;
   }
   for (const m of form.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g))
     values[m[1]!] = unescape(m[2]!);
-  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g))
-    values[m[1]!] = unescape(/<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? '');
+  for (const m of form.matchAll(/<select[^>]*name="([^"]+)"[^>]*>([\s\S]*?)<\/select>/g)) {
+    const chosen = unescape(/<option value="([^"]*)" selected/.exec(m[2]!)?.[1] ?? '');
+    // Several selects of one name (a list chosen one item per select) send every choice, as a browser does.
+    const before = values[m[1]!];
+    values[m[1]!] = before === undefined ? chosen : [...(Array.isArray(before) ? before : [before]), chosen];
+  }
   return values;
 }

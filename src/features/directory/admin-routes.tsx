@@ -30,6 +30,7 @@ import { FACETS } from './hsds.ts';
 import { describeSchedule } from './listing-model.ts';
 import { locationField, parseListingForm, toForm, withAnotherLocation, type ListingForm } from './listing-form.ts';
 import { msg } from './messages.ts';
+import { applyPicks, nearbyPlaces, placeStep, type PlaceHelp } from './place-finder.ts';
 
 /*
  * The curators' pages (staff, English): the queue of suggestions and reports, the listing editor,
@@ -47,10 +48,20 @@ const RowParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }
  * field is text", hence the declared one.)
  */
 const ListingFormBody = Type.Unsafe<ListingForm>(
-  Type.Object(Object.fromEntries(FACETS.map((f) => [f, Type.Optional(FormList(200, 200))])), {
-    additionalProperties: FormText(10_000),
-    maxProperties: 2000,
-  }),
+  Type.Object(
+    {
+      ...Object.fromEntries(FACETS.map((f) => [f, Type.Optional(FormList(200, 200))])),
+      // Chosen from lists, one select each (a form saved before sends one "en, fr" text, read alike).
+      languages: Type.Optional(FormList(200, 200)),
+      areas: Type.Optional(FormList(300, 200)),
+    },
+    {
+      // The day boxes of an hours row (hours0_days, loc1_hours2_days): a list of day codes.
+      patternProperties: { '^(loc\\d{1,4}_)?hours\\d{1,2}_days$': FormList(7, 10) },
+      additionalProperties: FormText(10_000),
+      maxProperties: 2000,
+    },
+  ),
 );
 const NOTICES = ['merged', 'rejected', 'already-done', 'resolved'] as const;
 const NOTICE_TEXT = {
@@ -121,10 +132,14 @@ async function curationHomeRoutes(app: App) {
   });
 }
 
+/** The map and matches shown with a form: those of a place button's answer, else the maps of its points. */
+const helpFor = (values: ListingForm, help?: PlaceHelp): PlaceHelp =>
+  help ?? { matches: {}, nearby: nearbyPlaces(values) };
+
 /** A new listing from scratch. */
 async function newListingRoutes(app: App) {
   const { db, dialect, clock, pageCache } = app.deps;
-  const page = async (req: FastifyRequest, values: ListingForm, errors?: FieldErrors) => (
+  const page = async (req: FastifyRequest, values: ListingForm, errors?: FieldErrors, help?: PlaceHelp) => (
     <ListingFormPage
       ctx={req.pageContext()}
       title="New listing"
@@ -132,17 +147,20 @@ async function newListingRoutes(app: App) {
       values={values}
       errors={errors}
       terms={await vocabulary(db)}
+      help={helpFor(values, help)}
     />
   );
 
   app.get('/admin/resources/new', curate, async (req, reply) =>
-    reply.page(await page(req, { timezone: 'UTC', status: 'active' })),
+    reply.page(await page(req, { timezone: '', status: 'active' })),
   );
 
   app.post('/admin/resources/new', { ...curate, schema: { body: ListingFormBody } }, async (req, reply) => {
-    const body = req.body;
-    // "Add another location": the same form again with one more empty place, nothing saved.
+    const body = applyPicks(req.body);
+    // "Add another location", "Find place", an arrow: the same form again, changed, nothing saved.
     if (body.addLocation !== undefined) return reply.page(await page(req, withAnotherLocation(body)));
+    const step = placeStep(req.body);
+    if (step) return reply.page(await page(req, step.form, step.errors, step.help));
     const { input, errors } = parseListingForm(body, await vocabulary(db));
     if (Object.keys(errors).length) return reply.page(await page(req, body, errors), 400);
     const result = await createListing(db, dialect, clock, curator(req), input);
@@ -163,8 +181,9 @@ async function listingEditorRoutes(app: App) {
     values?: ListingForm,
     errors?: FieldErrors,
     status = 200,
+    help?: PlaceHelp,
   ) => {
-    const page = await editorPage(db, req.pageContext(), id, values, errors);
+    const page = await editorPage(db, req.pageContext(), id, values, errors, help);
     return page ? reply.page(page, status) : reply.callNotFound();
   };
 
@@ -177,8 +196,10 @@ async function listingEditorRoutes(app: App) {
     { ...curate, schema: { params: RowParams, body: ListingFormBody } },
     async (req, reply) => {
       const { id } = req.params;
-      const body = req.body;
+      const body = applyPicks(req.body);
       if (body.addLocation !== undefined) return showEditor(req, reply, id, withAnotherLocation(body));
+      const step = placeStep(req.body);
+      if (step) return showEditor(req, reply, id, step.form, step.errors, 200, step.help);
       const { input, errors } = parseListingForm(body, await vocabulary(db));
       if (Object.keys(errors).length) return showEditor(req, reply, id, body, errors, 400);
       const result = await updateListing(db, dialect, clock, curator(req), id, input);
@@ -205,9 +226,17 @@ async function listingEditorRoutes(app: App) {
 }
 
 /** The editor page of a listing, showing `values` (else the listing as saved); null when there is no such listing. */
-async function editorPage(db: Db, ctx: PageContext, id: string, values?: ListingForm, errors?: FieldErrors) {
+async function editorPage(
+  db: Db,
+  ctx: PageContext,
+  id: string,
+  values?: ListingForm,
+  errors?: FieldErrors,
+  help?: PlaceHelp,
+) {
   const loaded = await listingForEditor(db, id);
   if (!loaded) return null;
+  const shown = values ?? toForm(loaded.input);
   const places = Object.fromEntries(
     loaded.locations.map((l) => [l.row.id, { sharedWith: l.sharedWith, keptHours: l.keptHours.map(describeSchedule) }]),
   );
@@ -216,8 +245,9 @@ async function editorPage(db: Db, ctx: PageContext, id: string, values?: Listing
       ctx={ctx}
       title={`Edit: ${loaded.listing.service.name}`}
       action={`/admin/resources/${id}/edit`}
-      values={values ?? toForm(loaded.input)}
+      values={shown}
       errors={errors}
+      help={helpFor(shown, help)}
       terms={await vocabulary(db)}
       history={loaded.history}
       serviceId={id}
@@ -229,7 +259,14 @@ async function editorPage(db: Db, ctx: PageContext, id: string, values?: Listing
 }
 
 /** A suggestion's review page, its approval form holding `values` (else the suggestion's own words); null when there is none. */
-async function reviewPage(db: Db, ctx: PageContext, id: number, values?: ListingForm, errors?: FieldErrors) {
+async function reviewPage(
+  db: Db,
+  ctx: PageContext,
+  id: number,
+  values?: ListingForm,
+  errors?: FieldErrors,
+  help?: PlaceHelp,
+) {
   const found = await suggestionForReview(db, id);
   if (!found) return null;
   const { s, duplicates } = found;
@@ -238,18 +275,28 @@ async function reviewPage(db: Db, ctx: PageContext, id: number, values?: Listing
     url: s.url,
     description: s.context,
     [locationField(0, 'city')]: s.where_text,
-    timezone: 'UTC',
+    timezone: '',
     status: 'active',
   };
   const terms = await vocabulary(db);
-  return <SuggestionPage ctx={ctx} s={s} duplicates={duplicates} values={shown} terms={terms} errors={errors} />;
+  return (
+    <SuggestionPage
+      ctx={ctx}
+      s={s}
+      duplicates={duplicates}
+      values={shown}
+      terms={terms}
+      errors={errors}
+      help={helpFor(shown, help)}
+    />
+  );
 }
 
 /** A suggestion reviewed: approved as a new listing, merged into an existing one, or rejected. */
 async function suggestionRoutes(app: App) {
   const { db, dialect, clock, pageCache } = app.deps;
-  const review = (ctx: PageContext, id: number, values?: ListingForm, errors?: FieldErrors) =>
-    reviewPage(db, ctx, id, values, errors);
+  const review = (ctx: PageContext, id: number, values?: ListingForm, errors?: FieldErrors, help?: PlaceHelp) =>
+    reviewPage(db, ctx, id, values, errors, help);
   const params = { params: IdParams };
 
   app.get('/admin/resources/suggestions/:id', { ...curate, schema: params }, async (req, reply) => {
@@ -262,15 +309,18 @@ async function suggestionRoutes(app: App) {
     { ...curate, schema: { ...params, body: ListingFormBody } },
     async (req, reply) => {
       const { id } = req.params;
-      const again = async (values: ListingForm, errors: FieldErrors, status: number) => {
-        const page = await review(req.pageContext(), id, values, errors);
+      const again = async (values: ListingForm, errors: FieldErrors, status: number, help?: PlaceHelp) => {
+        const page = await review(req.pageContext(), id, values, errors, help);
         return page ? reply.page(page, status) : reply.callNotFound();
       };
-      if (req.body.addLocation !== undefined) return again(withAnotherLocation(req.body), {}, 200);
-      const { input, errors } = parseListingForm(req.body, await vocabulary(db));
-      if (Object.keys(errors).length) return again(req.body, errors, 400);
+      const body = applyPicks(req.body);
+      if (body.addLocation !== undefined) return again(withAnotherLocation(body), {}, 200);
+      const step = placeStep(req.body);
+      if (step) return again(step.form, step.errors, 200, step.help);
+      const { input, errors } = parseListingForm(body, await vocabulary(db));
+      if (Object.keys(errors).length) return again(body, errors, 400);
       const result = await createListing(db, dialect, clock, curator(req), input, id);
-      if (!result.ok) return again(req.body, fieldErrorsOf(result), statusOf(result));
+      if (!result.ok) return again(body, fieldErrorsOf(result), statusOf(result));
       await pageCache.invalidate(cacheTags.resources);
       return reply.redirect(`/admin/resources/${result.value.id}/edit?created=1`, 303);
     },

@@ -1,5 +1,6 @@
 import { translate, type Message } from '../../core/i18n/index.ts';
 import type { PageContext } from '../../core/views/context.ts';
+import type { Place } from './gazetteer.ts';
 import type { Page } from '../../core/pagination.ts';
 import {
   CsrfField,
@@ -22,6 +23,10 @@ import {
   type LocationKey,
 } from './listing-form.ts';
 import type * as repo from './repo.ts';
+import { ChoiceRows, CountrySelect, HoursRows, PhoneRows, TimeZoneSelect } from './editor-fields.tsx';
+import { assetUrl } from '../../core/http/assets.ts';
+import { PlaceFinder, PlaceMap } from './editor-map.tsx';
+import type { PlaceHelp } from './place-finder.ts';
 
 type Suggestion = NonNullable<Awaited<ReturnType<typeof repo.findSuggestion>>>;
 type Duplicate = Awaited<ReturnType<typeof repo.duplicateCandidates>>[number];
@@ -162,17 +167,21 @@ export function CurationHome({
 export type PlaceNotes = Record<string, { sharedWith: number; keptHours: string[] }>;
 
 export function ListingFormFields({
+  action,
   values,
   errors,
   terms,
   places = {},
   keptHours = [],
+  help,
 }: {
+  action: string;
   values: ListingForm;
   errors?: FieldErrors;
   terms: repo.TermRow[];
   places?: PlaceNotes;
   keptHours?: string[];
+  help?: PlaceHelp;
 }) {
   const tr = useTranslate();
   const v = (k: string) => {
@@ -212,11 +221,7 @@ export function ListingFormFields({
           </select>
         )}
       </Field>
-      {area(
-        'phones',
-        'Phones',
-        'One per line: number | voice or text | note. Example: +44 20 7946 0101 | voice | Drop-in desk',
-      )}
+      <PhoneRows values={values} errors={errors} />
       {FACETS.map((f) => (
         <fieldset id={`field-${f}`}>
           <legend>{FACET_TITLE[f]}</legend>
@@ -230,21 +235,39 @@ export function ListingFormFields({
             ))}
         </fieldset>
       ))}
-      {text('languages', 'Languages', 'Two- or three-letter codes separated by commas: en, fr, ro')}
+      <ChoiceRows
+        name="languages"
+        legend="Languages spoken"
+        itemLabel="Language"
+        hint="Choose each language the service works in. Leave the rest at “(none)”."
+        kind="language"
+        values={values}
+        errors={errors}
+      />
       {text('feesDescription', 'Cost')}
       {text('eligibility', 'Who can use it, ID needed')}
       {text('applicationProcess', 'How to start')}
       {text('interpretation', 'Interpreting')}
-      {area(
-        'hours',
-        'Opening hours',
-        'One line per session: MO,TU,WE 09:00-17:00. A closing time before the opening time runs past midnight.',
-      )}
+      <HoursRows
+        prefix="hours"
+        legend="Opening hours"
+        hint="One session per row: tick its days and give its times. Days ticked in no row show as closed. A closing time before the opening time runs past midnight. Leave every row empty when the service has no set hours."
+        values={values}
+        errors={errors}
+      />
       {keptHours.length > 0 && (
         <p class="hint">Also kept as imported (the lines above cannot express them): {keptHours.join('; ')}.</p>
       )}
-      {text('timezone', 'Time zone', 'For example Europe/London')}
-      {text('areas', 'Area covered by phone or online', 'Two-letter country codes, or "world"')}
+      <TimeZoneSelect value={v('timezone')} country={v(locationField(indexes[0] ?? 0, 'country'))} errors={errors} />
+      <ChoiceRows
+        name="areas"
+        legend="Area covered by phone or online"
+        itemLabel="Country"
+        hint="The countries the service reaches by phone or online, or the whole world."
+        kind="country-or-world"
+        values={values}
+        errors={errors}
+      />
       <section aria-labelledby="places-title">
         <h2 id="places-title">Places to visit</h2>
         <p class="hint">
@@ -255,9 +278,12 @@ export function ListingFormFields({
           <LocationFieldset
             index={i}
             position={position}
+            action={action}
             values={values}
             errors={errors}
             notes={places[v(locationField(i, 'id'))]}
+            matches={help?.matches[i]}
+            nearby={help?.nearby[i]}
           />
         ))}
       </section>
@@ -268,15 +294,21 @@ export function ListingFormFields({
 function LocationFieldset({
   index,
   position,
+  action,
   values,
   errors,
   notes,
+  matches,
+  nearby,
 }: {
   index: number;
   position: number;
+  action: string;
   values: ListingForm;
   errors?: FieldErrors;
   notes?: PlaceNotes[string];
+  matches?: Place[];
+  nearby?: PlaceHelp['nearby'][number];
 }) {
   const name = (k: LocationKey) => locationField(index, k);
   const v = (k: LocationKey) => {
@@ -288,6 +320,10 @@ function LocationFieldset({
       {(a) => <input {...a} type="text" value={v(k)} />}
     </Field>
   );
+  const lat = Number(v('latitude') || NaN);
+  const lon = Number(v('longitude') || NaN);
+  const point =
+    Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180 ? { lat, lon } : null;
   const id = v('id');
   const title = `Location ${position + 1}${v('name') ? `: ${v('name')}` : id ? '' : ' (new)'}`;
   return (
@@ -301,19 +337,37 @@ function LocationFieldset({
         </p>
       )}
       {text('name', 'Place name')}
+      <PlaceFinder
+        index={index}
+        action={action}
+        matches={matches}
+        lookup={typeof values[`loc${index}_lookup`] === 'string' ? (values[`loc${index}_lookup`] as string) : ''}
+        errors={errors}
+      />
       {text('address1', 'Street address')}
       {text('address2', 'Address line 2')}
       {text('city', 'Town or city')}
       {text('region', 'Region or state')}
       {text('postalCode', 'Postal code')}
-      {text('country', 'Country code', 'Two letters, for example GB')}
-      {text('latitude', 'Latitude')}
+      <CountrySelect name={name('country')} value={v('country')} errors={errors} />
+      {text('latitude', 'Latitude', 'Filled from the place you pick; you may also type it.')}
       {text('longitude', 'Longitude')}
+      {point && <PlaceMap index={index} action={action} lat={point.lat} lon={point.lon} nearby={nearby ?? []} />}
       <div class="field">
         <label>
-          <input type="checkbox" name={name('isConfidential')} value="1" checked={v('isConfidential') === '1'} />{' '}
-          Confidential address (shelter, safe house): show only the area
+          <input
+            type="checkbox"
+            name={name('isConfidential')}
+            value="1"
+            checked={v('isConfidential') === '1'}
+            aria-describedby={`loc${index}-confidential-hint`}
+          />{' '}
+          Confidential location (shelter, safe house)
         </label>
+        <p class="hint" id={`loc${index}-confidential-hint`}>
+          Readers then see only the area named below (or the town), never the street, postal code or exact point: the
+          public map and “near me” searches use the middle of the area instead.
+        </p>
       </div>
       {text(
         'areaName',
@@ -321,14 +375,13 @@ function LocationFieldset({
         'For example: Greater Manchester. Defaults to the town.',
       )}
       {text('transportation', 'Getting there')}
-      <Field
-        name={name('hours')}
-        label="Opening hours at this place"
-        hint="Only when this place keeps its own hours; same form as the listing's opening hours."
+      <HoursRows
+        prefix={name('hours')}
+        legend="Opening hours at this place"
+        hint="Only when this place keeps its own hours; leave the rows empty otherwise."
+        values={values}
         errors={errors}
-      >
-        {(a) => <textarea {...a}>{v('hours')}</textarea>}
-      </Field>
+      />
       {notes && notes.keptHours.length > 0 && <p class="hint">Also kept as imported: {notes.keptHours.join('; ')}.</p>}
       <div class="field">
         <label>
@@ -370,6 +423,7 @@ export function ListingFormPage({
   slug,
   places,
   keptHours,
+  help,
 }: {
   ctx: PageContext;
   title: string;
@@ -382,9 +436,10 @@ export function ListingFormPage({
   slug?: string;
   places?: PlaceNotes;
   keptHours?: string[];
+  help?: PlaceHelp;
 }) {
   return (
-    <Layout ctx={ctx} title={title} head={{ noindex: true }}>
+    <Layout ctx={ctx} title={title} head={{ noindex: true }} scripts={[assetUrl('directory-editor.js')]}>
       <p>
         <a href="/admin/resources">← Resource directory</a>
       </p>
@@ -402,10 +457,19 @@ export function ListingFormPage({
           </button>
         </form>
       )}
+      <link rel="stylesheet" href={assetUrl('directory-editor.css')} />
       <ErrorSummary errors={errors} />
-      <form method="post" action={action} class="stack">
+      <form method="post" action={action} class="stack listing-editor">
         <CsrfField token={ctx.csrfToken} />
-        <ListingFormFields values={values} errors={errors} terms={terms} places={places} keptHours={keptHours} />
+        <ListingFormFields
+          action={action}
+          values={values}
+          errors={errors}
+          terms={terms}
+          places={places}
+          keptHours={keptHours}
+          help={help}
+        />
         <ListingFormActions action={action} values={values} saveLabel="Save listing" />
       </form>
       {history && (
@@ -448,6 +512,7 @@ export function SuggestionPage({
   values,
   terms,
   errors,
+  help,
 }: {
   ctx: PageContext;
   s: Suggestion;
@@ -455,9 +520,16 @@ export function SuggestionPage({
   values: ListingForm;
   terms: repo.TermRow[];
   errors?: FieldErrors;
+  help?: PlaceHelp;
 }) {
   return (
-    <Layout ctx={ctx} title={`Suggestion: ${s.name}`} head={{ noindex: true }}>
+    <Layout
+      ctx={ctx}
+      title={`Suggestion: ${s.name}`}
+      head={{ noindex: true }}
+      scripts={[assetUrl('directory-editor.js')]}
+    >
+      <link rel="stylesheet" href={assetUrl('directory-editor.css')} />
       <p>
         <a href="/admin/resources">← Resource directory</a>
       </p>
@@ -512,7 +584,13 @@ export function SuggestionPage({
             <h2 id="approve">Approve as a new listing</h2>
             <form method="post" action={`/admin/resources/suggestions/${s.id}/approve`} class="stack">
               <CsrfField token={ctx.csrfToken} />
-              <ListingFormFields values={values} errors={errors} terms={terms} />
+              <ListingFormFields
+                action={`/admin/resources/suggestions/${s.id}/approve`}
+                values={values}
+                errors={errors}
+                terms={terms}
+                help={help}
+              />
               <ListingFormActions
                 action={`/admin/resources/suggestions/${s.id}/approve`}
                 values={values}

@@ -153,22 +153,8 @@ for (const dialect of DIALECTS) {
       assert.equal(bad.statusCode, 400);
       assert.equal((await serviceBySlug('ecoute-travail-du-sexe')).name, 'Écoute Travail du Sexe (demo)');
       // Resubmit the form as shown, with a new fee line.
-      const values: Record<string, string | string[]> = {};
-      for (const m of form.body.matchAll(/<input[^>]*name="([^"]+)"[^>]*>/g)) {
-        const tag = m[0];
-        const name = m[1]!;
-        if (name === '_csrf' || name === 'suggestionId') continue;
-        const value = /value="([^"]*)"/.exec(tag)?.[1] ?? '';
-        if (/type="checkbox"/.test(tag)) {
-          if (/checked/.test(tag)) values[name] = [...((values[name] as string[]) ?? []), value];
-        } else
-          values[name] = value
-            .replace(/&amp;/g, '&')
-            .replace(/&#39;/g, "'")
-            .replace(/&quot;/g, '"');
-      }
-      for (const m of form.body.matchAll(/<textarea[^>]*name="([^"]+)"[^>]*>([^<]*)<\/textarea>/g))
-        values[m[1]!] = m[2]!.replace(/&amp;/g, '&');
+      const values = readForm(form.body, `/admin/resources/${paris.id}/edit`);
+      delete values._csrf;
       values.feesDescription = 'Free; donations welcome';
       const ok = await postForm(t, `/admin/resources/${paris.id}/edit`, values, mod);
       assert.equal(ok.statusCode, 303);
@@ -522,7 +508,8 @@ for (const dialect of DIALECTS) {
       assert.equal(page.statusCode, 200);
       const fieldsets = [
         ...page.body.matchAll(
-          /<fieldset id="loc-(\d+)" class="location"><legend>([^<]+)<\/legend>([\s\S]*?)<\/fieldset>/g,
+          // A location's fieldset holds fieldsets of its own (its hours rows): it runs to the next location.
+          /<fieldset id="loc-(\d+)" class="location"><legend>([^<]+)<\/legend>([\s\S]*?)(?=<fieldset id="loc-|<\/section>)/g,
         ),
       ];
       assert.deepEqual(
@@ -540,7 +527,9 @@ for (const dialect of DIALECTS) {
           'latitude',
           'longitude',
           'areaName',
-          'hours',
+          // A place's own hours are rows of days and times (editor-rows.ts).
+          'hours0_opens',
+          'hours0_closes',
         ]) {
           assert.match(body!, new RegExp(`<label for="field-loc${i}_${field}">`), `loc${i}_${field} has a label`);
           assert.match(body!, new RegExp(`id="field-loc${i}_${field}"`));
@@ -553,8 +542,15 @@ for (const dialect of DIALECTS) {
       const values = formValues(page.body);
       assert.equal(values.loc0_id, ID.harbour);
       assert.equal(values.loc0_region, 'Merseyside');
-      assert.equal(values.loc0_hours, 'MO,WE 17:00-20:00');
-      assert.equal(values.hours, 'TU,TH 09:30-16:00');
+      assert.deepEqual(
+        [values.loc0_hours0_days, values.loc0_hours0_opens, values.loc0_hours0_closes],
+        [['MO', 'WE'], '17:00', '20:00'],
+      );
+      assert.deepEqual(
+        [values.hours0_days, values.hours0_opens, values.hours0_closes],
+        [['TU', 'TH'], '09:30', '16:00'],
+      );
+      assert.equal(values.hours1_days, undefined, 'one session each');
       assert.match(
         page.body,
         /name="addLocation" value="1" formaction="\/admin\/resources\/1a000000-0000-4000-8000-000000000001\/edit#loc-2"/,
@@ -615,7 +611,9 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(await near('53.1934,-2.8931'), /Harbour Network advice/);
       const values = await shown();
       const h = indexOf(values, 'Harbourside office');
-      values[`${h}_hours`] = 'MO,WE 18:00-21:00';
+      assert.deepEqual(values[`${h}_hours0_days`], ['MO', 'WE']);
+      values[`${h}_hours0_opens`] = '18:00';
+      values[`${h}_hours0_closes`] = '21:00';
       values[`${h}_transportation`] = 'Bus 14';
       values[`${h}_latitude`] = '53.1934';
       values[`${h}_longitude`] = '-2.8931';

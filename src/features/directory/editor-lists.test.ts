@@ -151,8 +151,16 @@ for (const dialect of DIALECTS) {
       const beforeAreas = await areas();
       assert.equal(beforePhones.find((p) => p.id === ID.desk)!.extension, 12);
       const values = await shown();
-      assert.equal(values.phones, '+44 20 7946 0141 | voice | Front desk\n+44 20 7946 0142 | voice');
-      assert.equal(values.languages, 'en, pt');
+      // Phones are rows, languages chosen by name one per list (sending codes); two empty rows follow.
+      assert.deepEqual(
+        [0, 1, 2].map((r) => [values[`phone${r}_number`], values[`phone${r}_type`], values[`phone${r}_note`]]),
+        [
+          ['+44 20 7946 0141', 'voice', 'Front desk'],
+          ['+44 20 7946 0142', 'voice', ''],
+          ['', 'voice', ''],
+        ],
+      );
+      assert.deepEqual(values.languages, ['en', 'pt', '', '']);
       values.description = 'A support line, answered by peers.';
       const res = await postForm(t, EDIT, values, mod);
       assert.equal(res.statusCode, 303);
@@ -170,7 +178,8 @@ for (const dialect of DIALECTS) {
 
     it('changes a phone’s note in place, keeping its id and extension', async () => {
       const values = await shown();
-      values.phones = '+44 20 7946 0141 | voice | Reception, ask for the duty worker\n+44 20 7946 0142 | voice';
+      assert.equal(values.phone0_number, '+44 20 7946 0141');
+      values.phone0_note = 'Reception, ask for the duty worker';
       assert.equal((await postForm(t, EDIT, values, mod)).statusCode, 303);
       const desk = (await phones()).find((p) => p.id === ID.desk)!;
       assert.deepEqual(
@@ -183,8 +192,8 @@ for (const dialect of DIALECTS) {
 
     it('removes an area that is taken out, adds a new one, and keeps the rest with their descriptions', async () => {
       const values = await shown();
-      assert.equal(values.areas, 'GB, IE');
-      values.areas = 'GB, FR';
+      assert.deepEqual(values.areas, ['GB', 'IE', '', '']);
+      values.areas = ['GB', 'FR', '', ''];
       assert.equal((await postForm(t, EDIT, values, mod)).statusCode, 303);
       const after = await areas();
       assert.deepEqual(after.find((a) => a.id === ID.gb)?.description, 'Calls from anywhere in the UK');
@@ -209,9 +218,16 @@ for (const dialect of DIALECTS) {
     it('removes a phone and a language that are taken out, adds new ones, and keeps the rest', async () => {
       const keptLanguage = (await languages()).find((l) => l.id === ID.en);
       const values = await shown();
-      values.phones =
-        '+44 20 7946 0141 | voice | Reception, ask for the duty worker\n+44 20 7946 0143 | text | Texts answered in the evening';
-      values.languages = 'en, fr';
+      assert.deepEqual(
+        [values.phone0_note, values.phone1_number],
+        ['Reception, ask for the duty worker', '+44 20 7946 0142'],
+      );
+      Object.assign(values, {
+        phone1_number: '+44 20 7946 0143',
+        phone1_type: 'text',
+        phone1_note: 'Texts answered in the evening',
+      });
+      values.languages = ['en', 'fr', '', ''];
       assert.equal((await postForm(t, EDIT, values, mod)).statusCode, 303);
       const after = await phones();
       assert.equal(

@@ -109,3 +109,24 @@ export function nearestPlace(lat: number, lon: number): Place | undefined {
   }
   return undefined;
 }
+
+/** Gazetteer places within `km` of a point, nearest first, at most `limit` (the editor's map labels). */
+export function placesNear(lat: number, lon: number, km: number, limit: number): (Place & { km: number })[] {
+  const all = places();
+  const box = boundingBox(lat, lon, km);
+  const found: { i: number; d: number }[] = [];
+  for (let row = gridCell(box.minLat); row <= gridCell(box.maxLat); row++) {
+    for (const [from, to] of lonRanges(box)) {
+      for (let col = gridCell(from); col <= gridCell(to); col++) {
+        for (const i of all.inCell(row * GRID_COLS + col)) {
+          const d = distanceKm(lat, lon, all.latOf(i), all.lonOf(i));
+          if (d <= km) found.push({ i, d });
+        }
+      }
+    }
+  }
+  return found
+    .sort((a, b) => a.d - b.d)
+    .slice(0, limit)
+    .map(({ i, d }) => ({ ...all.place(i), km: d }));
+}

@@ -94,6 +94,22 @@ function routes(f: Fixture): RouteSpec[] {
       description: hostile.text(10_000),
       loc0_city: hostile.text(10_000),
       category: [RAW_FF, 'a\u0000b', 'x'.repeat(201), Array.from({ length: 201 }, () => 'legal')],
+      // The editor's rows and lists (editor-rows.ts, editor-choices.ts) and its place buttons (place-finder.ts).
+      hours0_days: [...common, 'XX', 'mo', 'MO,TU', Array.from({ length: 8 }, () => 'MO')],
+      hours0_opens: [...common, '25:00', '9am', '09:60', 'x'.repeat(10_001)],
+      loc0_hours0_closes: [...common, '12:00'],
+      hours0_allDay: [...common, '1'],
+      phone0_number: [...common, 'abc', '+1', '0', '+44 20 7946 0141'.repeat(3), 'x'.repeat(10_001)],
+      phone0_type: [...common, 'fax', 'VOICE'],
+      phone0_note: hostile.text(10_000),
+      languages: [...common, 'english', 'x1', Array.from({ length: 201 }, () => 'en')],
+      areas: [...common, 'ZZZ', 'france', Array.from({ length: 301 }, () => 'GB')],
+      timezone: [...common, 'Mars/Olympus', 'x'.repeat(10_001)],
+      findPlace: common,
+      usePlace: common,
+      nudge: common,
+      loc0_pick: common,
+      loc0_lookup: hostile.text(10_000),
     },
   };
   const lang = ['lang=en&lang=fr', `lang=${'x'.repeat(11)}`];
@@ -427,6 +443,46 @@ for (const dialect of DIALECTS) {
       );
       assert.equal(bytes.statusCode, 400);
       assert.match(bytes.body, /The field “name” contains characters that could not be read/);
+    });
+
+    it('answers a place button naming no location, direction or place with the form again, saving nothing', async () => {
+      const before = await dumpDatabase(f.t.db, dialect);
+      const valid = {
+        name: 'Hostile test listing',
+        status: 'active',
+        loc0_id: '',
+        loc0_city: 'Leeds',
+        loc0_country: 'GB',
+      };
+      const post = (body: Form) =>
+        send(
+          f,
+          { method: 'POST', path: '/admin/resources/new', as: 'moderator' },
+          { label: '', url: '/admin/resources/new', body },
+        );
+      for (const body of [
+        { ...valid, findPlace: '9999', loc0_lookup: 'Leeds' },
+        { ...valid, findPlace: '0', loc0_lookup: '<script>alert(1)</script>' },
+        { ...valid, nudge: '0:up', loc0_latitude: '53.8', loc0_longitude: '-1.55' },
+        { ...valid, nudge: '0:n', loc0_latitude: '95', loc0_longitude: 'abc' },
+        { ...valid, usePlace: '0', loc0_pick: '99999999999' },
+        { ...valid, usePlace: '0', loc0_pick: '-1' },
+      ]) {
+        const res = await post(body);
+        assert.equal(res.statusCode, 200, JSON.stringify(body));
+        assert.match(res.body, /<h1>New listing<\/h1>/);
+        assert.doesNotMatch(res.body, /<script>alert/, 'the typed name is escaped');
+      }
+      const nowhere = await post({ ...valid, findPlace: '0', loc0_lookup: 'Nowhereville Zzyzx' });
+      assert.match(
+        nowhere.body,
+        /<a href="#field-loc0_lookup">Location 1: no place called “Nowhereville Zzyzx” was found\./,
+      );
+      const moved = await post({ ...valid, nudge: '0:n', loc0_latitude: '90', loc0_longitude: '180' });
+      assert.match(moved.body, /name="loc0_latitude"[^>]*value="90"/, 'never past the pole');
+      const east = await post({ ...valid, nudge: '0:e', loc0_latitude: '0', loc0_longitude: '180' });
+      assert.match(east.body, /name="loc0_longitude"[^>]*value="-179.995"/, 'across the date line');
+      assert.equal(await dumpDatabase(f.t.db, dialect), before, 'nothing saved');
     });
 
     it('still answers the valid form of each kind of request', async () => {

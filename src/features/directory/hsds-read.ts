@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer';
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import type { Db } from '../../core/db/schema.ts';
@@ -80,6 +81,13 @@ function readCsv(full: string, file: string, fail: Fail): string[][] | null {
   const options = { skip_empty_lines: true, relax_column_count: false, max_record_size: MAX_CELL * 64 };
   let records: Uint8Array[][];
   try {
+    // A file that is UTF-8 throughout (nearly every one) is parsed as text: the same cells, at a third of the
+    // cost of decoding each cell apart (a 100,000-service package has some three million).
+    if (isUtf8(bytes)) {
+      const text = parse(bytes.toString('utf8'), options) as string[][];
+      if (text.length === 0) fail(msg('importEmptyFile', { file }));
+      return text.length ? text : null;
+    }
     records = parse(bytes, { ...options, encoding: null }) as unknown as Uint8Array[][];
   } catch {
     // The same parse as text gives the reason in words (as bytes it would quote byte lists).

@@ -4,7 +4,7 @@ import { parseHoursLine } from './hours.ts';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import {
   hasAddress,
-  hoursText,
+  sortHours,
   LOCATION_FIELDS,
   type HoursInput,
   type ListingInput,
@@ -13,12 +13,18 @@ import {
 import { msg } from './messages.ts';
 import type * as repo from './repo.ts';
 import { clipText } from '../../core/text/clip.ts';
+import { countryName } from './gazetteer.ts';
+import { isTimeZone, zoneOfCountry } from './editor-choices.ts';
+import { hoursToForm, parseHoursRows, parsePhoneRows, phonesToForm } from './editor-rows.ts';
 
 /*
  * The curator's listing form: field names, parsing with a message per field, and refilling it.
  * Without JavaScript, each location is a fieldset of fields named loc<N>_<field> (loc0_city, loc1_city…);
  * an existing one carries its id in loc<N>_id. "Add another location" re-renders the form with one more
  * empty fieldset; a location goes only when its "remove" box is ticked.
+ * Hours and phones are rows (editor-rows.ts); languages, countries and areas are chosen from lists that
+ * send codes. The earlier one-line text fields ("MO,TU 09:00-17:00", "number | voice | note", "en, fr")
+ * are still read when a form sends them, so scripts and forms saved before keep working.
  */
 export type ListingForm = Record<string, string | string[] | undefined>;
 export const LOCATION_KEYS = ['id', ...LOCATION_FIELDS, 'remove'] as const;
@@ -92,8 +98,8 @@ export function parseListingForm(
   }
   const languages = [
     ...new Set(
-      str(body.languages)
-        .split(/[\s,]+/)
+      list(body.languages)
+        .flatMap((x) => x.split(/[\s,]+/))
         .filter(Boolean)
         .map((c) => c.toLowerCase()),
     ),
@@ -111,17 +117,11 @@ export function parseListingForm(
     }
     phones.push({ number, type: type as 'voice' | 'text', description });
   }
-  const hours = parseHours(str(body.hours), 'hours', errors);
-  const timezone = str(body.timezone) || 'UTC';
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: timezone });
-  } catch {
-    errors.timezone = msg('listingTimezone');
-  }
+  const hours = [...parseHours(str(body.hours), 'hours', errors), ...parseHoursRows(body, 'hours', errors)];
   const areas = [
     ...new Set(
-      str(body.areas)
-        .split(/[\s,]+/)
+      list(body.areas)
+        .flatMap((x) => x.split(/[\s,]+/))
         .filter(Boolean)
         .map((c) => (c.toLowerCase() === 'world' ? 'world' : c.toUpperCase())),
     ),
@@ -160,7 +160,12 @@ export function parseListingForm(
         'hours',
       ] as const
     ).map(f);
-    if (!id && text.every((x) => x === '') && f('isConfidential') !== '1') return; // an empty new fieldset
+    const hoursPrefix = `${key('hours')}`;
+    const rowErrors: FieldErrors = {};
+    const hourRows = parseHoursRows(body, hoursPrefix, rowErrors, n);
+    const rowsTouched = hourRows.length > 0 || Object.keys(rowErrors).length > 0;
+    if (!id && text.every((x) => x === '') && f('isConfidential') !== '1' && !rowsTouched) return; // an empty new fieldset
+    Object.assign(errors, rowErrors);
     const lat = f('latitude');
     const lon = f('longitude');
     const latitude = lat === '' ? null : Number(lat);
@@ -183,7 +188,7 @@ export function parseListingForm(
       isConfidential: f('isConfidential') === '1',
       areaName: f('areaName'),
       transportation: f('transportation'),
-      hours: parseHours(f('hours'), key('hours'), errors, n),
+      hours: [...parseHours(f('hours'), key('hours'), errors, n), ...hourRows],
     };
     // A new place needs its town and country; a location imported without an address may stay without one.
     if (!id || hasAddress(loc)) {
@@ -193,6 +198,10 @@ export function parseListingForm(
     if (loc.isConfidential && !loc.city && !loc.areaName) errors[key('areaName')] = msg('locationAreaName', { n });
     locations.push(loc);
   });
+  // Phones are checked as numbers of the listing's country: its first place's, else the first it covers.
+  const country = [...locations.map((l) => l.country), ...areas].find((c) => /^[A-Z]{2}$/.test(c));
+  phones.push(...parsePhoneRows(body, country, errors, country && countryName(country)));
+  const timezone = timezoneFrom(str(body.timezone), locations, hours.length > 0, errors);
   const input: ListingInput = {
     name,
     organizationName,
@@ -216,6 +225,22 @@ export function parseListingForm(
   return { input, errors };
 }
 
+/**
+ * The zone the hours are in: the one chosen, else the zone of the first place's country when it has only
+ * one. Hours with no zone to go by are refused rather than read as UTC; a listing without hours keeps UTC.
+ */
+function timezoneFrom(chosen: string, locations: LocationInput[], hasHours: boolean, errors: FieldErrors): string {
+  if (chosen) {
+    if (!isTimeZone(chosen)) errors.timezone = msg('listingTimezone');
+    return chosen;
+  }
+  const zone = locations.map((l) => zoneOfCountry(l.country)).find(Boolean);
+  if (zone) return zone;
+  const placeHours = locations.some((l) => l.hours.length > 0);
+  if (hasHours || placeHours) errors.timezone = msg('listingTimezoneChoose');
+  return 'UTC';
+}
+
 /** The form fields for a listing (the inverse of parseListingForm), to refill it. */
 export function toForm(i: ListingInput): ListingForm {
   const form: ListingForm = {
@@ -230,11 +255,11 @@ export function toForm(i: ListingInput): ListingForm {
     applicationProcess: i.applicationProcess,
     interpretation: i.interpretation,
     ...Object.fromEntries(FACETS.map((f) => [f, i.terms[f]])),
-    languages: i.languages.join(', '),
-    phones: i.phones.map((p) => [p.number, p.type, p.description].filter(Boolean).join(' | ')).join('\n'),
-    hours: hoursText(i.hours),
+    languages: i.languages,
+    ...phonesToForm(i.phones),
+    ...hoursToForm(sortHours(i.hours), 'hours'),
     timezone: i.timezone,
-    areas: i.areas.join(', '),
+    areas: i.areas,
   };
   i.locations.forEach((l, n) => {
     const values: Record<LocationKey, string> = {
@@ -251,10 +276,11 @@ export function toForm(i: ListingInput): ListingForm {
       isConfidential: l.isConfidential ? '1' : '',
       areaName: l.areaName,
       transportation: l.transportation,
-      hours: hoursText(l.hours),
+      hours: '',
       remove: '',
     };
-    for (const k of LOCATION_KEYS) form[locationField(n, k)] = values[k];
+    for (const k of LOCATION_KEYS) if (k !== 'hours') form[locationField(n, k)] = values[k];
+    Object.assign(form, hoursToForm(sortHours(l.hours), locationField(n, 'hours')));
   });
   return form;
 }

@@ -175,6 +175,20 @@ export const { t, msg } = defineMessages('directory', {
     locationCountry: 'Location {n}: give the country as a two-letter code, for example GB.',
     locationCity: 'Location {n}: enter the town or city.',
     locationAreaName: 'Location {n}: name the area shown for a confidential address.',
+    hoursDays: 'Opening hours, row {row}: tick the days this session is on.',
+    hoursTimes: 'Opening hours, row {row}: give the opening and the closing time, or tick “open 24 hours”.',
+    locationHoursDays: 'Location {n}, opening hours row {row}: tick the days this session is on.',
+    locationHoursTimes:
+      'Location {n}, opening hours row {row}: give the opening and the closing time, or tick “open 24 hours”.',
+    phoneType: 'Phone {row}: choose “call” or “text” from the list.',
+    phoneMissing: 'Phone {row}: enter the number, or clear the note to leave the row out.',
+    phoneInvalid:
+      'Phone {row}: this is not a phone number. Write it with its country code, for example +44 20 7946 0101.',
+    phoneInvalidIn:
+      'Phone {row}: this is not a phone number in {country}. Check the digits, or write it with its country code (+…).',
+    listingTimezoneChoose:
+      'Choose the time zone of these hours: the place’s country has several, or there is no place.',
+    locationPlaceNotFound: 'Location {n}: no place called “{text}” was found. Try the town’s name alone.',
     // HSDS import (command line)
     importFailed: 'The package was not imported; nothing was changed.\n{errors}',
     importLines: '{first}\n{rest}',
@@ -393,6 +407,20 @@ export const { t, msg } = defineMessages('directory', {
     locationCountry: 'Lieu {n} : indiquez le pays par son code à deux lettres, par exemple FR.',
     locationCity: 'Lieu {n} : indiquez la ville.',
     locationAreaName: 'Lieu {n} : nommez la zone montrée pour une adresse confidentielle.',
+    hoursDays: 'Horaires, ligne {row} : cochez les jours de cette plage.',
+    hoursTimes: 'Horaires, ligne {row} : indiquez l’heure d’ouverture et de fermeture, ou cochez « ouvert 24 h/24 ».',
+    locationHoursDays: 'Lieu {n}, horaires ligne {row} : cochez les jours de cette plage.',
+    locationHoursTimes:
+      'Lieu {n}, horaires ligne {row} : indiquez l’heure d’ouverture et de fermeture, ou cochez « ouvert 24 h/24 ».',
+    phoneType: 'Téléphone {row} : choisissez « appel » ou « SMS » dans la liste.',
+    phoneMissing: 'Téléphone {row} : indiquez le numéro, ou videz la note pour laisser la ligne de côté.',
+    phoneInvalid:
+      'Téléphone {row} : ce n’est pas un numéro de téléphone. Écrivez-le avec l’indicatif du pays, par exemple +33 1 23 45 67 89.',
+    phoneInvalidIn:
+      'Téléphone {row} : ce n’est pas un numéro de téléphone en {country}. Vérifiez les chiffres, ou écrivez-le avec l’indicatif du pays (+…).',
+    listingTimezoneChoose:
+      'Choisissez le fuseau horaire de ces horaires : le pays du lieu en a plusieurs, ou il n’y a pas de lieu.',
+    locationPlaceNotFound: 'Lieu {n} : aucun lieu nommé « {text} » n’a été trouvé. Essayez le nom de la ville seul.',
     importFailed: 'Le paquet n’a pas été importé ; rien n’a été modifié.\n{errors}',
     importLines: '{first}\n{rest}',
     importAt: '{file}, ligne {row}, champ {field}',
