@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { FormText, Slug, Type, typed, type App } from '../../core/http/schemas.ts';
 import { noStore } from '../../core/http/security.ts';
-import { isLocale, type Locale } from '../../core/i18n/index.ts';
 import { fieldErrorsOf, statusOf } from '../../core/result.ts';
 import { directoryAdminRoutes } from './admin-routes.tsx';
 import { hsdsApiRoutes } from './api-routes.ts';
@@ -14,12 +13,11 @@ import { HomeDirectorySection, ListingPage, SearchPage, SuggestPage } from './vi
 
 /*
  * The public directory: search, a listing's page (with its "report outdated information" form) and
- * the suggestion form. Public pages speak the language the address asks for (?lang=fr); one this site
- * does not have falls back to English. Staff pages (admin-routes.tsx) stay English.
+ * the suggestion form. Public pages speak the reader's language (req.pageContext: ?lang=, else
+ * Accept-Language); a `lang` this site does not have is no choice. Staff pages stay English.
  */
 const PageLang = Type.Optional(Type.String({ maxLength: 10 }));
 const LangQuery = Type.Object({ lang: PageLang });
-const pageLocale = (lang: unknown): Locale => (isLocale(lang) ? lang : 'en');
 /** Results show "open now", so a cached page lives one minute. */
 const CACHE_TTL_MS = 60_000;
 
@@ -84,7 +82,7 @@ async function searchRoutes(app: App) {
     { config: { pageCache }, schema: { querystring: SearchQuery }, attachValidation: true },
     async (req, reply) => {
       if (personalSearch(req.query)) noStore(reply);
-      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const ctx = req.pageContext();
       const refused = req.validationError?.validation;
       const outcome = refused ? searchRefused(refused) : await search(db, dialect, clock, req.query);
       const status = Object.keys(outcome.errors).length ? 400 : 200;
@@ -105,7 +103,7 @@ async function suggestRoutes(app: App) {
   });
 
   app.get('/resources/suggest', { schema: { querystring: LangQuery } }, async (req, reply) =>
-    reply.page(<SuggestPage ctx={req.pageContext(pageLocale(req.query.lang))} />),
+    reply.page(<SuggestPage ctx={req.pageContext()} />),
   );
 
   app.post(
@@ -116,7 +114,7 @@ async function suggestRoutes(app: App) {
     },
     async (req, reply) => {
       noStore(reply);
-      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const ctx = req.pageContext();
       const result = await submitSuggestion(db, clock, { ...req.body, source: 'form' });
       if (!result.ok) {
         return reply.page(<SuggestPage ctx={ctx} values={req.body} errors={fieldErrorsOf(result)} />, statusOf(result));
@@ -141,7 +139,7 @@ async function listingRoutes(app: App) {
       const found = await publicListing(db, req.params.slug);
       if (!found.ok) return reply.callNotFound();
       req.cacheTags?.push(cacheTags.resource(found.value.service.id));
-      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const ctx = req.pageContext();
       return reply.page(<ListingPage ctx={ctx} listing={found.value} now={clock.now()} />);
     },
   );
@@ -158,7 +156,7 @@ async function listingRoutes(app: App) {
       const found = await publicListing(db, req.params.slug);
       if (!found.ok) return reply.callNotFound();
       const listing = found.value;
-      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const ctx = req.pageContext();
       const message = req.body.message ?? '';
       const result = await reportOutdated(db, clock, listing.service.id, message);
       if (result.ok) return reply.page(<ListingPage ctx={ctx} listing={listing} now={clock.now()} reported />);
