@@ -8,6 +8,7 @@ import type { Locale } from '../i18n/index.ts';
 import { explicitLocale, localeCacheKey, localeOfRequest, negotiateLocale } from '../i18n/negotiate.ts';
 import type { Config } from '../../config.ts';
 import { renderDocument } from '../views/render.ts';
+import { withLang } from '../views/href.tsx';
 import type { PageContext } from '../views/context.ts';
 import { createCsrf } from './csrf.ts';
 import { ErrorPage } from './error-pages.tsx';
@@ -238,6 +239,17 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   // Before the cache stores the headers: a page whose language came from Accept-Language says so.
   app.addHook('onSend', async (req, reply, payload) => {
     if (req.localeNegotiated) reply.header('vary', varyOn(reply.getHeader('vary'), 'Accept-Language'));
+    // A redirect after a reader's form or an old address keeps the language they chose.
+    const location = reply.getHeader('location');
+    const chosen = explicitLocale((req.query as Record<string, unknown> | undefined)?.lang);
+    if (
+      chosen &&
+      typeof location === 'string' &&
+      reply.statusCode >= 300 &&
+      reply.statusCode < 400 &&
+      !isStaffPath(req.url)
+    )
+      reply.header('location', withLang(chosen, location));
     return payload;
   });
   app.addHook('onSend', async (req, reply, payload) => {

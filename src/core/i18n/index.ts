@@ -74,3 +74,8 @@ export function uiLocale(language: string | null | undefined): Locale {
   const base = (language ?? '').toLowerCase().split('-')[0];
   return isLocale(base) ? base : 'en';
 }
+
+/** Every registered catalog by namespace (read-only), for tests that look for untranslated text. */
+export function registeredCatalogs(): ReadonlyMap<string, Catalog> {
+  return catalogs;
+}

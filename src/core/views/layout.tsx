@@ -2,6 +2,7 @@ import type { ComponentChildren } from 'preact';
 import type { PageContext } from './context.ts';
 import { LocaleContext } from './locale.ts';
 import { t } from './messages.ts';
+import { uiLocale } from '../i18n/index.ts';
 import { assetUrl } from '../http/assets.ts';
 import { SESSION_COOKIE, SESSION_TTL_MS } from '../auth/session-cookie.ts';
 import { LangField, LinkLangContext, localHref } from './href.tsx';
@@ -39,7 +40,9 @@ export function Layout({ ctx, title, lang, head = {}, children, scripts = [] }: 
   const text = (key: Parameters<typeof t>[1]) => t(ctx.locale, key);
   const href = (path: string) => localHref(ctx, path);
   return (
-    <html lang={lang ?? ctx.locale}>
+    // The page's own language is the reader's; content in another language marks itself (lang on
+    // the article). A content language that is a variant of the page's ("fr-CA") is the more precise.
+    <html lang={lang && uiLocale(lang) === ctx.locale ? lang : ctx.locale}>
       <head>
         <meta charset="utf-8" />
         <meta name="viewport" content="width=device-width, initial-scale=1" />

@@ -84,7 +84,13 @@ async function readerCommentRoutes(app: App, { comments }: CommentPluginOptions)
       const post = await findPostForComments(db, clock, req.params.slug);
       if (!post) return reply.callNotFound();
       const parent = await usableParent(db, post, req.query.reply);
-      return reply.page(<CommentFormPage ctx={req.pageContext(uiLocale(post.language))} post={post} parent={parent} />);
+      return reply.page(
+        <CommentFormPage
+          ctx={req.pageContext(req.readerLocale(uiLocale(post.language)))}
+          post={post}
+          parent={parent}
+        />,
+      );
     },
   );
 
@@ -103,7 +109,7 @@ async function readerCommentRoutes(app: App, { comments }: CommentPluginOptions)
       signals: { withinRateLimit, form: req.body, challenge },
       ceiling: app.unverifiedCeiling,
     });
-    const ctx = req.pageContext(uiLocale(post.language));
+    const ctx = req.pageContext(req.readerLocale(uiLocale(post.language)));
     if (!result.ok) return reply.page(await formAgain(ctx, post, req.body, result.problem), result.status);
     if (result.value.status === 'approved') await comments.postsChanged([post.id]);
     const privateUrl = result.value.token ? `${config.publicUrl}/comments/${result.value.token}` : null;

@@ -3,7 +3,6 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { FormText, Slug, Type, typed, type App } from '../../core/http/schemas.ts';
 import { noStore } from '../../core/http/security.ts';
-import { isLocale, type Locale } from '../../core/i18n/index.ts';
 import { fieldErrorsOf, statusOf } from '../../core/result.ts';
 import { directoryAdminRoutes } from './admin-routes.tsx';
 import { hsdsApiRoutes } from './api-routes.ts';
@@ -16,12 +15,11 @@ import { ListingPage, SearchPage, SuggestPage } from './views.tsx';
 
 /*
  * The public directory: search, a listing's page (with its "report outdated information" form) and
- * the suggestion form. Public pages speak the language the address asks for (?lang=fr); one this site
- * does not have falls back to English. Staff pages (admin-routes.tsx) stay English.
+ * the suggestion form. Public pages speak the reader's language (req.pageContext: ?lang=, else
+ * Accept-Language); a `lang` this site does not have is no choice. Staff pages stay English.
  */
 const PageLang = Type.Optional(Type.String({ maxLength: 10 }));
 const LangQuery = Type.Object({ lang: PageLang });
-const pageLocale = (lang: unknown): Locale => (isLocale(lang) ? lang : 'en');
 /** The home page shows sections ordered below 10 before its introduction (home/routes.tsx). */
 const HELP_FIRST_ORDER = 0;
 /** Results show "open now", so a cached page lives one minute. */
@@ -95,7 +93,7 @@ async function searchRoutes(app: App) {
     { config: { pageCache }, schema: { querystring: SearchQuery }, attachValidation: true },
     async (req, reply) => {
       if (personalSearch(req.query)) noStore(reply);
-      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const ctx = req.pageContext();
       const refused = req.validationError?.validation;
       const outcome = refused ? searchRefused(refused) : await search(db, dialect, clock, req.query);
       const status = Object.keys(outcome.errors).length ? 400 : 200;
@@ -116,7 +114,7 @@ async function suggestRoutes(app: App) {
   });
 
   app.get('/resources/suggest', { schema: { querystring: LangQuery } }, async (req, reply) =>
-    reply.page(<SuggestPage ctx={req.pageContext(pageLocale(req.query.lang))} />),
+    reply.page(<SuggestPage ctx={req.pageContext()} />),
   );
 
   app.post(
@@ -127,7 +125,7 @@ async function suggestRoutes(app: App) {
     },
     async (req, reply) => {
       noStore(reply);
-      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const ctx = req.pageContext();
       const result = await submitSuggestion(db, clock, { ...req.body, source: 'form' });
       if (!result.ok) {
         return reply.page(<SuggestPage ctx={ctx} values={req.body} errors={fieldErrorsOf(result)} />, statusOf(result));
@@ -152,7 +150,7 @@ async function listingRoutes(app: App) {
       const found = await publicListing(db, req.params.slug);
       if (!found.ok) return reply.callNotFound();
       req.cacheTags?.push(cacheTags.resource(found.value.service.id));
-      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const ctx = req.pageContext();
       return reply.page(<ListingPage ctx={ctx} listing={found.value} now={clock.now()} />);
     },
   );
@@ -169,7 +167,7 @@ async function listingRoutes(app: App) {
       const found = await publicListing(db, req.params.slug);
       if (!found.ok) return reply.callNotFound();
       const listing = found.value;
-      const ctx = req.pageContext(pageLocale(req.query.lang));
+      const ctx = req.pageContext();
       const message = req.body.message ?? '';
       const result = await reportOutdated(db, clock, listing.service.id, message);
       if (result.ok) return reply.page(<ListingPage ctx={ctx} listing={listing} now={clock.now()} reported />);

@@ -1,3 +1,4 @@
+import { termLabel, termLabelByName } from './term-labels.ts';
 import { LOCALES, type Locale } from '../../core/i18n/index.ts';
 import type { PageContext } from '../../core/views/context.ts';
 import {
@@ -79,8 +80,8 @@ function TermBadges({ names, facet, label = facet }: { names: string[]; facet: F
     </ul>
   );
 }
-const termNames = (listing: Listing, facet: Facet) =>
-  listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS[facet]).map((x) => x.name);
+const termNames = (listing: Listing, facet: Facet, L: Locale) =>
+  listing.terms.filter((x) => x.taxonomy_id === TAXONOMY_IDS[facet]).map((x) => termLabel(L, x));
 
 /** A listing not checked with the service for this long tells readers so. */
 export const STALE_MONTHS = 6;
@@ -148,7 +149,11 @@ function ResultItem({ ctx, r, now }: { ctx: PageContext; r: ResultCard; now: Dat
           {hours.join('; ')}
         </p>
       )}
-      <TermBadges names={s.approach} facet="approach" />
+      <TermBadges
+        names={s.approach.map((name) => termLabelByName(ctx.locale, name))}
+        facet="approach"
+        label={t(ctx.locale, 'approach')}
+      />
       <VerifiedLine ctx={ctx} s={s} now={now} />
     </li>
   );
@@ -247,7 +252,8 @@ function FacetFieldset({ L, f }: { L: Locale; f: SearchOutcome['facets'][number]
     <label class={o.count === 0 && !o.selected ? 'facet facet--empty' : 'facet'}>
       <input type="checkbox" name={f.facet} value={o.code} checked={o.selected} />
       <span>
-        {o.name} <span class="count">({numbers[L].format(o.count)})</span>
+        {f.facet === 'language' ? languageLabel(o, L) : termLabel(L, o)}{' '}
+        <span class="count">({numbers[L].format(o.count)})</span>
       </span>
     </label>
   );
@@ -587,7 +593,7 @@ export function ListingPage({
   const terms = (taxonomy: string) =>
     listing.terms
       .filter((x) => x.taxonomy_id === taxonomy)
-      .map((x) => x.name)
+      .map((x) => termLabel(L, x))
       .join(', ');
   return (
     <Layout
@@ -665,7 +671,7 @@ export function ListingPage({
       )}
       <section aria-labelledby="expect-title">
         <h2 id="expect-title">{t(L, 'expectTitle')}</h2>
-        <TermBadges names={termNames(listing, 'approach')} facet="approach" label={t(L, 'approach')} />
+        <TermBadges names={termNames(listing, 'approach', L)} facet="approach" label={t(L, 'approach')} />
         <dl class="details-list">
           <dt>{t(L, 'categories')}</dt>
           <dd>{terms(TAXONOMY_IDS.category) || '—'}</dd>

@@ -83,7 +83,7 @@ async function postPageRoutes(app: App) {
     const { post } = result.value;
     req.cacheTags?.push(cacheTags.post(post.id));
     await capCacheLifetime(req, app.deps);
-    const ctx = req.pageContext(uiLocale(post.language));
+    const ctx = req.pageContext(req.readerLocale(uiLocale(post.language)));
     const footers = await renderFooters(registry.postFooters, post, ctx);
     reply.header('content-language', post.language);
     return reply.page(<PostPage ctx={ctx} data={result.value} footers={footers} />);

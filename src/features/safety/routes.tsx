@@ -7,6 +7,6 @@ const SafetyQuery = Type.Object({ lang: Type.Optional(Lang) });
 export async function safetyRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
   app.get('/safety', { schema: { querystring: SafetyQuery } }, async (req, reply) =>
-    reply.page(<SafetyPage ctx={req.pageContext(req.query.lang ?? 'en')} />),
+    reply.page(<SafetyPage ctx={req.pageContext()} />),
   );
 }

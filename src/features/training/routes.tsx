@@ -150,7 +150,7 @@ function coursePage(
   const { content, enrolment } = view;
   return (
     <CoursePage
-      ctx={req.pageContext(uiLocale(content.language))}
+      ctx={req.pageContext(req.readerLocale(uiLocale(content.language)))}
       course={content}
       enrolment={enrolment}
       hasLearner={hasLearner}
@@ -165,7 +165,7 @@ function lessonPage(req: FastifyRequest, view: LessonView, after: { result?: Qui
   const { content, enrolment, lesson, previous, next } = view;
   return (
     <LessonPage
-      ctx={req.pageContext(uiLocale(content.language))}
+      ctx={req.pageContext(req.readerLocale(uiLocale(content.language)))}
       course={content}
       lesson={lesson}
       previous={previous}
