@@ -17,6 +17,7 @@ import * as hsdsTables from './2026_11_29_0100_hsds_tables.ts';
 import * as directorySynonyms from './2026_11_29_0200_directory_synonyms.ts';
 import * as accountSecurity from './2026_11_29_0300_account_security.ts';
 import * as trainingReveal from './2026_11_29_0400_training_reveal.ts';
+import * as sharedGuards from './2026_11_29_1620_shared_guards.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -41,4 +42,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_29_0200_directory_synonyms': directorySynonyms,
   '2026_11_29_0300_account_security': accountSecurity,
   '2026_11_29_0400_training_reveal': trainingReveal,
+  '2026_11_29_1620_shared_guards': sharedGuards,
 };
