@@ -117,7 +117,12 @@ describe('shared guards: two instances on one PostgreSQL database', () => {
   it('refuses on one instance a proof of work already used on the other', async () => {
     const send = async (origin: string, altcha: string, from: string) => {
       const form = await httpRequest(`${origin}/posts/${post.slug}/comments/new`, { from });
-      const fields = { _csrf: csrfFrom(form.text()), name: 'River', body: `A comment from ${from}`, altcha };
+      const fields = {
+        _csrf: csrfFrom(form.text()),
+        name: 'River',
+        body: `A comment sent to ${origin === a.url ? 'A' : 'B'}`,
+        altcha,
+      };
       return postForm(`${origin}/posts/${post.slug}/comments`, fields, { from });
     };
     const payload = await solvedAltchaOver(a.url, clientAddress(1));
