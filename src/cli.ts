@@ -1,10 +1,13 @@
+import cluster from 'node:cluster';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { systemClock } from './core/clock.ts';
 import { strictArgs, UsageError, type Command } from './core/cli/command.ts';
+import { parseWorkers, runPrimary } from './core/cli/workers.ts';
+import { loadOrCreateSecret } from './core/security/secrets.ts';
 import { translate } from './core/i18n/index.ts';
-import { openDatabase } from './core/db/connect.ts';
+import { openDatabase, type DbHandle } from './core/db/connect.ts';
 import { migrateToLatest, withMigratedDatabase } from './core/db/migrate.ts';
 import type { Db } from './core/db/schema.ts';
 import { moveDiskUploads } from './core/media/index.ts';
@@ -19,7 +22,8 @@ import { IMPORT_USAGE, importWordPressCommand } from './features/wordpress/cli.t
 const USAGE = `Usage: alongside <command> [options]
 
 Commands:
-  serve                      migrate, add demo content to a brand-new database, and serve the site
+  serve [--workers N|auto]   migrate, add demo content to a brand-new database, and serve the site
+                             (--workers: N processes sharing the port, auto = one per core; default 1)
   migrate                    apply pending database migrations
   seed-demo                  add demo content (only to a database with no staff accounts)
 ${DEMO_USAGE}
@@ -59,13 +63,15 @@ function startBanner(opts: {
   config: Config;
   ms: number;
   seeded: { seeded: boolean; adminEmail?: string; adminPassword?: string };
+  workers: number;
 }): string {
   const { where, config, seeded } = opts;
   const database = config.database.dialect === 'sqlite' ? `SQLite ${config.database.file}` : 'PostgreSQL';
+  const processes = opts.workers > 1 ? `; ${opts.workers} worker processes` : '';
   const lines = [
     '',
     `Alongside is serving ${where}  (public address ${config.publicUrl})`,
-    `  database: ${database}; ready in ${Math.round(opts.ms)} ms`,
+    `  database: ${database}${processes}; ready in ${Math.round(opts.ms)} ms`,
     '',
   ];
   if (seeded.seeded) {
@@ -96,32 +102,60 @@ async function moveOlderUploads(db: Db, dataDir: string): Promise<void> {
     console.error(`Left ${name} in the uploads folder: it is not an image this site serves.`);
 }
 
+/** After SIGTERM, requests still running after this are cut and the process exits 1. */
+const STOP_TIMEOUT_MS = 30_000;
+
+/**
+ * One serving process (alone, or a cluster worker): builds the app and listens. SIGTERM or SIGINT
+ * (or, in a worker, losing its primary) closes the server to new connections, lets the requests in
+ * hand finish (Fastify's close), runs the app's close hooks, closes the database and exits 0.
+ */
+async function serveOneProcess(config: Config, opened?: DbHandle, banner?: () => string): Promise<number> {
+  const handle = opened ?? openDatabase(config.database);
+  const { buildApp } = await import('./server.ts');
+  const app = await buildApp({ config, handle });
+  let closing = false;
+  const close = async () => {
+    if (closing) return;
+    closing = true;
+    setTimeout(() => process.exit(1), STOP_TIMEOUT_MS).unref();
+    await app.close();
+    await handle.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', close);
+  process.once('SIGTERM', close);
+  if (cluster.isWorker) process.once('disconnect', close);
+  await app.listen({ port: config.port, host: config.host });
+  if (banner) console.log(banner());
+  return new Promise<number>(() => {});
+}
+
 const commands: Record<string, Command> = {
   ...directoryCommands,
   ...commentCommands,
   ...demoCommands,
   'import-wordpress': importWordPressCommand,
   async serve(args, config) {
-    strictArgs(args, {});
+    const workers = parseWorkers(strictArgs(args, { workers: { type: 'string' } }).workers);
     const started = performance.now();
+    // A worker finds the database migrated by its primary: it only builds the app and listens.
+    if (cluster.isWorker) return serveOneProcess(config);
     const handle = openDatabase(config.database);
     const applied = await migrateToLatest(handle.db, handle.dialect);
     // Demo content only at the first start of a brand-new database, never beside imported data.
     const seeded = createdByMigrations(applied) ? await seedDemo(handle.db, systemClock) : { seeded: false };
     await moveOlderUploads(handle.db, config.dataDir);
-    const { buildApp } = await import('./server.ts');
-    const app = await buildApp({ config, handle });
-    const close = async () => {
-      await app.close();
-      await handle.close();
-      process.exit(0);
-    };
-    process.once('SIGINT', close);
-    process.once('SIGTERM', close);
-    await app.listen({ port: config.port, host: config.host });
     const where = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${config.port}`;
-    console.log(startBanner({ where, config, ms: performance.now() - started, seeded }));
-    return new Promise<number>(() => {});
+    const banner = () => startBanner({ where, config, ms: performance.now() - started, seeded, workers });
+    if (workers === 1) return serveOneProcess(config, handle, banner);
+    await handle.close();
+    // Made once here, so the workers never race to create secret.key (they would sign apart).
+    loadOrCreateSecret(config.dataDir, config.secret);
+    const primary = runPrimary({ workers, log: (line) => console.error(line), stopTimeoutMs: STOP_TIMEOUT_MS });
+    await primary.ready;
+    console.log(banner());
+    return primary.done;
   },
 
   async migrate(args, config) {

@@ -1,4 +1,5 @@
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import cluster from 'node:cluster';
 import http from 'node:http';
 import type { Writable } from 'node:stream';
 import type { Config } from './config.ts';
@@ -17,6 +18,7 @@ import { frameworkErrorAnswer, httpCore } from './core/http/plugin.tsx';
 import { lazyValidatorFactory } from './core/http/validators.ts';
 import { antispam } from './core/antispam/plugin.ts';
 import { createClientKeyer } from './core/security/client-key.ts';
+import { databaseGuardStore } from './core/guards/store.ts';
 import { loadOrCreateSecret } from './core/security/secrets.ts';
 import { loginRoutes } from './features/admin/routes.tsx';
 import { staffAreaRoutes } from './features/admin/admin-routes.tsx';
@@ -40,12 +42,20 @@ function trustProxyOption(
   return typeof trust === 'number' ? (_address, hop) => hop < trust : trust;
 }
 
+/** Expired guard rows (finished windows, used challenges, yesterday's salt) are deleted this often. */
+const GUARD_SWEEP_MS = 5 * 60_000;
+
 export interface BuildOptions {
   config: Config;
   handle: DbHandle;
   clock?: Clock;
   /** Where logs go (tests capture them to check nothing about clients is written). */
   logStream?: Writable;
+  /**
+   * Other processes share the database: the page cache reads the shared invalidation log and the
+   * client-key salt comes from the guard store. Default: on PostgreSQL, and in a cluster worker.
+   */
+  sharedDatabase?: boolean;
 }
 
 /** Composition root: config → db → plugins. The caller owns migrations and listening. */
@@ -54,6 +64,7 @@ export async function buildApp({
   handle,
   clock = systemClock,
   logStream,
+  sharedDatabase = handle.dialect === 'postgres' || cluster.isWorker,
 }: BuildOptions): Promise<FastifyInstance> {
   // Cached anonymous pages are answered before Fastify runs (PageCache.serveRaw); the rest goes on.
   // eslint-disable-next-line prefer-const -- set once deps exist; the server factory reads it
@@ -86,6 +97,7 @@ export async function buildApp({
     routerOptions: { ignoreTrailingSlash: true, querystringParser: parseQueryStrict },
   });
   const identity = new IdentityStore(handle.db, { quickExitUrl: config.quickExitUrl });
+  const guards = databaseGuardStore(handle.db, handle.dialect, clock);
   const deps: AppDeps = {
     config,
     db: handle.db,
@@ -93,11 +105,13 @@ export async function buildApp({
     handle,
     clock,
     secret: loadOrCreateSecret(config.dataDir, config.secret),
-    clientKey: createClientKeyer(clock),
+    clientKey: createClientKeyer(clock, sharedDatabase ? guards : undefined),
+    guards,
+    sharedDatabase,
     // Cache lifetimes follow the app clock, so scheduled publication and tests agree on time.
-    // With PostgreSQL other instances may share the database, and so the cache's invalidation log.
+    // When other processes share the database, they share the cache's invalidation log too.
     pageCache: new PageCache({
-      shared: handle.dialect === 'postgres' ? handle.db : undefined,
+      shared: sharedDatabase ? handle.db : undefined,
       now: () => clock.now().getTime(),
       // Another instance changed the identity (it drops every page): read it again before the next page.
       onSharedDrop: (tags) => tags.includes(cacheTags.all) && identity.markStale(),
@@ -113,6 +127,7 @@ export async function buildApp({
   app.addHook('onClose', () => deps.pageCache.stop());
   app.addHook('onReady', () => deps.jobs.runStartJobs());
   app.addHook('onClose', async () => deps.jobs.stop());
+  deps.jobs.every('guard sweep', GUARD_SWEEP_MS, () => guards.sweep(), { atStart: true });
   await app.register(httpCore);
   // prom-client is loaded only when metrics are on.
   if (config.metricsToken) (await import('./core/http/metrics.ts')).registerMetrics(app, config.metricsToken);

@@ -7,8 +7,10 @@ import type { CacheTag } from './cache/tags.ts';
 import type { Clock } from './clock.ts';
 import type { DbHandle } from './db/connect.ts';
 import type { Db, Dialect } from './db/schema.ts';
+import type { GuardStore } from './guards/store.ts';
 import type { IdentityStore } from './identity/store.ts';
 import type { Jobs } from './jobs.ts';
+import type { ClientKeyer } from './security/client-key.ts';
 import type { PageContext } from './views/context.ts';
 
 /*
@@ -23,8 +25,12 @@ export interface AppDeps {
   handle: DbHandle;
   clock: Clock;
   secret: string;
-  /** Turns a client address into an in-memory-only, daily-rotating key for rate limits. */
-  clientKey: (address: string) => string;
+  /** Turns a client address into a daily-rotating HMAC for rate limits (security/client-key.ts). */
+  clientKey: ClientKeyer;
+  /** Every limit, attempt counter and replay set, shared by all workers and instances (guards/store.ts). */
+  guards: GuardStore;
+  /** True when other processes may share the database (workers, or PostgreSQL): caches and salts are shared then. */
+  sharedDatabase: boolean;
   /** Anonymous pages rendered once and kept until a write invalidates their tags. */
   pageCache: PageCache;
   /** Sections features add to the home page and links they add to the staff home. */

@@ -1,81 +1,57 @@
-import type { Clock } from './clock.ts';
+import type { GuardStore } from './guards/store.ts';
 
 /*
- * In-memory limits, one mechanism: a fixed-window counter per key, where a key is always
- * `deps.clientKey(req.ip)` (a salted hash that rotates daily) or another non-identifying key.
- * Nothing is stored; a restart forgets everything, on purpose. Counted on the app clock, so tests
- * can move time. (Routes can also use Fastify's `config.rateLimit`; these are for limits a
- * service decides, such as only accepted submissions or only failed attempts.)
+ * Limits a service decides (only accepted submissions, only failed attempts), one mechanism: a
+ * fixed window per key that starts with the key's first hit, counted in the shared guard store
+ * (core/guards), so every worker and every instance shares one count and a restart keeps it. A key
+ * is always `deps.clientKey(req.ip)` (an HMAC under a salt that rotates daily) or another
+ * non-identifying key; each limiter puts its `name` in front, so limiters never share counts.
+ * Routes also use Fastify's `config.rateLimit`, counted in the same store (guards/rate-limit-store.ts).
  */
-export interface WindowCounter {
-  /** Adds one to the key's count in its current window; returns the new count. */
-  add(key: string): number;
-  /** The key's count in its current window. */
-  peek(key: string): number;
-  reset(): void;
-}
-
-/** Keys beyond this are swept of finished windows, so a flood of keys cannot grow memory without end. */
-const MAX_KEYS = 50_000;
-
-export function createWindowCounter(opts: { clock: Clock; windowMs: number }): WindowCounter {
-  const windows = new Map<string, { start: number; count: number }>();
-  const current = (key: string, now: number) => {
-    const w = windows.get(key);
-    return w && now - w.start < opts.windowMs ? w : undefined;
-  };
-  return {
-    add(key) {
-      const now = opts.clock.now().getTime();
-      if (windows.size > MAX_KEYS) for (const [k, w] of windows) if (now - w.start >= opts.windowMs) windows.delete(k);
-      const w = current(key, now);
-      if (w) return ++w.count;
-      windows.set(key, { start: now, count: 1 });
-      return 1;
-    },
-    peek(key) {
-      return current(key, opts.clock.now().getTime())?.count ?? 0;
-    },
-    reset() {
-      windows.clear();
-    },
-  };
-}
-
 export interface RateLimiter {
   /** Counts one hit; false when the key is over its limit for the current window. */
-  hit(key: string): boolean;
-  reset(): void;
+  hit(key: string): Promise<boolean>;
   readonly enabled: boolean;
 }
 
 /** At most `max` hits per key per window; disabled, every hit is allowed (benchmarks, tests). */
 export function createRateLimiter(opts: {
-  clock: Clock;
+  store: GuardStore;
+  name: string;
   max: number;
   windowMs: number;
   enabled?: boolean;
 }): RateLimiter {
-  const counter = createWindowCounter(opts);
   const enabled = opts.enabled ?? true;
   return {
     enabled,
-    hit: (key) => !enabled || counter.add(key) <= opts.max,
-    reset: () => counter.reset(),
+    // The store counts atomically: of N concurrent hits, exactly `max` see a count within the limit.
+    hit: async (key) => !enabled || (await opts.store.hit(`${opts.name}:${key}`, opts.windowMs)).count <= opts.max,
   };
 }
 
 export interface AttemptLimiter {
+  /**
+   * Reserves one attempt before the answer is checked; false once `max` failures (or attempts still
+   * being checked) fill the window. Reserving first keeps the limit exact under concurrent attempts.
+   */
+  attempt(key: string): Promise<boolean>;
+  /** A right answer gives its attempt back: only failures use up the allowance. */
+  succeeded(key: string): Promise<void>;
   /** True once the key has failed `max` times in the current window. */
-  isBlocked(key: string): boolean;
-  recordFailure(key: string): void;
+  isBlocked(key: string): Promise<boolean>;
 }
 
-/** Counts only failures (wrong codes, wrong passwords): right answers never use up the allowance. */
-export function createAttemptLimiter(opts: { clock: Clock; max: number; windowMs: number }): AttemptLimiter {
-  const counter = createWindowCounter(opts);
+export function createAttemptLimiter(opts: {
+  store: GuardStore;
+  name: string;
+  max: number;
+  windowMs: number;
+}): AttemptLimiter {
+  const key = (k: string) => `${opts.name}:${k}`;
   return {
-    isBlocked: (key) => counter.peek(key) >= opts.max,
-    recordFailure: (key) => void counter.add(key),
+    attempt: async (k) => (await opts.store.hit(key(k), opts.windowMs)).count <= opts.max,
+    succeeded: (k) => opts.store.release(key(k)),
+    isBlocked: async (k) => (await opts.store.peek(key(k))) >= opts.max,
   };
 }

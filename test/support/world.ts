@@ -40,7 +40,13 @@ export async function staffSession(t: TestApp, role: Role): Promise<StaffSession
     displayName: `World ${role}`,
   });
   assert.ok(created.ok, created.ok ? '' : translate('en', created.message));
-  const opened = await logIn(t.db, t.clock, createAccountLoginLimit({ clock: t.clock }), email, TEST_PASSWORD);
+  const opened = await logIn(
+    t.db,
+    t.clock,
+    createAccountLoginLimit({ guards: t.app.deps.guards, keyOf: t.app.deps.clientKey }),
+    email,
+    TEST_PASSWORD,
+  );
   assert.ok(opened.ok, `${role} logs in`);
   const cookie = `alongside_staff=${opened.value.token}`;
   const home = await t.inject({ url: '/admin', headers: { cookie } });

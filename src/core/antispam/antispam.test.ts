@@ -3,6 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import { solveChallenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import { ManualClock } from '../clock.ts';
+import { databaseGuardStore } from '../guards/store.ts';
 import { defineMessages, translate } from '../i18n/index.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../../test/support/app.ts';
 import {
@@ -76,16 +77,6 @@ describe('honeypot, tokens, limits, duplicates, blocked words', () => {
     assert.notEqual(hash, token);
     assert.equal(isWellFormedToken('short'), false);
   });
-  it('limits per key within a window and forgets after it', () => {
-    const clock = new ManualClock();
-    const limiter = createRateLimiter({ clock, max: 2, windowMs: 60_000 });
-    assert.deepEqual(
-      [limiter.hit('a'), limiter.hit('a'), limiter.hit('a'), limiter.hit('b')],
-      [true, true, false, true],
-    );
-    clock.advance(60_000);
-    assert.equal(limiter.hit('a'), true);
-  });
   it('catches the same text twice, ignoring case and spacing', () => {
     const clock = new ManualClock();
     const d = createDuplicateDetector({ clock, windowMs: 60_000 });
@@ -115,9 +106,22 @@ for (const dialect of DIALECTS) {
       assert.deepEqual(await loadBlockedWords(database.db), ['Spam word', 'other']);
     });
 
+    it('limits per key within a window and forgets after it', async () => {
+      const clock = new ManualClock();
+      const store = databaseGuardStore(database.db, dialect, clock);
+      const limiter = createRateLimiter({ store, name: 'unit', max: 2, windowMs: 60_000 });
+      assert.deepEqual(
+        [await limiter.hit('a'), await limiter.hit('a'), await limiter.hit('a'), await limiter.hit('b')],
+        [true, true, false, true],
+      );
+      clock.advance(60_000);
+      assert.equal(await limiter.hit('a'), true);
+    });
+
     it('verifies a solved challenge once and refuses a replay, a tampered and an expired one', async () => {
       const clock = new ManualClock();
-      const pow = createProofOfWork({ secret: 's3cret', clock, db: database.db, dialect, maxCounter: 200 });
+      const guards = databaseGuardStore(database.db, dialect, clock);
+      const pow = createProofOfWork({ secret: 's3cret', clock, db: database.db, guards, maxCounter: 200 });
       const payload = await solvePayload(await pow.issue());
       assert.equal(await pow.verify(payload), 'verified');
       assert.equal(await pow.verify(payload), 'replayed');
@@ -129,7 +133,7 @@ for (const dialect of DIALECTS) {
       const late = await solvePayload(await pow.issue());
       clock.advance(21 * 60_000);
       assert.equal(await pow.verify(late), 'expired');
-      const other = createProofOfWork({ secret: 'other', clock, db: database.db, dialect, maxCounter: 200 });
+      const other = createProofOfWork({ secret: 'other', clock, db: database.db, guards, maxCounter: 200 });
       assert.equal(await other.verify(await solvePayload(await pow.issue())), 'invalid');
     });
   });

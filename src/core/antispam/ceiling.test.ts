@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../../test/support/app.ts';
 import { ManualClock } from '../clock.ts';
+import { databaseGuardStore } from '../guards/store.ts';
 import { LOCALES, translate } from '../i18n/index.ts';
 import { writeSetting } from '../settings/index.ts';
 import { UNVERIFIED_PER_HOUR, applyUnverifiedCeiling, createUnverifiedCeiling } from './ceiling.ts';
@@ -27,18 +28,21 @@ for (const dialect of DIALECTS) {
     });
     after(() => database.destroy());
 
-    const fresh = () => {
+    // The ceiling counts in the shared guard store: each test starts from an empty one.
+    const fresh = async () => {
+      await database.db.deleteFrom('guards').execute();
       const clock = new ManualClock(new Date('2026-11-25T12:00:30Z'));
-      return { clock, ceiling: createUnverifiedCeiling({ db: database.db, clock }) };
+      const guards = databaseGuardStore(database.db, dialect, clock);
+      return { clock, ceiling: createUnverifiedCeiling({ db: database.db, clock, guards }) };
     };
-    const admitMany = async (ceiling: ReturnType<typeof fresh>['ceiling'], n: number) => {
+    const admitMany = async (ceiling: Awaited<ReturnType<typeof fresh>>['ceiling'], n: number) => {
       let admitted = 0;
       for (let i = 0; i < n; i++) if (await ceiling.admit()) admitted++;
       return admitted;
     };
 
     it('admits 60 an hour by default, counted over the last hour, not per clock hour', async () => {
-      const { clock, ceiling } = fresh();
+      const { clock, ceiling } = await fresh();
       assert.equal(await admitMany(ceiling, 30), 30);
       clock.advance(30 * 60_000);
       assert.equal(await admitMany(ceiling, 40), 30, 'the hour holds 60 in all');
@@ -53,13 +57,13 @@ for (const dialect of DIALECTS) {
     });
 
     it('never lets concurrent submissions past the ceiling', async () => {
-      const { ceiling } = fresh();
+      const { ceiling } = await fresh();
       const answers = await Promise.all(Array.from({ length: 200 }, () => ceiling.admit()));
       assert.equal(answers.filter(Boolean).length, 60);
     });
 
     it('follows the setting: 0 admits none; a change is seen once the ceiling is told, or after 10 seconds', async () => {
-      const { clock, ceiling } = fresh();
+      const { clock, ceiling } = await fresh();
       assert.equal(await admitMany(ceiling, 5), 5);
       await writeSetting(database.db, UNVERIFIED_PER_HOUR, 0);
       ceiling.settingChanged();
@@ -72,7 +76,7 @@ for (const dialect of DIALECTS) {
     });
 
     it('refuses an unverified submission over the ceiling with 429 and a friendly sentence in English and French', async () => {
-      const { ceiling } = fresh();
+      const { ceiling } = await fresh();
       for (let i = 0; i < 60; i++) assert.deepEqual(await applyUnverifiedCeiling(unverified, ceiling), unverified);
       const refused = await applyUnverifiedCeiling(unverified, ceiling);
       assert.ok(!refused.ok);
@@ -88,13 +92,13 @@ for (const dialect of DIALECTS) {
     });
 
     it('never counts or refuses a verified submission, nor one the verdict already refused', async () => {
-      const { ceiling } = fresh();
+      const { ceiling } = await fresh();
       assert.equal(await admitMany(ceiling, 60), 60);
       assert.deepEqual(await applyUnverifiedCeiling(verified, ceiling), verified, 'verified passes a full ceiling');
       const honeypot = judgeSubmission({ ...signals, form: { website: 'x' } }, { blockedWords: [] });
       assert.deepEqual(await applyUnverifiedCeiling(honeypot, ceiling), honeypot, 'the first refusal is kept');
 
-      const other = fresh();
+      const other = await fresh();
       for (let i = 0; i < 100; i++) await applyUnverifiedCeiling(verified, other.ceiling);
       assert.equal(await admitMany(other.ceiling, 100), 60, 'verified submissions took no place');
     });

@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { Executor } from '../db/schema.ts';
+import type { GuardStore } from '../guards/store.ts';
 import { intSetting, readSetting } from '../settings/index.ts';
 import { refusal, type Verdict } from './verdict.ts';
 
@@ -10,9 +11,10 @@ import { refusal, type Verdict } from './verdict.ts';
  * comments in 20 s in an attack). The ceiling caps what all clients together may put there in
  * any hour; verified submissions never count and are never refused by it.
  *
- * Counted in memory, per process, on the app clock: one-minute buckets over the last hour, so the
- * memory is the same whatever the flood. Several processes each have their own ceiling for now;
- * the interface is asynchronous so a shared one can replace this without changing its callers.
+ * Counted in the shared guard store (core/guards), on the app clock: one-minute buckets, each alive
+ * for an hour, so the last hour's admissions are the live buckets' sum and the rows stay at most 60
+ * whatever the flood. The check and the count are one atomic step there, so all workers and
+ * instances together never admit more than the ceiling.
  */
 
 /** Submissions without the proof of work accepted per hour, site-wide; 0 accepts none (JavaScript required). */
@@ -31,13 +33,19 @@ export interface UnverifiedCeiling {
 
 const MINUTE_MS = 60_000;
 const BUCKETS = 60;
+const PREFIX = 'ceiling:unverified:';
 /** The setting is re-read at most this often (a save in this process drops it at once). */
 const SETTING_TTL_MS = 10_000;
 
-export function createUnverifiedCeiling({ db, clock }: { db: Executor; clock: Clock }): UnverifiedCeiling {
-  // buckets[i] counts admissions in the minute `minutes[i]` (minute numbers since the epoch).
-  const minutes = new Array<number>(BUCKETS).fill(-1);
-  const buckets = new Array<number>(BUCKETS).fill(0);
+export function createUnverifiedCeiling({
+  db,
+  clock,
+  guards,
+}: {
+  db: Executor;
+  clock: Clock;
+  guards: GuardStore;
+}): UnverifiedCeiling {
   let limit: { at: number; value: number } | undefined;
 
   const currentLimit = async (now: number) => {
@@ -49,19 +57,9 @@ export function createUnverifiedCeiling({ db, clock }: { db: Executor; clock: Cl
   return {
     async admit() {
       const max = await currentLimit(clock.now().getTime());
-      // From here to the end nothing awaits, so concurrent submissions cannot overshoot the ceiling.
+      if (max <= 0) return false;
       const minute = Math.floor(clock.now().getTime() / MINUTE_MS);
-      let taken = 0;
-      for (let i = 0; i < BUCKETS; i++)
-        if (minute - minutes[i]! < BUCKETS && minutes[i]! <= minute) taken += buckets[i]!;
-      if (taken >= max) return false;
-      const slot = minute % BUCKETS;
-      if (minutes[slot] !== minute) {
-        minutes[slot] = minute;
-        buckets[slot] = 0;
-      }
-      buckets[slot]!++;
-      return true;
+      return guards.admitUnder(PREFIX, String(minute), (minute + BUCKETS) * MINUTE_MS, max);
     },
     settingChanged() {
       limit = undefined;

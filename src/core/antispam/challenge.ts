@@ -2,16 +2,16 @@ import crypto from 'node:crypto';
 import { createChallenge, verifySolution, randomInt, type Challenge } from 'altcha-lib';
 import { deriveKey } from 'altcha-lib/algorithms/sha';
 import type { Clock } from '../clock.ts';
-import type { Db, Dialect } from '../db/schema.ts';
+import type { Db } from '../db/schema.ts';
+import type { GuardStore } from '../guards/store.ts';
 import { intSetting, readSetting } from '../settings/index.ts';
-import { deleteExpiredChallenges, markChallengeUsed } from './repo.ts';
 
 /*
  * Self-hosted proof of work (ALTCHA v2, altcha-lib). The server signs a challenge; the
  * browser's widget finds the counter; the server checks the signature and the key. altcha-lib
- * accepts the same solution twice, so replay protection is ours: a used challenge is
- * remembered until it expires — in memory for a single SQLite instance, in a table when
- * several instances share PostgreSQL. Expiry is checked with the app clock (signed into the
+ * accepts the same solution twice, so replay protection is ours: a used challenge is claimed in
+ * the shared guard store (core/guards) until it expires, so a solution used on one worker or
+ * instance is refused on every other. Expiry is checked with the app clock (signed into the
  * challenge's data), so tests can move time.
  */
 const DEFAULT_MAX_COUNTER = 50_000;
@@ -25,39 +25,6 @@ const ALGORITHM = 'SHA-256';
 
 export type ChallengeOutcome = 'verified' | 'missing' | 'invalid' | 'expired' | 'replayed';
 
-export interface UsedChallengeStore {
-  /** False when the challenge was used before. */
-  markUsed(hash: string, expiresAtMs: number): Promise<boolean>;
-}
-
-export function memoryChallengeStore(clock: Clock): UsedChallengeStore {
-  const used = new Map<string, number>();
-  return {
-    async markUsed(hash, expiresAtMs) {
-      const now = clock.now().getTime();
-      if (used.size > 10_000) for (const [k, exp] of used) if (exp <= now) used.delete(k);
-      const seen = used.get(hash);
-      if (seen !== undefined && seen > now) return false;
-      used.set(hash, expiresAtMs);
-      return true;
-    },
-  };
-}
-
-export function databaseChallengeStore(db: Db, clock: Clock): UsedChallengeStore {
-  let lastSweep = 0;
-  return {
-    async markUsed(hash, expiresAtMs) {
-      const now = clock.now().getTime();
-      if (now - lastSweep > 60_000) {
-        lastSweep = now;
-        await deleteExpiredChallenges(db, new Date(now).toISOString());
-      }
-      return markChallengeUsed(db, hash, new Date(expiresAtMs).toISOString());
-    },
-  };
-}
-
 export interface ProofOfWork {
   issue(): Promise<Challenge>;
   /** Checks an `altcha` form field (base64 JSON of { challenge, solution }). */
@@ -68,20 +35,17 @@ export interface ProofOfWorkOptions {
   secret: string;
   clock: Clock;
   db: Db;
-  dialect: Dialect;
+  /** Where used challenges are claimed (shared by all instances). */
+  guards: GuardStore;
   ttlMs?: number;
   /** Upper bound of the secret counter: average work is half of it. Admins may tune it in settings. */
   maxCounter?: number;
-  store?: UsedChallengeStore;
 }
 
 export function createProofOfWork(opts: ProofOfWorkOptions): ProofOfWork {
   const hmacSignatureSecret = crypto.createHmac('sha256', opts.secret).update('altcha-signature').digest('base64url');
   const hmacKeySignatureSecret = crypto.createHmac('sha256', opts.secret).update('altcha-key').digest('base64url');
   const ttlMs = opts.ttlMs ?? 20 * 60_000;
-  const store =
-    opts.store ??
-    (opts.dialect === 'postgres' ? databaseChallengeStore(opts.db, opts.clock) : memoryChallengeStore(opts.clock));
 
   async function maxCounter(): Promise<number> {
     if (opts.maxCounter) return opts.maxCounter;
@@ -137,7 +101,7 @@ export function createProofOfWork(opts: ProofOfWorkOptions): ProofOfWork {
       const exp = Number(challenge.parameters.data?.exp);
       if (!Number.isFinite(exp) || exp <= opts.clock.now().getTime()) return 'expired';
       const hash = crypto.createHash('sha256').update(challenge.signature).digest('hex');
-      return (await store.markUsed(hash, exp)) ? 'verified' : 'replayed';
+      return (await opts.guards.claim(`challenge:${hash}`, exp)) ? 'verified' : 'replayed';
     },
   };
 }

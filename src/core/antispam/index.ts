@@ -3,7 +3,7 @@
  * Comments and campaign pledges use the same pieces:
  * - honeypot.ts      a hidden field bots fill in
  * - challenge.ts     ALTCHA proof of work with replay protection (plugin.ts serves the widget)
- * - ../limits.ts     in-memory limits keyed by deps.clientKey (salted, rotating daily)
+ * - ../limits.ts     shared limits (core/guards) keyed by deps.clientKey (salted, rotating daily)
  * - duplicates.ts    recent-text fingerprints in memory
  * - blocked-words.ts admin-configured list in `settings`
  * - text.ts          UTF-8/control-character validation, normalisation, link counting

@@ -20,9 +20,9 @@ declare module 'fastify' {
  */
 export const antispam = fp(
   async function antispam(app: FastifyInstance) {
-    const { secret, clock, db, dialect } = app.deps;
-    app.decorate('proofOfWork', createProofOfWork({ secret, clock, db, dialect }));
-    app.decorate('unverifiedCeiling', createUnverifiedCeiling({ db, clock }));
+    const { secret, clock, db, guards } = app.deps;
+    app.decorate('proofOfWork', createProofOfWork({ secret, clock, db, guards }));
+    app.decorate('unverifiedCeiling', createUnverifiedCeiling({ db, clock, guards }));
 
     // A fresh challenge per form: never cached, no cookie, nothing about the client kept.
     app.get(

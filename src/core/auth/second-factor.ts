@@ -135,15 +135,15 @@ export async function completeLogin(
   }
   const email = normaliseEmail(row.email);
   if (
-    !limit.isBlocked(email) &&
+    (await limit.attempt(email)) &&
     (await codeAccepted(db, clock, row.user_id, row.totp_secret, row.totp_last_step, code))
   ) {
+    await limit.succeeded(email);
     await factorRepo.deleteChallenge(db, tokenHash);
     await repo.moveFailedLoginsToNotice(db, row.user_id);
     return ok({ token: await openSession(db, clock, row.user_id, row.device) });
   }
   await factorRepo.countChallengeAttempt(db, tokenHash);
-  limit.recordFailure(email);
   await repo.countFailedLogin(db, email);
   return invalid(msg('codeWrong'), 'code');
 }

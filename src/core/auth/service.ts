@@ -119,14 +119,12 @@ export async function logIn(
     await repo.countFailedLogin(db, normalised);
     return invalid(msg('loginFailed'));
   };
-  if (limit.isBlocked(normalised)) return failed();
+  if (!(await limit.attempt(normalised))) return failed();
   const user = await repo.findUserByEmail(db, normalised);
   const passwordRight = user && !user.is_disabled && (await verifyPassword(user.password_hash, password));
   if (!user || user.is_disabled) await burnPasswordCheck(password);
-  if (!user || !passwordRight) {
-    limit.recordFailure(normalised);
-    return failed();
-  }
+  if (!user || !passwordRight) return failed();
+  await limit.succeeded(normalised);
   const staff = { id: user.id, email: user.email, displayName: user.display_name, slug: user.slug, role: user.role };
   if (user.totp_secret) {
     const challenge = randomToken();

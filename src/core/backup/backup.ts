@@ -64,6 +64,11 @@ async function snapshotSqlite(source: string, dest: string): Promise<string[]> {
   try {
     // One self-contained file in the archive, without a -wal beside it.
     copy.pragma('journal_mode = DELETE');
+    // Rate-limit windows and today's client-key salt stay out of every archive (core/guards).
+    if (copy.prepare("select 1 from sqlite_master where type = 'table' and name = 'guards'").get()) {
+      copy.exec('delete from guards');
+      copy.exec('vacuum');
+    }
     const table = copy.prepare("select 1 from sqlite_master where type = 'table' and name = 'kysely_migration'").get();
     if (!table) throw missingSchema();
     return (copy.prepare('select name from kysely_migration order by name').all() as { name: string }[]).map(
@@ -90,7 +95,8 @@ async function postgresMigrations(url: string): Promise<string[]> {
 /** pg_dump --format=custom: one consistent snapshot, taken in a single transaction. */
 async function dumpPostgres(url: string, dest: string): Promise<string[]> {
   const before = await postgresMigrations(url);
-  await runPgTool('pg_dump', ['--format=custom', `--file=${dest}`], url);
+  // Unlogged tables (core/guards: rate-limit windows, today's client-key salt) keep their schema only.
+  await runPgTool('pg_dump', ['--format=custom', '--no-unlogged-table-data', `--file=${dest}`], url);
   const after = await postgresMigrations(url);
   if (before.join() !== after.join()) {
     throw new BackupError('A migration ran while the database was being dumped; run the backup again.');

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { CompiledQuery, Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import type { DatabaseConfig } from '../../config.ts';
 import type { Database, Dialect } from './schema.ts';
 
@@ -47,6 +47,24 @@ export function withStatementCache(sqlite: SQLite.Database, entries = 64) {
   };
 }
 
+/**
+ * Transactions take SQLite's write lock when they begin (BEGIN IMMEDIATE), so with several
+ * processes on one file (serve --workers) a transaction that reads and then writes waits its turn
+ * under the busy timeout; a deferred BEGIN would fail at once with SQLITE_BUSY when another
+ * process wrote in between. A lone process has one connection anyway: no difference there.
+ */
+function immediateTransactions(dialect: SqliteDialect): SqliteDialect {
+  const createDriver = dialect.createDriver.bind(dialect);
+  dialect.createDriver = () => {
+    const driver = createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
+  };
+  return dialect;
+}
+
 export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number } = {}): DbHandle {
   if (config.dialect === 'sqlite') {
     fs.mkdirSync(path.dirname(config.file), { recursive: true });
@@ -58,7 +76,9 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
     // 1 MB of pages per connection (SQLite's default is 2): the OS caches the file anyway, and the
     // server's memory stays bounded on a large directory.
     sqlite.pragma('cache_size = -1024');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
+    const db = new Kysely<Database>({
+      dialect: immediateTransactions(new SqliteDialect({ database: withStatementCache(sqlite) })),
+    });
     return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
   const pool = new pg.Pool({ connectionString: config.url, max: opts.poolSize ?? 10 });

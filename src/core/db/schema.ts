@@ -311,9 +311,13 @@ export interface CommentEditsTable {
 }
 
 /** Shared anti-spam (core/antispam): proof-of-work challenges already used, until they expire. */
-export interface AntispamUsedChallengesTable {
-  challenge_hash: string;
-  expires_at: string;
+/** Shared guards (core/guards): windowed counters, replay sets and the daily salt, by key. */
+export interface GuardsTable {
+  key: string;
+  count: number;
+  value: string | null;
+  /** Milliseconds since the epoch; the row means nothing after it. */
+  expires_at: number;
 }
 
 // ── campaigns ──
@@ -726,7 +730,7 @@ export interface Database {
   // ── comments ──
   comments: CommentsTable;
   comment_edits: CommentEditsTable;
-  antispam_used_challenges: AntispamUsedChallengesTable;
+  guards: GuardsTable;
   // ── directory ──
   organization: HsdsOrganizationTable;
   service: HsdsServiceTable;

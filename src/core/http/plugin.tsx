@@ -1,5 +1,6 @@
 import cookie from '@fastify/cookie';
 import rateLimit from '@fastify/rate-limit';
+import { guardRateLimitStore } from '../guards/rate-limit-store.ts';
 import fp from 'fastify-plugin';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { VNode } from 'preact';
@@ -141,7 +142,7 @@ function wantsJson(req: FastifyRequest): boolean {
 
 /** Cross-cutting HTTP behaviour shared by every feature plugin, on purpose (fastify-plugin). */
 export const httpCore = fp(async function httpCore(app: FastifyInstance) {
-  const { config, db, clock, secret, clientKey, pageCache, identity } = app.deps;
+  const { config, db, clock, secret, clientKey, pageCache, identity, guards } = app.deps;
   const csrf = createCsrf(secret);
 
   await registerSecurityHeaders(app, { https: config.secureCookies });
@@ -156,6 +157,8 @@ export const httpCore = fp(async function httpCore(app: FastifyInstance) {
   await app.register(rateLimit, {
     global: false,
     keyGenerator: (req) => clientKey(req.ip),
+    // Counted in the shared guard store: one count for all workers and instances.
+    store: guardRateLimitStore(guards, () => clock.now().getTime()),
     errorResponseBuilder: (_req, ctx) => ({
       statusCode: 429,
       error: 'Too Many Requests',

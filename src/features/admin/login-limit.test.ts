@@ -5,6 +5,8 @@ import { TEST_PASSWORD, cookieFrom, csrfFrom } from '../../../test/support/staff
 import { createAccountLoginLimit } from '../../core/auth/login-limit.ts';
 import { createStaff, logIn } from '../../core/auth/service.ts';
 import { ManualClock } from '../../core/clock.ts';
+import { databaseGuardStore } from '../../core/guards/store.ts';
+import { createClientKeyer } from '../../core/security/client-key.ts';
 
 /*
  * The per-account login limit: an attacker rotating addresses (each under the per-client limit)
@@ -75,7 +77,7 @@ for (const dialect of DIALECTS) {
       const row = await t.db.selectFrom('users').selectAll().where('email', '=', OWNER).executeTakeFirstOrThrow();
       assert.equal(row.failed_logins, 0, 'reset at the successful login');
       assert.equal(row.failed_logins_notice, 0, 'cleared once shown');
-      const dump = await dumpDatabase(t.db, t.dialect);
+      const dump = await dumpDatabase(t.db, t.dialect, { guards: true });
       for (const address of [...ADDRESSES, '10.44.0.4', '10.44.0.5', '10.44.0.6'])
         assert.ok(!dump.includes(address) && !t.logs().includes(address), `no trace of ${address}`);
     });
@@ -95,15 +97,18 @@ for (const dialect of DIALECTS) {
 
     it('counts unknown e-mails the same way, so the limit never tells which accounts exist', async () => {
       const clock = new ManualClock();
-      const limit = createAccountLoginLimit({ clock });
+      const limit = createAccountLoginLimit({
+        guards: databaseGuardStore(t.db, t.dialect, clock),
+        keyOf: createClientKeyer(clock),
+      });
       for (let i = 0; i < 10; i++) {
         const known = await logIn(t.db, clock, limit, OWNER, `wrong ${i}`);
         const unknown = await logIn(t.db, clock, limit, 'nobody@staff.test', `wrong ${i}`);
         assert.deepEqual(known, unknown);
       }
-      assert.ok(limit.isBlocked(OWNER));
-      assert.ok(limit.isBlocked(' Nobody@Staff.TEST'), 'keyed by the normalised e-mail');
-      assert.ok(!limit.isBlocked('somebody-else@staff.test'));
+      assert.ok(await limit.isBlocked(OWNER));
+      assert.ok(await limit.isBlocked(' Nobody@Staff.TEST'), 'keyed by the normalised e-mail');
+      assert.ok(!(await limit.isBlocked('somebody-else@staff.test')));
       assert.equal((await logIn(t.db, clock, limit, OWNER, TEST_PASSWORD)).ok, false);
       clock.advance(15 * 60_000);
       assert.equal((await logIn(t.db, clock, limit, OWNER, TEST_PASSWORD)).ok, true);

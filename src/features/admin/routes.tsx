@@ -56,7 +56,7 @@ const LoginForm = Type.Object({
 export async function loginRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
   const { db, clock, config } = app.deps;
-  const accountLimit = createAccountLoginLimit({ clock });
+  const accountLimit = createAccountLoginLimit({ guards: app.deps.guards, keyOf: app.deps.clientKey });
 
   app.get('/admin/login', { schema: { querystring: LoginQuery } }, async (req, reply) => {
     noStore(reply);

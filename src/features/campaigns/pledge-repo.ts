@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Selectable, type Updateable } from 'kysely';
-import type { CampaignPledgesTable, Db, Executor, PledgeStatus } from '../../core/db/schema.ts';
+import type { CampaignPledgesTable, Executor, PledgeStatus } from '../../core/db/schema.ts';
 
 /* Pledges on campaign boards: the public board, the private link, moderation and retention. */
 export type Pledge = Selectable<CampaignPledgesTable>;
@@ -178,20 +178,20 @@ export async function pendingCounts(db: Executor): Promise<Map<number, number>> 
 }
 
 /** Adds each batch of clicks to its pledge in one transaction. */
-export async function incrementMeToos(db: Db, counts: readonly (readonly [pledgeId: number, n: number])[]) {
-  await db.transaction().execute(async (tx) => {
-    for (const [pledgeId, n] of counts) await incrementMeToo(tx, pledgeId, n);
-  });
-}
-
-/** Adds n to a pledge's count in one relative statement, so concurrent writers never lose clicks. */
-export const incrementMeToo = (db: Executor, pledgeId: number, n = 1) =>
-  db
+/**
+ * Adds one to an approved pledge's count in one relative statement, so concurrent writers on any
+ * instance never lose a click; the new count, or undefined when the pledge is not approved.
+ */
+export async function incrementMeToo(db: Executor, pledgeId: number): Promise<number | undefined> {
+  const row = await db
     .updateTable('campaign_pledges')
-    .set({ me_too_count: sql`me_too_count + ${n}` })
+    .set({ me_too_count: sql`me_too_count + 1` })
     .where('id', '=', pledgeId)
     .where('status', '=', 'approved')
+    .returning('me_too_count')
     .executeTakeFirst();
+  return row ? Number(row.me_too_count) : undefined;
+}
 
 export const recentApproved = (db: Executor, campaignId: number, limit: number) =>
   db

@@ -17,6 +17,7 @@ import { can, type Actor } from '../../core/auth/policy.ts';
 import type { PageCache } from '../../core/cache/page-cache.ts';
 import type { Clock } from '../../core/clock.ts';
 import type { Db, PledgeStatus } from '../../core/db/schema.ts';
+import type { GuardStore } from '../../core/guards/store.ts';
 import { createRateLimiter } from '../../core/limits.ts';
 import { pageWindow, toPage, type Page } from '../../core/pagination.ts';
 import { readSetting } from '../../core/settings/index.ts';
@@ -367,26 +368,28 @@ export async function purgeRejectedPledges(db: Db, clock: Clock, days?: number):
 
 // ── per-app state ───────────────────────────────────────────────────────────
 
-/** Pledges a client may send per window, like comments: counted in memory by client key, on the app clock. */
+/** Pledges a client may send per window, like comments: counted in the shared guard store by client key, on the app clock. */
 export const SUBMISSIONS_PER_WINDOW = 10;
 const SUBMISSION_WINDOW_MS = 10 * 60_000;
 
 export interface PledgeService {
   /** Counts one pledge sent by a client; false once it is over its limit (the verdict then refuses with 429). */
-  allowSubmission(clientKey: string): boolean;
-  /** "Me too" clicks, once per device and pledge a day, written in batches. */
+  allowSubmission(clientKey: string): Promise<boolean>;
+  /** "Me too" clicks, once per device and pledge a day, written at once; pages refreshed at most once a second. */
   meToo: MeTooCounter;
 }
 
-/** The in-memory state of the pledge board for one app: the submission limit and the "me too" counter. */
+/** The state of the pledge board for one app: the submission limit and the "me too" counter. */
 export function createPledgeService(deps: {
   db: Db;
   clock: Clock;
   pageCache: PageCache;
+  guards: GuardStore;
   onError: (err: Error) => void;
 }): PledgeService {
   const limiter = createRateLimiter({
-    clock: deps.clock,
+    store: deps.guards,
+    name: 'pledge',
     max: SUBMISSIONS_PER_WINDOW,
     windowMs: SUBMISSION_WINDOW_MS,
   });

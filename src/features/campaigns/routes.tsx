@@ -79,10 +79,10 @@ type WithServices = { services: CampaignServices };
 /** The entry plugin server.ts registers. */
 export async function campaignRoutes(fastify: FastifyInstance) {
   const app = typed(fastify);
-  const { db, clock, pageCache } = app.deps;
-  const onError = (err: Error) => app.log.error({ err: { message: err.message } }, 'me-too flush failed');
+  const { db, clock, pageCache, guards } = app.deps;
+  const onError = (err: Error) => app.log.error({ err: { message: err.message } }, 'me-too refresh failed');
   const services: CampaignServices = {
-    pledges: createPledgeService({ db, clock, pageCache, onError }),
+    pledges: createPledgeService({ db, clock, pageCache, guards, onError }),
     renders: new SingleFlight(),
   };
   app.addHook('onClose', () => services.pledges.meToo.flush());
@@ -210,7 +210,7 @@ async function pledgeBoardRoutes(app: App, { services }: WithServices) {
   app.post('/campaigns/:slug/pledges', { schema: { params: SlugParams, body: PledgeForm } }, async (req, reply) => {
     noStore(reply);
     const signals = {
-      withinRateLimit: services.pledges.allowSubmission(clientKey(req.ip)),
+      withinRateLimit: await services.pledges.allowSubmission(await clientKey(req.ip)),
       form: req.body,
       // Without JavaScript there is no solution ("missing"): the pledge still goes to moderation, under the ceiling.
       challenge: await app.proofOfWork.verify(req.body.altcha),
@@ -235,7 +235,7 @@ async function pledgeBoardRoutes(app: App, { services }: WithServices) {
     },
     async (req, reply) => {
       const { slug, id } = req.params;
-      const result = await services.pledges.meToo.click(slug, id, clientKey(req.ip));
+      const result = await services.pledges.meToo.click(slug, id, await clientKey(req.ip));
       if (!result.ok) return reply.callNotFound();
       if (req.headers.accept?.includes('application/json')) return noStore(reply).send(result.value);
       return reply.redirect(`/campaigns/${slug}#pledge-${id}`, 303);

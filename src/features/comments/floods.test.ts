@@ -114,6 +114,7 @@ for (const dialect of DIALECTS) {
         db: t.db,
         clock: t.clock,
         pageCache: t.app.deps.pageCache,
+        guards: t.app.deps.guards,
         ceiling: t.app.unverifiedCeiling,
       });
       const allowed = await Promise.all(Array.from({ length: 30 }, () => runtime.allowSubmission('one client')));

@@ -99,7 +99,7 @@ async function readerCommentRoutes(app: App, { comments }: CommentPluginOptions)
     const staff = req.staff ?? undefined;
     // Staff are neither counted nor judged. Every other submission counts against its client's limit;
     // one over the limit is refused by the verdict without its proof of work being checked.
-    const withinRateLimit = staff ? true : await comments.allowSubmission(app.deps.clientKey(req.ip));
+    const withinRateLimit = staff ? true : await comments.allowSubmission(await app.deps.clientKey(req.ip));
     const post = await findPostForComments(db, clock, req.params.slug);
     if (!post) return reply.callNotFound();
     const challenge = staff || !withinRateLimit ? 'missing' : await app.proofOfWork.verify(req.body.altcha);

@@ -128,8 +128,8 @@ export interface CommentsRuntime {
 
 /**
  * What the comment routes remember between requests, created once from the app's deps: the
- * submission limiter (in memory only, keyed by the daily-rotating client key, counted on the app
- * clock; its limit is read from settings on first use), a short-lived copy of the anti-spam rules
+ * submission limiter (in the shared guard store, keyed by the daily-rotating client key, counted on
+ * the app clock; its limit is read from settings on first use), a short-lived copy of the anti-spam rules
  * so a burst of comments does not re-read settings each time, and page-cache invalidation. The
  * site-wide ceiling is the app's (shared with pledges); saving the settings here tells it.
  */
@@ -138,7 +138,8 @@ export function createCommentsRuntime({
   clock,
   pageCache,
   ceiling,
-}: Pick<AppDeps, 'db' | 'clock' | 'pageCache'> & { ceiling: UnverifiedCeiling }) {
+  guards,
+}: Pick<AppDeps, 'db' | 'clock' | 'pageCache' | 'guards'> & { ceiling: UnverifiedCeiling }) {
   // The promise is kept, not the limiter: submissions arriving while the setting is read share the
   // one limiter being made, instead of each making (and passing) a fresh one.
   let limiter: Promise<RateLimiter> | undefined;
@@ -146,7 +147,7 @@ export function createCommentsRuntime({
   const runtime: CommentsRuntime = {
     async allowSubmission(clientKey) {
       limiter ??= readSetting(db, RATE_LIMIT).then(
-        (max) => createRateLimiter({ clock, max, windowMs: RATE_WINDOW_MS, enabled: max > 0 }),
+        (max) => createRateLimiter({ store: guards, name: 'comment', max, windowMs: RATE_WINDOW_MS, enabled: max > 0 }),
         (error: unknown) => {
           limiter = undefined; // a failed read is tried again by the next submission
           throw error;

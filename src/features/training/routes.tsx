@@ -200,7 +200,7 @@ async function resumeRoutes(app: App, { training }: Opts) {
     async (req, reply) => {
       noStore(reply);
       const { code, passphrase = '', remember } = req.body;
-      const result = await resumeWithCode(training, app.deps.clientKey(req.ip), code, passphrase);
+      const result = await resumeWithCode(training, await app.deps.clientKey(req.ip), code, passphrase);
       if (!result.ok) {
         const status = 'blocked' in result ? 429 : 400;
         const page = (

@@ -45,13 +45,13 @@ export const CODE_ATTEMPTS = { max: 5, windowMs: 15 * 60_000 };
  * Training's state, built once per app from its dependencies: the cache of published course
  * content and the wrong-code limiter. Route plugins receive it; they keep no state of their own.
  */
-export function createTraining(deps: Pick<AppDeps, 'db' | 'clock' | 'secret'>): Training {
+export function createTraining(deps: Pick<AppDeps, 'db' | 'clock' | 'secret' | 'guards'>): Training {
   return {
     db: deps.db,
     clock: deps.clock,
     secret: deps.secret,
     versions: new VersionCache(),
-    codeAttempts: createAttemptLimiter({ clock: deps.clock, ...CODE_ATTEMPTS }),
+    codeAttempts: createAttemptLimiter({ store: deps.guards, name: 'progress-code', ...CODE_ATTEMPTS }),
   };
 }
 
@@ -216,9 +216,9 @@ export async function resumeWithCode(
   rawCode: string,
   passphrase: string,
 ): Promise<ResumeResult> {
-  if (deps.codeAttempts.isBlocked(clientKey)) return { ...invalid(msg('tooManyCodes'), 'code'), blocked: true };
+  if (!(await deps.codeAttempts.attempt(clientKey))) return { ...invalid(msg('tooManyCodes'), 'code'), blocked: true };
   const result = await checkCode(deps, rawCode, passphrase);
-  if (!result.ok) deps.codeAttempts.recordFailure(clientKey);
+  if (result.ok) await deps.codeAttempts.succeeded(clientKey);
   return result;
 }
 

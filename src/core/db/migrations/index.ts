@@ -18,6 +18,7 @@ import * as directorySynonyms from './2026_11_29_0200_directory_synonyms.ts';
 import * as accountSecurity from './2026_11_29_0300_account_security.ts';
 import * as trainingReveal from './2026_11_29_0400_training_reveal.ts';
 import * as hsdsSync from './2026_11_29_1600_hsds_sync.ts';
+import * as sharedGuards from './2026_11_29_1620_shared_guards.ts';
 import * as mediaFiles from './2026_11_29_1630_media_files.ts';
 
 /*
@@ -44,5 +45,6 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_29_0300_account_security': accountSecurity,
   '2026_11_29_0400_training_reveal': trainingReveal,
   '2026_11_29_1600_hsds_sync': hsdsSync,
+  '2026_11_29_1620_shared_guards': sharedGuards,
   '2026_11_29_1630_media_files': mediaFiles,
 };
