@@ -11,6 +11,7 @@ import {
   addTerm,
   createListing,
   curationOverview,
+  directoryTimesSince,
   waitingWork,
   listingForEditor,
   mergeSuggestion,
@@ -75,6 +76,7 @@ export async function directoryAdminRoutes(fastify: FastifyInstance) {
       name: 'resource_suggestions',
       count: async () => (await waiting()).suggestions,
       dashboard: { label: 'Resource suggestions', href: '/admin/resources#sugg', action: 'resources.curate' },
+      trend: { label: 'Suggestions sent', times: (since) => directoryTimesSince(db, 'suggestions', since) },
     },
     {
       name: 'resource_reports',
@@ -84,6 +86,7 @@ export async function directoryAdminRoutes(fastify: FastifyInstance) {
         href: '/admin/resources#reports',
         action: 'resources.curate',
       },
+      trend: { label: 'Reports sent', times: (since) => directoryTimesSince(db, 'reports', since) },
     },
     {
       name: 'listings_due_for_verification',
@@ -93,6 +96,7 @@ export async function directoryAdminRoutes(fastify: FastifyInstance) {
         href: '/admin/resources/verification',
         action: 'resources.curate',
       },
+      trend: { label: 'Listings verified', times: (since) => directoryTimesSince(db, 'verifications', since) },
     },
   );
   await app.register(curationHomeRoutes);
