@@ -81,10 +81,19 @@ for (const dialect of DIALECTS) {
       assert.match(home.body, /<svg class="chart__svg"[^>]*role="img"[^>]*aria-label="Arrivals and verifications/);
       const day = (daysAgo: number) =>
         new Date(t.clock.now().getTime() - daysAgo * 86_400_000).toISOString().slice(0, 10);
-      // Columns: Day, Comments sent, Pledges sent, Suggestions sent, Reports sent, Listings verified.
-      assert.match(home.body, new RegExp(`<th scope="row">${day(2)}</th><td>2</td><td>0</td>`));
-      assert.match(home.body, new RegExp(`<th scope="row">${day(0)}</th><td>1</td><td>0</td>`));
-      assert.match(home.body, new RegExp(`<th scope="row">${day(1)}</th><td>0</td>`));
+      // Columns in the order features registered: Day, Suggestions, Reports, Verified, Comments, Pledges.
+      assert.match(
+        home.body,
+        new RegExp(`<th scope="row">${day(2)}</th><td>0</td><td>0</td><td>0</td><td>2</td><td>0</td>`),
+      );
+      assert.match(
+        home.body,
+        new RegExp(`<th scope="row">${day(0)}</th><td>0</td><td>0</td><td>0</td><td>1</td><td>0</td>`),
+      );
+      assert.match(
+        home.body,
+        new RegExp(`<th scope="row">${day(1)}</th><td>0</td><td>0</td><td>0</td><td>0</td><td>0</td>`),
+      );
     });
 
     it('puts logout in the header and names the session cookie in the footer of staff pages', async () => {
