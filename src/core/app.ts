@@ -67,6 +67,8 @@ export interface QueueGauge {
   count(): Promise<number>;
   /** Shown on the staff dashboard to those whose role may `action`, linking to the queue (else /metrics only). */
   dashboard?: { label: string; href: string; action: Action };
+  /** A line on the dashboard's trend chart: when each event it counts happened since a moment (ISO times). */
+  trend?: { label: string; times(sinceIso: string): Promise<string[]> };
 }
 
 /** Public pages a feature adds to /sitemap.xml (directory listings, campaigns). */

@@ -31,6 +31,8 @@ interface FrameProps {
   children: ComponentChildren;
   /** Shown with the table open when the numbers matter more than the picture. */
   open?: boolean;
+  /** The id of a table already on the page with these numbers (and more): linked instead of repeated. */
+  tableId?: string;
 }
 
 const WIDTH = 600;
@@ -50,8 +52,18 @@ export function shorten(label: string, max = LABEL_MAX): string {
 
 const fmt = (n: number) => (Number.isInteger(n) ? String(n) : n.toFixed(1));
 
-function Frame({ id, caption, head, rows, children, open }: FrameProps) {
+function Frame({ id, caption, head, rows, children, open, tableId }: FrameProps) {
   const captionId = `${id}-caption`;
+  if (tableId)
+    return (
+      <figure class="chart" id={id} aria-labelledby={captionId}>
+        <figcaption id={captionId}>{caption}</figcaption>
+        {children}
+        <p class="chart__data">
+          <a href={`#${tableId}`}>The numbers behind this chart</a>
+        </p>
+      </figure>
+    );
   return (
     <figure class="chart" id={id} aria-labelledby={captionId}>
       <figcaption id={captionId}>{caption}</figcaption>
@@ -113,17 +125,25 @@ export interface BarsProps {
   head: [string, string];
   /** The value a full bar stands for (100 for percentages); the largest value otherwise. */
   max?: number;
+  /** A table already on the page with these numbers: linked instead of repeated under the chart. */
+  tableId?: string;
 }
 
 const ROW = 44;
 
 /** One horizontal bar per datum, its label above it and its value at its end. */
-export function BarChart({ id, caption, data, head, max }: BarsProps) {
+export function BarChart({ id, caption, data, head, max, tableId }: BarsProps) {
   const top = Math.max(clean(max ?? 0), ...data.map((d) => clean(d.value)), 1);
   const height = Math.max(data.length * ROW, ROW);
   const usable = WIDTH - 80;
   return (
-    <Frame id={id} caption={caption} head={head} rows={data.map((d) => [d.label, d.text ?? fmt(clean(d.value))])}>
+    <Frame
+      id={id}
+      caption={caption}
+      tableId={tableId}
+      head={head}
+      rows={data.map((d) => [d.label, d.text ?? fmt(clean(d.value))])}
+    >
       <Svg label={`${caption}. ${highest(data)}`} height={height}>
         {data.map((d, i) => {
           const w = Math.round((clean(d.value) / top) * usable);
@@ -149,7 +169,7 @@ export function BarChart({ id, caption, data, head, max }: BarsProps) {
  * Steps people pass through in order (started, lesson 1, lesson 2…, completed): each bar centred
  * and as wide as its share of the first step, so where people stop shows as a narrowing.
  */
-export function FunnelChart({ id, caption, data, head }: Omit<BarsProps, 'max'>) {
+export function FunnelChart({ id, caption, data, head, tableId }: Omit<BarsProps, 'max'>) {
   const first = clean(data[0]?.value ?? 0);
   const top = Math.max(first, ...data.map((d) => clean(d.value)), 1);
   const height = Math.max(data.length * ROW, ROW);
@@ -161,6 +181,7 @@ export function FunnelChart({ id, caption, data, head }: Omit<BarsProps, 'max'>)
     <Frame
       id={id}
       caption={caption}
+      tableId={tableId}
       head={[...head, 'Share of the first step']}
       rows={data.map((d) => [d.label, d.text ?? fmt(clean(d.value)), share(d)])}
     >
@@ -190,14 +211,16 @@ export interface LineProps {
   series: Series[];
   /** The table's first heading (what a label is). */
   labelHead: string;
+  /** Shorter labels for the axis ("Day 3"), when the table's are long. */
+  ticks?: string[];
 }
 
 const PLOT = { top: 10, bottom: 40, left: 40, height: 200 };
-/** Up to four series told apart by colour and by dash, so colour is never the only difference. */
-const SERIES_CLASSES = ['chart__line--1', 'chart__line--2', 'chart__line--3', 'chart__line--4'];
+/** Up to six series told apart by colour and by dash, so colour is never the only difference. */
+const SERIES_CLASSES = [1, 2, 3, 4, 5, 6].map((n) => `chart__line--${n}`);
 
 /** Lines over time (arrivals per day, pledges per day): one per series, with a legend. */
-export function LineChart({ id, caption, labels, series, labelHead }: LineProps) {
+export function LineChart({ id, caption, labels, series, labelHead, ticks = labels }: LineProps) {
   const shown = series.slice(0, SERIES_CLASSES.length);
   const top = Math.max(...shown.flatMap((s) => s.values.map(clean)), 1);
   const width = WIDTH - PLOT.left - 10;
@@ -227,7 +250,7 @@ export function LineChart({ id, caption, labels, series, labelHead }: LineProps)
         {labels.map((label, i) =>
           i % every === 0 || i === labels.length - 1 ? (
             <text x={x(i)} y={y(0) + 18} class="chart__tick chart__label--centre">
-              {shorten(label, 12)}
+              {shorten(ticks[i] ?? label, 12)}
             </text>
           ) : null,
         )}

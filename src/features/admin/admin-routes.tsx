@@ -14,7 +14,7 @@ import { fieldErrorsOf } from '../../core/result.ts';
 import { createResetLink } from '../../core/auth/resets.ts';
 import { adminRemoveFactor, isFactorRequired, setFactorRequired } from '../../core/auth/second-factor.ts';
 import { auditRoutes } from './audit-routes.tsx';
-import { waitingQueues } from './dashboard.ts';
+import { queueTrends, waitingQueues } from './dashboard.ts';
 import { identityRoutes } from './identity-routes.tsx';
 import { ownSecurityRoutes, resetLinkRoutes } from './security-routes.tsx';
 import type { PageContext } from '../../core/views/context.ts';
@@ -45,7 +45,8 @@ export async function staffAreaRoutes(fastify: FastifyInstance) {
     // Shown once: reading the count clears it.
     const failedLogins = await takeFailedLoginNotice(app.deps.db, staff.id);
     const queues = await waitingQueues(app.deps.registry.queues, staff);
-    const props = { links, queues, role: staff.role, failedLogins };
+    const trend = await queueTrends(app.deps.registry.queues, staff, app.deps.clock);
+    const props = { links, queues, trend, role: staff.role, failedLogins };
     return reply.page(<AdminHomePage ctx={req.pageContext()} {...props} />);
   });
   await app.register(staffAccountRoutes);

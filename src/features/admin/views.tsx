@@ -10,7 +10,8 @@ import {
 } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import type { AdminLink } from '../../core/app.ts';
-import type { WaitingQueue } from './dashboard.ts';
+import type { Trend, WaitingQueue } from './dashboard.ts';
+import { LineChart } from '../../core/views/chart.tsx';
 import { actionsOf, leastPowerfulRole, ROLES } from '../../core/auth/policy.ts';
 import { t } from '../../core/auth/messages.ts';
 import type { listStaff } from '../../core/auth/service.ts';
@@ -74,6 +75,7 @@ export function AdminHomePage({
   ctx,
   links,
   queues = [],
+  trend,
   role,
   failedLogins = 0,
 }: {
@@ -81,6 +83,8 @@ export function AdminHomePage({
   links: AdminLink[];
   /** Pending work the staff member's role may handle (comments, pledges, suggestions, reports, stale listings). */
   queues?: WaitingQueue[];
+  /** What arrived (and what was verified) per day lately, for the queues the staff member handles. */
+  trend?: Trend;
   role: string;
   /** Failed attempts to log into this account before this login, shown once. */
   failedLogins?: number;
@@ -102,6 +106,16 @@ export function AdminHomePage({
         <a href="/admin/account/sessions">your sessions</a>.
       </p>
       <WaitingWork queues={queues} />
+      {trend && trend.series.length > 0 && (
+        <LineChart
+          id="queue-trends"
+          caption={`Arrivals and verifications per day, last ${trend.days.length} days (UTC)`}
+          labelHead="Day"
+          labels={trend.days}
+          ticks={trend.days.map((d) => d.slice(5))}
+          series={trend.series}
+        />
+      )}
       {links.length === 0 ? (
         <p>Your role has no tools yet.</p>
       ) : (

@@ -34,6 +34,8 @@ import {
   moderationLists,
   pendingCounts,
   pendingPledgeCount,
+  pledgeArrivalsSince,
+  pledgeFigures,
 } from './pledge-service.ts';
 
 /*
@@ -60,6 +62,7 @@ export async function campaignStaffRoutes(app: App) {
     name: 'pledges_pending',
     count: () => pendingPledgeCount(app.deps.db),
     dashboard: { label: 'Pledges waiting', href: '/admin/campaigns', action: 'pledges.moderate' },
+    trend: { label: 'Pledges sent', times: (since) => pledgeArrivalsSince(app.deps.db, since) },
   });
   await app.register(campaignAuthoringRoutes);
   await app.register(campaignEventRoutes);
@@ -77,7 +80,10 @@ function problemPage(req: FastifyRequest, reply: FastifyReply, problem: Problem)
 }
 
 type ListPageProps = Parameters<typeof AdminCampaignsPage>[0];
-type EditPageExtra = Omit<Parameters<typeof AdminCampaignEditPage>[0], 'ctx' | 'campaign' | 'themes' | 'events'>;
+type EditPageExtra = Omit<
+  Parameters<typeof AdminCampaignEditPage>[0],
+  'ctx' | 'campaign' | 'themes' | 'events' | 'figures'
+>;
 
 /** A campaign's staff edit page (with the form state after a refused change), or the 404 page. */
 async function sendEditPage(
@@ -90,7 +96,9 @@ async function sendEditPage(
 ) {
   const found = await campaignForEditing(app.deps.db, id);
   if (!found.ok) return reply.callNotFound();
-  return reply.page(<AdminCampaignEditPage ctx={req.pageContext()} {...found.value} {...extra} />, status);
+  const figures = await pledgeFigures(app.deps.db, found.value.campaign);
+  const page = <AdminCampaignEditPage ctx={req.pageContext()} {...found.value} figures={figures} {...extra} />;
+  return reply.page(page, status);
 }
 
 // ── campaigns ───────────────────────────────────────────────────────────────

@@ -10,13 +10,14 @@ import {
 } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
 import { ModerationActions } from '../../core/views/moderation.tsx';
+import { BarChart, LineChart } from '../../core/views/chart.tsx';
 import type { ComponentChildren } from 'preact';
 import type { PageContext } from '../../core/views/context.ts';
 import { campaignLength, dateOfDay, dayLabel, formatDateRange, formatEventTime, utcToLocalInput } from './calendar.ts';
-import { kindKey } from './kinds.ts';
+import { kindKey, PLEDGE_KINDS } from './kinds.ts';
 import { t } from './messages.ts';
 import type { PublicPledge } from './pledge-repo.ts';
-import { daysOf } from './pledge-service.ts';
+import { daysOf, type PledgeFigures } from './pledge-service.ts';
 import type { Campaign, CampaignEvent } from './repo.ts';
 import { CampaignStyles } from './views.tsx';
 import { REPEAT_MAX } from './authoring-service.ts';
@@ -164,11 +165,14 @@ export function AdminCampaignEditPage({
   eventValues = {},
   eventErrors,
   notice,
+  figures,
 }: {
   ctx: PageContext;
   campaign: Campaign;
   themes: string[];
   events: CampaignEvent[];
+  /** Pledges at a glance (absent when a caller has none to show). */
+  figures?: PledgeFigures;
   values?: Values;
   errors?: FieldErrors;
   eventValues?: Values;
@@ -196,6 +200,7 @@ export function AdminCampaignEditPage({
       </p>
       <h1>Edit {campaign.title}</h1>
       {notice && <Notice kind="success">{notice}</Notice>}
+      {figures && <PledgeCharts campaign={campaign} figures={figures} />}
       <ErrorSummary errors={errors} />
       <form method="post" action={`/admin/campaigns/${campaign.id}`} novalidate>
         <CsrfField token={ctx.csrfToken} />
@@ -359,6 +364,30 @@ export function AdminEventEditPage({
         <button type="submit">Save event</button>
       </form>
     </Layout>
+  );
+}
+
+/** Approved pledges per campaign day and per kind, as charts with their numbers behind them. */
+function PledgeCharts({ campaign, figures }: { campaign: Campaign; figures: PledgeFigures }) {
+  const days = figures.perDay.map((_, i) => `Day ${i + 1} (${dayLabel(dateOfDay(campaign.starts_on, i + 1))})`);
+  const kinds = PLEDGE_KINDS.map((k) => ({ label: t('en', kindKey(k)), value: figures.byKind.get(k) ?? 0 }));
+  return (
+    <section aria-labelledby="pledge-figures">
+      <h2 id="pledge-figures">Pledges at a glance</h2>
+      <p>
+        {figures.total} on the board ·{' '}
+        <a href={`/admin/campaigns/${campaign.id}/pledges`}>{figures.waiting} waiting for moderation</a>
+      </p>
+      <LineChart
+        id="pledges-per-day"
+        caption="Pledges on the board per campaign day (a pledge may name several days)"
+        labelHead="Campaign day"
+        labels={days}
+        ticks={days.map((_, i) => `Day ${i + 1}`)}
+        series={[{ name: 'Pledges', values: figures.perDay }]}
+      />
+      <BarChart id="pledges-per-kind" caption="Pledges on the board per kind" head={['Kind', 'Pledges']} data={kinds} />
+    </section>
   );
 }
 

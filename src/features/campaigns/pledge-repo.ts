@@ -203,3 +203,15 @@ export const recentApproved = (db: Executor, campaignId: number, limit: number) 
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();
+
+/** When each pledge sent since `sinceIso` arrived, on every board (the dashboard's trend); at most `limit`. */
+export async function arrivalsSince(db: Executor, sinceIso: string, limit = 20_000): Promise<string[]> {
+  const rows = await db
+    .selectFrom('campaign_pledges')
+    .select('created_at')
+    .where('created_at', '>=', sinceIso)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.created_at);
+}

@@ -395,3 +395,18 @@ export function createPledgeService(deps: {
   });
   return { allowSubmission: (clientKey) => limiter.hit(clientKey), meToo: createMeTooCounter(deps) };
 }
+
+/** What a campaign's staff page draws: approved pledges per campaign day and per kind, and how many wait. */
+export async function pledgeFigures(db: Db, campaign: { id: number; starts_on: string; ends_on: string }) {
+  const [counts, waiting] = await Promise.all([
+    pledgeRepo.boardCounts(db, campaign.id),
+    pledgeRepo.countByStatus(db, campaign.id, 'pending'),
+  ]);
+  const length = Math.max(campaignLength(campaign.starts_on, campaign.ends_on), 1);
+  const perDay = Array.from({ length }, (_, i) => counts.byDay.get(i + 1) ?? 0);
+  return { perDay, byKind: counts.byKind, total: counts.total, waiting };
+}
+export type PledgeFigures = Awaited<ReturnType<typeof pledgeFigures>>;
+
+/** When pledges arrived since a moment, on every board: the staff dashboard draws them per day. */
+export const pledgeArrivalsSince = (db: Db, sinceIso: string) => pledgeRepo.arrivalsSince(db, sinceIso);

@@ -7,6 +7,7 @@ import { fieldErrorsOf, statusOf } from '../../core/result.ts';
 import { CommentTextForm, SavedQuery, commentInput, formValues } from './forms.ts';
 import { msg, t, type CommentMessageKey } from './messages.ts';
 import {
+  commentArrivalsSince,
   editCommentAsModerator,
   findForModerator,
   isModerationAction,
@@ -51,6 +52,7 @@ export async function commentAdminRoutes(app: App, options: CommentPluginOptions
       name: 'comments_pending',
       count: () => queueLength(db, 'pending'),
       dashboard: { label: 'Comments waiting', href: '/admin/comments?queue=pending', action: 'comments.moderate' },
+      trend: { label: 'Comments sent', times: (since) => commentArrivalsSince(db, since) },
     },
     {
       name: 'comments_unverified',

@@ -292,3 +292,15 @@ export async function insertImportedComment(
     .executeTakeFirstOrThrow();
   return { id: row.id, created: true };
 }
+
+/** When each comment sent since `sinceIso` arrived (the dashboard's trend), newest last; at most `limit`. */
+export async function arrivalsSince(db: Executor, sinceIso: string, limit = 20_000): Promise<string[]> {
+  const rows = await db
+    .selectFrom('comments')
+    .select('created_at')
+    .where('created_at', '>=', sinceIso)
+    .orderBy('created_at')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => r.created_at);
+}

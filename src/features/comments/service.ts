@@ -693,3 +693,6 @@ export async function importApprovedComment(
     created_at: comment.createdAt || clock.now().toISOString(),
   });
 }
+
+/** When comments arrived since a moment: the staff dashboard draws them per day. */
+export const commentArrivalsSince = (db: Db, sinceIso: string) => repo.arrivalsSince(db, sinceIso);

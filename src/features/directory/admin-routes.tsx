@@ -11,6 +11,7 @@ import {
   addTerm,
   createListing,
   curationOverview,
+  directoryTimesSince,
   waitingWork,
   listingForEditor,
   mergeSuggestion,
@@ -86,6 +87,7 @@ export async function directoryAdminRoutes(fastify: FastifyInstance) {
       name: 'resource_suggestions',
       count: async () => (await waiting()).suggestions,
       dashboard: { label: 'Resource suggestions', href: '/admin/resources#sugg', action: 'resources.curate' },
+      trend: { label: 'Suggestions sent', times: (since) => directoryTimesSince(db, 'suggestions', since) },
     },
     {
       name: 'resource_reports',
@@ -95,6 +97,7 @@ export async function directoryAdminRoutes(fastify: FastifyInstance) {
         href: '/admin/resources#reports',
         action: 'resources.curate',
       },
+      trend: { label: 'Reports sent', times: (since) => directoryTimesSince(db, 'reports', since) },
     },
     {
       name: 'listings_due_for_verification',
@@ -104,6 +107,7 @@ export async function directoryAdminRoutes(fastify: FastifyInstance) {
         href: '/admin/resources/verification',
         action: 'resources.curate',
       },
+      trend: { label: 'Listings verified', times: (since) => directoryTimesSince(db, 'verifications', since) },
     },
   );
   await app.register(curationHomeRoutes);

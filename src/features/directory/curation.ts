@@ -358,3 +358,7 @@ export async function listingForEditor(db: Db, id: string) {
 
 /** The directory's own terms, by name (the editor's checkboxes, the vocabulary page, the form's checks). */
 export const vocabulary = (db: Executor) => repo.loadTerms(db);
+
+/** When suggestions or reports arrived, or listings were verified, since a moment (the dashboard's trends). */
+export const directoryTimesSince = (db: Db, what: 'suggestions' | 'reports' | 'verifications', sinceIso: string) =>
+  repo.timesSince(db, what, sinceIso);

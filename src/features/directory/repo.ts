@@ -854,3 +854,30 @@ export function sitemapListings(db: Executor) {
     .orderBy('slug')
     .execute();
 }
+
+/** When each suggestion, report or verification since `sinceIso` happened (the dashboard's trends). */
+export async function timesSince(
+  db: Executor,
+  what: 'suggestions' | 'reports' | 'verifications',
+  sinceIso: string,
+  limit = 20_000,
+): Promise<string[]> {
+  const rows =
+    what === 'verifications'
+      ? await db
+          .selectFrom('directory_changes')
+          .select('created_at')
+          .where('action', '=', 'verified')
+          .where('created_at', '>=', sinceIso)
+          .orderBy('created_at')
+          .limit(limit)
+          .execute()
+      : await db
+          .selectFrom(what === 'suggestions' ? 'resource_suggestions' : 'directory_reports')
+          .select('created_at')
+          .where('created_at', '>=', sinceIso)
+          .orderBy('created_at')
+          .limit(limit)
+          .execute();
+  return rows.map((r) => r.created_at);
+}

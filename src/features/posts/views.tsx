@@ -672,7 +672,7 @@ export function RevisionPage({
         <dd>{revision.tags || '—'}</dd>
       </dl>
       <h2>Text</h2>
-      <pre>{revision.body_md}</pre>
+      <pre tabindex={0}>{revision.body_md}</pre>
       <form method="post" action={`/admin/posts/${postId}/revisions/${revision.id}/restore`}>
         <CsrfField token={ctx.csrfToken} />
         <button type="submit">Restore this revision</button>

@@ -17,6 +17,7 @@ import {
   TableScroll,
 } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
+import { BarChart, FunnelChart, type Datum } from '../../core/views/chart.tsx';
 import { formatOptions } from './authoring.ts';
 import type { CourseContent, QuizOption } from './content.ts';
 
@@ -598,6 +599,33 @@ export interface StatsProps {
 
 const pct = (n: number, d: number) => (d === 0 ? '–' : `${Math.round((100 * n) / d)}%`);
 
+/** The funnel's steps: everyone who started, each lesson of the current version in order, completion. */
+function completionSteps(content: CourseContent, stats: StatsProps['stats']): Datum[] {
+  return [
+    { label: 'Started', value: stats.starts },
+    ...content.modules.flatMap((m) =>
+      m.lessons.map((l) => ({ label: l.title, value: stats.lessonCompletions.get(l.key) ?? 0 })),
+    ),
+    { label: 'Completed the course', value: stats.completions },
+  ];
+}
+
+/** Each marked question's share of right answers (reflections have no right answer). */
+function passRates(content: CourseContent, stats: StatsProps['stats']): Datum[] {
+  return content.modules.flatMap((m) =>
+    m.lessons.flatMap((l) =>
+      l.questions
+        .filter((q) => q.kind !== 'reflection')
+        .map((q) => {
+          const { attempts, correct } = stats.questions.get(q.key) ?? { attempts: 0, correct: 0 };
+          const rate = attempts === 0 ? 0 : Math.round((100 * correct) / attempts);
+          const text = attempts === 0 ? 'no answers yet' : `${rate} % (${correct} of ${attempts})`;
+          return { label: q.prompt, value: rate, text };
+        }),
+    ),
+  );
+}
+
 export function AdminStatsPage({ ctx, course, content, stats }: StatsProps) {
   return (
     <Layout ctx={ctx} title={`Figures: ${course.title}`} head={{ noindex: true }}>
@@ -617,8 +645,15 @@ export function AdminStatsPage({ ctx, course, content, stats }: StatsProps) {
       {content && (
         <>
           <h2>Where people stop</h2>
+          <FunnelChart
+            id="completion-funnel"
+            caption="Completion by lesson: how many of those who started finished each lesson"
+            head={['Step', 'Learners']}
+            data={completionSteps(content, stats)}
+            tableId="where-people-stop"
+          />
           <TableScroll label="Where people stop">
-            <table>
+            <table id="where-people-stop">
               <thead>
                 <tr>
                   <th scope="col">Lesson (current version)</th>
@@ -643,8 +678,16 @@ export function AdminStatsPage({ ctx, course, content, stats }: StatsProps) {
             </table>
           </TableScroll>
           <h2>Pass rate per question</h2>
+          <BarChart
+            id="pass-rates"
+            caption="Pass rate per question: the share of answers that were right"
+            head={['Question', 'Pass rate']}
+            max={100}
+            data={passRates(content, stats)}
+            tableId="pass-rate-table"
+          />
           <TableScroll label="Pass rate per question">
-            <table>
+            <table id="pass-rate-table">
               <thead>
                 <tr>
                   <th scope="col">Question</th>
