@@ -32,7 +32,7 @@ describe('the listing editor in Chromium', () => {
     await page.goto(`${live.server.url}/admin/login?next=/admin/resources/new`);
     await page.fill('#field-email', email);
     await page.fill('#field-password', TEST_PASSWORD);
-    await page.click('button[type=submit]');
+    await page.click('main button[type=submit]');
     await page.waitForURL(/\/admin\/resources\/new$/);
     const name = `Editor test ${javaScriptEnabled ? 'with' : 'without'} JavaScript`;
     await page.fill('#field-name', name);

@@ -137,7 +137,7 @@ describe('quick exit, login, accessibility and origin checks in Chromium', () =>
     assert.equal(cookies.length, 1);
     assert.equal(cookies[0]!.httpOnly, true);
     assert.equal(cookies[0]!.sameSite, 'Lax');
-    await page.click('footer button[type=submit]');
+    await page.click('[data-logout]');
     await page.waitForURL(live.server.url + '/');
     assert.deepEqual(await context.cookies(), []);
     await context.close();

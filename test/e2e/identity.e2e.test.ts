@@ -41,7 +41,7 @@ describe('site identity in Chromium', () => {
     await admin.goto(live.server.url + '/admin/login?next=/admin/identity');
     await admin.fill('#field-email', 'admin@alongside.invalid');
     await admin.fill('#field-password', live.server.adminPassword!);
-    await admin.click('button[type=submit]');
+    await admin.click('main button[type=submit]');
     await admin.waitForURL(live.server.url + '/admin/identity');
     await admin.fill('#field-name', 'Harbour Lights Collective');
     await admin.fill('#field-tagline', 'Support, not rescue');

@@ -1,13 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { BrowserContext, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import type { Db } from '../../src/core/db/schema.ts';
 import { fingerprintHash } from '../../src/core/antispam/index.ts';
 import { insertComment } from '../../src/features/comments/repo.ts';
 import { insertReport, insertSuggestion } from '../../src/features/directory/repo.ts';
 import { insertPledge } from '../../src/features/campaigns/pledge-repo.ts';
 import { DIALECTS } from '../support/app.ts';
-import { foreignRequests, newContext, recordRequests, seriousAxeViolations } from '../support/browser.ts';
+import { foreignRequests, newContext, recordRequests } from '../support/browser.ts';
+import { logIn } from '../support/staff-browser.ts';
 import { liveBrowserAndServer } from '../support/live.ts';
 import type { LiveServer } from '../support/server.ts';
 
@@ -15,8 +16,7 @@ import type { LiveServer } from '../support/server.ts';
  * Moderation at a glance, in Chromium on the seeded demo: the dashboard counts what waits in each
  * queue; a moderator approves, rejects and marks spam in every queue through the one set of verdict
  * buttons (comments with JavaScript — keyboard shortcuts on — and without; pledges, suggestions and
- * reports as plain forms); then every staff page is scanned by axe at phone and desktop sizes and
- * must not scroll sideways at 390 px.
+ * reports as plain forms). Every staff page's accessibility and phone layout: staff-pages-*.e2e.test.ts.
  */
 const CAMPAIGN_SLUG = '16-days-2026';
 const NOW = () => new Date().toISOString();
@@ -96,16 +96,6 @@ async function seedQueues(server: LiveServer) {
     message: 'Queue test: the phone number changed.',
     created_at: NOW(),
   });
-}
-
-async function logIn(context: BrowserContext, server: LiveServer): Promise<Page> {
-  const page = await context.newPage();
-  await page.goto(`${server.url}/admin/login`);
-  await page.fill('#field-email', 'admin@alongside.invalid');
-  await page.fill('#field-password', server.adminPassword!);
-  await page.click('main button[type="submit"]');
-  await page.waitForURL(/\/admin$/);
-  return page;
 }
 
 /** The dashboard's count for one queue (its tile's number). */
@@ -200,61 +190,4 @@ for (const dialect of DIALECTS)
       await withJs.close();
       await noJs.close();
     });
-
-    if (dialect === 'sqlite')
-      // Browser layout and accessibility do not depend on the database: one dialect.
-      it('every staff page: axe finds nothing serious at phone and desktop sizes, and nothing scrolls sideways at 390 px', async () => {
-        const context = await newContext(live.browser);
-        const page = await logIn(context, live.server);
-        const pages = await staffPages(page, live.server);
-        assert.ok(pages.length >= 15, `crawled ${pages.length} staff pages`);
-        const problems: string[] = [];
-        for (const size of [
-          { width: 390, height: 844 },
-          { width: 1280, height: 900 },
-        ]) {
-          await page.setViewportSize(size);
-          for (const path of pages) {
-            await page.goto(live.server.url + path);
-            for (const v of await seriousAxeViolations(page)) problems.push(`${size.width}px ${path}: ${v}`);
-            if (size.width === 390) {
-              const overflow = await page.evaluate(
-                () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
-              );
-              if (overflow > 0) problems.push(`390px ${path}: the page scrolls ${overflow}px sideways`);
-            }
-          }
-        }
-        assert.deepEqual(problems, []);
-        await context.close();
-      });
   });
-
-/**
- * Every staff page reachable from the dashboard, one per route shape (ids and slugs stand for
- * their kind), so a new staff page is scanned without being listed here.
- */
-async function staffPages(page: Page, server: LiveServer): Promise<string[]> {
-  const seen = new Map<string, string>();
-  const queue = ['/admin'];
-  const shape = (path: string) =>
-    path
-      .replace(/\/[0-9a-f]{8}-[0-9a-f-]{27,}/g, '/:uuid')
-      .replace(/\/\d+/g, '/:id')
-      .replace(/\?page=\d+.*$/, '');
-  while (queue.length > 0 && seen.size < 60) {
-    const path = queue.shift()!;
-    if ([...seen.keys()].includes(shape(path))) continue;
-    seen.set(shape(path), path);
-    await page.goto(server.url + path);
-    const links = await page.evaluate(() =>
-      [...document.querySelectorAll('a[href^="/admin"]')].map((a) => a.getAttribute('href')!),
-    );
-    for (const href of links) {
-      const clean = href.split('#')[0]!;
-      if (!clean || /logout|reset|\.(csv|json|pdf)/.test(clean)) continue;
-      if (![...seen.keys()].includes(shape(clean))) queue.push(clean);
-    }
-  }
-  return [...seen.values()];
-}

@@ -67,7 +67,11 @@ const SCAN_SCRIPT = String.raw`(() => {
   const own = (src) => {
     try {
       const u = new URL(src, location.href);
-      return u.origin === origin && u.pathname.startsWith('/static/');
+      // The site's files, and the identity's generated stylesheet and logo (core/identity), by their hashed names.
+      return (
+        u.origin === origin &&
+        (u.pathname.startsWith('/static/') || /^\/identity\/(theme\.[0-9a-f]{10}\.css|logo\.[0-9a-f]{10}\.png)$/.test(u.pathname))
+      );
     } catch (e) {
       return false;
     }

@@ -169,7 +169,7 @@ function SiteName({ ctx, href }: { ctx: PageContext; href: string }) {
         <span>{ctx.siteName}</span>
       </a>
       {ctx.tagline && <p class="site-tagline">{ctx.tagline}</p>}
-      {ctx.demo && <p class="site-tagline">{t(ctx.locale, 'demoIdentity')}</p>}
+      {ctx.demo && <p class="site-tagline site-tagline--demo">{t(ctx.locale, 'demoIdentity')}</p>}
     </div>
   );
 }

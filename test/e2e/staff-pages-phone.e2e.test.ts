@@ -1,0 +1,3 @@
+import { staffPagesSuite } from '../support/staff-pages-suite.ts';
+
+staffPagesSuite({ width: 390, height: 844 });
