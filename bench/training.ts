@@ -161,7 +161,7 @@ let pdfs = 0;
 let bytes = 0;
 const pdfStart = performance.now();
 while (performance.now() - pdfStart < 3000) {
-  bytes += (await certificatePdf(cert, 'Alongside', 'http://127.0.0.1/certificates/7KQ2-M9XD-4TPA')).length;
+  bytes += (await certificatePdf(cert, 'Alongside', 'http://127.0.0.1/certificates/7KQ2-M9XD-4TPA', 'en')).length;
   pdfs++;
 }
 const pdfSeconds = (performance.now() - pdfStart) / 1000;

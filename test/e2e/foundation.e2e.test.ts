@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { DIALECTS } from '../support/app.ts';
+import { DIALECTS, PROBE_UA } from '../support/app.ts';
 import {
   foreignRequests,
   launchBrowser,
@@ -24,6 +24,17 @@ const PUBLIC_PAGES = [
   '/authors/rosa-amari',
   '/search?q=outreach',
 ];
+
+/** A few French pages, one of each kind, checked at phone and desktop size: French text is longer and wraps differently. */
+const FRENCH_PAGES = [
+  '/?lang=fr',
+  '/resources?q=drop-in&place=London&lang=fr',
+  '/resources/red-umbrella-drop-in?lang=fr',
+  '/training/supporting-not-rescuing?lang=fr',
+  '/safety?lang=fr',
+  '/no-such-page?lang=fr',
+];
+const SIZES = { phone: { width: 390, height: 844 }, desktop: { width: 1280, height: 800 } };
 
 describe('quick exit, login, accessibility and origin checks in Chromium', () => {
   const live = liveBrowserAndServer('sqlite', { seed: true });
@@ -137,7 +148,7 @@ describe('quick exit, login, accessibility and origin checks in Chromium', () =>
     assert.equal(cookies.length, 1);
     assert.equal(cookies[0]!.httpOnly, true);
     assert.equal(cookies[0]!.sameSite, 'Lax');
-    await page.click('[data-logout]');
+    await page.click('header [data-logout]');
     await page.waitForURL(live.server.url + '/');
     assert.deepEqual(await context.cookies(), []);
     await context.close();
@@ -155,6 +166,23 @@ describe('quick exit, login, accessibility and origin checks in Chromium', () =>
       assert.deepEqual(await seriousAxeViolations(page), []);
       assert.deepEqual(await context.cookies(), []);
       assert.deepEqual(consoleErrors, [], 'no CSP or script errors');
+      await context.close();
+    });
+  }
+
+  for (const [size, viewport] of Object.entries(SIZES)) {
+    it(`French pages at ${size} size (${viewport.width}×${viewport.height}): no serious accessibility violation`, async () => {
+      const context = await live.browser.newContext({ userAgent: PROBE_UA, viewport });
+      const page = await context.newPage();
+      const requests = recordRequests(page);
+      for (const path of FRENCH_PAGES) {
+        const res = await page.goto(live.server.url + path, { waitUntil: 'networkidle' });
+        assert.equal(res?.status(), path.startsWith('/no-such-page') ? 404 : 200, path);
+        assert.equal(await page.getAttribute('html', 'lang'), 'fr', path);
+        assert.deepEqual(await seriousAxeViolations(page), [], path);
+      }
+      assert.deepEqual(foreignRequests(requests, live.server.origin), []);
+      assert.deepEqual(await context.cookies(), []);
       await context.close();
     });
   }

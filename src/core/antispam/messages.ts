@@ -7,6 +7,8 @@ import { defineMessages } from '../i18n/index.ts';
  */
 export const { t, msg } = defineMessages('antispam', {
   en: {
+    /** The off-screen honeypot's label: read by no person, but still text of the page. */
+    honeypotLabel: 'Leave this field empty',
     tooMany:
       'Too many forms were sent from your connection in a short time. Wait a few minutes, then send this one again.',
     honeypot:
@@ -21,6 +23,7 @@ export const { t, msg } = defineMessages('antispam', {
       'Too many messages arrived without the anti-spam check in the last hour. Try again later, or enable JavaScript.',
   },
   fr: {
+    honeypotLabel: 'Laissez ce champ vide',
     tooMany:
       'Trop de formulaires ont été envoyés depuis votre connexion en peu de temps. Attendez quelques minutes, puis renvoyez celui-ci.',
     honeypot:

@@ -1,11 +1,14 @@
 import { assetUrl } from '../http/assets.ts';
+import { useLocale } from '../views/locale.ts';
 import { HONEYPOT_FIELD } from './honeypot.ts';
+import { t } from './messages.ts';
 
 /** The honeypot field: off-screen (CSS class), hidden from assistive technology, skipped by keyboard. */
 export function HoneypotField() {
+  const locale = useLocale();
   return (
     <div class="hp-field" aria-hidden="true">
-      <label for={`hp-${HONEYPOT_FIELD}`}>Leave this field empty</label>
+      <label for={`hp-${HONEYPOT_FIELD}`}>{t(locale, 'honeypotLabel')}</label>
       <input type="text" id={`hp-${HONEYPOT_FIELD}`} name={HONEYPOT_FIELD} value="" tabindex={-1} autocomplete="off" />
     </div>
   );

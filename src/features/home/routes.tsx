@@ -4,6 +4,7 @@ import { cacheTags } from '../../core/cache/tags.ts';
 import { PageNumber, Type, typed } from '../../core/http/schemas.ts';
 import { Layout } from '../../core/views/layout.tsx';
 import { relativeTimeScript } from '../../core/views/time.tsx';
+import { t } from './messages.ts';
 
 /** The home page is the sections features registered, in order; a section may have nothing to show. */
 /** `?page=` pages the latest posts below the other sections. */
@@ -55,18 +56,14 @@ export async function homeRoutes(fastify: FastifyInstance) {
           title={ctx.siteName}
           scripts={[relativeTimeScript()]}
           head={{
-            description: 'Support, resources and training, from a support-not-rescue position.',
+            description: t(ctx.locale, 'description'),
             canonical: `${ctx.publicUrl}/`,
           }}
         >
           <h1 class="visually-hidden">{ctx.siteName}</h1>
           {first}
           <section class="intro">
-            <p class="lead">
-              Alongside publishes news, a directory of support services and free training for people who sell sex,
-              people experiencing trafficking, and everyone who works alongside them — on their terms, without judgement
-              and without “rescue”.
-            </p>
+            <p class="lead">{t(ctx.locale, 'intro')}</p>
           </section>
           {rest}
         </Layout>,

@@ -12,6 +12,8 @@ export const { t, msg } = defineMessages('posts', {
     minutesRead: '{n} min read',
     tags: 'Tags',
     contentNote: 'Content note',
+    /** Before the note itself: French puts a narrow no-break space before the colon. */
+    contentNoteLabel: 'Content note:',
     contentNoteHint: 'You can stop reading at any time; the quick exit button is at the top of the page.',
     readIn: 'Also in',
     postsTagged: 'Posts tagged “{tag}”',
@@ -68,6 +70,7 @@ export const { t, msg } = defineMessages('posts', {
     minutesRead: '{n} min de lecture',
     tags: 'Étiquettes',
     contentNote: 'Avertissement',
+    contentNoteLabel: 'Avertissement :',
     contentNoteHint:
       'Vous pouvez arrêter la lecture à tout moment ; le bouton de sortie rapide est en haut de la page.',
     readIn: 'Aussi en',

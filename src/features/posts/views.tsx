@@ -87,7 +87,7 @@ export function PostCards({
           <PostMeta ctx={ctx} post={p} readingMinutes={p.readingMinutes} />
           {p.content_note && (
             <p class="content-note-inline">
-              <strong>{t(ctx.locale, 'contentNote')}:</strong> {p.content_note}
+              <strong>{t(ctx.locale, 'contentNoteLabel')}</strong> {p.content_note}
             </p>
           )}
           {p.excerpt && <p>{p.excerpt}</p>}
@@ -187,7 +187,7 @@ export function PostPage({ ctx, data, footers }: { ctx: PageContext; data: PostP
         {post.content_note && (
           <aside class="notice notice--warning content-note" aria-label={t(ctx.locale, 'contentNote')}>
             <p>
-              <strong>{t(ctx.locale, 'contentNote')}:</strong> {post.content_note}
+              <strong>{t(ctx.locale, 'contentNoteLabel')}</strong> {post.content_note}
             </p>
             <p class="hint">{t(ctx.locale, 'contentNoteHint')}</p>
           </aside>

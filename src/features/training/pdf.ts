@@ -1,5 +1,8 @@
 import fs from 'node:fs';
 import { createRequire } from 'node:module';
+import type { Locale } from '../../core/i18n/index.ts';
+import { readerDate } from '../../core/views/time.tsx';
+import { t } from './messages.ts';
 import type { Certificate } from './service.ts';
 
 /*
@@ -16,13 +19,26 @@ function loadFonts() {
   return fonts;
 }
 
-function longDate(isoDay: string): string {
-  return new Intl.DateTimeFormat('en-GB', { dateStyle: 'long', timeZone: 'UTC' }).format(
-    new Date(`${isoDay}T00:00:00Z`),
-  );
+/** Every sentence the certificate prints, in the reader's language (the date through Intl); the names stay as written. */
+export function certificateText(cert: Certificate, siteName: string, verifyUrl: string, locale: Locale) {
+  return {
+    documentTitle: t(locale, 'pdfDocumentTitle', { course: cert.courseTitle }),
+    heading: t(locale, 'pdfHeading'),
+    certifies: t(locale, 'pdfCertifies'),
+    completed: t(locale, 'pdfCompleted'),
+    issued: t(locale, 'pdfIssued', { date: readerDate(`${cert.issuedOn}T00:00:00Z`, locale), site: siteName }),
+    code: t(locale, 'pdfCode', { code: cert.code }),
+    check: t(locale, 'pdfCheck', { url: verifyUrl }),
+  };
 }
 
-export async function certificatePdf(cert: Certificate, siteName: string, verifyUrl: string): Promise<Buffer> {
+export async function certificatePdf(
+  cert: Certificate,
+  siteName: string,
+  verifyUrl: string,
+  locale: Locale,
+): Promise<Buffer> {
+  const text = certificateText(cert, siteName, verifyUrl, locale);
   // Loaded on the first certificate: pdfkit is large and most requests never need it.
   const { default: PDFDocument } = await import('pdfkit');
   const { regular, bold } = loadFonts();
@@ -30,10 +46,12 @@ export async function certificatePdf(cert: Certificate, siteName: string, verify
     size: 'A4',
     layout: 'landscape',
     margin: 56,
+    // The document's language, so a screen reader reads the French certificate in French.
+    lang: locale,
     info: {
-      Title: `Certificate: ${cert.courseTitle}`,
+      Title: text.documentTitle,
       Author: siteName,
-      Subject: 'Certificate of completion',
+      Subject: text.heading,
       Producer: siteName,
       Creator: siteName,
     },
@@ -52,27 +70,20 @@ export async function certificatePdf(cert: Certificate, siteName: string, verify
     .lineWidth(2)
     .stroke('#5b2a86');
   doc.moveDown(2);
-  doc
-    .font('bold')
-    .fontSize(30)
-    .fillColor('#3f1c5e')
-    .text('Certificate of completion', 56, 100, { width, align: 'center' });
+  doc.font('bold').fontSize(30).fillColor('#3f1c5e').text(text.heading, 56, 100, { width, align: 'center' });
   doc.moveDown(1.2);
-  doc.font('body').fontSize(14).fillColor('#1d1b22').text('This certifies that', { width, align: 'center' });
+  doc.font('body').fontSize(14).fillColor('#1d1b22').text(text.certifies, { width, align: 'center' });
   doc.moveDown(0.6);
   doc.font('bold').fontSize(26).text(cert.holderName, { width, align: 'center' });
   doc.moveDown(0.6);
-  doc.font('body').fontSize(14).text('has completed the course', { width, align: 'center' });
+  doc.font('body').fontSize(14).text(text.completed, { width, align: 'center' });
   doc.moveDown(0.6);
   doc.font('bold').fontSize(20).text(cert.courseTitle, { width, align: 'center' });
   doc.moveDown(1);
-  doc
-    .font('body')
-    .fontSize(13)
-    .text(`on ${longDate(cert.issuedOn)}, with ${siteName}.`, { width, align: 'center' });
+  doc.font('body').fontSize(13).text(text.issued, { width, align: 'center' });
   doc.font('body').fontSize(11).fillColor('#4f4a57');
-  doc.text(`Verification code: ${cert.code}`, 56, doc.page.height - 130, { width, align: 'center' });
-  doc.text(`Check that this certificate is genuine at ${verifyUrl}`, { width, align: 'center' });
+  doc.text(text.code, 56, doc.page.height - 130, { width, align: 'center' });
+  doc.text(text.check, { width, align: 'center' });
   doc.end();
   return done;
 }

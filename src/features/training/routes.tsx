@@ -384,8 +384,9 @@ async function certificateRoutes(app: App, { training }: Opts) {
     async (req, reply) => {
       const found = await printableCertificate(training, req.params.code);
       if (!found.ok) return problemPage(req, reply, found);
-      const { siteName, publicUrl } = req.pageContext();
-      const pdf = await certificatePdf(found.value, siteName, `${publicUrl}/certificates/${found.value.code}`);
+      const { siteName, publicUrl, locale } = req.pageContext();
+      const verifyUrl = `${publicUrl}/certificates/${found.value.code}`;
+      const pdf = await certificatePdf(found.value, siteName, verifyUrl, locale);
       noStore(reply);
       return reply
         .type('application/pdf')

@@ -13,12 +13,50 @@ import {
   normalizeProgressCode,
 } from './code.ts';
 import { allLessons, isGraded, type CourseContent, type Lesson } from './content.ts';
-import { gradeQuiz, parseAnswers, validateCertificateName } from './service.ts';
+import { certificateText } from './pdf.ts';
+import { gradeQuiz, parseAnswers, validateCertificateName, type Certificate } from './service.ts';
 import { seedTraining } from './seed.ts';
 import { WORDS } from './words.ts';
 
 const COURSE = 'supporting-not-rescuing';
 const NAME = 'Łucja Ōtsuka-Nguyễn';
+
+/** A string of the PDF's document information (`/Title`, `/Subject`) or catalog (`/Lang`), UTF-16 decoded. */
+function pdfString(pdf: Buffer, name: string): string {
+  const raw = pdf.toString('latin1');
+  const ref = new RegExp(`/${name} (\\d+) 0 R`).exec(raw);
+  const literal = ref
+    ? new RegExp(`\\n${ref[1]} 0 obj\\n\\(([^\\n]*)\\)\\n`).exec(raw)?.[1]
+    : new RegExp(`/${name} \\(([^)]*)\\)`).exec(raw)?.[1];
+  assert.ok(literal !== undefined, `no /${name} in the PDF`);
+  const bytes = Buffer.from(literal, 'latin1');
+  if (bytes[0] !== 0xfe || bytes[1] !== 0xff) return literal;
+  return bytes.subarray(2).swap16().toString('utf16le');
+}
+
+describe('certificate text (no database)', () => {
+  const cert: Certificate = {
+    code: '7KQ2-M9XD-4TPA',
+    courseTitle: 'Soutenir sans sauver',
+    holderName: NAME,
+    issuedOn: '2026-11-25',
+    revokedAt: null,
+    revokedReason: null,
+  };
+  const url = 'https://example.org/certificates/7KQ2-M9XD-4TPA';
+
+  it('prints every sentence in the reader’s language, the date through Intl, names as written', () => {
+    const en = certificateText(cert, 'Alongside', url, 'en');
+    const fr = certificateText(cert, 'Alongside', url, 'fr');
+    assert.equal(en.issued, 'on 25 November 2026, with Alongside.');
+    assert.equal(fr.issued, 'le 25 novembre 2026, avec Alongside.');
+    assert.equal(fr.heading, 'Certificat de réussite');
+    assert.equal(fr.code, 'Code de vérification : 7KQ2-M9XD-4TPA');
+    assert.equal(fr.check, `Vérifiez l’authenticité de ce certificat sur ${url}`);
+    assert.equal(fr.documentTitle, 'Certificat : Soutenir sans sauver');
+    for (const key of Object.keys(en) as (keyof typeof en)[]) assert.notEqual(fr[key], en[key], key);
+  });
+});
 
 describe('progress codes and rules (no database)', () => {
   it('draws from 2048 distinct lower-case words, 5 of them (55 bits)', () => {
@@ -482,6 +520,19 @@ for (const dialect of DIALECTS) {
       assert.equal(pdf.headers['content-type'], 'application/pdf');
       assert.equal(pdf.rawPayload.subarray(0, 5).toString(), '%PDF-');
       assert.match(pdf.rawPayload.toString('latin1'), /DejaVuSans/, 'the font is embedded');
+      // In the reader's language: English by default, French by ?lang=fr or by Accept-Language.
+      assert.equal(pdfString(pdf.rawPayload, 'Lang'), 'en');
+      assert.equal(pdfString(pdf.rawPayload, 'Subject'), 'Certificate of completion');
+      for (const asked of [
+        { url: `${certUrl}/pdf?lang=fr` },
+        { url: `${certUrl}/pdf`, headers: { 'accept-language': 'fr-CA,fr;q=0.9,en;q=0.5' } },
+      ]) {
+        const fr = await t.inject(asked);
+        assert.equal(fr.statusCode, 200, asked.url);
+        assert.equal(pdfString(fr.rawPayload, 'Lang'), 'fr', asked.url);
+        assert.equal(pdfString(fr.rawPayload, 'Subject'), 'Certificat de réussite', asked.url);
+        assert.match(pdfString(fr.rawPayload, 'Title'), /^Certificat : /, asked.url);
+      }
 
       // Nothing about the learner but a hash of the code and their progress is stored.
       const dump = await dumpDatabase(t.db, t.dialect, { guards: true });

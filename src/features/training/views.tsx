@@ -44,13 +44,13 @@ function CourseFacts({ course, t }: { course: CourseContent; t: T }) {
     <ul class="course-facts">
       {course.audience && (
         <li>
-          {t('audience')}: {course.audience}
+          {t('audience')} {course.audience}
         </li>
       )}
       {course.minutes > 0 && <li>{t('length', { minutes: course.minutes })}</li>}
       <li>{t('lessons', { count: allLessons(course).length })}</li>
       <li>
-        {t('language')}: <span lang={course.language}>{languageName(course.language)}</span>
+        {t('language')} <span lang={course.language}>{languageName(course.language)}</span>
       </li>
     </ul>
   );
