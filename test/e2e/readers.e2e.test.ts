@@ -111,9 +111,11 @@ for (const dialect of DIALECTS)
         const context = await phone(live.browser, js);
         const page = await context.newPage();
         const requests = recordRequests(page);
-        await page.goto(live.server.url + '/');
-        for (const selector of ['#home-directory-title', '#help-talk-title', '#help-safe-title', '.help-safe a']) {
-          assert.equal(await inFirstViewport(page, selector), true);
+        for (const home of ['/', '/?lang=fr']) {
+          await page.goto(live.server.url + home);
+          for (const selector of ['#home-directory-title', '#help-talk-title', '#help-safe-title', '.help-safe a']) {
+            assert.equal(await inFirstViewport(page, selector), true, home);
+          }
         }
         assert.match((await page.textContent('.help-talk')) ?? '', /Worldwide Peer Chat \(demo\)/);
         if (js) assert.deepEqual(await seriousAxeViolations(page), []);

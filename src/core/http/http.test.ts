@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import multipart from '@fastify/multipart';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { IdParams, PageNumber, Type } from './schemas.ts';
+
+const NumberQuery = Type.Object({ page: Type.Optional(PageNumber) });
 import { csrfFrom, postForm } from '../../../test/support/staff.ts';
 
 const PUBLIC_PAGES = ['/', '/safety', '/admin/login'];
@@ -154,10 +157,27 @@ describe('the input gate', () => {
       extend(app) {
         app.post('/__test/echo', async (req) => ({ ok: true, body: req.body }));
         app.get('/__test/q', async (req) => ({ ok: true, query: req.query }));
+        app.get('/__test/n/:id', { schema: { params: IdParams, querystring: NumberQuery } }, async (req) => ({
+          ok: true,
+          id: req.params,
+          query: req.query,
+        }));
       },
     });
   });
   after(() => t.close());
+
+  it('refuses numbers a coercion made infinite ("1e309"), which would skip the range checks', async () => {
+    for (const url of ['/__test/n/-1e309', '/__test/n/1e309', '/__test/n/Infinity', '/__test/n/5?page=1e999']) {
+      const res = await t.inject(url);
+      assert.equal(res.statusCode, 400, url);
+    }
+    assert.deepEqual(JSON.parse((await t.inject('/__test/n/5?page=2')).body), {
+      ok: true,
+      id: { id: 5 },
+      query: { page: 2 },
+    });
+  });
 
   const form = (payload: Buffer | string) =>
     t.inject({

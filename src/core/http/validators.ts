@@ -10,6 +10,22 @@ type BuildFromPool = ReturnType<typeof AjvCompiler>;
 type Compile = ReturnType<BuildFromPool>;
 type Validate = ReturnType<Compile>;
 
+/**
+ * Where `data` holds a number that is not finite, its path. ajv's coercion turns "1e309" or
+ * "-Infinity" into ±Infinity and then skips `minimum`/`maximum` (it checks ranges on finite numbers
+ * only), so such a value would reach the handler — and PostgreSQL, which refuses it. Forms and
+ * query strings carry text and JSON has no Infinity: any such number here came from coercion.
+ */
+function nonFinitePath(data: unknown, path = ''): string | undefined {
+  if (typeof data === 'number') return Number.isFinite(data) ? undefined : path;
+  if (data === null || typeof data !== 'object') return undefined;
+  for (const [key, value] of Object.entries(data)) {
+    const found = nonFinitePath(value, `${path}/${key}`);
+    if (found !== undefined) return found;
+  }
+  return undefined;
+}
+
 export function lazyValidatorFactory(): BuildFromPool {
   const pool = AjvCompiler();
   return (externalSchemas, options) => {
@@ -20,7 +36,12 @@ export function lazyValidatorFactory(): BuildFromPool {
         compiled ??= compile(route);
         const result = compiled(data, context as Parameters<Validate>[1]);
         validate.errors = compiled.errors;
-        return result;
+        const infinite = result === true ? nonFinitePath(data) : undefined;
+        if (infinite === undefined) return result;
+        validate.errors = [
+          { instancePath: infinite, schemaPath: '#', keyword: 'type', params: {}, message: 'must be a finite number' },
+        ];
+        return false;
       };
       validate.errors = null as Validate['errors'];
       // Fastify hands ajv functions (marked by schemaEnv) the parent object, so coercion can
