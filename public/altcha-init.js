@@ -14,26 +14,41 @@ function loadWidget(field) {
     const make = () => new Worker(worker);
     for (const name of ['SHA-256', 'SHA-384', 'SHA-512']) globalThis.$altcha.algorithms.set(name, make);
     for (const el of document.querySelectorAll('[data-altcha-hint]')) el.hidden = true;
-    return customElements.whenDefined('altcha-widget');
   });
   return loading;
 }
 
 for (const field of document.querySelectorAll('[data-altcha-js]')) {
   const form = field.closest('form');
-  if (!form) continue;
+  const widget = field.querySelector('altcha-widget');
+  if (!form || !widget) continue;
+  // The widget listens to its form only once it has mounted, a few ticks after its element is
+  // defined: a submission sent again before that would go without the proof.
+  let isMounted = false;
+  const mounted = new Promise((resolve) => widget.addEventListener('load', resolve, { once: true }));
+  mounted.then(() => (isMounted = true));
+  let submitter;
+  let pending = false;
   form.addEventListener('focusin', () => void loadWidget(field), { once: true });
-  // Submitted before any field had focus (autofill, a quick tap): hold the submission until the
-  // widget is there, then submit again so the widget solves the challenge first.
   form.addEventListener(
     'submit',
     (event) => {
-      if (customElements.get('altcha-widget')) return;
+      pending = true;
+      submitter = event.submitter ?? undefined;
+      if (isMounted) return;
+      // Submitted before the widget was there (autofill, a quick tap): hold the submission until
+      // it is, then submit again so the widget solves the challenge first.
       event.preventDefault();
       event.stopImmediatePropagation();
-      const submitter = event.submitter;
-      loadWidget(field).then(() => form.requestSubmit(submitter ?? undefined));
+      loadWidget(field)
+        .then(() => mounted)
+        .then(() => form.requestSubmit(submitter));
     },
     { capture: true },
   );
+  // A proof that cannot be made (the challenge did not load, the worker failed) must not leave the
+  // reader's words stuck: the form posts without it, as it does without JavaScript.
+  widget.addEventListener('statechange', (event) => {
+    if (event.detail?.state === 'error' && pending) form.requestSubmit(submitter);
+  });
 }

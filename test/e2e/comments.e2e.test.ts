@@ -153,6 +153,33 @@ for (const dialect of DIALECTS) {
       await context.close();
     });
 
+    it('a comment sent before the widget loaded waits for its proof; one whose proof cannot be made still posts', async () => {
+      const context = await newContext(live.browser);
+      const page = await context.newPage();
+      const latest = () =>
+        live.server.db.selectFrom('comments').selectAll().orderBy('id', 'desc').executeTakeFirstOrThrow();
+      // Filled without focus (as autofill does), then sent at once: the widget is fetched only now,
+      // and the submission is held until it has mounted and solved the challenge.
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
+      await page.evaluate(() => {
+        (document.querySelector('#field-body') as HTMLTextAreaElement).value = 'Sent before any field had focus.';
+        (document.querySelector('#comment-form') as HTMLFormElement).requestSubmit();
+      });
+      await page.waitForSelector('[data-private-link]', { timeout: 60_000 });
+      assert.equal((await latest()).body_md, 'Sent before any field had focus.');
+      assert.equal((await latest()).challenge_passed, 1);
+
+      // The challenge cannot be fetched: the words are not stuck in the page; they go to the stricter queue.
+      await page.route('**/antispam/challenge', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
+      await page.fill('#field-body', 'Sent while the proof of work could not be made.');
+      await page.click('#comment-form button[type="submit"]');
+      await page.waitForSelector('[data-private-link]', { timeout: 60_000 });
+      assert.equal((await latest()).body_md, 'Sent while the proof of work could not be made.');
+      assert.equal((await latest()).challenge_passed, 0);
+      await context.close();
+    });
+
     it('runs none of the hostile payloads, in any field, on the post page and in the queue', async () => {
       const context = await newContext(live.browser);
       const page = await context.newPage();

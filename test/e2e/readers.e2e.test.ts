@@ -174,12 +174,7 @@ for (const dialect of DIALECTS)
         await context.close();
       });
 
-      // With JavaScript, on a loaded machine, the proof-of-work widget sometimes never submits the
-      // pledge or comment (seen on both dialects in full runs since the shared guards landed, never
-      // when this file runs alone); under investigation, noted on the scale-out issue. The landing
-      // with JavaScript is covered by the directory and quiz cases above; the refusals over HTTP.
-      const skipJs = js;
-      it(`pledge and comment error summaries land in view (${mode})`, { timeout: 120_000, skip: skipJs }, async () => {
+      it(`pledge and comment error summaries land in view (${mode})`, { timeout: 120_000 }, async () => {
         const context = await phone(live.browser, js);
         const page = await context.newPage();
         await page.goto(live.server.url + '/campaigns/16-days-2026');
