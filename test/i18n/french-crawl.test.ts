@@ -4,6 +4,9 @@ import { registeredCatalogs } from '../../src/core/i18n/index.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { DIALECTS, createTestApp, type TestApp } from '../support/app.ts';
 import { pageLinks, pageText, type PageLink } from '../support/page-text.ts';
+import { cookieFrom, csrfFrom, formValues } from '../support/staff.ts';
+import { PROGRESS_COOKIE } from '../../src/features/training/routes.tsx';
+import { allLessons, isGraded, type CourseContent } from '../../src/features/training/content.ts';
 
 /*
  * Every public page reachable from the French home page is French: no English sentence from the
@@ -74,7 +77,7 @@ interface Crawl {
   dropped: string[];
 }
 
-async function crawl(t: TestApp, start: string, fragments: Fragment[]): Promise<Crawl> {
+async function crawl(t: TestApp, start: string, fragments: Fragment[], cookie?: string): Promise<Crawl> {
   const result: Crawl = { pages: new Map(), english: [], dropped: [] };
   const queue = [start];
   const perPath = new Map<string, number>();
@@ -85,7 +88,7 @@ async function crawl(t: TestApp, start: string, fragments: Fragment[]): Promise<
     const seen = perPath.get(bare) ?? 0;
     if (seen >= PER_PATH) continue;
     perPath.set(bare, seen + 1);
-    const res = await t.inject(url);
+    const res = await t.inject({ url, headers: cookie ? { cookie } : {} });
     if (!String(res.headers['content-type']).startsWith('text/html')) continue;
     assert.ok(res.statusCode < 500, `${url} answered ${res.statusCode}`);
     result.pages.set(url, res.body);
@@ -125,6 +128,114 @@ for (const dialect of DIALECTS) {
       assert.ok(first.pages.size >= 25, `only ${first.pages.size} pages reached: ${[...first.pages.keys()].join(' ')}`);
       assert.deepEqual(first.dropped, [], `links that drop lang=fr: ${report(first.dropped)}`);
       assert.deepEqual(first.english, [], `English on French pages: ${report(first.english)}`);
+    });
+
+    it('a learner with a progress code, forms sent back with errors, a missing page: French too', async () => {
+      const english: string[] = [];
+      const dropped: string[] = [];
+      const check = (url: string, res: { statusCode: number; body: string }) => {
+        assert.ok(res.statusCode < 500, `${url} answered ${res.statusCode}`);
+        const text = pageText(res.body);
+        for (const f of fragments) if (text.includes(f.text)) english.push(`${url}: "${f.text}" (${f.key})`);
+        for (const link of pageLinks(res.body)) {
+          const path = sitePath(link.href, t.config.publicUrl);
+          if (path !== undefined && !NOT_A_PAGE.test(path) && !keepsLang(link, path))
+            dropped.push(`${url}: ${link.kind} ${link.href}`);
+        }
+      };
+      const get = async (url: string, cookie?: string) => {
+        const res = await t.inject({ url, headers: cookie ? { cookie } : {} });
+        check(url, res);
+        return res;
+      };
+      const send = async (action: string, fields: Record<string, string | string[]>, cookie?: string) => {
+        const body = new URLSearchParams();
+        for (const [k, v] of Object.entries(fields)) for (const item of [v].flat()) body.append(k, item);
+        const res = await t.inject({
+          method: 'POST',
+          url: action,
+          payload: body.toString(),
+          headers: { 'content-type': 'application/x-www-form-urlencoded', ...(cookie ? { cookie } : {}) },
+        });
+        if (res.statusCode !== 303) check(`POST ${action}`, res);
+        return res;
+      };
+
+      // A learner starts the demo course in French: the code page, the lessons with progress, a failed
+      // and a passed quiz, the certificate form, the congratulation and verification pages.
+      const course = await t.db
+        .selectFrom('training_courses as c')
+        .innerJoin('training_course_versions as v', 'v.id', 'c.published_version_id')
+        .select(['c.slug', 'v.content_json'])
+        .orderBy('c.id')
+        .executeTakeFirstOrThrow();
+      const content = JSON.parse(course.content_json) as CourseContent;
+      const coursePage = await get(`/training/${course.slug}?lang=fr`);
+      const started = await send(`/training/${course.slug}/start?lang=fr`, { _csrf: csrfFrom(coursePage.body) });
+      assert.equal(started.statusCode, 303);
+      assert.match(String(started.headers.location), /lang=fr/, 'the redirect keeps the language');
+      const cookie = `${PROGRESS_COOKIE}=${cookieFrom(started.headers['set-cookie'], PROGRESS_COOKIE)}`;
+      const learner = await crawl(t, String(started.headers.location), fragments, cookie);
+      assert.ok(
+        [...learner.pages.keys()].some((u) => u.startsWith('/training/code')),
+        'the crawl reached the code page',
+      );
+      english.push(...learner.english);
+      dropped.push(...learner.dropped);
+      const csrf = csrfFrom(coursePage.body);
+      for (const lesson of allLessons(content)) {
+        const graded = lesson.questions.filter(isGraded);
+        const base = `/training/${course.slug}/${lesson.slug}`;
+        if (graded.length === 0) {
+          assert.equal((await send(`${base}/complete?lang=fr`, { _csrf: csrf }, cookie)).statusCode, 303);
+          continue;
+        }
+        // Every right option, or the first wrong one (a single-choice question takes one answer).
+        const answers = (right: boolean) =>
+          Object.fromEntries(
+            graded.map((q) => {
+              const picked = q.options.flatMap((o, i) => (o.isCorrect === right ? [String(i)] : []));
+              return [`q_${q.key}`, right ? picked : picked.slice(0, 1)];
+            }),
+          );
+        const failed = await send(`${base}/quiz?lang=fr`, { _csrf: csrf, ...answers(false) }, cookie);
+        assert.equal(failed.statusCode, 200, `a wrong answer to ${lesson.slug} is graded`);
+        const passed = await send(`${base}/quiz?lang=fr`, { _csrf: csrf, ...answers(true) }, cookie);
+        assert.equal(passed.statusCode, 200, `the right answers to ${lesson.slug} are graded`);
+      }
+      const finished = await get(`/training/${course.slug}?lang=fr`, cookie);
+      const certAction = `/training/${course.slug}/certificate?lang=fr`;
+      assert.equal(
+        (await send(certAction, { ...formValues(finished.body, certAction), name: '' }, cookie)).statusCode,
+        400,
+      );
+      const issued = await send(certAction, { ...formValues(finished.body, certAction), name: 'Camille Test' }, cookie);
+      assert.equal(issued.statusCode, 303, 'a certificate is issued');
+      const congratulation = await get(String(issued.headers.location), cookie);
+      assert.match(congratulation.body, /Camille Test/);
+      await get(String(issued.headers.location).replace('/issued', ''));
+      assert.equal((await send('/training/resume?lang=fr', { _csrf: csrf, code: 'not a code' })).statusCode, 400);
+
+      // Forms sent back with their errors, as a reader would see them.
+      const campaign = await t.db.selectFrom('campaigns').select('slug').orderBy('id').executeTakeFirstOrThrow();
+      const campaignPage = await get(`/campaigns/${campaign.slug}?lang=fr`);
+      const pledge = await send(`/campaigns/${campaign.slug}/pledges?lang=fr`, { _csrf: csrfFrom(campaignPage.body) });
+      assert.equal(pledge.statusCode, 400);
+      assert.match(pledge.body, /class="error-summary"/);
+      const post = await t.db
+        .selectFrom('posts')
+        .select('slug')
+        .where('status', '=', 'published')
+        .executeTakeFirstOrThrow();
+      const postPage = await get(`/posts/${post.slug}?lang=fr`);
+      const comment = await send(`/posts/${post.slug}/comments?lang=fr`, { _csrf: csrfFrom(postPage.body) });
+      assert.equal(comment.statusCode, 400);
+      const suggest = await get('/resources/suggest?lang=fr');
+      assert.equal((await send('/resources/suggest?lang=fr', { _csrf: csrfFrom(suggest.body) })).statusCode, 400);
+      assert.equal((await get('/no-such-page?lang=fr')).statusCode, 404);
+
+      assert.deepEqual(dropped, [], `links that drop lang=fr: ${report(dropped)}`);
+      assert.deepEqual(english, [], `English on French pages: ${report(english)}`);
     });
 
     it('with Accept-Language: fr and no ?lang: the same pages are French', async () => {
