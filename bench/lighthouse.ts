@@ -52,7 +52,7 @@ const chrome = await chromeLauncher.launch({
 });
 const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as const;
 console.log(`Lighthouse ${'mobile'} on ${app.url}; ${machine()}`);
-console.log('page               perf  a11y  bp    seo   LCP      transferred');
+console.log('page               perf  a11y  bp    seo   LCP      CLS     transferred');
 try {
   for (const [label, path] of pages) {
     const result = await lighthouse(app.url + path, {
@@ -68,8 +68,9 @@ try {
     const scores = CATEGORIES.map((c) => (categories[c]?.score ?? 0).toFixed(2).padEnd(6)).join('');
     const lcp = audits['largest-contentful-paint']?.numericValue ?? NaN;
     const bytes = audits['total-byte-weight']?.numericValue ?? NaN;
+    const cls = audits['cumulative-layout-shift']?.numericValue ?? NaN;
     console.log(
-      `${label.padEnd(19)}${scores}${(lcp / 1000).toFixed(2).padStart(5)} s  ${(bytes / 1024).toFixed(1).padStart(6)} KB   ${path}`,
+      `${label.padEnd(19)}${scores}${(lcp / 1000).toFixed(2).padStart(5)} s  ${cls.toFixed(3).padStart(6)}  ${(bytes / 1024).toFixed(1).padStart(6)} KB   ${path}`,
     );
     const failed = Object.values(audits)
       .filter((a) => a.score !== null && a.score < 1 && ['binary', 'numeric'].includes(a.scoreDisplayMode ?? ''))

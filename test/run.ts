@@ -20,7 +20,14 @@ function findTests(dir: string, out: string[] = []): string[] {
 }
 
 const args = process.argv.slice(2);
-const files = args.length ? args : [...findTests('src'), ...findTests('test')].sort();
+// Browser files are the longest (a minute or more each): started first, so that the run does not end
+// with one of them going on alone while the other worker has nothing left to do.
+const isBrowserTest = (file: string) => /\.e2e\.test\.tsx?$/.test(file);
+const files = args.length
+  ? args
+  : [...findTests('src'), ...findTests('test')].sort(
+      (a, b) => Number(isBrowserTest(b)) - Number(isBrowserTest(a)) || a.localeCompare(b),
+    );
 if (files.length === 0) {
   console.error('No test files found.');
   process.exit(1);
@@ -35,7 +42,9 @@ if (build.status !== 0) {
   process.exit(1);
 }
 console.log(`# built dist/alongside.mjs in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-const tapFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-tap-')), 'results.tap');
+const resultsDir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-tap-'));
+const tapFile = path.join(resultsDir, 'results.tap');
+const timesFile = path.join(resultsDir, 'file-times.txt');
 const server = await startPostgres();
 console.log(`# PostgreSQL for tests: ${server.how}`);
 let code: number;
@@ -55,6 +64,8 @@ try {
         '--test-reporter-destination=stdout',
         '--test-reporter=tap',
         `--test-reporter-destination=${tapFile}`,
+        '--test-reporter=./test/support/file-times.mjs',
+        `--test-reporter-destination=${timesFile}`,
         ...files,
       ],
       { stdio: 'inherit', env: { ...process.env, ALONGSIDE_TEST_PG_URL: server.url, LOG_LEVEL: 'silent' } },
@@ -66,6 +77,7 @@ try {
 }
 const tap = fs.existsSync(tapFile) ? fs.readFileSync(tapFile, 'utf8') : '';
 const count = (name: string) => Number(new RegExp(`^# ${name} (\\d+)$`, 'm').exec(tap)?.[1] ?? 0);
+if (fs.existsSync(timesFile)) process.stdout.write(fs.readFileSync(timesFile, 'utf8'));
 console.log(`# npm test finished in ${((Date.now() - started) / 1000).toFixed(1)} s with exit code ${code}`);
 const cancelled = count('cancelled');
 console.log(
