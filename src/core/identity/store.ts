@@ -28,6 +28,17 @@ export interface IdentityAsset {
 
 const hashOf = (body: Buffer) => createHash('sha256').update(body).digest('hex').slice(0, 10);
 
+/**
+ * The logo's box, sized before the image arrives: with only `max-height` and `width: auto` a
+ * browser may lay the header out without the logo first and move everything when it loads
+ * (Lighthouse counted that as layout shift). At most 3rem tall (2rem on phones, as site.css).
+ */
+function logoBox(width: number, height: number): string {
+  const ratio = +(width / height).toFixed(4);
+  const box = (max: string) => `height: min(${height}px, ${max}); width: calc(min(${height}px, ${max}) * ${ratio});`;
+  return `.site-logo { ${box('3rem')} }\n@media (max-width: 40rem) {\n  .site-logo { ${box('2rem')} }\n}\n`;
+}
+
 export class IdentityStore {
   private identity: StoredIdentity = identitySetting.defaultValue;
   private site: SiteIdentity;
@@ -82,15 +93,10 @@ export class IdentityStore {
       quickExitUrl: identity.quickExitUrl ?? this.defaults.quickExitUrl,
       demo: identity.demo || undefined,
     };
-    if (identity.accent) {
-      const css = Buffer.from(
-        `:root {\n  --brand: ${identity.accent};\n  --brand-dark: ${darker(identity.accent)};\n}\n`,
-      );
-      const file = `theme.${hashOf(css)}.css`;
-      assets.set(file, { type: 'text/css; charset=utf-8', body: css });
-      site.themeUrl = `/identity/${file}`;
-    }
     const png = Buffer.from(logo, 'base64');
+    const rules: string[] = [];
+    if (identity.accent)
+      rules.push(`:root {\n  --brand: ${identity.accent};\n  --brand-dark: ${darker(identity.accent)};\n}\n`);
     // Only a PNG this module wrote is served (a signature and a header to read the size from).
     if (png.length > 24 && png.readUInt32BE(0) === 0x89504e47) {
       const file = `logo.${hashOf(png)}.png`;
@@ -98,6 +104,13 @@ export class IdentityStore {
       // PNG header: width and height at bytes 16 and 20; shown at half size (the logo is made for 2× screens).
       const half = (n: number) => Math.max(1, Math.round(n / 2));
       site.logo = { url: `/identity/${file}`, width: half(png.readUInt32BE(16)), height: half(png.readUInt32BE(20)) };
+      rules.push(logoBox(site.logo.width, site.logo.height));
+    }
+    if (rules.length > 0) {
+      const css = Buffer.from(rules.join(''));
+      const file = `theme.${hashOf(css)}.css`;
+      assets.set(file, { type: 'text/css; charset=utf-8', body: css });
+      site.themeUrl = `/identity/${file}`;
     }
     this.identity = identity;
     this.assets = assets;

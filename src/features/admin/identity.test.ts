@@ -144,6 +144,9 @@ for (const dialect of DIALECTS) {
         home.body,
       );
       assert.ok(logo, 'the logo shows at half its pixel size');
+      // Its box is sized before the image arrives, so nothing moves when it loads (150×60: ratio 2.5).
+      assert.match(css.body, /\.site-logo \{ height: min\(60px, 3rem\); width: calc\(min\(60px, 3rem\) \* 2\.5\); \}/);
+      assert.match(css.body, /@media \(max-width: 40rem\) \{\s*\.site-logo \{ height: min\(60px, 2rem\);/);
       const png = await t0.inject(logo[1]!);
       assert.equal(png.headers['content-type'], 'image/png');
       assert.equal((await sharp(png.rawPayload).metadata()).format, 'png');
