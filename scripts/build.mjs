@@ -16,6 +16,7 @@ const external = [
   'dejavu-fonts-ttf', // font files
   'age-encryption', // backups only; ESM-only package
   'tar-stream', // backups only
+  'world-atlas', // map outlines read from its folder
 ];
 
 await build({

@@ -31,7 +31,7 @@ import { FACETS } from './hsds.ts';
 import { describeSchedule } from './listing-model.ts';
 import { locationField, parseListingForm, toForm, withAnotherLocation, type ListingForm } from './listing-form.ts';
 import { msg } from './messages.ts';
-import { applyPicks, nearbyPlaces, placeStep, type PlaceHelp } from './place-finder.ts';
+import { applyPicks, mapsFor, placeStep, type PlaceHelp } from './place-finder.ts';
 
 /*
  * The curators' pages (staff, English): the queue of suggestions and reports, the listing editor,
@@ -137,8 +137,7 @@ async function curationHomeRoutes(app: App) {
 }
 
 /** The map and matches shown with a form: those of a place button's answer, else the maps of its points. */
-const helpFor = (values: ListingForm, help?: PlaceHelp): PlaceHelp =>
-  help ?? { matches: {}, nearby: nearbyPlaces(values) };
+const helpFor = (values: ListingForm, help?: PlaceHelp): PlaceHelp => help ?? { matches: {}, ...mapsFor(values) };
 
 /** A new listing from scratch. */
 async function newListingRoutes(app: App) {

@@ -284,6 +284,7 @@ export function ListingFormFields({
             notes={places[v(locationField(i, 'id'))]}
             matches={help?.matches[i]}
             nearby={help?.nearby[i]}
+            outlines={help?.outlines[i]}
           />
         ))}
       </section>
@@ -300,6 +301,7 @@ function LocationFieldset({
   notes,
   matches,
   nearby,
+  outlines,
 }: {
   index: number;
   position: number;
@@ -309,6 +311,7 @@ function LocationFieldset({
   notes?: PlaceNotes[string];
   matches?: Place[];
   nearby?: PlaceHelp['nearby'][number];
+  outlines?: PlaceHelp['outlines'][number];
 }) {
   const name = (k: LocationKey) => locationField(index, k);
   const v = (k: LocationKey) => {
@@ -352,7 +355,16 @@ function LocationFieldset({
       <CountrySelect name={name('country')} value={v('country')} errors={errors} />
       {text('latitude', 'Latitude', 'Filled from the place you pick; you may also type it.')}
       {text('longitude', 'Longitude')}
-      {point && <PlaceMap index={index} action={action} lat={point.lat} lon={point.lon} nearby={nearby ?? []} />}
+      {point && (
+        <PlaceMap
+          index={index}
+          action={action}
+          lat={point.lat}
+          lon={point.lon}
+          nearby={nearby ?? []}
+          outlines={outlines ?? []}
+        />
+      )}
       <div class="field">
         <label>
           <input

@@ -10,6 +10,11 @@ import { DAYS } from './hours.ts';
 import { sortHours, type HoursInput } from './listing-model.ts';
 import { applyPicks, placeStep } from './place-finder.ts';
 import { resolvePlace } from './gazetteer.ts';
+import { h } from 'preact';
+import { renderToString } from 'preact-render-to-string';
+import { PlaceMap } from './editor-map.tsx';
+import { MAP_HEIGHT, MAP_WIDTH, mapFrame } from './map-frame.ts';
+import { outlinesWithin } from './outlines.ts';
 import { seedDirectory } from './seed.ts';
 
 /*
@@ -178,6 +183,39 @@ describe('finding a place by name', () => {
     );
     const leeds = resolvePlace('Leeds', { preferLikely: true });
     assert.equal(leeds.kind, 'found');
+  });
+
+  it('draws the coasts and borders that cross the map from the bundled outlines, and none far from any', () => {
+    const crossing = (lat: number, lon: number) => {
+      const frame = mapFrame(lat, lon);
+      const lines = outlinesWithin(frame);
+      const inFrame = lines.filter((line) =>
+        line.some(([lo, la]) => lo >= frame.west && lo <= frame.east && la >= frame.south && la <= frame.north),
+      );
+      return { lines, inFrame };
+    };
+    const dover = crossing(51.127, 1.313); // the Channel coast
+    assert.ok(dover.inFrame.length > 0, 'the coast at Dover');
+    const strasbourg = crossing(48.573, 7.752); // the Rhine, France–Germany
+    assert.ok(strasbourg.inFrame.length > 0, 'the border at Strasbourg');
+    assert.equal(crossing(53.8, -1.55).lines.length, 0, 'Leeds: no coast or border within 20 km');
+    assert.equal(crossing(30, -40).lines.length, 0, 'mid-Atlantic: nothing');
+
+    // The nudge answers with the outlines for the moved point, and the map draws each as a path.
+    const step = placeStep({ loc0_id: '', loc0_latitude: '51.127', loc0_longitude: '1.313', nudge: '0:n' })!;
+    assert.ok(step.help.outlines[0]!.length > 0);
+    const svg = renderToString(
+      h(PlaceMap, { index: 0, action: '/x', lat: 51.132, lon: 1.313, nearby: [], outlines: step.help.outlines[0]! }),
+    );
+    const paths = [...svg.matchAll(/<path class="place-map-outline" d="([^"]+)"/g)].map((m) => m[1]!);
+    assert.equal(paths.length, step.help.outlines[0]!.length);
+    const visible = paths
+      .flatMap((d) => [...d.matchAll(/[ML](-?[\d.]+) (-?[\d.]+)/g)])
+      .filter(([, x, y]) => {
+        const [px, py] = [Number(x), Number(y)];
+        return px >= 0 && px <= MAP_WIDTH && py >= 0 && py <= MAP_HEIGHT;
+      });
+    assert.ok(visible.length > 0, 'some of the coast is inside the drawing');
   });
 });
 

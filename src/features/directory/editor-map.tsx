@@ -1,16 +1,14 @@
 import { Field, type FieldErrors } from '../../core/views/components.tsx';
 import { countryName, type Place } from './gazetteer.ts';
 import type { PlaceHelp } from './place-finder.ts';
+import { MAP_HEIGHT as H, MAP_SPAN_LAT as SPAN_LAT, MAP_WIDTH as W, mapFrame } from './map-frame.ts';
 
 /*
- * A location's place, found by name and shown on a small map drawn here, offline: the repository bundles
- * no country or region outlines, so the map is a graticule (lines of latitude and longitude) with the
- * point and the gazetteer's nearby towns, about 40 km across. The arrow buttons move the point; the
- * coordinates stay typeable beside it. Every control is a plain form button (place-finder.ts answers).
+ * A location's place, found by name and shown on a small map drawn here, offline: country borders and
+ * coastlines from the bundled Natural Earth outlines (outlines.ts), a graticule, the point and the
+ * gazetteer's nearby towns, about 40 km across. The arrow buttons move the point; the coordinates stay
+ * typeable beside it. Every control is a plain form button (place-finder.ts answers).
  */
-const SPAN_LAT = 0.36; // degrees shown top to bottom (about 40 km)
-const W = 320;
-const H = 240;
 
 /** The lookup field, its Find button, and the matches of the last search to choose from. */
 export function PlaceFinder({
@@ -66,16 +64,17 @@ export function PlaceMap({
   lat,
   lon,
   nearby,
+  outlines,
 }: {
   index: number;
   action: string;
   lat: number;
   lon: number;
   nearby: PlaceHelp['nearby'][number];
+  /** Stretches of border and coast crossing the map, as [lon, lat] lists. */
+  outlines: PlaceHelp['outlines'][number];
 }) {
-  const spanLon = SPAN_LAT / Math.max(0.2, Math.cos((lat * Math.PI) / 180)) / (H / W);
-  const x = (lo: number) => ((lo - lon) / spanLon + 0.5) * W;
-  const y = (la: number) => (0.5 - (la - lat) / SPAN_LAT) * H;
+  const { spanLon, x, y } = mapFrame(lat, lon);
   const step = 0.1;
   const lines: { x1: number; y1: number; x2: number; y2: number }[] = [];
   for (let la = Math.ceil((lat - SPAN_LAT / 2) / step) * step; la <= lat + SPAN_LAT / 2; la += step)
@@ -117,6 +116,15 @@ export function PlaceMap({
         <rect x="0" y="0" width={W} height={H} fill="#f4f8fb" />
         {lines.map((l) => (
           <line {...l} stroke="#c9d6e0" stroke-width="1" />
+        ))}
+        {outlines.map((line) => (
+          <path
+            class="place-map-outline"
+            d={line.map(([lo, la], i) => `${i ? 'L' : 'M'}${x(lo).toFixed(1)} ${y(la).toFixed(1)}`).join('')}
+            fill="none"
+            stroke="#5b6b78"
+            stroke-width="1.5"
+          />
         ))}
         {shown.map((p) => (
           <g>

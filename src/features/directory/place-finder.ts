@@ -2,6 +2,8 @@ import type { FieldErrors } from '../../core/result.ts';
 import { placeById, placesNear, resolvePlace, type Place } from './gazetteer.ts';
 import { locationField, locationIndexes, type ListingForm } from './listing-form.ts';
 import { msg } from './messages.ts';
+import { mapFrame } from './map-frame.ts';
+import { outlinesWithin } from './outlines.ts';
 
 /*
  * Finding a location's place without typing coordinates, as plain form buttons (no JavaScript needed):
@@ -20,6 +22,8 @@ export interface PlaceHelp {
   matches: Record<number, Place[]>;
   /** Gazetteer places near a location's point, for its map. */
   nearby: Record<number, (Place & { km: number })[]>;
+  /** Borders and coastlines crossing a location's map, by location index. */
+  outlines: Record<number, [number, number][][]>;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '').trim();
@@ -77,16 +81,18 @@ function lookUp(form: ListingForm, i: number, errors: FieldErrors): Record<numbe
   return { [i]: places.slice(0, MAX_MATCHES) };
 }
 
-/** Places near each location's point, for the maps. */
-export function nearbyPlaces(form: ListingForm): PlaceHelp['nearby'] {
-  const out: PlaceHelp['nearby'] = {};
+/** What each location's map shows around its point: nearby places and the outlines that cross it. */
+export function mapsFor(form: ListingForm): Pick<PlaceHelp, 'nearby' | 'outlines'> {
+  const nearby: PlaceHelp['nearby'] = {};
+  const outlines: PlaceHelp['outlines'] = {};
   for (const i of locationIndexes(form)) {
     const lat = Number(str(form[locationField(i, 'latitude')]) || NaN);
     const lon = Number(str(form[locationField(i, 'longitude')]) || NaN);
-    if (Number.isFinite(lat) && Number.isFinite(lon) && Math.abs(lat) <= 90 && Math.abs(lon) <= 180)
-      out[i] = placesNear(lat, lon, NEARBY_KM, 6);
+    if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) continue;
+    nearby[i] = placesNear(lat, lon, NEARBY_KM, 6);
+    outlines[i] = outlinesWithin(mapFrame(lat, lon));
   }
-  return out;
+  return { nearby, outlines };
 }
 
 /**
@@ -106,5 +112,5 @@ export function placeStep(form: ListingForm): { form: ListingForm; help: PlaceHe
   if (find && /^\d{1,4}$/.test(find) && locationIndexes(rest).includes(Number(find)))
     matches = lookUp(rest, Number(find), errors);
   if (find) next[`loc${find}_lookup`] = rest[`loc${find}_lookup`];
-  return { form: next, help: { matches, nearby: nearbyPlaces(next) }, errors };
+  return { form: next, help: { matches, ...mapsFor(next) }, errors };
 }
