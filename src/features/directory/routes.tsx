@@ -8,6 +8,7 @@ import { directoryAdminRoutes } from './admin-routes.tsx';
 import { hsdsApiRoutes } from './api-routes.ts';
 import { loadGazetteer, usePlaceCache } from './gazetteer.ts';
 import { search, searchRefused, SearchQuery } from './search.ts';
+import { cachedVocabulary } from './search-vocabulary.ts';
 import { publicListing, reportOutdated, sitemapListings, submitSuggestion } from './service.ts';
 import { crisisView, regionOf } from './crisis.ts';
 import { HelpFirst } from './help-first.tsx';
@@ -82,6 +83,7 @@ function personalSearch(query: unknown): boolean {
 
 async function searchRoutes(app: App) {
   const { db, dialect, clock } = app.deps;
+  const vocabulary = cachedVocabulary(db, app.deps.pageCache, clock);
   const pageCache = {
     tags: [cacheTags.resources],
     ttlMs: CACHE_TTL_MS,
@@ -95,7 +97,7 @@ async function searchRoutes(app: App) {
       if (personalSearch(req.query)) noStore(reply);
       const ctx = req.pageContext();
       const refused = req.validationError?.validation;
-      const outcome = refused ? searchRefused(refused) : await search(db, dialect, clock, req.query);
+      const outcome = refused ? searchRefused(refused) : await search(db, dialect, clock, req.query, vocabulary);
       const status = Object.keys(outcome.errors).length ? 400 : 200;
       return reply.page(<SearchPage ctx={ctx} outcome={outcome} now={clock.now()} />, status);
     },

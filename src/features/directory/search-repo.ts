@@ -57,6 +57,18 @@ export async function synonymTerms(db: Executor, words: string[]): Promise<{ wor
     .execute();
 }
 
+/** Every synonym with its term's name (the search page keeps them in memory: search-vocabulary.ts). */
+export function allSynonymTerms(db: Executor): Promise<{ word: string; name: string }[]> {
+  return db
+    .selectFrom('taxonomy_term_synonyms as y')
+    .innerJoin('taxonomy_term as t', 't.id', 'y.term_id')
+    .select(['y.word', 't.name'])
+    .distinct()
+    .orderBy('y.word')
+    .orderBy('t.name')
+    .execute();
+}
+
 /** Alternatives of a word, each as plain words (never query syntax). */
 const alternativesOf = (spec: SearchSpec, word: string): string[] =>
   (spec.alternatives?.[word] ?? []).map((a) => queryWords(a).join(' ')).filter(Boolean);

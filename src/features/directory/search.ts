@@ -249,12 +249,26 @@ async function correctedWords(db: Db, words: string[]): Promise<string[] | null>
 }
 
 /**
+ * Where a search reads the vocabulary: the filter terms, and the synonyms of some words (each word
+ * with the name of a term it is a synonym of). `vocabularyFrom` reads the database every time;
+ * the search page keeps them in memory between changes (search-vocabulary.ts).
+ */
+export interface VocabularySource {
+  terms(): Promise<repo.TermRow[]>;
+  synonyms(words: string[]): Promise<{ word: string; name: string }[]>;
+}
+export const vocabularyFrom = (db: Db): VocabularySource => ({
+  terms: () => repo.loadTerms(db),
+  synonyms: (words) => searchRepo.synonymTerms(db, words),
+});
+
+/**
  * What each query word also means: the names of the terms it is a synonym of ("lawyer" → "Legal"),
  * whatever the language of the synonym. A plural finds its singular's synonyms ("clinics" → "clinic").
  */
-async function synonymsOf(db: Db, words: string[]): Promise<Record<string, string[]>> {
+async function synonymsOf(vocabulary: VocabularySource, words: string[]): Promise<Record<string, string[]>> {
   const singular = (w: string) => (w.length > 3 && w.endsWith('s') ? w.slice(0, -1) : w);
-  const rows = await searchRepo.synonymTerms(db, [...new Set(words.flatMap((w) => [w, singular(w)]))]);
+  const rows = await vocabulary.synonyms([...new Set(words.flatMap((w) => [w, singular(w)]))]);
   const out: Record<string, string[]> = {};
   for (const w of words) {
     const names = rows.filter((r) => r.word === w || r.word === singular(w)).map((r) => r.name);
@@ -267,6 +281,7 @@ async function synonymsOf(db: Db, words: string[]): Promise<Record<string, strin
 async function findCandidates(
   db: Db,
   dialect: Dialect,
+  vocabulary: VocabularySource,
   params: SearchParams,
   outcome: SearchOutcome,
   groups: searchRepo.SearchSpec['termGroups'],
@@ -274,7 +289,7 @@ async function findCandidates(
   const near = outcome.near;
   const spec = async (words: string[]): Promise<searchRepo.SearchSpec> => ({
     words,
-    alternatives: await synonymsOf(db, words),
+    alternatives: await synonymsOf(vocabulary, words),
     termGroups: groups,
     languages: params.filters.language,
     near: near
@@ -355,16 +370,22 @@ async function resultPage(
 }
 
 /** A search from its (schema-checked) address: what the vocabulary, the places and the index say. */
-export async function search(db: Db, dialect: Dialect, clock: Clock, query: SearchQuery): Promise<SearchOutcome> {
+export async function search(
+  db: Db,
+  dialect: Dialect,
+  clock: Clock,
+  query: SearchQuery,
+  vocabulary: VocabularySource = vocabularyFrom(db),
+): Promise<SearchOutcome> {
   const params = searchParams(query);
   const outcome = emptyOutcome(params);
-  const terms = await repo.loadTerms(db);
+  const terms = await vocabulary.terms();
   const groups = termGroupsFor(params, terms, outcome.errors);
   locate(params, outcome);
   if (Object.keys(outcome.errors).length > 0 || outcome.placeChoices.length > 0) return outcome;
 
   outcome.searched = true;
-  const found = await findCandidates(db, dialect, params, outcome, groups);
+  const found = await findCandidates(db, dialect, vocabulary, params, outcome, groups);
   let candidates = found.candidates;
   const now = clock.now();
   if (params.openNow) {
