@@ -81,6 +81,8 @@ export function machine(): string {
 
 export interface ServerProcess {
   url: string;
+  /** The process started (with `--workers N`, the cluster's primary; its workers are its children). */
+  pid: number;
   /** Resident memory of the server process now, in MB (Linux /proc). */
   rssMb(): number;
   /** SIGTERM, then waits for the exit (SIGKILL after 20 s). */
@@ -139,6 +141,7 @@ async function waitUntilAnswering(url: string, child: ChildProcess, output: () =
 function serverProcess(child: ChildProcess, url: string): ServerProcess {
   return {
     url,
+    pid: child.pid!,
     rssMb() {
       const status = fs.readFileSync(`/proc/${child.pid}/status`, 'utf8');
       return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
@@ -166,26 +169,31 @@ export async function startApp(
   opts: {
     logLevel?: 'warn' | 'debug';
     /** More environment for the server, e.g. TRUST_PROXY. */ env?: Record<string, string>;
+    /** More arguments for `serve`, e.g. ['--workers', '2']. */ serveArgs?: string[];
   } = {},
 ): Promise<AppProcess> {
   await database.handOver();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const child = track(
-    spawn(process.execPath, [...SERVER_NODE_FLAGS, path.join(ROOT, 'bin', 'alongside.js'), 'serve'], {
-      env: {
-        ...process.env,
-        ...SERVER_ENV,
-        DATABASE_URL: database.databaseUrl,
-        DATA_DIR: database.dataDir,
-        PORT: String(port),
-        HOST: '127.0.0.1',
-        LOG_LEVEL: opts.logLevel ?? 'warn',
-        PUBLIC_URL: url,
-        ...opts.env,
+    spawn(
+      process.execPath,
+      [...SERVER_NODE_FLAGS, path.join(ROOT, 'bin', 'alongside.js'), 'serve', ...(opts.serveArgs ?? [])],
+      {
+        env: {
+          ...process.env,
+          ...SERVER_ENV,
+          DATABASE_URL: database.databaseUrl,
+          DATA_DIR: database.dataDir,
+          PORT: String(port),
+          HOST: '127.0.0.1',
+          LOG_LEVEL: opts.logLevel ?? 'warn',
+          PUBLIC_URL: url,
+          ...opts.env,
+        },
+        stdio: ['ignore', 'pipe', 'pipe'],
       },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    }),
+    ),
   );
   // Counted as the lines arrive rather than kept: a long run at 'info' would otherwise pile up.
   const byRoute = new Map<string, number>();
