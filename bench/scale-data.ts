@@ -11,6 +11,7 @@ import type { Db, Dialect } from '../src/core/db/schema.ts';
 import { importPackage } from '../src/features/directory/hsds-io.ts';
 import * as posts from '../src/features/posts/service.ts';
 import { openBenchDatabase, type BenchDatabase } from './database.ts';
+import { keep, restoreKept } from './scale-keep.ts';
 
 /** The post page's address. */
 export const POST_PATH = '/posts/scale-bench';
@@ -106,18 +107,37 @@ async function addPost(db: Db, staffId: number): Promise<void> {
     .execute();
 }
 
-/** A fresh database of `dialect` holding the directory of package `pkg` and the post; seconds taken. */
+/**
+ * A fresh database of `dialect` holding the directory and the post: the copy kept in `keepDir` by
+ * an earlier run when there is one (bench/scale-keep.ts), else imported from the package `pkg()`
+ * makes, then kept there. Says which it did.
+ */
 export async function buildScaleDatabase(
   dialect: Dialect,
-  pkg: string,
-): Promise<{ database: BenchDatabase; importSeconds: number }> {
+  services: number,
+  pkg: () => string,
+  keepDir: string | undefined,
+): Promise<{ database: BenchDatabase; how: string }> {
   const database = await openBenchDatabase(dialect, 'scale');
+  try {
+    if (keepDir && (await restoreKept(database, keepDir, services)))
+      return { database, how: `reused the database kept in ${keepDir}` };
+  } catch (err) {
+    console.warn(`The kept database could not be restored (${(err as Error).message}); importing instead.`);
+  }
   const { db } = database.handle;
   const t0 = performance.now();
-  const imported = await importPackage(db, dialect, systemClock, pkg);
+  const imported = await importPackage(db, dialect, systemClock, pkg());
   if (!imported.ok) throw new Error(`the import failed: ${JSON.stringify(imported)}`);
-  const importSeconds = (performance.now() - t0) / 1000;
+  const seconds = (performance.now() - t0) / 1000;
   await addPost(db, database.staff.id);
   await sql`analyze`.execute(db);
-  return { database, importSeconds };
+  let kept = '';
+  try {
+    const file = keepDir ? await keep(database, keepDir, services) : undefined;
+    if (file) kept = `; kept as ${file} for the next run (--keep none: never)`;
+  } catch (err) {
+    kept = `; not kept (${(err as Error).message})`;
+  }
+  return { database, how: `imported the directory in ${seconds.toFixed(1)} s${kept}` };
 }

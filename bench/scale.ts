@@ -8,8 +8,9 @@
  * background processes) and of nginx, the ratios 2 workers / 1 worker and 2 instances / 1, and the
  * resident memory of every serving process, as Markdown tables (docs/scaling.md quotes them).
  *
- * Run: node --import tsx bench/scale.ts [--services 10000] [--duration 5] [--clients 1,5,20]
+ * Run: node --import tsx bench/scale.ts [--services 10000] [--duration 4] [--clients 1,5,20]
  *        [--dialect both|sqlite|postgres] [--connections 20 (the bare node:http comparison)]
+ *        [--keep DIR|none (where the built database is kept for the next run; default under the temp folder)]
  * Builds the production bundle first (dist/, as `npm ci` does), so what runs is what `npm start` runs.
  * The machine's load average is printed with each setup: on a shared machine it says how far to trust them.
  */
@@ -76,6 +77,8 @@ interface Memory {
   /** Resident MB of each cluster primary (which serves nothing), if any. */
   primaries: number[];
   load: string;
+  /** PostgreSQL connections the app held after the load (pg_stat_activity), if on PostgreSQL. */
+  connections: number | undefined;
 }
 
 /** The load generator's process, started once (idle between runs); killed when this process exits. */
@@ -109,6 +112,15 @@ function runLoad(spec: LoadSpec): Promise<LoadFigures> {
 async function postmasterOf(database: BenchDatabase): Promise<number> {
   const { rows } = await database.read((db) => sql<{ pid: number }>`select pg_backend_pid() as pid`.execute(db));
   return parentOf(rows[0]!.pid);
+}
+
+/** Connections to the bench database other than the one asking (the app's pools, after the load). */
+async function connectionsHeld(database: BenchDatabase): Promise<number> {
+  const { rows } = await database.read((db) =>
+    sql<{ n: string }>`select count(*) as n from pg_stat_activity
+      where datname = current_database() and pid <> pg_backend_pid()`.execute(db),
+  );
+  return Number(rows[0]!.n);
 }
 
 /** Waits until the primary has its workers (the first answer may come before the second listens). */
@@ -189,7 +201,8 @@ async function measureSetup(
         serving.push(...workers.map(rssMb));
       } else serving.push(rssMb(primary!));
     }
-    return { rows, memory: { setup, serving, primaries, load: loadAverage() } };
+    const connections = postmaster ? await connectionsHeld(database) : undefined;
+    return { rows, memory: { setup, serving, primaries, load: loadAverage(), connections } };
   } finally {
     await nginx?.stop();
     await Promise.all(apps.map((a) => a.stop()));
@@ -243,12 +256,12 @@ function ratioTable(rows: Row[], pairs: [string, string][]): string {
 
 function memoryTable(memory: Memory[]): string {
   const lines = [
-    '| setup | resident MB of each serving process after the load | cluster primary MB | load average (1, 5, 15 min) |',
-    '| --- | --- | ---: | --- |',
+    '| setup | resident MB of each serving process after the load | cluster primary MB | PostgreSQL connections held | load average (1, 5, 15 min) |',
+    '| --- | --- | ---: | ---: | --- |',
   ];
   for (const m of memory)
     lines.push(
-      `| ${m.setup.label} | ${m.serving.map((x) => x.toFixed(0)).join(', ')} | ${m.primaries.map((x) => x.toFixed(0)).join(', ') || '–'} | ${m.load} |`,
+      `| ${m.setup.label} | ${m.serving.map((x) => x.toFixed(0)).join(', ')} | ${m.primaries.map((x) => x.toFixed(0)).join(', ') || '–'} | ${m.connections ?? '–'} | ${m.load} |`,
     );
   return lines.join('\n');
 }
@@ -279,8 +292,8 @@ async function bareRatio(database: BenchDatabase, settings: { duration: number; 
 if (import.meta.url === `file://${process.argv[1]}`) {
   const started = performance.now();
   const settings = benchSettings(
-    { duration: 5, connections: 20, rounds: 1 },
-    { services: '10000', clients: '1,5,20', dialect: 'both' },
+    { duration: 4, connections: 20, rounds: 1 },
+    { services: '10000', clients: '1,5,20', dialect: 'both', keep: path.join(os.tmpdir(), 'alongside-bench-scale') },
   );
   const services = Number(settings.flags.services);
   if (!Number.isInteger(services) || services < 10) throw new Error('--services must be a whole number ≥ 10.');
@@ -291,9 +304,16 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 
   // What `npm start` runs: the bundle, rebuilt from these sources.
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
-  const pkg = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-scale-pkg-'));
-  process.once('exit', () => fs.rmSync(pkg, { recursive: true, force: true }));
-  generatePackage(pkg, services);
+  const keepDir = settings.flags.keep === 'none' ? undefined : settings.flags.keep;
+  let pkg: string | undefined;
+  /** The synthetic package, generated the first time a database has to be imported. */
+  const makePackage = () => {
+    if (pkg) return pkg;
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'alongside-bench-scale-pkg-'));
+    process.once('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+    generatePackage(dir, services);
+    return (pkg = dir);
+  };
   console.log(
     `Scale benchmark: ${services.toLocaleString('en')} services, ${settings.duration} s per run at ${clients.join(', ')} clients; ${machine()}`,
   );
@@ -301,8 +321,8 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const rows: Row[] = [];
   const memory: Memory[] = [];
   for (const d of dialect === 'both' ? (['sqlite', 'postgres'] as const) : [dialect as Dialect]) {
-    const { database, importSeconds } = await buildScaleDatabase(d, pkg);
-    console.log(`[${d}] directory imported in ${importSeconds.toFixed(1)} s; load average ${loadAverage()}`);
+    const { database, how } = await buildScaleDatabase(d, services, makePackage, keepDir);
+    console.log(`[${d}] ${how}; load average ${loadAverage()}`);
     try {
       const postmaster = d === 'postgres' ? await postmasterOf(database) : undefined;
       if (d === 'sqlite') await bareRatio(database, settings);
