@@ -49,6 +49,8 @@ export async function restoreKept(database: BenchDatabase, dir: string, services
       ['--clean', '--if-exists', '--no-owner', '--single-transaction', file],
       database.databaseUrl,
     );
+    // A restore brings no planner statistics: without them the searches would be planned blind.
+    await sql`analyze`.execute(database.handle.db);
   }
   return true;
 }

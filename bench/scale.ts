@@ -11,6 +11,7 @@
  * Run: node --import tsx bench/scale.ts [--services 10000] [--duration 4] [--clients 1,5,20]
  *        [--dialect both|sqlite|postgres] [--connections 20 (the bare node:http comparison)]
  *        [--keep DIR|none (where the built database is kept for the next run; default under the temp folder)]
+ *        [--setups all|1,2,… (only those of the six setups below, in their order)]
  * Builds the production bundle first (dist/, as `npm ci` does), so what runs is what `npm start` runs.
  * The machine's load average is printed with each setup: on a shared machine it says how far to trust them.
  */
@@ -20,6 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { sql } from 'kysely';
+import pg from 'pg';
 import type { Dialect } from '../src/core/db/schema.ts';
 import { startNginx, type Nginx } from '../test/support/nginx.ts';
 import type { BenchDatabase } from './database.ts';
@@ -77,7 +79,7 @@ interface Memory {
   /** Resident MB of each cluster primary (which serves nothing), if any. */
   primaries: number[];
   load: string;
-  /** PostgreSQL connections the app held after the load (pg_stat_activity), if on PostgreSQL. */
+  /** The most PostgreSQL connections the app held during any run (pg_stat_activity), if on PostgreSQL. */
   connections: number | undefined;
 }
 
@@ -114,13 +116,29 @@ async function postmasterOf(database: BenchDatabase): Promise<number> {
   return parentOf(rows[0]!.pid);
 }
 
-/** Connections to the bench database other than the one asking (the app's pools, after the load). */
-async function connectionsHeld(database: BenchDatabase): Promise<number> {
-  const { rows } = await database.read((db) =>
-    sql<{ n: string }>`select count(*) as n from pg_stat_activity
-      where datname = current_database() and pid <> pg_backend_pid()`.execute(db),
-  );
-  return Number(rows[0]!.n);
+/**
+ * The most connections to the bench database (other than its own) seen while `run` ran, sampled
+ * every 100 ms on a connection of its own: what the app's pools opened under that load.
+ */
+async function peakConnections<T>(databaseUrl: string, run: () => Promise<T>): Promise<{ result: T; peak: number }> {
+  const client = new pg.Client({ connectionString: databaseUrl });
+  await client.connect();
+  let peak = 0;
+  let sampling = Promise.resolve();
+  const sample = async () => {
+    const { rows } = await client.query<{ n: string }>(
+      'select count(*) as n from pg_stat_activity where datname = current_database() and pid <> pg_backend_pid()',
+    );
+    peak = Math.max(peak, Number(rows[0]!.n));
+  };
+  const timer = setInterval(() => (sampling = sampling.then(sample)), 100);
+  try {
+    return { result: await run(), peak };
+  } finally {
+    clearInterval(timer);
+    await sampling;
+    await client.end();
+  }
 }
 
 /** Waits until the primary has its workers (the first answer may come before the second listens). */
@@ -166,6 +184,7 @@ async function measureSetup(
     }
     const roots = apps.map((a) => a.pid);
     const rows: Row[] = [];
+    let connections = 0;
     for (const [page, paths] of [
       ['search', searches],
       ['post', [POST_PATH]],
@@ -178,7 +197,11 @@ async function measureSetup(
           db: postmaster ? treeCpuSeconds([postmaster]) : 0,
           nginx: nginx ? treeCpuSeconds([nginx.pid]) : 0,
         };
-        const load = await runLoad({ origin, paths, headers: BROWSER, connections: clients, seconds: opts.duration });
+        const spec = { origin, paths, headers: BROWSER, connections: clients, seconds: opts.duration };
+        const { result: load, peak } = postmaster
+          ? await peakConnections(database.databaseUrl, () => runLoad(spec))
+          : { result: await runLoad(spec), peak: 0 };
+        connections = Math.max(connections, peak);
         const perRequest = (seconds: number) => (seconds * 1000) / Math.max(1, load.requests);
         rows.push({
           setup,
@@ -201,8 +224,10 @@ async function measureSetup(
         serving.push(...workers.map(rssMb));
       } else serving.push(rssMb(primary!));
     }
-    const connections = postmaster ? await connectionsHeld(database) : undefined;
-    return { rows, memory: { setup, serving, primaries, load: loadAverage(), connections } };
+    return {
+      rows,
+      memory: { setup, serving, primaries, load: loadAverage(), connections: postmaster ? connections : undefined },
+    };
   } finally {
     await nginx?.stop();
     await Promise.all(apps.map((a) => a.stop()));
@@ -256,7 +281,7 @@ function ratioTable(rows: Row[], pairs: [string, string][]): string {
 
 function memoryTable(memory: Memory[]): string {
   const lines = [
-    '| setup | resident MB of each serving process after the load | cluster primary MB | PostgreSQL connections held | load average (1, 5, 15 min) |',
+    '| setup | resident MB of each serving process after the load | cluster primary MB | most PostgreSQL connections open | load average (1, 5, 15 min) |',
     '| --- | --- | ---: | ---: | --- |',
   ];
   for (const m of memory)
@@ -293,7 +318,13 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const started = performance.now();
   const settings = benchSettings(
     { duration: 4, connections: 20, rounds: 1 },
-    { services: '10000', clients: '1,5,20', dialect: 'both', keep: path.join(os.tmpdir(), 'alongside-bench-scale') },
+    {
+      services: '10000',
+      clients: '1,5,20',
+      dialect: 'both',
+      keep: path.join(os.tmpdir(), 'alongside-bench-scale'),
+      setups: 'all',
+    },
   );
   const services = Number(settings.flags.services);
   if (!Number.isInteger(services) || services < 10) throw new Error('--services must be a whole number ≥ 10.');
@@ -304,6 +335,10 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 
   // What `npm start` runs: the bundle, rebuilt from these sources.
   execFileSync(process.execPath, [path.join(ROOT, 'scripts', 'build.mjs')], { cwd: ROOT, stdio: 'inherit' });
+  // --setups 2,6: only those lines of SETUPS (numbered from 1), to rerun one of them.
+  const chosen =
+    settings.flags.setups === 'all' ? SETUPS : settings.flags.setups.split(',').map((n) => SETUPS[Number(n) - 1]!);
+  if (chosen.some((s) => !s)) throw new Error(`--setups takes numbers from 1 to ${SETUPS.length}, or all.`);
   const keepDir = settings.flags.keep === 'none' ? undefined : settings.flags.keep;
   let pkg: string | undefined;
   /** The synthetic package, generated the first time a database has to be imported. */
@@ -326,7 +361,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     try {
       const postmaster = d === 'postgres' ? await postmasterOf(database) : undefined;
       if (d === 'sqlite') await bareRatio(database, settings);
-      for (const setup of SETUPS.filter((s) => s.dialect === d)) {
+      for (const setup of chosen.filter((s) => s.dialect === d)) {
         console.log(`${setup.label} (load average ${loadAverage()})`);
         const measured = await measureSetup(setup, database, postmaster, { duration: settings.duration, clients });
         rows.push(...measured.rows);
