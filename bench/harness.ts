@@ -81,7 +81,7 @@ export function machine(): string {
 
 export interface ServerProcess {
   url: string;
-  /** The server's process id (for its CPU time in /proc). */
+  /** The process started, for its CPU time in /proc (with `--workers N`, the cluster's primary; its workers are its children). */
   pid: number;
   /** Resident memory of the server process now, in MB (Linux /proc). */
   rssMb(): number;
@@ -170,6 +170,7 @@ export async function startApp(
     logLevel?: 'warn' | 'debug';
     /** More environment for the server, e.g. TRUST_PROXY. */ env?: Record<string, string>;
     /** More Node flags for the server, e.g. --cpu-prof. */ nodeFlags?: string[];
+    /** More arguments for `serve`, e.g. ['--workers', '2']. */ serveArgs?: string[];
   } = {},
 ): Promise<AppProcess> {
   await database.handOver();
@@ -178,7 +179,13 @@ export async function startApp(
   const child = track(
     spawn(
       process.execPath,
-      [...SERVER_NODE_FLAGS, ...(opts.nodeFlags ?? []), path.join(ROOT, 'bin', 'alongside.js'), 'serve'],
+      [
+        ...SERVER_NODE_FLAGS,
+        ...(opts.nodeFlags ?? []),
+        path.join(ROOT, 'bin', 'alongside.js'),
+        'serve',
+        ...(opts.serveArgs ?? []),
+      ],
       {
         env: {
           ...process.env,

@@ -11,12 +11,18 @@ import { freePort } from './postgres.ts';
  */
 export interface Nginx {
   url: string;
+  /** The nginx master process (its worker is its child), for bench/scale.ts's CPU accounting. */
+  pid: number;
   stop(): Promise<void>;
 }
 
 const NGINX = process.env.NGINX_PATH ?? '/usr/sbin/nginx';
 
-export async function startNginx(upstream: string): Promise<Nginx> {
+/**
+ * One upstream URL is proxied to as it is; several (bench/scale.ts: two instances) become an
+ * upstream group, balanced round-robin over kept-alive connections, as docs/scaling.md shows.
+ */
+export async function startNginx(upstream: string | string[]): Promise<Nginx> {
   if (!fs.existsSync(NGINX)) {
     throw new Error(`nginx not found at ${NGINX}: install it (apt-get install -y nginx-light) or set NGINX_PATH.`);
   }
@@ -25,6 +31,11 @@ export async function startNginx(upstream: string): Promise<Nginx> {
   fs.chmodSync(dir, 0o777);
   const port = await freePort();
   const conf = path.join(dir, 'nginx.conf');
+  const group = Array.isArray(upstream);
+  const upstreamBlock = group
+    ? `upstream alongside {\n${upstream.map((u) => `    server ${new URL(u).host};\n`).join('')}    keepalive 16;\n  }`
+    : '';
+  const keepAlive = group ? '\n      proxy_http_version 1.1;\n      proxy_set_header Connection "";' : '';
   fs.writeFileSync(
     conf,
     `worker_processes 1;
@@ -38,10 +49,11 @@ http {
   fastcgi_temp_path ${dir}/fastcgi;
   uwsgi_temp_path ${dir}/uwsgi;
   scgi_temp_path ${dir}/scgi;
+  ${upstreamBlock}
   server {
     listen 127.0.0.1:${port};
     location / {
-      proxy_pass ${upstream};
+      proxy_pass ${group ? 'http://alongside' : upstream};${keepAlive}
       proxy_set_header Host $http_host;
       proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
       proxy_set_header X-Forwarded-Proto $scheme;
@@ -67,6 +79,7 @@ http {
   }
   return {
     url,
+    pid: child.pid!,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
