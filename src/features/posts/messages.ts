@@ -62,6 +62,11 @@ export const { t, msg } = defineMessages('posts', {
     translationLanguageTaken: 'That family already has a post in "{language}".',
     coverTooLarge: 'The image is larger than 5 MB. Choose a smaller one.',
     coverType: 'Choose a JPEG, PNG or WebP image. Other file types are not accepted.',
+    imageMissing: 'Choose an image file to add to the text.',
+    imageAltRequired:
+      'Describe the image for people who cannot see it (for example “Two people talking on a bench”). Nothing was uploaded.',
+    imageAltTooLong: 'The image description must be at most {max} characters.',
+    imageAltPlain: 'Write the image description as plain text on one line.',
   },
   fr: {
     latestPosts: 'Derniers articles',
@@ -117,5 +122,10 @@ export const { t, msg } = defineMessages('posts', {
     translationLanguageTaken: 'Cette famille a déjà un article en « {language} ».',
     coverTooLarge: 'L’image dépasse 5 Mo. Choisissez-en une plus petite.',
     coverType: 'Choisissez une image JPEG, PNG ou WebP. Les autres types de fichiers ne sont pas acceptés.',
+    imageMissing: 'Choisissez un fichier image à ajouter au texte.',
+    imageAltRequired:
+      'Décrivez l’image pour les personnes qui ne la voient pas (par exemple « Deux personnes qui parlent sur un banc »). Rien n’a été envoyé.',
+    imageAltTooLong: 'La description de l’image doit faire au plus {max} caractères.',
+    imageAltPlain: 'Écrivez la description de l’image en texte simple, sur une ligne.',
   },
 });
