@@ -94,10 +94,18 @@ async function editorListRoutes(app: App) {
     '/admin/posts/:id/edit',
     { ...guard, schema: { params: IdParams, querystring: EditQuery } },
     async (req, reply) => {
-      const data = await posts.editorData(db, clock, req.params.id);
+      const timeZone = app.deps.identity.stored().timeZone;
+      const data = await posts.editorData(db, clock, req.params.id, timeZone);
       if (!data) return notFoundPage(req, reply);
       const knownTags = await posts.knownTagNames(db);
-      const page = { input: data.input, status: data.status, existing: data, knownTags, done: req.query.done };
+      const page = {
+        input: data.input,
+        status: data.status,
+        existing: data,
+        knownTags,
+        done: req.query.done,
+        timeZone,
+      };
       return reply.page(<PostEditorPage ctx={req.pageContext()} {...page} />);
     },
   );
@@ -120,10 +128,12 @@ async function showEditor(
   imageAdded?: string,
 ) {
   const { db, clock } = app.deps;
-  const existing = id === undefined ? undefined : await posts.editorData(db, clock, id);
+  const timeZone = app.deps.identity.stored().timeZone;
+  const existing = id === undefined ? undefined : await posts.editorData(db, clock, id, timeZone);
   if (id !== undefined && !existing) return notFoundPage(req, reply);
   const knownTags = await posts.knownTagNames(db);
-  const page = { input, status: existing?.status ?? 'draft', errors, existing, knownTags, imageAdded } as const;
+  const status = existing?.status ?? 'draft';
+  const page = { input, status, errors, existing, knownTags, imageAdded, timeZone } as const;
   return reply.page(<PostEditorPage ctx={req.pageContext()} {...page} />, errors ? 400 : 200);
 }
 
@@ -170,7 +180,7 @@ async function addImageFromForm(
   id: number | undefined,
   form: EditorFields,
 ) {
-  const input = inputFromForm(form);
+  const input = inputFromForm(form, app.deps.identity.stored().timeZone);
   const upload = form.image instanceof CoverUpload ? form.image : undefined;
   const result = await addInlineImage(app.deps.db, app.deps.clock, upload, form.image_alt ?? '');
   if (!result.ok) return showEditor(app, req, reply, id, input, fieldErrorsOf(result));
@@ -179,8 +189,10 @@ async function addImageFromForm(
   return showEditor(app, req, reply, id, withImage, undefined, result.value.markdown);
 }
 
-function inputFromForm(form: EditorFields): posts.PostInput {
+/** What the form sent; "Publish at" is read in the site's time zone. */
+function inputFromForm(form: EditorFields, timeZone: string): posts.PostInput {
   return {
+    time_zone: timeZone,
     title: form.title ?? '',
     slug: form.slug ?? '',
     excerpt: form.excerpt ?? '',
@@ -204,7 +216,7 @@ async function saveFromForm(
 ) {
   const { db, clock, pageCache } = app.deps;
   if (form.add_image) return addImageFromForm(app, req, reply, id, form);
-  const input = inputFromForm(form);
+  const input = inputFromForm(form, app.deps.identity.stored().timeZone);
   const intent = form.intent ?? 'save';
   if (intent === 'preview') return showEditor(app, req, reply, id, input);
   const cover = {

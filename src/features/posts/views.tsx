@@ -11,6 +11,7 @@ import type { TagRow } from './repo.ts';
 import type { SearchHit } from './search-repo.ts';
 import type { DisplayStatus, EditorListItem, PostPageData, PostSummary, PostInput } from './service.ts';
 import { LIMITS } from './service.ts';
+import { localToUtc, utcLabel } from './local-time.ts';
 import { assetUrl } from '../../core/http/assets.ts';
 
 /* Pure views for publishing: data in, markup out. Post bodies come only from renderMarkdown. */
@@ -405,6 +406,8 @@ export interface EditorProps {
   knownTags: string[];
   /** The Markdown line of an image just added to the text (without JavaScript). */
   imageAdded?: string;
+  /** The site's time zone, which "Publish at" is entered and shown in (UTC when absent). */
+  timeZone?: string;
   /** The post as stored, when editing one (undefined for a new post). */
   existing?: {
     post: { id: number; slug: string; cover_image: string | null; cover_alt: string };
@@ -413,7 +416,8 @@ export interface EditorProps {
   };
 }
 
-export function PostEditorPage({ ctx, input, status, errors, done, knownTags, existing, imageAdded }: EditorProps) {
+export function PostEditorPage(props: EditorProps) {
+  const { ctx, input, status, errors, done, knownTags, existing, imageAdded, timeZone = 'UTC' } = props;
   const postId = existing?.post.id;
   const slug = existing?.post.slug;
   const cover = existing?.post.cover_image ? { file: existing.post.cover_image, alt: existing.post.cover_alt } : null;
@@ -434,7 +438,12 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
       <ErrorSummary errors={errors} />
       <p class="meta">
         Status: <strong data-status>{STATUS_LABEL[status]}</strong>
-        {status === 'scheduled' && input.publish_at && <> — goes live at {input.publish_at.replace('T', ' ')} UTC</>}
+        {status === 'scheduled' && input.publish_at && (
+          <>
+            {' '}
+            — goes live at <PublishTime local={input.publish_at} zone={timeZone} />
+          </>
+        )}
         {status === 'published' && slug && (
           <>
             {' '}
@@ -577,12 +586,17 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
             <legend>Publish later</legend>
             <Field
               name="publish_at"
-              label="Publish at (UTC)"
-              hint={status === 'draft' ? 'Pick a future date and time, then choose “Schedule”.' : undefined}
+              label={`Publish at (${timeZone} time)`}
+              hint={`${status === 'draft' ? 'Pick a future date and time, then choose “Schedule”. ' : ''}The time is ${timeZone === 'UTC' ? 'UTC' : `in ${timeZone}; the UTC time is shown once it is entered`}.`}
               errors={errors}
             >
               {(a) => <input type="datetime-local" {...a} value={input.publish_at} />}
             </Field>
+            {input.publish_at && timeZone !== 'UTC' && (
+              <p class="hint publish-utc" data-publish-utc>
+                <PublishTime local={input.publish_at} zone={timeZone} />
+              </p>
+            )}
             {status === 'draft' && (
               <button type="submit" name="intent" value="schedule" class="secondary">
                 Schedule
@@ -698,6 +712,18 @@ export function languageChoices(current: string): [string, string][] {
   const choices = Object.entries(LANGUAGE_NAMES);
   const known = choices.some(([code]) => code === current);
   return known || !current.trim() ? choices : [[current, `${languageName(current)} (${current})`], ...choices];
+}
+
+/** "2026-12-01 10:30 (Europe/Paris) = 09:30 UTC": a local time and its UTC instant. */
+function PublishTime({ local, zone }: { local: string; zone: string }) {
+  const parsed = localToUtc(local, zone);
+  const shown = local.replace('T', ' ');
+  if (zone === 'UTC' || !('at' in parsed)) return <>{zone === 'UTC' ? `${shown} UTC` : `${shown} (${zone})`}</>;
+  return (
+    <>
+      {shown} ({zone}) = {utcLabel(parsed.at)}
+    </>
+  );
 }
 
 /**
