@@ -1,3 +1,4 @@
+import { DEFAULT_TIME_ZONE } from './time-zones.ts';
 import type { Executor } from '../db/schema.ts';
 import type { Seeder } from '../seed.ts';
 import { valueOf } from '../result.ts';
@@ -24,6 +25,7 @@ export const seedIdentity: Seeder = async ({ db }) => {
     accent: '#1d4e89',
     quickExitUrl: null,
     demo: true,
+    timeZone: DEFAULT_TIME_ZONE,
   });
   const logo = valueOf(await processLogo(Buffer.from(DEMO_LOGO)));
   await writeSetting(db, logoSetting, logo.png.toString('base64'));

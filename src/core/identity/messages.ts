@@ -3,6 +3,10 @@ import { defineMessages } from '../i18n/index.ts';
 /* The organisation's identity: the settings page's refusals and its labels. */
 export const { t, msg } = defineMessages('identity', {
   en: {
+    timeZoneUnknown: 'Choose the time zone from the list.',
+    timeZoneLabel: 'Time zone',
+    timeZoneHint:
+      'The time zone staff enter dates in, such as “Publish at”. Pages show the UTC time beside it; stored times are UTC.',
     nameMissing: 'Give the site a name (at most {max} characters).',
     nameTooLong: 'The site name can have at most {max} characters.',
     taglineTooLong: 'The tagline can have at most {max} characters.',
@@ -43,6 +47,10 @@ export const { t, msg } = defineMessages('identity', {
     staffLinkText: 'Name, logo, colour and quick-exit destination.',
   },
   fr: {
+    timeZoneUnknown: 'Choisissez le fuseau horaire dans la liste.',
+    timeZoneLabel: 'Fuseau horaire',
+    timeZoneHint:
+      'Le fuseau horaire dans lequel l’équipe saisit les dates, comme « Publier le ». Les pages indiquent l’heure UTC à côté ; les heures enregistrées sont en UTC.',
     nameMissing: 'Donnez un nom au site (au plus {max} caractères).',
     nameTooLong: 'Le nom du site peut avoir au plus {max} caractères.',
     taglineTooLong: 'Le slogan peut avoir au plus {max} caractères.',

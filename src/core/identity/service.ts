@@ -11,6 +11,7 @@ import { checkUrl } from '../text/urls.ts';
 import { accentContrast, formatRatio, MIN_CONTRAST, parseHexColour } from './colour.ts';
 import { processLogo, type Logo } from './logo.ts';
 import { msg } from './messages.ts';
+import { isTimeZone } from './time-zones.ts';
 import { identitySetting, logoSetting, NAME_MAX, TAGLINE_MAX, type StoredIdentity } from './settings.ts';
 import type { IdentityStore } from './store.ts';
 
@@ -29,6 +30,8 @@ export interface IdentityInput {
   quickExitUrl: string;
   logo?: { bytes: Buffer; truncated: boolean };
   removeLogo?: boolean;
+  /** An IANA zone from timeZoneChoices(); undefined keeps the current one. */
+  timeZone?: string;
 }
 
 export interface IdentityDeps {
@@ -98,6 +101,7 @@ export async function updateIdentity(
   if ('problem' in accent) errors.accent = accent.problem;
   const quickExit = checkQuickExit(input.quickExitUrl, deps.publicUrl);
   if ('problem' in quickExit) errors.quick_exit = quickExit.problem;
+  if (input.timeZone !== undefined && !isTimeZone(input.timeZone)) errors.time_zone = msg('timeZoneUnknown');
   let logo: Logo | undefined;
   if (input.logo && !input.removeLogo) {
     const processed = await processLogo(input.logo.bytes, input.logo.truncated);
@@ -114,6 +118,7 @@ export async function updateIdentity(
     quickExitUrl: (quickExit as { value: string | null }).value,
     // An admin's own identity is no longer the demo's.
     demo: false,
+    timeZone: input.timeZone ?? before.timeZone,
   };
   const changed: string[] = (Object.keys(next) as (keyof StoredIdentity)[]).filter(
     (k) => k !== 'demo' && next[k] !== before[k],

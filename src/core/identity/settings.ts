@@ -1,5 +1,6 @@
 import type { Setting } from '../settings/index.ts';
 import { parseHexColour } from './colour.ts';
+import { DEFAULT_TIME_ZONE, isTimeZone } from './time-zones.ts';
 
 /*
  * How the identity is kept in the settings table: the texts as one JSON value, the logo (a
@@ -19,6 +20,8 @@ export interface StoredIdentity {
   quickExitUrl: string | null;
   /** The demo content set it (a fictional organisation): pages say so. */
   demo: boolean;
+  /** The IANA zone staff enter dates in ("Publish at"); stored times stay UTC. */
+  timeZone: string;
 }
 
 export const DEFAULT_IDENTITY: StoredIdentity = {
@@ -27,6 +30,7 @@ export const DEFAULT_IDENTITY: StoredIdentity = {
   accent: null,
   quickExitUrl: null,
   demo: false,
+  timeZone: DEFAULT_TIME_ZONE,
 };
 
 const isText = (v: unknown, max: number) => typeof v === 'string' && [...v].length <= max;
@@ -39,7 +43,9 @@ function parseIdentity(text: string): StoredIdentity | undefined {
     return undefined;
   }
   if (typeof v !== 'object' || v === null) return undefined;
-  const { name, tagline, accent, quickExitUrl, demo } = v;
+  const { name, tagline, accent, quickExitUrl, demo, timeZone } = v;
+  // Identities saved before the time zone existed have none: UTC, as dates were entered then.
+  if (timeZone !== undefined && !isTimeZone(timeZone)) return undefined;
   if (!isText(name, NAME_MAX) || name === '' || !isText(tagline, TAGLINE_MAX)) return undefined;
   if (accent !== null && (typeof accent !== 'string' || parseHexColour(accent) !== accent)) return undefined;
   if (quickExitUrl !== null && (typeof quickExitUrl !== 'string' || !quickExitUrl.startsWith('https://')))
@@ -50,6 +56,7 @@ function parseIdentity(text: string): StoredIdentity | undefined {
     accent: accent as string | null,
     quickExitUrl: quickExitUrl as string | null,
     demo: demo === true,
+    timeZone: (timeZone as string | undefined) ?? DEFAULT_TIME_ZONE,
   };
 }
 

@@ -37,6 +37,7 @@ const IdentityForm = Type.Object({
   quick_exit: Type.Optional(FormText(2_000)),
   remove_logo: Type.Optional(FormFlag),
   logo: Type.Optional(Type.Unknown()),
+  time_zone: Type.Optional(FormText(100)),
 });
 type IdentityFields = Static<typeof IdentityForm>;
 const DoneQuery = Type.Object({ done: Type.Optional(Type.Enum(['saved'])) });
@@ -51,6 +52,7 @@ const toInput = (body: IdentityFields) => {
     quickExitUrl: body.quick_exit ?? '',
     logo: upload ? (body.logo as LogoUpload) : undefined,
     removeLogo: !!body.remove_logo,
+    timeZone: body.time_zone,
   };
 };
 
@@ -86,6 +88,7 @@ export async function identityRoutes(app: App) {
         accent: /^#[0-9a-f]{6}$/i.test(b.accent ?? '') ? b.accent! : '#5b2a86',
         accentDefault: !!b.accent_default,
         quickExit: b.quick_exit ?? '',
+        timeZone: b.time_zone ?? identity.stored().timeZone,
       };
       const errors = fieldErrorsOf(result);
       return reply.page(<IdentityPage ctx={req.pageContext()} values={values} errors={errors} {...page} />, 400);

@@ -4,6 +4,7 @@ import { Layout } from '../../core/views/layout.tsx';
 import { t } from '../../core/identity/messages.ts';
 import type { StoredIdentity } from '../../core/identity/settings.ts';
 import { NAME_MAX, TAGLINE_MAX } from '../../core/identity/settings.ts';
+import { timeZoneChoices } from '../../core/identity/time-zones.ts';
 
 /** What the form shows: the stored values, or what was sent when it came back with errors. */
 export interface IdentityFormValues {
@@ -12,6 +13,7 @@ export interface IdentityFormValues {
   accent: string;
   accentDefault: boolean;
   quickExit: string;
+  timeZone: string;
 }
 
 export const formValuesOf = (stored: StoredIdentity): IdentityFormValues => ({
@@ -20,6 +22,7 @@ export const formValuesOf = (stored: StoredIdentity): IdentityFormValues => ({
   accent: stored.accent ?? '#5b2a86',
   accentDefault: stored.accent === null,
   quickExit: stored.quickExitUrl ?? '',
+  timeZone: stored.timeZone,
 });
 
 export interface IdentityPageProps {
@@ -81,6 +84,17 @@ export function IdentityPage({ ctx, values, defaultQuickExit, errors, saved }: I
           errors={errors}
         >
           {(a) => <input {...a} type="url" value={values.quickExit} placeholder="https://" autocomplete="off" />}
+        </Field>
+        <Field name="time_zone" label={text('timeZoneLabel')} hint={text('timeZoneHint')} errors={errors}>
+          {(a) => (
+            <select {...a}>
+              {timeZoneChoices().map((zone) => (
+                <option value={zone} selected={zone === values.timeZone}>
+                  {zone.replaceAll('_', ' ')}
+                </option>
+              ))}
+            </select>
+          )}
         </Field>
         <button type="submit">{text('save')}</button>
       </form>

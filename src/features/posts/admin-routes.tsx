@@ -4,7 +4,9 @@ import { requireStaff } from '../../core/http/guard.tsx';
 import { FormFlag, FormText, Id, IdParams, PageNumber, Type, type App, type Static } from '../../core/http/schemas.ts';
 import { renderMarkdown } from '../../core/markdown/render.ts';
 import { msg as coreMsg } from '../../core/views/messages.ts';
+import { translate } from '../../core/i18n/index.ts';
 import { fieldErrorsOf, type FieldErrors } from '../../core/result.ts';
+import { addInlineImage } from './inline-images.ts';
 import { errorPage, notFoundPage, problemPage } from './http.tsx';
 import { msg } from './messages.ts';
 import * as posts from './service.ts';
@@ -44,13 +46,25 @@ const EditorForm = Type.Object({
   remove_cover: Type.Optional(FormFlag),
   intent: Type.Optional(Type.Enum(['preview', ...posts.INTENTS])),
   cover: Type.Optional(Type.Unknown()),
+  // "Add the image" without JavaScript: the file, its description, and the button (not an intent:
+  // adding an image saves nothing, it puts the image's line into the text being edited).
+  image: Type.Optional(Type.Unknown()),
+  image_alt: Type.Optional(FormText(3_000)),
+  add_image: Type.Optional(FormFlag),
 });
 type EditorFields = Static<typeof EditorForm>;
+
+/** An image for the text, sent by the editor's script: the file and its description. */
+const ImageForm = Type.Object({
+  image: Type.Optional(Type.Unknown()),
+  image_alt: Type.Optional(FormText(3_000)),
+});
 
 const MULTIPART: FastifyMultipartAttachFieldsToBodyOptions = {
   attachFieldsToBody: 'keyValues',
   throwFileSizeLimit: false,
-  limits: { fileSize: MAX_COVER_BYTES, files: 1, fields: 40, fieldSize: 1024 * 1024, parts: 50 },
+  // Two files at most: the cover and an image for the text.
+  limits: { fileSize: MAX_COVER_BYTES, files: 2, fields: 40, fieldSize: 1024 * 1024, parts: 50 },
   async onFile(part) {
     const buffer = await part.toBuffer();
     part.value = new CoverUpload(buffer, part.file.truncated);
@@ -80,10 +94,18 @@ async function editorListRoutes(app: App) {
     '/admin/posts/:id/edit',
     { ...guard, schema: { params: IdParams, querystring: EditQuery } },
     async (req, reply) => {
-      const data = await posts.editorData(db, clock, req.params.id);
+      const timeZone = app.deps.identity.stored().timeZone;
+      const data = await posts.editorData(db, clock, req.params.id, timeZone);
       if (!data) return notFoundPage(req, reply);
       const knownTags = await posts.knownTagNames(db);
-      const page = { input: data.input, status: data.status, existing: data, knownTags, done: req.query.done };
+      const page = {
+        input: data.input,
+        status: data.status,
+        existing: data,
+        knownTags,
+        done: req.query.done,
+        timeZone,
+      };
       return reply.page(<PostEditorPage ctx={req.pageContext()} {...page} />);
     },
   );
@@ -103,12 +125,15 @@ async function showEditor(
   id: number | undefined,
   input: posts.PostInput,
   errors?: FieldErrors,
+  imageAdded?: string,
 ) {
   const { db, clock } = app.deps;
-  const existing = id === undefined ? undefined : await posts.editorData(db, clock, id);
+  const timeZone = app.deps.identity.stored().timeZone;
+  const existing = id === undefined ? undefined : await posts.editorData(db, clock, id, timeZone);
   if (id !== undefined && !existing) return notFoundPage(req, reply);
   const knownTags = await posts.knownTagNames(db);
-  const page = { input, status: existing?.status ?? 'draft', errors, existing, knownTags } as const;
+  const status = existing?.status ?? 'draft';
+  const page = { input, status, errors, existing, knownTags, imageAdded, timeZone } as const;
   return reply.page(<PostEditorPage ctx={req.pageContext()} {...page} />, errors ? 400 : 200);
 }
 
@@ -136,10 +161,38 @@ async function editorSaveRoutes(app: App) {
   app.post('/admin/posts/:id', { ...options, schema: { params: IdParams, body: EditorForm } }, (req, reply) =>
     saveFromForm(app, req, reply, req.params.id, req.body),
   );
+  // The editor's script uploads an image for the text here and inserts the answer's line at the cursor.
+  app.post('/admin/posts/images', { ...options, schema: { body: ImageForm } }, async (req, reply) => {
+    const upload = req.body.image instanceof CoverUpload ? req.body.image : undefined;
+    const result = await addInlineImage(app.deps.db, app.deps.clock, upload, req.body.image_alt ?? '');
+    if (result.ok) return reply.code(201).send(result.value);
+    const locale = req.pageContext().locale;
+    const fields = Object.entries(fieldErrorsOf(result)).map(([k, m]) => [k, translate(locale, m)]);
+    return reply.code(400).send({ error: translate(locale, result.message), fields: Object.fromEntries(fields) });
+  });
 }
 
-function inputFromForm(form: EditorFields): posts.PostInput {
+/** "Add the image" without JavaScript: the image is stored and its line added to the text, which is not saved yet. */
+async function addImageFromForm(
+  app: App,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  id: number | undefined,
+  form: EditorFields,
+) {
+  const input = inputFromForm(form, app.deps.identity.stored().timeZone);
+  const upload = form.image instanceof CoverUpload ? form.image : undefined;
+  const result = await addInlineImage(app.deps.db, app.deps.clock, upload, form.image_alt ?? '');
+  if (!result.ok) return showEditor(app, req, reply, id, input, fieldErrorsOf(result));
+  const body = input.body_md.trimEnd();
+  const withImage = { ...input, body_md: `${body}${body ? '\n\n' : ''}${result.value.markdown}\n` };
+  return showEditor(app, req, reply, id, withImage, undefined, result.value.markdown);
+}
+
+/** What the form sent; "Publish at" is read in the site's time zone. */
+function inputFromForm(form: EditorFields, timeZone: string): posts.PostInput {
   return {
+    time_zone: timeZone,
     title: form.title ?? '',
     slug: form.slug ?? '',
     excerpt: form.excerpt ?? '',
@@ -162,7 +215,8 @@ async function saveFromForm(
   form: EditorFields,
 ) {
   const { db, clock, pageCache } = app.deps;
-  const input = inputFromForm(form);
+  if (form.add_image) return addImageFromForm(app, req, reply, id, form);
+  const input = inputFromForm(form, app.deps.identity.stored().timeZone);
   const intent = form.intent ?? 'save';
   if (intent === 'preview') return showEditor(app, req, reply, id, input);
   const cover = {

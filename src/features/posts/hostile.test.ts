@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { InjectOptions } from 'fastify';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
+import sharp from 'sharp';
+import { multipartBody } from '../../../test/support/multipart.ts';
 import { loginAs, type StaffSession } from '../../../test/support/staff.ts';
 import { savePost, type PostInput } from './service.ts';
 
@@ -260,6 +262,148 @@ for (const dialect of DIALECTS) {
         await send({ title: LONG(1001) }, url);
       }
       assert.equal(await snapshot(), before);
+    });
+
+    it('refuses hostile images for the text (script and no-JavaScript form) and stores nothing', async () => {
+      const before = await snapshot();
+      const media = () => t.db.selectFrom('media_files').select('name').execute();
+      const mediaBefore = await media();
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer();
+      const gif = await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+        .gif()
+        .toBuffer();
+      const script = '<script>alert(document.cookie)</script>';
+      const hostile: [string, { name: string; type: string; data: Buffer }, RegExp][] = [
+        [
+          'text',
+          { name: 'photo.jpg', type: 'image/jpeg', data: Buffer.from('just words, not a picture') },
+          /JPEG, PNG or WebP/,
+        ],
+        [
+          'too big',
+          { name: 'big.png', type: 'image/png', data: Buffer.alloc(5 * 1024 * 1024 + 10, 1) },
+          /larger than 5 MB/,
+        ],
+        // A JPEG's first bytes, then a page: what a browser sniffing the content could run.
+        [
+          'polyglot',
+          {
+            name: 'x.jpg',
+            type: 'image/jpeg',
+            data: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.from(`<html>${script}`)]),
+          },
+          /JPEG, PNG or WebP/,
+        ],
+        [
+          'svg',
+          {
+            name: 'x.svg',
+            type: 'image/svg+xml',
+            data: Buffer.from(`<svg xmlns="http://www.w3.org/2000/svg">${script}</svg>`),
+          },
+          /JPEG, PNG or WebP/,
+        ],
+        [
+          'svg named png',
+          { name: 'x.png', type: 'image/png', data: Buffer.from(`<svg onload="alert(1)"/>`) },
+          /JPEG, PNG or WebP/,
+        ],
+        ['gif', { name: 'x.gif', type: 'image/gif', data: gif }, /JPEG, PNG or WebP/],
+        ['png with a cut', { name: 'x.png', type: 'image/png', data: png.subarray(0, 20) }, /JPEG, PNG or WebP/],
+      ];
+      for (const [label, file, message] of hostile) {
+        const script = multipartBody({ _csrf: editor.csrf, image_alt: 'A description', image: file });
+        const res = await t.inject({
+          method: 'POST',
+          url: '/admin/posts/images',
+          payload: script.payload,
+          headers: { 'content-type': script.contentType, cookie: editor.cookie },
+        });
+        assert.equal(res.statusCode, 400, label);
+        assert.match(res.json<{ error: string }>().error, message, label);
+        const form = multipartBody({
+          _csrf: editor.csrf,
+          title: 'x',
+          add_image: '1',
+          image_alt: 'A description',
+          image: file,
+        });
+        const page = await t.inject({
+          method: 'POST',
+          url: `/admin/posts/${postId}`,
+          payload: form.payload,
+          headers: { 'content-type': form.contentType, cookie: editor.cookie },
+        });
+        assert.equal(page.statusCode, 400, label);
+        assert.match(page.body, /id="field-image-error"/, label);
+        assert.match(page.body, message, label);
+      }
+      // Descriptions that are not one line of plain text, and fields sent twice.
+      for (const alt of ['a\u0000b', 'a\u202Eb', 'two\nlines', 'x'.repeat(301)]) {
+        const body = multipartBody({
+          _csrf: editor.csrf,
+          image_alt: alt,
+          image: { name: 'a.png', type: 'image/png', data: png },
+        });
+        const res = await t.inject({
+          method: 'POST',
+          url: '/admin/posts/images',
+          payload: body.payload,
+          headers: { 'content-type': body.contentType, cookie: editor.cookie },
+        });
+        assert.equal(res.statusCode, 400, JSON.stringify(alt));
+        assert.doesNotMatch(res.body, /\.tsx?:\d+|node_modules|at async /);
+      }
+      const twice = multipartBody({ _csrf: editor.csrf, image_alt: 'a', 'image_alt ': 'b' });
+      assert.equal(
+        (
+          await t.inject({
+            method: 'POST',
+            url: '/admin/posts/images',
+            payload: twice.payload,
+            headers: { 'content-type': twice.contentType, cookie: editor.cookie },
+          })
+        ).statusCode,
+        400,
+      );
+      // Without the form token nothing is read into the store either.
+      const noToken = multipartBody({
+        image_alt: 'A description',
+        image: { name: 'a.png', type: 'image/png', data: png },
+      });
+      const forged = await t.inject({
+        method: 'POST',
+        url: '/admin/posts/images',
+        payload: noToken.payload,
+        headers: { 'content-type': noToken.contentType, cookie: editor.cookie },
+      });
+      assert.equal(forged.statusCode, 403);
+      assert.deepEqual(await media(), mediaBefore, 'nothing was stored');
+      assert.equal(await snapshot(), before);
+    });
+
+    it('keeps only the picture of a real image carrying a payload after its end', async () => {
+      const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#fff' } })
+        .png()
+        .toBuffer();
+      const payload = '<script>alert(1)</script>';
+      const body = multipartBody({
+        _csrf: editor.csrf,
+        image_alt: 'A white square',
+        image: { name: 'a.png', type: 'image/png', data: Buffer.concat([png, Buffer.from(payload)]) },
+      });
+      const res = await t.inject({
+        method: 'POST',
+        url: '/admin/posts/images',
+        payload: body.payload,
+        headers: { 'content-type': body.contentType, cookie: editor.cookie },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const served = await t.inject(res.json<{ url: string }>().url);
+      assert.equal(served.headers['content-type'], 'image/png');
+      assert.ok(!served.rawPayload.includes(payload), 're-encoded: the payload is gone');
     });
 
     it('refuses hostile deletions and restores and changes nothing', async () => {

@@ -9,6 +9,7 @@ import { markdownToText } from '../../core/markdown/render.ts';
 import { pageWindow, toPage, type Page } from '../../core/pagination.ts';
 import { denied, invalidFields, notFound, ok, type FieldErrors, type Result } from '../../core/result.ts';
 import { queryWords } from '../../core/search/words.ts';
+import { localToUtc, utcToLocalInput } from './local-time.ts';
 import { msg } from './messages.ts';
 import * as repo from './repo.ts';
 import { searchLive, type SearchHit } from './search-repo.ts';
@@ -281,8 +282,10 @@ export interface PostInput {
   language: string;
   /** Comma-separated tag names; new ones are created. */
   tags: string;
-  /** For scheduling: an ISO date-time, or "YYYY-MM-DDTHH:MM" read as UTC. */
+  /** For scheduling: an ISO date-time with its offset, or "YYYY-MM-DDTHH:MM" read in time_zone. */
   publish_at: string;
+  /** The site's time zone (IANA) a publish_at without offset is read in; UTC when absent. */
+  time_zone?: string;
   /** Slug of the post this one translates (links them as one family). */
   translation_of: string;
   cover_alt: string;
@@ -348,10 +351,13 @@ function checkLengths(input: PostInput, title: string, errors: FieldErrors): voi
   if (input.cover_alt.length > LIMITS.coverAlt) errors.cover_alt = msg('coverAltTooLong', { max: LIMITS.coverAlt });
 }
 
-function checkPublishAt(raw: string, now: Date): { at?: Date; error?: Message } {
-  if (!raw.trim()) return { error: msg('publishAtRequired') };
-  const at = parsePublishAt(raw);
-  if (!at) return { error: msg('publishAtInvalid') };
+function checkPublishAt(raw: string, now: Date, zone: string): { at?: Date; error?: Message } {
+  if (!raw.trim()) return { error: msg('publishAtRequired', { zone }) };
+  const withOffset = /(Z|[+-]\d{2}:\d{2})$/.test(raw.trim());
+  const local = withOffset ? undefined : localToUtc(raw, zone);
+  if (local && 'problem' in local && local.problem === 'gap') return { error: msg('publishAtGap', { zone }) };
+  const at = local ? ('at' in local ? local.at : undefined) : parsePublishAt(raw);
+  if (!at) return { error: msg('publishAtInvalid', { zone }) };
   if (at.getTime() <= now.getTime()) return { error: msg('publishAtPast') };
   return { at };
 }
@@ -389,7 +395,8 @@ async function validate(
   if (!LANGUAGE.test(language) || language.length > 35) errors.language = msg('languageInvalid');
   const tags = parseTags(input.tags);
   if (tags.error) errors.tags = tags.error;
-  const publishAt = intent === 'schedule' ? checkPublishAt(input.publish_at, now) : {};
+  const zone = input.time_zone ?? 'UTC';
+  const publishAt = intent === 'schedule' ? checkPublishAt(input.publish_at, now, zone) : {};
   if (publishAt.error) errors.publish_at = publishAt.error;
   const translation = input.translation_of.trim()
     ? await checkTranslation(db, input.translation_of.trim(), language, postId)
@@ -650,7 +657,8 @@ export async function saveFromEditor(
   return saved;
 }
 
-export function inputFromPost(post: repo.PostRow, tags: string, translationOf = ''): PostInput {
+/** The editor's fields for a stored post; a scheduled time is shown in `zone` (the site's). */
+export function inputFromPost(post: repo.PostRow, tags: string, translationOf = '', zone = 'UTC'): PostInput {
   return {
     title: post.title,
     slug: post.slug,
@@ -659,7 +667,8 @@ export function inputFromPost(post: repo.PostRow, tags: string, translationOf = 
     content_note: post.content_note,
     language: post.language,
     tags,
-    publish_at: post.status === 'scheduled' && post.published_at ? post.published_at.slice(0, 16) : '',
+    publish_at: post.status === 'scheduled' && post.published_at ? utcToLocalInput(post.published_at, zone) : '',
+    time_zone: zone,
     translation_of: translationOf,
     cover_alt: post.cover_alt,
     comments_closed: post.comments_closed === 1,
@@ -709,7 +718,7 @@ export async function deletePost(
 }
 
 /** The editor's page for a post: its fields, tags, status now, latest revisions and language versions. */
-export async function editorData(db: Db, clock: Clock, id: number) {
+export async function editorData(db: Db, clock: Clock, id: number, zone = 'UTC') {
   const post = await repo.findById(db, id);
   if (!post) return undefined;
   const [tags, revisions, family] = await Promise.all([
@@ -720,7 +729,7 @@ export async function editorData(db: Db, clock: Clock, id: number) {
   const tagList = tags.get(id) ?? [];
   return {
     post,
-    input: inputFromPost(post, tagList.map((t) => t.name).join(', ')),
+    input: inputFromPost(post, tagList.map((t) => t.name).join(', '), '', zone),
     status: displayStatus(post, clock.now()),
     revisions,
     translations: family.filter((f) => f.id !== id),

@@ -44,8 +44,17 @@ export class CoverUpload {
   }
 }
 
-export async function storeCover(db: Executor, clock: Clock, upload: CoverUpload): Promise<Result<CoverImage>> {
-  if (upload.truncated || upload.buffer.length > MAX_COVER_BYTES) return invalid(msg('coverTooLarge'), 'cover');
+/**
+ * Stores a cover or an image in a post's text (./inline-images.ts): one pipeline for both.
+ * `field` is the form field a refusal is shown beside.
+ */
+export async function storeCover(
+  db: Executor,
+  clock: Clock,
+  upload: CoverUpload,
+  field = 'cover',
+): Promise<Result<CoverImage>> {
+  if (upload.truncated || upload.buffer.length > MAX_COVER_BYTES) return invalid(msg('coverTooLarge'), field);
   // Loaded on the first upload: libvips is large and most processes never see an image.
   const { default: sharp } = await import('sharp');
   let format: string | undefined;
@@ -54,7 +63,7 @@ export async function storeCover(db: Executor, clock: Clock, upload: CoverUpload
   } catch {
     format = undefined;
   }
-  if (!isFormat(format)) return invalid(msg('coverType'), 'cover');
+  if (!isFormat(format)) return invalid(msg('coverType'), field);
   const ext = FORMATS[format];
   // rotate() applies the EXIF orientation before the metadata is dropped.
   const { data, info } = await sharp(upload.buffer)

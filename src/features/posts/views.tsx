@@ -11,6 +11,7 @@ import type { TagRow } from './repo.ts';
 import type { SearchHit } from './search-repo.ts';
 import type { DisplayStatus, EditorListItem, PostPageData, PostSummary, PostInput } from './service.ts';
 import { LIMITS } from './service.ts';
+import { localToUtc, utcLabel } from './local-time.ts';
 import { assetUrl } from '../../core/http/assets.ts';
 
 /* Pure views for publishing: data in, markup out. Post bodies come only from renderMarkdown. */
@@ -403,6 +404,10 @@ export interface EditorProps {
   /** What was just done, from the redirect's `?done=`. */
   done?: EditorDone;
   knownTags: string[];
+  /** The Markdown line of an image just added to the text (without JavaScript). */
+  imageAdded?: string;
+  /** The site's time zone, which "Publish at" is entered and shown in (UTC when absent). */
+  timeZone?: string;
   /** The post as stored, when editing one (undefined for a new post). */
   existing?: {
     post: { id: number; slug: string; cover_image: string | null; cover_alt: string };
@@ -411,7 +416,8 @@ export interface EditorProps {
   };
 }
 
-export function PostEditorPage({ ctx, input, status, errors, done, knownTags, existing }: EditorProps) {
+export function PostEditorPage(props: EditorProps) {
+  const { ctx, input, status, errors, done, knownTags, existing, imageAdded, timeZone = 'UTC' } = props;
   const postId = existing?.post.id;
   const slug = existing?.post.slug;
   const cover = existing?.post.cover_image ? { file: existing.post.cover_image, alt: existing.post.cover_alt } : null;
@@ -423,6 +429,7 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
   const preview = renderMarkdown(input.body_md);
   return (
     <Layout ctx={ctx} title={title} head={{ noindex: true }} scripts={[assetUrl('posts-editor.js')]}>
+      <link rel="stylesheet" href={assetUrl('posts-editor.css')} />
       <p>
         <a href="/admin/posts">← All posts</a>
       </p>
@@ -431,7 +438,12 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
       <ErrorSummary errors={errors} />
       <p class="meta">
         Status: <strong data-status>{STATUS_LABEL[status]}</strong>
-        {status === 'scheduled' && input.publish_at && <> — goes live at {input.publish_at.replace('T', ' ')} UTC</>}
+        {status === 'scheduled' && input.publish_at && (
+          <>
+            {' '}
+            — goes live at <PublishTime local={input.publish_at} zone={timeZone} />
+          </>
+        )}
         {status === 'published' && slug && (
           <>
             {' '}
@@ -472,22 +484,28 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
         >
           {(a) => <input type="text" {...a} value={input.content_note} />}
         </Field>
-        <Field
-          name="body_md"
-          label="Text (Markdown)"
-          hint="Headings (#), lists, links, quotes (>), code and images from this site. Raw HTML is not shown."
-          errors={errors}
-        >
-          {(a) => (
-            <textarea {...a} rows={20} data-preview-source>
-              {input.body_md}
-            </textarea>
-          )}
-        </Field>
-        <section class="preview" aria-labelledby="preview-title">
-          <h2 id="preview-title">Preview</h2>
-          <div class="prose" data-preview aria-live="polite" dangerouslySetInnerHTML={{ __html: preview }} />
-        </section>
+        <div class="editor-split">
+          <div class="editor-split__text">
+            <MarkdownToolbar target="field-body_md" />
+            <Field
+              name="body_md"
+              label="Text (Markdown)"
+              hint="Headings (#), lists, links, quotes (>), code and images from this site. Raw HTML is not shown."
+              errors={errors}
+            >
+              {(a) => (
+                <textarea {...a} rows={20} data-preview-source data-markdown>
+                  {input.body_md}
+                </textarea>
+              )}
+            </Field>
+          </div>
+          <section class="preview" aria-labelledby="preview-title">
+            <h2 id="preview-title">Preview</h2>
+            <div class="prose" data-preview aria-live="polite" dangerouslySetInnerHTML={{ __html: preview }} />
+          </section>
+        </div>
+        <AddImage errors={errors} added={imageAdded} />
         <Field
           name="tags"
           label="Tags"
@@ -568,12 +586,17 @@ export function PostEditorPage({ ctx, input, status, errors, done, knownTags, ex
             <legend>Publish later</legend>
             <Field
               name="publish_at"
-              label="Publish at (UTC)"
-              hint={status === 'draft' ? 'Pick a future date and time, then choose “Schedule”.' : undefined}
+              label={`Publish at (${timeZone} time)`}
+              hint={`${status === 'draft' ? 'Pick a future date and time, then choose “Schedule”. ' : ''}The time is ${timeZone === 'UTC' ? 'UTC' : `in ${timeZone}; the UTC time is shown once it is entered`}.`}
               errors={errors}
             >
               {(a) => <input type="datetime-local" {...a} value={input.publish_at} />}
             </Field>
+            {input.publish_at && timeZone !== 'UTC' && (
+              <p class="hint publish-utc" data-publish-utc>
+                <PublishTime local={input.publish_at} zone={timeZone} />
+              </p>
+            )}
             {status === 'draft' && (
               <button type="submit" name="intent" value="schedule" class="secondary">
                 Schedule
@@ -689,6 +712,88 @@ export function languageChoices(current: string): [string, string][] {
   const choices = Object.entries(LANGUAGE_NAMES);
   const known = choices.some(([code]) => code === current);
   return known || !current.trim() ? choices : [[current, `${languageName(current)} (${current})`], ...choices];
+}
+
+/** "2026-12-01 10:30 (Europe/Paris) = 09:30 UTC": a local time and its UTC instant. */
+function PublishTime({ local, zone }: { local: string; zone: string }) {
+  const parsed = localToUtc(local, zone);
+  const shown = local.replace('T', ' ');
+  if (zone === 'UTC' || !('at' in parsed)) return <>{zone === 'UTC' ? `${shown} UTC` : `${shown} (${zone})`}</>;
+  return (
+    <>
+      {shown} ({zone}) = {utcLabel(parsed.at)}
+    </>
+  );
+}
+
+/**
+ * The formatting buttons, in a template: the editor's script shows them above the text (without
+ * JavaScript they would do nothing, so they are not shown). Each title names its shortcut.
+ */
+export function MarkdownToolbar({ target }: { target: string }) {
+  const button = (kind: string, label: string, shortcut?: string) => (
+    <button
+      type="button"
+      class="secondary"
+      data-md={kind}
+      title={shortcut ? `${label} (Ctrl+${shortcut}, or ⌘${shortcut} on a Mac)` : label}
+      aria-keyshortcuts={shortcut ? `Control+${shortcut} Meta+${shortcut}` : undefined}
+    >
+      {label}
+    </button>
+  );
+  return (
+    <template data-md-toolbar>
+      <div class="md-toolbar" role="group" aria-label="Formatting" data-md-for={target}>
+        {button('heading', 'Heading')}
+        {button('bold', 'Bold', 'B')}
+        {button('italic', 'Italic', 'I')}
+        {button('link', 'Link', 'K')}
+        {button('list', 'List')}
+        {button('quote', 'Quote')}
+        {button('image', 'Image')}
+      </div>
+    </template>
+  );
+}
+
+/**
+ * An image for the text: file and description, both needed. Without JavaScript the button sends
+ * the whole editor form (nothing is saved) and the page comes back with the image's line at the end
+ * of the text; with it, the script uploads the image and inserts the line at the cursor.
+ */
+function AddImage({ errors, added }: { errors?: FieldErrors; added?: string }) {
+  return (
+    <fieldset class="add-image" id="add-image" data-add-image>
+      <legend>Add an image to the text</legend>
+      {added && (
+        <Notice kind="success">
+          The image was added at the end of the text as <code>{added}</code>. Move that line to where the image belongs,
+          then save.
+        </Notice>
+      )}
+      <Field
+        name="image"
+        label="Image file"
+        hint="JPEG, PNG or WebP, at most 5 MB. Location and camera details are removed."
+        errors={errors}
+      >
+        {(a) => <input type="file" {...a} accept="image/jpeg,image/png,image/webp" />}
+      </Field>
+      <Field
+        name="image_alt"
+        label="Image description (required)"
+        hint="What the image shows, for people who cannot see it."
+        errors={errors}
+      >
+        {(a) => <input type="text" {...a} maxLength={300} autocomplete="off" />}
+      </Field>
+      <button type="submit" name="add_image" value="1" class="secondary" data-add-image-button>
+        Add the image to the text
+      </button>
+      <p class="hint" role="status" data-image-status />
+    </fieldset>
+  );
 }
 
 /**

@@ -1,0 +1,179 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { multipartBody, type MultipartPart } from '../../../test/support/multipart.ts';
+import { loginAs, type StaffSession } from '../../../test/support/staff.ts';
+import { renderMarkdown } from '../../core/markdown/render.ts';
+import { escapeAlt } from './inline-images.ts';
+
+/*
+ * Images in a post's text: uploaded through the cover pipeline (type from the bytes, re-encoded,
+ * metadata dropped), only with a description, and inserted as a Markdown line — by the editor's
+ * script (POST /admin/posts/images) or, without JavaScript, by the editor form's "Add the image".
+ */
+
+type Part = MultipartPart;
+
+const photoWithGps = () =>
+  sharp({ create: { width: 40, height: 30, channels: 3, background: '#3a6ea5' } })
+    .jpeg()
+    .withExif({ IFD0: { Make: 'SecretCam' }, IFD3: { GPSLatitudeRef: 'N', GPSLongitudeRef: 'W' } })
+    .toBuffer();
+
+for (const dialect of DIALECTS) {
+  describe(`images in a post's text (${dialect})`, () => {
+    let t: TestApp;
+    let editor: StaffSession;
+    before(async () => {
+      t = await createTestApp(dialect);
+      editor = await loginAs(t, 'editor');
+    });
+    after(() => t.close());
+
+    const mediaCount = async () =>
+      Number(
+        (
+          await t.db
+            .selectFrom('media_files')
+            .select((e) => e.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const postCount = async () =>
+      Number(
+        (
+          await t.db
+            .selectFrom('posts')
+            .select((e) => e.fn.countAll().as('n'))
+            .executeTakeFirstOrThrow()
+        ).n,
+      );
+    const send = (url: string, fields: Record<string, Part>, headers: Record<string, string> = {}) => {
+      const { payload, contentType } = multipartBody({ _csrf: editor.csrf, ...fields });
+      return t.inject({
+        method: 'POST',
+        url,
+        payload,
+        headers: { 'content-type': contentType, cookie: editor.cookie, ...headers },
+      });
+    };
+
+    it('uploads an image with its description and answers the line to insert (the script’s way)', async () => {
+      const data = await photoWithGps();
+      const res = await send('/admin/posts/images', {
+        image_alt: 'Two people on a bench',
+        image: { name: 'IMG_0001.jpg', type: 'image/jpeg', data },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const { markdown, url } = res.json<{ markdown: string; url: string }>();
+      assert.match(url, /^\/media\/posts\/[a-f0-9]{24}\.jpg$/);
+      assert.equal(markdown, `![Two people on a bench](${url})`);
+      const stored = await t.inject(url);
+      assert.equal(stored.statusCode, 200);
+      assert.equal(stored.headers['content-type'], 'image/jpeg');
+      assert.ok(!stored.rawPayload.includes('SecretCam'), 'camera details removed');
+      assert.equal((await sharp(stored.rawPayload).metadata()).exif, undefined, 'no EXIF (GPS) left');
+      const preview = await t.inject({
+        method: 'POST',
+        url: '/admin/posts/preview',
+        payload: `body_md=${encodeURIComponent(markdown)}`,
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          cookie: editor.cookie,
+          'x-csrf-token': editor.csrf,
+        },
+      });
+      assert.match(preview.body, new RegExp(`<img src="${url}" alt="Two people on a bench"`));
+    });
+
+    it('refuses an image without a description, says why, and stores nothing', async () => {
+      const before = await mediaCount();
+      for (const alt of ['', '   ']) {
+        const res = await send('/admin/posts/images', {
+          image_alt: alt,
+          image: { name: 'a.jpg', type: 'image/jpeg', data: await photoWithGps() },
+        });
+        assert.equal(res.statusCode, 400);
+        const body = res.json<{ error: string; fields: Record<string, string> }>();
+        assert.match(body.fields.image_alt!, /Describe the image/);
+      }
+      const none = await send('/admin/posts/images', { image_alt: 'Something' });
+      assert.equal(none.statusCode, 400);
+      assert.match(none.json<{ error: string }>().error, /Choose an image file/);
+      assert.equal(await mediaCount(), before);
+    });
+
+    it('keeps a description that looks like Markdown or HTML as text', async () => {
+      const alt = 'A [sign](javascript:alert(1)) *bold* <b>tag</b> \\ & "quote"';
+      const res = await send('/admin/posts/images', {
+        image_alt: alt,
+        image: {
+          name: 'a.png',
+          type: 'image/png',
+          data: await sharp({ create: { width: 4, height: 4, channels: 3, background: '#000' } })
+            .png()
+            .toBuffer(),
+        },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      const { markdown, url } = res.json<{ markdown: string; url: string }>();
+      const html = renderMarkdown(markdown);
+      assert.equal(
+        html.trim(),
+        `<p><img src="${url}" alt="A [sign](javascript:alert(1)) *bold* &lt;b&gt;tag&lt;/b&gt; \\ &amp; &quot;quote&quot;" loading="lazy"></p>`,
+      );
+      assert.equal(escapeAlt('a]b'), 'a\\]b');
+    });
+
+    it('without JavaScript: "Add the image" stores it and puts its line at the end of the text, saving nothing', async () => {
+      const posts = await postCount();
+      const res = await send('/admin/posts', {
+        title: 'A post with a picture',
+        body_md: 'First paragraph.',
+        language: 'en',
+        add_image: '1',
+        image_alt: 'A quiet street',
+        image: { name: 'street.jpg', type: 'image/jpeg', data: await photoWithGps() },
+        cover: { name: '', type: 'application/octet-stream', data: Buffer.alloc(0) },
+      });
+      assert.equal(res.statusCode, 200, res.body.slice(0, 400));
+      const line = /!\[A quiet street\]\((\/media\/posts\/[a-f0-9]{24}\.jpg)\)/.exec(res.body);
+      assert.ok(line, 'the line is shown');
+      assert.match(res.body, new RegExp(`First paragraph\\.\n\n!\\[A quiet street\\]\\(${line[1]}\\)\n</textarea>`));
+      assert.match(res.body, /The image was added at the end of the text/);
+      assert.match(res.body, new RegExp(`<img src="${line[1]}" alt="A quiet street"`), 'the preview shows it');
+      assert.match(res.body, /value="A post with a picture"/, 'the title is kept');
+      assert.equal(await postCount(), posts, 'no post was saved');
+    });
+
+    it('without JavaScript: a missing description is shown beside the field, the text kept, nothing stored', async () => {
+      const before = await mediaCount();
+      const res = await send('/admin/posts', {
+        title: 'Kept title',
+        body_md: 'Kept words.',
+        add_image: '1',
+        image_alt: '',
+        image: { name: 'street.jpg', type: 'image/jpeg', data: await photoWithGps() },
+      });
+      assert.equal(res.statusCode, 400);
+      assert.match(res.body, /<p class="field-error" id="field-image_alt-error">Describe the image/);
+      assert.match(res.body, /Kept words\.<\/textarea>/);
+      assert.equal(await mediaCount(), before);
+    });
+
+    it('is for editors only', async () => {
+      const res = await t.inject({ method: 'POST', url: '/admin/posts/images', payload: {} });
+      assert.ok([302, 303, 401, 403].includes(res.statusCode), String(res.statusCode));
+      const moderator = await loginAs(t, 'moderator');
+      const { payload, contentType } = multipartBody({ _csrf: moderator.csrf, image_alt: 'x' });
+      const denied = await t.inject({
+        method: 'POST',
+        url: '/admin/posts/images',
+        payload,
+        headers: { 'content-type': contentType, cookie: moderator.cookie },
+      });
+      assert.equal(denied.statusCode, 403);
+    });
+  });
+}
