@@ -196,11 +196,11 @@ export function editableHours(rows: repo.ScheduleRow[]): { editable: EditableHou
       !row.byweekno &&
       !row.bymonthday &&
       !row.byyearday;
-    const line =
-      weekly && row.opens_at && row.closes_at
-        ? parseHoursLine(`${row.byday ?? ALL_DAYS} ${row.opens_at}-${row.closes_at}`)
-        : null;
-    if (line && line.opens_at === row.opens_at && line.closes_at === row.closes_at) editable.push({ row, line });
+    // "09:00:00" (as an HSDS package writes times) is the line's 09:00; "9:00" or a time with a zone is not.
+    const hm = (v: string | null) => (/^\d{2}:\d{2}(?::00)?$/.test(v ?? '') ? v!.slice(0, 5) : null);
+    const [opens, closes] = [hm(row.opens_at), hm(row.closes_at)];
+    const line = weekly && opens && closes ? parseHoursLine(`${row.byday ?? ALL_DAYS} ${opens}-${closes}`) : null;
+    if (line && line.opens_at === opens && line.closes_at === closes) editable.push({ row, line });
     else kept.push(row);
   }
   return { editable, kept };
