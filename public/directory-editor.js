@@ -15,7 +15,12 @@
       el.setAttribute(attr, v);
     });
   }
-  var LABELS = { phone: 'Add another phone', languages: 'Add another language', areas: 'Add another country' };
+  var LABELS = {
+    phone: 'Add another phone',
+    languages: 'Add another language',
+    areas: 'Add another country',
+    exception: 'Add another change',
+  };
   form.querySelectorAll('[data-rows]').forEach(function (box) {
     var key = box.getAttribute('data-rows');
     var button = document.createElement('button');
@@ -39,6 +44,8 @@
       });
       copy.querySelectorAll('input').forEach(function (el) {
         if (el.type === 'checkbox') el.checked = false;
+        // A choice between radios keeps its values and goes back to the default one.
+        else if (el.type === 'radio') el.checked = el.hasAttribute('data-default');
         else el.value = '';
         el.removeAttribute('aria-invalid');
       });

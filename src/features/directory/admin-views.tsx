@@ -23,7 +23,15 @@ import {
   type LocationKey,
 } from './listing-form.ts';
 import type * as repo from './repo.ts';
-import { ChoiceRows, CountrySelect, HoursRows, PhoneRows, TimeZoneSelect } from './editor-fields.tsx';
+import {
+  ByAppointmentBox,
+  ChoiceRows,
+  CountrySelect,
+  ExceptionRows,
+  HoursRows,
+  PhoneRows,
+  TimeZoneSelect,
+} from './editor-fields.tsx';
 import { assetUrl } from '../../core/http/assets.ts';
 import { PlaceFinder, PlaceMap } from './editor-map.tsx';
 import type { PlaceHelp } from './place-finder.ts';
@@ -258,6 +266,8 @@ export function ListingFormFields({
       {keptHours.length > 0 && (
         <p class="hint">Also kept as imported (the lines above cannot express them): {keptHours.join('; ')}.</p>
       )}
+      <ByAppointmentBox values={values} />
+      <ExceptionRows values={values} errors={errors} />
       <TimeZoneSelect value={v('timezone')} country={v(locationField(indexes[0] ?? 0, 'country'))} errors={errors} />
       <ChoiceRows
         name="areas"

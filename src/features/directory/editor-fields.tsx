@@ -4,11 +4,14 @@ import { useLocale, useTranslate } from '../../core/views/locale.ts';
 import { countryChoices, languageChoices, timeZoneChoices, zonesOfCountry } from './editor-choices.ts';
 import {
   EMPTY_ROWS,
+  EXCEPTION_KEYS,
+  exceptionField,
   HOURS_KEYS,
   hoursField,
   PHONE_KEYS,
   phoneField,
   rowIndexes,
+  type ExceptionKey,
   type HoursKey,
 } from './editor-rows.ts';
 import { DAYS } from './hours.ts';
@@ -88,6 +91,73 @@ export function HoursRows({
           </label>
         </fieldset>
       ))}
+    </fieldset>
+  );
+}
+
+/** "By appointment": one box, for a service seen (also, or only) when an appointment is made. */
+export function ByAppointmentBox({ values }: { values: Form }) {
+  return (
+    <div class="field" id="field-byAppointment">
+      <label>
+        <input type="checkbox" name="byAppointment" value="1" checked={one(values, 'byAppointment') !== ''} /> By
+        appointment
+      </label>
+      <p class="hint">Readers see “By appointment” with the hours (or instead of them, when there are none).</p>
+    </div>
+  );
+}
+
+/** Dated changes to the usual hours: closed all day, or open at other times, from one date to another. */
+export function ExceptionRows({ values, errors }: { values: Form; errors?: FieldErrors }) {
+  const tr = useTranslate();
+  const rows = rowsToShow(values, 'exception', EXCEPTION_KEYS);
+  const f = (r: number, k: ExceptionKey) => exceptionField(r, k);
+  return (
+    <fieldset class="exception-editor" id="exception-rows" data-rows="exception">
+      <legend>Changes to the usual hours</legend>
+      <p class="hint">
+        Holidays and other dates when the hours above do not apply: closed all day, or open at other times. Leave the
+        last date empty for a single day. Readers see the changes that are still to come.
+      </p>
+      {rows.map((r, position) => {
+        const kind = one(values, f(r, 'kind')) === 'hours' ? 'hours' : 'closed';
+        return (
+          <fieldset class="exception-row" data-row={r}>
+            <legend>Change {position + 1}</legend>
+            <div class="time-pair">
+              <Field name={f(r, 'from')} label="First date" errors={errors}>
+                {(a) => <input {...a} type="date" value={one(values, f(r, 'from'))} />}
+              </Field>
+              <Field name={f(r, 'to')} label="Last date (optional)" errors={errors}>
+                {(a) => <input {...a} type="date" value={one(values, f(r, 'to'))} />}
+              </Field>
+            </div>
+            <fieldset class="exception-kind" id={`field-${f(r, 'kind')}`}>
+              <legend>On these dates</legend>
+              {errors?.[f(r, 'kind')] && <p class="field-error">{tr(errors[f(r, 'kind')]!)}</p>}
+              <label>
+                <input type="radio" name={f(r, 'kind')} value="closed" data-default="1" checked={kind === 'closed'} />{' '}
+                Closed all day
+              </label>
+              <label>
+                <input type="radio" name={f(r, 'kind')} value="hours" checked={kind === 'hours'} /> Open at other times
+              </label>
+            </fieldset>
+            <div class="time-pair">
+              <Field name={f(r, 'opens')} label="Opens" errors={errors}>
+                {(a) => <input {...a} type="time" value={one(values, f(r, 'opens'))} />}
+              </Field>
+              <Field name={f(r, 'closes')} label="Closes" errors={errors}>
+                {(a) => <input {...a} type="time" value={one(values, f(r, 'closes'))} />}
+              </Field>
+            </div>
+            <Field name={f(r, 'note')} label="Note for readers (optional)" errors={errors}>
+              {(a) => <input {...a} type="text" maxLength={200} value={one(values, f(r, 'note'))} />}
+            </Field>
+          </fieldset>
+        );
+      })}
     </fieldset>
   );
 }

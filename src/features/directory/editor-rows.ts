@@ -1,7 +1,7 @@
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/max';
 import type { FieldErrors } from '../../core/result.ts';
 import { DAYS } from './hours.ts';
-import type { HoursInput, ListingInput } from './listing-model.ts';
+import type { ExceptionInput, HoursInput, ListingInput } from './listing-model.ts';
 import { msg } from './messages.ts';
 
 /*
@@ -85,6 +85,91 @@ export function hoursToForm(hours: readonly HoursInput[], prefix: string): Form 
     form[hoursField(prefix, r, 'allDay')] = allDay ? '1' : '';
     form[hoursField(prefix, r, 'opens')] = allDay ? '' : h.opens_at;
     form[hoursField(prefix, r, 'closes')] = allDay ? '' : h.closes_at === '24:00' ? '00:00' : h.closes_at;
+  });
+  return form;
+}
+
+// ── exceptions: dates when the usual hours do not apply ──
+export const EXCEPTION_KEYS = ['from', 'to', 'kind', 'opens', 'closes', 'note'] as const;
+export type ExceptionKey = (typeof EXCEPTION_KEYS)[number];
+export const exceptionField = (row: number, key: ExceptionKey) => `exception${row}_${key}`;
+export const EXCEPTION_KINDS = ['closed', 'hours'] as const;
+/** A date input's value; a change lasts a year at most (the usual hours cover the rest). */
+const DATE = /^\d{4}-\d{2}-\d{2}$/;
+const MAX_SPAN_DAYS = 366;
+const NOTE_MAX = 200;
+function validDate(v: string): boolean {
+  if (!DATE.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === v;
+}
+
+/**
+ * The change rows: a first date, a last one (the first when left empty), closed all day or open at other
+ * times (opening before closing: a change does not run past midnight), and a note for readers. A row with
+ * no date, no times and no note is no row; its kind alone (a radio always sends one) does not count.
+ */
+export function parseExceptionRows(form: Form, errors: FieldErrors): ExceptionInput[] {
+  const out: ExceptionInput[] = [];
+  rowIndexes(form, 'exception', EXCEPTION_KEYS).forEach((r, position) => {
+    const f = (k: ExceptionKey) => exceptionField(r, k);
+    const row = position + 1;
+    const [from, to, opens, closes, note] = (['from', 'to', 'opens', 'closes', 'note'] as const).map((k) =>
+      str(form[f(k)]),
+    ) as [string, string, string, string, string];
+    const kind = str(form[f('kind')]) || 'closed';
+    if (!(EXCEPTION_KINDS as readonly string[]).includes(kind)) {
+      errors[f('kind')] = msg('exceptionKind', { row });
+      return;
+    }
+    if (!from && !to && !opens && !closes && !note) return;
+    if (!validDate(from)) {
+      errors[f('from')] = msg('exceptionFrom', { row });
+      return;
+    }
+    const last = to || from;
+    if (!validDate(last) || last < from) {
+      errors[f('to')] = msg('exceptionTo', { row });
+      return;
+    }
+    if (Date.parse(last) - Date.parse(from) > MAX_SPAN_DAYS * 86_400_000) {
+      errors[f('to')] = msg('exceptionSpan', { row });
+      return;
+    }
+    if (note.length > NOTE_MAX) {
+      errors[f('note')] = msg('exceptionNote', { row });
+      return;
+    }
+    if (kind === 'closed') {
+      if (opens || closes) errors[f('opens')] = msg('exceptionClosedTimes', { row });
+      else out.push({ from, to: last, opens_at: null, closes_at: null, note });
+      return;
+    }
+    const o = TIME.exec(opens);
+    const c = TIME.exec(closes);
+    if (!o || !c) {
+      errors[f(!o ? 'opens' : 'closes')] = msg('exceptionTimes', { row });
+      return;
+    }
+    const [opens_at, closes_at] = [`${o[1]}:${o[2]}`, `${c[1]}:${c[2]}`];
+    if (closes_at <= opens_at) {
+      errors[f('closes')] = msg('exceptionCloses', { row });
+      return;
+    }
+    out.push({ from, to: last, opens_at, closes_at, note });
+  });
+  return out;
+}
+
+export function exceptionsToForm(exceptions: readonly ExceptionInput[]): Form {
+  const form: Form = {};
+  exceptions.forEach((e, r) => {
+    form[exceptionField(r, 'from')] = e.from;
+    form[exceptionField(r, 'to')] = e.to === e.from ? '' : e.to;
+    form[exceptionField(r, 'kind')] = e.opens_at ? 'hours' : 'closed';
+    form[exceptionField(r, 'opens')] = e.opens_at ?? '';
+    form[exceptionField(r, 'closes')] = e.closes_at ?? '';
+    form[exceptionField(r, 'note')] = e.note;
   });
   return form;
 }

@@ -4,6 +4,7 @@ import { parseHoursLine } from './hours.ts';
 import { FACETS, SERVICE_STATUSES, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import {
   hasAddress,
+  sortExceptions,
   sortHours,
   LOCATION_FIELDS,
   type HoursInput,
@@ -15,7 +16,14 @@ import type * as repo from './repo.ts';
 import { clipText } from '../../core/text/clip.ts';
 import { countryName } from './gazetteer.ts';
 import { isTimeZone, zoneOfCountry } from './editor-choices.ts';
-import { hoursToForm, parseHoursRows, parsePhoneRows, phonesToForm } from './editor-rows.ts';
+import {
+  exceptionsToForm,
+  hoursToForm,
+  parseExceptionRows,
+  parseHoursRows,
+  parsePhoneRows,
+  phonesToForm,
+} from './editor-rows.ts';
 
 /*
  * The curator's listing form: field names, parsing with a message per field, and refilling it.
@@ -118,6 +126,7 @@ export function parseListingForm(
     phones.push({ number, type: type as 'voice' | 'text', description });
   }
   const hours = [...parseHours(str(body.hours), 'hours', errors), ...parseHoursRows(body, 'hours', errors)];
+  const exceptions = sortExceptions(parseExceptionRows(body, errors));
   const areas = [
     ...new Set(
       list(body.areas)
@@ -201,7 +210,8 @@ export function parseListingForm(
   // Phones are checked as numbers of the listing's country: its first place's, else the first it covers.
   const country = [...locations.map((l) => l.country), ...areas].find((c) => /^[A-Z]{2}$/.test(c));
   phones.push(...parsePhoneRows(body, country, errors, country && countryName(country)));
-  const timezone = timezoneFrom(str(body.timezone), locations, hours.length > 0, errors);
+  // A dated change is read in the listing's zone too: the date changes at its midnight.
+  const timezone = timezoneFrom(str(body.timezone), locations, hours.length + exceptions.length > 0, errors);
   const input: ListingInput = {
     name,
     organizationName,
@@ -220,6 +230,8 @@ export function parseListingForm(
     removedLocationIds,
     hours,
     timezone,
+    byAppointment: str(body.byAppointment) !== '',
+    exceptions,
     areas,
   };
   return { input, errors };
@@ -258,6 +270,8 @@ export function toForm(i: ListingInput): ListingForm {
     languages: i.languages,
     ...phonesToForm(i.phones),
     ...hoursToForm(sortHours(i.hours), 'hours'),
+    byAppointment: i.byAppointment ? '1' : '',
+    ...exceptionsToForm(i.exceptions ?? []),
     timezone: i.timezone,
     areas: i.areas,
   };

@@ -1,5 +1,5 @@
 import { resolvePlace } from './gazetteer.ts';
-import { parseHoursLine } from './hours.ts';
+import { exceptionOf, isByAppointment, parseHoursLine } from './hours.ts';
 import { FACETS, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import type * as repo from './repo.ts';
 
@@ -14,6 +14,14 @@ export interface HoursInput {
   byday: string;
   opens_at: string;
   closes_at: string;
+}
+/** Dates when the usual hours do not apply: closed all day (no times), or open at other times. */
+export interface ExceptionInput {
+  from: string;
+  to: string;
+  opens_at: string | null;
+  closes_at: string | null;
+  note: string;
 }
 export interface LocationInput {
   /** The location row's id when it already exists; a location without one is new. */
@@ -53,6 +61,10 @@ export interface ListingInput {
   /** The service's own hours (HSDS service-level schedules). */
   hours: HoursInput[];
   timezone: string;
+  /** Seen by appointment (a schedule row saying so); left as it is when undefined. */
+  byAppointment?: boolean;
+  /** Dated changes to the service's hours; left as they are when undefined. */
+  exceptions?: ExceptionInput[];
   /** ISO country codes the service reaches by phone or online, or "world". */
   areas: string[];
 }
@@ -128,6 +140,18 @@ export interface EditableHours {
   row: repo.ScheduleRow;
   line: HoursInput;
 }
+/** A schedule row the editor shows as a dated change. */
+export interface EditableException {
+  row: repo.ScheduleRow;
+  exception: ExceptionInput;
+}
+/** The service's own schedules as the editor sees them. */
+export interface ServiceHours {
+  editable: EditableHours[];
+  kept: repo.ScheduleRow[];
+  exceptions: EditableException[];
+  appointment: repo.ScheduleRow[];
+}
 export interface EditableLocation {
   row: repo.LocationRow;
   /** The address the editor shows and writes: the physical one, else the first. */
@@ -161,20 +185,49 @@ export function editableHours(rows: repo.ScheduleRow[]): { editable: EditableHou
   const editable: EditableHours[] = [];
   const kept: repo.ScheduleRow[] = [];
   for (const row of rows) {
+    // Dated changes and "by appointment" are not weekly lines (serviceHours gives them their own fields).
+    if (exceptionOf(row) || isByAppointment(row)) {
+      kept.push(row);
+      continue;
+    }
     const weekly =
       (!row.freq || row.freq.toUpperCase() === 'WEEKLY') &&
       (row.interval === null || row.interval === 1) &&
       !row.byweekno &&
       !row.bymonthday &&
       !row.byyearday;
-    const line =
-      weekly && row.opens_at && row.closes_at
-        ? parseHoursLine(`${row.byday ?? ALL_DAYS} ${row.opens_at}-${row.closes_at}`)
-        : null;
-    if (line && line.opens_at === row.opens_at && line.closes_at === row.closes_at) editable.push({ row, line });
+    // "09:00:00" (as an HSDS package writes times) is the line's 09:00; "9:00" or a time with a zone is not.
+    const hm = (v: string | null) => (/^\d{2}:\d{2}(?::00)?$/.test(v ?? '') ? v!.slice(0, 5) : null);
+    const [opens, closes] = [hm(row.opens_at), hm(row.closes_at)];
+    const line = weekly && opens && closes ? parseHoursLine(`${row.byday ?? ALL_DAYS} ${opens}-${closes}`) : null;
+    if (line && line.opens_at === opens && line.closes_at === closes) editable.push({ row, line });
     else kept.push(row);
   }
   return { editable, kept };
+}
+
+export const exceptionInput = (row: repo.ScheduleRow): ExceptionInput | null => {
+  const e = exceptionOf(row);
+  return e && { from: e.from, to: e.to, opens_at: e.opens_at, closes_at: e.closes_at, note: e.note ?? '' };
+};
+export const exceptionKey = (e: ExceptionInput) =>
+  `${e.from} ${e.to} ${e.opens_at ? `${e.opens_at}-${e.closes_at}` : 'closed'} ${e.note}`;
+export const sortExceptions = (list: ExceptionInput[]) =>
+  [...list].sort((a, b) => exceptionKey(a).localeCompare(exceptionKey(b)));
+
+/** The service's schedules split into weekly lines, dated changes, "by appointment" rows and the rest (kept). */
+export function serviceHoursOf(rows: repo.ScheduleRow[]): ServiceHours {
+  const { editable, kept } = editableHours(rows);
+  const exceptions: EditableException[] = [];
+  const appointment: repo.ScheduleRow[] = [];
+  const rest: repo.ScheduleRow[] = [];
+  for (const row of kept) {
+    const exception = exceptionInput(row);
+    if (exception) exceptions.push({ row, exception });
+    else if (isByAppointment(row)) appointment.push(row);
+    else rest.push(row);
+  }
+  return { editable, kept: rest, exceptions, appointment };
 }
 
 /** A schedule the hours lines cannot express, in words, so the curator knows it is there and kept. */
@@ -185,6 +238,7 @@ export function describeSchedule(s: repo.ScheduleRow): string {
     s.byday,
     s.bymonthday ? `day ${s.bymonthday}` : '',
     s.opens_at && s.closes_at ? `${s.opens_at}–${s.closes_at}` : '',
+    s.valid_from || s.valid_to ? `valid ${s.valid_from ?? '…'} to ${s.valid_to ?? '…'}` : '',
   ]
     .filter(Boolean)
     .join(' ');
@@ -212,17 +266,18 @@ export function locationInput(l: EditableLocation): LocationInput {
 }
 
 /** The zone the listing's hours are written in: the first one named, else UTC. */
-export function timezoneOf(service: { editable: EditableHours[] }, locations: EditableLocation[]): string {
-  const rows = [...service.editable, ...locations.flatMap((l) => l.hours)].map((h) => h.row);
+export function timezoneOf(
+  service: { editable: EditableHours[]; exceptions?: EditableException[] },
+  locations: EditableLocation[],
+): string {
+  const rows = [...service.editable, ...(service.exceptions ?? []), ...locations.flatMap((l) => l.hours)].map(
+    (h) => h.row,
+  );
   return rows.find((r) => r.timezone_name)?.timezone_name ?? 'UTC';
 }
 
 /** The editor's form values for a loaded listing, its places and its own editable hours. */
-export function editorInput(
-  listing: Listing,
-  locations: EditableLocation[],
-  service: { editable: EditableHours[] },
-): ListingInput {
+export function editorInput(listing: Listing, locations: EditableLocation[], service: ServiceHours): ListingInput {
   const s = listing.service;
   return {
     name: s.name,
@@ -252,6 +307,8 @@ export function editorInput(
     locations: locations.map(locationInput),
     hours: sortHours(service.editable.map((h) => h.line)),
     timezone: timezoneOf(service, locations),
+    byAppointment: service.appointment.length > 0,
+    exceptions: sortExceptions(service.exceptions.map((e) => e.exception)),
     areas: listing.areas
       .map((a) => areaCode(a.uri))
       .filter((c): c is string => !!c)
@@ -356,6 +413,11 @@ export function diffInputs(before: ListingInput | null, after: ListingInput): Re
       if (k === 'locations' || k === 'removedLocationIds') continue;
       if (k === 'terms') for (const f of FACETS) out[f] = (v as Record<Facet, string[]>)[f].join(', ');
       else if (k === 'hours') out[k] = hoursText(v as HoursInput[]);
+      else if (k === 'exceptions')
+        out[k] = sortExceptions(v as ExceptionInput[])
+          .map(exceptionKey)
+          .join('\n');
+      else if (k === 'byAppointment') out[k] = v ? 'yes' : 'no';
       else out[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
     return out;

@@ -9,6 +9,7 @@ import {
   areaUri,
   editableHours,
   editorInput,
+  exceptionKey,
   hasAddress,
   hoursLine,
   languageName,
@@ -17,10 +18,13 @@ import {
   phoneDigits,
   publicAreaName,
   publicPoint,
+  serviceHoursOf,
   shownPhone,
   slugify,
   timezoneOf,
+  type EditableException,
   type EditableHours,
+  type ExceptionInput,
   type EditableListing,
   type EditableLocation,
   type HoursInput,
@@ -29,6 +33,7 @@ import {
   type LocationInput,
 } from './listing-model.ts';
 import * as repo from './repo.ts';
+import { BY_APPOINTMENT, CLOSED, SPECIAL_HOURS } from './hours.ts';
 import { clipText } from '../../core/text/clip.ts';
 
 /*
@@ -119,9 +124,7 @@ export async function writeListing(
 
   // Locations: the ones left out are taken off the service, the known ones updated where they changed, the rest added.
   const current = existing ? await loadEditableLocations(db, serviceId) : [];
-  const serviceHours = existing
-    ? editableHours(await repo.serviceSchedules(db, serviceId))
-    : { editable: [], kept: [] };
+  const serviceHours = existing ? serviceHoursOf(await repo.serviceSchedules(db, serviceId)) : serviceHoursOf([]);
   const timezone = input.timezone || 'UTC';
   const setTimezone = !!existing && timezoneOf(serviceHours, current) !== timezone;
   const wanted = new Set(input.locations.map((l) => l.id).filter((id): id is string => !!id));
@@ -148,14 +151,11 @@ export async function writeListing(
     );
   }
   // The service's own hours happen at its place when it has exactly one (as HSDS lets a schedule say).
-  await syncHours(
-    db,
-    serviceHours.editable,
-    input.hours,
-    { service_id: serviceId, location_id: locationIds.length === 1 ? locationIds[0]! : null },
-    timezone,
-    setTimezone,
-  );
+  const owner = { service_id: serviceId, location_id: locationIds.length === 1 ? locationIds[0]! : null };
+  await syncHours(db, serviceHours.editable, input.hours, owner, timezone, setTimezone);
+  if (input.exceptions) await syncExceptions(db, serviceHours.exceptions, input.exceptions, owner, timezone);
+  if (input.byAppointment !== undefined)
+    await syncAppointment(db, serviceHours.appointment, input.byAppointment, owner);
   // Other services at a changed place mention it in their search text too.
   const others = (await repo.servicesAtLocations(db, changedPlaces)).filter((id) => id !== serviceId);
   await repo.reindex(db, dialect, [serviceId, ...others]);
@@ -415,6 +415,75 @@ async function syncHours(
   );
 }
 
+/**
+ * Brings the service's dated changes to the editor's list: an unchanged change keeps its row (a new zone
+ * is written on it), a changed one reuses a row it replaces (so its other HSDS fields stay), the rest are
+ * added or removed. Written as HSDS reads them (hours.ts): valid every day from `valid_from` to `valid_to`.
+ */
+async function syncExceptions(
+  db: Executor,
+  rows: EditableException[],
+  wanted: ExceptionInput[],
+  owner: { service_id: string | null; location_id: string | null },
+  timezone: string,
+) {
+  const unused = [...rows];
+  const fresh: ExceptionInput[] = [];
+  for (const e of wanted) {
+    const i = unused.findIndex((r) => exceptionKey(r.exception) === exceptionKey(e));
+    if (i === -1) fresh.push(e);
+    else {
+      const [kept] = unused.splice(i, 1);
+      if (kept!.row.timezone_name !== timezone)
+        await repo.updateSchedule(db, kept!.row.id, { timezone_name: timezone });
+    }
+  }
+  const values = (e: ExceptionInput) => ({
+    valid_from: e.from,
+    valid_to: e.to,
+    freq: e.opens_at ? 'WEEKLY' : null,
+    wkst: e.opens_at ? 'MO' : null,
+    byday: e.opens_at ? 'MO,TU,WE,TH,FR,SA,SU' : null,
+    opens_at: e.opens_at,
+    closes_at: e.closes_at,
+    description: e.opens_at ? SPECIAL_HOURS : CLOSED,
+    notes: nul(e.note),
+    timezone_name: timezone,
+  });
+  const inserts: ExceptionInput[] = [];
+  for (const e of fresh) {
+    const reuse = unused.shift();
+    if (reuse) await repo.updateSchedule(db, reuse.row.id, values(e));
+    else inserts.push(e);
+  }
+  await repo.deleteSchedules(
+    db,
+    unused.map((u) => u.row.id),
+  );
+  await repo.insertRows(
+    db,
+    'schedule',
+    inserts.map((e) => ({ id: crypto.randomUUID(), ...owner, ...values(e) })),
+    ['timezone_name'],
+  );
+}
+
+/** "By appointment" is one schedule row saying so; unticking the box removes every such row of the service. */
+async function syncAppointment(
+  db: Executor,
+  rows: repo.ScheduleRow[],
+  wanted: boolean,
+  owner: { service_id: string | null; location_id: string | null },
+) {
+  if (wanted && rows.length > 0) return;
+  if (!wanted)
+    return repo.deleteSchedules(
+      db,
+      rows.map((r) => r.id),
+    );
+  await repo.insertRows(db, 'schedule', [{ id: crypto.randomUUID(), ...owner, description: BY_APPOINTMENT }]);
+}
+
 async function loadEditableLocations(db: Executor, serviceId: string): Promise<EditableLocation[]> {
   return (await repo.editorLocations(db, serviceId)).map((l) => {
     const { editable, kept } = editableHours(l.schedules);
@@ -433,7 +502,7 @@ export async function loadListingForEdit(db: Executor, serviceId: string): Promi
   const [listing] = await loadListings(db, [serviceId]);
   if (!listing) return null;
   const locations = await loadEditableLocations(db, serviceId);
-  const service = editableHours(await repo.serviceSchedules(db, serviceId));
+  const service = serviceHoursOf(await repo.serviceSchedules(db, serviceId));
   return { listing, locations, keptHours: service.kept, input: editorInput(listing, locations, service) };
 }
 

@@ -65,6 +65,13 @@ export const { t, msg } = defineMessages('directory', {
     // Hours
     everyDay: 'Every day',
     monthlyOn: 'Day {days} of each month',
+    byAppointment: 'By appointment',
+    closedOn: 'Closed on {date}',
+    closedFromTo: 'Closed from {from} to {to}',
+    specialOn: 'Open {opens}–{closes} only on {date}',
+    specialFromTo: 'Open {opens}–{closes} only from {from} to {to}',
+    exceptionToday: 'Today: {what}',
+    exceptionsTitle: 'Changes to the usual hours',
     // A listing
     languageSwitch: 'Other languages',
     closedForGood: 'This service has closed.',
@@ -181,6 +188,14 @@ export const { t, msg } = defineMessages('directory', {
     locationHoursTimes:
       'Location {n}, opening hours row {row}: give the opening and the closing time, or tick “open 24 hours”.',
     phoneType: 'Phone {row}: choose “call” or “text” from the list.',
+    exceptionFrom: 'Change {row}: give the first date (or leave the whole row empty).',
+    exceptionTo: 'Change {row}: the last date cannot be before the first.',
+    exceptionSpan: 'Change {row}: a change can last a year at most; the usual hours cover the rest.',
+    exceptionKind: 'Change {row}: choose “closed all day” or “open at other times”.',
+    exceptionTimes: 'Change {row}: give the opening and the closing time.',
+    exceptionCloses: 'Change {row}: the closing time must be after the opening time.',
+    exceptionClosedTimes: 'Change {row}: a day closed all day has no times; clear them or choose “open at other times”.',
+    exceptionNote: 'Change {row}: keep the note under 200 characters.',
     phoneMissing: 'Phone {row}: enter the number, or clear the note to leave the row out.',
     phoneInvalid:
       'Phone {row}: this is not a phone number. Write it with its country code, for example +44 20 7946 0101.',
@@ -299,6 +314,13 @@ export const { t, msg } = defineMessages('directory', {
     tempClosed: 'Fermé temporairement',
     everyDay: 'Tous les jours',
     monthlyOn: 'Le {days} de chaque mois',
+    byAppointment: 'Sur rendez-vous',
+    closedOn: 'Fermé le {date}',
+    closedFromTo: 'Fermé du {from} au {to}',
+    specialOn: 'Ouvert seulement de {opens} à {closes} le {date}',
+    specialFromTo: 'Ouvert seulement de {opens} à {closes} du {from} au {to}',
+    exceptionToday: 'Aujourd’hui : {what}',
+    exceptionsTitle: 'Changements aux horaires habituels',
     languageSwitch: 'Autres langues',
     closedForGood: 'Ce service a fermé.',
     contactTitle: 'Prendre contact',
@@ -413,6 +435,15 @@ export const { t, msg } = defineMessages('directory', {
     locationHoursTimes:
       'Lieu {n}, horaires ligne {row} : indiquez l’heure d’ouverture et de fermeture, ou cochez « ouvert 24 h/24 ».',
     phoneType: 'Téléphone {row} : choisissez « appel » ou « SMS » dans la liste.',
+    exceptionFrom: 'Changement {row} : indiquez la première date (ou laissez toute la ligne vide).',
+    exceptionTo: 'Changement {row} : la dernière date ne peut pas précéder la première.',
+    exceptionSpan: 'Changement {row} : un changement dure un an au plus ; les horaires habituels couvrent le reste.',
+    exceptionKind: 'Changement {row} : choisissez « fermé toute la journée » ou « ouvert à d’autres heures ».',
+    exceptionTimes: 'Changement {row} : indiquez l’heure d’ouverture et de fermeture.',
+    exceptionCloses: 'Changement {row} : l’heure de fermeture doit suivre l’heure d’ouverture.',
+    exceptionClosedTimes:
+      'Changement {row} : un jour fermé toute la journée n’a pas d’heures ; effacez-les ou choisissez « ouvert à d’autres heures ».',
+    exceptionNote: 'Changement {row} : la note doit faire moins de 200 caractères.',
     phoneMissing: 'Téléphone {row} : indiquez le numéro, ou videz la note pour laisser la ligne de côté.',
     phoneInvalid:
       'Téléphone {row} : ce n’est pas un numéro de téléphone. Écrivez-le avec l’indicatif du pays, par exemple +33 1 23 45 67 89.',

@@ -266,7 +266,16 @@ export interface CardRow {
   approach: string[];
   schedules: Pick<
     ScheduleRow,
-    'freq' | 'byday' | 'opens_at' | 'closes_at' | 'timezone' | 'timezone_name' | 'valid_from' | 'valid_to'
+    | 'freq'
+    | 'byday'
+    | 'opens_at'
+    | 'closes_at'
+    | 'timezone'
+    | 'timezone_name'
+    | 'valid_from'
+    | 'valid_to'
+    // The description tells a closed date from other dated rows (hours.ts exceptionOf).
+    | 'description'
   >[];
 }
 
@@ -302,10 +311,17 @@ export async function resultCards(db: Executor, dialect: Dialect, ids: string[])
   );
   const schedules = list(
     Object.fromEntries(
-      ['freq', 'byday', 'opens_at', 'closes_at', 'timezone', 'timezone_name', 'valid_from', 'valid_to'].map((c) => [
-        c,
-        `sc.${c}`,
-      ]),
+      [
+        'freq',
+        'byday',
+        'opens_at',
+        'closes_at',
+        'timezone',
+        'timezone_name',
+        'valid_from',
+        'valid_to',
+        'description',
+      ].map((c) => [c, `sc.${c}`]),
     ),
     sql`from schedule sc where sc.service_id = s.id or (sc.service_id is null and sc.location_id in (select location_id from service_at_location where service_id = s.id))`,
     'sc.id',

@@ -13,7 +13,17 @@ import {
 import { Layout } from '../../core/views/layout.tsx';
 import { safeHref } from '../../core/text/urls.ts';
 import { countryName, describePlace } from './gazetteer.ts';
-import { describeHours, isOpenAt, zoneOf } from './hours.ts';
+import {
+  describeException,
+  describeHours,
+  exceptionOf,
+  exceptionToday,
+  isByAppointment,
+  isOpenAt,
+  upcomingExceptions,
+  zoneOf,
+  type HoursException,
+} from './hours.ts';
 import { FACETS, TAXONOMY_IDS, type Facet } from './hsds.ts';
 import { areaCode, listingPlaces, type Listing, type ListingPlace } from './listing-model.ts';
 import { t, type MessageKey } from './messages.ts';
@@ -467,11 +477,20 @@ function areaLabel(a: { uri: string | null; name: string | null }, L: Locale): s
 }
 
 /** Hours lines with "open now" and the zone they are in; each line keeps the schedule's own note. */
+/** An exception in words, with the curator's note. */
+const exceptionText = (e: HoursException, L: Locale, now: Date) =>
+  `${describeException(e, L, now)}${e.note ? ` — ${e.note}` : ''}`;
+
+/**
+ * A block of hours: the weekly sessions, "by appointment", whether it is open now and the dated changes
+ * still to come. `alsoExceptions` are the service's changes, which also close (or open) its places.
+ */
 function HoursBlock({
   L,
   title,
   hint,
   schedules,
+  alsoExceptions = [],
   now,
   zoneKey,
   headingLevel,
@@ -480,6 +499,7 @@ function HoursBlock({
   title: string;
   hint?: string;
   schedules: ScheduleRow[];
+  alsoExceptions?: ScheduleRow[];
   now: Date;
   zoneKey: 'timesLocalService' | 'timesLocalPlace';
   headingLevel: 3 | 4;
@@ -487,23 +507,46 @@ function HoursBlock({
   const lines = schedules
     .map((s) => ({ s, text: describeHours([s], L)[0] }))
     .filter((x): x is { s: ScheduleRow; text: string } => !!x.text);
-  if (lines.length === 0) return null;
-  const open = isOpenAt(schedules, now);
+  const appointment = schedules.some(isByAppointment);
+  const upcoming = upcomingExceptions(schedules, now);
+  if (lines.length === 0 && !appointment && upcoming.length === 0) return null;
+  const withService = [...schedules, ...alsoExceptions];
+  const open = isOpenAt(withService, now);
+  const today = exceptionToday(withService, now);
+  const zoned = lines[0]?.s ?? schedules.find((s) => exceptionOf(s));
   const Heading = headingLevel === 3 ? 'h3' : 'h4';
   return (
     <div class="hours">
       <Heading>{title}</Heading>
       {hint && <p class="hint">{hint}</p>}
       {open !== null && <p>{open ? <strong class="open-now">{t(L, 'openNowBadge')}</strong> : t(L, 'closedNow')}</p>}
-      <ul>
-        {lines.map(({ s, text }) => (
-          <li>
-            {text}
-            {s.description ? <span class="meta"> — {s.description}</span> : ''}
-          </li>
-        ))}
-      </ul>
-      <p class="meta">{t(L, zoneKey, { zone: zoneOf(lines[0]!.s) })}</p>
+      {today && (
+        <p class="hours-today">
+          <strong>{t(L, 'exceptionToday', { what: exceptionText(today, L, now) })}</strong>
+        </p>
+      )}
+      {(lines.length > 0 || appointment) && (
+        <ul>
+          {lines.map(({ s, text }) => (
+            <li>
+              {text}
+              {s.description ? <span class="meta"> — {s.description}</span> : ''}
+            </li>
+          ))}
+          {appointment && <li>{t(L, 'byAppointment')}</li>}
+        </ul>
+      )}
+      {upcoming.length > 0 && (
+        <>
+          <p class="hours-changes">{t(L, 'exceptionsTitle')}</p>
+          <ul class="hours-changes">
+            {upcoming.map((e) => (
+              <li>{exceptionText(e, L, now)}</li>
+            ))}
+          </ul>
+        </>
+      )}
+      {zoned && <p class="meta">{t(L, zoneKey, { zone: zoneOf(zoned) })}</p>}
     </div>
   );
 }
@@ -518,12 +561,14 @@ function PlaceBlock({
   n,
   serviceName,
   now,
+  serviceExceptions,
 }: {
   L: Locale;
   place: ListingPlace;
   n: number;
   serviceName: string;
   now: Date;
+  serviceExceptions: ScheduleRow[];
 }) {
   const loc = place.location;
   const shown = publicPlace(loc, L);
@@ -555,6 +600,7 @@ function PlaceBlock({
         L={L}
         title={t(L, 'hoursTitle')}
         schedules={place.hours}
+        alsoExceptions={serviceExceptions}
         now={now}
         zoneKey="timesLocalPlace"
         headingLevel={4}
@@ -583,6 +629,7 @@ export function ListingPage({
   const path = `/resources/${s.slug}`;
   const { places, serviceHours } = listingPlaces(listing);
   const placesHaveHours = places.some((p) => describeHours(p.hours).length > 0);
+  const serviceExceptions = serviceHours.filter((x) => exceptionOf(x));
   const textPhones = listing.phones.filter((p) => p.type === 'text');
   const voicePhones = listing.phones.filter((p) => p.type !== 'text');
   const areas = listing.areas.map((a) => areaLabel(a, L)).filter(Boolean);
@@ -665,7 +712,14 @@ export function ListingPage({
         <section aria-labelledby="places-title">
           <h2 id="places-title">{t(L, 'placesTitle')}</h2>
           {places.map((place, i) => (
-            <PlaceBlock L={L} place={place} n={i + 1} serviceName={s.name} now={now} />
+            <PlaceBlock
+              L={L}
+              place={place}
+              n={i + 1}
+              serviceName={s.name}
+              now={now}
+              serviceExceptions={serviceExceptions}
+            />
           ))}
         </section>
       )}
