@@ -74,9 +74,11 @@ export const requiredColumns = (table: HsdsTable) => ['id', ...(MUST_HAVE[table]
 /**
  * A CSV file's records, or null (with the reason) when it cannot be read or has no header. Cells are split on
  * bytes and then decoded one by one (bytes that are not UTF-8 marked, see decodeUtf8Marked), so the text gate
- * can name the row and field of a bad byte.
+ * can name the row and field of a bad byte. `clean`: the whole file passes the text gate, so every cell does
+ * (a cell is a piece of the text, its quotes taken off; valid UTF-8 holds no lone surrogate to cut in two)
+ * and the cells need not be checked one by one.
  */
-function readCsv(full: string, file: string, fail: Fail): string[][] | null {
+function readCsv(full: string, file: string, fail: Fail): { records: string[][]; clean: boolean } | null {
   const bytes = withoutBom(fs.readFileSync(full));
   const options = { skip_empty_lines: true, relax_column_count: false, max_record_size: MAX_CELL * 64 };
   let records: Uint8Array[][];
@@ -84,9 +86,10 @@ function readCsv(full: string, file: string, fail: Fail): string[][] | null {
     // A file that is UTF-8 throughout (nearly every one) is parsed as text: the same cells, at a third of the
     // cost of decoding each cell apart (a 100,000-service package has some three million).
     if (isUtf8(bytes)) {
-      const text = parse(bytes.toString('utf8'), options) as string[][];
+      const whole = bytes.toString('utf8');
+      const text = parse(whole, options) as string[][];
       if (text.length === 0) fail(msg('importEmptyFile', { file }));
-      return text.length ? text : null;
+      return text.length ? { records: text, clean: findTextFault(whole, true) === null } : null;
     }
     records = parse(bytes, { ...options, encoding: null }) as unknown as Uint8Array[][];
   } catch {
@@ -108,7 +111,7 @@ function readCsv(full: string, file: string, fail: Fail): string[][] | null {
     fail(msg('importEmptyFile', { file }));
     return null;
   }
-  return records.map((record) => record.map((cell) => decodeUtf8Marked(cell)));
+  return { records: records.map((record) => record.map((cell) => decodeUtf8Marked(cell))), clean: false };
 }
 
 /** A header cell the text gate refuses makes the file unusable: each is named by its column. */
@@ -139,45 +142,48 @@ function refusedCells(file: string, line: number, header: string[], rec: string[
   return refused;
 }
 
-/** One field's value from the file, checked against the specification; undefined when it is refused. */
-function fieldValue(table: HsdsTable, f: FieldSpec, raw: string, at: Message, bad: Fail): Cell | undefined {
+/**
+ * One field's value from the file, checked against the specification; undefined when it is refused. `where`
+ * names the cell only when there is a problem (a package holds millions of cells, nearly all of them fine).
+ */
+function fieldValue(table: HsdsTable, f: FieldSpec, raw: string, where: () => Message, bad: Fail): Cell | undefined {
   if (raw === '') {
-    if (f.name === 'id' || MUST_HAVE[table]?.includes(f.name)) bad(msg('importRequired', { at }));
+    if (f.name === 'id' || MUST_HAVE[table]?.includes(f.name)) bad(msg('importRequired', { at: where() }));
     return DEFAULTS[table]?.[f.name] ?? null;
   }
   if (raw.length > MAX_CELL) {
-    bad(msg('importTooLong', { at }));
+    bad(msg('importTooLong', { at: where() }));
     return undefined;
   }
   const value = raw.slice(0, 40);
   if (f.type !== 's') {
     const n = Number(raw);
     if (!Number.isFinite(n) || (f.type === 'i' && !Number.isInteger(n))) {
-      bad(msg(f.type === 'i' ? 'importNotWhole' : 'importNotNumber', { at, value }));
+      bad(msg(f.type === 'i' ? 'importNotWhole' : 'importNotNumber', { at: where(), value }));
       return undefined;
     }
     if ((f.name === 'latitude' && Math.abs(n) > 90) || (f.name === 'longitude' && Math.abs(n) > 180)) {
-      bad(msg('importOutOfRange', { at, value: n }));
+      bad(msg('importOutOfRange', { at: where(), value: n }));
       return undefined;
     }
     return n;
   }
   if (f.format === 'uuid' && !UUID.test(raw)) {
-    bad(msg('importNotUuid', { at, value }));
+    bad(msg('importNotUuid', { at: where(), value }));
     return undefined;
   }
   const format = f.tabular ? FORMATS[f.tabular] : undefined;
   if (format && !format.re.test(raw)) {
-    bad(msg('importNotDate', { at, value, type: f.tabular!, example: format.example }));
+    bad(msg('importNotDate', { at: where(), value, type: f.tabular!, example: format.example }));
     return undefined;
   }
   if (f.enum && !f.enum.includes(raw)) {
-    bad(msg('importNotOneOf', { at, value, allowed: f.enum.join(', ') }));
+    bad(msg('importNotOneOf', { at: where(), value, allowed: f.enum.join(', ') }));
     return undefined;
   }
   // Addresses become links on the listing page and in the API: only http(s) ones.
   if (f.format === 'uri' && !checkUrl(raw).ok) {
-    bad(msg('importNotWebAddress', { at, value: raw.slice(0, 60) }));
+    bad(msg('importNotWebAddress', { at: where(), value: raw.slice(0, 60) }));
     return undefined;
   }
   return raw;
@@ -186,8 +192,9 @@ function fieldValue(table: HsdsTable, f: FieldSpec, raw: string, at: Message, ba
 /** One table's file: its header checked, every row read and checked; null when the file cannot be used at all. */
 export function readTable(table: HsdsTable, tf: TableFile, ignoredColumns: string[], fail: Fail): TableData | null {
   const { file } = tf;
-  const records = readCsv(tf.full, file, fail);
-  if (!records || !headerClean(file, records[0]!, fail)) return null;
+  const csv = readCsv(tf.full, file, fail);
+  if (!csv || !headerClean(file, csv.records[0]!, fail)) return null;
+  const { records } = csv;
   const header = records[0]!.map((h) => h.trim());
   const fields = HSDS_FIELDS[table];
   const extensions = EXPORT_EXTENSIONS[table] ?? [];
@@ -206,23 +213,25 @@ export function readTable(table: HsdsTable, tf: TableFile, ignoredColumns: strin
   }
   ignoredColumns.push(...header.filter((h) => !known.has(h)).map((h) => `${file}:${h.slice(0, 100)}`));
   const index = new Map(header.map((h, i) => [h, i]));
+  // Each field's column, looked up once per file rather than once per row.
+  const fieldColumns = fields.map((f) => [f, index.get(f.name)] as const);
+  const extensionColumns = extensions.map((e) => [e, index.get(extensionColumn(e)) ?? index.get(e)] as const);
   const data: TableData = { file, rows: [], lines: [], bad: new Map() };
   const seen = new Set<string>();
+  const noneRefused = new Set<number>();
   for (let i = 1; i < records.length; i++) {
     const rec = records[i]!;
     const r = data.rows.length;
     const bad: Fail = (problem) => (data.bad.get(r) ?? data.bad.set(r, []).get(r)!).push(problem);
     const row: Row = {};
-    const refused = refusedCells(file, i + 1, header, rec, bad);
-    for (const f of fields) {
-      const idx = index.get(f.name);
+    const refused = csv.clean ? noneRefused : refusedCells(file, i + 1, header, rec, bad);
+    for (const [f, idx] of fieldColumns) {
       if (idx !== undefined && refused.has(idx)) continue;
       const raw = idx === undefined ? '' : (rec[idx] ?? '').trim();
-      const value = fieldValue(table, f, raw, msg('importAt', { file, row: i + 1, field: f.name }), bad);
+      const value = fieldValue(table, f, raw, () => msg('importAt', { file, row: i + 1, field: f.name }), bad);
       if (value !== undefined) row[f.name] = value;
     }
-    for (const e of extensions) {
-      const idx = index.get(extensionColumn(e)) ?? index.get(e);
+    for (const [e, idx] of extensionColumns) {
       if (idx !== undefined && refused.has(idx)) continue;
       const raw = idx === undefined ? '' : (rec[idx] ?? '').trim();
       if (raw.length > MAX_CELL) bad(msg('importTooLong', { at: msg('importAt', { file, row: i + 1, field: e }) }));

@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import type { Database, Executor } from '../../core/db/schema.ts';
+import type { Database, Dialect, Executor } from '../../core/db/schema.ts';
 import type { HsdsTable } from './hsds.ts';
 import { bulkInsert } from './repo.ts';
 
@@ -201,5 +201,21 @@ export async function setServiceStatus(
       ['service_id', 'user_id', 'action', 'detail', 'created_at'],
       chunk.map((s) => [s.id, null, 'edited', JSON.stringify({ status: [s.before, status] }), at]),
     );
+  }
+}
+
+/**
+ * SQLite: runs `fn` with a page cache of `mib` MiB instead of the connection's 1 MiB, then puts the old size
+ * back. A bulk import inserts rows under random UUID keys into every table's indexes: with a small cache the
+ * transaction's dirty pages spill to the WAL and are written again and again. PostgreSQL: just `fn`.
+ */
+export async function withBulkCache<T>(db: Executor, dialect: Dialect, mib: number, fn: () => Promise<T>): Promise<T> {
+  if (dialect !== 'sqlite') return fn();
+  const before = (await sql<{ cache_size: number }>`pragma cache_size`.execute(db)).rows[0]?.cache_size ?? -1024;
+  await sql.raw(`pragma cache_size = ${-Math.round(mib * 1024)}`).execute(db);
+  try {
+    return await fn();
+  } finally {
+    await sql.raw(`pragma cache_size = ${Math.trunc(before)}`).execute(db);
   }
 }

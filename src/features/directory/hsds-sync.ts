@@ -48,6 +48,12 @@ const text = (row: object, field: string) => {
   const v: unknown = Reflect.get(row, field);
   return typeof v === 'string' && v !== '' ? v : null;
 };
+/** Appends to the list under `key` in place (a term may hang off tens of thousands of services: no copies). */
+function pushTo<T>(map: Map<string, T[]>, key: string, value: T) {
+  const list = map.get(key);
+  if (list) list.push(value);
+  else map.set(key, [value]);
+}
 const digest = (parts: string[]) => createHash('sha1').update(parts.join('\n')).digest('base64');
 
 /** A row as the import stores it: a confidential location (x-confidential) keeps its flag and its area. */
@@ -72,20 +78,23 @@ function rowDigest(table: HsdsTable, row: object, confidential: Set<string>): st
   return typeof cells === 'string' ? null : lineHash(`${table}\u001f${cells.join('\u001f')}`);
 }
 
+const [M1, M2, M3, M4] = [2654435761 | 0, 1597334677 | 0, 2246822507 | 0, 3266489909 | 0];
 /**
  * A 64-bit hash of one row's line (cyrb53's mixing, two lanes): a record's digest is SHA-1 over its rows'
  * hashes, and a cryptographic hash per row cost more than the rest of the comparison (a million rows).
  */
 function lineHash(line: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
+  // The constants as 32-bit integers (Math.imul takes them so anyway: the same hash): a start value above
+  // 2^31 made the loop's variables floating point, at twice the cost.
+  let h1 = 0xdeadbeef | 0;
+  let h2 = 0x41c6ce57 | 0;
   for (let i = 0; i < line.length; i++) {
     const c = line.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, 2654435761);
-    h2 = Math.imul(h2 ^ c, 1597334677);
+    h1 = Math.imul(h1 ^ c, M1);
+    h2 = Math.imul(h2 ^ c, M2);
   }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
+  h1 = Math.imul(h1 ^ (h1 >>> 16), M3) ^ Math.imul(h2 ^ (h2 >>> 13), M4);
+  h2 = Math.imul(h2 ^ (h2 >>> 16), M3) ^ Math.imul(h1 ^ (h1 >>> 13), M4);
   return `${(h2 >>> 0).toString(36)}.${(h1 >>> 0).toString(36)}.${line.length}`;
 }
 
@@ -185,7 +194,7 @@ function packageRecords(data: PackageData): PackageRecords {
           : table === 'service_at_location'
             ? text(row, 'location_id')
             : null;
-      if (service && holder) related.set(holder, [...(related.get(holder) ?? []), service]);
+      if (service && holder) pushTo(related, holder, service);
     }
     recordOfRow.set(table, keys);
   }
@@ -228,7 +237,7 @@ async function directoryRecords(db: Executor, singles: Set<string>): Promise<Dir
     servicesOf: new Map(),
   };
   const relate = (holder: string | null, service: string | null) => {
-    if (holder && service) out.servicesOf.set(holder, [...(out.servicesOf.get(holder) ?? []), service]);
+    if (holder && service) pushTo(out.servicesOf, holder, service);
   };
   for (const table of LOAD_ORDER) {
     for (let after = ''; ;) {
