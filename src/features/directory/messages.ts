@@ -194,7 +194,8 @@ export const { t, msg } = defineMessages('directory', {
     exceptionKind: 'Change {row}: choose “closed all day” or “open at other times”.',
     exceptionTimes: 'Change {row}: give the opening and the closing time.',
     exceptionCloses: 'Change {row}: the closing time must be after the opening time.',
-    exceptionClosedTimes: 'Change {row}: a day closed all day has no times; clear them or choose “open at other times”.',
+    exceptionClosedTimes:
+      'Change {row}: a day closed all day has no times; clear them or choose “open at other times”.',
     exceptionNote: 'Change {row}: keep the note under 200 characters.',
     phoneMissing: 'Phone {row}: enter the number, or clear the note to leave the row out.',
     phoneInvalid:
