@@ -44,8 +44,17 @@ export interface AppDeps {
 export interface HomeSection {
   /** Lower comes first: help first 0 (before the introduction), campaign banner 10, posts 20, training 40. */
   order: number;
-  /** `req` gives the query (e.g. ?page=) and lets a section shorten the page's cache lifetime. */
-  render(ctx: PageContext, req?: FastifyRequest): Promise<VNode | null>;
+  render(ctx: PageContext, visit?: HomeVisit): Promise<VNode | null>;
+}
+
+/** What the home route read from its request, checked by its schema, for the sections. */
+export interface HomeVisit {
+  /** `?page=` of the latest posts. */
+  page?: number;
+  /** `?region=` for the crisis lines, as typed (the directory decides what it names). */
+  region?: string;
+  /** The request itself, so that a section can shorten the page's cache lifetime. */
+  req: FastifyRequest;
 }
 
 export interface AdminLink {

@@ -167,7 +167,7 @@ async function homeBanner(app: App, ctx: PageContext, req: FastifyRequest | unde
 async function campaignPageRoutes(app: App, { services }: WithServices) {
   const { db, clock } = app.deps;
   const sendPage = campaignPageSender(app, services.renders);
-  app.deps.registry.homeSections.push({ order: 10, render: (ctx, req) => homeBanner(app, ctx, req) });
+  app.deps.registry.homeSections.push({ order: 10, render: (ctx, visit) => homeBanner(app, ctx, visit?.req) });
   app.deps.registry.sitemap.push({
     tags: [cacheTags.campaigns],
     entries: () => sitemapCampaigns(db),

@@ -32,8 +32,8 @@ export async function directoryRoutes(fastify: FastifyInstance) {
   // Help comes first on the home page: the search, crisis lines for the reader's region, staying safe.
   registry.homeSections.push({
     order: HELP_FIRST_ORDER,
-    render: async (ctx, req) => {
-      const region = regionOf(req ? Reflect.get(req.query as object, 'region') : undefined);
+    render: async (ctx, visit) => {
+      const region = regionOf(visit?.region);
       return <HelpFirst ctx={ctx} crisis={await crisisView(app.deps.db, region)} />;
     },
   });

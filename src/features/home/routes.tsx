@@ -1,5 +1,5 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { HomeSection } from '../../core/app.ts';
+import type { FastifyInstance } from 'fastify';
+import type { HomeSection, HomeVisit } from '../../core/app.ts';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { PageNumber, Type, typed } from '../../core/http/schemas.ts';
 import { Layout } from '../../core/views/layout.tsx';
@@ -17,10 +17,10 @@ const HomeQuery = Type.Object({
 const BEFORE_INTRO = 10;
 
 /** The page's context and every section rendered, split into those before the introduction and those after it. */
-async function renderSections(homeSections: HomeSection[], req: FastifyRequest) {
-  const ctx = req.pageContext();
+async function renderSections(homeSections: HomeSection[], visit: HomeVisit) {
+  const ctx = visit.req.pageContext();
   const sections = [...homeSections].sort((a, b) => a.order - b.order);
-  const rendered = await Promise.all(sections.map((s) => s.render(ctx, req)));
+  const rendered = await Promise.all(sections.map((s) => s.render(ctx, visit)));
   return {
     ctx,
     first: rendered.filter((_, i) => sections[i]!.order < BEFORE_INTRO),
@@ -49,7 +49,8 @@ export async function homeRoutes(fastify: FastifyInstance) {
       },
     },
     async (req, reply) => {
-      const { ctx, first, rest } = await renderSections(app.deps.registry.homeSections, req);
+      const { page, region } = req.query;
+      const { ctx, first, rest } = await renderSections(app.deps.registry.homeSections, { page, region, req });
       return reply.page(
         <Layout
           ctx={ctx}

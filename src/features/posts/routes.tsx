@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import { Check } from 'typebox/value';
 import type { PostFooter } from '../../core/app.ts';
 import { cacheTags } from '../../core/cache/tags.ts';
 import { PageNumber, SlugParams, Type, typed, type App } from '../../core/http/schemas.ts';
@@ -42,17 +41,13 @@ export async function postRoutes(fastify: FastifyInstance) {
   await app.register(staffPostRoutes);
 }
 
-/** The home route declares `?page=` as a PageNumber (src/features/home/routes.tsx); checked again here, typed. */
-const HomeQuery = Type.Object({ page: Type.Optional(PageNumber) });
-
 function registerSections(app: App) {
   const { db, clock, registry } = app.deps;
   registry.homeSections.push({
     order: 20,
-    async render(ctx, req) {
-      const page = req && Check(HomeQuery, req.query) ? req.query.page : undefined;
-      const list = await posts.listPublished(db, clock, { page });
-      if (req) await capCacheLifetime(req, app.deps);
+    async render(ctx, visit) {
+      const list = await posts.listPublished(db, clock, { page: visit?.page });
+      if (visit) await capCacheLifetime(visit.req, app.deps);
       return <HomePosts ctx={ctx} page={list} hrefFor={(n) => (n === 1 ? '/' : `/?page=${n}`)} />;
     },
   });
