@@ -84,7 +84,18 @@ describe('the post editor in Chromium', () => {
       const t = document.querySelector<HTMLTextAreaElement>('#field-body_md')!;
       t.setSelectionRange(t.value.length, t.value.length);
     });
-    await page.setInputFiles('#field-image', { name: 'lantern.png', mimeType: 'image/png', buffer: await picture() });
+    // Dropped onto the text, as from a file manager.
+    await page.evaluate(
+      async (b64) => {
+        const bytes = Uint8Array.from(atob(b64), (c) => c.charCodeAt(0));
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], 'lantern.png', { type: 'image/png' }));
+        const drop = new DragEvent('drop', { dataTransfer: data, bubbles: true, cancelable: true });
+        document.querySelector('#field-body_md')!.dispatchEvent(drop);
+      },
+      (await picture()).toString('base64'),
+    );
+    assert.equal(await page.evaluate(() => document.querySelector<HTMLInputElement>('#field-image')!.files?.length), 1);
     assert.equal(await page.evaluate(() => document.activeElement?.id), 'field-image_alt', 'asked for a description');
     const uploadsBefore = requests.filter((u) => u.endsWith('/admin/posts/images')).length;
     await page.click('[data-add-image-button]');
