@@ -1,7 +1,7 @@
 import { PassThrough } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
 import { loadConfig, type Config } from '../../src/config.ts';
-import { systemClock } from '../../src/core/clock.ts';
+import { systemClock, type Clock } from '../../src/core/clock.ts';
 import type { Db, Dialect } from '../../src/core/db/schema.ts';
 import { seedDemo } from '../../src/demo/seed.ts';
 import { buildApp } from '../../src/server.ts';
@@ -31,7 +31,8 @@ export interface LiveServer {
 export async function startLiveServer(
   dialect: Dialect,
   /** `clientAddresses`: other loopback addresses the test connects from; none may be stored or logged either. */
-  opts: { seed?: boolean; env?: Record<string, string>; clientAddresses?: string[] } = {},
+  /** `clock`: a ManualClock for tests that move time (scheduling); the system clock otherwise. */
+  opts: { seed?: boolean; env?: Record<string, string>; clientAddresses?: string[]; clock?: Clock } = {},
 ): Promise<LiveServer> {
   const database = await createTestDatabase(dialect);
   const port = await freePort();
@@ -58,7 +59,7 @@ export async function startLiveServer(
   const stream = new PassThrough();
   const chunks: string[] = [];
   stream.on('data', (c: Buffer) => chunks.push(c.toString('utf8')));
-  const app = await buildApp({ config, handle: database.handle, logStream: stream });
+  const app = await buildApp({ config, handle: database.handle, logStream: stream, clock: opts.clock });
   await app.listen({ port, host: '127.0.0.1' });
   const logs = () => chunks.join('');
   return {

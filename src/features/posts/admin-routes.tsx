@@ -125,7 +125,7 @@ async function showEditor(
   id: number | undefined,
   input: posts.PostInput,
   errors?: FieldErrors,
-  imageAdded?: string,
+  image?: { added?: string; alt?: string },
 ) {
   const { db, clock } = app.deps;
   const timeZone = app.deps.identity.stored().timeZone;
@@ -133,7 +133,7 @@ async function showEditor(
   if (id !== undefined && !existing) return notFoundPage(req, reply);
   const knownTags = await posts.knownTagNames(db);
   const status = existing?.status ?? 'draft';
-  const page = { input, status, errors, existing, knownTags, imageAdded, timeZone } as const;
+  const page = { input, status, errors, existing, knownTags, image, timeZone } as const;
   return reply.page(<PostEditorPage ctx={req.pageContext()} {...page} />, errors ? 400 : 200);
 }
 
@@ -183,10 +183,11 @@ async function addImageFromForm(
   const input = inputFromForm(form, app.deps.identity.stored().timeZone);
   const upload = form.image instanceof CoverUpload ? form.image : undefined;
   const result = await addInlineImage(app.deps.db, app.deps.clock, upload, form.image_alt ?? '');
-  if (!result.ok) return showEditor(app, req, reply, id, input, fieldErrorsOf(result));
+  // The description stays typed; a file input cannot be refilled, so the file is chosen again.
+  if (!result.ok) return showEditor(app, req, reply, id, input, fieldErrorsOf(result), { alt: form.image_alt });
   const body = input.body_md.trimEnd();
   const withImage = { ...input, body_md: `${body}${body ? '\n\n' : ''}${result.value.markdown}\n` };
-  return showEditor(app, req, reply, id, withImage, undefined, result.value.markdown);
+  return showEditor(app, req, reply, id, withImage, undefined, { added: result.value.markdown });
 }
 
 /** What the form sent; "Publish at" is read in the site's time zone. */

@@ -160,6 +160,16 @@ for (const dialect of DIALECTS) {
       assert.match(res.body, /<p class="field-error" id="field-image_alt-error">Describe the image/);
       assert.match(res.body, /Kept words\.<\/textarea>/);
       assert.equal(await mediaCount(), before);
+      const wrongFile = await send('/admin/posts', {
+        title: 'Kept title',
+        add_image: '1',
+        image_alt: 'A typed description',
+        image: { name: 'notes.jpg', type: 'image/jpeg', data: Buffer.from('not a picture') },
+      });
+      assert.equal(wrongFile.statusCode, 400);
+      assert.match(wrongFile.body, /id="field-image-error">Choose a JPEG, PNG or WebP image/);
+      assert.match(wrongFile.body, /name="image_alt"[^>]*value="A typed description"/, 'the description is kept');
+      assert.equal(await mediaCount(), before);
     });
 
     it('is for editors only', async () => {

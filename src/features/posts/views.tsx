@@ -404,8 +404,8 @@ export interface EditorProps {
   /** What was just done, from the redirect's `?done=`. */
   done?: EditorDone;
   knownTags: string[];
-  /** The Markdown line of an image just added to the text (without JavaScript). */
-  imageAdded?: string;
+  /** Without JavaScript: the Markdown line of an image just added, or the description typed for a refused one. */
+  image?: { added?: string; alt?: string };
   /** The site's time zone, which "Publish at" is entered and shown in (UTC when absent). */
   timeZone?: string;
   /** The post as stored, when editing one (undefined for a new post). */
@@ -417,7 +417,7 @@ export interface EditorProps {
 }
 
 export function PostEditorPage(props: EditorProps) {
-  const { ctx, input, status, errors, done, knownTags, existing, imageAdded, timeZone = 'UTC' } = props;
+  const { ctx, input, status, errors, done, knownTags, existing, image, timeZone = 'UTC' } = props;
   const postId = existing?.post.id;
   const slug = existing?.post.slug;
   const cover = existing?.post.cover_image ? { file: existing.post.cover_image, alt: existing.post.cover_alt } : null;
@@ -505,7 +505,7 @@ export function PostEditorPage(props: EditorProps) {
             <div class="prose" data-preview aria-live="polite" dangerouslySetInnerHTML={{ __html: preview }} />
           </section>
         </div>
-        <AddImage errors={errors} added={imageAdded} />
+        <AddImage errors={errors} added={image?.added} alt={image?.alt} />
         <Field
           name="tags"
           label="Tags"
@@ -762,7 +762,7 @@ export function MarkdownToolbar({ target }: { target: string }) {
  * the whole editor form (nothing is saved) and the page comes back with the image's line at the end
  * of the text; with it, the script uploads the image and inserts the line at the cursor.
  */
-function AddImage({ errors, added }: { errors?: FieldErrors; added?: string }) {
+function AddImage({ errors, added, alt }: { errors?: FieldErrors; added?: string; alt?: string }) {
   return (
     <fieldset class="add-image" id="add-image" data-add-image>
       <legend>Add an image to the text</legend>
@@ -786,7 +786,7 @@ function AddImage({ errors, added }: { errors?: FieldErrors; added?: string }) {
         hint="What the image shows, for people who cannot see it."
         errors={errors}
       >
-        {(a) => <input type="text" {...a} maxLength={300} autocomplete="off" />}
+        {(a) => <input type="text" {...a} value={alt ?? ''} maxLength={300} autocomplete="off" />}
       </Field>
       <button type="submit" name="add_image" value="1" class="secondary" data-add-image-button>
         Add the image to the text
