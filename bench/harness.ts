@@ -175,25 +175,22 @@ export async function startApp(
   await database.handOver();
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
+  const serve = [...(opts.nodeFlags ?? []), path.join(ROOT, 'bin', 'alongside.js'), 'serve'];
   const child = track(
-    spawn(
-      process.execPath,
-      [...SERVER_NODE_FLAGS, ...(opts.nodeFlags ?? []), path.join(ROOT, 'bin', 'alongside.js'), 'serve'],
-      {
-        env: {
-          ...process.env,
-          ...SERVER_ENV,
-          DATABASE_URL: database.databaseUrl,
-          DATA_DIR: database.dataDir,
-          PORT: String(port),
-          HOST: '127.0.0.1',
-          LOG_LEVEL: opts.logLevel ?? 'warn',
-          PUBLIC_URL: url,
-          ...opts.env,
-        },
-        stdio: ['ignore', 'pipe', 'pipe'],
+    spawn(process.execPath, [...SERVER_NODE_FLAGS, ...serve], {
+      env: {
+        ...process.env,
+        ...SERVER_ENV,
+        DATABASE_URL: database.databaseUrl,
+        DATA_DIR: database.dataDir,
+        PORT: String(port),
+        HOST: '127.0.0.1',
+        LOG_LEVEL: opts.logLevel ?? 'warn',
+        PUBLIC_URL: url,
+        ...opts.env,
       },
-    ),
+      stdio: ['ignore', 'pipe', 'pipe'],
+    }),
   );
   // Counted as the lines arrive rather than kept: a long run at 'info' would otherwise pile up.
   const byRoute = new Map<string, number>();
