@@ -41,6 +41,22 @@ describe('the listing editor in Chromium', () => {
     await page.fill('#field-hours0_closes', '17:00');
     await page.check('input[name=hours1_days][value=SA]');
     await page.check('input[name=hours1_allDay]');
+    // By appointment too, closed on Christmas Day and short hours on Christmas Eve next year (always to come).
+    const year = new Date().getUTCFullYear() + 1;
+    await page.check('input[name=byAppointment]');
+    await page.fill('#field-exception0_from', `${year}-12-25`);
+    await page.fill('#field-exception0_note', 'Christmas Day');
+    await page.fill('#field-exception1_from', `${year}-12-24`);
+    await page.check('input[name=exception1_kind][value=hours]');
+    await page.fill('#field-exception1_opens', '09:00');
+    await page.fill('#field-exception1_closes', '12:00');
+    if (javaScriptEnabled) {
+      // A third change from the "add another change" button: a fresh row, back to "closed all day".
+      await page.click('#exception-rows > button.add-row');
+      assert.ok(await page.isChecked('input[name=exception2_kind][value=closed]'));
+      assert.equal(await page.inputValue('#field-exception2_opens'), '');
+      await page.fill('#field-exception2_from', `${year + 1}-01-01`);
+    }
     await page.fill('#field-phone0_number', '0113 496 0000');
     await page.fill('#field-phone0_note', 'Front desk');
     await page.fill('#field-phone1_number', '07400 123456');
@@ -75,12 +91,39 @@ describe('the listing editor in Chromium', () => {
       .selectFrom('schedule')
       .select(['byday', 'opens_at', 'closes_at', 'timezone_name'])
       .where('service_id', '=', service.id)
+      .where('valid_from', 'is', null) // the weekly sessions
+      .where('description', 'is', null)
       .orderBy('byday')
       .execute();
     assert.deepEqual(hours, [
       { byday: 'MO,TU,WE,TH,FR', opens_at: '09:00', closes_at: '17:00', timezone_name: 'Europe/London' },
       { byday: 'SA', opens_at: '00:00', closes_at: '00:00', timezone_name: 'Europe/London' },
     ]);
+    const dated = await db
+      .selectFrom('schedule')
+      .select(['valid_from', 'valid_to', 'description', 'notes'])
+      .where('service_id', '=', service.id)
+      .where('description', 'is not', null)
+      .orderBy('description')
+      .orderBy('valid_from')
+      .execute();
+    assert.deepEqual(dated, [
+      { valid_from: null, valid_to: null, description: 'By appointment', notes: null },
+      { valid_from: `${year}-12-25`, valid_to: `${year}-12-25`, description: 'Closed', notes: 'Christmas Day' },
+      ...(javaScriptEnabled
+        ? [{ valid_from: `${year + 1}-01-01`, valid_to: `${year + 1}-01-01`, description: 'Closed', notes: null }]
+        : []),
+      { valid_from: `${year}-12-24`, valid_to: `${year}-12-24`, description: 'Special hours', notes: null },
+    ]);
+    // Readers see them on the listing's page.
+    const slug = await db.selectFrom('service').select('slug').where('id', '=', service.id).executeTakeFirstOrThrow();
+    const reader = await live.browser.newPage();
+    await reader.goto(`${live.server.url}/resources/${slug.slug}`);
+    const text = (await reader.textContent('main')) ?? '';
+    await reader.close();
+    assert.match(text, /By appointment/);
+    assert.match(text, new RegExp(`Closed on [A-Z][a-z]{2},? 25 Dec ${year} — Christmas Day`));
+    assert.match(text, new RegExp(`Open 09:00–12:00 only on [A-Z][a-z]{2},? 24 Dec ${year}`));
     const phones = await db
       .selectFrom('phone')
       .select(['number', 'type'])

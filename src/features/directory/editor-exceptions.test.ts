@@ -5,7 +5,8 @@ import { formValues, loginAs, postForm, type StaffSession } from '../../../test/
 import type { FieldErrors } from '../../core/result.ts';
 import { translate } from '../../core/i18n/index.ts';
 import { exceptionsToForm, parseExceptionRows } from './editor-rows.ts';
-import { seedDirectory } from './seed.ts';
+import { writeListing } from './listing-store.ts';
+import { demoInput, dialectOf, seedDirectory } from './seed.ts';
 
 /*
  * "By appointment" and dated changes to the usual hours in the listing editor: rows of plain fields
@@ -222,6 +223,43 @@ for (const dialect of DIALECTS) {
       assert.doesNotMatch(await found(), /Red Umbrella Drop-in \(demo\)/);
       t.clock.set('2027-01-01T13:00:00Z'); // the next Friday
       assert.match(await found(), /Red Umbrella Drop-in \(demo\)/);
+    });
+
+    it('closes every place of a listing on the service’s closed date', async () => {
+      const place = (name: string, latitude: number) => ({
+        name,
+        city: 'London',
+        country: 'GB',
+        latitude,
+        longitude: -0.1,
+        hours: [{ byday: 'FR', opens_at: '09:00', closes_at: '17:00' }],
+      });
+      const input = demoInput({
+        name: 'Two rooms (test)',
+        terms: { category: ['health'] },
+        timezone: 'Europe/London',
+        exceptions: [{ from: '2027-01-08', to: '2027-01-08', opens_at: null, closes_at: null, note: '' }],
+      } as never);
+      input.locations = [place('North room', 51.52), place('South room', 51.48)].map((l) => ({
+        ...l,
+        address1: '',
+        address2: '',
+        region: '',
+        postalCode: '',
+        isConfidential: false,
+        areaName: '',
+        transportation: '',
+      }));
+      const { slug } = await writeListing(t.db, dialectOf(t.db), t.clock, input);
+      const two = `/resources/${slug}`;
+      t.clock.set('2027-01-08T10:00:00Z'); // Friday 8 January, 10:00 in London
+      const closedDay = (await t.inject({ url: two })).body;
+      // The service's block (where the change is listed) and both places say so.
+      assert.equal(closedDay.match(/<p>Closed now<\/p>/g)?.length, 3, 'both places closed');
+      assert.equal(closedDay.match(/Today: Closed on Fri 8 Jan/g)?.length, 3);
+      assert.match(closedDay, /<li>Closed on Fri 8 Jan<\/li>/, 'listed once, with the service’s hours');
+      t.clock.set('2027-01-15T10:00:00Z'); // the next Friday
+      assert.equal((await t.inject({ url: two })).body.match(/class="open-now">Open now/g)?.length, 2);
     });
 
     it('removes what is cleared', async () => {

@@ -417,7 +417,7 @@ export function diffInputs(before: ListingInput | null, after: ListingInput): Re
         out[k] = sortExceptions(v as ExceptionInput[])
           .map(exceptionKey)
           .join('\n');
-      else if (k === 'byAppointment') out[k] = v ? 'yes' : 'no';
+      else if (k === 'byAppointment') out[k] = v ? 'yes' : '';
       else out[k] = typeof v === 'string' ? v : JSON.stringify(v);
     }
     return out;
