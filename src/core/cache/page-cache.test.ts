@@ -2,6 +2,8 @@ import { cacheTags, type CacheTag } from './tags.ts';
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createTestDatabase } from '../../../test/support/app.ts';
+import zlib from 'node:zlib';
+import { compress } from '../http/compression.ts';
 import { PageCache } from './page-cache.ts';
 
 const page = (body: string, tags: CacheTag[]) => ({ body, headers: {}, status: 200, tags });
@@ -39,6 +41,26 @@ describe('page cache', () => {
     assert.equal(cache.get('/huge'), undefined, 'a page over a quarter of the budget is not kept');
     void cache.invalidate(cacheTags.all);
     assert.equal(cache.byteSize, 0);
+  });
+
+  it('answers the first compressed request quickly, then keeps the smallest body for the next ones', async () => {
+    const cache = new PageCache();
+    // Varied text, so that Brotli 11 and the quick level differ in size.
+    const words = Array.from({ length: 6000 }, (_, i) => `word${(i * 7919) % 1013} `).join('');
+    const entry = cache.set('/big', { ...page(words, []), compressible: true }, undefined, cache.currentGeneration)!;
+    assert.equal(cache.encodingFor(entry, 'br'), 'br');
+    const first = await cache.encodedBody('/big', entry, 'br');
+    const quick = await compress(Buffer.from(words), 'br', 'fast');
+    assert.ok(first.equals(quick), 'the first request waits only for the quick compression');
+    const best = await compress(Buffer.from(words), 'br', 'max');
+    assert.ok(best.length < quick.length, `${best.length} < ${quick.length}`);
+    let later = await cache.encodedBody('/big', entry, 'br');
+    for (let i = 0; i < 100 && !later.equals(best); i++) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      later = await cache.encodedBody('/big', entry, 'br');
+    }
+    assert.ok(later.equals(best), 'later requests get the smallest body');
+    assert.equal(zlib.brotliDecompressSync(later).toString(), words);
   });
 
   it('expires entries on the clock it was given', () => {
