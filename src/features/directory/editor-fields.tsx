@@ -43,6 +43,20 @@ const dayLabel = (locale: Locale) => {
   return Object.fromEntries(DAYS.map((d, i) => [d, format.format(Date.UTC(2024, 0, 1 + i))]));
 };
 
+/** An opening and a closing time side by side (a session of the week, or a dated change). */
+function TimePair(p: { values: Form; errors?: FieldErrors; opens: string; closes: string }) {
+  return (
+    <div class="time-pair">
+      <Field name={p.opens} label="Opens" errors={p.errors}>
+        {(a) => <input {...a} type="time" value={one(p.values, p.opens)} />}
+      </Field>
+      <Field name={p.closes} label="Closes" errors={p.errors}>
+        {(a) => <input {...a} type="time" value={one(p.values, p.closes)} />}
+      </Field>
+    </div>
+  );
+}
+
 /** Opening hours as sessions: the days it runs on, opening and closing times, or open 24 hours. */
 export function HoursRows({
   prefix,
@@ -77,14 +91,7 @@ export function HoursRows({
               </label>
             ))}
           </div>
-          <div class="time-pair">
-            <Field name={f(r, 'opens')} label="Opens" errors={errors}>
-              {(a) => <input {...a} type="time" value={one(values, f(r, 'opens'))} />}
-            </Field>
-            <Field name={f(r, 'closes')} label="Closes" errors={errors}>
-              {(a) => <input {...a} type="time" value={one(values, f(r, 'closes'))} />}
-            </Field>
-          </div>
+          <TimePair values={values} errors={errors} opens={f(r, 'opens')} closes={f(r, 'closes')} />
           <label>
             <input type="checkbox" name={f(r, 'allDay')} value="1" checked={one(values, f(r, 'allDay')) !== ''} /> Open
             24 hours on these days
@@ -144,14 +151,7 @@ export function ExceptionRows({ values, errors }: { values: Form; errors?: Field
                 <input type="radio" name={f(r, 'kind')} value="hours" checked={kind === 'hours'} /> Open at other times
               </label>
             </fieldset>
-            <div class="time-pair">
-              <Field name={f(r, 'opens')} label="Opens" errors={errors}>
-                {(a) => <input {...a} type="time" value={one(values, f(r, 'opens'))} />}
-              </Field>
-              <Field name={f(r, 'closes')} label="Closes" errors={errors}>
-                {(a) => <input {...a} type="time" value={one(values, f(r, 'closes'))} />}
-              </Field>
-            </div>
+            <TimePair values={values} errors={errors} opens={f(r, 'opens')} closes={f(r, 'closes')} />
             <Field name={f(r, 'note')} label="Note for readers (optional)" errors={errors}>
               {(a) => <input {...a} type="text" maxLength={200} value={one(values, f(r, 'note'))} />}
             </Field>
