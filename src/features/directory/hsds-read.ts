@@ -7,6 +7,7 @@ import { decodeUtf8Marked, findTextFault } from '../../core/text/gate.ts';
 import { textFaultMessage } from '../../core/text/messages.ts';
 import { checkUrl } from '../../core/text/urls.ts';
 import { EXPORT_EXTENSIONS, extensionColumn } from './hsds-data.ts';
+import { plainCsv } from './csv-records.ts';
 import { withoutBom, type TableFile } from './hsds-package.ts';
 import * as hsdsRepo from './hsds-repo.ts';
 import { HSDS_FIELDS, HSDS_TABLES, type FieldSpec, type HsdsTable } from './hsds.ts';
@@ -71,14 +72,34 @@ const DEFAULTS: Partial<Record<HsdsTable, Record<string, string>>> = {
 /** The columns a file must have (the others may be absent: an absent column is an empty one). */
 export const requiredColumns = (table: HsdsTable) => ['id', ...(MUST_HAVE[table] ?? [])];
 
+/** A CSV file read: its header, then its records one by one (`index` counts the header as 0). */
+interface CsvFile {
+  header: string[];
+  eachRecord(fn: (cells: string[], index: number) => void): void;
+  /**
+   * The whole file passes the text gate, so every cell does (a cell is a piece of the text, its quotes taken off;
+   * valid UTF-8 holds no lone surrogate to cut in two) and the cells need not be checked one by one.
+   */
+  clean: boolean;
+}
+
+/** A CSV file's records in memory, as a CsvFile. */
+function inMemory(records: string[][], clean: boolean): CsvFile {
+  return {
+    header: records[0]!,
+    clean,
+    eachRecord(fn) {
+      for (let i = 1; i < records.length; i++) fn(records[i]!, i);
+    },
+  };
+}
+
 /**
  * A CSV file's records, or null (with the reason) when it cannot be read or has no header. Cells are split on
  * bytes and then decoded one by one (bytes that are not UTF-8 marked, see decodeUtf8Marked), so the text gate
- * can name the row and field of a bad byte. `clean`: the whole file passes the text gate, so every cell does
- * (a cell is a piece of the text, its quotes taken off; valid UTF-8 holds no lone surrogate to cut in two)
- * and the cells need not be checked one by one.
+ * can name the row and field of a bad byte.
  */
-function readCsv(full: string, file: string, fail: Fail): { records: string[][]; clean: boolean } | null {
+function readCsv(full: string, file: string, fail: Fail): CsvFile | null {
   const bytes = withoutBom(fs.readFileSync(full));
   const options = { skip_empty_lines: true, relax_column_count: false, max_record_size: MAX_CELL * 64 };
   let records: Uint8Array[][];
@@ -87,9 +108,21 @@ function readCsv(full: string, file: string, fail: Fail): { records: string[][];
     // cost of decoding each cell apart (a 100,000-service package has some three million).
     if (isUtf8(bytes)) {
       const whole = bytes.toString('utf8');
+      const clean = findTextFault(whole, true) === null;
+      // Plain CSV (nearly every file) is read record by record, each dropped once checked; anything else by
+      // csv-parse, whole. The limit in characters keeps well inside csv-parse's in bytes (3 bytes at most each).
+      const plain = plainCsv(whole, options.max_record_size / 4);
+      if (plain) {
+        let header: string[] = [];
+        plain.each((cells) => {
+          header = cells;
+          return false;
+        });
+        return { header, clean, eachRecord: (fn) => plain.each((cells, i) => void (i > 0 && fn(cells, i))) };
+      }
       const text = parse(whole, options) as string[][];
       if (text.length === 0) fail(msg('importEmptyFile', { file }));
-      return text.length ? { records: text, clean: findTextFault(whole, true) === null } : null;
+      return text.length ? inMemory(text, clean) : null;
     }
     records = parse(bytes, { ...options, encoding: null }) as unknown as Uint8Array[][];
   } catch {
@@ -111,7 +144,10 @@ function readCsv(full: string, file: string, fail: Fail): { records: string[][];
     fail(msg('importEmptyFile', { file }));
     return null;
   }
-  return { records: records.map((record) => record.map((cell) => decodeUtf8Marked(cell))), clean: false };
+  return inMemory(
+    records.map((record) => record.map((cell) => decodeUtf8Marked(cell))),
+    false,
+  );
 }
 
 /** A header cell the text gate refuses makes the file unusable: each is named by its column. */
@@ -193,9 +229,8 @@ function fieldValue(table: HsdsTable, f: FieldSpec, raw: string, where: () => Me
 export function readTable(table: HsdsTable, tf: TableFile, ignoredColumns: string[], fail: Fail): TableData | null {
   const { file } = tf;
   const csv = readCsv(tf.full, file, fail);
-  if (!csv || !headerClean(file, csv.records[0]!, fail)) return null;
-  const { records } = csv;
-  const header = records[0]!.map((h) => h.trim());
+  if (!csv || !headerClean(file, csv.header, fail)) return null;
+  const header = csv.header.map((h) => h.trim());
   const fields = HSDS_FIELDS[table];
   const extensions = EXPORT_EXTENSIONS[table] ?? [];
   const known = new Set([...fields.map((f) => f.name), ...extensions, ...extensions.map(extensionColumn)]);
@@ -219,8 +254,7 @@ export function readTable(table: HsdsTable, tf: TableFile, ignoredColumns: strin
   const data: TableData = { file, rows: [], lines: [], bad: new Map() };
   const seen = new Set<string>();
   const noneRefused = new Set<number>();
-  for (let i = 1; i < records.length; i++) {
-    const rec = records[i]!;
+  csv.eachRecord((rec, i) => {
     const r = data.rows.length;
     const bad: Fail = (problem) => (data.bad.get(r) ?? data.bad.set(r, []).get(r)!).push(problem);
     const row: Row = {};
@@ -242,7 +276,7 @@ export function readTable(table: HsdsTable, tf: TableFile, ignoredColumns: strin
     seen.add(id);
     data.rows.push(row);
     data.lines.push(i + 1);
-  }
+  });
   return data;
 }
 

@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
+import { sql } from 'kysely';
 import { ManualClock } from '../../core/clock.ts';
 import type { Db } from '../../core/db/schema.ts';
 import { translate } from '../../core/i18n/index.ts';
@@ -195,6 +196,27 @@ for (const dialect of DIALECTS) {
         assert.deepEqual(await snapshot(d.db), before, `${name}: nothing changed`);
       }
     });
+
+    it(
+      'gives the import its large SQLite page cache only while it runs, refused or not',
+      { skip: dialect !== 'sqlite' },
+      async () => {
+        const cacheSize = async () =>
+          Number(Object.values((await sql`pragma cache_size`.execute(d.db)).rows[0] as object)[0]);
+        const before = await cacheSize();
+        assert.equal(before, -1024, "the connection's own 1 MiB");
+        await run(renamed('2026-11-20T00:00:00.000Z', 'Advice (cache check)'));
+        assert.equal(await cacheSize(), before, 'back to 1 MiB after an import');
+        // Refused inside the transaction: a row moved to another record.
+        const moved = copyPackage((edit) => {
+          edit('service.csv', '2026-10-15T08:30:00.000Z', '2027-06-01T00:00:00.000Z');
+          edit('phone.csv', `${ADVICE_PHONE},,${ADVICE},`, `${ADVICE_PHONE},,${CLINIC},`);
+        });
+        const refused = await importPackage(d.db, dialect, clock, moved);
+        assert.match(refused.ok ? '' : translate('en', refused.message), /already in the directory/);
+        assert.equal(await cacheSize(), before, 'and after a refused one');
+      },
+    );
 
     it('reports no change when an export of the directory is imported back into it', async () => {
       const seeded = await createTestDatabase(dialect);
