@@ -169,6 +169,18 @@ for (const dialect of DIALECTS) {
       assert.equal((await latest()).body_md, 'Sent before any field had focus.');
       assert.equal((await latest()).challenge_passed, 1);
 
+      // The widget is drawn when a field gets focus (a tap on the send button gives it focus first): the
+      // button must not move, or the tap that loaded the widget misses it.
+      await page.goto(`${live.server.url}/posts/${post.slug}`);
+      const buttonTop = () =>
+        page.evaluate(
+          () => document.querySelector('#comment-form button[type="submit"]')!.getBoundingClientRect().top + scrollY,
+        );
+      const before = await buttonTop();
+      await page.focus('#field-body');
+      await page.waitForSelector('#comment-form altcha-widget .altcha');
+      assert.equal(await buttonTop(), before, 'the send button stays where it was when the widget appears');
+
       // The challenge cannot be fetched: the words are not stuck in the page; they go to the stricter queue.
       await page.route('**/antispam/challenge', (route) => route.fulfill({ status: 503, body: 'unavailable' }));
       await page.goto(`${live.server.url}/posts/${post.slug}`);

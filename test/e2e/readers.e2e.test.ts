@@ -42,6 +42,25 @@ async function firstQuizLesson(server: LiveServer): Promise<string> {
   return `${row.slug}/${lesson.slug}`;
 }
 
+/** Waits for the error summary; when it never comes, says what the page and its widget were doing. */
+async function summaryOrWhy(page: Page, form: string, log: string[]) {
+  await page.waitForSelector('.error-summary', { timeout: 60_000 }).catch(async (e: Error) => {
+    const state = await page
+      .evaluate((selector) => {
+        const widget = document.querySelector(`${selector} altcha-widget`);
+        return {
+          url: location.href,
+          defined: !!customElements.get('altcha-widget'),
+          state: widget?.querySelector('[data-state]')?.getAttribute('data-state'),
+          widget: widget?.outerHTML.slice(0, 800),
+          active: document.activeElement?.outerHTML.slice(0, 200),
+        };
+      }, form)
+      .catch((err: Error) => err.message);
+    throw new Error(`${e.message}\n${JSON.stringify(state)}\n${log.join('\n')}`);
+  });
+}
+
 const focusedId = (page: Page) => page.evaluate(() => document.activeElement?.id ?? '');
 
 for (const dialect of DIALECTS)
@@ -177,15 +196,24 @@ for (const dialect of DIALECTS)
       it(`pledge and comment error summaries land in view (${mode})`, { timeout: 120_000 }, async () => {
         const context = await phone(live.browser, js);
         const page = await context.newPage();
+        const log: string[] = [];
+        const t0 = Date.now();
+        const stamp = (s: string) => log.push(`${Date.now() - t0}ms ${s}`);
+        page.on('console', (m) => stamp(`console ${m.type()} ${m.text()}`));
+        page.on('pageerror', (e) => stamp(`pageerror ${e.message}`));
+        page.on('request', (r) => stamp(`> ${r.method()} ${r.url()}`));
+        page.on('response', (r) => stamp(`< ${r.status()} ${r.url()}`));
+        page.on('requestfailed', (r) => stamp(`failed ${r.url()} ${r.failure()?.errorText}`));
+        page.on('framenavigated', (f) => stamp(`navigated ${f.url()}`));
         await page.goto(live.server.url + '/campaigns/16-days-2026');
         await page.click('#pledge-form button[type="submit"]');
-        await page.waitForSelector('.error-summary', { timeout: 60_000 });
+        await summaryOrWhy(page, '#pledge-form', log);
         assert.equal(await inFirstViewport(page, '.error-summary'), true);
         if (js) assert.equal(await focusedId(page), 'error-summary');
 
         await page.goto(`${live.server.url}/posts/${postSlug}`);
         await page.click('#comment-form button[type="submit"]');
-        await page.waitForSelector('.error-summary', { timeout: 60_000 });
+        await summaryOrWhy(page, '#comment-form', log);
         assert.equal(await inFirstViewport(page, '.error-summary'), true);
         if (js) assert.equal(await focusedId(page), 'error-summary');
         await context.close();
