@@ -10,6 +10,9 @@
   var lang = page === 'fr' ? 'fr-FR' : page === 'en' ? 'en-GB' : page;
   var relative = new Intl.RelativeTimeFormat(lang, { numeric: 'auto' });
   var exact = new Intl.DateTimeFormat(lang, { dateStyle: 'full', timeStyle: 'long' });
+  // Made once: a formatter costs far more to make than to use, and a post can carry many dates.
+  var dateOnly = new Intl.DateTimeFormat(lang, { dateStyle: 'long' });
+  var dateAndTime = new Intl.DateTimeFormat(lang, { dateStyle: 'long', timeStyle: 'short' });
   var MINUTE = 60e3;
   var HOUR = 60 * MINUTE;
   var DAY = 24 * HOUR;
@@ -33,11 +36,7 @@
     else if (days < 7) words = relative.format(-days, 'day');
     else if (days < 31) words = relative.format(-Math.floor(days / 7), 'week');
     // Beyond a month a date says more than "5 weeks ago": the date, in the reader's time zone.
-    if (!words)
-      words = new Intl.DateTimeFormat(lang, {
-        dateStyle: 'long',
-        timeStyle: el.getAttribute('data-relative') === 'time' ? 'short' : undefined,
-      }).format(at);
+    if (!words) words = (el.getAttribute('data-relative') === 'time' ? dateAndTime : dateOnly).format(at);
     el.textContent = words;
     el.title = exact.format(at);
   }
