@@ -7,7 +7,9 @@
  * Timings depend on the machine: on a shared, loaded one LCP and the performance score drop.
  * Each page is measured three times (--runs N) and the run with the median performance score shown,
  * as Lighthouse advises for variable machines.
- * Run: node --import tsx bench/lighthouse.ts [--runs 3]
+ * --page LABEL measures only that page; --why prints, for a page under 1.00, where its main thread went
+ * (work by kind, script by URL, long tasks) to find what costs the score.
+ * Run: node --import tsx bench/lighthouse.ts [--runs 3] [--page post] [--why]
  */
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
@@ -21,6 +23,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 /** Runs per page (--runs N, default 3); the run with the median performance score is shown. */
 const runsAt = process.argv.indexOf('--runs');
 const RUNS = runsAt > 0 ? Math.max(1, Number(process.argv[runsAt + 1]) || 1) : 3;
+const pageAt = process.argv.indexOf('--page');
+const ONLY = pageAt > 0 ? process.argv[pageAt + 1] : undefined;
+const WHY = process.argv.includes('--why');
 
 const database = await openBenchDatabase('sqlite', 'lighthouse');
 // The demo content goes only into a database without staff: the bench's own account is not needed here.
@@ -51,6 +56,32 @@ const pages: [string, string][] = [
   ['safety', '/safety'],
 ];
 
+type Items = Record<string, unknown>[];
+/** The table rows of an audit's details, when it has them. */
+function itemsOf(lhr: Result, id: string): Items {
+  const details = lhr.audits[id]?.details as { items?: Items } | undefined;
+  return details?.items ?? [];
+}
+
+/** Where one run's main thread went: the metrics that make the score, work by kind, long tasks. */
+function printWhy(lhr: Result): void {
+  const ms = (id: string) => `${id} ${(lhr.audits[id]?.numericValue ?? NaN).toFixed(0)}`;
+  const metrics = ['first-contentful-paint', 'largest-contentful-paint', 'total-blocking-time', 'speed-index'];
+  console.log(`  perf ${lhr.categories.performance?.score}: ${metrics.map(ms).join(' ms, ')} ms`);
+  const work = itemsOf(lhr, 'mainthread-work-breakdown').map((i) => `${i.groupLabel} ${Number(i.duration).toFixed(0)}`);
+  console.log(`  main thread (ms): ${work.join(', ')}`);
+  for (const i of itemsOf(lhr, 'bootup-time'))
+    console.log(
+      `  script ${String(i.url)}: ${Number(i.total).toFixed(0)} ms (${Number(i.scripting).toFixed(0)} running)`,
+    );
+  for (const i of itemsOf(lhr, 'layout-shifts'))
+    console.log(`  layout shift ${Number(i.score).toFixed(3)}: ${JSON.stringify(i.node ?? '').slice(0, 200)}`);
+  for (const i of itemsOf(lhr, 'long-tasks'))
+    console.log(
+      `  long task at ${Number(i.startTime).toFixed(0)} ms: ${Number(i.duration).toFixed(0)} ms, ${String(i.url)}`,
+    );
+}
+
 const chrome = await chromeLauncher.launch({
   chromePath: CHROMIUM,
   // No sandbox: the benchmark runs as root on the development machines.
@@ -60,7 +91,7 @@ const CATEGORIES = ['performance', 'accessibility', 'best-practices', 'seo'] as 
 console.log(`Lighthouse ${'mobile'} on ${app.url}; ${machine()}`);
 console.log('page               perf  a11y  bp    seo   LCP      CLS     transferred');
 try {
-  for (const [label, path] of pages) {
+  for (const [label, path] of pages.filter(([label]) => !ONLY || label === ONLY)) {
     // Lighthouse's own advice for noisy machines: several runs, the one with the median performance.
     const runs: Result[] = [];
     for (let i = 0; i < RUNS; i++) {
@@ -92,6 +123,7 @@ try {
       .filter((a) => a.scoreDisplayMode === 'binary' || (a.score ?? 1) < 0.9)
       .map((a) => a.id);
     if (failed.length) console.log(`${''.padEnd(19)}failing audits: ${failed.join(', ')}`);
+    if (WHY) for (const run of runs) printWhy(run);
   }
 } finally {
   chrome.kill();

@@ -44,8 +44,9 @@ function PostMeta({
 }) {
   return (
     <p class="meta">
+      {/* The date last: its words change in the browser (relative-time.js), and nothing after it should move. */}
       {t(ctx.locale, 'by')} <a href={`/authors/${post.author_slug}`}>{post.author_name}</a> ·{' '}
-      <When iso={post.published_at} locale={ctx.locale} /> · {t(ctx.locale, 'minutesRead', { n: readingMinutes })}
+      {t(ctx.locale, 'minutesRead', { n: readingMinutes })} · <When iso={post.published_at} locale={ctx.locale} />
     </p>
   );
 }
