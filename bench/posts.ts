@@ -7,10 +7,9 @@
  * Run: node --import tsx bench/posts.ts [--duration 4] [--connections 50]  (BENCH_ROUNDS=5 by default)
  */
 import { brotliDecompressSync } from 'node:zlib';
-import { systemClock } from '../src/core/clock.ts';
-import * as posts from '../src/features/posts/service.ts';
 import { csrfFrom, formValues } from '../test/support/staff.ts';
 import { openBenchDatabase } from './database.ts';
+import { addLongPost } from './long-post.ts';
 import {
   benchSettings,
   httpRequest,
@@ -28,73 +27,12 @@ const settings = benchSettings({ duration: 4, connections: 50, rounds: 5 });
 const database = await openBenchDatabase('sqlite', 'posts');
 const { db } = database.handle;
 
-const WORDS =
-  'support outreach rights safety peer led harm reduction services housing health legal advice community trust listen offer choice dignity work'.split(
-    ' ',
-  );
-function paragraph(n: number, seed: number): string {
-  return Array.from({ length: n }, (_, i) => WORDS[(i * 7 + seed) % WORDS.length]).join(' ') + '.';
-}
-const sections: string[] = [];
-let words = 0;
-for (let s = 0; words < 1500; s++) {
-  sections.push(`## Section ${s + 1}: ${WORDS[s % WORDS.length]}`);
-  sections.push(
-    paragraph(60, s),
-    `- ${paragraph(6, s + 1)}\n- ${paragraph(6, s + 2)}\n- [a resource](https://example.org/r/${s})`,
-    `> ${paragraph(20, s + 3)}`,
-    paragraph(40, s + 4),
-  );
-  words += 4 + 60 + 18 + 20 + 40;
-}
-const body = sections.join('\n\n');
-
-const saved = await posts.savePost(
-  db,
-  systemClock,
-  { id: database.staff.id, role: 'admin' },
-  undefined,
-  {
-    title: 'A long post for the benchmark',
-    slug: 'bench',
-    excerpt: 'Fifteen hundred words and a hundred comments.',
-    body_md: body,
-    content_note: 'mentions violence',
-    language: 'en',
-    tags: 'Harm reduction, Outreach, Rights',
-    publish_at: '',
-    translation_of: '',
-    cover_alt: '',
-  },
-  'publish',
-);
-if (!saved.ok) throw new Error(`the post was not saved: ${JSON.stringify(saved)}`);
-const postId = saved.value.id;
-const now = new Date().toISOString();
-await db
-  .insertInto('comments')
-  .values(
-    Array.from({ length: 100 }, (_, i) => ({
-      post_id: postId,
-      parent_id: null,
-      display_name: i % 3 ? `Reader ${i}` : '',
-      body_md: `Comment ${i}: ${paragraph(30, i)} See [this guide](https://example.org/guide/${i}).`,
-      status: 'approved' as const,
-      is_staff: 0,
-      staff_user_id: null,
-      challenge_passed: 1,
-      token_hash: null,
-      fingerprint: `fp-${i}`,
-      legacy_id: null,
-      created_at: new Date(Date.now() - (100 - i) * 60_000).toISOString(),
-      updated_at: now,
-      editable_until: null,
-      status_changed_at: now,
-      moderated_by: null,
-      edit_count: 0,
-    })),
-  )
-  .execute();
+const { id: postId, words } = await addLongPost(db, database.staff.id, {
+  slug: 'bench',
+  title: 'A long post for the benchmark',
+  tags: 'Harm reduction, Outreach, Rights',
+  contentNote: 'mentions violence',
+});
 
 // ── measurement: the app in its own process ──
 // 'info' logs a line for every request that reaches Fastify, which is how misses are counted below.

@@ -1,15 +1,15 @@
 /*
  * The data bench/scale.ts serves: the directory benchmark's synthetic directory (bench/directory.ts's
  * generatePackage, imported with the `import-hsds` importer) and a post page like bench/posts.ts's
- * (1,500 words of Markdown, 100 approved comments), in a fresh database of either dialect. The
+ * (bench/long-post.ts: 1,500 words of Markdown, 100 approved comments), in a fresh database of either dialect. The
  * package is generated once and imported into each dialect's database.
  */
 import { createRequire } from 'node:module';
 import { sql } from 'kysely';
 import { systemClock } from '../src/core/clock.ts';
-import type { Db, Dialect } from '../src/core/db/schema.ts';
+import type { Dialect } from '../src/core/db/schema.ts';
 import { importPackage } from '../src/features/directory/hsds-io.ts';
-import * as posts from '../src/features/posts/service.ts';
+import { addLongPost } from './long-post.ts';
 import { openBenchDatabase, type BenchDatabase } from './database.ts';
 import { keep, restoreKept } from './scale-keep.ts';
 
@@ -43,70 +43,6 @@ export function searchPaths(): string[] {
   });
 }
 
-const WORDS =
-  'support outreach rights safety peer led harm reduction services housing health legal advice community trust listen offer choice dignity work'.split(
-    ' ',
-  );
-const paragraph = (n: number, seed: number) =>
-  Array.from({ length: n }, (_, i) => WORDS[(i * 7 + seed) % WORDS.length]).join(' ') + '.';
-
-async function addPost(db: Db, staffId: number): Promise<void> {
-  const sections: string[] = [];
-  for (let s = 0, words = 0; words < 1500; s++, words += 142)
-    sections.push(
-      `## Section ${s + 1}: ${WORDS[s % WORDS.length]}`,
-      paragraph(60, s),
-      `- ${paragraph(6, s + 1)}\n- ${paragraph(6, s + 2)}\n- [a resource](https://example.org/r/${s})`,
-      `> ${paragraph(20, s + 3)}`,
-      paragraph(40, s + 4),
-    );
-  const saved = await posts.savePost(
-    db,
-    systemClock,
-    { id: staffId, role: 'admin' },
-    undefined,
-    {
-      title: 'A long post for the scale benchmark',
-      slug: POST_PATH.split('/').pop()!,
-      excerpt: 'Fifteen hundred words and a hundred comments.',
-      body_md: sections.join('\n\n'),
-      content_note: '',
-      language: 'en',
-      tags: 'Harm reduction, Outreach',
-      publish_at: '',
-      translation_of: '',
-      cover_alt: '',
-    },
-    'publish',
-  );
-  if (!saved.ok) throw new Error(`the post was not saved: ${JSON.stringify(saved)}`);
-  const now = new Date().toISOString();
-  await db
-    .insertInto('comments')
-    .values(
-      Array.from({ length: 100 }, (_, i) => ({
-        post_id: saved.value.id,
-        parent_id: null,
-        display_name: `Reader ${i}`,
-        body_md: `Comment ${i}: ${paragraph(30, i)}`,
-        status: 'approved' as const,
-        is_staff: 0,
-        staff_user_id: null,
-        challenge_passed: 1,
-        token_hash: null,
-        fingerprint: `fp-${i}`,
-        legacy_id: null,
-        created_at: new Date(Date.now() - (100 - i) * 60_000).toISOString(),
-        updated_at: now,
-        editable_until: null,
-        status_changed_at: now,
-        moderated_by: null,
-        edit_count: 0,
-      })),
-    )
-    .execute();
-}
-
 /**
  * A fresh database of `dialect` holding the directory and the post: the copy kept in `keepDir` by
  * an earlier run when there is one (bench/scale-keep.ts), else imported from the package `pkg()`
@@ -130,7 +66,12 @@ export async function buildScaleDatabase(
   const imported = await importPackage(db, dialect, systemClock, pkg());
   if (!imported.ok) throw new Error(`the import failed: ${JSON.stringify(imported)}`);
   const seconds = (performance.now() - t0) / 1000;
-  await addPost(db, database.staff.id);
+  await addLongPost(db, database.staff.id, {
+    slug: POST_PATH.split('/').pop()!,
+    title: 'A long post for the scale benchmark',
+    tags: 'Harm reduction, Outreach',
+    contentNote: '',
+  });
   await sql`analyze`.execute(db);
   let kept = '';
   try {
