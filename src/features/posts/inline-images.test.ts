@@ -3,7 +3,7 @@ import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
 import { multipartBody, type MultipartPart } from '../../../test/support/multipart.ts';
-import { loginAs, type StaffSession } from '../../../test/support/staff.ts';
+import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { renderMarkdown } from '../../core/markdown/render.ts';
 import { escapeAlt } from './inline-images.ts';
 
@@ -170,6 +170,50 @@ for (const dialect of DIALECTS) {
       assert.match(wrongFile.body, /id="field-image-error">Choose a JPEG, PNG or WebP image/);
       assert.match(wrongFile.body, /name="image_alt"[^>]*value="A typed description"/, 'the description is kept');
       assert.equal(await mediaCount(), before);
+    });
+
+    it("deleting a post removes the images only its texts (body and revisions) showed, and keeps another post's", async () => {
+      const upload = async (alt: string) => {
+        const res = await send('/admin/posts/images', {
+          image_alt: alt,
+          image: { name: 'a.jpg', type: 'image/jpeg', data: await photoWithGps() },
+        });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json<{ markdown: string; url: string }>();
+      };
+      const [own, shared, earlier] = [await upload('Own'), await upload('Shared'), await upload('Earlier')];
+      const fields = (title: string, slug: string, body: string) => ({
+        title,
+        slug,
+        excerpt: '',
+        body_md: body,
+        content_note: '',
+        language: 'en',
+        tags: '',
+        publish_at: '',
+        translation_of: '',
+        cover_alt: '',
+        intent: 'publish',
+      });
+      const created = await send('/admin/posts', fields('Going', 'going', `${earlier.markdown}\n\n${shared.markdown}`));
+      assert.equal(created.statusCode, 303, created.body.slice(0, 400));
+      const going = await t.db.selectFrom('posts').select('id').where('slug', '=', 'going').executeTakeFirstOrThrow();
+      // Saved again without the earlier image: it stays only in a revision.
+      const edited = await send(
+        `/admin/posts/${going.id}`,
+        fields('Going', 'going', `${own.markdown}\n\n${shared.markdown}`),
+      );
+      assert.equal(edited.statusCode, 303, edited.body.slice(0, 400));
+      const staying = await send('/admin/posts', fields('Staying', 'staying', `Also here: ${shared.markdown}`));
+      assert.equal(staying.statusCode, 303, staying.body.slice(0, 400));
+      for (const image of [own, shared, earlier]) assert.equal((await t.inject(image.url)).statusCode, 200);
+
+      const deleted = await postForm(t, `/admin/posts/${going.id}/delete`, { confirm: 'yes' }, editor);
+      assert.equal(deleted.statusCode, 303, deleted.body.slice(0, 400));
+      assert.equal((await t.inject(own.url)).statusCode, 404, 'the image in its text is gone');
+      assert.equal((await t.inject(earlier.url)).statusCode, 404, 'the image in its revision is gone');
+      assert.equal((await t.inject(shared.url)).statusCode, 200, 'the image another post shows stays');
+      assert.match((await t.inject('/posts/staying')).body, new RegExp(`<img src="${shared.url}"`));
     });
 
     it('is for editors only', async () => {

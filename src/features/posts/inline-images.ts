@@ -1,9 +1,11 @@
 import type { Clock } from '../../core/clock.ts';
 import type { Executor } from '../../core/db/schema.ts';
 import { invalidFields, ok, type FieldErrors, type Result } from '../../core/result.ts';
+import { removeMedia } from '../../core/media/index.ts';
 import { isCleanText } from '../../core/text/gate.ts';
 import { msg } from './messages.ts';
-import { storeCover, type CoverUpload } from './uploads.ts';
+import { postImageInUse } from './repo.ts';
+import { coverMediaName, storeCover, type CoverUpload } from './uploads.ts';
 
 /*
  * Images in a post's text. They go through the cover pipeline (./uploads.ts: type read from the
@@ -45,4 +47,20 @@ export async function addInlineImage(
   if (!stored.ok) return stored;
   const url = `/media/posts/${stored.value.file}`;
   return ok({ url, markdown: `![${escapeAlt(alt.alt)}](${url})` });
+}
+
+/** Stored images a text shows, by their generated names. */
+export function imagesIn(text: string): string[] {
+  return [...text.matchAll(/\/media\/posts\/([a-f0-9]{24}\.(?:jpg|png|webp))/g)].map((m) => m[1]!);
+}
+
+/**
+ * After a post is deleted: removes the images its texts showed that no other post, revision or
+ * cover still uses, so a deleted post's pictures stop being served.
+ */
+export async function removeImagesLeftBy(db: Executor, texts: string[]): Promise<void> {
+  for (const file of new Set(texts.flatMap(imagesIn))) {
+    const name = coverMediaName(file);
+    if (name && !(await postImageInUse(db, file))) await removeMedia(db, name);
+  }
 }

@@ -330,6 +330,30 @@ export async function deletePost(db: Executor, id: number): Promise<void> {
   await db.deleteFrom('posts').where('id', '=', id).execute();
 }
 
+/** Every text a post has held: its body now and in each revision. */
+export async function textsOfPost(db: Executor, id: number): Promise<string[]> {
+  const rows = await db
+    .selectFrom('posts')
+    .select('body_md')
+    .where('id', '=', id)
+    .unionAll(db.selectFrom('post_revisions').select('body_md').where('post_id', '=', id))
+    .execute();
+  return rows.map((r) => r.body_md);
+}
+
+/** Whether a stored post image (its generated name: hex and extension, no LIKE wildcards) is still a cover or in any post's text or revision. */
+export async function postImageInUse(db: Executor, file: string): Promise<boolean> {
+  const mention = `%/media/posts/${file}%`;
+  const row = await db
+    .selectFrom('posts')
+    .select('id')
+    .where((eb) => eb.or([eb('cover_image', '=', file), eb('body_md', 'like', mention)]))
+    .unionAll(db.selectFrom('post_revisions').select('id').where('body_md', 'like', mention))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
+}
+
 /** A revision row as written: derived from the table type so the two cannot drift. */
 export type RevisionValues = Insertable<PostRevisionsTable>;
 

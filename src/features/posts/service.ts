@@ -9,6 +9,7 @@ import { markdownToText } from '../../core/markdown/render.ts';
 import { pageWindow, toPage, type Page } from '../../core/pagination.ts';
 import { denied, invalidFields, notFound, ok, type FieldErrors, type Result } from '../../core/result.ts';
 import { queryWords } from '../../core/search/words.ts';
+import { removeImagesLeftBy } from './inline-images.ts';
 import { localToUtc, utcToLocalInput } from './local-time.ts';
 import { msg } from './messages.ts';
 import * as repo from './repo.ts';
@@ -692,7 +693,8 @@ export function blankInput(translationOf = ''): PostInput {
 }
 
 /**
- * Deletes a post with its revisions, tag links, old slugs and cover image; the deletion is audited
+ * Deletes a post with its revisions, tag links, old slugs, cover image and the images in its text
+ * that nothing else shows; the deletion is audited
  * (no revision is left).
  */
 export async function deletePost(
@@ -705,6 +707,7 @@ export async function deletePost(
   const post = await repo.findById(db, id);
   if (!post) return notFound(msg('postNotFound'));
   await db.transaction().execute(async (tx) => {
+    const texts = await repo.textsOfPost(tx, id);
     await repo.deletePost(tx, id);
     await recordAudit(tx, clock, {
       actorId: actor.id,
@@ -713,6 +716,7 @@ export async function deletePost(
       detail: `${post.title} (/posts/${post.slug})`,
     });
     await removeCover(tx, post.cover_image);
+    await removeImagesLeftBy(tx, texts);
   });
   return ok({ tags: [cacheTags.posts, cacheTags.post(id), cacheTags.home] });
 }
