@@ -63,6 +63,10 @@ export async function removeMedia(db: Executor, name: string): Promise<void> {
   if (isMediaName(name)) await repo.deleteMediaFile(db, name);
 }
 
+/** Files of one folder ("posts/") stored before a moment: what a clean-up of unused files looks at. */
+export const mediaStoredBefore = (db: Executor, folder: string, beforeIso: string) =>
+  repo.mediaNamesStoredBefore(db, folder, beforeIso);
+
 /**
  * Files an older version kept under DATA_DIR/uploads are moved into the database at start (the
  * served name stays the same), then deleted from the disk once they are stored. Files it cannot

@@ -32,3 +32,14 @@ export async function mediaTagByName(db: Executor, name: string): Promise<string
 export async function deleteMediaFile(db: Executor, name: string): Promise<void> {
   await db.deleteFrom('media_files').where('name', '=', name).execute();
 }
+
+/** Names under a folder ("posts/": no LIKE wildcards) stored before a moment. */
+export async function mediaNamesStoredBefore(db: Executor, folder: string, beforeIso: string): Promise<string[]> {
+  const rows = await db
+    .selectFrom('media_files')
+    .select('name')
+    .where('name', 'like', `${folder}%`)
+    .where('created_at', '<', beforeIso)
+    .execute();
+  return rows.map((r) => r.name);
+}

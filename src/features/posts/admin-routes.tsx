@@ -6,7 +6,7 @@ import { renderMarkdown } from '../../core/markdown/render.ts';
 import { msg as coreMsg } from '../../core/views/messages.ts';
 import { translate } from '../../core/i18n/index.ts';
 import { fieldErrorsOf, type FieldErrors } from '../../core/result.ts';
-import { addInlineImage } from './inline-images.ts';
+import { addInlineImage, purgeUnusedImages } from './inline-images.ts';
 import { errorPage, notFoundPage, problemPage } from './http.tsx';
 import { msg } from './messages.ts';
 import * as posts from './service.ts';
@@ -71,7 +71,12 @@ const MULTIPART: FastifyMultipartAttachFieldsToBodyOptions = {
   },
 };
 
+/** Post images are checked for use every six hours (./inline-images.ts). */
+const UNUSED_IMAGES_EVERY_MS = 6 * 3600_000;
+
 export async function staffPostRoutes(app: App) {
+  const { db, clock, jobs } = app.deps;
+  jobs.every('unused post images', UNUSED_IMAGES_EVERY_MS, () => purgeUnusedImages(db, clock));
   await app.register(editorListRoutes);
   await app.register(editorSaveRoutes);
   await app.register(deleteRoutes);

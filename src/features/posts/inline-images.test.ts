@@ -5,7 +5,8 @@ import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app
 import { multipartBody, type MultipartPart } from '../../../test/support/multipart.ts';
 import { loginAs, postForm, type StaffSession } from '../../../test/support/staff.ts';
 import { renderMarkdown } from '../../core/markdown/render.ts';
-import { escapeAlt } from './inline-images.ts';
+import { seedTraining } from '../training/seed.ts';
+import { escapeAlt, purgeUnusedImages } from './inline-images.ts';
 
 /*
  * Images in a post's text: uploaded through the cover pipeline (type from the bytes, re-encoded,
@@ -214,6 +215,45 @@ for (const dialect of DIALECTS) {
       assert.equal((await t.inject(earlier.url)).statusCode, 404, 'the image in its revision is gone');
       assert.equal((await t.inject(shared.url)).statusCode, 200, 'the image another post shows stays');
       assert.match((await t.inject('/posts/staying')).body, new RegExp(`<img src="${shared.url}"`));
+    });
+
+    it('removes, a week on, uploaded images nothing shows (a post never saved), and keeps those in use', async () => {
+      const upload = async (alt: string) => {
+        const res = await send('/admin/posts/images', {
+          image_alt: alt,
+          image: { name: 'a.jpg', type: 'image/jpeg', data: await photoWithGps() },
+        });
+        assert.equal(res.statusCode, 201, res.body);
+        return res.json<{ markdown: string; url: string }>();
+      };
+      const [abandoned, inPost, inLesson] = [await upload('Left'), await upload('Used'), await upload('Lesson')];
+      const saved = await send('/admin/posts', {
+        title: 'Kept picture',
+        slug: 'kept-picture',
+        body_md: inPost.markdown,
+        language: 'en',
+        intent: 'save',
+      });
+      assert.equal(saved.statusCode, 303, saved.body.slice(0, 400));
+      await seedTraining({ db: t.db, clock: t.clock, authors: { adminId: editor.userId, editorId: editor.userId } });
+      const lesson = await t.db.selectFrom('training_lessons').select(['id', 'body_md']).executeTakeFirstOrThrow();
+      await t.db
+        .updateTable('training_lessons')
+        .set({ body_md: `${lesson.body_md}\n\n${inLesson.markdown}` })
+        .where('id', '=', lesson.id)
+        .execute();
+      t.clock.advance(6 * 24 * 3600_000);
+      assert.equal(await purgeUnusedImages(t.db, t.clock), 0, 'within the week nothing goes');
+      editor = await loginAs(t, 'editor'); // the first session has expired by now
+      const fresh = await upload('Fresh');
+      t.clock.advance(2 * 24 * 3600_000);
+      // Earlier tests here left unused images too: they go with it.
+      const stored = await mediaCount();
+      const removed = await purgeUnusedImages(t.db, t.clock);
+      assert.ok(removed >= 1);
+      assert.equal(await mediaCount(), stored - removed, 'it counts what it removed');
+      assert.equal((await t.inject(abandoned.url)).statusCode, 404, 'the unused image is gone');
+      for (const kept of [inPost, inLesson, fresh]) assert.equal((await t.inject(kept.url)).statusCode, 200, kept.url);
     });
 
     it('is for editors only', async () => {

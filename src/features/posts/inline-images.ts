@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.ts';
 import type { Executor } from '../../core/db/schema.ts';
 import { invalidFields, ok, type FieldErrors, type Result } from '../../core/result.ts';
-import { removeMedia } from '../../core/media/index.ts';
+import { mediaStoredBefore, removeMedia } from '../../core/media/index.ts';
 import { isCleanText } from '../../core/text/gate.ts';
 import { msg } from './messages.ts';
 import { postImageInUse } from './repo.ts';
@@ -63,4 +63,19 @@ export async function removeImagesLeftBy(db: Executor, texts: string[]): Promise
     const name = coverMediaName(file);
     if (name && !(await postImageInUse(db, file))) await removeMedia(db, name);
   }
+}
+
+/** How long an uploaded image may wait for the post it was made for (an editor's unsaved work). */
+export const UNUSED_IMAGE_GRACE_MS = 7 * 24 * 3600_000;
+
+/** Removes post images uploaded over a week ago that nothing shows (a post never saved); how many. */
+export async function purgeUnusedImages(db: Executor, clock: Clock): Promise<number> {
+  const before = new Date(clock.now().getTime() - UNUSED_IMAGE_GRACE_MS).toISOString();
+  let removed = 0;
+  for (const name of await mediaStoredBefore(db, 'posts/', before)) {
+    if (await postImageInUse(db, name.slice('posts/'.length))) continue;
+    await removeMedia(db, name);
+    removed++;
+  }
+  return removed;
 }

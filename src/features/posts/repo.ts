@@ -341,7 +341,11 @@ export async function textsOfPost(db: Executor, id: number): Promise<string[]> {
   return rows.map((r) => r.body_md);
 }
 
-/** Whether a stored post image (its generated name: hex and extension, no LIKE wildcards) is still a cover or in any post's text or revision. */
+/**
+ * Whether a stored post image (its generated name: hex and extension, no LIKE wildcards) is still
+ * shown anywhere Markdown is: a post's cover, text or revision, or a lesson (drafted or published)
+ * that borrowed it.
+ */
 export async function postImageInUse(db: Executor, file: string): Promise<boolean> {
   const mention = `%/media/posts/${file}%`;
   const row = await db
@@ -349,6 +353,8 @@ export async function postImageInUse(db: Executor, file: string): Promise<boolea
     .select('id')
     .where((eb) => eb.or([eb('cover_image', '=', file), eb('body_md', 'like', mention)]))
     .unionAll(db.selectFrom('post_revisions').select('id').where('body_md', 'like', mention))
+    .unionAll(db.selectFrom('training_lessons').select('id').where('body_md', 'like', mention))
+    .unionAll(db.selectFrom('training_course_versions').select('id').where('content_json', 'like', mention))
     .limit(1)
     .executeTakeFirst();
   return row !== undefined;
