@@ -4,26 +4,14 @@ import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import sharp from 'sharp';
 import { DIALECTS, createTestApp, type TestApp } from '../../../test/support/app.ts';
+import { multipartBody } from '../../../test/support/multipart.ts';
 import { loginAs, type StaffSession } from '../../../test/support/staff.ts';
 
 /* Cover images: type read from the bytes, metadata stripped, generated names, nothing half-saved. */
 
-function multipart(fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }) {
-  const boundary = '----alongside' + Math.random().toString(16).slice(2);
-  const parts: Buffer[] = [];
-  for (const [k, v] of Object.entries(fields))
-    parts.push(Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${k}"\r\n\r\n${v}\r\n`));
-  if (file) {
-    parts.push(
-      Buffer.from(
-        `--${boundary}\r\nContent-Disposition: form-data; name="cover"; filename="${file.name}"\r\nContent-Type: ${file.type}\r\n\r\n`,
-      ),
-    );
-    parts.push(file.data, Buffer.from('\r\n'));
-  }
-  parts.push(Buffer.from(`--${boundary}--\r\n`));
-  return { payload: Buffer.concat(parts), contentType: `multipart/form-data; boundary=${boundary}` };
-}
+/** The editor form's fields with the cover file last, as a browser sends them. */
+const multipart = (fields: Record<string, string>, file?: { name: string; type: string; data: Buffer }) =>
+  multipartBody(file ? { ...fields, cover: file } : fields);
 
 const base = (title: string, slug: string) => ({
   title,
