@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import zlib from 'node:zlib';
 import { describe, it } from 'node:test';
+import fc from 'fast-check';
 import { h } from 'preact';
 import { renderToString } from 'preact-render-to-string';
 import { feature } from 'topojson-client';
@@ -203,6 +204,38 @@ describe('the bundled region borders', () => {
     assert.ok(firstRegion >= 0 && firstRegion < firstOutline, 'region borders under the country borders');
 
     assert.equal(regionOutlinesWithin(mapFrame(30, -40)).length, 0, 'mid-Atlantic: nothing');
+    // Anywhere on the globe (poles and the date line included) and near any border: runs of finite
+    // points inside the box, with the point before and after so that lines reach its edge.
+    const inBox = (box: ReturnType<typeof mapFrame>, [x, y]: [number, number]) =>
+      x >= box.west && x <= box.east && y >= box.south && y <= box.north;
+    const arcs = [...regions.values()].flat();
+    const nearBorder = fc
+      .tuple(fc.nat(arcs.length - 1), fc.nat(), fc.double({ min: -0.2, max: 0.2, noNaN: true }))
+      .map(([a, i, d]) => {
+        const { points } = arcs[a]!;
+        const at = (i % (points.length / 2)) * 2;
+        return [Math.max(-90, Math.min(90, points[at + 1]! + d)), points[at]! - d] as const;
+      });
+    const anywhere = fc.tuple(
+      fc.double({ min: -90, max: 90, noNaN: true }),
+      fc.double({ min: -180, max: 180, noNaN: true }),
+    );
+    let drawn = 0;
+    fc.assert(
+      fc.property(fc.oneof(nearBorder, anywhere), ([lat, lon]) => {
+        const box = mapFrame(lat, lon);
+        for (const line of regionOutlinesWithin(box)) {
+          drawn++;
+          assert.ok(line.length >= 2 && line.flat().every(Number.isFinite));
+          assert.ok(
+            line.slice(1, -1).every((p) => inBox(box, p)),
+            'inside the box but the ends',
+          );
+        }
+      }),
+      { numRuns: 300 },
+    );
+    assert.ok(drawn > 100, `${drawn} lines drawn`);
     assert.equal(regionOutlinesWithin(mapFrame(-23.7, 133.88)).length, 0, 'Alice Springs: 250 km from a border');
   });
 });
