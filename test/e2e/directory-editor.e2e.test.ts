@@ -73,6 +73,8 @@ describe('the listing editor in Chromium', () => {
     assert.equal(await page.inputValue('#field-loc0_country'), 'GB');
     const lat = Number(await page.inputValue('#field-loc0_latitude'));
     assert.ok(lat > 53.7 && lat < 53.9, `Leeds is at ${lat}`);
+    // The map beside it: the borders of the districts around Leeds, from the bundled region outlines.
+    assert.ok((await page.locator('#loc-0 svg.place-map path.place-map-region').count()) > 0, 'region borders');
     await page.click('button[data-nudge=n]');
     assert.equal(Number(await page.inputValue('#field-loc0_latitude')), Math.round((lat + 0.005) * 1e4) / 1e4);
     await page.check('input[name=loc0_isConfidential]');

@@ -78,6 +78,9 @@ describe('the post editor in Chromium', () => {
     await page.keyboard.press('Control+b');
     assert.equal(await page.inputValue('#field-body_md'), 'We **walk** together.');
     await page.waitForFunction(() => document.querySelector('[data-preview] strong')?.textContent === 'walk');
+    // The Image button (the shared toolbar's) opens the post editor's file chooser.
+    const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.click('.md-toolbar [data-md=image]')]);
+    assert.equal(await chooser.element().getAttribute('id'), 'field-image');
 
     // An image without a description is not uploaded.
     await page.evaluate(() => {

@@ -295,6 +295,7 @@ export function ListingFormFields({
             matches={help?.matches[i]}
             nearby={help?.nearby[i]}
             outlines={help?.outlines[i]}
+            regions={help?.regions[i]}
           />
         ))}
       </section>
@@ -312,6 +313,7 @@ function LocationFieldset({
   matches,
   nearby,
   outlines,
+  regions,
 }: {
   index: number;
   position: number;
@@ -322,6 +324,7 @@ function LocationFieldset({
   matches?: Place[];
   nearby?: PlaceHelp['nearby'][number];
   outlines?: PlaceHelp['outlines'][number];
+  regions?: PlaceHelp['regions'][number];
 }) {
   const name = (k: LocationKey) => locationField(index, k);
   const v = (k: LocationKey) => {
@@ -373,6 +376,7 @@ function LocationFieldset({
           lon={point.lon}
           nearby={nearby ?? []}
           outlines={outlines ?? []}
+          regions={regions ?? []}
         />
       )}
       <div class="field">

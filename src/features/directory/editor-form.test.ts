@@ -306,6 +306,7 @@ for (const dialect of DIALECTS) {
       assert.equal(shown.timezone, 'Europe/London');
       const page = (await t.inject({ url: edit, headers: { cookie: mod.cookie } })).body;
       assert.match(page, /<svg class="place-map"[^>]*role="img"/, 'the point on the map');
+      assert.match(page, /<path class="place-map-region" d="M/, 'the borders of the districts around Leeds on it');
       // Saved again as shown: nothing changes.
       const count = async () => (await t.db.selectFrom('directory_changes').select('id').execute()).length;
       const changes = await count();

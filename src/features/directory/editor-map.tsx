@@ -5,7 +5,8 @@ import { MAP_HEIGHT as H, MAP_SPAN_LAT as SPAN_LAT, MAP_WIDTH as W, mapFrame } f
 
 /*
  * A location's place, found by name and shown on a small map drawn here, offline: country borders and
- * coastlines from the bundled Natural Earth outlines (outlines.ts), a graticule, the point and the
+ * coastlines from the bundled Natural Earth outlines (outlines.ts), the borders between the country's
+ * regions thinner, lighter and dashed under them (region-outlines.ts), a graticule, the point and the
  * gazetteer's nearby towns, about 40 km across. The arrow buttons move the point; the coordinates stay
  * typeable beside it. Every control is a plain form button (place-finder.ts answers).
  */
@@ -65,6 +66,7 @@ export function PlaceMap({
   lon,
   nearby,
   outlines,
+  regions = [],
 }: {
   index: number;
   action: string;
@@ -73,6 +75,8 @@ export function PlaceMap({
   nearby: PlaceHelp['nearby'][number];
   /** Stretches of border and coast crossing the map, as [lon, lat] lists. */
   outlines: PlaceHelp['outlines'][number];
+  /** Stretches of border between the country's regions (states, provinces…), drawn under the outlines. */
+  regions?: PlaceHelp['regions'][number];
 }) {
   const { spanLon, x, y } = mapFrame(lat, lon);
   const step = 0.1;
@@ -81,6 +85,8 @@ export function PlaceMap({
     lines.push({ x1: 0, y1: y(la), x2: W, y2: y(la) });
   for (let lo = Math.ceil((lon - spanLon / 2) / step) * step; lo <= lon + spanLon / 2; lo += step)
     lines.push({ x1: x(lo), y1: 0, x2: x(lo), y2: H });
+  const pathOf = (line: [number, number][]) =>
+    line.map(([lo, la], i) => `${i ? 'L' : 'M'}${x(lo).toFixed(1)} ${y(la).toFixed(1)}`).join('');
   const shown = nearby.filter((p) => x(p.lon) > 0 && x(p.lon) < W && y(p.lat) > 0 && y(p.lat) < H);
   const titleId = `loc${index}-map-title`;
   const describe = `The point at ${lat.toFixed(4)}, ${lon.toFixed(4)}${
@@ -117,14 +123,18 @@ export function PlaceMap({
         {lines.map((l) => (
           <line {...l} stroke="#c9d6e0" stroke-width="1" />
         ))}
-        {outlines.map((line) => (
+        {regions.map((line) => (
           <path
-            class="place-map-outline"
-            d={line.map(([lo, la], i) => `${i ? 'L' : 'M'}${x(lo).toFixed(1)} ${y(la).toFixed(1)}`).join('')}
+            class="place-map-region"
+            d={pathOf(line)}
             fill="none"
-            stroke="#5b6b78"
-            stroke-width="1.5"
+            stroke="#7f8e9a"
+            stroke-width="1"
+            stroke-dasharray="5 3"
           />
+        ))}
+        {outlines.map((line) => (
+          <path class="place-map-outline" d={pathOf(line)} fill="none" stroke="#5b6b78" stroke-width="1.5" />
         ))}
         {shown.map((p) => (
           <g>
@@ -139,7 +149,8 @@ export function PlaceMap({
         </g>
       </svg>
       <p class="hint">
-        About 40 km across; dots are towns from the offline gazetteer. Move the point about 500 m a press:
+        About 40 km across: solid lines are coasts and country borders, dashed lines the borders of regions, dots towns
+        from the offline gazetteer. Move the point about 500 m a press:
       </p>
       <div class="nudge" role="group" aria-label="Move the point">
         {nudge('n', 'Move the point north', '↑')}

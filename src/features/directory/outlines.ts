@@ -14,9 +14,9 @@ interface Topology {
   arcs: [number, number][][];
 }
 
-interface Arc {
+export interface Arc {
   /** lon, lat, lon, lat, … */
-  points: Float64Array;
+  points: Float64Array | Float32Array;
   west: number;
   east: number;
   south: number;
@@ -32,6 +32,21 @@ export interface Box {
 
 let arcs: Arc[] | undefined;
 
+/** An arc of the given points, with its bounding box. */
+export function arcOf(points: Float64Array | Float32Array): Arc {
+  let west = Infinity;
+  let east = -Infinity;
+  let south = Infinity;
+  let north = -Infinity;
+  for (let i = 0; i < points.length; i += 2) {
+    west = Math.min(west, points[i]!);
+    east = Math.max(east, points[i]!);
+    south = Math.min(south, points[i + 1]!);
+    north = Math.max(north, points[i + 1]!);
+  }
+  return { points, west, east, south, north };
+}
+
 /** Decodes the quantized, delta-encoded arcs of the topology (TopoJSON specification §2.1.5). */
 function decode(topology: Topology): Arc[] {
   const [sx, sy] = topology.transform.scale;
@@ -40,23 +55,13 @@ function decode(topology: Topology): Arc[] {
     const points = new Float64Array(encoded.length * 2);
     let x = 0;
     let y = 0;
-    let west = Infinity;
-    let east = -Infinity;
-    let south = Infinity;
-    let north = -Infinity;
     encoded.forEach(([dx, dy], i) => {
       x += dx;
       y += dy;
-      const lon = x * sx + tx;
-      const lat = y * sy + ty;
-      points[i * 2] = lon;
-      points[i * 2 + 1] = lat;
-      west = Math.min(west, lon);
-      east = Math.max(east, lon);
-      south = Math.min(south, lat);
-      north = Math.max(north, lat);
+      points[i * 2] = x * sx + tx;
+      points[i * 2 + 1] = y * sy + ty;
     });
-    return { points, west, east, south, north };
+    return arcOf(points);
   });
 }
 
@@ -73,8 +78,13 @@ const inside = (box: Box, lon: number, lat: number) =>
  * inside it, with the point before and after so that lines reach the edge (the map clips them).
  */
 export function outlinesWithin(box: Box): [number, number][][] {
+  return linesWithin(loadArcs(), box);
+}
+
+/** The runs of the arcs that cross the box, as outlinesWithin gives them (shared with region-outlines.ts). */
+export function linesWithin(arcs: Arc[], box: Box): [number, number][][] {
   const lines: [number, number][][] = [];
-  for (const arc of loadArcs()) {
+  for (const arc of arcs) {
     if (arc.east < box.west || arc.west > box.east || arc.north < box.south || arc.south > box.north) continue;
     const { points } = arc;
     const count = points.length / 2;

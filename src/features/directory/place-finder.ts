@@ -4,6 +4,7 @@ import { locationField, locationIndexes, type ListingForm } from './listing-form
 import { msg } from './messages.ts';
 import { mapFrame } from './map-frame.ts';
 import { outlinesWithin } from './outlines.ts';
+import { regionOutlinesWithin } from './region-outlines.ts';
 
 /*
  * Finding a location's place without typing coordinates, as plain form buttons (no JavaScript needed):
@@ -24,6 +25,8 @@ export interface PlaceHelp {
   nearby: Record<number, (Place & { km: number })[]>;
   /** Borders and coastlines crossing a location's map, by location index. */
   outlines: Record<number, [number, number][][]>;
+  /** Borders between a country's regions (states, provinces…) crossing a location's map, by location index. */
+  regions: Record<number, [number, number][][]>;
 }
 
 const str = (v: unknown) => (typeof v === 'string' ? v : Array.isArray(v) ? String(v[0] ?? '') : '').trim();
@@ -82,17 +85,20 @@ function lookUp(form: ListingForm, i: number, errors: FieldErrors): Record<numbe
 }
 
 /** What each location's map shows around its point: nearby places and the outlines that cross it. */
-export function mapsFor(form: ListingForm): Pick<PlaceHelp, 'nearby' | 'outlines'> {
+export function mapsFor(form: ListingForm): Pick<PlaceHelp, 'nearby' | 'outlines' | 'regions'> {
   const nearby: PlaceHelp['nearby'] = {};
   const outlines: PlaceHelp['outlines'] = {};
+  const regions: PlaceHelp['regions'] = {};
   for (const i of locationIndexes(form)) {
     const lat = Number(str(form[locationField(i, 'latitude')]) || NaN);
     const lon = Number(str(form[locationField(i, 'longitude')]) || NaN);
     if (!Number.isFinite(lat) || !Number.isFinite(lon) || Math.abs(lat) > 90 || Math.abs(lon) > 180) continue;
     nearby[i] = placesNear(lat, lon, NEARBY_KM, 6);
-    outlines[i] = outlinesWithin(mapFrame(lat, lon));
+    const frame = mapFrame(lat, lon);
+    outlines[i] = outlinesWithin(frame);
+    regions[i] = regionOutlinesWithin(frame);
   }
-  return { nearby, outlines };
+  return { nearby, outlines, regions };
 }
 
 /**

@@ -13,6 +13,7 @@ import type { DisplayStatus, EditorListItem, PostPageData, PostSummary, PostInpu
 import { LIMITS } from './service.ts';
 import { localToUtc, utcLabel } from './local-time.ts';
 import { assetUrl } from '../../core/http/assets.ts';
+import { MarkdownToolbar, MarkdownToolbarStyles, markdownToolbarScript } from '../../core/views/markdown-toolbar.tsx';
 
 /* Pure views for publishing: data in, markup out. Post bodies come only from renderMarkdown. */
 
@@ -429,7 +430,13 @@ export function PostEditorPage(props: EditorProps) {
   const title = postId ? `Edit “${input.title || 'untitled'}”` : 'New post';
   const preview = renderMarkdown(input.body_md);
   return (
-    <Layout ctx={ctx} title={title} head={{ noindex: true }} scripts={[assetUrl('posts-editor.js')]}>
+    <Layout
+      ctx={ctx}
+      title={title}
+      head={{ noindex: true }}
+      scripts={[markdownToolbarScript(), assetUrl('posts-editor.js')]}
+    >
+      <MarkdownToolbarStyles />
       <link rel="stylesheet" href={assetUrl('posts-editor.css')} />
       <p>
         <a href="/admin/posts">← All posts</a>
@@ -487,7 +494,7 @@ export function PostEditorPage(props: EditorProps) {
         </Field>
         <div class="editor-split">
           <div class="editor-split__text">
-            <MarkdownToolbar target="field-body_md" />
+            <MarkdownToolbar target="field-body_md" image />
             <Field
               name="body_md"
               label="Text (Markdown)"
@@ -724,37 +731,6 @@ function PublishTime({ local, zone }: { local: string; zone: string }) {
     <>
       {shown} ({zone}) = {utcLabel(parsed.at)}
     </>
-  );
-}
-
-/**
- * The formatting buttons, in a template: the editor's script shows them above the text (without
- * JavaScript they would do nothing, so they are not shown). Each title names its shortcut.
- */
-export function MarkdownToolbar({ target }: { target: string }) {
-  const button = (kind: string, label: string, shortcut?: string) => (
-    <button
-      type="button"
-      class="secondary"
-      data-md={kind}
-      title={shortcut ? `${label} (Ctrl+${shortcut}, or ⌘${shortcut} on a Mac)` : label}
-      aria-keyshortcuts={shortcut ? `Control+${shortcut} Meta+${shortcut}` : undefined}
-    >
-      {label}
-    </button>
-  );
-  return (
-    <template data-md-toolbar>
-      <div class="md-toolbar" role="group" aria-label="Formatting" data-md-for={target}>
-        {button('heading', 'Heading')}
-        {button('bold', 'Bold', 'B')}
-        {button('italic', 'Italic', 'I')}
-        {button('link', 'Link', 'K')}
-        {button('list', 'List')}
-        {button('quote', 'Quote')}
-        {button('image', 'Image')}
-      </div>
-    </template>
   );
 }
 

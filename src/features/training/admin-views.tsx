@@ -17,6 +17,7 @@ import {
   TableScroll,
 } from '../../core/views/components.tsx';
 import { Layout } from '../../core/views/layout.tsx';
+import { MarkdownToolbar, MarkdownToolbarStyles, markdownToolbarScript } from '../../core/views/markdown-toolbar.tsx';
 import { BarChart, FunnelChart, type Datum } from '../../core/views/chart.tsx';
 import { formatOptions } from './authoring.ts';
 import type { CourseContent, QuizOption } from './content.ts';
@@ -426,7 +427,13 @@ export function AdminLessonPage({
   const v = (field: string, fallback: string) => valueOf(state, 'lesson', field, fallback);
   const requiredChecked = state?.form === 'lesson' ? state.input.required === '1' : lesson.is_required === 1;
   return (
-    <Layout ctx={ctx} title={`Edit lesson: ${lesson.title}`} head={{ noindex: true }}>
+    <Layout
+      ctx={ctx}
+      title={`Edit lesson: ${lesson.title}`}
+      head={{ noindex: true }}
+      scripts={[markdownToolbarScript()]}
+    >
+      <MarkdownToolbarStyles />
       <p>
         <a href={`/admin/training/${course.id}`}>← {course.title}</a> ·{' '}
         <a href={`/admin/training/${course.id}/preview/${lesson.slug}`}>Preview</a>
@@ -442,6 +449,7 @@ export function AdminLessonPage({
         <Field name="slug" label="Address" errors={errors}>
           {(a) => <input {...a} type="text" value={v('slug', lesson.slug)} />}
         </Field>
+        <MarkdownToolbar target="field-body" />
         <Field name="body" label="Lesson text (Markdown)" errors={errors}>
           {(a) => (
             <textarea {...a} rows={18}>
