@@ -3,6 +3,7 @@ import type { Dialect, Executor } from '../../core/db/schema.ts';
 import { fts5Match, queryWords, tsqueryText } from '../../core/search/words.ts';
 import { EARTH_RADIUS_KM, boundingBox } from './geo.ts';
 import { TAXONOMY_IDS } from './hsds.ts';
+import { languageKey, termKey } from './search-rows-repo.ts';
 import type { ScheduleRow } from './repo.ts';
 
 /*
@@ -18,6 +19,8 @@ export interface SearchSpec {
   languages: string[];
   near?: { lat: number; lon: number; radiusKm: number; areaUris: string[] };
   limit: number;
+  /** Near a place, read the directory's tables instead of the search rows (the reference in tests). */
+  fromTables?: boolean;
 }
 export interface Candidate {
   id: string;
@@ -95,6 +98,89 @@ function tsQuery(spec: SearchSpec): RawBuilder<unknown> {
   )})`;
 }
 
+type Near = NonNullable<SearchSpec['near']>;
+/** The box around a place, as a condition on a point's longitude and latitude (PostgreSQL: GiST, box containment). */
+function pgBox(near: Near, p: RawBuilder<unknown>): RawBuilder<unknown> {
+  const box = boundingBox(near.lat, near.lon, near.radiusKm);
+  const within = (from: number, to: number) =>
+    sql`${p} <@ box(point(${sql.lit(from)}, ${sql.lit(box.minLat)}), point(${sql.lit(to)}, ${sql.lit(box.maxLat)}))`;
+  return !box.lon
+    ? within(-180, 180)
+    : box.lon.wraps
+      ? sql`(${within(box.lon.from, 180)} or ${within(-180, box.lon.to)})`
+      : within(box.lon.from, box.lon.to);
+}
+/** The same on an SQLite R*Tree aliased `r`. */
+function rtreeBox(near: Near): RawBuilder<unknown> {
+  const box = boundingBox(near.lat, near.lon, near.radiusKm);
+  const conds = [sql`r.max_lat >= ${box.minLat}`, sql`r.min_lat <= ${box.maxLat}`];
+  if (box.lon && !box.lon.wraps) conds.push(sql`r.max_lon >= ${box.lon.from}`, sql`r.min_lon <= ${box.lon.to}`);
+  if (box.lon && box.lon.wraps) conds.push(sql`(r.max_lon >= ${box.lon.from} or r.min_lon <= ${box.lon.to})`);
+  return sql.join(conds, sql` and `);
+}
+
+/**
+ * Services with a place within the radius, each at its nearest place's distance, from the search
+ * rows (search-rows-repo.ts): one spatial index range whose entries carry the service and its
+ * filter keys, so nothing else is read per place. Same answer as nearFromTables.
+ */
+function nearFromSearchRows(dialect: Dialect, near: Near, spec: SearchSpec): RawBuilder<unknown> {
+  const has = (key: string) =>
+    dialect === 'postgres' ? sql`strpos(r.facets, ${key}) > 0` : sql`instr(r.facets, ${key}) > 0`;
+  const conds: RawBuilder<unknown>[] = [];
+  for (const group of spec.termGroups) {
+    if (group.ids.length === 0) continue;
+    if (group.mode === 'any')
+      conds.push(
+        sql`(${sql.join(
+          group.ids.map((id) => has(termKey(id))),
+          sql` or `,
+        )})`,
+      );
+    else for (const id of group.ids) conds.push(has(termKey(id)));
+  }
+  if (spec.languages.length)
+    conds.push(
+      sql`(${sql.join(
+        spec.languages.map((c) => has(languageKey(c))),
+        sql` or `,
+      )})`,
+    );
+  const at = { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
+  const dist = haversine(dialect, near.lat, near.lon, at);
+  const from =
+    dialect === 'postgres'
+      ? sql`from directory_search r where ${pgBox(near, sql`point(r.lon, r.lat)`)}`
+      : sql`from directory_near r where ${rtreeBox(near)}`;
+  return sql`select r.service_id as service_id, min(${dist}) as distance, 0 as remote ${from} and ${dist} <= ${num(dialect, near.radiusKm)}${sql.join(
+    conds.map((c) => sql` and ${c}`),
+    sql``,
+  )}
+      group by r.service_id`;
+}
+
+/**
+ * The same from the directory's own tables (each nearby location joined to its services, each
+ * service's filters probed): the reference the search rows are tested against.
+ */
+function nearFromTables(
+  dialect: Dialect,
+  near: Near,
+  inReach: (id: RawBuilder<unknown>) => RawBuilder<unknown>[],
+): RawBuilder<unknown> {
+  const inBox =
+    dialect === 'postgres'
+      ? sql`from location l join service_at_location sal on sal.location_id = l.id where ${pgBox(near, sql`point(l.public_longitude, l.public_latitude)`)}`
+      : sql`from location_rtree r cross join service_at_location sal on sal.location_id = r.location_id where ${rtreeBox(near)}`;
+  const at = dialect === 'postgres' ? undefined : { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
+  // The radius is checked on each location straight from the spatial index, before its services
+  // are looked up: the box's corners (a fifth of it) cost no index probes. A service is in reach
+  // when one of its locations is, and its distance is that of its nearest location either way.
+  const dist = haversine(dialect, near.lat, near.lon, at);
+  return sql`select sal.service_id as service_id, min(${dist}) as distance, 0 as remote ${inBox} and ${dist} <= ${num(dialect, near.radiusKm)}${sql.join(inReach(sql.ref('sal.service_id')), sql``)}
+      group by sal.service_id`;
+}
+
 /** Matching services: ids with distance and relevance, best first, at most `limit`. */
 export async function searchCandidates(db: Executor, dialect: Dialect, spec: SearchSpec): Promise<Candidate[]> {
   const joins: RawBuilder<unknown>[] = [];
@@ -125,35 +211,12 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   };
 
   if (spec.near) {
-    const { lat, lon, radiusKm, areaUris } = spec.near;
-    const box = boundingBox(lat, lon, radiusKm);
-    // The bounding box comes from the spatial index (migration 0302); the exact distance then decides.
-    let inBox: RawBuilder<unknown>;
-    if (dialect === 'postgres') {
-      const p = sql`point(l.public_longitude, l.public_latitude)`;
-      const within = (from: number, to: number) =>
-        sql`${p} <@ box(point(${sql.lit(from)}, ${sql.lit(box.minLat)}), point(${sql.lit(to)}, ${sql.lit(box.maxLat)}))`;
-      const cond = !box.lon
-        ? within(-180, 180)
-        : box.lon.wraps
-          ? sql`(${within(box.lon.from, 180)} or ${within(-180, box.lon.to)})`
-          : within(box.lon.from, box.lon.to);
-      inBox = sql`from location l join service_at_location sal on sal.location_id = l.id where ${cond}`;
-    } else {
-      const conds = [sql`r.max_lat >= ${box.minLat}`, sql`r.min_lat <= ${box.maxLat}`];
-      if (box.lon && !box.lon.wraps) conds.push(sql`r.max_lon >= ${box.lon.from}`, sql`r.min_lon <= ${box.lon.to}`);
-      if (box.lon && box.lon.wraps) conds.push(sql`(r.max_lon >= ${box.lon.from} or r.min_lon <= ${box.lon.to})`);
-      inBox = sql`from location_rtree r cross join service_at_location sal on sal.location_id = r.location_id where ${sql.join(conds, sql` and `)}`;
-    }
-    const at = dialect === 'postgres' ? undefined : { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
+    const { areaUris } = spec.near;
     // The filters (cheap index probes) run on each service in the box before the distance is computed.
     const inReach = (id: RawBuilder<unknown>) => filters(id).map((f) => sql` and ${f}`);
-    // The radius is checked on each location straight from the spatial index, before its services
-    // are looked up: the box's corners (a fifth of it) cost no index probes. A service is in reach
-    // when one of its locations is, and its distance is that of its nearest location either way.
-    const dist = haversine(dialect, lat, lon, at);
-    const local = sql`select sal.service_id as service_id, min(${dist}) as distance, 0 as remote ${inBox} and ${dist} <= ${num(dialect, radiusKm)}${sql.join(inReach(sql.ref('sal.service_id')), sql``)}
-      group by sal.service_id`;
+    const local = spec.fromTables
+      ? nearFromTables(dialect, spec.near, inReach)
+      : nearFromSearchRows(dialect, spec.near, spec);
     const areas = areaUris.length
       ? sql` union all select sa.service_id as service_id, null as distance, 1 as remote from service_area sa where sa.uri in (${sql.join(areaUris)}) and sa.service_id is not null${sql.join(inReach(sql.ref('sa.service_id')), sql``)}`
       : sql``;
