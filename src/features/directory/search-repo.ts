@@ -1,4 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
+import { PREPARED } from '../../core/db/connect.ts';
 import type { Dialect, Executor } from '../../core/db/schema.ts';
 import { fts5Match, queryWords, tsqueryText } from '../../core/search/words.ts';
 import { EARTH_RADIUS_KM, boundingBox } from './geo.ts';
@@ -40,9 +41,11 @@ export function haversine(
   lat: number,
   lon: number,
   at = { lat: sql.ref('l.public_latitude'), lon: sql.ref('l.public_longitude') },
+  /** Bound on both dialects (a PREPARED query's text must not carry its values). */
+  bound = false,
 ): RawBuilder<number> {
-  const la = num(dialect, lat);
-  const lo = num(dialect, lon);
+  const la = bound ? sql`${lat}` : num(dialect, lat);
+  const lo = bound ? sql`${lon}` : num(dialect, lon);
   const inner = sql`sqrt(power(sin(radians(${at.lat} - ${la}) / 2), 2) + cos(radians(${la})) * cos(radians(${at.lat})) * power(sin(radians(${at.lon} - ${lo}) / 2), 2))`;
   const clamped = dialect === 'postgres' ? sql`least(1.0, ${inner})` : sql`min(1.0, ${inner})`;
   return sql<number>`(${sql.lit(2 * EARTH_RADIUS_KM)} * asin(${clamped}))`;
@@ -100,10 +103,11 @@ function tsQuery(spec: SearchSpec): RawBuilder<unknown> {
 
 type Near = NonNullable<SearchSpec['near']>;
 /** The box around a place, as a condition on a point's longitude and latitude (PostgreSQL: GiST, box containment). */
-function pgBox(near: Near, p: RawBuilder<unknown>): RawBuilder<unknown> {
+function pgBox(near: Near, p: RawBuilder<unknown>, bound = false): RawBuilder<unknown> {
   const box = boundingBox(near.lat, near.lon, near.radiusKm);
+  const v = (n: number) => (bound ? sql`${n}::float8` : sql.lit(n));
   const within = (from: number, to: number) =>
-    sql`${p} <@ box(point(${sql.lit(from)}, ${sql.lit(box.minLat)}), point(${sql.lit(to)}, ${sql.lit(box.maxLat)}))`;
+    sql`${p} <@ box(point(${v(from)}, ${v(box.minLat)}), point(${v(to)}, ${v(box.maxLat)}))`;
   return !box.lon
     ? within(-180, 180)
     : box.lon.wraps
@@ -147,12 +151,13 @@ function nearFromSearchRows(dialect: Dialect, near: Near, spec: SearchSpec): Raw
       )})`,
     );
   const at = { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
-  const dist = haversine(dialect, near.lat, near.lon, at);
+  // Every value bound: on PostgreSQL the query is PREPARED (planned once for every place).
+  const dist = haversine(dialect, near.lat, near.lon, at, true);
   const from =
     dialect === 'postgres'
-      ? sql`from directory_search r where ${pgBox(near, sql`point(r.lon, r.lat)`)}`
+      ? sql`from directory_search r where ${pgBox(near, sql`point(r.lon, r.lat)`, true)}`
       : sql`from directory_near r where ${rtreeBox(near)}`;
-  return sql`select r.service_id as service_id, min(${dist}) as distance, 0 as remote ${from} and ${dist} <= ${num(dialect, near.radiusKm)}${sql.join(
+  return sql`select r.service_id as service_id, min(${dist}) as distance, 0 as remote ${from} and ${dist} <= ${near.radiusKm}${sql.join(
     conds.map((c) => sql` and ${c}`),
     sql``,
   )}
@@ -258,7 +263,9 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
     : spec.near
       ? sql`(n.distance is null) asc, n.distance asc, s.name`
       : sql`s.name`;
-  const query = sql<Candidate>`${ctes}select s.id as id, ${distance} as distance, ${score} as score, ${remote} as remote
+  // Near a place through the search rows, every value is bound: PostgreSQL plans the query once.
+  const prepared = spec.near && !spec.fromTables ? sql.raw(PREPARED) : sql``;
+  const query = sql<Candidate>`${prepared}${ctes}select s.id as id, ${distance} as distance, ${score} as score, ${remote} as remote
     from ${fromNear ? sql`nearest n ${dialect === 'sqlite' ? sql`cross join` : sql`join`} service s on s.id = n.service_id ${sql.join(joins.slice(1), sql` `)}` : sql`service s ${sql.join(joins, sql` `)}`}
     where ${sql.join(where, sql` and `)}
     order by ${order} limit ${sql.lit(spec.limit)}`;
@@ -271,16 +278,25 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   }));
 }
 
+/**
+ * `column` is one of the ids: a list on SQLite, one array on PostgreSQL (the same text for any
+ * number of ids, so a PREPARED query is planned once).
+ */
+const oneOf = (dialect: Dialect, column: string, ids: string[]) =>
+  dialect === 'postgres'
+    ? sql`${sql.ref(column)} = any(${ids}::text[])`
+    : sql`${sql.ref(column)} in (${sql.join(ids)})`;
+
 /** How many of the given services carry each term and each language (one grouped query per chunk of ids). */
-export async function facetCounts(db: Executor, ids: string[]) {
+export async function facetCounts(db: Executor, dialect: Dialect, ids: string[]) {
   const terms = new Map<string, number>();
   const languages = new Map<string, { n: number; name: string }>();
   for (let i = 0; i < ids.length; i += 5000) {
-    const chunk = sql.join(ids.slice(i, i + 5000));
-    const rows = await sql<{ kind: string; code: string; name: string | null; n: number }>`
-      select 't' as kind, taxonomy_term_id as code, null as name, count(distinct link_id) as n from attribute where link_id in (${chunk}) group by taxonomy_term_id
+    const chunk = ids.slice(i, i + 5000);
+    const rows = await sql<{ kind: string; code: string; name: string | null; n: number }>`${sql.raw(PREPARED)}
+      select 't' as kind, taxonomy_term_id as code, null as name, count(distinct link_id) as n from attribute where ${oneOf(dialect, 'link_id', chunk)} group by taxonomy_term_id
       union all
-      select 'l' as kind, code, max(name) as name, count(distinct service_id) as n from language where service_id in (${chunk}) and code is not null group by code`.execute(
+      select 'l' as kind, code, max(name) as name, count(distinct service_id) as n from language where ${oneOf(dialect, 'service_id', chunk)} and code is not null group by code`.execute(
       db,
     );
     for (const r of rows.rows) {
@@ -394,9 +410,9 @@ export async function resultCards(db: Executor, dialect: Dialect, ids: string[])
     'sc.id',
   );
   const rows = (
-    await sql<CardRow>`select s.id, s.slug, s.name, s.description, s.status, s.assured_date, s.verified_by, o.name as organization_name,
+    await sql<CardRow>`${sql.raw(PREPARED)}select s.id, s.slug, s.name, s.description, s.status, s.assured_date, s.verified_by, o.name as organization_name,
       ${places} as places, ${approach} as approach, ${schedules} as schedules
-    from service s join organization o on o.id = s.organization_id where s.id in (${sql.join(ids)})`.execute(db)
+    from service s join organization o on o.id = s.organization_id where ${oneOf(dialect, 's.id', ids)}`.execute(db)
   ).rows;
   const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
   const byId = new Map(
