@@ -279,13 +279,15 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
 }
 
 /**
- * `column` is one of the ids: a list on SQLite, one array on PostgreSQL (the same text for any
- * number of ids, so a PREPARED query is planned once).
+ * `column` is one of the ids, given as ONE value: an array on PostgreSQL, a JSON array on SQLite.
+ * The query's text is then the same for any number of ids: PostgreSQL plans a PREPARED query once,
+ * and SQLite compiles it once (its statement cache is keyed by the text; a list of placeholders
+ * made a new statement for every count of ids).
  */
 const oneOf = (dialect: Dialect, column: string, ids: string[]) =>
   dialect === 'postgres'
     ? sql`${sql.ref(column)} = any(${ids}::text[])`
-    : sql`${sql.ref(column)} in (${sql.join(ids)})`;
+    : sql`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
 
 /** How many of the given services carry each term and each language (one grouped query per chunk of ids). */
 export async function facetCounts(db: Executor, dialect: Dialect, ids: string[]) {
