@@ -26,6 +26,7 @@ import { importPackage } from './hsds-io.ts';
 import type { ListingInput } from './listing-model.ts';
 import { writeListing } from './listing-store.ts';
 import { deleteService, loadTerms, reindex } from './repo.ts';
+import { search } from './search.ts';
 import { searchCandidates, type SearchSpec } from './search-repo.ts';
 import { FACET_SEPARATOR } from './search-rows-repo.ts';
 import { demoInput } from './seed.ts';
@@ -451,5 +452,47 @@ describe('search rows seen from a second instance on the same PostgreSQL databas
     assert.match(await b.inject(url('61,61')), /Rows C \(test\)/, 'found at its new point');
     await deleteService(t.db, 'postgres', written.id);
     assert.doesNotMatch(await b.inject(url('61,61')), /Rows C/, 'deleted');
+  });
+});
+
+describe('PostgreSQL plans the search near a place once per connection', () => {
+  let t: TestApp;
+  before(async () => {
+    t = await createTestApp('postgres');
+  });
+  after(() => t.close());
+
+  it('runs its queries as named statements, each planned once (a generic plan reused)', async () => {
+    // One connection, so the statements listed are the ones the searches used.
+    const handle = openDatabase({ dialect: 'postgres', url: t.database.url }, { poolSize: 1 });
+    try {
+      for (const [lat, lon] of [
+        [10, 10],
+        [20, 20],
+        [30, 30],
+      ])
+        await search(handle.db, 'postgres', t.clock, {
+          at: `${lat},${lon}`,
+          radius: 25,
+          q: 'clinic',
+          category: ['health'],
+        });
+      const statements = (
+        await sql<{ statement: string; generic_plans: number; custom_plans: number }>`
+          select statement, generic_plans, custom_plans from pg_prepared_statements`.execute(handle.db)
+      ).rows;
+      const near = statements.find((s) => s.statement.includes('directory_search r'));
+      assert.ok(
+        near,
+        `the query near a place is prepared: ${statements.map((s) => s.statement.slice(0, 60)).join(' | ')}`,
+      );
+      assert.deepEqual(
+        [Number(near.generic_plans), Number(near.custom_plans)],
+        [3, 0],
+        'planned once, run three times',
+      );
+    } finally {
+      await handle.close();
+    }
   });
 });
