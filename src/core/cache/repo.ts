@@ -1,10 +1,21 @@
+import { sql } from 'kysely';
+import { PREPARED } from '../db/connect.ts';
 import type { Executor } from '../db/schema.ts';
 
 export const appendInvalidation = (db: Executor, tags: string, createdAt: string) =>
   db.insertInto('cache_invalidations').values({ tags, created_at: createdAt }).execute();
 
-export const invalidationsAfter = (db: Executor, seq: number) =>
-  db.selectFrom('cache_invalidations').select(['seq', 'tags']).where('seq', '>', seq).orderBy('seq').execute();
+/**
+ * Read before every cached page and every search on PostgreSQL (page-cache.ts sync): PREPARED, so
+ * the server plans it once per connection rather than on every read.
+ */
+export const invalidationsAfter = async (db: Executor, seq: number) =>
+  (
+    await sql<{
+      seq: number;
+      tags: string;
+    }>`${sql.raw(PREPARED)}select seq, tags from cache_invalidations where seq > ${seq} order by seq`.execute(db)
+  ).rows;
 
 export async function latestInvalidationSeq(db: Executor): Promise<number> {
   const row = await db

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
@@ -65,6 +66,24 @@ function immediateTransactions(dialect: SqliteDialect): SqliteDialect {
   return dialect;
 }
 
+/**
+ * Marks a query for PostgreSQL to prepare once per connection, under a name made from its text, and
+ * to plan once (its parameters are values, never part of the text): the directory search's queries
+ * took longer to plan than to run. On SQLite the mark is a comment (statements are reused anyway).
+ */
+export const PREPARED = '/* prepared */ ';
+const statementName = (text: string) => `p${createHash('sha1').update(text).digest('hex').slice(0, 30)}`;
+/** Sends the queries marked PREPARED as named statements (node-postgres parses each name once per connection). */
+function preparing(client: pg.PoolClient): void {
+  const query = client.query.bind(client) as (...args: unknown[]) => unknown;
+  Object.assign(client, {
+    query: (text: unknown, values?: unknown, callback?: unknown) =>
+      typeof text === 'string' && text.startsWith(PREPARED)
+        ? query({ name: statementName(text), text, values }, callback)
+        : query(text, values, callback),
+  });
+}
+
 export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number } = {}): DbHandle {
   if (config.dialect === 'sqlite') {
     fs.mkdirSync(path.dirname(config.file), { recursive: true });
@@ -86,10 +105,16 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
     });
     return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({ connectionString: config.url, max: opts.poolSize ?? 10 });
+  const pool = new pg.Pool({
+    connectionString: config.url,
+    max: opts.poolSize ?? 10,
+    // Only named prepared statements use the plan cache (PREPARED below): planned once, not per run.
+    options: '-c plan_cache_mode=force_generic_plan',
+  });
   // An idle client losing its connection (server restart, failover) is dropped by the pool and
   // replaced on next use; without a listener Node would treat the event as fatal.
   pool.on('error', () => {});
+  pool.on('connect', preparing);
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', pgPool: pool, close: () => db.destroy() };
 }

@@ -25,12 +25,20 @@ function places(): PlaceIndex {
 }
 
 const countryNames = new Intl.DisplayNames(['en'], { type: 'region' });
+/** Names already looked up: every result card names its country, and Intl.DisplayNames takes µs a call. */
+const countryNameOf = new Map<string, string>();
 export function countryName(code: string): string {
+  const known = countryNameOf.get(code);
+  if (known !== undefined) return known;
+  let name: string;
   try {
-    return countryNames.of(code.toUpperCase()) ?? code;
+    name = countryNames.of(code.toUpperCase()) ?? code;
   } catch {
-    return code;
+    name = code;
   }
+  // Codes come from the directory's rows: a bounded memo, whatever they hold.
+  if (countryNameOf.size < 1000) countryNameOf.set(code, name);
+  return name;
 }
 
 export function describePlace(p: Place): string {

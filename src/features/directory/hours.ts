@@ -40,9 +40,21 @@ function minutes(hhmm: string | null): number | null {
   return v >= 0 && v <= 24 * 60 ? v : null;
 }
 
+/** Whether luxon knows a zone name, checked once per name (it does not change while the process runs). */
+const zoneNames = new Map<string, boolean>();
+function isZoneName(name: string): boolean {
+  let known = zoneNames.get(name);
+  if (known === undefined) {
+    known = DateTime.now().setZone(name).isValid;
+    // Names come from the directory's rows: a bounded memo, whatever they hold.
+    if (zoneNames.size < 1000) zoneNames.set(name, known);
+  }
+  return known;
+}
+
 /** The zone a schedule is written in: its IANA name, else its UTC offset, else an offset on opens_at, else UTC. */
 export function zoneOf(s: ScheduleLike): string {
-  if (s.timezone_name && DateTime.now().setZone(s.timezone_name).isValid) return s.timezone_name;
+  if (s.timezone_name && isZoneName(s.timezone_name)) return s.timezone_name;
   if (s.timezone !== null && s.timezone !== undefined && Number.isFinite(s.timezone)) {
     const h = Number(s.timezone);
     return h === 0 ? 'UTC' : `UTC${h > 0 ? '+' : ''}${h}`;
@@ -58,6 +70,41 @@ function days(s: ScheduleLike): string[] {
     .split(',')
     .map((d) => d.trim().toUpperCase())
     .filter((d): d is string => (DAYS as readonly string[]).includes(d));
+}
+
+/** What "now" is in a zone: its date, the day before, the weekday (1 = Monday) and the minute of the day. */
+interface LocalNow {
+  valid: boolean;
+  date: string;
+  yesterday: string;
+  weekday: number;
+  minute: number;
+}
+/**
+ * `now` in each zone, worked out once per zone for a given instant: a page of results asks for the
+ * same instant in the same few zones for every card, and each luxon conversion costs tens of µs.
+ */
+const localNows = { at: NaN, byZone: new Map<string, LocalNow>() };
+function localNow(now: Date, zone: string): LocalNow {
+  if (now.getTime() !== localNows.at) {
+    localNows.at = now.getTime();
+    localNows.byZone.clear();
+  }
+  let v = localNows.byZone.get(zone);
+  if (!v) {
+    const local = DateTime.fromJSDate(now).setZone(zone);
+    v = local.isValid
+      ? {
+          valid: true,
+          date: local.toISODate()!,
+          yesterday: local.minus({ days: 1 }).toISODate()!,
+          weekday: local.weekday,
+          minute: local.hour * 60 + local.minute,
+        }
+      : { valid: false, date: '', yesterday: '', weekday: 0, minute: 0 };
+    if (localNows.byZone.size < 1000) localNows.byZone.set(zone, v);
+  }
+  return v;
 }
 
 /** Whether a session is running at `now`: exceptions for a date replace the regular sessions that start on it. Schedules without hours say nothing (null). */
@@ -76,27 +123,27 @@ export function isOpenAt(schedules: ScheduleLike[], now: Date): boolean | null {
   const excepted = (date: string) => exceptions.some(({ e }) => e.from <= date && date <= e.to);
   let exceptionToday = false;
   for (const { s, e } of exceptions) {
-    const local = DateTime.fromJSDate(now).setZone(zoneOf(s));
-    if (!local.isValid) continue;
-    const date = local.toISODate()!;
+    const local = localNow(now, zoneOf(s));
+    if (!local.valid) continue;
+    const date = local.date;
     if (date < e.from || date > e.to) continue;
     exceptionToday = true;
-    const minute = local.hour * 60 + local.minute;
+    const minute = local.minute;
     if (e.opens_at && e.closes_at && minute >= minutes(e.opens_at)! && minute < minutes(e.closes_at)!) return true;
   }
   if (weekly.length === 0 && !exceptionToday) return null;
   for (const s of weekly) {
-    const local = DateTime.fromJSDate(now).setZone(zoneOf(s));
-    if (!local.isValid) continue;
-    const date = local.toISODate()!;
+    const local = localNow(now, zoneOf(s));
+    if (!local.valid) continue;
+    const date = local.date;
     if (s.valid_from && date < s.valid_from) continue;
     if (s.valid_to && date > s.valid_to) continue;
     // A session belongs to the day it starts on: an exception that day replaces it, one the next day does not cut it short.
     const runsToday = !excepted(date);
-    const ranYesterday = !excepted(local.minus({ days: 1 }).toISODate()!);
+    const ranYesterday = !excepted(local.yesterday);
     const today = DAYS[local.weekday - 1]!;
     const yesterday = DAYS[(local.weekday + 5) % 7]!;
-    const minute = local.hour * 60 + local.minute;
+    const minute = local.minute;
     const open = minutes(s.opens_at)!;
     const close = minutes(s.closes_at)!;
     const on = days(s);

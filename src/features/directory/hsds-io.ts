@@ -270,6 +270,8 @@ async function writePackage(
       const docs = packageDocuments(data, await repo.termNames(tx));
       await repo.writeDocuments(tx, dialect, docs.complete, { fresh: true });
       await repo.reindex(tx, dialect, docs.needDatabase, { fresh: true });
+      // The fresh path writes text without reindexing: the search rows are built once, set-based.
+      await repo.rebuildSearchRows(tx, dialect);
     } else await repo.reindex(tx, dialect, plan.reindex);
     await hsdsRepo.setServiceStatus(tx, plan.retire, 'inactive', now);
     await hsdsRepo.deleteImportStates(

@@ -11,6 +11,9 @@ import type {
   ResourceSuggestionsTable,
 } from '../../core/db/schema.ts';
 import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from './hsds.ts';
+import { refreshSearchRows } from './search-rows-repo.ts';
+
+export { rebuildSearchRows } from './search-rows-repo.ts';
 
 export type ServiceRow = Selectable<HsdsServiceTable>;
 export type LocationRow = Selectable<HsdsLocationTable>;
@@ -306,6 +309,7 @@ export async function deleteService(db: Executor, dialect: Dialect, id: string) 
   await deleteServiceChildren(db, id);
   await db.deleteFrom('service').where('id', '=', id).execute();
   await removeText(db, dialect, [id]);
+  await refreshSearchRows(db, dialect, [id]);
 }
 export function slugExists(db: Executor, slug: string) {
   return db.selectFrom('service').select('id').where('slug', '=', slug).executeTakeFirst();
@@ -392,6 +396,8 @@ export async function reindex(db: Executor, dialect: Dialect, serviceIds: string
       services.map((s, j) => ({ service_id: s.id, body: docs[j]! })),
       opts,
     );
+    // The search rows follow the same services (every write path reindexes what it changed).
+    await refreshSearchRows(db, dialect, ids);
   }
 }
 

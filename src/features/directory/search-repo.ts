@@ -1,8 +1,10 @@
 import { sql, type RawBuilder } from 'kysely';
+import { PREPARED } from '../../core/db/connect.ts';
 import type { Dialect, Executor } from '../../core/db/schema.ts';
 import { fts5Match, queryWords, tsqueryText } from '../../core/search/words.ts';
 import { EARTH_RADIUS_KM, boundingBox } from './geo.ts';
 import { TAXONOMY_IDS } from './hsds.ts';
+import { languageKey, termKey } from './search-rows-repo.ts';
 import type { ScheduleRow } from './repo.ts';
 
 /*
@@ -18,6 +20,8 @@ export interface SearchSpec {
   languages: string[];
   near?: { lat: number; lon: number; radiusKm: number; areaUris: string[] };
   limit: number;
+  /** Near a place, read the directory's tables instead of the search rows (the reference in tests). */
+  fromTables?: boolean;
 }
 export interface Candidate {
   id: string;
@@ -37,9 +41,11 @@ export function haversine(
   lat: number,
   lon: number,
   at = { lat: sql.ref('l.public_latitude'), lon: sql.ref('l.public_longitude') },
+  /** Bound on both dialects (a PREPARED query's text must not carry its values). */
+  bound = false,
 ): RawBuilder<number> {
-  const la = num(dialect, lat);
-  const lo = num(dialect, lon);
+  const la = bound ? sql`${lat}` : num(dialect, lat);
+  const lo = bound ? sql`${lon}` : num(dialect, lon);
   const inner = sql`sqrt(power(sin(radians(${at.lat} - ${la}) / 2), 2) + cos(radians(${la})) * cos(radians(${at.lat})) * power(sin(radians(${at.lon} - ${lo}) / 2), 2))`;
   const clamped = dialect === 'postgres' ? sql`least(1.0, ${inner})` : sql`min(1.0, ${inner})`;
   return sql<number>`(${sql.lit(2 * EARTH_RADIUS_KM)} * asin(${clamped}))`;
@@ -95,6 +101,91 @@ function tsQuery(spec: SearchSpec): RawBuilder<unknown> {
   )})`;
 }
 
+type Near = NonNullable<SearchSpec['near']>;
+/** The box around a place, as a condition on a point's longitude and latitude (PostgreSQL: GiST, box containment). */
+function pgBox(near: Near, p: RawBuilder<unknown>, bound = false): RawBuilder<unknown> {
+  const box = boundingBox(near.lat, near.lon, near.radiusKm);
+  const v = (n: number) => (bound ? sql`${n}::float8` : sql.lit(n));
+  const within = (from: number, to: number) =>
+    sql`${p} <@ box(point(${v(from)}, ${v(box.minLat)}), point(${v(to)}, ${v(box.maxLat)}))`;
+  return !box.lon
+    ? within(-180, 180)
+    : box.lon.wraps
+      ? sql`(${within(box.lon.from, 180)} or ${within(-180, box.lon.to)})`
+      : within(box.lon.from, box.lon.to);
+}
+/** The same on an SQLite R*Tree aliased `r`. */
+function rtreeBox(near: Near): RawBuilder<unknown> {
+  const box = boundingBox(near.lat, near.lon, near.radiusKm);
+  const conds = [sql`r.max_lat >= ${box.minLat}`, sql`r.min_lat <= ${box.maxLat}`];
+  if (box.lon && !box.lon.wraps) conds.push(sql`r.max_lon >= ${box.lon.from}`, sql`r.min_lon <= ${box.lon.to}`);
+  if (box.lon && box.lon.wraps) conds.push(sql`(r.max_lon >= ${box.lon.from} or r.min_lon <= ${box.lon.to})`);
+  return sql.join(conds, sql` and `);
+}
+
+/**
+ * Services with a place within the radius, each at its nearest place's distance, from the search
+ * rows (search-rows-repo.ts): one spatial index range whose entries carry the service and its
+ * filter keys, so nothing else is read per place. Same answer as nearFromTables.
+ */
+function nearFromSearchRows(dialect: Dialect, near: Near, spec: SearchSpec): RawBuilder<unknown> {
+  const has = (key: string) =>
+    dialect === 'postgres' ? sql`strpos(r.facets, ${key}) > 0` : sql`instr(r.facets, ${key}) > 0`;
+  const conds: RawBuilder<unknown>[] = [];
+  for (const group of spec.termGroups) {
+    if (group.ids.length === 0) continue;
+    if (group.mode === 'any')
+      conds.push(
+        sql`(${sql.join(
+          group.ids.map((id) => has(termKey(id))),
+          sql` or `,
+        )})`,
+      );
+    else for (const id of group.ids) conds.push(has(termKey(id)));
+  }
+  if (spec.languages.length)
+    conds.push(
+      sql`(${sql.join(
+        spec.languages.map((c) => has(languageKey(c))),
+        sql` or `,
+      )})`,
+    );
+  const at = { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
+  // Every value bound: on PostgreSQL the query is PREPARED (planned once for every place).
+  const dist = haversine(dialect, near.lat, near.lon, at, true);
+  const from =
+    dialect === 'postgres'
+      ? sql`from directory_search r where ${pgBox(near, sql`point(r.lon, r.lat)`, true)}`
+      : sql`from directory_near r where ${rtreeBox(near)}`;
+  return sql`select r.service_id as service_id, min(${dist}) as distance, 0 as remote ${from} and ${dist} <= ${near.radiusKm}${sql.join(
+    conds.map((c) => sql` and ${c}`),
+    sql``,
+  )}
+      group by r.service_id`;
+}
+
+/**
+ * The same from the directory's own tables (each nearby location joined to its services, each
+ * service's filters probed): the reference the search rows are tested against.
+ */
+function nearFromTables(
+  dialect: Dialect,
+  near: Near,
+  inReach: (id: RawBuilder<unknown>) => RawBuilder<unknown>[],
+): RawBuilder<unknown> {
+  const inBox =
+    dialect === 'postgres'
+      ? sql`from location l join service_at_location sal on sal.location_id = l.id where ${pgBox(near, sql`point(l.public_longitude, l.public_latitude)`)}`
+      : sql`from location_rtree r cross join service_at_location sal on sal.location_id = r.location_id where ${rtreeBox(near)}`;
+  const at = dialect === 'postgres' ? undefined : { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
+  // The radius is checked on each location straight from the spatial index, before its services
+  // are looked up: the box's corners (a fifth of it) cost no index probes. A service is in reach
+  // when one of its locations is, and its distance is that of its nearest location either way.
+  const dist = haversine(dialect, near.lat, near.lon, at);
+  return sql`select sal.service_id as service_id, min(${dist}) as distance, 0 as remote ${inBox} and ${dist} <= ${num(dialect, near.radiusKm)}${sql.join(inReach(sql.ref('sal.service_id')), sql``)}
+      group by sal.service_id`;
+}
+
 /** Matching services: ids with distance and relevance, best first, at most `limit`. */
 export async function searchCandidates(db: Executor, dialect: Dialect, spec: SearchSpec): Promise<Candidate[]> {
   const joins: RawBuilder<unknown>[] = [];
@@ -125,35 +216,12 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   };
 
   if (spec.near) {
-    const { lat, lon, radiusKm, areaUris } = spec.near;
-    const box = boundingBox(lat, lon, radiusKm);
-    // The bounding box comes from the spatial index (migration 0302); the exact distance then decides.
-    let inBox: RawBuilder<unknown>;
-    if (dialect === 'postgres') {
-      const p = sql`point(l.public_longitude, l.public_latitude)`;
-      const within = (from: number, to: number) =>
-        sql`${p} <@ box(point(${sql.lit(from)}, ${sql.lit(box.minLat)}), point(${sql.lit(to)}, ${sql.lit(box.maxLat)}))`;
-      const cond = !box.lon
-        ? within(-180, 180)
-        : box.lon.wraps
-          ? sql`(${within(box.lon.from, 180)} or ${within(-180, box.lon.to)})`
-          : within(box.lon.from, box.lon.to);
-      inBox = sql`from location l join service_at_location sal on sal.location_id = l.id where ${cond}`;
-    } else {
-      const conds = [sql`r.max_lat >= ${box.minLat}`, sql`r.min_lat <= ${box.maxLat}`];
-      if (box.lon && !box.lon.wraps) conds.push(sql`r.max_lon >= ${box.lon.from}`, sql`r.min_lon <= ${box.lon.to}`);
-      if (box.lon && box.lon.wraps) conds.push(sql`(r.max_lon >= ${box.lon.from} or r.min_lon <= ${box.lon.to})`);
-      inBox = sql`from location_rtree r cross join service_at_location sal on sal.location_id = r.location_id where ${sql.join(conds, sql` and `)}`;
-    }
-    const at = dialect === 'postgres' ? undefined : { lat: sql.ref('r.lat'), lon: sql.ref('r.lon') };
+    const { areaUris } = spec.near;
     // The filters (cheap index probes) run on each service in the box before the distance is computed.
     const inReach = (id: RawBuilder<unknown>) => filters(id).map((f) => sql` and ${f}`);
-    // The radius is checked on each location straight from the spatial index, before its services
-    // are looked up: the box's corners (a fifth of it) cost no index probes. A service is in reach
-    // when one of its locations is, and its distance is that of its nearest location either way.
-    const dist = haversine(dialect, lat, lon, at);
-    const local = sql`select sal.service_id as service_id, min(${dist}) as distance, 0 as remote ${inBox} and ${dist} <= ${num(dialect, radiusKm)}${sql.join(inReach(sql.ref('sal.service_id')), sql``)}
-      group by sal.service_id`;
+    const local = spec.fromTables
+      ? nearFromTables(dialect, spec.near, inReach)
+      : nearFromSearchRows(dialect, spec.near, spec);
     const areas = areaUris.length
       ? sql` union all select sa.service_id as service_id, null as distance, 1 as remote from service_area sa where sa.uri in (${sql.join(areaUris)}) and sa.service_id is not null${sql.join(inReach(sql.ref('sa.service_id')), sql``)}`
       : sql``;
@@ -195,7 +263,9 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
     : spec.near
       ? sql`(n.distance is null) asc, n.distance asc, s.name`
       : sql`s.name`;
-  const query = sql<Candidate>`${ctes}select s.id as id, ${distance} as distance, ${score} as score, ${remote} as remote
+  // Near a place through the search rows, every value is bound: PostgreSQL plans the query once.
+  const prepared = spec.near && !spec.fromTables ? sql.raw(PREPARED) : sql``;
+  const query = sql<Candidate>`${prepared}${ctes}select s.id as id, ${distance} as distance, ${score} as score, ${remote} as remote
     from ${fromNear ? sql`nearest n ${dialect === 'sqlite' ? sql`cross join` : sql`join`} service s on s.id = n.service_id ${sql.join(joins.slice(1), sql` `)}` : sql`service s ${sql.join(joins, sql` `)}`}
     where ${sql.join(where, sql` and `)}
     order by ${order} limit ${sql.lit(spec.limit)}`;
@@ -208,16 +278,27 @@ export async function searchCandidates(db: Executor, dialect: Dialect, spec: Sea
   }));
 }
 
+/**
+ * `column` is one of the ids, given as ONE value: an array on PostgreSQL, a JSON array on SQLite.
+ * The query's text is then the same for any number of ids: PostgreSQL plans a PREPARED query once,
+ * and SQLite compiles it once (its statement cache is keyed by the text; a list of placeholders
+ * made a new statement for every count of ids).
+ */
+const oneOf = (dialect: Dialect, column: string, ids: string[]) =>
+  dialect === 'postgres'
+    ? sql`${sql.ref(column)} = any(${ids}::text[])`
+    : sql`${sql.ref(column)} in (select value from json_each(${JSON.stringify(ids)}))`;
+
 /** How many of the given services carry each term and each language (one grouped query per chunk of ids). */
-export async function facetCounts(db: Executor, ids: string[]) {
+export async function facetCounts(db: Executor, dialect: Dialect, ids: string[]) {
   const terms = new Map<string, number>();
   const languages = new Map<string, { n: number; name: string }>();
   for (let i = 0; i < ids.length; i += 5000) {
-    const chunk = sql.join(ids.slice(i, i + 5000));
-    const rows = await sql<{ kind: string; code: string; name: string | null; n: number }>`
-      select 't' as kind, taxonomy_term_id as code, null as name, count(distinct link_id) as n from attribute where link_id in (${chunk}) group by taxonomy_term_id
+    const chunk = ids.slice(i, i + 5000);
+    const rows = await sql<{ kind: string; code: string; name: string | null; n: number }>`${sql.raw(PREPARED)}
+      select 't' as kind, taxonomy_term_id as code, null as name, count(distinct link_id) as n from attribute where ${oneOf(dialect, 'link_id', chunk)} group by taxonomy_term_id
       union all
-      select 'l' as kind, code, max(name) as name, count(distinct service_id) as n from language where service_id in (${chunk}) and code is not null group by code`.execute(
+      select 'l' as kind, code, max(name) as name, count(distinct service_id) as n from language where ${oneOf(dialect, 'service_id', chunk)} and code is not null group by code`.execute(
       db,
     );
     for (const r of rows.rows) {
@@ -331,9 +412,9 @@ export async function resultCards(db: Executor, dialect: Dialect, ids: string[])
     'sc.id',
   );
   const rows = (
-    await sql<CardRow>`select s.id, s.slug, s.name, s.description, s.status, s.assured_date, s.verified_by, o.name as organization_name,
+    await sql<CardRow>`${sql.raw(PREPARED)}select s.id, s.slug, s.name, s.description, s.status, s.assured_date, s.verified_by, o.name as organization_name,
       ${places} as places, ${approach} as approach, ${schedules} as schedules
-    from service s join organization o on o.id = s.organization_id where s.id in (${sql.join(ids)})`.execute(db)
+    from service s join organization o on o.id = s.organization_id where ${oneOf(dialect, 's.id', ids)}`.execute(db)
   ).rows;
   const json = <T>(v: unknown): T => (typeof v === 'string' ? JSON.parse(v) : v) as T;
   const byId = new Map(

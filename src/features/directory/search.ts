@@ -313,8 +313,14 @@ async function findCandidates(
 }
 
 /** Each filter's choices with how many of the results carry them. */
-async function facetViews(db: Db, params: SearchParams, terms: repo.TermRow[], ids: string[]): Promise<FacetView[]> {
-  const counts = await searchRepo.facetCounts(db, ids);
+async function facetViews(
+  db: Db,
+  dialect: Dialect,
+  params: SearchParams,
+  terms: repo.TermRow[],
+  ids: string[],
+): Promise<FacetView[]> {
+  const counts = await searchRepo.facetCounts(db, dialect, ids);
   const facets: FacetView[] = FACETS.map((f) => ({
     facet: f,
     options: terms
@@ -405,6 +411,7 @@ export async function search(
   outcome.results = await resultPage(db, dialect, pageRows, now);
   outcome.facets = await facetViews(
     db,
+    dialect,
     params,
     terms,
     candidates.map((c) => c.id),

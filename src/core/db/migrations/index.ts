@@ -21,6 +21,7 @@ import * as hsdsSync from './2026_11_29_1600_hsds_sync.ts';
 import * as sharedGuards from './2026_11_29_1620_shared_guards.ts';
 import * as mediaFiles from './2026_11_29_1630_media_files.ts';
 import * as locationPointCover from './2026_11_29_1900_location_point_cover.ts';
+import * as directorySearchRows from './2026_11_29_2200_directory_search_rows.ts';
 
 /*
  * Every migration, in the order it runs. Names sort by date; a feature adds its own file
@@ -49,4 +50,5 @@ export const migrations: Record<string, DialectMigration> = {
   '2026_11_29_1620_shared_guards': sharedGuards,
   '2026_11_29_1630_media_files': mediaFiles,
   '2026_11_29_1900_location_point_cover': locationPointCover,
+  '2026_11_29_2200_directory_search_rows': directorySearchRows,
 };
