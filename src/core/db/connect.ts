@@ -67,9 +67,10 @@ function immediateTransactions(dialect: SqliteDialect): SqliteDialect {
 }
 
 /**
- * Marks a query for PostgreSQL to prepare once per connection, under a name made from its text, and
- * to plan once (its parameters are values, never part of the text): the directory search's queries
- * took longer to plan than to run. On SQLite the mark is a comment (statements are reused anyway).
+ * Marks a query for PostgreSQL to prepare once per connection, under a name made from its text, so
+ * that after its first runs it is not planned again (its parameters are values, never part of the
+ * text): the directory search's queries took longer to plan than to run. On SQLite the mark is a
+ * comment (statements are reused anyway).
  */
 export const PREPARED = '/* prepared */ ';
 const statementName = (text: string) => `p${createHash('sha1').update(text).digest('hex').slice(0, 30)}`;
@@ -105,12 +106,11 @@ export function openDatabase(config: DatabaseConfig, opts: { poolSize?: number }
     });
     return { db, dialect: 'sqlite', sqlite, close: () => db.destroy() };
   }
-  const pool = new pg.Pool({
-    connectionString: config.url,
-    max: opts.poolSize ?? 10,
-    // Only named prepared statements use the plan cache (PREPARED below): planned once, not per run.
-    options: '-c plan_cache_mode=force_generic_plan',
-  });
+  // No `plan_cache_mode=force_generic_plan` for the pool: it would hold for every parameterised query
+  // (node-postgres sends them as unnamed prepared statements), giving skewed filters and LIMITs plans
+  // made blind to their values. Named statements (PREPARED) get PostgreSQL's own choice: five planned
+  // runs per connection, then the generic plan wherever it costs no more.
+  const pool = new pg.Pool({ connectionString: config.url, max: opts.poolSize ?? 10 });
   // An idle client losing its connection (server restart, failover) is dropped by the pool and
   // replaced on next use; without a listener Node would treat the event as fatal.
   pool.on('error', () => {});
