@@ -259,6 +259,10 @@ async function writePackage(
           (data.get(table)?.rows ?? []).map((r) => String(r.id)),
         );
     for (const [table, ids] of plan.remove) await hsdsRepo.deleteRowsByIds(tx, table, ids);
+    // A first import fills empty tables: their indexes are built once the rows are in.
+    const deferred = fresh
+      ? await hsdsRepo.dropSecondaryIndexes(tx, dialect, await hsdsRepo.emptyTables(tx, [...synced, 'directory_text']))
+      : [];
     for (const table of LOAD_ORDER) {
       const d = data.get(table);
       if (!d) continue;
@@ -269,6 +273,7 @@ async function writePackage(
     if (fresh) {
       const docs = packageDocuments(data, await repo.termNames(tx));
       await repo.writeDocuments(tx, dialect, docs.complete, { fresh: true });
+      await hsdsRepo.buildIndexes(tx, deferred);
       await repo.reindex(tx, dialect, docs.needDatabase, { fresh: true });
     } else await repo.reindex(tx, dialect, plan.reindex);
     await hsdsRepo.setServiceStatus(tx, plan.retire, 'inactive', now);

@@ -1,4 +1,4 @@
-import { CompiledQuery, PostgresAdapter, sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type {
   Dialect,
   Executor,
@@ -10,7 +10,10 @@ import type {
   HsdsServiceTable,
   ResourceSuggestionsTable,
 } from '../../core/db/schema.ts';
+import { bulkInsert } from './bulk-write.ts';
 import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from './hsds.ts';
+
+export { bulkInsert };
 
 export type ServiceRow = Selectable<HsdsServiceTable>;
 export type LocationRow = Selectable<HsdsLocationTable>;
@@ -219,47 +222,6 @@ export async function insertRows(db: Executor, table: HsdsTable, rows: Row[], ex
     cols,
     rows.map((r) => cols.map((c) => (r[c] ?? null) as string | number | null)),
   );
-}
-
-/**
- * Many rows in few statements, compiled by hand: an import writes about a million rows, and building
- * each statement with the query builder cost more than running it. Identifiers come from our own
- * table definitions only; values are always bound parameters.
- */
-export async function bulkInsert(
-  db: Executor,
-  table: string,
-  cols: string[],
-  rows: (string | number | null)[][],
-  suffix = '',
-) {
-  if (rows.length === 0) return;
-  const quoted = cols.map((c) => `"${c}"`).join(', ');
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    // One JSON parameter per chunk, typed by the table's own row type: PostgreSQL parses one value
-    // instead of tens of thousands of bound parameters (about three times faster on big imports).
-    for (let i = 0; i < rows.length; i += 5000) {
-      const json = JSON.stringify(
-        rows.slice(i, i + 5000).map((row) => Object.fromEntries(cols.map((c, j) => [c, row[j]]))),
-      );
-      await db.executeQuery(
-        CompiledQuery.raw(
-          `insert into "${table}" (${quoted}) select ${quoted} from json_populate_recordset(null::"${table}", $1::json)${suffix}`,
-          [json],
-        ),
-      );
-    }
-    return;
-  }
-  // SQLite (≥ 3.32) accepts 32,766 bound parameters per statement.
-  const size = Math.max(1, Math.floor(30000 / cols.length));
-  const head = `insert into "${table}" (${quoted}) values `;
-  for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
-    const params = chunk.flat();
-    const tuple = `(${cols.map(() => '?').join(', ')})`;
-    await db.executeQuery(CompiledQuery.raw(head + chunk.map(() => tuple).join(', ') + suffix, params));
-  }
 }
 
 /** Removes everything hanging off a service (not the service row or its organisation). */
