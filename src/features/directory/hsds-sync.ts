@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Executor } from '../../core/db/schema.ts';
-import { publicRow } from './hsds-data.ts';
-import { exportCells } from './hsds-line.ts';
+import { rowDigest } from './hsds-digest.ts';
 import type { PackageData, Row } from './hsds-read.ts';
 import * as hsdsRepo from './hsds-repo.ts';
 import { LOAD_ORDER, type HsdsTable } from './hsds.ts';
@@ -67,35 +66,6 @@ export function storedRow(table: HsdsTable, r: Row): Row {
     public_latitude: r.latitude ?? null,
     public_longitude: r.longitude ?? null,
   };
-}
-
-/**
- * The digest of one stored row: the line an export would write for it; null for a row an export leaves out
- * (a field HSDS requires is empty), which no package can hold and so no sync can compare.
- */
-function rowDigest(table: HsdsTable, row: object, confidential: Set<string>): string | null {
-  const cells = exportCells(table, publicRow(table, row, confidential));
-  return typeof cells === 'string' ? null : lineHash(`${table}\u001f${cells.join('\u001f')}`);
-}
-
-const [M1, M2, M3, M4] = [2654435761 | 0, 1597334677 | 0, 2246822507 | 0, 3266489909 | 0];
-/**
- * A 64-bit hash of one row's line (cyrb53's mixing, two lanes): a record's digest is SHA-1 over its rows'
- * hashes, and a cryptographic hash per row cost more than the rest of the comparison (a million rows).
- */
-function lineHash(line: string): string {
-  // The constants as 32-bit integers (Math.imul takes them so anyway: the same hash): a start value above
-  // 2^31 made the loop's variables floating point, at twice the cost.
-  let h1 = 0xdeadbeef | 0;
-  let h2 = 0x41c6ce57 | 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, M1);
-    h2 = Math.imul(h2 ^ c, M2);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), M3) ^ Math.imul(h2 ^ (h2 >>> 13), M4);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), M3) ^ Math.imul(h1 ^ (h1 >>> 13), M4);
-  return `${(h2 >>> 0).toString(36)}.${(h1 >>> 0).toString(36)}.${line.length}`;
 }
 
 /**
