@@ -11,6 +11,7 @@ import { translate } from '../../core/i18n/index.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../../test/support/app.ts';
 import { bulkInsert } from './bulk-write.ts';
 import { importPackage } from './hsds-io.ts';
+import { everyRow } from './hsds-repo.ts';
 
 /*
  * How a large import writes: bulk statements compiled once per table shape (SQLite), and a first import's
@@ -87,6 +88,28 @@ for (const dialect of DIALECTS) {
       const again = await importPackage(d.db, dialect, clock, PUBLISHED);
       assert.ok(again.ok && again.value.sync.added === 0 && again.value.sync.updated === 0);
       assert.deepEqual(changed(before, await indexes(d.db, dialect)), { missing: [], added: [] });
+    });
+
+    it('a sync reads every row of a table once, in batches, around the gaps deleted rows leave', async () => {
+      const ids = Array.from({ length: 23 }, (_, i) => `5b0e0000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+      await bulkInsert(
+        d.db,
+        'phone',
+        ['id', 'number'],
+        ids.map((id) => [id, '+44 20 7946 0000']),
+      );
+      const gone = ids.filter((_, i) => i % 4 === 1 || (i > 6 && i < 12));
+      await d.db.deleteFrom('phone').where('id', 'in', gone).execute();
+      const read: string[] = [];
+      for await (const rows of everyRow(d.db, dialect, 'phone', 3)) {
+        assert.ok(rows.length <= 3);
+        read.push(...rows.map((r) => r.id).filter((id) => id.startsWith('5b0e')));
+      }
+      assert.deepEqual(
+        read.sort(),
+        ids.filter((id) => !gone.includes(id)),
+      );
+      await d.db.deleteFrom('phone').where('id', 'in', ids).execute();
     });
 
     it('bulk inserts keep every value, in chunks of any size', async () => {

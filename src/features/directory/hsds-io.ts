@@ -240,7 +240,7 @@ async function writePackage(
   await db.transaction().execute(async (tx) => {
     const synced = [...data.keys()].filter((t) => !REPLACEABLE.includes(t));
     const fresh = !(await hsdsRepo.holdsAnyRow(tx, synced));
-    const plan = await planSync(tx, data, { fresh, removeMissing });
+    const plan = await planSync(tx, data, { dialect, fresh, removeMissing });
     if (plan.clashes.length) {
       refused = plan.clashes.slice(0, MAX_ERRORS).map(([table, i]) => {
         const d = data.get(table)!;

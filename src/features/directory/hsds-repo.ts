@@ -23,6 +23,34 @@ export async function rowsAfter<T extends HsdsTable>(
   return rows.rows;
 }
 
+/**
+ * Every row of a table, batch by batch, in no particular order (a sync reads the whole directory). On SQLite in
+ * ranges of rowid, the table's own order: by id, every row cost a second b-tree search (the id's index, then
+ * the table). On PostgreSQL by id.
+ */
+export async function* everyRow<T extends HsdsTable>(
+  db: Executor,
+  dialect: Dialect,
+  table: T,
+  batch: number,
+): AsyncGenerator<HsdsRowOf<T>[]> {
+  if (dialect === 'postgres') {
+    for (let after = ''; ;) {
+      const rows = await rowsAfter(db, table, after, batch);
+      if (!rows.length) return;
+      after = String(Reflect.get(rows[rows.length - 1]!, 'id'));
+      yield rows;
+    }
+  }
+  const last = (await sql<{ last: number | null }>`select max(rowid) as last from ${sql.table(table)}`.execute(db))
+    .rows[0]?.last;
+  for (let from = 0; last !== null && last !== undefined && from < last; from += batch) {
+    const rows = await sql<HsdsRowOf<T>>`select * from ${sql.table(table)}
+      where rowid > ${from} and rowid <= ${from + batch}`.execute(db);
+    if (rows.rows.length) yield rows.rows;
+  }
+}
+
 export async function confidentialLocationIds(db: Executor): Promise<Set<string>> {
   const rows = await db.selectFrom('location').select('id').where('is_confidential', '=', 1).execute();
   return new Set(rows.map((r) => r.id));

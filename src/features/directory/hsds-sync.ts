@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Executor } from '../../core/db/schema.ts';
+import type { Dialect, Executor } from '../../core/db/schema.ts';
 import { rowDigest } from './hsds-digest.ts';
 import type { PackageData, Row } from './hsds-read.ts';
 import * as hsdsRepo from './hsds-repo.ts';
@@ -43,6 +43,7 @@ export interface SyncReport {
 }
 
 const keyOf = (table: string, id: string) => `${table}:${id}`;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const text = (row: object, field: string) => {
   const v: unknown = Reflect.get(row, field);
   return typeof v === 'string' && v !== '' ? v : null;
@@ -194,7 +195,7 @@ interface DirectoryRecords {
 }
 
 /** The directory's records and their digests, read table by table in batches. */
-async function directoryRecords(db: Executor, singles: Set<string>): Promise<DirectoryRecords> {
+async function directoryRecords(db: Executor, dialect: Dialect, singles: Set<string>): Promise<DirectoryRecords> {
   const present: Record<Owner, Set<string>> = { service: new Set(), location: new Set(), organization: new Set() };
   const salService = new Map<string, string>();
   const confidential = new Set<string>();
@@ -210,10 +211,7 @@ async function directoryRecords(db: Executor, singles: Set<string>): Promise<Dir
     if (holder && service) pushTo(out.servicesOf, holder, service);
   };
   for (const table of LOAD_ORDER) {
-    for (let after = ''; ;) {
-      const rows = await hsdsRepo.rowsAfter(db, table, after, 5000);
-      if (!rows.length) break;
-      after = rows[rows.length - 1]!.id;
+    for await (const rows of hsdsRepo.everyRow(db, dialect, table, 5000)) {
       for (const row of rows) {
         const id = row.id;
         if (isOwner(table)) present[table].add(id);
@@ -287,11 +285,11 @@ export interface SyncPlan {
 export async function planSync(
   db: Executor,
   data: PackageData,
-  options: { fresh: boolean; removeMissing: boolean },
+  options: { dialect: Dialect; fresh: boolean; removeMissing: boolean },
 ): Promise<SyncPlan> {
   const pkg = packageRecords(data);
   const singles = new Set([...pkg.records.digests.keys()].filter((k) => !isOwner(k.slice(0, k.indexOf(':')))));
-  const here = options.fresh ? undefined : await directoryRecords(db, singles);
+  const here = options.fresh ? undefined : await directoryRecords(db, options.dialect, singles);
   const states = options.fresh ? new Map<string, hsdsRepo.ImportState>() : await hsdsRepo.importStates(db);
   const report: SyncReport = { added: 0, updated: 0, unchanged: 0, older: 0, conflicts: [], retired: [] };
   const plan: SyncPlan = {
@@ -349,6 +347,9 @@ export async function planSync(
         plan.retire.push({ id, before: s.status });
         report.retired.push({ id, name: s.name });
       }
+  // In id order, whatever order the directory's rows were read in.
+  plan.retire.sort((a, b) => compare(a.id, b.id));
+  report.retired.sort((a, b) => compare(a.id, b.id));
   plan.reindex = [...reindex];
   if (here) plan.clashes = await clashes(db, data, plan);
   report.conflicts.sort((a, b) => a.table.localeCompare(b.table) || a.id.localeCompare(b.id));
