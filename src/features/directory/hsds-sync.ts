@@ -128,16 +128,19 @@ interface PackageRecords {
 
 /** The package's records and their digests. */
 function packageRecords(data: PackageData): PackageRecords {
-  const stored = (t: HsdsTable) => (data.get(t)?.rows ?? []).map((r) => storedRow(t, r));
+  // Only a location's stored row differs from the package's (no copy of the other tables' rows).
+  const stored = (t: HsdsTable) => {
+    const rows = data.get(t)?.rows ?? [];
+    return t === 'location' ? rows.map((r) => storedRow(t, r)) : rows;
+  };
   const ids = (t: HsdsTable) => new Set((data.get(t)?.rows ?? []).map((r) => String(r.id)));
   const present = { service: ids('service'), location: ids('location'), organization: ids('organization') };
   const salService = new Map(
     (data.get('service_at_location')?.rows ?? []).map((r) => [String(r.id), String(r.service_id)]),
   );
+  // The locations storedRow marks confidential.
   const confidential = new Set(
-    stored('location')
-      .filter((l) => l.is_confidential === 1)
-      .map((l) => String(l.id)),
+    (data.get('location')?.rows ?? []).filter((l) => l.confidential === 'true').map((l) => String(l.id)),
   );
   const records = new Records();
   const recordOfRow = new Map<HsdsTable, string[]>();
