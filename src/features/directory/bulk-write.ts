@@ -19,6 +19,26 @@ export function sqliteRowsPerStatement(head: string, tuple: string, suffix: stri
   return Math.max(1, Math.floor((CACHED_STATEMENT_CHARS - head.length - suffix.length + 1) / (tuple.length + 1)));
 }
 
+/**
+ * Rows from..to as a JSON array of objects keyed by column, written directly: the same text as
+ * JSON.stringify of the objects, without making an object (and its entries) for each of a million rows.
+ */
+export function jsonObjects(cols: string[], rows: BulkValue[][], from: number, to: number): string {
+  const keys = cols.map((c, j) => `${j ? ',' : '{'}${JSON.stringify(c)}:`);
+  const parts: string[] = [];
+  for (let r = from; r < to; r++) {
+    const row = rows[r]!;
+    let text = '';
+    for (let j = 0; j < cols.length; j++) {
+      const v = row[j];
+      // Absent is null, as json_populate_recordset reads a missing key (JSON.stringify would leave it out).
+      text += keys[j]! + (v === undefined || v === null ? 'null' : JSON.stringify(v));
+    }
+    parts.push(cols.length ? `${text}}` : '{}');
+  }
+  return `[${parts.join(',')}]`;
+}
+
 export async function bulkInsert(db: Executor, table: string, cols: string[], rows: BulkValue[][], suffix = '') {
   if (rows.length === 0) return;
   const quoted = cols.map((c) => `"${c}"`).join(', ');
@@ -26,9 +46,7 @@ export async function bulkInsert(db: Executor, table: string, cols: string[], ro
     // One JSON parameter per chunk, typed by the table's own row type: PostgreSQL parses one value
     // instead of tens of thousands of bound parameters (about three times faster on big imports).
     for (let i = 0; i < rows.length; i += 5000) {
-      const json = JSON.stringify(
-        rows.slice(i, i + 5000).map((row) => Object.fromEntries(cols.map((c, j) => [c, row[j]]))),
-      );
+      const json = jsonObjects(cols, rows, i, Math.min(rows.length, i + 5000));
       await db.executeQuery(
         CompiledQuery.raw(
           `insert into "${table}" (${quoted}) select ${quoted} from json_populate_recordset(null::"${table}", $1::json)${suffix}`,

@@ -5,13 +5,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { after, before, describe, it } from 'node:test';
 import SQLite from 'better-sqlite3';
+import fc from 'fast-check';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { ManualClock } from '../../core/clock.ts';
 import { withStatementCache } from '../../core/db/connect.ts';
 import type { Database, Db, Dialect } from '../../core/db/schema.ts';
 import { translate } from '../../core/i18n/index.ts';
 import { DIALECTS, createTestDatabase, type TestDatabase } from '../../../test/support/app.ts';
-import { bulkInsert } from './bulk-write.ts';
+import { bulkInsert, jsonObjects } from './bulk-write.ts';
 import { importPackage } from './hsds-io.ts';
 import { everyRow } from './hsds-repo.ts';
 
@@ -177,5 +178,23 @@ describe('SQLite bulk statements', () => {
     const count = await sql<{ n: number }>`select count(*) as n from t`.execute(db);
     assert.equal(count.rows[0]!.n, 20_000);
     await db.destroy();
+  });
+});
+
+describe('PostgreSQL bulk rows as JSON', () => {
+  it('are what JSON.stringify gives for the rows as objects', () => {
+    const value = fc.oneof(fc.string(), fc.string({ unit: 'binary' }), fc.double(), fc.integer(), fc.constant(null));
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ minLength: 1, maxLength: 6 }), { minLength: 1, maxLength: 5 }),
+        fc.array(fc.array(value, { minLength: 5, maxLength: 5 }), { maxLength: 6 }),
+        (cols, rows) => {
+          const objects = rows.map((r) => Object.fromEntries(cols.map((c, j) => [c, r[j] ?? null])));
+          // Parsed: JSON.stringify puts keys like "0" first, which PostgreSQL does not mind.
+          assert.deepEqual(JSON.parse(jsonObjects(cols, rows, 0, rows.length)), JSON.parse(JSON.stringify(objects)));
+        },
+      ),
+      { numRuns: 300 },
+    );
   });
 });
