@@ -45,15 +45,24 @@ export async function bulkInsert(db: Executor, table: string, cols: string[], ro
   if (db.getExecutor().adapter instanceof PostgresAdapter) {
     // One JSON parameter per chunk, typed by the table's own row type: PostgreSQL parses one value
     // instead of tens of thousands of bound parameters (about three times faster on big imports).
+    // Each chunk's JSON is made while the server still inserts the chunk before it (two cores, both busy);
+    // one statement at a time is in flight, and the first failure is the one thrown.
+    let pending: Promise<unknown> | undefined;
     for (let i = 0; i < rows.length; i += 5000) {
       const json = jsonObjects(cols, rows, i, Math.min(rows.length, i + 5000));
-      await db.executeQuery(
+      await pending;
+      pending = db.executeQuery(
         CompiledQuery.raw(
           `insert into "${table}" (${quoted}) select ${quoted} from json_populate_recordset(null::"${table}", $1::json)${suffix}`,
           [json],
         ),
       );
+      // Handled here only so that a failure while the next chunk is made is not "unhandled": awaited above/below.
+      pending.catch(() => {});
+      // Lets the statement go out before the next chunk is made (the driver sends it a few promise steps on).
+      await new Promise((resolve) => setImmediate(resolve));
     }
+    await pending;
     return;
   }
   const head = `insert into "${table}" (${quoted}) values `;

@@ -156,6 +156,13 @@ for (const dialect of DIALECTS) {
       );
       await sql`drop table test_bulk`.execute(d.db);
     });
+
+    it('a bulk insert whose later chunk fails throws that chunk’s error', async () => {
+      await sql`create table test_bulk (id integer primary key, a text)`.execute(d.db);
+      const rows = Array.from({ length: 12_000 }, (_, i) => [i === 7000 ? 10 : i, 'x']);
+      await assert.rejects(bulkInsert(d.db, 'test_bulk', ['id', 'a'], rows), /unique|duplicate/i);
+      await sql`drop table test_bulk`.execute(d.db);
+    });
   });
 }
 
