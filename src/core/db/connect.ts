@@ -21,10 +21,13 @@ export interface DbHandle {
 pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
 pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
 
+/** The longest SQL text the statement cache keeps (bulk writers size their statements to fit). */
+export const CACHED_STATEMENT_CHARS = 4096;
+
 /**
  * better-sqlite3 compiles SQL on every prepare(), and Kysely prepares every query it runs: the same
  * SQL text is compiled once and its statement reused (Kysely only runs them to completion, never
- * holding one open). Long texts, such as bulk inserts, are not kept.
+ * holding one open). Longer texts are not kept.
  */
 export function withStatementCache(sqlite: SQLite.Database, entries = 64) {
   const cache = new Map<string, SQLite.Statement>();
@@ -39,7 +42,7 @@ export function withStatementCache(sqlite: SQLite.Database, entries = 64) {
         return hit;
       }
       const statement = sqlite.prepare(sql);
-      if (sql.length <= 4096) {
+      if (sql.length <= CACHED_STATEMENT_CHARS) {
         cache.set(sql, statement);
         if (cache.size > entries) cache.delete(cache.keys().next().value!);
       }

@@ -198,7 +198,9 @@ function lines(problems: Message[]): Message {
 
 /** The rows of a table that a sync writes, as the directory stores them (a service with its address on the site). */
 function rowsToWrite(table: HsdsTable, d: TableData, plan: SyncPlan, slugs: Set<string>, now: string) {
-  const rows = d.rows.flatMap((r, i) => (plan.writes(table, i) ? [storedRow(table, r)] : []));
+  // A plain loop: a flatMap made an array for each of a million rows.
+  const rows: Row[] = [];
+  for (let i = 0; i < d.rows.length; i++) if (plan.writes(table, i)) rows.push(storedRow(table, d.rows[i]!));
   if (table !== 'service') return rows;
   return rows.map((r) => {
     const kept = plan.kept.get(String(r.id));
@@ -240,7 +242,7 @@ async function writePackage(
   await db.transaction().execute(async (tx) => {
     const synced = [...data.keys()].filter((t) => !REPLACEABLE.includes(t));
     const fresh = !(await hsdsRepo.holdsAnyRow(tx, synced));
-    const plan = await planSync(tx, data, { fresh, removeMissing });
+    const plan = await planSync(tx, data, { dialect, fresh, removeMissing });
     if (plan.clashes.length) {
       refused = plan.clashes.slice(0, MAX_ERRORS).map(([table, i]) => {
         const d = data.get(table)!;
@@ -259,6 +261,10 @@ async function writePackage(
           (data.get(table)?.rows ?? []).map((r) => String(r.id)),
         );
     for (const [table, ids] of plan.remove) await hsdsRepo.deleteRowsByIds(tx, table, ids);
+    // A first import fills empty tables: their indexes are built once the rows are in.
+    const deferred = fresh
+      ? await hsdsRepo.dropSecondaryIndexes(tx, dialect, await hsdsRepo.emptyTables(tx, [...synced, 'directory_text']))
+      : [];
     for (const table of LOAD_ORDER) {
       const d = data.get(table);
       if (!d) continue;
@@ -269,6 +275,7 @@ async function writePackage(
     if (fresh) {
       const docs = packageDocuments(data, await repo.termNames(tx));
       await repo.writeDocuments(tx, dialect, docs.complete, { fresh: true });
+      await hsdsRepo.buildIndexes(tx, deferred);
       await repo.reindex(tx, dialect, docs.needDatabase, { fresh: true });
       // The fresh path writes text without reindexing: the search rows are built once, set-based.
       await repo.rebuildSearchRows(tx, dialect);
@@ -301,6 +308,11 @@ async function writePackage(
 function validRows(data: PackageData): PackageData {
   const out: PackageData = new Map();
   for (const [table, d] of data) {
+    // A table without invalid rows as it is (a strict import's every table): no copy of its rows.
+    if (d.bad.size === 0) {
+      out.set(table, d);
+      continue;
+    }
     const keep = d.rows.flatMap((_, i) => (d.bad.has(i) ? [] : [i]));
     out.set(table, { ...d, rows: keep.map((i) => d.rows[i]!), lines: keep.map((i) => d.lines[i]!), bad: new Map() });
   }

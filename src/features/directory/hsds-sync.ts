@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Executor } from '../../core/db/schema.ts';
-import { publicRow } from './hsds-data.ts';
-import { exportCells } from './hsds-line.ts';
+import type { Dialect, Executor } from '../../core/db/schema.ts';
+import { rowDigest } from './hsds-digest.ts';
 import type { PackageData, Row } from './hsds-read.ts';
 import * as hsdsRepo from './hsds-repo.ts';
 import { LOAD_ORDER, type HsdsTable } from './hsds.ts';
@@ -44,6 +43,7 @@ export interface SyncReport {
 }
 
 const keyOf = (table: string, id: string) => `${table}:${id}`;
+const compare = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const text = (row: object, field: string) => {
   const v: unknown = Reflect.get(row, field);
   return typeof v === 'string' && v !== '' ? v : null;
@@ -67,35 +67,6 @@ export function storedRow(table: HsdsTable, r: Row): Row {
     public_latitude: r.latitude ?? null,
     public_longitude: r.longitude ?? null,
   };
-}
-
-/**
- * The digest of one stored row: the line an export would write for it; null for a row an export leaves out
- * (a field HSDS requires is empty), which no package can hold and so no sync can compare.
- */
-function rowDigest(table: HsdsTable, row: object, confidential: Set<string>): string | null {
-  const cells = exportCells(table, publicRow(table, row, confidential));
-  return typeof cells === 'string' ? null : lineHash(`${table}\u001f${cells.join('\u001f')}`);
-}
-
-const [M1, M2, M3, M4] = [2654435761 | 0, 1597334677 | 0, 2246822507 | 0, 3266489909 | 0];
-/**
- * A 64-bit hash of one row's line (cyrb53's mixing, two lanes): a record's digest is SHA-1 over its rows'
- * hashes, and a cryptographic hash per row cost more than the rest of the comparison (a million rows).
- */
-function lineHash(line: string): string {
-  // The constants as 32-bit integers (Math.imul takes them so anyway: the same hash): a start value above
-  // 2^31 made the loop's variables floating point, at twice the cost.
-  let h1 = 0xdeadbeef | 0;
-  let h2 = 0x41c6ce57 | 0;
-  for (let i = 0; i < line.length; i++) {
-    const c = line.charCodeAt(i);
-    h1 = Math.imul(h1 ^ c, M1);
-    h2 = Math.imul(h2 ^ c, M2);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), M3) ^ Math.imul(h2 ^ (h2 >>> 13), M4);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), M3) ^ Math.imul(h1 ^ (h1 >>> 13), M4);
-  return `${(h2 >>> 0).toString(36)}.${(h1 >>> 0).toString(36)}.${line.length}`;
 }
 
 /**
@@ -157,16 +128,19 @@ interface PackageRecords {
 
 /** The package's records and their digests. */
 function packageRecords(data: PackageData): PackageRecords {
-  const stored = (t: HsdsTable) => (data.get(t)?.rows ?? []).map((r) => storedRow(t, r));
+  // Only a location's stored row differs from the package's (no copy of the other tables' rows).
+  const stored = (t: HsdsTable) => {
+    const rows = data.get(t)?.rows ?? [];
+    return t === 'location' ? rows.map((r) => storedRow(t, r)) : rows;
+  };
   const ids = (t: HsdsTable) => new Set((data.get(t)?.rows ?? []).map((r) => String(r.id)));
   const present = { service: ids('service'), location: ids('location'), organization: ids('organization') };
   const salService = new Map(
     (data.get('service_at_location')?.rows ?? []).map((r) => [String(r.id), String(r.service_id)]),
   );
+  // The locations storedRow marks confidential.
   const confidential = new Set(
-    stored('location')
-      .filter((l) => l.is_confidential === 1)
-      .map((l) => String(l.id)),
+    (data.get('location')?.rows ?? []).filter((l) => l.confidential === 'true').map((l) => String(l.id)),
   );
   const records = new Records();
   const recordOfRow = new Map<HsdsTable, string[]>();
@@ -224,7 +198,7 @@ interface DirectoryRecords {
 }
 
 /** The directory's records and their digests, read table by table in batches. */
-async function directoryRecords(db: Executor, singles: Set<string>): Promise<DirectoryRecords> {
+async function directoryRecords(db: Executor, dialect: Dialect, singles: Set<string>): Promise<DirectoryRecords> {
   const present: Record<Owner, Set<string>> = { service: new Set(), location: new Set(), organization: new Set() };
   const salService = new Map<string, string>();
   const confidential = new Set<string>();
@@ -240,10 +214,7 @@ async function directoryRecords(db: Executor, singles: Set<string>): Promise<Dir
     if (holder && service) pushTo(out.servicesOf, holder, service);
   };
   for (const table of LOAD_ORDER) {
-    for (let after = ''; ;) {
-      const rows = await hsdsRepo.rowsAfter(db, table, after, 5000);
-      if (!rows.length) break;
-      after = rows[rows.length - 1]!.id;
+    for await (const rows of hsdsRepo.everyRow(db, dialect, table, 5000)) {
       for (const row of rows) {
         const id = row.id;
         if (isOwner(table)) present[table].add(id);
@@ -317,11 +288,11 @@ export interface SyncPlan {
 export async function planSync(
   db: Executor,
   data: PackageData,
-  options: { fresh: boolean; removeMissing: boolean },
+  options: { dialect: Dialect; fresh: boolean; removeMissing: boolean },
 ): Promise<SyncPlan> {
   const pkg = packageRecords(data);
   const singles = new Set([...pkg.records.digests.keys()].filter((k) => !isOwner(k.slice(0, k.indexOf(':')))));
-  const here = options.fresh ? undefined : await directoryRecords(db, singles);
+  const here = options.fresh ? undefined : await directoryRecords(db, options.dialect, singles);
   const states = options.fresh ? new Map<string, hsdsRepo.ImportState>() : await hsdsRepo.importStates(db);
   const report: SyncReport = { added: 0, updated: 0, unchanged: 0, older: 0, conflicts: [], retired: [] };
   const plan: SyncPlan = {
@@ -379,6 +350,9 @@ export async function planSync(
         plan.retire.push({ id, before: s.status });
         report.retired.push({ id, name: s.name });
       }
+  // In id order, whatever order the directory's rows were read in.
+  plan.retire.sort((a, b) => compare(a.id, b.id));
+  report.retired.sort((a, b) => compare(a.id, b.id));
   plan.reindex = [...reindex];
   if (here) plan.clashes = await clashes(db, data, plan);
   report.conflicts.sort((a, b) => a.table.localeCompare(b.table) || a.id.localeCompare(b.id));

@@ -1,4 +1,4 @@
-import { CompiledQuery, PostgresAdapter, sql, type Insertable, type Selectable } from 'kysely';
+import { sql, type Insertable, type Selectable } from 'kysely';
 import type {
   Dialect,
   Executor,
@@ -10,10 +10,13 @@ import type {
   HsdsServiceTable,
   ResourceSuggestionsTable,
 } from '../../core/db/schema.ts';
+import { bulkInsert } from './bulk-write.ts';
 import { HSDS_FIELDS, TAXONOMY_IDS, type Facet, type HsdsTable } from './hsds.ts';
 import { refreshSearchRows } from './search-rows-repo.ts';
 
 export { rebuildSearchRows } from './search-rows-repo.ts';
+
+export { bulkInsert };
 
 export type ServiceRow = Selectable<HsdsServiceTable>;
 export type LocationRow = Selectable<HsdsLocationTable>;
@@ -224,47 +227,6 @@ export async function insertRows(db: Executor, table: HsdsTable, rows: Row[], ex
   );
 }
 
-/**
- * Many rows in few statements, compiled by hand: an import writes about a million rows, and building
- * each statement with the query builder cost more than running it. Identifiers come from our own
- * table definitions only; values are always bound parameters.
- */
-export async function bulkInsert(
-  db: Executor,
-  table: string,
-  cols: string[],
-  rows: (string | number | null)[][],
-  suffix = '',
-) {
-  if (rows.length === 0) return;
-  const quoted = cols.map((c) => `"${c}"`).join(', ');
-  if (db.getExecutor().adapter instanceof PostgresAdapter) {
-    // One JSON parameter per chunk, typed by the table's own row type: PostgreSQL parses one value
-    // instead of tens of thousands of bound parameters (about three times faster on big imports).
-    for (let i = 0; i < rows.length; i += 5000) {
-      const json = JSON.stringify(
-        rows.slice(i, i + 5000).map((row) => Object.fromEntries(cols.map((c, j) => [c, row[j]]))),
-      );
-      await db.executeQuery(
-        CompiledQuery.raw(
-          `insert into "${table}" (${quoted}) select ${quoted} from json_populate_recordset(null::"${table}", $1::json)${suffix}`,
-          [json],
-        ),
-      );
-    }
-    return;
-  }
-  // SQLite (≥ 3.32) accepts 32,766 bound parameters per statement.
-  const size = Math.max(1, Math.floor(30000 / cols.length));
-  const head = `insert into "${table}" (${quoted}) values `;
-  for (let i = 0; i < rows.length; i += size) {
-    const chunk = rows.slice(i, i + size);
-    const params = chunk.flat();
-    const tuple = `(${cols.map(() => '?').join(', ')})`;
-    await db.executeQuery(CompiledQuery.raw(head + chunk.map(() => tuple).join(', ') + suffix, params));
-  }
-}
-
 /** Removes everything hanging off a service (not the service row or its organisation). */
 export async function deleteServiceChildren(db: Executor, serviceId: string) {
   const sals = await db
@@ -420,7 +382,10 @@ export async function writeDocuments(
     ['service_id', 'body'],
     docs.map((d) => [d.service_id, d.body]),
   );
-  await insertWords(db, [...new Set(docs.flatMap((d) => wordsOf(d.body)))]);
+  // Into the set as they come: a list of every word of 100,000 listings first was millions of strings.
+  const words = new Set<string>();
+  for (const d of docs) for (const w of wordsOf(d.body)) words.add(w);
+  await insertWords(db, [...words]);
 }
 
 /** The words of a listing's text that typo suggestions may offer. */
