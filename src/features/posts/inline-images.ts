@@ -55,8 +55,8 @@ export function imagesIn(text: string): string[] {
 }
 
 /**
- * After a post is deleted: removes the images its texts showed that no other post, revision or
- * cover still uses, so a deleted post's pictures stop being served.
+ * After a post is deleted: removes the images its texts showed that no other post, revision, cover
+ * or lesson still shows (repo.postImageInUse), so a deleted post's pictures stop being served.
  */
 export async function removeImagesLeftBy(db: Executor, texts: string[]): Promise<void> {
   for (const file of new Set(texts.flatMap(imagesIn))) {
