@@ -41,6 +41,22 @@ import { DEFAULT_TERMS } from './vocabulary.ts';
  */
 
 /** What the rows must be, computed here from the tables: one per place of a service with a public point. */
+/** A service's first place. */
+const placeOf = (db: Db, serviceId: string) =>
+  db
+    .selectFrom('service_at_location')
+    .select('location_id')
+    .where('service_id', '=', serviceId)
+    .executeTakeFirstOrThrow();
+
+/** Writes a place's point straight into the table, as anything but Alongside's repo could: the trigger's case. */
+const setPointInTable = (db: Db, locationId: string, lat: number | null, lon: number | null) =>
+  db
+    .updateTable('location')
+    .set({ public_latitude: lat, public_longitude: lon })
+    .where('id', '=', locationId)
+    .execute();
+
 async function expectedRows(db: Db) {
   const sal = await db.selectFrom('service_at_location').select(['service_id', 'location_id']).execute();
   const places = new Map(
@@ -214,22 +230,10 @@ for (const dialect of DIALECTS) {
           [written.id],
         );
       // A place's point written by anyone (here straight into the table) moves its rows by trigger.
-      const place = await t.db
-        .selectFrom('service_at_location')
-        .select('location_id')
-        .where('service_id', '=', written.id)
-        .executeTakeFirstOrThrow();
-      await t.db
-        .updateTable('location')
-        .set({ public_latitude: 43, public_longitude: 43 })
-        .where('id', '=', place.location_id)
-        .execute();
+      const place = await placeOf(t.db, written.id);
+      await setPointInTable(t.db, place.location_id, 43, 43);
       await assertRowsCurrent(t.db, dialect, 'a point changed in the table');
-      await t.db
-        .updateTable('location')
-        .set({ public_latitude: null, public_longitude: null })
-        .where('id', '=', place.location_id)
-        .execute();
+      await setPointInTable(t.db, place.location_id, null, null);
       await assertRowsCurrent(t.db, dialect, 'a point removed in the table');
       // Another listing shares its other place: deleting this one leaves the place, not this one's rows.
       const other = await writeListing(t.db, dialect, t.clock, listing('Rows A2 (test)', [], { category: ['legal'] }));
@@ -438,16 +442,7 @@ describe('search rows seen from a second instance on the same PostgreSQL databas
       listing('Rows C (test)', [{ lat: 60, lon: 60 }], { category: ['health'] }),
     );
     assert.match(await b.inject(url('60,60')), /Rows C \(test\)/, 'a new listing');
-    const place = await t.db
-      .selectFrom('service_at_location')
-      .select('location_id')
-      .where('service_id', '=', written.id)
-      .executeTakeFirstOrThrow();
-    await t.db
-      .updateTable('location')
-      .set({ public_latitude: 61, public_longitude: 61 })
-      .where('id', '=', place.location_id)
-      .execute();
+    await setPointInTable(t.db, (await placeOf(t.db, written.id)).location_id, 61, 61);
     assert.doesNotMatch(await b.inject(url('60,60')), /Rows C/, 'moved away');
     assert.match(await b.inject(url('61,61')), /Rows C \(test\)/, 'found at its new point');
     await deleteService(t.db, 'postgres', written.id);

@@ -60,6 +60,16 @@ for (const dialect of DIALECTS) {
       });
     };
 
+    /** An image stored the script's way; the line to insert and its address. */
+    const upload = async (alt: string) => {
+      const res = await send('/admin/posts/images', {
+        image_alt: alt,
+        image: { name: 'a.jpg', type: 'image/jpeg', data: await photoWithGps() },
+      });
+      assert.equal(res.statusCode, 201, res.body);
+      return res.json<{ markdown: string; url: string }>();
+    };
+
     it('uploads an image with its description and answers the line to insert (the script’s way)', async () => {
       const data = await photoWithGps();
       const res = await send('/admin/posts/images', {
@@ -174,26 +184,12 @@ for (const dialect of DIALECTS) {
     });
 
     it("deleting a post removes the images only its texts (body and revisions) showed, and keeps another post's", async () => {
-      const upload = async (alt: string) => {
-        const res = await send('/admin/posts/images', {
-          image_alt: alt,
-          image: { name: 'a.jpg', type: 'image/jpeg', data: await photoWithGps() },
-        });
-        assert.equal(res.statusCode, 201, res.body);
-        return res.json<{ markdown: string; url: string }>();
-      };
       const [own, shared, earlier] = [await upload('Own'), await upload('Shared'), await upload('Earlier')];
       const fields = (title: string, slug: string, body: string) => ({
         title,
         slug,
-        excerpt: '',
         body_md: body,
-        content_note: '',
         language: 'en',
-        tags: '',
-        publish_at: '',
-        translation_of: '',
-        cover_alt: '',
         intent: 'publish',
       });
       const created = await send('/admin/posts', fields('Going', 'going', `${earlier.markdown}\n\n${shared.markdown}`));
@@ -218,14 +214,6 @@ for (const dialect of DIALECTS) {
     });
 
     it('removes, a week on, uploaded images nothing shows (a post never saved), and keeps those in use', async () => {
-      const upload = async (alt: string) => {
-        const res = await send('/admin/posts/images', {
-          image_alt: alt,
-          image: { name: 'a.jpg', type: 'image/jpeg', data: await photoWithGps() },
-        });
-        assert.equal(res.statusCode, 201, res.body);
-        return res.json<{ markdown: string; url: string }>();
-      };
       const [abandoned, inPost, inLesson] = [await upload('Left'), await upload('Used'), await upload('Lesson')];
       const saved = await send('/admin/posts', {
         title: 'Kept picture',
